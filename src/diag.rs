@@ -1,0 +1,193 @@
+//! Diagnostics as data: what is wrong, where (file, line, column, field path), and how to fix
+//! it. Every stage reports problems as [`Diagnostic`]s; the CLI prints them.
+
+use std::fmt;
+use std::io::Write;
+
+use serde::Serialize;
+
+/// Error or warning.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, PartialOrd, Ord)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// The input cannot be built.
+    Error,
+    /// Worth a look; does not stop the build.
+    Warning,
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        })
+    }
+}
+
+/// One problem in one input file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Diagnostic {
+    /// The file, as the user named it.
+    pub file: String,
+    /// Line, from 1.
+    pub line: usize,
+    /// Column, from 1.
+    pub column: usize,
+    /// Field path, e.g. `recommendations.items[2].text` (empty for the whole file).
+    pub path: String,
+    /// Error or warning.
+    pub severity: Severity,
+    /// What is wrong.
+    pub message: String,
+    /// How to fix it, if we can tell.
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    /// The first line of the block: `FILE:LINE:COLUMN: error: PATH: MESSAGE`.
+    pub fn headline(&self) -> String {
+        let path = if self.path.is_empty() { String::new() } else { format!("{}: ", self.path) };
+        format!("{}:{}:{}: {}: {}{}", self.file, self.line, self.column, self.severity, path, self.message)
+    }
+
+    /// Whether this is an error.
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.headline())?;
+        if let Some(help) = &self.help {
+            write!(f, "\n  help: {help}")?;
+        }
+        Ok(())
+    }
+}
+
+/// A problem found before its position is known: a field path, a message and a hint.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// Field path.
+    pub path: String,
+    /// Error or warning.
+    pub severity: Severity,
+    /// What is wrong.
+    pub message: String,
+    /// How to fix it.
+    pub help: Option<String>,
+    /// Point at the key rather than the value (unknown or duplicate fields).
+    pub at_key: bool,
+}
+
+impl Problem {
+    /// An error at `path`.
+    pub fn error(path: impl Into<String>, message: impl Into<String>) -> Self {
+        Problem { path: path.into(), severity: Severity::Error, message: message.into(), help: None, at_key: false }
+    }
+    /// A warning at `path`.
+    pub fn warning(path: impl Into<String>, message: impl Into<String>) -> Self {
+        Problem { severity: Severity::Warning, ..Problem::error(path, message) }
+    }
+    /// Adds a hint.
+    pub fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+    /// Points at the key of the field.
+    pub fn at_key(mut self) -> Self {
+        self.at_key = true;
+        self
+    }
+}
+
+/// Problems collected while validating, instead of stopping at the first.
+#[derive(Debug, Default)]
+pub struct Problems(pub Vec<Problem>);
+
+impl Problems {
+    /// Records a problem.
+    pub fn push(&mut self, p: Problem) {
+        self.0.push(p);
+    }
+    /// Whether any problem is an error.
+    pub fn has_errors(&self) -> bool {
+        self.0.iter().any(|p| p.severity == Severity::Error)
+    }
+}
+
+/// How diagnostics are printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MessageFormat {
+    /// Human-readable: the headline, then (on a terminal) a source snippet with a caret.
+    Human {
+        /// Show a source snippet under the headline.
+        snippet: bool,
+    },
+    /// One JSON object per line.
+    Json,
+}
+
+/// Prints diagnostics to `out`. `source` is the file's text, for snippets.
+pub fn emit(out: &mut dyn Write, diags: &[Diagnostic], source: Option<&str>, format: MessageFormat) {
+    for d in diags {
+        let _ = match format {
+            MessageFormat::Json => {
+                writeln!(out, "{}", serde_json::to_string(d).unwrap_or_default())
+            }
+            MessageFormat::Human { snippet } => {
+                let mut text = d.headline();
+                if snippet {
+                    if let Some(src) = source {
+                        text.push_str(&render_snippet(d, src));
+                    }
+                }
+                if let Some(help) = &d.help {
+                    text.push_str(&format!("\n  = help: {help}"));
+                }
+                writeln!(out, "{text}")
+            }
+        };
+    }
+}
+
+/// A source snippet with a caret under the column, rendered by `codespan-reporting`.
+fn render_snippet(d: &Diagnostic, source: &str) -> String {
+    use codespan_reporting::diagnostic::{Diagnostic as CsDiag, Label};
+    use codespan_reporting::files::SimpleFile;
+    use codespan_reporting::term::{self, termcolor::NoColor, Config, DisplayStyle};
+
+    let offset = byte_offset(source, d.line, d.column);
+    let end = source[offset..].find('\n').map(|n| offset + n.max(1)).unwrap_or(source.len());
+    let file = SimpleFile::new(d.file.as_str(), source);
+    let diag = CsDiag::error().with_labels(vec![Label::primary((), offset..end.max(offset))]);
+    let config = Config { display_style: DisplayStyle::Rich, ..Config::default() };
+    let mut buf = NoColor::new(Vec::new());
+    if term::emit(&mut buf, &config, &file, &diag).is_err() {
+        return String::new();
+    }
+    let text = String::from_utf8_lossy(&buf.into_inner()).into_owned();
+    // Drop codespan's own (empty) headline; ours is already printed.
+    let body: Vec<&str> = text.lines().skip_while(|l| !l.contains('┌')).collect();
+    let mut s = String::new();
+    for l in body {
+        s.push('\n');
+        s.push_str(l.trim_end());
+    }
+    s
+}
+
+/// The byte offset of a 1-based line and column (in characters).
+pub fn byte_offset(source: &str, line: usize, column: usize) -> usize {
+    let mut offset = 0;
+    for (i, l) in source.split_inclusive('\n').enumerate() {
+        if i + 1 == line {
+            let col: usize = l.chars().take(column.saturating_sub(1)).map(char::len_utf8).sum();
+            return (offset + col).min(source.len());
+        }
+        offset += l.len();
+    }
+    source.len()
+}

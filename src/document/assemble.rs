@@ -1,0 +1,442 @@
+//! Assembles the document tree of a report from the validated model and the template: the
+//! order of parts, the wording of headings and labels, tables and figures with alt text.
+
+use serde_json::json;
+use time::Date;
+
+use super::*;
+use crate::model::{self, long_date, FinancialTable, Report, RiskRegister, Status};
+use crate::template::Template;
+
+/// Choices made outside the report: the date stamped into metadata.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Options {
+    /// Overrides the metadata date (from `SOURCE_DATE_EPOCH`); default: the meeting date.
+    pub metadata_date: Option<Date>,
+}
+
+/// Builds the document tree of one report.
+pub fn report(r: &Report, t: &Template, opts: &Options) -> Document {
+    let mut a = Assembler { t, blocks: Vec::new() };
+    a.report(r);
+    let date = opts.metadata_date.unwrap_or(r.date);
+    Document {
+        meta: Meta {
+            title: r.title.clone(),
+            author: t.settings.council.clone(),
+            subject: t.words("subject", &json!({"body": r.body, "date": long_date(r.date)})),
+            lang: t.settings.language.clone(),
+            date: iso(date),
+        },
+        style: t.settings.style.clone(),
+        furniture: Furniture {
+            header: r.exempt.as_ref().map(|_| t.words("exempt_header", &json!({}))),
+            footer: t.words("footer", &json!({})),
+        },
+        blocks: a.blocks,
+    }
+}
+
+/// ISO date text.
+pub fn iso(d: Date) -> String {
+    format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())
+}
+
+struct Assembler<'a> {
+    t: &'a Template,
+    blocks: Vec<Block>,
+}
+
+fn para(style: ParagraphStyle, s: impl Into<String>) -> Block {
+    Block::Paragraph(Paragraph::plain(style, s))
+}
+
+impl Assembler<'_> {
+    fn push(&mut self, b: Block) {
+        self.blocks.push(b);
+    }
+
+    fn heading(&mut self, level: u8, number: Option<String>, text: String, anchor: Option<String>, caps: bool) {
+        let text = if caps { text.to_uppercase() } else { text };
+        self.push(Block::Heading(Heading { level, number, text, anchor, caps }));
+    }
+
+    fn caps_heading(&mut self, key: &str) {
+        let text = self.t.heading(key);
+        self.heading(2, None, text, Some(key.replace('_', "-")), true);
+    }
+
+    fn report(&mut self, r: &Report) {
+        let t = self.t;
+        if let Some(e) = &r.exempt {
+            let paragraphs = and_list(&e.paragraphs.iter().map(u8::to_string).collect::<Vec<_>>());
+            let text = t.words("exempt_banner", &json!({"paragraphs": paragraphs, "reason": e.reason}));
+            self.push(para(ParagraphStyle::Banner, text));
+        }
+        // Header block: bold, upper case, one line each.
+        let decision_key = match r.decision {
+            model::DecisionKind::Cabinet => "cabinet",
+            model::DecisionKind::Key => "key",
+            model::DecisionKind::Council => "council",
+            model::DecisionKind::NonKey => "non-key",
+            model::DecisionKind::Information => "information",
+        };
+        let lines = [
+            t.words("agenda_item", &json!({"number": r.agenda_item})),
+            t.words("report_to", &json!({"body": r.body})),
+            t.words("date", &json!({"date": long_date(r.date)})),
+            t.words("report_of", &json!({"report_of": r.report_of})),
+            t.settings.decisions.get(decision_key).cloned().unwrap_or_else(|| decision_key.to_uppercase()),
+        ];
+        for l in lines {
+            self.push(para(ParagraphStyle::HeaderLine, l.to_uppercase()));
+        }
+        if let Some(fp) = &r.forward_plan_ref {
+            self.push(para(ParagraphStyle::HeaderLine, t.words("forward_plan", &json!({"reference": fp}))));
+        }
+        self.push(para(
+            ParagraphStyle::HeaderLine,
+            t.words("portfolio", &json!({"title": r.portfolio.title, "holder": r.portfolio.holder})),
+        ));
+        self.heading(1, None, r.title.clone(), Some("title".into()), false);
+
+        self.caps_heading("summary");
+        self.blocks.extend(r.summary.iter().cloned());
+        self.caps_heading("reasons");
+        self.blocks.extend(r.reasons.iter().cloned());
+        if let Some(o) = &r.options {
+            self.caps_heading("options");
+            self.blocks.extend(o.iter().cloned());
+        }
+        self.caps_heading("recommendations");
+        let lead = r
+            .recommendations_lead
+            .clone()
+            .unwrap_or_else(|| t.words("recommendations_lead", &json!({"body": r.body})));
+        self.push(para(ParagraphStyle::Body, lead));
+        let items = r
+            .recommendations
+            .iter()
+            .map(|rec| {
+                let mut item = vec![Block::Paragraph(Paragraph { style: ParagraphStyle::Body, content: rec.text.clone() })];
+                if let Some(n) = &rec.note {
+                    item.extend(n.iter().cloned());
+                }
+                item
+            })
+            .collect();
+        self.push(Block::List(List { ordered: true, start: 1, items }));
+
+        let first_mission = r.sections.iter().position(|s| s.mission.is_some());
+        for (i, s) in r.sections.iter().enumerate() {
+            if Some(i) == first_mission && !r.mission_summary.is_empty() {
+                self.mission_summary(r);
+            }
+            self.heading(2, Some(format!("{}.", s.number)), s.title.clone(), s.id.clone(), false);
+            if let Some(m) = &s.mission {
+                if !m.aim.is_empty() {
+                    self.push(para(ParagraphStyle::Aim, m.aim.clone()));
+                }
+                let status = self.status(m.status);
+                self.push(para(ParagraphStyle::Status, t.words("mission_status", &json!({"status": status}))));
+            }
+            self.blocks.extend(s.body.iter().cloned());
+            if let Some(m) = &s.mission {
+                if !m.milestones.is_empty() {
+                    let rows = m
+                        .milestones
+                        .iter()
+                        .map(|ms| text_row(&[ms.name.clone(), long_date(ms.due), self.status(ms.status).to_owned()], false))
+                        .collect();
+                    self.push(table(
+                        Some(format!("{} – {}", s.title, t.label("milestones"))),
+                        &[(t.label("milestone"), Align::Left, 3.0), (t.label("due"), Align::Left, 1.5), (t.label("status"), Align::Left, 1.2)],
+                        rows,
+                    ));
+                }
+                if !m.measures.is_empty() {
+                    let rows = m
+                        .measures
+                        .iter()
+                        .map(|me| text_row(&[me.name.clone(), me.baseline.clone(), me.target.clone(), me.current.clone()], false))
+                        .collect();
+                    self.push(table(
+                        Some(format!("{} – {}", s.title, t.label("measures"))),
+                        &[
+                            (t.label("measure"), Align::Left, 3.0),
+                            (t.label("baseline"), Align::Right, 1.0),
+                            (t.label("target"), Align::Right, 1.0),
+                            (t.label("current"), Align::Right, 1.0),
+                        ],
+                        rows,
+                    ));
+                }
+            }
+        }
+
+        for imp in &t.settings.implications {
+            if let Some((_, i)) = r.implications.iter().find(|(k, _)| *k == imp.key) {
+                let anchor = imp.key.replace('_', "-");
+                self.heading(2, None, imp.heading.clone(), Some(anchor), true);
+                self.blocks.extend(i.text.iter().cloned());
+                for ft in &i.tables {
+                    self.financial_table(ft);
+                }
+            }
+        }
+
+        self.caps_heading("risk");
+        self.blocks.extend(r.risk.text.iter().cloned());
+        if !r.risk.register.risks.is_empty() {
+            self.risk_register(&r.risk.register);
+        }
+        self.caps_heading("wards");
+        self.blocks.extend(r.wards.iter().cloned());
+        self.caps_heading("background_papers");
+        if r.background_papers.is_empty() {
+            self.push(para(ParagraphStyle::Body, t.words("none", &json!({}))));
+        } else {
+            let items = r.background_papers.iter().map(|p| vec![para(ParagraphStyle::Body, p.clone())]).collect();
+            self.push(Block::List(List { ordered: false, start: 1, items }));
+        }
+
+        // Contact block.
+        let c = &r.contact;
+        let label = |k: &str| t.settings.contact.get(k).cloned().unwrap_or_else(|| k.to_owned());
+        for (k, v) in [("name", &c.name), ("post", &c.post), ("phone", &c.phone)] {
+            self.push(Block::Paragraph(Paragraph {
+                style: ParagraphStyle::Contact,
+                content: vec![Inline::strong(format!("{}: ", label(k))), Inline::text(v.clone())],
+            }));
+        }
+        self.push(Block::Paragraph(Paragraph {
+            style: ParagraphStyle::Contact,
+            content: vec![
+                Inline::strong(format!("{}: ", label("email"))),
+                Inline::Link { url: format!("mailto:{}", c.email), content: vec![Inline::text(c.email.clone())] },
+            ],
+        }));
+
+        // Appendices: with text, each on a new page; attached ones are listed.
+        let listed: Vec<&model::Appendix> = r.appendices.iter().filter(|a| a.body.is_none()).collect();
+        if !listed.is_empty() {
+            self.caps_heading("appendices");
+            let items = listed
+                .iter()
+                .map(|a| vec![para(ParagraphStyle::Body, t.words("appendix_attached", &json!({"number": a.number, "title": a.title})))])
+                .collect();
+            self.push(Block::List(List { ordered: false, start: 1, items }));
+        }
+        for a in r.appendices.iter().filter(|a| a.body.is_some()) {
+            self.push(Block::PageBreak);
+            let title = t.words("appendix", &json!({"number": a.number, "title": a.title}));
+            self.heading(2, None, title, Some(format!("appendix-{}", a.number)), false);
+            self.blocks.extend(a.body.iter().flatten().cloned());
+        }
+    }
+
+    fn status(&self, s: Status) -> &str {
+        let key = match s {
+            Status::OnTrack => "on-track",
+            Status::AtRisk => "at-risk",
+            Status::OffTrack => "off-track",
+            Status::Complete => "complete",
+            Status::NotStarted => "not-started",
+        };
+        self.t.settings.status.get(key).map(String::as_str).unwrap_or(key)
+    }
+
+    fn mission_summary(&mut self, r: &Report) {
+        let t = self.t;
+        let section = t.label("section").to_owned();
+        let rows = r
+            .mission_summary
+            .iter()
+            .map(|m| {
+                let next = m
+                    .next_milestone
+                    .as_ref()
+                    .map(|(n, d)| format!("{n} ({})", long_date(*d)))
+                    .unwrap_or_else(|| "–".into());
+                text_row(&[format!("{} ({section} {})", m.mission, m.section), self.status(m.status).to_owned(), next], false)
+            })
+            .collect();
+        self.push(table(
+            Some(t.label("mission_summary").to_owned()),
+            &[(t.label("mission"), Align::Left, 3.0), (t.label("status"), Align::Left, 1.2), (t.label("next_milestone"), Align::Left, 3.0)],
+            rows,
+        ));
+    }
+
+    fn financial_table(&mut self, ft: &FinancialTable) {
+        let t = self.t;
+        let unit = ft.unit.as_deref().map(|u| format!(" ({u})")).unwrap_or_default();
+        let mut cols: Vec<(String, Align, f32)> = vec![(String::new(), Align::Left, 3.0)];
+        for c in &ft.columns {
+            cols.push((format!("{c}{unit}"), Align::Right, 1.4));
+        }
+        let mut rows: Vec<Row> = ft
+            .rows
+            .iter()
+            .map(|(label, values)| {
+                let mut cells = vec![label.clone()];
+                cells.extend(values.iter().map(|v| model::group_thousands(*v)));
+                text_row(&cells, false)
+            })
+            .collect();
+        if let Some(totals) = &ft.totals {
+            let mut cells = vec![t.label("total").to_owned()];
+            cells.extend(totals.iter().map(|v| model::group_thousands(*v)));
+            rows.push(text_row(&cells, true));
+        }
+        let col_refs: Vec<(&str, Align, f32)> = cols.iter().map(|(h, a, w)| (h.as_str(), *a, *w)).collect();
+        self.push(table(Some(ft.caption.clone()), &col_refs, rows));
+        if let Some(kind) = ft.chart {
+            let style = match kind {
+                model::ChartKind::Bar => SeriesStyle::Bar,
+                model::ChartKind::Line => SeriesStyle::Line,
+            };
+            let series: Vec<Series> = ft.rows.iter().map(|(n, v)| Series { name: n.clone(), values: v.clone() }).collect();
+            let alt = series_alt(style, &ft.caption, ft.unit.as_deref(), &ft.columns, &series, ft.totals.as_deref(), t.label("total"));
+            self.push(Block::Figure(Figure {
+                caption: ft.caption.clone(),
+                alt,
+                chart: Chart::Series { style, categories: ft.columns.clone(), series, unit: ft.unit.clone().unwrap_or_default() },
+            }));
+        }
+    }
+
+    fn risk_register(&mut self, reg: &RiskRegister) {
+        let t = self.t;
+        let mut rows = Vec::new();
+        for r in &reg.risks {
+            let mut cells: Vec<Vec<Block>> = [
+                r.number.to_string(),
+                r.risk.clone(),
+                r.likelihood.to_string(),
+                r.impact.to_string(),
+                r.score.to_string(),
+                r.band.clone(),
+            ]
+            .into_iter()
+            .map(|s| vec![para(ParagraphStyle::Body, s)])
+            .collect();
+            cells.push(r.mitigation.clone());
+            cells.push(vec![para(ParagraphStyle::Body, r.owner.clone())]);
+            rows.push(Row { cells, total: false });
+        }
+        self.push(table(
+            Some(t.label("risk_register").to_owned()),
+            &[
+                (t.label("risk_number"), Align::Left, 0.6),
+                (t.label("risk"), Align::Left, 3.0),
+                (t.label("likelihood"), Align::Right, 1.3),
+                (t.label("impact"), Align::Right, 1.1),
+                (t.label("score"), Align::Right, 1.0),
+                (t.label("band"), Align::Left, 1.2),
+                (t.label("mitigation"), Align::Left, 3.5),
+                (t.label("owner"), Align::Left, 2.0),
+            ],
+            rows,
+        ));
+        let bands = (1..=5u8)
+            .map(|impact| {
+                (1..=5u8)
+                    .map(|likelihood| {
+                        let score = impact * likelihood;
+                        match t.band(score) {
+                            Some(b) => BandCell { label: b.name.clone(), fill: b.fill.clone() },
+                            None => BandCell { label: String::new(), fill: "#ffffff".into() },
+                        }
+                    })
+                    .collect()
+            })
+            .collect();
+        let points = reg
+            .risks
+            .iter()
+            .map(|r| RiskPoint { number: r.number, likelihood: r.likelihood, impact: r.impact })
+            .collect();
+        self.push(Block::Figure(Figure {
+            caption: t.label("risk_matrix").to_owned(),
+            alt: risk_matrix_alt(reg),
+            chart: Chart::RiskMatrix { points, bands },
+        }));
+    }
+}
+
+fn text_row(cells: &[String], total: bool) -> Row {
+    Row { cells: cells.iter().map(|c| vec![para(ParagraphStyle::Body, c.clone())]).collect(), total }
+}
+
+fn table(caption: Option<String>, cols: &[(&str, Align, f32)], rows: Vec<Row>) -> Block {
+    Block::Table(Table {
+        caption,
+        anchor: None,
+        columns: cols.iter().map(|(h, a, w)| Column { header: (*h).to_owned(), align: *a, width: *w }).collect(),
+        rows,
+    })
+}
+
+/// "1", "1 and 2", "1, 2 and 3".
+fn and_list(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}
+
+/// Alt text for the risk matrix: what it shows, read out risk by risk.
+pub fn risk_matrix_alt(reg: &RiskRegister) -> String {
+    let n = reg.risks.len();
+    let mut s = format!(
+        "Risk matrix of likelihood (1 rare to 5 almost certain, across) against impact (1 negligible to 5 severe, up), plotting {n} risk{}.",
+        if n == 1 { "" } else { "s" }
+    );
+    for r in &reg.risks {
+        s.push_str(&format!(
+            " Risk {}, {}: likelihood {}, impact {}, score {}, {}.",
+            r.number,
+            r.risk.trim_end_matches('.'),
+            r.likelihood,
+            r.impact,
+            r.score,
+            r.band.to_lowercase()
+        ));
+    }
+    s
+}
+
+/// Alt text for a chart of a financial table: the kind of chart and every value.
+pub fn series_alt(
+    style: SeriesStyle,
+    caption: &str,
+    unit: Option<&str>,
+    categories: &[String],
+    series: &[Series],
+    totals: Option<&[f64]>,
+    total_label: &str,
+) -> String {
+    let kind = match style {
+        SeriesStyle::Bar => "Bar chart",
+        SeriesStyle::Line => "Line chart",
+    };
+    let unit_text = unit.map(|u| format!(" in {u}")).unwrap_or_default();
+    let mut s = format!("{kind} of {caption}{unit_text}, for {}.", and_list(categories));
+    let values = |v: &[f64]| -> String {
+        categories
+            .iter()
+            .zip(v)
+            .map(|(c, x)| format!("{c} {}", model::group_thousands(*x)))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    for se in series {
+        s.push_str(&format!(" {}: {}.", se.name, values(&se.values)));
+    }
+    if let Some(t) = totals {
+        s.push_str(&format!(" {total_label}: {}.", values(t)));
+    }
+    s
+}

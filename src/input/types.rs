@@ -1,0 +1,435 @@
+//! The input format, version 1, as Rust types: one struct per YAML mapping.
+//!
+//! These types are the single source of truth for the format: serde reads files into them and
+//! schemars turns them into the JSON Schema that `cabrep schema` prints, so the two cannot drift.
+//! They hold what the author typed; validation and computed values live in [`crate::model`].
+
+use schemars::JsonSchema;
+use serde::Deserialize;
+
+use super::shapes::{TextOr, TextOrSeq};
+
+/// Rich text: Markdown (paragraphs, bullet and numbered lists, bold, italic, links, `###`
+/// sub-headings, pipe tables, cross-references `[Section](#id)`).
+pub type Markdown = String;
+
+/// One report (`schema: cabrep/report/v1`).
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(title = "cabrep report")]
+pub struct ReportFile {
+    /// Format version, `cabrep/report/v1`. Optional.
+    pub schema: Option<String>,
+    /// The meeting the report goes to.
+    pub meeting: MeetingRef,
+    /// Agenda item number; a pack numbers its items itself and overrides this.
+    pub agenda_item: Option<u32>,
+    /// Who the report is from, e.g. "Corporate Management Team".
+    pub report_of: String,
+    /// The kind of decision asked for.
+    pub decision: DecisionKind,
+    /// Forward Plan reference; required for a key decision.
+    pub forward_plan_ref: Option<String>,
+    /// The portfolio and its holder.
+    pub portfolio: Portfolio,
+    /// The report title.
+    pub title: String,
+    /// Present for a Part 2 (exempt, not for publication) report.
+    pub exempt: Option<Exemption>,
+    /// SUMMARY.
+    pub summary: Markdown,
+    /// REASONS FOR RECOMMENDATION(S)/DECISION(S).
+    pub reasons: Markdown,
+    /// ALTERNATIVE OPTIONS CONSIDERED AND REJECTED (optional).
+    pub options: Option<Markdown>,
+    /// RECOMMENDATIONS.
+    pub recommendations: Recommendations,
+    /// The numbered body sections.
+    pub sections: Vec<SectionInput>,
+    /// The missions register: a file name (relative to the report) or an inline list.
+    pub missions: Option<MissionsSource>,
+    /// The implications sections.
+    pub implications: Implications,
+    /// RISK ASSESSMENT: Markdown, or text plus a risk register.
+    pub risk: TextOr<RiskInput>,
+    /// WARDS AFFECTED AND CONSULTATION WITH WARD/COUNCILLORS.
+    pub wards: Markdown,
+    /// BACKGROUND PAPERS; an empty list prints "None".
+    pub background_papers: Vec<String>,
+    /// The contact officer.
+    pub contact: Contact,
+    /// Appendices, each on a new page.
+    pub appendices: Option<Vec<AppendixInput>>,
+}
+
+/// The meeting a report goes to.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MeetingRef {
+    /// The decision-making body, e.g. "Cabinet".
+    pub body: String,
+    /// Meeting date, ISO `YYYY-MM-DD`.
+    pub date: IsoDate,
+}
+
+/// An ISO date as typed (`2024-01-18`); checked to be a real date during validation.
+#[derive(Debug, Clone, Deserialize, JsonSchema, PartialEq, Eq)]
+#[serde(transparent)]
+pub struct IsoDate(#[schemars(regex(pattern = r"^\d{4}-\d{2}-\d{2}$"))] pub String);
+
+/// Decision type, printed as CABINET DECISION, KEY DECISION, …
+#[derive(Debug, Clone, Copy, Deserialize, JsonSchema, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum DecisionKind {
+    /// CABINET DECISION.
+    Cabinet,
+    /// KEY DECISION (needs a Forward Plan reference).
+    Key,
+    /// COUNCIL DECISION.
+    Council,
+    /// NON-KEY DECISION.
+    NonKey,
+    /// FOR INFORMATION.
+    Information,
+}
+
+/// The portfolio.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Portfolio {
+    /// Portfolio title, e.g. "Leader of the Council".
+    pub title: String,
+    /// Portfolio holder, e.g. "Councillor Bob Cook".
+    pub holder: String,
+}
+
+/// Why a report is not for publication (Schedule 12A, Local Government Act 1972).
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Exemption {
+    /// Paragraphs of Part 1 of Schedule 12A (1 to 7).
+    pub paragraphs: Vec<u8>,
+    /// The reason in words.
+    pub reason: String,
+}
+
+/// The recommendations.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Recommendations {
+    /// Lead-in line; default "<body> is recommended to:".
+    pub lead: Option<String>,
+    /// The recommendations, numbered 1, 2, 3 …
+    pub items: Vec<TextOr<RecommendationInput>>,
+}
+
+/// A recommendation with follow-on text.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RecommendationInput {
+    /// The recommendation (Markdown, one paragraph).
+    pub text: Markdown,
+    /// Follow-on text under the recommendation.
+    pub note: Option<Markdown>,
+}
+
+/// A numbered body section: an ordinary section (`title`) or a mission update (`mission`).
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SectionInput {
+    /// Id for cross-references (`[Section](#id)`).
+    pub id: Option<String>,
+    /// Section title (ordinary sections).
+    pub title: Option<String>,
+    /// Mission id from the register (mission updates); title and aim come from the register.
+    pub mission: Option<String>,
+    /// Mission status (mission updates).
+    pub status: Option<Status>,
+    /// The section's text: Markdown, or a list of parts, each Markdown or a `table:`.
+    pub body: Option<TextOrSeq<TextOr<TablePart>>>,
+    /// Milestones (mission updates).
+    pub milestones: Option<Vec<Milestone>>,
+    /// Key measures (mission updates).
+    pub measures: Option<Vec<Measure>>,
+}
+
+/// A table part of a section body (`- table: {...}`).
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TablePart {
+    /// The table.
+    pub table: TableInput,
+}
+
+/// A table of text cells within a section.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TableInput {
+    /// Id (optional).
+    pub id: Option<String>,
+    /// Caption shown above the table.
+    pub caption: Option<String>,
+    /// Column headings.
+    pub columns: Vec<String>,
+    /// Relative column widths, one per column.
+    pub widths: Option<Vec<f32>>,
+    /// Rows: one Markdown cell per column.
+    pub rows: Vec<Vec<Markdown>>,
+}
+
+/// Programme (mission) status, RAG.
+#[derive(Debug, Clone, Copy, Deserialize, JsonSchema, PartialEq, Eq, Hash)]
+#[serde(rename_all = "kebab-case")]
+pub enum Status {
+    /// Green.
+    OnTrack,
+    /// Amber.
+    AtRisk,
+    /// Red.
+    OffTrack,
+    /// Done.
+    Complete,
+    /// Not started.
+    NotStarted,
+}
+
+/// A milestone of a mission.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Milestone {
+    /// What is to be achieved.
+    pub name: String,
+    /// When, ISO date.
+    pub due: IsoDate,
+    /// Its status.
+    pub status: Status,
+}
+
+/// A key measure of a mission.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Measure {
+    /// The measure.
+    pub name: String,
+    /// Starting value.
+    pub baseline: Option<Quantity>,
+    /// Target value.
+    pub target: Option<Quantity>,
+    /// Current value.
+    pub current: Option<Quantity>,
+}
+
+/// A number, or text with a unit ("£9m", "46%").
+#[derive(Debug, Clone, Deserialize, JsonSchema, PartialEq)]
+#[serde(untagged)]
+pub enum Quantity {
+    /// A plain number.
+    Number(f64),
+    /// Text printed as typed.
+    Text(String),
+}
+
+/// Where the missions register is: a file name (relative to the report) or an inline list.
+pub type MissionsSource = TextOrSeq<Mission>;
+
+/// A missions register file (`schema: cabrep/missions/v1`).
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(title = "cabrep missions register")]
+pub struct MissionsFile {
+    /// Format version, `cabrep/missions/v1`. Optional.
+    pub schema: Option<String>,
+    /// The missions.
+    pub missions: Vec<Mission>,
+}
+
+/// A mission (programme strand) in the register.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Mission {
+    /// Id that sections refer to.
+    pub id: String,
+    /// Name, used as the section title.
+    pub name: String,
+    /// Aim, printed in italics under the title.
+    pub aim: String,
+}
+
+/// The implications sections.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Implications {
+    /// COMMUNITY IMPACT IMPLICATIONS.
+    pub community_impact: Markdown,
+    /// CORPORATE PARENTING IMPLICATIONS.
+    pub corporate_parenting: Markdown,
+    /// FINANCIAL IMPLICATIONS: Markdown, or text plus tables.
+    pub financial: TextOr<FinancialInput>,
+    /// LEGAL IMPLICATIONS.
+    pub legal: Markdown,
+    /// EQUALITY IMPLICATIONS (optional).
+    pub equality: Option<Markdown>,
+    /// CLIMATE AND ENVIRONMENT IMPLICATIONS (optional).
+    pub environment: Option<Markdown>,
+}
+
+/// Financial implications with tables.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FinancialInput {
+    /// The text.
+    pub text: Markdown,
+    /// Financial tables.
+    #[serde(default)]
+    pub tables: Vec<FinancialTableInput>,
+}
+
+/// A financial table: numbers in a unit, with an optional computed total.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FinancialTableInput {
+    /// Caption.
+    pub caption: String,
+    /// Unit of the values, printed in the column header (e.g. "£000").
+    pub unit: Option<String>,
+    /// Column headings (e.g. financial years).
+    pub columns: Vec<String>,
+    /// Rows: a label and one value per column.
+    pub rows: Vec<FinancialRowInput>,
+    /// Add a computed Total row.
+    #[serde(default)]
+    pub total: bool,
+    /// Draw the table as a chart as well.
+    pub chart: Option<ChartKind>,
+}
+
+/// A row of a financial table.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FinancialRowInput {
+    /// Row label.
+    pub label: String,
+    /// One value per column, in the table's unit.
+    pub values: Vec<f64>,
+}
+
+/// Chart style.
+#[derive(Debug, Clone, Copy, Deserialize, JsonSchema, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum ChartKind {
+    /// Grouped bars.
+    Bar,
+    /// Lines.
+    Line,
+}
+
+/// Risk assessment with a register.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RiskInput {
+    /// The text.
+    pub text: Markdown,
+    /// The risk register.
+    #[serde(default)]
+    pub register: Vec<RiskEntry>,
+}
+
+/// One risk.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RiskEntry {
+    /// The risk.
+    pub risk: String,
+    /// 1 (rare) to 5 (almost certain).
+    pub likelihood: u8,
+    /// 1 (negligible) to 5 (severe).
+    pub impact: u8,
+    /// Mitigation (Markdown).
+    pub mitigation: Markdown,
+    /// Risk owner.
+    pub owner: String,
+}
+
+/// The contact officer.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Contact {
+    /// Name.
+    pub name: String,
+    /// Post title.
+    pub post: String,
+    /// Telephone number (UK).
+    pub phone: String,
+    /// Email address.
+    pub email: String,
+}
+
+/// An appendix.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AppendixInput {
+    /// Title ("Appendix N – Title").
+    pub title: String,
+    /// A PDF to bind in after the report (relative to the report).
+    pub file: Option<String>,
+    /// The appendix text (Markdown), printed on a new page.
+    pub body: Option<Markdown>,
+}
+
+/// A meeting file (`schema: cabrep/meeting/v1`) for an agenda pack.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(title = "cabrep meeting")]
+pub struct MeetingFile {
+    /// Format version, `cabrep/meeting/v1`.
+    pub schema: Option<String>,
+    /// The meeting.
+    pub meeting: MeetingDetails,
+    /// Agenda items, numbered 1, 2, 3 … in this order.
+    pub items: Vec<AgendaItemInput>,
+}
+
+/// Meeting details for the front sheet.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MeetingDetails {
+    /// The body, e.g. "Cabinet".
+    pub body: String,
+    /// The council.
+    pub council: String,
+    /// Date, ISO.
+    pub date: IsoDate,
+    /// Time, "16:30".
+    pub time: String,
+    /// Venue.
+    pub venue: String,
+    /// Members.
+    pub members: Vec<String>,
+    /// The democratic services contact.
+    pub contact: MeetingContact,
+}
+
+/// Democratic services contact.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MeetingContact {
+    /// Name.
+    pub name: String,
+    /// Telephone.
+    pub phone: String,
+    /// Email.
+    pub email: String,
+}
+
+/// An agenda item: a plain item, an existing PDF, or a report.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AgendaItemInput {
+    /// Title (plain items and PDFs; a report's title comes from the report).
+    pub title: Option<String>,
+    /// An existing PDF to bind in (relative to the meeting file).
+    pub file: Option<String>,
+    /// A report YAML file (relative to the meeting file).
+    pub report: Option<String>,
+}
+

@@ -1,0 +1,19 @@
+//! cabrep turns structured YAML into a council's cabinet report — an editable DOCX, a tagged
+//! PDF and an accessible HTML page — and assembles the reports of one meeting into an agenda
+//! pack.
+//!
+//! The pipeline, one module per stage:
+//! [`input`] (YAML → located raw structs) → [`model`] (validated, computed) → [`document`]
+//! (one format-neutral tree, with the house style from [`template`]) → [`render`] (DOCX, PDF,
+//! HTML) → [`output`] (atomic, deterministic files).
+#![deny(missing_docs)]
+
+pub mod diag;
+pub mod document;
+pub mod input;
+pub mod model;
+pub mod output;
+pub mod pipeline;
+pub mod render;
+pub mod suggest;
+pub mod template;

@@ -1,0 +1,275 @@
+//! The `cabrep` command: parses arguments, calls the library, prints diagnostics and maps
+//! results to the documented exit statuses (0 built, 1 invalid input, 2 bad command line,
+//! 3 anything else failed).
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Mutex;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use rayon::prelude::*;
+
+use cabrep::diag::{self, Diagnostic, MessageFormat};
+use cabrep::pipeline::{self, Engine, Outcome};
+use cabrep::render::Format;
+
+#[derive(Parser)]
+#[command(name = "cabrep", version, about = "Cabinet reports and agenda packs from YAML: DOCX, PDF and HTML")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+enum MsgFormat {
+    /// Human-readable, with a source snippet on a terminal.
+    Human,
+    /// One JSON object per problem, one per line.
+    Json,
+}
+
+#[derive(clap::Args)]
+struct DiagArgs {
+    /// How to print problems.
+    #[arg(long, value_enum, default_value = "human")]
+    message_format: MsgFormat,
+    /// Treat warnings as errors (exit status 1).
+    #[arg(long)]
+    deny_warnings: bool,
+    /// Print only problems, no progress or summary.
+    #[arg(long, short)]
+    quiet: bool,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Build each report (a folder means every report in it).
+    Build {
+        /// Report YAML files or folders.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Output folder.
+        #[arg(short, long, default_value = "out")]
+        out: PathBuf,
+        /// Comma-separated formats: docx, pdf, html (and tree, the document tree as JSON).
+        #[arg(short, long, default_value = "docx,pdf", value_parser = parse_formats)]
+        formats: FormatList,
+        /// Reports built at once (default: the number of cores).
+        #[arg(short, long)]
+        jobs: Option<usize>,
+        /// Template folder (default: the built-in cabinet template).
+        #[arg(long)]
+        template: Option<PathBuf>,
+        #[command(flatten)]
+        diag: DiagArgs,
+    },
+    /// Validate reports; write nothing.
+    Check {
+        /// Report YAML files or folders.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Template folder.
+        #[arg(long)]
+        template: Option<PathBuf>,
+        #[command(flatten)]
+        diag: DiagArgs,
+    },
+    /// Print the JSON Schema of the input format.
+    Schema {
+        /// Which file: report, meeting or missions.
+        #[arg(value_enum, default_value = "report")]
+        kind: SchemaKind,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum SchemaKind {
+    Report,
+    Meeting,
+    Missions,
+}
+
+#[derive(Clone, Debug)]
+struct FormatList(Vec<Format>);
+
+fn parse_formats(s: &str) -> Result<FormatList, String> {
+    let mut v = Vec::new();
+    for part in s.split(',').filter(|p| !p.trim().is_empty()) {
+        let f = Format::parse(part).ok_or_else(|| format!("unknown format `{part}` (expected docx, pdf, html or tree)"))?;
+        if !v.contains(&f) {
+            v.push(f);
+        }
+    }
+    if v.is_empty() {
+        return Err("name at least one format".into());
+    }
+    Ok(FormatList(v))
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let status = match cli.command {
+        Command::Build { paths, out, formats, jobs, template, diag } => {
+            build(&paths, &out, &formats.0, jobs, template.as_deref(), &diag)
+        }
+        Command::Check { paths, template, diag } => check(&paths, template.as_deref(), &diag),
+        Command::Schema { kind } => schema(kind),
+    };
+    ExitCode::from(status)
+}
+
+fn engine(template: Option<&Path>) -> Result<Engine, u8> {
+    Engine::new(template).map_err(|e| {
+        eprintln!("error: {e}");
+        3
+    })
+}
+
+fn message_format(d: &DiagArgs) -> MessageFormat {
+    match d.message_format {
+        MsgFormat::Json => MessageFormat::Json,
+        MsgFormat::Human => MessageFormat::Human { snippet: std::io::stderr().is_terminal() },
+    }
+}
+
+/// Prints diagnostics under a lock so that parallel builds do not interleave.
+fn print_diags(lock: &Mutex<()>, diags: &[Diagnostic], source: Option<&str>, fmt: MessageFormat) {
+    let _guard = lock.lock();
+    let stderr = std::io::stderr();
+    let mut out = stderr.lock();
+    diag::emit(&mut out, diags, source, fmt);
+    let _ = out.flush();
+}
+
+fn build(paths: &[PathBuf], out: &Path, formats: &[Format], jobs: Option<usize>, template: Option<&Path>, d: &DiagArgs) -> u8 {
+    let engine = match engine(template) {
+        Ok(e) => e,
+        Err(code) => return code,
+    };
+    let inputs = pipeline::expand_inputs(paths);
+    if inputs.is_empty() {
+        eprintln!("error: no report files found in {}", paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", "));
+        return 1;
+    }
+    let fmt = message_format(d);
+    let show_bar = !d.quiet && std::io::stderr().is_terminal() && inputs.len() > 1;
+    let bar = if show_bar {
+        let b = indicatif::ProgressBar::new(inputs.len() as u64);
+        if let Ok(style) = indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} {wide_msg}") {
+            b.set_style(style);
+        }
+        Some(b)
+    } else {
+        None
+    };
+    let lock = Mutex::new(());
+    let pool = match rayon::ThreadPoolBuilder::new().num_threads(jobs.unwrap_or(0)).build() {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("error: cannot start worker threads: {e}");
+            return 3;
+        }
+    };
+    let outcomes: Vec<(PathBuf, Outcome)> = pool.install(|| {
+        inputs
+            .par_iter()
+            .map(|input| {
+                let outcome = pipeline::build_report(&engine, input, out, formats);
+                let print = |diags: &[Diagnostic], src: Option<&str>| {
+                    if let Some(b) = &bar {
+                        b.suspend(|| print_diags(&lock, diags, src, fmt));
+                    } else {
+                        print_diags(&lock, diags, src, fmt);
+                    }
+                };
+                match &outcome {
+                    Outcome::Built { warnings, source, .. } => print(warnings, Some(source)),
+                    Outcome::Invalid(f) => print(&f.diagnostics, f.source.as_deref()),
+                    Outcome::Failed { input, message } => {
+                        let _g = lock.lock();
+                        eprintln!("{}: error: {message}", input.display());
+                    }
+                }
+                if let Some(b) = &bar {
+                    b.inc(1);
+                    b.set_message(input.display().to_string());
+                }
+                (input.clone(), outcome)
+            })
+            .collect()
+    });
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
+    let built = outcomes.iter().filter(|(_, o)| matches!(o, Outcome::Built { .. })).count();
+    let invalid = outcomes.iter().filter(|(_, o)| matches!(o, Outcome::Invalid(_))).count();
+    let failed = outcomes.iter().filter(|(_, o)| matches!(o, Outcome::Failed { .. })).count();
+    let warned = outcomes.iter().any(|(_, o)| matches!(o, Outcome::Built { warnings, .. } if !warnings.is_empty()));
+    if !d.quiet {
+        if outcomes.len() == 1 {
+            if let (_, Outcome::Built { files, .. }) = &outcomes[0] {
+                for f in files {
+                    eprintln!("wrote {}", f.display());
+                }
+            }
+        }
+        eprintln!("built {built} of {} report(s) into {}{}{}", outcomes.len(), out.display(),
+            if invalid > 0 { format!("; {invalid} invalid") } else { String::new() },
+            if failed > 0 { format!("; {failed} failed") } else { String::new() });
+    }
+    if invalid > 0 || (d.deny_warnings && warned) {
+        1
+    } else if failed > 0 {
+        3
+    } else {
+        0
+    }
+}
+
+fn check(paths: &[PathBuf], template: Option<&Path>, d: &DiagArgs) -> u8 {
+    let engine = match engine(template) {
+        Ok(e) => e,
+        Err(code) => return code,
+    };
+    let fmt = message_format(d);
+    let lock = Mutex::new(());
+    let inputs = pipeline::expand_inputs(paths);
+    let mut status = 0;
+    for input in &inputs {
+        match pipeline::load_report(input, &engine.rules) {
+            Ok(l) => {
+                print_diags(&lock, &l.warnings, Some(&l.source.text), fmt);
+                if d.deny_warnings && !l.warnings.is_empty() {
+                    status = 1;
+                }
+            }
+            Err(f) => {
+                print_diags(&lock, &f.diagnostics, f.source.as_deref(), fmt);
+                status = 1;
+            }
+        }
+    }
+    if !d.quiet {
+        eprintln!("checked {} file(s): {}", inputs.len(), if status == 0 { "ok" } else { "problems found" });
+    }
+    status
+}
+
+fn schema(kind: SchemaKind) -> u8 {
+    let s = match kind {
+        SchemaKind::Report => schemars::schema_for!(cabrep::input::types::ReportFile),
+        SchemaKind::Meeting => schemars::schema_for!(cabrep::input::types::MeetingFile),
+        SchemaKind::Missions => schemars::schema_for!(cabrep::input::types::MissionsFile),
+    };
+    match serde_json::to_string_pretty(&s) {
+        Ok(text) => {
+            println!("{text}");
+            0
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            3
+        }
+    }
+}

@@ -1,0 +1,293 @@
+//! The validated report: typed, checked, with every number computed (section and
+//! recommendation numbers, cross-references, totals, risk scores and bands, the mission
+//! summary). Knows nothing of file formats.
+
+pub mod rich_text;
+mod validate;
+
+use std::path::PathBuf;
+
+use time::Date;
+
+use crate::diag::Problem;
+pub use crate::input::types::{ChartKind, Contact, DecisionKind, Portfolio, Quantity, Status};
+pub use rich_text::RichText;
+use crate::document::Inline;
+
+/// A validated report.
+#[derive(Debug, Clone)]
+pub struct Report {
+    /// The decision-making body ("Cabinet").
+    pub body: String,
+    /// Meeting date.
+    pub date: Date,
+    /// Agenda item number, if known.
+    pub agenda_item: Option<u32>,
+    /// Who the report is from.
+    pub report_of: String,
+    /// Decision type.
+    pub decision: DecisionKind,
+    /// Forward Plan reference (key decisions).
+    pub forward_plan_ref: Option<String>,
+    /// Portfolio.
+    pub portfolio: Portfolio,
+    /// Title.
+    pub title: String,
+    /// Exemption, for Part 2 reports.
+    pub exempt: Option<Exemption>,
+    /// SUMMARY.
+    pub summary: RichText,
+    /// REASONS.
+    pub reasons: RichText,
+    /// ALTERNATIVE OPTIONS CONSIDERED AND REJECTED.
+    pub options: Option<RichText>,
+    /// Lead-in of the recommendations, if the author set one.
+    pub recommendations_lead: Option<String>,
+    /// Recommendations, numbered.
+    pub recommendations: Vec<Recommendation>,
+    /// Numbered body sections.
+    pub sections: Vec<Section>,
+    /// One row per mission section, when there are two or more.
+    pub mission_summary: Vec<MissionSummaryRow>,
+    /// Implications by key (`community_impact`, `financial`, …); the template orders them.
+    pub implications: Vec<(String, Implication)>,
+    /// RISK ASSESSMENT.
+    pub risk: RiskAssessment,
+    /// WARDS AFFECTED.
+    pub wards: RichText,
+    /// BACKGROUND PAPERS.
+    pub background_papers: Vec<String>,
+    /// Contact officer.
+    pub contact: Contact,
+    /// Appendices, numbered.
+    pub appendices: Vec<Appendix>,
+}
+
+/// Why a report is exempt.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Exemption {
+    /// Schedule 12A paragraphs.
+    pub paragraphs: Vec<u8>,
+    /// Reason.
+    pub reason: String,
+}
+
+/// A numbered recommendation.
+#[derive(Debug, Clone)]
+pub struct Recommendation {
+    /// Its number, from 1.
+    pub number: u32,
+    /// The recommendation.
+    pub text: Vec<Inline>,
+    /// Follow-on text.
+    pub note: Option<RichText>,
+}
+
+/// A numbered body section.
+#[derive(Debug, Clone)]
+pub struct Section {
+    /// Its number, from 1.
+    pub number: u32,
+    /// Cross-reference id.
+    pub id: Option<String>,
+    /// Title (from the register for a mission update).
+    pub title: String,
+    /// The mission update part, if this is one.
+    pub mission: Option<MissionUpdate>,
+    /// The body: text and tables in order.
+    pub body: RichText,
+}
+
+/// The mission part of a mission-update section.
+#[derive(Debug, Clone)]
+pub struct MissionUpdate {
+    /// Mission id.
+    pub id: String,
+    /// Mission aim.
+    pub aim: String,
+    /// Status.
+    pub status: Status,
+    /// Milestones.
+    pub milestones: Vec<MilestoneEntry>,
+    /// Key measures.
+    pub measures: Vec<MeasureEntry>,
+}
+
+/// A milestone.
+#[derive(Debug, Clone)]
+pub struct MilestoneEntry {
+    /// What.
+    pub name: String,
+    /// When.
+    pub due: Date,
+    /// Status.
+    pub status: Status,
+}
+
+/// A key measure, values as printed.
+#[derive(Debug, Clone)]
+pub struct MeasureEntry {
+    /// Measure.
+    pub name: String,
+    /// Baseline, target, current (printed text; empty when not given).
+    pub baseline: String,
+    /// Target.
+    pub target: String,
+    /// Current.
+    pub current: String,
+}
+
+/// A row of the mission status summary.
+#[derive(Debug, Clone)]
+pub struct MissionSummaryRow {
+    /// Mission name.
+    pub mission: String,
+    /// Section number of the mission update.
+    pub section: u32,
+    /// Status.
+    pub status: Status,
+    /// The next milestone not yet complete.
+    pub next_milestone: Option<(String, Date)>,
+}
+
+/// An implications section.
+#[derive(Debug, Clone)]
+pub struct Implication {
+    /// The text.
+    pub text: RichText,
+    /// Financial tables.
+    pub tables: Vec<FinancialTable>,
+}
+
+/// A financial table with computed totals.
+#[derive(Debug, Clone)]
+pub struct FinancialTable {
+    /// Caption.
+    pub caption: String,
+    /// Unit ("£000").
+    pub unit: Option<String>,
+    /// Column headings.
+    pub columns: Vec<String>,
+    /// Rows: label and values.
+    pub rows: Vec<(String, Vec<f64>)>,
+    /// Computed column totals, when asked for.
+    pub totals: Option<Vec<f64>>,
+    /// Chart style, when asked for.
+    pub chart: Option<ChartKind>,
+}
+
+/// The risk assessment.
+#[derive(Debug, Clone)]
+pub struct RiskAssessment {
+    /// The text.
+    pub text: RichText,
+    /// The register.
+    pub register: RiskRegister,
+}
+
+/// A risk register with computed scores and bands.
+#[derive(Debug, Clone, Default)]
+pub struct RiskRegister {
+    /// The risks, numbered.
+    pub risks: Vec<Risk>,
+}
+
+/// One risk.
+#[derive(Debug, Clone)]
+pub struct Risk {
+    /// Number, from 1.
+    pub number: u32,
+    /// The risk.
+    pub risk: String,
+    /// 1–5.
+    pub likelihood: u8,
+    /// 1–5.
+    pub impact: u8,
+    /// likelihood × impact.
+    pub score: u8,
+    /// Band name from the template.
+    pub band: String,
+    /// Mitigation.
+    pub mitigation: RichText,
+    /// Owner.
+    pub owner: String,
+}
+
+/// An appendix.
+#[derive(Debug, Clone)]
+pub struct Appendix {
+    /// Number, from 1.
+    pub number: u32,
+    /// Title.
+    pub title: String,
+    /// A PDF to bind in, resolved against the report's folder.
+    pub file: Option<PathBuf>,
+    /// Text printed on its own page.
+    pub body: Option<RichText>,
+}
+
+pub use validate::{validate_report, Rules};
+
+/// The result of validation: the report (if no errors) and every problem found.
+#[derive(Debug)]
+pub struct Validated<T> {
+    /// The value, when there were no errors.
+    pub value: Option<T>,
+    /// Errors and warnings.
+    pub problems: Vec<Problem>,
+}
+
+/// Formats a date in the house style: "18 January 2024".
+pub fn long_date(d: Date) -> String {
+    format!("{} {} {}", d.day(), d.month(), d.year())
+}
+
+/// Formats a number with thousands separators: 1234000 → "1,234,000"; keeps up to 2 decimals.
+pub fn group_thousands(v: f64) -> String {
+    let neg = v < 0.0;
+    let abs = v.abs();
+    let whole = abs.trunc() as u128;
+    let frac = ((abs - abs.trunc()) * 100.0).round() as u32;
+    let digits = whole.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if frac > 0 {
+        out.push_str(&format!(".{frac:02}"));
+        while out.ends_with('0') {
+            out.pop();
+        }
+    }
+    if neg {
+        format!("-{out}")
+    } else {
+        out
+    }
+}
+
+/// Prints a quantity: numbers grouped, text as typed.
+pub fn quantity_text(q: &Option<Quantity>) -> String {
+    match q {
+        None => String::new(),
+        Some(Quantity::Number(n)) => group_thousands(*n),
+        Some(Quantity::Text(t)) => t.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_and_numbers_in_house_style() {
+        assert_eq!(long_date(time::macros::date!(2024 - 01 - 18)), "18 January 2024");
+        assert_eq!(group_thousands(1234000.0), "1,234,000");
+        assert_eq!(group_thousands(950.0), "950");
+        assert_eq!(group_thousands(-2500.5), "-2,500.5");
+        assert_eq!(group_thousands(0.0), "0");
+    }
+}

@@ -1,0 +1,403 @@
+//! Rich text: the Markdown authors type, parsed with pulldown-cmark into document blocks, with
+//! cross-references (`[Section](#id)`, `[Sections](#a,#b)`, `[](#id)`) replaced by computed
+//! section numbers. HTML typed by an author is kept as literal text, never interpreted.
+
+use std::collections::HashMap;
+
+use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+
+use crate::diag::Problem;
+use crate::document::{Align, Block, Column, Heading, Inline, List, Paragraph, ParagraphStyle, Row, Table};
+
+/// Parsed rich text: blocks in the format-neutral tree.
+pub type RichText = Vec<Block>;
+
+/// Section ids and their computed numbers, for cross-references.
+#[derive(Debug, Default, Clone)]
+pub struct Xrefs {
+    /// id → section number.
+    pub numbers: HashMap<String, u32>,
+    /// Word for one section ("Section").
+    pub one: String,
+    /// Word for several ("Sections").
+    pub many: String,
+}
+
+impl Xrefs {
+    /// Prints a cross-reference: `label` is what the author wrote in the brackets.
+    fn render(&self, label: &str, ids: &[&str], path: &str, problems: &mut Vec<Problem>) -> String {
+        let mut numbers = Vec::new();
+        for id in ids {
+            match self.numbers.get(*id) {
+                Some(n) => numbers.push(n.to_string()),
+                None => {
+                    let mut p = Problem::error(path, format!("unknown cross-reference `#{id}`"));
+                    let known: Vec<&str> = self.numbers.keys().map(String::as_str).collect();
+                    p = match crate::suggest::did_you_mean(id, known) {
+                        Some(s) => p.help(format!("did you mean `#{s}`?")),
+                        None => p.help("give the section an `id:` and refer to it as `#id`"),
+                    };
+                    problems.push(p);
+                    numbers.push("?".into());
+                }
+            }
+        }
+        let list = match numbers.len() {
+            0 => String::new(),
+            1 => numbers[0].clone(),
+            n => format!("{} & {}", numbers[..n - 1].join(", "), numbers[n - 1]),
+        };
+        let label = label.trim();
+        if label.is_empty() {
+            list
+        } else {
+            format!("{label} {list}")
+        }
+    }
+}
+
+/// Parses Markdown. Problems (unknown cross-references) are reported at `path`.
+pub fn parse(md: &str, xrefs: &Xrefs, path: &str, problems: &mut Vec<Problem>) -> RichText {
+    let opts = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH;
+    let mut b = Builder { xrefs, path, problems, stack: vec![Container::Root(Vec::new())] };
+    for event in Parser::new_ext(md, opts) {
+        b.event(event);
+    }
+    // Close anything left open (the parser closes all tags, so this is only a safety net).
+    while b.stack.len() > 1 {
+        b.close();
+    }
+    match b.stack.pop() {
+        Some(Container::Root(blocks)) => blocks,
+        _ => Vec::new(),
+    }
+}
+
+/// Parses a one-paragraph text (a recommendation) into inline content.
+pub fn parse_inline(md: &str, xrefs: &Xrefs, path: &str, problems: &mut Vec<Problem>) -> Vec<Inline> {
+    let blocks = parse(md, xrefs, path, problems);
+    let mut out = Vec::new();
+    for (i, block) in blocks.into_iter().enumerate() {
+        if i > 0 {
+            out.push(Inline::LineBreak);
+        }
+        match block {
+            Block::Paragraph(p) => out.extend(p.content),
+            other => out.push(Inline::text(plain_of_block(&other))),
+        }
+    }
+    out
+}
+
+fn plain_of_block(b: &Block) -> String {
+    match b {
+        Block::Paragraph(p) => crate::document::plain_text(&p.content),
+        Block::Heading(h) => h.text.clone(),
+        Block::List(l) => l.items.iter().flatten().map(plain_of_block).collect::<Vec<_>>().join(" "),
+        _ => String::new(),
+    }
+}
+
+enum Container {
+    Root(Vec<Block>),
+    Paragraph(Vec<Inline>),
+    Heading(Vec<Inline>),
+    List { ordered: bool, start: u32, items: Vec<Vec<Block>> },
+    Item(Vec<Block>, Vec<Inline>),
+    Strong(Vec<Inline>),
+    Emph(Vec<Inline>),
+    Link { url: String, content: Vec<Inline> },
+    Table { aligns: Vec<Align>, head: Vec<String>, rows: Vec<Row>, in_head: bool },
+    TableRow(Vec<Vec<Block>>),
+    TableCell(Vec<Inline>),
+    Quote(Vec<Block>),
+    Code(String),
+}
+
+struct Builder<'a> {
+    xrefs: &'a Xrefs,
+    path: &'a str,
+    problems: &'a mut Vec<Problem>,
+    stack: Vec<Container>,
+}
+
+impl Builder<'_> {
+    fn event(&mut self, event: Event) {
+        match event {
+            Event::Start(tag) => self.open(tag),
+            Event::End(TagEnd::TableHead) => {
+                if let Some(Container::TableRow(cells)) = self.stack.pop() {
+                    if let Some(Container::Table { head, in_head, .. }) = self.stack.last_mut() {
+                        *head = cells.iter().map(|c| plain_of_blocks(c)).collect();
+                        *in_head = false;
+                    }
+                }
+            }
+            Event::End(_) => self.close(),
+            Event::Text(t) | Event::Code(t) => self.text(&t),
+            Event::Html(t) | Event::InlineHtml(t) => self.text(&t),
+            Event::SoftBreak => self.text(" "),
+            Event::HardBreak => self.inline(Inline::LineBreak),
+            Event::Rule | Event::FootnoteReference(_) | Event::TaskListMarker(_) => {}
+            Event::InlineMath(t) | Event::DisplayMath(t) => self.text(&t),
+        }
+    }
+
+    fn open(&mut self, tag: Tag) {
+        let c = match tag {
+            Tag::Paragraph => Container::Paragraph(Vec::new()),
+            Tag::Heading { .. } => Container::Heading(Vec::new()),
+            Tag::List(start) => Container::List {
+                ordered: start.is_some(),
+                start: start.map(|s| s.min(u32::MAX as u64) as u32).unwrap_or(1),
+                items: Vec::new(),
+            },
+            Tag::Item => Container::Item(Vec::new(), Vec::new()),
+            Tag::Strong => Container::Strong(Vec::new()),
+            Tag::Emphasis | Tag::Strikethrough => Container::Emph(Vec::new()),
+            Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. } => {
+                Container::Link { url: dest_url.to_string(), content: Vec::new() }
+            }
+            Tag::Table(aligns) => Container::Table {
+                aligns: aligns
+                    .iter()
+                    .map(|a| match a {
+                        pulldown_cmark::Alignment::Right => Align::Right,
+                        _ => Align::Left,
+                    })
+                    .collect(),
+                head: Vec::new(),
+                rows: Vec::new(),
+                in_head: false,
+            },
+            Tag::TableHead => {
+                if let Some(Container::Table { in_head, .. }) = self.stack.last_mut() {
+                    *in_head = true;
+                }
+                Container::TableRow(Vec::new())
+            }
+            Tag::TableRow => Container::TableRow(Vec::new()),
+            Tag::TableCell => Container::TableCell(Vec::new()),
+            Tag::BlockQuote(_) => Container::Quote(Vec::new()),
+            Tag::CodeBlock(_) => Container::Code(String::new()),
+            // An HTML block is shown as typed, as a paragraph of text.
+            Tag::HtmlBlock => Container::Paragraph(Vec::new()),
+            // Anything else (footnotes, definition lists, …) keeps its content as blocks.
+            _ => Container::Quote(Vec::new()),
+        };
+        self.stack.push(c);
+    }
+
+    fn close(&mut self) {
+        let Some(top) = self.stack.pop() else { return };
+        match top {
+            Container::Paragraph(content) => {
+                if !content.is_empty() {
+                    self.block(Block::Paragraph(Paragraph { style: ParagraphStyle::Body, content }));
+                }
+            }
+            Container::Heading(content) => self.block(Block::Heading(Heading {
+                level: 3,
+                number: None,
+                text: crate::document::plain_text(&content),
+                anchor: None,
+                caps: false,
+            })),
+            Container::List { ordered, start, items } => self.block(Block::List(List { ordered, start, items })),
+            Container::Item(mut blocks, loose) => {
+                if !loose.is_empty() {
+                    blocks.insert(0, Block::Paragraph(Paragraph { style: ParagraphStyle::Body, content: loose }));
+                }
+                if let Some(Container::List { items, .. }) = self.stack.last_mut() {
+                    items.push(blocks);
+                }
+            }
+            Container::Strong(content) => self.inline(Inline::Strong { content }),
+            Container::Emph(content) => self.inline(Inline::Emph { content }),
+            Container::Link { url, content } => self.link(url, content),
+            Container::Table { aligns, head, rows, .. } => {
+                let columns = head
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, h)| Column {
+                        header: h,
+                        align: aligns.get(i).copied().unwrap_or(Align::Left),
+                        width: 1.0,
+                    })
+                    .collect();
+                self.block(Block::Table(Table { caption: None, anchor: None, columns, rows }));
+            }
+            Container::TableRow(cells) => {
+                if let Some(Container::Table { rows, .. }) = self.stack.last_mut() {
+                    rows.push(Row { cells, total: false });
+                }
+            }
+            Container::TableCell(content) => {
+                if let Some(Container::TableRow(cells)) = self.stack.last_mut() {
+                    cells.push(vec![Block::Paragraph(Paragraph { style: ParagraphStyle::Body, content })]);
+                }
+            }
+            Container::Quote(blocks) => {
+                for b in blocks {
+                    self.block(b);
+                }
+            }
+            Container::Code(text) => {
+                let content = text
+                    .lines()
+                    .enumerate()
+                    .flat_map(|(i, l)| {
+                        let br = (i > 0).then_some(Inline::LineBreak);
+                        br.into_iter().chain(std::iter::once(Inline::text(l)))
+                    })
+                    .collect();
+                self.block(Block::Paragraph(Paragraph { style: ParagraphStyle::Body, content }));
+            }
+            Container::Root(blocks) => self.stack.push(Container::Root(blocks)),
+        }
+    }
+
+    fn link(&mut self, url: String, content: Vec<Inline>) {
+        if let Some(targets) = url.strip_prefix('#') {
+            let ids: Vec<&str> = targets.split(',').map(|s| s.trim().trim_start_matches('#')).collect();
+            let label = crate::document::plain_text(&content);
+            let text = self.xrefs.render(&label, &ids, self.path, self.problems);
+            self.inline(Inline::text(text));
+        } else {
+            let content = if content.is_empty() { vec![Inline::text(url.clone())] } else { content };
+            self.inline(Inline::Link { url, content });
+        }
+    }
+
+    fn text(&mut self, t: &str) {
+        if let Some(Container::Code(s)) = self.stack.last_mut() {
+            s.push_str(t);
+            return;
+        }
+        self.push_inline(Inline::text(t));
+    }
+
+    fn inline(&mut self, i: Inline) {
+        self.push_inline(i);
+    }
+
+    /// Adds inline content to the innermost inline container, merging adjacent text runs
+    /// (pulldown-cmark splits text at some characters).
+    fn push_inline(&mut self, i: Inline) {
+        let target = match self.stack.last_mut() {
+            Some(Container::Paragraph(v))
+            | Some(Container::Heading(v))
+            | Some(Container::Strong(v))
+            | Some(Container::Emph(v))
+            | Some(Container::TableCell(v))
+            | Some(Container::Item(_, v))
+            | Some(Container::Link { content: v, .. }) => v,
+            Some(Container::Root(blocks)) | Some(Container::Quote(blocks)) => {
+                // Inline content directly in a block container: it forms a paragraph.
+                if !matches!(blocks.last(), Some(Block::Paragraph(_))) {
+                    blocks.push(Block::Paragraph(Paragraph { style: ParagraphStyle::Body, content: Vec::new() }));
+                }
+                match blocks.last_mut() {
+                    Some(Block::Paragraph(p)) => &mut p.content,
+                    _ => return,
+                }
+            }
+            // Between list items or table rows there is no inline content to keep.
+            _ => return,
+        };
+        match (target.last_mut(), i) {
+            (Some(Inline::Text { text }), Inline::Text { text: more }) => text.push_str(&more),
+            (_, i) => target.push(i),
+        }
+    }
+
+    fn block(&mut self, b: Block) {
+        // A block inside an item that already has loose inline text: flush that text first.
+        if let Some(Container::Item(blocks, loose)) = self.stack.last_mut() {
+            if !loose.is_empty() {
+                let content = std::mem::take(loose);
+                blocks.push(Block::Paragraph(Paragraph { style: ParagraphStyle::Body, content }));
+            }
+            blocks.push(b);
+            return;
+        }
+        match self.stack.last_mut() {
+            Some(Container::Root(v)) | Some(Container::Quote(v)) => v.push(b),
+            Some(Container::TableCell(v)) => v.push(Inline::text(plain_of_block(&b))),
+            _ => {
+                // A block closing into an inline container cannot happen with well-formed
+                // events; keep the text rather than lose it.
+                let text = plain_of_block(&b);
+                self.text(&text);
+            }
+        }
+    }
+}
+
+fn plain_of_blocks(blocks: &[Block]) -> String {
+    blocks.iter().map(plain_of_block).collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn xrefs() -> Xrefs {
+        let mut x = Xrefs { one: "Section".into(), many: "Sections".into(), ..Default::default() };
+        x.numbers.insert("statement".into(), 2);
+        x.numbers.insert("missions".into(), 3);
+        x.numbers.insert("transformation".into(), 6);
+        x
+    }
+
+    fn text_of(blocks: &[Block]) -> String {
+        plain_of_blocks(blocks)
+    }
+
+    #[test]
+    fn cross_references_print_computed_numbers() {
+        let mut p = Vec::new();
+        let b = parse("See [Sections](#statement,#missions), [Section](#transformation) and [](#missions).", &xrefs(), "x", &mut p);
+        assert!(p.is_empty(), "{p:?}");
+        assert_eq!(text_of(&b), "See Sections 2 & 3, Section 6 and 3.");
+    }
+
+    #[test]
+    fn unknown_cross_reference_is_an_error_with_a_suggestion() {
+        let mut p = Vec::new();
+        parse("[Section](#transformaton)", &xrefs(), "sections[0].body", &mut p);
+        assert_eq!(p.len(), 1);
+        assert_eq!(p[0].path, "sections[0].body");
+        assert_eq!(p[0].help.as_deref(), Some("did you mean `#transformation`?"));
+    }
+
+    #[test]
+    fn html_and_template_code_stay_literal() {
+        let mut p = Vec::new();
+        let b = parse("Hello <script>alert(1)</script> {{x}} <b>bold</b>", &xrefs(), "x", &mut p);
+        assert_eq!(text_of(&b), "Hello <script>alert(1)</script> {{x}} <b>bold</b>");
+    }
+
+    #[test]
+    fn nested_lists_and_emphasis() {
+        let mut p = Vec::new();
+        let b = parse("Intro:\n\n- one\n  - one a\n- **two** *it*\n", &xrefs(), "x", &mut p);
+        assert_eq!(b.len(), 2);
+        let Block::List(l) = &b[1] else { panic!("expected a list: {b:?}") };
+        assert!(!l.ordered);
+        assert_eq!(l.items.len(), 2);
+        assert!(matches!(l.items[0][1], Block::List(_)), "nested list kept: {:?}", l.items[0]);
+        let Block::Paragraph(para) = &l.items[1][0] else { panic!() };
+        assert!(matches!(para.content[0], Inline::Strong { .. }));
+    }
+
+    #[test]
+    fn pipe_tables_become_tables() {
+        let mut p = Vec::new();
+        let b = parse("| A | B |\n|---|--:|\n| x | 1 |\n", &xrefs(), "x", &mut p);
+        let Block::Table(t) = &b[0] else { panic!("{b:?}") };
+        assert_eq!(t.columns[0].header, "A");
+        assert_eq!(t.columns[1].align, Align::Right);
+        assert_eq!(t.rows.len(), 1);
+    }
+}

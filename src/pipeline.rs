@@ -1,0 +1,210 @@
+//! The pipeline that commands share: load and validate a report, assemble its document, render
+//! it in each format, write the files. Fonts, template and typesetter are set up once per
+//! process in an [`Engine`] and shared by every report (and every thread).
+
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use time::Date;
+
+use crate::diag::{Diagnostic, Problem};
+use crate::document::{self, Document};
+use crate::input::types::{MissionsFile, ReportFile};
+use crate::input::shapes::TextOrSeq;
+use crate::input::SourceFile;
+use crate::model::{self, Report, Rules};
+use crate::render::{self, Format, RenderError};
+use crate::template::{Template, TemplateError};
+
+/// Everything loaded once per process.
+pub struct Engine {
+    /// The template.
+    pub template: Template,
+    /// Validation rules from the template.
+    pub rules: Rules,
+    pdf: OnceLock<Result<render::pdf::PdfWriter, RenderError>>,
+    /// Date for document metadata (from `SOURCE_DATE_EPOCH`), if set.
+    pub metadata_date: Option<Date>,
+}
+
+impl Engine {
+    /// An engine over a template (the built-in one when `dir` is `None`).
+    pub fn new(dir: Option<&Path>) -> Result<Engine, TemplateError> {
+        let template = match dir {
+            Some(d) => Template::load(d)?,
+            None => Template::builtin()?,
+        };
+        let rules = Rules::from_template(&template);
+        Ok(Engine { template, rules, pdf: OnceLock::new(), metadata_date: source_date_epoch() })
+    }
+
+    /// The typesetter, set up on first use.
+    pub fn pdf(&self) -> Result<&render::pdf::PdfWriter, RenderError> {
+        self.pdf
+            .get_or_init(|| render::pdf::PdfWriter::new(self.template.typst.clone(), self.template.fonts.clone()))
+            .as_ref()
+            .map_err(Clone::clone)
+    }
+
+    /// Renders a document in one format.
+    pub fn render(&self, doc: &Document, format: Format) -> Result<Vec<u8>, RenderError> {
+        match format {
+            Format::Docx => render::docx::render(doc),
+            Format::Pdf => self.pdf()?.render(doc),
+            Format::Html => Err(RenderError::new("HTML output is not available in this version")),
+            Format::Tree => serde_json::to_vec_pretty(doc).map_err(|e| RenderError::new(e.to_string())),
+        }
+    }
+
+    /// Assembles a report's document.
+    pub fn document(&self, report: &Report) -> Document {
+        document::assemble::report(report, &self.template, &document::assemble::Options { metadata_date: self.metadata_date })
+    }
+}
+
+/// `SOURCE_DATE_EPOCH` as a date, when set and valid.
+fn source_date_epoch() -> Option<Date> {
+    let secs: i64 = std::env::var("SOURCE_DATE_EPOCH").ok()?.trim().parse().ok()?;
+    time::OffsetDateTime::from_unix_timestamp(secs).ok().map(|t| t.date())
+}
+
+/// A report loaded and validated, with its warnings.
+#[derive(Debug)]
+pub struct Loaded {
+    /// The report.
+    pub report: Report,
+    /// Warnings (located).
+    pub warnings: Vec<Diagnostic>,
+    /// The source file.
+    pub source: SourceFile,
+}
+
+/// A failed load: located diagnostics (errors and any warnings), with the source for snippets.
+#[derive(Debug)]
+pub struct LoadFailure {
+    /// Diagnostics, errors first.
+    pub diagnostics: Vec<Diagnostic>,
+    /// The file's text, when it could be read.
+    pub source: Option<String>,
+}
+
+/// Reads, parses and validates a report (and its missions register file, if any).
+pub fn load_report(path: &Path, rules: &Rules) -> Result<Loaded, LoadFailure> {
+    let source = SourceFile::read(path).map_err(|d| LoadFailure { diagnostics: vec![d], source: None })?;
+    let fail = |diagnostics: Vec<Diagnostic>, source: &SourceFile| LoadFailure { diagnostics, source: Some(source.text.clone()) };
+    let file: ReportFile = source.parse().map_err(|d| fail(vec![d], &source))?;
+
+    let mut diags = Vec::new();
+    let register = match &file.missions {
+        Some(TextOrSeq::Text(name)) => match load_missions(&source.dir().join(name)) {
+            Ok(m) => Some(m.missions),
+            Err(mut d) => {
+                // Point at the `missions:` line too, so the author sees which file is meant.
+                diags.push(source.locate(Problem::error("missions", format!("cannot use missions register `{name}`"))));
+                diags.append(&mut d);
+                None
+            }
+        },
+        _ => None,
+    };
+    let validated = model::validate_report(&file, register.as_deref(), rules, &source.dir());
+    diags.extend(validated.problems.into_iter().map(|p| source.locate(p)));
+    diags.sort_by_key(|d| (d.severity, d.file != source.name, d.line, d.column));
+    match validated.value {
+        Some(report) if !diags.iter().any(Diagnostic::is_error) => Ok(Loaded { report, warnings: diags, source }),
+        _ => Err(fail(diags, &source)),
+    }
+}
+
+/// Reads a missions register file.
+pub fn load_missions(path: &Path) -> Result<MissionsFile, Vec<Diagnostic>> {
+    let source = SourceFile::read(path).map_err(|d| vec![d])?;
+    let file: MissionsFile = source.parse().map_err(|d| vec![d])?;
+    let mut problems = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for (i, m) in file.missions.iter().enumerate() {
+        if !seen.insert(m.id.as_str()) {
+            problems.push(source.locate(Problem::error(format!("missions[{i}].id"), format!("duplicate mission id `{}`", m.id))));
+        }
+    }
+    if problems.is_empty() {
+        Ok(file)
+    } else {
+        Err(problems)
+    }
+}
+
+/// What building one report produced.
+#[derive(Debug)]
+pub enum Outcome {
+    /// Built: the files written, and any warnings.
+    Built {
+        /// Files written.
+        files: Vec<PathBuf>,
+        /// Warnings.
+        warnings: Vec<Diagnostic>,
+        /// Source text for snippets.
+        source: String,
+    },
+    /// The input is invalid (exit status 1).
+    Invalid(LoadFailure),
+    /// Something else failed: a writer, the disk (exit status 3).
+    Failed {
+        /// The input.
+        input: PathBuf,
+        /// What went wrong.
+        message: String,
+    },
+}
+
+/// Builds one report into `out_dir` in each of `formats`. Nothing is written unless every
+/// format rendered; each file is written atomically.
+pub fn build_report(engine: &Engine, path: &Path, out_dir: &Path, formats: &[Format]) -> Outcome {
+    let loaded = match load_report(path, &engine.rules) {
+        Ok(l) => l,
+        Err(f) => return Outcome::Invalid(f),
+    };
+    let doc = engine.document(&loaded.report);
+    let mut rendered = Vec::new();
+    for &f in formats {
+        match engine.render(&doc, f) {
+            Ok(bytes) => rendered.push((crate::output::output_path(out_dir, path, "", f.extension()), bytes)),
+            Err(e) => return Outcome::Failed { input: path.to_path_buf(), message: format!("{} output: {e}", f.extension()) },
+        }
+    }
+    let mut files = Vec::new();
+    for (p, bytes) in rendered {
+        if let Err(e) = crate::output::write_atomic(&p, &bytes) {
+            return Outcome::Failed { input: path.to_path_buf(), message: format!("cannot write {}: {e}", p.display()) };
+        }
+        files.push(p);
+    }
+    Outcome::Built { files, warnings: loaded.warnings, source: loaded.source.text }
+}
+
+/// Expands the command line's paths: a folder means every report `*.yaml`/`*.yml` in it
+/// (meeting files and missions registers are recognised and skipped), sorted by name.
+pub fn expand_inputs(paths: &[PathBuf]) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for p in paths {
+        if p.is_dir() {
+            let mut found: Vec<PathBuf> = std::fs::read_dir(p)
+                .into_iter()
+                .flatten()
+                .filter_map(Result::ok)
+                .map(|e| e.path())
+                .filter(|f| f.is_file() && f.extension().is_some_and(|x| x == "yaml" || x == "yml"))
+                .filter(|f| match SourceFile::read(f) {
+                    Ok(s) => s.kind() == crate::input::InputKind::Report,
+                    // An unreadable file is still reported, by the build itself.
+                    Err(_) => true,
+                })
+                .collect();
+            found.sort();
+            out.extend(found);
+        } else {
+            out.push(p.clone());
+        }
+    }
+    out
+}

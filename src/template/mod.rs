@@ -1,0 +1,215 @@
+//! The template folder (`templates/cabinet/`): house style, wording, order of sections, risk
+//! bands, the typst layout and the fonts. Loaded once per process and shared by every report.
+//!
+//! The default template is compiled into the binary, so cabrep runs from any folder;
+//! `--template DIR` loads another council's copy instead.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use handlebars::Handlebars;
+use serde::{Deserialize, Serialize};
+
+use crate::document::HouseStyle;
+
+/// A broken template folder: not the author's fault (exit status 3).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TemplateError(pub String);
+
+impl std::fmt::Display for TemplateError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "template: {}", self.0)
+    }
+}
+
+impl std::error::Error for TemplateError {}
+
+/// `template.toml`, as written.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Settings {
+    /// The council's name (document author).
+    pub council: String,
+    /// Document language, BCP 47 (`en-GB`).
+    pub language: String,
+    /// Reports estimated longer than this many pages get a warning.
+    pub page_guide: u32,
+    /// Fonts, sizes, colours, page.
+    pub style: HouseStyle,
+    /// Wording templates (Handlebars).
+    pub wording: BTreeMap<String, String>,
+    /// Decision type → header line.
+    pub decisions: BTreeMap<String, String>,
+    /// Fixed headings.
+    pub headings: BTreeMap<String, String>,
+    /// The implications sections, in print order.
+    pub implications: Vec<ImplicationHeading>,
+    /// Contact block labels.
+    pub contact: BTreeMap<String, String>,
+    /// Status labels.
+    pub status: BTreeMap<String, String>,
+    /// Other labels (table headers, captions).
+    pub labels: BTreeMap<String, String>,
+    /// Risk bands by score.
+    pub risk_bands: Vec<RiskBand>,
+}
+
+/// One implications section: its key in the report and its heading.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ImplicationHeading {
+    /// Field name under `implications:`.
+    pub key: String,
+    /// Printed heading.
+    pub heading: String,
+}
+
+/// A risk band: scores `min..=max`.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct RiskBand {
+    /// Name ("High").
+    pub name: String,
+    /// Lowest score in the band.
+    pub min: u8,
+    /// Highest score in the band.
+    pub max: u8,
+    /// Fill colour in the matrix.
+    pub fill: String,
+}
+
+/// A loaded template.
+pub struct Template {
+    /// The settings.
+    pub settings: Settings,
+    /// The typst layout source.
+    pub typst: String,
+    /// Font files.
+    pub fonts: Vec<Vec<u8>>,
+    wording: Handlebars<'static>,
+}
+
+impl std::fmt::Debug for Template {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Template").field("settings", &self.settings).finish_non_exhaustive()
+    }
+}
+
+const BUILTIN_TOML: &str = include_str!("../../templates/cabinet/template.toml");
+const BUILTIN_TYPST: &str = include_str!("../../templates/cabinet/report.typ");
+const BUILTIN_FONTS: [&[u8]; 4] = [
+    include_bytes!("../../templates/cabinet/fonts/LiberationSans-Regular.ttf"),
+    include_bytes!("../../templates/cabinet/fonts/LiberationSans-Bold.ttf"),
+    include_bytes!("../../templates/cabinet/fonts/LiberationSans-Italic.ttf"),
+    include_bytes!("../../templates/cabinet/fonts/LiberationSans-BoldItalic.ttf"),
+];
+
+impl Template {
+    /// The built-in cabinet template.
+    pub fn builtin() -> Result<Template, TemplateError> {
+        Self::from_parts(BUILTIN_TOML, BUILTIN_TYPST.to_owned(), BUILTIN_FONTS.iter().map(|f| f.to_vec()).collect())
+    }
+
+    /// Loads a template folder: `template.toml`, `report.typ` and `fonts/*.ttf|otf`.
+    pub fn load(dir: &Path) -> Result<Template, TemplateError> {
+        let read = |name: &str| {
+            std::fs::read_to_string(dir.join(name))
+                .map_err(|e| TemplateError(format!("{}: {e}", dir.join(name).display())))
+        };
+        let toml = read("template.toml")?;
+        let typst = read("report.typ")?;
+        let mut font_files: Vec<_> = std::fs::read_dir(dir.join("fonts"))
+            .map_err(|e| TemplateError(format!("{}: {e}", dir.join("fonts").display())))?
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|x| x == "ttf" || x == "otf"))
+            .collect();
+        font_files.sort();
+        let fonts = font_files
+            .iter()
+            .map(|p| std::fs::read(p).map_err(|e| TemplateError(format!("{}: {e}", p.display()))))
+            .collect::<Result<Vec<_>, _>>()?;
+        if fonts.is_empty() {
+            return Err(TemplateError(format!("no fonts in {}", dir.join("fonts").display())));
+        }
+        Self::from_parts(&toml, typst, fonts)
+    }
+
+    fn from_parts(toml_text: &str, typst: String, fonts: Vec<Vec<u8>>) -> Result<Template, TemplateError> {
+        let settings: Settings =
+            toml::from_str(toml_text).map_err(|e| TemplateError(format!("template.toml: {e}")))?;
+        let mut wording = Handlebars::new();
+        wording.set_strict_mode(true);
+        wording.register_escape_fn(handlebars::no_escape);
+        for (name, text) in &settings.wording {
+            wording
+                .register_template_string(name, text)
+                .map_err(|e| TemplateError(format!("wording.{name}: {e}")))?;
+        }
+        for key in REQUIRED_WORDING {
+            if !settings.wording.contains_key(*key) {
+                return Err(TemplateError(format!("wording.{key} is missing")));
+            }
+        }
+        Ok(Template { settings, typst, fonts, wording })
+    }
+
+    /// Fills a wording template with data. The data's strings are never parsed as templates.
+    pub fn words(&self, name: &str, data: &serde_json::Value) -> String {
+        // Every wording name used in code is checked at load time (REQUIRED_WORDING), and strict
+        // mode only fails on a variable the template names but the code does not supply: a
+        // template bug, reported in the text rather than by a panic.
+        self.wording.render(name, data).unwrap_or_else(|e| format!("[template error in wording.{name}: {e}]"))
+    }
+
+    /// A label from `[labels]` (falls back to the key).
+    pub fn label<'a>(&'a self, key: &'a str) -> &'a str {
+        self.settings.labels.get(key).map(String::as_str).unwrap_or(key)
+    }
+
+    /// A heading from `[headings]` (falls back to the key upper-cased).
+    pub fn heading(&self, key: &str) -> String {
+        self.settings.headings.get(key).cloned().unwrap_or_else(|| key.to_uppercase())
+    }
+
+    /// The band a risk score falls in.
+    pub fn band(&self, score: u8) -> Option<&RiskBand> {
+        self.settings.risk_bands.iter().find(|b| (b.min..=b.max).contains(&score))
+    }
+}
+
+/// Wording templates the code fills in; a template folder must define each.
+const REQUIRED_WORDING: &[&str] = &[
+    "agenda_item",
+    "report_to",
+    "date",
+    "report_of",
+    "forward_plan",
+    "portfolio",
+    "recommendations_lead",
+    "exempt_banner",
+    "exempt_header",
+    "footer",
+    "subject",
+    "appendix",
+    "appendix_attached",
+    "mission_status",
+    "none",
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtin_template_loads_and_fills_wording() {
+        let t = Template::builtin().expect("builtin template");
+        assert_eq!(t.words("agenda_item", &serde_json::json!({"number": 7})), "AGENDA ITEM 7");
+        assert_eq!(t.words("agenda_item", &serde_json::json!({"number": null})), "AGENDA ITEM");
+        // Author data is never evaluated as a template.
+        assert_eq!(t.words("report_to", &serde_json::json!({"body": "{{x}} <b>"})), "REPORT TO {{x}} <b>");
+        assert_eq!(t.band(15).map(|b| b.name.as_str()), Some("High"));
+        assert_eq!(t.band(20).map(|b| b.name.as_str()), Some("Very high"));
+        assert_eq!(t.band(4).map(|b| b.name.as_str()), Some("Low"));
+    }
+}
