@@ -13,6 +13,12 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     std::fs::create_dir_all(&dir)?;
     let mut tmp = tempfile::Builder::new().prefix(".cabrep-").suffix(".tmp").tempfile_in(&dir)?;
     tmp.write_all(bytes)?;
+    // Temporary files are private (0600); a published document is an ordinary file.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        tmp.as_file().set_permissions(std::fs::Permissions::from_mode(0o644))?;
+    }
     tmp.as_file().sync_all()?;
     tmp.persist(path).map_err(|e| e.error)?;
     Ok(())

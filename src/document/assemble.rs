@@ -206,13 +206,13 @@ impl Assembler<'_> {
         for (k, v) in [("name", &c.name), ("post", &c.post), ("phone", &c.phone)] {
             self.push(Block::Paragraph(Paragraph {
                 style: ParagraphStyle::Contact,
-                content: vec![Inline::strong(format!("{}: ", label(k))), Inline::text(v.clone())],
+                content: vec![Inline::strong(format!("{} ", label(k))), Inline::text(v.clone())],
             }));
         }
         self.push(Block::Paragraph(Paragraph {
             style: ParagraphStyle::Contact,
             content: vec![
-                Inline::strong(format!("{}: ", label("email"))),
+                Inline::strong(format!("{} ", label("email"))),
                 Inline::Link { url: format!("mailto:{}", c.email), content: vec![Inline::text(c.email.clone())] },
             ],
         }));

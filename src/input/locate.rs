@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use serde_saphyr::granit_parser::{Event, Parser};
 
 /// A line and column, both 1-based.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
 pub struct Position {
     /// Line, from 1.
     pub line: usize,
@@ -21,6 +21,30 @@ pub struct Position {
 pub struct Locator {
     values: HashMap<String, Position>,
     keys: HashMap<String, Position>,
+    kinds: HashMap<Position, NodeKind>,
+    repeats: HashMap<String, Position>,
+}
+
+/// What kind of YAML node stands somewhere.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NodeKind {
+    /// Text, a number, true/false.
+    Scalar,
+    /// A list.
+    List,
+    /// A mapping.
+    Mapping,
+}
+
+impl NodeKind {
+    /// "text", "a list", "a mapping".
+    pub fn describe(self) -> &'static str {
+        match self {
+            NodeKind::Scalar => "text",
+            NodeKind::List => "a list",
+            NodeKind::Mapping => "a mapping",
+        }
+    }
 }
 
 enum Frame {
@@ -62,7 +86,11 @@ impl Locator {
                     (Event::MappingEnd, _) => None,
                     (Event::Scalar(text, ..), None) => {
                         let p = child(path, text);
-                        loc.keys.entry(p.clone()).or_insert(pos);
+                        if loc.keys.contains_key(&p) {
+                            loc.repeats.entry(p.clone()).or_insert(pos);
+                        } else {
+                            loc.keys.insert(p.clone(), pos);
+                        }
                         *key = Some(text.to_string());
                         continue;
                     }
@@ -76,11 +104,13 @@ impl Locator {
             };
             match event {
                 Event::MappingStart(..) => {
+                    loc.kinds.insert(pos, NodeKind::Mapping);
                     let p = node_path.unwrap_or_default();
                     loc.values.entry(p.clone()).or_insert(pos);
                     stack.push(Frame::Map { path: p, key: None });
                 }
                 Event::SequenceStart(..) => {
+                    loc.kinds.insert(pos, NodeKind::List);
                     let p = node_path.unwrap_or_default();
                     loc.values.entry(p.clone()).or_insert(pos);
                     stack.push(Frame::Seq { path: p, index: 0 });
@@ -89,6 +119,7 @@ impl Locator {
                     stack.pop();
                 }
                 Event::Scalar(..) | Event::Alias(..) => {
+                    loc.kinds.entry(pos).or_insert(NodeKind::Scalar);
                     if let Some(p) = node_path {
                         loc.values.entry(p).or_insert(pos);
                     }
@@ -110,6 +141,16 @@ impl Locator {
             Some(p) => *p,
             None => self.value(path),
         }
+    }
+
+    /// Where a key that appears twice in one mapping appears the second time.
+    pub fn repeated_key(&self, path: &str) -> Option<Position> {
+        self.repeats.get(path).copied()
+    }
+
+    /// The kind of node that starts at `pos`, if any.
+    pub fn kind_at(&self, pos: Position) -> Option<NodeKind> {
+        self.kinds.get(&pos).copied()
     }
 
     /// Where the key of `path` stands, if the file has that key.

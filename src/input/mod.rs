@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use serde::de::DeserializeOwned;
 
 use crate::diag::{Diagnostic, Problem, Severity};
-pub use locate::{Locator, Position};
+pub use locate::{Locator, NodeKind, Position};
 
 /// Inputs larger than this are refused (a report is a few tens of kilobytes).
 pub const MAX_INPUT_BYTES: u64 = 5 * 1024 * 1024;
@@ -155,13 +155,18 @@ impl SourceFile {
     fn describe_yaml_error(&self, e: &serde_saphyr::Error, path: &str) -> Diagnostic {
         let inner = e.without_snippet();
         let raw = strip_location(&inner.to_string());
-        let (message, help, at_key, path) = explain(&raw, path);
         let pos = inner.location().filter(|l| l.line() > 0).map(|l| Position {
             line: l.line() as usize,
             column: l.column() as usize,
         });
+        let found = pos.and_then(|p| self.locator.kind_at(p));
+        let (message, help, at_key, path) = explain(&raw, path, found);
         let pos = match pos {
-            // Errors about a field (unknown, duplicate) point at its key.
+            // A duplicate field points at its second appearance.
+            _ if message.starts_with("duplicate field") && self.locator.repeated_key(&path).is_some() => {
+                self.locator.repeated_key(&path).unwrap_or_default()
+            }
+            // An unknown field points at its key.
             _ if at_key && !path.is_empty() => self.locator.key(&path),
             Some(p) => p,
             None => self.locator.value(&path),
@@ -203,42 +208,57 @@ fn strip_location(msg: &str) -> String {
     }
 }
 
-/// Rewrites serde's messages in the author's terms; adds "did you mean …?".
+/// The names in "expected one of a, b, c" (serde-saphyr) or "expected one of `a`, `b`" (serde).
+fn expected_names(text: &str) -> Vec<String> {
+    let list = text.split_once("expected one of").map(|(_, l)| l).or_else(|| text.split_once("expected").map(|(_, l)| l));
+    list.map(|l| {
+        l.split([',', ' '])
+            .map(|w| w.trim().trim_matches('`'))
+            .filter(|w| !w.is_empty() && *w != "or")
+            .map(str::to_owned)
+            .collect()
+    })
+    .unwrap_or_default()
+}
+
+/// Rewrites parser messages in the author's terms; adds "did you mean …?".
 /// Returns (message, help, points-at-key, field path).
-fn explain(raw: &str, path: &str) -> (String, Option<String>, bool, String) {
+fn explain(raw: &str, path: &str, found: Option<NodeKind>) -> (String, Option<String>, bool, String) {
     let raw = raw.replace("invalid type: ", "");
+    let suggest = |typed: &str, choices: &[String]| {
+        crate::suggest::did_you_mean(typed, choices.iter().map(String::as_str))
+            .map(|s| format!("did you mean `{s}`?"))
+            .or_else(|| (!choices.is_empty()).then(|| format!("expected one of: {}", choices.join(", "))))
+    };
     if let Some(rest) = raw.strip_prefix("unknown field `") {
         let (field, expected) = rest.split_once('`').unwrap_or((rest, ""));
-        let choices: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
-        let help = crate::suggest::did_you_mean(field, choices.iter().copied())
-            .map(|s| format!("did you mean `{s}`?"))
-            .or_else(|| (!choices.is_empty()).then(|| format!("expected one of: {}", choices.join(", "))));
+        let help = suggest(field, &expected_names(expected));
         let full = if path.ends_with(field) { path.to_owned() } else { join(path, field) };
         return (format!("unknown field `{field}`"), help, true, full);
     }
     if let Some(rest) = raw.strip_prefix("unknown variant `") {
         let (value, expected) = rest.split_once('`').unwrap_or((rest, ""));
-        let choices: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
-        let help = crate::suggest::did_you_mean(value, choices.iter().copied())
-            .map(|s| format!("did you mean `{s}`?"))
-            .or_else(|| Some(format!("expected one of: {}", choices.join(", "))));
-        return (format!("unknown value `{value}`"), help, false, path.to_owned());
+        return (format!("unknown value `{value}`"), suggest(value, &expected_names(expected)), false, path.to_owned());
     }
     if let Some(rest) = raw.strip_prefix("missing field `") {
         let field = rest.split('`').next().unwrap_or(rest);
-        return (
-            format!("missing field `{field}`"),
-            Some(format!("add `{field}:` here")),
-            false,
-            path.to_owned(),
-        );
+        return (format!("missing field `{field}`"), Some(format!("add `{field}:` here")), false, path.to_owned());
     }
-    if raw.contains("duplicate") {
-        return (raw.clone(), Some("remove one of the two entries".into()), true, path.to_owned());
+    if let Some(rest) = raw.strip_prefix("duplicate mapping key: ") {
+        let key = rest.split(',').next().unwrap_or(rest).trim();
+        return (format!("duplicate field `{key}`"), Some("a field may appear only once; remove one of the two".into()), false, join(path, key));
+    }
+    let found_text = found.map(|k| format!(", found {}", k.describe())).unwrap_or_default();
+    if raw.starts_with("expected string") {
+        return (format!("expected text{found_text}"), None, false, path.to_owned());
+    }
+    if raw.starts_with("expected") && !raw.contains("found") && found.is_some() {
+        let what = raw.trim_start_matches("expected ").replace("sequence", "a list").replace("mapping", "a mapping");
+        return (format!("expected {what}{found_text}"), None, false, path.to_owned());
     }
     let msg = raw
-        .replace("expected a string", "expected text")
         .replace("a string", "text")
+        .replace("string", "text")
         .replace("sequence", "a list")
         .replace("map,", "a mapping,")
         .replace("found map", "found a mapping");
