@@ -1,0 +1,482 @@
+//! DOCX writer.
+//!
+//! The document is built with docx-rs using Word-native structure an author can keep
+//! editing: named styles (real built-in "heading 1"–"heading 3" so Word's navigation pane,
+//! LibreOffice and pandoc see the outline), live list numbering, tables with repeating header
+//! rows, PAGE / NUMPAGES fields in the footer. What docx-rs cannot express is patched
+//! afterwards in one place, [`package`].
+//!
+//! Layout of this module:
+//! - `mod.rs` — blocks, headings, paragraphs and inline content;
+//! - `styles.rs` — the style sheet; `numbering.rs` — list definitions;
+//! - `table.rs` — tables and data figures; `text.rs` — sanitising and units;
+//! - `package.rs` (with the tiny XML tree in `xml.rs`) — the fix-up layer over docx-rs's zip.
+
+mod numbering;
+mod package;
+mod styles;
+mod table;
+mod text;
+mod xml;
+
+#[cfg(test)]
+mod tests;
+
+use std::io::Cursor;
+
+use docx_rs::{
+    BreakType, Docx, Footer, Header, Hyperlink, HyperlinkData, HyperlinkType, NumPages, PageMargin, PageNum,
+    Paragraph as DocxParagraph, Run, Table as DocxTable,
+};
+
+use crate::document::{Block, Document, Heading, HouseStyle, Inline, List, Paragraph, ParagraphStyle};
+use crate::render::RenderError;
+use styles::id;
+use text::{bookmark_name, clean, mm_to_twips, pieces, Piece};
+
+/// Renders a document as a Word (.docx) file.
+pub fn render(doc: &Document) -> Result<Vec<u8>, RenderError> {
+    let geometry = Geometry::new(&doc.style);
+    let mut b = Builder::new(&doc.style);
+
+    let mut docx = Docx::new()
+        .page_size(geometry.width, geometry.height)
+        .page_margin(geometry.margins())
+        .default_tab_stop(720);
+    docx = styles::apply(docx, &doc.style);
+    docx = b.furniture(docx, doc);
+
+    let frame = Frame { width: geometry.text_width, ..Frame::default() };
+    let mut items = Vec::new();
+    b.blocks(&doc.blocks, frame, &mut items);
+    if items.is_empty() {
+        // Word wants at least one paragraph in the body.
+        items.push(Item::P(b.para(id::NORMAL)));
+    }
+    for item in items {
+        docx = match item {
+            Item::P(p) => docx.add_paragraph(p),
+            Item::T(t) => docx.add_table(t),
+        };
+    }
+    docx = std::mem::take(&mut b.lists).apply(docx);
+
+    let mut raw = Cursor::new(Vec::new());
+    docx.pack(&mut raw).map_err(|e| RenderError::new(format!("DOCX: docx-rs could not write the package: {e}")))?;
+    package::finish(raw.get_ref(), &doc.meta, &doc.style.font, &b.tables)
+}
+
+/// Page geometry in twips.
+struct Geometry {
+    width: u32,
+    height: u32,
+    margin: u32,
+    header_distance: u32,
+    text_width: u32,
+}
+
+impl Geometry {
+    fn new(s: &HouseStyle) -> Self {
+        let mut width = mm_to_twips(s.page_width_mm);
+        let mut height = mm_to_twips(s.page_height_mm);
+        if width < 2880 || height < 2880 {
+            // Nonsense geometry: fall back to A4 rather than write an unusable page.
+            (width, height) = (11906, 16838);
+        }
+        // Leave at least 1 inch of text width and height.
+        let max_margin = (width.min(height) - 1440) / 2;
+        let margin = mm_to_twips(s.margin_mm).min(max_margin);
+        // Header and footer 12.5 mm from the page edge, leaving room inside the margin.
+        let header_distance = if margin >= 709 + 567 { 709 } else { margin / 2 };
+        Geometry { width, height, margin, header_distance, text_width: width - 2 * margin }
+    }
+
+    fn margins(&self) -> PageMargin {
+        let m = self.margin as i32;
+        let hd = self.header_distance as i32;
+        PageMargin { top: m, left: m, bottom: m, right: m, header: hd, footer: hd, gutter: 0 }
+    }
+}
+
+/// A body-level item: what `w:body` and `w:tc` hold.
+enum Item {
+    P(DocxParagraph),
+    T(DocxTable),
+}
+
+/// Where a block is rendered.
+#[derive(Debug, Clone, Copy, Default)]
+struct Frame {
+    /// Inside a list item at this level.
+    list_level: Option<usize>,
+    /// Inside a table cell.
+    in_table: bool,
+    /// Right-align paragraphs (money columns).
+    align_right: bool,
+    /// Bold text (total rows).
+    bold: bool,
+    /// Available width in twips (for nested tables).
+    width: u32,
+}
+
+/// Inline formatting in effect.
+#[derive(Debug, Clone, Copy, Default)]
+struct Fmt {
+    bold: bool,
+    italic: bool,
+    link: bool,
+}
+
+/// Inline content of a paragraph, before it is attached.
+enum Seg {
+    Run(Run),
+    Link(Hyperlink),
+}
+
+/// Accessible name of one table, in document order (see `package.rs`).
+#[derive(Debug, Clone, Default, PartialEq)]
+struct TableInfo {
+    caption: Option<String>,
+}
+
+/// Render state: counters that must be deterministic, list definitions, pending page break.
+struct Builder {
+    lists: numbering::Lists,
+    tables: Vec<TableInfo>,
+    next_para_id: u32,
+    next_bookmark: usize,
+    next_link: usize,
+    page_break_pending: bool,
+    /// Fill of table header cells (`RRGGBB`).
+    header_fill: Option<String>,
+    /// Mark new paragraphs "keep with next" (figure tables).
+    keep_together: bool,
+    /// Bookmark names used so far (Word keeps only the first of duplicates).
+    bookmarks: std::collections::HashSet<String>,
+}
+
+impl Builder {
+    fn new(style: &HouseStyle) -> Self {
+        Builder {
+            lists: numbering::Lists::new(),
+            tables: Vec::new(),
+            next_para_id: 1,
+            next_bookmark: 0,
+            next_link: 1,
+            page_break_pending: false,
+            header_fill: text::hex_colour(&style.table_header_fill),
+            keep_together: false,
+            bookmarks: std::collections::HashSet::new(),
+        }
+    }
+
+    /// A new paragraph with a deterministic `w14:paraId` (docx-rs otherwise takes one from a
+    /// thread-local counter, which would make two renders differ).
+    fn para(&mut self, style: &str) -> DocxParagraph {
+        let n = self.next_para_id;
+        self.next_para_id = self.next_para_id.wrapping_add(1) & 0x7FFF_FFFF;
+        let mut p = DocxParagraph::new().id(format!("{n:08X}"));
+        // Body text carries no `w:pStyle`: it is in "Normal", the default style, as in Word's own files.
+        if style != id::NORMAL {
+            p = p.style(style);
+        }
+        if self.keep_together {
+            p = p.keep_next(true);
+        }
+        p
+    }
+
+    /// Wraps a paragraph's content in a bookmark for an anchor id (cross-references and
+    /// internal links land on it). A name already used gets no second bookmark.
+    fn bookmark(&mut self, mut p: DocxParagraph, anchor: Option<&str>, content: Vec<Seg>) -> DocxParagraph {
+        let name = anchor.map(bookmark_name).filter(|n| self.bookmarks.insert(n.clone()));
+        if let Some(name) = &name {
+            p = p.add_bookmark_start(self.next_bookmark, name.as_str());
+        }
+        p = attach(p, content);
+        if name.is_some() {
+            p = p.add_bookmark_end(self.next_bookmark);
+            self.next_bookmark += 1;
+        }
+        p
+    }
+
+    /// Adds a paragraph, attaching a pending page break to it as "page break before" (no
+    /// empty paragraph left behind on either page).
+    fn push_para(&mut self, mut p: DocxParagraph, out: &mut Vec<Item>) {
+        if self.page_break_pending {
+            p = p.page_break_before(true);
+            self.page_break_pending = false;
+        }
+        out.push(Item::P(p));
+    }
+
+    /// Before a table: a pending page break needs a paragraph of its own.
+    fn flush_page_break(&mut self, out: &mut Vec<Item>) {
+        if self.page_break_pending {
+            self.page_break_pending = false;
+            let p = self.para(id::NORMAL).add_run(Run::new().add_break(BreakType::Page));
+            out.push(Item::P(p));
+        }
+    }
+
+    fn furniture(&mut self, mut docx: Docx, doc: &Document) -> Docx {
+        if let Some(h) = &doc.furniture.header {
+            let t = clean(h);
+            if !t.trim().is_empty() {
+                let p = self.para(id::HEADER).add_run(Run::new().add_text(t.trim()));
+                docx = docx.header(Header::new().add_paragraph(p));
+            }
+        }
+        let parts = footer_parts(&doc.furniture.footer);
+        if !parts.is_empty() {
+            let mut p = self.para(id::FOOTER);
+            for part in parts {
+                p = match part {
+                    FooterPart::Text(t) => p.add_run(Run::new().add_text(t)),
+                    FooterPart::Page => p.add_page_num(PageNum::new()),
+                    FooterPart::Pages => p.add_num_pages(NumPages::new()),
+                };
+            }
+            docx = docx.footer(Footer::new().add_paragraph(p));
+        }
+        docx
+    }
+
+    fn blocks(&mut self, blocks: &[Block], f: Frame, out: &mut Vec<Item>) {
+        for b in blocks {
+            self.block(b, f, out);
+        }
+    }
+
+    fn block(&mut self, b: &Block, f: Frame, out: &mut Vec<Item>) {
+        match b {
+            Block::Heading(h) => {
+                let p = self.heading(h);
+                self.push_para(p, out);
+            }
+            Block::Paragraph(p) => {
+                let p = self.paragraph(p, f);
+                self.push_para(p, out);
+            }
+            Block::List(l) => self.list(l, f, out),
+            Block::Table(t) => self.table(t, f, out),
+            Block::Figure(fig) => self.figure(fig, f, out),
+            // Word ignores page breaks inside table cells; elsewhere break before the next block.
+            Block::PageBreak => {
+                if !f.in_table {
+                    self.page_break_pending = true;
+                }
+            }
+        }
+    }
+
+    fn heading(&mut self, h: &Heading) -> DocxParagraph {
+        let level = usize::from(h.level.clamp(1, 3));
+        let p = self.para(id::HEADING[level - 1]);
+        let mut segs = Vec::new();
+        // The computed number is plain text (cross-references quote it), never auto-numbering.
+        if let Some(n) = &h.number {
+            let n = clean(n);
+            let n = n.trim();
+            if !n.is_empty() {
+                segs.push(Seg::Run(Run::new().add_text(format!("{n} "))));
+            }
+        }
+        self.text(&h.text, Fmt::default(), &mut segs);
+        self.bookmark(p, h.anchor.as_deref(), segs)
+    }
+
+    /// The style of a paragraph in this frame: body text in tables and lists gets the
+    /// compact table / list paragraph styles.
+    fn style_for(style: ParagraphStyle, f: Frame) -> &'static str {
+        match style {
+            ParagraphStyle::Body if f.in_table => id::TABLE_TEXT,
+            ParagraphStyle::Body if f.list_level.is_some() => id::LIST_PARAGRAPH,
+            other => styles::paragraph_style_id(other),
+        }
+    }
+
+    fn paragraph(&mut self, para: &Paragraph, f: Frame) -> DocxParagraph {
+        let p = self.para(Self::style_for(para.style, f));
+        self.fill(p, &para.content, f)
+    }
+
+    /// Adds inline content and the frame's alignment to a paragraph.
+    fn fill(&mut self, mut p: DocxParagraph, content: &[Inline], f: Frame) -> DocxParagraph {
+        if f.align_right {
+            p = p.align(docx_rs::AlignmentType::Right);
+        }
+        let mut segs = Vec::new();
+        self.inlines(content, Fmt { bold: f.bold, ..Fmt::default() }, &mut segs);
+        attach(p, segs)
+    }
+
+    fn list(&mut self, l: &List, f: Frame, out: &mut Vec<Item>) {
+        let level = f.list_level.map_or(0, |d| (d + 1).min(numbering::MAX_LEVEL));
+        let num = if l.ordered { self.lists.ordered(level, l.start) } else { self.lists.bullets() };
+        let inner = Frame { list_level: Some(level), ..f };
+        for item in &l.items {
+            let mut rest = item.as_slice();
+            // The first paragraph carries the number; anything else first gets an empty one.
+            let first = match rest.first() {
+                Some(Block::Paragraph(p)) => {
+                    rest = &rest[1..];
+                    self.paragraph(p, inner)
+                }
+                _ => {
+                    let p = self.para(Self::style_for(ParagraphStyle::Body, inner));
+                    self.fill(p, &[], inner)
+                }
+            };
+            let first = numbering::number(first, num, level);
+            self.push_para(first, out);
+            for b in rest {
+                match b {
+                    // Further paragraphs of the item line up with its text.
+                    Block::Paragraph(p) => {
+                        let p = self.paragraph(p, inner).indent(Some(numbering::text_indent(level)), None, None, None);
+                        self.push_para(p, out);
+                    }
+                    other => self.block(other, inner, out),
+                }
+            }
+        }
+    }
+
+    /// Inline content to runs and hyperlinks.
+    fn inlines(&mut self, content: &[Inline], fmt: Fmt, out: &mut Vec<Seg>) {
+        for i in content {
+            match i {
+                Inline::Text { text } => self.text(text, fmt, out),
+                Inline::Strong { content } => self.inlines(content, Fmt { bold: true, ..fmt }, out),
+                Inline::Emph { content } => self.inlines(content, Fmt { italic: true, ..fmt }, out),
+                Inline::LineBreak => out.push(Seg::Run(run(fmt).add_break(BreakType::TextWrapping))),
+                // A link inside a link: its text joins the outer link.
+                Inline::Link { content, .. } if fmt.link => self.inlines(content, fmt, out),
+                Inline::Link { url, content } => {
+                    let mut inner = Vec::new();
+                    let link_fmt = Fmt { link: true, ..fmt };
+                    self.inlines(content, link_fmt, &mut inner);
+                    if inner.is_empty() {
+                        self.text(url, link_fmt, &mut inner);
+                    }
+                    match self.hyperlink(url) {
+                        Some(mut h) => {
+                            for seg in inner {
+                                if let Seg::Run(r) = seg {
+                                    h = h.add_run(r);
+                                }
+                            }
+                            out.push(Seg::Link(h));
+                        }
+                        None => out.extend(inner),
+                    }
+                }
+            }
+        }
+    }
+
+    /// Plain text: tabs become `w:tab`, newlines `w:br`, control characters are dropped.
+    fn text(&mut self, text: &str, fmt: Fmt, out: &mut Vec<Seg>) {
+        let ps = pieces(text);
+        if ps.is_empty() {
+            return;
+        }
+        let mut r = run(fmt);
+        for p in ps {
+            r = match p {
+                Piece::Text(t) => r.add_text(t),
+                Piece::Tab => r.add_tab(),
+                Piece::Break => r.add_break(BreakType::TextWrapping),
+            };
+        }
+        out.push(Seg::Run(r));
+    }
+
+    /// A hyperlink: `#anchor` to a bookmark in this document, anything else external (with a
+    /// relationship id of our own, as docx-rs numbers them from a process-wide counter).
+    fn hyperlink(&mut self, url: &str) -> Option<Hyperlink> {
+        let url = clean(url);
+        let url = url.trim();
+        if url.is_empty() {
+            return None;
+        }
+        if let Some(anchor) = url.strip_prefix('#') {
+            return Some(Hyperlink::new(bookmark_name(anchor), HyperlinkType::Anchor));
+        }
+        let rid = format!("rIdLink{}", self.next_link);
+        self.next_link += 1;
+        Some(Hyperlink {
+            link: HyperlinkData::External { rid, path: xml::escape(url) },
+            history: None,
+            children: Vec::new(),
+        })
+    }
+}
+
+fn run(fmt: Fmt) -> Run {
+    let mut r = Run::new();
+    if fmt.link {
+        r = r.style(id::HYPERLINK);
+    }
+    if fmt.bold {
+        r = r.bold();
+    }
+    if fmt.italic {
+        r = r.italic();
+    }
+    r
+}
+
+fn attach(mut p: DocxParagraph, segs: Vec<Seg>) -> DocxParagraph {
+    for s in segs {
+        p = match s {
+            Seg::Run(r) => p.add_run(r),
+            Seg::Link(h) => p.add_hyperlink(h),
+        };
+    }
+    p
+}
+
+/// A piece of the footer pattern.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum FooterPart {
+    Text(String),
+    Page,
+    Pages,
+}
+
+/// Splits "Page {page} of {pages}" into text and PAGE / NUMPAGES fields.
+fn footer_parts(pattern: &str) -> Vec<FooterPart> {
+    let pattern = clean(pattern);
+    let mut parts = Vec::new();
+    let mut buf = String::new();
+    let mut rest = pattern.as_str();
+    while let Some(c) = rest.chars().next() {
+        let field = if rest.starts_with("{page}") {
+            Some((FooterPart::Page, "{page}".len()))
+        } else if rest.starts_with("{pages}") {
+            Some((FooterPart::Pages, "{pages}".len()))
+        } else {
+            None
+        };
+        match field {
+            Some((part, len)) => {
+                if !buf.is_empty() {
+                    parts.push(FooterPart::Text(std::mem::take(&mut buf)));
+                }
+                parts.push(part);
+                rest = &rest[len..];
+            }
+            None => {
+                buf.push(c);
+                rest = &rest[c.len_utf8()..];
+            }
+        }
+    }
+    if !buf.trim().is_empty() || (!buf.is_empty() && !parts.is_empty()) {
+        parts.push(FooterPart::Text(buf));
+    }
+    parts
+}

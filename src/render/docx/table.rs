@@ -1,0 +1,246 @@
+//! Tables and data figures.
+//!
+//! Every table spans the text width with a fixed layout and the column widths of the tree
+//! (relative, normalised here). Its first row is the header row built from `columns`;
+//! `package.rs` marks it `w:tblHeader` so it repeats on each page and is announced as a
+//! header. Figures are, for now, drawn as tables of their data (risk matrix, data series),
+//! with the figure's alt text as a note underneath.
+
+use docx_rs::{
+    AlignmentType, ShdType, Shading, Table as DocxTable, TableCell, TableLayoutType, TableRow, WidthType,
+};
+
+use super::styles::id;
+use super::text::{clean, format_number, hex_colour};
+use super::{Builder, Frame, Item, TableInfo};
+use crate::document::{Align, Block, BandCell, Chart, Figure, Inline, RiskPoint, Series, Table};
+
+/// Left + right cell padding in twips (from the table style): what a nested table loses.
+const CELL_PADDING: u32 = 216;
+
+/// Splits `total` twips between columns in proportion to `weights`. Missing, zero or
+/// non-finite weights get the average of the others; the widths add up to `total`.
+pub(super) fn column_widths(weights: &[f32], total: u32) -> Vec<usize> {
+    let n = weights.len();
+    if n == 0 {
+        return Vec::new();
+    }
+    let valid: Vec<f64> = weights.iter().map(|&w| f64::from(w)).filter(|w| w.is_finite() && *w > 0.0).collect();
+    let mean = if valid.is_empty() { 1.0 } else { valid.iter().sum::<f64>() / valid.len() as f64 };
+    let w: Vec<f64> =
+        weights.iter().map(|&x| f64::from(x)).map(|x| if x.is_finite() && x > 0.0 { x } else { mean }).collect();
+    let sum: f64 = w.iter().sum();
+    let total = (total as usize).max(n);
+    let mut out: Vec<usize> =
+        w.iter().map(|x| ((x / sum) * total as f64).floor()).map(|x| if x.is_finite() { (x as usize).max(1) } else { 1 }).collect();
+    let used: usize = out.iter().sum();
+    if let Some(last) = out.last_mut() {
+        if used < total {
+            *last += total - used;
+        }
+    }
+    out
+}
+
+/// A table cell's shading.
+fn fill(colour: &str) -> Shading {
+    Shading::new().shd_type(ShdType::Clear).color("auto").fill(colour)
+}
+
+impl Builder {
+    /// The caption paragraph above a table or figure (consuming a pending page break), or
+    /// the page break alone.
+    fn caption(&mut self, caption: Option<&str>, anchor: Option<&str>, out: &mut Vec<Item>) {
+        let text = caption.map(clean).unwrap_or_default();
+        if text.trim().is_empty() {
+            self.flush_page_break(out);
+            return;
+        }
+        let p = self.para(id::CAPTION);
+        let mut segs = Vec::new();
+        self.text(text.trim(), super::Fmt::default(), &mut segs);
+        let p = self.bookmark(p, anchor, segs);
+        self.push_para(p, out);
+    }
+
+    /// Reserves this table's slot in the document-order list of accessible names before its
+    /// cells (which may hold nested tables) are rendered.
+    fn reserve_table(&mut self) -> usize {
+        self.tables.push(TableInfo::default());
+        self.tables.len() - 1
+    }
+
+    /// A header cell: the table-heading style on the header fill.
+    fn header_cell(&mut self, text: &str, width: usize, align: Option<AlignmentType>) -> TableCell {
+        let mut p = self.para(id::TABLE_HEADING);
+        if let Some(a) = align {
+            p = p.align(a);
+        }
+        let mut segs = Vec::new();
+        self.text(text, super::Fmt::default(), &mut segs);
+        p = super::attach(p, segs);
+        let mut cell = TableCell::new().width(width, WidthType::Dxa).add_paragraph(p);
+        if let Some(c) = &self.header_fill {
+            cell = cell.shading(fill(c));
+        }
+        cell
+    }
+
+    /// A body cell holding blocks. Word needs every cell to end with a paragraph.
+    fn block_cell(&mut self, blocks: &[Block], width: usize, f: Frame) -> TableCell {
+        let inner = Frame {
+            in_table: true,
+            list_level: None,
+            width: (width as u32).saturating_sub(CELL_PADDING).max(1),
+            ..f
+        };
+        let mut items = Vec::new();
+        self.blocks(blocks, inner, &mut items);
+        if !matches!(items.last(), Some(Item::P(_))) {
+            let p = self.para(id::TABLE_TEXT);
+            items.push(Item::P(self.fill(p, &[], inner)));
+        }
+        let mut cell = TableCell::new().width(width, WidthType::Dxa);
+        for item in items {
+            cell = match item {
+                Item::P(p) => cell.add_paragraph(p),
+                Item::T(t) => cell.add_table(t),
+            };
+        }
+        cell
+    }
+
+    /// A table of the tree.
+    pub(super) fn table(&mut self, t: &Table, f: Frame, out: &mut Vec<Item>) {
+        self.caption(t.caption.as_deref(), t.anchor.as_deref(), out);
+        let ncols = t.rows.iter().map(|r| r.cells.len()).max().unwrap_or(0).max(t.columns.len());
+        if ncols == 0 {
+            return; // nothing to tabulate: Word rejects a table without cells
+        }
+        let slot = self.reserve_table();
+        let weights: Vec<f32> = (0..ncols).map(|i| t.columns.get(i).map_or(0.0, |c| c.width)).collect();
+        let widths = column_widths(&weights, f.width);
+        let right: Vec<bool> = (0..ncols).map(|i| t.columns.get(i).is_some_and(|c| c.align == Align::Right)).collect();
+
+        let mut rows = Vec::with_capacity(t.rows.len() + 1);
+        let header: Vec<TableCell> = (0..ncols)
+            .map(|i| {
+                let text = t.columns.get(i).map(|c| c.header.as_str()).unwrap_or("");
+                self.header_cell(text, widths[i], right[i].then_some(AlignmentType::Right))
+            })
+            .collect();
+        rows.push(TableRow::new(header).cant_split());
+        for row in &t.rows {
+            let cells: Vec<TableCell> = (0..ncols)
+                .map(|i| {
+                    let blocks = row.cells.get(i).map(Vec::as_slice).unwrap_or(&[]);
+                    self.block_cell(blocks, widths[i], Frame { align_right: right[i], bold: row.total, ..f })
+                })
+                .collect();
+            rows.push(TableRow::new(cells).cant_split());
+        }
+        self.tables[slot] = TableInfo { caption: t.caption.as_deref().map(clean) };
+        out.push(Item::T(grid(rows, widths)));
+    }
+
+    /// A figure: caption, its data as a table, the alt text as a note.
+    pub(super) fn figure(&mut self, fig: &Figure, f: Frame, out: &mut Vec<Item>) {
+        self.caption(Some(&fig.caption), None, out);
+        let slot = self.reserve_table();
+        // A figure is small: keep it on one page (every paragraph "keep with next").
+        self.keep_together = true;
+        let table = match &fig.chart {
+            Chart::RiskMatrix { points, bands } => self.risk_matrix(points, bands, f),
+            Chart::Series { categories, series, unit, .. } => self.series(categories, series, unit, f),
+        };
+        self.keep_together = false;
+        // The alt text is shown as a note below, so it is not repeated as the table's
+        // description (pandoc would glue the two into one caption).
+        self.tables[slot] = TableInfo { caption: Some(clean(&fig.caption)) };
+        out.push(Item::T(table));
+        let alt = clean(&fig.alt);
+        if !alt.trim().is_empty() {
+            let p = self.para(id::NOTE);
+            let p = self.fill(p, &[Inline::text(alt.trim())], Frame { align_right: false, bold: false, ..f });
+            self.push_para(p, out);
+        }
+    }
+
+    /// The 5 × 5 risk matrix: impact 5 at the top, likelihood 1–5 across; each cell shows its
+    /// band and the numbers of the risks plotted there, on the band's fill.
+    fn risk_matrix(&mut self, points: &[RiskPoint], bands: &[Vec<BandCell>], f: Frame) -> DocxTable {
+        let widths = column_widths(&[1.6, 1.0, 1.0, 1.0, 1.0, 1.0], f.width);
+        let mut header = vec![self.header_cell("Impact \\ Likelihood", widths[0], None)];
+        for l in 1..=5usize {
+            header.push(self.header_cell(&l.to_string(), widths[l], Some(AlignmentType::Center)));
+        }
+        let mut rows = vec![TableRow::new(header).cant_split()];
+        for impact in (1..=5u8).rev() {
+            let mut cells = vec![self.header_cell(&impact.to_string(), widths[0], None)];
+            for likelihood in 1..=5u8 {
+                let band = bands.get(usize::from(impact - 1)).and_then(|r| r.get(usize::from(likelihood - 1)));
+                let risks: Vec<String> = points
+                    .iter()
+                    .filter(|p| p.impact == impact && p.likelihood == likelihood)
+                    .map(|p| p.number.to_string())
+                    .collect();
+                let mut content = Vec::new();
+                if let Some(b) = band {
+                    content.push(Inline::text(clean(&b.label)));
+                }
+                if !risks.is_empty() {
+                    if !content.is_empty() {
+                        content.push(Inline::LineBreak);
+                    }
+                    content.push(Inline::strong(risks.join(", ")));
+                }
+                let p = self.para(id::TABLE_TEXT).align(AlignmentType::Center);
+                let p = self.fill(p, &content, Frame { align_right: false, bold: false, ..f });
+                let mut cell = TableCell::new().width(widths[usize::from(likelihood)], WidthType::Dxa).add_paragraph(p);
+                if let Some(c) = band.and_then(|b| hex_colour(&b.fill)) {
+                    cell = cell.shading(fill(&c));
+                }
+                cells.push(cell);
+            }
+            rows.push(TableRow::new(cells).cant_split());
+        }
+        grid(rows, widths)
+    }
+
+    /// A data series chart as a table: one row per series, one column per category.
+    fn series(&mut self, categories: &[String], series: &[Series], unit: &str, f: Frame) -> DocxTable {
+        let nvalues = series.iter().map(|s| s.values.len()).max().unwrap_or(0).max(categories.len());
+        let mut weights = vec![2.0f32];
+        weights.extend(std::iter::repeat_n(1.0, nvalues));
+        let widths = column_widths(&weights, f.width);
+        let mut header = vec![self.header_cell(unit, widths[0], None)];
+        for i in 0..nvalues {
+            let text = categories.get(i).map(String::as_str).unwrap_or("");
+            header.push(self.header_cell(text, widths[i + 1], Some(AlignmentType::Right)));
+        }
+        let mut rows = vec![TableRow::new(header).cant_split()];
+        for s in series {
+            let name = Block::Paragraph(crate::document::Paragraph::plain(crate::document::ParagraphStyle::Body, s.name.as_str()));
+            let mut cells = vec![self.block_cell(std::slice::from_ref(&name), widths[0], Frame { align_right: false, bold: false, ..f })];
+            for i in 0..nvalues {
+                let text = s.values.get(i).map(|v| format_number(*v)).unwrap_or_default();
+                let value = Block::Paragraph(crate::document::Paragraph::plain(crate::document::ParagraphStyle::Body, text));
+                cells.push(self.block_cell(std::slice::from_ref(&value), widths[i + 1], Frame { align_right: true, bold: false, ..f }));
+            }
+            rows.push(TableRow::new(cells).cant_split());
+        }
+        grid(rows, widths)
+    }
+}
+
+/// Assembles rows into a full-width, fixed-layout table in the report table style.
+fn grid(rows: Vec<TableRow>, widths: Vec<usize>) -> DocxTable {
+    let total: usize = widths.iter().sum();
+    DocxTable::new(rows)
+        // No direct borders: the table style draws them, so an author restyles every table at once.
+        .set_borders(docx_rs::TableBorders::with_empty())
+        .set_grid(widths)
+        .width(total, WidthType::Dxa)
+        .style(id::TABLE)
+        .layout(TableLayoutType::Fixed)
+}
