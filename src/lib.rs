@@ -13,7 +13,13 @@ pub mod document;
 pub mod input;
 pub mod model;
 pub mod output;
+pub mod pack;
 pub mod pipeline;
 pub mod render;
 pub mod suggest;
 pub mod template;
+
+/// A commented starter report (`cabrep new report`); it passes `cabrep check` as written.
+pub const STARTER_REPORT: &str = include_str!("starters/report.yaml");
+/// A commented starter meeting file (`cabrep new meeting`).
+pub const STARTER_MEETING: &str = include_str!("starters/meeting.yaml");

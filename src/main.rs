@@ -75,12 +75,26 @@ enum Command {
         #[command(flatten)]
         diag: DiagArgs,
     },
+    /// Write a commented starter file (to standard output without FILE).
+    New {
+        /// report or meeting.
+        #[arg(value_enum)]
+        kind: StarterKind,
+        /// Where to write it; refuses to overwrite an existing file.
+        file: Option<PathBuf>,
+    },
     /// Print the JSON Schema of the input format.
     Schema {
         /// Which file: report, meeting or missions.
         #[arg(value_enum, default_value = "report")]
         kind: SchemaKind,
     },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum StarterKind {
+    Report,
+    Meeting,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -115,6 +129,7 @@ fn main() -> ExitCode {
         }
         Command::Check { paths, template, diag } => check(&paths, template.as_deref(), &diag),
         Command::Schema { kind } => schema(kind),
+        Command::New { kind, file } => new_file(kind, file.as_deref()),
     };
     ExitCode::from(status)
 }
@@ -271,5 +286,32 @@ fn schema(kind: SchemaKind) -> u8 {
             eprintln!("error: {e}");
             3
         }
+    }
+}
+
+fn new_file(kind: StarterKind, file: Option<&Path>) -> u8 {
+    let text = match kind {
+        StarterKind::Report => cabrep::STARTER_REPORT,
+        StarterKind::Meeting => cabrep::STARTER_MEETING,
+    };
+    match file {
+        None => {
+            print!("{text}");
+            0
+        }
+        Some(p) if p.exists() => {
+            eprintln!("error: {} already exists; not overwriting it", p.display());
+            1
+        }
+        Some(p) => match cabrep::output::write_atomic(p, text.as_bytes()) {
+            Ok(()) => {
+                eprintln!("wrote {}", p.display());
+                0
+            }
+            Err(e) => {
+                eprintln!("error: cannot write {}: {e}", p.display());
+                3
+            }
+        },
     }
 }

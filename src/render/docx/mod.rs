@@ -39,18 +39,16 @@ pub fn render(doc: &Document) -> Result<Vec<u8>, RenderError> {
     let geometry = Geometry::new(&doc.style);
     let mut b = Builder::new(&doc.style);
 
-    let mut docx = Docx::new()
-        .page_size(geometry.width, geometry.height)
-        .page_margin(geometry.margins())
-        .default_tab_stop(720);
+    let mut docx =
+        Docx::new().page_size(geometry.width, geometry.height).page_margin(geometry.margins()).default_tab_stop(720);
     docx = styles::apply(docx, &doc.style);
     docx = b.furniture(docx, doc);
 
     let frame = Frame { width: geometry.text_width, ..Frame::default() };
     let mut items = Vec::new();
     b.blocks(&doc.blocks, frame, &mut items);
-    if items.is_empty() {
-        // Word wants at least one paragraph in the body.
+    if !matches!(items.last(), Some(Item::P(_))) {
+        // Word wants the body to end with a paragraph (it adds one after a final table).
         items.push(Item::P(b.para(id::NORMAL)));
     }
     for item in items {

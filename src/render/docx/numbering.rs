@@ -27,7 +27,7 @@ pub(super) fn text_indent(level: usize) -> i32 {
 }
 
 /// The numbering definitions used by one document.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(super) struct Lists {
     bullet_num: Option<usize>,
     /// (num id, level, start) for each ordered list, in order.
@@ -35,9 +35,15 @@ pub(super) struct Lists {
     next_num: usize,
 }
 
+impl Default for Lists {
+    fn default() -> Self {
+        Lists { bullet_num: None, ordered: Vec::new(), next_num: FIRST_NUM }
+    }
+}
+
 impl Lists {
     pub fn new() -> Self {
-        Lists { bullet_num: None, ordered: Vec::new(), next_num: FIRST_NUM }
+        Self::default()
     }
 
     fn alloc(&mut self) -> usize {

@@ -138,15 +138,13 @@ pub(super) fn apply(mut docx: Docx, s: &HouseStyle) -> Docx {
                 .unhide_when_used(),
         )
         .add_style(
-            Style::new(id::TABLE, StyleType::Table)
-                .name("Report Table")
-                .margins(
-                    TableCellMargins::new()
-                        .margin_top(28, WidthType::Dxa)
-                        .margin_bottom(28, WidthType::Dxa)
-                        .margin_left(108, WidthType::Dxa)
-                        .margin_right(108, WidthType::Dxa),
-                ),
+            Style::new(id::TABLE, StyleType::Table).name("Report Table").margins(
+                TableCellMargins::new()
+                    .margin_top(28, WidthType::Dxa)
+                    .margin_bottom(28, WidthType::Dxa)
+                    .margin_left(108, WidthType::Dxa)
+                    .margin_right(108, WidthType::Dxa),
+            ),
         );
     docx
 }

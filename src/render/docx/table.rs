@@ -6,14 +6,12 @@
 //! header. Figures are, for now, drawn as tables of their data (risk matrix, data series),
 //! with the figure's alt text as a note underneath.
 
-use docx_rs::{
-    AlignmentType, ShdType, Shading, Table as DocxTable, TableCell, TableLayoutType, TableRow, WidthType,
-};
+use docx_rs::{AlignmentType, Shading, ShdType, Table as DocxTable, TableCell, TableLayoutType, TableRow, WidthType};
 
 use super::styles::id;
 use super::text::{clean, format_number, hex_colour};
 use super::{Builder, Frame, Item, TableInfo};
-use crate::document::{Align, Block, BandCell, Chart, Figure, Inline, RiskPoint, Series, Table};
+use crate::document::{Align, BandCell, Block, Chart, Figure, Inline, RiskPoint, Series, Table};
 
 /// Left + right cell padding in twips (from the table style): what a nested table loses.
 const CELL_PADDING: u32 = 216;
@@ -31,8 +29,11 @@ pub(super) fn column_widths(weights: &[f32], total: u32) -> Vec<usize> {
         weights.iter().map(|&x| f64::from(x)).map(|x| if x.is_finite() && x > 0.0 { x } else { mean }).collect();
     let sum: f64 = w.iter().sum();
     let total = (total as usize).max(n);
-    let mut out: Vec<usize> =
-        w.iter().map(|x| ((x / sum) * total as f64).floor()).map(|x| if x.is_finite() { (x as usize).max(1) } else { 1 }).collect();
+    let mut out: Vec<usize> = w
+        .iter()
+        .map(|x| ((x / sum) * total as f64).floor())
+        .map(|x| if x.is_finite() { (x as usize).max(1) } else { 1 })
+        .collect();
     let used: usize = out.iter().sum();
     if let Some(last) = out.last_mut() {
         if used < total {
@@ -88,12 +89,8 @@ impl Builder {
 
     /// A body cell holding blocks. Word needs every cell to end with a paragraph.
     fn block_cell(&mut self, blocks: &[Block], width: usize, f: Frame) -> TableCell {
-        let inner = Frame {
-            in_table: true,
-            list_level: None,
-            width: (width as u32).saturating_sub(CELL_PADDING).max(1),
-            ..f
-        };
+        let inner =
+            Frame { in_table: true, list_level: None, width: (width as u32).saturating_sub(CELL_PADDING).max(1), ..f };
         let mut items = Vec::new();
         self.blocks(blocks, inner, &mut items);
         if !matches!(items.last(), Some(Item::P(_))) {
@@ -220,12 +217,24 @@ impl Builder {
         }
         let mut rows = vec![TableRow::new(header).cant_split()];
         for s in series {
-            let name = Block::Paragraph(crate::document::Paragraph::plain(crate::document::ParagraphStyle::Body, s.name.as_str()));
-            let mut cells = vec![self.block_cell(std::slice::from_ref(&name), widths[0], Frame { align_right: false, bold: false, ..f })];
+            let name = Block::Paragraph(crate::document::Paragraph::plain(
+                crate::document::ParagraphStyle::Body,
+                s.name.as_str(),
+            ));
+            let mut cells = vec![self.block_cell(
+                std::slice::from_ref(&name),
+                widths[0],
+                Frame { align_right: false, bold: false, ..f },
+            )];
             for i in 0..nvalues {
                 let text = s.values.get(i).map(|v| format_number(*v)).unwrap_or_default();
-                let value = Block::Paragraph(crate::document::Paragraph::plain(crate::document::ParagraphStyle::Body, text));
-                cells.push(self.block_cell(std::slice::from_ref(&value), widths[i + 1], Frame { align_right: true, bold: false, ..f }));
+                let value =
+                    Block::Paragraph(crate::document::Paragraph::plain(crate::document::ParagraphStyle::Body, text));
+                cells.push(self.block_cell(
+                    std::slice::from_ref(&value),
+                    widths[i + 1],
+                    Frame { align_right: true, bold: false, ..f },
+                ));
             }
             rows.push(TableRow::new(cells).cant_split());
         }

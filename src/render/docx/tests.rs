@@ -124,14 +124,19 @@ fn sample() -> Document {
         style: ParagraphStyle::Contact,
         content: vec![
             Inline::strong("Email Address: "),
-            Inline::Link { url: "mailto:jane.smith@example.gov.uk".into(), content: vec![Inline::text("jane.smith@example.gov.uk")] },
+            Inline::Link {
+                url: "mailto:jane.smith@example.gov.uk".into(),
+                content: vec![Inline::text("jane.smith@example.gov.uk")],
+            },
         ],
     });
     let tricky = Block::Paragraph(Paragraph {
         style: ParagraphStyle::Body,
         content: vec![
             Inline::text("Odd\u{000B}text {{x}} and <b> & more\nsecond line\tafter tab"),
-            Inline::Strong { content: vec![Inline::text(" bold "), Inline::Emph { content: vec![Inline::text("bold italic")] }] },
+            Inline::Strong {
+                content: vec![Inline::text(" bold "), Inline::Emph { content: vec![Inline::text("bold italic")] }],
+            },
             Inline::LineBreak,
             Inline::text("See "),
             Inline::Link { url: "#sec-1".into(), content: vec![Inline::text("section 1")] },
@@ -238,7 +243,9 @@ fn renders_a_word_native_report() {
         w(p, "pPr").and_then(|ppr| w(ppr, "pStyle")).and_then(val).map(str::to_owned)
     };
     let paras: Vec<_> = xml.descendants().filter(|n| n.has_tag_name((W, "p"))).collect();
-    let with_style = |s: &str| paras.iter().filter(|p| style_of(**p).as_deref() == Some(s)).map(|p| para_text(*p)).collect::<Vec<_>>();
+    let with_style = |s: &str| {
+        paras.iter().filter(|p| style_of(**p).as_deref() == Some(s)).map(|p| para_text(*p)).collect::<Vec<_>>()
+    };
     assert_eq!(with_style("Heading1"), ["Powering our Future"]);
     assert_eq!(with_style("Heading2"), ["SUMMARY", "RECOMMENDATIONS", "1. Introduction", "Appendix 1 – Scheme list"]);
     assert_eq!(with_style("Heading3"), ["Mission: Net zero"]);
@@ -281,7 +288,10 @@ fn renders_a_word_native_report() {
     assert_eq!(jc(cells(rows[1])[1]).as_deref(), Some("right"));
     assert_eq!(jc(cells(rows[1])[0]), None);
     let total = rows[3];
-    assert!(total.descendants().filter(|n| n.has_tag_name((W, "r"))).all(|r| w(w(r, "rPr").expect("rPr"), "b").is_some()));
+    assert!(total
+        .descendants()
+        .filter(|n| n.has_tag_name((W, "r")))
+        .all(|r| w(w(r, "rPr").expect("rPr"), "b").is_some()));
     // Header cells are filled.
     let shd = cells(rows[0])[0].descendants().find(|n| n.has_tag_name((W, "shd"))).expect("header fill");
     assert_eq!(shd.attribute((W, "fill")), Some("1F3864"));
@@ -293,7 +303,10 @@ fn renders_a_word_native_report() {
     // Row 1 is impact 5; likelihood 4 (column 4) holds risk 1 on the High fill.
     let c = cells(mrows[1])[4];
     assert_eq!(para_text(c), "High1");
-    assert_eq!(c.descendants().find(|n| n.has_tag_name((W, "shd"))).and_then(|s| s.attribute((W, "fill"))), Some("FF0000"));
+    assert_eq!(
+        c.descendants().find(|n| n.has_tag_name((W, "shd"))).and_then(|s| s.attribute((W, "fill"))),
+        Some("FF0000")
+    );
     assert_eq!(para_text(cells(mrows[3])[2]), "Medium2, 3");
 
     // Lists: real numbering, nested bullets one level deeper, ordered lists with their start.
@@ -312,10 +325,18 @@ fn renders_a_word_native_report() {
 
     let numbering = part(&parts, "word/numbering.xml");
     let nx = roxmltree::Document::parse(numbering).expect("numbering parses");
-    let abstract_ids: Vec<_> = nx.root_element().children().filter(|n| n.has_tag_name((W, "abstractNum"))).filter_map(|n| n.attribute((W, "abstractNumId"))).collect();
+    let abstract_ids: Vec<_> = nx
+        .root_element()
+        .children()
+        .filter(|n| n.has_tag_name((W, "abstractNum")))
+        .filter_map(|n| n.attribute((W, "abstractNumId")))
+        .collect();
     assert_eq!(abstract_ids, ["1", "2", "3"]);
     let start_of = |num_id: &str| -> Option<String> {
-        let num = nx.root_element().children().find(|n| n.has_tag_name((W, "num")) && n.attribute((W, "numId")) == Some(num_id))?;
+        let num = nx
+            .root_element()
+            .children()
+            .find(|n| n.has_tag_name((W, "num")) && n.attribute((W, "numId")) == Some(num_id))?;
         let o = num.descendants().find(|n| n.has_tag_name((W, "startOverride")))?;
         val(o).map(str::to_owned)
     };
@@ -350,7 +371,8 @@ fn renders_a_word_native_report() {
     assert!(targets.contains(&("mailto:jane.smith@example.gov.uk", "External")), "{targets:?}");
     assert!(targets.contains(&("https://example.gov.uk/a?b=1&c=2", "External")), "{targets:?}");
     for link in xml.descendants().filter(|n| n.has_tag_name((W, "hyperlink"))) {
-        if let Some(id) = link.attribute(("http://schemas.openxmlformats.org/officeDocument/2006/relationships", "id")) {
+        if let Some(id) = link.attribute(("http://schemas.openxmlformats.org/officeDocument/2006/relationships", "id"))
+        {
             assert!(rx.root_element().children().any(|r| r.attribute("Id") == Some(id)), "dangling {id}");
         }
     }
@@ -391,7 +413,8 @@ fn renders_a_word_native_report() {
     // Core properties from the metadata, dated the document's date.
     let core = part(&parts, "docProps/core.xml");
     let cx = roxmltree::Document::parse(core).expect("core parses");
-    let dc = |name: &str| cx.descendants().find(|n| n.tag_name().name() == name).and_then(|n| n.text()).map(str::to_owned);
+    let dc =
+        |name: &str| cx.descendants().find(|n| n.tag_name().name() == name).and_then(|n| n.text()).map(str::to_owned);
     assert_eq!(dc("title").as_deref(), Some("Powering our Future"));
     assert_eq!(dc("creator").as_deref(), Some("Example Borough Council"));
     assert_eq!(dc("subject").as_deref(), Some("Report to Cabinet, 18 January 2024"));
@@ -399,13 +422,23 @@ fn renders_a_word_native_report() {
     assert_eq!(dc("modified").as_deref(), Some("2024-01-18T00:00:00Z"));
 
     // Furniture: PAGE and NUMPAGES fields in the footer, bold header text.
-    let footer = parts.iter().find(|(n, _)| n.starts_with("word/footer")).map(|(_, (_, s))| s.as_str()).expect("footer");
+    let footer =
+        parts.iter().find(|(n, _)| n.starts_with("word/footer")).map(|(_, (_, s))| s.as_str()).expect("footer");
     let fx = roxmltree::Document::parse(footer).expect("footer parses");
-    let instr: Vec<String> = fx.descendants().filter(|n| n.has_tag_name((W, "instrText"))).filter_map(|n| n.text()).map(|t| t.trim().to_owned()).collect();
-    assert!(instr.iter().any(|i| i.starts_with("PAGE")) && instr.iter().any(|i| i.starts_with("NUMPAGES")), "{instr:?}");
+    let instr: Vec<String> = fx
+        .descendants()
+        .filter(|n| n.has_tag_name((W, "instrText")))
+        .filter_map(|n| n.text())
+        .map(|t| t.trim().to_owned())
+        .collect();
+    assert!(
+        instr.iter().any(|i| i.starts_with("PAGE")) && instr.iter().any(|i| i.starts_with("NUMPAGES")),
+        "{instr:?}"
+    );
     let ftext: String = fx.descendants().filter(|n| n.has_tag_name((W, "t"))).filter_map(|n| n.text()).collect();
     assert!(ftext.starts_with("Page ") && ftext.contains(" of "), "{ftext}");
-    let header = parts.iter().find(|(n, _)| n.starts_with("word/header")).map(|(_, (_, s))| s.as_str()).expect("header");
+    let header =
+        parts.iter().find(|(n, _)| n.starts_with("word/header")).map(|(_, (_, s))| s.as_str()).expect("header");
     assert!(header.contains("NOT FOR PUBLICATION") && header.contains("w:val=\"Header\""));
     assert!(document.contains("r:id=\"rIdHeader") || document.contains("w:headerReference"));
 
@@ -419,7 +452,9 @@ fn renders_a_word_native_report() {
     }
     assert!(part(&parts, "word/fontTable.xml").contains("w:name=\"Liberation Sans\""));
     // Tables draw their borders from the table style only.
-    assert!(tables.iter().all(|t| w(w(*t, "tblPr").expect("tblPr"), "tblBorders").is_none_or(|b| b.children().next().is_none())));
+    assert!(tables
+        .iter()
+        .all(|t| w(w(*t, "tblPr").expect("tblPr"), "tblBorders").is_none_or(|b| b.children().next().is_none())));
 
     // Settings: no East-Asian layout flags.
     let settings = part(&parts, "word/settings.xml");
@@ -454,11 +489,24 @@ fn odd_input_never_panics() {
         page_height_mm: -1.0,
         margin_mm: 1e6,
     };
-    doc.meta = Meta { title: "\u{0}<x>".into(), author: "".into(), subject: "&".into(), lang: "\"".into(), date: "soon".into() };
+    doc.meta = Meta {
+        title: "\u{0}<x>".into(),
+        author: "".into(),
+        subject: "&".into(),
+        lang: "\"".into(),
+        date: "soon".into(),
+    };
     doc.furniture = Furniture { header: Some("\u{c}".into()), footer: "{page".into() };
-    let deep = (0..20).fold(vec![body("leaf")], |inner, _| vec![Block::List(List { ordered: true, start: 0, items: vec![inner] })]);
+    let deep = (0..20)
+        .fold(vec![body("leaf")], |inner, _| vec![Block::List(List { ordered: true, start: 0, items: vec![inner] })]);
     doc.blocks.extend([
-        Block::Heading(Heading { level: 0, number: Some("\u{b}".into()), text: "".into(), anchor: Some("1 2".into()), caps: false }),
+        Block::Heading(Heading {
+            level: 0,
+            number: Some("\u{b}".into()),
+            text: "".into(),
+            anchor: Some("1 2".into()),
+            caps: false,
+        }),
         Block::Heading(Heading { level: 9, number: None, text: "x\ny".into(), anchor: Some("".into()), caps: true }),
         Block::Table(Table { caption: None, anchor: None, columns: vec![], rows: vec![] }),
         Block::Table(Table {
@@ -467,31 +515,66 @@ fn odd_input_never_panics() {
             columns: vec![Column { header: "a".into(), align: Align::Right, width: f32::NAN }],
             rows: vec![
                 Row { cells: vec![], total: true },
-                Row { cells: vec![cell("1"), cell("2"), vec![Block::PageBreak, Block::Table(Table {
-                    caption: Some("nested".into()),
-                    anchor: None,
-                    columns: vec![Column { header: "n".into(), align: Align::Left, width: 0.0 }],
-                    rows: vec![Row { cells: vec![vec![Block::List(List { ordered: false, start: 1, items: vec![vec![], vec![body("x")]] })]], total: false }],
-                })]], total: false },
+                Row {
+                    cells: vec![
+                        cell("1"),
+                        cell("2"),
+                        vec![
+                            Block::PageBreak,
+                            Block::Table(Table {
+                                caption: Some("nested".into()),
+                                anchor: None,
+                                columns: vec![Column { header: "n".into(), align: Align::Left, width: 0.0 }],
+                                rows: vec![Row {
+                                    cells: vec![vec![Block::List(List {
+                                        ordered: false,
+                                        start: 1,
+                                        items: vec![vec![], vec![body("x")]],
+                                    })]],
+                                    total: false,
+                                }],
+                            }),
+                        ],
+                    ],
+                    total: false,
+                },
             ],
         }),
         Block::List(List { ordered: false, start: 1, items: vec![deep] }),
-        Block::List(List { ordered: true, start: u32::MAX, items: vec![vec![Block::PageBreak], vec![Block::Heading(Heading { level: 3, number: None, text: "h".into(), anchor: None, caps: false })]] }),
+        Block::List(List {
+            ordered: true,
+            start: u32::MAX,
+            items: vec![
+                vec![Block::PageBreak],
+                vec![Block::Heading(Heading { level: 3, number: None, text: "h".into(), anchor: None, caps: false })],
+            ],
+        }),
         Block::Figure(Figure {
             caption: "".into(),
             alt: "".into(),
-            chart: Chart::RiskMatrix { points: vec![RiskPoint { number: 9, likelihood: 0, impact: 7 }], bands: vec![vec![]] },
+            chart: Chart::RiskMatrix {
+                points: vec![RiskPoint { number: 9, likelihood: 0, impact: 7 }],
+                bands: vec![vec![]],
+            },
         }),
         Block::Figure(Figure {
             caption: "s".into(),
             alt: "a".into(),
-            chart: Chart::Series { style: SeriesStyle::Line, categories: vec![], series: vec![Series { name: "\u{7f}".into(), values: vec![f64::NAN, -0.0, 1e300] }], unit: "".into() },
+            chart: Chart::Series {
+                style: SeriesStyle::Line,
+                categories: vec![],
+                series: vec![Series { name: "\u{7f}".into(), values: vec![f64::NAN, -0.0, 1e300] }],
+                unit: "".into(),
+            },
         }),
         Block::Paragraph(Paragraph {
             style: ParagraphStyle::Body,
             content: vec![
                 Inline::Link { url: "".into(), content: vec![] },
-                Inline::Link { url: "\"><script>".into(), content: vec![Inline::Link { url: "https://x".into(), content: vec![Inline::text("in")] }] },
+                Inline::Link {
+                    url: "\"><script>".into(),
+                    content: vec![Inline::Link { url: "https://x".into(), content: vec![Inline::text("in")] }],
+                },
                 Inline::Emph { content: vec![] },
             ],
         }),

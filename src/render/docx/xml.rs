@@ -230,9 +230,7 @@ impl<'a> Parser<'a> {
 
     fn name(&mut self) -> Result<&'a str, String> {
         let rest = self.rest();
-        let end = rest
-            .find(|c: char| c.is_whitespace() || matches!(c, '/' | '>' | '=' | '<'))
-            .unwrap_or(rest.len());
+        let end = rest.find(|c: char| c.is_whitespace() || matches!(c, '/' | '>' | '=' | '<')).unwrap_or(rest.len());
         if end == 0 {
             return self.err("expected a name");
         }

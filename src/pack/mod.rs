@@ -1,0 +1,322 @@
+//! Agenda packs: a meeting file's items, numbered in order, each report validated as in
+//! `build`, and the split into a public pack and a Part 2 (not for publication) pack.
+//!
+//! The split is made on the model, before any writer runs: the public pack holds
+//! [`PublicItem`]s, and a [`PublicReport`] can only be made from a report that is not exempt,
+//! so no exempt text, title metadata, bookmark, file name or attachment can reach a public
+//! output file by any path through the writers.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use time::Date;
+
+use crate::diag::{Diagnostic, Problem};
+use crate::input::types::{MeetingContact, MeetingFile};
+use crate::input::SourceFile;
+use crate::model::{Exemption, Report, Rules};
+use crate::pipeline::{self, LoadFailure};
+
+/// A validated meeting.
+#[derive(Debug, Clone)]
+pub struct Meeting {
+    /// The council.
+    pub council: String,
+    /// The body ("Cabinet").
+    pub body: String,
+    /// Date.
+    pub date: Date,
+    /// Time ("16:30").
+    pub time: String,
+    /// Venue.
+    pub venue: String,
+    /// Members.
+    pub members: Vec<String>,
+    /// Democratic services contact.
+    pub contact: MeetingContact,
+    /// Items, numbered from 1.
+    pub items: Vec<Item>,
+}
+
+/// An agenda item.
+#[derive(Debug, Clone)]
+pub struct Item {
+    /// Its number on the agenda.
+    pub number: u32,
+    /// What it is.
+    pub content: ItemContent,
+}
+
+/// What an agenda item holds.
+#[derive(Debug, Clone)]
+pub enum ItemContent {
+    /// An agenda entry only ("Apologies for Absence").
+    Plain {
+        /// Title.
+        title: String,
+    },
+    /// An existing PDF, bound in.
+    Document {
+        /// Title.
+        title: String,
+        /// The PDF.
+        pdf: BoundPdf,
+    },
+    /// A report, built as in `build`, numbered by the pack.
+    Report(Box<Report>),
+}
+
+/// A PDF bound into a pack, read once.
+#[derive(Debug, Clone)]
+pub struct BoundPdf {
+    /// Where it came from.
+    pub path: PathBuf,
+    /// Its bytes.
+    pub bytes: Arc<Vec<u8>>,
+    /// Its page count.
+    pub pages: u32,
+}
+
+impl BoundPdf {
+    /// Reads a PDF and counts its pages.
+    pub fn read(path: &Path) -> Result<BoundPdf, String> {
+        let bytes = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        let pdf = hayro_syntax::Pdf::new(bytes.clone()).map_err(|_| format!("{} is not a readable PDF", path.display()))?;
+        let pages = pdf.pages().len() as u32;
+        if pages == 0 {
+            return Err(format!("{} has no pages", path.display()));
+        }
+        Ok(BoundPdf { path: path.to_path_buf(), bytes: Arc::new(bytes), pages })
+    }
+}
+
+/// A report that is not exempt: the only kind of report a public pack can hold.
+#[derive(Debug, Clone)]
+pub struct PublicReport(Box<Report>);
+
+impl PublicReport {
+    /// `None` for an exempt report.
+    pub fn new(r: &Report) -> Option<PublicReport> {
+        r.exempt.is_none().then(|| PublicReport(Box::new(r.clone())))
+    }
+    /// The report.
+    pub fn report(&self) -> &Report {
+        &self.0
+    }
+}
+
+/// An item of the public pack.
+#[derive(Debug, Clone)]
+pub enum PublicItem {
+    /// An agenda entry only.
+    Plain {
+        /// Number.
+        number: u32,
+        /// Title.
+        title: String,
+    },
+    /// A bound-in PDF.
+    Document {
+        /// Number.
+        number: u32,
+        /// Title.
+        title: String,
+        /// The PDF.
+        pdf: BoundPdf,
+    },
+    /// A public report.
+    Report {
+        /// Number.
+        number: u32,
+        /// The report.
+        report: PublicReport,
+    },
+    /// An exempt report, listed by title and Schedule 12A paragraph only.
+    Exempt {
+        /// Number.
+        number: u32,
+        /// Title.
+        title: String,
+        /// Paragraphs of Schedule 12A.
+        paragraphs: Vec<u8>,
+    },
+}
+
+/// The public agenda pack.
+#[derive(Debug, Clone)]
+pub struct PublicPack {
+    /// The meeting (front sheet details).
+    pub meeting: MeetingDetails,
+    /// Items in order.
+    pub items: Vec<PublicItem>,
+}
+
+/// The Part 2 pack: exempt reports only.
+#[derive(Debug, Clone)]
+pub struct Part2Pack {
+    /// The meeting.
+    pub meeting: MeetingDetails,
+    /// Exempt reports with their agenda numbers and exemptions.
+    pub items: Vec<(u32, Report, Exemption)>,
+}
+
+/// The front-sheet details of a meeting (no items).
+#[derive(Debug, Clone)]
+pub struct MeetingDetails {
+    /// The council.
+    pub council: String,
+    /// The body.
+    pub body: String,
+    /// Date.
+    pub date: Date,
+    /// Time.
+    pub time: String,
+    /// Venue.
+    pub venue: String,
+    /// Members.
+    pub members: Vec<String>,
+    /// Democratic services contact.
+    pub contact: MeetingContact,
+}
+
+impl Meeting {
+    fn details(&self) -> MeetingDetails {
+        MeetingDetails {
+            council: self.council.clone(),
+            body: self.body.clone(),
+            date: self.date,
+            time: self.time.clone(),
+            venue: self.venue.clone(),
+            members: self.members.clone(),
+            contact: self.contact.clone(),
+        }
+    }
+
+    /// Splits the meeting into the public pack and, when any item is exempt, the Part 2 pack.
+    pub fn split(&self) -> (PublicPack, Option<Part2Pack>) {
+        let mut public = Vec::new();
+        let mut part2 = Vec::new();
+        for item in &self.items {
+            let number = item.number;
+            public.push(match &item.content {
+                ItemContent::Plain { title } => PublicItem::Plain { number, title: title.clone() },
+                ItemContent::Document { title, pdf } => PublicItem::Document { number, title: title.clone(), pdf: pdf.clone() },
+                ItemContent::Report(r) => match (PublicReport::new(r), &r.exempt) {
+                    (Some(report), _) => PublicItem::Report { number, report },
+                    (None, Some(ex)) => {
+                        part2.push((number, (**r).clone(), ex.clone()));
+                        PublicItem::Exempt { number, title: r.title.clone(), paragraphs: ex.paragraphs.clone() }
+                    }
+                    // PublicReport::new refuses only exempt reports.
+                    (None, None) => continue,
+                },
+            });
+        }
+        let details = self.details();
+        let part2 = (!part2.is_empty()).then(|| Part2Pack { meeting: details.clone(), items: part2 });
+        (PublicPack { meeting: details, items: public }, part2)
+    }
+}
+
+/// A meeting that could not be loaded: diagnostics for the meeting file and each bad report.
+#[derive(Debug, Default)]
+pub struct MeetingFailure {
+    /// (diagnostics, source text) per file.
+    pub files: Vec<LoadFailure>,
+}
+
+/// Loads a meeting file and every report and PDF it names. All problems are collected.
+pub fn load_meeting(path: &Path, rules: &Rules) -> Result<(Meeting, Vec<(Vec<Diagnostic>, String)>), MeetingFailure> {
+    let source = match SourceFile::read(path) {
+        Ok(s) => s,
+        Err(d) => return Err(MeetingFailure { files: vec![LoadFailure { diagnostics: vec![d], source: None }] }),
+    };
+    let file: MeetingFile = match source.parse() {
+        Ok(f) => f,
+        Err(d) => return Err(MeetingFailure { files: vec![LoadFailure { diagnostics: vec![d], source: Some(source.text.clone()) }] }),
+    };
+    let mut problems: Vec<Problem> = Vec::new();
+    let mut failures: Vec<LoadFailure> = Vec::new();
+    let mut warnings = Vec::new();
+    if let Some(s) = &file.schema {
+        if s != "cabrep/meeting/v1" {
+            problems.push(Problem::error("schema", format!("unknown format `{s}`")).help("this version reads `cabrep/meeting/v1`"));
+        }
+    }
+    let fmt = time::macros::format_description!("[year]-[month]-[day]");
+    let date = Date::parse(file.meeting.date.0.trim(), &fmt).unwrap_or_else(|_| {
+        problems.push(Problem::error("meeting.date", format!("`{}` is not a real date", file.meeting.date.0)).help("write dates as YYYY-MM-DD"));
+        time::macros::date!(2000 - 01 - 01)
+    });
+    if time::Time::parse(file.meeting.time.trim(), time::macros::format_description!("[hour]:[minute]")).is_err() {
+        problems.push(Problem::error("meeting.time", format!("`{}` is not a time", file.meeting.time)).help("write times as HH:MM, e.g. \"16:30\""));
+    }
+    if file.items.is_empty() {
+        problems.push(Problem::error("items", "a meeting needs at least one agenda item"));
+    }
+    let dir = source.dir();
+    let mut items = Vec::new();
+    for (i, it) in file.items.iter().enumerate() {
+        let number = i as u32 + 1;
+        let p = format!("items[{i}]");
+        let content = match (&it.title, &it.file, &it.report) {
+            (_, Some(_), Some(_)) | (Some(_), None, Some(_)) => {
+                problems.push(Problem::error(&p, "an item is a title, a `file` with a title, or a `report`").help("a report's title comes from the report: remove `title:` or `file:`"));
+                continue;
+            }
+            (Some(title), None, None) => ItemContent::Plain { title: title.clone() },
+            (None, Some(_), None) => {
+                problems.push(Problem::error(&p, "a bound-in file needs a `title` for the agenda"));
+                continue;
+            }
+            (Some(title), Some(f), None) => match BoundPdf::read(&dir.join(f)) {
+                Ok(pdf) => ItemContent::Document { title: title.clone(), pdf },
+                Err(e) => {
+                    problems.push(Problem::error(format!("{p}.file"), e));
+                    continue;
+                }
+            },
+            (None, None, Some(r)) => match pipeline::load_report(&dir.join(r), rules) {
+                Ok(mut loaded) => {
+                    loaded.report.agenda_item = Some(number);
+                    if !loaded.warnings.is_empty() {
+                        warnings.push((loaded.warnings, loaded.source.text));
+                    }
+                    ItemContent::Report(Box::new(loaded.report))
+                }
+                Err(f) => {
+                    problems.push(Problem::error(format!("{p}.report"), format!("report `{r}` is not valid (see below)")));
+                    failures.push(f);
+                    continue;
+                }
+            },
+            (None, None, None) => {
+                problems.push(Problem::error(&p, "an empty agenda item").help("give it a `title`, a `file` or a `report`"));
+                continue;
+            }
+        };
+        items.push(Item { number, content });
+    }
+    if !problems.is_empty() || !failures.is_empty() {
+        let mut files = vec![LoadFailure {
+            diagnostics: problems.into_iter().map(|p| source.locate(p)).collect(),
+            source: Some(source.text.clone()),
+        }];
+        files.extend(failures);
+        return Err(MeetingFailure { files });
+    }
+    let m = &file.meeting;
+    Ok((
+        Meeting {
+            council: m.council.clone(),
+            body: m.body.clone(),
+            date,
+            time: m.time.trim().to_owned(),
+            venue: m.venue.clone(),
+            members: m.members.clone(),
+            contact: m.contact.clone(),
+            items,
+        },
+        warnings,
+    ))
+}
