@@ -80,12 +80,15 @@ pub struct Problem {
     pub help: Option<String>,
     /// Point at the key rather than the value (unknown or duplicate fields).
     pub at_key: bool,
+    /// Point at this text inside the value (e.g. the `#id` of a broken cross-reference in a
+    /// long Markdown field), when it can be found there.
+    pub needle: Option<String>,
 }
 
 impl Problem {
     /// An error at `path`.
     pub fn error(path: impl Into<String>, message: impl Into<String>) -> Self {
-        Problem { path: path.into(), severity: Severity::Error, message: message.into(), help: None, at_key: false }
+        Problem { path: path.into(), severity: Severity::Error, message: message.into(), help: None, at_key: false, needle: None }
     }
     /// A warning at `path`.
     pub fn warning(path: impl Into<String>, message: impl Into<String>) -> Self {
@@ -99,6 +102,11 @@ impl Problem {
     /// Points at the key of the field.
     pub fn at_key(mut self) -> Self {
         self.at_key = true;
+        self
+    }
+    /// Points at `text` inside the field's value, where it can be found.
+    pub fn at_text(mut self, text: impl Into<String>) -> Self {
+        self.needle = Some(text.into());
         self
     }
 }

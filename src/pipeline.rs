@@ -51,7 +51,7 @@ impl Engine {
         match format {
             Format::Docx => render::docx::render(doc),
             Format::Pdf => self.pdf()?.render(doc),
-            Format::Html => Err(RenderError::new("HTML output is not available in this version")),
+            Format::Html => render::html::render(doc),
             Format::Tree => serde_json::to_vec_pretty(doc).map_err(|e| RenderError::new(e.to_string())),
         }
     }

@@ -227,7 +227,7 @@ fn markup_characters_in_author_text_survive_verbatim() {
     let out = cabrep(&["build", input.to_str().expect("utf-8"), "-o", dir.path().to_str().expect("utf-8"), "-q"]);
     assert!(out.status.success(), "{}", stderr(&out));
 
-    let pdf_text = (pdf_text(&dir.path().join("nasty.pdf")));
+    let pdf_text = pdf_text(&dir.path().join("nasty.pdf"));
     // Line wrapping may split the text anywhere, so compare without white space.
     assert!(nospace(&pdf_text).contains(&nospace(nasty)), "PDF keeps the title verbatim:\n{pdf_text}");
     assert!(nospace(&pdf_text).contains(&nospace(md_nasty)), "PDF keeps non-Markdown characters in Markdown verbatim");

@@ -34,6 +34,7 @@ pub fn report(r: &Report, t: &Template, opts: &Options) -> Document {
             footer: t.words("footer", &json!({})),
         },
         blocks: a.blocks,
+        files: Vec::new(),
     }
 }
 

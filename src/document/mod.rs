@@ -21,6 +21,19 @@ pub struct Document {
     pub furniture: Furniture,
     /// The content, in reading order.
     pub blocks: Vec<Block>,
+    /// Files the content refers to (PDFs bound into a pack), by virtual path. Not serialised:
+    /// the PDF writer serves them to the typesetter.
+    #[serde(skip)]
+    pub files: Vec<EmbeddedFile>,
+}
+
+/// A file embedded in the output (a PDF whose pages are bound in).
+#[derive(Debug, Clone, PartialEq)]
+pub struct EmbeddedFile {
+    /// Virtual path that blocks refer to, e.g. `/bound/4.pdf`.
+    pub path: String,
+    /// The bytes.
+    pub bytes: std::sync::Arc<Vec<u8>>,
 }
 
 /// Document metadata.
@@ -93,6 +106,22 @@ pub enum Block {
     Figure(Figure),
     /// Start a new page.
     PageBreak,
+    /// One page of an embedded PDF, bound in as a page of its own (with the document's page
+    /// furniture stamped on it).
+    BoundPage(BoundPage),
+}
+
+/// A page of an embedded PDF.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct BoundPage {
+    /// Virtual path of the file (see [`Document::files`]).
+    pub file: String,
+    /// Page number within the file, from 1.
+    pub page: u32,
+    /// Alt text for the page image.
+    pub alt: String,
+    /// A heading stamped at the top of the page (the agenda item), for bookmarks.
+    pub heading: Option<Heading>,
 }
 
 /// A heading.
@@ -297,6 +326,19 @@ pub enum Inline {
     },
     /// A line break within a paragraph.
     LineBreak,
+    /// The pages an item occupies ("Pages 7 - 16"), known only once the document is
+    /// typeset: from the heading anchored `start` to the page before the one anchored `until`
+    /// (or to the last page).
+    PageRange {
+        /// Anchor of the first heading of the item.
+        start: String,
+        /// Anchor of the next item's first heading, if any.
+        until: Option<String>,
+        /// Pattern for one page, with `{start}`.
+        one: String,
+        /// Pattern for several pages, with `{start}` and `{end}`.
+        many: String,
+    },
 }
 
 impl Inline {
@@ -328,6 +370,7 @@ pub fn plain_text(inlines: &[Inline]) -> String {
                     walk(content, out)
                 }
                 Inline::LineBreak => out.push(' '),
+                Inline::PageRange { .. } => {}
             }
         }
     }

@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 
-use serde_saphyr::granit_parser::{Event, Parser};
+use serde_saphyr::granit_parser::{Event, Parser, ScalarStyle};
 
 /// A line and column, both 1-based.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
@@ -23,6 +23,10 @@ pub struct Locator {
     keys: HashMap<String, Position>,
     kinds: HashMap<Position, NodeKind>,
     repeats: HashMap<String, Position>,
+    /// Byte range of each scalar, by where it starts.
+    scalars: HashMap<Position, (usize, usize)>,
+    /// Where each document starts (a second one means the file holds two).
+    documents: Vec<Position>,
 }
 
 /// What kind of YAML node stands somewhere.
@@ -34,6 +38,8 @@ pub enum NodeKind {
     List,
     /// A mapping.
     Mapping,
+    /// Nothing: a field with no value, `~` or `null`.
+    Empty,
 }
 
 impl NodeKind {
@@ -43,6 +49,7 @@ impl NodeKind {
             NodeKind::Scalar => "text",
             NodeKind::List => "a list",
             NodeKind::Mapping => "a mapping",
+            NodeKind::Empty => "nothing",
         }
     }
 }
@@ -69,6 +76,23 @@ impl Locator {
         // A bounded walk: the parser's own limits and the file size limit apply before this.
         while let Some(Ok((event, span))) = parser.next_event() {
             let pos = Position { line: span.start.line(), column: span.start.col() + 1 };
+            if let Event::DocumentStart(..) = event {
+                loc.documents.push(pos);
+            }
+            // Only nodes take part in paths: comments, anchors and document markers do not.
+            let is_node = matches!(
+                event,
+                Event::Scalar(..)
+                    | Event::Alias(..)
+                    | Event::UnresolvedAlias(..)
+                    | Event::MappingStart(..)
+                    | Event::MappingEnd
+                    | Event::SequenceStart(..)
+                    | Event::SequenceEnd
+            );
+            if !is_node {
+                continue;
+            }
             // Where does this node go? Either it is a key of a mapping, or a value.
             let node_path: Option<String> = match stack.last_mut() {
                 None => Some(String::new()),
@@ -118,7 +142,17 @@ impl Locator {
                 Event::MappingEnd | Event::SequenceEnd => {
                     stack.pop();
                 }
-                Event::Scalar(..) | Event::Alias(..) => {
+                Event::Scalar(ref text, style, ..) => {
+                    let empty = style == ScalarStyle::Plain && matches!(text.as_ref(), "" | "~" | "null" | "Null" | "NULL");
+                    loc.kinds.entry(pos).or_insert(if empty { NodeKind::Empty } else { NodeKind::Scalar });
+                    if let (Some(a), Some(b)) = (span.start.byte_offset(), span.end.byte_offset()) {
+                        loc.scalars.entry(pos).or_insert((a, b));
+                    }
+                    if let Some(p) = node_path {
+                        loc.values.entry(p).or_insert(pos);
+                    }
+                }
+                Event::Alias(..) | Event::UnresolvedAlias(..) => {
                     loc.kinds.entry(pos).or_insert(NodeKind::Scalar);
                     if let Some(p) = node_path {
                         loc.values.entry(p).or_insert(pos);
@@ -133,6 +167,11 @@ impl Locator {
     /// Where the value at `path` starts; falls back to the nearest ancestor that exists.
     pub fn value(&self, path: &str) -> Position {
         self.find(path, &self.values)
+    }
+
+    /// Where the value at `path` starts, if the file has exactly that path.
+    pub fn value_exact(&self, path: &str) -> Option<Position> {
+        self.values.get(path).copied()
     }
 
     /// Where the key of `path` stands (for unknown and duplicate fields); else its value.
@@ -151,6 +190,26 @@ impl Locator {
     /// The kind of node that starts at `pos`, if any.
     pub fn kind_at(&self, pos: Position) -> Option<NodeKind> {
         self.kinds.get(&pos).copied()
+    }
+
+    /// The byte range of the scalar that starts at `pos`, if one does.
+    pub fn scalar_at(&self, pos: Position) -> Option<(usize, usize)> {
+        self.scalars.get(&pos).copied()
+    }
+
+    /// The byte range of the scalar value at `path`, if the value is a scalar.
+    pub fn scalar_value(&self, path: &str) -> Option<(usize, usize)> {
+        self.values.get(path).and_then(|p| self.scalar_at(*p))
+    }
+
+    /// The path of the field whose key stands on `line` (the first one, if several do).
+    pub fn key_on_line(&self, line: usize) -> Option<String> {
+        self.keys.iter().filter(|(_, p)| p.line == line).min_by_key(|(_, p)| p.column).map(|(k, _)| k.clone())
+    }
+
+    /// Where the second document of the file starts, if it has more than one.
+    pub fn second_document(&self) -> Option<Position> {
+        self.documents.get(1).copied()
     }
 
     /// Where the key of `path` stands, if the file has that key.
@@ -192,5 +251,14 @@ mod tests {
         assert_eq!(loc.key("recommendations.items[1].note"), Position { line: 6, column: 7 });
         // Unknown paths fall back to the nearest ancestor.
         assert_eq!(loc.value("recommendations.items[1].zzz"), Position { line: 5, column: 7 });
+    }
+
+    #[test]
+    fn comments_do_not_shift_paths() {
+        let src = "# head\npapers: []   # none\n# note\ncontact:\n  name: A # who\n  email: b\nlist:\n  - one # first\n  # between\n  - two\n";
+        let loc = Locator::new(src);
+        assert_eq!(loc.value("contact.email"), Position { line: 6, column: 10 });
+        assert_eq!(loc.key("contact.name"), Position { line: 5, column: 3 });
+        assert_eq!(loc.value("list[1]"), Position { line: 10, column: 5 });
     }
 }

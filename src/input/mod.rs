@@ -61,11 +61,9 @@ impl SourceFile {
             return Err(at_start("is a folder, not a YAML file".into()));
         }
         if meta.len() > MAX_INPUT_BYTES {
-            return Err(at_start(format!(
-                "file is {} bytes; the limit is {} bytes (5 MB)",
-                meta.len(),
-                MAX_INPUT_BYTES
-            )));
+            let mut d = at_start(format!("the file is too large: {} bytes; the limit is 5 MB ({MAX_INPUT_BYTES} bytes)", meta.len()));
+            d.help = Some("a report is a few tens of kilobytes; check that the right file is named".into());
+            return Err(d);
         }
         let bytes = std::fs::read(path).map_err(|e| at_start(format!("cannot read file: {e}")))?;
         Self::from_bytes(name, path.to_path_buf(), bytes)
@@ -81,14 +79,17 @@ impl SourceFile {
                 let prefix = String::from_utf8_lossy(valid);
                 let line = prefix.matches('\n').count() + 1;
                 let column = prefix.rsplit('\n').next().map(|l| l.chars().count()).unwrap_or(0) + 1;
+                let byte = e.as_bytes().get(valid.len()).copied().unwrap_or(0);
                 return Err(Diagnostic {
                     file: name,
                     line,
                     column,
                     path: String::new(),
                     severity: Severity::Error,
-                    message: "the file is not UTF-8 text".into(),
-                    help: Some("save the file as UTF-8 in your editor".into()),
+                    message: format!("the file is not UTF-8 text (byte 0x{byte:02X} here)"),
+                    help: Some(
+                        "save the file as UTF-8 in your editor; a `£` or `–` saved in another encoding often causes this".into(),
+                    ),
                 });
             }
         };
@@ -115,7 +116,10 @@ impl SourceFile {
 
     /// Turns a problem into a located diagnostic.
     pub fn locate(&self, p: Problem) -> Diagnostic {
-        let pos = if p.at_key { self.locator.key(&p.path) } else { self.locator.value(&p.path) };
+        let mut pos = if p.at_key { self.locator.key(&p.path) } else { self.locator.value(&p.path) };
+        if let Some(found) = p.needle.as_deref().and_then(|n| self.find_in_value(&p.path, n)) {
+            pos = found;
+        }
         Diagnostic {
             file: self.name.clone(),
             line: pos.line,
@@ -125,6 +129,23 @@ impl SourceFile {
             message: p.message,
             help: p.help,
         }
+    }
+
+    /// Where `needle` stands inside the scalar value at `path` (a whole word: `#id` does not
+    /// match inside `#ids`).
+    fn find_in_value(&self, path: &str, needle: &str) -> Option<Position> {
+        let (a, b) = self.locator.scalar_value(path)?;
+        let hay = self.text.get(a..b)?;
+        let mut from = 0;
+        while let Some(i) = hay.get(from..)?.find(needle) {
+            let end = from + i + needle.len();
+            let next = hay[end..].chars().next();
+            if !next.is_some_and(|c| c.is_alphanumeric() || c == '-' || c == '_') {
+                return Some(position_at(&self.text, a + from + i));
+            }
+            from = end;
+        }
+        None
     }
 
     /// Deserialises the file into `T`, with a located error naming the field path.
@@ -155,31 +176,333 @@ impl SourceFile {
     fn describe_yaml_error(&self, e: &serde_saphyr::Error, path: &str) -> Diagnostic {
         let inner = e.without_snippet();
         let raw = strip_location(&inner.to_string());
-        let pos = inner.location().filter(|l| l.line() > 0).map(|l| Position {
+        let pos = inner.location().filter(|l| l.line() > 0 && l.column() > 0).map(|l| Position {
             line: l.line() as usize,
             column: l.column() as usize,
         });
-        let found = pos.and_then(|p| self.locator.kind_at(p));
-        let (message, help, at_key, path) = explain(&raw, path, found);
-        let pos = match pos {
-            // A duplicate field points at its second appearance.
-            _ if message.starts_with("duplicate field") && self.locator.repeated_key(&path).is_some() => {
-                self.locator.repeated_key(&path).unwrap_or_default()
-            }
-            // An unknown field points at its key.
-            _ if at_key && !path.is_empty() => self.locator.key(&path),
-            Some(p) => p,
-            None => self.locator.value(&path),
-        };
+        let x = self.explain(&raw, path, pos);
         Diagnostic {
             file: self.name.clone(),
-            line: pos.line,
-            column: pos.column,
-            path,
+            line: x.pos.line,
+            column: x.pos.column,
+            path: x.path,
             severity: Severity::Error,
-            message,
-            help,
+            message: x.message,
+            help: x.help,
         }
+    }
+
+    /// What the author typed at `pos`, for "found …": `a list`, `a mapping`, `nothing`, `text`
+    /// (a block of text), or the value itself in backticks.
+    fn found_at(&self, pos: Option<Position>) -> Option<String> {
+        let pos = pos?;
+        let kind = self.locator.kind_at(pos)?;
+        if kind != NodeKind::Scalar {
+            return Some(kind.describe().to_owned());
+        }
+        let Some((a, b)) = self.locator.scalar_at(pos) else { return Some("text".into()) };
+        let typed = self.text.get(a..b).unwrap_or("").trim();
+        if typed.is_empty() || typed.starts_with(['|', '>']) || typed.contains('\n') {
+            return Some("text".into());
+        }
+        let unquoted = typed
+            .strip_prefix('"')
+            .and_then(|t| t.strip_suffix('"'))
+            .or_else(|| typed.strip_prefix('\'').and_then(|t| t.strip_suffix('\'')))
+            .unwrap_or(typed);
+        Some(format!("`{}`", short(unquoted)))
+    }
+
+    /// Rewrites a parser message in the author's terms, with a hint and the best position.
+    fn explain(&self, raw: &str, path: &str, pos: Option<Position>) -> Explained {
+        let path = path.to_owned();
+        let at = |p: Option<Position>, path: &str| p.unwrap_or_else(|| self.locator.value(path));
+        let done = |message: String, help: Option<String>, path: String, pos: Position| Explained { message, help, path, pos };
+        let suggest = |typed: &str, choices: &[String]| {
+            crate::suggest::did_you_mean(typed, choices.iter().map(String::as_str))
+                .map(|s| format!("did you mean `{s}`?"))
+                .or_else(|| (!choices.is_empty()).then(|| format!("expected one of: {}", choices.join(", "))))
+        };
+
+        // Unknown field: point at its key.
+        if let Some(rest) = raw.strip_prefix("unknown field `") {
+            let (field, expected) = rest.split_once('`').unwrap_or((rest, ""));
+            let help = suggest(field, &expected_names(expected));
+            let full = if path == field || path.ends_with(&format!(".{field}")) { path.clone() } else { join(&path, field) };
+            let where_ = self.locator.key_position(&full).or(pos).unwrap_or_else(|| self.locator.value(&full));
+            let shown = join(parent_of(&full), &short(field));
+            return done(format!("unknown field `{}`", short(field)), help, shown, where_);
+        }
+        if let Some(rest) = raw.strip_prefix("unknown variant `") {
+            let (value, expected) = rest.split_once('`').unwrap_or((rest, ""));
+            if self.found_at(pos).as_deref() == Some("nothing") {
+                let choices = expected_names(expected);
+                let help = (!choices.is_empty()).then(|| format!("one of: {}", choices.join(", ")));
+                return done("expected a value, found nothing".into(), help, path.clone(), self.locator.key(&path));
+            }
+            return done(format!("unknown value `{}`", short(value)), suggest(value, &expected_names(expected)), path.clone(), at(pos, &path));
+        }
+        if let Some(rest) = raw.strip_prefix("missing field `") {
+            let field = rest.split('`').next().unwrap_or(rest);
+            let (help, where_) = if path.is_empty() {
+                (format!("add `{field}:` to the file"), self.locator.value(""))
+            } else if path.ends_with(']') {
+                (format!("add `{field}:` to this item"), self.locator.value(&path))
+            } else {
+                (format!("add `{field}:` under `{}:`", last_name(&path)), self.locator.key(&path))
+            };
+            return done(format!("missing field `{field}`"), Some(help), path.clone(), where_);
+        }
+        if let Some(rest) = raw.strip_prefix("duplicate mapping key") {
+            let rest = rest.trim_start_matches(':').trim();
+            let key = rest.rsplit_once(", set DuplicateKeyPolicy").map(|(k, _)| k).unwrap_or(rest).trim();
+            let full = if key.is_empty() { path.clone() } else { join(&path, key) };
+            let first = self.locator.key_position(&full);
+            let where_ = self.locator.repeated_key(&full).or(pos).unwrap_or_else(|| self.locator.value(&full));
+            let help = match first {
+                Some(f) => format!("`{}` is already given on line {}; a field may appear only once", short(key), f.line),
+                None => "a field may appear only once; remove one of the two".into(),
+            };
+            return done(format!("duplicate field `{}`", short(key)), Some(help), full, where_);
+        }
+        if raw.starts_with("cannot deserialize null into string") {
+            let help = if path.is_empty() { None } else { Some(format!("write the text after `{}:`", last_name(&path))) };
+            return done("must not be empty".into(), help, path.clone(), self.locator.key(&path));
+        }
+        // Type mismatches: "invalid type: U, expected E", "expected a mapping start", "invalid u8".
+        let mismatch = raw
+            .strip_prefix("invalid type: ")
+            .or_else(|| raw.strip_prefix("invalid value: "))
+            .and_then(|r| r.split_once(", expected "))
+            .map(|(u, e)| (expected_text(e), Some(unexpected_text(u))));
+        let mismatch = mismatch.or_else(|| {
+            let e = raw.strip_prefix("expected ")?;
+            (!e.contains(" found")).then(|| (expected_text(e.trim_end_matches(" start")), None))
+        });
+        let mismatch = mismatch.or_else(|| {
+            let ty = raw.strip_prefix("invalid ")?;
+            matches!(ty, "u8" | "u16" | "u32" | "u64" | "usize" | "i8" | "i16" | "i32" | "i64" | "isize" | "f32" | "f64" | "floating point" | "integer" | "boolean" | "bool")
+                .then(|| (expected_text(ty), None))
+        });
+        let mismatch = mismatch.or_else(|| {
+            raw.contains("did not match any variant of untagged enum Quantity").then(|| ("a number or text".to_owned(), None))
+        });
+        let mismatch = mismatch.or_else(|| {
+            raw.starts_with("externally tagged enum expected scalar").then(|| ("a single value".to_owned(), None))
+        });
+        if let Some((expected, unexpected)) = mismatch {
+            // The value of the field itself, where the parser may point a little off.
+            let pos = self.locator.value_exact(&path).or(pos);
+            let found = self.found_at(pos).or(unexpected).unwrap_or_else(|| "something else".into());
+            let field = last_name(&path);
+            let (expected, mut help) = match (expected.as_str(), number_range(field)) {
+                ("a whole number", Some((Some(range), scale))) => (format!("a whole number from {range}"), Some(scale.to_owned())),
+                ("a whole number", Some((None, scale))) => (expected, Some(scale.to_owned())),
+                _ => (expected, None),
+            };
+            if help.is_none() {
+                help = match (expected.as_str(), found.as_str()) {
+                    (_, _) if path.is_empty() && expected == "a mapping" => {
+                        Some("a report is a set of fields, one per line (`title: …`); start from `cabrep new report`".into())
+                    }
+                    ("a list", "nothing") => Some(format!("write `{field}: []` for an empty list, or one `- item` a line below `{field}:`")),
+                    ("a list", _) => Some(format!("write each item on its own line below `{field}:`, starting with `- `")),
+                    ("a mapping", _) => Some(format!("write the fields of `{field}` on the lines below `{field}:`, indented")),
+                    ("text", "a list") => Some(format!("`{field}` takes text, not a list: remove the `- ` or the brackets")),
+                    ("text", "a mapping") => Some(format!("`{field}` takes text; a `: ` inside text needs quotes, and a block of text goes after `{field}: |`")),
+                    ("text", "nothing") => Some(format!("write the text after `{field}:`")),
+                    _ => None,
+                };
+            }
+            return done(format!("expected {expected}, found {found}"), help, path.clone(), at(pos, &path));
+        }
+        if raw.starts_with("alias references unknown anchor") || raw.contains("found unknown anchor") {
+            let where_ = at(pos, &path);
+            let path = self.locator.key_on_line(where_.line).unwrap_or(path);
+            return done("this alias (`*name`) refers to no anchor (`&name`) above it".into(), Some("write the value out instead".into()), path, where_);
+        }
+        if let Some(breach) = raw.strip_prefix("budget breached: ").or_else(|| raw.starts_with("alias ").then_some(raw)) {
+            let field = trim_indices(&path);
+            let where_ = self.locator.value(&field);
+            let (message, help) = if breach.starts_with("Depth") {
+                (String::from("the file is nested too deeply"), "a report needs about 8 levels; look for brackets `[` `{` that are never closed")
+            } else if breach.starts_with("Anchors") {
+                ("the file defines more than 1000 anchors (`&name`)".into(), "a report needs no anchors or aliases; write the values out")
+            } else if breach.starts_with("ScalarBytes") {
+                ("the file holds more than 5 MB of text".into(), "a report is a few tens of kilobytes; check that the right file is named")
+            } else if breach.starts_with("Documents") {
+                ("the file holds more than one YAML document".into(), "one report per file: remove the `---` line and what follows it")
+            } else {
+                (
+                    "aliases (`*name`) expand this value to more than 200,000 items".into(),
+                    "a report needs no anchors (`&name`) or aliases (`*name`); write the values out",
+                )
+            };
+            return done(message, Some(help.into()), field, where_);
+        }
+        if raw.starts_with("multiple YAML documents") {
+            let where_ = self.locator.second_document().or(pos).unwrap_or_default();
+            return done(
+                "the file holds a second YAML document".into(),
+                Some("a `---` line starts another document; one report per file: remove the `---` line and what follows it".into()),
+                String::new(),
+                where_,
+            );
+        }
+        if raw == "unexpected end of input" || raw.starts_with("unexpected EOF") || raw == "unexpected eof" {
+            let end = position_at(&self.text, self.text.len());
+            return done("the file ends too soon".into(), Some("a list, mapping or quote is still open at the end of the file".into()), path.clone(), pos.unwrap_or(end));
+        }
+        self.syntax(raw, path, pos)
+    }
+
+    /// A YAML syntax error, in the author's terms.
+    fn syntax(&self, raw: &str, path: String, pos: Option<Position>) -> Explained {
+        let mut x = self.syntax_at(raw, path.clone(), pos);
+        // The field on the line of the error, if the locator saw it before the error.
+        let line = self.text.lines().nth(x.pos.line.saturating_sub(1)).unwrap_or("");
+        if let Some(p) = self.locator.key_on_line(x.pos.line) {
+            x.path = p;
+        } else if indent(line) == 0 && is_content(line) && !line.starts_with('\t') {
+            // A top-level line: the field being read before it is not the one at fault.
+            x.path = String::new();
+        } else {
+            x.path = path;
+        }
+        x
+    }
+
+    fn syntax_at(&self, raw: &str, path: String, pos: Option<Position>) -> Explained {
+        let pos = pos.unwrap_or_else(|| self.locator.value(&path));
+        let lines: Vec<&str> = self.text.lines().collect();
+        let line_text = |n: usize| lines.get(n.wrapping_sub(1)).copied().unwrap_or("");
+        let x = |message: String, help: &str, pos: Position| Explained { message, help: Some(help.to_owned()), path: path.clone(), pos };
+
+        if raw.contains("tab") {
+            let near = [pos.line, pos.line + 1, pos.line.saturating_sub(1), pos.line.saturating_sub(2)];
+            let tab = near
+                .into_iter()
+                .filter(|&n| n >= 1)
+                .find_map(|n| line_text(n).find('\t').map(|i| Position { line: n, column: line_text(n)[..i].chars().count() + 1 }));
+            let leading = tab.is_some_and(|t| line_text(t.line).chars().take(t.column).all(|c| c == ' ' || c == '\t'));
+            let message = if leading { "this line is indented with a tab" } else { "a tab character is used here" };
+            return x(message.into(), "YAML indents with spaces only: replace the tab with spaces", tab.unwrap_or(pos));
+        }
+        if raw == "unclosed quote" {
+            return x("this quote is never closed".into(), "add the closing quote at the end of the text", pos);
+        }
+        if let Some(rest) = raw.strip_prefix("unclosed bracket '") {
+            let open = rest.chars().next().unwrap_or('[');
+            let (close, what) = if open == '{' { ('}', "mapping") } else { (']', "list") };
+            return x(format!("this `{open}` {what} is never closed"), &format!("add `{close}` at the end of the {what}"), pos);
+        }
+        if let Some(c) = raw.strip_prefix("unexpected character: `").and_then(|r| r.strip_suffix('\'')) {
+            if c.starts_with("\\u{") || c.starts_with("\\t") || c.starts_with("\\r") {
+                let what = if c == "\\u{0}" { "a NUL character (a zero byte)".to_owned() } else { format!("a control character (`{c}`)") };
+                return x(format!("the file contains {what}, which YAML does not allow"), "remove it; it may come from a damaged file or from text copied out of another program", pos);
+            }
+            return x(format!("text cannot start with `{c}` unless it is in quotes"), "put the whole text in quotes: \"…\"", pos);
+        }
+        if raw.contains("BOM must not appear") {
+            return x("the file contains a byte order mark (U+FEFF) in the middle".into(), "remove the invisible character at this position", pos);
+        }
+        if raw.starts_with("recursion limit exceeded") {
+            return x(String::from("the file is nested too deeply"), "a report needs about 8 levels; look for brackets `[` `{` that are never closed", pos);
+        }
+        if raw.starts_with("simple key expected ':'") || raw.starts_with("simple key is no longer valid") {
+            return x(
+                "a field name is longer than 1024 characters, or its `:` is missing".into(),
+                "write the field as `name: value`, with a short name",
+                pos,
+            );
+        }
+        if raw.starts_with("invalid trailing content after") {
+            return x("text follows the closing quote".into(), "put the whole text inside the quotes", pos);
+        }
+        if raw.contains("unknown escape character") || raw.contains("hexadecimal number") || raw.contains("Unicode character escape") {
+            return x("unknown escape `\\` in double-quoted text".into(), "use single quotes ('C:\\Reports') or write `\\\\` for a backslash", pos);
+        }
+        let flowish = raw.contains("flow") || raw.contains("illegal placement of ':'") || raw.contains("bracket");
+        if flowish {
+            if let Some((open, at)) = unclosed_flow(&self.text, byte_at(&self.text, pos)) {
+                let close = if open == '{' { '}' } else { ']' };
+                let what = if open == '{' { "mapping" } else { "list" };
+                return x(format!("this `{open}` {what} is never closed"), &format!("add `{close}` at the end of the {what}"), position_at(&self.text, at));
+            }
+        }
+        if raw.starts_with("mapping values are not allowed") {
+            let line = line_text(pos.line);
+            let first_colon = key_colon(line);
+            if first_colon.is_some_and(|c| pos.column > c + 1) {
+                // A second `: ` on the line: it is in the text, not after a field name.
+                let c = first_colon.unwrap_or(0);
+                let (key, value) = (line[..c].trim_end(), line[c + 1..].trim());
+                let value = value.split(" #").next().unwrap_or(value).trim();
+                let quoted = if value.contains('"') { format!("'{}'", value.replace('\'', "''")) } else { format!("\"{value}\"") };
+                return x(
+                    "this text contains `: `, which YAML reads as the start of a field".into(),
+                    &format!("put the text in quotes: `{} {}`", short(&format!("{key}:")), short(&quoted)),
+                    pos,
+                );
+            }
+            return self.indentation(&lines, pos.line, path);
+        }
+        if raw.starts_with("comment intercepting") {
+            let next = (pos.line + 1..=lines.len()).find(|&n| is_content(line_text(n)));
+            return self.indentation(&lines, next.unwrap_or(pos.line), path);
+        }
+        if raw.contains("did not find expected key")
+            || raw.contains("did not find expected '-' indicator")
+            || raw.contains("indentation")
+            || raw.contains("block sequence entries are not allowed")
+        {
+            return self.indentation(&lines, pos.line, path);
+        }
+        x(format!("the YAML is not well-formed: {raw}"), "check the line against the examples in `cabrep new report`", pos)
+    }
+
+    /// "This line does not line up": the line `n` against the lines above it.
+    fn indentation(&self, lines: &[&str], n: usize, path: String) -> Explained {
+        let text = |n: usize| lines.get(n.wrapping_sub(1)).copied().unwrap_or("");
+        let line = text(n);
+        let ind = indent(line);
+        let here = Position { line: n, column: line[..ind].chars().count() + 1 };
+        let what = lead(line);
+        let above = (1..n).rev().find(|&m| is_content(text(m)));
+        let (message, help) = match above {
+            Some(m) if indent(text(m)) < ind => (
+                format!("{what} is indented more than {} on the line above", lead(text(m))),
+                format!("start it in column {}, as {} on line {m}", indent(text(m)) + 1, lead(text(m))),
+            ),
+            Some(m) if text(m).trim_start().starts_with('-') == line.trim_start().starts_with('-') => (
+                format!("{what} is not lined up with the lines above it"),
+                format!("start it in column {}, as {} on line {m}", indent(text(m)) + 1, lead(text(m))),
+            ),
+            Some(m) => {
+                // Which columns would fit: the lines that contain this one.
+                let mut cols = Vec::new();
+                let mut limit = usize::MAX;
+                for k in (1..=m).rev() {
+                    let t = text(k);
+                    if is_content(t) && indent(t) < limit {
+                        limit = indent(t);
+                        cols.push(format!("{} on line {k} (column {})", lead(t), limit + 1));
+                        if limit == 0 || cols.len() == 3 {
+                            break;
+                        }
+                    }
+                }
+                (
+                    format!("{what} is not lined up with the lines above it"),
+                    format!("indentation shows what belongs to what: start it in the same column as {}", cols.join(", or ")),
+                )
+            }
+            None => (
+                format!("{what} is indented, but nothing above it is"),
+                "start it in column 1".into(),
+            ),
+        };
+        Explained { message, help: Some(help), path, pos: here }
     }
 }
 
@@ -193,10 +516,9 @@ impl Locator {
 /// serde_path_to_error writes `?` for an unknown position and `.` at the root.
 fn clean_path(p: &str) -> String {
     if p == "." || p == "?" {
-        String::new()
-    } else {
-        p.to_owned()
+        return String::new();
     }
+    p.split('.').filter(|s| *s != "?").collect::<Vec<_>>().join(".")
 }
 
 /// serde-saphyr appends " at line L column C"; we print the location ourselves.
@@ -221,48 +543,241 @@ fn expected_names(text: &str) -> Vec<String> {
     .unwrap_or_default()
 }
 
-/// Rewrites parser messages in the author's terms; adds "did you mean …?".
-/// Returns (message, help, points-at-key, field path).
-fn explain(raw: &str, path: &str, found: Option<NodeKind>) -> (String, Option<String>, bool, String) {
-    let raw = raw.replace("invalid type: ", "");
-    let suggest = |typed: &str, choices: &[String]| {
-        crate::suggest::did_you_mean(typed, choices.iter().map(String::as_str))
-            .map(|s| format!("did you mean `{s}`?"))
-            .or_else(|| (!choices.is_empty()).then(|| format!("expected one of: {}", choices.join(", "))))
-    };
-    if let Some(rest) = raw.strip_prefix("unknown field `") {
-        let (field, expected) = rest.split_once('`').unwrap_or((rest, ""));
-        let help = suggest(field, &expected_names(expected));
-        let full = if path.ends_with(field) { path.to_owned() } else { join(path, field) };
-        return (format!("unknown field `{field}`"), help, true, full);
+/// An explained parser error.
+struct Explained {
+    message: String,
+    help: Option<String>,
+    path: String,
+    pos: Position,
+}
+
+/// What serde expected, in the author's terms.
+fn expected_text(e: &str) -> String {
+    let e = e.trim();
+    let e = e.strip_prefix("a ").or_else(|| e.strip_prefix("an ")).unwrap_or(e);
+    match e {
+        "string" | "string scalar" | "borrowed string" | "str" | "char" => "text".into(),
+        "sequence" | "list" | "sequence start" | "list start" => "a list".into(),
+        "map" | "mapping" | "mapping start" | "map start" => "a mapping".into(),
+        "u8" | "u16" | "u32" | "u64" | "usize" | "i8" | "i16" | "i32" | "i64" | "isize" | "integer" => "a whole number".into(),
+        "f32" | "f64" | "floating point" | "float" | "number" => "a number".into(),
+        "boolean" | "bool" => "true or false".into(),
+        _ if e.starts_with("struct ") => "a mapping".into(),
+        _ if e.starts_with("sequence") => "a list".into(),
+        _ => e.replace("sequence", "a list").replace("a string", "text"),
     }
-    if let Some(rest) = raw.strip_prefix("unknown variant `") {
-        let (value, expected) = rest.split_once('`').unwrap_or((rest, ""));
-        return (format!("unknown value `{value}`"), suggest(value, &expected_names(expected)), false, path.to_owned());
+}
+
+/// What serde found (`sequence`, `string "x"`, `integer `5``), in the author's terms.
+fn unexpected_text(u: &str) -> String {
+    let u = u.trim();
+    let quoted = |s: &str| format!("`{}`", short(s));
+    if u == "sequence" {
+        "a list".into()
+    } else if u == "map" {
+        "a mapping".into()
+    } else if u == "unit value" || u == "null" || u == "none" || u == "Option value" {
+        "nothing".into()
+    } else if let Some(s) = u.strip_prefix("string ") {
+        quoted(s.trim_matches('"'))
+    } else if let Some((_, v)) = u.split_once('`') {
+        quoted(v.trim_end_matches('`'))
+    } else {
+        u.to_owned()
     }
-    if let Some(rest) = raw.strip_prefix("missing field `") {
-        let field = rest.split('`').next().unwrap_or(rest);
-        return (format!("missing field `{field}`"), Some(format!("add `{field}:` here")), false, path.to_owned());
+}
+
+/// Whole-number fields: their range, if they have one, and what the numbers mean.
+fn number_range(field: &str) -> Option<(Option<&'static str>, &'static str)> {
+    match field {
+        "likelihood" => Some((Some("1 to 5"), "likelihood runs from 1 (rare) to 5 (almost certain)")),
+        "impact" => Some((Some("1 to 5"), "impact runs from 1 (negligible) to 5 (severe)")),
+        "paragraphs" => Some((Some("1 to 7"), "Schedule 12A has paragraphs 1 to 7")),
+        "agenda_item" => Some((None, "the item's number on the agenda, e.g. 7")),
+        _ => None,
     }
-    if let Some(rest) = raw.strip_prefix("duplicate mapping key: ") {
-        let key = rest.split(',').next().unwrap_or(rest).trim();
-        return (format!("duplicate field `{key}`"), Some("a field may appear only once; remove one of the two".into()), false, join(path, key));
+}
+
+/// Shortens what the author typed for a message (a 4 MB field name stays in the file).
+fn short(s: &str) -> String {
+    const MAX: usize = 60;
+    if s.chars().count() <= MAX {
+        s.to_owned()
+    } else {
+        format!("{}…", s.chars().take(MAX - 1).collect::<String>())
     }
-    let found_text = found.map(|k| format!(", found {}", k.describe())).unwrap_or_default();
-    if raw.starts_with("expected string") {
-        return (format!("expected text{found_text}"), None, false, path.to_owned());
+}
+
+/// The last field name of a path: `risk.register[0].likelihood` → `likelihood`.
+fn last_name(path: &str) -> &str {
+    let name = path.rsplit('.').next().unwrap_or(path);
+    name.split('[').next().unwrap_or(name)
+}
+
+/// The path without its last field: `contact.emial` → `contact`.
+fn parent_of(path: &str) -> &str {
+    path.rfind('.').map(|i| &path[..i]).unwrap_or("")
+}
+
+/// A path without the list indices after its last field name:
+/// `measures[0].baseline[5][1][7]` → `measures[0].baseline`.
+fn trim_indices(path: &str) -> String {
+    let mut p = path;
+    while p.ends_with(']') {
+        match p.rfind('[') {
+            Some(i) => p = &p[..i],
+            None => break,
+        }
     }
-    if raw.starts_with("expected") && !raw.contains("found") && found.is_some() {
-        let what = raw.trim_start_matches("expected ").replace("sequence", "a list").replace("mapping", "a mapping");
-        return (format!("expected {what}{found_text}"), None, false, path.to_owned());
+    p.to_owned()
+}
+
+/// 1-based line and column (in characters) of a byte offset.
+fn position_at(text: &str, byte: usize) -> Position {
+    let mut byte = byte.min(text.len());
+    while !text.is_char_boundary(byte) {
+        byte -= 1;
     }
-    let msg = raw
-        .replace("a string", "text")
-        .replace("string", "text")
-        .replace("sequence", "a list")
-        .replace("map,", "a mapping,")
-        .replace("found map", "found a mapping");
-    (msg, None, false, path.to_owned())
+    let before = &text[..byte];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map(|l| l.chars().count()).unwrap_or(0) + 1;
+    Position { line, column }
+}
+
+/// The byte offset of a position.
+fn byte_at(text: &str, pos: Position) -> usize {
+    crate::diag::byte_offset(text, pos.line, pos.column)
+}
+
+/// Spaces at the start of a line.
+fn indent(line: &str) -> usize {
+    line.len() - line.trim_start_matches(' ').len()
+}
+
+/// A line that holds YAML (not blank, not only a comment).
+fn is_content(line: &str) -> bool {
+    let t = line.trim();
+    !t.is_empty() && !t.starts_with('#')
+}
+
+/// How to name a line in a message: `` `date:` ``, `` the list item `-` ``, `this line`.
+fn lead(line: &str) -> String {
+    let t = line.trim_start();
+    if t.starts_with("- ") || t == "-" {
+        "the list item `-`".into()
+    } else if let Some(c) = key_colon(line) {
+        format!("`{}:`", short(line[..c].trim()))
+    } else {
+        "this line".into()
+    }
+}
+
+/// The byte index of the colon that ends a field name on a line (`  title: x` → 7), outside
+/// quotes; after a leading `- `.
+fn key_colon(line: &str) -> Option<usize> {
+    let t = line.trim_start();
+    let start = line.len() - t.len();
+    let t2 = t.strip_prefix("- ").unwrap_or(t);
+    let start = start + (t.len() - t2.len());
+    if t2.starts_with(['"', '\'', '[', '{', '#', '|', '>']) {
+        return None;
+    }
+    let bytes = t2.as_bytes();
+    for (i, &b) in bytes.iter().enumerate() {
+        if b == b':' && (i + 1 == bytes.len() || bytes[i + 1] == b' ' || bytes[i + 1] == b'\t') {
+            return Some(start + i);
+        }
+        if b == b'#' && i > 0 && bytes[i - 1] == b' ' {
+            return None;
+        }
+    }
+    None
+}
+
+/// The innermost flow collection (`[` or `{`) still open at byte `upto`, and where it opens.
+/// A small scanner: it knows block scalars (`|`, `>`), quotes and comments, enough to find a
+/// bracket the author forgot to close.
+fn unclosed_flow(text: &str, upto: usize) -> Option<(char, usize)> {
+    let mut stack: Vec<(char, usize)> = Vec::new();
+    let mut block_scalar: Option<usize> = None; // indentation of the field that opened it
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        if offset > upto {
+            break;
+        }
+        let start = offset;
+        offset += line.len();
+        let body = line.trim_end_matches(['\n', '\r']);
+        if stack.is_empty() {
+            if let Some(ind) = block_scalar {
+                if body.trim().is_empty() || indent(body) > ind {
+                    continue;
+                }
+                block_scalar = None;
+            }
+            // Where a value starts: after the indentation, any `- `, and any `key: `.
+            let mut v = indent(body);
+            while body[v..].starts_with("- ") {
+                v += 2;
+                v += indent(&body[v..]);
+            }
+            let key_indent = v;
+            if let Some(c) = key_colon(body).filter(|&c| c >= v) {
+                v = c + 1;
+                v += body[v..].len() - body[v..].trim_start().len();
+            }
+            let value = &body[v..];
+            if value.starts_with(['|', '>']) {
+                block_scalar = Some(key_indent);
+                continue;
+            }
+            if !value.starts_with(['[', '{']) {
+                continue;
+            }
+            scan_flow(&body[v..], start + v, upto, &mut stack);
+        } else {
+            scan_flow(body, start, upto, &mut stack);
+        }
+    }
+    stack.last().copied()
+}
+
+/// Scans part of a line in flow context, pushing and popping brackets, up to byte `upto`.
+fn scan_flow(s: &str, base: usize, upto: usize, stack: &mut Vec<(char, usize)>) {
+    let mut quote: Option<char> = None;
+    let mut prev = ' ';
+    let mut chars = s.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        if base + i >= upto {
+            return;
+        }
+        match quote {
+            Some('"') if c == '\\' => {
+                chars.next();
+            }
+            Some(q) if c == q => {
+                if q == '\'' && chars.peek().is_some_and(|&(_, n)| n == '\'') {
+                    chars.next();
+                } else {
+                    quote = None;
+                }
+            }
+            Some(_) => {}
+            None => match c {
+                '"' | '\'' => quote = Some(c),
+                '#' if prev == ' ' || prev == '\t' => return,
+                '[' | '{' => stack.push((c, base + i)),
+                ']' | '}' => {
+                    stack.pop();
+                    if stack.is_empty() {
+                        return;
+                    }
+                }
+                _ => {}
+            },
+        }
+        prev = c;
+    }
 }
 
 fn join(parent: &str, key: &str) -> String {

@@ -26,10 +26,6 @@ pub enum TextOrSeq<T> {
     Seq(Vec<T>),
 }
 
-fn text_expected<E: de::Error>(v: impl fmt::Display, what: &dyn de::Expected) -> E {
-    E::invalid_type(de::Unexpected::Other(&v.to_string()), what)
-}
-
 impl<'de, T: Deserialize<'de>> Deserialize<'de> for TextOr<T> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         struct V<T>(PhantomData<T>);
@@ -55,7 +51,7 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for TextOr<T> {
                 Ok(TextOr::Text(v.to_string()))
             }
             fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
-                Err(text_expected(format!("true/false ({v})"), &self))
+                Err(de::Error::invalid_type(de::Unexpected::Bool(v), &self))
             }
             fn visit_seq<A: SeqAccess<'de>>(self, _: A) -> Result<Self::Value, A::Error> {
                 Err(de::Error::invalid_type(de::Unexpected::Seq, &self))

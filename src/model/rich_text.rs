@@ -31,7 +31,7 @@ impl Xrefs {
             match self.numbers.get(*id) {
                 Some(n) => numbers.push(n.to_string()),
                 None => {
-                    let mut p = Problem::error(path, format!("unknown cross-reference `#{id}`"));
+                    let mut p = Problem::error(path, format!("unknown cross-reference `#{id}`")).at_text(format!("#{id}"));
                     let known: Vec<&str> = self.numbers.keys().map(String::as_str).collect();
                     p = match crate::suggest::did_you_mean(id, known) {
                         Some(s) => p.help(format!("did you mean `#{s}`?")),

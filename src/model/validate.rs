@@ -49,7 +49,7 @@ pub fn validate_report(
     rules: &Rules,
     base_dir: &Path,
 ) -> Validated<Report> {
-    let mut v = Checker { problems: Vec::new() };
+    let mut v = Checker { problems: Vec::new(), register_file_failed: false };
     let r = v.report(file, register, rules, base_dir);
     let has_errors = v.problems.iter().any(|p| p.severity == crate::diag::Severity::Error);
     Validated { value: if has_errors { None } else { Some(r) }, problems: v.problems }
@@ -57,6 +57,8 @@ pub fn validate_report(
 
 struct Checker {
     problems: Vec<Problem>,
+    /// The report names a register file that the caller could not read (and has reported).
+    register_file_failed: bool,
 }
 
 impl Checker {
@@ -91,7 +93,8 @@ impl Checker {
 
     fn rich(&mut self, path: &str, md: &str, xrefs: &Xrefs, required: bool) -> RichText {
         if required && md.trim().is_empty() {
-            self.err(path, "must not be empty");
+            let field = path.rsplit('.').next().unwrap_or(path).split('[').next().unwrap_or(path);
+            self.err(path, "must not be empty").help = Some(format!("write the text after `{field}:`"));
         }
         rich_text::parse(md, xrefs, path, &mut self.problems)
     }
@@ -124,7 +127,10 @@ impl Checker {
                 self.check_register(&inline, "missions");
                 Some(&inline)
             }
-            Some(TextOrSeq::Text(_)) => register,
+            Some(TextOrSeq::Text(_)) => {
+                self.register_file_failed = register.is_none();
+                register
+            }
             None => None,
         };
 
@@ -308,6 +314,8 @@ impl Checker {
                             .map(|s| format!("did you mean `{s}`?"))
                             .or_else(|| Some("add it to the missions register".into()));
                     }
+                    // A register file was named but could not be read: that is reported already.
+                    (None, None) if self.register_file_failed => {}
                     (None, None) => {
                         self.err(format!("{p}.mission"), "a mission section needs a missions register").help =
                             Some("add `missions: missions.yaml` (or an inline list) to the report".into());
@@ -384,10 +392,12 @@ impl Checker {
         }
         if let Some(w) = &t.widths {
             if w.len() != t.columns.len() {
-                self.err(format!("{p}.widths"), format!("{} widths for {} columns", w.len(), t.columns.len()));
+                self.err(format!("{p}.widths"), format!("{} for {}", count(w.len(), "width"), count(t.columns.len(), "column"))).help =
+                    Some("give one width per column".into());
             }
-            if w.iter().any(|x| !(x.is_finite() && *x > 0.0)) {
-                self.err(format!("{p}.widths"), "widths must be positive numbers");
+            if let Some(i) = w.iter().position(|x| !(x.is_finite() && *x > 0.0)) {
+                self.err(format!("{p}.widths[{i}]"), format!("width {} is not a positive number", w[i])).help =
+                    Some("widths are relative, e.g. [2, 1] makes the first column twice as wide".into());
             }
         }
         let columns = t
@@ -403,7 +413,7 @@ impl Checker {
         let mut rows = Vec::new();
         for (r, row) in t.rows.iter().enumerate() {
             if row.len() != t.columns.len() {
-                self.err(format!("{p}.rows[{r}]"), format!("row has {} cells; the table has {} columns", row.len(), t.columns.len())).help =
+                self.err(format!("{p}.rows[{r}]"), format!("row has {}; the table has {}", count(row.len(), "cell"), count(t.columns.len(), "column"))).help =
                     Some("give one cell per column (use \"\" for an empty cell)".into());
             }
             let cells = row
@@ -454,7 +464,7 @@ impl Checker {
         }
         for (r, row) in t.rows.iter().enumerate() {
             if row.values.len() != t.columns.len() {
-                self.err(format!("{p}.rows[{r}].values"), format!("{} values for {} columns", row.values.len(), t.columns.len())).help =
+                self.err(format!("{p}.rows[{r}].values"), format!("{} for {}", count(row.values.len(), "value"), count(t.columns.len(), "column"))).help =
                     Some("give one value per column (0 for none)".into());
             }
             if row.values.iter().any(|v| !v.is_finite()) {
@@ -536,6 +546,15 @@ impl Checker {
             phone: phone.to_owned(),
             email: email.to_owned(),
         }
+    }
+}
+
+/// "1 cell", "3 cells".
+fn count(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
     }
 }
 

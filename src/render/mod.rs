@@ -2,6 +2,7 @@
 //! decides nothing about content.
 
 pub mod docx;
+pub mod html;
 pub mod pdf;
 
 use std::fmt;

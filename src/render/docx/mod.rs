@@ -266,6 +266,14 @@ impl Builder {
                     self.page_break_pending = true;
                 }
             }
+            // A bound-in PDF page has no Word form: name it in a note, on a page of its own.
+            Block::BoundPage(bp) => {
+                if !f.in_table {
+                    self.page_break_pending = true;
+                }
+                let note = Paragraph::plain(ParagraphStyle::Note, bp.alt.clone());
+                self.block(&Block::Paragraph(note), f, out);
+            }
         }
     }
 
@@ -350,6 +358,8 @@ impl Builder {
                 Inline::Strong { content } => self.inlines(content, Fmt { bold: true, ..fmt }, out),
                 Inline::Emph { content } => self.inlines(content, Fmt { italic: true, ..fmt }, out),
                 Inline::LineBreak => out.push(Seg::Run(run(fmt).add_break(BreakType::TextWrapping))),
+                // Unresolved page ranges (no typeset pack to count pages in) print nothing.
+                Inline::PageRange { .. } => {}
                 // A link inside a link: its text joins the outer link.
                 Inline::Link { content, .. } if fmt.link => self.inlines(content, fmt, out),
                 Inline::Link { url, content } => {

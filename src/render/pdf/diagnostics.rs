@@ -11,7 +11,11 @@ use crate::render::RenderError;
 
 /// A render error listing every diagnostic, e.g.
 /// `PDF template error: report.typ:12:5: unknown variable: foo (hint: …)`.
-pub(super) fn render_error(what: &str, template: &Source, diags: &[SourceDiagnostic]) -> RenderError {
+pub(super) fn render_error(
+    what: &str,
+    template: &Source,
+    diags: &[SourceDiagnostic],
+) -> RenderError {
     let mut msg = format!("PDF {what}:");
     for diag in diags {
         msg.push_str("\n  ");
@@ -39,14 +43,18 @@ pub(super) fn render_error(what: &str, template: &Source, diags: &[SourceDiagnos
 fn locate(template: &Source, span: DiagSpan) -> Option<String> {
     let (id, range) = match span.get() {
         DiagSpanKind::Detached => return None,
-        DiagSpanKind::Number { id, num, sub_range } => (id, template_range(template, id, num, sub_range)),
+        DiagSpanKind::Number { id, num, sub_range } => {
+            (id, template_range(template, id, num, sub_range))
+        }
         DiagSpanKind::Range { id, range } => (id, Some(range)),
     };
     if id != template.id() {
         return Some(id.get().vpath().get_without_slash().to_string());
     }
     let name = TEMPLATE_PATH.trim_start_matches('/');
-    let Some(range) = range else { return Some(name.to_string()) };
+    let Some(range) = range else {
+        return Some(name.to_string());
+    };
     match template.lines().byte_to_line_column(range.start) {
         Some((line, col)) => Some(format!("{name}:{}:{}", line + 1, col + 1)),
         None => Some(name.to_string()),
@@ -59,5 +67,7 @@ fn template_range(
     num: SpanNumber,
     sub_range: Option<SubRange>,
 ) -> Option<Range<usize>> {
-    (id == template.id()).then(|| template.range(num, sub_range)).flatten()
+    (id == template.id())
+        .then(|| template.range(num, sub_range))
+        .flatten()
 }

@@ -50,7 +50,11 @@ impl PdfWriter {
                     hints: e.hints,
                 })
                 .collect();
-            return Err(render_error("template syntax error", typesetter.template(), &diags));
+            return Err(render_error(
+                "template syntax error",
+                typesetter.template(),
+                &diags,
+            ));
         }
         Ok(PdfWriter { typesetter })
     }
@@ -66,16 +70,22 @@ impl PdfWriter {
         let date = parse_date(&doc.meta.date)?;
         let family = doc.style.font.to_lowercase();
         if !self.typesetter.book().contains_family(&family) {
-            let known: Vec<_> = self.typesetter.book().families().map(|(name, _)| name).collect();
+            let known: Vec<_> = self
+                .typesetter
+                .book()
+                .families()
+                .map(|(name, _)| name)
+                .collect();
             return Err(RenderError::new(format!(
                 "PDF: the house style's font {:?} is not among the template's fonts ({})",
                 doc.style.font,
                 known.join(", ")
             )));
         }
-        let data = serde_json::to_vec(doc)
-            .map_err(|e| RenderError::new(format!("PDF: cannot serialise the document tree: {e}")))?;
-        let world = ReportWorld::new(&self.typesetter, data, date);
+        let data = serde_json::to_vec(doc).map_err(|e| {
+            RenderError::new(format!("PDF: cannot serialise the document tree: {e}"))
+        })?;
+        let world = ReportWorld::new(&self.typesetter, data, &doc.files, date)?;
         let template = self.typesetter.template();
 
         // Warnings (e.g. a glyph the font lacks) do not stop the render.
@@ -91,20 +101,28 @@ impl PdfWriter {
             standards,
             ..PdfOptions::default()
         };
-        typst_pdf::pdf(&paged, &options).map_err(|diags| render_error("export error", template, &diags))
+        typst_pdf::pdf(&paged, &options)
+            .map_err(|diags| render_error("export error", template, &diags))
     }
 }
 
 /// `YYYY-MM-DD` → that day at 00:00 (used as `today()` and, as UTC, as the PDF's creation date).
 fn parse_date(s: &str) -> Result<Datetime, RenderError> {
-    let bad = || RenderError::new(format!("PDF: the document date {s:?} is not an ISO date (YYYY-MM-DD)"));
+    let bad = || {
+        RenderError::new(format!(
+            "PDF: the document date {s:?} is not an ISO date (YYYY-MM-DD)"
+        ))
+    };
     let mut parts = s.trim().splitn(3, '-');
     let mut next = || parts.next().ok_or_else(bad);
     let (y, m, d) = (next()?, next()?, next()?);
     if y.len() != 4 || m.len() != 2 || d.len() != 2 {
         return Err(bad());
     }
-    let (y, m, d) =
-        (y.parse::<i32>().map_err(|_| bad())?, m.parse::<u8>().map_err(|_| bad())?, d.parse::<u8>().map_err(|_| bad())?);
+    let (y, m, d) = (
+        y.parse::<i32>().map_err(|_| bad())?,
+        m.parse::<u8>().map_err(|_| bad())?,
+        d.parse::<u8>().map_err(|_| bad())?,
+    );
     Datetime::from_ymd_hms(y, m, d, 0, 0, 0).ok_or_else(bad)
 }

@@ -17,7 +17,8 @@ fn crate_dir() -> PathBuf {
 }
 
 fn template_source() -> String {
-    std::fs::read_to_string(crate_dir().join("templates/cabinet/report.typ")).expect("read report.typ")
+    std::fs::read_to_string(crate_dir().join("templates/cabinet/report.typ"))
+        .expect("read report.typ")
 }
 
 fn font_files() -> Vec<Vec<u8>> {
@@ -33,7 +34,9 @@ fn font_files() -> Vec<Vec<u8>> {
 /// One writer for the whole test binary, as in the CLI.
 fn writer() -> &'static PdfWriter {
     static WRITER: OnceLock<PdfWriter> = OnceLock::new();
-    WRITER.get_or_init(|| PdfWriter::new(template_source(), font_files()).expect("set up the PDF writer"))
+    WRITER.get_or_init(|| {
+        PdfWriter::new(template_source(), font_files()).expect("set up the PDF writer")
+    })
 }
 
 // ----- building the tree -------------------------------------------------------------------------
@@ -61,19 +64,34 @@ fn h(level: u8, number: Option<&str>, text: &str) -> Block {
 }
 
 fn bullets(items: &[&str]) -> Block {
-    Block::List(List { ordered: false, start: 1, items: items.iter().map(|s| vec![p(s)]).collect() })
+    Block::List(List {
+        ordered: false,
+        start: 1,
+        items: items.iter().map(|s| vec![p(s)]).collect(),
+    })
 }
 
 fn numbered(start: u32, items: &[&str]) -> Block {
-    Block::List(List { ordered: true, start, items: items.iter().map(|s| vec![p(s)]).collect() })
+    Block::List(List {
+        ordered: true,
+        start,
+        items: items.iter().map(|s| vec![p(s)]).collect(),
+    })
 }
 
 fn col(header: &str, align: Align, width: f32) -> Column {
-    Column { header: header.to_string(), align, width }
+    Column {
+        header: header.to_string(),
+        align,
+        width,
+    }
 }
 
 fn row(cells: &[&str]) -> Row {
-    Row { cells: cells.iter().map(|s| vec![p(s)]).collect(), total: false }
+    Row {
+        cells: cells.iter().map(|s| vec![p(s)]).collect(),
+        total: false,
+    }
 }
 
 fn style() -> HouseStyle {
@@ -105,7 +123,10 @@ fn bands() -> Vec<Vec<BandCell>> {
                         10..=16 => ("High", "#f4b183"),
                         _ => ("Very high", "#ff7c80"),
                     };
-                    BandCell { label: label.into(), fill: fill.into() }
+                    BandCell {
+                        label: label.into(),
+                        fill: fill.into(),
+                    }
                 })
                 .collect()
         })
@@ -213,7 +234,11 @@ fn sample(title: &str) -> Document {
     blocks.push(Block::Table(Table {
         caption: Some("Table 2: Phase 1 reviews".into()),
         anchor: Some("phase-1".into()),
-        columns: vec![col("Theme", Align::Left, 1.2), col("Project Name", Align::Left, 1.2), col("Scope", Align::Left, 3.0)],
+        columns: vec![
+            col("Theme", Align::Left, 1.2),
+            col("Project Name", Align::Left, 1.2),
+            col("Scope", Align::Left, 3.0),
+        ],
         rows: reviews,
     }));
     blocks.extend([
@@ -341,8 +366,12 @@ fn sample(title: &str) -> Document {
             date: "2024-01-18".into(),
         },
         style: style(),
-        furniture: Furniture { header: Some("NOT FOR PUBLICATION".into()), footer: "Page {page} of {pages}".into() },
+        furniture: Furniture {
+            header: Some("NOT FOR PUBLICATION".into()),
+            footer: "Page {page} of {pages}".into(),
+        },
         blocks,
+        files: Vec::new(),
     }
 }
 
@@ -353,10 +382,20 @@ fn poppler(tool: &str, args: &[&str], pdf: &Path) -> String {
     let out = Command::new(tool)
         .args(args)
         .arg(pdf)
-        .args(if tool == "pdftotext" { &["-"][..] } else { &[][..] })
+        .args(if tool == "pdftotext" {
+            &["-"][..]
+        } else {
+            &[][..]
+        })
         .output()
-        .unwrap_or_else(|e| panic!("`{tool}` (poppler-utils) must be installed to test the PDF writer: {e}"));
-    assert!(out.status.success(), "{tool} failed: {}", String::from_utf8_lossy(&out.stderr));
+        .unwrap_or_else(|e| {
+            panic!("`{tool}` (poppler-utils) must be installed to test the PDF writer: {e}")
+        });
+    assert!(
+        out.status.success(),
+        "{tool} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8(out.stdout).expect("poppler output is UTF-8")
 }
 
@@ -373,7 +412,10 @@ fn write_pdf(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
 
 fn field<'a>(info: &'a str, name: &str) -> &'a str {
     info.lines()
-        .find_map(|l| l.strip_prefix(name).map(|v| v.trim_start_matches(':').trim()))
+        .find_map(|l| {
+            l.strip_prefix(name)
+                .map(|v| v.trim_start_matches(':').trim())
+        })
         .unwrap_or_else(|| panic!("pdfinfo has no {name}:\n{info}"))
 }
 
@@ -399,7 +441,10 @@ fn renders_every_block_kind_in_order_as_tagged_a4() {
     let doc = sample(MARKUP_TITLE);
     let started = Instant::now();
     let bytes = writer().render(&doc).expect("render");
-    eprintln!("first render (includes the writer's setup): {:?}", started.elapsed());
+    eprintln!(
+        "first render (includes the writer's setup): {:?}",
+        started.elapsed()
+    );
     assert!(bytes.starts_with(b"%PDF-"));
 
     let dir = tempfile::tempdir().expect("tempdir");
@@ -409,20 +454,32 @@ fn renders_every_block_kind_in_order_as_tagged_a4() {
     assert_eq!(field(&info, "Tagged"), "yes", "{info}");
     assert_eq!(field(&info, "Title"), MARKUP_TITLE, "{info}");
     assert_eq!(field(&info, "Author"), "Stockton-on-Tees Borough Council");
-    assert_eq!(field(&info, "Subject"), "Report to Cabinet, 18 January 2024");
+    assert_eq!(
+        field(&info, "Subject"),
+        "Report to Cabinet, 18 January 2024"
+    );
     let size = field(&info, "Page size");
-    let dims: Vec<f64> = size.split_whitespace().filter_map(|w| w.parse().ok()).collect();
+    let dims: Vec<f64> = size
+        .split_whitespace()
+        .filter_map(|w| w.parse().ok())
+        .collect();
     assert!(
         dims.len() == 2 && (dims[0] - 595.28).abs() < 0.01 && (dims[1] - 841.89).abs() < 0.01,
         "page size is {size}"
     );
     let pages: usize = field(&info, "Pages").parse().expect("page count");
-    assert!((4..=9).contains(&pages), "expected a ~6 page report, got {pages}");
+    assert!(
+        (4..=9).contains(&pages),
+        "expected a ~6 page report, got {pages}"
+    );
 
     let text = poppler("pdftotext", &["-layout"], &pdf);
     let flat = squash(&text);
     // The markup-characters title, verbatim (it may wrap).
-    assert!(flat.contains(MARKUP_TITLE), "title not verbatim in:\n{text}");
+    assert!(
+        flat.contains(MARKUP_TITLE),
+        "title not verbatim in:\n{text}"
+    );
     assert_in_order(
         &flat,
         &[
@@ -476,21 +533,42 @@ fn renders_every_block_kind_in_order_as_tagged_a4() {
     );
     // The footer on every page, with the final count.
     for n in 1..=pages {
-        assert!(flat.contains(&format!("Page {n} of {pages}")), "no footer for page {n}");
+        assert!(
+            flat.contains(&format!("Page {n} of {pages}")),
+            "no footer for page {n}"
+        );
     }
     // The running header on every page and the long table's header row repeated.
-    assert_eq!(text.matches("NOT FOR PUBLICATION").count(), pages + 1, "running header on every page");
-    assert!(text.matches("Project Name").count() >= 2, "the long table's header row should repeat");
+    assert_eq!(
+        text.matches("NOT FOR PUBLICATION").count(),
+        pages + 1,
+        "running header on every page"
+    );
+    assert!(
+        text.matches("Project Name").count() >= 2,
+        "the long table's header row should repeat"
+    );
     // The appendix starts a new page.
-    let last_page = text.split('\u{c}').filter(|p| !p.trim().is_empty()).last().expect("pages");
-    assert!(last_page.contains("Appendix 1"), "appendix not on its own page:\n{last_page}");
+    let last_page = text
+        .split('\u{c}')
+        .filter(|p| !p.trim().is_empty())
+        .last()
+        .expect("pages");
+    assert!(
+        last_page.contains("Appendix 1"),
+        "appendix not on its own page:\n{last_page}"
+    );
 
     // The risk matrix is drawn: band labels and axis titles are on the page.
     assert!(flat.contains("Likelihood") && flat.contains("Impact") && flat.contains("Very high"));
 
     // Every font embedded (and subset).
     let fonts = poppler("pdffonts", &[], &pdf);
-    let rows: Vec<&str> = fonts.lines().skip(2).filter(|l| !l.trim().is_empty()).collect();
+    let rows: Vec<&str> = fonts
+        .lines()
+        .skip(2)
+        .filter(|l| !l.trim().is_empty())
+        .collect();
     assert!(!rows.is_empty(), "no fonts listed:\n{fonts}");
     for r in &rows {
         let cols: Vec<&str> = r.split_whitespace().collect();
@@ -506,9 +584,19 @@ fn the_sample_compiles_without_warnings() {
     // A warning would mean e.g. a glyph the shipped font lacks (a list marker) or an unknown font.
     let doc = sample("Warnings");
     let date = super::parse_date(&doc.meta.date).unwrap();
-    let world = super::world::ReportWorld::new(&writer().typesetter, serde_json::to_vec(&doc).unwrap(), date);
+    let world = super::world::ReportWorld::new(
+        &writer().typesetter,
+        serde_json::to_vec(&doc).unwrap(),
+        &doc.files,
+        date,
+    )
+    .unwrap();
     let warned = typst::compile::<typst_layout::PagedDocument>(&world);
-    let messages: Vec<_> = warned.warnings.iter().map(|w| w.message.to_string()).collect();
+    let messages: Vec<_> = warned
+        .warnings
+        .iter()
+        .map(|w| w.message.to_string())
+        .collect();
     assert!(messages.is_empty(), "warnings: {messages:?}");
     assert!(warned.output.is_ok());
 }
@@ -521,23 +609,162 @@ fn odd_charts_still_render() {
         Block::Figure(Figure {
             caption: "Odd".into(),
             alt: "An odd chart.".into(),
-            chart: Chart::Series { style, categories: vec!["A".into(), "B".into()], series, unit: "£".into() },
+            chart: Chart::Series {
+                style,
+                categories: vec!["A".into(), "B".into()],
+                series,
+                unit: "£".into(),
+            },
         })
     };
     for style in [SeriesStyle::Bar, SeriesStyle::Line] {
         doc.blocks.push(chart(vec![], style));
-        doc.blocks.push(chart(vec![Series { name: "S".into(), values: vec![f64::NAN, 0.25, 9.0] }], style));
-        doc.blocks.push(chart(vec![Series { name: "Z".into(), values: vec![0.0, 0.0] }], style));
-        doc.blocks.push(chart(vec![Series { name: "One".into(), values: vec![-3.0] }], style));
+        doc.blocks.push(chart(
+            vec![Series {
+                name: "S".into(),
+                values: vec![f64::NAN, 0.25, 9.0],
+            }],
+            style,
+        ));
+        doc.blocks.push(chart(
+            vec![Series {
+                name: "Z".into(),
+                values: vec![0.0, 0.0],
+            }],
+            style,
+        ));
+        doc.blocks.push(chart(
+            vec![Series {
+                name: "One".into(),
+                values: vec![-3.0],
+            }],
+            style,
+        ));
     }
     doc.blocks.push(Block::Figure(Figure {
         caption: "Empty matrix".into(),
         alt: "No risks.".into(),
-        chart: Chart::RiskMatrix { points: vec![], bands: vec![] },
+        chart: Chart::RiskMatrix {
+            points: vec![],
+            bands: vec![],
+        },
     }));
     let bytes = writer().render(&doc).expect("odd charts render");
     let dir = tempfile::tempdir().expect("tempdir");
     write_pdf(dir.path(), "odd.pdf", &bytes);
+}
+
+#[test]
+fn binds_embedded_pages_and_resolves_page_ranges_and_internal_links() {
+    // The PDF to bind in: a two-page document of its own.
+    let mut minutes = sample("Minutes of the meeting held on 14 December 2023");
+    minutes.furniture.header = None;
+    minutes.blocks.truncate(20);
+    minutes.blocks.push(Block::PageBreak);
+    minutes.blocks.push(p("Second page of the minutes"));
+    let minutes = writer().render(&minutes).expect("render the minutes");
+
+    let item = |n: u32, anchor: &str, text: &str| Heading {
+        level: 2,
+        number: Some(format!("{n}.")),
+        text: text.into(),
+        anchor: Some(anchor.into()),
+        caps: false,
+    };
+    let pages = |start: &str, until: Option<&str>| Inline::PageRange {
+        start: start.into(),
+        until: until.map(Into::into),
+        one: "Page {start}".into(),
+        many: "Pages {start} - {end}".into(),
+    };
+    let mut doc = sample("Cabinet agenda");
+    doc.furniture.header = None;
+    doc.blocks = vec![
+        h(1, None, "Cabinet agenda"),
+        Block::Paragraph(Paragraph {
+            style: ParagraphStyle::Body,
+            content: vec![t("Item 1 minutes: "), pages("item-1", Some("item-2"))],
+        }),
+        Block::Paragraph(Paragraph {
+            style: ParagraphStyle::Body,
+            content: vec![t("Item 2 report: "), pages("item-2", None)],
+        }),
+        Block::Paragraph(Paragraph {
+            style: ParagraphStyle::Body,
+            content: vec![
+                Inline::Link {
+                    url: "#item-2".into(),
+                    content: vec![t("see item 2")],
+                },
+                t(" and "),
+                Inline::Link {
+                    url: "#nowhere".into(),
+                    content: vec![t("a dangling link")],
+                },
+            ],
+        }),
+        Block::BoundPage(BoundPage {
+            file: "/bound/1.pdf".into(),
+            page: 1,
+            alt: "Minutes, page 1".into(),
+            heading: Some(item(1, "item-1", "Minutes")),
+        }),
+        Block::BoundPage(BoundPage {
+            file: "/bound/1.pdf".into(),
+            page: 2,
+            alt: "Minutes, page 2".into(),
+            heading: None,
+        }),
+        Block::Heading(item(2, "item-2", "Powering Our Future")),
+        p("The report."),
+        // Anchors may repeat in a pack (each report has its own sections): the first one wins.
+        Block::Heading(item(3, "item-2", "A repeated anchor")),
+    ];
+    doc.files = vec![EmbeddedFile {
+        path: "/bound/1.pdf".into(),
+        bytes: std::sync::Arc::new(minutes),
+    }];
+    let bytes = writer().render(&doc).expect("render the pack");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let pdf = write_pdf(dir.path(), "pack.pdf", &bytes);
+    let info = poppler("pdfinfo", &[], &pdf);
+    assert_eq!(field(&info, "Pages"), "4", "{info}");
+    assert_eq!(field(&info, "Tagged"), "yes");
+    let flat = squash(&poppler("pdftotext", &[], &pdf));
+    assert_in_order(
+        &flat,
+        &[
+            "Item 1 minutes: Pages 2 - 3",
+            "Item 2 report: Page 4",
+            "see item 2 and a dangling link",
+            "1. Minutes",
+            "Minutes, page 1",
+            "Page 2 of 4",
+            "Minutes, page 2",
+            "Page 3 of 4",
+            "2. Powering Our Future",
+            "3. A repeated anchor",
+            "Page 4 of 4",
+        ],
+    );
+    // The world serves the document's files (and nothing else) at their virtual paths.
+    let date = super::parse_date(&doc.meta.date).unwrap();
+    let world =
+        super::world::ReportWorld::new(&writer().typesetter, Vec::new(), &doc.files, date).unwrap();
+    let id = |p: &str| {
+        typst::syntax::RootedPath::new(
+            typst::syntax::VirtualRoot::Project,
+            typst::syntax::VirtualPath::new(p).unwrap(),
+        )
+        .intern()
+    };
+    use typst::World;
+    assert!(world
+        .file(id("/bound/1.pdf"))
+        .unwrap()
+        .as_slice()
+        .starts_with(b"%PDF-"));
+    assert!(world.file(id("/bound/2.pdf")).is_err());
 }
 
 #[test]
@@ -550,7 +777,11 @@ fn two_renders_are_byte_identical() {
     let dir = tempfile::tempdir().expect("tempdir");
     let pdf = write_pdf(dir.path(), "plain.pdf", &a);
     let info = poppler("pdfinfo", &["-isodates"], &pdf);
-    assert_eq!(field(&info, "CreationDate"), "2024-01-18T00:00:00Z", "{info}");
+    assert_eq!(
+        field(&info, "CreationDate"),
+        "2024-01-18T00:00:00Z",
+        "{info}"
+    );
 }
 
 #[test]
@@ -572,7 +803,10 @@ fn markup_in_every_text_field_is_printed_literally() {
     let text = poppler("pdftotext", &[], &pdf);
     let flat = squash(&text);
     // Title, header, footer, paragraph, caption, column header and cell: at least 7 copies per page 1.
-    assert!(flat.matches(nasty).count() >= 7, "markup was interpreted:\n{text}");
+    assert!(
+        flat.matches(nasty).count() >= 7,
+        "markup was interpreted:\n{text}"
+    );
     assert!(flat.contains(&format!("HDR {nasty}")));
 }
 
@@ -580,21 +814,35 @@ fn markup_in_every_text_field_is_printed_literally() {
 fn template_errors_name_the_template_line() {
     let template = "#let data = json(\"/data.json\")\n#set document(title: data.meta.title)\n\n#unknown-function()\n";
     let w = PdfWriter::new(template.into(), font_files()).expect("the template parses");
-    let err = w.render(&sample("Title")).expect_err("an unknown function is an error");
+    let err = w
+        .render(&sample("Title"))
+        .expect_err("an unknown function is an error");
     assert!(err.0.contains("report.typ:4:"), "{}", err.0);
-    assert!(err.0.contains("unknown variable: unknown-function"), "{}", err.0);
+    assert!(
+        err.0.contains("unknown variable: unknown-function"),
+        "{}",
+        err.0
+    );
 
-    let err = PdfWriter::new("#let x = (\n".into(), font_files()).err().expect("a syntax error fails early");
+    let err = PdfWriter::new("#let x = (\n".into(), font_files())
+        .err()
+        .expect("a syntax error fails early");
     assert!(err.0.contains("report.typ:"), "{}", err.0);
 }
 
 #[test]
 fn the_template_reads_no_other_files() {
     let template = "#set document(title: \"x\")\n#let x = read(\"/etc/passwd\")\n#x\n";
-    let err = PdfWriter::new(template.into(), font_files()).unwrap().render(&sample("T")).expect_err("no files");
+    let err = PdfWriter::new(template.into(), font_files())
+        .unwrap()
+        .render(&sample("T"))
+        .expect_err("no files");
     assert!(err.0.contains("report.typ:2:"), "{}", err.0);
     let template = "#import \"@preview/cetz:0.3.0\"\n";
-    let err = PdfWriter::new(template.into(), font_files()).unwrap().render(&sample("T")).expect_err("no packages");
+    let err = PdfWriter::new(template.into(), font_files())
+        .unwrap()
+        .render(&sample("T"))
+        .expect_err("no packages");
     assert!(err.0.contains("not available"), "{}", err.0);
 }
 
@@ -637,22 +885,41 @@ fn timings_and_memory_over_many_renders() {
     }
     let started = Instant::now();
     let w = PdfWriter::new(template_source(), font_files()).expect("writer");
-    eprintln!("writer setup (fonts parsed, library built): {:?}", started.elapsed());
-    let renders: usize = std::env::var("CABREP_PDF_RENDERS").ok().and_then(|n| n.parse().ok()).unwrap_or(30);
+    eprintln!(
+        "writer setup (fonts parsed, library built): {:?}",
+        started.elapsed()
+    );
+    let renders: usize = std::env::var("CABREP_PDF_RENDERS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(30);
     for i in 0..renders {
         let doc = sample(&format!("Report number {i}"));
         let started = Instant::now();
         let bytes = w.render(&doc).expect("render");
-        eprintln!("render {i:2}: {:>6.1} ms, {} bytes, RSS {:.0} MB", started.elapsed().as_secs_f64() * 1e3, bytes.len(), rss_mb());
+        eprintln!(
+            "render {i:2}: {:>6.1} ms, {} bytes, RSS {:.0} MB",
+            started.elapsed().as_secs_f64() * 1e3,
+            bytes.len(),
+            rss_mb()
+        );
     }
     // Split compile and export for one document.
     let doc = sample("Split timing");
     let date = super::parse_date(&doc.meta.date).unwrap();
     let started = Instant::now();
-    let world = super::world::ReportWorld::new(&w.typesetter, serde_json::to_vec(&doc).unwrap(), date);
+    let world = super::world::ReportWorld::new(
+        &w.typesetter,
+        serde_json::to_vec(&doc).unwrap(),
+        &doc.files,
+        date,
+    )
+    .unwrap();
     let setup = started.elapsed();
     let started = Instant::now();
-    let paged = typst::compile::<typst_layout::PagedDocument>(&world).output.expect("compile");
+    let paged = typst::compile::<typst_layout::PagedDocument>(&world)
+        .output
+        .expect("compile");
     let compile = started.elapsed();
     let started = Instant::now();
     let options = typst_pdf::PdfOptions {

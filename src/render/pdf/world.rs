@@ -1,7 +1,9 @@
 //! The typst `World` the PDF writer compiles in: the layout template as the only source, the document
-//! tree as JSON at `/data.json`, the shipped fonts, a fixed date. No file system, network or packages.
+//! tree as JSON at `/data.json`, the document's embedded files (PDFs bound into a pack) at their
+//! virtual paths, the shipped fonts, a fixed date. No file system, network or packages.
 
-use std::sync::LazyLock;
+use std::collections::HashMap;
+use std::sync::{Arc, LazyLock};
 
 use typst::diag::{FileError, FileResult};
 use typst::foundations::{Bytes, Datetime, Duration};
@@ -10,6 +12,7 @@ use typst::text::{Font, FontBook};
 use typst::utils::LazyHash;
 use typst::{Library, LibraryExt, World};
 
+use crate::document::EmbeddedFile;
 use crate::render::RenderError;
 
 /// The virtual path of the layout template (the main source).
@@ -44,11 +47,16 @@ impl Typesetter {
             let before = parsed.len();
             parsed.extend(Font::iter(Bytes::new(data)));
             if parsed.len() == before {
-                return Err(RenderError::new(format!("PDF: font file {} is not a font typst can read", i + 1)));
+                return Err(RenderError::new(format!(
+                    "PDF: font file {} is not a font typst can read",
+                    i + 1
+                )));
             }
         }
         if parsed.is_empty() {
-            return Err(RenderError::new("PDF: no fonts were given to the typesetter"));
+            return Err(RenderError::new(
+                "PDF: no fonts were given to the typesetter",
+            ));
         }
         let book = FontBook::from_fonts(&parsed);
         Ok(Typesetter {
@@ -70,17 +78,54 @@ impl Typesetter {
     }
 }
 
-/// One render's world: the shared typesetter plus this document's JSON and date.
+/// One render's world: the shared typesetter plus this document's JSON, files and date.
 pub(super) struct ReportWorld<'a> {
     base: &'a Typesetter,
     data: Bytes,
+    /// Embedded files by normalised virtual path (`/bound/4.pdf`).
+    files: HashMap<String, Bytes>,
     today: Datetime,
 }
 
 impl<'a> ReportWorld<'a> {
-    /// A world serving `data` (the document tree as JSON) with `today` as the current date.
-    pub(super) fn new(base: &'a Typesetter, data: Vec<u8>, today: Datetime) -> Self {
-        ReportWorld { base, data: Bytes::new(data), today }
+    /// A world serving `data` (the document tree as JSON) and `files`, with `today` as the date.
+    pub(super) fn new(
+        base: &'a Typesetter,
+        data: Vec<u8>,
+        files: &[EmbeddedFile],
+        today: Datetime,
+    ) -> Result<Self, RenderError> {
+        let mut served = HashMap::new();
+        for f in files {
+            let path = VirtualPath::new(&f.path).map_err(|e| {
+                RenderError::new(format!(
+                    "PDF: embedded file path {:?} is not usable: {e}",
+                    f.path
+                ))
+            })?;
+            let path = path.get_with_slash().to_string();
+            if path == TEMPLATE_PATH || path == DATA_PATH {
+                return Err(RenderError::new(format!(
+                    "PDF: embedded file path {path} is reserved"
+                )));
+            }
+            served.insert(path, Bytes::new(SharedBytes(Arc::clone(&f.bytes))));
+        }
+        Ok(ReportWorld {
+            base,
+            data: Bytes::new(data),
+            files: served,
+            today,
+        })
+    }
+}
+
+/// Embedded file bytes shared with the document tree, without a copy.
+struct SharedBytes(Arc<Vec<u8>>);
+
+impl AsRef<[u8]> for SharedBytes {
+    fn as_ref(&self) -> &[u8] {
+        &self.0
     }
 }
 
@@ -107,12 +152,18 @@ impl World for ReportWorld<'_> {
 
     fn file(&self, id: FileId) -> FileResult<Bytes> {
         if id == *DATA_ID {
-            Ok(self.data.clone())
-        } else if id == *TEMPLATE_ID {
-            Ok(Bytes::from_string(self.base.template.clone()))
-        } else {
-            Err(not_found(id))
+            return Ok(self.data.clone());
         }
+        if id == *TEMPLATE_ID {
+            return Ok(Bytes::from_string(self.base.template.clone()));
+        }
+        let path = id.get();
+        if let VirtualRoot::Project = path.root() {
+            if let Some(bytes) = self.files.get(path.vpath().get_with_slash()) {
+                return Ok(bytes.clone());
+            }
+        }
+        Err(not_found(id))
     }
 
     fn font(&self, index: usize) -> Option<Font> {
@@ -131,5 +182,11 @@ fn not_found(id: FileId) -> FileError {
         VirtualRoot::Project => format!("file {}", path.vpath().get_with_slash()),
         VirtualRoot::Package(spec) => format!("package {spec}"),
     };
-    FileError::Other(Some(format!("{what} is not available: the PDF template may read only {DATA_PATH}").into()))
+    FileError::Other(Some(
+        format!(
+            "{what} is not available: the PDF template may read only {DATA_PATH} and the \
+             document's embedded files"
+        )
+        .into(),
+    ))
 }

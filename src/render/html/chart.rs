@@ -1,0 +1,535 @@
+//! Figures as inline SVG, drawn from the data with `plotters` (SVG backend).
+//!
+//! Every chart reads without colour: the risk matrix labels each cell with its band name and
+//! hatches the bands more densely as they get more severe; series charts give each series its
+//! own fill pattern (bars) or marker and dash (lines), repeated in the legend. All text is drawn
+//! dark on light or white on dark, well above 4.5:1.
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+
+use crate::document::{BandCell, Chart, Figure, RiskPoint, Series, SeriesStyle};
+use crate::render::RenderError;
+
+use super::escape::{attr, text};
+
+/// Text colour everywhere in the charts.
+const INK: RGBColor = RGBColor(0x0b, 0x0c, 0x0c);
+/// Fill of the numbered risk markers (white text on it: 12.6:1).
+const MARKER: RGBColor = RGBColor(0x1f, 0x38, 0x64);
+
+/// Series colours: each is at least 3:1 against white, and each comes with its own pattern.
+const PALETTE: [RGBColor; 6] = [
+    RGBColor(0x1f, 0x38, 0x64),
+    RGBColor(0x2e, 0x75, 0xb6),
+    RGBColor(0xa8, 0x4a, 0x0c),
+    RGBColor(0x38, 0x76, 0x1d),
+    RGBColor(0x70, 0x30, 0xa0),
+    RGBColor(0x59, 0x59, 0x59),
+];
+
+/// plotters' SVG backend writes `font-size` as the given size / 1.24; this gives CSS pixels.
+fn px(size: f64) -> f64 {
+    size * 1.24
+}
+
+/// The inline SVG for a figure: `role="img"`, named by the alt text (`aria-label` and `<title>`).
+pub fn svg(fig: &Figure, font: &str) -> Result<String, RenderError> {
+    let family = svg_font_family(font);
+    let body = match &fig.chart {
+        Chart::RiskMatrix { points, bands } => risk_matrix(points, bands, &family),
+        Chart::Series { style, categories, series, unit } => series_chart(*style, categories, series, unit, &family),
+    }
+    .map_err(|e| RenderError::new(format!("drawing figure `{}`: {e}", fig.caption)))?;
+    name_svg(&body, &fig.alt)
+}
+
+/// Puts the accessible name on plotters' `<svg>` element: `role="img"`, `aria-label` and a
+/// `<title>` first inside it, all the alt text.
+fn name_svg(svg: &str, alt: &str) -> Result<String, RenderError> {
+    let open_end = svg.find('>').filter(|_| svg.starts_with("<svg ")).ok_or_else(|| RenderError::new("plotters wrote no <svg> element"))?;
+    let attrs = &svg["<svg ".len()..open_end];
+    let mut out = String::with_capacity(svg.len() + alt.len() * 2 + 64);
+    out.push_str("<svg ");
+    out.push_str(attrs.trim_end_matches('/').trim());
+    out.push_str(" class=\"chart\" role=\"img\" focusable=\"false\" aria-label=\"");
+    out.push_str(&attr(alt));
+    out.push_str("\">\n<title>");
+    out.push_str(&text(alt));
+    out.push_str("</title>");
+    out.push_str(&svg[open_end + 1..]);
+    while out.ends_with('\n') {
+        out.pop();
+    }
+    Ok(out)
+}
+
+/// The house font with safe fallbacks, reduced to characters that need no quoting in an SVG
+/// `font-family` attribute.
+fn svg_font_family(font: &str) -> String {
+    let clean: String = font.chars().filter(|c| c.is_ascii_alphanumeric() || *c == ' ' || *c == '-').collect();
+    let clean = clean.split_whitespace().collect::<Vec<_>>().join(" ");
+    if clean.is_empty() {
+        "Arial, Helvetica, sans-serif".to_owned()
+    } else {
+        format!("{clean}, Arial, Helvetica, sans-serif")
+    }
+}
+
+type DrawResult<T> = Result<T, Box<dyn std::error::Error>>;
+
+fn font<'a>(family: &'a str, size: f64, bold: bool) -> TextStyle<'a> {
+    let style = if bold { FontStyle::Bold } else { FontStyle::Normal };
+    FontDesc::new(FontFamily::Name(family), px(size), style).color(&INK)
+}
+
+fn centred(style: TextStyle<'_>) -> TextStyle<'_> {
+    style.pos(Pos::new(HPos::Center, VPos::Center))
+}
+
+/// `#rrggbb` (or `#rgb`) as a colour.
+pub fn parse_colour(s: &str) -> Option<(u8, u8, u8)> {
+    let h = s.trim().strip_prefix('#')?;
+    if !h.chars().all(|c| c.is_ascii_hexdigit()) {
+        return None;
+    }
+    let v = |i: usize, n: usize| u8::from_str_radix(&h[i..i + n], 16).ok();
+    match h.len() {
+        6 => Some((v(0, 2)?, v(2, 2)?, v(4, 2)?)),
+        3 => Some((v(0, 1)? * 17, v(1, 1)? * 17, v(2, 1)? * 17)),
+        _ => None,
+    }
+}
+
+/// Relative luminance (WCAG 2).
+pub fn luminance((r, g, b): (u8, u8, u8)) -> f64 {
+    let lin = |c: u8| {
+        let c = c as f64 / 255.0;
+        if c <= 0.03928 { c / 12.92 } else { ((c + 0.055) / 1.055).powf(2.4) }
+    };
+    0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b)
+}
+
+/// Contrast ratio between two colours (WCAG 2), 1 to 21.
+pub fn contrast(a: (u8, u8, u8), b: (u8, u8, u8)) -> f64 {
+    let (la, lb) = (luminance(a), luminance(b));
+    (la.max(lb) + 0.05) / (la.min(lb) + 0.05)
+}
+
+/// Hatching drawn over a filled rectangle, so that areas differ without colour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Pattern {
+    Solid,
+    /// Lines rising to the right, this many pixels apart.
+    Diagonal(i32),
+    /// Both diagonals.
+    Cross(i32),
+    Horizontal(i32),
+    Vertical(i32),
+    /// A square grid of dots.
+    Dots(i32),
+}
+
+/// Draws `pattern` inside the pixel rectangle `(x0, y0)–(x1, y1)` of `area`.
+fn hatch<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, rect: ((i32, i32), (i32, i32)), pattern: Pattern, style: ShapeStyle) -> DrawResult<()>
+where
+    DB::ErrorType: 'static,
+{
+    let ((ax, ay), (bx, by)) = rect;
+    let (x0, x1, y0, y1) = (ax.min(bx), ax.max(bx), ay.min(by), ay.max(by));
+    if x1 - x0 < 2 || y1 - y0 < 2 {
+        return Ok(());
+    }
+    let mut lines: Vec<[(i32, i32); 2]> = Vec::new();
+    // Lines x + y = c (rising to the right on screen) and x - y = c (falling), clipped to the box.
+    let rising = |lines: &mut Vec<[(i32, i32); 2]>, gap: i32| {
+        let mut c = x0 + y0 + gap / 2;
+        while c < x1 + y1 {
+            let (sx, sy) = if c - y1 >= x0 { (c - y1, y1) } else { (x0, c - x0) };
+            let (ex, ey) = if c - y0 <= x1 { (c - y0, y0) } else { (x1, c - x1) };
+            lines.push([(sx, sy), (ex, ey)]);
+            c += gap;
+        }
+    };
+    let falling = |lines: &mut Vec<[(i32, i32); 2]>, gap: i32| {
+        let mut c = x0 - y1 + gap / 2;
+        while c < x1 - y0 {
+            let (sx, sy) = if c + y0 >= x0 { (c + y0, y0) } else { (x0, x0 - c) };
+            let (ex, ey) = if c + y1 <= x1 { (c + y1, y1) } else { (x1, x1 - c) };
+            lines.push([(sx, sy), (ex, ey)]);
+            c += gap;
+        }
+    };
+    match pattern {
+        Pattern::Solid => {}
+        Pattern::Diagonal(g) => rising(&mut lines, g),
+        Pattern::Cross(g) => {
+            rising(&mut lines, g);
+            falling(&mut lines, g);
+        }
+        Pattern::Horizontal(g) => {
+            let mut y = y0 + g / 2;
+            while y < y1 {
+                lines.push([(x0, y), (x1, y)]);
+                y += g;
+            }
+        }
+        Pattern::Vertical(g) => {
+            let mut x = x0 + g / 2;
+            while x < x1 {
+                lines.push([(x, y0), (x, y1)]);
+                x += g;
+            }
+        }
+        Pattern::Dots(g) => {
+            let mut dots = Vec::new();
+            let mut y = y0 + g / 2;
+            while y < y1 {
+                let mut x = x0 + g / 2;
+                while x < x1 {
+                    dots.push(Circle::new((x, y), 1.6, style.filled()));
+                    x += g;
+                }
+                y += g;
+            }
+            for d in dots {
+                area.draw(&d)?;
+            }
+        }
+    }
+    for [a, b] in lines.into_iter().filter(|[a, b]| a != b) {
+        area.draw(&PathElement::new(vec![a, b], style))?;
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Risk matrix
+// ---------------------------------------------------------------------------------------------
+
+const RM_W: u32 = 640;
+const RM_H: u32 = 560;
+
+fn risk_matrix(points: &[RiskPoint], bands: &[Vec<BandCell>], family: &str) -> DrawResult<String> {
+    let mut buf = String::new();
+    {
+        let root = SVGBackend::with_string(&mut buf, (RM_W, RM_H)).into_drawing_area();
+        root.fill(&WHITE)?;
+        let keys = vec![1.0, 2.0, 3.0, 4.0, 5.0];
+        let mut chart = ChartBuilder::on(&root)
+            .margin(12)
+            .margin_right(16)
+            .x_label_area_size(62)
+            .y_label_area_size(70)
+            .build_cartesian_2d(Ticks::new(0.5..5.5, keys.clone()), Ticks::new(0.5..5.5, keys))?;
+        chart
+            .configure_mesh()
+            .disable_mesh()
+            .x_desc("Likelihood (1 to 5)")
+            .y_desc("Impact (1 to 5)")
+            .x_label_formatter(&|v| format!("{v:.0}"))
+            .y_label_formatter(&|v| format!("{v:.0}"))
+            .label_style(font(family, 15.0, false))
+            .axis_desc_style(font(family, 15.0, true))
+            .axis_style(INK.stroke_width(1))
+            .draw()?;
+
+        // The bands, ranked by the lowest score they cover: more severe bands are hatched
+        // more densely, so the matrix reads in greyscale as well as from its labels.
+        let mut ranked: Vec<(u32, &str)> = Vec::new();
+        for (i, row) in bands.iter().enumerate().take(5) {
+            for (l, cell) in row.iter().enumerate().take(5) {
+                let score = (i as u32 + 1) * (l as u32 + 1);
+                match ranked.iter_mut().find(|(_, label)| *label == cell.label) {
+                    Some(r) => r.0 = r.0.min(score),
+                    None => ranked.push((score, &cell.label)),
+                }
+            }
+        }
+        ranked.sort();
+        let pattern_of = |label: &str| {
+            let rank = ranked.iter().position(|(_, l)| *l == label).unwrap_or(0);
+            match rank {
+                0 => Pattern::Solid,
+                1 => Pattern::Diagonal(16),
+                2 => Pattern::Cross(16),
+                _ => Pattern::Cross(9),
+            }
+        };
+        let hatch_style = RGBAColor(0, 0, 0, 0.32).stroke_width(1);
+
+        let label_font = centred(font(family, 13.0, true));
+        let mut cells_drawn = Vec::new();
+        for (i, row) in bands.iter().enumerate().take(5) {
+            for (l, cell) in row.iter().enumerate().take(5) {
+                let (x, y) = (l as f64 + 1.0, i as f64 + 1.0);
+                let (r, g, b) = parse_colour(&cell.fill).unwrap_or((0xee, 0xee, 0xee));
+                let fill = RGBColor(r, g, b);
+                chart.draw_series(std::iter::once(Rectangle::new([(x - 0.5, y - 0.5), (x + 0.5, y + 0.5)], fill.filled())))?;
+                let tl = chart.backend_coord(&(x - 0.5, y + 0.5));
+                let br = chart.backend_coord(&(x + 0.5, y - 0.5));
+                hatch(&root, (tl, br), pattern_of(&cell.label), hatch_style)?;
+                cells_drawn.push((tl, br, cell.label.as_str()));
+            }
+        }
+        // Cell borders, then the band labels on white tabs at the foot of each cell.
+        for &(tl, br, label) in &cells_drawn {
+            root.draw(&Rectangle::new([tl, br], WHITE.stroke_width(2)))?;
+            let cx = (tl.0 + br.0) / 2;
+            let w = text_width(label, 13.0) + 10;
+            let (ty0, ty1) = (br.1 - 26, br.1 - 6);
+            root.draw(&Rectangle::new([(cx - w / 2, ty0), (cx + w / 2, ty1)], WHITE.filled()))?;
+            root.draw(&Rectangle::new([(cx - w / 2, ty0), (cx + w / 2, ty1)], RGBColor(0x59, 0x59, 0x59).stroke_width(1)))?;
+            root.draw(&Text::new(label.to_owned(), (cx, (ty0 + ty1) / 2), label_font.clone()))?;
+        }
+
+        // The risks, as numbered circles; several in one cell sit side by side (wrapping).
+        let number_font = centred(font(family, 14.0, true).color(&WHITE));
+        let mut by_cell: Vec<((u8, u8), Vec<u32>)> = Vec::new();
+        for p in points.iter().filter(|p| (1..=5).contains(&p.likelihood) && (1..=5).contains(&p.impact)) {
+            match by_cell.iter_mut().find(|(k, _)| *k == (p.likelihood, p.impact)) {
+                Some((_, v)) => v.push(p.number),
+                None => by_cell.push(((p.likelihood, p.impact), vec![p.number])),
+            }
+        }
+        for ((l, i), numbers) in &by_cell {
+            let tl = chart.backend_coord(&(*l as f64 - 0.5, *i as f64 + 0.5));
+            let br = chart.backend_coord(&(*l as f64 + 0.5, *i as f64 - 0.5));
+            let cx = (tl.0 + br.0) / 2;
+            let area_mid = (tl.1 + br.1 - 30) / 2; // above the label tab
+            let per_row = 3usize;
+            let rows = numbers.len().div_ceil(per_row);
+            let r = if numbers.len() > per_row { 11 } else { 14 };
+            let step = 2 * r + 4;
+            for (k, n) in numbers.iter().enumerate() {
+                let (row, col) = (k / per_row, k % per_row);
+                let in_row = (numbers.len() - row * per_row).min(per_row) as i32;
+                let x = cx + (2 * col as i32 - (in_row - 1)) * step / 2;
+                let y = area_mid + (2 * row as i32 - (rows as i32 - 1)) * step / 2;
+                root.draw(&Circle::new((x, y), r, MARKER.filled()))?;
+                root.draw(&Circle::new((x, y), r, WHITE.stroke_width(2)))?;
+                root.draw(&Text::new(n.to_string(), (x, y), number_font.clone()))?;
+            }
+        }
+        root.present()?;
+    }
+    Ok(buf)
+}
+
+/// A linear axis with the tick positions given (plotters' `WithKeyPoints` has no label
+/// formatter for `f64`).
+struct Ticks {
+    range: std::ops::Range<f64>,
+    ticks: Vec<f64>,
+}
+
+impl Ticks {
+    fn new(range: std::ops::Range<f64>, ticks: Vec<f64>) -> Self {
+        Ticks { range, ticks }
+    }
+}
+
+impl Ranged for Ticks {
+    type FormatOption = plotters::coord::ranged1d::DefaultFormatting;
+    type ValueType = f64;
+
+    fn map(&self, value: &f64, limit: (i32, i32)) -> i32 {
+        // The same mapping as plotters' own `RangedCoordf64`.
+        plotters::coord::types::RangedCoordf64::from(self.range.clone()).map(value, limit)
+    }
+
+    fn key_points<Hint: plotters::coord::ranged1d::KeyPointHint>(&self, _hint: Hint) -> Vec<f64> {
+        self.ticks.clone()
+    }
+
+    fn range(&self) -> std::ops::Range<f64> {
+        self.range.clone()
+    }
+}
+
+/// A rough width in pixels of `s` at `size` px (Arial-like average advance).
+fn text_width(s: &str, size: f64) -> i32 {
+    (s.chars().count() as f64 * size * 0.6).ceil() as i32
+}
+
+// ---------------------------------------------------------------------------------------------
+// Bar and line charts
+// ---------------------------------------------------------------------------------------------
+
+const SC_W: u32 = 720;
+const SC_PLOT_H: u32 = 400;
+const LEGEND_ROW: u32 = 30;
+
+fn bar_pattern(k: usize) -> Pattern {
+    match k % 6 {
+        0 => Pattern::Solid,
+        1 => Pattern::Diagonal(9),
+        2 => Pattern::Horizontal(7),
+        3 => Pattern::Cross(10),
+        4 => Pattern::Vertical(7),
+        _ => Pattern::Dots(7),
+    }
+}
+
+/// A value with thousands separators, trimmed of a zero fraction.
+fn format_value(v: f64) -> String {
+    let neg = v < 0.0;
+    let a = v.abs();
+    let s = if (a - a.round()).abs() < 1e-9 { format!("{:.0}", a) } else { format!("{:.1}", a) };
+    let (int, frac) = s.split_once('.').map_or((s.as_str(), None), |(i, f)| (i, Some(f)));
+    let mut grouped = String::new();
+    for (i, c) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    if let Some(f) = frac {
+        grouped.push('.');
+        grouped.push_str(f);
+    }
+    if neg { format!("-{grouped}") } else { grouped }
+}
+
+fn series_chart(style: SeriesStyle, categories: &[String], series: &[Series], unit: &str, family: &str) -> DrawResult<String> {
+    let ncat = categories.len().max(1);
+    let values = series.iter().flat_map(|s| s.values.iter().copied()).filter(|v| v.is_finite());
+    let (mut lo, mut hi) = values.fold((0.0f64, 0.0f64), |(lo, hi), v| (lo.min(v), hi.max(v)));
+    if hi - lo < 1e-9 {
+        hi = lo + 1.0;
+    }
+    let pad = (hi - lo) * 0.08;
+    if hi > 0.0 {
+        hi += pad;
+    }
+    if lo < 0.0 {
+        lo -= pad;
+    }
+
+    let legend_rows = series.len() as u32;
+    let height = SC_PLOT_H + 16 + legend_rows * LEGEND_ROW;
+    let mut buf = String::new();
+    {
+        let root = SVGBackend::with_string(&mut buf, (SC_W, height)).into_drawing_area();
+        root.fill(&WHITE)?;
+        let (upper, lower) = root.split_vertically(SC_PLOT_H);
+        let centres: Vec<f64> = (0..ncat).map(|c| c as f64 + 0.5).collect();
+        let cat_label = |v: &f64| {
+            let i = (*v - 0.5).round();
+            if i >= 0.0 { categories.get(i as usize).cloned().unwrap_or_default() } else { String::new() }
+        };
+        let mut chart = ChartBuilder::on(&upper)
+            .margin(12)
+            .margin_right(24)
+            .x_label_area_size(44)
+            .y_label_area_size(86)
+            .build_cartesian_2d(Ticks::new(0.0..ncat as f64, centres), lo..hi)?;
+        chart
+            .configure_mesh()
+            .disable_x_mesh()
+            .y_labels(7)
+            .y_max_light_lines(0)
+            .bold_line_style(RGBColor(0xd0, 0xd0, 0xd0).stroke_width(1))
+            .x_label_formatter(&cat_label)
+            .y_label_formatter(&|v| format_value(*v))
+            .y_desc(unit)
+            .label_style(font(family, 15.0, false))
+            .axis_desc_style(font(family, 15.0, true))
+            .axis_style(INK.stroke_width(1))
+            .draw()?;
+
+        let ns = series.len().max(1);
+        match style {
+            SeriesStyle::Bar => {
+                let group = 0.8;
+                let bw = group / ns as f64;
+                for (k, s) in series.iter().enumerate() {
+                    let colour = PALETTE[k % PALETTE.len()];
+                    for (c, v) in s.values.iter().enumerate().take(ncat) {
+                        if !v.is_finite() {
+                            continue;
+                        }
+                        let x0 = c as f64 + (1.0 - group) / 2.0 + k as f64 * bw;
+                        let (a, b) = ((x0, 0.0), (x0 + bw, *v));
+                        chart.draw_series(std::iter::once(Rectangle::new([a, b], colour.filled())))?;
+                        let (pa, pb) = (chart.backend_coord(&a), chart.backend_coord(&b));
+                        hatch(&root, (pa, pb), bar_pattern(k), WHITE.stroke_width(2))?;
+                        root.draw(&Rectangle::new([pa, pb], INK.stroke_width(1)))?;
+                    }
+                }
+                // The zero line over the bars.
+                chart.draw_series(std::iter::once(PathElement::new(vec![(0.0, 0.0), (ncat as f64, 0.0)], INK.stroke_width(1))))?;
+            }
+            SeriesStyle::Line => {
+                for (k, s) in series.iter().enumerate() {
+                    let colour = PALETTE[k % PALETTE.len()];
+                    let pts: Vec<(f64, f64)> =
+                        s.values.iter().enumerate().take(ncat).filter(|(_, v)| v.is_finite()).map(|(c, v)| (c as f64 + 0.5, *v)).collect();
+                    let line = colour.stroke_width(3);
+                    if k % 2 == 0 {
+                        chart.draw_series(LineSeries::new(pts.clone(), line))?;
+                    } else {
+                        chart.draw_series(DashedLineSeries::new(pts.clone(), 10, 6, line))?;
+                    }
+                    for p in &pts {
+                        let at = chart.backend_coord(p);
+                        marker(&root, k, at, colour)?;
+                    }
+                }
+            }
+        }
+
+        // Legend: a swatch with the series' own pattern or marker, then its name.
+        let name_font = font(family, 15.0, false).pos(Pos::new(HPos::Left, VPos::Center));
+        let left = 98;
+        for (k, s) in series.iter().enumerate() {
+            let colour = PALETTE[k % PALETTE.len()];
+            let y = 8 + k as i32 * LEGEND_ROW as i32 + LEGEND_ROW as i32 / 2;
+            match style {
+                SeriesStyle::Bar => {
+                    let r = ((left, y - 10), (left + 34, y + 10));
+                    lower.draw(&Rectangle::new([r.0, r.1], colour.filled()))?;
+                    hatch(&lower, r, bar_pattern(k), WHITE.stroke_width(2))?;
+                    lower.draw(&Rectangle::new([r.0, r.1], INK.stroke_width(1)))?;
+                }
+                SeriesStyle::Line => {
+                    let line = colour.stroke_width(3);
+                    if k % 2 == 0 {
+                        lower.draw(&PathElement::new(vec![(left - 4, y), (left + 38, y)], line))?;
+                    } else {
+                        for e in DashedLineSeries::new(vec![(left - 4, y), (left + 38, y)], 10, 6, line) {
+                            lower.draw(&e)?;
+                        }
+                    }
+                    marker(&lower, k, (left + 17, y), colour)?;
+                }
+            }
+            lower.draw(&Text::new(s.name.clone(), (left + 48, y), name_font.clone()))?;
+        }
+        root.present()?;
+    }
+    Ok(buf)
+}
+
+/// A distinct marker shape per series: filled circle, square, triangle, diamond, open circle, cross.
+fn marker<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, k: usize, (x, y): (i32, i32), colour: RGBColor) -> DrawResult<()>
+where
+    DB::ErrorType: 'static,
+{
+    match k % 6 {
+        0 => area.draw(&Circle::new((x, y), 6, colour.filled()))?,
+        1 => area.draw(&Rectangle::new([(x - 6, y - 6), (x + 6, y + 6)], colour.filled()))?,
+        2 => area.draw(&Polygon::new(vec![(x, y - 8), (x + 7, y + 5), (x - 7, y + 5)], colour.filled()))?,
+        3 => area.draw(&Polygon::new(vec![(x, y - 8), (x + 8, y), (x, y + 8), (x - 8, y)], colour.filled()))?,
+        4 => {
+            area.draw(&Circle::new((x, y), 6, WHITE.filled()))?;
+            area.draw(&Circle::new((x, y), 6, colour.stroke_width(3)))?;
+        }
+        _ => {
+            area.draw(&PathElement::new(vec![(x - 6, y - 6), (x + 6, y + 6)], colour.stroke_width(3)))?;
+            area.draw(&PathElement::new(vec![(x - 6, y + 6), (x + 6, y - 6)], colour.stroke_width(3)))?;
+        }
+    }
+    Ok(())
+}

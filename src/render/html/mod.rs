@@ -1,0 +1,424 @@
+//! The HTML writer: one self-contained, semantic HTML5 page per document (WCAG 2.2 AA).
+//!
+//! No scripts and no external resources: the house style is an inline stylesheet (with a print
+//! stylesheet for A4) and figures are inline SVG drawn from their data ([`chart`]). All text —
+//! the author's and the template's — is escaped ([`escape`]); control characters are dropped.
+//! The same document always gives the same bytes.
+//!
+//! Structure: a "Skip to content" link first, then the running header (if any) as a banner,
+//! then `<main id="content">` holding the blocks in order: headings `<h1>`–`<h3>` with their
+//! anchors as ids, paragraphs with their style as a class, lists, tables with a caption and
+//! column (and, for label columns, row) headers, and figures with an accessible name.
+
+mod chart;
+mod css;
+mod escape;
+#[cfg(test)]
+mod tests;
+
+use std::collections::HashSet;
+
+use crate::document::{plain_text, Align, Block, Document, Figure, Heading, Inline, List, Paragraph, ParagraphStyle, Table};
+use crate::render::RenderError;
+
+use escape::{attr, push_text};
+
+/// Renders a document as one HTML5 page (UTF-8).
+pub fn render(doc: &Document) -> Result<Vec<u8>, RenderError> {
+    let mut w = Writer { out: String::with_capacity(64 * 1024), ids: HashSet::new(), font: doc.style.font.clone() };
+    // `content` is the skip link's target.
+    w.ids.insert("content".to_owned());
+    w.page(doc)?;
+    Ok(w.out.into_bytes())
+}
+
+struct Writer {
+    out: String,
+    /// Ids used so far (anchors must be unique in a page).
+    ids: HashSet<String>,
+    /// The house font, for chart text.
+    font: String,
+}
+
+impl Writer {
+    fn push(&mut self, s: &str) {
+        self.out.push_str(s);
+    }
+
+    fn text(&mut self, s: &str) {
+        push_text(&mut self.out, s);
+    }
+
+    fn page(&mut self, doc: &Document) -> Result<(), RenderError> {
+        let title = if doc.meta.title.trim().is_empty() {
+            doc.blocks
+                .iter()
+                .find_map(|b| match b {
+                    Block::Heading(h) if !h.text.trim().is_empty() => Some(h.text.clone()),
+                    _ => None,
+                })
+                .unwrap_or_else(|| "Report".to_owned())
+        } else {
+            doc.meta.title.clone()
+        };
+        self.push("<!doctype html>\n<html lang=\"");
+        self.push(&lang_tag(&doc.meta.lang));
+        self.push("\">\n<head>\n<meta charset=\"utf-8\">\n");
+        self.push("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>");
+        self.text(title.trim());
+        self.push("</title>\n");
+        self.meta("author", &doc.meta.author);
+        self.meta("description", &doc.meta.subject);
+        self.push("<style>\n");
+        self.push(&css::stylesheet(&doc.style, &doc.furniture));
+        self.push("</style>\n</head>\n<body>\n");
+        self.push("<a class=\"skip-link\" href=\"#content\">Skip to content</a>\n");
+        if let Some(header) = doc.furniture.header.as_deref().filter(|h| !h.trim().is_empty()) {
+            self.push("<header class=\"running-header\">\n<p>");
+            self.text(header);
+            self.push("</p>\n</header>\n");
+        }
+        self.push("<main id=\"content\" tabindex=\"-1\">\n");
+        self.blocks(&doc.blocks)?;
+        self.push("</main>\n</body>\n</html>\n");
+        Ok(())
+    }
+
+    fn meta(&mut self, name: &str, content: &str) {
+        if !content.trim().is_empty() {
+            self.push(&format!("<meta name=\"{name}\" content=\""));
+            self.push(&attr(content.trim()));
+            self.push("\">\n");
+        }
+    }
+
+    /// A unique id from an anchor (whitespace becomes `-`; a clash gets `-2`, `-3`, …).
+    fn id(&mut self, anchor: Option<&str>) -> Option<String> {
+        let base: String = anchor?
+            .trim()
+            .chars()
+            .filter(|c| !escape::is_stripped(*c))
+            .map(|c| if c.is_whitespace() { '-' } else { c })
+            .collect();
+        if base.is_empty() {
+            return None;
+        }
+        let mut id = base.clone();
+        let mut n = 2;
+        while !self.ids.insert(id.clone()) {
+            id = format!("{base}-{n}");
+            n += 1;
+        }
+        Some(id)
+    }
+
+    fn id_attr(&mut self, anchor: Option<&str>) {
+        if let Some(id) = self.id(anchor) {
+            self.push(" id=\"");
+            self.push(&attr(&id));
+            self.push("\"");
+        }
+    }
+
+    fn blocks(&mut self, blocks: &[Block]) -> Result<(), RenderError> {
+        for b in blocks {
+            self.block(b)?;
+        }
+        Ok(())
+    }
+
+    fn block(&mut self, b: &Block) -> Result<(), RenderError> {
+        match b {
+            Block::Heading(h) => self.heading(h),
+            Block::Paragraph(p) => self.paragraph(p),
+            Block::List(l) => self.list(l)?,
+            Block::Table(t) => self.table(t)?,
+            Block::Figure(f) => self.figure(f)?,
+            Block::PageBreak => self.push("<div class=\"page-break\" aria-hidden=\"true\"></div>\n"),
+            // A bound-in PDF page has no HTML form: say what it is.
+            Block::BoundPage(bp) => {
+                if let Some(h) = &bp.heading {
+                    self.heading(h);
+                }
+                self.paragraph(&Paragraph::plain(ParagraphStyle::Note, bp.alt.clone()));
+            }
+        }
+        Ok(())
+    }
+
+    fn heading(&mut self, h: &Heading) {
+        let level = h.level.clamp(1, 6);
+        self.push(&format!("<h{level}"));
+        self.id_attr(h.anchor.as_deref());
+        if h.caps {
+            self.push(" class=\"caps\"");
+        }
+        self.push(">");
+        if let Some(n) = h.number.as_deref().filter(|n| !n.trim().is_empty()) {
+            self.push("<span class=\"secnum\">");
+            self.text(n.trim());
+            self.push("</span> ");
+        }
+        self.text(&h.text);
+        self.push(&format!("</h{level}>\n"));
+    }
+
+    fn paragraph(&mut self, p: &Paragraph) {
+        if p.content.is_empty() {
+            return;
+        }
+        let class = match p.style {
+            ParagraphStyle::Body => None,
+            ParagraphStyle::HeaderLine => Some("header-line"),
+            ParagraphStyle::Banner => Some("banner"),
+            ParagraphStyle::Contact => Some("contact"),
+            ParagraphStyle::Aim => Some("aim"),
+            ParagraphStyle::Status => Some("status"),
+            ParagraphStyle::Note => Some("note"),
+        };
+        match class {
+            Some(c) => self.push(&format!("<p class=\"{c}\">")),
+            None => self.push("<p>"),
+        }
+        self.inlines(&p.content);
+        self.push("</p>\n");
+    }
+
+    fn inlines(&mut self, inlines: &[Inline]) {
+        for i in inlines {
+            match i {
+                Inline::Text { text } => self.text(text),
+                // Unresolved page ranges (nothing typeset to count pages in) print nothing.
+                Inline::PageRange { .. } => {}
+                Inline::Strong { content } => {
+                    self.push("<strong>");
+                    self.inlines(content);
+                    self.push("</strong>");
+                }
+                Inline::Emph { content } => {
+                    self.push("<em>");
+                    self.inlines(content);
+                    self.push("</em>");
+                }
+                Inline::Link { url, content } => match safe_href(url) {
+                    Some(href) => {
+                        self.push("<a href=\"");
+                        self.push(&attr(&href));
+                        self.push("\">");
+                        if plain_text(content).trim().is_empty() {
+                            // A link needs a name: the address itself.
+                            self.text(href.strip_prefix("mailto:").unwrap_or(&href));
+                        } else {
+                            self.inlines(content);
+                        }
+                        self.push("</a>");
+                    }
+                    // A scheme we do not link (javascript:, data:, …): the text alone.
+                    None => self.inlines(content),
+                },
+                Inline::LineBreak => self.push("<br>"),
+            }
+        }
+    }
+
+    /// Blocks inside a list item or table cell: a lone body paragraph is written inline.
+    fn cell_blocks(&mut self, blocks: &[Block]) -> Result<(), RenderError> {
+        match blocks {
+            [Block::Paragraph(p)] if p.style == ParagraphStyle::Body => {
+                self.inlines(&p.content);
+                Ok(())
+            }
+            _ => {
+                self.push("\n");
+                self.blocks(blocks)
+            }
+        }
+    }
+
+    fn list(&mut self, l: &List) -> Result<(), RenderError> {
+        if l.items.is_empty() {
+            return Ok(());
+        }
+        let tag = if l.ordered { "ol" } else { "ul" };
+        self.push("<");
+        self.push(tag);
+        if l.ordered && l.start != 1 {
+            self.push(&format!(" start=\"{}\"", l.start));
+        }
+        self.push(">\n");
+        for item in &l.items {
+            self.push("<li>");
+            self.cell_blocks(item)?;
+            self.push("</li>\n");
+        }
+        self.push(&format!("</{tag}>\n"));
+        Ok(())
+    }
+
+    fn table(&mut self, t: &Table) -> Result<(), RenderError> {
+        let ncols = t.columns.len().max(t.rows.iter().map(|r| r.cells.len()).max().unwrap_or(0));
+        if ncols == 0 {
+            return Ok(());
+        }
+        let row_header = row_header_column(t);
+        self.push("<table");
+        self.id_attr(t.anchor.as_deref());
+        self.push(">\n");
+        match t.caption.as_deref().filter(|c| !c.trim().is_empty()) {
+            Some(c) => {
+                self.push("<caption>");
+                self.text(c.trim());
+                self.push("</caption>\n");
+            }
+            None => {
+                // Every table is named: from its column headers, for assistive technology only.
+                self.push("<caption class=\"visually-hidden\">");
+                let text = fallback_caption(t);
+                self.text(&text);
+                self.push("</caption>\n");
+            }
+        }
+        let total: f32 = t.columns.iter().map(|c| c.width.max(0.0)).filter(|w| w.is_finite()).sum();
+        if total > 0.0 && t.columns.len() == ncols {
+            self.push("<colgroup>");
+            for c in &t.columns {
+                let w = if c.width.is_finite() { c.width.max(0.0) } else { 0.0 };
+                self.push(&format!("<col style=\"width: {:.1}%\">", w / total * 100.0));
+            }
+            self.push("</colgroup>\n");
+        }
+        self.push("<thead>\n<tr>");
+        for i in 0..ncols {
+            let (header, right) = t.columns.get(i).map_or(("", false), |c| (c.header.trim(), c.align == Align::Right));
+            if header.is_empty() {
+                // The corner over a column of row labels: no header to name.
+                self.push("<td></td>");
+            } else {
+                self.push(if right { "<th scope=\"col\" class=\"num\">" } else { "<th scope=\"col\">" });
+                self.text(header);
+                self.push("</th>");
+            }
+        }
+        self.push("</tr>\n</thead>\n<tbody>\n");
+        for row in &t.rows {
+            self.push(if row.total { "<tr class=\"total\">" } else { "<tr>" });
+            for i in 0..ncols {
+                let right = t.columns.get(i).is_some_and(|c| c.align == Align::Right);
+                let tag = if Some(i) == row_header { "th" } else { "td" };
+                self.push("<");
+                self.push(tag);
+                if tag == "th" {
+                    self.push(" scope=\"row\"");
+                }
+                if right {
+                    self.push(" class=\"num\"");
+                }
+                self.push(">");
+                if let Some(cell) = row.cells.get(i) {
+                    self.cell_blocks(cell)?;
+                }
+                self.push(&format!("</{tag}>"));
+            }
+            self.push("</tr>\n");
+        }
+        self.push("</tbody>\n</table>\n");
+        Ok(())
+    }
+
+    fn figure(&mut self, f: &Figure) -> Result<(), RenderError> {
+        let svg = chart::svg(f, &self.font)?;
+        self.push("<figure>\n");
+        if !f.caption.trim().is_empty() {
+            self.push("<figcaption>");
+            self.text(f.caption.trim());
+            self.push("</figcaption>\n");
+        }
+        self.push(&svg);
+        self.push("\n</figure>\n");
+        Ok(())
+    }
+}
+
+/// A valid-looking BCP 47 tag for `lang`, or `en`.
+fn lang_tag(lang: &str) -> String {
+    let t = lang.trim();
+    let ok = !t.is_empty()
+        && t.len() <= 35
+        && t.split('-').all(|p| !p.is_empty() && p.len() <= 8 && p.chars().all(|c| c.is_ascii_alphanumeric()))
+        && t.split('-').next().is_some_and(|p| (2..=3).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphabetic()));
+    if ok { t.to_owned() } else { "en".to_owned() }
+}
+
+/// The link target, if it is one we write: http(s), mailto, tel, a fragment or a relative path.
+/// Other schemes (`javascript:`, `data:`, `vbscript:`, …) are dropped, judged the way a browser
+/// reads the address (ASCII whitespace and control characters ignored, case-insensitive).
+fn safe_href(url: &str) -> Option<String> {
+    let cleaned: String = url.trim().chars().filter(|c| !escape::is_stripped(*c)).collect();
+    if cleaned.is_empty() {
+        return None;
+    }
+    let squeezed: String = cleaned.chars().filter(|c| !c.is_ascii_whitespace() && !c.is_control()).collect::<String>().to_ascii_lowercase();
+    let scheme_end = squeezed.find([':', '/', '?', '#']);
+    match scheme_end {
+        Some(i) if squeezed.as_bytes()[i] == b':' => {
+            let scheme = &squeezed[..i];
+            matches!(scheme, "http" | "https" | "mailto" | "tel").then_some(cleaned)
+        }
+        _ => Some(cleaned),
+    }
+}
+
+/// The text of a table cell (for deciding what kind of column it is in).
+fn cell_text(blocks: &[Block]) -> String {
+    let mut out = String::new();
+    for b in blocks {
+        match b {
+            Block::Paragraph(p) => out.push_str(&plain_text(&p.content)),
+            Block::List(l) => l.items.iter().for_each(|i| out.push_str(&cell_text(i))),
+            Block::Heading(h) => out.push_str(&h.text),
+            _ => {}
+        }
+        out.push(' ');
+    }
+    out.trim().to_owned()
+}
+
+/// A number, an amount or a percentage ("1", "2,850", "£1.5m", "(300)", "12%").
+fn is_numeric(s: &str) -> bool {
+    let s = s.trim();
+    s.chars().any(|c| c.is_ascii_digit())
+        && s.chars().all(|c| c.is_ascii_digit() || " ,.£$€%()+-−–km".contains(c))
+}
+
+/// Which column, if any, labels the rows (its cells become `<th scope="row">`): the first
+/// column when every row has a text label there; or, when the first column is a narrow
+/// numbering column ("No.", the risk register) or a grouping column with blanks (the Phase 1
+/// table's "Theme"), the column after it if that one labels every row.
+fn row_header_column(t: &Table) -> Option<usize> {
+    if t.rows.is_empty() || t.columns.is_empty() {
+        return None;
+    }
+    let texts = |c: usize| t.rows.iter().map(move |r| r.cells.get(c).map(|b| cell_text(b)).unwrap_or_default());
+    let labels_every_row = |c: usize| {
+        t.columns.get(c).is_some_and(|col| col.align == Align::Left) && texts(c).all(|s| !s.is_empty() && !is_numeric(&s))
+    };
+    if labels_every_row(0) {
+        return Some(0);
+    }
+    let numbering = texts(0).all(|s| !s.is_empty() && s.chars().all(|c| c.is_ascii_digit() || c == '.'));
+    let grouping = texts(0).any(|s| s.is_empty()) && texts(0).all(|s| !is_numeric(&s));
+    if (numbering || grouping) && labels_every_row(1) {
+        return Some(1);
+    }
+    None
+}
+
+/// A caption for a table that has none, from its column headers.
+fn fallback_caption(t: &Table) -> String {
+    let headers: Vec<&str> = t.columns.iter().map(|c| c.header.trim()).filter(|h| !h.is_empty()).collect();
+    match headers.as_slice() {
+        [] => "Table".to_owned(),
+        [one] => format!("Table of {one}"),
+        [init @ .., last] => format!("Table of {} and {last}", init.join(", ")),
+    }
+}
