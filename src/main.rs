@@ -64,6 +64,22 @@ enum Command {
         #[command(flatten)]
         diag: DiagArgs,
     },
+    /// Build a meeting's agenda pack (public, and Part 2 when an item is exempt).
+    Pack {
+        /// The meeting file.
+        meeting: PathBuf,
+        /// Output folder.
+        #[arg(short, long, default_value = "out")]
+        out: PathBuf,
+        /// Comma-separated formats: pdf (always), docx (the front sheet and agenda), tree.
+        #[arg(short, long, default_value = "docx,pdf", value_parser = parse_formats)]
+        formats: FormatList,
+        /// Template folder.
+        #[arg(long)]
+        template: Option<PathBuf>,
+        #[command(flatten)]
+        diag: DiagArgs,
+    },
     /// Validate reports; write nothing.
     Check {
         /// Report YAML files or folders.
@@ -128,6 +144,7 @@ fn main() -> ExitCode {
             build(&paths, &out, &formats.0, jobs, template.as_deref(), &diag)
         }
         Command::Check { paths, template, diag } => check(&paths, template.as_deref(), &diag),
+        Command::Pack { meeting, out, formats, template, diag } => pack(&meeting, &out, &formats.0, template.as_deref(), &diag),
         Command::Schema { kind } => schema(kind),
         Command::New { kind, file } => new_file(kind, file.as_deref()),
     };
@@ -313,5 +330,42 @@ fn new_file(kind: StarterKind, file: Option<&Path>) -> u8 {
                 3
             }
         },
+    }
+}
+
+fn pack(meeting: &Path, out: &Path, formats: &[Format], template: Option<&Path>, d: &DiagArgs) -> u8 {
+    let engine = match engine(template) {
+        Ok(e) => e,
+        Err(code) => return code,
+    };
+    let fmt = message_format(d);
+    let lock = Mutex::new(());
+    match pipeline::build_pack(&engine, meeting, out, formats) {
+        pipeline::PackOutcome::Built { files, warnings, pages } => {
+            for (w, src) in &warnings {
+                print_diags(&lock, w, Some(src), fmt);
+            }
+            if !d.quiet {
+                for f in &files {
+                    eprintln!("wrote {}", f.display());
+                }
+                eprintln!("built the pack of {} ({pages} pages)", meeting.display());
+            }
+            if d.deny_warnings && warnings.iter().any(|(w, _)| !w.is_empty()) {
+                1
+            } else {
+                0
+            }
+        }
+        pipeline::PackOutcome::Invalid(f) => {
+            for file in &f.files {
+                print_diags(&lock, &file.diagnostics, file.source.as_deref(), fmt);
+            }
+            1
+        }
+        pipeline::PackOutcome::Failed(msg) => {
+            eprintln!("{}: error: {msg}", meeting.display());
+            3
+        }
     }
 }

@@ -208,3 +208,76 @@ pub fn expand_inputs(paths: &[PathBuf]) -> Vec<PathBuf> {
     }
     out
 }
+
+/// What building a pack produced.
+#[derive(Debug)]
+pub enum PackOutcome {
+    /// Built: files written, warnings per report (diagnostics, source text).
+    Built {
+        /// Files written.
+        files: Vec<PathBuf>,
+        /// Warnings with their sources.
+        warnings: Vec<(Vec<Diagnostic>, String)>,
+        /// Pages in the public pack.
+        pages: usize,
+    },
+    /// The meeting file or a report in it is invalid.
+    Invalid(crate::pack::MeetingFailure),
+    /// Something else failed.
+    Failed(String),
+}
+
+/// Builds the agenda pack of a meeting: `<stem>-pack.pdf` (public), `<stem>-part2.pdf` when an
+/// item is exempt, and with `docx` in `formats` the front sheet and agenda as
+/// `<stem>-agenda.docx`. Nothing is written unless everything rendered.
+pub fn build_pack(engine: &Engine, meeting: &Path, out_dir: &Path, formats: &[Format]) -> PackOutcome {
+    use crate::document::pack as dp;
+    let (m, warnings) = match crate::pack::load_meeting(meeting, &engine.rules) {
+        Ok(x) => x,
+        Err(f) => return PackOutcome::Invalid(f),
+    };
+    let (public, part2) = m.split();
+    let opts = document::assemble::Options { metadata_date: engine.metadata_date };
+    let public_doc = dp::public_pack(&public, &engine.template, &opts);
+    let anchors: Vec<String> = public.items.iter().map(|i| dp::item_anchor(item_number(i))).collect();
+    let pdf = match engine.pdf().and_then(|w| w.render_with_pages(&public_doc, &anchors)) {
+        Ok(p) => p,
+        Err(e) => return PackOutcome::Failed(format!("public pack: {e}")),
+    };
+    let out = |suffix: &str, ext: &str| crate::output::output_path(out_dir, meeting, suffix, ext);
+    let mut rendered = vec![(out("-pack", "pdf"), pdf.pdf.clone())];
+    if let Some(p2) = &part2 {
+        match engine.pdf().and_then(|w| w.render(&dp::part2_pack(p2, &engine.template, &opts))) {
+            Ok(bytes) => rendered.push((out("-part2", "pdf"), bytes)),
+            Err(e) => return PackOutcome::Failed(format!("Part 2 pack: {e}")),
+        }
+    }
+    if formats.contains(&Format::Docx) {
+        let agenda = dp::agenda_only(&public_doc, &pdf.pages, pdf.page_count);
+        match render::docx::render(&agenda) {
+            Ok(bytes) => rendered.push((out("-agenda", "docx"), bytes)),
+            Err(e) => return PackOutcome::Failed(format!("agenda DOCX: {e}")),
+        }
+    }
+    if formats.contains(&Format::Tree) {
+        match serde_json::to_vec_pretty(&public_doc) {
+            Ok(bytes) => rendered.push((out("-pack", "tree.json"), bytes)),
+            Err(e) => return PackOutcome::Failed(e.to_string()),
+        }
+    }
+    let mut files = Vec::new();
+    for (p, bytes) in rendered {
+        if let Err(e) = crate::output::write_atomic(&p, &bytes) {
+            return PackOutcome::Failed(format!("cannot write {}: {e}", p.display()));
+        }
+        files.push(p);
+    }
+    PackOutcome::Built { files, warnings, pages: pdf.page_count }
+}
+
+fn item_number(i: &crate::pack::PublicItem) -> u32 {
+    use crate::pack::PublicItem as P;
+    match i {
+        P::Plain { number, .. } | P::Document { number, .. } | P::Report { number, .. } | P::Exempt { number, .. } => *number,
+    }
+}

@@ -15,10 +15,16 @@ pub struct Options {
     pub metadata_date: Option<Date>,
 }
 
-/// Builds the document tree of one report.
-pub fn report(r: &Report, t: &Template, opts: &Options) -> Document {
+/// The blocks of one report (for a report on its own, or as an item of a pack).
+pub(crate) fn report_blocks(r: &Report, t: &Template) -> Vec<Block> {
     let mut a = Assembler { t, blocks: Vec::new() };
     a.report(r);
+    a.blocks
+}
+
+/// Builds the document tree of one report.
+pub fn report(r: &Report, t: &Template, opts: &Options) -> Document {
+    let blocks = report_blocks(r, t);
     let date = opts.metadata_date.unwrap_or(r.date);
     Document {
         meta: Meta {
@@ -33,7 +39,7 @@ pub fn report(r: &Report, t: &Template, opts: &Options) -> Document {
             header: r.exempt.as_ref().map(|_| t.words("exempt_header", &json!({}))),
             footer: t.words("footer", &json!({})),
         },
-        blocks: a.blocks,
+        blocks,
         files: Vec::new(),
     }
 }
@@ -380,7 +386,7 @@ fn table(caption: Option<String>, cols: &[(&str, Align, f32)], rows: Vec<Row>) -
 }
 
 /// "1", "1 and 2", "1, 2 and 3".
-fn and_list(items: &[String]) -> String {
+pub(crate) fn and_list(items: &[String]) -> String {
     match items {
         [] => String::new(),
         [one] => one.clone(),

@@ -195,6 +195,23 @@ const REQUIRED_WORDING: &[&str] = &[
     "appendix_attached",
     "mission_status",
     "none",
+    "pack_title",
+    "part2_title",
+    "front_date",
+    "front_time",
+    "front_venue",
+    "members",
+    "pack_contact",
+    "agenda",
+    "agenda_item_column",
+    "agenda_title_column",
+    "agenda_pages_column",
+    "agenda_caption",
+    "exempt_listing",
+    "pages_one",
+    "pages_many",
+    "bound_heading",
+    "bound_page_alt",
 ];
 
 #[cfg(test)]

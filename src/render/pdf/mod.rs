@@ -5,6 +5,7 @@
 //! is never parsed as typst markup. The template takes all style from `data.style`, all metadata from
 //! `data.meta` and the page furniture from `data.furniture`; this module decides nothing about content.
 
+mod bound;
 mod diagnostics;
 mod world;
 
@@ -66,7 +67,19 @@ impl PdfWriter {
         result
     }
 
+    /// Typesets a document and also reports the page each of `anchors` lands on (1-based) and
+    /// the page count — for page numbers that other formats print (a pack's DOCX agenda).
+    pub fn render_with_pages(&self, doc: &Document, anchors: &[String]) -> Result<PagedOutput, RenderError> {
+        let result = self.render_paged(doc, anchors);
+        comemo::evict(CACHE_MAX_AGE);
+        result
+    }
+
     fn render_uncached(&self, doc: &Document) -> Result<Vec<u8>, RenderError> {
+        self.render_paged(doc, &[]).map(|o| o.pdf)
+    }
+
+    fn render_paged(&self, doc: &Document, anchors: &[String]) -> Result<PagedOutput, RenderError> {
         let date = parse_date(&doc.meta.date)?;
         let family = doc.style.font.to_lowercase();
         if !self.typesetter.book().contains_family(&family) {
@@ -85,7 +98,9 @@ impl PdfWriter {
         let data = serde_json::to_vec(doc).map_err(|e| {
             RenderError::new(format!("PDF: cannot serialise the document tree: {e}"))
         })?;
-        let world = ReportWorld::new(&self.typesetter, data, &doc.files, date)?;
+        // Pages bound in from other PDFs, as images (PDF/UA-1 export cannot place PDF pages).
+        let rasters = bound::rasterise(&self.typesetter, doc)?;
+        let world = ReportWorld::new(&self.typesetter, data, &doc.files, rasters, date)?;
         let template = self.typesetter.template();
 
         // Warnings (e.g. a glyph the font lacks) do not stop the render.
@@ -101,9 +116,34 @@ impl PdfWriter {
             standards,
             ..PdfOptions::default()
         };
-        typst_pdf::pdf(&paged, &options)
-            .map_err(|diags| render_error("export error", template, &diags))
+        let pdf = typst_pdf::pdf(&paged, &options)
+            .map_err(|diags| render_error("export error", template, &diags))?;
+        let mut pages = std::collections::BTreeMap::new();
+        {
+            use typst::introspection::Introspector;
+            let intro = paged.introspector();
+            for a in anchors {
+                let Some(label) = typst::foundations::Label::new(typst::utils::PicoStr::intern(a)) else { continue };
+                // The first element with the label (a pack may repeat an anchor).
+                let first = intro.query(&typst::foundations::Selector::Label(label)).first().and_then(|c| c.location());
+                if let Some(page) = first.and_then(|loc| intro.page(loc)) {
+                    pages.insert(a.clone(), page.get());
+                }
+            }
+        }
+        Ok(PagedOutput { pdf, pages, page_count: paged.pages().len() })
     }
+}
+
+/// A typeset document with the pages its anchors landed on.
+#[derive(Debug, Clone)]
+pub struct PagedOutput {
+    /// The PDF.
+    pub pdf: Vec<u8>,
+    /// Anchor → page (from 1).
+    pub pages: std::collections::BTreeMap<String, usize>,
+    /// Number of pages.
+    pub page_count: usize,
 }
 
 /// `YYYY-MM-DD` → that day at 00:00 (used as `today()` and, as UTC, as the PDF's creation date).

@@ -1,0 +1,320 @@
+//! Assembles agenda packs: the front sheet, the agenda with the pages each item occupies, and
+//! every item in order as one document, so page numbers run on across the pack and every item
+//! is a bookmark with its report's headings under it.
+//!
+//! The public pack is assembled from a [`PublicPack`], which holds no exempt content; the Part 2
+//! pack from a [`Part2Pack`].
+
+use serde_json::json;
+
+use super::assemble::{and_list, iso, report_blocks, Options};
+use super::*;
+use crate::model::long_date;
+use crate::pack::{BoundPdf, MeetingDetails, Part2Pack, PublicItem, PublicPack};
+use crate::template::Template;
+
+/// "Thursday 18 January 2024".
+pub fn date_with_weekday(d: time::Date) -> String {
+    format!("{} {}", d.weekday(), long_date(d))
+}
+
+/// "16:30" → "4.30 pm"; "09:00" → "9.00 am".
+pub fn twelve_hour(t: &str) -> String {
+    let Some((h, m)) = t.split_once(':') else { return t.to_owned() };
+    let (Ok(h), Ok(m)) = (h.trim().parse::<u32>(), m.trim().parse::<u32>()) else { return t.to_owned() };
+    let suffix = if h < 12 { "am" } else { "pm" };
+    let h12 = match h % 12 {
+        0 => 12,
+        x => x,
+    };
+    format!("{h12}.{m:02} {suffix}")
+}
+
+/// The anchor of an agenda item's first heading.
+pub fn item_anchor(number: u32) -> String {
+    format!("item-{number}")
+}
+
+/// One entry of the agenda and, when the item has pages, its content.
+struct Entry {
+    number: u32,
+    title: String,
+    /// Extra line under the title (the exempt notice).
+    note: Option<String>,
+    /// The item's blocks; empty for an agenda-only entry.
+    blocks: Vec<Block>,
+}
+
+/// Builds the public agenda pack.
+pub fn public_pack(p: &PublicPack, t: &Template, opts: &Options) -> Document {
+    let mut files = Vec::new();
+    let entries = p
+        .items
+        .iter()
+        .map(|item| match item {
+            PublicItem::Plain { number, title } => Entry { number: *number, title: title.clone(), note: None, blocks: Vec::new() },
+            PublicItem::Document { number, title, pdf } => {
+                let blocks = bound_blocks(*number, title, pdf, t, &mut files);
+                Entry { number: *number, title: title.clone(), note: None, blocks }
+            }
+            PublicItem::Report { number, report } => {
+                let r = report.report();
+                Entry { number: *number, title: r.title.clone(), note: None, blocks: item_blocks(*number, report_blocks(r, t)) }
+            }
+            PublicItem::Exempt { number, title, paragraphs } => {
+                let ps = and_list(&paragraphs.iter().map(u8::to_string).collect::<Vec<_>>());
+                Entry {
+                    number: *number,
+                    title: title.clone(),
+                    note: Some(t.words("exempt_listing", &json!({"paragraphs": ps}))),
+                    blocks: Vec::new(),
+                }
+            }
+        })
+        .collect();
+    let title = t.words("pack_title", &json!({"body": p.meeting.body, "date": date_with_weekday(p.meeting.date)}));
+    pack_document(&p.meeting, title, None, entries, files, t, opts)
+}
+
+/// Builds the Part 2 (not for publication) pack.
+pub fn part2_pack(p: &Part2Pack, t: &Template, opts: &Options) -> Document {
+    let entries = p
+        .items
+        .iter()
+        .map(|(number, r, _)| Entry { number: *number, title: r.title.clone(), note: None, blocks: item_blocks(*number, report_blocks(r, t)) })
+        .collect();
+    let title = t.words("part2_title", &json!({"body": p.meeting.body, "date": date_with_weekday(p.meeting.date)}));
+    let header = t.words("exempt_header", &json!({}));
+    pack_document(&p.meeting, title, Some(header), entries, Vec::new(), t, opts)
+}
+
+/// Prefixes a report's anchors with its item number (anchors are unique across a pack) and
+/// anchors its title heading as the item's.
+fn item_blocks(number: u32, mut blocks: Vec<Block>) -> Vec<Block> {
+    let mut first = true;
+    for b in &mut blocks {
+        match b {
+            Block::Heading(h) => {
+                h.anchor = if first && h.level == 1 {
+                    first = false;
+                    Some(item_anchor(number))
+                } else {
+                    h.anchor.as_ref().map(|a| format!("{}-{a}", item_anchor(number)))
+                };
+            }
+            Block::Table(tb) => tb.anchor = tb.anchor.as_ref().map(|a| format!("{}-{a}", item_anchor(number))),
+            _ => {}
+        }
+    }
+    blocks
+}
+
+/// The pages of a bound-in PDF, the first carrying the item's heading.
+fn bound_blocks(number: u32, title: &str, pdf: &BoundPdf, t: &Template, files: &mut Vec<EmbeddedFile>) -> Vec<Block> {
+    let path = format!("/bound/item-{number}.pdf");
+    files.push(EmbeddedFile { path: path.clone(), bytes: pdf.bytes.clone() });
+    (1..=pdf.pages)
+        .map(|page| {
+            Block::BoundPage(BoundPage {
+                file: path.clone(),
+                page,
+                alt: t.words("bound_page_alt", &json!({"page": page, "pages": pdf.pages, "title": title})),
+                heading: (page == 1).then(|| Heading {
+                    level: 1,
+                    number: None,
+                    text: t.words("bound_heading", &json!({"number": number, "title": title})),
+                    anchor: Some(item_anchor(number)),
+                    caps: false,
+                }),
+            })
+        })
+        .collect()
+}
+
+fn pack_document(
+    m: &MeetingDetails,
+    title: String,
+    header: Option<String>,
+    entries: Vec<Entry>,
+    files: Vec<EmbeddedFile>,
+    t: &Template,
+    opts: &Options,
+) -> Document {
+    let w = |name: &str, data: serde_json::Value| t.words(name, &data);
+    let para = |style, s: String| Block::Paragraph(Paragraph::plain(style, s));
+    let mut blocks = Vec::new();
+
+    // Front sheet (a Part 2 pack says NOT FOR PUBLICATION in every page header).
+    blocks.push(para(ParagraphStyle::HeaderLine, m.council.clone()));
+    blocks.push(Block::Heading(Heading { level: 1, number: None, text: m.body.clone(), anchor: Some("front-sheet".into()), caps: false }));
+    blocks.push(para(ParagraphStyle::HeaderLine, w("front_date", json!({"date": date_with_weekday(m.date)}))));
+    blocks.push(para(ParagraphStyle::HeaderLine, w("front_time", json!({"time": twelve_hour(&m.time)}))));
+    blocks.push(para(ParagraphStyle::HeaderLine, w("front_venue", json!({"venue": m.venue}))));
+    blocks.push(Block::Heading(Heading { level: 2, number: None, text: w("members", json!({})), anchor: Some("members".into()), caps: false }));
+    blocks.push(Block::List(List {
+        ordered: false,
+        start: 1,
+        items: m.members.iter().map(|x| vec![para(ParagraphStyle::Body, x.clone())]).collect(),
+    }));
+    blocks.push(Block::Heading(Heading { level: 2, number: None, text: w("pack_contact", json!({})), anchor: Some("contact".into()), caps: false }));
+    blocks.push(para(ParagraphStyle::Contact, m.contact.name.clone()));
+    blocks.push(para(ParagraphStyle::Contact, m.contact.phone.clone()));
+    blocks.push(Block::Paragraph(Paragraph {
+        style: ParagraphStyle::Contact,
+        content: vec![Inline::Link { url: format!("mailto:{}", m.contact.email), content: vec![Inline::text(m.contact.email.clone())] }],
+    }));
+
+    // Agenda: number, title (and exempt notice), pages.
+    blocks.push(Block::PageBreak);
+    blocks.push(Block::Heading(Heading { level: 1, number: None, text: w("agenda", json!({})), anchor: Some("agenda".into()), caps: true }));
+    let paged: Vec<u32> = entries.iter().filter(|e| !e.blocks.is_empty()).map(|e| e.number).collect();
+    let rows = entries
+        .iter()
+        .map(|e| {
+            let mut title_cell = vec![para(ParagraphStyle::Body, e.title.clone())];
+            if let Some(n) = &e.note {
+                title_cell.push(para(ParagraphStyle::Note, n.clone()));
+            }
+            let pages = if e.blocks.is_empty() {
+                Vec::new()
+            } else {
+                let until = paged.iter().find(|n| **n > e.number).map(|n| item_anchor(*n));
+                vec![Block::Paragraph(Paragraph {
+                    style: ParagraphStyle::Body,
+                    content: vec![Inline::PageRange {
+                        start: item_anchor(e.number),
+                        until,
+                        one: w("pages_one", json!({})),
+                        many: w("pages_many", json!({})),
+                    }],
+                })]
+            };
+            Row { cells: vec![vec![para(ParagraphStyle::Body, format!("{}.", e.number))], title_cell, pages], total: false }
+        })
+        .collect();
+    blocks.push(Block::Table(Table {
+        caption: Some(w("agenda_caption", json!({}))),
+        anchor: None,
+        columns: vec![
+            Column { header: w("agenda_item_column", json!({})), align: Align::Left, width: 0.8 },
+            Column { header: w("agenda_title_column", json!({})), align: Align::Left, width: 6.0 },
+            Column { header: w("agenda_pages_column", json!({})), align: Align::Right, width: 1.8 },
+        ],
+        rows,
+    }));
+
+    // The items, each from a new page.
+    for e in entries {
+        if e.blocks.is_empty() {
+            continue;
+        }
+        if !matches!(e.blocks.first(), Some(Block::BoundPage(_))) {
+            blocks.push(Block::PageBreak);
+        }
+        blocks.extend(e.blocks);
+    }
+
+    Document {
+        meta: Meta {
+            title,
+            author: t.settings.council.clone(),
+            subject: format!("{} {}", m.body, long_date(m.date)),
+            lang: t.settings.language.clone(),
+            date: iso(opts.metadata_date.unwrap_or(m.date)),
+        },
+        style: t.settings.style.clone(),
+        furniture: Furniture { header, footer: t.words("footer", &json!({})) },
+        blocks,
+        files,
+    }
+}
+
+/// The front sheet and agenda only (for the editable DOCX), with page ranges replaced by the
+/// numbers the typeset pack gave them.
+pub fn agenda_only(pack: &Document, pages: &std::collections::BTreeMap<String, usize>, page_count: usize) -> Document {
+    let mut doc = pack.clone();
+    doc.files.clear();
+    // Everything up to the first item: the front sheet and the agenda.
+    let end = doc
+        .blocks
+        .iter()
+        .enumerate()
+        .skip_while(|(_, b)| !matches!(b, Block::Table(_)))
+        .find(|(_, b)| matches!(b, Block::PageBreak | Block::BoundPage(_)))
+        .map(|(i, _)| i)
+        .unwrap_or(doc.blocks.len());
+    doc.blocks.truncate(end);
+    resolve_page_ranges(&mut doc.blocks, pages, page_count);
+    doc
+}
+
+/// Replaces page ranges with their numbers.
+pub fn resolve_page_ranges(blocks: &mut [Block], pages: &std::collections::BTreeMap<String, usize>, page_count: usize) {
+    fn inlines(xs: &mut [Inline], pages: &std::collections::BTreeMap<String, usize>, count: usize) {
+        for x in xs {
+            match x {
+                Inline::PageRange { start, until, one, many } => {
+                    let s = pages.get(start).copied();
+                    let e = match until {
+                        Some(u) => pages.get(u).map(|p| p.saturating_sub(1)),
+                        None => Some(count),
+                    };
+                    *x = Inline::text(match (s, e) {
+                        (Some(s), Some(e)) if e > s => many.replace("{start}", &s.to_string()).replace("{end}", &e.to_string()),
+                        (Some(s), _) => one.replace("{start}", &s.to_string()),
+                        _ => String::new(),
+                    });
+                }
+                Inline::Strong { content } | Inline::Emph { content } | Inline::Link { content, .. } => inlines(content, pages, count),
+                _ => {}
+            }
+        }
+    }
+    for b in blocks {
+        match b {
+            Block::Paragraph(p) => inlines(&mut p.content, pages, page_count),
+            Block::List(l) => l.items.iter_mut().for_each(|i| resolve_page_ranges(i, pages, page_count)),
+            Block::Table(t) => t.rows.iter_mut().flat_map(|r| r.cells.iter_mut()).for_each(|c| resolve_page_ranges(c, pages, page_count)),
+            _ => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn times_and_dates_in_house_style() {
+        assert_eq!(twelve_hour("16:30"), "4.30 pm");
+        assert_eq!(twelve_hour("09:05"), "9.05 am");
+        assert_eq!(twelve_hour("12:00"), "12.00 pm");
+        assert_eq!(date_with_weekday(time::macros::date!(2024 - 01 - 18)), "Thursday 18 January 2024");
+    }
+
+    #[test]
+    fn page_ranges_resolve_to_pages_before_the_next_item() {
+        let mut pages = std::collections::BTreeMap::new();
+        pages.insert("item-4".to_owned(), 3);
+        pages.insert("item-5".to_owned(), 5);
+        let range = |start: &str, until: Option<&str>| Block::Paragraph(Paragraph {
+            style: ParagraphStyle::Body,
+            content: vec![Inline::PageRange {
+                start: start.into(),
+                until: until.map(Into::into),
+                one: "Page {start}".into(),
+                many: "Pages {start} - {end}".into(),
+            }],
+        });
+        let mut blocks = vec![range("item-4", Some("item-5")), range("item-5", None)];
+        resolve_page_ranges(&mut blocks, &pages, 5);
+        let texts: Vec<String> = blocks
+            .iter()
+            .map(|b| match b {
+                Block::Paragraph(p) => plain_text(&p.content),
+                _ => String::new(),
+            })
+            .collect();
+        assert_eq!(texts, ["Pages 3 - 4", "Page 5"]);
+    }
+}

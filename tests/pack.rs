@@ -1,0 +1,192 @@
+//! Agenda packs: page numbers in the agenda are the pages items really start on, numbering
+//! runs on across the pack, every item is a bookmark, and nothing of an exempt report reaches
+//! any public output file.
+
+mod common;
+
+use common::*;
+use std::path::{Path, PathBuf};
+
+/// The marker sentence in the exempt example report.
+const MARKER: &str = "The preferred bidder's offer is £1,234,567.";
+
+/// Builds a meeting from the example reports plus a bound-in PDF; returns (dir, meeting path).
+fn meeting(dir: &Path) -> PathBuf {
+    // A PDF to bind in: made by the tool itself.
+    let out = cabrep(&["build", "inputs/highways-capital-programme.yaml", "-f", "pdf", "-q", "-o", dir.to_str().expect("utf-8")]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    std::fs::rename(dir.join("highways-capital-programme.pdf"), dir.join("minutes.pdf")).expect("rename");
+    for f in ["powering-our-future.yaml", "missions.yaml", "highways-capital-programme.yaml", "land-disposal.yaml"] {
+        std::fs::copy(root().join("inputs").join(f), dir.join(f)).expect("copy");
+    }
+    let src = std::fs::read_to_string(root().join("inputs/cabinet-2024-01-18.yaml")).expect("meeting");
+    let text = src.replace("minutes-2023-12-14.pdf", "minutes.pdf");
+    let p = dir.join("meeting.yaml");
+    std::fs::write(&p, text).expect("write");
+    p
+}
+
+fn pages_of(pdf: &Path) -> usize {
+    poppler("pdfinfo", &[pdf.to_str().expect("utf-8")])
+        .lines()
+        .find_map(|l| l.strip_prefix("Pages:"))
+        .and_then(|n| n.trim().parse().ok())
+        .expect("page count")
+}
+
+fn page_text(pdf: &Path, page: usize) -> String {
+    let p = page.to_string();
+    poppler("pdftotext", &["-f", &p, "-l", &p, "-layout", pdf.to_str().expect("utf-8"), "-"])
+}
+
+fn build_pack(dir: &Path) -> (PathBuf, PathBuf, PathBuf) {
+    let m = meeting(dir);
+    let out_dir = dir.join("out");
+    let out = cabrep(&["pack", m.to_str().expect("utf-8"), "-o", out_dir.to_str().expect("utf-8"), "-q"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    (out_dir.join("meeting-pack.pdf"), out_dir.join("meeting-part2.pdf"), out_dir.join("meeting-agenda.docx"))
+}
+
+#[test]
+fn agenda_pages_are_where_items_start_and_numbering_is_continuous() {
+    let dir = tempdir();
+    let (public, _, docx) = build_pack(dir.path());
+    let n = pages_of(&public);
+    let agenda = page_text(&public, 2);
+    assert!(agenda.contains("AGENDA"), "{agenda}");
+    // Each paged item: its "Pages a - b" entry, and page a really starts the item.
+    let expect = [
+        ("Minutes of the meeting held on 14 December 2023", "Agenda item 4: Minutes of the meeting held on 14 December 2023"),
+        ("Powering Our Future – Programme Update", "AGENDA ITEM 5"),
+        ("Highways Capital Programme 2024/25", "AGENDA ITEM 6"),
+    ];
+    let mut ranges = Vec::new();
+    for (title, start_marker) in expect {
+        let line = agenda.lines().find(|l| l.contains(title)).unwrap_or_else(|| panic!("{title} in agenda:\n{agenda}"));
+        let pages = line.split("Page").nth(1).unwrap_or_else(|| panic!("pages for {title}: {line}"));
+        let nums: Vec<usize> = pages
+            .trim_start_matches('s')
+            .split(|c: char| !c.is_ascii_digit())
+            .filter_map(|x| x.parse().ok())
+            .collect();
+        let (a, b) = (nums[0], *nums.last().expect("end"));
+        assert!(squash(&page_text(&public, a)).contains(start_marker), "{title} starts on page {a}");
+        if a > 1 {
+            assert!(!squash(&page_text(&public, a - 1)).contains(start_marker), "{title} does not start before page {a}");
+        }
+        ranges.push((a, b));
+    }
+    // Ranges are contiguous and the last runs to the end of the pack.
+    for w in ranges.windows(2) {
+        assert_eq!(w[0].1 + 1, w[1].0, "ranges {ranges:?}");
+    }
+    assert_eq!(ranges.last().expect("last").1, n);
+    // Continuous numbering: the last page says Page N of N; a bound-in page carries the pack's number.
+    assert!(page_text(&public, n).contains(&format!("Page {n} of {n}")));
+    let bound = ranges[0].0;
+    assert!(page_text(&public, bound).contains(&format!("Page {bound} of {n}")), "bound-in page stamped");
+    // Exempt item listed by title and paragraph, with no page.
+    let squashed = squash(&agenda);
+    assert!(squashed.contains("Disposal of Land at Teesdale Business Park"));
+    assert!(squashed.contains("Not for publication by virtue of paragraph 3 of Part 1 of Schedule 12A of the Local Government Act 1972"));
+    let exempt_line = agenda.lines().find(|l| l.contains("Disposal of Land")).expect("exempt line");
+    assert!(!exempt_line.contains("Page"), "no page for an exempt item: {exempt_line}");
+    // The DOCX agenda carries the same page numbers.
+    let xml = docx_part(&docx, "word/document.xml");
+    let text = squash(&docx_text(&xml));
+    for (a, b) in &ranges {
+        let want = if a == b { format!("Page {a}") } else { format!("Pages {a} - {b}") };
+        assert!(text.contains(&want), "DOCX agenda has {want}: {text}");
+    }
+    assert!(text.contains("Evacuation Procedure") && !text.contains("SUMMARY"), "DOCX is the front sheet and agenda only");
+}
+
+#[test]
+fn every_item_is_a_bookmark_with_its_headings_nested() {
+    let dir = tempdir();
+    let (public, _, _) = build_pack(dir.path());
+    let out = std::process::Command::new("qpdf")
+        .args(["--json", "--json-key=outlines"])
+        .arg(&public)
+        .output()
+        .expect("qpdf is required for this test (CI installs it)");
+    assert!(out.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let top: Vec<&serde_json::Value> = v["outlines"].as_array().expect("outlines").iter().collect();
+    let titles: Vec<&str> = top.iter().map(|o| o["title"].as_str().unwrap_or("")).collect();
+    for t in [
+        "Agenda item 4: Minutes of the meeting held on 14 December 2023",
+        "Powering Our Future – Programme Update",
+        "Highways Capital Programme 2024/25",
+    ] {
+        assert!(titles.contains(&t), "bookmark {t}: {titles:?}");
+    }
+    let pof = top.iter().find(|o| o["title"] == "Powering Our Future – Programme Update").expect("report bookmark");
+    let kids: Vec<&str> = pof["kids"].as_array().expect("kids").iter().map(|k| k["title"].as_str().unwrap_or("")).collect();
+    assert!(kids.contains(&"SUMMARY") && kids.contains(&"6. Transformation Powering Our Future"), "{kids:?}");
+    assert!(!titles.iter().any(|t| t.contains("Disposal of Land")), "no bookmark for the exempt report");
+    let info = poppler("pdfinfo", &[public.to_str().expect("utf-8")]);
+    assert!(info.contains("Tagged:          yes") && info.contains("Title:           Cabinet: agenda pack"), "{info}");
+}
+
+#[test]
+fn nothing_of_an_exempt_report_reaches_a_public_output() {
+    let dir = tempdir();
+    let (public, part2, docx) = build_pack(dir.path());
+    // The Part 2 pack carries the exempt report, every page headed NOT FOR PUBLICATION.
+    let p2 = pdf_text(&part2);
+    assert!(squash(&p2).contains(MARKER), "marker in Part 2");
+    for page in 1..=pages_of(&part2) {
+        assert!(page_text(&part2, page).contains("NOT FOR PUBLICATION"), "page {page} of Part 2 headed");
+    }
+    // Public PDF: extracted text, and every uncompressed object (metadata, bookmarks, tags).
+    assert!(!squash(&pdf_text(&public)).contains(MARKER));
+    let qdf = dir.path().join("public.qdf");
+    let st = std::process::Command::new("qpdf")
+        .args(["--qdf", "--object-streams=disable"])
+        .arg(&public)
+        .arg(&qdf)
+        .status()
+        .expect("qpdf is required");
+    assert!(st.success());
+    let raw = std::fs::read(&qdf).expect("qdf");
+    let exempt_only = ["1,234,567", "preferred bidder", "land-disposal", "Estates Manager", "Andrew Pearson"];
+    for s in exempt_only {
+        let found = raw.windows(s.len()).any(|w| w.eq_ignore_ascii_case(s.as_bytes()));
+        assert!(!found, "`{s}` found in the public pack's PDF objects");
+        let utf16: Vec<u8> = s.encode_utf16().flat_map(|u| u.to_be_bytes()).collect();
+        assert!(!raw.windows(utf16.len()).any(|w| w == utf16.as_slice()), "`{s}` (UTF-16) in the public pack");
+    }
+    // Public DOCX agenda: every XML part.
+    let f = std::fs::File::open(&docx).expect("docx");
+    let mut z = zip::ZipArchive::new(f).expect("zip");
+    for i in 0..z.len() {
+        use std::io::Read;
+        let mut e = z.by_index(i).expect("entry");
+        let mut s = String::new();
+        let _ = e.read_to_string(&mut s);
+        for needle in exempt_only {
+            assert!(!s.contains(needle), "`{needle}` in {}", e.name());
+        }
+    }
+    // File names of public outputs say nothing of the exempt report.
+    for e in std::fs::read_dir(public.parent().expect("dir")).expect("dir").filter_map(Result::ok) {
+        let name = e.file_name().to_string_lossy().into_owned();
+        assert!(!name.contains("land") && !name.contains("disposal"), "{name}");
+    }
+}
+
+#[test]
+fn a_pack_with_a_bad_report_names_it_and_writes_nothing() {
+    let dir = tempdir();
+    let m = meeting(dir.path());
+    let bad = std::fs::read_to_string(dir.path().join("land-disposal.yaml")).expect("read").replacen("decision: key", "decision: kye", 1);
+    std::fs::write(dir.path().join("land-disposal.yaml"), bad).expect("write");
+    let out_dir = dir.path().join("out");
+    let out = cabrep(&["pack", m.to_str().expect("utf-8"), "-o", out_dir.to_str().expect("utf-8")]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(err.contains("items[7].report: report `land-disposal.yaml` is not valid"), "{err}");
+    assert!(err.contains("land-disposal.yaml:") && err.contains("unknown value `kye`"), "{err}");
+    assert!(!out_dir.exists() || std::fs::read_dir(&out_dir).expect("dir").next().is_none(), "nothing written");
+}
