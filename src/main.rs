@@ -80,6 +80,24 @@ enum Command {
         #[command(flatten)]
         diag: DiagArgs,
     },
+    /// Build the decision record of a meeting from its outcome file.
+    Decisions {
+        /// The meeting file.
+        meeting: PathBuf,
+        /// The outcome file (what was decided).
+        outcome: PathBuf,
+        /// Output folder.
+        #[arg(short, long, default_value = "out")]
+        out: PathBuf,
+        /// Comma-separated formats: docx, pdf, html.
+        #[arg(short, long, default_value = "docx,pdf", value_parser = parse_formats)]
+        formats: FormatList,
+        /// Template folder.
+        #[arg(long)]
+        template: Option<PathBuf>,
+        #[command(flatten)]
+        diag: DiagArgs,
+    },
     /// Validate reports; write nothing.
     Check {
         /// Report YAML files or folders.
@@ -144,7 +162,12 @@ fn main() -> ExitCode {
             build(&paths, &out, &formats.0, jobs, template.as_deref(), &diag)
         }
         Command::Check { paths, template, diag } => check(&paths, template.as_deref(), &diag),
-        Command::Pack { meeting, out, formats, template, diag } => pack(&meeting, &out, &formats.0, template.as_deref(), &diag),
+        Command::Pack { meeting, out, formats, template, diag } => {
+            with_engine(template.as_deref(), |e| report_outcome(&meeting, pipeline::build_pack(e, &meeting, &out, &formats.0), &diag))
+        }
+        Command::Decisions { meeting, outcome, out, formats, template, diag } => with_engine(template.as_deref(), |e| {
+            report_outcome(&meeting, pipeline::build_decisions(e, &meeting, &outcome, &out, &formats.0), &diag)
+        }),
         Command::Schema { kind } => schema(kind),
         Command::New { kind, file } => new_file(kind, file.as_deref()),
     };
@@ -333,14 +356,18 @@ fn new_file(kind: StarterKind, file: Option<&Path>) -> u8 {
     }
 }
 
-fn pack(meeting: &Path, out: &Path, formats: &[Format], template: Option<&Path>, d: &DiagArgs) -> u8 {
-    let engine = match engine(template) {
-        Ok(e) => e,
-        Err(code) => return code,
-    };
+fn with_engine(template: Option<&Path>, f: impl FnOnce(&Engine) -> u8) -> u8 {
+    match engine(template) {
+        Ok(e) => f(&e),
+        Err(code) => code,
+    }
+}
+
+/// Prints what a pack or decision record build produced; returns the exit status.
+fn report_outcome(input: &Path, outcome: pipeline::PackOutcome, d: &DiagArgs) -> u8 {
     let fmt = message_format(d);
     let lock = Mutex::new(());
-    match pipeline::build_pack(&engine, meeting, out, formats) {
+    match outcome {
         pipeline::PackOutcome::Built { files, warnings, pages } => {
             for (w, src) in &warnings {
                 print_diags(&lock, w, Some(src), fmt);
@@ -349,7 +376,7 @@ fn pack(meeting: &Path, out: &Path, formats: &[Format], template: Option<&Path>,
                 for f in &files {
                     eprintln!("wrote {}", f.display());
                 }
-                eprintln!("built the pack of {} ({pages} pages)", meeting.display());
+                eprintln!("built {} ({pages} pages)", input.display());
             }
             if d.deny_warnings && warnings.iter().any(|(w, _)| !w.is_empty()) {
                 1
@@ -364,7 +391,7 @@ fn pack(meeting: &Path, out: &Path, formats: &[Format], template: Option<&Path>,
             1
         }
         pipeline::PackOutcome::Failed(msg) => {
-            eprintln!("{}: error: {msg}", meeting.display());
+            eprintln!("{}: error: {msg}", input.display());
             3
         }
     }

@@ -281,3 +281,68 @@ fn item_number(i: &crate::pack::PublicItem) -> u32 {
         P::Plain { number, .. } | P::Document { number, .. } | P::Report { number, .. } | P::Exempt { number, .. } => *number,
     }
 }
+
+/// Builds the decision record of a meeting from its outcome file: `<stem>-decisions.<ext>` for
+/// each format and, when a decided item is exempt, `<stem>-decisions-part2.<ext>`.
+pub fn build_decisions(engine: &Engine, meeting: &Path, outcome: &Path, out_dir: &Path, formats: &[Format]) -> PackOutcome {
+    use crate::document::decisions as dd;
+    let (m, warnings) = match crate::pack::load_meeting(meeting, &engine.rules) {
+        Ok(x) => x,
+        Err(f) => return PackOutcome::Invalid(f),
+    };
+    let invalid = |diagnostics: Vec<Diagnostic>, source: Option<String>| {
+        PackOutcome::Invalid(crate::pack::MeetingFailure { files: vec![LoadFailure { diagnostics, source }] })
+    };
+    let source = match SourceFile::read(outcome) {
+        Ok(s) => s,
+        Err(d) => return invalid(vec![d], None),
+    };
+    let file: crate::input::types::OutcomeFile = match source.parse() {
+        Ok(f) => f,
+        Err(d) => return invalid(vec![d], Some(source.text.clone())),
+    };
+    let s = &engine.template.settings;
+    let calendar = crate::model::calendar::Calendar::england_and_wales();
+    let (record, problems) = crate::model::decisions::build_record(&m, &file, &s.resolutions, s.call_in_working_days, &calendar);
+    let diags: Vec<Diagnostic> = problems.into_iter().map(|p| source.locate(p)).collect();
+    let Some(record) = record else {
+        return invalid(diags, Some(source.text.clone()));
+    };
+    let mut warnings = warnings;
+    if !diags.is_empty() {
+        warnings.push((diags, source.text.clone()));
+    }
+    let opts = document::assemble::Options { metadata_date: engine.metadata_date };
+    let (public, part2) = record.split();
+    let mut docs = vec![("-decisions", dd::public_record(&record, &public, &engine.template, &opts))];
+    if !part2.is_empty() {
+        docs.push(("-decisions-part2", dd::part2_record(&record, &part2, &engine.template, &opts)));
+    }
+    let mut rendered = Vec::new();
+    let mut pages = 0;
+    for (suffix, doc) in &docs {
+        for &f in formats {
+            match engine.render(doc, f) {
+                Ok(bytes) => {
+                    if f == Format::Pdf && *suffix == "-decisions" {
+                        pages = count_pdf_pages(&bytes);
+                    }
+                    rendered.push((crate::output::output_path(out_dir, meeting, suffix, f.extension()), bytes));
+                }
+                Err(e) => return PackOutcome::Failed(format!("decision record ({}): {e}", f.extension())),
+            }
+        }
+    }
+    let mut files = Vec::new();
+    for (p, bytes) in rendered {
+        if let Err(e) = crate::output::write_atomic(&p, &bytes) {
+            return PackOutcome::Failed(format!("cannot write {}: {e}", p.display()));
+        }
+        files.push(p);
+    }
+    PackOutcome::Built { files, warnings, pages }
+}
+
+fn count_pdf_pages(bytes: &[u8]) -> usize {
+    hayro_syntax::Pdf::new(bytes.to_vec()).map(|p| p.pages().len()).unwrap_or(0)
+}

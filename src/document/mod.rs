@@ -7,6 +7,7 @@
 //! `cabrep build -f tree` can dump it for debugging.
 
 pub mod assemble;
+pub mod decisions;
 pub mod pack;
 
 use serde::{Deserialize, Serialize};

@@ -41,6 +41,8 @@ pub enum InputKind {
     Meeting,
     /// A missions register.
     Missions,
+    /// A meeting outcome (decision record input).
+    Outcome,
 }
 
 impl SourceFile {
@@ -100,7 +102,9 @@ impl SourceFile {
 
     /// Guesses the kind of file from its top-level fields.
     pub fn kind(&self) -> InputKind {
-        if self.locator.has_key("items") {
+        if self.locator.has_key("published") {
+            InputKind::Outcome
+        } else if self.locator.has_key("items") {
             InputKind::Meeting
         } else if self.locator.has_key("missions") && !self.locator.has_key("title") {
             InputKind::Missions
@@ -277,7 +281,9 @@ impl SourceFile {
             .map(|(u, e)| (expected_text(e), Some(unexpected_text(u))));
         let mismatch = mismatch.or_else(|| {
             let e = raw.strip_prefix("expected ")?;
-            (!e.contains(" found")).then(|| (expected_text(e.trim_end_matches(" start")), None))
+            let e = expected_text(e.trim_end_matches(" start"));
+            let known = ["text", "a list", "a mapping", "a whole number", "a number", "true or false"].contains(&e.as_str());
+            known.then_some((e, None))
         });
         let mismatch = mismatch.or_else(|| {
             let ty = raw.strip_prefix("invalid ")?;

@@ -108,6 +108,7 @@ pub struct Portfolio {
 #[serde(deny_unknown_fields)]
 pub struct Exemption {
     /// Paragraphs of Part 1 of Schedule 12A (1 to 7).
+    #[schemars(inner(range(min = 1, max = 7)))]
     pub paragraphs: Vec<u8>,
     /// The reason in words.
     pub reason: String,
@@ -341,8 +342,10 @@ pub struct RiskEntry {
     /// The risk.
     pub risk: String,
     /// 1 (rare) to 5 (almost certain).
+    #[schemars(range(min = 1, max = 5))]
     pub likelihood: u8,
     /// 1 (negligible) to 5 (severe).
+    #[schemars(range(min = 1, max = 5))]
     pub impact: u8,
     /// Mitigation (Markdown).
     pub mitigation: Markdown,
@@ -433,3 +436,73 @@ pub struct AgendaItemInput {
     pub report: Option<String>,
 }
 
+
+/// What a meeting decided (`schema: cabrep/outcome/v1`): the input of the decision record.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(title = "cabrep meeting outcome")]
+pub struct OutcomeFile {
+    /// Format version, `cabrep/outcome/v1`.
+    pub schema: Option<String>,
+    /// The date the decision record is published; the call-in period runs from it.
+    pub published: IsoDate,
+    /// Decisions per agenda item; a report item not listed was resolved as recommended.
+    #[serde(default)]
+    pub items: Vec<ItemOutcome>,
+    /// Declared interests.
+    #[serde(default)]
+    pub interests: Vec<InterestInput>,
+    /// Dispensations granted.
+    #[serde(default)]
+    pub dispensations: Vec<DispensationInput>,
+}
+
+/// The outcome of one agenda item.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ItemOutcome {
+    /// The agenda item number.
+    pub item: u32,
+    /// The decisions, in order. Omitted: resolved as recommended. A recommendation not listed
+    /// was not resolved.
+    pub decisions: Option<Vec<DecisionInput>>,
+    /// Reasons for the decision, when they differ from the report's.
+    pub reasons: Option<Markdown>,
+    /// Alternative options considered and rejected, when the report has none or they differ.
+    pub options: Option<Markdown>,
+}
+
+/// One decision: a recommendation as recommended (`recommendation: 2`), amended
+/// (`recommendation: 2` with `text`), or added (`text` alone).
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DecisionInput {
+    /// The recommendation's number in the report.
+    pub recommendation: Option<u32>,
+    /// The decision's wording, when amended or added (written as a recommendation: "Agree …").
+    pub text: Option<Markdown>,
+}
+
+/// A declared interest.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct InterestInput {
+    /// The member.
+    pub member: String,
+    /// The agenda item.
+    pub item: u32,
+    /// The nature of the interest.
+    pub nature: String,
+}
+
+/// A dispensation.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DispensationInput {
+    /// The member.
+    pub member: String,
+    /// The agenda item.
+    pub item: u32,
+    /// What was granted, by whom.
+    pub details: String,
+}

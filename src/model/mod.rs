@@ -3,6 +3,8 @@
 //! summary). Knows nothing of file formats.
 
 pub mod rich_text;
+pub mod calendar;
+pub mod decisions;
 mod validate;
 
 use std::path::PathBuf;

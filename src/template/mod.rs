@@ -52,6 +52,19 @@ pub struct Settings {
     pub labels: BTreeMap<String, String>,
     /// Risk bands by score.
     pub risk_bands: Vec<RiskBand>,
+    /// Working days after publication by which a decision may be called in.
+    #[serde(default = "default_call_in_days")]
+    pub call_in_working_days: u32,
+    /// Decision records: recommendation verb → the participle of "… be agreed".
+    #[serde(default)]
+    pub resolutions: BTreeMap<String, String>,
+    /// Decision record headings and wording.
+    #[serde(default)]
+    pub decisions_record: BTreeMap<String, String>,
+}
+
+fn default_call_in_days() -> u32 {
+    5
 }
 
 /// One implications section: its key in the report and its heading.

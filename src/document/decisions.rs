@@ -1,0 +1,141 @@
+//! Assembles the decision record of a meeting in the council's published layout: per report,
+//! the consideration, "RESOLVED that:" with the decisions, reasons, alternatives, interests,
+//! dispensations and the call-in deadline. The public record comes from
+//! [`PublicDecision`]s, which carry nothing of an exempt report but its title.
+
+use serde_json::json;
+
+use super::assemble::{and_list, iso, Options};
+use super::pack::date_with_weekday;
+use super::*;
+use crate::model::decisions::{DecisionRecord, ItemDecision, PublicDecision};
+use crate::template::Template;
+
+fn words(t: &Template, key: &str, data: serde_json::Value) -> String {
+    let text = t.settings.decisions_record.get(key).cloned().unwrap_or_else(|| key.to_owned());
+    // Record wording is filled in with the same no-escape rule as the rest of the template.
+    let mut hb = handlebars::Handlebars::new();
+    hb.register_escape_fn(handlebars::no_escape);
+    hb.render_template(&text, &data).unwrap_or(text)
+}
+
+/// The public decision record.
+pub fn public_record(r: &DecisionRecord, entries: &[PublicDecision], t: &Template, opts: &Options) -> Document {
+    let mut blocks = Vec::new();
+    for e in entries {
+        match e {
+            PublicDecision::Full(i) => item_blocks(i, t, &mut blocks),
+            PublicDecision::Exempt { number, title, paragraphs, call_in } => {
+                heading(&mut blocks, 2, format!("{} – {title}", words(t, "item", json!({"number": number}))), format!("item-{number}"));
+                let ps = and_list(&paragraphs.iter().map(u8::to_string).collect::<Vec<_>>());
+                blocks.push(Block::Paragraph(Paragraph::plain(ParagraphStyle::Note, t.words("exempt_listing", &json!({"paragraphs": ps})))));
+                call_in_blocks(*call_in, 1, *number, t, &mut blocks);
+            }
+        }
+    }
+    record_document(r, blocks, None, t, opts)
+}
+
+/// The record of the exempt items, not for publication.
+pub fn part2_record(r: &DecisionRecord, items: &[ItemDecision], t: &Template, opts: &Options) -> Document {
+    let mut blocks = Vec::new();
+    for i in items {
+        item_blocks(i, t, &mut blocks);
+    }
+    record_document(r, blocks, Some(t.words("exempt_header", &json!({}))), t, opts)
+}
+
+fn record_document(r: &DecisionRecord, items: Vec<Block>, header: Option<String>, t: &Template, opts: &Options) -> Document {
+    let title = words(t, "title", json!({"body": r.body, "date": date_with_weekday(r.date)}));
+    let mut blocks = vec![Block::Heading(Heading { level: 1, number: None, text: title.clone(), anchor: Some("record".into()), caps: false })];
+    blocks.extend(items);
+    Document {
+        meta: Meta {
+            title,
+            author: t.settings.council.clone(),
+            subject: format!("{} {}", r.body, crate::model::long_date(r.date)),
+            lang: t.settings.language.clone(),
+            date: iso(opts.metadata_date.unwrap_or(r.published)),
+        },
+        style: t.settings.style.clone(),
+        furniture: Furniture { header, footer: t.words("footer", &json!({})) },
+        blocks,
+        files: Vec::new(),
+    }
+}
+
+fn heading(blocks: &mut Vec<Block>, level: u8, text: String, anchor: String) {
+    blocks.push(Block::Heading(Heading { level, number: None, text, anchor: Some(anchor), caps: false }));
+}
+
+fn numbered(blocks: &mut Vec<Block>, n: u32, text: String, item: u32) {
+    blocks.push(Block::Heading(Heading { level: 3, number: Some(format!("{n}.")), text, anchor: Some(format!("item-{item}-{n}")), caps: false }));
+}
+
+fn none_or(blocks: &mut Vec<Block>, list: &[(String, String)], t: &Template) {
+    if list.is_empty() {
+        blocks.push(Block::Paragraph(Paragraph::plain(ParagraphStyle::Body, t.words("none", &json!({})))));
+    } else {
+        let items = list
+            .iter()
+            .map(|(who, what)| {
+                vec![Block::Paragraph(Paragraph {
+                    style: ParagraphStyle::Body,
+                    content: vec![Inline::strong(format!("{who}: ")), Inline::text(what.clone())],
+                })]
+            })
+            .collect();
+        blocks.push(Block::List(List { ordered: false, start: 1, items }));
+    }
+}
+
+fn call_in_blocks(date: Option<time::Date>, n: u32, item: u32, t: &Template, blocks: &mut Vec<Block>) {
+    numbered(blocks, n, words(t, "call_in", json!({})), item);
+    let text = match date {
+        Some(d) => words(t, "call_in_deadline", json!({"date": date_with_weekday(d)})),
+        None => words(t, "not_applicable", json!({})),
+    };
+    blocks.push(Block::Paragraph(Paragraph::plain(ParagraphStyle::Body, text)));
+}
+
+/// "This report provides …" becomes "Consideration was given to a report that provides …".
+fn consideration(i: &ItemDecision, t: &Template) -> Vec<Block> {
+    let mut summary = i.summary.clone();
+    if let Some(Block::Paragraph(p)) = summary.first_mut() {
+        if let Some(Inline::Text { text }) = p.content.first_mut() {
+            if let Some(rest) = text.strip_prefix("This report ") {
+                *text = words(t, "consideration", json!({"rest": rest}));
+                return summary;
+            }
+        }
+    }
+    let mut out = vec![Block::Paragraph(Paragraph::plain(ParagraphStyle::Body, words(t, "consideration_plain", json!({"title": i.title}))))];
+    out.extend(summary);
+    out
+}
+
+fn item_blocks(i: &ItemDecision, t: &Template, blocks: &mut Vec<Block>) {
+    let n = i.number;
+    heading(blocks, 2, format!("{} – {}", words(t, "item", json!({"number": n})), i.title), format!("item-{n}"));
+    numbered(blocks, 1, words(t, "summary", json!({})), n);
+    blocks.extend(consideration(i, t));
+    numbered(blocks, 2, words(t, "decision", json!({})), n);
+    blocks.push(Block::Paragraph(Paragraph { style: ParagraphStyle::Body, content: vec![Inline::strong(words(t, "resolved", json!({})))] }));
+    blocks.push(Block::List(List {
+        ordered: true,
+        start: 1,
+        items: i.decisions.iter().map(|d| vec![Block::Paragraph(Paragraph::plain(ParagraphStyle::Body, d.clone()))]).collect(),
+    }));
+    numbered(blocks, 3, words(t, "reasons", json!({})), n);
+    blocks.extend(i.reasons.iter().cloned());
+    numbered(blocks, 4, words(t, "options", json!({})), n);
+    match &i.options {
+        Some(o) => blocks.extend(o.iter().cloned()),
+        None => blocks.push(Block::Paragraph(Paragraph::plain(ParagraphStyle::Body, t.words("none", &json!({}))))),
+    }
+    numbered(blocks, 5, words(t, "interests", json!({})), n);
+    none_or(blocks, &i.interests, t);
+    numbered(blocks, 6, words(t, "dispensations", json!({})), n);
+    none_or(blocks, &i.dispensations, t);
+    call_in_blocks(i.call_in, 7, n, t, blocks);
+}

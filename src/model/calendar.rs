@@ -1,0 +1,98 @@
+//! Working days in England and Wales, for the call-in deadline of a decision.
+
+use std::collections::BTreeSet;
+
+use time::{Date, Duration, Weekday};
+
+const BANK_HOLIDAYS: &str = include_str!("../../templates/bank-holidays-england-and-wales.toml");
+
+/// Bank holidays, loaded from the data file in `templates/`.
+#[derive(Debug, Clone)]
+pub struct Calendar {
+    holidays: BTreeSet<Date>,
+}
+
+#[derive(serde::Deserialize)]
+struct HolidayFile {
+    #[allow(dead_code)]
+    source: String,
+    dates: Vec<String>,
+}
+
+impl Calendar {
+    /// The built-in calendar of England and Wales.
+    pub fn england_and_wales() -> Calendar {
+        let fmt = time::macros::format_description!("[year]-[month]-[day]");
+        // The file is part of the binary and checked by a test; a bad line is skipped.
+        let file: HolidayFile = toml::from_str(BANK_HOLIDAYS).unwrap_or(HolidayFile { source: String::new(), dates: Vec::new() });
+        Calendar { holidays: file.dates.iter().filter_map(|d| Date::parse(d, &fmt).ok()).collect() }
+    }
+
+    /// The years the calendar covers.
+    pub fn years(&self) -> Option<(i32, i32)> {
+        Some((self.holidays.first()?.year(), self.holidays.last()?.year()))
+    }
+
+    /// Whether a day is a working day (not a weekend, not a bank holiday).
+    pub fn is_working_day(&self, d: Date) -> bool {
+        !matches!(d.weekday(), Weekday::Saturday | Weekday::Sunday) && !self.holidays.contains(&d)
+    }
+
+    /// The `n`th working day after `d`.
+    pub fn add_working_days(&self, d: Date, n: u32) -> Date {
+        let mut day = d;
+        let mut left = n;
+        while left > 0 {
+            day += Duration::days(1);
+            if self.is_working_day(day) {
+                left -= 1;
+            }
+        }
+        day
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::date;
+
+    #[test]
+    fn covers_2023_to_2030_with_eight_holidays_a_year() {
+        let c = Calendar::england_and_wales();
+        assert_eq!(c.years(), Some((2023, 2030)));
+        assert!(!c.is_working_day(date!(2023 - 05 - 08)), "the coronation bank holiday");
+        for y in 2024..=2030 {
+            assert_eq!(c.holidays.iter().filter(|d| d.year() == y).count(), 8, "{y}");
+        }
+        // Published dates (GOV.UK): Easter 2024, Christmas 2026 with Boxing Day substituted.
+        for d in [date!(2024 - 03 - 29), date!(2024 - 04 - 01), date!(2026 - 12 - 28), date!(2027 - 12 - 27), date!(2028 - 01 - 03)] {
+            assert!(!c.is_working_day(d), "{d}");
+        }
+    }
+
+    #[test]
+    fn call_in_across_easter() {
+        let c = Calendar::england_and_wales();
+        // Published Wednesday 27 March 2024: Thu 28, (Good Friday 29, weekend, Easter Monday 1 April),
+        // Tue 2, Wed 3, Thu 4, Fri 5 April.
+        assert_eq!(c.add_working_days(date!(2024 - 03 - 27), 5), date!(2024 - 04 - 05));
+    }
+
+    #[test]
+    fn call_in_across_christmas_and_the_year_end() {
+        let c = Calendar::england_and_wales();
+        // Published Friday 20 December 2024: Mon 23, Tue 24, (25, 26), Fri 27, (weekend), Mon 30,
+        // Tue 31 December.
+        assert_eq!(c.add_working_days(date!(2024 - 12 - 20), 5), date!(2024 - 12 - 31));
+        // Published Monday 29 December 2025: Tue 30, Wed 31, (New Year's Day), Fri 2, Mon 5, Tue 6 January 2026.
+        assert_eq!(c.add_working_days(date!(2025 - 12 - 29), 5), date!(2026 - 01 - 06));
+    }
+
+    #[test]
+    fn the_seed_record_deadline() {
+        // Decided Thursday 18 April 2024, published Friday 19 April: call-in by Friday 26 April.
+        let c = Calendar::england_and_wales();
+        assert_eq!(c.add_working_days(date!(2024 - 04 - 19), 5), date!(2024 - 04 - 26));
+    }
+}

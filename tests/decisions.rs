@@ -1,0 +1,86 @@
+//! The decision record: resolutions reworded from the recommendations, amendments and additions
+//! from the outcome file, interests, the call-in deadline, and no exempt content in public.
+
+mod common;
+
+use common::*;
+
+const MARKER: &str = "1,234,567";
+
+fn build(dir: &std::path::Path) -> String {
+    let out = cabrep(&[
+        "decisions",
+        "inputs/cabinet-2024-01-18.yaml",
+        "inputs/cabinet-2024-01-18-outcome.yaml",
+        "-f",
+        "docx,pdf,html",
+        "-q",
+        "-o",
+        dir.to_str().expect("utf-8"),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    squash(&pdf_text(&dir.join("cabinet-2024-01-18-decisions.pdf")))
+}
+
+#[test]
+fn record_resolves_amends_adds_and_declares() {
+    let dir = tempdir();
+    let text = build(dir.path());
+    assert_in_order(
+        &text,
+        &[
+            "Record of decisions: Cabinet, Thursday 18 January 2024",
+            "Agenda item 5 – Powering Our Future – Programme Update",
+            "Consideration was given to a report that provides an update on the Powering Our Future Programme.",
+            "RESOLVED that:",
+            "1. The draft Mission Statement and Council Missions set out at Sections 2 & 3 be agreed.",
+            "Reasons for the Decision",
+            "Alternative Options Considered and Rejected",
+            "Declared (Cabinet Member) Conflicts of Interest",
+            "Details of any Dispensations",
+            "Date and Time by which Call In must be executed",
+            // Published Friday 19 January 2024: five working days later.
+            "Midnight Friday 26 January 2024",
+            "Agenda item 6 – Highways Capital Programme 2024/25",
+            "1. The Highways Capital Programme 2024/25 set out at Section 2 be approved.",
+            // Amended.
+            "2. Authority be delegated to the Director of Community Services, Environment and Culture, in consultation with the Cabinet Member for Environment and Transport and the Ward Councillors affected",
+            // Added.
+            "4. A report on the condition of the bridge network to Cabinet in July 2024 be requested.",
+            // The report's own alternative options are carried over.
+            "Reactive maintenance only",
+            "Councillor Norma Stephenson O.B.E: Personal non-prejudicial interest",
+            "Agenda item 8 – Disposal of Land at Teesdale Business Park",
+            "Not for publication by virtue of paragraph 3",
+        ],
+    );
+}
+
+#[test]
+fn exempt_content_is_only_in_the_part2_record() {
+    let dir = tempdir();
+    let public_text = build(dir.path());
+    assert!(!public_text.contains(MARKER));
+    let part2 = squash(&pdf_text(&dir.path().join("cabinet-2024-01-18-decisions-part2.pdf")));
+    assert!(part2.contains("NOT FOR PUBLICATION"));
+    assert!(part2.contains("Disposal of Land at Teesdale Business Park"));
+    // The exempt report's summary and decisions are in Part 2 only.
+    let exempt_summary = "preferred bidder";
+    let html = std::fs::read_to_string(dir.path().join("cabinet-2024-01-18-decisions.html")).expect("html");
+    let docx = docx_part(&dir.path().join("cabinet-2024-01-18-decisions.docx"), "word/document.xml");
+    for (name, s) in [("html", &html), ("docx", &docx), ("pdf", &public_text)] {
+        assert!(!s.contains(MARKER) && !s.to_lowercase().contains(exempt_summary), "exempt content in the public {name}");
+    }
+    assert!(part2.to_lowercase().contains("disposal") && part2.contains("RESOLVED that:"));
+}
+
+#[test]
+fn an_outcome_naming_a_non_report_item_is_a_located_error() {
+    let dir = tempdir();
+    let bad = dir.path().join("outcome.yaml");
+    std::fs::write(&bad, "schema: cabrep/outcome/v1\npublished: 2024-01-19\nitems:\n  - item: 2\n").expect("write");
+    let out = cabrep(&["decisions", "inputs/cabinet-2024-01-18.yaml", bad.to_str().expect("utf-8"), "-o", dir.path().to_str().expect("utf-8")]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(err.contains("outcome.yaml:4:11: error: items[0].item: agenda item 2 is not a report of this meeting"), "{err}");
+}
