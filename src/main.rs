@@ -292,7 +292,7 @@ fn check(paths: &[PathBuf], template: Option<&Path>, d: &DiagArgs) -> u8 {
     let inputs = pipeline::expand_inputs(paths);
     let mut status = 0;
     for input in &inputs {
-        match pipeline::load_report(input, &engine.rules) {
+        match engine.load(input) {
             Ok(l) => {
                 print_diags(&lock, &l.warnings, Some(&l.source.text), fmt);
                 if d.deny_warnings && !l.warnings.is_empty() {

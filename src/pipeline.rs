@@ -56,6 +56,20 @@ impl Engine {
         }
     }
 
+    /// Loads and validates a report, warning when it runs past the template's page guide.
+    pub fn load(&self, path: &Path) -> Result<Loaded, LoadFailure> {
+        let mut loaded = load_report(path, &self.rules)?;
+        let guide = self.template.settings.page_guide;
+        let pages = document::assemble::estimate_pages(&document::assemble::report_blocks(&loaded.report, &self.template));
+        if pages > guide {
+            loaded.warnings.push(loaded.source.locate(
+                Problem::warning("sections", format!("the report will run to about {pages} pages; the template's guide is {guide}"))
+                    .help("a contents list is added after the title; consider moving detail into appendices"),
+            ));
+        }
+        Ok(loaded)
+    }
+
     /// Assembles a report's document.
     pub fn document(&self, report: &Report) -> Document {
         document::assemble::report(report, &self.template, &document::assemble::Options { metadata_date: self.metadata_date })
@@ -160,7 +174,7 @@ pub enum Outcome {
 /// Builds one report into `out_dir` in each of `formats`. Nothing is written unless every
 /// format rendered; each file is written atomically.
 pub fn build_report(engine: &Engine, path: &Path, out_dir: &Path, formats: &[Format]) -> Outcome {
-    let loaded = match load_report(path, &engine.rules) {
+    let loaded = match engine.load(path) {
         Ok(l) => l,
         Err(f) => return Outcome::Invalid(f),
     };

@@ -22,9 +22,60 @@ pub(crate) fn report_blocks(r: &Report, t: &Template) -> Vec<Block> {
     a.blocks
 }
 
+/// A rough page count: words at about 400 a page, plus table rows and figures.
+pub fn estimate_pages(blocks: &[Block]) -> u32 {
+    fn words(b: &Block) -> (usize, usize) {
+        match b {
+            Block::Paragraph(p) => (plain_text(&p.content).split_whitespace().count(), 0),
+            Block::Heading(h) => (h.text.split_whitespace().count() + 20, 0),
+            Block::List(l) => l.items.iter().flatten().map(words).fold((0, 0), |a, b| (a.0 + b.0 + 5, a.1 + b.1)),
+            Block::Table(t) => {
+                let (w, f) = t.rows.iter().flat_map(|r| r.cells.iter().flatten()).map(words).fold((0, 0), |a, b| (a.0 + b.0, a.1 + b.1));
+                (w * 2 + t.rows.len() * 20, f)
+            }
+            Block::Figure(_) => (0, 1),
+            Block::PageBreak | Block::BoundPage(_) => (400, 0),
+        }
+    }
+    let (w, figures) = blocks.iter().map(words).fold((0, 0), |a, b| (a.0 + b.0, a.1 + b.1));
+    ((w as f64 / 400.0) + figures as f64 * 0.5).ceil() as u32
+}
+
+/// For a report longer than the template's page guide: a contents list of its main headings,
+/// placed after the title.
+fn with_contents(mut blocks: Vec<Block>, t: &Template) -> Vec<Block> {
+    if estimate_pages(&blocks) <= t.settings.page_guide {
+        return blocks;
+    }
+    let entries: Vec<Vec<Block>> = blocks
+        .iter()
+        .filter_map(|b| match b {
+            Block::Heading(h) if h.level == 2 => {
+                let text = match &h.number {
+                    Some(n) => format!("{n} {}", h.text),
+                    None => h.text.clone(),
+                };
+                let content = match &h.anchor {
+                    Some(a) => vec![Inline::Link { url: format!("#{a}"), content: vec![Inline::text(text)] }],
+                    None => vec![Inline::text(text)],
+                };
+                Some(vec![Block::Paragraph(Paragraph { style: ParagraphStyle::Body, content })])
+            }
+            _ => None,
+        })
+        .collect();
+    let Some(title_at) = blocks.iter().position(|b| matches!(b, Block::Heading(h) if h.level == 1)) else { return blocks };
+    let contents = [
+        Block::Heading(Heading { level: 2, number: None, text: t.heading("contents"), anchor: Some("contents".into()), caps: true }),
+        Block::List(List { ordered: false, start: 1, items: entries }),
+    ];
+    blocks.splice(title_at + 1..title_at + 1, contents);
+    blocks
+}
+
 /// Builds the document tree of one report.
 pub fn report(r: &Report, t: &Template, opts: &Options) -> Document {
-    let blocks = report_blocks(r, t);
+    let blocks = with_contents(report_blocks(r, t), t);
     let date = opts.metadata_date.unwrap_or(r.date);
     Document {
         meta: Meta {
