@@ -119,7 +119,7 @@ enum Command {
     },
     /// Print the JSON Schema of the input format.
     Schema {
-        /// Which file: report, meeting or missions.
+        /// Which file: report, meeting, missions or outcome.
         #[arg(value_enum, default_value = "report")]
         kind: SchemaKind,
     },
@@ -136,6 +136,7 @@ enum SchemaKind {
     Report,
     Meeting,
     Missions,
+    Outcome,
 }
 
 #[derive(Clone, Debug)]
@@ -316,10 +317,12 @@ fn schema(kind: SchemaKind) -> u8 {
         SchemaKind::Report => schemars::schema_for!(cabrep::input::types::ReportFile),
         SchemaKind::Meeting => schemars::schema_for!(cabrep::input::types::MeetingFile),
         SchemaKind::Missions => schemars::schema_for!(cabrep::input::types::MissionsFile),
+        SchemaKind::Outcome => schemars::schema_for!(cabrep::input::types::OutcomeFile),
     };
     match serde_json::to_string_pretty(&s) {
         Ok(text) => {
-            println!("{text}");
+            // A closed pipe (`cabrep schema | head`) is not an error worth a panic.
+            let _ = writeln!(std::io::stdout(), "{text}");
             0
         }
         Err(e) => {
@@ -336,7 +339,7 @@ fn new_file(kind: StarterKind, file: Option<&Path>) -> u8 {
     };
     match file {
         None => {
-            print!("{text}");
+            let _ = write!(std::io::stdout(), "{text}");
             0
         }
         Some(p) if p.exists() => {
