@@ -3,6 +3,11 @@
 
 pub mod docx;
 pub mod html;
+#[cfg(feature = "pdf")]
+pub mod pdf;
+/// Stands in for the PDF writer in a build without the `pdf` feature (the fuzz target).
+#[cfg(not(feature = "pdf"))]
+#[path = "pdf_disabled.rs"]
 pub mod pdf;
 
 use std::fmt;

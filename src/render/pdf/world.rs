@@ -12,6 +12,7 @@ use typst::text::{Font, FontBook};
 use typst::utils::LazyHash;
 use typst::{Library, LibraryExt, World};
 
+use super::bound::Raster;
 use crate::document::EmbeddedFile;
 use crate::render::RenderError;
 
@@ -72,44 +73,50 @@ impl Typesetter {
         &self.book
     }
 
+    /// A font by its index in the book.
+    pub(super) fn font(&self, index: usize) -> Option<Font> {
+        self.fonts.get(index).cloned()
+    }
+
     /// The parsed template (to map diagnostics to its lines).
     pub(super) fn template(&self) -> &Source {
         &self.template
     }
 }
 
-/// One render's world: the shared typesetter plus this document's JSON, files and date.
+/// One render's world: the shared typesetter plus this document's JSON, files, bound-page images
+/// and date.
 pub(super) struct ReportWorld<'a> {
     base: &'a Typesetter,
     data: Bytes,
-    /// Embedded files by normalised virtual path (`/bound/4.pdf`).
+    /// Embedded files and bound-page images by normalised virtual path (`/bound/4.pdf`,
+    /// `/bound/4.pdf#p3.png`).
     files: HashMap<String, Bytes>,
     today: Datetime,
 }
 
 impl<'a> ReportWorld<'a> {
-    /// A world serving `data` (the document tree as JSON) and `files`, with `today` as the date.
+    /// A world serving `data` (the document tree as JSON), `files` and the bound pages' images
+    /// `rasters`, with `today` as the date.
     pub(super) fn new(
         base: &'a Typesetter,
         data: Vec<u8>,
         files: &[EmbeddedFile],
+        rasters: Vec<Raster>,
         today: Datetime,
     ) -> Result<Self, RenderError> {
         let mut served = HashMap::new();
         for f in files {
-            let path = VirtualPath::new(&f.path).map_err(|e| {
-                RenderError::new(format!(
-                    "PDF: embedded file path {:?} is not usable: {e}",
-                    f.path
-                ))
-            })?;
-            let path = path.get_with_slash().to_string();
-            if path == TEMPLATE_PATH || path == DATA_PATH {
+            let path = served_path(&f.path)?;
+            served.insert(path, Bytes::new(SharedBytes(Arc::clone(&f.bytes))));
+        }
+        for r in rasters {
+            let path = served_path(&r.path)?;
+            if served.insert(path.clone(), Bytes::new(r.png)).is_some() {
                 return Err(RenderError::new(format!(
-                    "PDF: embedded file path {path} is reserved"
+                    "PDF: an embedded file has the path {path}, which a bound page's image needs"
                 )));
             }
-            served.insert(path, Bytes::new(SharedBytes(Arc::clone(&f.bytes))));
         }
         Ok(ReportWorld {
             base,
@@ -118,6 +125,22 @@ impl<'a> ReportWorld<'a> {
             today,
         })
     }
+}
+
+/// The normalised virtual path an embedded file is served at (not one of the fixed paths).
+pub(super) fn served_path(path: &str) -> Result<String, RenderError> {
+    let vpath = VirtualPath::new(path).map_err(|e| {
+        RenderError::new(format!(
+            "PDF: embedded file path {path:?} is not usable: {e}"
+        ))
+    })?;
+    let vpath = vpath.get_with_slash().to_string();
+    if vpath == TEMPLATE_PATH || vpath == DATA_PATH {
+        return Err(RenderError::new(format!(
+            "PDF: embedded file path {vpath} is reserved"
+        )));
+    }
+    Ok(vpath)
 }
 
 /// Embedded file bytes shared with the document tree, without a copy.

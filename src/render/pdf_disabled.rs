@@ -1,0 +1,38 @@
+//! The PDF writer's interface in a build without the `pdf` feature: every call fails with a
+//! clear message. Used by the fuzz target, which never typesets.
+
+use std::collections::BTreeMap;
+
+use crate::document::Document;
+use crate::render::RenderError;
+
+const MESSAGE: &str = "this build of cabrep has no PDF writer (built without the `pdf` feature)";
+
+/// The typesetter (absent in this build).
+pub struct PdfWriter;
+
+/// A typeset document with the pages its anchors landed on.
+#[derive(Debug, Clone)]
+pub struct PagedOutput {
+    /// The PDF.
+    pub pdf: Vec<u8>,
+    /// Anchor → page (from 1).
+    pub pages: BTreeMap<String, usize>,
+    /// Number of pages.
+    pub page_count: usize,
+}
+
+impl PdfWriter {
+    /// Always fails: there is no typesetter in this build.
+    pub fn new(_template: String, _fonts: Vec<Vec<u8>>) -> Result<Self, RenderError> {
+        Err(RenderError::new(MESSAGE))
+    }
+    /// Always fails.
+    pub fn render(&self, _doc: &Document) -> Result<Vec<u8>, RenderError> {
+        Err(RenderError::new(MESSAGE))
+    }
+    /// Always fails.
+    pub fn render_with_pages(&self, _doc: &Document, _anchors: &[String]) -> Result<PagedOutput, RenderError> {
+        Err(RenderError::new(MESSAGE))
+    }
+}
