@@ -190,3 +190,35 @@ fn a_pack_with_a_bad_report_names_it_and_writes_nothing() {
     assert!(err.contains("land-disposal.yaml:") && err.contains("unknown value `kye`"), "{err}");
     assert!(!out_dir.exists() || std::fs::read_dir(&out_dir).expect("dir").next().is_none(), "nothing written");
 }
+
+#[test]
+fn report_appendix_pdfs_are_bound_in_after_their_report_and_exempt_ones_only_in_part2() {
+    let dir = tempdir();
+    let m = meeting(dir.path());
+    let add_appendix = |file: &str, title: &str, pdf: &str| {
+        let p = dir.path().join(file);
+        let src = std::fs::read_to_string(&p).expect("read");
+        let src = if src.contains("\nappendices:") {
+            src.replacen("  - title: Smart Working Policy", &format!("  - title: {title}\n    file: {pdf}"), 1)
+        } else {
+            format!("{src}\nappendices:\n  - title: {title}\n    file: {pdf}\n")
+        };
+        std::fs::write(&p, src).expect("write");
+    };
+    add_appendix("powering-our-future.yaml", "Smart Working Policy", "minutes.pdf");
+    add_appendix("land-disposal.yaml", "Valuation Report", "minutes.pdf");
+    let out_dir = dir.path().join("out");
+    let out = cabrep(&["pack", m.to_str().expect("utf-8"), "-o", out_dir.to_str().expect("utf-8"), "-q"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let public = out_dir.join("meeting-pack.pdf");
+    let part2 = out_dir.join("meeting-part2.pdf");
+    let outline = |pdf: &Path| -> String {
+        let o = std::process::Command::new("qpdf").args(["--json", "--json-key=outlines"]).arg(pdf).output().expect("qpdf");
+        String::from_utf8_lossy(&o.stdout).into_owned()
+    };
+    let pub_text = squash(&pdf_text(&public));
+    assert_in_order(&pub_text, &["AGENDA ITEM 5", "Appendix 1 – Smart Working Policy", "AGENDA ITEM 6"]);
+    assert!(outline(&public).contains("Appendix 1 – Smart Working Policy"));
+    assert!(!outline(&public).contains("Valuation Report") && !pub_text.contains("Valuation Report"), "exempt appendix kept out");
+    assert!(squash(&pdf_text(&part2)).contains("Appendix 1 – Valuation Report"));
+}

@@ -59,7 +59,9 @@ pub fn public_pack(p: &PublicPack, t: &Template, opts: &Options) -> Document {
             }
             PublicItem::Report { number, report } => {
                 let r = report.report();
-                Entry { number: *number, title: r.title.clone(), note: None, blocks: item_blocks(*number, report_blocks(r, t)) }
+                let mut blocks = item_blocks(*number, report_blocks(r, t));
+                blocks.extend(appendix_blocks(*number, r, &p.appendix_pdfs, t, &mut files));
+                Entry { number: *number, title: r.title.clone(), note: None, blocks }
             }
             PublicItem::Exempt { number, title, paragraphs } => {
                 let ps = and_list(&paragraphs.iter().map(u8::to_string).collect::<Vec<_>>());
@@ -78,14 +80,19 @@ pub fn public_pack(p: &PublicPack, t: &Template, opts: &Options) -> Document {
 
 /// Builds the Part 2 (not for publication) pack.
 pub fn part2_pack(p: &Part2Pack, t: &Template, opts: &Options) -> Document {
+    let mut files = Vec::new();
     let entries = p
         .items
         .iter()
-        .map(|(number, r, _)| Entry { number: *number, title: r.title.clone(), note: None, blocks: item_blocks(*number, report_blocks(r, t)) })
+        .map(|(number, r, _)| {
+            let mut blocks = item_blocks(*number, report_blocks(r, t));
+            blocks.extend(appendix_blocks(*number, r, &p.appendix_pdfs, t, &mut files));
+            Entry { number: *number, title: r.title.clone(), note: None, blocks }
+        })
         .collect();
     let title = t.words("part2_title", &json!({"body": p.meeting.body, "date": date_with_weekday(p.meeting.date)}));
     let header = t.words("exempt_header", &json!({}));
-    pack_document(&p.meeting, title, Some(header), entries, Vec::new(), t, opts)
+    pack_document(&p.meeting, title, Some(header), entries, files, t, opts)
 }
 
 /// Prefixes a report's anchors with its item number (anchors are unique across a pack) and
@@ -104,6 +111,38 @@ fn item_blocks(number: u32, mut blocks: Vec<Block>) -> Vec<Block> {
             }
             Block::Table(tb) => tb.anchor = tb.anchor.as_ref().map(|a| format!("{}-{a}", item_anchor(number))),
             _ => {}
+        }
+    }
+    blocks
+}
+
+/// A report's appendix PDFs, bound in after it, each headed "Appendix N – Title".
+fn appendix_blocks(
+    number: u32,
+    r: &crate::model::Report,
+    pdfs: &std::collections::BTreeMap<std::path::PathBuf, BoundPdf>,
+    t: &Template,
+    files: &mut Vec<EmbeddedFile>,
+) -> Vec<Block> {
+    let mut blocks = Vec::new();
+    for a in &r.appendices {
+        let Some(pdf) = a.file.as_ref().and_then(|f| pdfs.get(f)) else { continue };
+        let path = format!("/bound/item-{number}-appendix-{}.pdf", a.number);
+        files.push(EmbeddedFile { path: path.clone(), bytes: pdf.bytes.clone() });
+        let title = t.words("appendix", &json!({"number": a.number, "title": a.title}));
+        for page in 1..=pdf.pages {
+            blocks.push(Block::BoundPage(BoundPage {
+                file: path.clone(),
+                page,
+                alt: t.words("bound_page_alt", &json!({"page": page, "pages": pdf.pages, "title": title})),
+                heading: (page == 1).then(|| Heading {
+                    level: 2,
+                    number: None,
+                    text: title.clone(),
+                    anchor: Some(format!("{}-appendix-{}", item_anchor(number), a.number)),
+                    caps: false,
+                }),
+            }));
         }
     }
     blocks

@@ -6,6 +6,7 @@
 //! so no exempt text, title metadata, bookmark, file name or attachment can reach a public
 //! output file by any path through the writers.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -36,6 +37,8 @@ pub struct Meeting {
     pub contact: MeetingContact,
     /// Items, numbered from 1.
     pub items: Vec<Item>,
+    /// The PDFs that reports name as appendices (`appendices[].file`), read once.
+    pub appendix_pdfs: BTreeMap<PathBuf, BoundPdf>,
 }
 
 /// An agenda item.
@@ -149,6 +152,8 @@ pub struct PublicPack {
     pub meeting: MeetingDetails,
     /// Items in order.
     pub items: Vec<PublicItem>,
+    /// Appendix PDFs of the public reports only.
+    pub appendix_pdfs: BTreeMap<PathBuf, BoundPdf>,
 }
 
 /// The Part 2 pack: exempt reports only.
@@ -158,6 +163,8 @@ pub struct Part2Pack {
     pub meeting: MeetingDetails,
     /// Exempt reports with their agenda numbers and exemptions.
     pub items: Vec<(u32, Report, Exemption)>,
+    /// Appendix PDFs of the exempt reports.
+    pub appendix_pdfs: BTreeMap<PathBuf, BoundPdf>,
 }
 
 /// The front-sheet details of a meeting (no items).
@@ -212,9 +219,21 @@ impl Meeting {
                 },
             });
         }
+        // Each pack carries the appendix files of its own reports only.
+        let files_of = |reports: &mut dyn Iterator<Item = &Report>| -> BTreeMap<PathBuf, BoundPdf> {
+            reports
+                .flat_map(|r| r.appendices.iter().filter_map(|a| a.file.clone()))
+                .filter_map(|p| self.appendix_pdfs.get(&p).map(|pdf| (p, pdf.clone())))
+                .collect()
+        };
+        let public_files = files_of(&mut public.iter().filter_map(|i| match i {
+            PublicItem::Report { report, .. } => Some(report.report()),
+            _ => None,
+        }));
+        let part2_files = files_of(&mut part2.iter().map(|(_, r, _)| r));
         let details = self.details();
-        let part2 = (!part2.is_empty()).then(|| Part2Pack { meeting: details.clone(), items: part2 });
-        (PublicPack { meeting: details, items: public }, part2)
+        let part2 = (!part2.is_empty()).then(|| Part2Pack { meeting: details.clone(), items: part2, appendix_pdfs: part2_files });
+        (PublicPack { meeting: details, items: public, appendix_pdfs: public_files }, part2)
     }
 }
 
@@ -256,6 +275,7 @@ pub fn load_meeting(path: &Path, rules: &Rules) -> Result<(Meeting, Vec<(Vec<Dia
     }
     let dir = source.dir();
     let mut items = Vec::new();
+    let mut appendix_pdfs = BTreeMap::new();
     for (i, it) in file.items.iter().enumerate() {
         let number = i as u32 + 1;
         let p = format!("items[{i}]");
@@ -279,6 +299,19 @@ pub fn load_meeting(path: &Path, rules: &Rules) -> Result<(Meeting, Vec<(Vec<Dia
             (None, None, Some(r)) => match pipeline::load_report(&dir.join(r), rules) {
                 Ok(mut loaded) => {
                     loaded.report.agenda_item = Some(number);
+                    for (j, a) in loaded.report.appendices.iter().enumerate() {
+                        if let Some(f) = &a.file {
+                            match BoundPdf::read(f) {
+                                Ok(pdf) => {
+                                    appendix_pdfs.insert(f.clone(), pdf);
+                                }
+                                Err(e) => {
+                                    let d = loaded.source.locate(Problem::error(format!("appendices[{j}].file"), e));
+                                    failures.push(LoadFailure { diagnostics: vec![d], source: Some(loaded.source.text.clone()) });
+                                }
+                            }
+                        }
+                    }
                     if !loaded.warnings.is_empty() {
                         warnings.push((loaded.warnings, loaded.source.text));
                     }
@@ -316,6 +349,7 @@ pub fn load_meeting(path: &Path, rules: &Rules) -> Result<(Meeting, Vec<(Vec<Dia
             members: m.members.clone(),
             contact: m.contact.clone(),
             items,
+            appendix_pdfs,
         },
         warnings,
     ))
