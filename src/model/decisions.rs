@@ -140,10 +140,10 @@ pub fn build_record(
         Ok(d) => d,
         Err(_) => {
             problems.push(Problem::error("published", format!("`{}` is not a real date", outcome.published.0)).help("write dates as YYYY-MM-DD"));
-            meeting.date
+            meeting.details.date
         }
     };
-    if published < meeting.date {
+    if published < meeting.details.date {
         problems.push(Problem::error("published", "the record cannot be published before the meeting"));
     }
     if let Some((_, last)) = calendar.years() {
@@ -236,7 +236,7 @@ pub fn build_record(
         });
     }
     let ok = !problems.iter().any(|p| p.severity == crate::diag::Severity::Error);
-    (ok.then(|| DecisionRecord { body: meeting.body.clone(), date: meeting.date, published, items }), problems)
+    (ok.then(|| DecisionRecord { body: meeting.details.body.clone(), date: meeting.details.date, published, items }), problems)
 }
 
 #[cfg(test)]

@@ -21,20 +21,8 @@ use crate::pipeline::{self, LoadFailure};
 /// A validated meeting.
 #[derive(Debug, Clone)]
 pub struct Meeting {
-    /// The council.
-    pub council: String,
-    /// The body ("Cabinet").
-    pub body: String,
-    /// Date.
-    pub date: Date,
-    /// Time ("16:30").
-    pub time: String,
-    /// Venue.
-    pub venue: String,
-    /// Members.
-    pub members: Vec<String>,
-    /// Democratic services contact.
-    pub contact: MeetingContact,
+    /// Front-sheet details.
+    pub details: MeetingDetails,
     /// Items, numbered from 1.
     pub items: Vec<Item>,
     /// The PDFs that reports name as appendices (`appendices[].file`), read once.
@@ -187,18 +175,6 @@ pub struct MeetingDetails {
 }
 
 impl Meeting {
-    fn details(&self) -> MeetingDetails {
-        MeetingDetails {
-            council: self.council.clone(),
-            body: self.body.clone(),
-            date: self.date,
-            time: self.time.clone(),
-            venue: self.venue.clone(),
-            members: self.members.clone(),
-            contact: self.contact.clone(),
-        }
-    }
-
     /// Splits the meeting into the public pack and, when any item is exempt, the Part 2 pack.
     pub fn split(&self) -> (PublicPack, Option<Part2Pack>) {
         let mut public = Vec::new();
@@ -231,7 +207,7 @@ impl Meeting {
             _ => None,
         }));
         let part2_files = files_of(&mut part2.iter().map(|(_, r, _)| r));
-        let details = self.details();
+        let details = self.details.clone();
         let part2 = (!part2.is_empty()).then(|| Part2Pack { meeting: details.clone(), items: part2, appendix_pdfs: part2_files });
         (PublicPack { meeting: details, items: public, appendix_pdfs: public_files }, part2)
     }
@@ -341,13 +317,15 @@ pub fn load_meeting(path: &Path, rules: &Rules) -> Result<(Meeting, Vec<(Vec<Dia
     let m = &file.meeting;
     Ok((
         Meeting {
-            council: m.council.clone(),
-            body: m.body.clone(),
-            date,
-            time: m.time.trim().to_owned(),
-            venue: m.venue.clone(),
-            members: m.members.clone(),
-            contact: m.contact.clone(),
+            details: MeetingDetails {
+                council: m.council.clone(),
+                body: m.body.clone(),
+                date,
+                time: m.time.trim().to_owned(),
+                venue: m.venue.clone(),
+                members: m.members.clone(),
+                contact: m.contact.clone(),
+            },
             items,
             appendix_pdfs,
         },
