@@ -8,7 +8,6 @@ use std::process::ExitCode;
 use std::sync::Mutex;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use rayon::prelude::*;
 
 use cabrep::diag::{self, Diagnostic, MessageFormat};
 use cabrep::pipeline::{self, Engine, Outcome};
@@ -220,40 +219,29 @@ fn build(paths: &[PathBuf], out: &Path, formats: &[Format], jobs: Option<usize>,
         None
     };
     let lock = Mutex::new(());
-    let pool = match rayon::ThreadPoolBuilder::new().num_threads(jobs.unwrap_or(0)).build() {
-        Ok(p) => p,
-        Err(e) => {
-            eprintln!("error: cannot start worker threads: {e}");
-            return 3;
+    let workers = jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let outcomes: Vec<(PathBuf, Outcome)> = pipeline::in_workers(&inputs, workers, |input| {
+        let outcome = pipeline::build_report(&engine, input, out, formats);
+        let print = |diags: &[Diagnostic], src: Option<&str>| {
+            if let Some(b) = &bar {
+                b.suspend(|| print_diags(&lock, diags, src, fmt));
+            } else {
+                print_diags(&lock, diags, src, fmt);
+            }
+        };
+        match &outcome {
+            Outcome::Built { warnings, source, .. } => print(warnings, Some(source)),
+            Outcome::Invalid(f) => print(&f.diagnostics, f.source.as_deref()),
+            Outcome::Failed { input, message } => {
+                let _g = lock.lock();
+                eprintln!("{}: error: {message}", input.display());
+            }
         }
-    };
-    let outcomes: Vec<(PathBuf, Outcome)> = pool.install(|| {
-        inputs
-            .par_iter()
-            .map(|input| {
-                let outcome = pipeline::build_report(&engine, input, out, formats);
-                let print = |diags: &[Diagnostic], src: Option<&str>| {
-                    if let Some(b) = &bar {
-                        b.suspend(|| print_diags(&lock, diags, src, fmt));
-                    } else {
-                        print_diags(&lock, diags, src, fmt);
-                    }
-                };
-                match &outcome {
-                    Outcome::Built { warnings, source, .. } => print(warnings, Some(source)),
-                    Outcome::Invalid(f) => print(&f.diagnostics, f.source.as_deref()),
-                    Outcome::Failed { input, message } => {
-                        let _g = lock.lock();
-                        eprintln!("{}: error: {message}", input.display());
-                    }
-                }
-                if let Some(b) = &bar {
-                    b.inc(1);
-                    b.set_message(input.display().to_string());
-                }
-                (input.clone(), outcome)
-            })
-            .collect()
+        if let Some(b) = &bar {
+            b.inc(1);
+            b.set_message(input.display().to_string());
+        }
+        (input.clone(), outcome)
     });
     if let Some(b) = bar {
         b.finish_and_clear();

@@ -3,6 +3,7 @@
 //! process in an [`Engine`] and shared by every report (and every thread).
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::OnceLock;
 
 use time::Date;
@@ -196,6 +197,39 @@ pub fn build_report(engine: &Engine, path: &Path, out_dir: &Path, formats: &[For
     Outcome::Built { files, warnings: loaded.warnings, source: loaded.source.text }
 }
 
+/// Runs `job` on every item with `workers` plain threads, each taking the next item when it has
+/// finished its last, and returns the results in the items' order.
+///
+/// Not a rayon pool, on purpose: the typesetter uses rayon inside, and a rayon worker that waits
+/// (`rayon::yield_now`) starts another queued job on the same thread, so every report of a batch
+/// ends up in flight at once and memory grows with the batch. Here a worker holds one report at a
+/// time, so a batch's memory stays flat however many reports it builds.
+pub fn in_workers<T: Sync, R: Send>(items: &[T], workers: usize, job: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let next = AtomicUsize::new(0);
+    let workers = workers.clamp(1, items.len().max(1));
+    let mut done: Vec<(usize, R)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut mine = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(item) = items.get(i) else { break };
+                        mine.push((i, job(item)));
+                    }
+                    mine
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+            .collect()
+    });
+    done.sort_by_key(|(i, _)| *i);
+    done.into_iter().map(|(_, r)| r).collect()
+}
+
 /// Expands the command line's paths: a folder means every report `*.yaml`/`*.yml` in it
 /// (meeting files and missions registers are recognised and skipped), sorted by name.
 pub fn expand_inputs(paths: &[PathBuf]) -> Vec<PathBuf> {
@@ -359,4 +393,39 @@ pub fn build_decisions(engine: &Engine, meeting: &Path, outcome: &Path, out_dir:
 
 fn count_pdf_pages(bytes: &[u8]) -> usize {
     hayro_syntax::Pdf::new(bytes.to_vec()).map(|p| p.pages().len()).unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::in_workers;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    #[test]
+    fn workers_keep_the_items_order() {
+        let items: Vec<u32> = (0..50).collect();
+        let out = in_workers(&items, 3, |n| n * 2);
+        assert_eq!(out, (0..50).map(|n| n * 2).collect::<Vec<_>>());
+        assert!(in_workers(&Vec::<u32>::new(), 2, |n| *n).is_empty());
+    }
+
+    #[test]
+    fn no_more_jobs_in_flight_than_workers_even_when_jobs_use_rayon() {
+        // A job that waits inside rayon (as the typesetter does) must not let its worker start
+        // another job.
+        let in_flight = AtomicUsize::new(0);
+        let most = AtomicUsize::new(0);
+        let items: Vec<u32> = (0..24).collect();
+        in_workers(&items, 2, |_| {
+            let now = in_flight.fetch_add(1, Ordering::SeqCst) + 1;
+            most.fetch_max(now, Ordering::SeqCst);
+            rayon::scope(|s| {
+                for _ in 0..4 {
+                    s.spawn(|_| std::thread::sleep(std::time::Duration::from_millis(2)));
+                }
+            });
+            let _ = rayon::yield_now();
+            in_flight.fetch_sub(1, Ordering::SeqCst);
+        });
+        assert!(most.load(Ordering::SeqCst) <= 2, "{} jobs were in flight", most.load(Ordering::SeqCst));
+    }
 }
