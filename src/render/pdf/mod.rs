@@ -7,6 +7,7 @@
 
 mod bound;
 mod diagnostics;
+mod hints;
 mod world;
 
 #[cfg(test)]
@@ -95,9 +96,14 @@ impl PdfWriter {
                 known.join(", ")
             )));
         }
-        let data = serde_json::to_vec(doc).map_err(|e| {
-            RenderError::new(format!("PDF: cannot serialise the document tree: {e}"))
-        })?;
+        let serialise_error =
+            |e: serde_json::Error| RenderError::new(format!("PDF: cannot serialise the document tree: {e}"));
+        let mut tree = serde_json::to_value(doc).map_err(serialise_error)?;
+        if let Some(words) = hints::WordMeasure::new(&self.typesetter, &family, f64::from(doc.style.body_size)) {
+            words.annotate_tables(&mut tree);
+        }
+        hints::annotate_anchors(&mut tree);
+        let data = serde_json::to_vec(&tree).map_err(serialise_error)?;
         // Pages bound in from other PDFs, as images (PDF/UA-1 export cannot place PDF pages).
         let rasters = bound::rasterise(&self.typesetter, doc)?;
         let world = ReportWorld::new(&self.typesetter, data, &doc.files, rasters, date)?;
