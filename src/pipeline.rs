@@ -24,6 +24,7 @@ pub struct Engine {
     /// Validation rules from the template.
     pub rules: Rules,
     pdf: OnceLock<Result<render::pdf::PdfWriter, RenderError>>,
+    figures: OnceLock<render::figure_png::Rasteriser>,
     /// Date for document metadata (from `SOURCE_DATE_EPOCH`), if set.
     pub metadata_date: Option<Date>,
 }
@@ -36,7 +37,8 @@ impl Engine {
             None => Template::builtin()?,
         };
         let rules = Rules::from_template(&template);
-        Ok(Engine { template, rules, pdf: OnceLock::new(), metadata_date: source_date_epoch() })
+        let (pdf, figures) = (OnceLock::new(), OnceLock::new());
+        Ok(Engine { template, rules, pdf, figures, metadata_date: source_date_epoch() })
     }
 
     /// The typesetter, set up on first use.
@@ -47,10 +49,15 @@ impl Engine {
             .map_err(Clone::clone)
     }
 
+    /// The figure rasteriser (DOCX images), over the template's fonts, set up on first use.
+    pub fn figures(&self) -> &render::figure_png::Rasteriser {
+        self.figures.get_or_init(|| render::figure_png::Rasteriser::new(&self.template.fonts))
+    }
+
     /// Renders a document in one format.
     pub fn render(&self, doc: &Document, format: Format) -> Result<Vec<u8>, RenderError> {
         match format {
-            Format::Docx => render::docx::render(doc),
+            Format::Docx => render::docx::render(doc, self.figures()),
             Format::Pdf => self.pdf()?.render(doc),
             Format::Html => render::html::render(doc),
             Format::Tree => serde_json::to_vec_pretty(doc).map_err(|e| RenderError::new(e.to_string())),
@@ -302,7 +309,7 @@ pub fn build_pack(engine: &Engine, meeting: &Path, out_dir: &Path, formats: &[Fo
     }
     if formats.contains(&Format::Docx) {
         let agenda = dp::agenda_only(&public_doc, &pdf.pages, pdf.page_count);
-        match render::docx::render(&agenda) {
+        match render::docx::render(&agenda, engine.figures()) {
             Ok(bytes) => rendered.push((out("-agenda", "docx"), bytes)),
             Err(e) => return PackOutcome::Failed(format!("agenda DOCX: {e}")),
         }

@@ -51,6 +51,22 @@ pub fn docx_part(docx: &Path, part: &str) -> String {
     s
 }
 
+/// The pictures of a DOCX (`word/media/*`), by part name, in name order.
+pub fn docx_media(docx: &Path) -> Vec<(String, Vec<u8>)> {
+    let f = std::fs::File::open(docx).expect("open docx");
+    let mut z = zip::ZipArchive::new(f).expect("docx is a zip");
+    let mut names: Vec<String> = z.file_names().filter(|n| n.starts_with("word/media/")).map(str::to_owned).collect();
+    names.sort();
+    names
+        .into_iter()
+        .map(|n| {
+            let mut data = Vec::new();
+            z.by_name(&n).expect("listed part").read_to_end(&mut data).expect("read part");
+            (n, data)
+        })
+        .collect()
+}
+
 /// The visible text of a WordprocessingML part (all `w:t` runs, paragraphs on their own lines).
 pub fn docx_text(xml: &str) -> String {
     let doc = roxmltree::Document::parse(xml).expect("well-formed XML");

@@ -9,9 +9,11 @@
 //! Layout of this module:
 //! - `mod.rs` — blocks, headings, paragraphs and inline content;
 //! - `styles.rs` — the style sheet; `numbering.rs` — list definitions;
-//! - `table.rs` — tables and data figures; `text.rs` — sanitising and units;
+//! - `table.rs` — tables; `figure.rs` — figures as images (drawn by [`crate::render::figure_png`]);
+//! - `text.rs` — sanitising and units;
 //! - `package.rs` (with the tiny XML tree in `xml.rs`) — the fix-up layer over docx-rs's zip.
 
+mod figure;
 mod numbering;
 mod package;
 mod styles;
@@ -30,14 +32,15 @@ use docx_rs::{
 };
 
 use crate::document::{Block, Document, Heading, HouseStyle, Inline, List, Paragraph, ParagraphStyle};
+use crate::render::figure_png::Rasteriser;
 use crate::render::RenderError;
 use styles::id;
 use text::{bookmark_name, clean, mm_to_twips, pieces, Piece};
 
-/// Renders a document as a Word (.docx) file.
-pub fn render(doc: &Document) -> Result<Vec<u8>, RenderError> {
+/// Renders a document as a Word (.docx) file; figures are drawn as images by `figures`.
+pub fn render(doc: &Document, figures: &Rasteriser) -> Result<Vec<u8>, RenderError> {
     let geometry = Geometry::new(&doc.style);
-    let mut b = Builder::new(&doc.style);
+    let mut b = Builder::new(&doc.style, figures, geometry.text_height);
 
     let mut docx =
         Docx::new().page_size(geometry.width, geometry.height).page_margin(geometry.margins()).default_tab_stop(720);
@@ -57,11 +60,14 @@ pub fn render(doc: &Document) -> Result<Vec<u8>, RenderError> {
             Item::T(t) => docx.add_table(t),
         };
     }
+    if let Some(e) = b.failure.take() {
+        return Err(e);
+    }
     docx = std::mem::take(&mut b.lists).apply(docx);
 
     let mut raw = Cursor::new(Vec::new());
     docx.pack(&mut raw).map_err(|e| RenderError::new(format!("DOCX: docx-rs could not write the package: {e}")))?;
-    package::finish(raw.get_ref(), &doc.meta, &doc.style.font, &b.tables)
+    package::finish(raw.get_ref(), &doc.meta, &doc.style.font, &b.tables, &b.images)
 }
 
 /// Page geometry in twips.
@@ -71,6 +77,7 @@ struct Geometry {
     margin: u32,
     header_distance: u32,
     text_width: u32,
+    text_height: u32,
 }
 
 impl Geometry {
@@ -86,7 +93,8 @@ impl Geometry {
         let margin = mm_to_twips(s.margin_mm).min(max_margin);
         // Header and footer 12.5 mm from the page edge, leaving room inside the margin.
         let header_distance = if margin >= 709 + 567 { 709 } else { margin / 2 };
-        Geometry { width, height, margin, header_distance, text_width: width - 2 * margin }
+        let (text_width, text_height) = (width - 2 * margin, height - 2 * margin);
+        Geometry { width, height, margin, header_distance, text_width, text_height }
     }
 
     fn margins(&self) -> PageMargin {
@@ -137,33 +145,53 @@ struct TableInfo {
     caption: Option<String>,
 }
 
+/// Alt text of one image, in document order (see `package.rs`): docx-rs writes no description.
+#[derive(Debug, Clone, Default, PartialEq)]
+struct ImageInfo {
+    /// The figure's caption (the image's title).
+    title: String,
+    /// The figure's alt text (the image's description).
+    descr: String,
+}
+
 /// Render state: counters that must be deterministic, list definitions, pending page break.
-struct Builder {
+struct Builder<'a> {
     lists: numbering::Lists,
     tables: Vec<TableInfo>,
+    images: Vec<ImageInfo>,
+    /// Draws figures.
+    figures: &'a Rasteriser,
+    /// The house font (chart text).
+    font: String,
+    /// Height of the page's text area in twips (figures are kept within it).
+    text_height: u32,
+    /// The first figure that could not be drawn: the render fails with it.
+    failure: Option<RenderError>,
     next_para_id: u32,
     next_bookmark: usize,
     next_link: usize,
     page_break_pending: bool,
     /// Fill of table header cells (`RRGGBB`).
     header_fill: Option<String>,
-    /// Mark new paragraphs "keep with next" (figure tables).
-    keep_together: bool,
     /// Bookmark names used so far (Word keeps only the first of duplicates).
     bookmarks: std::collections::HashSet<String>,
 }
 
-impl Builder {
-    fn new(style: &HouseStyle) -> Self {
+impl<'a> Builder<'a> {
+    fn new(style: &HouseStyle, figures: &'a Rasteriser, text_height: u32) -> Self {
         Builder {
             lists: numbering::Lists::new(),
             tables: Vec::new(),
+            images: Vec::new(),
+            figures,
+            font: style.font.clone(),
+            text_height,
+            failure: None,
             next_para_id: 1,
             next_bookmark: 0,
             next_link: 1,
             page_break_pending: false,
             header_fill: text::hex_colour(&style.table_header_fill),
-            keep_together: false,
             bookmarks: std::collections::HashSet::new(),
         }
     }
@@ -177,9 +205,6 @@ impl Builder {
         // Body text carries no `w:pStyle`: it is in "Normal", the default style, as in Word's own files.
         if style != id::NORMAL {
             p = p.style(style);
-        }
-        if self.keep_together {
-            p = p.keep_next(true);
         }
         p
     }

@@ -7,7 +7,8 @@
 //! 1. Package: deflate, fixed timestamps and order, no directory entries (deterministic and
 //!    ~6× smaller; docx-rs stores uncompressed and stamps the current time).
 //! 2. `word/document.xml`: `w:tblHeader` on the first row of every table; table caption
-//!    (alt-text title); schema element order.
+//!    (alt-text title); image description and title, and unique drawing ids; schema element
+//!    order.
 //! 3. `word/styles.xml`: "Normal" marked `w:default="1"`; `w:lang` in the default run
 //!    properties; schema element order.
 //! 4. `word/settings.xml`: East-Asian compatibility flags removed; schema element order.
@@ -28,7 +29,7 @@ use zip::{CompressionMethod, DateTime, ZipArchive, ZipWriter};
 
 use super::text::clean;
 use super::xml::{self, Element, Node, XmlDoc};
-use super::TableInfo;
+use super::{ImageInfo, TableInfo};
 use crate::document::Meta;
 use crate::render::RenderError;
 
@@ -37,7 +38,13 @@ fn err(part: &str, e: impl std::fmt::Display) -> RenderError {
 }
 
 /// Patches docx-rs's package and writes it again, deflated and deterministic.
-pub(super) fn finish(raw: &[u8], meta: &Meta, font: &str, tables: &[TableInfo]) -> Result<Vec<u8>, RenderError> {
+pub(super) fn finish(
+    raw: &[u8],
+    meta: &Meta,
+    font: &str,
+    tables: &[TableInfo],
+    images: &[ImageInfo],
+) -> Result<Vec<u8>, RenderError> {
     let mut archive = ZipArchive::new(Cursor::new(raw)).map_err(|e| err("reading docx-rs's package", e))?;
     let mut parts: Vec<(String, Vec<u8>)> = Vec::with_capacity(archive.len());
     for i in 0..archive.len() {
@@ -57,6 +64,7 @@ pub(super) fn finish(raw: &[u8], meta: &Meta, font: &str, tables: &[TableInfo]) 
         let patched = match name.as_str() {
             "word/document.xml" => Some(patch(name, data, |root| {
                 mark_tables(root, tables);
+                describe_images(root, images);
                 collect_rel_ids(root, &mut rel_ids);
             })?),
             "word/styles.xml" => Some(patch(name, data, |root| fix_styles(root, &meta.lang))?),
@@ -149,6 +157,42 @@ fn mark_tables(root: &mut Element, tables: &[TableInfo]) {
                 .children
                 .push(Node::Element(Element::new("w:tblCaption").with_attr("w:val", &xml::escape(&clean(caption)))));
         }
+    });
+}
+
+/// Fix 2: docx-rs writes every image's `wp:docPr` as `id="1" name="Figure"` with no
+/// description. Word wants the ids unique (it repairs the file otherwise), and the description
+/// is the image's alt text: what Word's accessibility checker, screen readers, LibreOffice's
+/// tagged PDF export and pandoc read. `images` lists them in document order; the title is the
+/// caption. The picture's own `pic:cNvPr` gets the same name and description, as Word writes.
+fn describe_images(root: &mut Element, images: &[ImageInfo]) {
+    let mut index = 0usize;
+    root.walk_mut(&mut |e| {
+        if e.name != "w:drawing" {
+            return;
+        }
+        let info = images.get(index);
+        index += 1;
+        let name = format!("Figure {index}");
+        let descr = info.map(|i| xml::escape(&i.descr)).unwrap_or_default();
+        let title = info.map(|i| xml::escape(&i.title)).unwrap_or_default();
+        e.walk_mut(&mut |d| match d.name.as_str() {
+            "wp:docPr" => {
+                d.set_attr("id", &index.to_string());
+                d.set_attr("name", &name);
+                d.set_attr("descr", &descr);
+                if title.is_empty() {
+                    d.attrs.retain(|(k, _)| k != "title");
+                } else {
+                    d.set_attr("title", &title);
+                }
+            }
+            "pic:cNvPr" => {
+                d.set_attr("name", &name);
+                d.set_attr("descr", &descr);
+            }
+            _ => {}
+        });
     });
 }
 

@@ -1,17 +1,16 @@
-//! Tables and data figures.
+//! Tables.
 //!
 //! Every table spans the text width with a fixed layout and the column widths of the tree
 //! (relative, normalised here). Its first row is the header row built from `columns`;
 //! `package.rs` marks it `w:tblHeader` so it repeats on each page and is announced as a
-//! header. Figures are, for now, drawn as tables of their data (risk matrix, data series),
-//! with the figure's alt text as a note underneath.
+//! header.
 
 use docx_rs::{AlignmentType, Shading, ShdType, Table as DocxTable, TableCell, TableLayoutType, TableRow, WidthType};
 
 use super::styles::id;
-use super::text::{clean, format_number, hex_colour};
+use super::text::clean;
 use super::{Builder, Frame, Item, TableInfo};
-use crate::document::{Align, BandCell, Block, Chart, Figure, Inline, RiskPoint, Series, Table};
+use crate::document::{Align, Block, Table};
 
 /// Left + right cell padding in twips (from the table style): what a nested table loses.
 const CELL_PADDING: u32 = 216;
@@ -48,10 +47,10 @@ fn fill(colour: &str) -> Shading {
     Shading::new().shd_type(ShdType::Clear).color("auto").fill(colour)
 }
 
-impl Builder {
+impl Builder<'_> {
     /// The caption paragraph above a table or figure (consuming a pending page break), or
     /// the page break alone.
-    fn caption(&mut self, caption: Option<&str>, anchor: Option<&str>, out: &mut Vec<Item>) {
+    pub(super) fn caption(&mut self, caption: Option<&str>, anchor: Option<&str>, out: &mut Vec<Item>) {
         let text = caption.map(clean).unwrap_or_default();
         if text.trim().is_empty() {
             self.flush_page_break(out);
@@ -138,107 +137,6 @@ impl Builder {
         }
         self.tables[slot] = TableInfo { caption: t.caption.as_deref().map(clean) };
         out.push(Item::T(grid(rows, widths)));
-    }
-
-    /// A figure: caption, its data as a table, the alt text as a note.
-    pub(super) fn figure(&mut self, fig: &Figure, f: Frame, out: &mut Vec<Item>) {
-        self.caption(Some(&fig.caption), None, out);
-        let slot = self.reserve_table();
-        // A figure is small: keep it on one page (every paragraph "keep with next").
-        self.keep_together = true;
-        let table = match &fig.chart {
-            Chart::RiskMatrix { points, bands } => self.risk_matrix(points, bands, f),
-            Chart::Series { categories, series, unit, .. } => self.series(categories, series, unit, f),
-        };
-        self.keep_together = false;
-        // The alt text is shown as a note below, so it is not repeated as the table's
-        // description (pandoc would glue the two into one caption).
-        self.tables[slot] = TableInfo { caption: Some(clean(&fig.caption)) };
-        out.push(Item::T(table));
-        let alt = clean(&fig.alt);
-        if !alt.trim().is_empty() {
-            let p = self.para(id::NOTE);
-            let p = self.fill(p, &[Inline::text(alt.trim())], Frame { align_right: false, bold: false, ..f });
-            self.push_para(p, out);
-        }
-    }
-
-    /// The 5 × 5 risk matrix: impact 5 at the top, likelihood 1–5 across; each cell shows its
-    /// band and the numbers of the risks plotted there, on the band's fill.
-    fn risk_matrix(&mut self, points: &[RiskPoint], bands: &[Vec<BandCell>], f: Frame) -> DocxTable {
-        let widths = column_widths(&[1.6, 1.0, 1.0, 1.0, 1.0, 1.0], f.width);
-        let mut header = vec![self.header_cell("Impact \\ Likelihood", widths[0], None)];
-        for l in 1..=5usize {
-            header.push(self.header_cell(&l.to_string(), widths[l], Some(AlignmentType::Center)));
-        }
-        let mut rows = vec![TableRow::new(header).cant_split()];
-        for impact in (1..=5u8).rev() {
-            let mut cells = vec![self.header_cell(&impact.to_string(), widths[0], None)];
-            for likelihood in 1..=5u8 {
-                let band = bands.get(usize::from(impact - 1)).and_then(|r| r.get(usize::from(likelihood - 1)));
-                let risks: Vec<String> = points
-                    .iter()
-                    .filter(|p| p.impact == impact && p.likelihood == likelihood)
-                    .map(|p| p.number.to_string())
-                    .collect();
-                let mut content = Vec::new();
-                if let Some(b) = band {
-                    content.push(Inline::text(clean(&b.label)));
-                }
-                if !risks.is_empty() {
-                    if !content.is_empty() {
-                        content.push(Inline::LineBreak);
-                    }
-                    content.push(Inline::strong(risks.join(", ")));
-                }
-                let p = self.para(id::TABLE_TEXT).align(AlignmentType::Center);
-                let p = self.fill(p, &content, Frame { align_right: false, bold: false, ..f });
-                let mut cell = TableCell::new().width(widths[usize::from(likelihood)], WidthType::Dxa).add_paragraph(p);
-                if let Some(c) = band.and_then(|b| hex_colour(&b.fill)) {
-                    cell = cell.shading(fill(&c));
-                }
-                cells.push(cell);
-            }
-            rows.push(TableRow::new(cells).cant_split());
-        }
-        grid(rows, widths)
-    }
-
-    /// A data series chart as a table: one row per series, one column per category.
-    fn series(&mut self, categories: &[String], series: &[Series], unit: &str, f: Frame) -> DocxTable {
-        let nvalues = series.iter().map(|s| s.values.len()).max().unwrap_or(0).max(categories.len());
-        let mut weights = vec![2.0f32];
-        weights.extend(std::iter::repeat_n(1.0, nvalues));
-        let widths = column_widths(&weights, f.width);
-        let mut header = vec![self.header_cell(unit, widths[0], None)];
-        for i in 0..nvalues {
-            let text = categories.get(i).map(String::as_str).unwrap_or("");
-            header.push(self.header_cell(text, widths[i + 1], Some(AlignmentType::Right)));
-        }
-        let mut rows = vec![TableRow::new(header).cant_split()];
-        for s in series {
-            let name = Block::Paragraph(crate::document::Paragraph::plain(
-                crate::document::ParagraphStyle::Body,
-                s.name.as_str(),
-            ));
-            let mut cells = vec![self.block_cell(
-                std::slice::from_ref(&name),
-                widths[0],
-                Frame { align_right: false, bold: false, ..f },
-            )];
-            for i in 0..nvalues {
-                let text = s.values.get(i).map(|v| format_number(*v)).unwrap_or_default();
-                let value =
-                    Block::Paragraph(crate::document::Paragraph::plain(crate::document::ParagraphStyle::Body, text));
-                cells.push(self.block_cell(
-                    std::slice::from_ref(&value),
-                    widths[i + 1],
-                    Frame { align_right: true, bold: false, ..f },
-                ));
-            }
-            rows.push(TableRow::new(cells).cant_split());
-        }
-        grid(rows, widths)
     }
 }
 

@@ -2,11 +2,27 @@
 
 use std::collections::BTreeMap;
 use std::io::{Cursor, Read};
+use std::sync::OnceLock;
 
-use super::render;
 use crate::document::*;
+use crate::render::figure_png::Rasteriser;
+use crate::render::RenderError;
 
 const W: &str = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
+const WP: &str = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing";
+const A: &str = "http://schemas.openxmlformats.org/drawingml/2006/main";
+const PIC: &str = "http://schemas.openxmlformats.org/drawingml/2006/picture";
+const R: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
+
+/// The rasteriser over the built-in template's fonts, as the pipeline builds it.
+fn figures() -> &'static Rasteriser {
+    static FIGURES: OnceLock<Rasteriser> = OnceLock::new();
+    FIGURES.get_or_init(|| Rasteriser::new(&crate::template::Template::builtin().expect("built-in template").fonts))
+}
+
+fn render(doc: &Document) -> Result<Vec<u8>, RenderError> {
+    super::render(doc, figures())
+}
 
 fn style() -> HouseStyle {
     HouseStyle {
@@ -185,21 +201,82 @@ fn sample() -> Document {
     }
 }
 
+type Parts = BTreeMap<String, (zip::CompressionMethod, Vec<u8>)>;
+
 /// The package's parts by name, with their compression methods.
-fn unzip(bytes: &[u8]) -> BTreeMap<String, (zip::CompressionMethod, String)> {
+fn unzip(bytes: &[u8]) -> Parts {
     let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).expect("a zip");
     let mut parts = BTreeMap::new();
     for i in 0..archive.len() {
         let mut f = archive.by_index(i).expect("an entry");
-        let mut s = String::new();
-        f.read_to_string(&mut s).expect("UTF-8 XML");
-        parts.insert(f.name().to_owned(), (f.compression(), s));
+        let mut data = Vec::new();
+        f.read_to_end(&mut data).expect("readable");
+        parts.insert(f.name().to_owned(), (f.compression(), data));
     }
     parts
 }
 
-fn part<'a>(parts: &'a BTreeMap<String, (zip::CompressionMethod, String)>, name: &str) -> &'a str {
-    &parts.get(name).unwrap_or_else(|| panic!("{name} missing")).1
+/// An XML part's text.
+fn part<'a>(parts: &'a Parts, name: &str) -> &'a str {
+    let data = &parts.get(name).unwrap_or_else(|| panic!("{name} missing")).1;
+    std::str::from_utf8(data).unwrap_or_else(|e| panic!("{name}: {e}"))
+}
+
+/// Every XML part parses.
+fn parse_all(parts: &Parts) {
+    for name in parts.keys().filter(|n| n.ends_with(".xml") || n.ends_with(".rels")) {
+        roxmltree::Document::parse(part(parts, name)).unwrap_or_else(|e| panic!("{name}: {e}"));
+    }
+}
+
+/// A PNG's width and height, from its header (and the whole image decodes).
+fn png_size(data: &[u8]) -> (u32, u32) {
+    let decoder = png::Decoder::new(Cursor::new(data));
+    let mut reader = decoder.read_info().expect("a PNG");
+    let mut pixels = vec![0; reader.output_buffer_size().expect("a sensible size")];
+    let info = reader.next_frame(&mut pixels).expect("the image decodes");
+    (info.width, info.height)
+}
+
+/// Each image in document.xml: `wp:docPr` attributes (id, name, descr, title), the
+/// `wp:extent` in EMU, and the media part its blip points at.
+#[derive(Debug)]
+struct Image {
+    id: String,
+    descr: String,
+    title: Option<String>,
+    extent: (u64, u64),
+    media: String,
+}
+
+fn images(parts: &Parts) -> Vec<Image> {
+    let xml = roxmltree::Document::parse(part(parts, "word/document.xml")).expect("document.xml parses");
+    let rels = roxmltree::Document::parse(part(parts, "word/_rels/document.xml.rels")).expect("rels parse");
+    xml.descendants()
+        .filter(|n| n.has_tag_name((W, "drawing")))
+        .map(|d| {
+            let pr = d.descendants().find(|n| n.has_tag_name((WP, "docPr"))).expect("wp:docPr");
+            let extent = d.descendants().find(|n| n.has_tag_name((WP, "extent"))).expect("wp:extent");
+            let emu = |a: &str| extent.attribute(a).and_then(|v| v.parse().ok()).expect("extent in EMU");
+            let blip = d.descendants().find(|n| n.has_tag_name((A, "blip"))).expect("a:blip");
+            let rid = blip.attribute((R, "embed")).expect("r:embed");
+            let target = rels
+                .root_element()
+                .children()
+                .find(|r| r.attribute("Id") == Some(rid))
+                .and_then(|r| r.attribute("Target"))
+                .unwrap_or_else(|| panic!("relationship {rid}"));
+            let pic = d.descendants().find(|n| n.has_tag_name((PIC, "cNvPr"))).expect("pic:cNvPr");
+            assert_eq!(pic.attribute("descr"), pr.attribute("descr"), "pic:cNvPr carries the description too");
+            Image {
+                id: pr.attribute("id").unwrap_or("").to_owned(),
+                descr: pr.attribute("descr").unwrap_or("").to_owned(),
+                title: pr.attribute("title").map(str::to_owned),
+                extent: (emu("cx"), emu("cy")),
+                media: format!("word/{target}"),
+            }
+        })
+        .collect()
 }
 
 fn w<'a, 'i>(node: roxmltree::Node<'a, 'i>, name: &str) -> Option<roxmltree::Node<'a, 'i>> {
@@ -225,12 +302,7 @@ fn renders_a_word_native_report() {
         assert_eq!(*method, zip::CompressionMethod::Deflated, "{name} is not deflated");
         assert!(!name.ends_with('/'), "directory entry {name}");
     }
-    // Every XML part parses.
-    for (name, (_, text)) in &parts {
-        if name.ends_with(".xml") || name.ends_with(".rels") {
-            roxmltree::Document::parse(text).unwrap_or_else(|e| panic!("{name}: {e}"));
-        }
-    }
+    parse_all(&parts);
 
     let document = part(&parts, "word/document.xml");
     let xml = roxmltree::Document::parse(document).expect("document.xml parses");
@@ -263,7 +335,8 @@ fn renders_a_word_native_report() {
 
     // Every table's first row is a repeating header row, and only the first.
     let tables: Vec<_> = xml.descendants().filter(|n| n.has_tag_name((W, "tbl"))).collect();
-    assert_eq!(tables.len(), 3);
+    // Only the money table: figures are images, not tables of their data.
+    assert_eq!(tables.len(), 1);
     for t in &tables {
         let rows: Vec<_> = t.children().filter(|n| n.has_tag_name((W, "tr"))).collect();
         let header = |r: &roxmltree::Node| w(*r, "trPr").and_then(|p| w(p, "tblHeader")).is_some();
@@ -296,19 +369,46 @@ fn renders_a_word_native_report() {
     // Header cells are filled.
     let shd = cells(rows[0])[0].descendants().find(|n| n.has_tag_name((W, "shd"))).expect("header fill");
     assert_eq!(shd.attribute((W, "fill")), Some("1F3864"));
-    // Risk matrix: 6 × 6, band fill, risks plotted by number.
-    let matrix = tables[1];
-    let mrows: Vec<_> = matrix.children().filter(|n| n.has_tag_name((W, "tr"))).collect();
-    assert_eq!(mrows.len(), 6);
-    assert!(mrows.iter().all(|r| cells(*r).len() == 6));
-    // Row 1 is impact 5; likelihood 4 (column 4) holds risk 1 on the High fill.
-    let c = cells(mrows[1])[4];
-    assert_eq!(para_text(c), "High1");
-    assert_eq!(
-        c.descendants().find(|n| n.has_tag_name((W, "shd"))).and_then(|s| s.attribute((W, "fill"))),
-        Some("FF0000")
-    );
-    assert_eq!(para_text(cells(mrows[3])[2]), "Medium2, 3");
+
+    // Figures: the caption, then the chart as an image in a centred paragraph of its own,
+    // described by the alt text and titled by the caption, as wide as the text (160 mm).
+    use super::figure::{DPI, EMU_PER_INCH};
+    let text_px = 9072 * DPI / 1440;
+    let emu_per_px = u64::from(EMU_PER_INCH / DPI);
+    let figures: Vec<&Figure> = doc
+        .blocks
+        .iter()
+        .filter_map(|b| match b {
+            Block::Figure(f) => Some(f),
+            _ => None,
+        })
+        .collect();
+    let imgs = images(&parts);
+    let drawings: Vec<_> = xml.descendants().filter(|n| n.has_tag_name((W, "drawing"))).collect();
+    assert_eq!(imgs.len(), figures.len());
+    for (k, (img, fig)) in imgs.iter().zip(&figures).enumerate() {
+        assert_eq!(img.id, (k + 1).to_string(), "docPr ids are unique, in document order");
+        assert_eq!(img.descr, fig.alt);
+        assert_eq!(img.title.as_deref(), Some(fig.caption.as_str()));
+        assert_eq!(img.extent.0, 5_760_720, "the text width");
+        let data = &parts.get(&img.media).unwrap_or_else(|| panic!("{} missing", img.media)).1;
+        assert!(img.media.starts_with("word/media/") && img.media.ends_with(".png"), "{}", img.media);
+        let (pw, ph) = png_size(data);
+        assert_eq!(pw, text_px);
+        assert_eq!(img.extent.1, u64::from(ph) * emu_per_px, "shown at the size drawn");
+        assert!((text_px / 2..text_px).contains(&ph), "a sensible height: {ph}");
+        let p = drawings[k].ancestors().find(|n| n.has_tag_name((W, "p"))).expect("the image's paragraph");
+        assert_eq!(style_of(p), None, "in Normal");
+        assert_eq!(w(p, "pPr").and_then(|ppr| w(ppr, "jc")).and_then(val), Some("center"));
+        let before = p.prev_sibling_element().expect("a caption before the image");
+        assert_eq!((style_of(before).as_deref(), para_text(before)), (Some("Caption"), fig.caption.clone()));
+    }
+    // The risk matrix (640 × 560) keeps its aspect ratio.
+    assert_eq!(png_size(&parts[&imgs[0].media].1), (text_px, (f64::from(text_px) * 560.0 / 640.0).round() as u32));
+    // No alt-text note after a figure: the description carries it.
+    assert!(with_style("Note").iter().all(|t| !t.contains("Risk matrix:")), "{:?}", with_style("Note"));
+    let types = part(&parts, "[Content_Types].xml");
+    assert!(types.contains(r#"Extension="png""#) && types.contains("image/png"), "{types}");
 
     // Lists: real numbering, nested bullets one level deeper, ordered lists with their start.
     let numbered: Vec<(String, String, String)> = paras
@@ -423,8 +523,7 @@ fn renders_a_word_native_report() {
     assert_eq!(dc("modified").as_deref(), Some("2024-01-18T00:00:00Z"));
 
     // Furniture: PAGE and NUMPAGES fields in the footer, bold header text.
-    let footer =
-        parts.iter().find(|(n, _)| n.starts_with("word/footer")).map(|(_, (_, s))| s.as_str()).expect("footer");
+    let footer = parts.keys().find(|n| n.starts_with("word/footer")).map(|n| part(&parts, n)).expect("footer");
     let fx = roxmltree::Document::parse(footer).expect("footer parses");
     let instr: Vec<String> = fx
         .descendants()
@@ -438,8 +537,7 @@ fn renders_a_word_native_report() {
     );
     let ftext: String = fx.descendants().filter(|n| n.has_tag_name((W, "t"))).filter_map(|n| n.text()).collect();
     assert!(ftext.starts_with("Page ") && ftext.contains(" of "), "{ftext}");
-    let header =
-        parts.iter().find(|(n, _)| n.starts_with("word/header")).map(|(_, (_, s))| s.as_str()).expect("header");
+    let header = parts.keys().find(|n| n.starts_with("word/header")).map(|n| part(&parts, n)).expect("header");
     assert!(header.contains("NOT FOR PUBLICATION") && header.contains("w:val=\"Header\""));
     assert!(document.contains("r:id=\"rIdHeader") || document.contains("w:headerReference"));
 
@@ -462,6 +560,42 @@ fn renders_a_word_native_report() {
     assert!(!settings.contains("useFELayout") && !settings.contains("spaceForUL"));
 
     // Deterministic: two renders are byte-identical.
+    assert_eq!(render(&doc).expect("renders again"), bytes);
+}
+
+#[test]
+fn figure_descriptions_are_escaped_and_images_deterministic() {
+    let mut doc = sample();
+    let tricky = "Spend \"rises\" <sharply> & then\nfalls \u{1}'back'.";
+    for b in &mut doc.blocks {
+        if let Block::Figure(f) = b {
+            f.alt = format!("{tricky} {}", f.alt);
+            f.caption = format!("{} <&>", f.caption);
+        }
+    }
+    let bytes = render(&doc).expect("renders");
+    let parts = unzip(&bytes);
+    parse_all(&parts);
+    let document = part(&parts, "word/document.xml");
+    assert!(
+        document.contains(
+            r#"descr="Spend &quot;rises&quot; &lt;sharply&gt; &amp; then falls &apos;back&apos;. Risk matrix:"#
+        ),
+        "{document}"
+    );
+    let imgs = images(&parts);
+    assert_eq!(imgs.len(), 2);
+    assert!(
+        imgs[0].descr.starts_with("Spend \"rises\" <sharply> & then falls 'back'. Risk matrix:"),
+        "{}",
+        imgs[0].descr
+    );
+    assert_eq!(imgs[1].title.as_deref(), Some("Figure 2: Spend by year <&>"));
+    // Two media parts, one per figure, named by our own counter.
+    let media: Vec<&String> = parts.keys().filter(|n| n.starts_with("word/media/")).collect();
+    assert_eq!(media, ["word/media/rIdImage1.png", "word/media/rIdImage2.png"]);
+    // The same document gives the same package, images included (docx-rs would number them
+    // from a process-wide counter).
     assert_eq!(render(&doc).expect("renders again"), bytes);
 }
 
@@ -583,11 +717,9 @@ fn odd_input_never_panics() {
     ]);
     let bytes = render(&doc).expect("renders");
     let parts = unzip(&bytes);
-    for (name, (_, text)) in &parts {
-        if name.ends_with(".xml") || name.ends_with(".rels") {
-            roxmltree::Document::parse(text).unwrap_or_else(|e| panic!("{name}: {e}"));
-        }
-    }
+    parse_all(&parts);
+    // Odd figures are still drawn, and their images still carry a (here empty) description.
+    assert_eq!(images(&parts).len(), 4);
     let core = part(&parts, "docProps/core.xml");
     assert!(!core.contains("created"), "an invalid date must not produce a timestamp");
     let empty = Document { blocks: vec![], ..doc };

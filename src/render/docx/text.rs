@@ -125,34 +125,6 @@ pub(super) fn pt_to_twips(pt: f32) -> u32 {
     }
 }
 
-/// Formats a chart value: thousands separators, up to two decimals, `-` for negatives.
-pub(super) fn format_number(v: f64) -> String {
-    if !v.is_finite() {
-        return String::new();
-    }
-    let neg = v < 0.0;
-    let s = format!("{:.2}", v.abs());
-    let (int, frac) = s.split_once('.').unwrap_or((s.as_str(), ""));
-    let frac = frac.trim_end_matches('0');
-    let mut grouped = String::new();
-    for (i, c) in int.chars().enumerate() {
-        if i > 0 && (int.len() - i) % 3 == 0 {
-            grouped.push(',');
-        }
-        grouped.push(c);
-    }
-    let mut out = String::new();
-    if neg && (grouped != "0" || !frac.is_empty()) {
-        out.push('-');
-    }
-    out.push_str(&grouped);
-    if !frac.is_empty() {
-        out.push('.');
-        out.push_str(frac);
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -175,9 +147,5 @@ mod tests {
         assert_eq!(bookmark_name("6-intro"), "a_6_intro");
         assert_eq!(mm_to_twips(25.0), 1417);
         assert_eq!(mm_to_twips(f32::NAN), 0);
-        assert_eq!(format_number(1234567.0), "1,234,567");
-        assert_eq!(format_number(-12.5), "-12.5");
-        assert_eq!(format_number(-0.001), "0");
-        assert_eq!(format_number(999.999), "1,000");
     }
 }

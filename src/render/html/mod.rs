@@ -10,7 +10,7 @@
 //! anchors as ids, paragraphs with their style as a class, lists, tables with a caption and
 //! column (and, for label columns, row) headers, and figures with an accessible name.
 
-mod chart;
+pub(crate) mod chart;
 mod css;
 mod escape;
 #[cfg(test)]

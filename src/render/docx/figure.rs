@@ -1,0 +1,87 @@
+//! Figures as inline images.
+//!
+//! A figure is its caption (style "caption", kept with the next paragraph) and then, in a
+//! centred paragraph of its own, a PNG of the chart: the HTML writer's drawing, rasterised by
+//! [`crate::render::figure_png`]. The image fills the width available (the text width, or the
+//! cell's) at [`DPI`], never taller than most of the page's text height. docx-rs writes no
+//! description for an image, so the figure's alt text (and its caption, as the image's title)
+//! is kept in [`ImageInfo`] for `package.rs` to put on `wp:docPr`. The data is not repeated as
+//! a table: a series chart follows the table it is drawn from, and the risk matrix plots the
+//! risk register's table.
+
+use docx_rs::{AlignmentType, Pic, Run};
+
+use super::styles::id;
+use super::text::clean;
+use super::{Builder, Frame, ImageInfo, Item};
+use crate::document::Figure;
+
+/// Pixels per inch of figure images at the size shown: sharp on screen and legible in print, and
+/// about half the drawing and encoding time of 200.
+pub(super) const DPI: u32 = 150;
+
+/// English Metric Units per inch (the unit of DrawingML sizes).
+pub(super) const EMU_PER_INCH: u32 = 914_400;
+
+/// The largest share of the text height an image may take, leaving room for its caption.
+const MAX_HEIGHT_SHARE: f64 = 0.8;
+
+impl Builder<'_> {
+    /// A figure: its caption, then the chart as an image described by its alt text.
+    pub(super) fn figure(&mut self, fig: &Figure, f: Frame, out: &mut Vec<Item>) {
+        self.caption(Some(&fig.caption), None, out);
+        let max_width = twips_to_px(f64::from(f.width));
+        let max_height = twips_to_px(f64::from(self.text_height) * MAX_HEIGHT_SHARE);
+        let png = match self.figures.png(fig, &self.font, max_width, max_height) {
+            Ok(png) => png,
+            Err(e) => {
+                self.failure.get_or_insert(e);
+                return;
+            }
+        };
+        // Relationship ids (and so media names) from our own counter: docx-rs takes them from
+        // a process-wide one, which would make two renders differ.
+        self.images.push(ImageInfo { title: one_line(&fig.caption), descr: one_line(&fig.alt) });
+        let (width, height) = (png.width, png.height);
+        let pic = Pic::new_with_dimensions(png.data, width, height)
+            .id(format!("rIdImage{}", self.images.len()))
+            .size(px_to_emu(width), px_to_emu(height));
+        let p = self.para(id::NORMAL).align(AlignmentType::Center).add_run(Run::new().add_image(pic));
+        self.push_para(p, out);
+    }
+}
+
+/// Twips (1/1440 inch) to whole pixels at [`DPI`]: at least one, at most 22 inches (Word's
+/// largest page).
+fn twips_to_px(twips: f64) -> u32 {
+    let px = (twips * f64::from(DPI) / 1440.0).round();
+    if px.is_finite() {
+        px.clamp(1.0, f64::from(22 * DPI)) as u32
+    } else {
+        1
+    }
+}
+
+/// Pixels at [`DPI`] to EMUs.
+fn px_to_emu(px: u32) -> u32 {
+    px.saturating_mul(EMU_PER_INCH / DPI)
+}
+
+/// Text for an attribute: control characters dropped, white space runs as single spaces.
+fn one_line(s: &str) -> String {
+    clean(s).split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes() {
+        // A4 with 25 mm margins: 9072 twips (6.3 inches) of text width; 160 mm in EMU.
+        assert_eq!(twips_to_px(9072.0), 63 * DPI / 10);
+        assert_eq!(px_to_emu(63 * DPI / 10), 5_760_720);
+        assert_eq!(twips_to_px(0.0), 1);
+        assert_eq!(one_line(" a\n\tb\u{1}c  "), "a bc");
+    }
+}
