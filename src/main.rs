@@ -70,7 +70,8 @@ enum Command {
         /// Output folder.
         #[arg(short, long, default_value = "out")]
         out: PathBuf,
-        /// Comma-separated formats: pdf (always), docx (the front sheet and agenda), tree.
+        /// Comma-separated formats: pdf (always), docx (the front sheet and agenda), html (an index
+        /// page linking each public report's own page), tree.
         #[arg(short, long, default_value = "docx,pdf", value_parser = parse_formats)]
         formats: FormatList,
         /// Template folder.

@@ -294,7 +294,7 @@ pub fn build_pack(engine: &Engine, meeting: &Path, out_dir: &Path, formats: &[Fo
     let (public, part2) = m.split();
     let opts = document::assemble::Options { metadata_date: engine.metadata_date };
     let public_doc = dp::public_pack(&public, &engine.template, &opts);
-    let anchors: Vec<String> = public.items.iter().map(|i| dp::item_anchor(item_number(i))).collect();
+    let anchors: Vec<String> = public.items.iter().map(|i| dp::item_anchor(i.number())).collect();
     let pdf = match engine.pdf().and_then(|w| w.render_with_pages(&public_doc, &anchors)) {
         Ok(p) => p,
         Err(e) => return PackOutcome::Failed(format!("public pack: {e}")),
@@ -314,6 +314,31 @@ pub fn build_pack(engine: &Engine, meeting: &Path, out_dir: &Path, formats: &[Fo
             Err(e) => return PackOutcome::Failed(format!("agenda DOCX: {e}")),
         }
     }
+    if formats.contains(&Format::Html) {
+        // Each public report's own page, and the index that links them (never an exempt one:
+        // `public` holds none).
+        let mut links = dp::IndexLinks { reports: std::collections::BTreeMap::new(), pack_pdf: relative_href(&out("-pack", "pdf")) };
+        let mut names = std::collections::BTreeSet::new();
+        for item in &public.items {
+            let crate::pack::PublicItem::Report { number, report, source } = item else { continue };
+            let mut path = crate::output::output_path(out_dir, source, "", "html");
+            if !names.insert(path.clone()) {
+                // Two reports of the same name from different folders.
+                path = crate::output::output_path(out_dir, source, &format!("-item-{number}"), "html");
+                names.insert(path.clone());
+            }
+            match render::html::render(&document::assemble::report(report.report(), &engine.template, &opts)) {
+                Ok(bytes) => rendered.push((path.clone(), bytes)),
+                Err(e) => return PackOutcome::Failed(format!("{}: HTML: {e}", source.display())),
+            }
+            links.reports.insert(*number, relative_href(&path));
+        }
+        let index = dp::index_page(&public_doc, &public, &links, &pdf.pages, pdf.page_count, &engine.template);
+        match render::html::render(&index) {
+            Ok(bytes) => rendered.push((out("-index", "html"), bytes)),
+            Err(e) => return PackOutcome::Failed(format!("pack index HTML: {e}")),
+        }
+    }
     if formats.contains(&Format::Tree) {
         match serde_json::to_vec_pretty(&public_doc) {
             Ok(bytes) => rendered.push((out("-pack", "tree.json"), bytes)),
@@ -330,11 +355,12 @@ pub fn build_pack(engine: &Engine, meeting: &Path, out_dir: &Path, formats: &[Fo
     PackOutcome::Built { files, warnings, pages: pdf.page_count }
 }
 
-fn item_number(i: &crate::pack::PublicItem) -> u32 {
-    use crate::pack::PublicItem as P;
-    match i {
-        P::Plain { number, .. } | P::Document { number, .. } | P::Report { number, .. } | P::Exempt { number, .. } => *number,
-    }
+/// A link from one output file to another in the same folder: the file name, percent-encoded.
+fn relative_href(path: &Path) -> String {
+    const KEEP: &percent_encoding::AsciiSet =
+        &percent_encoding::NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    percent_encoding::utf8_percent_encode(&name, KEEP).to_string()
 }
 
 /// Builds the decision record of a meeting from its outcome file: `<stem>-decisions.<ext>` for

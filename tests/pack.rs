@@ -42,7 +42,7 @@ fn page_text(pdf: &Path, page: usize) -> String {
 fn build_pack(dir: &Path) -> (PathBuf, PathBuf, PathBuf) {
     let m = meeting(dir);
     let out_dir = dir.join("out");
-    let out = cabrep(&["pack", m.to_str().expect("utf-8"), "-o", out_dir.to_str().expect("utf-8"), "-q"]);
+    let out = cabrep(&["pack", m.to_str().expect("utf-8"), "-o", out_dir.to_str().expect("utf-8"), "-f", "docx,pdf,html", "-q"]);
     assert!(out.status.success(), "{}", stderr(&out));
     (out_dir.join("meeting-pack.pdf"), out_dir.join("meeting-part2.pdf"), out_dir.join("meeting-agenda.docx"))
 }
@@ -169,6 +169,20 @@ fn nothing_of_an_exempt_report_reaches_a_public_output() {
             assert!(!s.contains(needle), "`{needle}` in {}", e.name());
         }
     }
+    // Public HTML: the index and every report page.
+    let html: Vec<PathBuf> = std::fs::read_dir(public.parent().expect("dir"))
+        .expect("dir")
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "html"))
+        .collect();
+    assert!(html.len() >= 3, "the index and the public reports' pages: {html:?}");
+    for p in &html {
+        let s = std::fs::read_to_string(p).expect("html");
+        for needle in exempt_only {
+            assert!(!s.contains(needle), "`{needle}` in {}", p.display());
+        }
+    }
     // File names of public outputs say nothing of the exempt report.
     for e in std::fs::read_dir(public.parent().expect("dir")).expect("dir").filter_map(Result::ok) {
         let name = e.file_name().to_string_lossy().into_owned();
@@ -221,4 +235,47 @@ fn report_appendix_pdfs_are_bound_in_after_their_report_and_exempt_ones_only_in_
     assert!(outline(&public).contains("Appendix 1 – Smart Working Policy"));
     assert!(!outline(&public).contains("Valuation Report") && !pub_text.contains("Valuation Report"), "exempt appendix kept out");
     assert!(squash(&pdf_text(&part2)).contains("Appendix 1 – Valuation Report"));
+}
+
+#[test]
+fn the_html_index_links_each_public_report_and_its_pages_and_no_exempt_one() {
+    use scraper::{Html, Selector};
+    let dir = tempdir();
+    let (public, _, _) = build_pack(dir.path());
+    let out = public.parent().expect("dir");
+    let raw = std::fs::read_to_string(out.join("meeting-index.html")).expect("the index is written");
+    let page = Html::parse_document(&raw);
+    let sel = |s: &str| Selector::parse(s).expect("selector");
+    assert_eq!(page.select(&sel("html")).next().and_then(|h| h.value().attr("lang")), Some("en-GB"));
+    let links: Vec<(String, String)> = page
+        .select(&sel("a[href]"))
+        .map(|a| (a.value().attr("href").expect("href").to_owned(), a.text().collect::<String>()))
+        .collect();
+    let href_of = |text: &str| links.iter().find(|(_, t)| t.contains(text)).map(|(h, _)| h.clone());
+    // Each public report links to its own page, which exists and is that report.
+    for (title, file) in [
+        ("Powering Our Future – Programme Update", "powering-our-future.html"),
+        ("Highways Capital Programme 2024/25", "highways-capital-programme.html"),
+    ] {
+        assert_eq!(href_of(title).as_deref(), Some(file), "{title} links to its page: {links:?}");
+        let report = std::fs::read_to_string(out.join(file)).expect("the report page is written");
+        assert!(report.contains(&format!("<title>{title}</title>")), "{file} is the report");
+    }
+    // The exempt item is listed, as in the public agenda, without a link or a page of its own.
+    assert!(raw.contains("Disposal of Land at Teesdale Business Park") && raw.contains("Schedule 12A"));
+    assert!(href_of("Disposal of Land").is_none(), "no link for the exempt item");
+    assert!(!out.join("land-disposal.html").exists());
+    // The whole pack, and each item's pages in it, are linked: the pages are those the PDF's
+    // agenda prints, and there the item starts.
+    let pages = pages_of(&public);
+    assert_eq!(href_of(&format!("({pages} pages)")).as_deref(), Some("meeting-pack.pdf"), "{links:?}");
+    let page_links: Vec<&(String, String)> = links.iter().filter(|(h, _)| h.starts_with("meeting-pack.pdf#page=")).collect();
+    assert_eq!(page_links.len(), 3, "minutes and two reports: {links:?}");
+    let agenda = squash(&page_text(&public, 2));
+    for (href, text) in page_links {
+        assert!(agenda.contains(text.trim()), "`{text}` as in the PDF agenda");
+        let n: usize = href.rsplit('=').next().and_then(|n| n.parse().ok()).expect("page number");
+        assert!(text.contains(&format!("Page {n}")) || text.contains(&format!("Pages {n} ")), "{href} ↔ {text}");
+        assert!(page_text(&public, n).to_uppercase().contains("AGENDA ITEM"), "an item starts on page {n}");
+    }
 }

@@ -57,7 +57,7 @@ pub fn public_pack(p: &PublicPack, t: &Template, opts: &Options) -> Document {
                 let blocks = bound_blocks(*number, title, pdf, t, &mut files);
                 Entry { number: *number, title: title.clone(), note: None, blocks }
             }
-            PublicItem::Report { number, report } => {
+            PublicItem::Report { number, report, .. } => {
                 let r = report.report();
                 let mut blocks = item_blocks(*number, report_blocks(r, t));
                 blocks.extend(appendix_blocks(*number, r, &p.appendix_pdfs, t, &mut files));
@@ -285,6 +285,63 @@ pub fn agenda_only(pack: &Document, pages: &std::collections::BTreeMap<String, u
     doc.blocks.truncate(end);
     resolve_page_ranges(&mut doc.blocks, pages, page_count);
     doc
+}
+
+/// Where the links of a pack's HTML index go.
+#[derive(Debug, Clone)]
+pub struct IndexLinks {
+    /// Agenda item number → the public report's own page (a relative URL).
+    pub reports: std::collections::BTreeMap<u32, String>,
+    /// The public pack PDF (a relative URL).
+    pub pack_pdf: String,
+}
+
+/// The HTML index of a public pack: the front sheet and the agenda, each public report's title
+/// linking to the report's own page and each item's pages to those pages of the pack PDF. Built
+/// from the public pack's own document, so an exempt item is listed exactly as in the public
+/// agenda (title and exemption, no pages, no link) and nothing else of it can appear.
+pub fn index_page(
+    pack: &Document,
+    p: &PublicPack,
+    links: &IndexLinks,
+    pages: &std::collections::BTreeMap<String, usize>,
+    page_count: usize,
+    t: &Template,
+) -> Document {
+    let mut doc = agenda_only(pack, pages, page_count);
+    doc.blocks.retain(|b| !matches!(b, Block::PageBreak));
+    let whole_pack = Block::Paragraph(Paragraph {
+        style: ParagraphStyle::Body,
+        content: vec![Inline::Link {
+            url: links.pack_pdf.clone(),
+            content: vec![Inline::text(t.words("index_pack_link", &json!({ "pages": page_count })))],
+        }],
+    });
+    // Before the agenda heading (the last level-1 heading).
+    let at = doc.blocks.iter().rposition(|b| matches!(b, Block::Heading(h) if h.level == 1)).unwrap_or(doc.blocks.len());
+    doc.blocks.insert(at, whole_pack);
+    let Some(Block::Table(agenda)) = doc.blocks.iter_mut().rev().find(|b| matches!(b, Block::Table(_))) else {
+        return doc;
+    };
+    // The agenda's rows are the pack's items, in order.
+    for (row, item) in agenda.rows.iter_mut().zip(&p.items) {
+        let number = item.number();
+        if let Some(url) = links.reports.get(&number) {
+            link_first_paragraph(&mut row.cells[1], url);
+        }
+        if let (Some(first), Some(cell)) = (pages.get(&item_anchor(number)), row.cells.get_mut(2)) {
+            link_first_paragraph(cell, &format!("{}#page={first}", links.pack_pdf));
+        }
+    }
+    doc
+}
+
+/// Makes the text of a cell's first paragraph a link.
+fn link_first_paragraph(cell: &mut [Block], url: &str) {
+    if let Some(Block::Paragraph(para)) = cell.first_mut() {
+        let content = std::mem::take(&mut para.content);
+        para.content = vec![Inline::Link { url: url.to_owned(), content }];
+    }
 }
 
 /// Replaces page ranges with their numbers.

@@ -155,7 +155,7 @@ pub fn build_record(
         .items
         .iter()
         .filter_map(|i| match &i.content {
-            ItemContent::Report(r) => Some((i.number, &**r)),
+            ItemContent::Report { report, .. } => Some((i.number, &**report)),
             _ => None,
         })
         .collect();

@@ -54,7 +54,12 @@ pub enum ItemContent {
         pdf: BoundPdf,
     },
     /// A report, built as in `build`, numbered by the pack.
-    Report(Box<Report>),
+    Report {
+        /// The report.
+        report: Box<Report>,
+        /// The file it was read from (its stem names the report's own pages).
+        source: PathBuf,
+    },
 }
 
 /// A PDF bound into a pack, read once.
@@ -121,6 +126,8 @@ pub enum PublicItem {
         number: u32,
         /// The report.
         report: PublicReport,
+        /// The file it was read from (its stem names the report's own pages).
+        source: PathBuf,
     },
     /// An exempt report, listed by title and Schedule 12A paragraph only.
     Exempt {
@@ -131,6 +138,18 @@ pub enum PublicItem {
         /// Paragraphs of Schedule 12A.
         paragraphs: Vec<u8>,
     },
+}
+
+impl PublicItem {
+    /// Its number on the agenda.
+    pub fn number(&self) -> u32 {
+        match self {
+            PublicItem::Plain { number, .. }
+            | PublicItem::Document { number, .. }
+            | PublicItem::Report { number, .. }
+            | PublicItem::Exempt { number, .. } => *number,
+        }
+    }
 }
 
 /// The public agenda pack.
@@ -184,8 +203,8 @@ impl Meeting {
             public.push(match &item.content {
                 ItemContent::Plain { title } => PublicItem::Plain { number, title: title.clone() },
                 ItemContent::Document { title, pdf } => PublicItem::Document { number, title: title.clone(), pdf: pdf.clone() },
-                ItemContent::Report(r) => match (PublicReport::new(r), &r.exempt) {
-                    (Some(report), _) => PublicItem::Report { number, report },
+                ItemContent::Report { report: r, source } => match (PublicReport::new(r), &r.exempt) {
+                    (Some(report), _) => PublicItem::Report { number, report, source: source.clone() },
                     (None, Some(ex)) => {
                         part2.push((number, (**r).clone(), ex.clone()));
                         PublicItem::Exempt { number, title: r.title.clone(), paragraphs: ex.paragraphs.clone() }
@@ -291,7 +310,7 @@ pub fn load_meeting(path: &Path, rules: &Rules) -> Result<(Meeting, Vec<(Vec<Dia
                     if !loaded.warnings.is_empty() {
                         warnings.push((loaded.warnings, loaded.source.text));
                     }
-                    ItemContent::Report(Box::new(loaded.report))
+                    ItemContent::Report { report: Box::new(loaded.report), source: dir.join(r) }
                 }
                 Err(f) => {
                     problems.push(Problem::error(format!("{p}.report"), format!("report `{r}` is not valid (see below)")));

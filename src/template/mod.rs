@@ -149,8 +149,18 @@ impl Template {
     }
 
     fn from_parts(toml_text: &str, typst: String, fonts: Vec<Vec<u8>>) -> Result<Template, TemplateError> {
-        let settings: Settings =
+        let mut settings: Settings =
             toml::from_str(toml_text).map_err(|e| TemplateError(format!("template.toml: {e}")))?;
+        // Wording added after a template was written comes from the built-in template.
+        if OPTIONAL_WORDING.iter().any(|k| !settings.wording.contains_key(*k)) {
+            let builtin: Settings =
+                toml::from_str(BUILTIN_TOML).map_err(|e| TemplateError(format!("built-in template.toml: {e}")))?;
+            for key in OPTIONAL_WORDING {
+                if let (false, Some(text)) = (settings.wording.contains_key(*key), builtin.wording.get(*key)) {
+                    settings.wording.insert((*key).to_owned(), text.clone());
+                }
+            }
+        }
         let mut wording = Handlebars::new();
         wording.set_strict_mode(true);
         wording.register_escape_fn(handlebars::no_escape);
@@ -192,6 +202,10 @@ impl Template {
 }
 
 /// Wording templates the code fills in; a template folder must define each.
+/// Wording a template may leave out (added since the first template format): the built-in
+/// template's is used.
+const OPTIONAL_WORDING: &[&str] = &["index_pack_link"];
+
 const REQUIRED_WORDING: &[&str] = &[
     "agenda_item",
     "report_to",
@@ -241,5 +255,17 @@ mod tests {
         assert_eq!(t.band(15).map(|b| b.name.as_str()), Some("High"));
         assert_eq!(t.band(20).map(|b| b.name.as_str()), Some("Very high"));
         assert_eq!(t.band(4).map(|b| b.name.as_str()), Some("Low"));
+    }
+
+    #[test]
+    fn a_template_without_later_wording_gets_the_built_in_one_but_required_wording_stays_required() {
+        let key = |k: &str| format!("\n{k} = ");
+        let older: String = BUILTIN_TOML.lines().filter(|l| !l.starts_with("index_pack_link")).map(|l| format!("{l}\n")).collect();
+        assert!(!older.contains(&key("index_pack_link")));
+        let t = Template::from_parts(&older, BUILTIN_TYPST.to_owned(), Vec::new()).expect("an older template loads");
+        assert_eq!(t.words("index_pack_link", &serde_json::json!({"pages": 9})), "The whole agenda pack as one PDF (9 pages)");
+        let broken: String = BUILTIN_TOML.lines().filter(|l| !l.starts_with("agenda_caption")).map(|l| format!("{l}\n")).collect();
+        let err = Template::from_parts(&broken, BUILTIN_TYPST.to_owned(), Vec::new()).expect_err("required wording");
+        assert!(err.0.contains("wording.agenda_caption is missing"), "{}", err.0);
     }
 }
