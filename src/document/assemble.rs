@@ -403,8 +403,8 @@ impl Assembler<'_> {
                     .map(|likelihood| {
                         let score = impact * likelihood;
                         match t.band(score) {
-                            Some(b) => BandCell { label: b.name.clone(), fill: b.fill.clone() },
-                            None => BandCell { label: String::new(), fill: "#ffffff".into() },
+                            Some(b) => BandCell { label: b.name.clone(), fill: b.fill.clone(), severity: t.band_severity(b) },
+                            None => BandCell { label: String::new(), fill: "#ffffff".into(), severity: 0 },
                         }
                     })
                     .collect()

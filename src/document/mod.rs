@@ -279,6 +279,9 @@ pub struct BandCell {
     pub label: String,
     /// Fill colour.
     pub fill: String,
+    /// How severe the band is among the template's bands: 0 for the least severe. Writers
+    /// hatch more severe bands more densely, so the matrix reads without colour.
+    pub severity: u8,
 }
 
 /// Bar or line.

@@ -178,4 +178,36 @@ mod tests {
         assert_eq!(with_fonts.family_for("Gill Sans"), "Liberation Sans");
         assert!(Rasteriser::new(&[b"not a font".to_vec()]).png(&fig, "x", 100, 100).is_ok());
     }
+
+    /// Greyscale legibility: a matrix whose 25 cells are all one band, in one and the same
+    /// colour, drawn once per severity. With colour taken away, the hatching alone must tell the
+    /// bands apart: the share of pixels at a grey edge rises strictly with severity.
+    #[test]
+    fn risk_bands_differ_in_greyscale_by_hatching_alone() {
+        use crate::document::{BandCell, RiskPoint};
+        let r = Rasteriser::new(&crate::template::Template::builtin().expect("template").fonts);
+        let edge_share = |severity: u8| {
+            let band = BandCell { label: "Band".into(), fill: "#c8c8c8".into(), severity };
+            let fig = Figure {
+                caption: "Risk matrix".into(),
+                alt: "A matrix.".into(),
+                chart: Chart::RiskMatrix {
+                    points: vec![RiskPoint { number: 1, likelihood: 3, impact: 3 }],
+                    bands: vec![vec![band; 5]; 5],
+                },
+            };
+            let png = r.png(&fig, "Liberation Sans", 600, 600).expect("drawn");
+            let grey: Vec<f64> = pixels(&png)
+                .chunks_exact(3)
+                .map(|p| 0.2126 * f64::from(p[0]) + 0.7152 * f64::from(p[1]) + 0.0722 * f64::from(p[2]))
+                .collect();
+            let w = png.width as usize;
+            let edges = grey.windows(2).enumerate().filter(|(i, p)| (i + 1) % w != 0 && (p[0] - p[1]).abs() > 30.0).count();
+            edges as f64 / grey.len() as f64
+        };
+        let shares: Vec<f64> = (0..4).map(edge_share).collect();
+        for pair in shares.windows(2) {
+            assert!(pair[1] > pair[0] * 1.2, "each more severe band is visibly more hatched: {shares:?}");
+        }
+    }
 }

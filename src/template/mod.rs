@@ -199,13 +199,19 @@ impl Template {
     pub fn band(&self, score: u8) -> Option<&RiskBand> {
         self.settings.risk_bands.iter().find(|b| (b.min..=b.max).contains(&score))
     }
+
+    /// How many of the template's bands start below `band`: 0 for the least severe.
+    pub fn band_severity(&self, band: &RiskBand) -> u8 {
+        let below = self.settings.risk_bands.iter().filter(|b| b.min < band.min).count();
+        u8::try_from(below).unwrap_or(u8::MAX)
+    }
 }
 
-/// Wording templates the code fills in; a template folder must define each.
 /// Wording a template may leave out (added since the first template format): the built-in
 /// template's is used.
 const OPTIONAL_WORDING: &[&str] = &["index_pack_link"];
 
+/// Wording templates the code fills in; a template folder must define each.
 const REQUIRED_WORDING: &[&str] = &[
     "agenda_item",
     "report_to",
@@ -255,6 +261,8 @@ mod tests {
         assert_eq!(t.band(15).map(|b| b.name.as_str()), Some("High"));
         assert_eq!(t.band(20).map(|b| b.name.as_str()), Some("Very high"));
         assert_eq!(t.band(4).map(|b| b.name.as_str()), Some("Low"));
+        let severity = |score| t.band(score).map(|b| t.band_severity(b));
+        assert_eq!([1, 5, 10, 25].map(severity), [Some(0), Some(1), Some(2), Some(3)]);
     }
 
     #[test]

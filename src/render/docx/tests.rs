@@ -104,12 +104,12 @@ fn sample() -> Document {
             (1..=5)
                 .map(|l| {
                     let score = i * l;
-                    let (label, fill) = match score {
-                        0..=4 => ("Low", "#92d050"),
-                        5..=12 => ("Medium", "#ffc000"),
-                        _ => ("High", "#ff0000"),
+                    let (label, fill, severity) = match score {
+                        0..=4 => ("Low", "#92d050", 0),
+                        5..=12 => ("Medium", "#ffc000", 1),
+                        _ => ("High", "#ff0000", 2),
                     };
-                    BandCell { label: label.into(), fill: fill.into() }
+                    BandCell { label: label.into(), fill: fill.into(), severity }
                 })
                 .collect()
         })

@@ -243,27 +243,13 @@ fn risk_matrix(points: &[RiskPoint], bands: &[Vec<BandCell>], family: &str) -> D
             .axis_style(INK.stroke_width(1))
             .draw()?;
 
-        // The bands, ranked by the lowest score they cover: more severe bands are hatched
-        // more densely, so the matrix reads in greyscale as well as from its labels.
-        let mut ranked: Vec<(u32, &str)> = Vec::new();
-        for (i, row) in bands.iter().enumerate().take(5) {
-            for (l, cell) in row.iter().enumerate().take(5) {
-                let score = (i as u32 + 1) * (l as u32 + 1);
-                match ranked.iter_mut().find(|(_, label)| *label == cell.label) {
-                    Some(r) => r.0 = r.0.min(score),
-                    None => ranked.push((score, &cell.label)),
-                }
-            }
-        }
-        ranked.sort();
-        let pattern_of = |label: &str| {
-            let rank = ranked.iter().position(|(_, l)| *l == label).unwrap_or(0);
-            match rank {
-                0 => Pattern::Solid,
-                1 => Pattern::Diagonal(16),
-                2 => Pattern::Cross(16),
-                _ => Pattern::Cross(9),
-            }
+        // More severe bands are hatched more densely, so the matrix reads in greyscale as well
+        // as from its labels.
+        let pattern_of = |cell: &BandCell| match cell.severity {
+            0 => Pattern::Solid,
+            1 => Pattern::Diagonal(16),
+            2 => Pattern::Cross(16),
+            _ => Pattern::Cross(9),
         };
 
         let label_font = centred(font(family, 13.0, true));
@@ -276,7 +262,7 @@ fn risk_matrix(points: &[RiskPoint], bands: &[Vec<BandCell>], family: &str) -> D
                 chart.draw_series(std::iter::once(Rectangle::new([(x - 0.5, y - 0.5), (x + 0.5, y + 0.5)], fill.filled())))?;
                 let tl = chart.backend_coord(&(x - 0.5, y + 0.5));
                 let br = chart.backend_coord(&(x + 0.5, y - 0.5));
-                hatch(&root, (tl, br), pattern_of(&cell.label), shade(fill).stroke_width(1))?;
+                hatch(&root, (tl, br), pattern_of(cell), shade(fill).stroke_width(1))?;
                 cells_drawn.push((tl, br, cell.label.as_str()));
             }
         }

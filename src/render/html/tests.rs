@@ -60,13 +60,13 @@ fn bands() -> Vec<Vec<BandCell>> {
         .map(|i| {
             (1..=5)
                 .map(|l| {
-                    let (label, fill) = match i * l {
-                        0..=4 => ("Low", "#d9ead3"),
-                        5..=9 => ("Medium", "#fff2cc"),
-                        10..=16 => ("High", "#f9cb9c"),
-                        _ => ("Very high", "#ea9999"),
+                    let (label, fill, severity) = match i * l {
+                        0..=4 => ("Low", "#d9ead3", 0),
+                        5..=9 => ("Medium", "#fff2cc", 1),
+                        10..=16 => ("High", "#f9cb9c", 2),
+                        _ => ("Very high", "#ea9999", 3),
                     };
-                    BandCell { label: label.into(), fill: fill.into() }
+                    BandCell { label: label.into(), fill: fill.into(), severity }
                 })
                 .collect()
         })

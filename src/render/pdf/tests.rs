@@ -117,16 +117,13 @@ fn bands() -> Vec<Vec<BandCell>> {
             (1..=5)
                 .map(|likelihood| {
                     let score = impact * likelihood;
-                    let (label, fill) = match score {
-                        1..=4 => ("Low", "#c6efce"),
-                        5..=9 => ("Medium", "#ffeb9c"),
-                        10..=16 => ("High", "#f4b183"),
-                        _ => ("Very high", "#ff7c80"),
+                    let (label, fill, severity) = match score {
+                        1..=4 => ("Low", "#c6efce", 0),
+                        5..=9 => ("Medium", "#ffeb9c", 1),
+                        10..=16 => ("High", "#f4b183", 2),
+                        _ => ("Very high", "#ff7c80", 3),
                     };
-                    BandCell {
-                        label: label.into(),
-                        fill: fill.into(),
-                    }
+                    BandCell { label: label.into(), fill: fill.into(), severity }
                 })
                 .collect()
         })
