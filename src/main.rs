@@ -221,8 +221,10 @@ fn build(paths: &[PathBuf], out: &Path, formats: &[Format], jobs: Option<usize>,
     };
     let lock = Mutex::new(());
     let workers = jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    // Cores the workers leave idle render a report's formats at the same time.
+    let formats_at_once = workers > inputs.len();
     let outcomes: Vec<(PathBuf, Outcome)> = pipeline::in_workers(&inputs, workers, |input| {
-        let outcome = pipeline::build_report(&engine, input, out, formats);
+        let outcome = pipeline::build_report(&engine, input, out, formats, formats_at_once);
         let print = |diags: &[Diagnostic], src: Option<&str>| {
             if let Some(b) = &bar {
                 b.suspend(|| print_diags(&lock, diags, src, fmt));

@@ -181,15 +181,24 @@ pub enum Outcome {
 
 /// Builds one report into `out_dir` in each of `formats`. Nothing is written unless every
 /// format rendered; each file is written atomically.
-pub fn build_report(engine: &Engine, path: &Path, out_dir: &Path, formats: &[Format]) -> Outcome {
+///
+/// With `formats_at_once`, the formats are rendered at the same time, a thread each — for when
+/// there are cores to spare (one report, several cores); a batch that already keeps every core
+/// busy renders them one after another.
+pub fn build_report(engine: &Engine, path: &Path, out_dir: &Path, formats: &[Format], formats_at_once: bool) -> Outcome {
     let loaded = match engine.load(path) {
         Ok(l) => l,
         Err(f) => return Outcome::Invalid(f),
     };
     let doc = engine.document(&loaded.report);
     let mut rendered = Vec::new();
-    for &f in formats {
-        match engine.render(&doc, f) {
+    let results = if formats_at_once {
+        render_all(engine, &doc, formats)
+    } else {
+        formats.iter().map(|&f| engine.render(&doc, f)).collect()
+    };
+    for (f, result) in formats.iter().zip(results) {
+        match result {
             Ok(bytes) => rendered.push((crate::output::output_path(out_dir, path, "", f.extension()), bytes)),
             Err(e) => return Outcome::Failed { input: path.to_path_buf(), message: format!("{} output: {e}", f.extension()) },
         }
@@ -202,6 +211,18 @@ pub fn build_report(engine: &Engine, path: &Path, out_dir: &Path, formats: &[For
         files.push(p);
     }
     Outcome::Built { files, warnings: loaded.warnings, source: loaded.source.text }
+}
+
+/// Renders one document in several formats at once, a thread each (the writers are independent:
+/// a report's DOCX is made while its PDF is typeset), returning the results in `formats` order.
+fn render_all(engine: &Engine, doc: &Document, formats: &[Format]) -> Vec<Result<Vec<u8>, RenderError>> {
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = formats.iter().map(|&f| scope.spawn(move || engine.render(doc, f))).collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+            .collect()
+    })
 }
 
 /// Runs `job` on every item with `workers` plain threads, each taking the next item when it has
