@@ -2,6 +2,7 @@
 //! decides nothing about content.
 
 pub mod docx;
+pub mod escape;
 pub mod figure_png;
 pub mod html;
 #[cfg(feature = "pdf")]

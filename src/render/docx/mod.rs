@@ -33,7 +33,7 @@ use docx_rs::{
 
 use crate::document::{Block, Document, Heading, HouseStyle, Inline, List, Paragraph, ParagraphStyle};
 use crate::render::figure_png::Rasteriser;
-use crate::render::RenderError;
+use crate::render::{escape, RenderError};
 use styles::id;
 use text::{bookmark_name, clean, mm_to_twips, pieces, Piece};
 
@@ -441,7 +441,7 @@ impl<'a> Builder<'a> {
         let rid = format!("rIdLink{}", self.next_link);
         self.next_link += 1;
         Some(Hyperlink {
-            link: HyperlinkData::External { rid, path: xml::escape(url) },
+            link: HyperlinkData::External { rid, path: escape::attr(url) },
             history: None,
             children: Vec::new(),
         })

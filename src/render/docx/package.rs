@@ -31,7 +31,7 @@ use super::text::clean;
 use super::xml::{self, Element, Node, XmlDoc};
 use super::{ImageInfo, TableInfo};
 use crate::document::Meta;
-use crate::render::RenderError;
+use crate::render::{escape, RenderError};
 
 fn err(part: &str, e: impl std::fmt::Display) -> RenderError {
     RenderError::new(format!("DOCX: {part}: {e}"))
@@ -155,7 +155,7 @@ fn mark_tables(root: &mut Element, tables: &[TableInfo]) {
             tblpr.remove_children(&["w:tblCaption"]);
             tblpr
                 .children
-                .push(Node::Element(Element::new("w:tblCaption").with_attr("w:val", &xml::escape(&clean(caption)))));
+                .push(Node::Element(Element::new("w:tblCaption").with_attr("w:val", &escape::attr(&clean(caption)))));
         }
     });
 }
@@ -174,8 +174,8 @@ fn describe_images(root: &mut Element, images: &[ImageInfo]) {
         let info = images.get(index);
         index += 1;
         let name = format!("Figure {index}");
-        let descr = info.map(|i| xml::escape(&i.descr)).unwrap_or_default();
-        let title = info.map(|i| xml::escape(&i.title)).unwrap_or_default();
+        let descr = info.map(|i| escape::attr(&i.descr)).unwrap_or_default();
+        let title = info.map(|i| escape::attr(&i.title)).unwrap_or_default();
         e.walk_mut(&mut |d| match d.name.as_str() {
             "wp:docPr" => {
                 d.set_attr("id", &index.to_string());
@@ -320,7 +320,7 @@ fn add_font(root: &mut Element, font: &str) {
     if font.is_empty() {
         return;
     }
-    let name = xml::escape(font);
+    let name = escape::attr(font);
     if root.elements().any(|f| f.name == "w:font" && f.attr("w:name") == Some(name.as_str())) {
         return;
     }
@@ -408,7 +408,7 @@ fn sort_relationships(root: &mut Element) {
 /// Fix 6: core properties from the document's metadata. Dates are the document's date at
 /// midnight UTC, never the time of rendering, so output is reproducible.
 fn core_properties(meta: &Meta) -> String {
-    let text = |s: &str| xml::escape(clean(s).trim());
+    let text = |s: &str| escape::attr(clean(s).trim());
     let mut out = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<cp:coreProperties \
          xmlns:cp=\"http://schemas.openxmlformats.org/package/2006/metadata/core-properties\" \

@@ -579,7 +579,7 @@ fn figure_descriptions_are_escaped_and_images_deterministic() {
     let document = part(&parts, "word/document.xml");
     assert!(
         document.contains(
-            r#"descr="Spend &quot;rises&quot; &lt;sharply&gt; &amp; then falls &apos;back&apos;. Risk matrix:"#
+            r#"descr="Spend &quot;rises&quot; &lt;sharply&gt; &amp; then falls &#39;back&#39;. Risk matrix:"#
         ),
         "{document}"
     );

@@ -107,22 +107,6 @@ impl Element {
     }
 }
 
-/// Escapes text for use in element content or a double-quoted attribute value.
-pub(super) fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            _ => out.push(c),
-        }
-    }
-    out
-}
-
 /// Parses one XML part.
 pub(super) fn parse(src: &str) -> Result<XmlDoc, String> {
     let mut p = Parser { s: src, pos: 0 };

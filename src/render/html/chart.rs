@@ -12,7 +12,7 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use crate::document::{BandCell, Chart, Figure, RiskPoint, Series, SeriesStyle};
 use crate::render::RenderError;
 
-use super::escape::{attr, text};
+use crate::render::escape::{attr, text};
 
 /// Text colour everywhere in the charts.
 const INK: RGBColor = RGBColor(0x0b, 0x0c, 0x0c);

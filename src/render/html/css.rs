@@ -40,7 +40,7 @@ fn pt(v: f32, default: f32) -> f32 {
 /// written as a hex escape, so nothing in it can end the string, the rule or the `<style>`.
 pub fn css_string(s: &str) -> String {
     let mut out = String::from("\"");
-    for c in s.chars().filter(|c| !super::escape::is_stripped(*c) && !c.is_control()) {
+    for c in s.chars().filter(|c| !crate::render::escape::is_stripped(*c) && !c.is_control()) {
         if c.is_ascii_alphanumeric() || matches!(c, ' ' | '-' | '_' | '.' | ',') || (!c.is_ascii() && !c.is_whitespace()) {
             out.push(c);
         } else {

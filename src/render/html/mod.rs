@@ -12,7 +12,6 @@
 
 pub(crate) mod chart;
 mod css;
-mod escape;
 #[cfg(test)]
 mod tests;
 
@@ -21,7 +20,7 @@ use std::collections::HashSet;
 use crate::document::{plain_text, Align, Block, Document, Figure, Heading, Inline, List, Paragraph, ParagraphStyle, Table};
 use crate::render::RenderError;
 
-use escape::{attr, push_text};
+use super::escape::{self, attr, push_text};
 
 /// Renders a document as one HTML5 page (UTF-8).
 pub fn render(doc: &Document) -> Result<Vec<u8>, RenderError> {

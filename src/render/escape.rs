@@ -1,4 +1,5 @@
-//! Escaping: every piece of author or template text goes through here.
+//! Escaping for the markup the writers produce — HTML, and the XML parts of a DOCX: every piece
+//! of author or template text placed in markup goes through here.
 
 /// Whether a character is dropped from the output: C0 and C1 control characters (other than
 /// tab, line feed and carriage return) and the non-characters U+FFFE/U+FFFF.
