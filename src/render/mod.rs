@@ -1,6 +1,7 @@
 //! Writers: one per output format. Each turns a [`crate::document::Document`] into bytes and
 //! decides nothing about content.
 
+pub mod columns;
 pub mod docx;
 pub mod escape;
 pub mod figure_png;

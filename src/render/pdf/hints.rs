@@ -1,11 +1,9 @@
 //! What the PDF writer works out for the template, so that the template need not work it out in
 //! `context` — which typst repeats on every layout pass, the largest costs in a long pack.
 //!
-//! - **Word widths.** No column of a table may be narrower than its longest word (so "Likelihood"
-//!   never runs into its neighbour). The words are measured here once, from the font's advance
-//!   widths, and handed over with the table as `word_widths: (header: (pt, …), body: (pt, …))`.
-//!   Without kerning or shaping a word is measured a shade wider or narrower than typst sets it,
-//!   which the template's cell padding absorbs.
+//! - **Column widths.** Every table's columns, laid out by [`crate::render::columns`] (as the
+//!   DOCX writer lays them out) from the words measured in the house font, go over with the table
+//!   as `layout: (widths: (pt, …), hyphenate: (bool, …))`.
 //! - **Unique anchors.** An internal link to an anchor that occurs exactly once is a plain
 //!   `link(label)`; only an anchor that is missing or repeated (a pack may repeat one) needs a
 //!   query. The set goes over as `unique_anchors: (anchor: true, …)`.
@@ -13,34 +11,30 @@
 use std::collections::BTreeMap;
 
 use serde_json::{Map, Value};
-use typst::layout::Abs;
-use typst::text::{FontInstance, FontVariant, FontVariations, FontWeight};
 
-use super::world::Typesetter;
+use crate::render::columns::{layout, ColumnNeeds, WordMeasure};
 
-/// Measures words set in the house font at the body size, in points.
-pub(super) struct WordMeasure {
-    regular: Face,
-    bold: Face,
+/// The template's cell padding (`cell-inset`, 5 pt, on each side) and a point to spare.
+const CELL_PADDING_PT: f64 = 2.0 * 5.0 + 1.0;
+
+/// Lays out the columns of every table in the JSON tree, `avail` points wide, text at `size`.
+pub(super) struct TableLayout<'a> {
+    /// The house font.
+    pub words: &'a WordMeasure,
+    /// Body text size in points.
+    pub size: f64,
+    /// Text width in points.
+    pub avail: f64,
 }
 
-impl WordMeasure {
-    /// The house font's regular and bold faces at `size` points, if the book has the family.
-    pub(super) fn new(typesetter: &Typesetter, family: &str, size: f64) -> Option<Self> {
-        Some(WordMeasure {
-            regular: Face::new(typesetter, family, FontWeight::REGULAR, size)?,
-            bold: Face::new(typesetter, family, FontWeight::BOLD, size)?,
-        })
-    }
-
-    /// Adds `word_widths` to every table in the JSON tree: per column, the widest word of its
-    /// header (bold) and of its body cells (regular), in points.
+impl TableLayout<'_> {
+    /// Adds `layout` to every table in the JSON tree.
     pub(super) fn annotate_tables(&self, value: &mut Value) {
         match value {
             Value::Object(obj) => {
                 if obj.get("type").and_then(Value::as_str) == Some("table") {
-                    if let Some(widths) = self.table_widths(obj) {
-                        obj.insert("word_widths".into(), widths);
+                    if let Some(l) = self.table_layout(obj) {
+                        obj.insert("layout".into(), l);
                     }
                 }
                 for v in obj.values_mut() {
@@ -52,26 +46,32 @@ impl WordMeasure {
         }
     }
 
-    fn table_widths(&self, table: &Map<String, Value>) -> Option<Value> {
+    fn table_layout(&self, table: &Map<String, Value>) -> Option<Value> {
         let columns = table.get("columns")?.as_array()?;
         let rows = table.get("rows")?.as_array()?;
-        let header: Vec<f64> = columns
-            .iter()
-            .map(|c| self.bold.widest(c.get("header").and_then(Value::as_str).unwrap_or("")))
-            .collect();
-        let body: Vec<f64> = (0..columns.len())
-            .map(|x| {
-                rows.iter()
-                    .filter_map(|r| r.get("cells")?.as_array()?.get(x))
-                    .map(|cell| {
-                        let mut text = String::new();
-                        blocks_text(cell, &mut text);
-                        self.regular.widest(&text)
-                    })
-                    .fold(0.0, f64::max)
-            })
-            .collect();
-        Some(serde_json::json!({ "header": header, "body": body }))
+        let needs = ColumnNeeds {
+            shares: columns.iter().map(|c| c.get("width").and_then(Value::as_f64).unwrap_or(0.0)).collect(),
+            header: columns
+                .iter()
+                .map(|c| self.words.widest(c.get("header").and_then(Value::as_str).unwrap_or(""), true, self.size) + CELL_PADDING_PT)
+                .collect(),
+            body: (0..columns.len())
+                .map(|x| {
+                    let widest = rows
+                        .iter()
+                        .filter_map(|r| r.get("cells")?.as_array()?.get(x))
+                        .map(|cell| {
+                            let mut text = String::new();
+                            blocks_text(cell, &mut text);
+                            self.words.widest(&text, false, self.size)
+                        })
+                        .fold(0.0, f64::max);
+                    widest + CELL_PADDING_PT
+                })
+                .collect(),
+        };
+        let l = layout(&needs, self.avail);
+        Some(serde_json::json!({ "widths": l.widths, "hyphenate": l.hyphenate }))
     }
 }
 
@@ -95,40 +95,6 @@ pub(super) fn annotate_anchors(tree: &mut Value) {
         seen.into_iter().filter(|(_, n)| *n == 1).map(|(a, _)| (a.to_owned(), Value::Bool(true))).collect();
     if let Value::Object(root) = tree {
         root.insert("unique_anchors".into(), Value::Object(unique));
-    }
-}
-
-/// One weight of the house font at one size.
-struct Face {
-    instance: FontInstance,
-    size: f64,
-}
-
-impl Face {
-    fn new(typesetter: &Typesetter, family: &str, weight: FontWeight, size: f64) -> Option<Self> {
-        let variant = FontVariant { weight, ..FontVariant::default() };
-        let font = typesetter.font(typesetter.book().select(family, variant)?)?;
-        let instance = font.instantiate(variant, Abs::pt(size), &FontVariations::default());
-        Some(Face { instance, size })
-    }
-
-    /// The width of the widest whitespace-separated word of `text`, in points.
-    fn widest(&self, text: &str) -> f64 {
-        text.split_whitespace().map(|w| self.width(w)).fold(0.0, f64::max)
-    }
-
-    /// The width of `word` in points: the sum of its glyphs' advances (`.notdef`'s for a
-    /// character the font lacks).
-    fn width(&self, word: &str) -> f64 {
-        let face = self.instance.ttf();
-        let ems: f64 = word
-            .chars()
-            .map(|c| {
-                let glyph = face.glyph_index(c).map_or(0, |g| g.0);
-                self.instance.x_advance(glyph).map_or(0.0, |em| em.get())
-            })
-            .sum();
-        ems * self.size
     }
 }
 
@@ -166,41 +132,32 @@ mod tests {
     use super::*;
     use crate::template::Template;
 
-    fn measure() -> WordMeasure {
+    #[test]
+    fn every_table_gets_a_column_layout_from_its_widest_words() {
         let t = Template::builtin().expect("built-in template");
-        let ts = Typesetter::new(t.typst.clone(), t.fonts.clone()).expect("typesetter");
-        WordMeasure::new(&ts, "liberation sans", 11.0).expect("the house font")
-    }
-
-    #[test]
-    fn words_are_measured_from_the_font() {
-        let m = measure();
-        // Liberation Sans has Arial's metrics: "M" is 0.833 em, "i" 0.222 em.
-        assert!((m.regular.width("M") - 0.833 * 11.0).abs() < 0.01, "{}", m.regular.width("M"));
-        assert!((m.regular.width("ii") - 2.0 * 0.222 * 11.0).abs() < 0.01);
-        assert!(m.bold.width("Likelihood") > m.regular.width("Likelihood"));
-        assert_eq!(m.regular.widest("a Likelihood b"), m.regular.width("Likelihood"));
-        assert_eq!(m.regular.widest(""), 0.0);
-    }
-
-    #[test]
-    fn every_table_gets_its_columns_widest_words() {
-        let m = measure();
+        let words = WordMeasure::new(&t.fonts, "Liberation Sans").expect("the house font");
+        let hints = TableLayout { words: &words, size: 11.0, avail: 450.0 };
         let mut tree = serde_json::json!({"blocks": [
             {"type": "paragraph", "content": []},
-            {"type": "table", "columns": [{"header": "Risk"}, {"header": "Likelihood"}],
+            {"type": "table", "columns": [{"header": "Risk", "width": 6.0}, {"header": "Likelihood", "width": 1.0}],
              "rows": [{"cells": [
                 [{"type": "paragraph", "content": [{"type": "strong", "content": [{"type": "text", "text": "20"}]},
                                                    {"type": "text", "text": "24 x"}]}],
                 [{"type": "list", "items": [[{"type": "paragraph", "content": [{"type": "text", "text": "Unforeseeable"}]}]]}]
              ]}]}
         ]});
-        m.annotate_tables(&mut tree);
-        let w = &tree["blocks"][1]["word_widths"];
-        assert_eq!(w["header"][1].as_f64().unwrap(), m.bold.width("Likelihood"));
-        assert_eq!(w["body"][0].as_f64().unwrap(), m.regular.width("2024"));
-        assert_eq!(w["body"][1].as_f64().unwrap(), m.regular.width("Unforeseeable"));
-        assert!(tree["blocks"][0].get("word_widths").is_none());
+        hints.annotate_tables(&mut tree);
+        let l = &tree["blocks"][1]["layout"];
+        let widths: Vec<f64> = l["widths"].as_array().expect("widths").iter().map(|w| w.as_f64().expect("pt")).collect();
+        // The narrow column gets its longest word ("Unforeseeable", wider than the bold header).
+        let need = words.widest("Unforeseeable", false, 11.0) + CELL_PADDING_PT;
+        assert!((widths[1] - need).abs() < 1e-9, "{widths:?}");
+        assert!((widths.iter().sum::<f64>() - 450.0).abs() < 1e-9);
+        assert_eq!(l["hyphenate"], serde_json::json!([false, false]));
+        assert!(tree["blocks"][0].get("layout").is_none());
+        let mut text = String::new();
+        blocks_text(&tree["blocks"][1]["rows"][0]["cells"][0], &mut text);
+        assert_eq!(text.split_whitespace().collect::<Vec<_>>(), ["2024", "x"], "runs join into one word");
     }
 
     #[test]
