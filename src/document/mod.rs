@@ -364,6 +364,22 @@ impl Paragraph {
     }
 }
 
+/// The plain text of blocks (a table cell's, say): paragraphs, headings and list items, each
+/// followed by a space.
+pub fn blocks_text(blocks: &[Block]) -> String {
+    let mut out = String::new();
+    for b in blocks {
+        match b {
+            Block::Paragraph(p) => out.push_str(&plain_text(&p.content)),
+            Block::List(l) => l.items.iter().for_each(|i| out.push_str(&blocks_text(i))),
+            Block::Heading(h) => out.push_str(&h.text),
+            _ => {}
+        }
+        out.push(' ');
+    }
+    out
+}
+
 /// The plain text of inline content (for alt text, bookmarks, metadata).
 pub fn plain_text(inlines: &[Inline]) -> String {
     let mut out = String::new();

@@ -32,15 +32,18 @@ use docx_rs::{
 };
 
 use crate::document::{Block, Document, Heading, HouseStyle, Inline, List, Paragraph, ParagraphStyle};
+use crate::render::columns::WordMeasure;
 use crate::render::figure_png::Rasteriser;
 use crate::render::{escape, RenderError};
 use styles::id;
 use text::{bookmark_name, clean, mm_to_twips, pieces, Piece};
 
-/// Renders a document as a Word (.docx) file; figures are drawn as images by `figures`.
-pub fn render(doc: &Document, figures: &Rasteriser) -> Result<Vec<u8>, RenderError> {
+/// Renders a document as a Word (.docx) file; figures are drawn as images by `figures`, and
+/// table columns are made wide enough for their longest words as measured by `words` (in
+/// proportion to the tree's widths alone without it).
+pub fn render(doc: &Document, figures: &Rasteriser, words: Option<&WordMeasure>) -> Result<Vec<u8>, RenderError> {
     let geometry = Geometry::new(&doc.style);
-    let mut b = Builder::new(&doc.style, figures, geometry.text_height);
+    let mut b = Builder::new(&doc.style, figures, words, geometry.text_height);
 
     let mut docx =
         Docx::new().page_size(geometry.width, geometry.height).page_margin(geometry.margins()).default_tab_stop(720);
@@ -161,6 +164,10 @@ struct Builder<'a> {
     images: Vec<ImageInfo>,
     /// Draws figures.
     figures: &'a Rasteriser,
+    /// Measures table words.
+    words: Option<&'a WordMeasure>,
+    /// Body text size in points.
+    body_size: f64,
     /// The house font (chart text).
     font: String,
     /// Height of the page's text area in twips (figures are kept within it).
@@ -178,12 +185,14 @@ struct Builder<'a> {
 }
 
 impl<'a> Builder<'a> {
-    fn new(style: &HouseStyle, figures: &'a Rasteriser, text_height: u32) -> Self {
+    fn new(style: &HouseStyle, figures: &'a Rasteriser, words: Option<&'a WordMeasure>, text_height: u32) -> Self {
         Builder {
             lists: numbering::Lists::new(),
             tables: Vec::new(),
             images: Vec::new(),
             figures,
+            words,
+            body_size: f64::from(style.body_size),
             font: style.font.clone(),
             text_height,
             failure: None,

@@ -10,7 +10,8 @@ use docx_rs::{AlignmentType, Shading, ShdType, Table as DocxTable, TableCell, Ta
 use super::styles::id;
 use super::text::clean;
 use super::{Builder, Frame, Item, TableInfo};
-use crate::document::{Align, Block, Table};
+use crate::document::{blocks_text, Align, Block, Table};
+use crate::render::columns::{layout, ColumnNeeds, WordMeasure};
 
 /// Left + right cell padding in twips (from the table style): what a nested table loses.
 const CELL_PADDING: u32 = 216;
@@ -40,6 +41,38 @@ pub(super) fn column_widths(weights: &[f32], total: u32) -> Vec<usize> {
         }
     }
     out
+}
+
+/// Column widths in twips that give each column at least its longest word (header in bold,
+/// body in regular, at `size` points), laid out as the PDF's are (`render::columns`), adding up
+/// to `total`.
+fn fitted_widths(t: &Table, ncols: usize, weights: &[f32], total: u32, words: &WordMeasure, size: f64) -> Vec<usize> {
+    let padding = f64::from(CELL_PADDING) / 20.0 + 1.0;
+    let needs = ColumnNeeds {
+        shares: weights.iter().map(|&w| f64::from(w)).collect(),
+        header: (0..ncols)
+            .map(|i| words.widest(t.columns.get(i).map_or("", |c| c.header.as_str()), true, size) + padding)
+            .collect(),
+        body: (0..ncols)
+            .map(|i| {
+                let widest = t
+                    .rows
+                    .iter()
+                    .filter_map(|r| r.cells.get(i))
+                    .map(|cell| words.widest(&blocks_text(cell), false, size))
+                    .fold(0.0, f64::max);
+                widest + padding
+            })
+            .collect(),
+    };
+    let points = layout(&needs, f64::from(total) / 20.0);
+    // Twips, the rounding left over given to the last column so the table spans `total`.
+    let mut twips: Vec<usize> = points.widths.iter().map(|w| ((w * 20.0).floor().max(1.0)) as usize).collect();
+    let used: usize = twips.iter().sum();
+    if let Some(last) = twips.last_mut() {
+        *last = (*last + (total as usize).saturating_sub(used)).max(1);
+    }
+    twips
 }
 
 /// A table cell's shading.
@@ -115,7 +148,10 @@ impl Builder<'_> {
         }
         let slot = self.reserve_table();
         let weights: Vec<f32> = (0..ncols).map(|i| t.columns.get(i).map_or(0.0, |c| c.width)).collect();
-        let widths = column_widths(&weights, f.width);
+        let widths = match self.words {
+            Some(words) => fitted_widths(t, ncols, &weights, f.width, words, self.body_size),
+            None => column_widths(&weights, f.width),
+        };
         let right: Vec<bool> = (0..ncols).map(|i| t.columns.get(i).is_some_and(|c| c.align == Align::Right)).collect();
 
         let mut rows = Vec::with_capacity(t.rows.len() + 1);

@@ -20,8 +20,16 @@ fn figures() -> &'static Rasteriser {
     FIGURES.get_or_init(|| Rasteriser::new(&crate::template::Template::builtin().expect("built-in template").fonts))
 }
 
+fn words() -> &'static crate::render::columns::WordMeasure {
+    static WORDS: OnceLock<crate::render::columns::WordMeasure> = OnceLock::new();
+    WORDS.get_or_init(|| {
+        let fonts = crate::template::Template::builtin().expect("built-in template").fonts;
+        crate::render::columns::WordMeasure::new(&fonts, "Liberation Sans").expect("the house font")
+    })
+}
+
 fn render(doc: &Document) -> Result<Vec<u8>, RenderError> {
-    super::render(doc, figures())
+    super::render(doc, figures(), Some(words()))
 }
 
 fn style() -> HouseStyle {
@@ -733,4 +741,43 @@ fn writes_sample() {
     let bytes = render(&sample()).expect("renders");
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target").join("docx-sample.docx");
     std::fs::write(&path, bytes).expect("writes the sample");
+}
+
+#[test]
+fn no_column_is_narrower_than_its_longest_word() {
+    // A register-like table: the tree gives "Likelihood" and "Band" a sliver each.
+    let mut doc = sample();
+    doc.blocks = vec![Block::Table(Table {
+        caption: None,
+        anchor: None,
+        columns: vec![
+            Column { header: "Risk".into(), align: Align::Left, width: 8.0 },
+            Column { header: "Likelihood".into(), align: Align::Right, width: 0.3 },
+            Column { header: "Band".into(), align: Align::Left, width: 0.3 },
+        ],
+        rows: vec![Row { cells: vec![cell("Inflation exceeds the allowance"), cell("3"), cell("Medium")], total: false }],
+    })];
+    let parts = unzip(&render(&doc).expect("renders"));
+    let xml = roxmltree::Document::parse(part(&parts, "word/document.xml")).expect("parses");
+    let grid: Vec<f64> = xml
+        .descendants()
+        .filter(|n| n.has_tag_name((W, "gridCol")))
+        .map(|c| c.attribute((W, "w")).expect("width").parse().expect("number"))
+        .collect();
+    assert_eq!(grid.iter().sum::<f64>(), 9072.0, "the table spans the text width");
+    // Each word and the cell padding (216 twips) fit in its column.
+    let need = |word: &str, bold: bool| words().widest(word, bold, 12.0) * 20.0 + 216.0;
+    assert!(grid[1] >= need("Likelihood", true), "{grid:?}");
+    assert!(grid[2] >= need("Medium", false), "{grid:?}");
+    // Without a measure the tree's shares stand, and the slivers are too narrow.
+    let bare = unzip(&super::render(&doc, figures(), None).expect("renders"));
+    let bare_xml = roxmltree::Document::parse(part(&bare, "word/document.xml")).expect("parses");
+    let first_narrow: f64 = bare_xml
+        .descendants()
+        .filter(|n| n.has_tag_name((W, "gridCol")))
+        .nth(1)
+        .and_then(|c| c.attribute((W, "w")))
+        .and_then(|v| v.parse().ok())
+        .expect("width");
+    assert!(first_narrow < need("Likelihood", true));
 }

@@ -369,17 +369,7 @@ fn safe_href(url: &str) -> Option<String> {
 
 /// The text of a table cell (for deciding what kind of column it is in).
 fn cell_text(blocks: &[Block]) -> String {
-    let mut out = String::new();
-    for b in blocks {
-        match b {
-            Block::Paragraph(p) => out.push_str(&plain_text(&p.content)),
-            Block::List(l) => l.items.iter().for_each(|i| out.push_str(&cell_text(i))),
-            Block::Heading(h) => out.push_str(&h.text),
-            _ => {}
-        }
-        out.push(' ');
-    }
-    out.trim().to_owned()
+    crate::document::blocks_text(blocks).trim().to_owned()
 }
 
 /// A number, an amount or a percentage ("1", "2,850", "£1.5m", "(300)", "12%").
