@@ -239,8 +239,11 @@ pub struct MeetingFailure {
     pub files: Vec<LoadFailure>,
 }
 
+/// A report's warnings, with its source text (for the snippets).
+pub type ReportWarnings = (Vec<Diagnostic>, String);
+
 /// Loads a meeting file and every report and PDF it names. All problems are collected.
-pub fn load_meeting(path: &Path, rules: &Rules) -> Result<(Meeting, Vec<(Vec<Diagnostic>, String)>), MeetingFailure> {
+pub fn load_meeting(path: &Path, rules: &Rules) -> Result<(Meeting, Vec<ReportWarnings>), MeetingFailure> {
     let source = match SourceFile::read(path) {
         Ok(s) => s,
         Err(d) => return Err(MeetingFailure { files: vec![LoadFailure { diagnostics: vec![d], source: None }] }),

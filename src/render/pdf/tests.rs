@@ -548,8 +548,7 @@ fn renders_every_block_kind_in_order_as_tagged_a4() {
     // The appendix starts a new page.
     let last_page = text
         .split('\u{c}')
-        .filter(|p| !p.trim().is_empty())
-        .last()
+        .rfind(|p| !p.trim().is_empty())
         .expect("pages");
     assert!(
         last_page.contains("Appendix 1"),
