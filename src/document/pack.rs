@@ -317,8 +317,8 @@ pub fn index_page(
             content: vec![Inline::text(t.words("index_pack_link", &json!({ "pages": page_count })))],
         }],
     });
-    // Before the agenda heading (the last level-1 heading).
-    let at = doc.blocks.iter().rposition(|b| matches!(b, Block::Heading(h) if h.level == 1)).unwrap_or(doc.blocks.len());
+    // Under the meeting's date, time and venue: before the first section of the front sheet.
+    let at = doc.blocks.iter().position(|b| matches!(b, Block::Heading(h) if h.level == 2)).unwrap_or(doc.blocks.len());
     doc.blocks.insert(at, whole_pack);
     let Some(Block::Table(agenda)) = doc.blocks.iter_mut().rev().find(|b| matches!(b, Block::Table(_))) else {
         return doc;
