@@ -146,6 +146,8 @@ enum Seg {
 #[derive(Debug, Clone, Default, PartialEq)]
 struct TableInfo {
     caption: Option<String>,
+    /// Per column: its body text is hyphenated (the column is narrower than its longest word).
+    hyphenate: Vec<bool>,
 }
 
 /// Alt text of one image, in document order (see `package.rs`): docx-rs writes no description.

@@ -150,6 +150,19 @@ fn mark_tables(root: &mut Element, tables: &[TableInfo]) {
                 trpr.ensure_child("w:tblHeader");
             }
         }
+        // Body cells of a column too narrow for its longest word may be hyphenated (hyphenation
+        // is otherwise off: see `fix_styles`), as the PDF hyphenates them, rather than have
+        // Word break the word anywhere.
+        let hyphenate = info.map(|i| i.hyphenate.as_slice()).unwrap_or_default();
+        if hyphenate.contains(&true) {
+            for tr in e.elements_mut().filter(|c| c.name == "w:tr").skip(1) {
+                for (x, tc) in tr.elements_mut().filter(|c| c.name == "w:tc").enumerate() {
+                    if hyphenate.get(x) == Some(&true) {
+                        allow_hyphenation(tc);
+                    }
+                }
+            }
+        }
         let caption = info.and_then(|i| i.caption.as_deref()).map(str::trim).filter(|c| !c.is_empty());
         if let (Some(caption), Some(tblpr)) = (caption, e.child_mut("w:tblPr")) {
             tblpr.remove_children(&["w:tblCaption"]);
@@ -193,6 +206,22 @@ fn describe_images(root: &mut Element, images: &[ImageInfo]) {
             }
             _ => {}
         });
+    });
+}
+
+/// Lets every paragraph in `cell` be hyphenated: `w:suppressAutoHyphens` off in its properties.
+fn allow_hyphenation(cell: &mut Element) {
+    cell.walk_mut(&mut |e| {
+        if e.name != "w:p" {
+            return;
+        }
+        if e.child("w:pPr").is_none() {
+            e.children.insert(0, Node::Element(Element::new("w:pPr")));
+        }
+        if let Some(ppr) = e.child_mut("w:pPr") {
+            ppr.remove_children(&["w:suppressAutoHyphens"]);
+            ppr.children.push(Node::Element(Element::new("w:suppressAutoHyphens").with_attr("w:val", "0")));
+        }
     });
 }
 
@@ -361,6 +390,14 @@ fn fix_styles(root: &mut Element, lang: &str) {
     let Some(rpr) = rpr_default.child_mut("w:rPr") else { return };
     rpr.remove_children(&["w:lang"]);
     rpr.children.push(Node::Element(Element::new("w:lang").with_attr("w:val", &lang)));
+    // Hyphenation is on for the document (`fix_settings`) but off for every paragraph by
+    // default: only the cells of a column too narrow for its words turn it back on.
+    defaults.ensure_child("w:pPrDefault");
+    let Some(ppr_default) = defaults.child_mut("w:pPrDefault") else { return };
+    ppr_default.ensure_child("w:pPr");
+    if let Some(ppr) = ppr_default.child_mut("w:pPr") {
+        ppr.ensure_child("w:suppressAutoHyphens");
+    }
 }
 
 /// A BCP 47 tag, reduced to the characters such tags use; `en-GB` if nothing is left.
@@ -377,6 +414,16 @@ fn language(tag: &str) -> String {
 /// `w:spaceForUL`, `w:balanceSingleByteDoubleByteWidth`, …) that change line breaking and
 /// underlining in Word for an English document.
 fn fix_settings(root: &mut Element) {
+    // Hyphenation on (paragraphs turn it off by default; see `fix_styles`), in its place in
+    // the schema: after `w:defaultTabStop`.
+    if root.child("w:autoHyphenation").is_none() {
+        let at = root
+            .children
+            .iter()
+            .position(|n| matches!(n, Node::Element(e) if e.name == "w:defaultTabStop"))
+            .map_or(root.children.len(), |i| i + 1);
+        root.children.insert(at, Node::Element(Element::new("w:autoHyphenation")));
+    }
     if let Some(compat) = root.child_mut("w:compat") {
         compat.remove_children(&[
             "w:spaceForUL",

@@ -45,8 +45,8 @@ pub(super) fn column_widths(weights: &[f32], total: u32) -> Vec<usize> {
 
 /// Column widths in twips that give each column at least its longest word (header in bold,
 /// body in regular, at `size` points), laid out as the PDF's are (`render::columns`), adding up
-/// to `total`.
-fn fitted_widths(t: &Table, ncols: usize, weights: &[f32], total: u32, words: &WordMeasure, size: f64) -> Vec<usize> {
+/// to `total`; and per column, whether it is too narrow for its longest word (to be hyphenated).
+fn fitted_widths(t: &Table, ncols: usize, weights: &[f32], total: u32, words: &WordMeasure, size: f64) -> (Vec<usize>, Vec<bool>) {
     let padding = f64::from(CELL_PADDING) / 20.0 + 1.0;
     let needs = ColumnNeeds {
         shares: weights.iter().map(|&w| f64::from(w)).collect(),
@@ -72,7 +72,7 @@ fn fitted_widths(t: &Table, ncols: usize, weights: &[f32], total: u32, words: &W
     if let Some(last) = twips.last_mut() {
         *last = (*last + (total as usize).saturating_sub(used)).max(1);
     }
-    twips
+    (twips, points.hyphenate)
 }
 
 /// A table cell's shading.
@@ -148,9 +148,9 @@ impl Builder<'_> {
         }
         let slot = self.reserve_table();
         let weights: Vec<f32> = (0..ncols).map(|i| t.columns.get(i).map_or(0.0, |c| c.width)).collect();
-        let widths = match self.words {
+        let (widths, hyphenate) = match self.words {
             Some(words) => fitted_widths(t, ncols, &weights, f.width, words, self.body_size),
-            None => column_widths(&weights, f.width),
+            None => (column_widths(&weights, f.width), Vec::new()),
         };
         let right: Vec<bool> = (0..ncols).map(|i| t.columns.get(i).is_some_and(|c| c.align == Align::Right)).collect();
 
@@ -171,7 +171,7 @@ impl Builder<'_> {
                 .collect();
             rows.push(TableRow::new(cells).cant_split());
         }
-        self.tables[slot] = TableInfo { caption: t.caption.as_deref().map(clean) };
+        self.tables[slot] = TableInfo { caption: t.caption.as_deref().map(clean), hyphenate };
         out.push(Item::T(grid(rows, widths)));
     }
 }

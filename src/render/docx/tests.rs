@@ -781,3 +781,32 @@ fn no_column_is_narrower_than_its_longest_word() {
         .expect("width");
     assert!(first_narrow < need("Likelihood", true));
 }
+
+#[test]
+fn only_cells_too_narrow_for_their_words_are_hyphenated() {
+    // Six columns whose longest words cannot all fit: the widest columns give way.
+    let long = "Incomprehensibilities";
+    let mut doc = sample();
+    doc.blocks = vec![Block::Table(Table {
+        caption: None,
+        anchor: None,
+        columns: (0..6).map(|i| Column { header: format!("H{i}"), align: Align::Left, width: if i == 0 { 4.0 } else { 1.0 } }).collect(),
+        rows: vec![Row { cells: (0..6).map(|_| cell(long)).collect(), total: false }],
+    })];
+    let parts = unzip(&render(&doc).expect("renders"));
+    let settings = part(&parts, "word/settings.xml");
+    assert!(settings.contains("<w:defaultTabStop w:val=\"720\"/><w:autoHyphenation/>"), "hyphenation on, in schema order");
+    let styles = roxmltree::Document::parse(part(&parts, "word/styles.xml")).expect("parses");
+    let default_ppr = styles.descendants().find(|n| n.has_tag_name((W, "pPrDefault"))).expect("paragraph defaults");
+    assert!(default_ppr.descendants().any(|n| n.has_tag_name((W, "suppressAutoHyphens"))), "but off by default");
+    let xml = roxmltree::Document::parse(part(&parts, "word/document.xml")).expect("parses");
+    let rows: Vec<_> = xml.descendants().filter(|n| n.has_tag_name((W, "tr"))).collect();
+    let allowed = |tc: roxmltree::Node| {
+        tc.descendants().any(|n| n.has_tag_name((W, "suppressAutoHyphens")) && n.attribute((W, "val")) == Some("0"))
+    };
+    let header: Vec<bool> = cells(rows[0]).into_iter().map(allowed).collect();
+    let body: Vec<bool> = cells(rows[1]).into_iter().map(allowed).collect();
+    assert_eq!(header, vec![false; 6], "header cells are never hyphenated");
+    assert!(body[0], "the widest column gave way and is hyphenated: {body:?}");
+    assert!(body.iter().any(|h| !h), "columns that hold their word are not: {body:?}");
+}
