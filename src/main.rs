@@ -41,6 +41,17 @@ struct DiagArgs {
     quiet: bool,
 }
 
+/// Where outputs go and which template makes them (build, pack, decisions).
+#[derive(clap::Args)]
+struct OutputArgs {
+    /// Output folder.
+    #[arg(short, long, default_value = "out")]
+    out: PathBuf,
+    /// Template folder (default: the built-in cabinet template).
+    #[arg(long)]
+    template: Option<PathBuf>,
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Build each report (a folder means every report in it).
@@ -48,18 +59,14 @@ enum Command {
         /// Report YAML files or folders.
         #[arg(required = true)]
         paths: Vec<PathBuf>,
-        /// Output folder.
-        #[arg(short, long, default_value = "out")]
-        out: PathBuf,
+        #[command(flatten)]
+        output: OutputArgs,
         /// Comma-separated formats: docx, pdf, html (and tree, the document tree as JSON).
         #[arg(short, long, default_value = "docx,pdf", value_parser = parse_formats)]
         formats: FormatList,
         /// Reports built at once (default: the number of cores).
         #[arg(short, long)]
         jobs: Option<usize>,
-        /// Template folder (default: the built-in cabinet template).
-        #[arg(long)]
-        template: Option<PathBuf>,
         #[command(flatten)]
         diag: DiagArgs,
     },
@@ -67,16 +74,12 @@ enum Command {
     Pack {
         /// The meeting file.
         meeting: PathBuf,
-        /// Output folder.
-        #[arg(short, long, default_value = "out")]
-        out: PathBuf,
+        #[command(flatten)]
+        output: OutputArgs,
         /// Comma-separated formats: pdf (always), docx (the front sheet and agenda), html (an index
         /// page linking each public report's own page), tree.
         #[arg(short, long, default_value = "docx,pdf", value_parser = parse_formats)]
         formats: FormatList,
-        /// Template folder.
-        #[arg(long)]
-        template: Option<PathBuf>,
         #[command(flatten)]
         diag: DiagArgs,
     },
@@ -86,15 +89,11 @@ enum Command {
         meeting: PathBuf,
         /// The outcome file (what was decided).
         outcome: PathBuf,
-        /// Output folder.
-        #[arg(short, long, default_value = "out")]
-        out: PathBuf,
+        #[command(flatten)]
+        output: OutputArgs,
         /// Comma-separated formats: docx, pdf, html.
         #[arg(short, long, default_value = "docx,pdf", value_parser = parse_formats)]
         formats: FormatList,
-        /// Template folder.
-        #[arg(long)]
-        template: Option<PathBuf>,
         #[command(flatten)]
         diag: DiagArgs,
     },
@@ -159,15 +158,15 @@ fn parse_formats(s: &str) -> Result<FormatList, String> {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let status = match cli.command {
-        Command::Build { paths, out, formats, jobs, template, diag } => {
-            build(&paths, &out, &formats.0, jobs, template.as_deref(), &diag)
+        Command::Build { paths, output, formats, jobs, diag } => {
+            build(&paths, &output.out, &formats.0, jobs, output.template.as_deref(), &diag)
         }
         Command::Check { paths, template, diag } => check(&paths, template.as_deref(), &diag),
-        Command::Pack { meeting, out, formats, template, diag } => {
-            with_engine(template.as_deref(), |e| report_outcome(&meeting, pipeline::build_pack(e, &meeting, &out, &formats.0), &diag))
-        }
-        Command::Decisions { meeting, outcome, out, formats, template, diag } => with_engine(template.as_deref(), |e| {
-            report_outcome(&meeting, pipeline::build_decisions(e, &meeting, &outcome, &out, &formats.0), &diag)
+        Command::Pack { meeting, output, formats, diag } => with_engine(output.template.as_deref(), |e| {
+            report_outcome(&meeting, pipeline::build_pack(e, &meeting, &output.out, &formats.0), &diag)
+        }),
+        Command::Decisions { meeting, outcome, output, formats, diag } => with_engine(output.template.as_deref(), |e| {
+            report_outcome(&meeting, pipeline::build_decisions(e, &meeting, &outcome, &output.out, &formats.0), &diag)
         }),
         Command::Schema { kind } => schema(kind),
         Command::New { kind, file } => new_file(kind, file.as_deref()),
