@@ -201,11 +201,9 @@ pub fn build_report(engine: &Engine, path: &Path, out_dir: &Path, formats: &[For
     };
     let doc = engine.document(&loaded.report);
     let mut rendered = Vec::new();
-    let results = if formats_at_once {
-        render_all(engine, &doc, formats)
-    } else {
-        formats.iter().map(|&f| engine.render(&doc, f)).collect()
-    };
+    // A thread a format, or one thread for them all.
+    let threads = if formats_at_once { formats.len() } else { 1 };
+    let results = in_workers(formats, threads, |&f| engine.render(&doc, f));
     for (f, result) in formats.iter().zip(results) {
         match result {
             Ok(bytes) => rendered.push((crate::output::output_path(out_dir, path, "", f.extension()), bytes)),
@@ -220,18 +218,6 @@ pub fn build_report(engine: &Engine, path: &Path, out_dir: &Path, formats: &[For
         files.push(p);
     }
     Outcome::Built { files, warnings: loaded.warnings, source: loaded.source.text }
-}
-
-/// Renders one document in several formats at once, a thread each (the writers are independent:
-/// a report's DOCX is made while its PDF is typeset), returning the results in `formats` order.
-fn render_all(engine: &Engine, doc: &Document, formats: &[Format]) -> Vec<Result<Vec<u8>, RenderError>> {
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = formats.iter().map(|&f| scope.spawn(move || engine.render(doc, f))).collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
-            .collect()
-    })
 }
 
 /// Runs `job` on every item with `workers` plain threads, each taking the next item when it has
