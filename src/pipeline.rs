@@ -25,7 +25,6 @@ pub struct Engine {
     pub rules: Rules,
     pdf: OnceLock<Result<render::pdf::PdfWriter, RenderError>>,
     figures: OnceLock<render::figure_png::Rasteriser>,
-    words: OnceLock<Option<render::columns::WordMeasure>>,
     /// Date for document metadata (from `SOURCE_DATE_EPOCH`), if set.
     pub metadata_date: Option<Date>,
 }
@@ -38,8 +37,8 @@ impl Engine {
             None => Template::builtin()?,
         };
         let rules = Rules::from_template(&template);
-        let (pdf, figures, words) = (OnceLock::new(), OnceLock::new(), OnceLock::new());
-        Ok(Engine { template, rules, pdf, figures, words, metadata_date: source_date_epoch() })
+        let (pdf, figures) = (OnceLock::new(), OnceLock::new());
+        Ok(Engine { template, rules, pdf, figures, metadata_date: source_date_epoch() })
     }
 
     /// The typesetter, set up on first use.
@@ -55,18 +54,16 @@ impl Engine {
         self.figures.get_or_init(|| render::figure_png::Rasteriser::new(&self.template.fonts))
     }
 
-    /// The house font's word widths (DOCX table columns), set up on first use; `None` if the
-    /// template's fonts lack the house font.
-    pub fn words(&self) -> Option<&render::columns::WordMeasure> {
-        self.words
-            .get_or_init(|| render::columns::WordMeasure::new(&self.template.fonts, &self.template.settings.style.font))
-            .as_ref()
+    /// The house font's word widths (DOCX table columns), read from the template's fonts; `None`
+    /// if they lack the house font.
+    pub fn words(&self) -> Option<render::columns::WordMeasure<'_>> {
+        render::columns::WordMeasure::new(self.template.fonts.iter().map(Vec::as_slice), &self.template.settings.style.font)
     }
 
     /// Renders a document in one format.
     pub fn render(&self, doc: &Document, format: Format) -> Result<Vec<u8>, RenderError> {
         match format {
-            Format::Docx => render::docx::render(doc, self.figures(), self.words()),
+            Format::Docx => render::docx::render(doc, self.figures(), self.words().as_ref()),
             Format::Pdf => self.pdf()?.render(doc),
             Format::Html => render::html::render(doc),
             Format::Tree => serde_json::to_vec_pretty(doc).map_err(|e| RenderError::new(e.to_string())),
@@ -325,7 +322,7 @@ pub fn build_pack(engine: &Engine, meeting: &Path, out_dir: &Path, formats: &[Fo
     }
     if formats.contains(&Format::Docx) {
         let agenda = dp::agenda_only(&public_doc, &pdf.pages, pdf.page_count);
-        match render::docx::render(&agenda, engine.figures(), engine.words()) {
+        match render::docx::render(&agenda, engine.figures(), engine.words().as_ref()) {
             Ok(bytes) => rendered.push((out("-agenda", "docx"), bytes)),
             Err(e) => return PackOutcome::Failed(format!("agenda DOCX: {e}")),
         }

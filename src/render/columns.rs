@@ -10,29 +10,18 @@
 
 use ttf_parser::{name_id, Face};
 
-/// Measures words in the house font: its regular and bold faces from the template's font files.
-pub struct WordMeasure {
-    regular: FontFile,
-    bold: FontFile,
+/// Measures words in the house font: its regular and bold faces, read from the template's font
+/// files where they lie (nothing is copied).
+pub struct WordMeasure<'a> {
+    regular: Face<'a>,
+    bold: Face<'a>,
 }
 
-/// One face: the file's bytes and the face's index in it.
-struct FontFile {
-    data: Vec<u8>,
-    index: u32,
-}
-
-impl FontFile {
-    fn face(&self) -> Option<Face<'_>> {
-        Face::parse(&self.data, self.index).ok()
-    }
-}
-
-impl WordMeasure {
+impl<'a> WordMeasure<'a> {
     /// The upright regular and bold faces of `family` (case-insensitive) among `fonts`; `None`
     /// if the family has no upright face. A family without a bold face measures bold words
     /// with its regular one.
-    pub fn new(fonts: &[Vec<u8>], family: &str) -> Option<Self> {
+    pub fn new(fonts: impl IntoIterator<Item = &'a [u8]>, family: &str) -> Option<Self> {
         let mut regular = None;
         let mut bold = None;
         for data in fonts {
@@ -48,19 +37,18 @@ impl WordMeasure {
                 }
                 let slot = if face.is_bold() { &mut bold } else { &mut regular };
                 if slot.is_none() {
-                    *slot = Some(FontFile { data: data.clone(), index });
+                    *slot = Some(face);
                 }
             }
         }
         let regular = regular?;
-        let bold = bold.unwrap_or(FontFile { data: regular.data.clone(), index: regular.index });
+        let bold = bold.unwrap_or_else(|| regular.clone());
         Some(WordMeasure { regular, bold })
     }
 
     /// The width of the widest whitespace-separated word of `text` at `size` points, in points.
     pub fn widest(&self, text: &str, bold: bool, size: f64) -> f64 {
-        let file = if bold { &self.bold } else { &self.regular };
-        let Some(face) = file.face() else { return 0.0 };
+        let face = if bold { &self.bold } else { &self.regular };
         let upem = f64::from(face.units_per_em());
         let notdef = face.glyph_hor_advance(ttf_parser::GlyphId(0)).unwrap_or(0);
         text.split_whitespace()
@@ -153,21 +141,17 @@ mod tests {
     use super::*;
     use crate::template::Template;
 
-    fn measure() -> WordMeasure {
-        let t = Template::builtin().expect("built-in template");
-        WordMeasure::new(&t.fonts, "Liberation Sans").expect("the house font")
-    }
-
     #[test]
     fn words_are_measured_from_the_font() {
-        let m = measure();
+        let t = Template::builtin().expect("built-in template");
+        let m = WordMeasure::new(t.fonts.iter().map(Vec::as_slice), "Liberation Sans").expect("the house font");
         // Liberation Sans has Arial's metrics: "M" is 0.833 em, "i" 0.222 em.
         assert!((m.widest("M", false, 11.0) - 0.833 * 11.0).abs() < 0.01);
         assert!((m.widest("ii", false, 11.0) - 2.0 * 0.222 * 11.0).abs() < 0.01);
         assert!(m.widest("Likelihood", true, 11.0) > m.widest("Likelihood", false, 11.0));
         assert_eq!(m.widest("a Likelihood b", false, 11.0), m.widest("Likelihood", false, 11.0));
         assert_eq!(m.widest(" ", false, 11.0), 0.0);
-        assert!(WordMeasure::new(&Template::builtin().expect("template").fonts, "No Such Font").is_none());
+        assert!(WordMeasure::new(t.fonts.iter().map(Vec::as_slice), "No Such Font").is_none());
     }
 
     #[test]

@@ -41,7 +41,7 @@ use text::{bookmark_name, clean, mm_to_twips, pieces, Piece};
 /// Renders a document as a Word (.docx) file; figures are drawn as images by `figures`, and
 /// table columns are made wide enough for their longest words as measured by `words` (in
 /// proportion to the tree's widths alone without it).
-pub fn render(doc: &Document, figures: &Rasteriser, words: Option<&WordMeasure>) -> Result<Vec<u8>, RenderError> {
+pub fn render(doc: &Document, figures: &Rasteriser, words: Option<&WordMeasure<'_>>) -> Result<Vec<u8>, RenderError> {
     let geometry = Geometry::new(&doc.style);
     let mut b = Builder::new(&doc.style, figures, words, geometry.text_height);
 
@@ -167,7 +167,7 @@ struct Builder<'a> {
     /// Draws figures.
     figures: &'a Rasteriser,
     /// Measures table words.
-    words: Option<&'a WordMeasure>,
+    words: Option<&'a WordMeasure<'a>>,
     /// Body text size in points.
     body_size: f64,
     /// The house font (chart text).
@@ -187,7 +187,7 @@ struct Builder<'a> {
 }
 
 impl<'a> Builder<'a> {
-    fn new(style: &HouseStyle, figures: &'a Rasteriser, words: Option<&'a WordMeasure>, text_height: u32) -> Self {
+    fn new(style: &HouseStyle, figures: &'a Rasteriser, words: Option<&'a WordMeasure<'a>>, text_height: u32) -> Self {
         Builder {
             lists: numbering::Lists::new(),
             tables: Vec::new(),

@@ -20,11 +20,12 @@ fn figures() -> &'static Rasteriser {
     FIGURES.get_or_init(|| Rasteriser::new(&crate::template::Template::builtin().expect("built-in template").fonts))
 }
 
-fn words() -> &'static crate::render::columns::WordMeasure {
-    static WORDS: OnceLock<crate::render::columns::WordMeasure> = OnceLock::new();
+fn words() -> &'static crate::render::columns::WordMeasure<'static> {
+    static FONTS: OnceLock<Vec<Vec<u8>>> = OnceLock::new();
+    static WORDS: OnceLock<crate::render::columns::WordMeasure<'static>> = OnceLock::new();
     WORDS.get_or_init(|| {
-        let fonts = crate::template::Template::builtin().expect("built-in template").fonts;
-        crate::render::columns::WordMeasure::new(&fonts, "Liberation Sans").expect("the house font")
+        let fonts = FONTS.get_or_init(|| crate::template::Template::builtin().expect("built-in template").fonts);
+        crate::render::columns::WordMeasure::new(fonts.iter().map(Vec::as_slice), "Liberation Sans").expect("the house font")
     })
 }
 

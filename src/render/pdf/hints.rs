@@ -20,7 +20,7 @@ const CELL_PADDING_PT: f64 = 2.0 * 5.0 + 1.0;
 /// Lays out the columns of every table in the JSON tree, `avail` points wide, text at `size`.
 pub(super) struct TableLayout<'a> {
     /// The house font.
-    pub words: &'a WordMeasure,
+    pub words: &'a WordMeasure<'a>,
     /// Body text size in points.
     pub size: f64,
     /// Text width in points.
@@ -135,7 +135,7 @@ mod tests {
     #[test]
     fn every_table_gets_a_column_layout_from_its_widest_words() {
         let t = Template::builtin().expect("built-in template");
-        let words = WordMeasure::new(&t.fonts, "Liberation Sans").expect("the house font");
+        let words = WordMeasure::new(t.fonts.iter().map(Vec::as_slice), "Liberation Sans").expect("the house font");
         let hints = TableLayout { words: &words, size: 11.0, avail: 450.0 };
         let mut tree = serde_json::json!({"blocks": [
             {"type": "paragraph", "content": []},

@@ -33,14 +33,12 @@ const CACHE_MAX_AGE: usize = 4;
 /// threads; `render` may be called concurrently.
 pub struct PdfWriter {
     typesetter: Typesetter,
-    /// The font files again, for measuring table words (see `hints`).
-    fonts: Vec<Vec<u8>>,
 }
 
 impl PdfWriter {
     /// `template` is the typst source of the layout (templates/cabinet/report.typ); `fonts` the font files' bytes.
     pub fn new(template: String, fonts: Vec<Vec<u8>>) -> Result<Self, RenderError> {
-        let typesetter = Typesetter::new(template, fonts.clone())?;
+        let typesetter = Typesetter::new(template, fonts)?;
         // Fail now, not at the first render, if the template does not even parse.
         let (errors, _) = typesetter.template().root().errors_and_warnings();
         if !errors.is_empty() {
@@ -60,7 +58,7 @@ impl PdfWriter {
                 &diags,
             ));
         }
-        Ok(PdfWriter { typesetter, fonts })
+        Ok(PdfWriter { typesetter })
     }
 
     /// Typesets one document into a tagged PDF/UA-1.
@@ -101,7 +99,7 @@ impl PdfWriter {
         let serialise_error =
             |e: serde_json::Error| RenderError::new(format!("PDF: cannot serialise the document tree: {e}"));
         let mut tree = serde_json::to_value(doc).map_err(serialise_error)?;
-        if let Some(words) = crate::render::columns::WordMeasure::new(&self.fonts, &doc.style.font) {
+        if let Some(words) = crate::render::columns::WordMeasure::new(self.typesetter.font_data(), &doc.style.font) {
             let avail_mm = f64::from(doc.style.page_width_mm) - 2.0 * f64::from(doc.style.margin_mm);
             let hints = hints::TableLayout { words: &words, size: f64::from(doc.style.body_size), avail: avail_mm * 72.0 / 25.4 };
             hints.annotate_tables(&mut tree);

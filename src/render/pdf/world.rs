@@ -73,6 +73,11 @@ impl Typesetter {
         &self.book
     }
 
+    /// The font files' bytes, a face at a time (a collection's file once per face).
+    pub(super) fn font_data(&self) -> impl Iterator<Item = &[u8]> {
+        self.fonts.iter().map(|f| &**f.data())
+    }
+
     /// A font by its index in the book.
     pub(super) fn font(&self, index: usize) -> Option<Font> {
         self.fonts.get(index).cloned()
