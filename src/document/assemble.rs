@@ -397,19 +397,7 @@ impl Assembler<'_> {
             ],
             rows,
         ));
-        let bands = (1..=5u8)
-            .map(|impact| {
-                (1..=5u8)
-                    .map(|likelihood| {
-                        let score = impact * likelihood;
-                        match t.band(score) {
-                            Some(b) => BandCell { label: b.name.clone(), fill: b.fill.clone(), severity: t.band_severity(b) },
-                            None => BandCell { label: String::new(), fill: "#ffffff".into(), severity: 0 },
-                        }
-                    })
-                    .collect()
-            })
-            .collect();
+        let bands = risk_matrix_bands(t);
         let points = reg
             .risks
             .iter()
@@ -497,4 +485,18 @@ pub fn series_alt(
         s.push_str(&format!(" {total_label}: {}.", values(t)));
     }
     s
+}
+
+/// The risk matrix's background from the template's bands, indexed `[impact-1][likelihood-1]`.
+pub fn risk_matrix_bands(t: &Template) -> Vec<Vec<BandCell>> {
+    (1..=5u8)
+        .map(|impact| {
+            (1..=5u8)
+                .map(|likelihood| match t.band(impact * likelihood) {
+                    Some(b) => BandCell { label: b.name.clone(), fill: b.fill.clone(), severity: t.band_severity(b) },
+                    None => BandCell { label: String::new(), fill: "#ffffff".into(), severity: 0 },
+                })
+                .collect()
+        })
+        .collect()
 }

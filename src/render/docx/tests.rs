@@ -108,21 +108,7 @@ fn sample() -> Document {
             Row { cells: vec![cell("Total"), cell("2,000")], total: true },
         ],
     });
-    let bands: Vec<Vec<BandCell>> = (1..=5)
-        .map(|i| {
-            (1..=5)
-                .map(|l| {
-                    let score = i * l;
-                    let (label, fill, severity) = match score {
-                        0..=4 => ("Low", "#92d050", 0),
-                        5..=12 => ("Medium", "#ffc000", 1),
-                        _ => ("High", "#ff0000", 2),
-                    };
-                    BandCell { label: label.into(), fill: fill.into(), severity }
-                })
-                .collect()
-        })
-        .collect();
+    let bands = crate::document::assemble::risk_matrix_bands(&crate::template::Template::builtin().expect("built-in template"));
     let matrix = Block::Figure(Figure {
         caption: "Figure 1: Risk matrix".into(),
         alt: "Risk matrix: risk 1 likelihood 4 impact 5 (High); risk 2 likelihood 2 impact 3 (Medium).".into(),

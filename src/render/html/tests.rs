@@ -55,22 +55,9 @@ fn heading(level: u8, number: Option<&str>, text: &str, anchor: Option<&str>) ->
     Block::Heading(Heading { level, number: number.map(Into::into), text: text.into(), anchor: anchor.map(Into::into), caps: false })
 }
 
+/// The built-in template's bands, as the assembler makes them.
 fn bands() -> Vec<Vec<BandCell>> {
-    (1..=5)
-        .map(|i| {
-            (1..=5)
-                .map(|l| {
-                    let (label, fill, severity) = match i * l {
-                        0..=4 => ("Low", "#d9ead3", 0),
-                        5..=9 => ("Medium", "#fff2cc", 1),
-                        10..=16 => ("High", "#f9cb9c", 2),
-                        _ => ("Very high", "#ea9999", 3),
-                    };
-                    BandCell { label: label.into(), fill: fill.into(), severity }
-                })
-                .collect()
-        })
-        .collect()
+    crate::document::assemble::risk_matrix_bands(&crate::template::Template::builtin().expect("built-in template"))
 }
 
 fn matrix_figure() -> Figure {

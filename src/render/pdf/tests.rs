@@ -111,23 +111,9 @@ fn style() -> HouseStyle {
     }
 }
 
+/// The built-in template's bands, as the assembler makes them.
 fn bands() -> Vec<Vec<BandCell>> {
-    (1..=5)
-        .map(|impact| {
-            (1..=5)
-                .map(|likelihood| {
-                    let score = impact * likelihood;
-                    let (label, fill, severity) = match score {
-                        1..=4 => ("Low", "#c6efce", 0),
-                        5..=9 => ("Medium", "#ffeb9c", 1),
-                        10..=16 => ("High", "#f4b183", 2),
-                        _ => ("Very high", "#ff7c80", 3),
-                    };
-                    BandCell { label: label.into(), fill: fill.into(), severity }
-                })
-                .collect()
-        })
-        .collect()
+    crate::document::assemble::risk_matrix_bands(&crate::template::Template::builtin().expect("built-in template"))
 }
 
 /// A ~6-page exempt report with every block kind, modelled on the reference report.
