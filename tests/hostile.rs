@@ -1,0 +1,12 @@
+//! The hostile corpus (`tests/hostile/`): inputs a careless or hostile user might give, one
+//! file (or a small folder) per defect, each with a test asserting the exit status, the located
+//! message and, for exempt material, that nothing of it reaches a public output.
+
+mod common;
+
+#[path = "hostile/exempt.rs"]
+mod exempt;
+#[path = "hostile/inputs.rs"]
+mod inputs;
+#[path = "hostile/misc.rs"]
+mod misc;

@@ -1,0 +1,5 @@
+//! Hostile inputs: what `check` must catch before a writer does, closed streams, interrupted
+//! builds, dangerous links, money and dates.
+
+#[allow(unused_imports)]
+use crate::common::*;
