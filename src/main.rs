@@ -207,6 +207,21 @@ fn build(paths: &[PathBuf], out: &Path, formats: &[Format], jobs: Option<usize>,
         eprintln!("error: no report files found in {}", paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", "));
         return 1;
     }
+    // Two inputs of one name would overwrite each other's files, and which survived would vary
+    // from run to run: refuse before anything is written.
+    let collisions = pipeline::output_collisions(&inputs, out, formats);
+    for c in &collisions {
+        eprintln!(
+            "error: {} and {} would both be written to {}",
+            c.first,
+            c.second,
+            c.path.display()
+        );
+        eprintln!("  help: rename one of them, or build them into different folders with -o");
+    }
+    if !collisions.is_empty() {
+        return 1;
+    }
     let fmt = message_format(d);
     let show_bar = !d.quiet && std::io::stderr().is_terminal() && inputs.len() > 1;
     let bar = if show_bar {
@@ -336,16 +351,18 @@ fn new_file(kind: StarterKind, file: Option<&Path>) -> u8 {
             eprintln!("error: {} already exists; not overwriting it", p.display());
             1
         }
-        Some(p) => match cabrep::output::write_atomic(p, text.as_bytes()) {
-            Ok(()) => {
-                eprintln!("wrote {}", p.display());
-                0
+        Some(p) => {
+            match cabrep::output::write_atomic(p, text.as_bytes(), cabrep::output::Access::Public) {
+                Ok(()) => {
+                    eprintln!("wrote {}", p.display());
+                    0
+                }
+                Err(e) => {
+                    eprintln!("error: cannot write {}: {e}", p.display());
+                    3
+                }
             }
-            Err(e) => {
-                eprintln!("error: cannot write {}: {e}", p.display());
-                3
-            }
-        },
+        }
     }
 }
 
@@ -361,9 +378,13 @@ fn report_outcome(input: &Path, outcome: pipeline::PackOutcome, d: &DiagArgs) ->
     let fmt = message_format(d);
     let lock = Mutex::new(());
     match outcome {
-        pipeline::PackOutcome::Built { files, warnings, pages } => {
+        pipeline::PackOutcome::Built { files, warnings, pages, removed } => {
             for (w, src) in &warnings {
                 print_diags(&lock, w, Some(src), fmt);
+            }
+            // Said even with -q: a file the clerk may have published has gone.
+            for f in &removed {
+                eprintln!("removed {}: its report is no longer public (now exempt, or no longer on the agenda)", f.display());
             }
             if !d.quiet {
                 for f in &files {

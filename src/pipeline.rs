@@ -14,6 +14,7 @@ use crate::input::types::{MissionsFile, ReportFile};
 use crate::input::shapes::TextOrSeq;
 use crate::input::SourceFile;
 use crate::model::{self, Report, Rules};
+use crate::output::{output_path, Access, Output};
 use crate::render::{self, Format, RenderError};
 use crate::template::{Template, TemplateError};
 
@@ -197,24 +198,37 @@ pub fn build_report(engine: &Engine, path: &Path, out_dir: &Path, formats: &[For
         Err(f) => return Outcome::Invalid(f),
     };
     let doc = engine.document(&loaded.report);
+    // An exempt report's files are exempt material wherever they are written.
+    let access = if loaded.report.exempt.is_some() { Access::Restricted } else { Access::Public };
     let mut rendered = Vec::new();
     // A thread a format, or one thread for them all.
     let threads = if formats_at_once { formats.len() } else { 1 };
     let results = in_workers(formats, threads, |&f| engine.render(&doc, f));
     for (f, result) in formats.iter().zip(results) {
         match result {
-            Ok(bytes) => rendered.push((crate::output::output_path(out_dir, path, "", f.extension()), bytes)),
+            Ok(bytes) => rendered.push(Output { path: output_path(out_dir, path, "", f.extension()), bytes, access }),
             Err(e) => return Outcome::Failed { input: path.to_path_buf(), message: format!("{} output: {e}", f.extension()) },
         }
     }
-    let mut files = Vec::new();
-    for (p, bytes) in rendered {
-        if let Err(e) = crate::output::write_atomic(&p, &bytes) {
-            return Outcome::Failed { input: path.to_path_buf(), message: format!("cannot write {}: {e}", p.display()) };
-        }
-        files.push(p);
+    match crate::output::write_all(rendered) {
+        Ok(files) => Outcome::Built { files, warnings: loaded.warnings, source: loaded.source.text },
+        Err(message) => Outcome::Failed { input: path.to_path_buf(), message },
     }
-    Outcome::Built { files, warnings: loaded.warnings, source: loaded.source.text }
+}
+
+/// The outputs of a batch that would land on one file (`a/report.yaml` and `b/report.yaml`
+/// both make `report.pdf`), found before anything is written. The same file named twice is
+/// not a collision: [`expand_inputs`] lists it once.
+pub fn output_collisions(inputs: &[PathBuf], out_dir: &Path, formats: &[Format]) -> Vec<crate::output::Collision> {
+    let planned: Vec<(PathBuf, String)> = inputs
+        .iter()
+        .flat_map(|input| formats.iter().map(move |f| (output_path(out_dir, input, "", f.extension()), input.display().to_string())))
+        .collect();
+    let refs: Vec<(&Path, &str)> = planned.iter().map(|(p, s)| (p.as_path(), s.as_str())).collect();
+    let mut found = crate::output::collisions(&refs);
+    // One pair of inputs collides once per format: say it once.
+    found.dedup_by(|a, b| a.first == b.first && a.second == b.second);
+    found
 }
 
 /// Runs `job` on every item with `workers` plain threads, each taking the next item when it has
@@ -274,6 +288,9 @@ pub fn expand_inputs(paths: &[PathBuf]) -> Vec<PathBuf> {
             out.push(p.clone());
         }
     }
+    // A file named twice (`build a.yaml a.yaml`, or a folder and a file in it) is built once.
+    let mut seen = std::collections::HashSet::new();
+    out.retain(|p| seen.insert(std::fs::canonicalize(p).unwrap_or_else(|_| p.clone())));
     out
 }
 
@@ -288,6 +305,8 @@ pub enum PackOutcome {
         warnings: Vec<(Vec<Diagnostic>, String)>,
         /// Pages in the public pack.
         pages: usize,
+        /// Public pages of reports no longer public, removed.
+        removed: Vec<PathBuf>,
     },
     /// The meeting file or a report in it is invalid.
     Invalid(crate::pack::MeetingFailure),
@@ -312,60 +331,124 @@ pub fn build_pack(engine: &Engine, meeting: &Path, out_dir: &Path, formats: &[Fo
         Ok(p) => p,
         Err(e) => return PackOutcome::Failed(format!("public pack: {e}")),
     };
-    let out = |suffix: &str, ext: &str| crate::output::output_path(out_dir, meeting, suffix, ext);
-    let mut rendered = vec![(out("-pack", "pdf"), pdf.pdf.clone())];
+    let out = |suffix: &str, ext: &str| output_path(out_dir, meeting, suffix, ext);
+    let public_file = |path: PathBuf, bytes: Vec<u8>| Output { path, bytes, access: Access::Public };
+    let mut rendered = vec![public_file(out("-pack", "pdf"), pdf.pdf.clone())];
     if let Some(p2) = &part2 {
         match engine.pdf().and_then(|w| w.render(&dp::part2_pack(p2, &engine.template, &opts))) {
-            Ok(bytes) => rendered.push((out("-part2", "pdf"), bytes)),
+            Ok(bytes) => rendered.push(Output { path: out("-part2", "pdf"), bytes, access: Access::Restricted }),
             Err(e) => return PackOutcome::Failed(format!("Part 2 pack: {e}")),
         }
     }
     if formats.contains(&Format::Docx) {
         let agenda = dp::agenda_only(&public_doc, &pdf.pages, pdf.page_count);
         match render::docx::render(&agenda, engine.figures(), engine.words().as_ref()) {
-            Ok(bytes) => rendered.push((out("-agenda", "docx"), bytes)),
+            Ok(bytes) => rendered.push(public_file(out("-agenda", "docx"), bytes)),
             Err(e) => return PackOutcome::Failed(format!("agenda DOCX: {e}")),
         }
     }
+    // The pack's own files, whatever the formats: a report's page never takes one of their names.
+    let pack_files: Vec<PathBuf> = [("-pack", "pdf"), ("-part2", "pdf"), ("-agenda", "docx"), ("-index", "html"), ("-pack", "tree.json")]
+        .iter()
+        .map(|(s, e)| out(s, e))
+        .chain(std::iter::once(manifest_path(out_dir, meeting)))
+        .collect();
+    let pages = report_pages(&public, out_dir, &pack_files);
     if formats.contains(&Format::Html) {
         // Each public report's own page, and the index that links them (never an exempt one:
         // `public` holds none).
         let mut links = dp::IndexLinks { reports: std::collections::BTreeMap::new(), pack_pdf: relative_href(&out("-pack", "pdf")) };
-        let mut names = std::collections::BTreeSet::new();
-        for item in &public.items {
+        for (item, path) in public.items.iter().filter_map(|i| pages.get(&i.number()).map(|p| (i, p))) {
             let crate::pack::PublicItem::Report { number, report, source } = item else { continue };
-            let mut path = crate::output::output_path(out_dir, source, "", "html");
-            if !names.insert(path.clone()) {
-                // Two reports of the same name from different folders.
-                path = crate::output::output_path(out_dir, source, &format!("-item-{number}"), "html");
-                names.insert(path.clone());
-            }
             match render::html::render(&document::assemble::report(report.report(), &engine.template, &opts)) {
-                Ok(bytes) => rendered.push((path.clone(), bytes)),
+                Ok(bytes) => rendered.push(public_file(path.clone(), bytes)),
                 Err(e) => return PackOutcome::Failed(format!("{}: HTML: {e}", source.display())),
             }
-            links.reports.insert(*number, relative_href(&path));
+            links.reports.insert(*number, relative_href(path));
         }
         let index = dp::index_page(&public_doc, &public, &links, &pdf.pages, pdf.page_count, &engine.template);
         match render::html::render(&index) {
-            Ok(bytes) => rendered.push((out("-index", "html"), bytes)),
+            Ok(bytes) => rendered.push(public_file(out("-index", "html"), bytes)),
             Err(e) => return PackOutcome::Failed(format!("pack index HTML: {e}")),
         }
     }
     if formats.contains(&Format::Tree) {
         match serde_json::to_vec_pretty(&public_doc) {
-            Ok(bytes) => rendered.push((out("-pack", "tree.json"), bytes)),
+            Ok(bytes) => rendered.push(public_file(out("-pack", "tree.json"), bytes)),
             Err(e) => return PackOutcome::Failed(e.to_string()),
         }
     }
-    let mut files = Vec::new();
-    for (p, bytes) in rendered {
-        if let Err(e) = crate::output::write_atomic(&p, &bytes) {
-            return PackOutcome::Failed(format!("cannot write {}: {e}", p.display()));
+    // Public pages this pack wrote before for reports that are no longer public (now exempt, or
+    // gone from the agenda): listed in its manifest, removed once the new files are written.
+    let manifest = manifest_path(out_dir, meeting);
+    let before = read_manifest(&manifest);
+    let now: Vec<String> = pages.values().filter_map(|p| p.file_name()).map(|n| n.to_string_lossy().into_owned()).collect();
+    let listed: Vec<String> =
+        if formats.contains(&Format::Html) { now.clone() } else { before.iter().filter(|n| now.contains(n)).cloned().collect() };
+    rendered.push(public_file(manifest.clone(), manifest_json(&listed)));
+    let files = match crate::output::write_all(rendered) {
+        Ok(files) => files,
+        Err(message) => return PackOutcome::Failed(message),
+    };
+    let mut removed = Vec::new();
+    for name in before.iter().filter(|n| !now.contains(n)) {
+        let stale = out_dir.join(name);
+        if stale.is_file() {
+            match std::fs::remove_file(&stale) {
+                Ok(()) => removed.push(stale),
+                Err(e) => return PackOutcome::Failed(format!("cannot remove {}, a page of a report no longer public: {e}", stale.display())),
+            }
         }
-        files.push(p);
     }
-    PackOutcome::Built { files, warnings, pages: pdf.page_count }
+    PackOutcome::Built { files, warnings, pages: pdf.page_count, removed }
+}
+
+/// Where each public report's own HTML page goes: `<report-stem>.html`, or
+/// `<report-stem>-item-N.html` when that name is taken (two reports of one name from different
+/// folders, or a report named like one of the pack's own files, `<meeting>-index.yaml`).
+fn report_pages(public: &crate::pack::PublicPack, out_dir: &Path, pack_files: &[PathBuf]) -> std::collections::BTreeMap<u32, PathBuf> {
+    let key = |p: &Path| p.to_string_lossy().to_lowercase();
+    let mut taken: std::collections::BTreeSet<String> = pack_files.iter().map(|p| key(p)).collect();
+    let mut pages = std::collections::BTreeMap::new();
+    for item in &public.items {
+        let crate::pack::PublicItem::Report { number, source, .. } = item else { continue };
+        let mut path = output_path(out_dir, source, "", "html");
+        let mut n = 0;
+        while !taken.insert(key(&path)) {
+            n += 1;
+            let suffix = if n == 1 { format!("-item-{number}") } else { format!("-item-{number}-{n}") };
+            path = output_path(out_dir, source, &suffix, "html");
+        }
+        pages.insert(*number, path);
+    }
+    pages
+}
+
+/// The pack's manifest: the public report pages it has written, so that a later build can
+/// remove those whose reports are no longer public.
+fn manifest_path(out_dir: &Path, meeting: &Path) -> PathBuf {
+    output_path(out_dir, meeting, "-manifest", "json")
+}
+
+/// The page names a manifest lists. Only plain `.html` names in the output folder are taken:
+/// an edited manifest cannot make a build remove anything else.
+fn read_manifest(path: &Path) -> Vec<String> {
+    let Ok(text) = std::fs::read_to_string(path) else { return Vec::new() };
+    let Ok(value) = serde_json::from_str::<serde_json::Value>(&text) else { return Vec::new() };
+    value["public_pages"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|v| v.as_str())
+        .filter(|n| n.ends_with(".html") && !n.starts_with('.') && !n.contains(['/', '\\']) && Path::new(n).components().count() == 1)
+        .map(str::to_owned)
+        .collect()
+}
+
+fn manifest_json(pages: &[String]) -> Vec<u8> {
+    let mut text = serde_json::to_string_pretty(&serde_json::json!({ "public_pages": pages })).unwrap_or_default();
+    text.push('\n');
+    text.into_bytes()
 }
 
 /// A link from one output file to another in the same folder: the file name, percent-encoded.
@@ -415,26 +498,23 @@ pub fn build_decisions(engine: &Engine, meeting: &Path, outcome: &Path, out_dir:
     let mut rendered = Vec::new();
     let mut pages = 0;
     for (suffix, doc) in &docs {
+        let access = if *suffix == "-decisions" { Access::Public } else { Access::Restricted };
         for &f in formats {
             match engine.render(doc, f) {
                 Ok(bytes) => {
                     if f == Format::Pdf && *suffix == "-decisions" {
                         pages = count_pdf_pages(&bytes);
                     }
-                    rendered.push((crate::output::output_path(out_dir, meeting, suffix, f.extension()), bytes));
+                    rendered.push(Output { path: output_path(out_dir, meeting, suffix, f.extension()), bytes, access });
                 }
                 Err(e) => return PackOutcome::Failed(format!("decision record ({}): {e}", f.extension())),
             }
         }
     }
-    let mut files = Vec::new();
-    for (p, bytes) in rendered {
-        if let Err(e) = crate::output::write_atomic(&p, &bytes) {
-            return PackOutcome::Failed(format!("cannot write {}: {e}", p.display()));
-        }
-        files.push(p);
+    match crate::output::write_all(rendered) {
+        Ok(files) => PackOutcome::Built { files, warnings, pages, removed: Vec::new() },
+        Err(message) => PackOutcome::Failed(message),
     }
-    PackOutcome::Built { files, warnings, pages }
 }
 
 fn count_pdf_pages(bytes: &[u8]) -> usize {

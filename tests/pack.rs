@@ -220,7 +220,9 @@ fn report_appendix_pdfs_are_bound_in_after_their_report_and_exempt_ones_only_in_
         std::fs::write(&p, src).expect("write");
     };
     add_appendix("powering-our-future.yaml", "Smart Working Policy", "minutes.pdf");
-    add_appendix("land-disposal.yaml", "Valuation Report", "minutes.pdf");
+    // A different document: the same one bound in public and in Part 2 is refused.
+    std::fs::copy(root().join("inputs/minutes-2023-12-14.pdf"), dir.path().join("valuation.pdf")).expect("copy");
+    add_appendix("land-disposal.yaml", "Valuation Report", "valuation.pdf");
     let out_dir = dir.path().join("out");
     let out = cabrep(&["pack", m.to_str().expect("utf-8"), "-o", out_dir.to_str().expect("utf-8"), "-q"]);
     assert!(out.status.success(), "{}", stderr(&out));

@@ -84,6 +84,7 @@ pub fn report(r: &Report, t: &Template, opts: &Options) -> Document {
             subject: t.words("subject", &json!({"body": r.body, "date": long_date(r.date)})),
             lang: t.settings.language.clone(),
             date: iso(date),
+            keywords: Meta::keywords_for(r.exempt.is_some()),
         },
         style: t.settings.style.clone(),
         furniture: Furniture {

@@ -56,6 +56,8 @@ fn record_document(r: &DecisionRecord, items: Vec<Block>, header: Option<String>
             subject: format!("{} {}", r.body, crate::model::long_date(r.date)),
             lang: t.settings.language.clone(),
             date: iso(opts.metadata_date.unwrap_or(r.published)),
+            // Only the Part 2 record has a running header: NOT FOR PUBLICATION.
+            keywords: Meta::keywords_for(header.is_some()),
         },
         style: t.settings.style.clone(),
         furniture: Furniture { header, footer: t.words("footer", &json!({})) },

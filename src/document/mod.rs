@@ -51,6 +51,21 @@ pub struct Meta {
     pub lang: String,
     /// The document's date (ISO `YYYY-MM-DD`), used for metadata timestamps.
     pub date: String,
+    /// Keywords (PDF `/Keywords` and XMP, DOCX `cp:keywords`, HTML `<meta name="keywords">`).
+    /// Every document holding exempt material carries
+    /// [`crate::model::NOT_FOR_PUBLICATION_KEYWORD`], by which a pack refuses to bind it.
+    pub keywords: Vec<String>,
+}
+
+impl Meta {
+    /// The keywords of a document: the not-for-publication mark when it holds exempt material.
+    pub fn keywords_for(not_for_publication: bool) -> Vec<String> {
+        if not_for_publication {
+            vec![crate::model::NOT_FOR_PUBLICATION_KEYWORD.to_owned()]
+        } else {
+            Vec::new()
+        }
+    }
 }
 
 /// Page furniture: running header and footer.

@@ -260,6 +260,8 @@ fn pack_document(
             subject: format!("{} {}", m.body, long_date(m.date)),
             lang: t.settings.language.clone(),
             date: iso(opts.metadata_date.unwrap_or(m.date)),
+            // Only the Part 2 pack has a running header: NOT FOR PUBLICATION.
+            keywords: Meta::keywords_for(header.is_some()),
         },
         style: t.settings.style.clone(),
         furniture: Furniture { header, footer: t.words("footer", &json!({})) },

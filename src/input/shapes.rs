@@ -108,3 +108,12 @@ impl<T: JsonSchema> JsonSchema for TextOrSeq<T> {
         json_schema!({ "anyOf": [ { "type": "string" }, { "type": "array", "items": item } ] })
     }
 }
+
+/// Reads a field whose key may be given with no value: `Some(None)` for `key:` or `key: ~`,
+/// `Some(Some(v))` for a value; with `#[serde(default)]`, `None` when the key is absent. For
+/// fields where "written but empty" must not be mistaken for "not written" (`exempt:`).
+pub fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
+    d: D,
+) -> Result<Option<Option<T>>, D::Error> {
+    Option::<T>::deserialize(d).map(Some)
+}

@@ -34,8 +34,11 @@ pub struct ReportFile {
     pub portfolio: Portfolio,
     /// The report title.
     pub title: String,
-    /// Present for a Part 2 (exempt, not for publication) report.
-    pub exempt: Option<Exemption>,
+    /// Present for a Part 2 (exempt, not for publication) report. The key given with no value
+    /// (`exempt:` or `exempt: ~`) is read as `Some(None)`: an error, never "not exempt".
+    #[serde(default, deserialize_with = "super::shapes::present")]
+    #[schemars(with = "Exemption")]
+    pub exempt: Option<Option<Exemption>>,
     /// SUMMARY.
     pub summary: Markdown,
     /// REASONS FOR RECOMMENDATION(S)/DECISION(S).

@@ -65,6 +65,11 @@ pub struct Report {
     pub appendices: Vec<Appendix>,
 }
 
+/// The keyword every output holding exempt material carries in its metadata (PDF `/Keywords`
+/// and XMP, DOCX `cp:keywords`), so that such a file, passed back in as a pack item or an
+/// appendix, is recognised and refused.
+pub const NOT_FOR_PUBLICATION_KEYWORD: &str = "cabrep:not-for-publication";
+
 /// Why a report is exempt.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Exemption {

@@ -117,7 +117,18 @@ impl Checker {
             self.err("decision", "a key decision needs a Forward Plan reference").help =
                 Some("add `forward_plan_ref: FP/2024/017` (the reference in the Forward Plan)".into());
         }
-        let exempt = f.exempt.as_ref().map(|e| self.exemption(e));
+        let exempt = match &f.exempt {
+            None => None,
+            // Written but empty: the author meant the report to be exempt and has not said why.
+            // Reading it as "not exempt" would publish it.
+            Some(None) => {
+                self.err("exempt", "`exempt:` has no value, so it cannot be told which paragraph of Schedule 12A applies").help = Some(
+                    "say which paragraph applies, e.g. `exempt: { paragraphs: [3], reason: … }`; remove the `exempt:` line only if the report is for publication".into(),
+                );
+                None
+            }
+            Some(Some(e)) => Some(self.exemption(e)),
+        };
 
         // Missions register: inline or from the file the caller loaded.
         let inline;
@@ -265,6 +276,13 @@ impl Checker {
             self.err("exempt.paragraphs", "name at least one paragraph of Schedule 12A (1 to 7)");
         }
         for (i, p) in e.paragraphs.iter().enumerate() {
+            if e.paragraphs[..i].contains(p) {
+                self.warn(
+                    format!("exempt.paragraphs[{i}]"),
+                    format!("paragraph {p} is named twice"),
+                )
+                .help = Some("name each paragraph of Schedule 12A once".into());
+            }
             if !(1..=7).contains(p) {
                 self.err(format!("exempt.paragraphs[{i}]"), format!("paragraph {p} is not in Part 1 of Schedule 12A")).help =
                     Some("Schedule 12A has paragraphs 1 to 7".into());

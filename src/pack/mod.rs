@@ -82,8 +82,83 @@ impl BoundPdf {
         if pages == 0 {
             return Err(format!("{} has no pages", path.display()));
         }
+        if is_not_for_publication(pdf.metadata()) {
+            return Err(format!(
+                "{} is a not-for-publication output of cabrep (a Part 2 pack or record, or an exempt report); it cannot be bound into a pack",
+                path.display()
+            ));
+        }
         Ok(BoundPdf { path: path.to_path_buf(), bytes: Arc::new(bytes), pages })
     }
+}
+
+/// Whether a PDF's metadata says it holds exempt material: cabrep's not-for-publication
+/// keyword, or "not for publication" in its title (as every Part 2 pack and record is titled,
+/// including those made before the keyword was written).
+fn is_not_for_publication(meta: &hayro_syntax::metadata::Metadata) -> bool {
+    let text = |field: &Option<Vec<u8>>| {
+        field
+            .as_deref()
+            .map(pdf_text_string)
+            .unwrap_or_default()
+            .to_lowercase()
+    };
+    text(&meta.keywords).contains(crate::model::NOT_FOR_PUBLICATION_KEYWORD)
+        || text(&meta.title).contains("not for publication")
+}
+
+/// A PDF text string: UTF-16BE after a byte-order mark, else PDFDocEncoding (read as Latin-1,
+/// which agrees with it on every letter that matters here).
+fn pdf_text_string(bytes: &[u8]) -> String {
+    match bytes.strip_prefix(&[0xFE, 0xFF]) {
+        Some(be) => {
+            char::decode_utf16(be.chunks_exact(2).map(|c| u16::from_be_bytes([c[0], c[1]])))
+                .map(|c| c.unwrap_or(char::REPLACEMENT_CHARACTER))
+                .collect()
+        }
+        None => bytes.iter().map(|&b| b as char).collect(),
+    }
+}
+
+/// One PDF bound into a pack, as the check for second routes sees it.
+struct Binding<'a> {
+    /// Index of the meeting's item that binds it (`items[i]`), where a refusal is located.
+    item_index: usize,
+    /// How the clerk knows it: "item 4 (Minutes …), `minutes.pdf`".
+    label: String,
+    /// Whether it belongs to an exempt report.
+    exempt: bool,
+    /// Its canonical path (or the path as joined, when it cannot be resolved).
+    path: PathBuf,
+    /// Its contents.
+    bytes: &'a [u8],
+}
+
+/// Every public binding that is also an exempt one — the same file by path, or the same bytes
+/// under another name — as an error located at the public item. Without this, an exempt
+/// report's appendix listed again as a public `file:` item or as a public report's appendix
+/// would be published.
+fn second_routes(bindings: &[Binding<'_>]) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    for public in bindings.iter().filter(|b| !b.exempt) {
+        for exempt in bindings.iter().filter(|b| b.exempt) {
+            let how = if public.path == exempt.path {
+                "is the same file as"
+            } else if public.bytes == exempt.bytes {
+                "has the same contents as"
+            } else {
+                continue;
+            };
+            problems.push(
+                Problem::error(
+                    format!("items[{}]", public.item_index),
+                    format!("{} {how} {}, which is exempt; it would publish exempt material", public.label, exempt.label),
+                )
+                .help("an exempt item's papers go in the Part 2 pack only: remove the public listing, or bind a redacted version"),
+            );
+        }
+    }
+    problems
 }
 
 /// A report that is not exempt: the only kind of report a public pack can hold.
@@ -274,6 +349,10 @@ pub fn load_meeting(path: &Path, rules: &Rules) -> Result<(Meeting, Vec<ReportWa
     let dir = source.dir();
     let mut items = Vec::new();
     let mut appendix_pdfs = BTreeMap::new();
+    // Where each item came from, for the checks across items below.
+    let mut item_index_of = BTreeMap::new();
+    let mut reports_seen: BTreeMap<PathBuf, u32> = BTreeMap::new();
+    let mut meeting_warnings = Vec::new();
     for (i, it) in file.items.iter().enumerate() {
         let number = i as u32 + 1;
         let p = format!("items[{i}]");
@@ -296,6 +375,19 @@ pub fn load_meeting(path: &Path, rules: &Rules) -> Result<(Meeting, Vec<ReportWa
             },
             (None, None, Some(r)) => match pipeline::load_report(&dir.join(r), rules) {
                 Ok(mut loaded) => {
+                    let canonical =
+                        std::fs::canonicalize(dir.join(r)).unwrap_or_else(|_| dir.join(r));
+                    if let Some(first) = reports_seen.insert(canonical, number) {
+                        let exempt = if loaded.report.exempt.is_some() {
+                            "exempt "
+                        } else {
+                            ""
+                        };
+                        meeting_warnings.push(
+                            Problem::warning(format!("{p}.report"), format!("the {exempt}report `{r}` is listed twice, as items {first} and {number}"))
+                                .help("list each report once"),
+                        );
+                    }
                     loaded.report.agenda_item = Some(number);
                     for (j, a) in loaded.report.appendices.iter().enumerate() {
                         if let Some(f) = &a.file {
@@ -326,7 +418,58 @@ pub fn load_meeting(path: &Path, rules: &Rules) -> Result<(Meeting, Vec<ReportWa
                 continue;
             }
         };
+        item_index_of.insert(number, i);
         items.push(Item { number, content });
+    }
+    let label = |number: u32, title: &str, path: &Path| {
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        format!("item {number} ({title}), `{name}`")
+    };
+    let canonical = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+    let mut bindings = Vec::new();
+    for item in &items {
+        let item_index = item_index_of[&item.number];
+        match &item.content {
+            ItemContent::Plain { .. } => {}
+            ItemContent::Document { title, pdf } => bindings.push(Binding {
+                item_index,
+                label: label(item.number, title, &pdf.path),
+                exempt: false,
+                path: canonical(&pdf.path),
+                bytes: &pdf.bytes,
+            }),
+            ItemContent::Report { report, .. } => {
+                for a in &report.appendices {
+                    let Some(pdf) = a.file.as_ref().and_then(|f| appendix_pdfs.get(f)) else {
+                        continue;
+                    };
+                    bindings.push(Binding {
+                        item_index,
+                        label: format!(
+                            "appendix {} of {}",
+                            a.number,
+                            label(item.number, &report.title, &pdf.path)
+                        ),
+                        exempt: report.exempt.is_some(),
+                        path: canonical(&pdf.path),
+                        bytes: &pdf.bytes,
+                    });
+                }
+            }
+        }
+    }
+    problems.extend(second_routes(&bindings));
+    if !meeting_warnings.is_empty() {
+        warnings.push((
+            meeting_warnings
+                .into_iter()
+                .map(|w| source.locate(w))
+                .collect(),
+            source.text.clone(),
+        ));
     }
     if !problems.is_empty() || !failures.is_empty() {
         let mut files = vec![LoadFailure {

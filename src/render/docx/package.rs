@@ -466,6 +466,9 @@ fn core_properties(meta: &Meta) -> String {
     out.push_str(&format!("<dc:subject>{}</dc:subject>", text(&meta.subject)));
     out.push_str(&format!("<dc:creator>{}</dc:creator>", text(&meta.author)));
     out.push_str(&format!("<cp:lastModifiedBy>{}</cp:lastModifiedBy>", text(&meta.author)));
+    if !meta.keywords.is_empty() {
+        out.push_str(&format!("<cp:keywords>{}</cp:keywords>", text(&meta.keywords.join(", "))));
+    }
     out.push_str("<cp:revision>1</cp:revision>");
     out.push_str(&format!("<dc:language>{}</dc:language>", language(&meta.lang)));
     if let Some(date) = iso_date(&meta.date) {

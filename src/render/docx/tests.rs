@@ -162,6 +162,7 @@ fn sample() -> Document {
             subject: "Report to Cabinet, 18 January 2024".into(),
             lang: "en-GB".into(),
             date: "2024-01-18".into(),
+            keywords: Vec::new(),
         },
         style: style(),
         furniture: Furniture { header: Some("NOT FOR PUBLICATION".into()), footer: "Page {page} of {pages}".into() },
@@ -625,6 +626,7 @@ fn odd_input_never_panics() {
         subject: "&".into(),
         lang: "\"".into(),
         date: "soon".into(),
+        keywords: Vec::new(),
     };
     doc.furniture = Furniture { header: Some("\u{c}".into()), footer: "{page".into() };
     let deep = (0..20)

@@ -68,6 +68,11 @@ impl Writer {
         self.push("</title>\n");
         self.meta("author", &doc.meta.author);
         self.meta("description", &doc.meta.subject);
+        if !doc.meta.keywords.is_empty() {
+            self.meta("keywords", &doc.meta.keywords.join(", "));
+            // Exempt material is never for search engines, wherever the file ends up.
+            self.meta("robots", "noindex, nofollow");
+        }
         self.push("<style>\n");
         self.push(&css::stylesheet(&doc.style, &doc.furniture));
         self.push("</style>\n</head>\n<body>\n");

@@ -31,6 +31,7 @@ fn doc(blocks: Vec<Block>) -> Document {
             subject: "Report to Cabinet, 18 January 2024".into(),
             lang: "en-GB".into(),
             date: "2024-01-18".into(),
+            keywords: Vec::new(),
         },
         style: style(),
         furniture: Furniture { header: None, footer: "Page {page} of {pages}".into() },

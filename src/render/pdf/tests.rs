@@ -347,6 +347,7 @@ fn sample(title: &str) -> Document {
             subject: "Report to Cabinet, 18 January 2024".into(),
             lang: "en-GB".into(),
             date: "2024-01-18".into(),
+            keywords: Vec::new(),
         },
         style: style(),
         furniture: Furniture {
