@@ -352,7 +352,7 @@ fn new_file(kind: StarterKind, file: Option<&Path>) -> u8 {
             1
         }
         Some(p) => {
-            match cabrep::output::write_atomic(p, text.as_bytes(), cabrep::output::Access::Public) {
+            match cabrep::output::write_atomic(p, text.as_bytes(), cabrep::output::Visibility::Public) {
                 Ok(()) => {
                     eprintln!("wrote {}", p.display());
                     0

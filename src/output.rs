@@ -3,7 +3,7 @@
 //! permissions their readers should have, and never two outputs to one name.
 //!
 //! This room owns file names, modes and the write itself; it never decides content, and never
-//! decides what is exempt — callers say which [`Access`] an output has.
+//! decides what is exempt — callers say which [`Visibility`] an output has.
 
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 
 /// Who an output is for, which sets the mode a new file is created with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Access {
+pub enum Visibility {
     /// A document to publish: created `0666` less the process umask, like any file the user
     /// makes.
     Public,
@@ -21,13 +21,13 @@ pub enum Access {
     Restricted,
 }
 
-impl Access {
-    /// The most permissive mode this access allows.
+impl Visibility {
+    /// The most permissive mode this visibility allows.
     #[cfg(unix)]
     fn ceiling(self) -> u32 {
         match self {
-            Access::Public => 0o666,
-            Access::Restricted => 0o640,
+            Visibility::Public => 0o666,
+            Visibility::Restricted => 0o640,
         }
     }
 }
@@ -40,15 +40,15 @@ pub struct Output {
     /// Its contents.
     pub bytes: Vec<u8>,
     /// Who may read it.
-    pub access: Access,
+    pub visibility: Visibility,
 }
 
 /// Writes `bytes` to `path` atomically, creating the folder if needed.
 ///
-/// A new file gets the [`Access`]'s mode less the process umask (`umask 077` gives `0600`); a
+/// A new file gets the [`Visibility`]'s mode less the process umask (`umask 077` gives `0600`); a
 /// file that is replaced keeps its mode (a `chmod 600` survives a rebuild), capped by the
-/// access (a restricted output never keeps a world-readable mode).
-pub fn write_atomic(path: &Path, bytes: &[u8], access: Access) -> std::io::Result<()> {
+/// visibility (a restricted output never keeps a world-readable mode).
+pub fn write_atomic(path: &Path, bytes: &[u8], visibility: Visibility) -> std::io::Result<()> {
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
         _ => PathBuf::from("."),
@@ -60,7 +60,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8], access: Access) -> std::io::Resul
     {
         use std::os::unix::fs::PermissionsExt;
         // Applied when the file is created, so the umask applies too.
-        builder.permissions(std::fs::Permissions::from_mode(access.ceiling()));
+        builder.permissions(std::fs::Permissions::from_mode(visibility.ceiling()));
     }
     let mut tmp = builder.tempfile_in(&dir)?;
     tmp.write_all(bytes)?;
@@ -69,7 +69,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8], access: Access) -> std::io::Resul
         use std::os::unix::fs::PermissionsExt;
         if let Ok(old) = std::fs::metadata(path) {
             if old.is_file() {
-                let mode = old.permissions().mode() & 0o777 & access.ceiling();
+                let mode = old.permissions().mode() & 0o777 & visibility.ceiling();
                 tmp.as_file()
                     .set_permissions(std::fs::Permissions::from_mode(mode))?;
             }
@@ -99,7 +99,7 @@ pub fn write_all(outputs: Vec<Output>) -> Result<Vec<PathBuf>, String> {
     }
     let mut files = Vec::new();
     for o in outputs {
-        write_atomic(&o.path, &o.bytes, o.access)
+        write_atomic(&o.path, &o.bytes, o.visibility)
             .map_err(|e| format!("cannot write {}: {e}", o.path.display()))?;
         files.push(o.path);
     }
@@ -156,8 +156,8 @@ mod tests {
     fn atomic_write_replaces_and_leaves_no_temporary_file() {
         let dir = tempfile::tempdir().expect("tempdir");
         let p = dir.path().join("a.pdf");
-        write_atomic(&p, b"one", Access::Public).expect("write");
-        write_atomic(&p, b"two", Access::Public).expect("write");
+        write_atomic(&p, b"one", Visibility::Public).expect("write");
+        write_atomic(&p, b"two", Visibility::Public).expect("write");
         assert_eq!(std::fs::read(&p).expect("read"), b"two");
         let names: Vec<_> = std::fs::read_dir(dir.path())
             .expect("dir")
@@ -173,14 +173,14 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         let mode = |p: &Path| std::fs::metadata(p).expect("meta").permissions().mode() & 0o777;
         let p = dir.path().join("a.pdf");
-        write_atomic(&p, b"one", Access::Public).expect("write");
+        write_atomic(&p, b"one", Visibility::Public).expect("write");
         std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o600)).expect("chmod");
-        write_atomic(&p, b"two", Access::Public).expect("write");
+        write_atomic(&p, b"two", Visibility::Public).expect("write");
         assert_eq!(mode(&p), 0o600, "a chmod 600 survives a rebuild");
         let q = dir.path().join("b-part2.pdf");
         std::fs::write(&q, b"old").expect("write");
         std::fs::set_permissions(&q, std::fs::Permissions::from_mode(0o644)).expect("chmod");
-        write_atomic(&q, b"new", Access::Restricted).expect("write");
+        write_atomic(&q, b"new", Visibility::Restricted).expect("write");
         assert_eq!(
             mode(&q) & 0o007,
             0,

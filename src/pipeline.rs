@@ -14,7 +14,7 @@ use crate::input::types::{MissionsFile, ReportFile};
 use crate::input::shapes::TextOrSeq;
 use crate::input::SourceFile;
 use crate::model::{self, Report, Rules};
-use crate::output::{output_path, Access, Output};
+use crate::output::{output_path, Output, Visibility};
 use crate::render::{self, Format, RenderError};
 use crate::template::{Template, TemplateError};
 
@@ -199,14 +199,14 @@ pub fn build_report(engine: &Engine, path: &Path, out_dir: &Path, formats: &[For
     };
     let doc = engine.document(&loaded.report);
     // An exempt report's files are exempt material wherever they are written.
-    let access = if loaded.report.exempt.is_some() { Access::Restricted } else { Access::Public };
+    let visibility = if loaded.report.exempt.is_some() { Visibility::Restricted } else { Visibility::Public };
     let mut rendered = Vec::new();
     // A thread a format, or one thread for them all.
     let threads = if formats_at_once { formats.len() } else { 1 };
     let results = in_workers(formats, threads, |&f| engine.render(&doc, f));
     for (f, result) in formats.iter().zip(results) {
         match result {
-            Ok(bytes) => rendered.push(Output { path: output_path(out_dir, path, "", f.extension()), bytes, access }),
+            Ok(bytes) => rendered.push(Output { path: output_path(out_dir, path, "", f.extension()), bytes, visibility }),
             Err(e) => return Outcome::Failed { input: path.to_path_buf(), message: format!("{} output: {e}", f.extension()) },
         }
     }
@@ -332,11 +332,11 @@ pub fn build_pack(engine: &Engine, meeting: &Path, out_dir: &Path, formats: &[Fo
         Err(e) => return PackOutcome::Failed(format!("public pack: {e}")),
     };
     let out = |suffix: &str, ext: &str| output_path(out_dir, meeting, suffix, ext);
-    let public_file = |path: PathBuf, bytes: Vec<u8>| Output { path, bytes, access: Access::Public };
+    let public_file = |path: PathBuf, bytes: Vec<u8>| Output { path, bytes, visibility: Visibility::Public };
     let mut rendered = vec![public_file(out("-pack", "pdf"), pdf.pdf.clone())];
     if let Some(p2) = &part2 {
         match engine.pdf().and_then(|w| w.render(&dp::part2_pack(p2, &engine.template, &opts))) {
-            Ok(bytes) => rendered.push(Output { path: out("-part2", "pdf"), bytes, access: Access::Restricted }),
+            Ok(bytes) => rendered.push(Output { path: out("-part2", "pdf"), bytes, visibility: Visibility::Restricted }),
             Err(e) => return PackOutcome::Failed(format!("Part 2 pack: {e}")),
         }
     }
@@ -498,14 +498,14 @@ pub fn build_decisions(engine: &Engine, meeting: &Path, outcome: &Path, out_dir:
     let mut rendered = Vec::new();
     let mut pages = 0;
     for (suffix, doc) in &docs {
-        let access = if *suffix == "-decisions" { Access::Public } else { Access::Restricted };
+        let visibility = if *suffix == "-decisions" { Visibility::Public } else { Visibility::Restricted };
         for &f in formats {
             match engine.render(doc, f) {
                 Ok(bytes) => {
                     if f == Format::Pdf && *suffix == "-decisions" {
                         pages = count_pdf_pages(&bytes);
                     }
-                    rendered.push(Output { path: output_path(out_dir, meeting, suffix, f.extension()), bytes, access });
+                    rendered.push(Output { path: output_path(out_dir, meeting, suffix, f.extension()), bytes, visibility });
                 }
                 Err(e) => return PackOutcome::Failed(format!("decision record ({}): {e}", f.extension())),
             }
