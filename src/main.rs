@@ -10,6 +10,7 @@ use std::sync::Mutex;
 use clap::{Parser, Subcommand, ValueEnum};
 
 use cabrep::diag::{self, Diagnostic, MessageFormat};
+use cabrep::input::file::{Access, Limits};
 use cabrep::pipeline::{self, Engine, Outcome};
 use cabrep::render::Format;
 
@@ -52,6 +53,43 @@ struct OutputArgs {
     template: Option<PathBuf>,
 }
 
+/// Where the files a paper names may be, and how large a bound PDF may be (build, pack, check,
+/// decisions).
+#[derive(clap::Args)]
+struct InputArgs {
+    /// The folder that every file a paper names (`report:`, `file:`, `missions:`, appendices)
+    /// must be inside (default: the folder of the file given).
+    #[arg(long, value_name = "DIR")]
+    root: Option<PathBuf>,
+    /// The most pages one bound PDF may have.
+    #[arg(long, value_name = "N", default_value_t = Limits::default().pdf_pages)]
+    max_pdf_pages: u32,
+    /// The largest bound PDF, in megabytes.
+    #[arg(long, value_name = "N", default_value_t = Limits::default().pdf_bytes >> 20)]
+    max_pdf_mb: u64,
+    /// The most one bound PDF's streams may decompress to, together, in megabytes.
+    #[arg(long, value_name = "N", default_value_t = Limits::default().pdf_decoded_bytes >> 20)]
+    max_pdf_decoded_mb: u64,
+}
+
+impl InputArgs {
+    fn access(&self) -> Result<Access, u8> {
+        if let Some(r) = &self.root {
+            if !r.is_dir() {
+                eprintln!("error: --root {}: not a folder", r.display());
+                return Err(2);
+            }
+        }
+        let limits = Limits {
+            pdf_pages: self.max_pdf_pages,
+            pdf_bytes: self.max_pdf_mb.saturating_mul(1 << 20),
+            pdf_decoded_bytes: self.max_pdf_decoded_mb.saturating_mul(1 << 20),
+            ..Limits::default()
+        };
+        Ok(Access { root: self.root.clone(), limits })
+    }
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Build each report (a folder means every report in it).
@@ -68,6 +106,8 @@ enum Command {
         #[arg(short, long)]
         jobs: Option<usize>,
         #[command(flatten)]
+        input: InputArgs,
+        #[command(flatten)]
         diag: DiagArgs,
     },
     /// Build a meeting's agenda pack (public, and Part 2 when an item is exempt).
@@ -80,6 +120,8 @@ enum Command {
         /// page linking each public report's own page), tree.
         #[arg(short, long, default_value = "docx,pdf", value_parser = parse_formats)]
         formats: FormatList,
+        #[command(flatten)]
+        input: InputArgs,
         #[command(flatten)]
         diag: DiagArgs,
     },
@@ -95,6 +137,8 @@ enum Command {
         #[arg(short, long, default_value = "docx,pdf", value_parser = parse_formats)]
         formats: FormatList,
         #[command(flatten)]
+        input: InputArgs,
+        #[command(flatten)]
         diag: DiagArgs,
     },
     /// Validate reports; write nothing.
@@ -105,6 +149,8 @@ enum Command {
         /// Template folder.
         #[arg(long)]
         template: Option<PathBuf>,
+        #[command(flatten)]
+        input: InputArgs,
         #[command(flatten)]
         diag: DiagArgs,
     },
@@ -156,16 +202,17 @@ fn parse_formats(s: &str) -> Result<FormatList, String> {
 }
 
 fn main() -> ExitCode {
+    pipeline::install_panic_hook();
     let cli = Cli::parse();
     let status = match cli.command {
-        Command::Build { paths, output, formats, jobs, diag } => {
-            build(&paths, &output.out, &formats.0, jobs, output.template.as_deref(), &diag)
-        }
-        Command::Check { paths, template, diag } => check(&paths, template.as_deref(), &diag),
-        Command::Pack { meeting, output, formats, diag } => with_engine(output.template.as_deref(), |e| {
+        Command::Build { paths, output, formats, jobs, input, diag } => with_engine(output.template.as_deref(), &input, |e| {
+            build(e, &paths, &output.out, &formats.0, jobs, &diag)
+        }),
+        Command::Check { paths, template, input, diag } => with_engine(template.as_deref(), &input, |e| check(e, &paths, &diag)),
+        Command::Pack { meeting, output, formats, input, diag } => with_engine(output.template.as_deref(), &input, |e| {
             report_outcome(&meeting, pipeline::build_pack(e, &meeting, &output.out, &formats.0), &diag)
         }),
-        Command::Decisions { meeting, outcome, output, formats, diag } => with_engine(output.template.as_deref(), |e| {
+        Command::Decisions { meeting, outcome, output, formats, input, diag } => with_engine(output.template.as_deref(), &input, |e| {
             report_outcome(&meeting, pipeline::build_decisions(e, &meeting, &outcome, &output.out, &formats.0), &diag)
         }),
         Command::Schema { kind } => schema(kind),
@@ -197,11 +244,7 @@ fn print_diags(lock: &Mutex<()>, diags: &[Diagnostic], source: Option<&str>, fmt
     let _ = out.flush();
 }
 
-fn build(paths: &[PathBuf], out: &Path, formats: &[Format], jobs: Option<usize>, template: Option<&Path>, d: &DiagArgs) -> u8 {
-    let engine = match engine(template) {
-        Ok(e) => e,
-        Err(code) => return code,
-    };
+fn build(engine: &Engine, paths: &[PathBuf], out: &Path, formats: &[Format], jobs: Option<usize>, d: &DiagArgs) -> u8 {
     let inputs = pipeline::expand_inputs(paths);
     if inputs.is_empty() {
         eprintln!("error: no report files found in {}", paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", "));
@@ -238,7 +281,7 @@ fn build(paths: &[PathBuf], out: &Path, formats: &[Format], jobs: Option<usize>,
     // Cores the workers leave idle render a report's formats at the same time.
     let formats_at_once = workers > inputs.len();
     let outcomes: Vec<(PathBuf, Outcome)> = pipeline::in_workers(&inputs, workers, |input| {
-        let outcome = pipeline::build_report(&engine, input, out, formats, formats_at_once);
+        let outcome = pipeline::build_report(engine, input, out, formats, formats_at_once);
         let print = |diags: &[Diagnostic], src: Option<&str>| {
             if let Some(b) = &bar {
                 b.suspend(|| print_diags(&lock, diags, src, fmt));
@@ -288,28 +331,33 @@ fn build(paths: &[PathBuf], out: &Path, formats: &[Format], jobs: Option<usize>,
     }
 }
 
-fn check(paths: &[PathBuf], template: Option<&Path>, d: &DiagArgs) -> u8 {
-    let engine = match engine(template) {
-        Ok(e) => e,
-        Err(code) => return code,
-    };
+fn check(engine: &Engine, paths: &[PathBuf], d: &DiagArgs) -> u8 {
     let fmt = message_format(d);
     let lock = Mutex::new(());
     let inputs = pipeline::expand_inputs(paths);
     let mut status = 0;
+    let mut failed = false;
     for input in &inputs {
-        match engine.load(input) {
-            Ok(l) => {
+        match pipeline::catch_panic(|| engine.load(input)) {
+            Err(message) => {
+                let _g = lock.lock();
+                eprintln!("{}: error: {message}", input.display());
+                failed = true;
+            }
+            Ok(Ok(l)) => {
                 print_diags(&lock, &l.warnings, Some(&l.source.text), fmt);
                 if d.deny_warnings && !l.warnings.is_empty() {
                     status = 1;
                 }
             }
-            Err(f) => {
+            Ok(Err(f)) => {
                 print_diags(&lock, &f.diagnostics, f.source.as_deref(), fmt);
                 status = 1;
             }
         }
+    }
+    if failed && status == 0 {
+        status = 3;
     }
     if !d.quiet {
         eprintln!("checked {} file(s): {}", inputs.len(), if status == 0 { "ok" } else { "problems found" });
@@ -366,9 +414,16 @@ fn new_file(kind: StarterKind, file: Option<&Path>) -> u8 {
     }
 }
 
-fn with_engine(template: Option<&Path>, f: impl FnOnce(&Engine) -> u8) -> u8 {
+fn with_engine(template: Option<&Path>, input: &InputArgs, f: impl FnOnce(&Engine) -> u8) -> u8 {
+    let access = match input.access() {
+        Ok(a) => a,
+        Err(code) => return code,
+    };
     match engine(template) {
-        Ok(e) => f(&e),
+        Ok(mut e) => {
+            e.access = access;
+            f(&e)
+        }
         Err(code) => code,
     }
 }

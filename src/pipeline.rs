@@ -12,7 +12,8 @@ use crate::diag::{Diagnostic, Problem};
 use crate::document::{self, Document};
 use crate::input::types::{MissionsFile, ReportFile};
 use crate::input::shapes::TextOrSeq;
-use crate::input::SourceFile;
+use crate::input::file::{Access, Scope};
+use crate::input::{InputKind, SourceFile};
 use crate::model::{self, Report, Rules};
 use crate::output::{output_path, Output, Visibility};
 use crate::render::{self, Format, RenderError};
@@ -28,6 +29,8 @@ pub struct Engine {
     figures: OnceLock<render::figure_png::Rasteriser>,
     /// Date for document metadata (from `SOURCE_DATE_EPOCH`), if set.
     pub metadata_date: Option<Date>,
+    /// The root that paths named by a paper must stay in, and the size caps.
+    pub access: Access,
 }
 
 impl Engine {
@@ -39,7 +42,7 @@ impl Engine {
         };
         let rules = Rules::from_template(&template);
         let (pdf, figures) = (OnceLock::new(), OnceLock::new());
-        Ok(Engine { template, rules, pdf, figures, metadata_date: source_date_epoch() })
+        Ok(Engine { template, rules, pdf, figures, metadata_date: source_date_epoch(), access: Access::default() })
     }
 
     /// The typesetter, set up on first use.
@@ -67,13 +70,13 @@ impl Engine {
             Format::Docx => render::docx::render(doc, self.figures(), self.words().as_ref()),
             Format::Pdf => self.pdf()?.render(doc),
             Format::Html => render::html::render(doc),
-            Format::Tree => serde_json::to_vec_pretty(doc).map_err(|e| RenderError::new(e.to_string())),
+            Format::Tree => render::check_depth(doc).and_then(|()| serde_json::to_vec_pretty(doc).map_err(|e| RenderError::new(e.to_string()))),
         }
     }
 
     /// Loads and validates a report, warning when it runs past the template's page guide.
     pub fn load(&self, path: &Path) -> Result<Loaded, LoadFailure> {
-        let mut loaded = load_report(path, &self.rules)?;
+        let mut loaded = load_report(path, &self.rules, &self.access.scope_for(path))?;
         let guide = self.template.settings.page_guide;
         let pages = document::assemble::estimate_pages(&document::assemble::report_blocks(&loaded.report, &self.template));
         if pages > guide {
@@ -117,25 +120,47 @@ pub struct LoadFailure {
     pub source: Option<String>,
 }
 
-/// Reads, parses and validates a report (and its missions register file, if any).
-pub fn load_report(path: &Path, rules: &Rules) -> Result<Loaded, LoadFailure> {
+/// Reads, parses and validates a report (and its missions register file, if any). Every file the
+/// report names must lie inside `scope`'s root.
+pub fn load_report(path: &Path, rules: &Rules, scope: &Scope) -> Result<Loaded, LoadFailure> {
     let source = SourceFile::read(path).map_err(|d| LoadFailure { diagnostics: vec![d], source: None })?;
     let fail = |diagnostics: Vec<Diagnostic>, source: &SourceFile| LoadFailure { diagnostics, source: Some(source.text.clone()) };
-    let file: ReportFile = source.parse().map_err(|d| fail(vec![d], &source))?;
+    let file: ReportFile = source.parse_as(InputKind::Report).map_err(|d| fail(vec![d], &source))?;
 
     let mut diags = Vec::new();
     let register = match &file.missions {
-        Some(TextOrSeq::Text(name)) => match load_missions(&source.dir().join(name)) {
-            Ok(m) => Some(m.missions),
-            Err(mut d) => {
-                // Point at the `missions:` line too, so the author sees which file is meant.
-                diags.push(source.locate(Problem::error("missions", format!("cannot use missions register `{name}`"))));
-                diags.append(&mut d);
+        Some(TextOrSeq::Text(name)) => match scope.resolve(&source.dir(), name) {
+            Err(e) => {
+                let p = match e.message.split_once("`: ") {
+                    // Not found: the reason as the hint.
+                    Some((_, reason)) if e.message.starts_with("cannot read") => {
+                        Problem::error("missions", format!("cannot use missions register `{name}`")).help(reason)
+                    }
+                    _ => Problem { help: e.help, ..Problem::error("missions", format!("cannot use missions register: {}", e.message)) },
+                };
+                diags.push(source.locate(p));
                 None
             }
+            Ok(_) => match load_missions(&source.dir().join(name)) {
+                Ok(m) => Some(m.missions),
+                Err(mut d) => {
+                    // Point at the `missions:` line too, so the author sees which file is meant.
+                    diags.push(source.locate(Problem::error("missions", format!("cannot use missions register `{name}`"))));
+                    diags.append(&mut d);
+                    None
+                }
+            },
         },
         _ => None,
     };
+    // Appendix files: inside the root. (A missing one is reported when a pack binds it in.)
+    for (i, a) in file.appendices.iter().flatten().enumerate() {
+        if let Some(Err(e)) = a.file.as_ref().map(|f| scope.resolve(&source.dir(), f)) {
+            if e.outside {
+                diags.push(source.locate(Problem { help: e.help, ..Problem::error(format!("appendices[{i}].file"), e.message) }));
+            }
+        }
+    }
     let validated = model::validate_report(&file, register.as_deref(), rules, &source.dir());
     diags.extend(validated.problems.into_iter().map(|p| source.locate(p)));
     diags.sort_by_key(|d| (d.severity, d.file != source.name, d.line, d.column));
@@ -148,7 +173,7 @@ pub fn load_report(path: &Path, rules: &Rules) -> Result<Loaded, LoadFailure> {
 /// Reads a missions register file.
 pub fn load_missions(path: &Path) -> Result<MissionsFile, Vec<Diagnostic>> {
     let source = SourceFile::read(path).map_err(|d| vec![d])?;
-    let file: MissionsFile = source.parse().map_err(|d| vec![d])?;
+    let file: MissionsFile = source.parse_as(InputKind::Missions).map_err(|d| vec![d])?;
     let mut problems = Vec::new();
     let mut seen = std::collections::HashSet::new();
     for (i, m) in file.missions.iter().enumerate() {
@@ -193,6 +218,12 @@ pub enum Outcome {
 /// there are cores to spare (one report, several cores); a batch that already keeps every core
 /// busy renders them one after another.
 pub fn build_report(engine: &Engine, path: &Path, out_dir: &Path, formats: &[Format], formats_at_once: bool) -> Outcome {
+    // A bug in one report's build (a panic) fails that report only; the batch goes on.
+    catch_panic(|| build_one(engine, path, out_dir, formats, formats_at_once))
+        .unwrap_or_else(|message| Outcome::Failed { input: path.to_path_buf(), message })
+}
+
+fn build_one(engine: &Engine, path: &Path, out_dir: &Path, formats: &[Format], formats_at_once: bool) -> Outcome {
     let loaded = match engine.load(path) {
         Ok(l) => l,
         Err(f) => return Outcome::Invalid(f),
@@ -229,6 +260,43 @@ pub fn output_collisions(inputs: &[PathBuf], out_dir: &Path, formats: &[Format])
     // One pair of inputs collides once per format: say it once.
     found.dedup_by(|a, b| a.first == b.first && a.second == b.second);
     found
+}
+
+/// Panics being caught by [`catch_panic`] now, in any thread: the panic hook stays quiet for them.
+static CATCHING: AtomicUsize = AtomicUsize::new(0);
+
+/// Runs `f`, turning a panic (a bug) into the message `internal error: …`, so that one report's
+/// failure cannot stop the others. While it runs, the hook of [`install_panic_hook`] prints nothing.
+pub fn catch_panic<R>(f: impl FnOnce() -> R) -> Result<R, String> {
+    CATCHING.fetch_add(1, Ordering::SeqCst);
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
+    CATCHING.fetch_sub(1, Ordering::SeqCst);
+    result.map_err(|payload| {
+        let what = payload
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_owned())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "a panic".into());
+        let what = what.lines().next().unwrap_or("").to_owned();
+        format!("internal error: {what} (a bug in cabrep; please report it with the input)")
+    })
+}
+
+/// Replaces the default panic message (several lines, with a backtrace hint) by one line, and by
+/// nothing while [`catch_panic`] is catching (it reports the panic itself).
+pub fn install_panic_hook() {
+    std::panic::set_hook(Box::new(|info| {
+        if CATCHING.load(Ordering::SeqCst) > 0 {
+            return;
+        }
+        let what = info
+            .payload()
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_owned())
+            .or_else(|| info.payload().downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "a panic".into());
+        eprintln!("error: internal error: {} (a bug in cabrep; please report it)", what.lines().next().unwrap_or(""));
+    }));
 }
 
 /// Runs `job` on every item with `workers` plain threads, each taking the next item when it has
@@ -318,8 +386,12 @@ pub enum PackOutcome {
 /// item is exempt, and with `docx` in `formats` the front sheet and agenda as
 /// `<stem>-agenda.docx`. Nothing is written unless everything rendered.
 pub fn build_pack(engine: &Engine, meeting: &Path, out_dir: &Path, formats: &[Format]) -> PackOutcome {
+    catch_panic(|| build_pack_once(engine, meeting, out_dir, formats)).unwrap_or_else(PackOutcome::Failed)
+}
+
+fn build_pack_once(engine: &Engine, meeting: &Path, out_dir: &Path, formats: &[Format]) -> PackOutcome {
     use crate::document::pack as dp;
-    let (m, warnings) = match crate::pack::load_meeting(meeting, &engine.rules) {
+    let (m, warnings) = match crate::pack::load_meeting(meeting, &engine.rules, &engine.access.scope_for(meeting)) {
         Ok(x) => x,
         Err(f) => return PackOutcome::Invalid(f),
     };
@@ -462,8 +534,12 @@ fn relative_href(path: &Path) -> String {
 /// Builds the decision record of a meeting from its outcome file: `<stem>-decisions.<ext>` for
 /// each format and, when a decided item is exempt, `<stem>-decisions-part2.<ext>`.
 pub fn build_decisions(engine: &Engine, meeting: &Path, outcome: &Path, out_dir: &Path, formats: &[Format]) -> PackOutcome {
+    catch_panic(|| build_decisions_once(engine, meeting, outcome, out_dir, formats)).unwrap_or_else(PackOutcome::Failed)
+}
+
+fn build_decisions_once(engine: &Engine, meeting: &Path, outcome: &Path, out_dir: &Path, formats: &[Format]) -> PackOutcome {
     use crate::document::decisions as dd;
-    let (m, warnings) = match crate::pack::load_meeting(meeting, &engine.rules) {
+    let (m, warnings) = match crate::pack::load_meeting(meeting, &engine.rules, &engine.access.scope_for(meeting)) {
         Ok(x) => x,
         Err(f) => return PackOutcome::Invalid(f),
     };
@@ -474,7 +550,7 @@ pub fn build_decisions(engine: &Engine, meeting: &Path, outcome: &Path, out_dir:
         Ok(s) => s,
         Err(d) => return invalid(vec![d], None),
     };
-    let file: crate::input::types::OutcomeFile = match source.parse() {
+    let file: crate::input::types::OutcomeFile = match source.parse_as(InputKind::Outcome) {
         Ok(f) => f,
         Err(d) => return invalid(vec![d], Some(source.text.clone())),
     };
@@ -523,8 +599,16 @@ fn count_pdf_pages(bytes: &[u8]) -> usize {
 
 #[cfg(test)]
 mod tests {
-    use super::in_workers;
+    use super::{catch_panic, in_workers};
     use std::sync::atomic::{AtomicUsize, Ordering};
+
+    #[test]
+    fn a_panic_in_one_report_of_a_batch_fails_that_report_only() {
+        let items: Vec<u32> = (0..6).collect();
+        let out = in_workers(&items, 2, |&n| catch_panic(|| if n == 3 { panic!("boom at {n}\nsecond line") } else { n }));
+        assert_eq!(out[3], Err("internal error: boom at 3 (a bug in cabrep; please report it with the input)".to_owned()));
+        assert_eq!(out.iter().filter_map(|r| r.as_ref().ok()).copied().collect::<Vec<_>>(), [0, 1, 2, 4, 5]);
+    }
 
     #[test]
     fn workers_keep_the_items_order() {

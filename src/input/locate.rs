@@ -164,6 +164,11 @@ impl Locator {
         loc
     }
 
+    /// What kind of node the whole file is, if the file could be read that far.
+    pub fn root_kind(&self) -> Option<NodeKind> {
+        self.values.get("").and_then(|p| self.kinds.get(p)).copied()
+    }
+
     /// Where the value at `path` starts; falls back to the nearest ancestor that exists.
     pub fn value(&self, path: &str) -> Position {
         self.find(path, &self.values)

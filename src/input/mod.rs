@@ -2,6 +2,7 @@
 //! (file, line, column, field path). Hostile input (huge, non-UTF-8, alias bombs, deep nesting)
 //! is refused with a located error, never a panic.
 
+pub mod file;
 pub mod locate;
 pub mod shapes;
 pub mod types;
@@ -14,7 +15,7 @@ use crate::diag::{Diagnostic, Problem, Severity};
 pub use locate::{Locator, NodeKind, Position};
 
 /// Inputs larger than this are refused (a report is a few tens of kilobytes).
-pub const MAX_INPUT_BYTES: u64 = 5 * 1024 * 1024;
+pub const MAX_INPUT_BYTES: u64 = file::MAX_YAML_BYTES;
 
 /// The deepest nesting accepted (a report needs about 8 levels).
 const MAX_DEPTH: usize = 64;
@@ -58,16 +59,15 @@ impl SourceFile {
             message,
             help: None,
         };
-        let meta = std::fs::metadata(path).map_err(|e| at_start(format!("cannot read file: {e}")))?;
-        if meta.is_dir() {
-            return Err(at_start("is a folder, not a YAML file".into()));
-        }
-        if meta.len() > MAX_INPUT_BYTES {
-            let mut d = at_start(format!("the file is too large: {} bytes; the limit is 5 MB ({MAX_INPUT_BYTES} bytes)", meta.len()));
-            d.help = Some("a report is a few tens of kilobytes; check that the right file is named".into());
-            return Err(d);
-        }
-        let bytes = std::fs::read(path).map_err(|e| at_start(format!("cannot read file: {e}")))?;
+        let bytes = file::read(path, MAX_INPUT_BYTES, "a YAML file", "5 MB").map_err(|e| {
+            let mut d = at_start(e.message);
+            d.help = if d.message.starts_with("the file is too large") {
+                Some("a report is a few tens of kilobytes; check that the right file is named".into())
+            } else {
+                e.help
+            };
+            d
+        })?;
         Self::from_bytes(name, path.to_path_buf(), bytes)
     }
 
@@ -152,6 +152,31 @@ impl SourceFile {
         None
     }
 
+    /// Deserialises the file as an input of `kind`. A file that is a mapping with none of that
+    /// kind's fields (another program's configuration, a password file) is refused as a whole,
+    /// without quoting any of it.
+    pub fn parse_as<T: DeserializeOwned>(&self, kind: InputKind) -> Result<T, Diagnostic> {
+        self.parse().map_err(|d| {
+            let (what, fields): (&str, &[&str]) = match kind {
+                InputKind::Report => ("a report", &["title", "summary", "report_of", "meeting", "decision", "recommendations", "sections"]),
+                InputKind::Meeting => ("a meeting file", &["items", "meeting"]),
+                InputKind::Missions => ("a missions register", &["missions"]),
+                InputKind::Outcome => ("an outcome file", &["published", "items"]),
+            };
+            let known = fields.iter().any(|f| self.locator.has_key(f));
+            if self.locator.root_kind() == Some(NodeKind::Mapping) && !known {
+                let list = fields.iter().take(2).map(|f| format!("`{f}:`")).collect::<Vec<_>>().join(", ");
+                let mut d = self.locate(Problem::error("", format!("this is not {what}: it has none of its fields ({list}, …)")));
+                d.line = 1;
+                d.column = 1;
+                d.help = Some(format!("check that the right file is named; `cabrep schema` describes {what}"));
+                d
+            } else {
+                d
+            }
+        })
+    }
+
     /// Deserialises the file into `T`, with a located error naming the field path.
     pub fn parse<T: DeserializeOwned>(&self) -> Result<T, Diagnostic> {
         if self.text.trim().is_empty() || self.text.lines().all(|l| l.trim().is_empty() || l.trim_start().starts_with('#')) {
@@ -201,7 +226,8 @@ impl SourceFile {
     fn found_at(&self, pos: Option<Position>) -> Option<String> {
         let pos = pos?;
         let kind = self.locator.kind_at(pos)?;
-        if kind != NodeKind::Scalar {
+        // A file that is one scalar is not an input at all: never quote it.
+        if kind != NodeKind::Scalar || self.locator.value_exact("") == Some(pos) {
             return Some(kind.describe().to_owned());
         }
         let Some((a, b)) = self.locator.scalar_at(pos) else { return Some("text".into()) };

@@ -1,6 +1,12 @@
 //! Rich text: the Markdown authors type, parsed with pulldown-cmark into document blocks, with
 //! cross-references (`[Section](#id)`, `[Sections](#a,#b)`, `[](#id)`) replaced by computed
 //! section numbers. HTML typed by an author is kept as literal text, never interpreted.
+//!
+//! Nesting is bounded here, where it is typed: lists, block quotes and inline markup (emphasis,
+//! bold, links) nested deeper than [`MAX_LIST_DEPTH`], [`MAX_QUOTE_DEPTH`] and
+//! [`MAX_INLINE_DEPTH`] are an error at the field, and the tree built never nests deeper than
+//! those limits (deeper markup is kept as text of the innermost level), so no walk over the
+//! document tree — in any writer or the typesetter — can exhaust its stack.
 
 use std::collections::HashMap;
 
@@ -8,6 +14,13 @@ use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 
 use crate::diag::Problem;
 use crate::document::{Align, Block, Column, Heading, Inline, List, Paragraph, ParagraphStyle, Row, Table};
+
+/// Lists nested inside one another, at most.
+pub const MAX_LIST_DEPTH: usize = 8;
+/// Block quotes nested inside one another, at most.
+pub const MAX_QUOTE_DEPTH: usize = 8;
+/// Emphasis, bold, strikethrough and links nested inside one another, at most.
+pub const MAX_INLINE_DEPTH: usize = 8;
 
 /// Parsed rich text: blocks in the format-neutral tree.
 pub type RichText = Vec<Block>;
@@ -59,9 +72,22 @@ impl Xrefs {
 /// Parses Markdown. Problems (unknown cross-references) are reported at `path`.
 pub fn parse(md: &str, xrefs: &Xrefs, path: &str, problems: &mut Vec<Problem>) -> RichText {
     let opts = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH;
-    let mut b = Builder { xrefs, path, problems, stack: vec![Container::Root(Vec::new())] };
+    let mut b = Builder { xrefs, path, problems, stack: vec![Container::Root(Vec::new())], frames: Vec::new(), depth: [0; 3], deepest: [0; 3], skipping: 0 };
     for event in Parser::new_ext(md, opts) {
         b.event(event);
+    }
+    let limits = [MAX_LIST_DEPTH, MAX_QUOTE_DEPTH, MAX_INLINE_DEPTH];
+    let names = ["lists", "block quotes", "emphasis, bold and links"];
+    let helps = [
+        "a list inside a list inside a list reads badly; flatten it, or split it into paragraphs",
+        "quote the passage once (`> `), not a quote inside a quote",
+        "mark a word up once (`**bold**`, `*italic*`), not markup inside markup",
+    ];
+    for i in 0..3 {
+        if b.deepest[i] > limits[i] {
+            let (deepest, limit, name) = (b.deepest[i], limits[i], names[i]);
+            b.problems.push(Problem::error(path, format!("{name} nested {deepest} deep; at most {limit} are supported")).help(helps[i]));
+        }
     }
     // Close anything left open (the parser closes all tags, so this is only a safety net).
     while b.stack.len() > 1 {
@@ -119,13 +145,68 @@ struct Builder<'a> {
     path: &'a str,
     problems: &'a mut Vec<Problem>,
     stack: Vec<Container>,
+    /// One per open tag: what kind of nesting it counts as, and whether it has a container.
+    frames: Vec<(Option<usize>, bool)>,
+    /// Current nesting of lists, quotes and inline markup.
+    depth: [usize; 3],
+    /// The deepest nesting seen of each.
+    deepest: [usize; 3],
+    /// Open tags too deep to keep (they and everything inside add text to the level above).
+    skipping: usize,
+}
+
+/// Which nesting a tag counts towards: 0 lists, 1 block quotes, 2 inline markup.
+fn nesting_of(tag: &Tag) -> Option<usize> {
+    match tag {
+        Tag::List(_) => Some(0),
+        Tag::BlockQuote(_) => Some(1),
+        Tag::Strong | Tag::Emphasis | Tag::Strikethrough | Tag::Link { .. } | Tag::Image { .. } => Some(2),
+        _ => None,
+    }
 }
 
 impl Builder<'_> {
     fn event(&mut self, event: Event) {
         match event {
-            Event::Start(tag) => self.open(tag),
-            Event::End(TagEnd::TableHead) => {
+            Event::Start(tag) => {
+                let kind = nesting_of(&tag);
+                let limits = [MAX_LIST_DEPTH, MAX_QUOTE_DEPTH, MAX_INLINE_DEPTH];
+                let mut keep = self.skipping == 0;
+                if let Some(k) = kind {
+                    self.depth[k] += 1;
+                    self.deepest[k] = self.deepest[k].max(self.depth[k]);
+                    keep &= self.depth[k] <= limits[k];
+                }
+                self.frames.push((kind, keep));
+                if keep {
+                    self.open(tag);
+                } else {
+                    self.skipping += 1;
+                }
+            }
+            Event::End(end) => {
+                let (kind, kept) = self.frames.pop().unwrap_or((None, true));
+                if let Some(k) = kind {
+                    self.depth[k] = self.depth[k].saturating_sub(1);
+                }
+                if !kept {
+                    self.skipping = self.skipping.saturating_sub(1);
+                    return;
+                }
+                self.end(end);
+            }
+            Event::Text(t) | Event::Code(t) => self.text(&t),
+            Event::Html(t) | Event::InlineHtml(t) => self.text(&t),
+            Event::SoftBreak => self.text(" "),
+            Event::HardBreak => self.inline(Inline::LineBreak),
+            Event::Rule | Event::FootnoteReference(_) | Event::TaskListMarker(_) => {}
+            Event::InlineMath(t) | Event::DisplayMath(t) => self.text(&t),
+        }
+    }
+
+    fn end(&mut self, end: TagEnd) {
+        match end {
+            TagEnd::TableHead => {
                 if let Some(Container::TableRow(cells)) = self.stack.pop() {
                     if let Some(Container::Table { head, in_head, .. }) = self.stack.last_mut() {
                         *head = cells.iter().map(|c| plain_of_blocks(c)).collect();
@@ -133,13 +214,7 @@ impl Builder<'_> {
                     }
                 }
             }
-            Event::End(_) => self.close(),
-            Event::Text(t) | Event::Code(t) => self.text(&t),
-            Event::Html(t) | Event::InlineHtml(t) => self.text(&t),
-            Event::SoftBreak => self.text(" "),
-            Event::HardBreak => self.inline(Inline::LineBreak),
-            Event::Rule | Event::FootnoteReference(_) | Event::TaskListMarker(_) => {}
-            Event::InlineMath(t) | Event::DisplayMath(t) => self.text(&t),
+            _ => self.close(),
         }
     }
 

@@ -6,6 +6,8 @@
 //! so no exempt text, title metadata, bookmark, file name or attachment can reach a public
 //! output file by any path through the writers.
 
+pub mod scan;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -14,7 +16,8 @@ use time::Date;
 
 use crate::diag::{Diagnostic, Problem};
 use crate::input::types::{MeetingContact, MeetingFile};
-use crate::input::SourceFile;
+use crate::input::file::{Limits, Scope};
+use crate::input::{InputKind, SourceFile};
 use crate::model::{Exemption, Report, Rules};
 use crate::pipeline::{self, LoadFailure};
 
@@ -74,21 +77,53 @@ pub struct BoundPdf {
 }
 
 impl BoundPdf {
-    /// Reads a PDF and counts its pages.
-    pub fn read(path: &Path) -> Result<BoundPdf, String> {
-        let bytes = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-        let pdf = hayro_syntax::Pdf::new(bytes.clone()).map_err(|_| format!("{} is not a readable PDF", path.display()))?;
-        let pages = pdf.pages().len() as u32;
+    /// Reads a PDF (a regular file within `limits.pdf_bytes`), checks that its streams decode
+    /// within the limits before the PDF reader decodes any of them, and counts its pages (at most
+    /// `limits.pdf_pages`).
+    pub fn read(path: &Path, limits: &Limits) -> Result<BoundPdf, String> {
+        let mb = limits.pdf_bytes / (1024 * 1024);
+        let bytes = crate::input::file::read(path, limits.pdf_bytes, "a PDF", &format!("{mb} MB")).map_err(|e| {
+            let raise = if e.message.starts_with("the file is too large") { "; raise it with `--max-pdf-mb N`" } else { "" };
+            format!("cannot read {}: {}{raise}", path.display(), e.message)
+        })?;
+        BoundPdf::from_bytes(path, bytes, limits)
+    }
+
+    /// Checks a PDF's bytes as [`BoundPdf::read`] does (streams, pages) and keeps them.
+    pub fn from_bytes(path: &Path, bytes: Vec<u8>, limits: &Limits) -> Result<BoundPdf, String> {
+        if let Err(e) = scan::check_streams(&bytes, limits) {
+            let raise = match e {
+                scan::ScanError::TooMuchData { .. } => "; raise it with `--max-pdf-decoded-mb N`",
+                scan::ScanError::ImageTooLarge { .. } => "",
+            };
+            return Err(format!("cannot use {}: {e}{raise}", path.display()));
+        }
+        let bytes = Arc::new(bytes);
+        // The reader is young: a damaged file must not take the process down with it.
+        let shared = Arc::clone(&bytes);
+        let (pages, not_for_publication) = std::panic::catch_unwind(move || {
+            hayro_syntax::Pdf::new(shared).ok().map(|pdf| (pdf.pages().len(), is_not_for_publication(pdf.metadata())))
+        })
+        .ok()
+        .flatten()
+        .ok_or_else(|| format!("{} is not a readable PDF", path.display()))?;
         if pages == 0 {
             return Err(format!("{} has no pages", path.display()));
         }
-        if is_not_for_publication(pdf.metadata()) {
+        if pages > limits.pdf_pages as usize {
+            return Err(format!(
+                "{} has {pages} pages; at most {} pages of one PDF are bound into a pack (raise it with `--max-pdf-pages N`)",
+                path.display(),
+                limits.pdf_pages
+            ));
+        }
+        if not_for_publication {
             return Err(format!(
                 "{} is a not-for-publication output of cabrep (a Part 2 pack or record, or an exempt report); it cannot be bound into a pack",
                 path.display()
             ));
         }
-        Ok(BoundPdf { path: path.to_path_buf(), bytes: Arc::new(bytes), pages })
+        Ok(BoundPdf { path: path.to_path_buf(), bytes, pages: pages as u32 })
     }
 }
 
@@ -317,13 +352,14 @@ pub struct MeetingFailure {
 /// A report's warnings, with its source text (for the snippets).
 pub type ReportWarnings = (Vec<Diagnostic>, String);
 
-/// Loads a meeting file and every report and PDF it names. All problems are collected.
-pub fn load_meeting(path: &Path, rules: &Rules) -> Result<(Meeting, Vec<ReportWarnings>), MeetingFailure> {
+/// Loads a meeting file and every report and PDF it names, each inside `scope`'s root. All
+/// problems are collected.
+pub fn load_meeting(path: &Path, rules: &Rules, scope: &Scope) -> Result<(Meeting, Vec<ReportWarnings>), MeetingFailure> {
     let source = match SourceFile::read(path) {
         Ok(s) => s,
         Err(d) => return Err(MeetingFailure { files: vec![LoadFailure { diagnostics: vec![d], source: None }] }),
     };
-    let file: MeetingFile = match source.parse() {
+    let file: MeetingFile = match source.parse_as(InputKind::Meeting) {
         Ok(f) => f,
         Err(d) => return Err(MeetingFailure { files: vec![LoadFailure { diagnostics: vec![d], source: Some(source.text.clone()) }] }),
     };
@@ -366,14 +402,25 @@ pub fn load_meeting(path: &Path, rules: &Rules) -> Result<(Meeting, Vec<ReportWa
                 problems.push(Problem::error(&p, "a bound-in file needs a `title` for the agenda"));
                 continue;
             }
-            (Some(title), Some(f), None) => match BoundPdf::read(&dir.join(f)) {
-                Ok(pdf) => ItemContent::Document { title: title.clone(), pdf },
+            (Some(title), Some(f), None) => match scope.resolve(&dir, f) {
                 Err(e) => {
-                    problems.push(Problem::error(format!("{p}.file"), e));
+                    problems.push(Problem { help: e.help, ..Problem::error(format!("{p}.file"), e.message) });
                     continue;
                 }
+                Ok(_) => match BoundPdf::read(&dir.join(f), &scope.limits) {
+                    Ok(pdf) => ItemContent::Document { title: title.clone(), pdf },
+                    Err(e) => {
+                        problems.push(Problem::error(format!("{p}.file"), e));
+                        continue;
+                    }
+                },
             },
-            (None, None, Some(r)) => match pipeline::load_report(&dir.join(r), rules) {
+            (None, None, Some(r)) => match scope.resolve(&dir, r) {
+                Err(e) => {
+                    problems.push(Problem { help: e.help, ..Problem::error(format!("{p}.report"), e.message) });
+                    continue;
+                }
+                Ok(_) => match pipeline::load_report(&dir.join(r), rules, scope) {
                 Ok(mut loaded) => {
                     let canonical =
                         std::fs::canonicalize(dir.join(r)).unwrap_or_else(|_| dir.join(r));
@@ -391,7 +438,7 @@ pub fn load_meeting(path: &Path, rules: &Rules) -> Result<(Meeting, Vec<ReportWa
                     loaded.report.agenda_item = Some(number);
                     for (j, a) in loaded.report.appendices.iter().enumerate() {
                         if let Some(f) = &a.file {
-                            match BoundPdf::read(f) {
+                            match BoundPdf::read(f, &scope.limits) {
                                 Ok(pdf) => {
                                     appendix_pdfs.insert(f.clone(), pdf);
                                 }
@@ -412,6 +459,7 @@ pub fn load_meeting(path: &Path, rules: &Rules) -> Result<(Meeting, Vec<ReportWa
                     failures.push(f);
                     continue;
                 }
+                },
             },
             (None, None, None) => {
                 problems.push(Problem::error(&p, "an empty agenda item").help("give it a `title`, a `file` or a `report`"));

@@ -15,6 +15,48 @@ pub mod pdf;
 
 use std::fmt;
 
+use crate::document::{Block, Document, Inline};
+
+/// The deepest a document tree may nest (a list in a list, markup in markup) for the writers,
+/// which walk it recursively. Validation keeps authored text far below this; the check stops a
+/// tree from elsewhere exhausting a writer's stack.
+pub const MAX_TREE_DEPTH: usize = 48;
+
+/// Refuses a document nested deeper than [`MAX_TREE_DEPTH`].
+pub fn check_depth(doc: &Document) -> Result<(), RenderError> {
+    if depth(&doc.blocks) > MAX_TREE_DEPTH {
+        return Err(RenderError::new(format!("the document nests more than {MAX_TREE_DEPTH} levels deep")));
+    }
+    Ok(())
+}
+
+/// How deep blocks nest: 1 for a paragraph of plain text, one more for each list, table or
+/// markup around. Measured without recursion.
+pub fn depth(blocks: &[Block]) -> usize {
+    enum Node<'a> {
+        Block(&'a Block),
+        Inline(&'a Inline),
+    }
+    let mut deepest = 0;
+    let mut todo: Vec<(Node<'_>, usize)> = blocks.iter().map(|b| (Node::Block(b), 1)).collect();
+    while let Some((node, depth)) = todo.pop() {
+        deepest = deepest.max(depth);
+        let below = depth + 1;
+        match node {
+            Node::Block(Block::Paragraph(p)) => todo.extend(p.content.iter().map(|i| (Node::Inline(i), below))),
+            Node::Block(Block::List(l)) => todo.extend(l.items.iter().flatten().map(|b| (Node::Block(b), below))),
+            Node::Block(Block::Table(t)) => {
+                todo.extend(t.rows.iter().flat_map(|r| r.cells.iter().flatten()).map(|b| (Node::Block(b), below)))
+            }
+            Node::Inline(Inline::Strong { content } | Inline::Emph { content } | Inline::Link { content, .. }) => {
+                todo.extend(content.iter().map(|i| (Node::Inline(i), below)))
+            }
+            _ => {}
+        }
+    }
+    deepest
+}
+
 /// An output format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Format {

@@ -42,6 +42,7 @@ use text::{bookmark_name, clean, mm_to_twips, pieces, Piece};
 /// table columns are made wide enough for their longest words as measured by `words` (in
 /// proportion to the tree's widths alone without it).
 pub fn render(doc: &Document, figures: &Rasteriser, words: Option<&WordMeasure<'_>>) -> Result<Vec<u8>, RenderError> {
+    super::check_depth(doc)?;
     let geometry = Geometry::new(&doc.style);
     let mut b = Builder::new(&doc.style, figures, words, geometry.text_height);
 

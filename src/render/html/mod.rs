@@ -24,6 +24,7 @@ use super::escape::{self, attr, push_text};
 
 /// Renders a document as one HTML5 page (UTF-8).
 pub fn render(doc: &Document) -> Result<Vec<u8>, RenderError> {
+    super::check_depth(doc)?;
     let mut w = Writer { out: String::with_capacity(64 * 1024), ids: HashSet::new(), font: doc.style.font.clone() };
     // `content` is the skip link's target.
     w.ids.insert("content".to_owned());

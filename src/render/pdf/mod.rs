@@ -81,6 +81,7 @@ impl PdfWriter {
     }
 
     fn render_paged(&self, doc: &Document, anchors: &[String]) -> Result<PagedOutput, RenderError> {
+        super::check_depth(doc)?;
         let date = parse_date(&doc.meta.date)?;
         let family = doc.style.font.to_lowercase();
         if !self.typesetter.book().contains_family(&family) {

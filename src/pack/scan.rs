@@ -1,0 +1,581 @@
+//! A bounded look at a PDF's streams before the PDF reader decodes any of them: every stream is
+//! decoded (Flate, LZW, RunLength, ASCIIHex, ASCII85, in its filter order) into a counter that
+//! stops at the budget, so a small file that inflates to gigabytes (a "zip bomb") is refused in
+//! bounded time and memory, and an image whose stated size is absurd is refused before a renderer
+//! allocates for it.
+//!
+//! The scan works on the raw bytes (the cross-reference table is not trusted: streams are found
+//! by their `stream` … `endstream` keywords), so it also covers the streams that the reader would
+//! decode while opening the file (object and cross-reference streams). It never renders, never
+//! keeps a decoded stream once counted, and never panics on any input.
+
+use std::io::Read;
+
+use crate::input::file::Limits;
+
+/// Why a PDF was refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ScanError {
+    /// The streams together decode to more than the budget.
+    TooMuchData {
+        /// The budget, in bytes.
+        budget: u64,
+        /// Where the stream that went over starts, in bytes from the start of the file.
+        at: usize,
+    },
+    /// An image has more pixels than allowed.
+    ImageTooLarge {
+        /// Its width.
+        width: u64,
+        /// Its height.
+        height: u64,
+        /// The cap, in pixels.
+        cap: u64,
+    },
+}
+
+impl std::fmt::Display for ScanError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ScanError::TooMuchData { budget, at } => write!(
+                f,
+                "its compressed streams expand to more than {} MB (the stream at byte {at} goes over); a bound PDF may hold at most that",
+                budget / (1024 * 1024)
+            ),
+            ScanError::ImageTooLarge { width, height, cap } => {
+                write!(f, "it holds an image of {width} × {height} pixels; at most {cap} pixels are supported")
+            }
+        }
+    }
+}
+
+/// Checks every stream of `pdf`: their decoded sizes together within `limits.pdf_decoded_bytes`,
+/// each image within `limits.image_pixels`.
+pub fn check_streams(pdf: &[u8], limits: &Limits) -> Result<(), ScanError> {
+    let mut left = limits.pdf_decoded_bytes;
+    let mut from = 0;
+    while let Some(k) = find(pdf, b"stream", from) {
+        from = k + 6;
+        let Some(data_start) = stream_data_start(pdf, k) else {
+            continue;
+        };
+        let Some(dict) = dict_before(pdf, k) else {
+            continue;
+        };
+        let data_end = find(pdf, b"endstream", data_start).unwrap_or(pdf.len());
+        let data = &pdf[data_start..data_end];
+        from = data_end;
+        let dict = &pdf[dict.0..dict.1];
+        if has_name(dict, b"Subtype", b"Image") {
+            let width = number_after(dict, b"/Width").unwrap_or(0);
+            let height = number_after(dict, b"/Height").unwrap_or(0);
+            if width.saturating_mul(height) > limits.image_pixels {
+                return Err(ScanError::ImageTooLarge {
+                    width,
+                    height,
+                    cap: limits.image_pixels,
+                });
+            }
+        }
+        let filters = filters(dict);
+        let early_change = number_after(dict, b"/EarlyChange").unwrap_or(1) != 0;
+        let used =
+            decoded_size(data, &filters, early_change, left).ok_or(ScanError::TooMuchData {
+                budget: limits.pdf_decoded_bytes,
+                at: k,
+            })?;
+        left -= used;
+    }
+    Ok(())
+}
+
+/// A stream filter, as far as the scan decodes it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Filter {
+    Flate,
+    Lzw,
+    RunLength,
+    AsciiHex,
+    Ascii85,
+    /// An image codec or anything else: decoded by the renderer, bounded by the image size.
+    Other,
+}
+
+/// The decoded size of `data` through `filters`, or `None` when it exceeds `budget`. Stages
+/// before the last hold their output (capped at the budget); the last only counts.
+fn decoded_size(data: &[u8], filters: &[Filter], early_change: bool, budget: u64) -> Option<u64> {
+    let stages: Vec<Filter> = filters
+        .iter()
+        .copied()
+        .take_while(|f| *f != Filter::Other)
+        .collect();
+    let Some((last, before)) = stages.split_last() else {
+        return (data.len() as u64 <= budget).then_some(data.len() as u64);
+    };
+    let mut input = std::borrow::Cow::Borrowed(data);
+    for f in before {
+        let mut sink = Sink {
+            kept: Some(Vec::new()),
+            count: 0,
+            budget,
+        };
+        decode(*f, &input, early_change, &mut sink).ok()?;
+        input = std::borrow::Cow::Owned(sink.kept.unwrap_or_default());
+    }
+    let mut sink = Sink {
+        kept: None,
+        count: 0,
+        budget,
+    };
+    decode(*last, &input, early_change, &mut sink).ok()?;
+    Some(sink.count)
+}
+
+/// Over the budget.
+struct Over;
+
+/// Where a stage's output goes: counted, and kept when a later stage needs it.
+struct Sink {
+    kept: Option<Vec<u8>>,
+    count: u64,
+    budget: u64,
+}
+
+impl Sink {
+    fn push(&mut self, bytes: &[u8]) -> Result<(), Over> {
+        self.count += bytes.len() as u64;
+        if self.count > self.budget {
+            return Err(Over);
+        }
+        if let Some(v) = &mut self.kept {
+            v.extend_from_slice(bytes);
+        }
+        Ok(())
+    }
+}
+
+/// Decodes one stage into the sink. A damaged stream ends quietly (the reader decides what to do
+/// with it); only going over the budget is an error.
+fn decode(f: Filter, data: &[u8], early_change: bool, sink: &mut Sink) -> Result<(), Over> {
+    match f {
+        Filter::Flate => flate(data, sink),
+        Filter::Lzw => lzw(data, early_change, sink),
+        Filter::RunLength => run_length(data, sink),
+        Filter::AsciiHex => ascii_hex(data, sink),
+        Filter::Ascii85 => ascii85(data, sink),
+        Filter::Other => sink.push(data),
+    }
+}
+
+/// zlib, else raw deflate (as the reader tries them), streamed through a small buffer.
+fn flate(data: &[u8], sink: &mut Sink) -> Result<(), Over> {
+    let zlib = data.len() >= 2
+        && (u16::from(data[0]) << 8 | u16::from(data[1])) % 31 == 0
+        && data[0] & 0x0f == 8;
+    let mut buf = vec![0u8; 64 * 1024];
+    let mut pump = |r: &mut dyn Read, sink: &mut Sink| -> Result<(), Over> {
+        loop {
+            match r.read(&mut buf) {
+                Ok(0) | Err(_) => return Ok(()),
+                Ok(n) => sink.push(&buf[..n])?,
+            }
+        }
+    };
+    if zlib {
+        pump(&mut flate2::read::ZlibDecoder::new(data), sink)
+    } else {
+        pump(&mut flate2::read::DeflateDecoder::new(data), sink)
+    }
+}
+
+/// LZW as in PDF: MSB-first codes of 9 to 12 bits, 256 clears, 257 ends.
+fn lzw(data: &[u8], early_change: bool, sink: &mut Sink) -> Result<(), Over> {
+    // Entry: (prefix code or u16::MAX, last byte).
+    let mut table: Vec<(u16, u8)> = Vec::with_capacity(4096);
+    let reset = |t: &mut Vec<(u16, u8)>| {
+        t.clear();
+        t.extend((0..=255u8).map(|b| (u16::MAX, b)));
+        t.push((u16::MAX, 0));
+        t.push((u16::MAX, 0));
+    };
+    reset(&mut table);
+    let early = u32::from(early_change);
+    let (mut width, mut bits, mut acc, mut pos) = (9u32, 0u32, 0u32, 0usize);
+    let mut prev: Option<u16> = None;
+    let mut out: Vec<u8> = Vec::with_capacity(4096);
+    // The bytes of a code, in order, into `out`.
+    let spell = |t: &[(u16, u8)], mut c: u16, out: &mut Vec<u8>| {
+        out.clear();
+        while c != u16::MAX && out.len() <= 4096 {
+            let (p, b) = t[c as usize];
+            out.push(b);
+            c = p;
+        }
+        out.reverse();
+    };
+    loop {
+        while bits < width {
+            let Some(&b) = data.get(pos) else {
+                return Ok(());
+            };
+            acc = (acc << 8) | u32::from(b);
+            bits += 8;
+            pos += 1;
+        }
+        let code = ((acc >> (bits - width)) & ((1 << width) - 1)) as u16;
+        bits -= width;
+        acc &= (1 << bits) - 1;
+        match code {
+            256 => {
+                reset(&mut table);
+                width = 9;
+                prev = None;
+                continue;
+            }
+            257 => return Ok(()),
+            _ => {}
+        }
+        let next = table.len() as u16;
+        match prev {
+            _ if code < next => {
+                spell(&table, code, &mut out);
+                if let (Some(p), Some(&first)) = (prev, out.first()) {
+                    if table.len() < 4096 {
+                        table.push((p, first));
+                    }
+                }
+            }
+            Some(p) if code == next => {
+                spell(&table, p, &mut out);
+                let Some(&first) = out.first() else {
+                    return Ok(());
+                };
+                out.push(first);
+                if table.len() < 4096 {
+                    table.push((p, first));
+                }
+            }
+            _ => return Ok(()),
+        }
+        sink.push(&out)?;
+        prev = Some(code);
+        if table.len() as u32 + early >= (1 << width) && width < 12 {
+            width += 1;
+        }
+    }
+}
+
+fn run_length(data: &[u8], sink: &mut Sink) -> Result<(), Over> {
+    let mut i = 0;
+    while let Some(&n) = data.get(i) {
+        match n {
+            0..=127 => {
+                let end = (i + 2 + n as usize).min(data.len());
+                sink.push(&data[(i + 1).min(end)..end])?;
+                i = end;
+            }
+            128 => return Ok(()),
+            _ => {
+                let Some(&b) = data.get(i + 1) else {
+                    return Ok(());
+                };
+                sink.push(&vec![b; 257 - n as usize])?;
+                i += 2;
+            }
+        }
+    }
+    Ok(())
+}
+
+fn ascii_hex(data: &[u8], sink: &mut Sink) -> Result<(), Over> {
+    let mut out = Vec::with_capacity(data.len() / 2 + 1);
+    let mut high: Option<u8> = None;
+    for &c in data {
+        if c == b'>' {
+            break;
+        }
+        let Some(d) = (c as char).to_digit(16) else {
+            continue;
+        };
+        match high.take() {
+            None => high = Some(d as u8),
+            Some(h) => out.push(h << 4 | d as u8),
+        }
+    }
+    if let Some(h) = high {
+        out.push(h << 4);
+    }
+    sink.push(&out)
+}
+
+fn ascii85(data: &[u8], sink: &mut Sink) -> Result<(), Over> {
+    let mut out = Vec::with_capacity(data.len());
+    let mut group = [0u32; 5];
+    let mut n = 0;
+    for &c in data {
+        match c {
+            b'~' => break,
+            b'z' if n == 0 => out.extend_from_slice(&[0; 4]),
+            b'!'..=b'u' => {
+                group[n] = u32::from(c - b'!');
+                n += 1;
+                if n == 5 {
+                    let v = group
+                        .iter()
+                        .fold(0u32, |a, &d| a.wrapping_mul(85).wrapping_add(d));
+                    out.extend_from_slice(&v.to_be_bytes());
+                    n = 0;
+                }
+            }
+            _ => {}
+        }
+        if out.len() >= 64 * 1024 {
+            sink.push(&out)?;
+            out.clear();
+        }
+    }
+    if n > 1 {
+        // A final partial group: padded with `u`, and n - 1 bytes kept.
+        group[n..].iter_mut().for_each(|d| *d = 84);
+        let v = group
+            .iter()
+            .fold(0u32, |a, &d| a.wrapping_mul(85).wrapping_add(d));
+        out.extend_from_slice(&v.to_be_bytes()[..n - 1]);
+    }
+    sink.push(&out)
+}
+
+/// Where the data of the stream whose keyword is at `k` starts: after `stream` and its end of
+/// line, when the keyword follows a dictionary's `>>` (so not `endstream`).
+fn stream_data_start(pdf: &[u8], k: usize) -> Option<usize> {
+    let mut j = k;
+    while j > 0 && pdf[j - 1].is_ascii_whitespace() {
+        j -= 1;
+    }
+    if j < 2 || &pdf[j - 2..j] != b">>" {
+        return None;
+    }
+    let after = k + 6;
+    match pdf.get(after..after + 2) {
+        Some(b"\r\n") => Some(after + 2),
+        _ => match pdf.get(after) {
+            Some(b'\n') | Some(b'\r') => Some(after + 1),
+            _ => None,
+        },
+    }
+}
+
+/// The byte range of the dictionary that ends just before the `stream` keyword at `k`: from its
+/// `<<` to its `>>`, matching nested dictionaries, looking back at most 64 KB.
+fn dict_before(pdf: &[u8], k: usize) -> Option<(usize, usize)> {
+    let mut j = k;
+    while j > 0 && pdf[j - 1].is_ascii_whitespace() {
+        j -= 1;
+    }
+    let end = j;
+    let floor = end.saturating_sub(64 * 1024);
+    let mut depth = 0usize;
+    while j >= floor + 2 {
+        match &pdf[j - 2..j] {
+            b">>" => {
+                depth += 1;
+                j -= 2;
+            }
+            b"<<" => {
+                depth = depth.checked_sub(1)?;
+                j -= 2;
+                if depth == 0 {
+                    return Some((j, end));
+                }
+            }
+            _ => j -= 1,
+        }
+    }
+    None
+}
+
+/// The stream's filters, in order (`/Filter /FlateDecode` or `/Filter [/A85 /Fl]`).
+fn filters(dict: &[u8]) -> Vec<Filter> {
+    let Some(at) = find(dict, b"/Filter", 0) else {
+        return Vec::new();
+    };
+    let mut rest = &dict[at + 7..];
+    while let Some((c, r)) = rest.split_first() {
+        if c.is_ascii_whitespace() {
+            rest = r;
+        } else {
+            break;
+        }
+    }
+    let names: &[u8] = match rest.first() {
+        Some(b'[') => {
+            let close = rest.iter().position(|&c| c == b']').unwrap_or(rest.len());
+            &rest[1..close]
+        }
+        Some(b'/') => {
+            let end = rest[1..]
+                .iter()
+                .position(|c| is_delimiter(*c))
+                .map_or(rest.len(), |p| p + 1);
+            &rest[..end]
+        }
+        // An indirect reference or something unexpected: decode nothing, count the raw data.
+        _ => return vec![Filter::Other],
+    };
+    names
+        .split(|&c| c == b'/')
+        .map(|n| n.split(|c| is_delimiter(*c)).next().unwrap_or(b""))
+        .filter(|n| !n.is_empty())
+        .map(|n| match n {
+            b"FlateDecode" | b"Fl" => Filter::Flate,
+            b"LZWDecode" | b"LZW" => Filter::Lzw,
+            b"RunLengthDecode" | b"RL" => Filter::RunLength,
+            b"ASCIIHexDecode" | b"AHx" => Filter::AsciiHex,
+            b"ASCII85Decode" | b"A85" => Filter::Ascii85,
+            _ => Filter::Other,
+        })
+        .collect()
+}
+
+/// Whether the dictionary has `/key /value`.
+fn has_name(dict: &[u8], key: &[u8], value: &[u8]) -> bool {
+    let mut from = 0;
+    while let Some(at) = find(dict, key, from) {
+        from = at + key.len();
+        let rest = &dict[from..];
+        let start = rest
+            .iter()
+            .position(|c| !c.is_ascii_whitespace())
+            .unwrap_or(rest.len());
+        let rest = &rest[start..];
+        if rest.first() == Some(&b'/')
+            && rest[1..].starts_with(value)
+            && rest.get(1 + value.len()).is_none_or(|c| is_delimiter(*c))
+        {
+            return true;
+        }
+    }
+    false
+}
+
+/// The whole number right after `key` (`/Width 2480`).
+fn number_after(dict: &[u8], key: &[u8]) -> Option<u64> {
+    let at = find(dict, key, 0)?;
+    let rest = &dict[at + key.len()..];
+    if rest.first().is_some_and(|c| !is_delimiter(*c)) {
+        return None;
+    }
+    let start = rest.iter().position(|c| !c.is_ascii_whitespace())?;
+    let digits: Vec<u8> = rest[start..]
+        .iter()
+        .take_while(|c| c.is_ascii_digit())
+        .take(19)
+        .copied()
+        .collect();
+    std::str::from_utf8(&digits).ok()?.parse().ok()
+}
+
+fn is_delimiter(c: u8) -> bool {
+    c.is_ascii_whitespace()
+        || matches!(
+            c,
+            b'/' | b'[' | b']' | b'<' | b'>' | b'(' | b')' | b'%' | b'{' | b'}'
+        )
+}
+
+/// The first `needle` in `hay` at or after `from`.
+fn find(hay: &[u8], needle: &[u8], from: usize) -> Option<usize> {
+    hay.get(from..)?
+        .windows(needle.len())
+        .position(|w| w == needle)
+        .map(|p| p + from)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A minimal PDF with one Flate stream of `zeros` zero bytes.
+    fn pdf_with_zeros(zeros: usize) -> Vec<u8> {
+        use std::io::Write;
+        let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
+        let chunk = vec![0u8; 1 << 20];
+        let mut left = zeros;
+        while left > 0 {
+            let n = left.min(chunk.len());
+            z.write_all(&chunk[..n]).expect("compress");
+            left -= n;
+        }
+        let data = z.finish().expect("compress");
+        let mut pdf = format!(
+            "%PDF-1.4\n1 0 obj\n<< /Length {} /Filter /FlateDecode >>\nstream\n",
+            data.len()
+        )
+        .into_bytes();
+        pdf.extend_from_slice(&data);
+        pdf.extend_from_slice(b"\nendstream\nendobj\n");
+        pdf
+    }
+
+    #[test]
+    fn a_flate_bomb_is_refused_and_a_small_stream_passes() {
+        let limits = Limits {
+            pdf_decoded_bytes: 8 << 20,
+            ..Limits::default()
+        };
+        assert_eq!(check_streams(&pdf_with_zeros(1 << 20), &limits), Ok(()));
+        let e = check_streams(&pdf_with_zeros(64 << 20), &limits).expect_err("bomb");
+        assert!(
+            matches!(e, ScanError::TooMuchData { budget, .. } if budget == 8 << 20),
+            "{e:?}"
+        );
+    }
+
+    #[test]
+    fn filter_chains_and_names_are_read_in_order() {
+        assert_eq!(
+            filters(b"<< /Filter [/ASCII85Decode /FlateDecode] >>"),
+            vec![Filter::Ascii85, Filter::Flate]
+        );
+        assert_eq!(filters(b"<</Filter/Fl/Length 3>>"), vec![Filter::Flate]);
+        assert_eq!(filters(b"<< /Length 3 >>"), Vec::<Filter>::new());
+    }
+
+    #[test]
+    fn lzw_decodes_the_specification_example() {
+        // PDF 32000-1 7.4.4.2: 80 0B 60 50 22 0C 0C 85 01 → 2D 2D 2D 2D 2D 41 2D 2D 2D 42.
+        let data = [0x80, 0x0B, 0x60, 0x50, 0x22, 0x0C, 0x0C, 0x85, 0x01];
+        let mut sink = Sink {
+            kept: Some(Vec::new()),
+            count: 0,
+            budget: 100,
+        };
+        assert!(lzw(&data, true, &mut sink).is_ok());
+        assert_eq!(
+            sink.kept.unwrap_or_default(),
+            vec![0x2D, 0x2D, 0x2D, 0x2D, 0x2D, 0x41, 0x2D, 0x2D, 0x2D, 0x42]
+        );
+    }
+
+    #[test]
+    fn an_image_of_absurd_size_is_refused() {
+        let pdf = b"%PDF-1.4\n1 0 obj\n<< /Type /XObject /Subtype /Image /Width 100000 /Height 100000 /Length 1 >>\nstream\nx\nendstream\nendobj\n";
+        assert!(matches!(
+            check_streams(pdf, &Limits::default()),
+            Err(ScanError::ImageTooLarge { width: 100000, .. })
+        ));
+    }
+
+    #[test]
+    fn ascii_filters_and_run_length_decode() {
+        let mut sink = Sink {
+            kept: Some(Vec::new()),
+            count: 0,
+            budget: 100,
+        };
+        assert!(ascii_hex(b"48 65 6c6C6f>", &mut sink).is_ok());
+        assert!(ascii85(b"87cURDZ~>", &mut sink).is_ok());
+        assert!(run_length(&[2, b'a', b'b', b'c', 254, b'x', 128], &mut sink).is_ok());
+        assert_eq!(sink.kept.unwrap_or_default(), b"HelloHelloabcxxx".to_vec());
+    }
+}
