@@ -1,6 +1,10 @@
 //! The `cabrep` command: parses arguments, calls the library, prints diagnostics and maps
 //! results to the documented exit statuses (0 built, 1 invalid input, 2 bad command line,
 //! 3 anything else failed).
+//!
+//! Nothing here panics on a closed or full standard error: messages go through `say!`, which
+//! drops a line it cannot write. The primary output of `schema` and `new` (standard output) is
+//! checked, and a failure to write it is exit status 3.
 
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -12,6 +16,14 @@ use clap::{Parser, Subcommand, ValueEnum};
 use cabrep::diag::{self, Diagnostic, MessageFormat};
 use cabrep::pipeline::{self, Engine, Outcome};
 use cabrep::render::Format;
+
+/// Writes a line to standard error, ignoring a closed or full stream (the exit status still
+/// tells how the command went).
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
 
 #[derive(Parser)]
 #[command(name = "cabrep", version, about = "Cabinet reports and agenda packs from YAML: DOCX, PDF and HTML")]
@@ -156,7 +168,15 @@ fn parse_formats(s: &str) -> Result<FormatList, String> {
 }
 
 fn main() -> ExitCode {
+    let started = cabrep::output::process_start();
     let cli = Cli::parse();
+    if let Err(e) = cabrep::output::remove_temporaries_on_signal() {
+        say!("warning: cannot handle interrupts ({e}); an interrupted build may leave `.cabrep-*.tmp` files");
+    }
+    // What an earlier build, killed outright, left in the output folder.
+    if let Command::Build { output, .. } | Command::Pack { output, .. } | Command::Decisions { output, .. } = &cli.command {
+        cabrep::output::sweep_stale_temporaries(&output.out, started);
+    }
     let status = match cli.command {
         Command::Build { paths, output, formats, jobs, diag } => {
             build(&paths, &output.out, &formats.0, jobs, output.template.as_deref(), &diag)
@@ -176,9 +196,26 @@ fn main() -> ExitCode {
 
 fn engine(template: Option<&Path>) -> Result<Engine, u8> {
     Engine::new(template).map_err(|e| {
-        eprintln!("error: {e}");
-        3
+        say!("error: {e}");
+        match e {
+            pipeline::EngineError::SourceDateEpoch(_) => 2,
+            pipeline::EngineError::Template(_) => 3,
+        }
     })
+}
+
+/// Writes the command's primary output to standard output: exit status 0, or 3 if it could not
+/// be written (a full disk, a closed pipe).
+fn to_stdout(text: &str) -> u8 {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Ok(()) => 0,
+        Err(e) => {
+            drop(out);
+            say!("error: cannot write to standard output: {e}");
+            3
+        }
+    }
 }
 
 fn message_format(d: &DiagArgs) -> MessageFormat {
@@ -204,7 +241,7 @@ fn build(paths: &[PathBuf], out: &Path, formats: &[Format], jobs: Option<usize>,
     };
     let inputs = pipeline::expand_inputs(paths);
     if inputs.is_empty() {
-        eprintln!("error: no report files found in {}", paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", "));
+        say!("error: no report files found in {}", paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", "));
         return 1;
     }
     let fmt = message_format(d);
@@ -236,7 +273,7 @@ fn build(paths: &[PathBuf], out: &Path, formats: &[Format], jobs: Option<usize>,
             Outcome::Invalid(f) => print(&f.diagnostics, f.source.as_deref()),
             Outcome::Failed { input, message } => {
                 let _g = lock.lock();
-                eprintln!("{}: error: {message}", input.display());
+                say!("{}: error: {message}", input.display());
             }
         }
         if let Some(b) = &bar {
@@ -256,11 +293,11 @@ fn build(paths: &[PathBuf], out: &Path, formats: &[Format], jobs: Option<usize>,
         if outcomes.len() == 1 {
             if let (_, Outcome::Built { files, .. }) = &outcomes[0] {
                 for f in files {
-                    eprintln!("wrote {}", f.display());
+                    say!("wrote {}", f.display());
                 }
             }
         }
-        eprintln!("built {built} of {} report(s) into {}{}{}", outcomes.len(), out.display(),
+        say!("built {built} of {} report(s) into {}{}{}", outcomes.len(), out.display(),
             if invalid > 0 { format!("; {invalid} invalid") } else { String::new() },
             if failed > 0 { format!("; {failed} failed") } else { String::new() });
     }
@@ -297,7 +334,7 @@ fn check(paths: &[PathBuf], template: Option<&Path>, d: &DiagArgs) -> u8 {
         }
     }
     if !d.quiet {
-        eprintln!("checked {} file(s): {}", inputs.len(), if status == 0 { "ok" } else { "problems found" });
+        say!("checked {} file(s): {}", inputs.len(), if status == 0 { "ok" } else { "problems found" });
     }
     status
 }
@@ -310,13 +347,9 @@ fn schema(kind: SchemaKind) -> u8 {
         SchemaKind::Outcome => schemars::schema_for!(cabrep::input::types::OutcomeFile),
     };
     match serde_json::to_string_pretty(&s) {
-        Ok(text) => {
-            // A closed pipe (`cabrep schema | head`) is not an error worth a panic.
-            let _ = writeln!(std::io::stdout(), "{text}");
-            0
-        }
+        Ok(text) => to_stdout(&format!("{text}\n")),
         Err(e) => {
-            eprintln!("error: {e}");
+            say!("error: {e}");
             3
         }
     }
@@ -328,21 +361,18 @@ fn new_file(kind: StarterKind, file: Option<&Path>) -> u8 {
         StarterKind::Meeting => cabrep::STARTER_MEETING,
     };
     match file {
-        None => {
-            let _ = write!(std::io::stdout(), "{text}");
-            0
-        }
+        None => to_stdout(text),
         Some(p) if p.exists() => {
-            eprintln!("error: {} already exists; not overwriting it", p.display());
+            say!("error: {} already exists; not overwriting it", p.display());
             1
         }
         Some(p) => match cabrep::output::write_atomic(p, text.as_bytes()) {
             Ok(()) => {
-                eprintln!("wrote {}", p.display());
+                say!("wrote {}", p.display());
                 0
             }
             Err(e) => {
-                eprintln!("error: cannot write {}: {e}", p.display());
+                say!("error: cannot write {}: {e}", p.display());
                 3
             }
         },
@@ -367,9 +397,9 @@ fn report_outcome(input: &Path, outcome: pipeline::PackOutcome, d: &DiagArgs) ->
             }
             if !d.quiet {
                 for f in &files {
-                    eprintln!("wrote {}", f.display());
+                    say!("wrote {}", f.display());
                 }
-                eprintln!("built {} ({pages} pages)", input.display());
+                say!("built {} ({pages} pages)", input.display());
             }
             if d.deny_warnings && warnings.iter().any(|(w, _)| !w.is_empty()) {
                 1
@@ -384,7 +414,7 @@ fn report_outcome(input: &Path, outcome: pipeline::PackOutcome, d: &DiagArgs) ->
             1
         }
         pipeline::PackOutcome::Failed(msg) => {
-            eprintln!("{}: error: {msg}", input.display());
+            say!("{}: error: {msg}", input.display());
             3
         }
     }

@@ -77,12 +77,31 @@ impl BoundPdf {
     /// Reads a PDF and counts its pages.
     pub fn read(path: &Path) -> Result<BoundPdf, String> {
         let bytes = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        refuse_encrypted(path, &bytes)?;
         let pdf = hayro_syntax::Pdf::new(bytes.clone()).map_err(|_| format!("{} is not a readable PDF", path.display()))?;
         let pages = pdf.pages().len() as u32;
         if pages == 0 {
             return Err(format!("{} has no pages", path.display()));
         }
         Ok(BoundPdf { path: path.to_path_buf(), bytes: Arc::new(bytes), pages })
+    }
+}
+
+/// Refuses an encrypted PDF. One with only an owner password (restrictions on printing, copying
+/// or changing it) opens without a password, but its pages, bound in as images, would lose those
+/// restrictions; one with a user password cannot be read at all. So neither is bound in.
+///
+/// Detected as hayro-syntax reads the trailer's `/Encrypt`: an encrypted file does not open with a
+/// password it was not given, while for a file that is not encrypted the password is not used.
+fn refuse_encrypted(path: &Path, bytes: &[u8]) -> Result<(), String> {
+    const NOT_A_PASSWORD: &str = "\u{1}not the password of any file\u{1}";
+    match hayro_syntax::Pdf::new_with_password(bytes.to_vec(), NOT_A_PASSWORD) {
+        Err(hayro_syntax::LoadPdfError::Decryption(_)) => Err(format!(
+            "{} is encrypted (it has a password or restrictions on printing or copying); \
+             binding it into the pack would remove its protection, so it is refused: bind in a copy without encryption",
+            path.display()
+        )),
+        _ => Ok(()),
     }
 }
 
@@ -252,7 +271,7 @@ pub fn load_meeting(path: &Path, rules: &Rules) -> Result<(Meeting, Vec<ReportWa
         Ok(f) => f,
         Err(d) => return Err(MeetingFailure { files: vec![LoadFailure { diagnostics: vec![d], source: Some(source.text.clone()) }] }),
     };
-    let mut problems: Vec<Problem> = Vec::new();
+    let mut problems: Vec<Problem> = pipeline::character_problems(&source, rules);
     let mut failures: Vec<LoadFailure> = Vec::new();
     let mut warnings = Vec::new();
     if let Some(s) = &file.schema {
