@@ -1,6 +1,10 @@
 //! The `cabrep` command: parses arguments, calls the library, prints diagnostics and maps
 //! results to the documented exit statuses (0 built, 1 invalid input, 2 bad command line,
 //! 3 anything else failed).
+//!
+//! Nothing here panics on a closed or full standard error: messages go through `say!`, which
+//! drops a line it cannot write. The primary output of `schema` and `new` (standard output) is
+//! checked, and a failure to write it is exit status 3.
 
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -13,6 +17,14 @@ use cabrep::diag::{self, Diagnostic, MessageFormat};
 use cabrep::input::file::{Access, Limits};
 use cabrep::pipeline::{self, Engine, Outcome};
 use cabrep::render::Format;
+
+/// Writes a line to standard error, ignoring a closed or full stream (the exit status still
+/// tells how the command went).
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
 
 #[derive(Parser)]
 #[command(name = "cabrep", version, about = "Cabinet reports and agenda packs from YAML: DOCX, PDF and HTML")]
@@ -76,7 +88,7 @@ impl InputArgs {
     fn access(&self) -> Result<Access, u8> {
         if let Some(r) = &self.root {
             if !r.is_dir() {
-                eprintln!("error: --root {}: not a folder", r.display());
+                say!("error: --root {}: not a folder", r.display());
                 return Err(2);
             }
         }
@@ -203,7 +215,15 @@ fn parse_formats(s: &str) -> Result<FormatList, String> {
 
 fn main() -> ExitCode {
     pipeline::install_panic_hook();
+    let started = cabrep::output::process_start();
     let cli = Cli::parse();
+    if let Err(e) = cabrep::output::remove_temporaries_on_signal() {
+        say!("warning: cannot handle interrupts ({e}); an interrupted build may leave `.cabrep-*.tmp` files");
+    }
+    // What an earlier build, killed outright, left in the output folder.
+    if let Command::Build { output, .. } | Command::Pack { output, .. } | Command::Decisions { output, .. } = &cli.command {
+        cabrep::output::sweep_stale_temporaries(&output.out, started);
+    }
     let status = match cli.command {
         Command::Build { paths, output, formats, jobs, input, diag } => with_engine(output.template.as_deref(), &input, |e| {
             build(e, &paths, &output.out, &formats.0, jobs, &diag)
@@ -223,9 +243,26 @@ fn main() -> ExitCode {
 
 fn engine(template: Option<&Path>) -> Result<Engine, u8> {
     Engine::new(template).map_err(|e| {
-        eprintln!("error: {e}");
-        3
+        say!("error: {e}");
+        match e {
+            pipeline::EngineError::SourceDateEpoch(_) => 2,
+            pipeline::EngineError::Template(_) => 3,
+        }
     })
+}
+
+/// Writes the command's primary output to standard output: exit status 0, or 3 if it could not
+/// be written (a full disk, a closed pipe).
+fn to_stdout(text: &str) -> u8 {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Ok(()) => 0,
+        Err(e) => {
+            drop(out);
+            say!("error: cannot write to standard output: {e}");
+            3
+        }
+    }
 }
 
 fn message_format(d: &DiagArgs) -> MessageFormat {
@@ -247,20 +284,15 @@ fn print_diags(lock: &Mutex<()>, diags: &[Diagnostic], source: Option<&str>, fmt
 fn build(engine: &Engine, paths: &[PathBuf], out: &Path, formats: &[Format], jobs: Option<usize>, d: &DiagArgs) -> u8 {
     let inputs = pipeline::expand_inputs(paths);
     if inputs.is_empty() {
-        eprintln!("error: no report files found in {}", paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", "));
+        say!("error: no report files found in {}", paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", "));
         return 1;
     }
     // Two inputs of one name would overwrite each other's files, and which survived would vary
     // from run to run: refuse before anything is written.
     let collisions = pipeline::output_collisions(&inputs, out, formats);
     for c in &collisions {
-        eprintln!(
-            "error: {} and {} would both be written to {}",
-            c.first,
-            c.second,
-            c.path.display()
-        );
-        eprintln!("  help: rename one of them, or build them into different folders with -o");
+        say!("error: {} and {} would both be written to {}", c.first, c.second, c.path.display());
+        say!("  help: rename one of them, or build them into different folders with -o");
     }
     if !collisions.is_empty() {
         return 1;
@@ -294,7 +326,7 @@ fn build(engine: &Engine, paths: &[PathBuf], out: &Path, formats: &[Format], job
             Outcome::Invalid(f) => print(&f.diagnostics, f.source.as_deref()),
             Outcome::Failed { input, message } => {
                 let _g = lock.lock();
-                eprintln!("{}: error: {message}", input.display());
+                say!("{}: error: {message}", input.display());
             }
         }
         if let Some(b) = &bar {
@@ -314,11 +346,11 @@ fn build(engine: &Engine, paths: &[PathBuf], out: &Path, formats: &[Format], job
         if outcomes.len() == 1 {
             if let (_, Outcome::Built { files, .. }) = &outcomes[0] {
                 for f in files {
-                    eprintln!("wrote {}", f.display());
+                    say!("wrote {}", f.display());
                 }
             }
         }
-        eprintln!("built {built} of {} report(s) into {}{}{}", outcomes.len(), out.display(),
+        say!("built {built} of {} report(s) into {}{}{}", outcomes.len(), out.display(),
             if invalid > 0 { format!("; {invalid} invalid") } else { String::new() },
             if failed > 0 { format!("; {failed} failed") } else { String::new() });
     }
@@ -341,7 +373,7 @@ fn check(engine: &Engine, paths: &[PathBuf], d: &DiagArgs) -> u8 {
         match pipeline::catch_panic(|| engine.load(input)) {
             Err(message) => {
                 let _g = lock.lock();
-                eprintln!("{}: error: {message}", input.display());
+                say!("{}: error: {message}", input.display());
                 failed = true;
             }
             Ok(Ok(l)) => {
@@ -360,7 +392,7 @@ fn check(engine: &Engine, paths: &[PathBuf], d: &DiagArgs) -> u8 {
         status = 3;
     }
     if !d.quiet {
-        eprintln!("checked {} file(s): {}", inputs.len(), if status == 0 { "ok" } else { "problems found" });
+        say!("checked {} file(s): {}", inputs.len(), if status == 0 { "ok" } else { "problems found" });
     }
     status
 }
@@ -373,13 +405,9 @@ fn schema(kind: SchemaKind) -> u8 {
         SchemaKind::Outcome => schemars::schema_for!(cabrep::input::types::OutcomeFile),
     };
     match serde_json::to_string_pretty(&s) {
-        Ok(text) => {
-            // A closed pipe (`cabrep schema | head`) is not an error worth a panic.
-            let _ = writeln!(std::io::stdout(), "{text}");
-            0
-        }
+        Ok(text) => to_stdout(&format!("{text}\n")),
         Err(e) => {
-            eprintln!("error: {e}");
+            say!("error: {e}");
             3
         }
     }
@@ -391,26 +419,21 @@ fn new_file(kind: StarterKind, file: Option<&Path>) -> u8 {
         StarterKind::Meeting => cabrep::STARTER_MEETING,
     };
     match file {
-        None => {
-            let _ = write!(std::io::stdout(), "{text}");
-            0
-        }
+        None => to_stdout(text),
         Some(p) if p.exists() => {
-            eprintln!("error: {} already exists; not overwriting it", p.display());
+            say!("error: {} already exists; not overwriting it", p.display());
             1
         }
-        Some(p) => {
-            match cabrep::output::write_atomic(p, text.as_bytes(), cabrep::output::Visibility::Public) {
-                Ok(()) => {
-                    eprintln!("wrote {}", p.display());
-                    0
-                }
-                Err(e) => {
-                    eprintln!("error: cannot write {}: {e}", p.display());
-                    3
-                }
+        Some(p) => match cabrep::output::write_atomic(p, text.as_bytes(), cabrep::output::Visibility::Public) {
+            Ok(()) => {
+                say!("wrote {}", p.display());
+                0
             }
-        }
+            Err(e) => {
+                say!("error: cannot write {}: {e}", p.display());
+                3
+            }
+        },
     }
 }
 
@@ -439,13 +462,13 @@ fn report_outcome(input: &Path, outcome: pipeline::PackOutcome, d: &DiagArgs) ->
             }
             // Said even with -q: a file the clerk may have published has gone.
             for f in &removed {
-                eprintln!("removed {}: its report is no longer public (now exempt, or no longer on the agenda)", f.display());
+                say!("removed {}: its report is no longer public (now exempt, or no longer on the agenda)", f.display());
             }
             if !d.quiet {
                 for f in &files {
-                    eprintln!("wrote {}", f.display());
+                    say!("wrote {}", f.display());
                 }
-                eprintln!("built {} ({pages} pages)", input.display());
+                say!("built {} ({pages} pages)", input.display());
             }
             if d.deny_warnings && warnings.iter().any(|(w, _)| !w.is_empty()) {
                 1
@@ -460,7 +483,7 @@ fn report_outcome(input: &Path, outcome: pipeline::PackOutcome, d: &DiagArgs) ->
             1
         }
         pipeline::PackOutcome::Failed(msg) => {
-            eprintln!("{}: error: {msg}", input.display());
+            say!("{}: error: {msg}", input.display());
             3
         }
     }

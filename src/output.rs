@@ -2,12 +2,81 @@
 //! failed build leaves any earlier file untouched and no partial file behind), with the
 //! permissions their readers should have, and never two outputs to one name.
 //!
+//! Temporary files in flight are registered, so that an interrupted build (SIGINT, SIGTERM)
+//! removes them before it exits ([`remove_temporaries_on_signal`]); a build also sweeps away
+//! stale ones that an earlier, killed build left ([`sweep_stale_temporaries`]).
+//!
 //! This room owns file names, modes and the write itself; it never decides content, and never
 //! decides what is exempt — callers say which [`Visibility`] an output has.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard, OnceLock};
+use std::time::SystemTime;
+
+/// The name every temporary output file starts with, and ends with.
+const TEMP_PREFIX: &str = ".cabrep-";
+const TEMP_SUFFIX: &str = ".tmp";
+
+/// Temporary files being written now. A temporary file is created and registered under the lock,
+/// and renamed (or removed) and unregistered under it, so the signal handler (which takes the
+/// lock) sees every temporary file that exists.
+static IN_FLIGHT: Mutex<BTreeSet<PathBuf>> = Mutex::new(BTreeSet::new());
+
+fn in_flight() -> MutexGuard<'static, BTreeSet<PathBuf>> {
+    IN_FLIGHT.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+static PROCESS_START: OnceLock<SystemTime> = OnceLock::new();
+
+/// When this process started (the first call; `main` calls it first).
+pub fn process_start() -> SystemTime {
+    *PROCESS_START.get_or_init(SystemTime::now)
+}
+
+/// Removes the registered temporary files when SIGINT or SIGTERM arrives, then exits with status
+/// 130 or 143 (128 + the signal's number), as a shell reports a process killed by it. Call once, at
+/// the start of `main`; if the handler cannot be set up, the signals keep their default action.
+pub fn remove_temporaries_on_signal() -> std::io::Result<()> {
+    use signal_hook::consts::{SIGINT, SIGTERM};
+    let mut signals = signal_hook::iterator::Signals::new([SIGINT, SIGTERM])?;
+    std::thread::Builder::new().name("signals".into()).spawn(move || {
+        if let Some(signal) = signals.forever().next() {
+            // Holding the lock: no temporary file is created or renamed from here on.
+            let mut files = in_flight();
+            for f in files.iter() {
+                let _ = std::fs::remove_file(f);
+            }
+            files.clear();
+            std::process::exit(128 + signal);
+        }
+    })?;
+    Ok(())
+}
+
+/// Removes temporary output files (`.cabrep-*.tmp`) in `dir` last modified before `before` (the
+/// process start): what a build killed outright (SIGKILL, a power cut) left behind. Returns how
+/// many were removed; a folder that does not exist has none.
+pub fn sweep_stale_temporaries(dir: &Path, before: SystemTime) -> usize {
+    let Ok(entries) = std::fs::read_dir(dir) else { return 0 };
+    let mut removed = 0;
+    for e in entries.flatten() {
+        let name = e.file_name();
+        let Some(name) = name.to_str() else { continue };
+        if !(name.starts_with(TEMP_PREFIX) && name.ends_with(TEMP_SUFFIX)) {
+            continue;
+        }
+        // Only plain files (never a folder or a link someone named so), and only old ones: a
+        // build running now beside this one may be writing a new one.
+        let Ok(meta) = std::fs::symlink_metadata(e.path()) else { continue };
+        let old = meta.modified().is_ok_and(|m| m < before);
+        if meta.file_type().is_file() && old && std::fs::remove_file(e.path()).is_ok() {
+            removed += 1;
+        }
+    }
+    removed
+}
 
 /// Who an output is for, which sets the mode a new file is created with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -54,15 +123,38 @@ pub fn write_atomic(path: &Path, bytes: &[u8], visibility: Visibility) -> std::i
         _ => PathBuf::from("."),
     };
     std::fs::create_dir_all(&dir)?;
-    let mut builder = tempfile::Builder::new();
-    builder.prefix(".cabrep-").suffix(".tmp");
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        // Applied when the file is created, so the umask applies too.
-        builder.permissions(std::fs::Permissions::from_mode(visibility.ceiling()));
-    }
-    let mut tmp = builder.tempfile_in(&dir)?;
+    let mut tmp = {
+        let mut registry = in_flight();
+        let mut builder = tempfile::Builder::new();
+        builder.prefix(TEMP_PREFIX).suffix(TEMP_SUFFIX);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            // Applied when the file is created, so the umask applies too.
+            builder.permissions(std::fs::Permissions::from_mode(visibility.ceiling()));
+        }
+        let tmp = builder.tempfile_in(&dir)?;
+        registry.insert(tmp.path().to_path_buf());
+        tmp
+    };
+    let tmp_path = tmp.path().to_path_buf();
+    let written = write_temporary(&mut tmp, bytes, path, visibility);
+    let mut registry = in_flight();
+    // Renamed, or removed on an error, before it leaves the registry.
+    let result = match written {
+        Ok(()) => tmp.persist(path).map(drop).map_err(|e| e.error),
+        Err(e) => {
+            drop(tmp);
+            Err(e)
+        }
+    };
+    registry.remove(&tmp_path);
+    result
+}
+
+/// Fills the temporary file of [`write_atomic`], giving it the mode of the file it replaces
+/// (capped by the visibility), if there is one.
+fn write_temporary(tmp: &mut tempfile::NamedTempFile, bytes: &[u8], path: &Path, visibility: Visibility) -> std::io::Result<()> {
     tmp.write_all(bytes)?;
     #[cfg(unix)]
     {
@@ -70,14 +162,13 @@ pub fn write_atomic(path: &Path, bytes: &[u8], visibility: Visibility) -> std::i
         if let Ok(old) = std::fs::metadata(path) {
             if old.is_file() {
                 let mode = old.permissions().mode() & 0o777 & visibility.ceiling();
-                tmp.as_file()
-                    .set_permissions(std::fs::Permissions::from_mode(mode))?;
+                tmp.as_file().set_permissions(std::fs::Permissions::from_mode(mode))?;
             }
         }
     }
-    tmp.as_file().sync_all()?;
-    tmp.persist(path).map_err(|e| e.error)?;
-    Ok(())
+    #[cfg(not(unix))]
+    let _ = (path, visibility);
+    tmp.as_file().sync_all()
 }
 
 /// Writes every output, after checking that no two share a name; returns the paths written.
@@ -206,5 +297,21 @@ mod tests {
             ("a/report.yaml", "b/Report.yaml")
         );
         assert!(collisions(&[(a.as_path(), "x"), (c.as_path(), "y")]).is_empty());
+    }
+
+    #[test]
+    fn stale_temporaries_are_swept_but_new_ones_and_other_files_kept() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        for name in [".cabrep-old.tmp", "report.pdf", ".cabrep-dir.tmp.keep"] {
+            std::fs::write(dir.path().join(name), b"x").expect("write");
+        }
+        std::fs::create_dir(dir.path().join(".cabrep-folder.tmp")).expect("mkdir");
+        let later = SystemTime::now() + std::time::Duration::from_secs(5);
+        assert_eq!(sweep_stale_temporaries(dir.path(), SystemTime::UNIX_EPOCH), 0, "nothing is older than 1970");
+        assert_eq!(sweep_stale_temporaries(dir.path(), later), 1);
+        let mut names: Vec<_> = std::fs::read_dir(dir.path()).expect("dir").map(|e| e.expect("e").file_name()).collect();
+        names.sort();
+        assert_eq!(names, [".cabrep-dir.tmp.keep", ".cabrep-folder.tmp", "report.pdf"]);
+        assert_eq!(sweep_stale_temporaries(&dir.path().join("missing"), later), 0);
     }
 }

@@ -33,16 +33,38 @@ pub struct Engine {
     pub access: Access,
 }
 
+/// Why an [`Engine`] could not be set up.
+#[derive(Debug)]
+pub enum EngineError {
+    /// The template.
+    Template(TemplateError),
+    /// `SOURCE_DATE_EPOCH` is set but is not a time.
+    SourceDateEpoch(String),
+}
+
+impl std::fmt::Display for EngineError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            EngineError::Template(e) => e.fmt(f),
+            EngineError::SourceDateEpoch(m) => f.write_str(m),
+        }
+    }
+}
+
+impl std::error::Error for EngineError {}
+
 impl Engine {
     /// An engine over a template (the built-in one when `dir` is `None`).
-    pub fn new(dir: Option<&Path>) -> Result<Engine, TemplateError> {
+    pub fn new(dir: Option<&Path>) -> Result<Engine, EngineError> {
+        let metadata_date = source_date_epoch(std::env::var_os("SOURCE_DATE_EPOCH").as_deref()).map_err(EngineError::SourceDateEpoch)?;
         let template = match dir {
-            Some(d) => Template::load(d)?,
-            None => Template::builtin()?,
-        };
+            Some(d) => Template::load(d),
+            None => Template::builtin(),
+        }
+        .map_err(EngineError::Template)?;
         let rules = Rules::from_template(&template);
         let (pdf, figures) = (OnceLock::new(), OnceLock::new());
-        Ok(Engine { template, rules, pdf, figures, metadata_date: source_date_epoch(), access: Access::default() })
+        Ok(Engine { template, rules, pdf, figures, metadata_date, access: Access::default() })
     }
 
     /// The typesetter, set up on first use.
@@ -94,10 +116,27 @@ impl Engine {
     }
 }
 
-/// `SOURCE_DATE_EPOCH` as a date, when set and valid.
-fn source_date_epoch() -> Option<Date> {
-    let secs: i64 = std::env::var("SOURCE_DATE_EPOCH").ok()?.trim().parse().ok()?;
-    time::OffsetDateTime::from_unix_timestamp(secs).ok().map(|t| t.date())
+/// `SOURCE_DATE_EPOCH` (whole seconds since 1970-01-01 UTC) as a date: `None` when it is not set
+/// (or empty, as the reproducible-builds convention allows), an error when it is set to anything
+/// else than such a number, rather than a silently different date in the metadata.
+fn source_date_epoch(value: Option<&std::ffi::OsStr>) -> Result<Option<Date>, String> {
+    let Some(value) = value else { return Ok(None) };
+    let text = value.to_string_lossy();
+    if text.is_empty() {
+        return Ok(None);
+    }
+    let shown: String = text.chars().take(40).collect();
+    let bad = || {
+        format!("SOURCE_DATE_EPOCH is `{shown}`, not a time: set it to whole seconds since 1970-01-01 UTC (e.g. 1705536000), or unset it")
+    };
+    if !text.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(bad());
+    }
+    let secs: i64 = text.parse().map_err(|_| bad())?;
+    match time::OffsetDateTime::from_unix_timestamp(secs) {
+        Ok(t) => Ok(Some(t.date())),
+        Err(_) => Err(bad()),
+    }
 }
 
 /// A report loaded and validated, with its warnings.
@@ -127,7 +166,7 @@ pub fn load_report(path: &Path, rules: &Rules, scope: &Scope) -> Result<Loaded, 
     let fail = |diagnostics: Vec<Diagnostic>, source: &SourceFile| LoadFailure { diagnostics, source: Some(source.text.clone()) };
     let file: ReportFile = source.parse_as(InputKind::Report).map_err(|d| fail(vec![d], &source))?;
 
-    let mut diags = Vec::new();
+    let mut diags: Vec<Diagnostic> = character_problems(&source, rules).into_iter().map(|p| source.locate(p)).collect();
     let register = match &file.missions {
         Some(TextOrSeq::Text(name)) => match scope.resolve(&source.dir(), name) {
             Err(e) => {
@@ -141,7 +180,7 @@ pub fn load_report(path: &Path, rules: &Rules, scope: &Scope) -> Result<Loaded, 
                 diags.push(source.locate(p));
                 None
             }
-            Ok(_) => match load_missions(&source.dir().join(name)) {
+            Ok(_) => match load_missions(&source.dir().join(name), rules) {
                 Ok(m) => Some(m.missions),
                 Err(mut d) => {
                     // Point at the `missions:` line too, so the author sees which file is meant.
@@ -170,11 +209,21 @@ pub fn load_report(path: &Path, rules: &Rules, scope: &Scope) -> Result<Loaded, 
     }
 }
 
+/// The characters of an input file's text that cannot be printed (see [`model::characters`]),
+/// as problems by field path. The file is read again as a generic tree, so that every text field
+/// is seen; a file that does not read so has been reported by the typed parse already.
+pub fn character_problems(source: &SourceFile, rules: &Rules) -> Vec<Problem> {
+    match source.parse::<serde_json::Value>() {
+        Ok(tree) => model::characters::check(&tree, &rules.coverage, &rules.font),
+        Err(_) => Vec::new(),
+    }
+}
+
 /// Reads a missions register file.
-pub fn load_missions(path: &Path) -> Result<MissionsFile, Vec<Diagnostic>> {
+pub fn load_missions(path: &Path, rules: &Rules) -> Result<MissionsFile, Vec<Diagnostic>> {
     let source = SourceFile::read(path).map_err(|d| vec![d])?;
     let file: MissionsFile = source.parse_as(InputKind::Missions).map_err(|d| vec![d])?;
-    let mut problems = Vec::new();
+    let mut problems: Vec<Diagnostic> = character_problems(&source, rules).into_iter().map(|p| source.locate(p)).collect();
     let mut seen = std::collections::HashSet::new();
     for (i, m) in file.missions.iter().enumerate() {
         if !seen.insert(m.id.as_str()) {
@@ -211,8 +260,9 @@ pub enum Outcome {
     },
 }
 
-/// Builds one report into `out_dir` in each of `formats`. Nothing is written unless every
-/// format rendered; each file is written atomically.
+/// Builds one report into `out_dir` in each of `formats`. Each format that rendered is written
+/// (atomically), even when another failed; a failure is reported as [`Outcome::Failed`], naming
+/// the formats that failed and the files that were written.
 ///
 /// With `formats_at_once`, the formats are rendered at the same time, a thread each — for when
 /// there are cores to spare (one report, several cores); a batch that already keeps every core
@@ -231,20 +281,32 @@ fn build_one(engine: &Engine, path: &Path, out_dir: &Path, formats: &[Format], f
     let doc = engine.document(&loaded.report);
     // An exempt report's files are exempt material wherever they are written.
     let visibility = if loaded.report.exempt.is_some() { Visibility::Restricted } else { Visibility::Public };
-    let mut rendered = Vec::new();
     // A thread a format, or one thread for them all.
     let threads = if formats_at_once { formats.len() } else { 1 };
     let results = in_workers(formats, threads, |&f| engine.render(&doc, f));
+    let mut failures = Vec::new();
+    let mut files = Vec::new();
     for (f, result) in formats.iter().zip(results) {
         match result {
-            Ok(bytes) => rendered.push(Output { path: output_path(out_dir, path, "", f.extension()), bytes, visibility }),
-            Err(e) => return Outcome::Failed { input: path.to_path_buf(), message: format!("{} output: {e}", f.extension()) },
+            Ok(bytes) => {
+                let p = output_path(out_dir, path, "", f.extension());
+                match crate::output::write_atomic(&p, &bytes, visibility) {
+                    Ok(()) => files.push(p),
+                    Err(e) => failures.push(format!("cannot write {}: {e}", p.display())),
+                }
+            }
+            Err(e) => failures.push(format!("{} output: {e}", f.extension())),
         }
     }
-    match crate::output::write_all(rendered) {
-        Ok(files) => Outcome::Built { files, warnings: loaded.warnings, source: loaded.source.text },
-        Err(message) => Outcome::Failed { input: path.to_path_buf(), message },
+    if !failures.is_empty() {
+        let mut message = failures.join("\n");
+        if !files.is_empty() {
+            let names: Vec<String> = files.iter().map(|f| f.display().to_string()).collect();
+            message.push_str(&format!("\n(the other formats were written: {})", names.join(", ")));
+        }
+        return Outcome::Failed { input: path.to_path_buf(), message };
     }
+    Outcome::Built { files, warnings: loaded.warnings, source: loaded.source.text }
 }
 
 /// The outputs of a batch that would land on one file (`a/report.yaml` and `b/report.yaml`
@@ -295,7 +357,8 @@ pub fn install_panic_hook() {
             .map(|s| (*s).to_owned())
             .or_else(|| info.payload().downcast_ref::<String>().cloned())
             .unwrap_or_else(|| "a panic".into());
-        eprintln!("error: internal error: {} (a bug in cabrep; please report it)", what.lines().next().unwrap_or(""));
+        // Never a second panic here (a closed stderr): that would abort the process.
+        let _ = std::io::Write::write_fmt(&mut std::io::stderr(), format_args!("error: internal error: {} (a bug in cabrep; please report it)\n", what.lines().next().unwrap_or("")));
     }));
 }
 
@@ -401,7 +464,13 @@ fn build_pack_once(engine: &Engine, meeting: &Path, out_dir: &Path, formats: &[F
     let anchors: Vec<String> = public.items.iter().map(|i| dp::item_anchor(i.number())).collect();
     let pdf = match engine.pdf().and_then(|w| w.render_with_pages(&public_doc, &anchors)) {
         Ok(p) => p,
-        Err(e) => return PackOutcome::Failed(format!("public pack: {e}")),
+        Err(e) => {
+            let reports = public.items.iter().filter_map(|i| match i {
+                crate::pack::PublicItem::Report { number, report, source } => Some((*number, report.report(), Some(source.as_path()))),
+                _ => None,
+            });
+            return PackOutcome::Failed(format!("public pack{}: {e}", failing_item(engine, reports, &opts)));
+        }
     };
     let out = |suffix: &str, ext: &str| output_path(out_dir, meeting, suffix, ext);
     let public_file = |path: PathBuf, bytes: Vec<u8>| Output { path, bytes, visibility: Visibility::Public };
@@ -409,7 +478,10 @@ fn build_pack_once(engine: &Engine, meeting: &Path, out_dir: &Path, formats: &[F
     if let Some(p2) = &part2 {
         match engine.pdf().and_then(|w| w.render(&dp::part2_pack(p2, &engine.template, &opts))) {
             Ok(bytes) => rendered.push(Output { path: out("-part2", "pdf"), bytes, visibility: Visibility::Restricted }),
-            Err(e) => return PackOutcome::Failed(format!("Part 2 pack: {e}")),
+            Err(e) => {
+                let reports = p2.items.iter().map(|(number, report, _)| (*number, report, None));
+                return PackOutcome::Failed(format!("Part 2 pack{}: {e}", failing_item(engine, reports, &opts)));
+            }
         }
     }
     if formats.contains(&Format::Docx) {
@@ -523,6 +595,26 @@ fn manifest_json(pages: &[String]) -> Vec<u8> {
     text.into_bytes()
 }
 
+/// Which report a pack that failed to typeset fails on: each report is typeset alone, in order,
+/// and the first that fails is named (` (item 3, reports/x.yaml)`); empty when each one alone
+/// typesets (the failure is in the pack's own pages).
+fn failing_item<'a>(
+    engine: &Engine,
+    reports: impl Iterator<Item = (u32, &'a Report, Option<&'a Path>)>,
+    opts: &document::assemble::Options,
+) -> String {
+    let Ok(pdf) = engine.pdf() else { return String::new() };
+    for (number, report, source) in reports {
+        if pdf.render(&document::assemble::report(report, &engine.template, opts)).is_err() {
+            return match source {
+                Some(s) => format!(" (item {number}, {})", s.display()),
+                None => format!(" (item {number}, {})", report.title),
+            };
+        }
+    }
+    String::new()
+}
+
 /// A link from one output file to another in the same folder: the file name, percent-encoded.
 fn relative_href(path: &Path) -> String {
     const KEEP: &percent_encoding::AsciiSet =
@@ -554,6 +646,10 @@ fn build_decisions_once(engine: &Engine, meeting: &Path, outcome: &Path, out_dir
         Ok(f) => f,
         Err(d) => return invalid(vec![d], Some(source.text.clone())),
     };
+    let unprintable: Vec<Diagnostic> = character_problems(&source, &engine.rules).into_iter().map(|p| source.locate(p)).collect();
+    if !unprintable.is_empty() {
+        return invalid(unprintable, Some(source.text.clone()));
+    }
     let s = &engine.template.settings;
     let calendar = crate::model::calendar::Calendar::england_and_wales();
     let (record, problems) = crate::model::decisions::build_record(&m, &file, &s.resolutions, s.call_in_working_days, &calendar);

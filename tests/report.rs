@@ -219,9 +219,9 @@ fn markup_characters_in_author_text_survive_verbatim() {
     let md_nasty = "Summary with #set page(fill: red) $x^2$ @ref {{x}} <b>bold</b> <script>alert(1)</script> end.";
     let changed = src
         .replacen(title_line, &yaml_title, 1)
-        .replacen("summary: |\n", &format!("summary: |\n  {md_nasty}\n\n"), 1)
-        // A control character (vertical tab) typed through a YAML escape.
-        .replacen("  name: ", "  name: \"Helen\\vMarsden\"\n  # ", 1);
+        .replacen("summary: |\n", &format!("summary: |\n  {md_nasty}\n\n"), 1);
+    // (A control character typed through a YAML escape is refused by validation: see the
+    // hostile corpus, `check_refuses_characters_the_house_font_lacks_naming_field_and_code_point`.)
     let input = dir.path().join("nasty.yaml");
     std::fs::write(&input, changed).expect("write");
     let out = cabrep(&["build", input.to_str().expect("utf-8"), "-o", dir.path().to_str().expect("utf-8"), "-q"]);
@@ -238,5 +238,4 @@ fn markup_characters_in_author_text_survive_verbatim() {
     let text = squash(&docx_text(&document));
     assert!(text.contains(&squash(nasty)), "DOCX keeps the title verbatim:\n{text}");
     assert!(text.contains(md_nasty), "DOCX keeps non-Markdown characters in Markdown verbatim");
-    assert!(!document.contains('\u{0B}'), "control characters are removed from the DOCX");
 }

@@ -6,6 +6,7 @@ use time::Date;
 
 use super::*;
 use crate::model::{self, long_date, FinancialTable, Report, RiskRegister, Status};
+use rust_decimal::prelude::ToPrimitive;
 use crate::template::Template;
 
 /// Choices made outside the report: the date stamped into metadata.
@@ -79,9 +80,9 @@ pub fn report(r: &Report, t: &Template, opts: &Options) -> Document {
     let date = opts.metadata_date.unwrap_or(r.date);
     Document {
         meta: Meta {
-            title: r.title.clone(),
+            title: crate::document::metadata_text(&r.title),
             author: t.settings.council.clone(),
-            subject: t.words("subject", &json!({"body": r.body, "date": long_date(r.date)})),
+            subject: crate::document::metadata_text(&t.words("subject", &json!({"body": r.body, "date": long_date(r.date)}))),
             lang: t.settings.language.clone(),
             date: iso(date),
             keywords: Meta::keywords_for(r.exempt.is_some()),
@@ -334,18 +335,23 @@ impl Assembler<'_> {
         for c in &ft.columns {
             cols.push((format!("{c}{unit}"), Align::Right, 1.4));
         }
-        let mut rows: Vec<Row> = ft
-            .rows
+        // Each column with its own decimals, so that its figures line up and add up as printed.
+        let printed = |values: &[model::Decimal]| -> Vec<String> {
+            values.iter().enumerate().map(|(c, v)| model::amount_text(*v, ft.decimals.get(c).copied().unwrap_or(0))).collect()
+        };
+        let printed_rows: Vec<(String, Vec<String>)> = ft.rows.iter().map(|(label, values)| (label.clone(), printed(values))).collect();
+        let printed_totals: Option<Vec<String>> = ft.totals.as_deref().map(printed);
+        let mut rows: Vec<Row> = printed_rows
             .iter()
             .map(|(label, values)| {
                 let mut cells = vec![label.clone()];
-                cells.extend(values.iter().map(|v| model::group_thousands(*v)));
+                cells.extend(values.iter().cloned());
                 text_row(&cells, false)
             })
             .collect();
-        if let Some(totals) = &ft.totals {
+        if let Some(totals) = &printed_totals {
             let mut cells = vec![t.label("total").to_owned()];
-            cells.extend(totals.iter().map(|v| model::group_thousands(*v)));
+            cells.extend(totals.iter().cloned());
             rows.push(text_row(&cells, true));
         }
         let col_refs: Vec<(&str, Align, f32)> = cols.iter().map(|(h, a, w)| (h.as_str(), *a, *w)).collect();
@@ -355,8 +361,12 @@ impl Assembler<'_> {
                 model::ChartKind::Bar => SeriesStyle::Bar,
                 model::ChartKind::Line => SeriesStyle::Line,
             };
-            let series: Vec<Series> = ft.rows.iter().map(|(n, v)| Series { name: n.clone(), values: v.clone() }).collect();
-            let alt = series_alt(style, &ft.caption, ft.unit.as_deref(), &ft.columns, &series, ft.totals.as_deref(), t.label("total"));
+            let series: Vec<Series> = ft
+                .rows
+                .iter()
+                .map(|(n, v)| Series { name: n.clone(), values: v.iter().map(|d| d.to_f64().unwrap_or(0.0)).collect() })
+                .collect();
+            let alt = series_alt(style, &ft.caption, ft.unit.as_deref(), &ft.columns, &printed_rows, printed_totals.as_deref(), t.label("total"));
             self.push(Block::Figure(Figure {
                 caption: ft.caption.clone(),
                 alt,
@@ -455,14 +465,15 @@ pub fn risk_matrix_alt(reg: &RiskRegister) -> String {
     s
 }
 
-/// Alt text for a chart of a financial table: the kind of chart and every value.
+/// Alt text for a chart of a financial table: the kind of chart and every value, as printed in
+/// the table.
 pub fn series_alt(
     style: SeriesStyle,
     caption: &str,
     unit: Option<&str>,
     categories: &[String],
-    series: &[Series],
-    totals: Option<&[f64]>,
+    series: &[(String, Vec<String>)],
+    totals: Option<&[String]>,
     total_label: &str,
 ) -> String {
     let kind = match style {
@@ -471,16 +482,9 @@ pub fn series_alt(
     };
     let unit_text = unit.map(|u| format!(" in {u}")).unwrap_or_default();
     let mut s = format!("{kind} of {caption}{unit_text}, for {}.", and_list(categories));
-    let values = |v: &[f64]| -> String {
-        categories
-            .iter()
-            .zip(v)
-            .map(|(c, x)| format!("{c} {}", model::group_thousands(*x)))
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
-    for se in series {
-        s.push_str(&format!(" {}: {}.", se.name, values(&se.values)));
+    let values = |v: &[String]| -> String { categories.iter().zip(v).map(|(c, x)| format!("{c} {x}")).collect::<Vec<_>>().join(", ") };
+    for (name, printed) in series {
+        s.push_str(&format!(" {name}: {}.", values(printed)));
     }
     if let Some(t) = totals {
         s.push_str(&format!(" {total_label}: {}.", values(t)));

@@ -51,9 +51,9 @@ fn record_document(r: &DecisionRecord, items: Vec<Block>, header: Option<String>
     blocks.extend(items);
     Document {
         meta: Meta {
-            title,
+            title: crate::document::metadata_text(&title),
             author: t.settings.council.clone(),
-            subject: format!("{} {}", r.body, crate::model::long_date(r.date)),
+            subject: crate::document::metadata_text(&format!("{} {}", r.body, crate::model::long_date(r.date))),
             lang: t.settings.language.clone(),
             date: iso(opts.metadata_date.unwrap_or(r.published)),
             // Only the Part 2 record has a running header: NOT FOR PUBLICATION.

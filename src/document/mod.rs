@@ -413,3 +413,90 @@ pub fn plain_text(inlines: &[Inline]) -> String {
     walk(inlines, &mut out);
     out
 }
+
+/// What a link points at, once [`link_target`] has judged it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LinkTarget {
+    /// An `http`, `https`, `mailto` or `tel` address (as typed, less surrounding space and
+    /// control characters).
+    Web(String),
+    /// A place in the same document (`#id`).
+    Anchor(String),
+    /// Another output file in the same folder (`report.html`), as the pack index links them.
+    Relative(String),
+}
+
+/// The schemes a link may have. Everything else (`javascript:`, `data:`, `file:`, `vbscript:`, …)
+/// is refused, in every format.
+pub const LINK_SCHEMES: &[&str] = &["http", "https", "mailto", "tel"];
+
+/// Judges a link the way a browser or viewer reads the address: ASCII white space and control
+/// characters anywhere are ignored and the scheme is case-insensitive, so ` JaVa\tScRipt:` is
+/// `javascript:`. `None` for a scheme not in [`LINK_SCHEMES`] (or an empty address). The one
+/// allow-list: the model applies it to authors' links (with a warning), and the writers check
+/// it again before they write a link.
+pub fn link_target(url: &str) -> Option<LinkTarget> {
+    let cleaned: String = url.trim().chars().filter(|c| !c.is_control()).collect();
+    if cleaned.is_empty() {
+        return None;
+    }
+    let squeezed: String = cleaned.chars().filter(|c| !c.is_ascii_whitespace()).collect::<String>().to_ascii_lowercase();
+    match squeezed.find([':', '/', '?', '#']) {
+        Some(i) if squeezed.as_bytes()[i] == b':' => LINK_SCHEMES.contains(&&squeezed[..i]).then_some(LinkTarget::Web(cleaned)),
+        Some(0) if squeezed.starts_with('#') => Some(LinkTarget::Anchor(cleaned)),
+        // `//host/…` takes the page's scheme: not a link to another file of ours.
+        _ if squeezed.starts_with("//") || squeezed.starts_with("\\\\") => None,
+        _ => Some(LinkTarget::Relative(cleaned)),
+    }
+}
+
+/// Text for document metadata (a PDF's title, a DOCX's core properties, an HTML `<title>`):
+/// line and paragraph breaks (CR, LF, NEL, U+2028, U+2029) become spaces, and control
+/// characters and bidirectional overrides and isolates (U+202A–U+202E, U+2066–U+2069), which
+/// could make a title display as something else, are removed.
+pub fn metadata_text(s: &str) -> String {
+    let spaced: String = s
+        .chars()
+        .filter_map(|c| match c {
+            '\r' | '\n' | '\u{85}' | '\u{2028}' | '\u{2029}' | '\t' => Some(' '),
+            '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' => None,
+            c if c.is_control() => None,
+            c => Some(c),
+        })
+        .collect();
+    spaced.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod link_tests {
+    use super::*;
+
+    #[test]
+    fn dangerous_schemes_are_refused_however_written() {
+        for url in [
+            "javascript:alert(1)",
+            "JaVaScRiPt:alert(1)",
+            " javascript:alert(1)",
+            "java\tscript:alert(1)",
+            "java\nscript:alert(1)",
+            "\u{1}javascript:alert(1)",
+            "data:text/html,<script>",
+            "file:///etc/passwd",
+            "vbscript:msgbox",
+            "//evil.example/x",
+            "",
+        ] {
+            assert_eq!(link_target(url), None, "{url:?}");
+        }
+        assert_eq!(link_target(" https://example.gov.uk/a "), Some(LinkTarget::Web("https://example.gov.uk/a".into())));
+        assert_eq!(link_target("MAILTO:a@b.uk"), Some(LinkTarget::Web("MAILTO:a@b.uk".into())));
+        assert_eq!(link_target("#summary"), Some(LinkTarget::Anchor("#summary".into())));
+        assert_eq!(link_target("report.html"), Some(LinkTarget::Relative("report.html".into())));
+    }
+
+    #[test]
+    fn metadata_text_loses_breaks_and_bidi_controls() {
+        assert_eq!(metadata_text("A\r\nB\u{85}C\u{2028}D\u{2029}E"), "A B C D E");
+        assert_eq!(metadata_text("abc\u{202E}fdp.exe\u{2066}x\u{2069}"), "abcfdp.exex");
+    }
+}

@@ -255,9 +255,9 @@ fn pack_document(
 
     Document {
         meta: Meta {
-            title,
+            title: crate::document::metadata_text(&title),
             author: t.settings.council.clone(),
-            subject: format!("{} {}", m.body, long_date(m.date)),
+            subject: crate::document::metadata_text(&format!("{} {}", m.body, long_date(m.date))),
             lang: t.settings.language.clone(),
             date: iso(opts.metadata_date.unwrap_or(m.date)),
             // Only the Part 2 pack has a running header: NOT FOR PUBLICATION.

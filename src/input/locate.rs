@@ -27,6 +27,11 @@ pub struct Locator {
     scalars: HashMap<Position, (usize, usize)>,
     /// Where each document starts (a second one means the file holds two).
     documents: Vec<Position>,
+    /// Where the first alias (`*name`) stands, and how many there are.
+    first_alias: Option<Position>,
+    aliases: usize,
+    /// The longest list: its path, where it starts and how many items it has.
+    longest: Option<(String, Position, usize)>,
 }
 
 /// What kind of YAML node stands somewhere.
@@ -139,8 +144,16 @@ impl Locator {
                     loc.values.entry(p.clone()).or_insert(pos);
                     stack.push(Frame::Seq { path: p, index: 0 });
                 }
-                Event::MappingEnd | Event::SequenceEnd => {
+                Event::MappingEnd => {
                     stack.pop();
+                }
+                Event::SequenceEnd => {
+                    if let Some(Frame::Seq { path, index }) = stack.pop() {
+                        if loc.longest.as_ref().is_none_or(|(_, _, n)| index > *n) {
+                            let at = loc.values.get(&path).copied().unwrap_or_default();
+                            loc.longest = Some((path, at, index));
+                        }
+                    }
                 }
                 Event::Scalar(ref text, style, ..) => {
                     let empty = style == ScalarStyle::Plain && matches!(text.as_ref(), "" | "~" | "null" | "Null" | "NULL");
@@ -153,6 +166,8 @@ impl Locator {
                     }
                 }
                 Event::Alias(..) | Event::UnresolvedAlias(..) => {
+                    loc.aliases += 1;
+                    loc.first_alias.get_or_insert(pos);
                     loc.kinds.entry(pos).or_insert(NodeKind::Scalar);
                     if let Some(p) = node_path {
                         loc.values.entry(p).or_insert(pos);
@@ -167,6 +182,16 @@ impl Locator {
     /// What kind of node the whole file is, if the file could be read that far.
     pub fn root_kind(&self) -> Option<NodeKind> {
         self.values.get("").and_then(|p| self.kinds.get(p)).copied()
+    }
+
+    /// How many aliases (`*name`) the file uses, and where the first one stands.
+    pub fn aliases(&self) -> (usize, Option<Position>) {
+        (self.aliases, self.first_alias)
+    }
+
+    /// The longest list in the file: its path, where it starts and its number of items.
+    pub fn longest_list(&self) -> Option<(&str, Position, usize)> {
+        self.longest.as_ref().map(|(p, at, n)| (p.as_str(), *at, *n))
     }
 
     /// Where the value at `path` starts; falls back to the nearest ancestor that exists.

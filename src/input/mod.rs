@@ -364,6 +364,8 @@ impl SourceFile {
                 ("the file holds more than 5 MB of text".into(), "a report is a few tens of kilobytes; check that the right file is named")
             } else if breach.starts_with("Documents") {
                 ("the file holds more than one YAML document".into(), "one report per file: remove the `---` line and what follows it")
+            } else if let Some(x) = self.too_many_items(breach) {
+                return x;
             } else {
                 (
                     "aliases (`*name`) expand this value to more than 200,000 items".into(),
@@ -386,6 +388,29 @@ impl SourceFile {
             return done("the file ends too soon".into(), Some("a list, mapping or quote is still open at the end of the file".into()), path.clone(), pos.unwrap_or(end));
         }
         self.syntax(raw, path, pos)
+    }
+
+    /// The file holds more items (values, lists, mappings) than the limit, but uses no alias: say
+    /// what is too big, and where (the longest list, or the file), rather than blame aliases.
+    /// `None` when aliases are used (they are what multiplied the items) or for other limits.
+    fn too_many_items(&self, breach: &str) -> Option<Explained> {
+        if !(breach.starts_with("Nodes") || breach.starts_with("Events")) || self.locator.aliases().0 > 0 {
+            return None;
+        }
+        let help = "a report holds a few hundred values; split the data into smaller tables, or put it in an appendix PDF";
+        let limit = "which takes the file past its limit of 200,000 items (values, lists and mappings)";
+        let (message, path, pos) = match self.locator.longest_list() {
+            // The list that took the file over the limit.
+            Some((path, pos, n)) if n >= 10_000 => {
+                let what = match last_name(path) {
+                    "rows" => format!("this table has {} rows", group(n)),
+                    _ => format!("this list has {} items", group(n)),
+                };
+                (format!("{what}, {limit}"), path.to_owned(), pos)
+            }
+            _ => ("the file has more than 200,000 items (values, lists and mappings), its limit".into(), String::new(), Position { line: 1, column: 1 }),
+        };
+        Some(Explained { message, help: Some(help.into()), path, pos })
     }
 
     /// A YAML syntax error, in the author's terms.
@@ -638,6 +663,19 @@ fn short(s: &str) -> String {
     } else {
         format!("{}…", s.chars().take(MAX - 1).collect::<String>())
     }
+}
+
+/// A count with thousands separators: 50000 → "50,000".
+fn group(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// The last field name of a path: `risk.register[0].likelihood` → `likelihood`.

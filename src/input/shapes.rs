@@ -109,11 +109,54 @@ impl<T: JsonSchema> JsonSchema for TextOrSeq<T> {
     }
 }
 
+/// A number in a financial table, as typed (`1.005`, `-250`, `2e3`): kept as its text, so that
+/// validation reads it as an exact decimal and never through binary floating point (in which
+/// `1.005` is a little less than 1.005, and rounds down).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Amount(pub String);
+
+impl<'de> Deserialize<'de> for Amount {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Amount;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a number")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Amount, E> {
+                Ok(Amount(v.to_owned()))
+            }
+            fn visit_string<E: de::Error>(self, v: String) -> Result<Amount, E> {
+                Ok(Amount(v))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Amount, E> {
+                Ok(Amount(v.to_string()))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Amount, E> {
+                Ok(Amount(v.to_string()))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Amount, E> {
+                // The shortest text that reads back as this float: what was typed, in practice.
+                Ok(Amount(v.to_string()))
+            }
+        }
+        // A plain YAML scalar is text until it is resolved: asking for text gets what was typed.
+        d.deserialize_str(V)
+    }
+}
+
+impl JsonSchema for Amount {
+    fn schema_name() -> Cow<'static, str> {
+        "Amount".into()
+    }
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({ "type": "number" })
+    }
+}
+
 /// Reads a field whose key may be given with no value: `Some(None)` for `key:` or `key: ~`,
 /// `Some(Some(v))` for a value; with `#[serde(default)]`, `None` when the key is absent. For
 /// fields where "written but empty" must not be mistaken for "not written" (`exempt:`).
-pub fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
-    d: D,
-) -> Result<Option<Option<T>>, D::Error> {
+pub fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Option<Option<T>>, D::Error> {
     Option::<T>::deserialize(d).map(Some)
 }

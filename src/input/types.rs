@@ -314,7 +314,7 @@ pub struct FinancialRowInput {
     /// Row label.
     pub label: String,
     /// One value per column, in the table's unit.
-    pub values: Vec<f64>,
+    pub values: Vec<super::shapes::Amount>,
 }
 
 /// Chart style.

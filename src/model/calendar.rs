@@ -58,17 +58,32 @@ mod tests {
     use time::macros::date;
 
     #[test]
-    fn covers_2023_to_2030_with_eight_holidays_a_year() {
+    fn covers_2023_to_2032_with_eight_holidays_a_year() {
         let c = Calendar::england_and_wales();
-        assert_eq!(c.years(), Some((2023, 2030)));
+        assert_eq!(c.years(), Some((2023, 2032)));
         assert!(!c.is_working_day(date!(2023 - 05 - 08)), "the coronation bank holiday");
-        for y in 2024..=2030 {
+        for y in 2024..=2032 {
             assert_eq!(c.holidays.iter().filter(|d| d.year() == y).count(), 8, "{y}");
         }
         // Published dates (GOV.UK): Easter 2024, Christmas 2026 with Boxing Day substituted.
         for d in [date!(2024 - 03 - 29), date!(2024 - 04 - 01), date!(2026 - 12 - 28), date!(2027 - 12 - 27), date!(2028 - 01 - 03)] {
             assert!(!c.is_working_day(d), "{d}");
         }
+    }
+
+    #[test]
+    fn the_computed_years_follow_the_statutory_rules() {
+        let c = Calendar::england_and_wales();
+        // Easter Sunday 13 April 2031 and 28 March 2032 (Gregorian computus).
+        for d in [date!(2031 - 04 - 11), date!(2031 - 04 - 14), date!(2032 - 03 - 26), date!(2032 - 03 - 29)] {
+            assert!(!c.is_working_day(d), "{d}");
+        }
+        // Christmas 2032 is a Saturday and Boxing Day a Sunday: Monday 27 and Tuesday 28 instead.
+        assert!(c.is_working_day(date!(2032 - 12 - 29)));
+        assert!(!c.is_working_day(date!(2032 - 12 - 27)) && !c.is_working_day(date!(2032 - 12 - 28)));
+        // Published Tuesday 24 December 2030: Fri 27, Mon 30, Tue 31, (New Year's Day 2031), Thu 2,
+        // Fri 3 January.
+        assert_eq!(c.add_working_days(date!(2030 - 12 - 24), 5), date!(2031 - 01 - 03));
     }
 
     #[test]

@@ -147,8 +147,19 @@ pub fn build_record(
         problems.push(Problem::error("published", "the record cannot be published before the meeting"));
     }
     if let Some((_, last)) = calendar.years() {
-        if published.year() > last {
-            problems.push(Problem::warning("published", format!("bank holidays after {last} are not known; the call-in deadline counts weekends only")));
+        // The deadline, not only the publication date, must fall within the known bank holidays.
+        let deadline = calendar.add_working_days(published, call_in_days);
+        if deadline.year() > last {
+            problems.push(
+                Problem::warning(
+                    "published",
+                    format!(
+                        "the call-in deadline ({}) falls after the bank holidays known (to the end of {last}); it counts weekends only from then",
+                        crate::model::long_date(deadline)
+                    ),
+                )
+                .help("check the deadline against GOV.UK's list of bank holidays"),
+            );
         }
     }
     let reports: BTreeMap<u32, &Report> = meeting

@@ -4,11 +4,13 @@
 
 pub mod rich_text;
 pub mod calendar;
+pub mod characters;
 pub mod decisions;
 mod validate;
 
 use std::path::PathBuf;
 
+pub use rust_decimal::Decimal;
 use time::Date;
 
 use crate::diag::Problem;
@@ -175,10 +177,12 @@ pub struct FinancialTable {
     pub unit: Option<String>,
     /// Column headings.
     pub columns: Vec<String>,
-    /// Rows: label and values.
-    pub rows: Vec<(String, Vec<f64>)>,
-    /// Computed column totals, when asked for.
-    pub totals: Option<Vec<f64>>,
+    /// Rows: label and values, each rounded (half up) to its column's decimals.
+    pub rows: Vec<(String, Vec<Decimal>)>,
+    /// Decimals per column: the most any of its values needs, up to the template's limit.
+    pub decimals: Vec<u32>,
+    /// Computed column totals, when asked for: the sums of the values as printed.
+    pub totals: Option<Vec<Decimal>>,
     /// Chart style, when asked for.
     pub chart: Option<ChartKind>,
 }
@@ -249,31 +253,51 @@ pub fn long_date(d: Date) -> String {
     format!("{} {} {}", d.day(), d.month(), d.year())
 }
 
-/// Formats a number with thousands separators: 1234000 → "1,234,000"; keeps up to 2 decimals.
+/// Formats a number with thousands separators: 1234000 → "1,234,000"; keeps up to 2 decimals
+/// (rounded half up, as the number was typed: 2.675 → "2.68"), without trailing zeros.
 pub fn group_thousands(v: f64) -> String {
-    let neg = v < 0.0;
-    let abs = v.abs();
-    let whole = abs.trunc() as u128;
-    let frac = ((abs - abs.trunc()) * 100.0).round() as u32;
-    let digits = whole.to_string();
+    // The shortest text that reads back as `v` is what the author typed; as a decimal it rounds
+    // the way it reads. A number too large for a decimal is printed as it is (validation refuses
+    // such numbers before they get here).
+    match v.to_string().parse::<Decimal>() {
+        Ok(d) => {
+            let r = round_half_up(d, 2).normalize();
+            amount_text(r, r.scale())
+        }
+        Err(_) => v.to_string(),
+    }
+}
+
+/// `d` rounded half up (away from zero) to `decimals` places.
+pub fn round_half_up(d: Decimal, decimals: u32) -> Decimal {
+    d.round_dp_with_strategy(decimals, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
+}
+
+/// Formats an amount with thousands separators and exactly `decimals` decimals (rounded half
+/// up): `amount_text(1234.5, 2)` → "1,234.50".
+pub fn amount_text(d: Decimal, decimals: u32) -> String {
+    let mut r = round_half_up(d, decimals);
+    r.rescale(decimals);
+    if r.is_zero() {
+        r.set_sign_positive(true);
+    }
+    let text = r.abs().to_string();
+    let (whole, frac) = text.split_once('.').unwrap_or((&text, ""));
     let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+    if r.is_sign_negative() {
+        out.push('-');
+    }
+    for (i, c) in whole.chars().enumerate() {
+        if i > 0 && (whole.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
     }
-    if frac > 0 {
-        out.push_str(&format!(".{frac:02}"));
-        while out.ends_with('0') {
-            out.pop();
-        }
+    if !frac.is_empty() {
+        out.push('.');
+        out.push_str(frac);
     }
-    if neg {
-        format!("-{out}")
-    } else {
-        out
-    }
+    out
 }
 
 /// Prints a quantity: numbers grouped, text as typed.
@@ -296,5 +320,20 @@ mod tests {
         assert_eq!(group_thousands(950.0), "950");
         assert_eq!(group_thousands(-2500.5), "-2,500.5");
         assert_eq!(group_thousands(0.0), "0");
+        assert_eq!(group_thousands(2.675), "2.68", "half up, as typed");
+        assert_eq!(group_thousands(1.005), "1.01");
+        assert_eq!(group_thousands(12.5), "12.5");
+    }
+
+    #[test]
+    fn amounts_print_with_their_columns_decimals() {
+        let d = |s: &str| s.parse::<Decimal>().expect("decimal");
+        assert_eq!(amount_text(d("1234.5"), 2), "1,234.50");
+        assert_eq!(amount_text(d("1.005"), 2), "1.01");
+        assert_eq!(amount_text(d("-1.005"), 2), "-1.01");
+        assert_eq!(amount_text(d("2797.325"), 0), "2,797");
+        assert_eq!(amount_text(d("-0.001"), 2), "0.00");
+        assert_eq!(amount_text(d("950"), 0), "950");
+        assert_eq!(amount_text(d("-1234567"), 0), "-1,234,567");
     }
 }

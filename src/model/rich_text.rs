@@ -7,13 +7,31 @@
 //! [`MAX_INLINE_DEPTH`] are an error at the field, and the tree built never nests deeper than
 //! those limits (deeper markup is kept as text of the innermost level), so no walk over the
 //! document tree — in any writer or the typesetter — can exhaust its stack.
+//!
+//! Links are judged here, before any writer: only `http`, `https`, `mailto` and `tel` addresses
+//! stay links ([`crate::document::link_target`]); any other (`javascript:`, `data:`, `file:`, a
+//! relative path) is printed as its text alone, with a warning naming it.
 
 use std::collections::HashMap;
 
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 
 use crate::diag::Problem;
-use crate::document::{Align, Block, Column, Heading, Inline, List, Paragraph, ParagraphStyle, Row, Table};
+use crate::document::{Align, Block, Column, Heading, Inline, LinkTarget, List, Paragraph, ParagraphStyle, Row, Table};
+
+/// The longest link address kept, in bytes; a longer one is an error (viewers and the PDF's
+/// link annotations are not made for them, and a real address is far shorter).
+pub const MAX_URL_BYTES: usize = 2048;
+
+/// A link's address for a message: control characters shown as `\u{…}`, at most 80 characters.
+fn short_url(url: &str) -> String {
+    let shown: String = url.chars().flat_map(|c| if c.is_control() { c.escape_unicode().collect::<Vec<_>>() } else { vec![c] }).collect();
+    if shown.chars().count() > 80 {
+        format!("{}…", shown.chars().take(79).collect::<String>())
+    } else {
+        shown
+    }
+}
 
 /// Lists nested inside one another, at most.
 pub const MAX_LIST_DEPTH: usize = 8;
@@ -339,8 +357,36 @@ impl Builder<'_> {
             let text = self.xrefs.render(&label, &ids, self.path, self.problems);
             self.inline(Inline::text(text));
         } else {
-            let content = if content.is_empty() { vec![Inline::text(url.clone())] } else { content };
-            self.inline(Inline::Link { url, content });
+            let shown = short_url(&url);
+            match crate::document::link_target(&url) {
+                Some(LinkTarget::Web(url)) if url.len() <= MAX_URL_BYTES => {
+                    let content = if content.is_empty() { vec![Inline::text(url.clone())] } else { content };
+                    self.inline(Inline::Link { url, content });
+                }
+                Some(LinkTarget::Web(url)) => {
+                    self.problems.push(
+                        Problem::error(self.path, format!("the link `{shown}` is {} bytes long; the longest kept is {MAX_URL_BYTES}", url.len()))
+                            .help("link to a shorter address (a page that lists the documents, or a short link)"),
+                    );
+                    self.plain(content);
+                }
+                _ => {
+                    let mut p = Problem::warning(self.path, format!("the link `{shown}` is not kept: a link must be an http, https, mailto or tel address"))
+                        .help("its text is printed without the link; write the full address, e.g. https://www.stockton.gov.uk/…");
+                    if url.len() < 200 {
+                        p = p.at_text(url.trim().to_owned());
+                    }
+                    self.problems.push(p);
+                    self.plain(content);
+                }
+            }
+        }
+    }
+
+    /// A link's text without the link (its address is not shown: it was refused).
+    fn plain(&mut self, content: Vec<Inline>) {
+        for i in content {
+            self.inline(i);
         }
     }
 
@@ -464,6 +510,30 @@ mod tests {
         assert!(matches!(l.items[0][1], Block::List(_)), "nested list kept: {:?}", l.items[0]);
         let Block::Paragraph(para) = &l.items[1][0] else { panic!() };
         assert!(matches!(para.content[0], Inline::Strong { .. }));
+    }
+
+    #[test]
+    fn dangerous_links_become_their_text_with_a_warning() {
+        for md in [
+            "[click](javascript:alert(1))",
+            "[click](JaVaScRiPt:alert(1))",
+            "[click](&#106;avascript:alert(1))",
+            "[click](<java\tscript:x>)",
+            "[click](data:text/html,x)",
+        ] {
+            let mut p = Vec::new();
+            let b = parse(md, &xrefs(), "summary", &mut p);
+            let Block::Paragraph(para) = &b[0] else { panic!("{b:?}") };
+            assert_eq!(para.content, vec![Inline::text("click")], "{md}");
+            assert_eq!(p.len(), 1, "{md}: {p:?}");
+            assert_eq!(p[0].severity, crate::diag::Severity::Warning);
+            assert!(p[0].message.contains("is not kept"), "{}", p[0].message);
+        }
+        let mut p = Vec::new();
+        let b = parse("[site](https://example.gov.uk)", &xrefs(), "summary", &mut p);
+        assert!(p.is_empty());
+        let Block::Paragraph(para) = &b[0] else { panic!("{b:?}") };
+        assert!(matches!(&para.content[0], Inline::Link { url, .. } if url == "https://example.gov.uk"));
     }
 
     #[test]

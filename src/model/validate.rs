@@ -8,7 +8,7 @@ use time::Date;
 use super::rich_text::{self, RichText, Xrefs};
 use super::*;
 use crate::diag::Problem;
-use crate::input::shapes::{TextOr, TextOrSeq};
+use crate::input::shapes::{Amount, TextOr, TextOrSeq};
 use crate::input::types::{self as raw, IsoDate, Mission, ReportFile};
 use crate::template::RiskBand;
 
@@ -21,6 +21,12 @@ pub struct Rules {
     pub section_word: (String, String),
     /// Words a recommendation usually starts with.
     pub verbs: Vec<String>,
+    /// The characters the template's fonts can print (read from them once, when the rules are made).
+    pub coverage: std::sync::Arc<crate::template::CharCoverage>,
+    /// The house font's name, for messages.
+    pub font: String,
+    /// The most decimals an amount in a financial table is printed with.
+    pub amount_decimals: u32,
 }
 
 impl Rules {
@@ -30,9 +36,19 @@ impl Rules {
             bands: t.settings.risk_bands.clone(),
             section_word: (t.label("section").to_owned(), t.label("sections").to_owned()),
             verbs: RECOMMENDATION_VERBS.iter().map(|s| s.to_string()).collect(),
+            coverage: std::sync::Arc::new(t.char_coverage()),
+            font: t.settings.style.font.clone(),
+            amount_decimals: t.settings.amount_decimals,
         }
     }
 }
+
+/// Amounts in a financial table are below this (a quadrillion, in the table's unit): far beyond
+/// any council's budget, and well inside what a decimal holds when a column is added up.
+const MAX_AMOUNT: i64 = 1_000_000_000_000_000;
+
+/// Measures (plain numbers in a mission update) are below this in size.
+const MAX_MEASURE: f64 = 1e15;
 
 const RECOMMENDATION_VERBS: &[&str] = &[
     "Agree", "Approve", "Note", "Delegate", "Endorse", "Consider", "Authorise", "Adopt", "Recommend",
@@ -217,7 +233,7 @@ impl Checker {
             Vec::new()
         };
 
-        let implications = self.implications(&f.implications, &xrefs);
+        let implications = self.implications(&f.implications, &xrefs, rules.amount_decimals);
         let risk = self.risk(&f.risk, rules, &xrefs);
         let wards = self.rich("wards", &f.wards, &xrefs, true);
         let background_papers: Vec<String> = f
@@ -363,11 +379,21 @@ impl Checker {
                     .iter()
                     .flatten()
                     .enumerate()
-                    .map(|(j, m)| MeasureEntry {
-                        name: self.text(&format!("{p}.measures[{j}].name"), &m.name),
-                        baseline: quantity_text(&m.baseline),
-                        target: quantity_text(&m.target),
-                        current: quantity_text(&m.current),
+                    .map(|(j, m)| {
+                        for (field, q) in [("baseline", &m.baseline), ("target", &m.target), ("current", &m.current)] {
+                            if let Some(Quantity::Number(n)) = q {
+                                if !(n.is_finite() && n.abs() < MAX_MEASURE) {
+                                    self.err(format!("{p}.measures[{j}].{field}"), format!("`{n:e}` is too large a number to print")).help =
+                                        Some("write a number with at most 15 digits before the decimal point, or text such as \"£9m\"".into());
+                                }
+                            }
+                        }
+                        MeasureEntry {
+                            name: self.text(&format!("{p}.measures[{j}].name"), &m.name),
+                            baseline: quantity_text(&m.baseline),
+                            target: quantity_text(&m.target),
+                            current: quantity_text(&m.current),
+                        }
                     })
                     .collect();
                 mission = Some(MissionUpdate {
@@ -444,7 +470,7 @@ impl Checker {
         Block::Table(Table { caption: t.caption.clone(), anchor: t.id.clone(), columns, rows })
     }
 
-    fn implications(&mut self, f: &raw::Implications, xrefs: &Xrefs) -> Vec<(String, Implication)> {
+    fn implications(&mut self, f: &raw::Implications, xrefs: &Xrefs, max_decimals: u32) -> Vec<(String, Implication)> {
         let mut out = Vec::new();
         let plain = |c: &mut Self, key: &str, md: &str| {
             let text = c.rich(&format!("implications.{key}"), md, xrefs, true);
@@ -460,7 +486,7 @@ impl Checker {
                     .tables
                     .iter()
                     .enumerate()
-                    .map(|(i, t)| self.financial_table(&format!("implications.financial.tables[{i}]"), t))
+                    .map(|(i, t)| self.financial_table(&format!("implications.financial.tables[{i}]"), t, max_decimals))
                     .collect();
                 ("financial".to_owned(), Implication { text, tables })
             }
@@ -475,25 +501,72 @@ impl Checker {
         out
     }
 
-    fn financial_table(&mut self, p: &str, t: &raw::FinancialTableInput) -> FinancialTable {
+    fn financial_table(&mut self, p: &str, t: &raw::FinancialTableInput, max_decimals: u32) -> FinancialTable {
         let caption = self.text(&format!("{p}.caption"), &t.caption);
         if t.columns.is_empty() {
             self.err(format!("{p}.columns"), "a table needs at least one column");
         }
+        let mut rows: Vec<(String, Vec<Decimal>)> = Vec::new();
         for (r, row) in t.rows.iter().enumerate() {
             if row.values.len() != t.columns.len() {
                 self.err(format!("{p}.rows[{r}].values"), format!("{} for {}", count(row.values.len(), "value"), count(t.columns.len(), "column"))).help =
                     Some("give one value per column (0 for none)".into());
             }
-            if row.values.iter().any(|v| !v.is_finite()) {
-                self.err(format!("{p}.rows[{r}].values"), "values must be numbers");
+            let values = row.values.iter().enumerate().map(|(c, v)| self.amount(&format!("{p}.rows[{r}].values[{c}]"), v)).collect();
+            rows.push((row.label.clone(), values));
+        }
+        // One precision per column: the most decimals any of its values needs, up to the
+        // template's limit; each value is rounded (half up) to it, and the total is the sum of
+        // the values as printed, so the column adds up as printed.
+        let decimals: Vec<u32> = (0..t.columns.len())
+            .map(|c| rows.iter().filter_map(|(_, v)| v.get(c)).map(|d| d.normalize().scale()).max().unwrap_or(0).min(max_decimals))
+            .collect();
+        for (_, values) in &mut rows {
+            for (v, &places) in values.iter_mut().zip(&decimals) {
+                *v = round_half_up(*v, places);
             }
         }
-        let rows: Vec<(String, Vec<f64>)> = t.rows.iter().map(|r| (r.label.clone(), r.values.clone())).collect();
         let totals = t.total.then(|| {
-            (0..t.columns.len()).map(|c| rows.iter().map(|(_, v)| v.get(c).copied().unwrap_or(0.0)).sum()).collect()
+            (0..t.columns.len())
+                .map(|c| rows.iter().filter_map(|(_, v)| v.get(c)).fold(Decimal::ZERO, |sum, v| sum.saturating_add(*v)))
+                .collect()
         });
-        FinancialTable { caption, unit: t.unit.clone(), columns: t.columns.clone(), rows, totals, chart: t.chart }
+        FinancialTable { caption, unit: t.unit.clone(), columns: t.columns.clone(), rows, decimals, totals, chart: t.chart }
+    }
+
+    /// An amount as typed, read as an exact decimal: `1.005`, `-250`, `2.5e3`. Text, an
+    /// infinity, or a number too large to be an amount (`1e308`) is an error.
+    fn amount(&mut self, path: &str, a: &Amount) -> Decimal {
+        let typed = a.0.trim();
+        let digits = typed.strip_prefix('+').unwrap_or(typed);
+        let numeric = !digits.is_empty()
+            && digits.chars().all(|c| c.is_ascii_digit() || matches!(c, '.' | '-' | '+' | 'e' | 'E'))
+            && digits.chars().any(|c| c.is_ascii_digit());
+        let shown: String = typed.chars().take(40).collect();
+        if !numeric {
+            self.err(path, format!("expected a number, found `{shown}`")).help =
+                Some("write the amount as a number, e.g. 1500 or -250.5 (the unit goes in `unit:`)".into());
+            return Decimal::ZERO;
+        }
+        let parsed = if digits.contains(['e', 'E']) { Decimal::from_scientific(digits) } else { Decimal::from_str_exact(digits) };
+        // Too large, whether or not a decimal could hold it (`1e308` cannot), is its own error.
+        let too_large = match &parsed {
+            Ok(d) => d.abs() >= Decimal::from(MAX_AMOUNT),
+            Err(_) => digits.parse::<f64>().is_ok_and(|f| f.abs() >= MAX_AMOUNT as f64),
+        };
+        match parsed {
+            _ if too_large => {
+                self.err(path, format!("`{shown}` is too large for an amount; amounts have at most 15 digits before the decimal point")).help =
+                    Some("write it in a larger unit (e.g. `unit: £m`)".into());
+                Decimal::ZERO
+            }
+            Ok(d) => d,
+            Err(_) => {
+                self.err(path, format!("`{shown}` is not a number that can be printed exactly")).help =
+                    Some("write the amount with at most 28 decimal places, e.g. 1500 or -250.5".into());
+                Decimal::ZERO
+            }
+        }
     }
 
     fn risk(&mut self, f: &TextOr<raw::RiskInput>, rules: &Rules, xrefs: &Xrefs) -> RiskAssessment {

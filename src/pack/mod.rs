@@ -98,6 +98,7 @@ impl BoundPdf {
             };
             return Err(format!("cannot use {}: {e}{raise}", path.display()));
         }
+        refuse_encrypted(path, &bytes)?;
         let bytes = Arc::new(bytes);
         // The reader is young: a damaged file must not take the process down with it.
         let shared = Arc::clone(&bytes);
@@ -194,6 +195,24 @@ fn second_routes(bindings: &[Binding<'_>]) -> Vec<Problem> {
         }
     }
     problems
+}
+
+/// Refuses an encrypted PDF. One with only an owner password (restrictions on printing, copying
+/// or changing it) opens without a password, but its pages, bound in as images, would lose those
+/// restrictions; one with a user password cannot be read at all. So neither is bound in.
+///
+/// Detected as hayro-syntax reads the trailer's `/Encrypt`: an encrypted file does not open with a
+/// password it was not given, while for a file that is not encrypted the password is not used.
+fn refuse_encrypted(path: &Path, bytes: &[u8]) -> Result<(), String> {
+    const NOT_A_PASSWORD: &str = "\u{1}not the password of any file\u{1}";
+    match hayro_syntax::Pdf::new_with_password(bytes.to_vec(), NOT_A_PASSWORD) {
+        Err(hayro_syntax::LoadPdfError::Decryption(_)) => Err(format!(
+            "{} is encrypted (it has a password or restrictions on printing or copying); \
+             binding it into the pack would remove its protection, so it is refused: bind in a copy without encryption",
+            path.display()
+        )),
+        _ => Ok(()),
+    }
 }
 
 /// A report that is not exempt: the only kind of report a public pack can hold.
@@ -363,7 +382,7 @@ pub fn load_meeting(path: &Path, rules: &Rules, scope: &Scope) -> Result<(Meetin
         Ok(f) => f,
         Err(d) => return Err(MeetingFailure { files: vec![LoadFailure { diagnostics: vec![d], source: Some(source.text.clone()) }] }),
     };
-    let mut problems: Vec<Problem> = Vec::new();
+    let mut problems: Vec<Problem> = pipeline::character_problems(&source, rules);
     let mut failures: Vec<LoadFailure> = Vec::new();
     let mut warnings = Vec::new();
     if let Some(s) = &file.schema {

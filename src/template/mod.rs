@@ -55,6 +55,10 @@ pub struct Settings {
     /// Working days after publication by which a decision may be called in.
     #[serde(default = "default_call_in_days")]
     pub call_in_working_days: u32,
+    /// The most decimals an amount in a financial table is printed with (a column is printed
+    /// with the most any of its amounts needs, up to this; rounded half up).
+    #[serde(default = "default_amount_decimals")]
+    pub amount_decimals: u32,
     /// Decision records: recommendation verb → the participle of "… be agreed".
     #[serde(default)]
     pub resolutions: BTreeMap<String, String>,
@@ -65,6 +69,10 @@ pub struct Settings {
 
 fn default_call_in_days() -> u32 {
     5
+}
+
+fn default_amount_decimals() -> u32 {
+    2
 }
 
 /// One implications section: its key in the report and its heading.
@@ -207,6 +215,61 @@ impl Template {
     }
 }
 
+/// The characters a template's fonts can print: every code point that some face of some font
+/// file maps to a glyph (its `cmap`). Validation checks authors' text against it, so a character
+/// no font has is a located error in the input, not a failure of the typesetter.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CharCoverage {
+    /// Sorted, disjoint, inclusive ranges of code points.
+    ranges: Vec<(u32, u32)>,
+}
+
+impl CharCoverage {
+    /// What `fonts` (font files or collections) cover.
+    pub fn of_fonts<'a>(fonts: impl IntoIterator<Item = &'a [u8]>) -> CharCoverage {
+        let mut points = Vec::new();
+        for data in fonts {
+            let count = ttf_parser::fonts_in_collection(data).unwrap_or(1);
+            for index in 0..count {
+                let Ok(face) = ttf_parser::Face::parse(data, index) else { continue };
+                let Some(cmap) = face.tables().cmap else { continue };
+                for sub in cmap.subtables.into_iter().filter(|s| s.is_unicode()) {
+                    sub.codepoints(|cp| {
+                        if sub.glyph_index(cp).is_some_and(|g| g.0 != 0) {
+                            points.push(cp);
+                        }
+                    });
+                }
+            }
+        }
+        points.sort_unstable();
+        points.dedup();
+        let mut ranges: Vec<(u32, u32)> = Vec::new();
+        for cp in points {
+            match ranges.last_mut() {
+                Some((_, end)) if *end + 1 == cp => *end = cp,
+                _ => ranges.push((cp, cp)),
+            }
+        }
+        CharCoverage { ranges }
+    }
+
+    /// Whether a font has a glyph for `c`.
+    pub fn contains(&self, c: char) -> bool {
+        let cp = u32::from(c);
+        let i = self.ranges.partition_point(|&(_, end)| end < cp);
+        self.ranges.get(i).is_some_and(|&(start, _)| start <= cp)
+    }
+}
+
+impl Template {
+    /// The characters the template's fonts cover (read from the fonts on each call: the engine's
+    /// rules keep one for the process).
+    pub fn char_coverage(&self) -> CharCoverage {
+        CharCoverage::of_fonts(self.fonts.iter().map(Vec::as_slice))
+    }
+}
+
 /// Wording a template may leave out (added since the first template format): the built-in
 /// template's is used.
 const OPTIONAL_WORDING: &[&str] = &["index_pack_link"];
@@ -250,6 +313,17 @@ const REQUIRED_WORDING: &[&str] = &[
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_house_font_covers_latin_text_but_not_emoji_or_cjk() {
+        let c = Template::builtin().expect("template").char_coverage();
+        for ch in ['a', 'Z', '£', '€', '–', '’', 'é', 'ŵ', ' ', '\u{a0}'] {
+            assert!(c.contains(ch), "{ch:?}");
+        }
+        for ch in ['😀', '漢', 'ع', '\u{e000}', '\u{1b}'] {
+            assert!(!c.contains(ch), "{ch:?}");
+        }
+    }
 
     #[test]
     fn builtin_template_loads_and_fills_wording() {

@@ -442,6 +442,8 @@ impl<'a> Builder<'a> {
     /// A hyperlink: `#anchor` to a bookmark in this document, anything else external (with a
     /// relationship id of our own, as docx-rs numbers them from a process-wide counter).
     fn hyperlink(&mut self, url: &str) -> Option<Hyperlink> {
+        // The document's allow-list, checked again (the model applied it to authors' links).
+        crate::document::link_target(url)?;
         let url = clean(url);
         let url = url.trim();
         if url.is_empty() {

@@ -17,7 +17,7 @@ mod tests;
 
 use std::collections::HashSet;
 
-use crate::document::{plain_text, Align, Block, Document, Figure, Heading, Inline, List, Paragraph, ParagraphStyle, Table};
+use crate::document::{plain_text, Align, Block, Document, Figure, Heading, Inline, LinkTarget, List, Paragraph, ParagraphStyle, Table};
 use crate::render::RenderError;
 
 use super::escape::{self, attr, push_text};
@@ -354,22 +354,12 @@ fn lang_tag(lang: &str) -> String {
     if ok { t.to_owned() } else { "en".to_owned() }
 }
 
-/// The link target, if it is one we write: http(s), mailto, tel, a fragment or a relative path.
-/// Other schemes (`javascript:`, `data:`, `vbscript:`, …) are dropped, judged the way a browser
-/// reads the address (ASCII whitespace and control characters ignored, case-insensitive).
+/// The link target, if it is one we write: the document's one allow-list
+/// ([`crate::document::link_target`]: http(s), mailto, tel, a fragment, another output file),
+/// checked again here although the model has already applied it to authors' links.
 fn safe_href(url: &str) -> Option<String> {
-    let cleaned: String = url.trim().chars().filter(|c| !escape::is_stripped(*c)).collect();
-    if cleaned.is_empty() {
-        return None;
-    }
-    let squeezed: String = cleaned.chars().filter(|c| !c.is_ascii_whitespace() && !c.is_control()).collect::<String>().to_ascii_lowercase();
-    let scheme_end = squeezed.find([':', '/', '?', '#']);
-    match scheme_end {
-        Some(i) if squeezed.as_bytes()[i] == b':' => {
-            let scheme = &squeezed[..i];
-            matches!(scheme, "http" | "https" | "mailto" | "tel").then_some(cleaned)
-        }
-        _ => Some(cleaned),
+    match crate::document::link_target(url)? {
+        LinkTarget::Web(u) | LinkTarget::Anchor(u) | LinkTarget::Relative(u) => Some(u.chars().filter(|c| !escape::is_stripped(*c)).collect()),
     }
 }
 

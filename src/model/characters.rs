@@ -1,0 +1,148 @@
+//! The characters of authors' text, checked before any writer sees them: every text field of an
+//! input file must hold only characters the template's fonts can print, and no control
+//! characters (tab and line feed apart), line or paragraph separators, or bidirectional
+//! overrides and isolates. A problem names the field, the character and its code point
+//! (`U+1F600`), so `check` finds what the typesetter would otherwise be first to fail on.
+//!
+//! Works on the file as a generic tree (every string, with its field path), so no text field is
+//! missed; knows nothing of file formats or writers (the coverage comes from the template).
+
+use crate::diag::Problem;
+use crate::template::CharCoverage;
+
+/// Fields whose text is never printed (names of files, ids, the format tag): only control
+/// characters are refused there.
+const NOT_PRINTED: &[&str] = &["schema", "id", "file", "report", "missions"];
+
+/// Invisible characters that print as nothing, whether or not a font maps them: zero-width
+/// space and joiners, word joiner, soft hyphen, variation selectors, zero-width no-break space.
+fn prints_as_nothing(c: char) -> bool {
+    matches!(c, '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{00AD}' | '\u{FE00}'..='\u{FE0F}' | '\u{FEFF}')
+}
+
+/// What is wrong with one character, if anything: the message and a hint.
+fn judge(c: char, printed: bool, coverage: &CharCoverage, font: &str) -> Option<(String, String)> {
+    let code = format!("U+{:04X}", u32::from(c));
+    match c {
+        '\t' | '\n' => None,
+        '\r' | '\u{85}' => Some((
+            format!("contains a line break the report cannot use ({code}, {})", if c == '\r' { "a carriage return" } else { "NEXT LINE" }),
+            "start a new line in a `|` block instead (in quotes, write `\\n`)".into(),
+        )),
+        '\u{2028}' | '\u{2029}' => Some((
+            format!("contains a {} separator ({code})", if c == '\u{2028}' { "line" } else { "paragraph" }),
+            "start a new line in a `|` block instead, or a blank line for a new paragraph".into(),
+        )),
+        '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' => Some((
+            format!("contains a bidirectional text control ({code}), which can make text display in another order than it reads"),
+            "remove it; it is invisible, and may come from text pasted from another program".into(),
+        )),
+        c if c.is_control() => Some((
+            format!("contains a control character ({code}), which cannot be printed"),
+            "remove it; it may come from text pasted from another program, or a `\\x` or `\\u` escape in quotes".into(),
+        )),
+        _ if !printed || coverage.contains(c) || prints_as_nothing(c) => None,
+        c => {
+            let private = matches!(u32::from(c), 0xE000..=0xF8FF | 0xF0000..=0x10FFFF);
+            let shown = if private || c.is_whitespace() { code.clone() } else { format!("`{c}` ({code})") };
+            Some((
+                format!("contains {shown}, which the house font ({font}) cannot print"),
+                "write it in words or leave it out: the template's fonts cover Latin, Greek and Cyrillic letters and common symbols, but not emoji or other scripts such as Chinese or Arabic".into(),
+            ))
+        }
+    }
+}
+
+/// Checks every string of `tree` (an input file read as a generic tree): one problem per field,
+/// for its first character that cannot be printed.
+pub fn check(tree: &serde_json::Value, coverage: &CharCoverage, font: &str) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    walk(tree, String::new(), true, coverage, font, &mut problems);
+    problems
+}
+
+fn walk(
+    v: &serde_json::Value,
+    path: String,
+    printed: bool,
+    coverage: &CharCoverage,
+    font: &str,
+    out: &mut Vec<Problem>,
+) {
+    use serde_json::Value;
+    match v {
+        Value::String(s) => {
+            if let Some((c, (message, help))) = s
+                .chars()
+                .find_map(|c| judge(c, printed, coverage, font).map(|j| (c, j)))
+            {
+                let mut p = Problem::error(&path, message).help(help);
+                if !c.is_control() {
+                    p = p.at_text(c.to_string());
+                }
+                out.push(p);
+            }
+        }
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                walk(item, format!("{path}[{i}]"), printed, coverage, font, out);
+            }
+        }
+        Value::Object(map) => {
+            for (k, item) in map {
+                let child = if path.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{path}.{k}")
+                };
+                walk(
+                    item,
+                    child,
+                    printed && !NOT_PRINTED.contains(&k.as_str()),
+                    coverage,
+                    font,
+                    out,
+                );
+            }
+        }
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn coverage() -> CharCoverage {
+        crate::template::Template::builtin()
+            .expect("template")
+            .char_coverage()
+    }
+
+    #[test]
+    fn each_field_reports_its_first_unprintable_character_with_its_code_point() {
+        let tree = serde_json::json!({
+            "title": "Smile 😀 please",
+            "summary": "fine text, £5 – “quoted” café",
+            "sections": [{"id": "x", "body": "A\u{1b}[31m red"}, {"title": "漢字"}],
+            "wards": "abc\u{202E}def",
+            "contact": {"name": "x\u{2028}y"},
+            "appendices": [{"file": "papers/😀.pdf", "title": "ok"}],
+        });
+        let p = check(&tree, &coverage(), "Liberation Sans");
+        let got: Vec<(&str, &str)> = p
+            .iter()
+            .map(|p| (p.path.as_str(), p.message.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("contact.name", "contains a line separator (U+2028)"),
+                ("sections[0].body", "contains a control character (U+001B), which cannot be printed"),
+                ("sections[1].title", "contains `漢` (U+6F22), which the house font (Liberation Sans) cannot print"),
+                ("title", "contains `😀` (U+1F600), which the house font (Liberation Sans) cannot print"),
+                ("wards", "contains a bidirectional text control (U+202E), which can make text display in another order than it reads"),
+            ]
+        );
+    }
+}
