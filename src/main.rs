@@ -97,6 +97,29 @@ enum Command {
         #[command(flatten)]
         diag: DiagArgs,
     },
+    /// Build the Forward Plan (notice of key decisions) from every report in the folders.
+    ForwardPlan {
+        /// Report YAML files or folders.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// The date the plan is published, YYYY-MM-DD: it lists key decisions after it.
+        #[arg(long, value_parser = parse_date)]
+        published: time::Date,
+        /// The previous plan (YAML: `published:` and `references:`), to check that every key
+        /// decision is on a plan.
+        #[arg(long)]
+        previous: Option<PathBuf>,
+        /// The outputs' name: `<NAME>-forward-plan.<ext>` (default: the publication date).
+        #[arg(long)]
+        name: Option<String>,
+        #[command(flatten)]
+        output: OutputArgs,
+        /// Comma-separated formats: docx, pdf, html, tree.
+        #[arg(short, long, default_value = "docx,pdf", value_parser = parse_formats)]
+        formats: FormatList,
+        #[command(flatten)]
+        diag: DiagArgs,
+    },
     /// Validate reports; write nothing.
     Check {
         /// Report YAML files or folders.
@@ -110,7 +133,7 @@ enum Command {
     },
     /// Write a commented starter file (to standard output without FILE).
     New {
-        /// report or meeting.
+        /// report, meeting or forward-plan (a previous plan, for `forward-plan --previous`).
         #[arg(value_enum)]
         kind: StarterKind,
         /// Where to write it; refuses to overwrite an existing file.
@@ -118,7 +141,7 @@ enum Command {
     },
     /// Print the JSON Schema of the input format.
     Schema {
-        /// Which file: report, meeting, missions or outcome.
+        /// Which file: report, meeting, missions, outcome or forward-plan (a previous plan).
         #[arg(value_enum, default_value = "report")]
         kind: SchemaKind,
     },
@@ -128,6 +151,7 @@ enum Command {
 enum StarterKind {
     Report,
     Meeting,
+    ForwardPlan,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -136,6 +160,7 @@ enum SchemaKind {
     Meeting,
     Missions,
     Outcome,
+    ForwardPlan,
 }
 
 #[derive(Clone, Debug)]
@@ -155,6 +180,12 @@ fn parse_formats(s: &str) -> Result<FormatList, String> {
     Ok(FormatList(v))
 }
 
+fn parse_date(s: &str) -> Result<time::Date, String> {
+    let fmt = time::macros::format_description!("[year]-[month]-[day]");
+    time::Date::parse(s.trim(), &fmt)
+        .map_err(|_| format!("`{s}` is not a real date (write YYYY-MM-DD)"))
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let status = match cli.command {
@@ -167,6 +198,31 @@ fn main() -> ExitCode {
         }),
         Command::Decisions { meeting, outcome, output, formats, diag } => with_engine(output.template.as_deref(), |e| {
             report_outcome(&meeting, pipeline::build_decisions(e, &meeting, &outcome, &output.out, &formats.0), &diag)
+        }),
+        Command::ForwardPlan {
+            paths,
+            published,
+            previous,
+            name,
+            output,
+            formats,
+            diag,
+        } => with_engine(output.template.as_deref(), |e| {
+            let name = name.unwrap_or_else(|| format!("{published}"));
+            if name.is_empty() || name.contains(['/', '\\']) || name.starts_with('.') {
+                eprintln!("error: --name `{name}` must be a plain file name, without a folder");
+                return 2;
+            }
+            let outcome = pipeline::build_forward_plan(
+                e,
+                &paths,
+                published,
+                previous.as_deref(),
+                &name,
+                &output.out,
+                &formats.0,
+            );
+            report_outcome(Path::new(&format!("{name}-forward-plan")), outcome, &diag)
         }),
         Command::Schema { kind } => schema(kind),
         Command::New { kind, file } => new_file(kind, file.as_deref()),
@@ -308,6 +364,7 @@ fn schema(kind: SchemaKind) -> u8 {
         SchemaKind::Meeting => schemars::schema_for!(cabrep::input::types::MeetingFile),
         SchemaKind::Missions => schemars::schema_for!(cabrep::input::types::MissionsFile),
         SchemaKind::Outcome => schemars::schema_for!(cabrep::input::types::OutcomeFile),
+        SchemaKind::ForwardPlan => schemars::schema_for!(cabrep::input::types::PreviousPlanFile),
     };
     match serde_json::to_string_pretty(&s) {
         Ok(text) => {
@@ -326,6 +383,7 @@ fn new_file(kind: StarterKind, file: Option<&Path>) -> u8 {
     let text = match kind {
         StarterKind::Report => cabrep::STARTER_REPORT,
         StarterKind::Meeting => cabrep::STARTER_MEETING,
+        StarterKind::ForwardPlan => cabrep::STARTER_FORWARD_PLAN,
     };
     match file {
         None => {
