@@ -23,3 +23,5 @@ pub mod template;
 pub const STARTER_REPORT: &str = include_str!("starters/report.yaml");
 /// A commented starter meeting file (`cabrep new meeting`).
 pub const STARTER_MEETING: &str = include_str!("starters/meeting.yaml");
+/// A commented previous Forward Plan (`cabrep new forward-plan`), for `forward-plan --previous`.
+pub const STARTER_FORWARD_PLAN: &str = include_str!("starters/forward-plan.yaml");

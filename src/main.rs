@@ -153,6 +153,31 @@ enum Command {
         #[command(flatten)]
         diag: DiagArgs,
     },
+    /// Build the Forward Plan (notice of key decisions) from every report in the folders.
+    ForwardPlan {
+        /// Report YAML files or folders.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// The date the plan is published, YYYY-MM-DD: it lists key decisions after it.
+        #[arg(long, value_parser = parse_date)]
+        published: time::Date,
+        /// The previous plan (YAML: `published:` and `references:`), to check that every key
+        /// decision is on a plan.
+        #[arg(long)]
+        previous: Option<PathBuf>,
+        /// The outputs' name: `<NAME>-forward-plan.<ext>` (default: the publication date).
+        #[arg(long)]
+        name: Option<String>,
+        #[command(flatten)]
+        output: OutputArgs,
+        /// Comma-separated formats: docx, pdf, html, tree.
+        #[arg(short, long, default_value = "docx,pdf", value_parser = parse_formats)]
+        formats: FormatList,
+        #[command(flatten)]
+        input: InputArgs,
+        #[command(flatten)]
+        diag: DiagArgs,
+    },
     /// Validate reports; write nothing.
     Check {
         /// Report YAML files or folders.
@@ -168,7 +193,7 @@ enum Command {
     },
     /// Write a commented starter file (to standard output without FILE).
     New {
-        /// report or meeting.
+        /// report, meeting or forward-plan (a previous plan, for `forward-plan --previous`).
         #[arg(value_enum)]
         kind: StarterKind,
         /// Where to write it; refuses to overwrite an existing file.
@@ -176,7 +201,7 @@ enum Command {
     },
     /// Print the JSON Schema of the input format.
     Schema {
-        /// Which file: report, meeting, missions or outcome.
+        /// Which file: report, meeting, missions, outcome or forward-plan (a previous plan).
         #[arg(value_enum, default_value = "report")]
         kind: SchemaKind,
     },
@@ -186,6 +211,7 @@ enum Command {
 enum StarterKind {
     Report,
     Meeting,
+    ForwardPlan,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -194,6 +220,7 @@ enum SchemaKind {
     Meeting,
     Missions,
     Outcome,
+    ForwardPlan,
 }
 
 #[derive(Clone, Debug)]
@@ -213,6 +240,12 @@ fn parse_formats(s: &str) -> Result<FormatList, String> {
     Ok(FormatList(v))
 }
 
+fn parse_date(s: &str) -> Result<time::Date, String> {
+    let fmt = time::macros::format_description!("[year]-[month]-[day]");
+    time::Date::parse(s.trim(), &fmt)
+        .map_err(|_| format!("`{s}` is not a real date (write YYYY-MM-DD)"))
+}
+
 fn main() -> ExitCode {
     pipeline::install_panic_hook();
     let started = cabrep::output::process_start();
@@ -221,7 +254,9 @@ fn main() -> ExitCode {
         say!("warning: cannot handle interrupts ({e}); an interrupted build may leave `.cabrep-*.tmp` files");
     }
     // What an earlier build, killed outright, left in the output folder.
-    if let Command::Build { output, .. } | Command::Pack { output, .. } | Command::Decisions { output, .. } = &cli.command {
+    if let Command::Build { output, .. } | Command::Pack { output, .. } | Command::Decisions { output, .. } | Command::ForwardPlan { output, .. } =
+        &cli.command
+    {
         cabrep::output::sweep_stale_temporaries(&output.out, started);
     }
     let status = match cli.command {
@@ -235,6 +270,17 @@ fn main() -> ExitCode {
         Command::Decisions { meeting, outcome, output, formats, input, diag } => with_engine(output.template.as_deref(), &input, |e| {
             report_outcome(&meeting, pipeline::build_decisions(e, &meeting, &outcome, &output.out, &formats.0), &diag)
         }),
+        Command::ForwardPlan { paths, published, previous, name, output, formats, input, diag } => {
+            with_engine(output.template.as_deref(), &input, |e| {
+                let name = name.unwrap_or_else(|| format!("{published}"));
+                if name.is_empty() || name.contains(['/', '\\']) || name.starts_with('.') {
+                    say!("error: --name `{name}` must be a plain file name, without a folder");
+                    return 2;
+                }
+                let outcome = pipeline::build_forward_plan(e, &paths, published, previous.as_deref(), &name, &output.out, &formats.0);
+                report_outcome(Path::new(&format!("{name}-forward-plan")), outcome, &diag)
+            })
+        }
         Command::Schema { kind } => schema(kind),
         Command::New { kind, file } => new_file(kind, file.as_deref()),
     };
@@ -403,6 +449,7 @@ fn schema(kind: SchemaKind) -> u8 {
         SchemaKind::Meeting => schemars::schema_for!(cabrep::input::types::MeetingFile),
         SchemaKind::Missions => schemars::schema_for!(cabrep::input::types::MissionsFile),
         SchemaKind::Outcome => schemars::schema_for!(cabrep::input::types::OutcomeFile),
+        SchemaKind::ForwardPlan => schemars::schema_for!(cabrep::input::types::PreviousPlanFile),
     };
     match serde_json::to_string_pretty(&s) {
         Ok(text) => to_stdout(&format!("{text}\n")),
@@ -417,6 +464,7 @@ fn new_file(kind: StarterKind, file: Option<&Path>) -> u8 {
     let text = match kind {
         StarterKind::Report => cabrep::STARTER_REPORT,
         StarterKind::Meeting => cabrep::STARTER_MEETING,
+        StarterKind::ForwardPlan => cabrep::STARTER_FORWARD_PLAN,
     };
     match file {
         None => to_stdout(text),

@@ -652,7 +652,7 @@ fn build_decisions_once(engine: &Engine, meeting: &Path, outcome: &Path, out_dir
     }
     let s = &engine.template.settings;
     let calendar = crate::model::calendar::Calendar::england_and_wales();
-    let (record, problems) = crate::model::decisions::build_record(&m, &file, &s.resolutions, s.call_in_working_days, &calendar);
+    let (record, problems) = crate::model::decisions::build_record(&m, &file, &engine.rules, s.call_in_working_days, &calendar);
     let diags: Vec<Diagnostic> = problems.into_iter().map(|p| source.locate(p)).collect();
     let Some(record) = record else {
         return invalid(diags, Some(source.text.clone()));
@@ -687,6 +687,126 @@ fn build_decisions_once(engine: &Engine, meeting: &Path, outcome: &Path, out_dir
         Ok(files) => PackOutcome::Built { files, warnings, pages, removed: Vec::new() },
         Err(message) => PackOutcome::Failed(message),
     }
+}
+
+/// Builds the Forward Plan published on `published` from every report in `paths` (folders as
+/// in `build`): `<name>-forward-plan.<ext>` for each format. `previous` is a plan published
+/// before (`cabrep/forward-plan/v1`: its date and references). An invalid report or previous
+/// plan writes nothing: a plan that silently left out a decision would mislead.
+pub fn build_forward_plan(
+    engine: &Engine,
+    paths: &[PathBuf],
+    published: Date,
+    previous: Option<&Path>,
+    name: &str,
+    out_dir: &Path,
+    formats: &[Format],
+) -> PackOutcome {
+    use crate::model::forward_plan as fp;
+    let mut inputs = Vec::new();
+    let mut seen = std::collections::BTreeSet::new();
+    for p in expand_inputs(paths) {
+        // The same report named twice (a folder and a file in it) is one report.
+        if seen.insert(std::fs::canonicalize(&p).unwrap_or_else(|_| p.clone())) {
+            inputs.push(p);
+        }
+    }
+    let mut failures = Vec::new();
+    let mut loaded = Vec::new();
+    for p in &inputs {
+        match engine.load(p) {
+            Ok(l) => loaded.push(l),
+            Err(f) => failures.push(f),
+        }
+    }
+    let previous = match previous.map(load_previous_plan).transpose() {
+        Ok(p) => p,
+        Err(f) => {
+            failures.push(f);
+            None
+        }
+    };
+    if !failures.is_empty() {
+        return PackOutcome::Invalid(crate::pack::MeetingFailure { files: failures });
+    }
+    let reports: Vec<(&Report, String)> = loaded
+        .iter()
+        .map(|l| (&l.report, l.source.name.clone()))
+        .collect();
+    let (plan, problems) = fp::build_plan(&reports, published, previous.as_ref());
+    // The plan's own checks only: a report's other warnings are `check`'s and `build`'s.
+    let mut by_report: Vec<Vec<Diagnostic>> = vec![Vec::new(); loaded.len()];
+    for (i, p) in problems {
+        by_report[i].push(loaded[i].source.locate(p));
+    }
+    let warnings: Vec<(Vec<Diagnostic>, String)> = by_report
+        .into_iter()
+        .zip(&loaded)
+        .filter(|(d, _)| !d.is_empty())
+        .map(|(mut d, l)| {
+            d.sort_by_key(|d| (d.line, d.column));
+            (d, l.source.text.clone())
+        })
+        .collect();
+    let doc = document::forward_plan::plan(
+        &plan,
+        &engine.template,
+        &document::assemble::Options {
+            metadata_date: engine.metadata_date,
+        },
+    );
+    let mut rendered = Vec::new();
+    let mut pages = 0;
+    for &f in formats {
+        match engine.render(&doc, f) {
+            Ok(bytes) => {
+                if f == Format::Pdf {
+                    pages = count_pdf_pages(&bytes);
+                }
+                let path = out_dir.join(format!("{name}-forward-plan.{}", f.extension()));
+                // Public: the plan holds an exempt decision's title and paragraph only.
+                rendered.push(Output { path, bytes, visibility: Visibility::Public });
+            }
+            Err(e) => return PackOutcome::Failed(format!("forward plan ({}): {e}", f.extension())),
+        }
+    }
+    match crate::output::write_all(rendered) {
+        Ok(files) => PackOutcome::Built { files, warnings, pages, removed: Vec::new() },
+        Err(message) => PackOutcome::Failed(message),
+    }
+}
+
+/// Reads a previous Forward Plan (`cabrep/forward-plan/v1`).
+pub fn load_previous_plan(
+    path: &Path,
+) -> Result<crate::model::forward_plan::Previous, LoadFailure> {
+    let source = SourceFile::read(path).map_err(|d| LoadFailure {
+        diagnostics: vec![d],
+        source: None,
+    })?;
+    let fail = |d: Vec<Diagnostic>| LoadFailure {
+        diagnostics: d,
+        source: Some(source.text.clone()),
+    };
+    let file: crate::input::types::PreviousPlanFile = source.parse().map_err(|d| fail(vec![d]))?;
+    let fmt = time::macros::format_description!("[year]-[month]-[day]");
+    let published = Date::parse(file.published.0.trim(), &fmt).map_err(|_| {
+        fail(vec![source.locate(
+            Problem::error(
+                "published",
+                format!("`{}` is not a real date", file.published.0),
+            )
+            .help("write dates as YYYY-MM-DD"),
+        )])
+    })?;
+    Ok(crate::model::forward_plan::Previous {
+        published,
+        references: file
+            .references
+            .iter()
+            .map(|r| r.trim().to_owned())
+            .collect(),
+    })
 }
 
 fn count_pdf_pages(bytes: &[u8]) -> usize {

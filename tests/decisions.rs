@@ -31,9 +31,12 @@ fn record_resolves_amends_adds_and_declares() {
         &[
             "Record of decisions: Cabinet, Thursday 18 January 2024",
             "Agenda item 5 – Powering Our Future – Programme Update",
-            "Consideration was given to a report that provides an update on the Powering Our Future Programme.",
+            // The report's `record_summary:`, in the past tense.
+            "Consideration was given to a report that provided an update on the Powering Our Future Programme",
             "RESOLVED that:",
-            "1. The draft Mission Statement and Council Missions set out at Sections 2 & 3 be agreed.",
+            "1. The draft Mission Statement and Council Missions set out at Sections 2 & 3 of the report be agreed.",
+            // Coordinated clauses, each with its own verb.
+            "5. The findings from the Employee Survey be noted, and the priority work strands for the Workforce Development Strategy (Section 7 of the report) be agreed.",
             "Reasons for the Decision",
             "Alternative Options Considered and Rejected",
             "Declared (Cabinet Member) Conflicts of Interest",
@@ -42,7 +45,9 @@ fn record_resolves_amends_adds_and_declares() {
             // Published Friday 19 January 2024: five working days later.
             "Midnight Friday 26 January 2024",
             "Agenda item 6 – Highways Capital Programme 2024/25",
-            "1. The Highways Capital Programme 2024/25 set out at Section 2 be approved.",
+            // No `record_summary:`: the summary, as written.
+            "Consideration was given to a report that sets out the proposed Highways Capital Programme",
+            "1. The Highways Capital Programme 2024/25 set out at Section 2 of the report be approved.",
             // Amended.
             "2. Authority be delegated to the Director of Community Services, Environment and Culture, in consultation with the Cabinet Member for Environment and Transport and the Ward Councillors affected",
             // Added.
@@ -52,6 +57,10 @@ fn record_resolves_amends_adds_and_declares() {
             "Councillor Norma Stephenson O.B.E: Personal non-prejudicial interest",
             "Agenda item 8 – Disposal of Land at Teesdale Business Park",
             "Not for publication by virtue of paragraph 3",
+            // The meeting's Proper Officer closes the record.
+            "Proper Officer",
+            "Sarah Kirkby",
+            "Democratic Services Officer",
         ],
     );
 }

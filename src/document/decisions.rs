@@ -1,7 +1,7 @@
 //! Assembles the decision record of a meeting in the council's published layout: per report,
 //! the consideration, "RESOLVED that:" with the decisions, reasons, alternatives, interests,
-//! dispensations and the call-in deadline. The public record comes from
-//! [`PublicDecision`]s, which carry nothing of an exempt report but its title.
+//! dispensations and the call-in deadline, and the Proper Officer at the end. The public record
+//! comes from [`PublicDecision`]s, which carry nothing of an exempt report but its title.
 
 use serde_json::json;
 
@@ -49,6 +49,7 @@ fn record_document(r: &DecisionRecord, items: Vec<Block>, header: Option<String>
     let title = words(t, "title", json!({"body": r.body, "date": date_with_weekday(r.date)}));
     let mut blocks = vec![Block::Heading(Heading { level: 1, number: None, text: title.clone(), anchor: Some("record".into()), caps: false })];
     blocks.extend(items);
+    blocks.extend(proper_officer(r, t));
     Document {
         meta: Meta {
             title: crate::document::metadata_text(&title),
@@ -100,8 +101,38 @@ fn call_in_blocks(date: Option<time::Date>, n: u32, item: u32, t: &Template, blo
     blocks.push(Block::Paragraph(Paragraph::plain(ParagraphStyle::Body, text)));
 }
 
-/// "This report provides …" becomes "Consideration was given to a report that provides …".
+/// "Proper Officer", then the name and post (the meeting's, else the template's) when known.
+fn proper_officer(r: &DecisionRecord, t: &Template) -> Vec<Block> {
+    let mut out = vec![Block::Paragraph(Paragraph { style: ParagraphStyle::Body, content: vec![Inline::strong(words(t, "proper_officer", json!({})))] })];
+    let from_template = || {
+        let get = |k: &str| t.settings.decisions_record.get(k).map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
+        get("proper_officer_name").map(|n| (n, get("proper_officer_post").unwrap_or_default()))
+    };
+    if let Some((name, post)) = r.proper_officer.clone().or_else(from_template) {
+        let mut content = vec![Inline::text(name)];
+        if !post.trim().is_empty() {
+            content.extend([Inline::LineBreak, Inline::text(post)]);
+        }
+        out.push(Block::Paragraph(Paragraph { style: ParagraphStyle::Contact, content }));
+    }
+    out
+}
+
+/// The consideration: the record summary in the past tense when there is one (starting in
+/// lower case, it continues "Consideration was given to a report that …"); else "This report
+/// provides …" becomes "Consideration was given to a report that provides …".
 fn consideration(i: &ItemDecision, t: &Template) -> Vec<Block> {
+    if let Some(record) = &i.record_summary {
+        let mut record = record.clone();
+        if let Some(Block::Paragraph(p)) = record.first_mut() {
+            if let Some(Inline::Text { text }) = p.content.first_mut() {
+                if text.chars().next().is_some_and(char::is_lowercase) {
+                    *text = words(t, "consideration", json!({"rest": text}));
+                }
+            }
+        }
+        return record;
+    }
     let mut summary = i.summary.clone();
     if let Some(Block::Paragraph(p)) = summary.first_mut() {
         if let Some(Inline::Text { text }) = p.content.first_mut() {
@@ -126,7 +157,7 @@ fn item_blocks(i: &ItemDecision, t: &Template, blocks: &mut Vec<Block>) {
     blocks.push(Block::List(List {
         ordered: true,
         start: 1,
-        items: i.decisions.iter().map(|d| vec![Block::Paragraph(Paragraph::plain(ParagraphStyle::Body, d.clone()))]).collect(),
+        items: i.decisions.iter().map(|d| vec![Block::Paragraph(Paragraph { style: ParagraphStyle::Body, content: d.clone() })]).collect(),
     }));
     numbered(blocks, 3, words(t, "reasons", json!({})), n);
     blocks.extend(i.reasons.iter().cloned());

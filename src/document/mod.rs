@@ -8,6 +8,7 @@
 
 pub mod assemble;
 pub mod decisions;
+pub mod forward_plan;
 pub mod pack;
 
 use serde::{Deserialize, Serialize};

@@ -30,6 +30,9 @@ pub struct ReportFile {
     pub decision: DecisionKind,
     /// Forward Plan reference; required for a key decision.
     pub forward_plan_ref: Option<String>,
+    /// Who takes the decision, as the Forward Plan names it: `body` (the meeting's body, the
+    /// default) or `portfolio-holder`.
+    pub decision_maker: Option<DecisionMaker>,
     /// The portfolio and its holder.
     pub portfolio: Portfolio,
     /// The report title.
@@ -41,6 +44,10 @@ pub struct ReportFile {
     pub exempt: Option<Option<Exemption>>,
     /// SUMMARY.
     pub summary: Markdown,
+    /// The decision record's consideration, in the past tense (Markdown). Starting in lower
+    /// case, it continues "Consideration was given to a report that …"; otherwise it is printed
+    /// as written. Without it the record uses the summary.
+    pub record_summary: Option<Markdown>,
     /// REASONS FOR RECOMMENDATION(S)/DECISION(S).
     pub reasons: Markdown,
     /// ALTERNATIVE OPTIONS CONSIDERED AND REJECTED (optional).
@@ -94,6 +101,17 @@ pub enum DecisionKind {
     NonKey,
     /// FOR INFORMATION.
     Information,
+}
+
+/// Who takes a key decision.
+#[derive(Debug, Clone, Copy, Deserialize, JsonSchema, PartialEq, Eq, Default)]
+#[serde(rename_all = "kebab-case")]
+pub enum DecisionMaker {
+    /// The body the report goes to (Cabinet).
+    #[default]
+    Body,
+    /// The portfolio holder, as an individual decision.
+    PortfolioHolder,
 }
 
 /// The portfolio.
@@ -413,6 +431,18 @@ pub struct MeetingDetails {
     pub members: Vec<String>,
     /// The democratic services contact.
     pub contact: MeetingContact,
+    /// The Proper Officer who signs the decision record (default: the template's).
+    pub proper_officer: Option<ProperOfficer>,
+}
+
+/// The Proper Officer named at the end of a decision record.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ProperOfficer {
+    /// Name.
+    pub name: String,
+    /// Post title.
+    pub post: String,
 }
 
 /// Democratic services contact.
@@ -473,6 +503,8 @@ pub struct ItemOutcome {
     pub reasons: Option<Markdown>,
     /// Alternative options considered and rejected, when the report has none or they differ.
     pub options: Option<Markdown>,
+    /// The consideration, in the past tense, instead of the report's `record_summary`.
+    pub record_summary: Option<Markdown>,
 }
 
 /// One decision: a recommendation as recommended (`recommendation: 2`), amended
@@ -508,4 +540,18 @@ pub struct DispensationInput {
     pub item: u32,
     /// What was granted, by whom.
     pub details: String,
+}
+
+/// A Forward Plan already published (`cabrep forward-plan --previous FILE`): its date and the
+/// references it carried.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(title = "cabrep previous forward plan")]
+pub struct PreviousPlanFile {
+    /// Format version, `cabrep/forward-plan/v1`.
+    pub schema: Option<String>,
+    /// The date the plan was published.
+    pub published: IsoDate,
+    /// The Forward Plan references it carried.
+    pub references: Vec<String>,
 }

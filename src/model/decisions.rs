@@ -1,15 +1,16 @@
 //! The decision record of a meeting: each report's recommendations as resolved (reworded
-//! "Agree the plan" → "The plan be agreed"), reasons, alternatives, interests, dispensations
-//! and the call-in deadline, checked against the meeting they belong to.
+//! "Agree the plan" → "The plan be agreed" by [`super::resolution`]), the consideration,
+//! reasons, alternatives, interests, dispensations and the call-in deadline, checked against
+//! the meeting they belong to.
 
 use std::collections::BTreeMap;
 
 use time::Date;
 
 use super::calendar::Calendar;
-use super::{rich_text, Exemption, Report, RichText};
+use super::{resolution, rich_text, Exemption, Report, RichText, Rules};
 use crate::diag::Problem;
-use crate::document::plain_text;
+use crate::document::Inline;
 use crate::input::types::OutcomeFile;
 use crate::pack::{ItemContent, Meeting};
 
@@ -24,6 +25,8 @@ pub struct DecisionRecord {
     pub published: Date,
     /// One entry per report item.
     pub items: Vec<ItemDecision>,
+    /// The Proper Officer (name, post), when the meeting names one.
+    pub proper_officer: Option<(String, String)>,
 }
 
 /// The decisions on one report.
@@ -37,8 +40,10 @@ pub struct ItemDecision {
     pub exempt: Option<Exemption>,
     /// The report's summary.
     pub summary: RichText,
+    /// The consideration in the past tense (the outcome file's, else the report's), if any.
+    pub record_summary: Option<RichText>,
     /// The decisions, reworded as resolved.
-    pub decisions: Vec<String>,
+    pub decisions: Vec<Vec<Inline>>,
     /// Reasons for the decision.
     pub reasons: RichText,
     /// Alternative options considered and rejected.
@@ -92,45 +97,11 @@ impl DecisionRecord {
     }
 }
 
-/// Rewords a recommendation as a resolution: "Agree the plan set out at Section 2." →
-/// "The plan set out at Section 2 be agreed." Only the first sentence is reworded; a
-/// recommendation whose verb the template does not know is kept as written.
-pub fn resolve_wording(text: &str, participles: &BTreeMap<String, String>) -> String {
-    let text = text.trim();
-    let (first, rest) = match text.find(". ") {
-        Some(i) => (&text[..i], &text[i + 1..]),
-        None => (text.trim_end_matches('.'), ""),
-    };
-    let (verb, object) = first.split_once(' ').unwrap_or((first, ""));
-    let Some(participle) = participles.get(&verb.to_lowercase()) else {
-        return text.to_owned();
-    };
-    let mut object = object.trim().to_owned();
-    let mut tail = String::new();
-    // "Agree in principle the scope …" → "The scope … be agreed in principle".
-    for adverb in ["in principle ", "in full "] {
-        if let Some(o) = object.strip_prefix(adverb) {
-            tail = format!(" {}", adverb.trim_end());
-            object = o.to_owned();
-        }
-    }
-    // "Delegate authority to the Director to …" → "Authority be delegated to the Director to …".
-    if let Some(o) = object.strip_prefix("authority ") {
-        return format!("Authority be {participle} {}{tail}.{rest}", o.trim());
-    }
-    let mut chars = object.chars();
-    let object = match chars.next() {
-        Some(c) => c.to_uppercase().collect::<String>() + chars.as_str(),
-        None => return text.to_owned(),
-    };
-    format!("{object} be {participle}{tail}.{rest}")
-}
-
 /// Builds the record of `meeting` from what `outcome` says was decided.
 pub fn build_record(
     meeting: &Meeting,
     outcome: &OutcomeFile,
-    participles: &BTreeMap<String, String>,
+    rules: &Rules,
     call_in_days: u32,
     calendar: &Calendar,
 ) -> (Option<DecisionRecord>, Vec<Problem>) {
@@ -192,11 +163,21 @@ pub fn build_record(
 
     let no_refs = rich_text::Xrefs::default();
     let mut items = Vec::new();
+    let mut without_summary = Vec::new();
     for (&number, report) in &reports {
         let o = outcome.items.iter().enumerate().find(|(_, o)| o.item == number);
-        let recs: Vec<String> = report.recommendations.iter().map(|r| plain_text(&r.text)).collect();
-        let decisions: Vec<String> = match o.and_then(|(i, o)| o.decisions.as_ref().map(|d| (i, d))) {
-            None => recs.iter().map(|t| resolve_wording(t, participles)).collect(),
+        let recs: Vec<&Vec<Inline>> = report.recommendations.iter().map(|r| &r.resolution).collect();
+        // An amended or added decision is written as a recommendation and reworded alike.
+        let own_words = |t: &str, path: String, problems: &mut Vec<Problem>| {
+            let parsed = rich_text::parse_inline(t, &report.record_xrefs, &path, problems);
+            let r = resolution::reword(&parsed, &rules.resolutions);
+            for (message, help) in r.warnings {
+                problems.push(Problem::warning(&path, message).help(help));
+            }
+            r.text
+        };
+        let decisions: Vec<Vec<Inline>> = match o.and_then(|(i, o)| o.decisions.as_ref().map(|d| (i, d))) {
+            None => recs.iter().map(|t| (*t).clone()).collect(),
             Some((i, list)) => list
                 .iter()
                 .enumerate()
@@ -207,12 +188,12 @@ pub fn build_record(
                             problems.push(Problem::error(format!("{path}.recommendation"), format!("the report has recommendations 1 to {}, not {n}", recs.len())));
                             None
                         }
-                        (Some(n), None) => Some(resolve_wording(&recs[n as usize - 1], participles)),
+                        (Some(n), None) => Some(recs[n as usize - 1].clone()),
                         (_, Some(t)) if t.trim().is_empty() => {
                             problems.push(Problem::error(format!("{path}.text"), "must not be empty"));
                             None
                         }
-                        (_, Some(t)) => Some(resolve_wording(t, participles)),
+                        (_, Some(t)) => Some(own_words(t, format!("{path}.text"), &mut problems)),
                         (None, None) => {
                             problems.push(Problem::error(&path, "a decision needs a `recommendation` number, a `text`, or both").help("`recommendation: 2` as recommended; add `text:` to amend it; `text:` alone adds a decision"));
                             None
@@ -221,16 +202,21 @@ pub fn build_record(
                 })
                 .collect(),
         };
-        let over = |md: &Option<String>, path: String, problems: &mut Vec<Problem>| {
-            md.as_ref().map(|m| rich_text::parse(m, &no_refs, &path, problems))
+        let over = |md: &Option<String>, path: String, xrefs: &rich_text::Xrefs, problems: &mut Vec<Problem>| {
+            md.as_ref().map(|m| rich_text::parse(m, xrefs, &path, problems))
         };
-        let (reasons, options) = match o {
+        let (reasons, options, record_summary) = match o {
             Some((i, o)) => (
-                over(&o.reasons, format!("items[{i}].reasons"), &mut problems),
-                over(&o.options, format!("items[{i}].options"), &mut problems),
+                over(&o.reasons, format!("items[{i}].reasons"), &no_refs, &mut problems),
+                over(&o.options, format!("items[{i}].options"), &no_refs, &mut problems),
+                over(&o.record_summary, format!("items[{i}].record_summary"), &report.record_xrefs, &mut problems),
             ),
-            None => (None, None),
+            None => (None, None, None),
         };
+        let record_summary = record_summary.or_else(|| report.record_summary.clone());
+        if record_summary.is_none() {
+            without_summary.push(number.to_string());
+        }
         let call_in = (report.decision != crate::input::types::DecisionKind::Information)
             .then(|| calendar.add_working_days(published, call_in_days));
         items.push(ItemDecision {
@@ -238,6 +224,7 @@ pub fn build_record(
             title: report.title.clone(),
             exempt: report.exempt.clone(),
             summary: report.summary.clone(),
+            record_summary,
             decisions,
             reasons: reasons.unwrap_or_else(|| report.reasons.clone()),
             options: options.or_else(|| report.options.clone()),
@@ -246,32 +233,14 @@ pub fn build_record(
             call_in,
         });
     }
-    let ok = !problems.iter().any(|p| p.severity == crate::diag::Severity::Error);
-    (ok.then(|| DecisionRecord { body: meeting.details.body.clone(), date: meeting.details.date, published, items }), problems)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn participles() -> BTreeMap<String, String> {
-        [("agree", "agreed"), ("note", "noted"), ("delegate", "delegated"), ("approve", "approved")]
-            .into_iter()
-            .map(|(a, b)| (a.to_owned(), b.to_owned()))
-            .collect()
-    }
-
-    #[test]
-    fn recommendations_are_reworded_as_resolutions() {
-        let p = participles();
-        assert_eq!(resolve_wording("Agree the Partnership Charter attached at Appendix 1.", &p), "The Partnership Charter attached at Appendix 1 be agreed.");
-        assert_eq!(resolve_wording("Note the updates on individual Missions", &p), "The updates on individual Missions be noted.");
-        assert_eq!(
-            resolve_wording("Agree in principle the scope of Phase 1 reviews set out at Section 6. It is recommended that the Board agrees the final scope.", &p),
-            "The scope of Phase 1 reviews set out at Section 6 be agreed in principle. It is recommended that the Board agrees the final scope."
+    if !without_summary.is_empty() {
+        let which = if without_summary.len() == 1 { format!("item {}", without_summary[0]) } else { format!("items {}", super::and_words(&without_summary)) };
+        problems.push(
+            Problem::warning("", format!("{which}: no `record_summary:`; the record's consideration is the report's summary, in its own tense"))
+                .help("give the report a `record_summary:` in the past tense (\"provided an update on …\"), or the item here in `items:`"),
         );
-        assert_eq!(resolve_wording("Delegate authority to the Director to vary the programme.", &p), "Authority be delegated to the Director to vary the programme.");
-        // An unknown verb is kept as written.
-        assert_eq!(resolve_wording("Cabinet will consider this again.", &p), "Cabinet will consider this again.");
     }
+    let ok = !problems.iter().any(|p| p.severity == crate::diag::Severity::Error);
+    let proper_officer = meeting.details.proper_officer.clone();
+    (ok.then(|| DecisionRecord { body: meeting.details.body.clone(), date: meeting.details.date, published, items, proper_officer }), problems)
 }

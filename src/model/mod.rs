@@ -5,6 +5,8 @@
 pub mod rich_text;
 pub mod calendar;
 pub mod characters;
+pub mod forward_plan;
+pub mod resolution;
 pub mod decisions;
 mod validate;
 
@@ -14,7 +16,9 @@ pub use rust_decimal::Decimal;
 use time::Date;
 
 use crate::diag::Problem;
-pub use crate::input::types::{ChartKind, Contact, DecisionKind, Portfolio, Quantity, Status};
+pub use crate::input::types::{
+    ChartKind, Contact, DecisionKind, DecisionMaker, Portfolio, Quantity, Status,
+};
 pub use rich_text::RichText;
 use crate::document::Inline;
 
@@ -33,6 +37,8 @@ pub struct Report {
     pub decision: DecisionKind,
     /// Forward Plan reference (key decisions).
     pub forward_plan_ref: Option<String>,
+    /// Who takes the decision: the body or the portfolio holder (the Forward Plan names it).
+    pub decision_maker: DecisionMaker,
     /// Portfolio.
     pub portfolio: Portfolio,
     /// Title.
@@ -41,6 +47,11 @@ pub struct Report {
     pub exempt: Option<Exemption>,
     /// SUMMARY.
     pub summary: RichText,
+    /// The decision record's consideration, in the past tense, when the author wrote one.
+    pub record_summary: Option<RichText>,
+    /// Cross-references as a decision record prints them ("Section 6 of the report"), for text
+    /// written about this report elsewhere (the outcome file).
+    pub record_xrefs: rich_text::Xrefs,
     /// REASONS.
     pub reasons: RichText,
     /// ALTERNATIVE OPTIONS CONSIDERED AND REJECTED.
@@ -88,6 +99,9 @@ pub struct Recommendation {
     pub number: u32,
     /// The recommendation.
     pub text: Vec<Inline>,
+    /// The recommendation reworded as a resolution, with cross-references as the record
+    /// prints them.
+    pub resolution: Vec<Inline>,
     /// Follow-on text.
     pub note: Option<RichText>,
 }
@@ -246,6 +260,15 @@ pub struct Validated<T> {
     pub value: Option<T>,
     /// Errors and warnings.
     pub problems: Vec<Problem>,
+}
+
+/// "5", "5 and 6", "5, 6 and 8".
+pub fn and_words(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
 }
 
 /// Formats a date in the house style: "18 January 2024".

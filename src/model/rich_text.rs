@@ -52,6 +52,9 @@ pub struct Xrefs {
     pub one: String,
     /// Word for several ("Sections").
     pub many: String,
+    /// Text printed before and after each cross-reference: empty in a report, ("", " of the
+    /// report") in a decision record's resolutions (the template's wording).
+    pub around: (String, String),
 }
 
 impl Xrefs {
@@ -79,10 +82,11 @@ impl Xrefs {
             n => format!("{} & {}", numbers[..n - 1].join(", "), numbers[n - 1]),
         };
         let label = label.trim();
+        let (before, after) = &self.around;
         if label.is_empty() {
-            list
+            format!("{before}{list}{after}")
         } else {
-            format!("{label} {list}")
+            format!("{before}{label} {list}{after}")
         }
     }
 }

@@ -27,15 +27,22 @@ pub struct Rules {
     pub font: String,
     /// The most decimals an amount in a financial table is printed with.
     pub amount_decimals: u32,
+    /// How recommendations are reworded as resolutions (`[resolutions]`).
+    pub resolutions: super::resolution::Wording,
+    /// Text around a cross-reference in a resolution: ("", " of the report").
+    pub record_xref: (String, String),
 }
 
 impl Rules {
     /// Rules from a template.
     pub fn from_template(t: &crate::template::Template) -> Rules {
+        let verbs: Vec<String> = RECOMMENDATION_VERBS.iter().map(|s| s.to_string()).collect();
         Rules {
             bands: t.settings.risk_bands.clone(),
             section_word: (t.label("section").to_owned(), t.label("sections").to_owned()),
-            verbs: RECOMMENDATION_VERBS.iter().map(|s| s.to_string()).collect(),
+            resolutions: super::resolution::Wording::from_table(&t.settings.resolutions, &verbs),
+            verbs,
+            record_xref: t.record_cross_ref(),
             coverage: std::sync::Arc::new(t.char_coverage()),
             font: t.settings.style.font.clone(),
             amount_decimals: t.settings.amount_decimals,
@@ -180,7 +187,9 @@ impl Checker {
             }
         }
 
+        let record_xrefs = Xrefs { around: rules.record_xref.clone(), ..xrefs.clone() };
         let summary = self.rich("summary", &f.summary, &xrefs, true);
+        let record_summary = f.record_summary.as_ref().map(|m| self.rich("record_summary", m, &record_xrefs, true));
         let reasons = self.rich("reasons", &f.reasons, &xrefs, true);
         let options = f.options.as_ref().map(|o| self.rich("options", o, &xrefs, true));
 
@@ -194,18 +203,29 @@ impl Checker {
                 TextOr::Text(t) => (t.as_str(), None, format!("recommendations.items[{i}]")),
                 TextOr::Full(r) => (r.text.as_str(), r.note.as_deref(), format!("recommendations.items[{i}].text")),
             };
+            let mut verb = false;
             if text.trim().is_empty() {
                 self.err(&path, "must not be empty");
             } else {
                 let first = text.trim_start().split(|c: char| !c.is_alphabetic()).next().unwrap_or("");
-                if !rules.verbs.iter().any(|v| v.eq_ignore_ascii_case(first)) {
+                verb = rules.verbs.iter().any(|v| v.eq_ignore_ascii_case(first));
+                if !verb {
                     self.warn(&path, format!("recommendation starts with `{first}`, not a verb")).help =
                         Some("start with what the body is asked to do: Agree, Approve, Note, Delegate, …".into());
                 }
             }
             let inl = rich_text::parse_inline(text, &xrefs, &path, &mut self.problems);
+            // The same text with cross-references as the record prints them; its problems are
+            // the ones just reported.
+            let as_recorded = rich_text::parse_inline(text, &record_xrefs, &path, &mut Vec::new());
+            let resolved = super::resolution::reword(&as_recorded, &rules.resolutions);
+            if verb {
+                for (message, help) in resolved.warnings {
+                    self.warn(&path, message).help = Some(help);
+                }
+            }
             let note = note.map(|n| self.rich(&format!("recommendations.items[{i}].note"), n, &xrefs, true));
-            recommendations.push(Recommendation { number: i as u32 + 1, text: inl, note });
+            recommendations.push(Recommendation { number: i as u32 + 1, text: inl, resolution: resolved.text, note });
         }
 
         if f.sections.is_empty() {
@@ -268,10 +288,13 @@ impl Checker {
             report_of,
             decision: f.decision,
             forward_plan_ref: f.forward_plan_ref.as_ref().map(|s| s.trim().to_owned()),
+            decision_maker: f.decision_maker.unwrap_or_default(),
             portfolio,
             title,
             exempt,
             summary,
+            record_summary,
+            record_xrefs,
             reasons,
             options,
             recommendations_lead,

@@ -320,6 +320,8 @@ pub struct MeetingDetails {
     pub members: Vec<String>,
     /// Democratic services contact.
     pub contact: MeetingContact,
+    /// The Proper Officer (name, post), if the meeting file names one.
+    pub proper_officer: Option<(String, String)>,
 }
 
 impl Meeting {
@@ -557,6 +559,10 @@ pub fn load_meeting(path: &Path, rules: &Rules, scope: &Scope) -> Result<(Meetin
                 venue: m.venue.clone(),
                 members: m.members.clone(),
                 contact: m.contact.clone(),
+                proper_officer: m
+                    .proper_officer
+                    .as_ref()
+                    .map(|p| (p.name.clone(), p.post.clone())),
             },
             items,
             appendix_pdfs,

@@ -65,6 +65,10 @@ pub struct Settings {
     /// Decision record headings and wording.
     #[serde(default)]
     pub decisions_record: BTreeMap<String, String>,
+    /// The Forward Plan's headings and wording (keys missing here come from the built-in
+    /// template).
+    #[serde(default)]
+    pub forward_plan: BTreeMap<String, String>,
 }
 
 fn default_call_in_days() -> u32 {
@@ -169,6 +173,14 @@ impl Template {
                 }
             }
         }
+        // Forward Plan wording a template leaves out comes from the built-in template.
+        if toml_text != BUILTIN_TOML {
+            let builtin: Settings = toml::from_str(BUILTIN_TOML)
+                .map_err(|e| TemplateError(format!("built-in template.toml: {e}")))?;
+            for (k, v) in builtin.forward_plan {
+                settings.forward_plan.entry(k).or_insert(v);
+            }
+        }
         let mut wording = Handlebars::new();
         wording.set_strict_mode(true);
         wording.register_escape_fn(handlebars::no_escape);
@@ -201,6 +213,41 @@ impl Template {
     /// A heading from `[headings]` (falls back to the key upper-cased).
     pub fn heading(&self, key: &str) -> String {
         self.settings.headings.get(key).cloned().unwrap_or_else(|| key.to_uppercase())
+    }
+
+    /// The text around a cross-reference in a resolution, from `[decisions_record] cross_ref`
+    /// ("{{reference}} of the report" → ("", " of the report")).
+    pub fn record_cross_ref(&self) -> (String, String) {
+        const MARK: &str = "\u{1}";
+        let text = self
+            .settings
+            .decisions_record
+            .get("cross_ref")
+            .map(String::as_str)
+            .unwrap_or("{{reference}} of the report");
+        let mut hb = Handlebars::new();
+        hb.register_escape_fn(handlebars::no_escape);
+        let filled = hb
+            .render_template(text, &serde_json::json!({ "reference": MARK }))
+            .unwrap_or_else(|_| MARK.to_owned());
+        match filled.split_once(MARK) {
+            Some((a, b)) => (a.to_owned(), b.to_owned()),
+            None => (String::new(), String::new()),
+        }
+    }
+
+    /// Fills a Forward Plan wording (`[forward_plan]`) with data; author data is never parsed
+    /// as a template.
+    pub fn plan_words(&self, key: &str, data: &serde_json::Value) -> String {
+        let text = self
+            .settings
+            .forward_plan
+            .get(key)
+            .cloned()
+            .unwrap_or_else(|| key.to_owned());
+        let mut hb = Handlebars::new();
+        hb.register_escape_fn(handlebars::no_escape);
+        hb.render_template(&text, data).unwrap_or(text)
     }
 
     /// The band a risk score falls in.

@@ -1,0 +1,527 @@
+//! Recommendations reworded as a clerk words resolutions: "Agree the plan" → "The plan be
+//! agreed", clause by clause ("Note X, and agree Y" → "X be noted, and Y be agreed"), on the
+//! parsed inline text, so bold, italics and links survive.
+//!
+//! Owns the wording rules only: the verb table and subject come from the template
+//! (`[resolutions]`), and what cannot be reworded with confidence is reported as a warning for
+//! the caller to locate. Never reads files or prints anything.
+
+use std::collections::BTreeMap;
+
+use crate::document::{plain_text, Inline};
+
+/// What rewording needs from the template.
+#[derive(Debug, Clone, Default)]
+pub struct Wording {
+    /// Verb (lower case) → participle: `agree` → `agreed`.
+    pub participles: BTreeMap<String, String>,
+    /// Who acts when a verb has no participle in the table ("The Council"), if the template
+    /// names one (`[resolutions] subject`).
+    pub subject: Option<String>,
+    /// Words a recommendation may start with (imperative verbs), lower case.
+    pub verbs: Vec<String>,
+}
+
+impl Wording {
+    /// The wording of a template's `[resolutions]` table: every key a verb, except `subject`.
+    pub fn from_table(table: &BTreeMap<String, String>, verbs: &[String]) -> Wording {
+        let mut participles = table.clone();
+        let subject = participles
+            .remove("subject")
+            .map(|s| s.trim().to_owned())
+            .filter(|s| !s.is_empty());
+        let participles = participles
+            .into_iter()
+            .map(|(k, v)| (k.to_lowercase(), v))
+            .collect();
+        Wording {
+            participles,
+            subject,
+            verbs: verbs.iter().map(|v| v.to_lowercase()).collect(),
+        }
+    }
+}
+
+/// A recommendation as resolved, with what the author should look at.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Resolution {
+    /// The resolution's wording.
+    pub text: Vec<Inline>,
+    /// Warnings (message, help) about the wording.
+    pub warnings: Vec<(String, String)>,
+}
+
+/// Rewords a recommendation (its parsed inline text) as a resolution.
+pub fn reword(text: &[Inline], w: &Wording) -> Resolution {
+    let mut warnings = Vec::new();
+    let mut text = merge(text.to_vec());
+    trim_start(&mut text);
+    trim_end(&mut text);
+    let (first, rest) = split_sentence(text);
+    let mut first = first;
+    if let Some(Inline::Text { text: t }) = first.last_mut() {
+        let kept = t.trim_end().trim_end_matches('.').trim_end().len();
+        t.truncate(kept);
+    }
+    let clauses = split_clauses(first, w);
+    let mut out = Vec::new();
+    for (i, (joint, clause)) in clauses.into_iter().enumerate() {
+        out.push(Inline::text(joint));
+        match reword_clause(clause.clone(), w, i == 0) {
+            Ok(c) => out.extend(c),
+            Err(why) => {
+                if let Some(why) = why {
+                    warnings.push(why);
+                }
+                out.extend(clause);
+            }
+        }
+    }
+    out.push(Inline::text("."));
+    let mut out = merge(out);
+    if !rest.is_empty() {
+        out.push(Inline::text(" "));
+        out.extend(rest);
+        out = merge(out);
+        warnings.push((
+            format!("the recommendation has more than one sentence; only the first is reworded, and the resolution will read: “{}”", plain_text(&out)),
+            "make the recommendation one sentence: put what follows in its `note:`, or in a recommendation of its own (or word the resolution in the outcome file's `text:`)".to_owned(),
+        ));
+    }
+    Resolution {
+        text: out,
+        warnings,
+    }
+}
+
+/// Rewords one imperative clause. `Err(Some(warning))` keeps the clause as written, with a
+/// warning; `Err(None)` keeps it silently (not an imperative: perhaps already a resolution).
+fn reword_clause(
+    mut clause: Vec<Inline>,
+    w: &Wording,
+    first: bool,
+) -> Result<Vec<Inline>, Option<(String, String)>> {
+    let Some(Inline::Text { text }) = clause.first().cloned() else {
+        return Err(None);
+    };
+    let word: String = text.chars().take_while(|c| c.is_alphabetic()).collect();
+    let after = &text[word.len()..];
+    if word.is_empty() || !(after.is_empty() || after.starts_with(' ')) {
+        return Err(None);
+    }
+    let verb = word.to_lowercase();
+    let after = after.trim_start().to_owned();
+    clause[0] = Inline::text(after.clone());
+    if after.is_empty() && clause.len() == 1 {
+        return Err(Some((
+            format!("`{word}` has nothing after it to resolve"),
+            "say what is to be done: `Agree the plan …`".into(),
+        )));
+    }
+    let Some(participle) = w.participles.get(&verb) else {
+        if !w.verbs.contains(&verb) {
+            return Err(None);
+        }
+        return match &w.subject {
+            Some(subject) => {
+                let subject = if first { subject.clone() } else { lower_the(subject) };
+                clause.insert(0, Inline::text(format!("{subject} {} ", word.to_lowercase())));
+                Ok(merge(clause))
+            }
+            None => Err(Some((
+                format!("`{word}` is not in the template's `[resolutions]` table; the resolution will read as the recommendation does"),
+                format!("add `{verb} = \"…\"` (its participle) or a `subject` (\"The Council\") to `[resolutions]` in template.toml, or word the resolution in the outcome file's `text:`"),
+            ))),
+        };
+    };
+    // "Agree that X" → "X".
+    if strip_text_prefix(&mut clause, "that ").is_some() {
+        if first {
+            capitalise(&mut clause);
+        } else {
+            clause.insert(0, Inline::text("that "));
+        }
+        return Ok(merge(clause));
+    }
+    // "agree to receive X" → "X be received".
+    if let Some(Inline::Text { text }) = clause.first() {
+        if let Some(inner) = text.strip_prefix("to ") {
+            let next: String = inner.chars().take_while(|c| c.is_alphabetic()).collect();
+            if w.participles.contains_key(&next.to_lowercase())
+                || w.verbs.contains(&next.to_lowercase())
+            {
+                let mut inner_clause = clause.clone();
+                inner_clause[0] = Inline::text(inner.to_owned());
+                return reword_clause(inner_clause, w, first);
+            }
+        }
+    }
+    let mut tail = String::new();
+    for adverb in ["in principle ", "in full "] {
+        if strip_text_prefix(&mut clause, adverb).is_some() {
+            tail = format!(" {}", adverb.trim_end());
+        }
+    }
+    // "Delegate authority to the Director to …" → "Authority be delegated to the Director to …".
+    if strip_text_prefix(&mut clause, "authority ").is_some() {
+        let lead = if first { "Authority" } else { "authority" };
+        clause.insert(0, Inline::text(format!("{lead} be {participle}{tail} ")));
+        return Ok(merge(clause));
+    }
+    if plain_text(&clause).trim().is_empty() {
+        return Err(Some((
+            format!("`{word}` has nothing after it to resolve"),
+            "say what is to be done: `Agree the plan …`".into(),
+        )));
+    }
+    if first {
+        capitalise(&mut clause);
+    }
+    // "the programme, which will be confirmed later" → "the programme be noted, which …".
+    let be = format!(" be {participle}{tail}");
+    for i in clause.iter_mut() {
+        if let Inline::Text { text } = i {
+            if let Some(at) = [", which ", ", who "]
+                .iter()
+                .filter_map(|m| text.find(m))
+                .min()
+            {
+                text.insert_str(at, &be);
+                return Ok(merge(clause));
+            }
+        }
+    }
+    clause.push(Inline::text(be));
+    Ok(merge(clause))
+}
+
+/// "The Council" → "the Council" inside a sentence; any other subject is kept as written.
+fn lower_the(subject: &str) -> String {
+    match subject.strip_prefix("The ") {
+        Some(rest) => format!("the {rest}"),
+        None => subject.to_owned(),
+    }
+}
+
+/// Removes `prefix` from the clause's leading text, if it starts with it.
+fn strip_text_prefix(clause: &mut [Inline], prefix: &str) -> Option<()> {
+    let Some(Inline::Text { text }) = clause.first_mut() else {
+        return None;
+    };
+    let rest = text.strip_prefix(prefix)?.to_owned();
+    *text = rest;
+    Some(())
+}
+
+/// Splits off the first sentence: at ". " followed by a capital letter, in plain text (never
+/// inside bold, italics or a link). Returns (first sentence with its full stop, the rest).
+fn split_sentence(text: Vec<Inline>) -> (Vec<Inline>, Vec<Inline>) {
+    for (i, inline) in text.iter().enumerate() {
+        let Inline::Text { text: t } = inline else {
+            continue;
+        };
+        let mut from = 0;
+        while let Some(found) = t[from..].find(". ") {
+            let at = from + found;
+            let next = t[at + 2..].chars().next();
+            if next.is_some_and(char::is_uppercase) {
+                let mut first = text[..i].to_vec();
+                first.push(Inline::text(&t[..=at]));
+                let mut rest = vec![Inline::text(&t[at + 2..])];
+                rest.extend(text[i + 1..].iter().cloned());
+                return (merge(first), merge(rest));
+            }
+            from = at + 2;
+        }
+    }
+    (text, Vec::new())
+}
+
+/// Splits a sentence into coordinated imperative clauses: "X, and agree Y" and "X and note Y",
+/// where the word after "and" is a verb of the table, in lower case. Each clause comes with
+/// the words that join it to the one before ("" for the first).
+fn split_clauses(text: Vec<Inline>, w: &Wording) -> Vec<(String, Vec<Inline>)> {
+    let mut clauses = vec![(String::new(), Vec::new())];
+    for inline in text {
+        let Inline::Text { text: t } = &inline else {
+            if let Some(c) = clauses.last_mut() {
+                c.1.push(inline);
+            }
+            continue;
+        };
+        let mut start = 0;
+        let mut from = 0;
+        while let Some(found) = t[from..].find(" and ") {
+            let at = from + found;
+            let after = &t[at + 5..];
+            let word: String = after.chars().take_while(|c| c.is_alphabetic()).collect();
+            let has_object = after[word.len()..].starts_with(' ');
+            let before_empty =
+                clauses.last().is_some_and(|c| c.1.is_empty()) && t[start..at].trim().is_empty();
+            if has_object
+                && !before_empty
+                && word.chars().next().is_some_and(char::is_lowercase)
+                && w.participles.contains_key(&word)
+            {
+                let (cut, joint) = if t[..at].ends_with(',') {
+                    (at - 1, ", and ")
+                } else {
+                    (at, " and ")
+                };
+                if let Some(c) = clauses.last_mut() {
+                    c.1.push(Inline::text(&t[start..cut]));
+                }
+                clauses.push((joint.to_owned(), Vec::new()));
+                start = at + 5;
+            }
+            from = at + 5;
+        }
+        if let Some(c) = clauses.last_mut() {
+            c.1.push(Inline::text(&t[start..]));
+        }
+    }
+    clauses.into_iter().map(|(j, c)| (j, merge(c))).collect()
+}
+
+/// Merges adjacent text runs and drops empty ones.
+fn merge(inlines: Vec<Inline>) -> Vec<Inline> {
+    let mut out: Vec<Inline> = Vec::new();
+    for i in inlines {
+        match (out.last_mut(), i) {
+            (_, Inline::Text { text }) if text.is_empty() => {}
+            (Some(Inline::Text { text }), Inline::Text { text: more }) => text.push_str(&more),
+            (_, i) => out.push(i),
+        }
+    }
+    out
+}
+
+fn trim_start(inlines: &mut [Inline]) {
+    if let Some(Inline::Text { text }) = inlines.first_mut() {
+        *text = text.trim_start().to_owned();
+    }
+}
+
+fn trim_end(inlines: &mut [Inline]) {
+    if let Some(Inline::Text { text }) = inlines.last_mut() {
+        *text = text.trim_end().to_owned();
+    }
+}
+
+/// Upper-cases the first letter, wherever it is (inside bold or a link too).
+fn capitalise(inlines: &mut [Inline]) -> bool {
+    for i in inlines {
+        match i {
+            Inline::Text { text } => {
+                let lead = text.len() - text.trim_start().len();
+                if let Some(c) = text[lead..].chars().next() {
+                    let up: String = c.to_uppercase().collect();
+                    text.replace_range(lead..lead + c.len_utf8(), &up);
+                    return true;
+                }
+            }
+            Inline::Strong { content }
+            | Inline::Emph { content }
+            | Inline::Link { content, .. } => {
+                if capitalise(content) {
+                    return true;
+                }
+            }
+            Inline::LineBreak | Inline::PageRange { .. } => {}
+        }
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn wording() -> Wording {
+        let table: BTreeMap<String, String> = [
+            ("agree", "agreed"),
+            ("note", "noted"),
+            ("delegate", "delegated"),
+            ("approve", "approved"),
+            ("receive", "received"),
+            ("request", "requested"),
+            ("subject", "The Council"),
+        ]
+        .into_iter()
+        .map(|(a, b)| (a.to_owned(), b.to_owned()))
+        .collect();
+        let verbs: Vec<String> = [
+            "Agree",
+            "Note",
+            "Establish",
+            "Instruct",
+            "Delegate",
+            "Approve",
+            "Receive",
+            "Request",
+        ]
+        .map(String::from)
+        .to_vec();
+        Wording::from_table(&table, &verbs)
+    }
+
+    fn plain(md: &str, w: &Wording) -> (String, usize) {
+        let r = reword(&[Inline::text(md)], w);
+        (plain_text(&r.text), r.warnings.len())
+    }
+
+    #[test]
+    fn single_clauses_are_reworded_as_resolutions() {
+        let w = wording();
+        assert_eq!(
+            plain("Agree the Partnership Charter attached at Appendix 1.", &w).0,
+            "The Partnership Charter attached at Appendix 1 be agreed."
+        );
+        assert_eq!(
+            plain("Note the updates on individual Missions", &w).0,
+            "The updates on individual Missions be noted."
+        );
+        assert_eq!(
+            plain(
+                "Delegate authority to the Director to vary the programme.",
+                &w
+            )
+            .0,
+            "Authority be delegated to the Director to vary the programme."
+        );
+        assert_eq!(
+            plain("Agree in principle the scope of the reviews", &w).0,
+            "The scope of the reviews be agreed in principle."
+        );
+        assert_eq!(
+            plain(
+                "Agree that a Big Conversation take place with communities.",
+                &w
+            ),
+            ("A Big Conversation take place with communities.".into(), 0)
+        );
+    }
+
+    #[test]
+    fn coordinated_clauses_are_reworded_each_with_its_own_verb() {
+        let w = wording();
+        assert_eq!(
+            plain("Note the findings from the Employee Survey, and agree the priority work strands (Section 7)", &w).0,
+            "The findings from the Employee Survey be noted, and the priority work strands (Section 7) be agreed."
+        );
+        assert_eq!(
+            plain("Note progress and agree future plans for the Programme", &w).0,
+            "Progress be noted and future plans for the Programme be agreed."
+        );
+        assert_eq!(
+            plain(
+                "Note the areas of focus (Section 8) and agree to receive future updates.",
+                &w
+            )
+            .0,
+            "The areas of focus (Section 8) be noted and future updates be received."
+        );
+        assert_eq!(
+            plain(
+                "Note the indicative programme for 2025/26, which will be confirmed later.",
+                &w
+            )
+            .0,
+            "The indicative programme for 2025/26 be noted, which will be confirmed later."
+        );
+        // "and attached" is no verb of the table: one clause.
+        assert_eq!(
+            plain(
+                "Agree the Policy set out at Section 7 and attached at appendix 1",
+                &w
+            )
+            .0,
+            "The Policy set out at Section 7 and attached at appendix 1 be agreed."
+        );
+    }
+
+    #[test]
+    fn a_verb_the_table_lacks_gets_the_subject_or_a_warning() {
+        let w = wording();
+        assert_eq!(
+            plain("Establish a Place Leadership Board.", &w),
+            ("The Council establish a Place Leadership Board.".into(), 0)
+        );
+        let mut no_subject = wording();
+        no_subject.subject = None;
+        let (text, warnings) = plain("Instruct the Director to report back.", &no_subject);
+        assert_eq!(
+            (text.as_str(), warnings),
+            ("Instruct the Director to report back.", 1)
+        );
+        // Not an imperative at all (already a resolution): kept, no warning.
+        assert_eq!(
+            plain("Cabinet will consider this again.", &w),
+            ("Cabinet will consider this again.".into(), 0)
+        );
+    }
+
+    #[test]
+    fn a_second_sentence_is_kept_and_warned_about() {
+        let w = wording();
+        let r = reword(&[Inline::text("Agree the scope set out at Section 6. It is recommended that the Board agrees the final scope.")], &w);
+        assert_eq!(plain_text(&r.text), "The scope set out at Section 6 be agreed. It is recommended that the Board agrees the final scope.");
+        assert_eq!(r.warnings.len(), 1);
+        assert!(
+            r.warnings[0]
+                .0
+                .contains("will read: “The scope set out at Section 6 be agreed. It is"),
+            "{:?}",
+            r.warnings
+        );
+    }
+
+    #[test]
+    fn bold_and_links_survive_rewording() {
+        let w = wording();
+        let text = vec![
+            Inline::text("Agree the "),
+            Inline::Strong {
+                content: vec![Inline::text("Smart Working Policy")],
+            },
+            Inline::text(" and note the "),
+            Inline::Link {
+                url: "https://example.org/guide".into(),
+                content: vec![Inline::text("guidance")],
+            },
+        ];
+        let r = reword(&text, &w);
+        assert_eq!(
+            plain_text(&r.text),
+            "The Smart Working Policy be agreed and the guidance be noted."
+        );
+        assert!(
+            r.text.iter().any(|i| matches!(i, Inline::Strong { .. })),
+            "{:?}",
+            r.text
+        );
+        assert!(
+            r.text.iter().any(
+                |i| matches!(i, Inline::Link { url, .. } if url == "https://example.org/guide")
+            ),
+            "{:?}",
+            r.text
+        );
+        // A bold first word of the object is capitalised inside the bold.
+        let r = reword(
+            &[
+                Inline::text("Note "),
+                Inline::Strong {
+                    content: vec![Inline::text("the plan")],
+                },
+            ],
+            &w,
+        );
+        assert_eq!(
+            r.text[0],
+            Inline::Strong {
+                content: vec![Inline::text("The plan")]
+            }
+        );
+    }
+}
