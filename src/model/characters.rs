@@ -11,7 +11,7 @@ use crate::diag::Problem;
 use crate::template::CharCoverage;
 
 /// Fields whose text is never printed (names of files, ids, the format tag): only control
-/// characters are refused there.
+/// characters are refused there. (`missions` as a list is an inline register, and printed.)
 const NOT_PRINTED: &[&str] = &["schema", "id", "file", "report", "missions"];
 
 /// Invisible characters that print as nothing, whether or not a font maps them: zero-width
@@ -95,14 +95,8 @@ fn walk(
                 } else {
                     format!("{path}.{k}")
                 };
-                walk(
-                    item,
-                    child,
-                    printed && !NOT_PRINTED.contains(&k.as_str()),
-                    coverage,
-                    font,
-                    out,
-                );
+                let not_printed = NOT_PRINTED.contains(&k.as_str()) && (k != "missions" || item.is_string());
+                walk(item, child, printed && !not_printed, coverage, font, out);
             }
         }
         _ => {}
@@ -128,6 +122,7 @@ mod tests {
             "wards": "abc\u{202E}def",
             "contact": {"name": "x\u{2028}y"},
             "appendices": [{"file": "papers/😀.pdf", "title": "ok"}],
+            "missions": [{"id": "m", "name": "Mission 🚀"}],
         });
         let p = check(&tree, &coverage(), "Liberation Sans");
         let got: Vec<(&str, &str)> = p
@@ -138,6 +133,7 @@ mod tests {
             got,
             [
                 ("contact.name", "contains a line separator (U+2028)"),
+                ("missions[0].name", "contains `🚀` (U+1F680), which the house font (Liberation Sans) cannot print"),
                 ("sections[0].body", "contains a control character (U+001B), which cannot be printed"),
                 ("sections[1].title", "contains `漢` (U+6F22), which the house font (Liberation Sans) cannot print"),
                 ("title", "contains `😀` (U+1F600), which the house font (Liberation Sans) cannot print"),
