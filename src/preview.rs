@@ -1,13 +1,14 @@
 //! The author's loop: `cabrep serve` (a live preview over HTTP on the loopback interface) and
 //! `cabrep watch` (rebuilds on save). Both poll the watched files' modification time and size
-//! every 200 ms (no watcher crate); `serve` answers a few fixed routes with a small HTTP/1.1
+//! (and those of the YAML files beside them, such as a missions register) every 200 ms (no
+//! watcher crate); `serve` answers a few fixed routes with a small HTTP/1.1
 //! responder of its own (GET only, bounded request size and connections, a thread a connection).
 //!
 //! This module never writes the preview's page to disk: the reload script and the diagnostics
 //! banner are added to the HTML writer's output in memory, for the browser only. `watch` writes
 //! only what `build` would.
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -26,11 +27,28 @@ const MAX_REQUEST: u64 = 8 * 1024;
 /// Connections served at once (a live page holds one for its event stream).
 const MAX_CONNECTIONS: usize = 64;
 
-/// A file's modification time and size: what changes when it is saved.
-type Stamp = Option<(SystemTime, u64)>;
+/// The YAML files beside a paper looked at (its missions register is one of them), at most.
+const MAX_SIBLINGS: usize = 1000;
+/// The longest a client may take to send its request.
+const REQUEST_DEADLINE: Duration = Duration::from_secs(10);
+
+/// Modification times and sizes of a paper and of the YAML files beside it (a missions register
+/// it names): what changes when one of them is saved.
+type Stamp = Vec<(PathBuf, SystemTime, u64)>;
 
 fn stamp(path: &Path) -> Stamp {
-    std::fs::metadata(path).ok().map(|m| (m.modified().unwrap_or(SystemTime::UNIX_EPOCH), m.len()))
+    let one = |p: PathBuf| std::fs::metadata(&p).ok().map(|m| (p, m.modified().unwrap_or(SystemTime::UNIX_EPOCH), m.len()));
+    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let mut siblings: Vec<PathBuf> = std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|f| f.as_path() != path && f.extension().is_some_and(|x| x == "yaml" || x == "yml"))
+        .take(MAX_SIBLINGS)
+        .collect();
+    siblings.sort();
+    std::iter::once(path.to_path_buf()).chain(siblings).filter_map(one).collect()
 }
 
 /// The papers given on the command line: one file, or the reports of a folder.
@@ -57,11 +75,11 @@ pub fn watch(engine: &Engine, path: &Path, out: &Path, formats: &[Format]) -> u8
         let _ = writeln!(std::io::stderr(), "error: no report files found in {}", path.display());
         return 1;
     }
-    let mut stamps: Vec<Stamp> = vec![None; inputs.len()];
+    let mut stamps: Vec<Option<Stamp>> = vec![None; inputs.len()];
     let _ = writeln!(std::io::stderr(), "watching {} (Ctrl-C stops)", path.display());
     loop {
         for (input, last) in inputs.iter().zip(stamps.iter_mut()) {
-            let now = stamp(input);
+            let now = Some(stamp(input));
             if now == *last {
                 continue;
             }
@@ -246,24 +264,31 @@ impl Server<'_> {
 
     /// Reads one request and answers it.
     fn answer(&self, mut stream: TcpStream) -> std::io::Result<()> {
-        stream.set_read_timeout(Some(Duration::from_secs(5)))?;
         stream.set_write_timeout(Some(Duration::from_secs(30)))?;
-        let mut reader = BufReader::new((&stream).take(MAX_REQUEST));
-        let mut first = String::new();
-        reader.read_line(&mut first)?;
-        // The headers: read to the blank line (within the bound), and ignored.
-        loop {
-            let mut line = String::new();
-            if reader.read_line(&mut line)? == 0 {
-                if !first.ends_with('\n') || reader.get_ref().limit() == 0 {
-                    return respond(&mut stream, "431 Request Header Fields Too Large", "text/plain; charset=utf-8", b"request too large\n");
-                }
-                break;
+        // The request line and headers (ignored), to the blank line: within a size and a time.
+        let deadline = Instant::now() + REQUEST_DEADLINE;
+        let mut request = Vec::new();
+        let mut chunk = [0u8; 1024];
+        while !request.windows(4).any(|w| w == b"\r\n\r\n") && !request.windows(2).any(|w| w == b"\n\n") {
+            if request.len() as u64 >= MAX_REQUEST {
+                return respond(&mut stream, "431 Request Header Fields Too Large", "text/plain; charset=utf-8", b"request too large\n");
             }
-            if line == "\r\n" || line == "\n" {
-                break;
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return respond(&mut stream, "408 Request Timeout", "text/plain; charset=utf-8", b"request too slow\n");
+            }
+            stream.set_read_timeout(Some(left))?;
+            match stream.read(&mut chunk) {
+                Ok(0) => break,
+                Ok(n) => request.extend_from_slice(&chunk[..n]),
+                Err(e) if matches!(e.kind(), std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut) => {
+                    return respond(&mut stream, "408 Request Timeout", "text/plain; charset=utf-8", b"request too slow\n");
+                }
+                Err(e) => return Err(e),
             }
         }
+        let text = String::from_utf8_lossy(&request);
+        let first = text.lines().next().unwrap_or("");
         let mut parts = first.split_whitespace();
         let (method, target) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
         if method != "GET" {

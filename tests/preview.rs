@@ -281,3 +281,37 @@ fn watch_rebuilds_on_save_with_one_status_line_a_build() {
     let html = std::fs::read_to_string(out.join("powering-our-future.html")).expect("html");
     assert!(html.contains("<title>Powering Our Future – Watched</title>"));
 }
+
+#[test]
+fn the_preview_follows_a_save_of_the_missions_register_beside_the_report() {
+    let dir = tempdir();
+    let paper = example(dir.path());
+    let mut reaper = Reaper::default();
+    let url = serve(&mut reaper, &paper);
+    assert!(String::from_utf8_lossy(&http(&url, "GET", "/").1).contains("Communities Powering Our Future"));
+    edit(&dir.path().join("missions.yaml"), "name: Communities Powering Our Future", "name: Neighbourhoods Powering Our Future");
+    let end = Instant::now() + Duration::from_secs(10);
+    while !String::from_utf8_lossy(&http(&url, "GET", "/").1).contains("Neighbourhoods Powering Our Future") {
+        assert!(Instant::now() < end, "the page did not follow the missions register's save");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+#[test]
+fn a_request_sent_too_slowly_is_answered_408_and_closed() {
+    let dir = tempdir();
+    let paper = example(dir.path());
+    let mut reaper = Reaper::default();
+    let url = serve(&mut reaper, &paper);
+    let addr = url.trim_start_matches("http://").trim_end_matches('/');
+    let mut s = TcpStream::connect(addr).expect("connect");
+    s.set_read_timeout(Some(Duration::from_secs(30))).expect("timeout");
+    let started = Instant::now();
+    s.write_all(b"GET / HTTP/1.1\r\nHost: x\r\n").expect("send");
+    let mut answer = String::new();
+    let _ = s.read_to_string(&mut answer);
+    assert!(answer.starts_with("HTTP/1.1 408"), "{answer:.200}");
+    assert!(started.elapsed() < Duration::from_secs(20), "{:?}", started.elapsed());
+    // The server still answers others.
+    assert_eq!(http(&url, "GET", "/").0, "HTTP/1.1 200 OK");
+}
