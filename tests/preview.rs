@@ -315,3 +315,39 @@ fn a_request_sent_too_slowly_is_answered_408_and_closed() {
     // The server still answers others.
     assert_eq!(http(&url, "GET", "/").0, "HTTP/1.1 200 OK");
 }
+
+#[test]
+fn ctrl_c_stops_the_preview_server() {
+    let dir = tempdir();
+    let paper = example(dir.path());
+    let mut child = Command::new(env!("CARGO_BIN_EXE_cabrep"))
+        .args(["serve", paper.to_str().expect("utf-8 path")])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start cabrep serve");
+    let rx = lines(child.stderr.take().expect("stderr"));
+    let pid = child.id() as i32;
+    let mut reaper = Reaper::default();
+    reaper.children.push(child);
+    let line = wait_line(&rx, Duration::from_secs(30), "`serving` line", |l| l.starts_with("serving http://127.0.0.1:"));
+    let url = line["serving ".len()..].split_whitespace().next().expect("url").to_string();
+    // An open event stream does not keep it alive.
+    let addr = url.trim_start_matches("http://").trim_end_matches('/').to_string();
+    let mut events = TcpStream::connect(&addr).expect("connect");
+    events.write_all(b"GET /events HTTP/1.1\r\n\r\n").expect("send");
+    std::thread::sleep(Duration::from_millis(300));
+    // SAFETY: kill(2) on the server this test started.
+    unsafe { libc::kill(pid, libc::SIGINT) };
+    let end = Instant::now() + Duration::from_secs(10);
+    let child = &mut reaper.children[0];
+    let status = loop {
+        if let Some(s) = child.try_wait().expect("wait") {
+            break s;
+        }
+        assert!(Instant::now() < end, "cabrep serve still runs 10 s after SIGINT");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert_eq!(status.code(), Some(130), "{status:?}");
+}
