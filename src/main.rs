@@ -18,6 +18,8 @@ use cabrep::input::file::{Access, Limits};
 use cabrep::pipeline::{self, Engine, Outcome};
 use cabrep::render::Format;
 
+mod preview;
+
 /// Writes a line to standard error, ignoring a closed or full stream (the exit status still
 /// tells how the command went).
 macro_rules! say {
@@ -199,6 +201,35 @@ enum Command {
         /// Where to write it; refuses to overwrite an existing file.
         file: Option<PathBuf>,
     },
+    /// A live preview on http://127.0.0.1:PORT/: the HTML page, rebuilt and reloaded on every save,
+    /// with the file's problems above it and links to a fresh PDF and DOCX.
+    Serve {
+        /// A report YAML file, or a folder (an index of its reports).
+        path: PathBuf,
+        /// The address to listen on (loopback by default: the preview is for this machine).
+        #[arg(long, default_value = "127.0.0.1")]
+        host: String,
+        /// The port (0: a free one; the address is printed at start).
+        #[arg(long, default_value_t = 0)]
+        port: u16,
+        /// Template folder (default: the built-in cabinet template).
+        #[arg(long)]
+        template: Option<PathBuf>,
+        #[command(flatten)]
+        input: InputArgs,
+    },
+    /// Build a report (or a folder's reports) now and again on every save, one status line a build.
+    Watch {
+        /// A report YAML file, or a folder.
+        path: PathBuf,
+        #[command(flatten)]
+        output: OutputArgs,
+        /// Comma-separated formats: docx, pdf, html, tree.
+        #[arg(short, long, default_value = "docx,pdf", value_parser = parse_formats)]
+        formats: FormatList,
+        #[command(flatten)]
+        input: InputArgs,
+    },
     /// Print the JSON Schema of the input format.
     Schema {
         /// Which file: report, meeting, missions, outcome or forward-plan (a previous plan).
@@ -254,8 +285,8 @@ fn main() -> ExitCode {
         say!("warning: cannot handle interrupts ({e}); an interrupted build may leave `.cabrep-*.tmp` files");
     }
     // What an earlier build, killed outright, left in the output folder.
-    if let Command::Build { output, .. } | Command::Pack { output, .. } | Command::Decisions { output, .. } | Command::ForwardPlan { output, .. } =
-        &cli.command
+    if let Command::Build { output, .. } | Command::Pack { output, .. } | Command::Decisions { output, .. } | Command::ForwardPlan { output, .. }
+    | Command::Watch { output, .. } = &cli.command
     {
         cabrep::output::sweep_stale_temporaries(&output.out, started);
     }
@@ -280,6 +311,12 @@ fn main() -> ExitCode {
                 let outcome = pipeline::build_forward_plan(e, &paths, published, previous.as_deref(), &name, &output.out, &formats.0);
                 report_outcome(Path::new(&format!("{name}-forward-plan")), outcome, &diag)
             })
+        }
+        Command::Serve { path, host, port, template, input } => {
+            with_engine(template.as_deref(), &input, |e| preview::serve(e, &path, &host, port))
+        }
+        Command::Watch { path, output, formats, input } => {
+            with_engine(output.template.as_deref(), &input, |e| preview::watch(e, &path, &output.out, &formats.0))
         }
         Command::Schema { kind } => schema(kind),
         Command::New { kind, file } => new_file(kind, file.as_deref()),
