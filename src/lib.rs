@@ -8,6 +8,7 @@
 //! HTML) → [`output`] (atomic, deterministic files).
 #![deny(missing_docs)]
 
+pub mod check;
 pub mod diag;
 pub mod document;
 pub mod input;

@@ -178,9 +178,10 @@ enum Command {
         #[command(flatten)]
         diag: DiagArgs,
     },
-    /// Validate reports; write nothing.
+    /// Validate input files (reports, meetings, missions registers, outcomes, previous plans); write
+    /// nothing.
     Check {
-        /// Report YAML files or folders.
+        /// YAML files or folders (a folder means every YAML file in it).
         #[arg(required = true)]
         paths: Vec<PathBuf>,
         /// Template folder.
@@ -412,25 +413,27 @@ fn build(engine: &Engine, paths: &[PathBuf], out: &Path, formats: &[Format], job
 fn check(engine: &Engine, paths: &[PathBuf], d: &DiagArgs) -> u8 {
     let fmt = message_format(d);
     let lock = Mutex::new(());
-    let inputs = pipeline::expand_inputs(paths);
+    let inputs = cabrep::check::expand(paths);
+    let mut shown = std::collections::HashSet::new();
     let mut status = 0;
     let mut failed = false;
     for input in &inputs {
-        match pipeline::catch_panic(|| engine.load(input)) {
+        match pipeline::catch_panic(|| cabrep::check::check_file(engine, input)) {
             Err(message) => {
                 let _g = lock.lock();
                 say!("{}: error: {message}", input.display());
                 failed = true;
             }
-            Ok(Ok(l)) => {
-                print_diags(&lock, &l.warnings, Some(&l.source.text), fmt);
-                if d.deny_warnings && !l.warnings.is_empty() {
+            Ok(c) => {
+                // A report named on the command line and by a meeting file is reported once.
+                for f in &c.files {
+                    let fresh: Vec<Diagnostic> =
+                        f.diagnostics.iter().filter(|x| shown.insert(format!("{}:{}:{}:{}:{}", x.file, x.line, x.column, x.path, x.message))).cloned().collect();
+                    print_diags(&lock, &fresh, f.source.as_deref(), fmt);
+                }
+                if !c.ok || (d.deny_warnings && c.files.iter().any(|f| !f.diagnostics.is_empty())) {
                     status = 1;
                 }
-            }
-            Ok(Err(f)) => {
-                print_diags(&lock, &f.diagnostics, f.source.as_deref(), fmt);
-                status = 1;
             }
         }
     }

@@ -164,6 +164,11 @@ pub struct LoadFailure {
 pub fn load_report(path: &Path, rules: &Rules, scope: &Scope) -> Result<Loaded, LoadFailure> {
     let source = SourceFile::read(path).map_err(|d| LoadFailure { diagnostics: vec![d], source: None })?;
     let fail = |diagnostics: Vec<Diagnostic>, source: &SourceFile| LoadFailure { diagnostics, source: Some(source.text.clone()) };
+    if let Ok(Some(kind)) = source.told_kind().map(|k| k.filter(|k| *k != InputKind::Report)) {
+        let mut d = source.locate(Problem::error("", format!("this is {}, not a report", kind.describe())).help(kind.command().replace("FILE", &source.name)));
+        (d.line, d.column) = source.locator.key_position("schema").map_or((1, 1), |p| (p.line, p.column));
+        return Err(fail(vec![d], &source));
+    }
     let file: ReportFile = source.parse_as(InputKind::Report).map_err(|d| fail(vec![d], &source))?;
 
     let mut diags: Vec<Diagnostic> = character_problems(&source, rules).into_iter().map(|p| source.locate(p)).collect();
