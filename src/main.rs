@@ -194,7 +194,8 @@ enum Command {
     },
     /// Write a commented starter file (to standard output without FILE).
     New {
-        /// report, meeting or forward-plan (a previous plan, for `forward-plan --previous`).
+        /// report, meeting, missions, outcome or forward-plan (a previous plan, for
+        /// `forward-plan --previous`).
         #[arg(value_enum)]
         kind: StarterKind,
         /// Where to write it; refuses to overwrite an existing file.
@@ -212,6 +213,8 @@ enum Command {
 enum StarterKind {
     Report,
     Meeting,
+    Missions,
+    Outcome,
     ForwardPlan,
 }
 
@@ -467,6 +470,8 @@ fn new_file(kind: StarterKind, file: Option<&Path>) -> u8 {
     let text = match kind {
         StarterKind::Report => cabrep::STARTER_REPORT,
         StarterKind::Meeting => cabrep::STARTER_MEETING,
+        StarterKind::Missions => cabrep::STARTER_MISSIONS,
+        StarterKind::Outcome => cabrep::STARTER_OUTCOME,
         StarterKind::ForwardPlan => cabrep::STARTER_FORWARD_PLAN,
     };
     match file {

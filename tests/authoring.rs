@@ -136,3 +136,20 @@ fn pack_of_a_report_says_what_it_is_and_that_build_builds_it() {
     assert!(e.contains("inputs/land-disposal.yaml:1:1: error: this is a report, not a meeting file"), "{e}");
     assert!(e.contains("help: `cabrep build inputs/land-disposal.yaml` builds it"), "{e}");
 }
+
+#[test]
+fn new_writes_a_starter_of_every_kind_that_check_accepts() {
+    let dir = tempdir();
+    for kind in ["report", "meeting", "missions", "outcome", "forward-plan"] {
+        let f = dir.path().join(format!("{kind}.yaml"));
+        let o = cabrep(&["new", kind, s(&f)]);
+        assert_eq!(o.status.code(), Some(0), "new {kind}: {}", stderr(&o));
+        let text = std::fs::read_to_string(&f).expect("starter written");
+        assert!(text.contains(&format!("schema: cabrep/{kind}/v1")), "{kind}: {text}");
+    }
+    for kind in ["report", "meeting", "missions", "outcome", "forward-plan"] {
+        let f = dir.path().join(format!("{kind}.yaml"));
+        let o = cabrep(&["check", s(&f)]);
+        assert_eq!(o.status.code(), Some(0), "check of `new {kind}`: {}", stderr(&o));
+    }
+}
