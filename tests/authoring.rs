@@ -153,3 +153,76 @@ fn new_writes_a_starter_of_every_kind_that_check_accepts() {
         assert_eq!(o.status.code(), Some(0), "check of `new {kind}`: {}", stderr(&o));
     }
 }
+
+#[test]
+fn an_unquoted_phone_number_gets_a_located_warning_to_quote_it() {
+    let dir = tempdir();
+    let report = cabrep(&["new", "report"]);
+    let text = String::from_utf8(report.stdout).expect("utf-8").replacen("phone: \"01642 527657\"", "phone: 01642527657", 1);
+    assert!(text.contains("phone: 01642527657"));
+    let line = text.lines().position(|l| l.contains("phone: 01642527657")).expect("phone line") + 1;
+    let f = write(dir.path(), "r.yaml", &text);
+    let o = cabrep(&["check", s(&f)]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let e = stderr(&o);
+    assert!(e.contains(&format!("r.yaml:{line}:10: warning: contact.phone: the phone number `01642527657` is not in quotes")), "{e}");
+    assert!(e.contains("help: write it in quotes, as text: `phone: \"01642527657\"`"), "{e}");
+    // A meeting's contact too, as a warning: the pack still builds.
+    let meeting = String::from_utf8(cabrep(&["new", "meeting"]).stdout).expect("utf-8").replacen("phone: \"01642 528158\"", "phone: 01642528158", 1);
+    let m = write(dir.path(), "m.yaml", &meeting);
+    let o = cabrep(&["check", s(&m)]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stderr(&o).contains("warning: meeting.contact.phone: the phone number `01642528158` is not in quotes"), "{}", stderr(&o));
+}
+
+#[test]
+fn a_meeting_file_named_pack_yaml_makes_pack_pdf_not_pack_pack_pdf() {
+    let dir = tempdir();
+    let out = tempdir();
+    let meeting = String::from_utf8(cabrep(&["new", "meeting"]).stdout).expect("utf-8");
+    let m = write(dir.path(), "cabinet-pack.yaml", &meeting);
+    let o = cabrep(&["pack", s(&m), "-o", s(out.path()), "-f", "pdf"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(out.path().join("cabinet-pack.pdf").is_file(), "{}", stderr(&o));
+    assert!(!out.path().join("cabinet-pack-pack.pdf").exists());
+    assert!(pdf_text(&out.path().join("cabinet-pack.pdf")).contains("Evacuation Procedure"));
+}
+
+#[test]
+fn the_table_row_hint_says_to_quote_a_cell_that_holds_a_comma() {
+    let dir = tempdir();
+    let report = String::from_utf8(cabrep(&["new", "report"]).stdout).expect("utf-8");
+    assert!(report.contains("sections:"));
+    let text = report.replacen("sections:\n", "sections:\n  - title: Wards\n    body:\n      - table:\n          columns: [Ward, Schemes]\n          rows:\n            - [Stockton, Billingham, 3]\n", 1);
+    let f = write(dir.path(), "r.yaml", &text);
+    let o = cabrep(&["check", s(&f)]);
+    let e = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{e}");
+    assert!(e.contains("row has 3 cells; the table has 2 columns"), "{e}");
+    assert!(e.contains("quote a cell that holds a comma: `[\"Stockton, Billingham\", 3]`"), "{e}");
+}
+
+#[test]
+fn contents_false_leaves_out_the_contents_list_of_a_long_report_and_true_adds_one_to_a_short_one() {
+    let dir = tempdir();
+    let out = tempdir();
+    let long = std::fs::read_to_string(root().join("inputs/powering-our-future.yaml")).expect("read");
+    for f in ["missions.yaml"] {
+        std::fs::copy(root().join("inputs").join(f), dir.path().join(f)).expect("copy");
+    }
+    let long = write(dir.path(), "long.yaml", &long.replacen("schema: cabrep/report/v1\n", "schema: cabrep/report/v1\ncontents: false\n", 1));
+    let short = String::from_utf8(cabrep(&["new", "report"]).stdout).expect("utf-8");
+    let short = write(dir.path(), "short.yaml", &short.replacen("schema: cabrep/report/v1\n", "schema: cabrep/report/v1\ncontents: true\n", 1));
+    let o = cabrep(&["build", s(&long), s(&short), "-o", s(out.path()), "-f", "pdf"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let e = stderr(&o);
+    assert!(e.contains("help: consider moving detail into appendices") && !e.contains("a contents list is added"), "{e}");
+    let long_text = squash(&pdf_text(&out.path().join("long.pdf")));
+    let short_text = squash(&pdf_text(&out.path().join("short.pdf")));
+    assert!(!long_text.contains("CONTENTS"), "{long_text}");
+    assert!(short_text.contains("CONTENTS"), "{short_text}");
+    // Without `contents:`, the long example keeps its list.
+    let o = cabrep(&["build", "inputs/powering-our-future.yaml", "-o", s(out.path()), "-f", "pdf"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(squash(&pdf_text(&out.path().join("powering-our-future.pdf"))).contains("CONTENTS"));
+}

@@ -536,6 +536,7 @@ pub fn load_meeting(path: &Path, rules: &Rules, scope: &Scope) -> Result<(Meetin
         }
     }
     problems.extend(second_routes(&bindings));
+    meeting_warnings.extend(pipeline::unquoted_phones(&source));
     if !meeting_warnings.is_empty() {
         warnings.push((
             meeting_warnings
