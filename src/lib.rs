@@ -8,6 +8,7 @@
 //! HTML) → [`output`] (atomic, deterministic files).
 #![deny(missing_docs)]
 
+pub mod check;
 pub mod diag;
 pub mod document;
 pub mod input;
@@ -25,3 +26,7 @@ pub const STARTER_REPORT: &str = include_str!("starters/report.yaml");
 pub const STARTER_MEETING: &str = include_str!("starters/meeting.yaml");
 /// A commented previous Forward Plan (`cabrep new forward-plan`), for `forward-plan --previous`.
 pub const STARTER_FORWARD_PLAN: &str = include_str!("starters/forward-plan.yaml");
+/// A commented missions register (`cabrep new missions`), for a report's `missions:`.
+pub const STARTER_MISSIONS: &str = include_str!("starters/missions.yaml");
+/// A commented outcome file (`cabrep new outcome`), for `cabrep decisions`.
+pub const STARTER_OUTCOME: &str = include_str!("starters/outcome.yaml");

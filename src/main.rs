@@ -180,9 +180,10 @@ enum Command {
         #[command(flatten)]
         diag: DiagArgs,
     },
-    /// Validate reports; write nothing.
+    /// Validate input files (reports, meetings, missions registers, outcomes, previous plans); write
+    /// nothing.
     Check {
-        /// Report YAML files or folders.
+        /// YAML files or folders (a folder means every YAML file in it).
         #[arg(required = true)]
         paths: Vec<PathBuf>,
         /// Template folder.
@@ -195,7 +196,8 @@ enum Command {
     },
     /// Write a commented starter file (to standard output without FILE).
     New {
-        /// report, meeting or forward-plan (a previous plan, for `forward-plan --previous`).
+        /// report, meeting, missions, outcome or forward-plan (a previous plan, for
+        /// `forward-plan --previous`).
         #[arg(value_enum)]
         kind: StarterKind,
         /// Where to write it; refuses to overwrite an existing file.
@@ -242,6 +244,8 @@ enum Command {
 enum StarterKind {
     Report,
     Meeting,
+    Missions,
+    Outcome,
     ForwardPlan,
 }
 
@@ -449,25 +453,27 @@ fn build(engine: &Engine, paths: &[PathBuf], out: &Path, formats: &[Format], job
 fn check(engine: &Engine, paths: &[PathBuf], d: &DiagArgs) -> u8 {
     let fmt = message_format(d);
     let lock = Mutex::new(());
-    let inputs = pipeline::expand_inputs(paths);
+    let inputs = cabrep::check::expand(paths);
+    let mut shown = std::collections::HashSet::new();
     let mut status = 0;
     let mut failed = false;
     for input in &inputs {
-        match pipeline::catch_panic(|| engine.load(input)) {
+        match pipeline::catch_panic(|| cabrep::check::check_file(engine, input)) {
             Err(message) => {
                 let _g = lock.lock();
                 say!("{}: error: {message}", input.display());
                 failed = true;
             }
-            Ok(Ok(l)) => {
-                print_diags(&lock, &l.warnings, Some(&l.source.text), fmt);
-                if d.deny_warnings && !l.warnings.is_empty() {
+            Ok(c) => {
+                // A report named on the command line and by a meeting file is reported once.
+                for f in &c.files {
+                    let fresh: Vec<Diagnostic> =
+                        f.diagnostics.iter().filter(|x| shown.insert(format!("{}:{}:{}:{}:{}", x.file, x.line, x.column, x.path, x.message))).cloned().collect();
+                    print_diags(&lock, &fresh, f.source.as_deref(), fmt);
+                }
+                if !c.ok || (d.deny_warnings && c.files.iter().any(|f| !f.diagnostics.is_empty())) {
                     status = 1;
                 }
-            }
-            Ok(Err(f)) => {
-                print_diags(&lock, &f.diagnostics, f.source.as_deref(), fmt);
-                status = 1;
             }
         }
     }
@@ -501,6 +507,8 @@ fn new_file(kind: StarterKind, file: Option<&Path>) -> u8 {
     let text = match kind {
         StarterKind::Report => cabrep::STARTER_REPORT,
         StarterKind::Meeting => cabrep::STARTER_MEETING,
+        StarterKind::Missions => cabrep::STARTER_MISSIONS,
+        StarterKind::Outcome => cabrep::STARTER_OUTCOME,
         StarterKind::ForwardPlan => cabrep::STARTER_FORWARD_PLAN,
     };
     match file {

@@ -104,7 +104,11 @@ impl Engine {
         if pages > guide {
             loaded.warnings.push(loaded.source.locate(
                 Problem::warning("sections", format!("the report will run to about {pages} pages; the template's guide is {guide}"))
-                    .help("a contents list is added after the title; consider moving detail into appendices"),
+                    .help(if loaded.report.contents == Some(false) {
+                        "consider moving detail into appendices"
+                    } else {
+                        "a contents list is added after the title; consider moving detail into appendices"
+                    }),
             ));
         }
         Ok(loaded)
@@ -164,9 +168,14 @@ pub struct LoadFailure {
 pub fn load_report(path: &Path, rules: &Rules, scope: &Scope) -> Result<Loaded, LoadFailure> {
     let source = SourceFile::read(path).map_err(|d| LoadFailure { diagnostics: vec![d], source: None })?;
     let fail = |diagnostics: Vec<Diagnostic>, source: &SourceFile| LoadFailure { diagnostics, source: Some(source.text.clone()) };
+    if let Ok(Some(kind)) = source.told_kind().map(|k| k.filter(|k| *k != InputKind::Report)) {
+        let mut d = source.locate(Problem::error("", format!("this is {}, not a report", kind.describe())).help(kind.command().replace("FILE", &source.name)));
+        (d.line, d.column) = source.locator.key_position("schema").map_or((1, 1), |p| (p.line, p.column));
+        return Err(fail(vec![d], &source));
+    }
     let file: ReportFile = source.parse_as(InputKind::Report).map_err(|d| fail(vec![d], &source))?;
 
-    let mut diags: Vec<Diagnostic> = character_problems(&source, rules).into_iter().map(|p| source.locate(p)).collect();
+    let mut diags: Vec<Diagnostic> = character_problems(&source, rules).into_iter().chain(unquoted_phones(&source)).map(|p| source.locate(p)).collect();
     let register = match &file.missions {
         Some(TextOrSeq::Text(name)) => match scope.resolve(&source.dir(), name) {
             Err(e) => {
@@ -217,6 +226,26 @@ pub fn character_problems(source: &SourceFile, rules: &Rules) -> Vec<Problem> {
         Ok(tree) => model::characters::check(&tree, &rules.coverage, &rules.font),
         Err(_) => Vec::new(),
     }
+}
+
+/// A `phone:` written as bare digits (`01642527657`): cabrep reads it as text, but YAML 1.1
+/// tools (and many editors' linters) read it as a number — an octal one, with its leading 0 —
+/// so it is warned about, to be quoted.
+pub fn unquoted_phones(source: &SourceFile) -> Vec<Problem> {
+    let mut paths: Vec<&str> = source.locator.paths().filter(|p| *p == "phone" || p.ends_with(".phone")).collect();
+    paths.sort_unstable();
+    paths
+        .into_iter()
+        .filter_map(|path| {
+            let (a, b) = source.locator.scalar_value(path)?;
+            let text = source.text.get(a..b)?.trim();
+            let digits = text.strip_prefix('+').unwrap_or(text);
+            (!digits.is_empty() && digits.bytes().all(|c| c.is_ascii_digit())).then(|| {
+                Problem::warning(path, format!("the phone number `{text}` is not in quotes: YAML 1.1 tools read it as a number{}", if digits.starts_with('0') { " (an octal one)" } else { "" }))
+                    .help(format!("write it in quotes, as text: `phone: \"{text}\"`"))
+            })
+        })
+        .collect()
 }
 
 /// Reads a missions register file.
@@ -446,7 +475,7 @@ pub enum PackOutcome {
 }
 
 /// Builds the agenda pack of a meeting: `<stem>-pack.pdf` (public), `<stem>-part2.pdf` when an
-/// item is exempt, and with `docx` in `formats` the front sheet and agenda as
+/// item is exempt (a stem ending `-pack` loses it: `x-pack.yaml` makes `x-pack.pdf`), and with `docx` in `formats` the front sheet and agenda as
 /// `<stem>-agenda.docx`. Nothing is written unless everything rendered.
 pub fn build_pack(engine: &Engine, meeting: &Path, out_dir: &Path, formats: &[Format]) -> PackOutcome {
     catch_panic(|| build_pack_once(engine, meeting, out_dir, formats)).unwrap_or_else(PackOutcome::Failed)
@@ -472,7 +501,8 @@ fn build_pack_once(engine: &Engine, meeting: &Path, out_dir: &Path, formats: &[F
             return PackOutcome::Failed(format!("public pack{}: {e}", failing_item(engine, reports, &opts)));
         }
     };
-    let out = |suffix: &str, ext: &str| output_path(out_dir, meeting, suffix, ext);
+    let named = pack_name(meeting);
+    let out = |suffix: &str, ext: &str| output_path(out_dir, &named, suffix, ext);
     let public_file = |path: PathBuf, bytes: Vec<u8>| Output { path, bytes, visibility: Visibility::Public };
     let mut rendered = vec![public_file(out("-pack", "pdf"), pdf.pdf.clone())];
     if let Some(p2) = &part2 {
@@ -495,7 +525,7 @@ fn build_pack_once(engine: &Engine, meeting: &Path, out_dir: &Path, formats: &[F
     let pack_files: Vec<PathBuf> = [("-pack", "pdf"), ("-part2", "pdf"), ("-agenda", "docx"), ("-index", "html"), ("-pack", "tree.json")]
         .iter()
         .map(|(s, e)| out(s, e))
-        .chain(std::iter::once(manifest_path(out_dir, meeting)))
+        .chain(std::iter::once(manifest_path(out_dir, &named)))
         .collect();
     let pages = report_pages(&public, out_dir, &pack_files);
     if formats.contains(&Format::Html) {
@@ -524,7 +554,7 @@ fn build_pack_once(engine: &Engine, meeting: &Path, out_dir: &Path, formats: &[F
     }
     // Public pages this pack wrote before for reports that are no longer public (now exempt, or
     // gone from the agenda): listed in its manifest, removed once the new files are written.
-    let manifest = manifest_path(out_dir, meeting);
+    let manifest = manifest_path(out_dir, &named);
     let before = read_manifest(&manifest);
     let now: Vec<String> = pages.values().filter_map(|p| p.file_name()).map(|n| n.to_string_lossy().into_owned()).collect();
     let listed: Vec<String> =
@@ -545,6 +575,15 @@ fn build_pack_once(engine: &Engine, meeting: &Path, out_dir: &Path, formats: &[F
         }
     }
     PackOutcome::Built { files, warnings, pages: pdf.page_count, removed }
+}
+
+/// The name a pack's outputs take from its meeting file: the file's, less a trailing `-pack`
+/// (`cabinet-pack.yaml` makes `cabinet-pack.pdf`, not `cabinet-pack-pack.pdf`).
+fn pack_name(meeting: &Path) -> PathBuf {
+    match meeting.file_stem().and_then(|s| s.to_str()).and_then(|s| s.strip_suffix("-pack")).filter(|s| !s.is_empty()) {
+        Some(stem) => meeting.with_file_name(format!("{stem}.yaml")),
+        None => meeting.to_path_buf(),
+    }
 }
 
 /// Where each public report's own HTML page goes: `<report-stem>.html`, or

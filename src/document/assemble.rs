@@ -42,10 +42,10 @@ pub fn estimate_pages(blocks: &[Block]) -> u32 {
     ((w as f64 / 400.0) + figures as f64 * 0.5).ceil() as u32
 }
 
-/// For a report longer than the template's page guide: a contents list of its main headings,
-/// placed after the title.
-fn with_contents(mut blocks: Vec<Block>, t: &Template) -> Vec<Block> {
-    if estimate_pages(&blocks) <= t.settings.page_guide {
+/// For a report longer than the template's page guide (or one whose `contents:` asks for it, and
+/// never when it says `false`): a contents list of its main headings, placed after the title.
+fn with_contents(mut blocks: Vec<Block>, t: &Template, wanted: Option<bool>) -> Vec<Block> {
+    if !wanted.unwrap_or_else(|| estimate_pages(&blocks) > t.settings.page_guide) {
         return blocks;
     }
     let entries: Vec<Vec<Block>> = blocks
@@ -76,7 +76,7 @@ fn with_contents(mut blocks: Vec<Block>, t: &Template) -> Vec<Block> {
 
 /// Builds the document tree of one report.
 pub fn report(r: &Report, t: &Template, opts: &Options) -> Document {
-    let blocks = with_contents(report_blocks(r, t), t);
+    let blocks = with_contents(report_blocks(r, t), t, r.contents);
     let date = opts.metadata_date.unwrap_or(r.date);
     Document {
         meta: Meta {

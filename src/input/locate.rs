@@ -242,6 +242,11 @@ impl Locator {
         self.documents.get(1).copied()
     }
 
+    /// The path of every field the file has, in no particular order.
+    pub fn paths(&self) -> impl Iterator<Item = &str> {
+        self.keys.keys().map(String::as_str)
+    }
+
     /// Where the key of `path` stands, if the file has that key.
     pub fn key_position(&self, path: &str) -> Option<Position> {
         self.keys.get(path).copied()

@@ -33,6 +33,9 @@ pub struct SourceFile {
     pub locator: Locator,
 }
 
+/// The fields by which a file without a `schema:` line is taken for a report.
+const REPORT_FIELDS: &[&str] = &["title", "summary", "report_of", "meeting", "decision", "recommendations", "sections"];
+
 /// What kind of input a YAML file is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum InputKind {
@@ -44,6 +47,51 @@ pub enum InputKind {
     Missions,
     /// A meeting outcome (decision record input).
     Outcome,
+    /// A Forward Plan already published (`forward-plan --previous`).
+    ForwardPlan,
+}
+
+impl InputKind {
+    /// Every kind, in the order they are listed to an author.
+    pub const ALL: [InputKind; 5] = [InputKind::Report, InputKind::Meeting, InputKind::Missions, InputKind::Outcome, InputKind::ForwardPlan];
+
+    /// The `schema:` line that names this kind.
+    pub fn schema(self) -> &'static str {
+        match self {
+            InputKind::Report => "cabrep/report/v1",
+            InputKind::Meeting => "cabrep/meeting/v1",
+            InputKind::Missions => "cabrep/missions/v1",
+            InputKind::Outcome => "cabrep/outcome/v1",
+            InputKind::ForwardPlan => "cabrep/forward-plan/v1",
+        }
+    }
+
+    /// The kind, as an author would name it ("a meeting file").
+    pub fn describe(self) -> &'static str {
+        match self {
+            InputKind::Report => "a report",
+            InputKind::Meeting => "a meeting file",
+            InputKind::Missions => "a missions register",
+            InputKind::Outcome => "an outcome file",
+            InputKind::ForwardPlan => "a previous Forward Plan",
+        }
+    }
+
+    /// The command that makes something of a file of this kind, `FILE` standing for it.
+    pub fn command(self) -> &'static str {
+        match self {
+            InputKind::Report => "`cabrep build FILE` builds it",
+            InputKind::Meeting => "`cabrep pack FILE` builds its agenda pack",
+            InputKind::Missions => "a report reads it through its `missions:` field; `cabrep check FILE` validates it",
+            InputKind::Outcome => "`cabrep decisions MEETING FILE` builds its decision record",
+            InputKind::ForwardPlan => "`cabrep forward-plan REPORTS --published DATE --previous FILE` reads it",
+        }
+    }
+
+    /// Every `schema:` line, with the kind it names, as a help line lists them.
+    pub fn schema_list() -> String {
+        InputKind::ALL.iter().map(|k| format!("`schema: {}` ({})", k.schema(), k.describe())).collect::<Vec<_>>().join(", ")
+    }
 }
 
 impl SourceFile {
@@ -100,17 +148,42 @@ impl SourceFile {
         Ok(SourceFile { path, name, text, locator })
     }
 
-    /// Guesses the kind of file from its top-level fields.
+    /// The kind of file: by its `schema:` line, else guessed from its top-level fields, else a
+    /// report.
     pub fn kind(&self) -> InputKind {
-        if self.locator.has_key("published") {
-            InputKind::Outcome
-        } else if self.locator.has_key("items") {
-            InputKind::Meeting
-        } else if self.locator.has_key("missions") && !self.locator.has_key("title") {
-            InputKind::Missions
-        } else {
-            InputKind::Report
+        self.told_kind().ok().flatten().unwrap_or(InputKind::Report)
+    }
+
+    /// The kind of file its `schema:` line names, or, without one, that its top-level fields
+    /// tell; `None` when neither tells (a mapping with none of any kind's fields, or no mapping).
+    /// A `schema:` line naming no kind is a problem at it.
+    pub fn told_kind(&self) -> Result<Option<InputKind>, Problem> {
+        if self.locator.has_key("schema") {
+            // Read from the text, not parsed again: a hostile file costs one parse, not two.
+            let Some(value) = self.locator.scalar_value("schema").and_then(|(a, b)| self.text.get(a..b)) else {
+                // Not text: the typed parse reports it.
+                return Ok(None);
+            };
+            let value = value.trim().trim_matches(|c| c == '"' || c == '\'');
+            return match InputKind::ALL.iter().find(|k| k.schema() == value.trim()) {
+                Some(k) => Ok(Some(*k)),
+                None => Err(Problem::error("schema", format!("unknown format `{value}`")).help(format!("this version reads {}", InputKind::schema_list()))),
+            };
         }
+        let has = |k: &str| self.locator.has_key(k);
+        Ok(if has("published") && has("references") && !has("items") {
+            Some(InputKind::ForwardPlan)
+        } else if has("published") {
+            Some(InputKind::Outcome)
+        } else if has("items") {
+            Some(InputKind::Meeting)
+        } else if has("missions") && !has("title") {
+            Some(InputKind::Missions)
+        } else if REPORT_FIELDS.iter().any(|f| has(f)) {
+            Some(InputKind::Report)
+        } else {
+            None
+        })
     }
 
     /// The folder the file is in (relative paths inside it resolve from here).
@@ -158,10 +231,11 @@ impl SourceFile {
     pub fn parse_as<T: DeserializeOwned>(&self, kind: InputKind) -> Result<T, Diagnostic> {
         self.parse().map_err(|d| {
             let (what, fields): (&str, &[&str]) = match kind {
-                InputKind::Report => ("a report", &["title", "summary", "report_of", "meeting", "decision", "recommendations", "sections"]),
+                InputKind::Report => ("a report", REPORT_FIELDS),
                 InputKind::Meeting => ("a meeting file", &["items", "meeting"]),
                 InputKind::Missions => ("a missions register", &["missions"]),
                 InputKind::Outcome => ("an outcome file", &["published", "items"]),
+                InputKind::ForwardPlan => ("a previous Forward Plan", &["published", "references"]),
             };
             let known = fields.iter().any(|f| self.locator.has_key(f));
             if self.locator.root_kind() == Some(NodeKind::Mapping) && !known {

@@ -70,6 +70,9 @@ pub struct ReportFile {
     pub contact: Contact,
     /// Appendices, each on a new page.
     pub appendices: Option<Vec<AppendixInput>>,
+    /// A contents list after the title: `true` always, `false` never. Omitted: when the report
+    /// runs past the template's page guide.
+    pub contents: Option<bool>,
 }
 
 /// The meeting a report goes to.

@@ -76,6 +76,8 @@ pub struct Report {
     pub contact: Contact,
     /// Appendices, numbered.
     pub appendices: Vec<Appendix>,
+    /// Whether a contents list follows the title (`None`: when past the page guide).
+    pub contents: Option<bool>,
 }
 
 /// The keyword every output holding exempt material carries in its metadata (PDF `/Keywords`

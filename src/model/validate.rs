@@ -307,6 +307,7 @@ impl Checker {
             background_papers,
             contact,
             appendices,
+            contents: f.contents,
         }
     }
 
@@ -481,7 +482,7 @@ impl Checker {
         for (r, row) in t.rows.iter().enumerate() {
             if row.len() != t.columns.len() {
                 self.err(format!("{p}.rows[{r}]"), format!("row has {}; the table has {}", count(row.len(), "cell"), count(t.columns.len(), "column"))).help =
-                    Some("give one cell per column (use \"\" for an empty cell)".into());
+                    Some("give one cell per column (use \"\" for an empty cell); in a `[a, b]` row, quote a cell that holds a comma: `[\"Stockton, Billingham\", 3]`".into());
             }
             let cells = row
                 .iter()

@@ -380,6 +380,11 @@ pub fn load_meeting(path: &Path, rules: &Rules, scope: &Scope) -> Result<(Meetin
         Ok(s) => s,
         Err(d) => return Err(MeetingFailure { files: vec![LoadFailure { diagnostics: vec![d], source: None }] }),
     };
+    if let Ok(Some(kind)) = source.told_kind().map(|k| k.filter(|k| *k != InputKind::Meeting)) {
+        let mut d = source.locate(Problem::error("", format!("this is {}, not a meeting file", kind.describe())).help(kind.command().replace("FILE", &source.name)));
+        (d.line, d.column) = source.locator.key_position("schema").map_or((1, 1), |p| (p.line, p.column));
+        return Err(MeetingFailure { files: vec![LoadFailure { diagnostics: vec![d], source: Some(source.text.clone()) }] });
+    }
     let file: MeetingFile = match source.parse_as(InputKind::Meeting) {
         Ok(f) => f,
         Err(d) => return Err(MeetingFailure { files: vec![LoadFailure { diagnostics: vec![d], source: Some(source.text.clone()) }] }),
@@ -531,6 +536,7 @@ pub fn load_meeting(path: &Path, rules: &Rules, scope: &Scope) -> Result<(Meetin
         }
     }
     problems.extend(second_routes(&bindings));
+    meeting_warnings.extend(pipeline::unquoted_phones(&source));
     if !meeting_warnings.is_empty() {
         warnings.push((
             meeting_warnings
