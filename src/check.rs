@@ -26,25 +26,7 @@ pub struct Checked {
 /// Expands `check`'s paths: a folder means every `*.yaml`/`*.yml` in it, whatever its kind,
 /// sorted by name; a file named twice is checked once.
 pub fn expand(paths: &[PathBuf]) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    for p in paths {
-        if p.is_dir() {
-            let mut found: Vec<PathBuf> = std::fs::read_dir(p)
-                .into_iter()
-                .flatten()
-                .filter_map(Result::ok)
-                .map(|e| e.path())
-                .filter(|f| f.is_file() && f.extension().is_some_and(|x| x == "yaml" || x == "yml"))
-                .collect();
-            found.sort();
-            out.extend(found);
-        } else {
-            out.push(p.clone());
-        }
-    }
-    let mut seen = std::collections::HashSet::new();
-    out.retain(|p| seen.insert(std::fs::canonicalize(p).unwrap_or_else(|_| p.clone())));
-    out
+    crate::pipeline::yaml_files(paths, |_| true)
 }
 
 /// Checks one file as the kind it is.

@@ -427,6 +427,17 @@ pub fn in_workers<T: Sync, R: Send>(items: &[T], workers: usize, job: impl Fn(&T
 /// Expands the command line's paths: a folder means every report `*.yaml`/`*.yml` in it
 /// (meeting files and missions registers are recognised and skipped), sorted by name.
 pub fn expand_inputs(paths: &[PathBuf]) -> Vec<PathBuf> {
+    yaml_files(paths, |f| match SourceFile::read(f) {
+        Ok(s) => s.kind() == crate::input::InputKind::Report,
+        // An unreadable file is still reported, by the build itself.
+        Err(_) => true,
+    })
+}
+
+/// The files the command line names: each file as named, and for a folder its `*.yaml`/`*.yml`
+/// files that `keep` accepts, sorted by name. A file named twice (`build a.yaml a.yaml`, or a
+/// folder and a file in it) is listed once.
+pub fn yaml_files(paths: &[PathBuf], keep: impl Fn(&Path) -> bool) -> Vec<PathBuf> {
     let mut out = Vec::new();
     for p in paths {
         if p.is_dir() {
@@ -436,11 +447,7 @@ pub fn expand_inputs(paths: &[PathBuf]) -> Vec<PathBuf> {
                 .filter_map(Result::ok)
                 .map(|e| e.path())
                 .filter(|f| f.is_file() && f.extension().is_some_and(|x| x == "yaml" || x == "yml"))
-                .filter(|f| match SourceFile::read(f) {
-                    Ok(s) => s.kind() == crate::input::InputKind::Report,
-                    // An unreadable file is still reported, by the build itself.
-                    Err(_) => true,
-                })
+                .filter(|f| keep(f))
                 .collect();
             found.sort();
             out.extend(found);
@@ -448,7 +455,6 @@ pub fn expand_inputs(paths: &[PathBuf]) -> Vec<PathBuf> {
             out.push(p.clone());
         }
     }
-    // A file named twice (`build a.yaml a.yaml`, or a folder and a file in it) is built once.
     let mut seen = std::collections::HashSet::new();
     out.retain(|p| seen.insert(std::fs::canonicalize(p).unwrap_or_else(|_| p.clone())));
     out
