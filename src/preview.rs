@@ -327,7 +327,7 @@ impl Server<'_> {
             let title = st.good.as_ref().map(|(d, _)| d.meta.title.clone()).unwrap_or_default();
             let errors = st.problems.iter().filter(|d| d.is_error()).count();
             let note = if errors > 0 { format!(" <strong>({})</strong>", plural(errors, "error")) } else { String::new() };
-            items.push_str(&format!("<li><a href=\"{i}/\">{}</a> — {}{note}</li>\n", esc(&name), esc(&title)));
+            items.push_str(&format!("<li><a href=\"{i}/\">{}</a> — {}{note}</li>\n", cabrep::render::escape::attr(&name), cabrep::render::escape::attr(&title)));
         }
         format!(
             "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Papers</title>\n</head>\n<body>\n<main>\n<h1>Papers</h1>\n<ul>\n{items}</ul>\n</main>\n</body>\n</html>\n"
@@ -343,7 +343,7 @@ impl Server<'_> {
         );
         banner.push_str(&format!(
             "<p>Preview of <code>{}</code> · <a href=\"report.pdf\">PDF</a> · <a href=\"report.docx\">DOCX</a>{}</p>\n",
-            esc(&paper.path.display().to_string()),
+            cabrep::render::escape::attr(&paper.path.display().to_string()),
             if self.folder { " · <a href=\"../\">all papers</a>" } else { "" }
         ));
         let errors = st.problems.iter().filter(|d| d.is_error()).count();
@@ -357,11 +357,11 @@ impl Server<'_> {
         if !st.problems.is_empty() || st.failure.is_some() {
             banner.push_str("<pre id=\"cabrep-diagnostics\" style=\"white-space:pre-wrap\">");
             for d in &st.problems {
-                banner.push_str(&esc(&d.to_string()));
+                banner.push_str(&cabrep::render::escape::attr(&d.to_string()));
                 banner.push('\n');
             }
             if let Some(f) = &st.failure {
-                banner.push_str(&esc(f));
+                banner.push_str(&cabrep::render::escape::attr(f));
                 banner.push('\n');
             }
             banner.push_str("</pre>\n");
@@ -458,16 +458,3 @@ fn respond(stream: &mut TcpStream, status: &str, content_type: &str, body: &[u8]
     stream.flush()
 }
 
-fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            _ => out.push(c),
-        }
-    }
-    out
-}
