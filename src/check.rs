@@ -33,7 +33,9 @@ pub fn expand(paths: &[PathBuf]) -> Vec<PathBuf> {
 pub fn check_file(engine: &Engine, path: &Path) -> Checked {
     let source = match SourceFile::read(path) {
         Ok(s) => s,
-        Err(d) => return Checked { kind: None, ok: false, files: vec![LoadFailure { diagnostics: vec![d], source: None }] },
+        Err(d) => {
+            return Checked { kind: None, ok: false, files: vec![LoadFailure { diagnostics: vec![d], source: None }] }
+        }
     };
     let invalid = |kind, diagnostics: Vec<Diagnostic>, source: &SourceFile| Checked {
         kind,
@@ -48,24 +50,38 @@ pub fn check_file(engine: &Engine, path: &Path) -> Checked {
             return match engine.load(path) {
                 Err(mut f) => {
                     if let Some(d) = f.diagnostics.iter_mut().find(|d| d.message.starts_with("this is not a report")) {
-                        d.help = Some(format!("if this is an input of cabrep, say which with its first line: {}", InputKind::schema_list()));
+                        d.help = Some(format!(
+                            "if this is an input of cabrep, say which with its first line: {}",
+                            InputKind::schema_list()
+                        ));
                     }
                     Checked { kind: None, ok: false, files: vec![f] }
                 }
-                Ok(l) => Checked { kind: Some(InputKind::Report), ok: true, files: vec![LoadFailure { diagnostics: l.warnings, source: Some(l.source.text) }] },
+                Ok(l) => Checked {
+                    kind: Some(InputKind::Report),
+                    ok: true,
+                    files: vec![LoadFailure { diagnostics: l.warnings, source: Some(l.source.text) }],
+                },
             };
         }
     };
     match kind {
         InputKind::Report => match engine.load(path) {
-            Ok(l) => Checked { kind: Some(kind), ok: true, files: vec![LoadFailure { diagnostics: l.warnings, source: Some(l.source.text) }] },
+            Ok(l) => Checked {
+                kind: Some(kind),
+                ok: true,
+                files: vec![LoadFailure { diagnostics: l.warnings, source: Some(l.source.text) }],
+            },
             Err(f) => Checked { kind: Some(kind), ok: false, files: vec![f] },
         },
         InputKind::Meeting => match crate::pack::load_meeting(path, &engine.rules, &engine.access.scope_for(path)) {
             Ok((_, warnings)) => Checked {
                 kind: Some(kind),
                 ok: true,
-                files: warnings.into_iter().map(|(diagnostics, text)| LoadFailure { diagnostics, source: Some(text) }).collect(),
+                files: warnings
+                    .into_iter()
+                    .map(|(diagnostics, text)| LoadFailure { diagnostics, source: Some(text) })
+                    .collect(),
             },
             Err(f) => Checked { kind: Some(kind), ok: false, files: f.files },
         },
@@ -76,7 +92,11 @@ pub fn check_file(engine: &Engine, path: &Path) -> Checked {
         InputKind::Outcome => {
             let diags = check_outcome(engine, &source);
             let ok = !diags.iter().any(Diagnostic::is_error);
-            Checked { kind: Some(kind), ok, files: vec![LoadFailure { diagnostics: diags, source: Some(source.text.clone()) }] }
+            Checked {
+                kind: Some(kind),
+                ok,
+                files: vec![LoadFailure { diagnostics: diags, source: Some(source.text.clone()) }],
+            }
         }
         InputKind::ForwardPlan => match pipeline::load_previous_plan(path) {
             Ok(_) => Checked { kind: Some(kind), ok: true, files: Vec::new() },
@@ -97,26 +117,39 @@ fn check_outcome(engine: &Engine, source: &SourceFile) -> Vec<Diagnostic> {
     let mut problems = pipeline::character_problems(source, &engine.rules);
     if let Some(s) = &file.schema {
         if s.trim() != InputKind::Outcome.schema() {
-            problems.push(Problem::error("schema", format!("unknown format `{s}`")).help("this version reads `cabrep/outcome/v1`"));
+            problems.push(
+                Problem::error("schema", format!("unknown format `{s}`"))
+                    .help("this version reads `cabrep/outcome/v1`"),
+            );
         }
     }
     let fmt = time::macros::format_description!("[year]-[month]-[day]");
     if time::Date::parse(file.published.0.trim(), &fmt).is_err() {
-        problems.push(Problem::error("published", format!("`{}` is not a real date", file.published.0)).help("write dates as YYYY-MM-DD"));
+        problems.push(
+            Problem::error("published", format!("`{}` is not a real date", file.published.0))
+                .help("write dates as YYYY-MM-DD"),
+        );
     }
     let mut seen = std::collections::BTreeMap::new();
     for (i, o) in file.items.iter().enumerate() {
         if let Some(first) = seen.insert(o.item, i) {
-            problems.push(Problem::error(format!("items[{i}].item"), format!("agenda item {} is already given at items[{first}]", o.item)));
+            problems.push(Problem::error(
+                format!("items[{i}].item"),
+                format!("agenda item {} is already given at items[{first}]", o.item),
+            ));
         }
         for (j, d) in o.decisions.iter().flatten().enumerate() {
             let path = format!("items[{i}].decisions[{j}]");
             match (d.recommendation, &d.text) {
-                (Some(0), _) => problems.push(Problem::error(format!("{path}.recommendation"), "recommendations are numbered from 1")),
-                (_, Some(t)) if t.trim().is_empty() => problems.push(Problem::error(format!("{path}.text"), "must not be empty")),
+                (Some(0), _) => problems
+                    .push(Problem::error(format!("{path}.recommendation"), "recommendations are numbered from 1")),
+                (_, Some(t)) if t.trim().is_empty() => {
+                    problems.push(Problem::error(format!("{path}.text"), "must not be empty"))
+                }
                 (None, None) => problems.push(
-                    Problem::error(&path, "a decision needs a `recommendation` number, a `text`, or both")
-                        .help("`recommendation: 2` as recommended; add `text:` to amend it; `text:` alone adds a decision"),
+                    Problem::error(&path, "a decision needs a `recommendation` number, a `text`, or both").help(
+                        "`recommendation: 2` as recommended; add `text:` to amend it; `text:` alone adds a decision",
+                    ),
                 ),
                 _ => {}
             }

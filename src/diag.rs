@@ -88,7 +88,14 @@ pub struct Problem {
 impl Problem {
     /// An error at `path`.
     pub fn error(path: impl Into<String>, message: impl Into<String>) -> Self {
-        Problem { path: path.into(), severity: Severity::Error, message: message.into(), help: None, at_key: false, needle: None }
+        Problem {
+            path: path.into(),
+            severity: Severity::Error,
+            message: message.into(),
+            help: None,
+            at_key: false,
+            needle: None,
+        }
     }
     /// A warning at `path`.
     pub fn warning(path: impl Into<String>, message: impl Into<String>) -> Self {

@@ -264,7 +264,8 @@ struct FormatList(Vec<Format>);
 fn parse_formats(s: &str) -> Result<FormatList, String> {
     let mut v = Vec::new();
     for part in s.split(',').filter(|p| !p.trim().is_empty()) {
-        let f = Format::parse(part).ok_or_else(|| format!("unknown format `{part}` (expected docx, pdf, html or tree)"))?;
+        let f =
+            Format::parse(part).ok_or_else(|| format!("unknown format `{part}` (expected docx, pdf, html or tree)"))?;
         if !v.contains(&f) {
             v.push(f);
         }
@@ -277,8 +278,7 @@ fn parse_formats(s: &str) -> Result<FormatList, String> {
 
 fn parse_date(s: &str) -> Result<time::Date, String> {
     let fmt = time::macros::format_description!("[year]-[month]-[day]");
-    time::Date::parse(s.trim(), &fmt)
-        .map_err(|_| format!("`{s}` is not a real date (write YYYY-MM-DD)"))
+    time::Date::parse(s.trim(), &fmt).map_err(|_| format!("`{s}` is not a real date (write YYYY-MM-DD)"))
 }
 
 fn main() -> ExitCode {
@@ -289,22 +289,35 @@ fn main() -> ExitCode {
         say!("warning: cannot handle interrupts ({e}); an interrupted build may leave `.cabrep-*.tmp` files");
     }
     // What an earlier build, killed outright, left in the output folder.
-    if let Command::Build { output, .. } | Command::Pack { output, .. } | Command::Decisions { output, .. } | Command::ForwardPlan { output, .. }
+    if let Command::Build { output, .. }
+    | Command::Pack { output, .. }
+    | Command::Decisions { output, .. }
+    | Command::ForwardPlan { output, .. }
     | Command::Watch { output, .. } = &cli.command
     {
         cabrep::output::sweep_stale_temporaries(&output.out, started);
     }
     let status = match cli.command {
-        Command::Build { paths, output, formats, jobs, input, diag } => with_engine(output.template.as_deref(), &input, |e| {
-            build(e, &paths, &output.out, &formats.0, jobs, &diag)
-        }),
-        Command::Check { paths, template, input, diag } => with_engine(template.as_deref(), &input, |e| check(e, &paths, &diag)),
-        Command::Pack { meeting, output, formats, input, diag } => with_engine(output.template.as_deref(), &input, |e| {
-            report_outcome(&meeting, pipeline::build_pack(e, &meeting, &output.out, &formats.0), &diag)
-        }),
-        Command::Decisions { meeting, outcome, output, formats, input, diag } => with_engine(output.template.as_deref(), &input, |e| {
-            report_outcome(&meeting, pipeline::build_decisions(e, &meeting, &outcome, &output.out, &formats.0), &diag)
-        }),
+        Command::Build { paths, output, formats, jobs, input, diag } => {
+            with_engine(output.template.as_deref(), &input, |e| build(e, &paths, &output.out, &formats.0, jobs, &diag))
+        }
+        Command::Check { paths, template, input, diag } => {
+            with_engine(template.as_deref(), &input, |e| check(e, &paths, &diag))
+        }
+        Command::Pack { meeting, output, formats, input, diag } => {
+            with_engine(output.template.as_deref(), &input, |e| {
+                report_outcome(&meeting, pipeline::build_pack(e, &meeting, &output.out, &formats.0), &diag)
+            })
+        }
+        Command::Decisions { meeting, outcome, output, formats, input, diag } => {
+            with_engine(output.template.as_deref(), &input, |e| {
+                report_outcome(
+                    &meeting,
+                    pipeline::build_decisions(e, &meeting, &outcome, &output.out, &formats.0),
+                    &diag,
+                )
+            })
+        }
         Command::ForwardPlan { paths, published, previous, name, output, formats, input, diag } => {
             with_engine(output.template.as_deref(), &input, |e| {
                 let name = name.unwrap_or_else(|| format!("{published}"));
@@ -312,7 +325,15 @@ fn main() -> ExitCode {
                     say!("error: --name `{name}` must be a plain file name, without a folder");
                     return 2;
                 }
-                let outcome = pipeline::build_forward_plan(e, &paths, published, previous.as_deref(), &name, &output.out, &formats.0);
+                let outcome = pipeline::build_forward_plan(
+                    e,
+                    &paths,
+                    published,
+                    previous.as_deref(),
+                    &name,
+                    &output.out,
+                    &formats.0,
+                );
                 report_outcome(Path::new(&format!("{name}-forward-plan")), outcome, &diag)
             })
         }
@@ -371,7 +392,10 @@ fn print_diags(lock: &Mutex<()>, diags: &[Diagnostic], source: Option<&str>, fmt
 fn build(engine: &Engine, paths: &[PathBuf], out: &Path, formats: &[Format], jobs: Option<usize>, d: &DiagArgs) -> u8 {
     let inputs = pipeline::expand_inputs(paths);
     if inputs.is_empty() {
-        say!("error: no report files found in {}", paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", "));
+        say!(
+            "error: no report files found in {}",
+            paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ")
+        );
         return 1;
     }
     // Two inputs of one name would overwrite each other's files, and which survived would vary
@@ -437,9 +461,13 @@ fn build(engine: &Engine, paths: &[PathBuf], out: &Path, formats: &[Format], job
                 }
             }
         }
-        say!("built {built} of {} report(s) into {}{}{}", outcomes.len(), out.display(),
+        say!(
+            "built {built} of {} report(s) into {}{}{}",
+            outcomes.len(),
+            out.display(),
             if invalid > 0 { format!("; {invalid} invalid") } else { String::new() },
-            if failed > 0 { format!("; {failed} failed") } else { String::new() });
+            if failed > 0 { format!("; {failed} failed") } else { String::new() }
+        );
     }
     if invalid > 0 || (d.deny_warnings && warned) {
         1
@@ -467,8 +495,14 @@ fn check(engine: &Engine, paths: &[PathBuf], d: &DiagArgs) -> u8 {
             Ok(c) => {
                 // A report named on the command line and by a meeting file is reported once.
                 for f in &c.files {
-                    let fresh: Vec<Diagnostic> =
-                        f.diagnostics.iter().filter(|x| shown.insert(format!("{}:{}:{}:{}:{}", x.file, x.line, x.column, x.path, x.message))).cloned().collect();
+                    let fresh: Vec<Diagnostic> = f
+                        .diagnostics
+                        .iter()
+                        .filter(|x| {
+                            shown.insert(format!("{}:{}:{}:{}:{}", x.file, x.line, x.column, x.path, x.message))
+                        })
+                        .cloned()
+                        .collect();
                     print_diags(&lock, &fresh, f.source.as_deref(), fmt);
                 }
                 if !c.ok || (d.deny_warnings && c.files.iter().any(|f| !f.diagnostics.is_empty())) {
@@ -555,7 +589,10 @@ fn report_outcome(input: &Path, outcome: pipeline::PackOutcome, d: &DiagArgs) ->
             }
             // Said even with -q: a file the clerk may have published has gone.
             for f in &removed {
-                say!("removed {}: its report is no longer public (now exempt, or no longer on the agenda)", f.display());
+                say!(
+                    "removed {}: its report is no longer public (now exempt, or no longer on the agenda)",
+                    f.display()
+                );
             }
             if !d.quiet {
                 for f in &files {

@@ -154,7 +154,12 @@ pub fn write_atomic(path: &Path, bytes: &[u8], visibility: Visibility) -> std::i
 
 /// Fills the temporary file of [`write_atomic`], giving it the mode of the file it replaces
 /// (capped by the visibility), if there is one.
-fn write_temporary(tmp: &mut tempfile::NamedTempFile, bytes: &[u8], path: &Path, visibility: Visibility) -> std::io::Result<()> {
+fn write_temporary(
+    tmp: &mut tempfile::NamedTempFile,
+    bytes: &[u8],
+    path: &Path,
+    visibility: Visibility,
+) -> std::io::Result<()> {
     tmp.write_all(bytes)?;
     #[cfg(unix)]
     {
@@ -174,24 +179,12 @@ fn write_temporary(tmp: &mut tempfile::NamedTempFile, bytes: &[u8], path: &Path,
 /// Writes every output, after checking that no two share a name; returns the paths written.
 /// Nothing is written when two collide; each file is written atomically.
 pub fn write_all(outputs: Vec<Output>) -> Result<Vec<PathBuf>, String> {
-    if let Some(c) = collisions(
-        outputs
-            .iter()
-            .map(|o| (o.path.as_path(), ""))
-            .collect::<Vec<_>>()
-            .as_slice(),
-    )
-    .first()
-    {
-        return Err(format!(
-            "two outputs would be written to {}",
-            c.path.display()
-        ));
+    if let Some(c) = collisions(outputs.iter().map(|o| (o.path.as_path(), "")).collect::<Vec<_>>().as_slice()).first() {
+        return Err(format!("two outputs would be written to {}", c.path.display()));
     }
     let mut files = Vec::new();
     for o in outputs {
-        write_atomic(&o.path, &o.bytes, o.visibility)
-            .map_err(|e| format!("cannot write {}: {e}", o.path.display()))?;
+        write_atomic(&o.path, &o.bytes, o.visibility).map_err(|e| format!("cannot write {}: {e}", o.path.display()))?;
         files.push(o.path);
     }
     Ok(files)
@@ -232,10 +225,7 @@ pub fn collisions<S: AsRef<str>>(planned: &[(&Path, S)]) -> Vec<Collision> {
 
 /// The output path for an input file: `DIR/<stem><suffix>.<ext>`.
 pub fn output_path(out_dir: &Path, input: &Path, suffix: &str, extension: &str) -> PathBuf {
-    let stem = input
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "report".into());
+    let stem = input.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "report".into());
     out_dir.join(format!("{stem}{suffix}.{extension}"))
 }
 
@@ -250,10 +240,7 @@ mod tests {
         write_atomic(&p, b"one", Visibility::Public).expect("write");
         write_atomic(&p, b"two", Visibility::Public).expect("write");
         assert_eq!(std::fs::read(&p).expect("read"), b"two");
-        let names: Vec<_> = std::fs::read_dir(dir.path())
-            .expect("dir")
-            .map(|e| e.expect("e").file_name())
-            .collect();
+        let names: Vec<_> = std::fs::read_dir(dir.path()).expect("dir").map(|e| e.expect("e").file_name()).collect();
         assert_eq!(names, vec![std::ffi::OsString::from("a.pdf")]);
     }
 
@@ -272,12 +259,7 @@ mod tests {
         std::fs::write(&q, b"old").expect("write");
         std::fs::set_permissions(&q, std::fs::Permissions::from_mode(0o644)).expect("chmod");
         write_atomic(&q, b"new", Visibility::Restricted).expect("write");
-        assert_eq!(
-            mode(&q) & 0o007,
-            0,
-            "restricted output stays unreadable by others: {:o}",
-            mode(&q)
-        );
+        assert_eq!(mode(&q) & 0o007, 0, "restricted output stays unreadable by others: {:o}", mode(&q));
         assert!(mode(&q) <= 0o640);
     }
 
@@ -286,16 +268,10 @@ mod tests {
         let a = PathBuf::from("out/report.pdf");
         let b = PathBuf::from("out/Report.pdf");
         let c = PathBuf::from("out/other.pdf");
-        let found = collisions(&[
-            (a.as_path(), "a/report.yaml"),
-            (c.as_path(), "c.yaml"),
-            (b.as_path(), "b/Report.yaml"),
-        ]);
+        let found =
+            collisions(&[(a.as_path(), "a/report.yaml"), (c.as_path(), "c.yaml"), (b.as_path(), "b/Report.yaml")]);
         assert_eq!(found.len(), 1);
-        assert_eq!(
-            (found[0].first.as_str(), found[0].second.as_str()),
-            ("a/report.yaml", "b/Report.yaml")
-        );
+        assert_eq!((found[0].first.as_str(), found[0].second.as_str()), ("a/report.yaml", "b/Report.yaml"));
         assert!(collisions(&[(a.as_path(), "x"), (c.as_path(), "y")]).is_empty());
     }
 
@@ -309,7 +285,8 @@ mod tests {
         let later = SystemTime::now() + std::time::Duration::from_secs(5);
         assert_eq!(sweep_stale_temporaries(dir.path(), SystemTime::UNIX_EPOCH), 0, "nothing is older than 1970");
         assert_eq!(sweep_stale_temporaries(dir.path(), later), 1);
-        let mut names: Vec<_> = std::fs::read_dir(dir.path()).expect("dir").map(|e| e.expect("e").file_name()).collect();
+        let mut names: Vec<_> =
+            std::fs::read_dir(dir.path()).expect("dir").map(|e| e.expect("e").file_name()).collect();
         names.sort();
         assert_eq!(names, [".cabrep-dir.tmp.keep", ".cabrep-folder.tmp", "report.pdf"]);
         assert_eq!(sweep_stale_temporaries(&dir.path().join("missing"), later), 0);

@@ -10,9 +10,9 @@ use time::Date;
 
 use crate::diag::{Diagnostic, Problem};
 use crate::document::{self, Document};
-use crate::input::types::{MissionsFile, ReportFile};
-use crate::input::shapes::TextOrSeq;
 use crate::input::file::{Access, Scope};
+use crate::input::shapes::TextOrSeq;
+use crate::input::types::{MissionsFile, ReportFile};
 use crate::input::{InputKind, SourceFile};
 use crate::model::{self, Report, Rules};
 use crate::output::{output_path, Output, Visibility};
@@ -56,7 +56,8 @@ impl std::error::Error for EngineError {}
 impl Engine {
     /// An engine over a template (the built-in one when `dir` is `None`).
     pub fn new(dir: Option<&Path>) -> Result<Engine, EngineError> {
-        let metadata_date = source_date_epoch(std::env::var_os("SOURCE_DATE_EPOCH").as_deref()).map_err(EngineError::SourceDateEpoch)?;
+        let metadata_date = source_date_epoch(std::env::var_os("SOURCE_DATE_EPOCH").as_deref())
+            .map_err(EngineError::SourceDateEpoch)?;
         let template = match dir {
             Some(d) => Template::load(d),
             None => Template::builtin(),
@@ -83,7 +84,10 @@ impl Engine {
     /// The house font's word widths (DOCX table columns), read from the template's fonts; `None`
     /// if they lack the house font.
     pub fn words(&self) -> Option<render::columns::WordMeasure<'_>> {
-        render::columns::WordMeasure::new(self.template.fonts.iter().map(Vec::as_slice), &self.template.settings.style.font)
+        render::columns::WordMeasure::new(
+            self.template.fonts.iter().map(Vec::as_slice),
+            &self.template.settings.style.font,
+        )
     }
 
     /// Renders a document in one format.
@@ -92,7 +96,8 @@ impl Engine {
             Format::Docx => render::docx::render(doc, self.figures(), self.words().as_ref()),
             Format::Pdf => self.pdf()?.render(doc),
             Format::Html => render::html::render(doc),
-            Format::Tree => render::check_depth(doc).and_then(|()| serde_json::to_vec_pretty(doc).map_err(|e| RenderError::new(e.to_string()))),
+            Format::Tree => render::check_depth(doc)
+                .and_then(|()| serde_json::to_vec_pretty(doc).map_err(|e| RenderError::new(e.to_string()))),
         }
     }
 
@@ -100,23 +105,33 @@ impl Engine {
     pub fn load(&self, path: &Path) -> Result<Loaded, LoadFailure> {
         let mut loaded = load_report(path, &self.rules, &self.access.scope_for(path))?;
         let guide = self.template.settings.page_guide;
-        let pages = document::assemble::estimate_pages(&document::assemble::report_blocks(&loaded.report, &self.template));
+        let pages =
+            document::assemble::estimate_pages(&document::assemble::report_blocks(&loaded.report, &self.template));
         if pages > guide {
-            loaded.warnings.push(loaded.source.locate(
-                Problem::warning("sections", format!("the report will run to about {pages} pages; the template's guide is {guide}"))
+            loaded.warnings.push(
+                loaded.source.locate(
+                    Problem::warning(
+                        "sections",
+                        format!("the report will run to about {pages} pages; the template's guide is {guide}"),
+                    )
                     .help(if loaded.report.contents == Some(false) {
                         "consider moving detail into appendices"
                     } else {
                         "a contents list is added after the title; consider moving detail into appendices"
                     }),
-            ));
+                ),
+            );
         }
         Ok(loaded)
     }
 
     /// Assembles a report's document.
     pub fn document(&self, report: &Report) -> Document {
-        document::assemble::report(report, &self.template, &document::assemble::Options { metadata_date: self.metadata_date })
+        document::assemble::report(
+            report,
+            &self.template,
+            &document::assemble::Options { metadata_date: self.metadata_date },
+        )
     }
 }
 
@@ -167,15 +182,25 @@ pub struct LoadFailure {
 /// report names must lie inside `scope`'s root.
 pub fn load_report(path: &Path, rules: &Rules, scope: &Scope) -> Result<Loaded, LoadFailure> {
     let source = SourceFile::read(path).map_err(|d| LoadFailure { diagnostics: vec![d], source: None })?;
-    let fail = |diagnostics: Vec<Diagnostic>, source: &SourceFile| LoadFailure { diagnostics, source: Some(source.text.clone()) };
+    let fail = |diagnostics: Vec<Diagnostic>, source: &SourceFile| LoadFailure {
+        diagnostics,
+        source: Some(source.text.clone()),
+    };
     if let Ok(Some(kind)) = source.told_kind().map(|k| k.filter(|k| *k != InputKind::Report)) {
-        let mut d = source.locate(Problem::error("", format!("this is {}, not a report", kind.describe())).help(kind.command().replace("FILE", &source.name)));
+        let mut d = source.locate(
+            Problem::error("", format!("this is {}, not a report", kind.describe()))
+                .help(kind.command().replace("FILE", &source.name)),
+        );
         (d.line, d.column) = source.locator.key_position("schema").map_or((1, 1), |p| (p.line, p.column));
         return Err(fail(vec![d], &source));
     }
     let file: ReportFile = source.parse_as(InputKind::Report).map_err(|d| fail(vec![d], &source))?;
 
-    let mut diags: Vec<Diagnostic> = character_problems(&source, rules).into_iter().chain(unquoted_phones(&source)).map(|p| source.locate(p)).collect();
+    let mut diags: Vec<Diagnostic> = character_problems(&source, rules)
+        .into_iter()
+        .chain(unquoted_phones(&source))
+        .map(|p| source.locate(p))
+        .collect();
     let register = match &file.missions {
         Some(TextOrSeq::Text(name)) => match scope.resolve(&source.dir(), name) {
             Err(e) => {
@@ -184,7 +209,10 @@ pub fn load_report(path: &Path, rules: &Rules, scope: &Scope) -> Result<Loaded, 
                     Some((_, reason)) if e.message.starts_with("cannot read") => {
                         Problem::error("missions", format!("cannot use missions register `{name}`")).help(reason)
                     }
-                    _ => Problem { help: e.help, ..Problem::error("missions", format!("cannot use missions register: {}", e.message)) },
+                    _ => Problem {
+                        help: e.help,
+                        ..Problem::error("missions", format!("cannot use missions register: {}", e.message))
+                    },
                 };
                 diags.push(source.locate(p));
                 None
@@ -193,7 +221,9 @@ pub fn load_report(path: &Path, rules: &Rules, scope: &Scope) -> Result<Loaded, 
                 Ok(m) => Some(m.missions),
                 Err(mut d) => {
                     // Point at the `missions:` line too, so the author sees which file is meant.
-                    diags.push(source.locate(Problem::error("missions", format!("cannot use missions register `{name}`"))));
+                    diags.push(
+                        source.locate(Problem::error("missions", format!("cannot use missions register `{name}`"))),
+                    );
                     diags.append(&mut d);
                     None
                 }
@@ -205,7 +235,10 @@ pub fn load_report(path: &Path, rules: &Rules, scope: &Scope) -> Result<Loaded, 
     for (i, a) in file.appendices.iter().flatten().enumerate() {
         if let Some(Err(e)) = a.file.as_ref().map(|f| scope.resolve(&source.dir(), f)) {
             if e.outside {
-                diags.push(source.locate(Problem { help: e.help, ..Problem::error(format!("appendices[{i}].file"), e.message) }));
+                diags.push(
+                    source
+                        .locate(Problem { help: e.help, ..Problem::error(format!("appendices[{i}].file"), e.message) }),
+                );
             }
         }
     }
@@ -241,8 +274,14 @@ pub fn unquoted_phones(source: &SourceFile) -> Vec<Problem> {
             let text = source.text.get(a..b)?.trim();
             let digits = text.strip_prefix('+').unwrap_or(text);
             (!digits.is_empty() && digits.bytes().all(|c| c.is_ascii_digit())).then(|| {
-                Problem::warning(path, format!("the phone number `{text}` is not in quotes: YAML 1.1 tools read it as a number{}", if digits.starts_with('0') { " (an octal one)" } else { "" }))
-                    .help(format!("write it in quotes, as text: `phone: \"{text}\"`"))
+                Problem::warning(
+                    path,
+                    format!(
+                        "the phone number `{text}` is not in quotes: YAML 1.1 tools read it as a number{}",
+                        if digits.starts_with('0') { " (an octal one)" } else { "" }
+                    ),
+                )
+                .help(format!("write it in quotes, as text: `phone: \"{text}\"`"))
             })
         })
         .collect()
@@ -252,11 +291,14 @@ pub fn unquoted_phones(source: &SourceFile) -> Vec<Problem> {
 pub fn load_missions(path: &Path, rules: &Rules) -> Result<MissionsFile, Vec<Diagnostic>> {
     let source = SourceFile::read(path).map_err(|d| vec![d])?;
     let file: MissionsFile = source.parse_as(InputKind::Missions).map_err(|d| vec![d])?;
-    let mut problems: Vec<Diagnostic> = character_problems(&source, rules).into_iter().map(|p| source.locate(p)).collect();
+    let mut problems: Vec<Diagnostic> =
+        character_problems(&source, rules).into_iter().map(|p| source.locate(p)).collect();
     let mut seen = std::collections::HashSet::new();
     for (i, m) in file.missions.iter().enumerate() {
         if !seen.insert(m.id.as_str()) {
-            problems.push(source.locate(Problem::error(format!("missions[{i}].id"), format!("duplicate mission id `{}`", m.id))));
+            problems.push(
+                source.locate(Problem::error(format!("missions[{i}].id"), format!("duplicate mission id `{}`", m.id))),
+            );
         }
     }
     if problems.is_empty() {
@@ -296,7 +338,13 @@ pub enum Outcome {
 /// With `formats_at_once`, the formats are rendered at the same time, a thread each — for when
 /// there are cores to spare (one report, several cores); a batch that already keeps every core
 /// busy renders them one after another.
-pub fn build_report(engine: &Engine, path: &Path, out_dir: &Path, formats: &[Format], formats_at_once: bool) -> Outcome {
+pub fn build_report(
+    engine: &Engine,
+    path: &Path,
+    out_dir: &Path,
+    formats: &[Format],
+    formats_at_once: bool,
+) -> Outcome {
     // A bug in one report's build (a panic) fails that report only; the batch goes on.
     catch_panic(|| build_one(engine, path, out_dir, formats, formats_at_once))
         .unwrap_or_else(|message| Outcome::Failed { input: path.to_path_buf(), message })
@@ -344,7 +392,9 @@ fn build_one(engine: &Engine, path: &Path, out_dir: &Path, formats: &[Format], f
 pub fn output_collisions(inputs: &[PathBuf], out_dir: &Path, formats: &[Format]) -> Vec<crate::output::Collision> {
     let planned: Vec<(PathBuf, String)> = inputs
         .iter()
-        .flat_map(|input| formats.iter().map(move |f| (output_path(out_dir, input, "", f.extension()), input.display().to_string())))
+        .flat_map(|input| {
+            formats.iter().map(move |f| (output_path(out_dir, input, "", f.extension()), input.display().to_string()))
+        })
         .collect();
     let refs: Vec<(&Path, &str)> = planned.iter().map(|(p, s)| (p.as_path(), s.as_str())).collect();
     let mut found = crate::output::collisions(&refs);
@@ -387,7 +437,13 @@ pub fn install_panic_hook() {
             .or_else(|| info.payload().downcast_ref::<String>().cloned())
             .unwrap_or_else(|| "a panic".into());
         // Never a second panic here (a closed stderr): that would abort the process.
-        let _ = std::io::Write::write_fmt(&mut std::io::stderr(), format_args!("error: internal error: {} (a bug in cabrep; please report it)\n", what.lines().next().unwrap_or("")));
+        let _ = std::io::Write::write_fmt(
+            &mut std::io::stderr(),
+            format_args!(
+                "error: internal error: {} (a bug in cabrep; please report it)\n",
+                what.lines().next().unwrap_or("")
+            ),
+        );
     }));
 }
 
@@ -415,10 +471,7 @@ pub fn in_workers<T: Sync, R: Send>(items: &[T], workers: usize, job: impl Fn(&T
                 })
             })
             .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
-            .collect()
+        handles.into_iter().flat_map(|h| h.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))).collect()
     });
     done.sort_by_key(|(i, _)| *i);
     done.into_iter().map(|(_, r)| r).collect()
@@ -501,7 +554,9 @@ fn build_pack_once(engine: &Engine, meeting: &Path, out_dir: &Path, formats: &[F
         Ok(p) => p,
         Err(e) => {
             let reports = public.items.iter().filter_map(|i| match i {
-                crate::pack::PublicItem::Report { number, report, source } => Some((*number, report.report(), Some(source.as_path()))),
+                crate::pack::PublicItem::Report { number, report, source } => {
+                    Some((*number, report.report(), Some(source.as_path())))
+                }
                 _ => None,
             });
             return PackOutcome::Failed(format!("public pack{}: {e}", failing_item(engine, reports, &opts)));
@@ -513,7 +568,9 @@ fn build_pack_once(engine: &Engine, meeting: &Path, out_dir: &Path, formats: &[F
     let mut rendered = vec![public_file(out("-pack", "pdf"), pdf.pdf.clone())];
     if let Some(p2) = &part2 {
         match engine.pdf().and_then(|w| w.render(&dp::part2_pack(p2, &engine.template, &opts))) {
-            Ok(bytes) => rendered.push(Output { path: out("-part2", "pdf"), bytes, visibility: Visibility::Restricted }),
+            Ok(bytes) => {
+                rendered.push(Output { path: out("-part2", "pdf"), bytes, visibility: Visibility::Restricted })
+            }
             Err(e) => {
                 let reports = p2.items.iter().map(|(number, report, _)| (*number, report, None));
                 return PackOutcome::Failed(format!("Part 2 pack{}: {e}", failing_item(engine, reports, &opts)));
@@ -528,16 +585,20 @@ fn build_pack_once(engine: &Engine, meeting: &Path, out_dir: &Path, formats: &[F
         }
     }
     // The pack's own files, whatever the formats: a report's page never takes one of their names.
-    let pack_files: Vec<PathBuf> = [("-pack", "pdf"), ("-part2", "pdf"), ("-agenda", "docx"), ("-index", "html"), ("-pack", "tree.json")]
-        .iter()
-        .map(|(s, e)| out(s, e))
-        .chain(std::iter::once(manifest_path(out_dir, &named)))
-        .collect();
+    let pack_files: Vec<PathBuf> =
+        [("-pack", "pdf"), ("-part2", "pdf"), ("-agenda", "docx"), ("-index", "html"), ("-pack", "tree.json")]
+            .iter()
+            .map(|(s, e)| out(s, e))
+            .chain(std::iter::once(manifest_path(out_dir, &named)))
+            .collect();
     let pages = report_pages(&public, out_dir, &pack_files);
     if formats.contains(&Format::Html) {
         // Each public report's own page, and the index that links them (never an exempt one:
         // `public` holds none).
-        let mut links = dp::IndexLinks { reports: std::collections::BTreeMap::new(), pack_pdf: relative_href(&out("-pack", "pdf")) };
+        let mut links = dp::IndexLinks {
+            reports: std::collections::BTreeMap::new(),
+            pack_pdf: relative_href(&out("-pack", "pdf")),
+        };
         for (item, path) in public.items.iter().filter_map(|i| pages.get(&i.number()).map(|p| (i, p))) {
             let crate::pack::PublicItem::Report { number, report, source } = item else { continue };
             match render::html::render(&document::assemble::report(report.report(), &engine.template, &opts)) {
@@ -562,9 +623,13 @@ fn build_pack_once(engine: &Engine, meeting: &Path, out_dir: &Path, formats: &[F
     // gone from the agenda): listed in its manifest, removed once the new files are written.
     let manifest = manifest_path(out_dir, &named);
     let before = read_manifest(&manifest);
-    let now: Vec<String> = pages.values().filter_map(|p| p.file_name()).map(|n| n.to_string_lossy().into_owned()).collect();
-    let listed: Vec<String> =
-        if formats.contains(&Format::Html) { now.clone() } else { before.iter().filter(|n| now.contains(n)).cloned().collect() };
+    let now: Vec<String> =
+        pages.values().filter_map(|p| p.file_name()).map(|n| n.to_string_lossy().into_owned()).collect();
+    let listed: Vec<String> = if formats.contains(&Format::Html) {
+        now.clone()
+    } else {
+        before.iter().filter(|n| now.contains(n)).cloned().collect()
+    };
     rendered.push(public_file(manifest.clone(), manifest_json(&listed)));
     let files = match crate::output::write_all(rendered) {
         Ok(files) => files,
@@ -576,7 +641,12 @@ fn build_pack_once(engine: &Engine, meeting: &Path, out_dir: &Path, formats: &[F
         if stale.is_file() {
             match std::fs::remove_file(&stale) {
                 Ok(()) => removed.push(stale),
-                Err(e) => return PackOutcome::Failed(format!("cannot remove {}, a page of a report no longer public: {e}", stale.display())),
+                Err(e) => {
+                    return PackOutcome::Failed(format!(
+                        "cannot remove {}, a page of a report no longer public: {e}",
+                        stale.display()
+                    ))
+                }
             }
         }
     }
@@ -595,7 +665,11 @@ fn pack_name(meeting: &Path) -> PathBuf {
 /// Where each public report's own HTML page goes: `<report-stem>.html`, or
 /// `<report-stem>-item-N.html` when that name is taken (two reports of one name from different
 /// folders, or a report named like one of the pack's own files, `<meeting>-index.yaml`).
-fn report_pages(public: &crate::pack::PublicPack, out_dir: &Path, pack_files: &[PathBuf]) -> std::collections::BTreeMap<u32, PathBuf> {
+fn report_pages(
+    public: &crate::pack::PublicPack,
+    out_dir: &Path,
+    pack_files: &[PathBuf],
+) -> std::collections::BTreeMap<u32, PathBuf> {
     let key = |p: &Path| p.to_string_lossy().to_lowercase();
     let mut taken: std::collections::BTreeSet<String> = pack_files.iter().map(|p| key(p)).collect();
     let mut pages = std::collections::BTreeMap::new();
@@ -629,7 +703,12 @@ fn read_manifest(path: &Path) -> Vec<String> {
         .into_iter()
         .flatten()
         .filter_map(|v| v.as_str())
-        .filter(|n| n.ends_with(".html") && !n.starts_with('.') && !n.contains(['/', '\\']) && Path::new(n).components().count() == 1)
+        .filter(|n| {
+            n.ends_with(".html")
+                && !n.starts_with('.')
+                && !n.contains(['/', '\\'])
+                && Path::new(n).components().count() == 1
+        })
         .map(str::to_owned)
         .collect()
 }
@@ -670,11 +749,23 @@ fn relative_href(path: &Path) -> String {
 
 /// Builds the decision record of a meeting from its outcome file: `<stem>-decisions.<ext>` for
 /// each format and, when a decided item is exempt, `<stem>-decisions-part2.<ext>`.
-pub fn build_decisions(engine: &Engine, meeting: &Path, outcome: &Path, out_dir: &Path, formats: &[Format]) -> PackOutcome {
+pub fn build_decisions(
+    engine: &Engine,
+    meeting: &Path,
+    outcome: &Path,
+    out_dir: &Path,
+    formats: &[Format],
+) -> PackOutcome {
     catch_panic(|| build_decisions_once(engine, meeting, outcome, out_dir, formats)).unwrap_or_else(PackOutcome::Failed)
 }
 
-fn build_decisions_once(engine: &Engine, meeting: &Path, outcome: &Path, out_dir: &Path, formats: &[Format]) -> PackOutcome {
+fn build_decisions_once(
+    engine: &Engine,
+    meeting: &Path,
+    outcome: &Path,
+    out_dir: &Path,
+    formats: &[Format],
+) -> PackOutcome {
     use crate::document::decisions as dd;
     let (m, warnings) = match crate::pack::load_meeting(meeting, &engine.rules, &engine.access.scope_for(meeting)) {
         Ok(x) => x,
@@ -691,13 +782,15 @@ fn build_decisions_once(engine: &Engine, meeting: &Path, outcome: &Path, out_dir
         Ok(f) => f,
         Err(d) => return invalid(vec![d], Some(source.text.clone())),
     };
-    let unprintable: Vec<Diagnostic> = character_problems(&source, &engine.rules).into_iter().map(|p| source.locate(p)).collect();
+    let unprintable: Vec<Diagnostic> =
+        character_problems(&source, &engine.rules).into_iter().map(|p| source.locate(p)).collect();
     if !unprintable.is_empty() {
         return invalid(unprintable, Some(source.text.clone()));
     }
     let s = &engine.template.settings;
     let calendar = crate::model::calendar::Calendar::england_and_wales();
-    let (record, problems) = crate::model::decisions::build_record(&m, &file, &engine.rules, s.call_in_working_days, &calendar);
+    let (record, problems) =
+        crate::model::decisions::build_record(&m, &file, &engine.rules, s.call_in_working_days, &calendar);
     let diags: Vec<Diagnostic> = problems.into_iter().map(|p| source.locate(p)).collect();
     let Some(record) = record else {
         return invalid(diags, Some(source.text.clone()));
@@ -722,7 +815,11 @@ fn build_decisions_once(engine: &Engine, meeting: &Path, outcome: &Path, out_dir
                     if f == Format::Pdf && *suffix == "-decisions" {
                         pages = count_pdf_pages(&bytes);
                     }
-                    rendered.push(Output { path: output_path(out_dir, meeting, suffix, f.extension()), bytes, visibility });
+                    rendered.push(Output {
+                        path: output_path(out_dir, meeting, suffix, f.extension()),
+                        bytes,
+                        visibility,
+                    });
                 }
                 Err(e) => return PackOutcome::Failed(format!("decision record ({}): {e}", f.extension())),
             }
@@ -774,10 +871,7 @@ pub fn build_forward_plan(
     if !failures.is_empty() {
         return PackOutcome::Invalid(crate::pack::MeetingFailure { files: failures });
     }
-    let reports: Vec<(&Report, String)> = loaded
-        .iter()
-        .map(|l| (&l.report, l.source.name.clone()))
-        .collect();
+    let reports: Vec<(&Report, String)> = loaded.iter().map(|l| (&l.report, l.source.name.clone())).collect();
     let (plan, problems) = fp::build_plan(&reports, published, previous.as_ref());
     // The plan's own checks only: a report's other warnings are `check`'s and `build`'s.
     let mut by_report: Vec<Vec<Diagnostic>> = vec![Vec::new(); loaded.len()];
@@ -796,9 +890,7 @@ pub fn build_forward_plan(
     let doc = document::forward_plan::plan(
         &plan,
         &engine.template,
-        &document::assemble::Options {
-            metadata_date: engine.metadata_date,
-        },
+        &document::assemble::Options { metadata_date: engine.metadata_date },
     );
     let mut rendered = Vec::new();
     let mut pages = 0;
@@ -822,35 +914,20 @@ pub fn build_forward_plan(
 }
 
 /// Reads a previous Forward Plan (`cabrep/forward-plan/v1`).
-pub fn load_previous_plan(
-    path: &Path,
-) -> Result<crate::model::forward_plan::Previous, LoadFailure> {
-    let source = SourceFile::read(path).map_err(|d| LoadFailure {
-        diagnostics: vec![d],
-        source: None,
-    })?;
-    let fail = |d: Vec<Diagnostic>| LoadFailure {
-        diagnostics: d,
-        source: Some(source.text.clone()),
-    };
+pub fn load_previous_plan(path: &Path) -> Result<crate::model::forward_plan::Previous, LoadFailure> {
+    let source = SourceFile::read(path).map_err(|d| LoadFailure { diagnostics: vec![d], source: None })?;
+    let fail = |d: Vec<Diagnostic>| LoadFailure { diagnostics: d, source: Some(source.text.clone()) };
     let file: crate::input::types::PreviousPlanFile = source.parse().map_err(|d| fail(vec![d]))?;
     let fmt = time::macros::format_description!("[year]-[month]-[day]");
     let published = Date::parse(file.published.0.trim(), &fmt).map_err(|_| {
         fail(vec![source.locate(
-            Problem::error(
-                "published",
-                format!("`{}` is not a real date", file.published.0),
-            )
-            .help("write dates as YYYY-MM-DD"),
+            Problem::error("published", format!("`{}` is not a real date", file.published.0))
+                .help("write dates as YYYY-MM-DD"),
         )])
     })?;
     Ok(crate::model::forward_plan::Previous {
         published,
-        references: file
-            .references
-            .iter()
-            .map(|r| r.trim().to_owned())
-            .collect(),
+        references: file.references.iter().map(|r| r.trim().to_owned()).collect(),
     })
 }
 
@@ -866,8 +943,12 @@ mod tests {
     #[test]
     fn a_panic_in_one_report_of_a_batch_fails_that_report_only() {
         let items: Vec<u32> = (0..6).collect();
-        let out = in_workers(&items, 2, |&n| catch_panic(|| if n == 3 { panic!("boom at {n}\nsecond line") } else { n }));
-        assert_eq!(out[3], Err("internal error: boom at 3 (a bug in cabrep; please report it with the input)".to_owned()));
+        let out =
+            in_workers(&items, 2, |&n| catch_panic(|| if n == 3 { panic!("boom at {n}\nsecond line") } else { n }));
+        assert_eq!(
+            out[3],
+            Err("internal error: boom at 3 (a bug in cabrep; please report it with the input)".to_owned())
+        );
         assert_eq!(out.iter().filter_map(|r| r.as_ref().ok()).copied().collect::<Vec<_>>(), [0, 1, 2, 4, 5]);
     }
 

@@ -37,7 +37,8 @@ const REQUEST_DEADLINE: Duration = Duration::from_secs(10);
 type Stamp = Vec<(PathBuf, SystemTime, u64)>;
 
 fn stamp(path: &Path) -> Stamp {
-    let one = |p: PathBuf| std::fs::metadata(&p).ok().map(|m| (p, m.modified().unwrap_or(SystemTime::UNIX_EPOCH), m.len()));
+    let one =
+        |p: PathBuf| std::fs::metadata(&p).ok().map(|m| (p, m.modified().unwrap_or(SystemTime::UNIX_EPOCH), m.len()));
     let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let mut siblings: Vec<PathBuf> = std::fs::read_dir(dir)
         .into_iter()
@@ -200,7 +201,12 @@ pub fn serve(engine: &Engine, path: &Path, host: &str, port: u16) -> u8 {
             if server.connections.fetch_add(1, Ordering::SeqCst) >= MAX_CONNECTIONS {
                 server.connections.fetch_sub(1, Ordering::SeqCst);
                 let mut stream = stream;
-                let _ = respond(&mut stream, "503 Service Unavailable", "text/plain; charset=utf-8", b"too many connections\n");
+                let _ = respond(
+                    &mut stream,
+                    "503 Service Unavailable",
+                    "text/plain; charset=utf-8",
+                    b"too many connections\n",
+                );
                 continue;
             }
             let server = &server;
@@ -271,7 +277,12 @@ impl Server<'_> {
         let mut chunk = [0u8; 1024];
         while !request.windows(4).any(|w| w == b"\r\n\r\n") && !request.windows(2).any(|w| w == b"\n\n") {
             if request.len() as u64 >= MAX_REQUEST {
-                return respond(&mut stream, "431 Request Header Fields Too Large", "text/plain; charset=utf-8", b"request too large\n");
+                return respond(
+                    &mut stream,
+                    "431 Request Header Fields Too Large",
+                    "text/plain; charset=utf-8",
+                    b"request too large\n",
+                );
             }
             let left = deadline.saturating_duration_since(Instant::now());
             if left.is_zero() {
@@ -282,7 +293,12 @@ impl Server<'_> {
                 Ok(0) => break,
                 Ok(n) => request.extend_from_slice(&chunk[..n]),
                 Err(e) if matches!(e.kind(), std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut) => {
-                    return respond(&mut stream, "408 Request Timeout", "text/plain; charset=utf-8", b"request too slow\n");
+                    return respond(
+                        &mut stream,
+                        "408 Request Timeout",
+                        "text/plain; charset=utf-8",
+                        b"request too slow\n",
+                    );
                 }
                 Err(e) => return Err(e),
             }
@@ -302,7 +318,12 @@ impl Server<'_> {
             let Some((n, rest)) = route.strip_prefix('/').and_then(|r| r.split_once('/')) else {
                 return not_found(&mut stream);
             };
-            match n.parse::<usize>().ok().filter(|_| n.bytes().all(|b| b.is_ascii_digit())).and_then(|i| self.papers.get(i)) {
+            match n
+                .parse::<usize>()
+                .ok()
+                .filter(|_| n.bytes().all(|b| b.is_ascii_digit()))
+                .and_then(|i| self.papers.get(i))
+            {
                 Some(p) => (p, rest),
                 None => return not_found(&mut stream),
             }
@@ -326,8 +347,13 @@ impl Server<'_> {
             let name = p.path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
             let title = st.good.as_ref().map(|(d, _)| d.meta.title.clone()).unwrap_or_default();
             let errors = st.problems.iter().filter(|d| d.is_error()).count();
-            let note = if errors > 0 { format!(" <strong>({})</strong>", plural(errors, "error")) } else { String::new() };
-            items.push_str(&format!("<li><a href=\"{i}/\">{}</a> — {}{note}</li>\n", cabrep::render::escape::attr(&name), cabrep::render::escape::attr(&title)));
+            let note =
+                if errors > 0 { format!(" <strong>({})</strong>", plural(errors, "error")) } else { String::new() };
+            items.push_str(&format!(
+                "<li><a href=\"{i}/\">{}</a> — {}{note}</li>\n",
+                cabrep::render::escape::attr(&name),
+                cabrep::render::escape::attr(&title)
+            ));
         }
         format!(
             "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Papers</title>\n</head>\n<body>\n<main>\n<h1>Papers</h1>\n<ul>\n{items}</ul>\n</main>\n</body>\n</html>\n"
@@ -350,7 +376,11 @@ impl Server<'_> {
         if errors > 0 || st.failure.is_some() {
             banner.push_str(&format!(
                 "<p style=\"color:#a00\"><strong>{}</strong>{}</p>\n",
-                if st.failure.is_some() { "The file could not be built".to_string() } else { format!("{} in the file as saved", plural(errors, "error")) },
+                if st.failure.is_some() {
+                    "The file could not be built".to_string()
+                } else {
+                    format!("{} in the file as saved", plural(errors, "error"))
+                },
                 if st.good.is_some() { "; below is the last good render." } else { "." }
             ));
         }
@@ -414,7 +444,14 @@ impl Server<'_> {
             }
             match &st.good {
                 Some((doc, _)) => (st.version, doc.clone()),
-                None => return respond(stream, "409 Conflict", "text/plain; charset=utf-8", b"the paper has not built yet: see its page\n"),
+                None => {
+                    return respond(
+                        stream,
+                        "409 Conflict",
+                        "text/plain; charset=utf-8",
+                        b"the paper has not built yet: see its page\n",
+                    )
+                }
             }
         };
         let rendered = pipeline::catch_panic(|| self.engine.render(&doc, format));
@@ -429,8 +466,15 @@ impl Server<'_> {
                 drop(st);
                 respond(stream, "200 OK", content_type(format), &bytes)
             }
-            Ok(Err(e)) => respond(stream, "500 Internal Server Error", "text/plain; charset=utf-8", format!("{e}\n").as_bytes()),
-            Err(panic) => respond(stream, "500 Internal Server Error", "text/plain; charset=utf-8", format!("{panic}\n").as_bytes()),
+            Ok(Err(e)) => {
+                respond(stream, "500 Internal Server Error", "text/plain; charset=utf-8", format!("{e}\n").as_bytes())
+            }
+            Err(panic) => respond(
+                stream,
+                "500 Internal Server Error",
+                "text/plain; charset=utf-8",
+                format!("{panic}\n").as_bytes(),
+            ),
         }
     }
 }
@@ -457,4 +501,3 @@ fn respond(stream: &mut TcpStream, status: &str, content_type: &str, body: &[u8]
     stream.write_all(body)?;
     stream.flush()
 }
-

@@ -38,7 +38,8 @@ fn pdf_catalog_and_structure_tree_are_accessible() {
         assert!(catalog.get("/StructTreeRoot").is_some(), "{stem}: structure tree");
         let kinds: Vec<&str> = objs.iter().filter_map(|o| o["/S"].as_str()).collect();
         let with_tables = stem != "land-disposal";
-        let wanted: &[&str] = if with_tables { &["/H1", "/H2", "/Table", "/TH", "/L", "/LI"] } else { &["/H1", "/H2", "/L", "/LI"] };
+        let wanted: &[&str] =
+            if with_tables { &["/H1", "/H2", "/Table", "/TH", "/L", "/LI"] } else { &["/H1", "/H2", "/L", "/LI"] };
         for k in wanted {
             assert!(kinds.contains(k), "{stem}: {k} in the structure tree");
         }

@@ -51,10 +51,20 @@ fn a_warning_of_a_report_named_twice_through_a_meeting_is_printed_once() {
 fn check_of_a_meeting_loads_its_reports_and_reports_their_errors() {
     let dir = tempdir();
     let meeting = std::fs::read_to_string(root().join("inputs/cabinet-2024-01-18.yaml")).expect("read");
-    for f in ["powering-our-future.yaml", "highways-capital-programme.yaml", "land-disposal.yaml", "missions.yaml", "minutes-2023-12-14.pdf"] {
+    for f in [
+        "powering-our-future.yaml",
+        "highways-capital-programme.yaml",
+        "land-disposal.yaml",
+        "missions.yaml",
+        "minutes-2023-12-14.pdf",
+    ] {
         std::fs::copy(root().join("inputs").join(f), dir.path().join(f)).expect("copy");
     }
-    let bad = std::fs::read_to_string(root().join("inputs/land-disposal.yaml")).expect("read").replacen("schema: cabrep/report/v1\n", "schema: cabrep/report/v1\nbogus: 1\n", 1);
+    let bad = std::fs::read_to_string(root().join("inputs/land-disposal.yaml")).expect("read").replacen(
+        "schema: cabrep/report/v1\n",
+        "schema: cabrep/report/v1\nbogus: 1\n",
+        1,
+    );
     write(dir.path(), "land-disposal.yaml", &bad);
     let m = write(dir.path(), "meeting.yaml", &meeting);
     let o = cabrep(&["check", s(&m)]);
@@ -158,21 +168,35 @@ fn new_writes_a_starter_of_every_kind_that_check_accepts() {
 fn an_unquoted_phone_number_gets_a_located_warning_to_quote_it() {
     let dir = tempdir();
     let report = cabrep(&["new", "report"]);
-    let text = String::from_utf8(report.stdout).expect("utf-8").replacen("phone: \"01642 527657\"", "phone: 01642527657", 1);
+    let text =
+        String::from_utf8(report.stdout).expect("utf-8").replacen("phone: \"01642 527657\"", "phone: 01642527657", 1);
     assert!(text.contains("phone: 01642527657"));
     let line = text.lines().position(|l| l.contains("phone: 01642527657")).expect("phone line") + 1;
     let f = write(dir.path(), "r.yaml", &text);
     let o = cabrep(&["check", s(&f)]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let e = stderr(&o);
-    assert!(e.contains(&format!("r.yaml:{line}:10: warning: contact.phone: the phone number `01642527657` is not in quotes")), "{e}");
+    assert!(
+        e.contains(&format!(
+            "r.yaml:{line}:10: warning: contact.phone: the phone number `01642527657` is not in quotes"
+        )),
+        "{e}"
+    );
     assert!(e.contains("help: write it in quotes, as text: `phone: \"01642527657\"`"), "{e}");
     // A meeting's contact too, as a warning: the pack still builds.
-    let meeting = String::from_utf8(cabrep(&["new", "meeting"]).stdout).expect("utf-8").replacen("phone: \"01642 528158\"", "phone: 01642528158", 1);
+    let meeting = String::from_utf8(cabrep(&["new", "meeting"]).stdout).expect("utf-8").replacen(
+        "phone: \"01642 528158\"",
+        "phone: 01642528158",
+        1,
+    );
     let m = write(dir.path(), "m.yaml", &meeting);
     let o = cabrep(&["check", s(&m)]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    assert!(stderr(&o).contains("warning: meeting.contact.phone: the phone number `01642528158` is not in quotes"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("warning: meeting.contact.phone: the phone number `01642528158` is not in quotes"),
+        "{}",
+        stderr(&o)
+    );
 }
 
 #[test]
@@ -210,13 +234,24 @@ fn contents_false_leaves_out_the_contents_list_of_a_long_report_and_true_adds_on
     for f in ["missions.yaml"] {
         std::fs::copy(root().join("inputs").join(f), dir.path().join(f)).expect("copy");
     }
-    let long = write(dir.path(), "long.yaml", &long.replacen("schema: cabrep/report/v1\n", "schema: cabrep/report/v1\ncontents: false\n", 1));
+    let long = write(
+        dir.path(),
+        "long.yaml",
+        &long.replacen("schema: cabrep/report/v1\n", "schema: cabrep/report/v1\ncontents: false\n", 1),
+    );
     let short = String::from_utf8(cabrep(&["new", "report"]).stdout).expect("utf-8");
-    let short = write(dir.path(), "short.yaml", &short.replacen("schema: cabrep/report/v1\n", "schema: cabrep/report/v1\ncontents: true\n", 1));
+    let short = write(
+        dir.path(),
+        "short.yaml",
+        &short.replacen("schema: cabrep/report/v1\n", "schema: cabrep/report/v1\ncontents: true\n", 1),
+    );
     let o = cabrep(&["build", s(&long), s(&short), "-o", s(out.path()), "-f", "pdf"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let e = stderr(&o);
-    assert!(e.contains("help: consider moving detail into appendices") && !e.contains("a contents list is added"), "{e}");
+    assert!(
+        e.contains("help: consider moving detail into appendices") && !e.contains("a contents list is added"),
+        "{e}"
+    );
     let long_text = squash(&pdf_text(&out.path().join("long.pdf")));
     let short_text = squash(&pdf_text(&out.path().join("short.pdf")));
     assert!(!long_text.contains("CONTENTS"), "{long_text}");

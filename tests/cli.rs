@@ -123,7 +123,8 @@ fn a_bad_command_line_exits_2() {
 #[test]
 fn a_broken_template_exits_3() {
     let dir = tempdir();
-    let out = cabrep(&["build", "inputs/highways-capital-programme.yaml", "--template", dir.path().to_str().expect("utf-8")]);
+    let out =
+        cabrep(&["build", "inputs/highways-capital-programme.yaml", "--template", dir.path().to_str().expect("utf-8")]);
     assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
     assert!(stderr(&out).contains("template.toml"), "{}", stderr(&out));
 }

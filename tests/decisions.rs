@@ -78,7 +78,10 @@ fn exempt_content_is_only_in_the_part2_record() {
     let html = std::fs::read_to_string(dir.path().join("cabinet-2024-01-18-decisions.html")).expect("html");
     let docx = docx_part(&dir.path().join("cabinet-2024-01-18-decisions.docx"), "word/document.xml");
     for (name, s) in [("html", &html), ("docx", &docx), ("pdf", &public_text)] {
-        assert!(!s.contains(MARKER) && !s.to_lowercase().contains(exempt_summary), "exempt content in the public {name}");
+        assert!(
+            !s.contains(MARKER) && !s.to_lowercase().contains(exempt_summary),
+            "exempt content in the public {name}"
+        );
     }
     assert!(part2.to_lowercase().contains("disposal") && part2.contains("RESOLVED that:"));
 }
@@ -88,8 +91,17 @@ fn an_outcome_naming_a_non_report_item_is_a_located_error() {
     let dir = tempdir();
     let bad = dir.path().join("outcome.yaml");
     std::fs::write(&bad, "schema: cabrep/outcome/v1\npublished: 2024-01-19\nitems:\n  - item: 2\n").expect("write");
-    let out = cabrep(&["decisions", "inputs/cabinet-2024-01-18.yaml", bad.to_str().expect("utf-8"), "-o", dir.path().to_str().expect("utf-8")]);
+    let out = cabrep(&[
+        "decisions",
+        "inputs/cabinet-2024-01-18.yaml",
+        bad.to_str().expect("utf-8"),
+        "-o",
+        dir.path().to_str().expect("utf-8"),
+    ]);
     assert_eq!(out.status.code(), Some(1));
     let err = stderr(&out);
-    assert!(err.contains("outcome.yaml:4:11: error: items[0].item: agenda item 2 is not a report of this meeting"), "{err}");
+    assert!(
+        err.contains("outcome.yaml:4:11: error: items[0].item: agenda item 2 is not a report of this meeting"),
+        "{err}"
+    );
 }

@@ -76,14 +76,41 @@ fn blessing() -> bool {
 
 /// Words that betray the parser or Rust rather than speak to an officer.
 const JARGON: &[&str] = &[
-    "invalid type", "invalid value", "string scalar", "scalar", "sequence", "map,", "found map", "u8", "u16", "u32",
-    "u64", "i64", "f32", "f64", "usize", "Option<", "struct ", "enum ", "variant", "deserializ", "serde", "budget",
-    "token", "indicator", "simple key", "context", "not well-formed",
+    "invalid type",
+    "invalid value",
+    "string scalar",
+    "scalar",
+    "sequence",
+    "map,",
+    "found map",
+    "u8",
+    "u16",
+    "u32",
+    "u64",
+    "i64",
+    "f32",
+    "f64",
+    "usize",
+    "Option<",
+    "struct ",
+    "enum ",
+    "variant",
+    "deserializ",
+    "serde",
+    "budget",
+    "token",
+    "indicator",
+    "simple key",
+    "context",
+    "not well-formed",
 ];
 
 /// Checks one headline: the right shape, and no jargon.
 fn assert_plain(line: &str, what: &str) {
-    let rest = line.split_once(": error: ").map(|(_, r)| r).unwrap_or_else(|| panic!("{what}: not `FILE:LINE:COLUMN: error: …`: {line}"));
+    let rest = line
+        .split_once(": error: ")
+        .map(|(_, r)| r)
+        .unwrap_or_else(|| panic!("{what}: not `FILE:LINE:COLUMN: error: …`: {line}"));
     for w in JARGON {
         assert!(!rest.contains(w), "{what}: `{w}` in the message is not for an officer: {line}");
     }
@@ -142,7 +169,9 @@ fn every_bad_input_gets_its_expected_located_first_line() {
         match std::fs::read_to_string(&expected_file) {
             Ok(want) if want.trim_end() == got => {}
             Ok(want) => failures.push(format!("{rel}:\n  expected: {}\n  got:      {got}", want.trim_end())),
-            Err(_) => failures.push(format!("{rel}: no {} (run with CABREP_BLESS=1)\n  got: {got}", relative(&expected_file))),
+            Err(_) => {
+                failures.push(format!("{rel}: no {} (run with CABREP_BLESS=1)\n  got: {got}", relative(&expected_file)))
+            }
         }
     }
     assert!(failures.is_empty(), "{} of {} bad inputs differ:\n{}", failures.len(), files.len(), failures.join("\n"));
@@ -168,7 +197,8 @@ fn json_diagnostics_carry_the_same_location_and_message() {
         let (json, _) = run(&["check", "-q", "--message-format", "json", &rel]);
         assert_eq!(json.status.code(), Some(1), "{rel}");
         let line = first_line(&json);
-        let v: serde_json::Value = serde_json::from_str(&line).unwrap_or_else(|e| panic!("{rel}: not JSON ({e}): {line}"));
+        let v: serde_json::Value =
+            serde_json::from_str(&line).unwrap_or_else(|e| panic!("{rel}: not JSON ({e}): {line}"));
         let path = v["path"].as_str().unwrap_or("");
         let headline = format!(
             "{}:{}:{}: {}: {}{}",
@@ -188,7 +218,14 @@ fn a_build_of_a_bad_input_writes_nothing() {
     let dir = tempfile::tempdir().expect("tempdir");
     let out_dir = dir.path().join("out");
     let o = out_dir.to_str().expect("utf-8");
-    for name in ["unknown-field-titel", "likelihood-out-of-range", "bad-indentation", "alias-bomb", "non-utf8-bytes", "empty-file"] {
+    for name in [
+        "unknown-field-titel",
+        "likelihood-out-of-range",
+        "bad-indentation",
+        "alias-bomb",
+        "non-utf8-bytes",
+        "empty-file",
+    ] {
         let rel = format!("tests/bad/{name}.yaml");
         let (out, took) = run(&["build", &rel, "-o", o, "-f", "docx,pdf", "-q"]);
         assert_no_panic(&out, &rel);
@@ -196,7 +233,8 @@ fn a_build_of_a_bad_input_writes_nothing() {
         assert!(took < LIMIT, "{rel}: build took {took:?}");
         let want = std::fs::read_to_string(root().join(format!("tests/bad/{name}.expected"))).expect("expected");
         assert_eq!(first_line(&out), want.trim_end(), "{rel}: build and check report the same first problem");
-        let written: Vec<_> = std::fs::read_dir(&out_dir).into_iter().flatten().filter_map(Result::ok).map(|e| e.path()).collect();
+        let written: Vec<_> =
+            std::fs::read_dir(&out_dir).into_iter().flatten().filter_map(Result::ok).map(|e| e.path()).collect();
         assert!(written.is_empty(), "{rel}: a bad input left files behind: {written:?}");
     }
 }
@@ -347,7 +385,10 @@ fn warnings_do_not_fail_unless_denied() {
         (
             "section-without-a-body.yaml",
             write_starter(dir.path(), "section-without-a-body.yaml", |s| {
-                s.replace("    title: Background\n    body: |\n      The background to the report.\n", "    title: Background\n")
+                s.replace(
+                    "    title: Background\n    body: |\n      The background to the report.\n",
+                    "    title: Background\n",
+                )
             }),
             "31:5: warning: sections[0]: section has no text",
         ),

@@ -68,7 +68,10 @@ fn pandoc_reads_the_docx_headings_and_lists() {
     assert!(md.contains("## SUMMARY"), "SUMMARY is a level-2 heading");
     assert!(md.contains("## 1. Introduction"), "numbered sections are headings");
     assert!(md.contains("### Employee Survey Results"), "sub-headings are level 3");
-    assert!(md.lines().any(|l| l.starts_with("1.  Agree the draft Mission Statement")), "recommendations are a numbered list:\n{md}");
+    assert!(
+        md.lines().any(|l| l.starts_with("1.  Agree the draft Mission Statement")),
+        "recommendations are a numbered list:\n{md}"
+    );
     // pandoc writes a mailto link whose text is the address as an autolink.
     assert!(md.contains("<Gerladine.brown@stockton.gov.uk>"), "mailto link:\n{md}");
 }

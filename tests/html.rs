@@ -71,7 +71,9 @@ fn check_page(path: &Path) {
     assert_eq!(title, vec![meta["title"].as_str().expect("title").to_owned()], "{name}: one <title>, the report title");
     assert_eq!(page.select(&sel("meta[charset]")).count(), 1, "{name}: charset");
     assert_eq!(page.select(&sel("meta[name=viewport]")).count(), 1, "{name}: viewport");
-    let content = |n: &str| page.select(&sel(&format!("meta[name={n}]"))).next().and_then(|m| m.value().attr("content").map(str::to_owned));
+    let content = |n: &str| {
+        page.select(&sel(&format!("meta[name={n}]"))).next().and_then(|m| m.value().attr("content").map(str::to_owned))
+    };
     assert_eq!(content("author").as_deref(), meta["author"].as_str(), "{name}: author");
     assert_eq!(content("description").as_deref(), meta["subject"].as_str(), "{name}: description");
 
@@ -79,10 +81,20 @@ fn check_page(path: &Path) {
     assert_eq!(page.select(&sel("script")).count(), 0, "{name}: no <script> element");
     assert!(!raw.to_ascii_lowercase().contains("<script"), "{name}: no `<script` in the markup");
     for (s, attr) in [("link", "href"), ("img", "src"), ("iframe", "src"), ("object", "data"), ("[src]", "src")] {
-        assert_eq!(page.select(&sel(s)).filter(|e| e.value().attr(attr).is_some()).count(), 0, "{name}: no external {s}");
+        assert_eq!(
+            page.select(&sel(s)).filter(|e| e.value().attr(attr).is_some()).count(),
+            0,
+            "{name}: no external {s}"
+        );
     }
     assert!(!raw.contains("url("), "{name}: no external resources in CSS");
-    let handlers = page.tree.values().filter_map(|n| n.as_element()).flat_map(|e| e.attrs()).filter(|(k, _)| k.starts_with("on")).count();
+    let handlers = page
+        .tree
+        .values()
+        .filter_map(|n| n.as_element())
+        .flat_map(|e| e.attrs())
+        .filter(|(k, _)| k.starts_with("on"))
+        .count();
     assert_eq!(handlers, 0, "{name}: no event-handler attributes");
 
     // The skip link is the first focusable element and targets main#content.
@@ -94,7 +106,8 @@ fn check_page(path: &Path) {
     assert_eq!(page.select(&sel("main")).count(), 1, "{name}: one main");
 
     // The running header, when the report has one.
-    let running: Vec<String> = page.select(&sel("header.running-header")).map(|e| text_of(e).trim().to_owned()).collect();
+    let running: Vec<String> =
+        page.select(&sel("header.running-header")).map(|e| text_of(e).trim().to_owned()).collect();
     match tree["furniture"]["header"].as_str() {
         Some(h) => assert_eq!(running, vec![h.to_owned()], "{name}: running header"),
         None => assert!(running.is_empty(), "{name}: no running header"),
@@ -123,14 +136,22 @@ fn check_page(path: &Path) {
     // The recommendations are a numbered list, right after their heading.
     let main = page.select(&sel("main")).next().expect("main");
     let children: Vec<ElementRef> = main.children().filter_map(ElementRef::wrap).collect();
-    let at = children.iter().position(|e| e.value().id() == Some("recommendations")).unwrap_or_else(|| panic!("{name}: #recommendations"));
-    let section: Vec<&ElementRef> = children[at + 1..].iter().take_while(|e| !matches!(e.value().name(), "h1" | "h2")).collect();
-    let ol = section.iter().find(|e| e.value().name() == "ol").unwrap_or_else(|| panic!("{name}: recommendations in an <ol>"));
+    let at = children
+        .iter()
+        .position(|e| e.value().id() == Some("recommendations"))
+        .unwrap_or_else(|| panic!("{name}: #recommendations"));
+    let section: Vec<&ElementRef> =
+        children[at + 1..].iter().take_while(|e| !matches!(e.value().name(), "h1" | "h2")).collect();
+    let ol = section
+        .iter()
+        .find(|e| e.value().name() == "ol")
+        .unwrap_or_else(|| panic!("{name}: recommendations in an <ol>"));
     assert!(ol.select(&sel(":scope > li")).count() >= 1, "{name}: recommendations listed");
 
     // Tables: a caption, column headers with scope, row headers with scope.
     let tables: Vec<ElementRef> = page.select(&sel("table")).collect();
-    let tree_tables: Vec<&serde_json::Value> = tree["blocks"].as_array().expect("blocks").iter().filter(|b| b["type"] == "table").collect();
+    let tree_tables: Vec<&serde_json::Value> =
+        tree["blocks"].as_array().expect("blocks").iter().filter(|b| b["type"] == "table").collect();
     assert_eq!(tables.len(), tree_tables.len(), "{name}: every table written");
     for (t, want) in tables.iter().zip(&tree_tables) {
         let caption: Vec<String> = t.select(&sel(":scope > caption")).map(|c| text_of(c).trim().to_owned()).collect();
@@ -142,7 +163,11 @@ fn check_page(path: &Path) {
         let th: Vec<ElementRef> = t.select(&sel("th")).collect();
         assert!(!th.is_empty(), "{name}: table `{}` has no header cells", caption[0]);
         for h in &th {
-            assert!(matches!(h.value().attr("scope"), Some("col" | "row")), "{name}: <th> without scope in `{}`", caption[0]);
+            assert!(
+                matches!(h.value().attr("scope"), Some("col" | "row")),
+                "{name}: <th> without scope in `{}`",
+                caption[0]
+            );
         }
         assert!(t.select(&sel("thead th[scope=col]")).count() >= 1, "{name}: column headers in `{}`", caption[0]);
         assert_eq!(t.select(&sel("tbody th[scope=col], thead th[scope=row]")).count(), 0, "{name}: scopes misplaced");
@@ -158,10 +183,16 @@ fn check_page(path: &Path) {
         let rows = want["rows"].as_array().expect("rows");
         let cell_text = |r: &serde_json::Value, c: usize| -> String {
             r["cells"][c].as_array().map_or(String::new(), |blocks| {
-                blocks.iter().flat_map(|b| b["content"].as_array().cloned().unwrap_or_default()).map(|i| inline_text(&i)).collect()
+                blocks
+                    .iter()
+                    .flat_map(|b| b["content"].as_array().cloned().unwrap_or_default())
+                    .map(|i| inline_text(&i))
+                    .collect()
             })
         };
-        let numeric = |s: &str| s.chars().any(|c| c.is_ascii_digit()) && s.chars().all(|c| c.is_ascii_digit() || " ,.£%()-".contains(c));
+        let numeric = |s: &str| {
+            s.chars().any(|c| c.is_ascii_digit()) && s.chars().all(|c| c.is_ascii_digit() || " ,.£%()-".contains(c))
+        };
         let label_col = if rows.iter().all(|r| !cell_text(r, 0).trim().is_empty() && !numeric(&cell_text(r, 0))) {
             Some(0)
         } else if want["columns"][0]["header"] == "No." && want["columns"][1]["header"] == "Risk" {
@@ -181,7 +212,8 @@ fn check_page(path: &Path) {
 
     // Figures: an SVG drawn from the data, named by the alt text, with its caption.
     let figures: Vec<ElementRef> = page.select(&sel("figure")).collect();
-    let tree_figures: Vec<&serde_json::Value> = tree["blocks"].as_array().expect("blocks").iter().filter(|b| b["type"] == "figure").collect();
+    let tree_figures: Vec<&serde_json::Value> =
+        tree["blocks"].as_array().expect("blocks").iter().filter(|b| b["type"] == "figure").collect();
     assert_eq!(figures.len(), tree_figures.len(), "{name}: every figure written");
     for (f, want) in figures.iter().zip(&tree_figures) {
         let alt = want["alt"].as_str().expect("alt");
@@ -201,7 +233,10 @@ fn check_page(path: &Path) {
             Some("risk-matrix") => {
                 for row in want["chart"]["bands"].as_array().expect("bands") {
                     for cell in row.as_array().expect("band row") {
-                        assert!(svg_text.contains(cell["label"].as_str().expect("label")), "{name}: band label in matrix");
+                        assert!(
+                            svg_text.contains(cell["label"].as_str().expect("label")),
+                            "{name}: band label in matrix"
+                        );
                     }
                 }
                 assert!(svg.select(&sel("rect")).count() >= 25, "{name}: 25 cells");
@@ -225,7 +260,10 @@ fn check_page(path: &Path) {
 
     // House style and print.
     let style: String = page.select(&sel("head > style")).map(text_of).collect();
-    assert!(style.contains("\"Liberation Sans\"") && style.contains("Arial, Helvetica, sans-serif"), "{name}: font stack");
+    assert!(
+        style.contains("\"Liberation Sans\"") && style.contains("Arial, Helvetica, sans-serif"),
+        "{name}: font stack"
+    );
     assert!(style.contains("@media print"), "{name}: print stylesheet");
     assert!(style.contains("thead { display: table-header-group; }"), "{name}: repeating table headers");
     assert!(style.contains("size: 210mm 297mm;") && style.contains("margin: 25mm;"), "{name}: A4 and margins");
@@ -264,7 +302,10 @@ fn author_script_is_shown_never_run() {
     assert_eq!(files.len(), 1);
     let raw = read(&files[0]);
     assert!(raw.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "the typed script is shown as text");
-    assert!(raw.contains("&lt;script&gt;alert(2)&lt;/script&gt; &amp; \"quoted\" &lt;b onmouseover=x&gt;"), "inline HTML is shown as text");
+    assert!(
+        raw.contains("&lt;script&gt;alert(2)&lt;/script&gt; &amp; \"quoted\" &lt;b onmouseover=x&gt;"),
+        "inline HTML is shown as text"
+    );
     assert!(!raw.to_ascii_lowercase().contains("<script"), "no script element");
     assert!(!raw.contains("<b onmouseover"), "no author markup");
     let page = Html::parse_document(&raw);
@@ -310,7 +351,15 @@ fn axe_core_finds_no_wcag_2_2_aa_violations_in_the_examples() {
     assert!(files.len() >= 3, "{files:?}");
     // And the example meeting's pack index.
     let pack_dir = dir.path().join("pack");
-    let o = cabrep(&["pack", "inputs/cabinet-2024-01-18.yaml", "-f", "html", "-o", pack_dir.to_str().expect("utf-8"), "-q"]);
+    let o = cabrep(&[
+        "pack",
+        "inputs/cabinet-2024-01-18.yaml",
+        "-f",
+        "html",
+        "-o",
+        pack_dir.to_str().expect("utf-8"),
+        "-q",
+    ]);
     assert!(o.status.success(), "{}", stderr(&o));
     let index = pack_dir.join("cabinet-2024-01-18-index.html");
     assert!(index.is_file(), "pack index built");

@@ -116,7 +116,10 @@ fn the_seed_003_recommendations_give_each_verb_its_own_clause() {
 }
 
 fn starter_with(dir: &Path, name: &str, first_recommendation: &str) -> String {
-    let text = cabrep::STARTER_REPORT.replace("    - Agree the proposals set out at [Section](#proposals).", &format!("    - {first_recommendation}"));
+    let text = cabrep::STARTER_REPORT.replace(
+        "    - Agree the proposals set out at [Section](#proposals).",
+        &format!("    - {first_recommendation}"),
+    );
     assert_ne!(text, cabrep::STARTER_REPORT, "the starter's first recommendation moved");
     let p = dir.join(name);
     std::fs::write(&p, text).expect("write");
@@ -126,17 +129,31 @@ fn starter_with(dir: &Path, name: &str, first_recommendation: &str) -> String {
 #[test]
 fn a_recommendation_of_two_sentences_warns_in_check_at_its_line() {
     let dir = tempdir();
-    let p = starter_with(dir.path(), "two-sentences.yaml", "Agree the plan. It is recommended that the Board reviews it in a year.");
+    let p = starter_with(
+        dir.path(),
+        "two-sentences.yaml",
+        "Agree the plan. It is recommended that the Board reviews it in a year.",
+    );
     let out = cabrep(&["check", "-q", &p]);
     assert_eq!(out.status.code(), Some(0), "a warning alone passes: {}", stderr(&out));
     let err = stderr(&out);
     assert!(
-        err.contains(&format!("{p}:27:7: warning: recommendations.items[0]: the recommendation has more than one sentence")),
+        err.contains(&format!(
+            "{p}:27:7: warning: recommendations.items[0]: the recommendation has more than one sentence"
+        )),
         "{err}"
     );
-    assert!(err.contains("will read: “The plan be agreed. It is recommended that the Board reviews it in a year.”"), "{err}");
+    assert!(
+        err.contains("will read: “The plan be agreed. It is recommended that the Board reviews it in a year.”"),
+        "{err}"
+    );
     // Cross-references in the resolution read as the record prints them.
-    let out = cabrep(&["check", "-q", "--deny-warnings", &starter_with(dir.path(), "one.yaml", "Agree the plan at [Section](#proposals).")]);
+    let out = cabrep(&[
+        "check",
+        "-q",
+        "--deny-warnings",
+        &starter_with(dir.path(), "one.yaml", "Agree the plan at [Section](#proposals)."),
+    ]);
     assert_eq!(out.status.code(), Some(0), "one sentence: no warning: {}", stderr(&out));
 }
 
@@ -144,10 +161,14 @@ fn a_recommendation_of_two_sentences_warns_in_check_at_its_line() {
 fn bold_and_a_link_in_a_recommendation_survive_into_the_html_and_docx_record() {
     let dir = tempdir();
     starter_with(dir.path(), "policy.yaml", "Agree the **Smart Working Policy** and note the [guidance](https://example.org/guide) in [Section](#proposals).");
-    let meeting = cabrep::STARTER_MEETING.replace("  # - report: my-report.yaml        # a report, built as by `cabrep build`", "  - report: policy.yaml");
+    let meeting = cabrep::STARTER_MEETING.replace(
+        "  # - report: my-report.yaml        # a report, built as by `cabrep build`",
+        "  - report: policy.yaml",
+    );
     assert_ne!(meeting, cabrep::STARTER_MEETING);
     std::fs::write(dir.path().join("meeting.yaml"), meeting).expect("write");
-    std::fs::write(dir.path().join("outcome.yaml"), "schema: cabrep/outcome/v1\npublished: 2024-01-19\n").expect("write");
+    std::fs::write(dir.path().join("outcome.yaml"), "schema: cabrep/outcome/v1\npublished: 2024-01-19\n")
+        .expect("write");
     let d = |n: &str| dir.path().join(n).to_str().expect("utf-8").to_owned();
     let out = cabrep(&["decisions", &d("meeting.yaml"), &d("outcome.yaml"), "-f", "html,docx", "-o", &d("out")]);
     assert!(out.status.success(), "{}", stderr(&out));
@@ -161,10 +182,21 @@ fn bold_and_a_link_in_a_recommendation_survive_into_the_html_and_docx_record() {
     assert!(bold_run.contains("<w:b/>"), "{bold_run}");
     assert!(xml.contains("<w:hyperlink"), "no hyperlink in the DOCX");
     assert!(docx_part(&docx, "word/_rels/document.xml.rels").contains("https://example.org/guide"));
-    assert!(docx_text(&xml).contains("be agreed and the guidance in Section 2 of the report be noted."), "{}", docx_text(&xml));
+    assert!(
+        docx_text(&xml).contains("be agreed and the guidance in Section 2 of the report be noted."),
+        "{}",
+        docx_text(&xml)
+    );
 }
 
-const EXEMPT_CONTENT: [&str; 6] = ["Andrew Pearson", "andrew.pearson", "Estates Manager", "1,234,567", "preferred bidder", "financial or business affairs"];
+const EXEMPT_CONTENT: [&str; 6] = [
+    "Andrew Pearson",
+    "andrew.pearson",
+    "Estates Manager",
+    "1,234,567",
+    "preferred bidder",
+    "financial or business affairs",
+];
 
 fn plan(dir: &Path, args: &[&str]) -> std::process::Output {
     let mut all = vec!["forward-plan"];
@@ -212,7 +244,13 @@ fn the_forward_plan_of_the_inputs_lists_key_decisions_only_in_order_and_an_exemp
     let xml = docx_part(&docx, "word/document.xml");
     let raw_pdf = std::fs::read(&pdf).expect("pdf");
     for needle in EXEMPT_CONTENT {
-        for (name, hay) in [("pdf text", text.as_bytes()), ("pdf", &raw_pdf[..]), ("html", &html[..]), ("tree", &tree[..]), ("docx", xml.as_bytes())] {
+        for (name, hay) in [
+            ("pdf text", text.as_bytes()),
+            ("pdf", &raw_pdf[..]),
+            ("html", &html[..]),
+            ("tree", &tree[..]),
+            ("docx", xml.as_bytes()),
+        ] {
             assert!(!hay.windows(needle.len()).any(|w| w == needle.as_bytes()), "`{needle}` in the plan's {name}");
         }
     }
@@ -245,8 +283,13 @@ fn two_reports_with_one_reference_warn_at_the_second() {
     std::fs::create_dir(&reports).expect("mkdir");
     let highways = std::fs::read_to_string(root().join("inputs/highways-capital-programme.yaml")).expect("read");
     std::fs::write(reports.join("a.yaml"), &highways).expect("write");
-    std::fs::write(reports.join("b.yaml"), highways.replace("title: Highways Capital Programme 2024/25", "title: Street Lighting Renewal")).expect("write");
-    let out = plan(&dir.path().join("out"), &[reports.to_str().expect("utf-8"), "--published", "2023-12-15", "-f", "html"]);
+    std::fs::write(
+        reports.join("b.yaml"),
+        highways.replace("title: Highways Capital Programme 2024/25", "title: Street Lighting Renewal"),
+    )
+    .expect("write");
+    let out =
+        plan(&dir.path().join("out"), &[reports.to_str().expect("utf-8"), "--published", "2023-12-15", "-f", "html"]);
     let err = stderr(&out);
     assert!(err.contains("b.yaml:8:19: warning: forward_plan_ref: `FP/2024/003` is also the reference of `Highways Capital Programme 2024/25`"), "{err}");
     assert!(!err.contains("a.yaml:"), "{err}");
@@ -258,7 +301,16 @@ fn a_reference_no_plan_carries_warns_when_a_previous_plan_is_given() {
     let previous = dir.path().join("previous.yaml");
     // The November plan as published: the December meeting's key decision is on it.
     let args = |prev: &str| {
-        vec!["inputs/".to_owned(), "inputs/previous-meeting/".into(), "--published".into(), "2023-12-15".into(), "--previous".into(), prev.to_owned(), "-f".into(), "html".into()]
+        vec![
+            "inputs/".to_owned(),
+            "inputs/previous-meeting/".into(),
+            "--published".into(),
+            "2023-12-15".into(),
+            "--previous".into(),
+            prev.to_owned(),
+            "-f".into(),
+            "html".into(),
+        ]
     };
     let run = |prev: &str| {
         let a = args(prev);
@@ -267,15 +319,24 @@ fn a_reference_no_plan_carries_warns_when_a_previous_plan_is_given() {
     let out = run("inputs/forward-plan-2023-11-17.yaml");
     assert!(out.status.success() && !stderr(&out).contains("warning"), "{}", stderr(&out));
     // A previous plan without FP/2023/044: that decision was on no plan.
-    std::fs::write(&previous, "schema: cabrep/forward-plan/v1\npublished: 2023-11-17\nreferences: [FP/2024/003, FP/2024/011]\n").expect("write");
+    std::fs::write(
+        &previous,
+        "schema: cabrep/forward-plan/v1\npublished: 2023-11-17\nreferences: [FP/2024/003, FP/2024/011]\n",
+    )
+    .expect("write");
     let out = run(previous.to_str().expect("utf-8"));
     let err = stderr(&out);
     assert!(err.contains("inputs/previous-meeting/mtfp-update.yaml:7:19: warning: forward_plan_ref: `FP/2023/044` is on no Forward Plan"), "{err}");
     // A previous plan that is not one: a located error, nothing written.
-    std::fs::write(&previous, "schema: cabrep/forward-plan/v1\npublished: 2023-13-40\nreferences: []\n").expect("write");
+    std::fs::write(&previous, "schema: cabrep/forward-plan/v1\npublished: 2023-13-40\nreferences: []\n")
+        .expect("write");
     let out = run(previous.to_str().expect("utf-8"));
     assert_eq!(out.status.code(), Some(1));
-    assert!(stderr(&out).contains("previous.yaml:2:12: error: published: `2023-13-40` is not a real date"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("previous.yaml:2:12: error: published: `2023-13-40` is not a real date"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]

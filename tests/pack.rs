@@ -13,7 +13,15 @@ const MARKER: &str = "The preferred bidder's offer is £1,234,567.";
 /// Builds a meeting from the example reports plus a bound-in PDF; returns (dir, meeting path).
 fn meeting(dir: &Path) -> PathBuf {
     // A PDF to bind in: made by the tool itself.
-    let out = cabrep(&["build", "inputs/highways-capital-programme.yaml", "-f", "pdf", "-q", "-o", dir.to_str().expect("utf-8")]);
+    let out = cabrep(&[
+        "build",
+        "inputs/highways-capital-programme.yaml",
+        "-f",
+        "pdf",
+        "-q",
+        "-o",
+        dir.to_str().expect("utf-8"),
+    ]);
     assert!(out.status.success(), "{}", stderr(&out));
     std::fs::rename(dir.join("highways-capital-programme.pdf"), dir.join("minutes.pdf")).expect("rename");
     for f in ["powering-our-future.yaml", "missions.yaml", "highways-capital-programme.yaml", "land-disposal.yaml"] {
@@ -42,7 +50,15 @@ fn page_text(pdf: &Path, page: usize) -> String {
 fn build_pack(dir: &Path) -> (PathBuf, PathBuf, PathBuf) {
     let m = meeting(dir);
     let out_dir = dir.join("out");
-    let out = cabrep(&["pack", m.to_str().expect("utf-8"), "-o", out_dir.to_str().expect("utf-8"), "-f", "docx,pdf,html", "-q"]);
+    let out = cabrep(&[
+        "pack",
+        m.to_str().expect("utf-8"),
+        "-o",
+        out_dir.to_str().expect("utf-8"),
+        "-f",
+        "docx,pdf,html",
+        "-q",
+    ]);
     assert!(out.status.success(), "{}", stderr(&out));
     (out_dir.join("meeting-pack.pdf"), out_dir.join("meeting-part2.pdf"), out_dir.join("meeting-agenda.docx"))
 }
@@ -56,7 +72,10 @@ fn agenda_pages_are_where_items_start_and_numbering_is_continuous() {
     assert!(agenda.contains("AGENDA"), "{agenda}");
     // Each paged item: its "Pages a - b" entry, and page a really starts the item.
     let expect = [
-        ("Minutes of the meeting held on 14 December 2023", "Agenda item 4: Minutes of the meeting held on 14 December 2023"),
+        (
+            "Minutes of the meeting held on 14 December 2023",
+            "Agenda item 4: Minutes of the meeting held on 14 December 2023",
+        ),
         ("Powering Our Future – Programme Update", "AGENDA ITEM 5"),
         ("Highways Capital Programme 2024/25", "AGENDA ITEM 6"),
     ];
@@ -64,15 +83,15 @@ fn agenda_pages_are_where_items_start_and_numbering_is_continuous() {
     for (title, start_marker) in expect {
         let line = agenda.lines().find(|l| l.contains(title)).unwrap_or_else(|| panic!("{title} in agenda:\n{agenda}"));
         let pages = line.split("Page").nth(1).unwrap_or_else(|| panic!("pages for {title}: {line}"));
-        let nums: Vec<usize> = pages
-            .trim_start_matches('s')
-            .split(|c: char| !c.is_ascii_digit())
-            .filter_map(|x| x.parse().ok())
-            .collect();
+        let nums: Vec<usize> =
+            pages.trim_start_matches('s').split(|c: char| !c.is_ascii_digit()).filter_map(|x| x.parse().ok()).collect();
         let (a, b) = (nums[0], *nums.last().expect("end"));
         assert!(squash(&page_text(&public, a)).contains(start_marker), "{title} starts on page {a}");
         if a > 1 {
-            assert!(!squash(&page_text(&public, a - 1)).contains(start_marker), "{title} does not start before page {a}");
+            assert!(
+                !squash(&page_text(&public, a - 1)).contains(start_marker),
+                "{title} does not start before page {a}"
+            );
         }
         ranges.push((a, b));
     }
@@ -88,7 +107,9 @@ fn agenda_pages_are_where_items_start_and_numbering_is_continuous() {
     // Exempt item listed by title and paragraph, with no page.
     let squashed = squash(&agenda);
     assert!(squashed.contains("Disposal of Land at Teesdale Business Park"));
-    assert!(squashed.contains("Not for publication by virtue of paragraph 3 of Part 1 of Schedule 12A of the Local Government Act 1972"));
+    assert!(squashed.contains(
+        "Not for publication by virtue of paragraph 3 of Part 1 of Schedule 12A of the Local Government Act 1972"
+    ));
     let exempt_line = agenda.lines().find(|l| l.contains("Disposal of Land")).expect("exempt line");
     assert!(!exempt_line.contains("Page"), "no page for an exempt item: {exempt_line}");
     // The DOCX agenda carries the same page numbers.
@@ -98,7 +119,10 @@ fn agenda_pages_are_where_items_start_and_numbering_is_continuous() {
         let want = if a == b { format!("Page {a}") } else { format!("Pages {a} - {b}") };
         assert!(text.contains(&want), "DOCX agenda has {want}: {text}");
     }
-    assert!(text.contains("Evacuation Procedure") && !text.contains("SUMMARY"), "DOCX is the front sheet and agenda only");
+    assert!(
+        text.contains("Evacuation Procedure") && !text.contains("SUMMARY"),
+        "DOCX is the front sheet and agenda only"
+    );
 }
 
 #[test]
@@ -122,7 +146,8 @@ fn every_item_is_a_bookmark_with_its_headings_nested() {
         assert!(titles.contains(&t), "bookmark {t}: {titles:?}");
     }
     let pof = top.iter().find(|o| o["title"] == "Powering Our Future – Programme Update").expect("report bookmark");
-    let kids: Vec<&str> = pof["kids"].as_array().expect("kids").iter().map(|k| k["title"].as_str().unwrap_or("")).collect();
+    let kids: Vec<&str> =
+        pof["kids"].as_array().expect("kids").iter().map(|k| k["title"].as_str().unwrap_or("")).collect();
     assert!(kids.contains(&"SUMMARY") && kids.contains(&"6. Transformation Powering Our Future"), "{kids:?}");
     assert!(!titles.iter().any(|t| t.contains("Disposal of Land")), "no bookmark for the exempt report");
     let info = poppler("pdfinfo", &[public.to_str().expect("utf-8")]);
@@ -194,7 +219,11 @@ fn nothing_of_an_exempt_report_reaches_a_public_output() {
 fn a_pack_with_a_bad_report_names_it_and_writes_nothing() {
     let dir = tempdir();
     let m = meeting(dir.path());
-    let bad = std::fs::read_to_string(dir.path().join("land-disposal.yaml")).expect("read").replacen("decision: key", "decision: kye", 1);
+    let bad = std::fs::read_to_string(dir.path().join("land-disposal.yaml")).expect("read").replacen(
+        "decision: key",
+        "decision: kye",
+        1,
+    );
     std::fs::write(dir.path().join("land-disposal.yaml"), bad).expect("write");
     let out_dir = dir.path().join("out");
     let out = cabrep(&["pack", m.to_str().expect("utf-8"), "-o", out_dir.to_str().expect("utf-8")]);
@@ -229,13 +258,17 @@ fn report_appendix_pdfs_are_bound_in_after_their_report_and_exempt_ones_only_in_
     let public = out_dir.join("meeting-pack.pdf");
     let part2 = out_dir.join("meeting-part2.pdf");
     let outline = |pdf: &Path| -> String {
-        let o = std::process::Command::new("qpdf").args(["--json", "--json-key=outlines"]).arg(pdf).output().expect("qpdf");
+        let o =
+            std::process::Command::new("qpdf").args(["--json", "--json-key=outlines"]).arg(pdf).output().expect("qpdf");
         String::from_utf8_lossy(&o.stdout).into_owned()
     };
     let pub_text = squash(&pdf_text(&public));
     assert_in_order(&pub_text, &["AGENDA ITEM 5", "Appendix 1 – Smart Working Policy", "AGENDA ITEM 6"]);
     assert!(outline(&public).contains("Appendix 1 – Smart Working Policy"));
-    assert!(!outline(&public).contains("Valuation Report") && !pub_text.contains("Valuation Report"), "exempt appendix kept out");
+    assert!(
+        !outline(&public).contains("Valuation Report") && !pub_text.contains("Valuation Report"),
+        "exempt appendix kept out"
+    );
     assert!(squash(&pdf_text(&part2)).contains("Appendix 1 – Valuation Report"));
 }
 
@@ -271,7 +304,8 @@ fn the_html_index_links_each_public_report_and_its_pages_and_no_exempt_one() {
     // agenda prints, and there the item starts.
     let pages = pages_of(&public);
     assert_eq!(href_of(&format!("({pages} pages)")).as_deref(), Some("meeting-pack.pdf"), "{links:?}");
-    let page_links: Vec<&(String, String)> = links.iter().filter(|(h, _)| h.starts_with("meeting-pack.pdf#page=")).collect();
+    let page_links: Vec<&(String, String)> =
+        links.iter().filter(|(h, _)| h.starts_with("meeting-pack.pdf#page=")).collect();
     assert_eq!(page_links.len(), 3, "minutes and two reports: {links:?}");
     let agenda = squash(&page_text(&public, 2));
     for (href, text) in page_links {

@@ -123,7 +123,9 @@ impl Driver {
         let out = lines(child.stdout.take().expect("stdout"));
         let stdin = child.stdin.take().expect("stdin");
         reaper.children.push(child);
-        let browser = wait_line(&out, Duration::from_secs(30), "Chromium (is `chromium` installed?)", |l| l.starts_with("browser "));
+        let browser = wait_line(&out, Duration::from_secs(30), "Chromium (is `chromium` installed?)", |l| {
+            l.starts_with("browser ")
+        });
         reaper.pids.push(browser["browser ".len()..].trim().parse().expect("browser pid"));
         wait_line(&out, Duration::from_secs(30), "page open", |l| l == "ready");
         Driver { stdin, out }
@@ -207,7 +209,9 @@ fn the_preview_serves_fresh_pdf_and_docx_and_only_its_fixed_routes() {
         std::thread::sleep(Duration::from_millis(200));
     }
 
-    for path in ["/../missions.yaml", "/missions.yaml", "/powering-our-future.yaml", "/%2e%2e/Cargo.toml", "/report.pdf/x"] {
+    for path in
+        ["/../missions.yaml", "/missions.yaml", "/powering-our-future.yaml", "/%2e%2e/Cargo.toml", "/report.pdf/x"]
+    {
         assert_eq!(http(&url, "GET", path).0, "HTTP/1.1 404 Not Found", "{path}");
     }
     assert_eq!(http(&url, "POST", "/").0, "HTTP/1.1 405 Method Not Allowed");
@@ -238,7 +242,11 @@ fn a_served_folder_lists_its_reports_and_serves_each() {
     let (status, index) = http(&url, "GET", "/");
     assert_eq!(status, "HTTP/1.1 200 OK");
     let index = String::from_utf8_lossy(&index);
-    assert!(index.contains("href=\"0/\">land-disposal.yaml</a>") && index.contains("href=\"1/\">powering-our-future.yaml</a>"), "{index}");
+    assert!(
+        index.contains("href=\"0/\">land-disposal.yaml</a>")
+            && index.contains("href=\"1/\">powering-our-future.yaml</a>"),
+        "{index}"
+    );
     assert!(!index.contains("missions.yaml"), "{index}");
     let (status, page) = http(&url, "GET", "/1/");
     assert_eq!(status, "HTTP/1.1 200 OK");
@@ -265,18 +273,30 @@ fn watch_rebuilds_on_save_with_one_status_line_a_build() {
     reaper.children.push(child);
     let t = Duration::from_secs(30);
     let built = wait_line(&rx, t, "first build", |l| l.starts_with("built "));
-    assert!(built.contains("powering-our-future.yaml → ") && built.contains("powering-our-future.html, ") && built.ends_with(" s)"), "{built}");
+    assert!(
+        built.contains("powering-our-future.yaml → ")
+            && built.contains("powering-our-future.html, ")
+            && built.ends_with(" s)"),
+        "{built}"
+    );
     assert!(out.join("powering-our-future.docx").is_file());
 
     edit(&paper, "decision: cabinet", "decision: kye");
-    let status = wait_line(&rx, t, "status of the broken file", |l| l.starts_with("built ") || l.ends_with(" error") || l.ends_with(" errors"));
+    let status = wait_line(&rx, t, "status of the broken file", |l| {
+        l.starts_with("built ") || l.ends_with(" error") || l.ends_with(" errors")
+    });
     assert!(status.ends_with("powering-our-future.yaml: 1 error"), "{status}");
     wait_line(&rx, t, "located diagnostic", |l| l.contains("powering-our-future.yaml:7:11: error: decision"));
 
     // Fixed, and retitled, in one save.
     let text = std::fs::read_to_string(&paper).expect("read");
-    std::fs::write(&paper, text.replacen("decision: kye", "decision: cabinet", 1).replacen("Programme Update", "Watched", 1)).expect("write");
-    let status = wait_line(&rx, t, "rebuild", |l| l.starts_with("built ") || l.ends_with(" error") || l.ends_with(" errors"));
+    std::fs::write(
+        &paper,
+        text.replacen("decision: kye", "decision: cabinet", 1).replacen("Programme Update", "Watched", 1),
+    )
+    .expect("write");
+    let status =
+        wait_line(&rx, t, "rebuild", |l| l.starts_with("built ") || l.ends_with(" error") || l.ends_with(" errors"));
     assert!(status.starts_with("built "), "{status}");
     let html = std::fs::read_to_string(out.join("powering-our-future.html")).expect("html");
     assert!(html.contains("<title>Powering Our Future – Watched</title>"));
@@ -289,7 +309,11 @@ fn the_preview_follows_a_save_of_the_missions_register_beside_the_report() {
     let mut reaper = Reaper::default();
     let url = serve(&mut reaper, &paper);
     assert!(String::from_utf8_lossy(&http(&url, "GET", "/").1).contains("Communities Powering Our Future"));
-    edit(&dir.path().join("missions.yaml"), "name: Communities Powering Our Future", "name: Neighbourhoods Powering Our Future");
+    edit(
+        &dir.path().join("missions.yaml"),
+        "name: Communities Powering Our Future",
+        "name: Neighbourhoods Powering Our Future",
+    );
     let end = Instant::now() + Duration::from_secs(10);
     while !String::from_utf8_lossy(&http(&url, "GET", "/").1).contains("Neighbourhoods Powering Our Future") {
         assert!(Instant::now() < end, "the page did not follow the missions register's save");
@@ -331,7 +355,8 @@ fn ctrl_c_stops_the_preview_server() {
     let pid = child.id() as i32;
     let mut reaper = Reaper::default();
     reaper.children.push(child);
-    let line = wait_line(&rx, Duration::from_secs(30), "`serving` line", |l| l.starts_with("serving http://127.0.0.1:"));
+    let line =
+        wait_line(&rx, Duration::from_secs(30), "`serving` line", |l| l.starts_with("serving http://127.0.0.1:"));
     let url = line["serving ".len()..].split_whitespace().next().expect("url").to_string();
     // An open event stream does not keep it alive.
     let addr = url.trim_start_matches("http://").trim_end_matches('/').to_string();

@@ -67,11 +67,8 @@ fn reference_report_pdf_has_content_in_order_with_computed_numbers() {
     assert!(text.contains("Status: At risk"));
     // Footer counts the pages.
     let info = poppler("pdfinfo", &[pdf.to_str().expect("utf-8")]);
-    let pages: usize = info
-        .lines()
-        .find_map(|l| l.strip_prefix("Pages:"))
-        .and_then(|n| n.trim().parse().ok())
-        .expect("page count");
+    let pages: usize =
+        info.lines().find_map(|l| l.strip_prefix("Pages:")).and_then(|n| n.trim().parse().ok()).expect("page count");
     assert!(text.contains(&format!("Page 1 of {pages}")));
     assert!(text.contains(&format!("Page {pages} of {pages}")));
     assert!(info.contains("Tagged:          yes"), "{info}");
@@ -125,7 +122,9 @@ fn reference_report_docx_is_word_native() {
     let sdoc = roxmltree::Document::parse(&styles).expect("styles.xml parses");
     let normal = sdoc
         .descendants()
-        .find(|n| n.tag_name().name() == "style" && n.attributes().any(|a| a.name() == "styleId" && a.value() == "Normal"))
+        .find(|n| {
+            n.tag_name().name() == "style" && n.attributes().any(|a| a.name() == "styleId" && a.value() == "Normal")
+        })
         .expect("Normal style");
     assert!(normal.attributes().any(|a| a.name() == "default" && a.value() == "1"), "Normal is the default style");
     assert!(styles.contains(r#"w:val="en-GB""#), "language en-GB in styles");
@@ -217,9 +216,8 @@ fn markup_characters_in_author_text_survive_verbatim() {
     let yaml_title = format!("title: '{}'", nasty.replace('\'', "''"));
     // In Markdown fields, characters that are not Markdown stay literal too (HTML is not run).
     let md_nasty = "Summary with #set page(fill: red) $x^2$ @ref {{x}} <b>bold</b> <script>alert(1)</script> end.";
-    let changed = src
-        .replacen(title_line, &yaml_title, 1)
-        .replacen("summary: |\n", &format!("summary: |\n  {md_nasty}\n\n"), 1);
+    let changed =
+        src.replacen(title_line, &yaml_title, 1).replacen("summary: |\n", &format!("summary: |\n  {md_nasty}\n\n"), 1);
     // (A control character typed through a YAML escape is refused by validation: see the
     // hostile corpus, `check_refuses_characters_the_house_font_lacks_naming_field_and_code_point`.)
     let input = dir.path().join("nasty.yaml");

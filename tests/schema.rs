@@ -24,7 +24,8 @@ fn schema(kind: &str) -> Value {
 }
 
 fn validator(kind: &str) -> jsonschema::Validator {
-    jsonschema::validator_for(&schema(kind)).unwrap_or_else(|e| panic!("schema {kind} is not a usable JSON Schema: {e}"))
+    jsonschema::validator_for(&schema(kind))
+        .unwrap_or_else(|e| panic!("schema {kind} is not a usable JSON Schema: {e}"))
 }
 
 /// YAML → JSON, the way an editor's YAML extension sees the file.
@@ -39,7 +40,8 @@ fn schema_errors(v: &jsonschema::Validator, doc: &Value) -> Vec<String> {
 
 /// The schema a file is checked against; `None` for kinds `cabrep schema` does not print.
 fn kind_of(path: &Path, text: &str) -> Option<&'static str> {
-    let src = SourceFile::from_bytes(path.display().to_string(), path.to_path_buf(), text.as_bytes().to_vec()).expect("UTF-8");
+    let src = SourceFile::from_bytes(path.display().to_string(), path.to_path_buf(), text.as_bytes().to_vec())
+        .expect("UTF-8");
     match src.kind() {
         InputKind::Report => Some("report"),
         InputKind::Meeting => Some("meeting"),
@@ -61,7 +63,8 @@ fn the_schemas_are_json_schema_documents() {
 
 #[test]
 fn every_example_validates_against_its_schema() {
-    let validators = [("report", validator("report")), ("meeting", validator("meeting")), ("missions", validator("missions"))];
+    let validators =
+        [("report", validator("report")), ("meeting", validator("meeting")), ("missions", validator("missions"))];
     let mut seen = Vec::new();
     let mut files: Vec<PathBuf> = std::fs::read_dir(root().join("inputs"))
         .expect("inputs/")
@@ -79,7 +82,11 @@ fn every_example_validates_against_its_schema() {
         let Some(kind) = kind_of(Path::new(name), text) else { continue };
         let v = &validators.iter().find(|(k, _)| *k == kind).expect("kind").1;
         let errors = schema_errors(v, &yaml_to_json(text));
-        assert!(errors.is_empty(), "{name} ({kind}) is valid for cabrep but not for `cabrep schema {kind}`:\n{}", errors.join("\n"));
+        assert!(
+            errors.is_empty(),
+            "{name} ({kind}) is valid for cabrep but not for `cabrep schema {kind}`:\n{}",
+            errors.join("\n")
+        );
         seen.push(kind);
     }
     for kind in ["report", "meeting", "missions"] {
@@ -108,9 +115,19 @@ fn a_typo_in_a_field_name_is_rejected_by_the_schema() {
         ("decision kye", highways().replacen("decision: key", "decision: kye", 1)),
         ("likelihood 6", highways().replacen("likelihood: 3", "likelihood: 6", 1)),
         ("impact 0", highways().replacen("impact: 3", "impact: 0", 1)),
-        ("exempt paragraph 8", std::fs::read_to_string(root().join("inputs/land-disposal.yaml")).expect("example").replacen("paragraphs: [3]", "paragraphs: [8]", 1)),
+        (
+            "exempt paragraph 8",
+            std::fs::read_to_string(root().join("inputs/land-disposal.yaml")).expect("example").replacen(
+                "paragraphs: [3]",
+                "paragraphs: [8]",
+                1,
+            ),
+        ),
         ("a date that is not ISO", highways().replacen("date: 2024-01-18", "date: 18/01/2024", 1)),
-        ("a recommendation that is a list", highways().replacen("    - Approve the", "    - [a, b]\n    - Approve the", 1)),
+        (
+            "a recommendation that is a list",
+            highways().replacen("    - Approve the", "    - [a, b]\n    - Approve the", 1),
+        ),
     ] {
         assert!(!v.is_valid(&yaml_to_json(&bad)), "the schema accepts {what}");
     }

@@ -11,24 +11,14 @@ fuzz_target!(|data: &[u8]| {
     let Ok(md) = std::str::from_utf8(data) else {
         return;
     };
-    let mut xrefs = Xrefs {
-        one: "Section".into(),
-        many: "Sections".into(),
-        ..Xrefs::default()
-    };
+    let mut xrefs = Xrefs { one: "Section".into(), many: "Sections".into(), ..Xrefs::default() };
     xrefs.numbers.insert("a".into(), 1);
     let mut problems = Vec::new();
     let blocks = rich_text::parse(md, &xrefs, "summary", &mut problems);
     let depth = cabrep::render::depth(&blocks);
     // A list is two levels (the list, its item's blocks); a table cell one more; markup one each.
-    assert!(
-        depth <= 2 * MAX_LIST_DEPTH + MAX_INLINE_DEPTH + 3,
-        "tree nests {depth} deep"
-    );
-    assert!(
-        depth <= cabrep::render::MAX_TREE_DEPTH,
-        "tree nests {depth} deep"
-    );
+    assert!(depth <= 2 * MAX_LIST_DEPTH + MAX_INLINE_DEPTH + 3, "tree nests {depth} deep");
+    assert!(depth <= cabrep::render::MAX_TREE_DEPTH, "tree nests {depth} deep");
     assert!(problems.iter().all(|p| p.path == "summary"), "{problems:?}");
     let _ = rich_text::parse_inline(md, &xrefs, "recommendations.items[0].text", &mut problems);
 });

@@ -6,8 +6,8 @@ use time::Date;
 
 use super::*;
 use crate::model::{self, long_date, FinancialTable, Report, RiskRegister, Status};
-use rust_decimal::prelude::ToPrimitive;
 use crate::template::Template;
+use rust_decimal::prelude::ToPrimitive;
 
 /// Choices made outside the report: the date stamped into metadata.
 #[derive(Debug, Clone, Copy, Default)]
@@ -31,7 +31,12 @@ pub fn estimate_pages(blocks: &[Block]) -> u32 {
             Block::Heading(h) => (h.text.split_whitespace().count() + 20, 0),
             Block::List(l) => l.items.iter().flatten().map(words).fold((0, 0), |a, b| (a.0 + b.0 + 5, a.1 + b.1)),
             Block::Table(t) => {
-                let (w, f) = t.rows.iter().flat_map(|r| r.cells.iter().flatten()).map(words).fold((0, 0), |a, b| (a.0 + b.0, a.1 + b.1));
+                let (w, f) = t
+                    .rows
+                    .iter()
+                    .flat_map(|r| r.cells.iter().flatten())
+                    .map(words)
+                    .fold((0, 0), |a, b| (a.0 + b.0, a.1 + b.1));
                 (w * 2 + t.rows.len() * 20, f)
             }
             Block::Figure(_) => (0, 1),
@@ -65,9 +70,17 @@ fn with_contents(mut blocks: Vec<Block>, t: &Template, wanted: Option<bool>) -> 
             _ => None,
         })
         .collect();
-    let Some(title_at) = blocks.iter().position(|b| matches!(b, Block::Heading(h) if h.level == 1)) else { return blocks };
+    let Some(title_at) = blocks.iter().position(|b| matches!(b, Block::Heading(h) if h.level == 1)) else {
+        return blocks;
+    };
     let contents = [
-        Block::Heading(Heading { level: 2, number: None, text: t.heading("contents"), anchor: Some("contents".into()), caps: true }),
+        Block::Heading(Heading {
+            level: 2,
+            number: None,
+            text: t.heading("contents"),
+            anchor: Some("contents".into()),
+            caps: true,
+        }),
         Block::List(List { ordered: false, start: 1, items: entries }),
     ];
     blocks.splice(title_at + 1..title_at + 1, contents);
@@ -82,7 +95,9 @@ pub fn report(r: &Report, t: &Template, opts: &Options) -> Document {
         meta: Meta {
             title: crate::document::metadata_text(&r.title),
             author: t.settings.council.clone(),
-            subject: crate::document::metadata_text(&t.words("subject", &json!({"body": r.body, "date": long_date(r.date)}))),
+            subject: crate::document::metadata_text(
+                &t.words("subject", &json!({"body": r.body, "date": long_date(r.date)})),
+            ),
             lang: t.settings.language.clone(),
             date: iso(date),
             keywords: Meta::keywords_for(r.exempt.is_some()),
@@ -169,16 +184,15 @@ impl Assembler<'_> {
             self.blocks.extend(o.iter().cloned());
         }
         self.caps_heading("recommendations");
-        let lead = r
-            .recommendations_lead
-            .clone()
-            .unwrap_or_else(|| t.words("recommendations_lead", &json!({"body": r.body})));
+        let lead =
+            r.recommendations_lead.clone().unwrap_or_else(|| t.words("recommendations_lead", &json!({"body": r.body})));
         self.push(para(ParagraphStyle::Body, lead));
         let items = r
             .recommendations
             .iter()
             .map(|rec| {
-                let mut item = vec![Block::Paragraph(Paragraph { style: ParagraphStyle::Body, content: rec.text.clone() })];
+                let mut item =
+                    vec![Block::Paragraph(Paragraph { style: ParagraphStyle::Body, content: rec.text.clone() })];
                 if let Some(n) = &rec.note {
                     item.extend(n.iter().cloned());
                 }
@@ -206,11 +220,17 @@ impl Assembler<'_> {
                     let rows = m
                         .milestones
                         .iter()
-                        .map(|ms| text_row(&[ms.name.clone(), long_date(ms.due), self.status(ms.status).to_owned()], false))
+                        .map(|ms| {
+                            text_row(&[ms.name.clone(), long_date(ms.due), self.status(ms.status).to_owned()], false)
+                        })
                         .collect();
                     self.push(table(
                         Some(format!("{} – {}", s.title, t.label("milestones"))),
-                        &[(t.label("milestone"), Align::Left, 3.0), (t.label("due"), Align::Left, 1.5), (t.label("status"), Align::Left, 1.2)],
+                        &[
+                            (t.label("milestone"), Align::Left, 3.0),
+                            (t.label("due"), Align::Left, 1.5),
+                            (t.label("status"), Align::Left, 1.2),
+                        ],
                         rows,
                     ));
                 }
@@ -218,7 +238,12 @@ impl Assembler<'_> {
                     let rows = m
                         .measures
                         .iter()
-                        .map(|me| text_row(&[me.name.clone(), me.baseline.clone(), me.target.clone(), me.current.clone()], false))
+                        .map(|me| {
+                            text_row(
+                                &[me.name.clone(), me.baseline.clone(), me.target.clone(), me.current.clone()],
+                                false,
+                            )
+                        })
                         .collect();
                     self.push(table(
                         Some(format!("{} – {}", s.title, t.label("measures"))),
@@ -283,7 +308,12 @@ impl Assembler<'_> {
             self.caps_heading("appendices");
             let items = listed
                 .iter()
-                .map(|a| vec![para(ParagraphStyle::Body, t.words("appendix_attached", &json!({"number": a.number, "title": a.title})))])
+                .map(|a| {
+                    vec![para(
+                        ParagraphStyle::Body,
+                        t.words("appendix_attached", &json!({"number": a.number, "title": a.title})),
+                    )]
+                })
                 .collect();
             self.push(Block::List(List { ordered: false, start: 1, items }));
         }
@@ -318,12 +348,19 @@ impl Assembler<'_> {
                     .as_ref()
                     .map(|(n, d)| format!("{n} ({})", long_date(*d)))
                     .unwrap_or_else(|| "–".into());
-                text_row(&[format!("{} ({section} {})", m.mission, m.section), self.status(m.status).to_owned(), next], false)
+                text_row(
+                    &[format!("{} ({section} {})", m.mission, m.section), self.status(m.status).to_owned(), next],
+                    false,
+                )
             })
             .collect();
         self.push(table(
             Some(t.label("mission_summary").to_owned()),
-            &[(t.label("mission"), Align::Left, 3.0), (t.label("status"), Align::Left, 1.2), (t.label("next_milestone"), Align::Left, 3.0)],
+            &[
+                (t.label("mission"), Align::Left, 3.0),
+                (t.label("status"), Align::Left, 1.2),
+                (t.label("next_milestone"), Align::Left, 3.0),
+            ],
             rows,
         ));
     }
@@ -337,9 +374,14 @@ impl Assembler<'_> {
         }
         // Each column with its own decimals, so that its figures line up and add up as printed.
         let printed = |values: &[model::Decimal]| -> Vec<String> {
-            values.iter().enumerate().map(|(c, v)| model::amount_text(*v, ft.decimals.get(c).copied().unwrap_or(0))).collect()
+            values
+                .iter()
+                .enumerate()
+                .map(|(c, v)| model::amount_text(*v, ft.decimals.get(c).copied().unwrap_or(0)))
+                .collect()
         };
-        let printed_rows: Vec<(String, Vec<String>)> = ft.rows.iter().map(|(label, values)| (label.clone(), printed(values))).collect();
+        let printed_rows: Vec<(String, Vec<String>)> =
+            ft.rows.iter().map(|(label, values)| (label.clone(), printed(values))).collect();
         let printed_totals: Option<Vec<String>> = ft.totals.as_deref().map(printed);
         let mut rows: Vec<Row> = printed_rows
             .iter()
@@ -366,11 +408,24 @@ impl Assembler<'_> {
                 .iter()
                 .map(|(n, v)| Series { name: n.clone(), values: v.iter().map(|d| d.to_f64().unwrap_or(0.0)).collect() })
                 .collect();
-            let alt = series_alt(style, &ft.caption, ft.unit.as_deref(), &ft.columns, &printed_rows, printed_totals.as_deref(), t.label("total"));
+            let alt = series_alt(
+                style,
+                &ft.caption,
+                ft.unit.as_deref(),
+                &ft.columns,
+                &printed_rows,
+                printed_totals.as_deref(),
+                t.label("total"),
+            );
             self.push(Block::Figure(Figure {
                 caption: ft.caption.clone(),
                 alt,
-                chart: Chart::Series { style, categories: ft.columns.clone(), series, unit: ft.unit.clone().unwrap_or_default() },
+                chart: Chart::Series {
+                    style,
+                    categories: ft.columns.clone(),
+                    series,
+                    unit: ft.unit.clone().unwrap_or_default(),
+                },
             }));
         }
     }
@@ -482,7 +537,9 @@ pub fn series_alt(
     };
     let unit_text = unit.map(|u| format!(" in {u}")).unwrap_or_default();
     let mut s = format!("{kind} of {caption}{unit_text}, for {}.", and_list(categories));
-    let values = |v: &[String]| -> String { categories.iter().zip(v).map(|(c, x)| format!("{c} {x}")).collect::<Vec<_>>().join(", ") };
+    let values = |v: &[String]| -> String {
+        categories.iter().zip(v).map(|(c, x)| format!("{c} {x}")).collect::<Vec<_>>().join(", ")
+    };
     for (name, printed) in series {
         s.push_str(&format!(" {name}: {}.", values(printed)));
     }

@@ -26,9 +26,17 @@ pub fn public_record(r: &DecisionRecord, entries: &[PublicDecision], t: &Templat
         match e {
             PublicDecision::Full(i) => item_blocks(i, t, &mut blocks),
             PublicDecision::Exempt { number, title, paragraphs, call_in } => {
-                heading(&mut blocks, 2, format!("{} – {title}", words(t, "item", json!({"number": number}))), format!("item-{number}"));
+                heading(
+                    &mut blocks,
+                    2,
+                    format!("{} – {title}", words(t, "item", json!({"number": number}))),
+                    format!("item-{number}"),
+                );
                 let ps = and_list(&paragraphs.iter().map(u8::to_string).collect::<Vec<_>>());
-                blocks.push(Block::Paragraph(Paragraph::plain(ParagraphStyle::Note, t.words("exempt_listing", &json!({"paragraphs": ps})))));
+                blocks.push(Block::Paragraph(Paragraph::plain(
+                    ParagraphStyle::Note,
+                    t.words("exempt_listing", &json!({"paragraphs": ps})),
+                )));
                 call_in_blocks(*call_in, 1, *number, t, &mut blocks);
             }
         }
@@ -45,9 +53,21 @@ pub fn part2_record(r: &DecisionRecord, items: &[ItemDecision], t: &Template, op
     record_document(r, blocks, Some(t.words("exempt_header", &json!({}))), t, opts)
 }
 
-fn record_document(r: &DecisionRecord, items: Vec<Block>, header: Option<String>, t: &Template, opts: &Options) -> Document {
+fn record_document(
+    r: &DecisionRecord,
+    items: Vec<Block>,
+    header: Option<String>,
+    t: &Template,
+    opts: &Options,
+) -> Document {
     let title = words(t, "title", json!({"body": r.body, "date": date_with_weekday(r.date)}));
-    let mut blocks = vec![Block::Heading(Heading { level: 1, number: None, text: title.clone(), anchor: Some("record".into()), caps: false })];
+    let mut blocks = vec![Block::Heading(Heading {
+        level: 1,
+        number: None,
+        text: title.clone(),
+        anchor: Some("record".into()),
+        caps: false,
+    })];
     blocks.extend(items);
     blocks.extend(proper_officer(r, t));
     Document {
@@ -72,7 +92,13 @@ fn heading(blocks: &mut Vec<Block>, level: u8, text: String, anchor: String) {
 }
 
 fn numbered(blocks: &mut Vec<Block>, n: u32, text: String, item: u32) {
-    blocks.push(Block::Heading(Heading { level: 3, number: Some(format!("{n}.")), text, anchor: Some(format!("item-{item}-{n}")), caps: false }));
+    blocks.push(Block::Heading(Heading {
+        level: 3,
+        number: Some(format!("{n}.")),
+        text,
+        anchor: Some(format!("item-{item}-{n}")),
+        caps: false,
+    }));
 }
 
 fn none_or(blocks: &mut Vec<Block>, list: &[(String, String)], t: &Template) {
@@ -103,7 +129,10 @@ fn call_in_blocks(date: Option<time::Date>, n: u32, item: u32, t: &Template, blo
 
 /// "Proper Officer", then the name and post (the meeting's, else the template's) when known.
 fn proper_officer(r: &DecisionRecord, t: &Template) -> Vec<Block> {
-    let mut out = vec![Block::Paragraph(Paragraph { style: ParagraphStyle::Body, content: vec![Inline::strong(words(t, "proper_officer", json!({})))] })];
+    let mut out = vec![Block::Paragraph(Paragraph {
+        style: ParagraphStyle::Body,
+        content: vec![Inline::strong(words(t, "proper_officer", json!({})))],
+    })];
     let from_template = || {
         let get = |k: &str| t.settings.decisions_record.get(k).map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
         get("proper_officer_name").map(|n| (n, get("proper_officer_post").unwrap_or_default()))
@@ -142,7 +171,10 @@ fn consideration(i: &ItemDecision, t: &Template) -> Vec<Block> {
             }
         }
     }
-    let mut out = vec![Block::Paragraph(Paragraph::plain(ParagraphStyle::Body, words(t, "consideration_plain", json!({"title": i.title}))))];
+    let mut out = vec![Block::Paragraph(Paragraph::plain(
+        ParagraphStyle::Body,
+        words(t, "consideration_plain", json!({"title": i.title})),
+    ))];
     out.extend(summary);
     out
 }
@@ -153,11 +185,18 @@ fn item_blocks(i: &ItemDecision, t: &Template, blocks: &mut Vec<Block>) {
     numbered(blocks, 1, words(t, "summary", json!({})), n);
     blocks.extend(consideration(i, t));
     numbered(blocks, 2, words(t, "decision", json!({})), n);
-    blocks.push(Block::Paragraph(Paragraph { style: ParagraphStyle::Body, content: vec![Inline::strong(words(t, "resolved", json!({})))] }));
+    blocks.push(Block::Paragraph(Paragraph {
+        style: ParagraphStyle::Body,
+        content: vec![Inline::strong(words(t, "resolved", json!({})))],
+    }));
     blocks.push(Block::List(List {
         ordered: true,
         start: 1,
-        items: i.decisions.iter().map(|d| vec![Block::Paragraph(Paragraph { style: ParagraphStyle::Body, content: d.clone() })]).collect(),
+        items: i
+            .decisions
+            .iter()
+            .map(|d| vec![Block::Paragraph(Paragraph { style: ParagraphStyle::Body, content: d.clone() })])
+            .collect(),
     }));
     numbered(blocks, 3, words(t, "reasons", json!({})), n);
     blocks.extend(i.reasons.iter().cloned());

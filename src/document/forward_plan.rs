@@ -25,23 +25,14 @@ pub fn plan(p: &ForwardPlan, t: &Template, opts: &Options) -> Document {
             anchor: Some("forward-plan".into()),
             caps: false,
         }),
-        Block::Paragraph(Paragraph::plain(
-            ParagraphStyle::HeaderLine,
-            w("published", json!({"date": published})),
-        )),
+        Block::Paragraph(Paragraph::plain(ParagraphStyle::HeaderLine, w("published", json!({"date": published})))),
         Block::Paragraph(Paragraph::plain(
             ParagraphStyle::Body,
-            w(
-                "intro",
-                json!({"council": t.settings.council, "date": published}),
-            ),
+            w("intro", json!({"council": t.settings.council, "date": published})),
         )),
     ];
     if p.entries.is_empty() {
-        blocks.push(Block::Paragraph(Paragraph::plain(
-            ParagraphStyle::Body,
-            w("empty", json!({"date": published})),
-        )));
+        blocks.push(Block::Paragraph(Paragraph::plain(ParagraphStyle::Body, w("empty", json!({"date": published})))));
     }
     for (n, e) in p.entries.iter().enumerate() {
         entry(e, n + 1, t, &mut blocks);
@@ -57,10 +48,7 @@ pub fn plan(p: &ForwardPlan, t: &Template, opts: &Options) -> Document {
             keywords: Meta::keywords_for(false),
         },
         style: t.settings.style.clone(),
-        furniture: Furniture {
-            header: None,
-            footer: t.words("footer", &json!({})),
-        },
+        furniture: Furniture { header: None, footer: t.words("footer", &json!({})) },
         blocks,
         files: Vec::new(),
     }
@@ -72,18 +60,13 @@ fn labelled(label: String, value: Vec<Inline>) -> Block {
         content.push(Inline::text(" "));
         content.extend(value);
     }
-    Block::Paragraph(Paragraph {
-        style: ParagraphStyle::Body,
-        content,
-    })
+    Block::Paragraph(Paragraph { style: ParagraphStyle::Body, content })
 }
 
 fn maker_text(m: &Maker, t: &Template) -> String {
     match m {
         Maker::Body(body) => body.clone(),
-        Maker::Holder { holder, title } => {
-            t.plan_words("holder", &json!({"holder": holder, "title": title}))
-        }
+        Maker::Holder { holder, title } => t.plan_words("holder", &json!({"holder": holder, "title": title})),
     }
 }
 
@@ -101,26 +84,15 @@ fn entry(e: &PlanEntry, n: usize, t: &Template, blocks: &mut Vec<Block>) {
         anchor: Some(format!("decision-{n}")),
         caps: false,
     }));
-    blocks.push(labelled(
-        w("decision_maker", json!({})),
-        vec![Inline::text(maker_text(maker, t))],
-    ));
-    blocks.push(labelled(
-        w("date", json!({})),
-        vec![Inline::text(date_with_weekday(date))],
-    ));
-    blocks.push(labelled(
-        w("reference", json!({})),
-        vec![Inline::text(reference.clone())],
-    ));
+    blocks.push(labelled(w("decision_maker", json!({})), vec![Inline::text(maker_text(maker, t))]));
+    blocks.push(labelled(w("date", json!({})), vec![Inline::text(date_with_weekday(date))]));
+    blocks.push(labelled(w("reference", json!({})), vec![Inline::text(reference.clone())]));
     match e {
         PlanEntry::Open(o) => {
             blocks.push(labelled(w("documents", json!({})), Vec::new()));
             let mut docs = vec![w("report", json!({"title": o.matter}))];
             docs.extend(
-                o.appendices.iter().map(|(number, title)| {
-                    w("appendix", json!({"number": number, "title": title}))
-                }),
+                o.appendices.iter().map(|(number, title)| w("appendix", json!({"number": number, "title": title}))),
             );
             blocks.push(Block::List(List {
                 ordered: false,
@@ -131,18 +103,10 @@ fn entry(e: &PlanEntry, n: usize, t: &Template, blocks: &mut Vec<Block>) {
                     .collect(),
             }));
             let c = &o.contact;
-            let contact = w(
-                "contact_details",
-                json!({"name": c.name, "post": c.post, "phone": c.phone, "email": c.email}),
-            );
-            blocks.push(labelled(
-                w("contact", json!({})),
-                vec![Inline::text(contact)],
-            ));
-            blocks.push(labelled(
-                w("private", json!({})),
-                vec![Inline::text(w("open", json!({})))],
-            ));
+            let contact =
+                w("contact_details", json!({"name": c.name, "post": c.post, "phone": c.phone, "email": c.email}));
+            blocks.push(labelled(w("contact", json!({})), vec![Inline::text(contact)]));
+            blocks.push(labelled(w("private", json!({})), vec![Inline::text(w("open", json!({})))]));
         }
         PlanEntry::Private(p) => {
             let ps = and_list(&p.paragraphs.iter().map(u8::to_string).collect::<Vec<_>>());

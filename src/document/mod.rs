@@ -441,9 +441,12 @@ pub fn link_target(url: &str) -> Option<LinkTarget> {
     if cleaned.is_empty() {
         return None;
     }
-    let squeezed: String = cleaned.chars().filter(|c| !c.is_ascii_whitespace()).collect::<String>().to_ascii_lowercase();
+    let squeezed: String =
+        cleaned.chars().filter(|c| !c.is_ascii_whitespace()).collect::<String>().to_ascii_lowercase();
     match squeezed.find([':', '/', '?', '#']) {
-        Some(i) if squeezed.as_bytes()[i] == b':' => LINK_SCHEMES.contains(&&squeezed[..i]).then_some(LinkTarget::Web(cleaned)),
+        Some(i) if squeezed.as_bytes()[i] == b':' => {
+            LINK_SCHEMES.contains(&&squeezed[..i]).then_some(LinkTarget::Web(cleaned))
+        }
         Some(0) if squeezed.starts_with('#') => Some(LinkTarget::Anchor(cleaned)),
         // `//host/…` takes the page's scheme: not a link to another file of ours.
         _ if squeezed.starts_with("//") || squeezed.starts_with("\\\\") => None,

@@ -52,7 +52,9 @@ pub fn public_pack(p: &PublicPack, t: &Template, opts: &Options) -> Document {
         .items
         .iter()
         .map(|item| match item {
-            PublicItem::Plain { number, title } => Entry { number: *number, title: title.clone(), note: None, blocks: Vec::new() },
+            PublicItem::Plain { number, title } => {
+                Entry { number: *number, title: title.clone(), note: None, blocks: Vec::new() }
+            }
             PublicItem::Document { number, title, pdf } => {
                 let blocks = bound_blocks(*number, title, pdf, t, &mut files);
                 Entry { number: *number, title: title.clone(), note: None, blocks }
@@ -185,27 +187,54 @@ fn pack_document(
 
     // Front sheet (a Part 2 pack says NOT FOR PUBLICATION in every page header).
     blocks.push(para(ParagraphStyle::HeaderLine, m.council.clone()));
-    blocks.push(Block::Heading(Heading { level: 1, number: None, text: m.body.clone(), anchor: Some("front-sheet".into()), caps: false }));
+    blocks.push(Block::Heading(Heading {
+        level: 1,
+        number: None,
+        text: m.body.clone(),
+        anchor: Some("front-sheet".into()),
+        caps: false,
+    }));
     blocks.push(para(ParagraphStyle::HeaderLine, w("front_date", json!({"date": date_with_weekday(m.date)}))));
     blocks.push(para(ParagraphStyle::HeaderLine, w("front_time", json!({"time": twelve_hour(&m.time)}))));
     blocks.push(para(ParagraphStyle::HeaderLine, w("front_venue", json!({"venue": m.venue}))));
-    blocks.push(Block::Heading(Heading { level: 2, number: None, text: w("members", json!({})), anchor: Some("members".into()), caps: false }));
+    blocks.push(Block::Heading(Heading {
+        level: 2,
+        number: None,
+        text: w("members", json!({})),
+        anchor: Some("members".into()),
+        caps: false,
+    }));
     blocks.push(Block::List(List {
         ordered: false,
         start: 1,
         items: m.members.iter().map(|x| vec![para(ParagraphStyle::Body, x.clone())]).collect(),
     }));
-    blocks.push(Block::Heading(Heading { level: 2, number: None, text: w("pack_contact", json!({})), anchor: Some("contact".into()), caps: false }));
+    blocks.push(Block::Heading(Heading {
+        level: 2,
+        number: None,
+        text: w("pack_contact", json!({})),
+        anchor: Some("contact".into()),
+        caps: false,
+    }));
     blocks.push(para(ParagraphStyle::Contact, m.contact.name.clone()));
     blocks.push(para(ParagraphStyle::Contact, m.contact.phone.clone()));
     blocks.push(Block::Paragraph(Paragraph {
         style: ParagraphStyle::Contact,
-        content: vec![Inline::Link { url: format!("mailto:{}", m.contact.email), content: vec![Inline::text(m.contact.email.clone())] }],
+        content: vec![Inline::Link {
+            url: format!("mailto:{}", m.contact.email),
+            content: vec![Inline::text(m.contact.email.clone())],
+        }],
     }));
 
     // Agenda: number, title (and exempt notice), pages.
     blocks.push(Block::PageBreak);
-    blocks.push(Block::Heading(Heading { level: 1, number: None, text: w("agenda", json!({})), anchor: Some("agenda".into()), caps: true }));
+    blocks.push(Block::Heading(Heading {
+        level: 1,
+        number: None,
+        text: w("agenda", json!({})),
+        anchor: Some("agenda".into()),
+        caps: true,
+    }));
     let paged: Vec<u32> = entries.iter().filter(|e| !e.blocks.is_empty()).map(|e| e.number).collect();
     let rows = entries
         .iter()
@@ -228,7 +257,10 @@ fn pack_document(
                     }],
                 })]
             };
-            Row { cells: vec![vec![para(ParagraphStyle::Body, format!("{}.", e.number))], title_cell, pages], total: false }
+            Row {
+                cells: vec![vec![para(ParagraphStyle::Body, format!("{}.", e.number))], title_cell, pages],
+                total: false,
+            }
         })
         .collect();
     blocks.push(Block::Table(Table {
@@ -358,12 +390,16 @@ pub fn resolve_page_ranges(blocks: &mut [Block], pages: &std::collections::BTree
                         None => Some(count),
                     };
                     *x = Inline::text(match (s, e) {
-                        (Some(s), Some(e)) if e > s => many.replace("{start}", &s.to_string()).replace("{end}", &e.to_string()),
+                        (Some(s), Some(e)) if e > s => {
+                            many.replace("{start}", &s.to_string()).replace("{end}", &e.to_string())
+                        }
                         (Some(s), _) => one.replace("{start}", &s.to_string()),
                         _ => String::new(),
                     });
                 }
-                Inline::Strong { content } | Inline::Emph { content } | Inline::Link { content, .. } => inlines(content, pages, count),
+                Inline::Strong { content } | Inline::Emph { content } | Inline::Link { content, .. } => {
+                    inlines(content, pages, count)
+                }
                 _ => {}
             }
         }
@@ -372,7 +408,11 @@ pub fn resolve_page_ranges(blocks: &mut [Block], pages: &std::collections::BTree
         match b {
             Block::Paragraph(p) => inlines(&mut p.content, pages, page_count),
             Block::List(l) => l.items.iter_mut().for_each(|i| resolve_page_ranges(i, pages, page_count)),
-            Block::Table(t) => t.rows.iter_mut().flat_map(|r| r.cells.iter_mut()).for_each(|c| resolve_page_ranges(c, pages, page_count)),
+            Block::Table(t) => t
+                .rows
+                .iter_mut()
+                .flat_map(|r| r.cells.iter_mut())
+                .for_each(|c| resolve_page_ranges(c, pages, page_count)),
             _ => {}
         }
     }
@@ -395,15 +435,17 @@ mod tests {
         let mut pages = std::collections::BTreeMap::new();
         pages.insert("item-4".to_owned(), 3);
         pages.insert("item-5".to_owned(), 5);
-        let range = |start: &str, until: Option<&str>| Block::Paragraph(Paragraph {
-            style: ParagraphStyle::Body,
-            content: vec![Inline::PageRange {
-                start: start.into(),
-                until: until.map(Into::into),
-                one: "Page {start}".into(),
-                many: "Pages {start} - {end}".into(),
-            }],
-        });
+        let range = |start: &str, until: Option<&str>| {
+            Block::Paragraph(Paragraph {
+                style: ParagraphStyle::Body,
+                content: vec![Inline::PageRange {
+                    start: start.into(),
+                    until: until.map(Into::into),
+                    one: "Page {start}".into(),
+                    many: "Pages {start} - {end}".into(),
+                }],
+            })
+        };
         let mut blocks = vec![range("item-4", Some("item-5")), range("item-5", None)];
         resolve_page_ranges(&mut blocks, &pages, 5);
         let texts: Vec<String> = blocks

@@ -59,11 +59,7 @@ impl Access {
                 .unwrap_or_else(|| PathBuf::from(".")),
         };
         let root = std::fs::canonicalize(&shown).ok();
-        Scope {
-            root,
-            shown,
-            limits: self.limits,
-        }
+        Scope { root, shown, limits: self.limits }
     }
 }
 
@@ -81,11 +77,7 @@ pub struct Scope {
 impl Scope {
     /// A scope rooted at `root` (tests and fuzzing).
     pub fn new(root: &Path, limits: Limits) -> Scope {
-        Scope {
-            root: std::fs::canonicalize(root).ok(),
-            shown: root.to_path_buf(),
-            limits,
-        }
+        Scope { root: std::fs::canonicalize(root).ok(), shown: root.to_path_buf(), limits }
     }
 
     /// Resolves `written`, a path a paper names, against `base` (the folder of the paper), following
@@ -123,11 +115,7 @@ pub struct ReadError {
 
 impl ReadError {
     fn new(message: impl Into<String>) -> ReadError {
-        ReadError {
-            message: message.into(),
-            help: None,
-            outside: false,
-        }
+        ReadError { message: message.into(), help: None, outside: false }
     }
     fn help(mut self, help: impl Into<String>) -> ReadError {
         self.help = Some(help.into());
@@ -154,29 +142,21 @@ fn io_reason(e: &std::io::Error) -> String {
 /// ("a YAML file", "a PDF"); `cap` says the limit in words ("5 MB").
 pub fn read(path: &Path, max: u64, what: &str, cap: &str) -> Result<Vec<u8>, ReadError> {
     // Follows symlinks: the file type is that of the file named.
-    let meta =
-        std::fs::metadata(path).map_err(|e| ReadError::new(format!("cannot read file: {e}")))?;
+    let meta = std::fs::metadata(path).map_err(|e| ReadError::new(format!("cannot read file: {e}")))?;
     check_type(&meta, what)?;
     let too_large = |len: u64| {
-        ReadError::new(format!(
-            "the file is too large: {len} bytes; the limit is {cap} ({max} bytes)"
-        ))
-        .help("check that the right file is named")
+        ReadError::new(format!("the file is too large: {len} bytes; the limit is {cap} ({max} bytes)"))
+            .help("check that the right file is named")
     };
     if meta.len() > max {
         return Err(too_large(meta.len()));
     }
-    let file =
-        open_nonblocking(path).map_err(|e| ReadError::new(format!("cannot read file: {e}")))?;
+    let file = open_nonblocking(path).map_err(|e| ReadError::new(format!("cannot read file: {e}")))?;
     // The file named may have been swapped for another since it was looked at.
-    let meta = file
-        .metadata()
-        .map_err(|e| ReadError::new(format!("cannot read file: {e}")))?;
+    let meta = file.metadata().map_err(|e| ReadError::new(format!("cannot read file: {e}")))?;
     check_type(&meta, what)?;
     let mut bytes = Vec::with_capacity(meta.len().min(max) as usize);
-    file.take(max + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| ReadError::new(format!("cannot read file: {e}")))?;
+    file.take(max + 1).read_to_end(&mut bytes).map_err(|e| ReadError::new(format!("cannot read file: {e}")))?;
     if bytes.len() as u64 > max {
         return Err(too_large(bytes.len() as u64));
     }
@@ -188,11 +168,7 @@ fn check_type(meta: &std::fs::Metadata, what: &str) -> Result<(), ReadError> {
     if ft.is_file() {
         return Ok(());
     }
-    let kind = if ft.is_dir() {
-        "a folder"
-    } else {
-        special_kind(&ft)
-    };
+    let kind = if ft.is_dir() { "a folder" } else { special_kind(&ft) };
     Err(ReadError::new(format!("is {kind}, not {what}")).help("name an ordinary file"))
 }
 
@@ -219,10 +195,7 @@ fn special_kind(_: &std::fs::FileType) -> &'static str {
 #[cfg(unix)]
 fn open_nonblocking(path: &Path) -> std::io::Result<File> {
     use std::os::unix::fs::OpenOptionsExt;
-    std::fs::OpenOptions::new()
-        .read(true)
-        .custom_flags(libc::O_NONBLOCK)
-        .open(path)
+    std::fs::OpenOptions::new().read(true).custom_flags(libc::O_NONBLOCK).open(path)
 }
 
 #[cfg(not(unix))]
@@ -239,15 +212,9 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         let p = dir.path().join("a.yaml");
         std::fs::write(&p, b"title: x\n").expect("write");
-        assert_eq!(
-            read(&p, 100, "a YAML file", "100 bytes").expect("read"),
-            b"title: x\n"
-        );
+        assert_eq!(read(&p, 100, "a YAML file", "100 bytes").expect("read"), b"title: x\n");
         let e = read(&p, 4, "a YAML file", "4 bytes").expect_err("over the cap");
-        assert!(
-            e.message.starts_with("the file is too large: 9 bytes"),
-            "{e:?}"
-        );
+        assert!(e.message.starts_with("the file is too large: 9 bytes"), "{e:?}");
     }
 
     #[test]
@@ -268,15 +235,8 @@ mod tests {
         let base = dir.path().join("paper");
         assert!(scope.resolve(&base, "ok.yaml").is_ok());
         let e = scope.resolve(&base, "../secret.yaml").expect_err("outside");
-        assert!(
-            e.message
-                .starts_with("`../secret.yaml` is outside the folder"),
-            "{e:?}"
-        );
+        assert!(e.message.starts_with("`../secret.yaml` is outside the folder"), "{e:?}");
         let e = scope.resolve(&base, "missing.yaml").expect_err("missing");
-        assert_eq!(
-            e.message,
-            "cannot read `missing.yaml`: No such file or directory"
-        );
+        assert_eq!(e.message, "cannot read `missing.yaml`: No such file or directory");
     }
 }

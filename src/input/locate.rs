@@ -156,7 +156,8 @@ impl Locator {
                     }
                 }
                 Event::Scalar(ref text, style, ..) => {
-                    let empty = style == ScalarStyle::Plain && matches!(text.as_ref(), "" | "~" | "null" | "Null" | "NULL");
+                    let empty =
+                        style == ScalarStyle::Plain && matches!(text.as_ref(), "" | "~" | "null" | "Null" | "NULL");
                     loc.kinds.entry(pos).or_insert(if empty { NodeKind::Empty } else { NodeKind::Scalar });
                     if let (Some(a), Some(b)) = (span.start.byte_offset(), span.end.byte_offset()) {
                         loc.scalars.entry(pos).or_insert((a, b));

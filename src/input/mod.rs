@@ -53,7 +53,8 @@ pub enum InputKind {
 
 impl InputKind {
     /// Every kind, in the order they are listed to an author.
-    pub const ALL: [InputKind; 5] = [InputKind::Report, InputKind::Meeting, InputKind::Missions, InputKind::Outcome, InputKind::ForwardPlan];
+    pub const ALL: [InputKind; 5] =
+        [InputKind::Report, InputKind::Meeting, InputKind::Missions, InputKind::Outcome, InputKind::ForwardPlan];
 
     /// The `schema:` line that names this kind.
     pub fn schema(self) -> &'static str {
@@ -90,7 +91,11 @@ impl InputKind {
 
     /// Every `schema:` line, with the kind it names, as a help line lists them.
     pub fn schema_list() -> String {
-        InputKind::ALL.iter().map(|k| format!("`schema: {}` ({})", k.schema(), k.describe())).collect::<Vec<_>>().join(", ")
+        InputKind::ALL
+            .iter()
+            .map(|k| format!("`schema: {}` ({})", k.schema(), k.describe()))
+            .collect::<Vec<_>>()
+            .join(", ")
     }
 }
 
@@ -167,7 +172,8 @@ impl SourceFile {
             let value = value.trim().trim_matches(|c| c == '"' || c == '\'');
             return match InputKind::ALL.iter().find(|k| k.schema() == value.trim()) {
                 Some(k) => Ok(Some(*k)),
-                None => Err(Problem::error("schema", format!("unknown format `{value}`")).help(format!("this version reads {}", InputKind::schema_list()))),
+                None => Err(Problem::error("schema", format!("unknown format `{value}`"))
+                    .help(format!("this version reads {}", InputKind::schema_list()))),
             };
         }
         let has = |k: &str| self.locator.has_key(k);
@@ -240,7 +246,8 @@ impl SourceFile {
             let known = fields.iter().any(|f| self.locator.has_key(f));
             if self.locator.root_kind() == Some(NodeKind::Mapping) && !known {
                 let list = fields.iter().take(2).map(|f| format!("`{f}:`")).collect::<Vec<_>>().join(", ");
-                let mut d = self.locate(Problem::error("", format!("this is not {what}: it has none of its fields ({list}, …)")));
+                let mut d = self
+                    .locate(Problem::error("", format!("this is not {what}: it has none of its fields ({list}, …)")));
                 d.line = 1;
                 d.column = 1;
                 d.help = Some(format!("check that the right file is named; `cabrep schema` describes {what}"));
@@ -253,7 +260,9 @@ impl SourceFile {
 
     /// Deserialises the file into `T`, with a located error naming the field path.
     pub fn parse<T: DeserializeOwned>(&self) -> Result<T, Diagnostic> {
-        if self.text.trim().is_empty() || self.text.lines().all(|l| l.trim().is_empty() || l.trim_start().starts_with('#')) {
+        if self.text.trim().is_empty()
+            || self.text.lines().all(|l| l.trim().is_empty() || l.trim_start().starts_with('#'))
+        {
             return Err(self.locate(Problem::error("", "the file is empty").help("start from `cabrep new report`")));
         }
         let options = serde_saphyr::options! {
@@ -279,10 +288,10 @@ impl SourceFile {
     fn describe_yaml_error(&self, e: &serde_saphyr::Error, path: &str) -> Diagnostic {
         let inner = e.without_snippet();
         let raw = strip_location(&inner.to_string());
-        let pos = inner.location().filter(|l| l.line() > 0 && l.column() > 0).map(|l| Position {
-            line: l.line() as usize,
-            column: l.column() as usize,
-        });
+        let pos = inner
+            .location()
+            .filter(|l| l.line() > 0 && l.column() > 0)
+            .map(|l| Position { line: l.line() as usize, column: l.column() as usize });
         let x = self.explain(&raw, path, pos);
         Diagnostic {
             file: self.name.clone(),
@@ -321,7 +330,8 @@ impl SourceFile {
     fn explain(&self, raw: &str, path: &str, pos: Option<Position>) -> Explained {
         let path = path.to_owned();
         let at = |p: Option<Position>, path: &str| p.unwrap_or_else(|| self.locator.value(path));
-        let done = |message: String, help: Option<String>, path: String, pos: Position| Explained { message, help, path, pos };
+        let done =
+            |message: String, help: Option<String>, path: String, pos: Position| Explained { message, help, path, pos };
         let suggest = |typed: &str, choices: &[String]| {
             crate::suggest::did_you_mean(typed, choices.iter().map(String::as_str))
                 .map(|s| format!("did you mean `{s}`?"))
@@ -332,7 +342,8 @@ impl SourceFile {
         if let Some(rest) = raw.strip_prefix("unknown field `") {
             let (field, expected) = rest.split_once('`').unwrap_or((rest, ""));
             let help = suggest(field, &expected_names(expected));
-            let full = if path == field || path.ends_with(&format!(".{field}")) { path.clone() } else { join(&path, field) };
+            let full =
+                if path == field || path.ends_with(&format!(".{field}")) { path.clone() } else { join(&path, field) };
             let where_ = self.locator.key_position(&full).or(pos).unwrap_or_else(|| self.locator.value(&full));
             let shown = join(parent_of(&full), &short(field));
             return done(format!("unknown field `{}`", short(field)), help, shown, where_);
@@ -344,7 +355,12 @@ impl SourceFile {
                 let help = (!choices.is_empty()).then(|| format!("one of: {}", choices.join(", ")));
                 return done("expected a value, found nothing".into(), help, path.clone(), self.locator.key(&path));
             }
-            return done(format!("unknown value `{}`", short(value)), suggest(value, &expected_names(expected)), path.clone(), at(pos, &path));
+            return done(
+                format!("unknown value `{}`", short(value)),
+                suggest(value, &expected_names(expected)),
+                path.clone(),
+                at(pos, &path),
+            );
         }
         if let Some(rest) = raw.strip_prefix("missing field `") {
             let field = rest.split('`').next().unwrap_or(rest);
@@ -364,13 +380,16 @@ impl SourceFile {
             let first = self.locator.key_position(&full);
             let where_ = self.locator.repeated_key(&full).or(pos).unwrap_or_else(|| self.locator.value(&full));
             let help = match first {
-                Some(f) => format!("`{}` is already given on line {}; a field may appear only once", short(key), f.line),
+                Some(f) => {
+                    format!("`{}` is already given on line {}; a field may appear only once", short(key), f.line)
+                }
                 None => "a field may appear only once; remove one of the two".into(),
             };
             return done(format!("duplicate field `{}`", short(key)), Some(help), full, where_);
         }
         if raw.starts_with("cannot deserialize null into string") {
-            let help = if path.is_empty() { None } else { Some(format!("write the text after `{}:`", last_name(&path))) };
+            let help =
+                if path.is_empty() { None } else { Some(format!("write the text after `{}:`", last_name(&path))) };
             return done("must not be empty".into(), help, path.clone(), self.locator.key(&path));
         }
         // Type mismatches: "invalid type: U, expected E", "expected a mapping start", "invalid u8".
@@ -382,16 +401,35 @@ impl SourceFile {
         let mismatch = mismatch.or_else(|| {
             let e = raw.strip_prefix("expected ")?;
             let e = expected_text(e.trim_end_matches(" start"));
-            let known = ["text", "a list", "a mapping", "a whole number", "a number", "true or false"].contains(&e.as_str());
+            let known =
+                ["text", "a list", "a mapping", "a whole number", "a number", "true or false"].contains(&e.as_str());
             known.then_some((e, None))
         });
         let mismatch = mismatch.or_else(|| {
             let ty = raw.strip_prefix("invalid ")?;
-            matches!(ty, "u8" | "u16" | "u32" | "u64" | "usize" | "i8" | "i16" | "i32" | "i64" | "isize" | "f32" | "f64" | "floating point" | "integer" | "boolean" | "bool")
-                .then(|| (expected_text(ty), None))
+            matches!(
+                ty,
+                "u8" | "u16"
+                    | "u32"
+                    | "u64"
+                    | "usize"
+                    | "i8"
+                    | "i16"
+                    | "i32"
+                    | "i64"
+                    | "isize"
+                    | "f32"
+                    | "f64"
+                    | "floating point"
+                    | "integer"
+                    | "boolean"
+                    | "bool"
+            )
+            .then(|| (expected_text(ty), None))
         });
         let mismatch = mismatch.or_else(|| {
-            raw.contains("did not match any variant of untagged enum Quantity").then(|| ("a number or text".to_owned(), None))
+            raw.contains("did not match any variant of untagged enum Quantity")
+                .then(|| ("a number or text".to_owned(), None))
         });
         let mismatch = mismatch.or_else(|| {
             raw.starts_with("externally tagged enum expected scalar").then(|| ("a single value".to_owned(), None))
@@ -402,7 +440,9 @@ impl SourceFile {
             let found = self.found_at(pos).or(unexpected).unwrap_or_else(|| "something else".into());
             let field = last_name(&path);
             let (expected, mut help) = match (expected.as_str(), number_range(field)) {
-                ("a whole number", Some((Some(range), scale))) => (format!("a whole number from {range}"), Some(scale.to_owned())),
+                ("a whole number", Some((Some(range), scale))) => {
+                    (format!("a whole number from {range}"), Some(scale.to_owned()))
+                }
                 ("a whole number", Some((None, scale))) => (expected, Some(scale.to_owned())),
                 _ => (expected, None),
             };
@@ -425,19 +465,37 @@ impl SourceFile {
         if raw.starts_with("alias references unknown anchor") || raw.contains("found unknown anchor") {
             let where_ = at(pos, &path);
             let path = self.locator.key_on_line(where_.line).unwrap_or(path);
-            return done("this alias (`*name`) refers to no anchor (`&name`) above it".into(), Some("write the value out instead".into()), path, where_);
+            return done(
+                "this alias (`*name`) refers to no anchor (`&name`) above it".into(),
+                Some("write the value out instead".into()),
+                path,
+                where_,
+            );
         }
-        if let Some(breach) = raw.strip_prefix("budget breached: ").or_else(|| raw.starts_with("alias ").then_some(raw)) {
+        if let Some(breach) = raw.strip_prefix("budget breached: ").or_else(|| raw.starts_with("alias ").then_some(raw))
+        {
             let field = trim_indices(&path);
             let where_ = self.locator.value(&field);
             let (message, help) = if breach.starts_with("Depth") {
-                (String::from("the file is nested too deeply"), "a report needs about 8 levels; look for brackets `[` `{` that are never closed")
+                (
+                    String::from("the file is nested too deeply"),
+                    "a report needs about 8 levels; look for brackets `[` `{` that are never closed",
+                )
             } else if breach.starts_with("Anchors") {
-                ("the file defines more than 1000 anchors (`&name`)".into(), "a report needs no anchors or aliases; write the values out")
+                (
+                    "the file defines more than 1000 anchors (`&name`)".into(),
+                    "a report needs no anchors or aliases; write the values out",
+                )
             } else if breach.starts_with("ScalarBytes") {
-                ("the file holds more than 5 MB of text".into(), "a report is a few tens of kilobytes; check that the right file is named")
+                (
+                    "the file holds more than 5 MB of text".into(),
+                    "a report is a few tens of kilobytes; check that the right file is named",
+                )
             } else if breach.starts_with("Documents") {
-                ("the file holds more than one YAML document".into(), "one report per file: remove the `---` line and what follows it")
+                (
+                    "the file holds more than one YAML document".into(),
+                    "one report per file: remove the `---` line and what follows it",
+                )
             } else if let Some(x) = self.too_many_items(breach) {
                 return x;
             } else {
@@ -459,7 +517,12 @@ impl SourceFile {
         }
         if raw == "unexpected end of input" || raw.starts_with("unexpected EOF") || raw == "unexpected eof" {
             let end = position_at(&self.text, self.text.len());
-            return done("the file ends too soon".into(), Some("a list, mapping or quote is still open at the end of the file".into()), path.clone(), pos.unwrap_or(end));
+            return done(
+                "the file ends too soon".into(),
+                Some("a list, mapping or quote is still open at the end of the file".into()),
+                path.clone(),
+                pos.unwrap_or(end),
+            );
         }
         self.syntax(raw, path, pos)
     }
@@ -471,7 +534,8 @@ impl SourceFile {
         if !(breach.starts_with("Nodes") || breach.starts_with("Events")) || self.locator.aliases().0 > 0 {
             return None;
         }
-        let help = "a report holds a few hundred values; split the data into smaller tables, or put it in an appendix PDF";
+        let help =
+            "a report holds a few hundred values; split the data into smaller tables, or put it in an appendix PDF";
         let limit = "which takes the file past its limit of 200,000 items (values, lists and mappings)";
         let (message, path, pos) = match self.locator.longest_list() {
             // The list that took the file over the limit.
@@ -482,7 +546,11 @@ impl SourceFile {
                 };
                 (format!("{what}, {limit}"), path.to_owned(), pos)
             }
-            _ => ("the file has more than 200,000 items (values, lists and mappings), its limit".into(), String::new(), Position { line: 1, column: 1 }),
+            _ => (
+                "the file has more than 200,000 items (values, lists and mappings), its limit".into(),
+                String::new(),
+                Position { line: 1, column: 1 },
+            ),
         };
         Some(Explained { message, help: Some(help.into()), path, pos })
     }
@@ -507,14 +575,18 @@ impl SourceFile {
         let pos = pos.unwrap_or_else(|| self.locator.value(&path));
         let lines: Vec<&str> = self.text.lines().collect();
         let line_text = |n: usize| lines.get(n.wrapping_sub(1)).copied().unwrap_or("");
-        let x = |message: String, help: &str, pos: Position| Explained { message, help: Some(help.to_owned()), path: path.clone(), pos };
+        let x = |message: String, help: &str, pos: Position| Explained {
+            message,
+            help: Some(help.to_owned()),
+            path: path.clone(),
+            pos,
+        };
 
         if raw.contains("tab") {
             let near = [pos.line, pos.line + 1, pos.line.saturating_sub(1), pos.line.saturating_sub(2)];
-            let tab = near
-                .into_iter()
-                .filter(|&n| n >= 1)
-                .find_map(|n| line_text(n).find('\t').map(|i| Position { line: n, column: line_text(n)[..i].chars().count() + 1 }));
+            let tab = near.into_iter().filter(|&n| n >= 1).find_map(|n| {
+                line_text(n).find('\t').map(|i| Position { line: n, column: line_text(n)[..i].chars().count() + 1 })
+            });
             let leading = tab.is_some_and(|t| line_text(t.line).chars().take(t.column).all(|c| c == ' ' || c == '\t'));
             let message = if leading { "this line is indented with a tab" } else { "a tab character is used here" };
             return x(message.into(), "YAML indents with spaces only: replace the tab with spaces", tab.unwrap_or(pos));
@@ -525,20 +597,44 @@ impl SourceFile {
         if let Some(rest) = raw.strip_prefix("unclosed bracket '") {
             let open = rest.chars().next().unwrap_or('[');
             let (close, what) = if open == '{' { ('}', "mapping") } else { (']', "list") };
-            return x(format!("this `{open}` {what} is never closed"), &format!("add `{close}` at the end of the {what}"), pos);
+            return x(
+                format!("this `{open}` {what} is never closed"),
+                &format!("add `{close}` at the end of the {what}"),
+                pos,
+            );
         }
         if let Some(c) = raw.strip_prefix("unexpected character: `").and_then(|r| r.strip_suffix('\'')) {
             if c.starts_with("\\u{") || c.starts_with("\\t") || c.starts_with("\\r") {
-                let what = if c == "\\u{0}" { "a NUL character (a zero byte)".to_owned() } else { format!("a control character (`{c}`)") };
-                return x(format!("the file contains {what}, which YAML does not allow"), "remove it; it may come from a damaged file or from text copied out of another program", pos);
+                let what = if c == "\\u{0}" {
+                    "a NUL character (a zero byte)".to_owned()
+                } else {
+                    format!("a control character (`{c}`)")
+                };
+                return x(
+                    format!("the file contains {what}, which YAML does not allow"),
+                    "remove it; it may come from a damaged file or from text copied out of another program",
+                    pos,
+                );
             }
-            return x(format!("text cannot start with `{c}` unless it is in quotes"), "put the whole text in quotes: \"…\"", pos);
+            return x(
+                format!("text cannot start with `{c}` unless it is in quotes"),
+                "put the whole text in quotes: \"…\"",
+                pos,
+            );
         }
         if raw.contains("BOM must not appear") {
-            return x("the file contains a byte order mark (U+FEFF) in the middle".into(), "remove the invisible character at this position", pos);
+            return x(
+                "the file contains a byte order mark (U+FEFF) in the middle".into(),
+                "remove the invisible character at this position",
+                pos,
+            );
         }
         if raw.starts_with("recursion limit exceeded") {
-            return x(String::from("the file is nested too deeply"), "a report needs about 8 levels; look for brackets `[` `{` that are never closed", pos);
+            return x(
+                String::from("the file is nested too deeply"),
+                "a report needs about 8 levels; look for brackets `[` `{` that are never closed",
+                pos,
+            );
         }
         if raw.starts_with("simple key expected ':'") || raw.starts_with("simple key is no longer valid") {
             return x(
@@ -550,15 +646,26 @@ impl SourceFile {
         if raw.starts_with("invalid trailing content after") {
             return x("text follows the closing quote".into(), "put the whole text inside the quotes", pos);
         }
-        if raw.contains("unknown escape character") || raw.contains("hexadecimal number") || raw.contains("Unicode character escape") {
-            return x("unknown escape `\\` in double-quoted text".into(), "use single quotes ('C:\\Reports') or write `\\\\` for a backslash", pos);
+        if raw.contains("unknown escape character")
+            || raw.contains("hexadecimal number")
+            || raw.contains("Unicode character escape")
+        {
+            return x(
+                "unknown escape `\\` in double-quoted text".into(),
+                "use single quotes ('C:\\Reports') or write `\\\\` for a backslash",
+                pos,
+            );
         }
         let flowish = raw.contains("flow") || raw.contains("illegal placement of ':'") || raw.contains("bracket");
         if flowish {
             if let Some((open, at)) = unclosed_flow(&self.text, byte_at(&self.text, pos)) {
                 let close = if open == '{' { '}' } else { ']' };
                 let what = if open == '{' { "mapping" } else { "list" };
-                return x(format!("this `{open}` {what} is never closed"), &format!("add `{close}` at the end of the {what}"), position_at(&self.text, at));
+                return x(
+                    format!("this `{open}` {what} is never closed"),
+                    &format!("add `{close}` at the end of the {what}"),
+                    position_at(&self.text, at),
+                );
             }
         }
         if raw.starts_with("mapping values are not allowed") {
@@ -569,7 +676,11 @@ impl SourceFile {
                 let c = first_colon.unwrap_or(0);
                 let (key, value) = (line[..c].trim_end(), line[c + 1..].trim());
                 let value = value.split(" #").next().unwrap_or(value).trim();
-                let quoted = if value.contains('"') { format!("'{}'", value.replace('\'', "''")) } else { format!("\"{value}\"") };
+                let quoted = if value.contains('"') {
+                    format!("'{}'", value.replace('\'', "''"))
+                } else {
+                    format!("\"{value}\"")
+                };
                 return x(
                     "this text contains `: `, which YAML reads as the start of a field".into(),
                     &format!("put the text in quotes: `{} {}`", short(&format!("{key}:")), short(&quoted)),
@@ -589,7 +700,11 @@ impl SourceFile {
         {
             return self.indentation(&lines, pos.line, path);
         }
-        x(format!("the YAML is not well-formed: {raw}"), "check the line against the examples in `cabrep new report`", pos)
+        x(
+            format!("the YAML is not well-formed: {raw}"),
+            "check the line against the examples in `cabrep new report`",
+            pos,
+        )
     }
 
     /// "This line does not line up": the line `n` against the lines above it.
@@ -625,13 +740,13 @@ impl SourceFile {
                 }
                 (
                     format!("{what} is not lined up with the lines above it"),
-                    format!("indentation shows what belongs to what: start it in the same column as {}", cols.join(", or ")),
+                    format!(
+                        "indentation shows what belongs to what: start it in the same column as {}",
+                        cols.join(", or ")
+                    ),
                 )
             }
-            None => (
-                format!("{what} is indented, but nothing above it is"),
-                "start it in column 1".into(),
-            ),
+            None => (format!("{what} is indented, but nothing above it is"), "start it in column 1".into()),
         };
         Explained { message, help: Some(help), path, pos: here }
     }
@@ -663,7 +778,8 @@ fn strip_location(msg: &str) -> String {
 
 /// The names in "expected one of a, b, c" (serde-saphyr) or "expected one of `a`, `b`" (serde).
 fn expected_names(text: &str) -> Vec<String> {
-    let list = text.split_once("expected one of").map(|(_, l)| l).or_else(|| text.split_once("expected").map(|(_, l)| l));
+    let list =
+        text.split_once("expected one of").map(|(_, l)| l).or_else(|| text.split_once("expected").map(|(_, l)| l));
     list.map(|l| {
         l.split([',', ' '])
             .map(|w| w.trim().trim_matches('`'))
@@ -690,7 +806,9 @@ fn expected_text(e: &str) -> String {
         "string" | "string scalar" | "borrowed string" | "str" | "char" => "text".into(),
         "sequence" | "list" | "sequence start" | "list start" => "a list".into(),
         "map" | "mapping" | "mapping start" | "map start" => "a mapping".into(),
-        "u8" | "u16" | "u32" | "u64" | "usize" | "i8" | "i16" | "i32" | "i64" | "isize" | "integer" => "a whole number".into(),
+        "u8" | "u16" | "u32" | "u64" | "usize" | "i8" | "i16" | "i32" | "i64" | "isize" | "integer" => {
+            "a whole number".into()
+        }
         "f32" | "f64" | "floating point" | "float" | "number" => "a number".into(),
         "boolean" | "bool" => "true or false".into(),
         _ if e.starts_with("struct ") => "a mapping".into(),

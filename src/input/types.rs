@@ -472,7 +472,6 @@ pub struct AgendaItemInput {
     pub report: Option<String>,
 }
 
-
 /// What a meeting decided (`schema: cabrep/outcome/v1`): the input of the decision record.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]

@@ -24,7 +24,8 @@ impl Calendar {
     pub fn england_and_wales() -> Calendar {
         let fmt = time::macros::format_description!("[year]-[month]-[day]");
         // The file is part of the binary and checked by a test; a bad line is skipped.
-        let file: HolidayFile = toml::from_str(BANK_HOLIDAYS).unwrap_or(HolidayFile { source: String::new(), dates: Vec::new() });
+        let file: HolidayFile =
+            toml::from_str(BANK_HOLIDAYS).unwrap_or(HolidayFile { source: String::new(), dates: Vec::new() });
         Calendar { holidays: file.dates.iter().filter_map(|d| Date::parse(d, &fmt).ok()).collect() }
     }
 
@@ -66,7 +67,13 @@ mod tests {
             assert_eq!(c.holidays.iter().filter(|d| d.year() == y).count(), 8, "{y}");
         }
         // Published dates (GOV.UK): Easter 2024, Christmas 2026 with Boxing Day substituted.
-        for d in [date!(2024 - 03 - 29), date!(2024 - 04 - 01), date!(2026 - 12 - 28), date!(2027 - 12 - 27), date!(2028 - 01 - 03)] {
+        for d in [
+            date!(2024 - 03 - 29),
+            date!(2024 - 04 - 01),
+            date!(2026 - 12 - 28),
+            date!(2027 - 12 - 27),
+            date!(2028 - 01 - 03),
+        ] {
             assert!(!c.is_working_day(d), "{d}");
         }
     }

@@ -72,9 +72,8 @@ fn walk(
     use serde_json::Value;
     match v {
         Value::String(s) => {
-            if let Some((c, (message, help))) = s
-                .chars()
-                .find_map(|c| judge(c, printed, coverage, font).map(|j| (c, j)))
+            if let Some((c, (message, help))) =
+                s.chars().find_map(|c| judge(c, printed, coverage, font).map(|j| (c, j)))
             {
                 let mut p = Problem::error(&path, message).help(help);
                 if !c.is_control() {
@@ -90,11 +89,7 @@ fn walk(
         }
         Value::Object(map) => {
             for (k, item) in map {
-                let child = if path.is_empty() {
-                    k.clone()
-                } else {
-                    format!("{path}.{k}")
-                };
+                let child = if path.is_empty() { k.clone() } else { format!("{path}.{k}") };
                 let not_printed = NOT_PRINTED.contains(&k.as_str()) && (k != "missions" || item.is_string());
                 walk(item, child, printed && !not_printed, coverage, font, out);
             }
@@ -108,9 +103,7 @@ mod tests {
     use super::*;
 
     fn coverage() -> CharCoverage {
-        crate::template::Template::builtin()
-            .expect("template")
-            .char_coverage()
+        crate::template::Template::builtin().expect("template").char_coverage()
     }
 
     #[test]
@@ -125,10 +118,7 @@ mod tests {
             "missions": [{"id": "m", "name": "Mission 🚀"}],
         });
         let p = check(&tree, &coverage(), "Liberation Sans");
-        let got: Vec<(&str, &str)> = p
-            .iter()
-            .map(|p| (p.path.as_str(), p.message.as_str()))
-            .collect();
+        let got: Vec<(&str, &str)> = p.iter().map(|p| (p.path.as_str(), p.message.as_str())).collect();
         assert_eq!(
             got,
             [

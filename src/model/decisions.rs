@@ -110,7 +110,10 @@ pub fn build_record(
     let published = match Date::parse(outcome.published.0.trim(), &fmt) {
         Ok(d) => d,
         Err(_) => {
-            problems.push(Problem::error("published", format!("`{}` is not a real date", outcome.published.0)).help("write dates as YYYY-MM-DD"));
+            problems.push(
+                Problem::error("published", format!("`{}` is not a real date", outcome.published.0))
+                    .help("write dates as YYYY-MM-DD"),
+            );
             meeting.details.date
         }
     };
@@ -144,7 +147,10 @@ pub fn build_record(
     let check_item = |n: u32, path: String, problems: &mut Vec<Problem>| {
         if !reports.contains_key(&n) {
             let known: Vec<String> = reports.keys().map(u32::to_string).collect();
-            problems.push(Problem::error(path, format!("agenda item {n} is not a report of this meeting")).help(format!("report items: {}", known.join(", "))));
+            problems.push(
+                Problem::error(path, format!("agenda item {n} is not a report of this meeting"))
+                    .help(format!("report items: {}", known.join(", "))),
+            );
         }
     };
     for (i, x) in outcome.interests.iter().enumerate() {
@@ -157,7 +163,10 @@ pub fn build_record(
     for (i, o) in outcome.items.iter().enumerate() {
         check_item(o.item, format!("items[{i}].item"), &mut problems);
         if let Some(first) = seen.insert(o.item, i) {
-            problems.push(Problem::error(format!("items[{i}].item"), format!("agenda item {} is already given at items[{first}]", o.item)));
+            problems.push(Problem::error(
+                format!("items[{i}].item"),
+                format!("agenda item {} is already given at items[{first}]", o.item),
+            ));
         }
     }
 
@@ -228,13 +237,27 @@ pub fn build_record(
             decisions,
             reasons: reasons.unwrap_or_else(|| report.reasons.clone()),
             options: options.or_else(|| report.options.clone()),
-            interests: outcome.interests.iter().filter(|x| x.item == number).map(|x| (x.member.clone(), x.nature.clone())).collect(),
-            dispensations: outcome.dispensations.iter().filter(|x| x.item == number).map(|x| (x.member.clone(), x.details.clone())).collect(),
+            interests: outcome
+                .interests
+                .iter()
+                .filter(|x| x.item == number)
+                .map(|x| (x.member.clone(), x.nature.clone()))
+                .collect(),
+            dispensations: outcome
+                .dispensations
+                .iter()
+                .filter(|x| x.item == number)
+                .map(|x| (x.member.clone(), x.details.clone()))
+                .collect(),
             call_in,
         });
     }
     if !without_summary.is_empty() {
-        let which = if without_summary.len() == 1 { format!("item {}", without_summary[0]) } else { format!("items {}", super::and_words(&without_summary)) };
+        let which = if without_summary.len() == 1 {
+            format!("item {}", without_summary[0])
+        } else {
+            format!("items {}", super::and_words(&without_summary))
+        };
         problems.push(
             Problem::warning("", format!("{which}: no `record_summary:`; the record's consideration is the report's summary, in its own tense"))
                 .help("give the report a `record_summary:` in the past tense (\"provided an update on …\"), or the item here in `items:`"),
@@ -242,5 +265,14 @@ pub fn build_record(
     }
     let ok = !problems.iter().any(|p| p.severity == crate::diag::Severity::Error);
     let proper_officer = meeting.details.proper_officer.clone();
-    (ok.then(|| DecisionRecord { body: meeting.details.body.clone(), date: meeting.details.date, published, items, proper_officer }), problems)
+    (
+        ok.then(|| DecisionRecord {
+            body: meeting.details.body.clone(),
+            date: meeting.details.date,
+            published,
+            items,
+            proper_officer,
+        }),
+        problems,
+    )
 }

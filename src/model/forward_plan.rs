@@ -103,10 +103,9 @@ impl PlanEntry {
         let reference = r.forward_plan_ref.clone()?;
         let maker = match r.decision_maker {
             DecisionMaker::Body => Maker::Body(r.body.clone()),
-            DecisionMaker::PortfolioHolder => Maker::Holder {
-                holder: r.portfolio.holder.clone(),
-                title: r.portfolio.title.clone(),
-            },
+            DecisionMaker::PortfolioHolder => {
+                Maker::Holder { holder: r.portfolio.holder.clone(), title: r.portfolio.title.clone() }
+            }
         };
         Some(match &r.exempt {
             Some(e) => PlanEntry::Private(PrivateEntry {
@@ -121,11 +120,7 @@ impl PlanEntry {
                 maker,
                 date: r.date,
                 reference,
-                appendices: r
-                    .appendices
-                    .iter()
-                    .map(|a| (a.number, a.title.clone()))
-                    .collect(),
+                appendices: r.appendices.iter().map(|a| (a.number, a.title.clone())).collect(),
                 contact: r.contact.clone(),
                 sealed: Sealed,
             }),
@@ -204,11 +199,7 @@ pub fn build_plan(
     // Two reports with one reference.
     let mut first_with: BTreeMap<&str, usize> = BTreeMap::new();
     for (i, (r, _)) in reports.iter().enumerate() {
-        let Some(reference) = r
-            .forward_plan_ref
-            .as_deref()
-            .filter(|_| r.decision == DecisionKind::Key)
-        else {
+        let Some(reference) = r.forward_plan_ref.as_deref().filter(|_| r.decision == DecisionKind::Key) else {
             continue;
         };
         match first_with.get(reference) {
@@ -216,10 +207,7 @@ pub fn build_plan(
                 i,
                 Problem::warning(
                     "forward_plan_ref",
-                    format!(
-                        "`{reference}` is also the reference of `{}` ({})",
-                        reports[j].0.title, reports[j].1
-                    ),
+                    format!("`{reference}` is also the reference of `{}` ({})", reports[j].0.title, reports[j].1),
                 )
                 .help("each key decision needs a Forward Plan reference of its own"),
             )),
@@ -246,8 +234,7 @@ pub fn build_plan(
             continue;
         }
         let days = clear_days(published, r.date);
-        let noticed_before =
-            on_previous.is_some_and(|p| clear_days(p.published, r.date) >= NOTICE_CLEAR_DAYS);
+        let noticed_before = on_previous.is_some_and(|p| clear_days(p.published, r.date) >= NOTICE_CLEAR_DAYS);
         if days < NOTICE_CLEAR_DAYS && !noticed_before {
             let problem = if days >= GENERAL_EXCEPTION_CLEAR_DAYS {
                 Problem::warning("meeting.date", format!("`{reference}` is taken {days} clear days after the plan's publication ({}), not 28: the decision needs the general exception procedure (reg. 10)", long(published)))
@@ -260,11 +247,7 @@ pub fn build_plan(
         }
         entries.push(entry);
     }
-    entries.sort_by(|a, b| {
-        a.date()
-            .cmp(&b.date())
-            .then_with(|| natural_cmp(a.reference(), b.reference()))
-    });
+    entries.sort_by(|a, b| a.date().cmp(&b.date()).then_with(|| natural_cmp(a.reference(), b.reference())));
     (ForwardPlan { published, entries }, problems)
 }
 
@@ -285,9 +268,6 @@ mod tests {
     fn references_sort_by_their_numbers() {
         let mut refs = vec!["FP/2024/10", "FP/2024/9", "FP/2023/44", "FP/2024/011"];
         refs.sort_by(|a, b| natural_cmp(a, b));
-        assert_eq!(
-            refs,
-            ["FP/2023/44", "FP/2024/9", "FP/2024/10", "FP/2024/011"]
-        );
+        assert_eq!(refs, ["FP/2023/44", "FP/2024/9", "FP/2024/10", "FP/2024/011"]);
     }
 }

@@ -2,12 +2,12 @@
 //! recommendation numbers, cross-references, totals, risk scores and bands, the mission
 //! summary). Knows nothing of file formats.
 
-pub mod rich_text;
 pub mod calendar;
 pub mod characters;
+pub mod decisions;
 pub mod forward_plan;
 pub mod resolution;
-pub mod decisions;
+pub mod rich_text;
 mod validate;
 
 use std::path::PathBuf;
@@ -16,11 +16,9 @@ pub use rust_decimal::Decimal;
 use time::Date;
 
 use crate::diag::Problem;
-pub use crate::input::types::{
-    ChartKind, Contact, DecisionKind, DecisionMaker, Portfolio, Quantity, Status,
-};
-pub use rich_text::RichText;
 use crate::document::Inline;
+pub use crate::input::types::{ChartKind, Contact, DecisionKind, DecisionMaker, Portfolio, Quantity, Status};
+pub use rich_text::RichText;
 
 /// A validated report.
 #[derive(Debug, Clone)]

@@ -26,19 +26,9 @@ impl Wording {
     /// The wording of a template's `[resolutions]` table: every key a verb, except `subject`.
     pub fn from_table(table: &BTreeMap<String, String>, verbs: &[String]) -> Wording {
         let mut participles = table.clone();
-        let subject = participles
-            .remove("subject")
-            .map(|s| s.trim().to_owned())
-            .filter(|s| !s.is_empty());
-        let participles = participles
-            .into_iter()
-            .map(|(k, v)| (k.to_lowercase(), v))
-            .collect();
-        Wording {
-            participles,
-            subject,
-            verbs: verbs.iter().map(|v| v.to_lowercase()).collect(),
-        }
+        let subject = participles.remove("subject").map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
+        let participles = participles.into_iter().map(|(k, v)| (k.to_lowercase(), v)).collect();
+        Wording { participles, subject, verbs: verbs.iter().map(|v| v.to_lowercase()).collect() }
     }
 }
 
@@ -88,19 +78,12 @@ pub fn reword(text: &[Inline], w: &Wording) -> Resolution {
             "make the recommendation one sentence: put what follows in its `note:`, or in a recommendation of its own (or word the resolution in the outcome file's `text:`)".to_owned(),
         ));
     }
-    Resolution {
-        text: out,
-        warnings,
-    }
+    Resolution { text: out, warnings }
 }
 
 /// Rewords one imperative clause. `Err(Some(warning))` keeps the clause as written, with a
 /// warning; `Err(None)` keeps it silently (not an imperative: perhaps already a resolution).
-fn reword_clause(
-    mut clause: Vec<Inline>,
-    w: &Wording,
-    first: bool,
-) -> Result<Vec<Inline>, Option<(String, String)>> {
+fn reword_clause(mut clause: Vec<Inline>, w: &Wording, first: bool) -> Result<Vec<Inline>, Option<(String, String)>> {
     let Some(Inline::Text { text }) = clause.first().cloned() else {
         return Err(None);
     };
@@ -147,9 +130,7 @@ fn reword_clause(
     if let Some(Inline::Text { text }) = clause.first() {
         if let Some(inner) = text.strip_prefix("to ") {
             let next: String = inner.chars().take_while(|c| c.is_alphabetic()).collect();
-            if w.participles.contains_key(&next.to_lowercase())
-                || w.verbs.contains(&next.to_lowercase())
-            {
+            if w.participles.contains_key(&next.to_lowercase()) || w.verbs.contains(&next.to_lowercase()) {
                 let mut inner_clause = clause.clone();
                 inner_clause[0] = Inline::text(inner.to_owned());
                 return reword_clause(inner_clause, w, first);
@@ -181,11 +162,7 @@ fn reword_clause(
     let be = format!(" be {participle}{tail}");
     for i in clause.iter_mut() {
         if let Inline::Text { text } = i {
-            if let Some(at) = [", which ", ", who "]
-                .iter()
-                .filter_map(|m| text.find(m))
-                .min()
-            {
+            if let Some(at) = [", which ", ", who "].iter().filter_map(|m| text.find(m)).min() {
                 text.insert_str(at, &be);
                 return Ok(merge(clause));
             }
@@ -256,18 +233,13 @@ fn split_clauses(text: Vec<Inline>, w: &Wording) -> Vec<(String, Vec<Inline>)> {
             let after = &t[at + 5..];
             let word: String = after.chars().take_while(|c| c.is_alphabetic()).collect();
             let has_object = after[word.len()..].starts_with(' ');
-            let before_empty =
-                clauses.last().is_some_and(|c| c.1.is_empty()) && t[start..at].trim().is_empty();
+            let before_empty = clauses.last().is_some_and(|c| c.1.is_empty()) && t[start..at].trim().is_empty();
             if has_object
                 && !before_empty
                 && word.chars().next().is_some_and(char::is_lowercase)
                 && w.participles.contains_key(&word)
             {
-                let (cut, joint) = if t[..at].ends_with(',') {
-                    (at - 1, ", and ")
-                } else {
-                    (at, " and ")
-                };
+                let (cut, joint) = if t[..at].ends_with(',') { (at - 1, ", and ") } else { (at, " and ") };
                 if let Some(c) = clauses.last_mut() {
                     c.1.push(Inline::text(&t[start..cut]));
                 }
@@ -320,9 +292,7 @@ fn capitalise(inlines: &mut [Inline]) -> bool {
                     return true;
                 }
             }
-            Inline::Strong { content }
-            | Inline::Emph { content }
-            | Inline::Link { content, .. } => {
+            Inline::Strong { content } | Inline::Emph { content } | Inline::Link { content, .. } => {
                 if capitalise(content) {
                     return true;
                 }
@@ -350,18 +320,10 @@ mod tests {
         .into_iter()
         .map(|(a, b)| (a.to_owned(), b.to_owned()))
         .collect();
-        let verbs: Vec<String> = [
-            "Agree",
-            "Note",
-            "Establish",
-            "Instruct",
-            "Delegate",
-            "Approve",
-            "Receive",
-            "Request",
-        ]
-        .map(String::from)
-        .to_vec();
+        let verbs: Vec<String> =
+            ["Agree", "Note", "Establish", "Instruct", "Delegate", "Approve", "Receive", "Request"]
+                .map(String::from)
+                .to_vec();
         Wording::from_table(&table, &verbs)
     }
 
@@ -382,11 +344,7 @@ mod tests {
             "The updates on individual Missions be noted."
         );
         assert_eq!(
-            plain(
-                "Delegate authority to the Director to vary the programme.",
-                &w
-            )
-            .0,
+            plain("Delegate authority to the Director to vary the programme.", &w).0,
             "Authority be delegated to the Director to vary the programme."
         );
         assert_eq!(
@@ -394,10 +352,7 @@ mod tests {
             "The scope of the reviews be agreed in principle."
         );
         assert_eq!(
-            plain(
-                "Agree that a Big Conversation take place with communities.",
-                &w
-            ),
+            plain("Agree that a Big Conversation take place with communities.", &w),
             ("A Big Conversation take place with communities.".into(), 0)
         );
     }
@@ -414,28 +369,16 @@ mod tests {
             "Progress be noted and future plans for the Programme be agreed."
         );
         assert_eq!(
-            plain(
-                "Note the areas of focus (Section 8) and agree to receive future updates.",
-                &w
-            )
-            .0,
+            plain("Note the areas of focus (Section 8) and agree to receive future updates.", &w).0,
             "The areas of focus (Section 8) be noted and future updates be received."
         );
         assert_eq!(
-            plain(
-                "Note the indicative programme for 2025/26, which will be confirmed later.",
-                &w
-            )
-            .0,
+            plain("Note the indicative programme for 2025/26, which will be confirmed later.", &w).0,
             "The indicative programme for 2025/26 be noted, which will be confirmed later."
         );
         // "and attached" is no verb of the table: one clause.
         assert_eq!(
-            plain(
-                "Agree the Policy set out at Section 7 and attached at appendix 1",
-                &w
-            )
-            .0,
+            plain("Agree the Policy set out at Section 7 and attached at appendix 1", &w).0,
             "The Policy set out at Section 7 and attached at appendix 1 be agreed."
         );
     }
@@ -450,27 +393,27 @@ mod tests {
         let mut no_subject = wording();
         no_subject.subject = None;
         let (text, warnings) = plain("Instruct the Director to report back.", &no_subject);
-        assert_eq!(
-            (text.as_str(), warnings),
-            ("Instruct the Director to report back.", 1)
-        );
+        assert_eq!((text.as_str(), warnings), ("Instruct the Director to report back.", 1));
         // Not an imperative at all (already a resolution): kept, no warning.
-        assert_eq!(
-            plain("Cabinet will consider this again.", &w),
-            ("Cabinet will consider this again.".into(), 0)
-        );
+        assert_eq!(plain("Cabinet will consider this again.", &w), ("Cabinet will consider this again.".into(), 0));
     }
 
     #[test]
     fn a_second_sentence_is_kept_and_warned_about() {
         let w = wording();
-        let r = reword(&[Inline::text("Agree the scope set out at Section 6. It is recommended that the Board agrees the final scope.")], &w);
-        assert_eq!(plain_text(&r.text), "The scope set out at Section 6 be agreed. It is recommended that the Board agrees the final scope.");
+        let r = reword(
+            &[Inline::text(
+                "Agree the scope set out at Section 6. It is recommended that the Board agrees the final scope.",
+            )],
+            &w,
+        );
+        assert_eq!(
+            plain_text(&r.text),
+            "The scope set out at Section 6 be agreed. It is recommended that the Board agrees the final scope."
+        );
         assert_eq!(r.warnings.len(), 1);
         assert!(
-            r.warnings[0]
-                .0
-                .contains("will read: “The scope set out at Section 6 be agreed. It is"),
+            r.warnings[0].0.contains("will read: “The scope set out at Section 6 be agreed. It is"),
             "{:?}",
             r.warnings
         );
@@ -481,47 +424,20 @@ mod tests {
         let w = wording();
         let text = vec![
             Inline::text("Agree the "),
-            Inline::Strong {
-                content: vec![Inline::text("Smart Working Policy")],
-            },
+            Inline::Strong { content: vec![Inline::text("Smart Working Policy")] },
             Inline::text(" and note the "),
-            Inline::Link {
-                url: "https://example.org/guide".into(),
-                content: vec![Inline::text("guidance")],
-            },
+            Inline::Link { url: "https://example.org/guide".into(), content: vec![Inline::text("guidance")] },
         ];
         let r = reword(&text, &w);
-        assert_eq!(
-            plain_text(&r.text),
-            "The Smart Working Policy be agreed and the guidance be noted."
-        );
+        assert_eq!(plain_text(&r.text), "The Smart Working Policy be agreed and the guidance be noted.");
+        assert!(r.text.iter().any(|i| matches!(i, Inline::Strong { .. })), "{:?}", r.text);
         assert!(
-            r.text.iter().any(|i| matches!(i, Inline::Strong { .. })),
-            "{:?}",
-            r.text
-        );
-        assert!(
-            r.text.iter().any(
-                |i| matches!(i, Inline::Link { url, .. } if url == "https://example.org/guide")
-            ),
+            r.text.iter().any(|i| matches!(i, Inline::Link { url, .. } if url == "https://example.org/guide")),
             "{:?}",
             r.text
         );
         // A bold first word of the object is capitalised inside the bold.
-        let r = reword(
-            &[
-                Inline::text("Note "),
-                Inline::Strong {
-                    content: vec![Inline::text("the plan")],
-                },
-            ],
-            &w,
-        );
-        assert_eq!(
-            r.text[0],
-            Inline::Strong {
-                content: vec![Inline::text("The plan")]
-            }
-        );
+        let r = reword(&[Inline::text("Note "), Inline::Strong { content: vec![Inline::text("the plan")] }], &w);
+        assert_eq!(r.text[0], Inline::Strong { content: vec![Inline::text("The plan")] });
     }
 }

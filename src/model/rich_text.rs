@@ -25,7 +25,10 @@ pub const MAX_URL_BYTES: usize = 2048;
 
 /// A link's address for a message: control characters shown as `\u{…}`, at most 80 characters.
 fn short_url(url: &str) -> String {
-    let shown: String = url.chars().flat_map(|c| if c.is_control() { c.escape_unicode().collect::<Vec<_>>() } else { vec![c] }).collect();
+    let shown: String = url
+        .chars()
+        .flat_map(|c| if c.is_control() { c.escape_unicode().collect::<Vec<_>>() } else { vec![c] })
+        .collect();
     if shown.chars().count() > 80 {
         format!("{}…", shown.chars().take(79).collect::<String>())
     } else {
@@ -65,7 +68,8 @@ impl Xrefs {
             match self.numbers.get(*id) {
                 Some(n) => numbers.push(n.to_string()),
                 None => {
-                    let mut p = Problem::error(path, format!("unknown cross-reference `#{id}`")).at_text(format!("#{id}"));
+                    let mut p =
+                        Problem::error(path, format!("unknown cross-reference `#{id}`")).at_text(format!("#{id}"));
                     let known: Vec<&str> = self.numbers.keys().map(String::as_str).collect();
                     p = match crate::suggest::did_you_mean(id, known) {
                         Some(s) => p.help(format!("did you mean `#{s}`?")),
@@ -94,7 +98,16 @@ impl Xrefs {
 /// Parses Markdown. Problems (unknown cross-references) are reported at `path`.
 pub fn parse(md: &str, xrefs: &Xrefs, path: &str, problems: &mut Vec<Problem>) -> RichText {
     let opts = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH;
-    let mut b = Builder { xrefs, path, problems, stack: vec![Container::Root(Vec::new())], frames: Vec::new(), depth: [0; 3], deepest: [0; 3], skipping: 0 };
+    let mut b = Builder {
+        xrefs,
+        path,
+        problems,
+        stack: vec![Container::Root(Vec::new())],
+        frames: Vec::new(),
+        depth: [0; 3],
+        deepest: [0; 3],
+        skipping: 0,
+    };
     for event in Parser::new_ext(md, opts) {
         b.event(event);
     }
@@ -108,7 +121,10 @@ pub fn parse(md: &str, xrefs: &Xrefs, path: &str, problems: &mut Vec<Problem>) -
     for i in 0..3 {
         if b.deepest[i] > limits[i] {
             let (deepest, limit, name) = (b.deepest[i], limits[i], names[i]);
-            b.problems.push(Problem::error(path, format!("{name} nested {deepest} deep; at most {limit} are supported")).help(helps[i]));
+            b.problems.push(
+                Problem::error(path, format!("{name} nested {deepest} deep; at most {limit} are supported"))
+                    .help(helps[i]),
+            );
         }
     }
     // Close anything left open (the parser closes all tags, so this is only a safety net).
@@ -369,8 +385,14 @@ impl Builder<'_> {
                 }
                 Some(LinkTarget::Web(url)) => {
                     self.problems.push(
-                        Problem::error(self.path, format!("the link `{shown}` is {} bytes long; the longest kept is {MAX_URL_BYTES}", url.len()))
-                            .help("link to a shorter address (a page that lists the documents, or a short link)"),
+                        Problem::error(
+                            self.path,
+                            format!(
+                                "the link `{shown}` is {} bytes long; the longest kept is {MAX_URL_BYTES}",
+                                url.len()
+                            ),
+                        )
+                        .help("link to a shorter address (a page that lists the documents, or a short link)"),
                     );
                     self.plain(content);
                 }
@@ -482,7 +504,12 @@ mod tests {
     #[test]
     fn cross_references_print_computed_numbers() {
         let mut p = Vec::new();
-        let b = parse("See [Sections](#statement,#missions), [Section](#transformation) and [](#missions).", &xrefs(), "x", &mut p);
+        let b = parse(
+            "See [Sections](#statement,#missions), [Section](#transformation) and [](#missions).",
+            &xrefs(),
+            "x",
+            &mut p,
+        );
         assert!(p.is_empty(), "{p:?}");
         assert_eq!(text_of(&b), "See Sections 2 & 3, Section 6 and 3.");
     }

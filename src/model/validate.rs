@@ -58,10 +58,41 @@ const MAX_AMOUNT: i64 = 1_000_000_000_000_000;
 const MAX_MEASURE: f64 = 1e15;
 
 const RECOMMENDATION_VERBS: &[&str] = &[
-    "Agree", "Approve", "Note", "Delegate", "Endorse", "Consider", "Authorise", "Adopt", "Recommend",
-    "Receive", "Support", "Request", "Instruct", "Confirm", "Accept", "Award", "Allocate", "Grant",
-    "Refer", "Comment", "Welcome", "Ratify", "Release", "Establish", "Appoint", "Authorize", "Declare",
-    "Dispose", "Acquire", "Commission", "Extend", "Continue", "Undertake", "Review", "Set",
+    "Agree",
+    "Approve",
+    "Note",
+    "Delegate",
+    "Endorse",
+    "Consider",
+    "Authorise",
+    "Adopt",
+    "Recommend",
+    "Receive",
+    "Support",
+    "Request",
+    "Instruct",
+    "Confirm",
+    "Accept",
+    "Award",
+    "Allocate",
+    "Grant",
+    "Refer",
+    "Comment",
+    "Welcome",
+    "Ratify",
+    "Release",
+    "Establish",
+    "Appoint",
+    "Authorize",
+    "Declare",
+    "Dispose",
+    "Acquire",
+    "Commission",
+    "Extend",
+    "Continue",
+    "Undertake",
+    "Review",
+    "Set",
 ];
 
 /// Validates a report. `register` is the missions register when it came from a file
@@ -97,7 +128,8 @@ impl Checker {
 
     fn text(&mut self, path: &str, s: &str) -> String {
         if s.trim().is_empty() {
-            self.err(path, "must not be empty").help = Some("write the text, or leave the field out if it is optional".into());
+            self.err(path, "must not be empty").help =
+                Some("write the text, or leave the field out if it is optional".into());
         }
         s.trim().to_owned()
     }
@@ -125,7 +157,8 @@ impl Checker {
     fn report(&mut self, f: &ReportFile, register: Option<&[Mission]>, rules: &Rules, base: &Path) -> Report {
         if let Some(s) = &f.schema {
             if s != "cabrep/report/v1" {
-                self.err("schema", format!("unknown format `{s}`")).help = Some("this version reads `cabrep/report/v1`".into());
+                self.err("schema", format!("unknown format `{s}`")).help =
+                    Some("this version reads `cabrep/report/v1`".into());
             }
         }
         let body = self.text("meeting.body", &f.meeting.body);
@@ -169,7 +202,8 @@ impl Checker {
         };
 
         // Section numbers and ids first: cross-references anywhere need them.
-        let mut xrefs = Xrefs { one: rules.section_word.0.clone(), many: rules.section_word.1.clone(), ..Default::default() };
+        let mut xrefs =
+            Xrefs { one: rules.section_word.0.clone(), many: rules.section_word.1.clone(), ..Default::default() };
         let mut seen: HashMap<String, usize> = HashMap::new();
         for (i, s) in f.sections.iter().enumerate() {
             if let Some(id) = &s.id {
@@ -246,7 +280,12 @@ impl Checker {
                         .filter(|ms| ms.status != Status::Complete)
                         .min_by_key(|ms| ms.due)
                         .map(|ms| (ms.name.clone(), ms.due));
-                    Some(MissionSummaryRow { mission: s.title.clone(), section: s.number, status: m.status, next_milestone: next })
+                    Some(MissionSummaryRow {
+                        mission: s.title.clone(),
+                        section: s.number,
+                        status: m.status,
+                        next_milestone: next,
+                    })
                 })
                 .collect()
         } else {
@@ -317,15 +356,15 @@ impl Checker {
         }
         for (i, p) in e.paragraphs.iter().enumerate() {
             if e.paragraphs[..i].contains(p) {
-                self.warn(
-                    format!("exempt.paragraphs[{i}]"),
-                    format!("paragraph {p} is named twice"),
-                )
-                .help = Some("name each paragraph of Schedule 12A once".into());
+                self.warn(format!("exempt.paragraphs[{i}]"), format!("paragraph {p} is named twice")).help =
+                    Some("name each paragraph of Schedule 12A once".into());
             }
             if !(1..=7).contains(p) {
-                self.err(format!("exempt.paragraphs[{i}]"), format!("paragraph {p} is not in Part 1 of Schedule 12A")).help =
-                    Some("Schedule 12A has paragraphs 1 to 7".into());
+                self.err(
+                    format!("exempt.paragraphs[{i}]"),
+                    format!("paragraph {p} is not in Part 1 of Schedule 12A"),
+                )
+                .help = Some("Schedule 12A has paragraphs 1 to 7".into());
             }
         }
         let reason = self.text("exempt.reason", &e.reason);
@@ -358,8 +397,8 @@ impl Checker {
             (Some(t), None) => {
                 title = self.text(&format!("{p}.title"), t);
                 if s.status.is_some() || s.milestones.is_some() || s.measures.is_some() {
-                    self.err(format!("{p}.status"), "status, milestones and measures belong to mission sections").help =
-                        Some("add `mission: <id>` or remove them".into());
+                    self.err(format!("{p}.status"), "status, milestones and measures belong to mission sections")
+                        .help = Some("add `mission: <id>` or remove them".into());
                 }
             }
             (None, Some(id)) => {
@@ -460,8 +499,11 @@ impl Checker {
         }
         if let Some(w) = &t.widths {
             if w.len() != t.columns.len() {
-                self.err(format!("{p}.widths"), format!("{} for {}", count(w.len(), "width"), count(t.columns.len(), "column"))).help =
-                    Some("give one width per column".into());
+                self.err(
+                    format!("{p}.widths"),
+                    format!("{} for {}", count(w.len(), "width"), count(t.columns.len(), "column")),
+                )
+                .help = Some("give one width per column".into());
             }
             if let Some(i) = w.iter().position(|x| !(x.is_finite() && *x > 0.0)) {
                 self.err(format!("{p}.widths[{i}]"), format!("width {} is not a positive number", w[i])).help =
@@ -533,17 +575,32 @@ impl Checker {
         let mut rows: Vec<(String, Vec<Decimal>)> = Vec::new();
         for (r, row) in t.rows.iter().enumerate() {
             if row.values.len() != t.columns.len() {
-                self.err(format!("{p}.rows[{r}].values"), format!("{} for {}", count(row.values.len(), "value"), count(t.columns.len(), "column"))).help =
-                    Some("give one value per column (0 for none)".into());
+                self.err(
+                    format!("{p}.rows[{r}].values"),
+                    format!("{} for {}", count(row.values.len(), "value"), count(t.columns.len(), "column")),
+                )
+                .help = Some("give one value per column (0 for none)".into());
             }
-            let values = row.values.iter().enumerate().map(|(c, v)| self.amount(&format!("{p}.rows[{r}].values[{c}]"), v)).collect();
+            let values = row
+                .values
+                .iter()
+                .enumerate()
+                .map(|(c, v)| self.amount(&format!("{p}.rows[{r}].values[{c}]"), v))
+                .collect();
             rows.push((row.label.clone(), values));
         }
         // One precision per column: the most decimals any of its values needs, up to the
         // template's limit; each value is rounded (half up) to it, and the total is the sum of
         // the values as printed, so the column adds up as printed.
         let decimals: Vec<u32> = (0..t.columns.len())
-            .map(|c| rows.iter().filter_map(|(_, v)| v.get(c)).map(|d| d.normalize().scale()).max().unwrap_or(0).min(max_decimals))
+            .map(|c| {
+                rows.iter()
+                    .filter_map(|(_, v)| v.get(c))
+                    .map(|d| d.normalize().scale())
+                    .max()
+                    .unwrap_or(0)
+                    .min(max_decimals)
+            })
             .collect();
         for (_, values) in &mut rows {
             for (v, &places) in values.iter_mut().zip(&decimals) {
@@ -555,7 +612,15 @@ impl Checker {
                 .map(|c| rows.iter().filter_map(|(_, v)| v.get(c)).fold(Decimal::ZERO, |sum, v| sum.saturating_add(*v)))
                 .collect()
         });
-        FinancialTable { caption, unit: t.unit.clone(), columns: t.columns.clone(), rows, decimals, totals, chart: t.chart }
+        FinancialTable {
+            caption,
+            unit: t.unit.clone(),
+            columns: t.columns.clone(),
+            rows,
+            decimals,
+            totals,
+            chart: t.chart,
+        }
     }
 
     /// An amount as typed, read as an exact decimal: `1.005`, `-250`, `2.5e3`. Text, an
@@ -572,7 +637,11 @@ impl Checker {
                 Some("write the amount as a number, e.g. 1500 or -250.5 (the unit goes in `unit:`)".into());
             return Decimal::ZERO;
         }
-        let parsed = if digits.contains(['e', 'E']) { Decimal::from_scientific(digits) } else { Decimal::from_str_exact(digits) };
+        let parsed = if digits.contains(['e', 'E']) {
+            Decimal::from_scientific(digits)
+        } else {
+            Decimal::from_str_exact(digits)
+        };
         // Too large, whether or not a decimal could hold it (`1e308` cannot), is its own error.
         let too_large = match &parsed {
             Ok(d) => d.abs() >= Decimal::from(MAX_AMOUNT),
@@ -580,8 +649,13 @@ impl Checker {
         };
         match parsed {
             _ if too_large => {
-                self.err(path, format!("`{shown}` is too large for an amount; amounts have at most 15 digits before the decimal point")).help =
-                    Some("write it in a larger unit (e.g. `unit: £m`)".into());
+                self.err(
+                    path,
+                    format!(
+                        "`{shown}` is too large for an amount; amounts have at most 15 digits before the decimal point"
+                    ),
+                )
+                .help = Some("write it in a larger unit (e.g. `unit: £m`)".into());
                 Decimal::ZERO
             }
             Ok(d) => d,
@@ -595,7 +669,9 @@ impl Checker {
 
     fn risk(&mut self, f: &TextOr<raw::RiskInput>, rules: &Rules, xrefs: &Xrefs) -> RiskAssessment {
         match f {
-            TextOr::Text(md) => RiskAssessment { text: self.rich("risk", md, xrefs, true), register: RiskRegister::default() },
+            TextOr::Text(md) => {
+                RiskAssessment { text: self.rich("risk", md, xrefs, true), register: RiskRegister::default() }
+            }
             TextOr::Full(r) => {
                 let text = self.rich("risk.text", &r.text, xrefs, true);
                 let mut risks = Vec::new();

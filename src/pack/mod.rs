@@ -15,8 +15,8 @@ use std::sync::Arc;
 use time::Date;
 
 use crate::diag::{Diagnostic, Problem};
-use crate::input::types::{MeetingContact, MeetingFile};
 use crate::input::file::{Limits, Scope};
+use crate::input::types::{MeetingContact, MeetingFile};
 use crate::input::{InputKind, SourceFile};
 use crate::model::{Exemption, Report, Rules};
 use crate::pipeline::{self, LoadFailure};
@@ -83,7 +83,8 @@ impl BoundPdf {
     pub fn read(path: &Path, limits: &Limits) -> Result<BoundPdf, String> {
         let mb = limits.pdf_bytes / (1024 * 1024);
         let bytes = crate::input::file::read(path, limits.pdf_bytes, "a PDF", &format!("{mb} MB")).map_err(|e| {
-            let raise = if e.message.starts_with("the file is too large") { "; raise it with `--max-pdf-mb N`" } else { "" };
+            let raise =
+                if e.message.starts_with("the file is too large") { "; raise it with `--max-pdf-mb N`" } else { "" };
             format!("cannot read {}: {}{raise}", path.display(), e.message)
         })?;
         BoundPdf::from_bytes(path, bytes, limits)
@@ -132,13 +133,7 @@ impl BoundPdf {
 /// keyword, or "not for publication" in its title (as every Part 2 pack and record is titled,
 /// including those made before the keyword was written).
 fn is_not_for_publication(meta: &hayro_syntax::metadata::Metadata) -> bool {
-    let text = |field: &Option<Vec<u8>>| {
-        field
-            .as_deref()
-            .map(pdf_text_string)
-            .unwrap_or_default()
-            .to_lowercase()
-    };
+    let text = |field: &Option<Vec<u8>>| field.as_deref().map(pdf_text_string).unwrap_or_default().to_lowercase();
     text(&meta.keywords).contains(crate::model::NOT_FOR_PUBLICATION_KEYWORD)
         || text(&meta.title).contains("not for publication")
 }
@@ -147,11 +142,9 @@ fn is_not_for_publication(meta: &hayro_syntax::metadata::Metadata) -> bool {
 /// which agrees with it on every letter that matters here).
 fn pdf_text_string(bytes: &[u8]) -> String {
     match bytes.strip_prefix(&[0xFE, 0xFF]) {
-        Some(be) => {
-            char::decode_utf16(be.chunks_exact(2).map(|c| u16::from_be_bytes([c[0], c[1]])))
-                .map(|c| c.unwrap_or(char::REPLACEMENT_CHARACTER))
-                .collect()
-        }
+        Some(be) => char::decode_utf16(be.chunks_exact(2).map(|c| u16::from_be_bytes([c[0], c[1]])))
+            .map(|c| c.unwrap_or(char::REPLACEMENT_CHARACTER))
+            .collect(),
         None => bytes.iter().map(|&b| b as char).collect(),
     }
 }
@@ -333,7 +326,9 @@ impl Meeting {
             let number = item.number;
             public.push(match &item.content {
                 ItemContent::Plain { title } => PublicItem::Plain { number, title: title.clone() },
-                ItemContent::Document { title, pdf } => PublicItem::Document { number, title: title.clone(), pdf: pdf.clone() },
+                ItemContent::Document { title, pdf } => {
+                    PublicItem::Document { number, title: title.clone(), pdf: pdf.clone() }
+                }
                 ItemContent::Report { report: r, source } => match (PublicReport::new(r), &r.exempt) {
                     (Some(report), _) => PublicItem::Report { number, report, source: source.clone() },
                     (None, Some(ex)) => {
@@ -358,7 +353,11 @@ impl Meeting {
         }));
         let part2_files = files_of(&mut part2.iter().map(|(_, r, _)| r));
         let details = self.details.clone();
-        let part2 = (!part2.is_empty()).then(|| Part2Pack { meeting: details.clone(), items: part2, appendix_pdfs: part2_files });
+        let part2 = (!part2.is_empty()).then(|| Part2Pack {
+            meeting: details.clone(),
+            items: part2,
+            appendix_pdfs: part2_files,
+        });
         (PublicPack { meeting: details, items: public, appendix_pdfs: public_files }, part2)
     }
 }
@@ -375,35 +374,57 @@ pub type ReportWarnings = (Vec<Diagnostic>, String);
 
 /// Loads a meeting file and every report and PDF it names, each inside `scope`'s root. All
 /// problems are collected.
-pub fn load_meeting(path: &Path, rules: &Rules, scope: &Scope) -> Result<(Meeting, Vec<ReportWarnings>), MeetingFailure> {
+pub fn load_meeting(
+    path: &Path,
+    rules: &Rules,
+    scope: &Scope,
+) -> Result<(Meeting, Vec<ReportWarnings>), MeetingFailure> {
     let source = match SourceFile::read(path) {
         Ok(s) => s,
         Err(d) => return Err(MeetingFailure { files: vec![LoadFailure { diagnostics: vec![d], source: None }] }),
     };
     if let Ok(Some(kind)) = source.told_kind().map(|k| k.filter(|k| *k != InputKind::Meeting)) {
-        let mut d = source.locate(Problem::error("", format!("this is {}, not a meeting file", kind.describe())).help(kind.command().replace("FILE", &source.name)));
+        let mut d = source.locate(
+            Problem::error("", format!("this is {}, not a meeting file", kind.describe()))
+                .help(kind.command().replace("FILE", &source.name)),
+        );
         (d.line, d.column) = source.locator.key_position("schema").map_or((1, 1), |p| (p.line, p.column));
-        return Err(MeetingFailure { files: vec![LoadFailure { diagnostics: vec![d], source: Some(source.text.clone()) }] });
+        return Err(MeetingFailure {
+            files: vec![LoadFailure { diagnostics: vec![d], source: Some(source.text.clone()) }],
+        });
     }
     let file: MeetingFile = match source.parse_as(InputKind::Meeting) {
         Ok(f) => f,
-        Err(d) => return Err(MeetingFailure { files: vec![LoadFailure { diagnostics: vec![d], source: Some(source.text.clone()) }] }),
+        Err(d) => {
+            return Err(MeetingFailure {
+                files: vec![LoadFailure { diagnostics: vec![d], source: Some(source.text.clone()) }],
+            })
+        }
     };
     let mut problems: Vec<Problem> = pipeline::character_problems(&source, rules);
     let mut failures: Vec<LoadFailure> = Vec::new();
     let mut warnings = Vec::new();
     if let Some(s) = &file.schema {
         if s != "cabrep/meeting/v1" {
-            problems.push(Problem::error("schema", format!("unknown format `{s}`")).help("this version reads `cabrep/meeting/v1`"));
+            problems.push(
+                Problem::error("schema", format!("unknown format `{s}`"))
+                    .help("this version reads `cabrep/meeting/v1`"),
+            );
         }
     }
     let fmt = time::macros::format_description!("[year]-[month]-[day]");
     let date = Date::parse(file.meeting.date.0.trim(), &fmt).unwrap_or_else(|_| {
-        problems.push(Problem::error("meeting.date", format!("`{}` is not a real date", file.meeting.date.0)).help("write dates as YYYY-MM-DD"));
+        problems.push(
+            Problem::error("meeting.date", format!("`{}` is not a real date", file.meeting.date.0))
+                .help("write dates as YYYY-MM-DD"),
+        );
         time::macros::date!(2000 - 01 - 01)
     });
     if time::Time::parse(file.meeting.time.trim(), time::macros::format_description!("[hour]:[minute]")).is_err() {
-        problems.push(Problem::error("meeting.time", format!("`{}` is not a time", file.meeting.time)).help("write times as HH:MM, e.g. \"16:30\""));
+        problems.push(
+            Problem::error("meeting.time", format!("`{}` is not a time", file.meeting.time))
+                .help("write times as HH:MM, e.g. \"16:30\""),
+        );
     }
     if file.items.is_empty() {
         problems.push(Problem::error("items", "a meeting needs at least one agenda item"));
@@ -420,7 +441,10 @@ pub fn load_meeting(path: &Path, rules: &Rules, scope: &Scope) -> Result<(Meetin
         let p = format!("items[{i}]");
         let content = match (&it.title, &it.file, &it.report) {
             (_, Some(_), Some(_)) | (Some(_), None, Some(_)) => {
-                problems.push(Problem::error(&p, "an item is a title, a `file` with a title, or a `report`").help("a report's title comes from the report: remove `title:` or `file:`"));
+                problems.push(
+                    Problem::error(&p, "an item is a title, a `file` with a title, or a `report`")
+                        .help("a report's title comes from the report: remove `title:` or `file:`"),
+                );
                 continue;
             }
             (Some(title), None, None) => ItemContent::Plain { title: title.clone() },
@@ -447,48 +471,54 @@ pub fn load_meeting(path: &Path, rules: &Rules, scope: &Scope) -> Result<(Meetin
                     continue;
                 }
                 Ok(_) => match pipeline::load_report(&dir.join(r), rules, scope) {
-                Ok(mut loaded) => {
-                    let canonical =
-                        std::fs::canonicalize(dir.join(r)).unwrap_or_else(|_| dir.join(r));
-                    if let Some(first) = reports_seen.insert(canonical, number) {
-                        let exempt = if loaded.report.exempt.is_some() {
-                            "exempt "
-                        } else {
-                            ""
-                        };
-                        meeting_warnings.push(
-                            Problem::warning(format!("{p}.report"), format!("the {exempt}report `{r}` is listed twice, as items {first} and {number}"))
+                    Ok(mut loaded) => {
+                        let canonical = std::fs::canonicalize(dir.join(r)).unwrap_or_else(|_| dir.join(r));
+                        if let Some(first) = reports_seen.insert(canonical, number) {
+                            let exempt = if loaded.report.exempt.is_some() { "exempt " } else { "" };
+                            meeting_warnings.push(
+                                Problem::warning(
+                                    format!("{p}.report"),
+                                    format!("the {exempt}report `{r}` is listed twice, as items {first} and {number}"),
+                                )
                                 .help("list each report once"),
-                        );
-                    }
-                    loaded.report.agenda_item = Some(number);
-                    for (j, a) in loaded.report.appendices.iter().enumerate() {
-                        if let Some(f) = &a.file {
-                            match BoundPdf::read(f, &scope.limits) {
-                                Ok(pdf) => {
-                                    appendix_pdfs.insert(f.clone(), pdf);
-                                }
-                                Err(e) => {
-                                    let d = loaded.source.locate(Problem::error(format!("appendices[{j}].file"), e));
-                                    failures.push(LoadFailure { diagnostics: vec![d], source: Some(loaded.source.text.clone()) });
+                            );
+                        }
+                        loaded.report.agenda_item = Some(number);
+                        for (j, a) in loaded.report.appendices.iter().enumerate() {
+                            if let Some(f) = &a.file {
+                                match BoundPdf::read(f, &scope.limits) {
+                                    Ok(pdf) => {
+                                        appendix_pdfs.insert(f.clone(), pdf);
+                                    }
+                                    Err(e) => {
+                                        let d =
+                                            loaded.source.locate(Problem::error(format!("appendices[{j}].file"), e));
+                                        failures.push(LoadFailure {
+                                            diagnostics: vec![d],
+                                            source: Some(loaded.source.text.clone()),
+                                        });
+                                    }
                                 }
                             }
                         }
+                        if !loaded.warnings.is_empty() {
+                            warnings.push((loaded.warnings, loaded.source.text));
+                        }
+                        ItemContent::Report { report: Box::new(loaded.report), source: dir.join(r) }
                     }
-                    if !loaded.warnings.is_empty() {
-                        warnings.push((loaded.warnings, loaded.source.text));
+                    Err(f) => {
+                        problems.push(Problem::error(
+                            format!("{p}.report"),
+                            format!("report `{r}` is not valid (see below)"),
+                        ));
+                        failures.push(f);
+                        continue;
                     }
-                    ItemContent::Report { report: Box::new(loaded.report), source: dir.join(r) }
-                }
-                Err(f) => {
-                    problems.push(Problem::error(format!("{p}.report"), format!("report `{r}` is not valid (see below)")));
-                    failures.push(f);
-                    continue;
-                }
                 },
             },
             (None, None, None) => {
-                problems.push(Problem::error(&p, "an empty agenda item").help("give it a `title`, a `file` or a `report`"));
+                problems
+                    .push(Problem::error(&p, "an empty agenda item").help("give it a `title`, a `file` or a `report`"));
                 continue;
             }
         };
@@ -496,10 +526,7 @@ pub fn load_meeting(path: &Path, rules: &Rules, scope: &Scope) -> Result<(Meetin
         items.push(Item { number, content });
     }
     let label = |number: u32, title: &str, path: &Path| {
-        let name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         format!("item {number} ({title}), `{name}`")
     };
     let canonical = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
@@ -522,11 +549,7 @@ pub fn load_meeting(path: &Path, rules: &Rules, scope: &Scope) -> Result<(Meetin
                     };
                     bindings.push(Binding {
                         item_index,
-                        label: format!(
-                            "appendix {} of {}",
-                            a.number,
-                            label(item.number, &report.title, &pdf.path)
-                        ),
+                        label: format!("appendix {} of {}", a.number, label(item.number, &report.title, &pdf.path)),
                         exempt: report.exempt.is_some(),
                         path: canonical(&pdf.path),
                         bytes: &pdf.bytes,
@@ -538,13 +561,7 @@ pub fn load_meeting(path: &Path, rules: &Rules, scope: &Scope) -> Result<(Meetin
     problems.extend(second_routes(&bindings));
     meeting_warnings.extend(pipeline::unquoted_phones(&source));
     if !meeting_warnings.is_empty() {
-        warnings.push((
-            meeting_warnings
-                .into_iter()
-                .map(|w| source.locate(w))
-                .collect(),
-            source.text.clone(),
-        ));
+        warnings.push((meeting_warnings.into_iter().map(|w| source.locate(w)).collect(), source.text.clone()));
     }
     if !problems.is_empty() || !failures.is_empty() {
         let mut files = vec![LoadFailure {
@@ -565,10 +582,7 @@ pub fn load_meeting(path: &Path, rules: &Rules, scope: &Scope) -> Result<(Meetin
                 venue: m.venue.clone(),
                 members: m.members.clone(),
                 contact: m.contact.clone(),
-                proper_officer: m
-                    .proper_officer
-                    .as_ref()
-                    .map(|p| (p.name.clone(), p.post.clone())),
+                proper_officer: m.proper_officer.as_ref().map(|p| (p.name.clone(), p.post.clone())),
             },
             items,
             appendix_pdfs,

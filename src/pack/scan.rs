@@ -70,20 +70,13 @@ pub fn check_streams(pdf: &[u8], limits: &Limits) -> Result<(), ScanError> {
             let width = number_after(dict, b"/Width").unwrap_or(0);
             let height = number_after(dict, b"/Height").unwrap_or(0);
             if width.saturating_mul(height) > limits.image_pixels {
-                return Err(ScanError::ImageTooLarge {
-                    width,
-                    height,
-                    cap: limits.image_pixels,
-                });
+                return Err(ScanError::ImageTooLarge { width, height, cap: limits.image_pixels });
             }
         }
         let filters = filters(dict);
         let early_change = number_after(dict, b"/EarlyChange").unwrap_or(1) != 0;
-        let used =
-            decoded_size(data, &filters, early_change, left).ok_or(ScanError::TooMuchData {
-                budget: limits.pdf_decoded_bytes,
-                at: k,
-            })?;
+        let used = decoded_size(data, &filters, early_change, left)
+            .ok_or(ScanError::TooMuchData { budget: limits.pdf_decoded_bytes, at: k })?;
         left -= used;
     }
     Ok(())
@@ -104,29 +97,17 @@ enum Filter {
 /// The decoded size of `data` through `filters`, or `None` when it exceeds `budget`. Stages
 /// before the last hold their output (capped at the budget); the last only counts.
 fn decoded_size(data: &[u8], filters: &[Filter], early_change: bool, budget: u64) -> Option<u64> {
-    let stages: Vec<Filter> = filters
-        .iter()
-        .copied()
-        .take_while(|f| *f != Filter::Other)
-        .collect();
+    let stages: Vec<Filter> = filters.iter().copied().take_while(|f| *f != Filter::Other).collect();
     let Some((last, before)) = stages.split_last() else {
         return (data.len() as u64 <= budget).then_some(data.len() as u64);
     };
     let mut input = std::borrow::Cow::Borrowed(data);
     for f in before {
-        let mut sink = Sink {
-            kept: Some(Vec::new()),
-            count: 0,
-            budget,
-        };
+        let mut sink = Sink { kept: Some(Vec::new()), count: 0, budget };
         decode(*f, &input, early_change, &mut sink).ok()?;
         input = std::borrow::Cow::Owned(sink.kept.unwrap_or_default());
     }
-    let mut sink = Sink {
-        kept: None,
-        count: 0,
-        budget,
-    };
+    let mut sink = Sink { kept: None, count: 0, budget };
     decode(*last, &input, early_change, &mut sink).ok()?;
     Some(sink.count)
 }
@@ -169,9 +150,7 @@ fn decode(f: Filter, data: &[u8], early_change: bool, sink: &mut Sink) -> Result
 
 /// zlib, else raw deflate (as the reader tries them), streamed through a small buffer.
 fn flate(data: &[u8], sink: &mut Sink) -> Result<(), Over> {
-    let zlib = data.len() >= 2
-        && (u16::from(data[0]) << 8 | u16::from(data[1])) % 31 == 0
-        && data[0] & 0x0f == 8;
+    let zlib = data.len() >= 2 && (u16::from(data[0]) << 8 | u16::from(data[1])) % 31 == 0 && data[0] & 0x0f == 8;
     let mut buf = vec![0u8; 64 * 1024];
     let mut pump = |r: &mut dyn Read, sink: &mut Sink| -> Result<(), Over> {
         loop {
@@ -320,9 +299,7 @@ fn ascii85(data: &[u8], sink: &mut Sink) -> Result<(), Over> {
                 group[n] = u32::from(c - b'!');
                 n += 1;
                 if n == 5 {
-                    let v = group
-                        .iter()
-                        .fold(0u32, |a, &d| a.wrapping_mul(85).wrapping_add(d));
+                    let v = group.iter().fold(0u32, |a, &d| a.wrapping_mul(85).wrapping_add(d));
                     out.extend_from_slice(&v.to_be_bytes());
                     n = 0;
                 }
@@ -337,9 +314,7 @@ fn ascii85(data: &[u8], sink: &mut Sink) -> Result<(), Over> {
     if n > 1 {
         // A final partial group: padded with `u`, and n - 1 bytes kept.
         group[n..].iter_mut().for_each(|d| *d = 84);
-        let v = group
-            .iter()
-            .fold(0u32, |a, &d| a.wrapping_mul(85).wrapping_add(d));
+        let v = group.iter().fold(0u32, |a, &d| a.wrapping_mul(85).wrapping_add(d));
         out.extend_from_slice(&v.to_be_bytes()[..n - 1]);
     }
     sink.push(&out)
@@ -413,10 +388,7 @@ fn filters(dict: &[u8]) -> Vec<Filter> {
             &rest[1..close]
         }
         Some(b'/') => {
-            let end = rest[1..]
-                .iter()
-                .position(|c| is_delimiter(*c))
-                .map_or(rest.len(), |p| p + 1);
+            let end = rest[1..].iter().position(|c| is_delimiter(*c)).map_or(rest.len(), |p| p + 1);
             &rest[..end]
         }
         // An indirect reference or something unexpected: decode nothing, count the raw data.
@@ -443,10 +415,7 @@ fn has_name(dict: &[u8], key: &[u8], value: &[u8]) -> bool {
     while let Some(at) = find(dict, key, from) {
         from = at + key.len();
         let rest = &dict[from..];
-        let start = rest
-            .iter()
-            .position(|c| !c.is_ascii_whitespace())
-            .unwrap_or(rest.len());
+        let start = rest.iter().position(|c| !c.is_ascii_whitespace()).unwrap_or(rest.len());
         let rest = &rest[start..];
         if rest.first() == Some(&b'/')
             && rest[1..].starts_with(value)
@@ -466,29 +435,17 @@ fn number_after(dict: &[u8], key: &[u8]) -> Option<u64> {
         return None;
     }
     let start = rest.iter().position(|c| !c.is_ascii_whitespace())?;
-    let digits: Vec<u8> = rest[start..]
-        .iter()
-        .take_while(|c| c.is_ascii_digit())
-        .take(19)
-        .copied()
-        .collect();
+    let digits: Vec<u8> = rest[start..].iter().take_while(|c| c.is_ascii_digit()).take(19).copied().collect();
     std::str::from_utf8(&digits).ok()?.parse().ok()
 }
 
 fn is_delimiter(c: u8) -> bool {
-    c.is_ascii_whitespace()
-        || matches!(
-            c,
-            b'/' | b'[' | b']' | b'<' | b'>' | b'(' | b')' | b'%' | b'{' | b'}'
-        )
+    c.is_ascii_whitespace() || matches!(c, b'/' | b'[' | b']' | b'<' | b'>' | b'(' | b')' | b'%' | b'{' | b'}')
 }
 
 /// The first `needle` in `hay` at or after `from`.
 fn find(hay: &[u8], needle: &[u8], from: usize) -> Option<usize> {
-    hay.get(from..)?
-        .windows(needle.len())
-        .position(|w| w == needle)
-        .map(|p| p + from)
+    hay.get(from..)?.windows(needle.len()).position(|w| w == needle).map(|p| p + from)
 }
 
 #[cfg(test)]
@@ -507,11 +464,8 @@ mod tests {
             left -= n;
         }
         let data = z.finish().expect("compress");
-        let mut pdf = format!(
-            "%PDF-1.4\n1 0 obj\n<< /Length {} /Filter /FlateDecode >>\nstream\n",
-            data.len()
-        )
-        .into_bytes();
+        let mut pdf =
+            format!("%PDF-1.4\n1 0 obj\n<< /Length {} /Filter /FlateDecode >>\nstream\n", data.len()).into_bytes();
         pdf.extend_from_slice(&data);
         pdf.extend_from_slice(b"\nendstream\nendobj\n");
         pdf
@@ -519,24 +473,15 @@ mod tests {
 
     #[test]
     fn a_flate_bomb_is_refused_and_a_small_stream_passes() {
-        let limits = Limits {
-            pdf_decoded_bytes: 8 << 20,
-            ..Limits::default()
-        };
+        let limits = Limits { pdf_decoded_bytes: 8 << 20, ..Limits::default() };
         assert_eq!(check_streams(&pdf_with_zeros(1 << 20), &limits), Ok(()));
         let e = check_streams(&pdf_with_zeros(64 << 20), &limits).expect_err("bomb");
-        assert!(
-            matches!(e, ScanError::TooMuchData { budget, .. } if budget == 8 << 20),
-            "{e:?}"
-        );
+        assert!(matches!(e, ScanError::TooMuchData { budget, .. } if budget == 8 << 20), "{e:?}");
     }
 
     #[test]
     fn filter_chains_and_names_are_read_in_order() {
-        assert_eq!(
-            filters(b"<< /Filter [/ASCII85Decode /FlateDecode] >>"),
-            vec![Filter::Ascii85, Filter::Flate]
-        );
+        assert_eq!(filters(b"<< /Filter [/ASCII85Decode /FlateDecode] >>"), vec![Filter::Ascii85, Filter::Flate]);
         assert_eq!(filters(b"<</Filter/Fl/Length 3>>"), vec![Filter::Flate]);
         assert_eq!(filters(b"<< /Length 3 >>"), Vec::<Filter>::new());
     }
@@ -545,34 +490,20 @@ mod tests {
     fn lzw_decodes_the_specification_example() {
         // PDF 32000-1 7.4.4.2: 80 0B 60 50 22 0C 0C 85 01 → 2D 2D 2D 2D 2D 41 2D 2D 2D 42.
         let data = [0x80, 0x0B, 0x60, 0x50, 0x22, 0x0C, 0x0C, 0x85, 0x01];
-        let mut sink = Sink {
-            kept: Some(Vec::new()),
-            count: 0,
-            budget: 100,
-        };
+        let mut sink = Sink { kept: Some(Vec::new()), count: 0, budget: 100 };
         assert!(lzw(&data, true, &mut sink).is_ok());
-        assert_eq!(
-            sink.kept.unwrap_or_default(),
-            vec![0x2D, 0x2D, 0x2D, 0x2D, 0x2D, 0x41, 0x2D, 0x2D, 0x2D, 0x42]
-        );
+        assert_eq!(sink.kept.unwrap_or_default(), vec![0x2D, 0x2D, 0x2D, 0x2D, 0x2D, 0x41, 0x2D, 0x2D, 0x2D, 0x42]);
     }
 
     #[test]
     fn an_image_of_absurd_size_is_refused() {
         let pdf = b"%PDF-1.4\n1 0 obj\n<< /Type /XObject /Subtype /Image /Width 100000 /Height 100000 /Length 1 >>\nstream\nx\nendstream\nendobj\n";
-        assert!(matches!(
-            check_streams(pdf, &Limits::default()),
-            Err(ScanError::ImageTooLarge { width: 100000, .. })
-        ));
+        assert!(matches!(check_streams(pdf, &Limits::default()), Err(ScanError::ImageTooLarge { width: 100000, .. })));
     }
 
     #[test]
     fn ascii_filters_and_run_length_decode() {
-        let mut sink = Sink {
-            kept: Some(Vec::new()),
-            count: 0,
-            budget: 100,
-        };
+        let mut sink = Sink { kept: Some(Vec::new()), count: 0, budget: 100 };
         assert!(ascii_hex(b"48 65 6c6C6f>", &mut sink).is_ok());
         assert!(ascii85(b"87cURDZ~>", &mut sink).is_ok());
         assert!(run_length(&[2, b'a', b'b', b'c', 254, b'x', 128], &mut sink).is_ok());

@@ -95,7 +95,8 @@ pub fn layout(needs: &ColumnNeeds, avail: f64) -> ColumnLayout {
     let get = |v: &[f64], x: usize| v.get(x).copied().filter(|w| w.is_finite()).unwrap_or(0.0).max(0.0);
     let raw: Vec<f64> = (0..n).map(|x| get(&needs.shares, x)).collect();
     let total: f64 = raw.iter().sum();
-    let share: Vec<f64> = if total > 0.0 { raw.iter().map(|w| w / total).collect() } else { vec![1.0 / n.max(1) as f64; n] };
+    let share: Vec<f64> =
+        if total > 0.0 { raw.iter().map(|w| w / total).collect() } else { vec![1.0 / n.max(1) as f64; n] };
     let head: Vec<f64> = (0..n).map(|x| get(&needs.header, x)).collect();
     let body: Vec<f64> = (0..n).map(|x| get(&needs.body, x)).collect();
 
@@ -123,7 +124,8 @@ pub fn layout(needs: &ColumnNeeds, avail: f64) -> ColumnLayout {
     };
     loop {
         let (free, rest) = free_and_rest(&fixed);
-        let grow: Vec<usize> = (0..n).filter(|&x| !fixed[x] && (rest <= 0.0 || share[x] / rest * free < mins[x])).collect();
+        let grow: Vec<usize> =
+            (0..n).filter(|&x| !fixed[x] && (rest <= 0.0 || share[x] / rest * free < mins[x])).collect();
         if grow.is_empty() {
             break;
         }

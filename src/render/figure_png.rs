@@ -202,7 +202,8 @@ mod tests {
                 .map(|p| 0.2126 * f64::from(p[0]) + 0.7152 * f64::from(p[1]) + 0.0722 * f64::from(p[2]))
                 .collect();
             let w = png.width as usize;
-            let edges = grey.windows(2).enumerate().filter(|(i, p)| (i + 1) % w != 0 && (p[0] - p[1]).abs() > 30.0).count();
+            let edges =
+                grey.windows(2).enumerate().filter(|(i, p)| (i + 1) % w != 0 && (p[0] - p[1]).abs() > 30.0).count();
             edges as f64 / grey.len() as f64
         };
         let shares: Vec<f64> = (0..4).map(edge_share).collect();

@@ -175,8 +175,8 @@ impl Template {
         }
         // Forward Plan wording a template leaves out comes from the built-in template.
         if toml_text != BUILTIN_TOML {
-            let builtin: Settings = toml::from_str(BUILTIN_TOML)
-                .map_err(|e| TemplateError(format!("built-in template.toml: {e}")))?;
+            let builtin: Settings =
+                toml::from_str(BUILTIN_TOML).map_err(|e| TemplateError(format!("built-in template.toml: {e}")))?;
             for (k, v) in builtin.forward_plan {
                 settings.forward_plan.entry(k).or_insert(v);
             }
@@ -185,9 +185,7 @@ impl Template {
         wording.set_strict_mode(true);
         wording.register_escape_fn(handlebars::no_escape);
         for (name, text) in &settings.wording {
-            wording
-                .register_template_string(name, text)
-                .map_err(|e| TemplateError(format!("wording.{name}: {e}")))?;
+            wording.register_template_string(name, text).map_err(|e| TemplateError(format!("wording.{name}: {e}")))?;
         }
         for key in REQUIRED_WORDING {
             if !settings.wording.contains_key(*key) {
@@ -227,9 +225,8 @@ impl Template {
             .unwrap_or("{{reference}} of the report");
         let mut hb = Handlebars::new();
         hb.register_escape_fn(handlebars::no_escape);
-        let filled = hb
-            .render_template(text, &serde_json::json!({ "reference": MARK }))
-            .unwrap_or_else(|_| MARK.to_owned());
+        let filled =
+            hb.render_template(text, &serde_json::json!({ "reference": MARK })).unwrap_or_else(|_| MARK.to_owned());
         match filled.split_once(MARK) {
             Some((a, b)) => (a.to_owned(), b.to_owned()),
             None => (String::new(), String::new()),
@@ -239,12 +236,7 @@ impl Template {
     /// Fills a Forward Plan wording (`[forward_plan]`) with data; author data is never parsed
     /// as a template.
     pub fn plan_words(&self, key: &str, data: &serde_json::Value) -> String {
-        let text = self
-            .settings
-            .forward_plan
-            .get(key)
-            .cloned()
-            .unwrap_or_else(|| key.to_owned());
+        let text = self.settings.forward_plan.get(key).cloned().unwrap_or_else(|| key.to_owned());
         let mut hb = Handlebars::new();
         hb.register_escape_fn(handlebars::no_escape);
         hb.render_template(&text, data).unwrap_or(text)
@@ -389,11 +381,16 @@ mod tests {
     #[test]
     fn a_template_without_later_wording_gets_the_built_in_one_but_required_wording_stays_required() {
         let key = |k: &str| format!("\n{k} = ");
-        let older: String = BUILTIN_TOML.lines().filter(|l| !l.starts_with("index_pack_link")).map(|l| format!("{l}\n")).collect();
+        let older: String =
+            BUILTIN_TOML.lines().filter(|l| !l.starts_with("index_pack_link")).map(|l| format!("{l}\n")).collect();
         assert!(!older.contains(&key("index_pack_link")));
         let t = Template::from_parts(&older, BUILTIN_TYPST.to_owned(), Vec::new()).expect("an older template loads");
-        assert_eq!(t.words("index_pack_link", &serde_json::json!({"pages": 9})), "The whole agenda pack as one PDF (9 pages)");
-        let broken: String = BUILTIN_TOML.lines().filter(|l| !l.starts_with("agenda_caption")).map(|l| format!("{l}\n")).collect();
+        assert_eq!(
+            t.words("index_pack_link", &serde_json::json!({"pages": 9})),
+            "The whole agenda pack as one PDF (9 pages)"
+        );
+        let broken: String =
+            BUILTIN_TOML.lines().filter(|l| !l.starts_with("agenda_caption")).map(|l| format!("{l}\n")).collect();
         let err = Template::from_parts(&broken, BUILTIN_TYPST.to_owned(), Vec::new()).expect_err("required wording");
         assert!(err.0.contains("wording.agenda_caption is missing"), "{}", err.0);
     }

@@ -7,12 +7,7 @@ use crate::common::*;
 use std::path::{Path, PathBuf};
 
 /// Text only the exempt example report holds.
-const EXEMPT_MARKERS: &[&str] = &[
-    "1,234,567",
-    "preferred bidder",
-    "Estates Manager",
-    "Andrew Pearson",
-];
+const EXEMPT_MARKERS: &[&str] = &["1,234,567", "preferred bidder", "Estates Manager", "Andrew Pearson"];
 /// The title of the exempt appendix these tests bind: it is typeset on its pages.
 const APPENDIX_MARKER: &str = "Valuation of Plot Quixby";
 
@@ -28,8 +23,7 @@ fn meeting(dir: &Path, edit: impl Fn(String) -> String) -> PathBuf {
     ] {
         std::fs::copy(root().join("inputs").join(f), dir.join(f)).expect("copy");
     }
-    let text =
-        std::fs::read_to_string(root().join("inputs/cabinet-2024-01-18.yaml")).expect("meeting");
+    let text = std::fs::read_to_string(root().join("inputs/cabinet-2024-01-18.yaml")).expect("meeting");
     let p = dir.join("meeting.yaml");
     std::fs::write(&p, edit(text)).expect("write");
     p
@@ -38,18 +32,11 @@ fn meeting(dir: &Path, edit: impl Fn(String) -> String) -> PathBuf {
 /// A PDF with `title` typeset on its first page: the highways report retitled, built by cabrep
 /// (a public report, so nothing marks it as exempt).
 fn pdf_titled(dir: &Path, name: &str, title: &str) -> PathBuf {
-    let src = std::fs::read_to_string(root().join("inputs/highways-capital-programme.yaml"))
-        .expect("read");
+    let src = std::fs::read_to_string(root().join("inputs/highways-capital-programme.yaml")).expect("read");
     let work = tempdir();
     let yaml = work.path().join(format!("{name}.yaml"));
-    std::fs::write(
-        &yaml,
-        src.replace(
-            "title: Highways Capital Programme 2024/25",
-            &format!("title: {title}"),
-        ),
-    )
-    .expect("write");
+    std::fs::write(&yaml, src.replace("title: Highways Capital Programme 2024/25", &format!("title: {title}")))
+        .expect("write");
     let out = cabrep(&["build", s(&yaml), "-f", "pdf", "-q", "-o", s(work.path())]);
     assert!(out.status.success(), "{}", stderr(&out));
     let dest = dir.join(format!("{name}.pdf"));
@@ -66,11 +53,7 @@ fn add_appendix(dir: &Path, report: &str, title: &str, file: &str) {
     let p = dir.join(report);
     let src = std::fs::read_to_string(&p).expect("read");
     let src = if src.contains("\nappendices:") {
-        src.replacen(
-            "\nappendices:\n",
-            &format!("\nappendices:\n  - title: {title}\n    file: {file}\n"),
-            1,
-        )
+        src.replacen("\nappendices:\n", &format!("\nappendices:\n  - title: {title}\n    file: {file}\n"), 1)
     } else {
         format!("{src}\nappendices:\n  - title: {title}\n    file: {file}\n")
     };
@@ -78,9 +61,8 @@ fn add_appendix(dir: &Path, report: &str, title: &str, file: &str) {
 }
 
 fn files_in(dir: &Path) -> Vec<PathBuf> {
-    let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map(|r| r.filter_map(Result::ok).map(|e| e.path()).collect())
-        .unwrap_or_default();
+    let mut v: Vec<PathBuf> =
+        std::fs::read_dir(dir).map(|r| r.filter_map(Result::ok).map(|e| e.path()).collect()).unwrap_or_default();
     v.sort();
     v
 }
@@ -105,14 +87,8 @@ fn assert_no_exempt_material(files: &[PathBuf], markers: &[&str]) {
                     .arg(&qdf)
                     .status()
                     .expect("qpdf is required");
-                assert!(
-                    st.code().is_some_and(|c| c == 0 || c == 3),
-                    "qpdf on {name}"
-                );
-                texts.push((
-                    "decompressed objects".into(),
-                    std::fs::read(&qdf).expect("qdf"),
-                ));
+                assert!(st.code().is_some_and(|c| c == 0 || c == 3), "qpdf on {name}");
+                texts.push(("decompressed objects".into(), std::fs::read(&qdf).expect("qdf")));
                 texts.push(("extracted text".into(), squash(&pdf_text(f)).into_bytes()));
             }
             Some("docx") => {
@@ -131,9 +107,7 @@ fn assert_no_exempt_material(files: &[PathBuf], markers: &[&str]) {
         for (what, hay) in &texts {
             for m in markers {
                 let utf16: Vec<u8> = m.encode_utf16().flat_map(|u| u.to_be_bytes()).collect();
-                let found = hay
-                    .windows(m.len())
-                    .any(|w| w.eq_ignore_ascii_case(m.as_bytes()))
+                let found = hay.windows(m.len()).any(|w| w.eq_ignore_ascii_case(m.as_bytes()))
                     || hay.windows(utf16.len()).any(|w| w == utf16.as_slice());
                 assert!(!found, "`{m}` found in the {what} of public output {name}");
             }
@@ -143,30 +117,20 @@ fn assert_no_exempt_material(files: &[PathBuf], markers: &[&str]) {
 
 /// The public files of a pack's output folder: everything but the Part 2 ones.
 fn public_files(out: &Path) -> Vec<PathBuf> {
-    files_in(out)
-        .into_iter()
-        .filter(|p| !p.to_string_lossy().contains("part2"))
-        .collect()
+    files_in(out).into_iter().filter(|p| !p.to_string_lossy().contains("part2")).collect()
 }
 
 #[test]
 fn an_exempt_key_with_no_value_is_an_error_not_a_public_report() {
-    for (file, line) in [
-        ("tests/hostile/exempt-with-no-value.yaml", 14),
-        ("tests/hostile/exempt-tilde.yaml", 14),
-    ] {
+    for (file, line) in [("tests/hostile/exempt-with-no-value.yaml", 14), ("tests/hostile/exempt-tilde.yaml", 14)] {
         let out = cabrep(&["check", file]);
         assert_eq!(out.status.code(), Some(1), "{file}: {}", stderr(&out));
         let err = stderr(&out);
         assert!(
-            err.contains(&format!("{file}:{line}:"))
-                && err.contains("error: exempt: `exempt:` has no value"),
+            err.contains(&format!("{file}:{line}:")) && err.contains("error: exempt: `exempt:` has no value"),
             "{err}"
         );
-        assert!(
-            err.contains("exempt: { paragraphs: [3]"),
-            "the help shows how: {err}"
-        );
+        assert!(err.contains("exempt: { paragraphs: [3]"), "the help shows how: {err}");
         // In a pack it stops the build: nothing is written, public or not.
         let dir = tempdir();
         let m = meeting(dir.path(), |t| t);
@@ -174,18 +138,10 @@ fn an_exempt_key_with_no_value_is_an_error_not_a_public_report() {
         let out_dir = dir.path().join("out");
         let out = cabrep(&["pack", s(&m), "-f", "docx,pdf,html", "-o", s(&out_dir)]);
         assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
-        assert!(
-            files_in(&out_dir).is_empty(),
-            "nothing written: {:?}",
-            files_in(&out_dir)
-        );
+        assert!(files_in(&out_dir).is_empty(), "nothing written: {:?}", files_in(&out_dir));
         let out = cabrep(&["build", file, "-f", "html", "-o", s(&out_dir)]);
         assert_eq!(out.status.code(), Some(1));
-        assert!(
-            files_in(&out_dir).is_empty(),
-            "no public page: {:?}",
-            files_in(&out_dir)
-        );
+        assert!(files_in(&out_dir).is_empty(), "no public page: {:?}", files_in(&out_dir));
     }
 }
 
@@ -200,22 +156,23 @@ fn an_exempt_paragraph_named_twice_warns() {
             && err.contains("warning: exempt.paragraphs[1]: paragraph 3 is named twice"),
         "{err}"
     );
-    assert_eq!(
-        cabrep(&["check", "--deny-warnings", file]).status.code(),
-        Some(1)
-    );
+    assert_eq!(cabrep(&["check", "--deny-warnings", file]).status.code(), Some(1));
 }
 
 #[test]
 fn an_exempt_report_listed_twice_warns() {
     let dir = tempdir();
-    let m = meeting(dir.path(), |t| {
-        format!("{t}  - report: land-disposal.yaml\n")
-    });
+    let m = meeting(dir.path(), |t| format!("{t}  - report: land-disposal.yaml\n"));
     let out = cabrep(&["pack", s(&m), "-f", "pdf", "-o", s(&dir.path().join("out"))]);
     let err = stderr(&out);
     assert!(out.status.success(), "{err}");
-    assert!(err.contains("meeting.yaml:") && err.contains("warning: items[8].report: the exempt report `land-disposal.yaml` is listed twice, as items 8 and 9"), "{err}");
+    assert!(
+        err.contains("meeting.yaml:")
+            && err.contains(
+                "warning: items[8].report: the exempt report `land-disposal.yaml` is listed twice, as items 8 and 9"
+            ),
+        "{err}"
+    );
 }
 
 #[test]
@@ -228,26 +185,19 @@ fn an_exempt_appendix_listed_again_as_a_public_item_is_refused() {
             "  - title: Site plan\n    file: valuation.pdf\n  - title: Exclusion of the Public\n",
         )
     });
-    add_appendix(
-        dir.path(),
-        "land-disposal.yaml",
-        "Valuation Report",
-        "valuation.pdf",
-    );
+    add_appendix(dir.path(), "land-disposal.yaml", "Valuation Report", "valuation.pdf");
     let out_dir = dir.path().join("out");
     let out = cabrep(&["pack", s(&m), "-f", "docx,pdf,html", "-o", s(&out_dir)]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let err = stderr(&out);
-    let line = std::fs::read_to_string(&m).expect("meeting").lines().position(|l| l == "  - title: Site plan").expect("item") + 1;
+    let line =
+        std::fs::read_to_string(&m).expect("meeting").lines().position(|l| l == "  - title: Site plan").expect("item")
+            + 1;
     assert!(
         err.contains(&format!("meeting.yaml:{line}:")) && err.contains("error: items[6]: item 7 (Site plan), `valuation.pdf` is the same file as appendix 1 of item 9 (Disposal of Land at Teesdale Business Park), `valuation.pdf`, which is exempt"),
         "{err}"
     );
-    assert!(
-        files_in(&out_dir).is_empty(),
-        "nothing written: {:?}",
-        files_in(&out_dir)
-    );
+    assert!(files_in(&out_dir).is_empty(), "nothing written: {:?}", files_in(&out_dir));
 }
 
 #[test]
@@ -256,18 +206,8 @@ fn an_exempt_appendix_copied_under_another_name_into_a_public_report_is_refused(
     let valuation = pdf_titled(dir.path(), "valuation", APPENDIX_MARKER);
     std::fs::copy(&valuation, dir.path().join("site-plan.pdf")).expect("copy");
     let m = meeting(dir.path(), |t| t);
-    add_appendix(
-        dir.path(),
-        "land-disposal.yaml",
-        "Valuation Report",
-        "valuation.pdf",
-    );
-    add_appendix(
-        dir.path(),
-        "highways-capital-programme.yaml",
-        "Site Plan",
-        "site-plan.pdf",
-    );
+    add_appendix(dir.path(), "land-disposal.yaml", "Valuation Report", "valuation.pdf");
+    add_appendix(dir.path(), "highways-capital-programme.yaml", "Site Plan", "site-plan.pdf");
     let out_dir = dir.path().join("out");
     let out = cabrep(&["pack", s(&m), "-o", s(&out_dir)]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
@@ -276,11 +216,7 @@ fn an_exempt_appendix_copied_under_another_name_into_a_public_report_is_refused(
         err.contains("error: items[5]: appendix 1 of item 6 (Highways Capital Programme 2024/25), `site-plan.pdf` has the same contents as appendix 1 of item 8 (Disposal of Land at Teesdale Business Park), `valuation.pdf`, which is exempt"),
         "{err}"
     );
-    assert!(
-        files_in(&out_dir).is_empty(),
-        "nothing written: {:?}",
-        files_in(&out_dir)
-    );
+    assert!(files_in(&out_dir).is_empty(), "nothing written: {:?}", files_in(&out_dir));
 }
 
 #[test]
@@ -291,46 +227,24 @@ fn a_part2_pack_of_cabrep_cannot_be_bound_into_a_pack() {
     let out = cabrep(&["pack", s(&m), "-f", "pdf", "-q", "-o", s(&first)]);
     assert!(out.status.success(), "{}", stderr(&out));
     let info = poppler("pdfinfo", &[s(&first.join("meeting-part2.pdf"))]);
-    assert!(
-        info.lines()
-            .any(|l| l.starts_with("Keywords:") && l.contains("cabrep:not-for-publication")),
-        "{info}"
-    );
+    assert!(info.lines().any(|l| l.starts_with("Keywords:") && l.contains("cabrep:not-for-publication")), "{info}");
     let info = poppler("pdfinfo", &[s(&first.join("meeting-pack.pdf"))]);
     assert!(!info.contains("not-for-publication"), "{info}");
-    std::fs::copy(
-        first.join("meeting-part2.pdf"),
-        dir.path().join("papers.pdf"),
-    )
-    .expect("copy");
+    std::fs::copy(first.join("meeting-part2.pdf"), dir.path().join("papers.pdf")).expect("copy");
     // An exempt report built on its own is exempt material too.
-    let out = cabrep(&[
-        "build",
-        s(&dir.path().join("land-disposal.yaml")),
-        "-f",
-        "pdf",
-        "-q",
-        "-o",
-        s(&first),
-    ]);
+    let out = cabrep(&["build", s(&dir.path().join("land-disposal.yaml")), "-f", "pdf", "-q", "-o", s(&first)]);
     assert!(out.status.success(), "{}", stderr(&out));
-    std::fs::copy(
-        first.join("land-disposal.pdf"),
-        dir.path().join("annex.pdf"),
-    )
-    .expect("copy");
+    std::fs::copy(first.join("land-disposal.pdf"), dir.path().join("annex.pdf")).expect("copy");
     for (file, title) in [("papers.pdf", "Papers"), ("annex.pdf", "Annex")] {
         let m = meeting(dir.path(), |t| {
-            t.replace("minutes-2023-12-14.pdf", file)
-                .replace("Minutes of the meeting held on 14 December 2023", title)
+            t.replace("minutes-2023-12-14.pdf", file).replace("Minutes of the meeting held on 14 December 2023", title)
         });
         let out_dir = dir.path().join("second");
         let out = cabrep(&["pack", s(&m), "-o", s(&out_dir)]);
         assert_eq!(out.status.code(), Some(1), "{file}: {}", stderr(&out));
         let err = stderr(&out);
         assert!(
-            err.contains("error: items[3].file:")
-                && err.contains("is a not-for-publication output of cabrep"),
+            err.contains("error: items[3].file:") && err.contains("is a not-for-publication output of cabrep"),
             "{file}: {err}"
         );
         assert!(files_in(&out_dir).is_empty(), "nothing written");
@@ -363,37 +277,23 @@ fn part2_outputs_are_never_world_readable_whatever_the_umask() {
     let m = meeting(dir.path(), |t| t);
     let out_dir = dir.path().join("out");
     let pack = |umask: &str| {
-        let out = cabrep_with_umask(
-            umask,
-            &["pack", s(&m), "-f", "docx,pdf", "-q", "-o", s(&out_dir)],
-        );
+        let out = cabrep_with_umask(umask, &["pack", s(&m), "-f", "docx,pdf", "-q", "-o", s(&out_dir)]);
         assert!(out.status.success(), "{}", stderr(&out));
     };
-    let (public, part2) = (
-        out_dir.join("meeting-pack.pdf"),
-        out_dir.join("meeting-part2.pdf"),
-    );
+    let (public, part2) = (out_dir.join("meeting-pack.pdf"), out_dir.join("meeting-part2.pdf"));
     pack("022");
     assert_eq!(mode(&public), 0o644, "public pack with umask 022");
     assert_eq!(mode(&part2), 0o640, "Part 2 pack with umask 022");
     // A chmod 600 survives a rebuild.
     std::fs::remove_dir_all(&out_dir).expect("clean");
     pack("077");
-    assert_eq!(
-        mode(&public),
-        0o600,
-        "umask 077 is honoured for the public pack too"
-    );
+    assert_eq!(mode(&public), 0o600, "umask 077 is honoured for the public pack too");
     assert_eq!(mode(&part2), 0o600);
     use std::os::unix::fs::PermissionsExt;
     std::fs::set_permissions(&part2, std::fs::Permissions::from_mode(0o600)).expect("chmod");
     std::fs::set_permissions(&public, std::fs::Permissions::from_mode(0o644)).expect("chmod");
     pack("022");
-    assert_eq!(
-        (mode(&public), mode(&part2)),
-        (0o644, 0o600),
-        "existing modes kept"
-    );
+    assert_eq!((mode(&public), mode(&part2)), (0o644, 0o600), "existing modes kept");
     // Widened by hand, a Part 2 file is narrowed again by the next build.
     std::fs::set_permissions(&part2, std::fs::Permissions::from_mode(0o666)).expect("chmod");
     pack("022");
@@ -401,38 +301,14 @@ fn part2_outputs_are_never_world_readable_whatever_the_umask() {
     // An exempt report built on its own, and a Part 2 decision record, are restricted too.
     let out = cabrep_with_umask(
         "022",
-        &[
-            "build",
-            s(&dir.path().join("land-disposal.yaml")),
-            "-f",
-            "pdf,html",
-            "-q",
-            "-o",
-            s(&out_dir),
-        ],
+        &["build", s(&dir.path().join("land-disposal.yaml")), "-f", "pdf,html", "-q", "-o", s(&out_dir)],
     );
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(mode(&out_dir.join("land-disposal.pdf")), 0o640);
     assert_eq!(mode(&out_dir.join("land-disposal.html")), 0o640);
     let outcome = dir.path().join("outcome.yaml");
-    std::fs::copy(
-        root().join("inputs/cabinet-2024-01-18-outcome.yaml"),
-        &outcome,
-    )
-    .expect("copy");
-    let out = cabrep_with_umask(
-        "022",
-        &[
-            "decisions",
-            s(&m),
-            s(&outcome),
-            "-f",
-            "pdf",
-            "-q",
-            "-o",
-            s(&out_dir),
-        ],
-    );
+    std::fs::copy(root().join("inputs/cabinet-2024-01-18-outcome.yaml"), &outcome).expect("copy");
+    let out = cabrep_with_umask("022", &["decisions", s(&m), s(&outcome), "-f", "pdf", "-q", "-o", s(&out_dir)]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(mode(&out_dir.join("meeting-decisions.pdf")), 0o644);
     assert_eq!(mode(&out_dir.join("meeting-decisions-part2.pdf")), 0o640);
@@ -441,18 +317,12 @@ fn part2_outputs_are_never_world_readable_whatever_the_umask() {
 #[test]
 fn two_inputs_of_one_name_are_refused_before_anything_is_written() {
     let dir = tempdir();
-    for (sub, src) in [
-        ("a", "inputs/highways-capital-programme.yaml"),
-        ("b", "inputs/land-disposal.yaml"),
-    ] {
+    for (sub, src) in [("a", "inputs/highways-capital-programme.yaml"), ("b", "inputs/land-disposal.yaml")] {
         std::fs::create_dir(dir.path().join(sub)).expect("mkdir");
         std::fs::copy(root().join(src), dir.path().join(sub).join("report.yaml")).expect("copy");
     }
     let out_dir = dir.path().join("out");
-    let (a, b) = (
-        dir.path().join("a/report.yaml"),
-        dir.path().join("b/report.yaml"),
-    );
+    let (a, b) = (dir.path().join("a/report.yaml"), dir.path().join("b/report.yaml"));
     let out = cabrep(&["build", s(&a), s(&b), "-f", "pdf,html", "-o", s(&out_dir)]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let err = stderr(&out);
@@ -465,16 +335,8 @@ fn two_inputs_of_one_name_are_refused_before_anything_is_written() {
         )),
         "{err}"
     );
-    assert_eq!(
-        err.matches("would both be written").count(),
-        1,
-        "one pair, said once: {err}"
-    );
-    assert!(
-        files_in(&out_dir).is_empty(),
-        "nothing written: {:?}",
-        files_in(&out_dir)
-    );
+    assert_eq!(err.matches("would both be written").count(), 1, "one pair, said once: {err}");
+    assert!(files_in(&out_dir).is_empty(), "nothing written: {:?}", files_in(&out_dir));
     // The same file named twice is built once, not refused.
     let out = cabrep(&["build", s(&a), s(&a), "-f", "pdf", "-q", "-o", s(&out_dir)]);
     assert!(out.status.success(), "{}", stderr(&out));
@@ -483,32 +345,18 @@ fn two_inputs_of_one_name_are_refused_before_anything_is_written() {
 #[test]
 fn a_report_named_like_the_pack_index_does_not_overwrite_it() {
     let dir = tempdir();
-    let m = meeting(dir.path(), |t| {
-        t.replace(
-            "report: highways-capital-programme.yaml",
-            "report: meeting-index.yaml",
-        )
-    });
-    std::fs::rename(
-        dir.path().join("highways-capital-programme.yaml"),
-        dir.path().join("meeting-index.yaml"),
-    )
-    .expect("rename");
+    let m = meeting(dir.path(), |t| t.replace("report: highways-capital-programme.yaml", "report: meeting-index.yaml"));
+    std::fs::rename(dir.path().join("highways-capital-programme.yaml"), dir.path().join("meeting-index.yaml"))
+        .expect("rename");
     let out_dir = dir.path().join("out");
     let out = cabrep(&["pack", s(&m), "-f", "pdf,html", "-q", "-o", s(&out_dir)]);
     assert!(out.status.success(), "{}", stderr(&out));
     let index = std::fs::read_to_string(out_dir.join("meeting-index.html")).expect("index");
-    assert!(
-        index.contains("AGENDA") || index.contains("Agenda"),
-        "the index is the index"
-    );
+    assert!(index.contains("AGENDA") || index.contains("Agenda"), "the index is the index");
     let page = std::fs::read_to_string(out_dir.join("meeting-index-item-6.html"))
         .expect("the report's page under its documented name");
     assert!(page.contains("Highways Capital Programme 2024/25"));
-    assert!(
-        index.contains("href=\"meeting-index-item-6.html\""),
-        "the index links the renamed page"
-    );
+    assert!(index.contains("href=\"meeting-index-item-6.html\""), "the index links the renamed page");
 }
 
 #[test]
@@ -519,10 +367,7 @@ fn a_report_now_exempt_loses_its_old_public_page() {
     let out = cabrep(&["pack", s(&m), "-f", "pdf,html", "-q", "-o", s(&out_dir)]);
     assert!(out.status.success(), "{}", stderr(&out));
     let page = out_dir.join("highways-capital-programme.html");
-    assert!(
-        page.is_file(),
-        "public page written while the report is public"
-    );
+    assert!(page.is_file(), "public page written while the report is public");
     // The highways report becomes exempt, with a sentence only it holds.
     let p = dir.path().join("highways-capital-programme.yaml");
     let src = std::fs::read_to_string(&p).expect("read");
@@ -537,22 +382,11 @@ fn a_report_now_exempt_loses_its_old_public_page() {
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(!page.exists(), "the old public page is gone");
     assert!(
-        stderr(&out).contains(&format!(
-            "removed {}: its report is no longer public",
-            page.display()
-        )),
+        stderr(&out).contains(&format!("removed {}: its report is no longer public", page.display())),
         "{}",
         stderr(&out)
     );
-    let out = cabrep(&[
-        "pack",
-        s(&m),
-        "-f",
-        "docx,pdf,html",
-        "-q",
-        "-o",
-        s(&out_dir),
-    ]);
+    let out = cabrep(&["pack", s(&m), "-f", "docx,pdf,html", "-q", "-o", s(&out_dir)]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(!page.exists());
     let mut markers = EXEMPT_MARKERS.to_vec();
@@ -575,7 +409,8 @@ fn a_manifest_cannot_make_a_build_remove_other_files() {
         std::fs::write(out_dir.join(k), "mine").expect("write");
     }
     std::fs::write(dir.path().join("outside.html"), "mine").expect("write");
-    let manifest = r#"{"public_pages": ["notes.txt", ".hidden.html", "../outside.html", "meeting.yaml", "/etc/hostname"]}"#;
+    let manifest =
+        r#"{"public_pages": ["notes.txt", ".hidden.html", "../outside.html", "meeting.yaml", "/etc/hostname"]}"#;
     std::fs::write(out_dir.join("meeting-manifest.json"), manifest).expect("write");
     let out = cabrep(&["pack", s(&m), "-f", "pdf", "-q", "-o", s(&out_dir)]);
     assert!(out.status.success(), "{}", stderr(&out));
@@ -590,47 +425,18 @@ fn nothing_of_an_exempt_item_or_its_appendix_reaches_any_public_file() {
     let dir = tempdir();
     pdf_titled(dir.path(), "valuation", APPENDIX_MARKER);
     let m = meeting(dir.path(), |t| t);
-    add_appendix(
-        dir.path(),
-        "land-disposal.yaml",
-        "Valuation Report",
-        "valuation.pdf",
-    );
+    add_appendix(dir.path(), "land-disposal.yaml", "Valuation Report", "valuation.pdf");
     let out_dir = dir.path().join("out");
-    let out = cabrep(&[
-        "pack",
-        s(&m),
-        "-f",
-        "docx,pdf,html,tree",
-        "-q",
-        "-o",
-        s(&out_dir),
-    ]);
+    let out = cabrep(&["pack", s(&m), "-f", "docx,pdf,html,tree", "-q", "-o", s(&out_dir)]);
     assert!(out.status.success(), "{}", stderr(&out));
     let outcome = dir.path().join("outcome.yaml");
-    std::fs::copy(
-        root().join("inputs/cabinet-2024-01-18-outcome.yaml"),
-        &outcome,
-    )
-    .expect("copy");
-    let out = cabrep(&[
-        "decisions",
-        s(&m),
-        s(&outcome),
-        "-f",
-        "docx,pdf,html",
-        "-q",
-        "-o",
-        s(&out_dir),
-    ]);
+    std::fs::copy(root().join("inputs/cabinet-2024-01-18-outcome.yaml"), &outcome).expect("copy");
+    let out = cabrep(&["decisions", s(&m), s(&outcome), "-f", "docx,pdf,html", "-q", "-o", s(&out_dir)]);
     assert!(out.status.success(), "{}", stderr(&out));
     let part2 = squash(&pdf_text(&out_dir.join("meeting-part2.pdf")));
     // The markers are in Part 2, so their absence elsewhere means something. (The appendix's
     // own text is checked for absence too, though bound pages are pictures in Part 2 for now.)
-    assert!(
-        part2.contains("Appendix 1 – Valuation Report") && part2.contains("1,234,567"),
-        "{part2}"
-    );
+    assert!(part2.contains("Appendix 1 – Valuation Report") && part2.contains("1,234,567"), "{part2}");
     let mut markers = EXEMPT_MARKERS.to_vec();
     markers.extend([APPENDIX_MARKER, "Valuation Report", "valuation.pdf"]);
     let public = public_files(&out_dir);

@@ -19,8 +19,7 @@ fn s(p: &Path) -> &str {
 
 /// The example report's text.
 fn example() -> String {
-    std::fs::read_to_string(root().join("inputs/highways-capital-programme.yaml"))
-        .expect("read example")
+    std::fs::read_to_string(root().join("inputs/highways-capital-programme.yaml")).expect("read example")
 }
 
 fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
@@ -31,21 +30,14 @@ fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
 
 fn files_in(dir: &Path) -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(dir)
-        .map(|d| {
-            d.filter_map(Result::ok)
-                .map(|e| e.file_name().to_string_lossy().into_owned())
-                .collect()
-        })
+        .map(|d| d.filter_map(Result::ok).map(|e| e.file_name().to_string_lossy().into_owned()).collect())
         .unwrap_or_default();
     names.sort();
     names
 }
 
 fn no_panic(err: &str) {
-    assert!(
-        !err.contains("panicked at") && !err.contains("RUST_BACKTRACE"),
-        "{err}"
-    );
+    assert!(!err.contains("panicked at") && !err.contains("RUST_BACKTRACE"), "{err}");
 }
 
 /// The template folder copied, with `report.typ` changed by `edit`: a PDF writer that fails on
@@ -90,11 +82,7 @@ fn check_refuses_characters_the_house_font_lacks_naming_field_and_code_point() {
     let build = cabrep(&["build", &input, "-f", "pdf", "-o", s(dir.path())]);
     assert_eq!(build.status.code(), Some(1), "{}", stderr(&build));
     assert!(!stderr(&build).contains("report.typ"), "{}", stderr(&build));
-    assert!(
-        files_in(dir.path()).is_empty(),
-        "{:?}",
-        files_in(dir.path())
-    );
+    assert!(files_in(dir.path()).is_empty(), "{:?}", files_in(dir.path()));
 }
 
 #[test]
@@ -104,9 +92,8 @@ fn check_refuses_a_link_over_8_kb_at_its_field() {
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let err = stderr(&out);
     assert!(
-        err.contains(&format!(
-            "{input}:48:7: error: sections[1].body: the link `https://www.stockton.gov.uk/aaaa"
-        )) && err.contains("is 9028 bytes long; the longest kept is 2048"),
+        err.contains(&format!("{input}:48:7: error: sections[1].body: the link `https://www.stockton.gov.uk/aaaa"))
+            && err.contains("is 9028 bytes long; the longest kept is 2048"),
         "{err}"
     );
 }
@@ -128,7 +115,9 @@ fn check_refuses_1e308_as_an_amount_instead_of_printing_2_to_the_128() {
     let out = cabrep(&["check", &input]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     assert!(
-        stderr(&out).contains(&format!("{input}:53:19: error: sections[2].measures[0].baseline: `1e308` is too large a number to print")),
+        stderr(&out).contains(&format!(
+            "{input}:53:19: error: sections[2].measures[0].baseline: `1e308` is too large a number to print"
+        )),
         "{}",
         stderr(&out)
     );
@@ -139,29 +128,14 @@ fn check_refuses_1e308_as_an_amount_instead_of_printing_2_to_the_128() {
 fn when_the_pdf_fails_the_other_formats_of_the_report_are_still_written() {
     let dir = tempdir();
     let template = failing_template(dir.path());
-    let input = write(
-        dir.path(),
-        "r.yaml",
-        &example().replacen("This report sets out", "KABOOM This report sets out", 1),
-    );
+    let input =
+        write(dir.path(), "r.yaml", &example().replacen("This report sets out", "KABOOM This report sets out", 1));
     let out_dir = dir.path().join("out");
-    let out = cabrep(&[
-        "build",
-        s(&input),
-        "-f",
-        "docx,pdf,html",
-        "-o",
-        s(&out_dir),
-        "--template",
-        s(&template),
-    ]);
+    let out = cabrep(&["build", s(&input), "-f", "docx,pdf,html", "-o", s(&out_dir), "--template", s(&template)]);
     assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
     let err = stderr(&out);
     no_panic(&err);
-    assert!(
-        err.contains("pdf output: PDF"),
-        "the failing format is named: {err}"
-    );
+    assert!(err.contains("pdf output: PDF"), "the failing format is named: {err}");
     assert!(err.contains("the other formats were written"), "{err}");
     assert_eq!(files_in(&out_dir), ["r.docx", "r.html"]);
 }
@@ -171,100 +145,55 @@ fn a_pack_that_fails_to_typeset_names_the_failing_item() {
     let dir = tempdir();
     let template = failing_template(dir.path());
     write(dir.path(), "good.yaml", &example());
-    write(
-        dir.path(),
-        "bad.yaml",
-        &example().replacen("This report sets out", "KABOOM This report sets out", 1),
-    );
-    let meeting =
-        std::fs::read_to_string(root().join("inputs/cabinet-2024-01-18.yaml")).expect("meeting");
+    write(dir.path(), "bad.yaml", &example().replacen("This report sets out", "KABOOM This report sets out", 1));
+    let meeting = std::fs::read_to_string(root().join("inputs/cabinet-2024-01-18.yaml")).expect("meeting");
     let head = &meeting[..meeting.find("items:").expect("items")];
-    let m = write(dir.path(), "m.yaml", &format!("{head}items:\n  - title: Apologies for Absence\n  - report: good.yaml\n  - report: bad.yaml\n"));
-    let out = cabrep(&[
-        "pack",
-        s(&m),
-        "-o",
-        s(&dir.path().join("out")),
-        "--template",
-        s(&template),
-    ]);
+    let m = write(
+        dir.path(),
+        "m.yaml",
+        &format!("{head}items:\n  - title: Apologies for Absence\n  - report: good.yaml\n  - report: bad.yaml\n"),
+    );
+    let out = cabrep(&["pack", s(&m), "-o", s(&dir.path().join("out")), "--template", s(&template)]);
     assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
     let err = stderr(&out);
-    assert!(
-        err.contains(&format!(
-            "public pack (item 3, {}):",
-            dir.path().join("bad.yaml").display()
-        )),
-        "{err}"
-    );
+    assert!(err.contains(&format!("public pack (item 3, {}):", dir.path().join("bad.yaml").display())), "{err}");
 }
 
 // --- 2. closed and full standard streams ----------------------------------------------------
 
 fn cabrep_cmd(args: &[&str]) -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_cabrep"));
-    c.args(args)
-        .current_dir(root())
-        .env_remove("SOURCE_DATE_EPOCH");
+    c.args(args).current_dir(root()).env_remove("SOURCE_DATE_EPOCH");
     c
 }
 
 fn dev_full() -> std::fs::File {
-    std::fs::OpenOptions::new()
-        .write(true)
-        .open("/dev/full")
-        .expect("/dev/full")
+    std::fs::OpenOptions::new().write(true).open("/dev/full").expect("/dev/full")
 }
 
 #[test]
 fn a_full_or_closed_stderr_does_not_panic_a_build() {
     let dir = tempdir();
-    let status = cabrep_cmd(&[
-        "build",
-        "inputs/highways-capital-programme.yaml",
-        "-f",
-        "docx,html",
-        "-o",
-        s(dir.path()),
-    ])
-    .stdout(Stdio::null())
-    .stderr(dev_full())
-    .status()
-    .expect("run");
-    assert_eq!(
-        status.code(),
-        Some(0),
-        "a build that wrote everything succeeds, whatever stderr does"
-    );
-    assert_eq!(
-        files_in(dir.path()),
-        [
-            "highways-capital-programme.docx",
-            "highways-capital-programme.html"
-        ]
-    );
+    let status =
+        cabrep_cmd(&["build", "inputs/highways-capital-programme.yaml", "-f", "docx,html", "-o", s(dir.path())])
+            .stdout(Stdio::null())
+            .stderr(dev_full())
+            .status()
+            .expect("run");
+    assert_eq!(status.code(), Some(0), "a build that wrote everything succeeds, whatever stderr does");
+    assert_eq!(files_in(dir.path()), ["highways-capital-programme.docx", "highways-capital-programme.html"]);
 
     // An invalid input to a full stderr: still exit 1, not 101.
-    let status = cabrep_cmd(&["check", &hostile("amount-1e308.yaml")])
-        .stderr(dev_full())
-        .status()
-        .expect("run");
+    let status = cabrep_cmd(&["check", &hostile("amount-1e308.yaml")]).stderr(dev_full()).status().expect("run");
     assert_eq!(status.code(), Some(1));
 
     // A closed pipe (`2>&1 | head -c 1`): the reader has gone before anything is written.
     let dir = tempdir();
-    let mut child = cabrep_cmd(&[
-        "build",
-        "inputs/highways-capital-programme.yaml",
-        "-f",
-        "html",
-        "-o",
-        s(dir.path()),
-    ])
-    .stdout(Stdio::null())
-    .stderr(Stdio::piped())
-    .spawn()
-    .expect("spawn");
+    let mut child = cabrep_cmd(&["build", "inputs/highways-capital-programme.yaml", "-f", "html", "-o", s(dir.path())])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
     drop(child.stderr.take());
     let status = child.wait().expect("wait");
     assert_eq!(status.code(), Some(0));
@@ -274,51 +203,22 @@ fn a_full_or_closed_stderr_does_not_panic_a_build() {
 #[test]
 fn schema_and_new_to_a_full_or_closed_stdout_exit_3() {
     for args in [&["schema"][..], &["new", "report"][..]] {
-        let out = cabrep_cmd(args)
-            .stdout(dev_full())
-            .stderr(Stdio::piped())
-            .output()
-            .expect("run");
+        let out = cabrep_cmd(args).stdout(dev_full()).stderr(Stdio::piped()).output().expect("run");
         assert_eq!(out.status.code(), Some(3), "{args:?}: {}", stderr(&out));
-        assert!(
-            stderr(&out).contains("error: cannot write to standard output"),
-            "{}",
-            stderr(&out)
-        );
+        assert!(stderr(&out).contains("error: cannot write to standard output"), "{}", stderr(&out));
         // Both streams full: still no panic.
-        let status = cabrep_cmd(args)
-            .stdout(dev_full())
-            .stderr(dev_full())
-            .status()
-            .expect("run");
+        let status = cabrep_cmd(args).stdout(dev_full()).stderr(dev_full()).status().expect("run");
         assert_eq!(status.code(), Some(3), "{args:?}");
         // A reader that takes one byte and goes (`| head -c 1`).
-        let mut child = cabrep_cmd(args)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("spawn");
+        let mut child = cabrep_cmd(args).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("spawn");
         let mut one = [0u8; 1];
-        child
-            .stdout
-            .as_mut()
-            .expect("stdout")
-            .read_exact(&mut one)
-            .expect("a byte");
+        child.stdout.as_mut().expect("stdout").read_exact(&mut one).expect("a byte");
         drop(child.stdout.take());
         let mut err = String::new();
-        child
-            .stderr
-            .as_mut()
-            .expect("stderr")
-            .read_to_string(&mut err)
-            .expect("stderr");
+        child.stderr.as_mut().expect("stderr").read_to_string(&mut err).expect("stderr");
         let status = child.wait().expect("wait");
         // The text may have gone into the pipe's buffer whole before the reader left.
-        assert!(
-            matches!(status.code(), Some(0 | 3)),
-            "{args:?}: {status:?} {err}"
-        );
+        assert!(matches!(status.code(), Some(0 | 3)), "{args:?}: {status:?} {err}");
         no_panic(&err);
     }
 }
@@ -326,10 +226,7 @@ fn schema_and_new_to_a_full_or_closed_stdout_exit_3() {
 // --- 3. interrupted builds ----------------------------------------------------------------
 
 fn temporaries(dir: &Path) -> Vec<String> {
-    files_in(dir)
-        .into_iter()
-        .filter(|n| n.ends_with(".tmp"))
-        .collect()
+    files_in(dir).into_iter().filter(|n| n.ends_with(".tmp")).collect()
 }
 
 fn interrupted_batch_leaves_no_temporary_file(signal: &str, expected: i32) {
@@ -340,43 +237,22 @@ fn interrupted_batch_leaves_no_temporary_file(signal: &str, expected: i32) {
         write(&inputs, &format!("r{i:02}.yaml"), &example());
     }
     let out_dir = dir.path().join("out");
-    let mut child = cabrep_cmd(&[
-        "build",
-        s(&inputs),
-        "-f",
-        "docx,pdf,html",
-        "-j",
-        "2",
-        "-q",
-        "-o",
-        s(&out_dir),
-    ])
-    .stdout(Stdio::null())
-    .stderr(Stdio::null())
-    .spawn()
-    .expect("spawn");
+    let mut child = cabrep_cmd(&["build", s(&inputs), "-f", "docx,pdf,html", "-j", "2", "-q", "-o", s(&out_dir)])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn");
     // Wait until the build is writing files, then interrupt it.
     let start = Instant::now();
     while files_in(&out_dir).is_empty() && start.elapsed() < Duration::from_secs(60) {
         std::thread::sleep(Duration::from_millis(5));
     }
     assert!(!files_in(&out_dir).is_empty(), "the build started writing");
-    let kill = Command::new("kill")
-        .args([signal, &child.id().to_string()])
-        .status()
-        .expect("kill");
+    let kill = Command::new("kill").args([signal, &child.id().to_string()]).status().expect("kill");
     assert!(kill.success());
     let status = child.wait().expect("wait");
-    assert_eq!(
-        status.code(),
-        Some(expected),
-        "exit status after {signal}: {status:?}"
-    );
-    assert!(
-        temporaries(&out_dir).is_empty(),
-        "left behind: {:?}",
-        temporaries(&out_dir)
-    );
+    assert_eq!(status.code(), Some(expected), "exit status after {signal}: {status:?}");
+    assert!(temporaries(&out_dir).is_empty(), "left behind: {:?}", temporaries(&out_dir));
     assert!(files_in(&out_dir).len() < 120, "interrupted before the end");
 }
 
@@ -395,27 +271,11 @@ fn a_stale_temporary_file_in_the_output_folder_is_swept_at_the_start_of_a_build(
     let dir = tempdir();
     let stale = write(dir.path(), ".cabrep-x.tmp", "half a PDF");
     let old = std::time::SystemTime::now() - Duration::from_secs(3600);
-    std::fs::File::options()
-        .write(true)
-        .open(&stale)
-        .expect("open")
-        .set_modified(old)
-        .expect("set mtime");
+    std::fs::File::options().write(true).open(&stale).expect("open").set_modified(old).expect("set mtime");
     write(dir.path(), "notes.tmp", "not ours");
-    let out = cabrep(&[
-        "build",
-        "inputs/highways-capital-programme.yaml",
-        "-f",
-        "html",
-        "-q",
-        "-o",
-        s(dir.path()),
-    ]);
+    let out = cabrep(&["build", "inputs/highways-capital-programme.yaml", "-f", "html", "-q", "-o", s(dir.path())]);
     assert!(out.status.success(), "{}", stderr(&out));
-    assert_eq!(
-        files_in(dir.path()),
-        ["highways-capital-programme.html", "notes.tmp"]
-    );
+    assert_eq!(files_in(dir.path()), ["highways-capital-programme.html", "notes.tmp"]);
 }
 
 // --- 4. the item limit blames what is really too big ------------------------------------
@@ -425,9 +285,7 @@ fn a_large_table_without_aliases_is_not_blamed_on_aliases() {
     let dir = tempdir();
     let mut rows = String::new();
     for i in 0..50_000 {
-        rows.push_str(&format!(
-            "          - label: Row {i}\n            values: [1, 2]\n"
-        ));
+        rows.push_str(&format!("          - label: Row {i}\n            values: [1, 2]\n"));
     }
     let text = example();
     let start = text.find("        rows:\n").expect("rows") + "        rows:\n".len();
@@ -437,10 +295,7 @@ fn a_large_table_without_aliases_is_not_blamed_on_aliases() {
     let out = cabrep(&["check", s(&p)]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let err = stderr(&out);
-    assert!(
-        !err.contains("alias"),
-        "no alias in the file, none blamed: {err}"
-    );
+    assert!(!err.contains("alias"), "no alias in the file, none blamed: {err}");
     assert!(
         err.contains(&format!(
             "{}:77:11: error: implications.financial.tables[0].rows: this table has 50,000 rows, which takes the file past its limit of 200,000 items",
@@ -450,11 +305,7 @@ fn a_large_table_without_aliases_is_not_blamed_on_aliases() {
     );
     // A real alias expansion is still called one.
     let out = cabrep(&["check", "tests/bad/alias-bomb.yaml"]);
-    assert!(
-        stderr(&out).contains("aliases (`*name`) expand this value"),
-        "{}",
-        stderr(&out)
-    );
+    assert!(stderr(&out).contains("aliases (`*name`) expand this value"), "{}", stderr(&out));
 }
 
 // --- 5. dangerous link schemes ------------------------------------------------------------
@@ -491,32 +342,27 @@ fn dangerous_link_schemes_reach_no_format_and_are_warned_about() {
         );
     }
     assert!(
-        err.contains(&format!(
-            "{input}:15:19: warning: summary: the link `JaVaScRiPt:alert(1)`"
-        )),
+        err.contains(&format!("{input}:15:19: warning: summary: the link `JaVaScRiPt:alert(1)`")),
         "warnings are located: {err}"
     );
 
     // DOCX: every part, the relationships above all.
     let docx = dir.path().join("dangerous-link-schemes.docx");
     let rels = docx_part(&docx, "word/_rels/document.xml.rels");
-    assert!(
-        rels.contains("https://www.stockton.gov.uk/highways"),
-        "the good link is kept: {rels}"
-    );
+    assert!(rels.contains("https://www.stockton.gov.uk/highways"), "the good link is kept: {rels}");
     let f = std::fs::File::open(&docx).expect("docx");
     let mut z = zip::ZipArchive::new(f).expect("zip");
     for i in 0..z.len() {
         let mut part = z.by_index(i).expect("part");
         let mut data = Vec::new();
         part.read_to_end(&mut data).expect("read");
-        assert_no_dangerous_scheme(
-            &format!("DOCX part {}", part.name()),
-            &String::from_utf8_lossy(&data),
-        );
+        assert_no_dangerous_scheme(&format!("DOCX part {}", part.name()), &String::from_utf8_lossy(&data));
     }
     let text = docx_text(&docx_part(&docx, "word/document.xml"));
-    assert!(text.contains("See the first, the second, the fourth, the fifth, the sixth, the seventh and the council."), "link texts kept as text");
+    assert!(
+        text.contains("See the first, the second, the fourth, the fifth, the sixth, the seventh and the council."),
+        "link texts kept as text"
+    );
 
     // PDF: uncompressed by qpdf, every /URI.
     let pdf = dir.path().join("dangerous-link-schemes.pdf");
@@ -527,29 +373,19 @@ fn dangerous_link_schemes_reach_no_format_and_are_warned_about() {
         .expect("qpdf is required (Debian package qpdf)");
     assert!(q.success());
     let raw = String::from_utf8_lossy(&std::fs::read(&qdf).expect("qdf")).into_owned();
-    let uris: Vec<&str> = raw
-        .match_indices("/URI (")
-        .map(|(i, _)| &raw[i..raw[i..].find(')').map_or(raw.len(), |n| i + n)])
-        .collect();
-    assert!(
-        uris.iter()
-            .any(|u| u.contains("https://www.stockton.gov.uk/highways")),
-        "{uris:?}"
-    );
+    let uris: Vec<&str> =
+        raw.match_indices("/URI (").map(|(i, _)| &raw[i..raw[i..].find(')').map_or(raw.len(), |n| i + n)]).collect();
+    assert!(uris.iter().any(|u| u.contains("https://www.stockton.gov.uk/highways")), "{uris:?}");
     assert_no_dangerous_scheme("PDF", &raw);
 
     // HTML: parsed, every href.
-    let html =
-        std::fs::read_to_string(dir.path().join("dangerous-link-schemes.html")).expect("html");
+    let html = std::fs::read_to_string(dir.path().join("dangerous-link-schemes.html")).expect("html");
     let doc = scraper::Html::parse_document(&html);
     let hrefs: Vec<&str> = doc
         .select(&scraper::Selector::parse("[href], [src]").expect("selector"))
         .filter_map(|e| e.value().attr("href").or(e.value().attr("src")))
         .collect();
-    assert!(
-        hrefs.contains(&"https://www.stockton.gov.uk/highways"),
-        "{hrefs:?}"
-    );
+    assert!(hrefs.contains(&"https://www.stockton.gov.uk/highways"), "{hrefs:?}");
     assert_no_dangerous_scheme("HTML", &html);
 }
 
@@ -558,18 +394,9 @@ fn dangerous_link_schemes_reach_no_format_and_are_warned_about() {
 #[test]
 fn money_columns_add_up_as_printed_with_half_up_rounding() {
     let dir = tempdir();
-    let out = cabrep(&[
-        "build",
-        &hostile("money-half-pennies.yaml"),
-        "-f",
-        "tree",
-        "-q",
-        "-o",
-        s(dir.path()),
-    ]);
+    let out = cabrep(&["build", &hostile("money-half-pennies.yaml"), "-f", "tree", "-q", "-o", s(dir.path())]);
     assert!(out.status.success(), "{}", stderr(&out));
-    let tree =
-        std::fs::read_to_string(dir.path().join("money-half-pennies.tree.json")).expect("tree");
+    let tree = std::fs::read_to_string(dir.path().join("money-half-pennies.tree.json")).expect("tree");
     let v: serde_json::Value = serde_json::from_str(&tree).expect("json");
     let mut tables = Vec::new();
     find_tables(&v, &mut tables);
@@ -581,14 +408,7 @@ fn money_columns_add_up_as_printed_with_half_up_rounding() {
         .as_array()
         .expect("rows")
         .iter()
-        .map(|r| {
-            r["cells"]
-                .as_array()
-                .expect("cells")
-                .iter()
-                .map(cell_text)
-                .collect()
-        })
+        .map(|r| r["cells"].as_array().expect("cells").iter().map(cell_text).collect())
         .collect();
     // One precision per column (two decimals in both), half up: 1.005 → 1.01, 2.675 → 2.68; the
     // total is the sum of the printed figures (1.01 + 2,797.33 + 2.68 + 0.00 = 2,801.02).
@@ -633,23 +453,10 @@ fn cell_text(v: &serde_json::Value) -> String {
 
 fn decisions_with_published(published: &str) -> (tempfile::TempDir, std::process::Output) {
     let dir = tempdir();
-    let outcome = std::fs::read_to_string(root().join("inputs/cabinet-2024-01-18-outcome.yaml"))
-        .expect("outcome");
-    let outcome = outcome.replacen(
-        "published: 2024-01-19",
-        &format!("published: {published}"),
-        1,
-    );
+    let outcome = std::fs::read_to_string(root().join("inputs/cabinet-2024-01-18-outcome.yaml")).expect("outcome");
+    let outcome = outcome.replacen("published: 2024-01-19", &format!("published: {published}"), 1);
     let o = write(dir.path(), "outcome.yaml", &outcome);
-    let out = cabrep(&[
-        "decisions",
-        "inputs/cabinet-2024-01-18.yaml",
-        s(&o),
-        "-f",
-        "pdf",
-        "-o",
-        s(dir.path()),
-    ]);
+    let out = cabrep(&["decisions", "inputs/cabinet-2024-01-18.yaml", s(&o), "-f", "pdf", "-o", s(dir.path())]);
     (dir, out)
 }
 
@@ -657,14 +464,8 @@ fn decisions_with_published(published: &str) -> (tempfile::TempDir, std::process
 fn a_call_in_deadline_in_the_new_year_of_2031_skips_new_years_day() {
     let (dir, out) = decisions_with_published("2030-12-24");
     assert!(out.status.success(), "{}", stderr(&out));
-    assert!(
-        !stderr(&out).contains("call-in deadline"),
-        "2031 is in the table: {}",
-        stderr(&out)
-    );
-    let text = squash(&pdf_text(
-        &dir.path().join("cabinet-2024-01-18-decisions.pdf"),
-    ));
+    assert!(!stderr(&out).contains("call-in deadline"), "2031 is in the table: {}", stderr(&out));
+    let text = squash(&pdf_text(&dir.path().join("cabinet-2024-01-18-decisions.pdf")));
     assert!(text.contains("Friday 3 January 2031"), "{text}");
     assert!(!text.contains("Thursday 2 January 2031"), "{text}");
 }
@@ -686,47 +487,25 @@ fn a_call_in_deadline_past_the_bank_holiday_table_is_warned_about() {
 fn an_invalid_source_date_epoch_is_an_error_not_ignored() {
     let dir = tempdir();
     for bad in ["yesterday", "-5", "1.5", "99999999999999999999"] {
-        let out = cabrep_cmd(&[
-            "build",
-            "inputs/highways-capital-programme.yaml",
-            "-f",
-            "html",
-            "-o",
-            s(dir.path()),
-        ])
-        .env("SOURCE_DATE_EPOCH", bad)
-        .output()
-        .expect("run");
+        let out = cabrep_cmd(&["build", "inputs/highways-capital-programme.yaml", "-f", "html", "-o", s(dir.path())])
+            .env("SOURCE_DATE_EPOCH", bad)
+            .output()
+            .expect("run");
         assert_eq!(out.status.code(), Some(2), "{bad}: {}", stderr(&out));
-        assert!(
-            stderr(&out).contains(&format!("error: SOURCE_DATE_EPOCH is `{bad}`, not a time")),
-            "{}",
-            stderr(&out)
-        );
+        assert!(stderr(&out).contains(&format!("error: SOURCE_DATE_EPOCH is `{bad}`, not a time")), "{}", stderr(&out));
         assert!(files_in(dir.path()).is_empty());
     }
-    let out = cabrep_cmd(&[
-        "build",
-        "inputs/highways-capital-programme.yaml",
-        "-f",
-        "html",
-        "-q",
-        "-o",
-        s(dir.path()),
-    ])
-    .env("SOURCE_DATE_EPOCH", "1705536000")
-    .output()
-    .expect("run");
+    let out = cabrep_cmd(&["build", "inputs/highways-capital-programme.yaml", "-f", "html", "-q", "-o", s(dir.path())])
+        .env("SOURCE_DATE_EPOCH", "1705536000")
+        .output()
+        .expect("run");
     assert!(out.status.success(), "{}", stderr(&out));
 }
 
 #[test]
 fn a_title_with_a_bidi_override_or_a_carriage_return_is_refused_before_any_metadata() {
     for (file, message) in [
-        (
-            "title-with-bidi-override.yaml",
-            "title: contains a bidirectional text control (U+202E)",
-        ),
+        ("title-with-bidi-override.yaml", "title: contains a bidirectional text control (U+202E)"),
         (
             "title-with-carriage-return.yaml",
             "title: contains a line break the report cannot use (U+000D, a carriage return)",
@@ -735,11 +514,7 @@ fn a_title_with_a_bidi_override_or_a_carriage_return_is_refused_before_any_metad
         let input = hostile(file);
         let out = cabrep(&["check", &input]);
         assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
-        assert!(
-            stderr(&out).contains(&format!("{input}:12:8: error: {message}")),
-            "{}",
-            stderr(&out)
-        );
+        assert!(stderr(&out).contains(&format!("{input}:12:8: error: {message}")), "{}", stderr(&out));
     }
 }
 
@@ -749,25 +524,19 @@ fn an_encrypted_pdf_bound_into_a_pack_is_refused_not_unlocked() {
     let locked = dir.path().join("locked.pdf");
     // An owner password only: it opens without one, with printing and copying forbidden.
     let q = Command::new("qpdf")
-        .args([
-            "--encrypt",
-            "",
-            "owner-secret",
-            "256",
-            "--print=none",
-            "--extract=n",
-            "--modify=none",
-            "--",
-        ])
+        .args(["--encrypt", "", "owner-secret", "256", "--print=none", "--extract=n", "--modify=none", "--"])
         .arg(root().join("inputs/minutes-2023-12-14.pdf"))
         .arg(&locked)
         .status()
         .expect("qpdf is required (Debian package qpdf)");
     assert!(q.success());
-    let meeting =
-        std::fs::read_to_string(root().join("inputs/cabinet-2024-01-18.yaml")).expect("meeting");
+    let meeting = std::fs::read_to_string(root().join("inputs/cabinet-2024-01-18.yaml")).expect("meeting");
     let head = &meeting[..meeting.find("items:").expect("items")];
-    let m = write(dir.path(), "m.yaml", &format!("{head}items:\n  - title: Apologies for Absence\n  - title: Minutes\n    file: locked.pdf\n"));
+    let m = write(
+        dir.path(),
+        "m.yaml",
+        &format!("{head}items:\n  - title: Apologies for Absence\n  - title: Minutes\n    file: locked.pdf\n"),
+    );
     let out_dir = dir.path().join("out");
     let out = cabrep(&["pack", s(&m), "-o", s(&out_dir)]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
@@ -775,11 +544,7 @@ fn an_encrypted_pdf_bound_into_a_pack_is_refused_not_unlocked() {
     // The `file:` line: the meeting's head, then three lines of items.
     let line = head.lines().count() + 4;
     assert!(
-        err.contains(&format!(
-            "{}:{line}:11: error: items[1].file: {} is encrypted",
-            m.display(),
-            locked.display()
-        )),
+        err.contains(&format!("{}:{line}:11: error: items[1].file: {} is encrypted", m.display(), locked.display())),
         "{err}"
     );
     assert!(files_in(&out_dir).is_empty(), "nothing written");

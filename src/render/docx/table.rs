@@ -46,7 +46,14 @@ pub(super) fn column_widths(weights: &[f32], total: u32) -> Vec<usize> {
 /// Column widths in twips that give each column at least its longest word (header in bold,
 /// body in regular, at `size` points), laid out as the PDF's are (`render::columns`), adding up
 /// to `total`; and per column, whether it is too narrow for its longest word (to be hyphenated).
-fn fitted_widths(t: &Table, ncols: usize, weights: &[f32], total: u32, words: &WordMeasure<'_>, size: f64) -> (Vec<usize>, Vec<bool>) {
+fn fitted_widths(
+    t: &Table,
+    ncols: usize,
+    weights: &[f32],
+    total: u32,
+    words: &WordMeasure<'_>,
+    size: f64,
+) -> (Vec<usize>, Vec<bool>) {
     let padding = f64::from(CELL_PADDING) / 20.0 + 1.0;
     let needs = ColumnNeeds {
         shares: weights.iter().map(|&w| f64::from(w)).collect(),

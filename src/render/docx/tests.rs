@@ -25,7 +25,8 @@ fn words() -> &'static crate::render::columns::WordMeasure<'static> {
     static WORDS: OnceLock<crate::render::columns::WordMeasure<'static>> = OnceLock::new();
     WORDS.get_or_init(|| {
         let fonts = FONTS.get_or_init(|| crate::template::Template::builtin().expect("built-in template").fonts);
-        crate::render::columns::WordMeasure::new(fonts.iter().map(Vec::as_slice), "Liberation Sans").expect("the house font")
+        crate::render::columns::WordMeasure::new(fonts.iter().map(Vec::as_slice), "Liberation Sans")
+            .expect("the house font")
     })
 }
 
@@ -108,7 +109,8 @@ fn sample() -> Document {
             Row { cells: vec![cell("Total"), cell("2,000")], total: true },
         ],
     });
-    let bands = crate::document::assemble::risk_matrix_bands(&crate::template::Template::builtin().expect("built-in template"));
+    let bands =
+        crate::document::assemble::risk_matrix_bands(&crate::template::Template::builtin().expect("built-in template"));
     let matrix = Block::Figure(Figure {
         caption: "Figure 1: Risk matrix".into(),
         alt: "Risk matrix: risk 1 likelihood 4 impact 5 (High); risk 2 likelihood 2 impact 3 (Medium).".into(),
@@ -744,7 +746,10 @@ fn no_column_is_narrower_than_its_longest_word() {
             Column { header: "Likelihood".into(), align: Align::Right, width: 0.3 },
             Column { header: "Band".into(), align: Align::Left, width: 0.3 },
         ],
-        rows: vec![Row { cells: vec![cell("Inflation exceeds the allowance"), cell("3"), cell("Medium")], total: false }],
+        rows: vec![Row {
+            cells: vec![cell("Inflation exceeds the allowance"), cell("3"), cell("Medium")],
+            total: false,
+        }],
     })];
     let parts = unzip(&render(&doc).expect("renders"));
     let xml = roxmltree::Document::parse(part(&parts, "word/document.xml")).expect("parses");
@@ -779,12 +784,17 @@ fn only_cells_too_narrow_for_their_words_are_hyphenated() {
     doc.blocks = vec![Block::Table(Table {
         caption: None,
         anchor: None,
-        columns: (0..6).map(|i| Column { header: format!("H{i}"), align: Align::Left, width: if i == 0 { 4.0 } else { 1.0 } }).collect(),
+        columns: (0..6)
+            .map(|i| Column { header: format!("H{i}"), align: Align::Left, width: if i == 0 { 4.0 } else { 1.0 } })
+            .collect(),
         rows: vec![Row { cells: (0..6).map(|_| cell(long)).collect(), total: false }],
     })];
     let parts = unzip(&render(&doc).expect("renders"));
     let settings = part(&parts, "word/settings.xml");
-    assert!(settings.contains("<w:defaultTabStop w:val=\"720\"/><w:autoHyphenation/>"), "hyphenation on, in schema order");
+    assert!(
+        settings.contains("<w:defaultTabStop w:val=\"720\"/><w:autoHyphenation/>"),
+        "hyphenation on, in schema order"
+    );
     let styles = roxmltree::Document::parse(part(&parts, "word/styles.xml")).expect("parses");
     let default_ppr = styles.descendants().find(|n| n.has_tag_name((W, "pPrDefault"))).expect("paragraph defaults");
     assert!(default_ppr.descendants().any(|n| n.has_tag_name((W, "suppressAutoHyphens"))), "but off by default");

@@ -48,7 +48,10 @@ pub fn svg(fig: &Figure, font: &str) -> Result<String, RenderError> {
 /// Puts the accessible name on plotters' `<svg>` element: `role="img"`, `aria-label` and a
 /// `<title>` first inside it, all the alt text.
 fn name_svg(svg: &str, alt: &str) -> Result<String, RenderError> {
-    let open_end = svg.find('>').filter(|_| svg.starts_with("<svg ")).ok_or_else(|| RenderError::new("plotters wrote no <svg> element"))?;
+    let open_end = svg
+        .find('>')
+        .filter(|_| svg.starts_with("<svg "))
+        .ok_or_else(|| RenderError::new("plotters wrote no <svg> element"))?;
     let attrs = &svg["<svg ".len()..open_end];
     let mut out = String::with_capacity(svg.len() + alt.len() * 2 + 64);
     out.push_str("<svg ");
@@ -106,7 +109,11 @@ pub fn parse_colour(s: &str) -> Option<(u8, u8, u8)> {
 pub fn luminance((r, g, b): (u8, u8, u8)) -> f64 {
     let lin = |c: u8| {
         let c = c as f64 / 255.0;
-        if c <= 0.03928 { c / 12.92 } else { ((c + 0.055) / 1.055).powf(2.4) }
+        if c <= 0.03928 {
+            c / 12.92
+        } else {
+            ((c + 0.055) / 1.055).powf(2.4)
+        }
     };
     0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b)
 }
@@ -140,7 +147,12 @@ enum Pattern {
 }
 
 /// Draws `pattern` inside the pixel rectangle `(x0, y0)–(x1, y1)` of `area`.
-fn hatch<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, rect: ((i32, i32), (i32, i32)), pattern: Pattern, style: ShapeStyle) -> DrawResult<()>
+fn hatch<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    rect: ((i32, i32), (i32, i32)),
+    pattern: Pattern,
+    style: ShapeStyle,
+) -> DrawResult<()>
 where
     DB::ErrorType: 'static,
 {
@@ -259,7 +271,10 @@ fn risk_matrix(points: &[RiskPoint], bands: &[Vec<BandCell>], family: &str) -> D
                 let (x, y) = (l as f64 + 1.0, i as f64 + 1.0);
                 let (r, g, b) = parse_colour(&cell.fill).unwrap_or((0xee, 0xee, 0xee));
                 let fill = RGBColor(r, g, b);
-                chart.draw_series(std::iter::once(Rectangle::new([(x - 0.5, y - 0.5), (x + 0.5, y + 0.5)], fill.filled())))?;
+                chart.draw_series(std::iter::once(Rectangle::new(
+                    [(x - 0.5, y - 0.5), (x + 0.5, y + 0.5)],
+                    fill.filled(),
+                )))?;
                 let tl = chart.backend_coord(&(x - 0.5, y + 0.5));
                 let br = chart.backend_coord(&(x + 0.5, y - 0.5));
                 hatch(&root, (tl, br), pattern_of(cell), shade(fill).stroke_width(1))?;
@@ -273,7 +288,10 @@ fn risk_matrix(points: &[RiskPoint], bands: &[Vec<BandCell>], family: &str) -> D
             let w = text_width(label, 13.0) + 10;
             let (ty0, ty1) = (br.1 - 26, br.1 - 6);
             root.draw(&Rectangle::new([(cx - w / 2, ty0), (cx + w / 2, ty1)], WHITE.filled()))?;
-            root.draw(&Rectangle::new([(cx - w / 2, ty0), (cx + w / 2, ty1)], RGBColor(0x59, 0x59, 0x59).stroke_width(1)))?;
+            root.draw(&Rectangle::new(
+                [(cx - w / 2, ty0), (cx + w / 2, ty1)],
+                RGBColor(0x59, 0x59, 0x59).stroke_width(1),
+            ))?;
             root.draw(&Text::new(label.to_owned(), (cx, (ty0 + ty1) / 2), label_font.clone()))?;
         }
 
@@ -382,10 +400,20 @@ fn format_value(v: f64) -> String {
         grouped.push('.');
         grouped.push_str(f);
     }
-    if neg { format!("-{grouped}") } else { grouped }
+    if neg {
+        format!("-{grouped}")
+    } else {
+        grouped
+    }
 }
 
-fn series_chart(style: SeriesStyle, categories: &[String], series: &[Series], unit: &str, family: &str) -> DrawResult<String> {
+fn series_chart(
+    style: SeriesStyle,
+    categories: &[String],
+    series: &[Series],
+    unit: &str,
+    family: &str,
+) -> DrawResult<String> {
     let ncat = categories.len().max(1);
     let values = series.iter().flat_map(|s| s.values.iter().copied()).filter(|v| v.is_finite());
     let (mut lo, mut hi) = values.fold((0.0f64, 0.0f64), |(lo, hi), v| (lo.min(v), hi.max(v)));
@@ -410,7 +438,11 @@ fn series_chart(style: SeriesStyle, categories: &[String], series: &[Series], un
         let centres: Vec<f64> = (0..ncat).map(|c| c as f64 + 0.5).collect();
         let cat_label = |v: &f64| {
             let i = (*v - 0.5).round();
-            if i >= 0.0 { categories.get(i as usize).cloned().unwrap_or_default() } else { String::new() }
+            if i >= 0.0 {
+                categories.get(i as usize).cloned().unwrap_or_default()
+            } else {
+                String::new()
+            }
         };
         let mut chart = ChartBuilder::on(&upper)
             .margin(12)
@@ -452,13 +484,22 @@ fn series_chart(style: SeriesStyle, categories: &[String], series: &[Series], un
                     }
                 }
                 // The zero line over the bars.
-                chart.draw_series(std::iter::once(PathElement::new(vec![(0.0, 0.0), (ncat as f64, 0.0)], INK.stroke_width(1))))?;
+                chart.draw_series(std::iter::once(PathElement::new(
+                    vec![(0.0, 0.0), (ncat as f64, 0.0)],
+                    INK.stroke_width(1),
+                )))?;
             }
             SeriesStyle::Line => {
                 for (k, s) in series.iter().enumerate() {
                     let colour = PALETTE[k % PALETTE.len()];
-                    let pts: Vec<(f64, f64)> =
-                        s.values.iter().enumerate().take(ncat).filter(|(_, v)| v.is_finite()).map(|(c, v)| (c as f64 + 0.5, *v)).collect();
+                    let pts: Vec<(f64, f64)> = s
+                        .values
+                        .iter()
+                        .enumerate()
+                        .take(ncat)
+                        .filter(|(_, v)| v.is_finite())
+                        .map(|(c, v)| (c as f64 + 0.5, *v))
+                        .collect();
                     let line = colour.stroke_width(3);
                     if k % 2 == 0 {
                         chart.draw_series(LineSeries::new(pts.clone(), line))?;
@@ -506,7 +547,12 @@ fn series_chart(style: SeriesStyle, categories: &[String], series: &[Series], un
 }
 
 /// A distinct marker shape per series: filled circle, square, triangle, diamond, open circle, cross.
-fn marker<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, k: usize, (x, y): (i32, i32), colour: RGBColor) -> DrawResult<()>
+fn marker<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    k: usize,
+    (x, y): (i32, i32),
+    colour: RGBColor,
+) -> DrawResult<()>
 where
     DB::ErrorType: 'static,
 {

@@ -33,7 +33,11 @@ fn readable_on(colour: &str, background: (u8, u8, u8), fallback: &str) -> String
 
 /// A size in points, if within reason; otherwise `default`.
 fn pt(v: f32, default: f32) -> f32 {
-    if v.is_finite() && (6.0..=72.0).contains(&v) { v } else { default }
+    if v.is_finite() && (6.0..=72.0).contains(&v) {
+        v
+    } else {
+        default
+    }
 }
 
 /// A CSS string literal: everything but plain letters, digits, spaces and a few safe marks is
@@ -41,7 +45,10 @@ fn pt(v: f32, default: f32) -> f32 {
 pub fn css_string(s: &str) -> String {
     let mut out = String::from("\"");
     for c in s.chars().filter(|c| !crate::render::escape::is_stripped(*c) && !c.is_control()) {
-        if c.is_ascii_alphanumeric() || matches!(c, ' ' | '-' | '_' | '.' | ',') || (!c.is_ascii() && !c.is_whitespace()) {
+        if c.is_ascii_alphanumeric()
+            || matches!(c, ' ' | '-' | '_' | '.' | ',')
+            || (!c.is_ascii() && !c.is_whitespace())
+        {
             out.push(c);
         } else {
             let _ = write!(out, "\\{:x} ", c as u32);
@@ -99,7 +106,11 @@ pub fn stylesheet(style: &HouseStyle, furniture: &Furniture) -> String {
     let title = pt(style.title_size, 14.0);
     let heading = pt(style.heading_size, 12.0);
     let subheading = pt(style.subheading_size, 12.0);
-    let leading = if style.line_spacing.is_finite() && (1.0..=3.0).contains(&style.line_spacing) { style.line_spacing } else { 1.15 };
+    let leading = if style.line_spacing.is_finite() && (1.0..=3.0).contains(&style.line_spacing) {
+        style.line_spacing
+    } else {
+        1.15
+    };
     // On screen, a little more air than print (WCAG 1.4.12 asks for room to grow to 1.5).
     let screen_leading = leading.max(1.5);
     let heading_colour = readable_on(&style.heading_colour, WHITE, INK);
@@ -179,10 +190,18 @@ svg.chart {{ display: block; width: 100%; max-width: 45rem; height: auto; }}
 "#
     );
     if let Some(h) = furniture.header.as_deref().filter(|h| !h.trim().is_empty()) {
-        let _ = writeln!(css, "  @top-center {{ content: {}; font-family: {fonts}; font-size: 9pt; font-weight: bold; color: {INK}; }}", css_string(h.trim()));
+        let _ = writeln!(
+            css,
+            "  @top-center {{ content: {}; font-family: {fonts}; font-size: 9pt; font-weight: bold; color: {INK}; }}",
+            css_string(h.trim())
+        );
     }
     if !furniture.footer.trim().is_empty() {
-        let _ = writeln!(css, "  @bottom-center {{ content: {}; font-family: {fonts}; font-size: 9pt; color: {INK}; }}", page_content(furniture.footer.trim()));
+        let _ = writeln!(
+            css,
+            "  @bottom-center {{ content: {}; font-family: {fonts}; font-size: 9pt; color: {INK}; }}",
+            page_content(furniture.footer.trim())
+        );
     }
     let _ = write!(
         css,

@@ -17,7 +17,9 @@ mod tests;
 
 use std::collections::HashSet;
 
-use crate::document::{plain_text, Align, Block, Document, Figure, Heading, Inline, LinkTarget, List, Paragraph, ParagraphStyle, Table};
+use crate::document::{
+    plain_text, Align, Block, Document, Figure, Heading, Inline, LinkTarget, List, Paragraph, ParagraphStyle, Table,
+};
 use crate::render::RenderError;
 
 use super::escape::{self, attr, push_text};
@@ -350,8 +352,14 @@ fn lang_tag(lang: &str) -> String {
     let ok = !t.is_empty()
         && t.len() <= 35
         && t.split('-').all(|p| !p.is_empty() && p.len() <= 8 && p.chars().all(|c| c.is_ascii_alphanumeric()))
-        && t.split('-').next().is_some_and(|p| (2..=3).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphabetic()));
-    if ok { t.to_owned() } else { "en".to_owned() }
+        && t.split('-')
+            .next()
+            .is_some_and(|p| (2..=3).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphabetic()));
+    if ok {
+        t.to_owned()
+    } else {
+        "en".to_owned()
+    }
 }
 
 /// The link target, if it is one we write: the document's one allow-list
@@ -359,7 +367,9 @@ fn lang_tag(lang: &str) -> String {
 /// checked again here although the model has already applied it to authors' links.
 fn safe_href(url: &str) -> Option<String> {
     match crate::document::link_target(url)? {
-        LinkTarget::Web(u) | LinkTarget::Anchor(u) | LinkTarget::Relative(u) => Some(u.chars().filter(|c| !escape::is_stripped(*c)).collect()),
+        LinkTarget::Web(u) | LinkTarget::Anchor(u) | LinkTarget::Relative(u) => {
+            Some(u.chars().filter(|c| !escape::is_stripped(*c)).collect())
+        }
     }
 }
 
@@ -371,8 +381,7 @@ fn cell_text(blocks: &[Block]) -> String {
 /// A number, an amount or a percentage ("1", "2,850", "£1.5m", "(300)", "12%").
 fn is_numeric(s: &str) -> bool {
     let s = s.trim();
-    s.chars().any(|c| c.is_ascii_digit())
-        && s.chars().all(|c| c.is_ascii_digit() || " ,.£$€%()+-−–km".contains(c))
+    s.chars().any(|c| c.is_ascii_digit()) && s.chars().all(|c| c.is_ascii_digit() || " ,.£$€%()+-−–km".contains(c))
 }
 
 /// Which column, if any, labels the rows (its cells become `<th scope="row">`): the first
@@ -385,7 +394,8 @@ fn row_header_column(t: &Table) -> Option<usize> {
     }
     let texts = |c: usize| t.rows.iter().map(move |r| r.cells.get(c).map(|b| cell_text(b)).unwrap_or_default());
     let labels_every_row = |c: usize| {
-        t.columns.get(c).is_some_and(|col| col.align == Align::Left) && texts(c).all(|s| !s.is_empty() && !is_numeric(&s))
+        t.columns.get(c).is_some_and(|col| col.align == Align::Left)
+            && texts(c).all(|s| !s.is_empty() && !is_numeric(&s))
     };
     if labels_every_row(0) {
         return Some(0);

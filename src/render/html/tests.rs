@@ -2,9 +2,7 @@
 
 use super::chart::{contrast, parse_colour};
 use super::*;
-use crate::document::{
-    BandCell, Chart, Column, Furniture, HouseStyle, Meta, Row, RiskPoint, Series, SeriesStyle,
-};
+use crate::document::{BandCell, Chart, Column, Furniture, HouseStyle, Meta, RiskPoint, Row, Series, SeriesStyle};
 
 fn style() -> HouseStyle {
     HouseStyle {
@@ -53,7 +51,13 @@ fn cell(s: &str) -> Vec<Block> {
 }
 
 fn heading(level: u8, number: Option<&str>, text: &str, anchor: Option<&str>) -> Block {
-    Block::Heading(Heading { level, number: number.map(Into::into), text: text.into(), anchor: anchor.map(Into::into), caps: false })
+    Block::Heading(Heading {
+        level,
+        number: number.map(Into::into),
+        text: text.into(),
+        anchor: anchor.map(Into::into),
+        caps: false,
+    })
 }
 
 /// The built-in template's bands, as the assembler makes them.
@@ -127,7 +131,13 @@ fn running_header_and_print_furniture() {
 fn author_text_is_escaped_and_control_characters_dropped() {
     let d = doc(vec![
         para("<script>alert(1)</script> & \u{0}\u{7}\u{1b}[0m\u{85}ok\ttab"),
-        Block::Heading(Heading { level: 2, number: Some("1.".into()), text: "<img src=x onerror=alert(1)>".into(), anchor: Some("a\"b><script>".into()), caps: false }),
+        Block::Heading(Heading {
+            level: 2,
+            number: Some("1.".into()),
+            text: "<img src=x onerror=alert(1)>".into(),
+            anchor: Some("a\"b><script>".into()),
+            caps: false,
+        }),
     ]);
     let h = html(&d);
     assert!(h.contains("<p>&lt;script&gt;alert(1)&lt;/script&gt; &amp; [0mok\ttab</p>"), "{h}");
@@ -143,7 +153,10 @@ fn inline_formatting_and_links() {
         style: ParagraphStyle::Contact,
         content: vec![
             Inline::strong("Email Address: "),
-            Inline::Link { url: "mailto:a.b@stockton.gov.uk".into(), content: vec![Inline::text("a.b@stockton.gov.uk")] },
+            Inline::Link {
+                url: "mailto:a.b@stockton.gov.uk".into(),
+                content: vec![Inline::text("a.b@stockton.gov.uk")],
+            },
             Inline::LineBreak,
             Inline::Emph { content: vec![Inline::text("it")] },
             Inline::Link { url: " JaVa\tScRipt:alert(1)".into(), content: vec![Inline::text("bad")] },
@@ -223,7 +236,10 @@ fn tables_have_captions_headers_and_row_headers() {
     let h = html(&doc(vec![Block::Table(money_table())]));
     assert!(h.contains("<table id=\"budget\">\n<caption>Budget gap</caption>"), "{h}");
     assert!(h.contains("<col style=\"width: 75.0%\"><col style=\"width: 25.0%\">"));
-    assert!(h.contains("<thead>\n<tr><td></td><th scope=\"col\" class=\"num\">2024/25 (£000)</th></tr>\n</thead>"), "{h}");
+    assert!(
+        h.contains("<thead>\n<tr><td></td><th scope=\"col\" class=\"num\">2024/25 (£000)</th></tr>\n</thead>"),
+        "{h}"
+    );
     assert!(h.contains("<tr><th scope=\"row\">Phase 1 reviews</th><td class=\"num\">1,500</td></tr>"), "{h}");
     assert!(h.contains("<tr class=\"total\"><th scope=\"row\">Total</th><td class=\"num\">1,500</td></tr>"), "{h}");
 }
@@ -250,7 +266,10 @@ fn numeric_first_column_is_not_a_row_header() {
     let t = Table {
         caption: Some("Numbers".into()),
         anchor: None,
-        columns: vec![Column { header: "A".into(), align: Align::Right, width: 1.0 }, Column { header: "B".into(), align: Align::Right, width: 1.0 }],
+        columns: vec![
+            Column { header: "A".into(), align: Align::Right, width: 1.0 },
+            Column { header: "B".into(), align: Align::Right, width: 1.0 },
+        ],
         rows: vec![Row { cells: vec![cell("1"), cell("2")], total: false }],
     };
     let h = html(&doc(vec![Block::Table(t)]));
@@ -271,7 +290,10 @@ fn figures_are_named_svg_with_captions() {
     assert!(h.contains(&format!("aria-label=\"{alt}\">\n<title>Risk matrix plotting 2 risks: risk 1 &lt;likelihood 3&gt;, \"impact\" 5 &amp; more</title>")), "{h}");
     // Band names are printed in the cells; risks are numbered circles (two share a cell).
     for label in ["Low", "Medium", "High", "Very high"] {
-        assert!(h.contains(&format!(">\n{label}\n</text>")) || h.contains(&format!(">{label}</text>")), "band label {label}");
+        assert!(
+            h.contains(&format!(">\n{label}\n</text>")) || h.contains(&format!(">{label}</text>")),
+            "band label {label}"
+        );
     }
     assert!(h.matches("<circle").count() >= 6);
     // Series text is escaped in the SVG too.
@@ -282,7 +304,11 @@ fn figures_are_named_svg_with_captions() {
 
 #[test]
 fn output_is_deterministic() {
-    let d = doc(vec![Block::Figure(matrix_figure()), Block::Table(money_table()), Block::Figure(series_figure(SeriesStyle::Bar))]);
+    let d = doc(vec![
+        Block::Figure(matrix_figure()),
+        Block::Table(money_table()),
+        Block::Figure(series_figure(SeriesStyle::Bar)),
+    ]);
     assert_eq!(render(&d).unwrap(), render(&d).unwrap());
 }
 

@@ -75,15 +75,9 @@ pub(super) fn rasterise(base: &Typesetter, doc: &Document) -> Result<Vec<Raster>
     let settings = interpreter_settings(base, &doc.style.font);
     jobs.par_iter()
         .map(|(file, page, pdf)| {
-            let png = render_page(pdf, *page, &doc.style, &settings).map_err(|e| {
-                RenderError::new(format!(
-                    "PDF: cannot render page {page} of bound file {file}: {e}"
-                ))
-            })?;
-            Ok(Raster {
-                path: raster_path(file, *page),
-                png,
-            })
+            let png = render_page(pdf, *page, &doc.style, &settings)
+                .map_err(|e| RenderError::new(format!("PDF: cannot render page {page} of bound file {file}: {e}")))?;
+            Ok(Raster { path: raster_path(file, *page), png })
         })
         .collect()
 }
@@ -96,11 +90,7 @@ fn collect(blocks: &[Block], out: &mut BTreeSet<(String, u32)>) {
                 out.insert((file.clone(), *page));
             }
             Block::List(l) => l.items.iter().for_each(|item| collect(item, out)),
-            Block::Table(t) => t
-                .rows
-                .iter()
-                .flat_map(|r| &r.cells)
-                .for_each(|cell| collect(cell, out)),
+            Block::Table(t) => t.rows.iter().flat_map(|r| &r.cells).for_each(|cell| collect(cell, out)),
             _ => {}
         }
     }
@@ -109,14 +99,9 @@ fn collect(blocks: &[Block], out: &mut BTreeSet<(String, u32)>) {
 /// Reads a bound file and counts its pages.
 fn open(file: &str, files: &[EmbeddedFile]) -> Result<(Pdf, usize), RenderError> {
     let wanted = served_path(file)?;
-    let f = files
-        .iter()
-        .find(|f| served_path(&f.path).is_ok_and(|p| p == wanted))
-        .ok_or_else(|| {
-            RenderError::new(format!(
-                "PDF: a bound page refers to {file}, which is not among the document's files"
-            ))
-        })?;
+    let f = files.iter().find(|f| served_path(&f.path).is_ok_and(|p| p == wanted)).ok_or_else(|| {
+        RenderError::new(format!("PDF: a bound page refers to {file}, which is not among the document's files"))
+    })?;
     let bytes = Arc::clone(&f.bytes);
     // hayro is young: a damaged file can make it panic (an `unwrap` in its cross-reference reader).
     let read = move || {
@@ -127,15 +112,15 @@ fn open(file: &str, files: &[EmbeddedFile]) -> Result<(Pdf, usize), RenderError>
     };
     match catch_unwind(read) {
         Ok(Ok(read)) => Ok(read),
-        Ok(Err(LoadPdfError::Decryption(e))) => Err(RenderError::new(format!(
-            "PDF: bound file {file} is encrypted and cannot be read ({e:?})"
-        ))),
-        Ok(Err(_)) => Err(RenderError::new(format!(
-            "PDF: bound file {file} is not a readable PDF (damaged, or not a PDF)"
-        ))),
-        Err(_) => Err(RenderError::new(format!(
-            "PDF: bound file {file} is not a readable PDF (the reader failed on it)"
-        ))),
+        Ok(Err(LoadPdfError::Decryption(e))) => {
+            Err(RenderError::new(format!("PDF: bound file {file} is encrypted and cannot be read ({e:?})")))
+        }
+        Ok(Err(_)) => {
+            Err(RenderError::new(format!("PDF: bound file {file} is not a readable PDF (damaged, or not a PDF)")))
+        }
+        Err(_) => {
+            Err(RenderError::new(format!("PDF: bound file {file} is not a readable PDF (the reader failed on it)")))
+        }
     }
 }
 
@@ -160,28 +145,18 @@ fn interpreter_settings(base: &Typesetter, family: &str) -> InterpreterSettings 
             let (bold, italic) = match query {
                 FontQuery::Standard(s) => {
                     let name = s.postscript_name();
-                    (
-                        name.contains("Bold"),
-                        name.contains("Oblique") || name.contains("Italic"),
-                    )
+                    (name.contains("Bold"), name.contains("Oblique") || name.contains("Italic"))
                 }
                 FontQuery::Fallback(f) => (f.is_bold || f.font_weight >= 600, f.is_italic),
             };
-            faces[usize::from(bold) + 2 * usize::from(italic)]
-                .clone()
-                .or_else(|| faces[0].clone())
+            faces[usize::from(bold) + 2 * usize::from(italic)].clone().or_else(|| faces[0].clone())
         }),
         ..InterpreterSettings::default()
     }
 }
 
 /// Renders one page (from 1) on a white background to a PNG.
-fn render_page(
-    pdf: &Pdf,
-    page: u32,
-    style: &HouseStyle,
-    settings: &InterpreterSettings,
-) -> Result<Vec<u8>, String> {
+fn render_page(pdf: &Pdf, page: u32, style: &HouseStyle, settings: &InterpreterSettings) -> Result<Vec<u8>, String> {
     let run = AssertUnwindSafe(|| -> Result<Vec<u8>, String> {
         let pages = pdf.pages();
         let page = pages.get(page as usize - 1).ok_or("no such page")?;
@@ -214,11 +189,7 @@ fn scale_for(w: f64, h: f64, style: &HouseStyle) -> Option<f64> {
     let body_w = (f64::from(style.page_width_mm) - 2.0 * f64::from(style.margin_mm)) * mm;
     let body_h = (f64::from(style.page_height_mm) - 2.0 * f64::from(style.margin_mm)) * mm;
     let shown = (body_w / w).min(body_h / h);
-    let shown = if shown.is_finite() {
-        shown.max(1.0)
-    } else {
-        1.0
-    };
+    let shown = if shown.is_finite() { shown.max(1.0) } else { 1.0 };
     let scale = DPI / 72.0 * shown;
     let scale = scale.min(MAX_SIDE / w.max(h));
     // Whole pixels of at least one on each side.
@@ -233,17 +204,9 @@ fn scale_for(w: f64, h: f64, style: &HouseStyle) -> Option<f64> {
 fn encode_png(rgba: &[u8], width: u16, height: u16) -> Result<Vec<u8>, String> {
     let grey = rgba.chunks_exact(4).all(|p| p[0] == p[1] && p[1] == p[2]);
     let (colour, pixels): (_, Vec<u8>) = if grey {
-        (
-            png::ColorType::Grayscale,
-            rgba.chunks_exact(4).map(|p| p[0]).collect(),
-        )
+        (png::ColorType::Grayscale, rgba.chunks_exact(4).map(|p| p[0]).collect())
     } else {
-        (
-            png::ColorType::Rgb,
-            rgba.chunks_exact(4)
-                .flat_map(|p| [p[0], p[1], p[2]])
-                .collect(),
-        )
+        (png::ColorType::Rgb, rgba.chunks_exact(4).flat_map(|p| [p[0], p[1], p[2]]).collect())
     };
     let mut out = Vec::new();
     let mut encoder = png::Encoder::new(&mut out, u32::from(width), u32::from(height));
@@ -251,9 +214,7 @@ fn encode_png(rgba: &[u8], width: u16, height: u16) -> Result<Vec<u8>, String> {
     encoder.set_depth(png::BitDepth::Eight);
     encoder.set_compression(png::Compression::Fast);
     let mut writer = encoder.write_header().map_err(|e| e.to_string())?;
-    writer
-        .write_image_data(&pixels)
-        .map_err(|e| e.to_string())?;
+    writer.write_image_data(&pixels).map_err(|e| e.to_string())?;
     writer.finish().map_err(|e| e.to_string())?;
     Ok(out)
 }

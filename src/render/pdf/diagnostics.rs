@@ -11,11 +11,7 @@ use crate::render::RenderError;
 
 /// A render error listing every diagnostic, e.g.
 /// `PDF template error: report.typ:12:5: unknown variable: foo (hint: …)`.
-pub(super) fn render_error(
-    what: &str,
-    template: &Source,
-    diags: &[SourceDiagnostic],
-) -> RenderError {
+pub(super) fn render_error(what: &str, template: &Source, diags: &[SourceDiagnostic]) -> RenderError {
     let mut msg = format!("PDF {what}:");
     for diag in diags {
         msg.push_str("\n  ");
@@ -43,9 +39,7 @@ pub(super) fn render_error(
 fn locate(template: &Source, span: DiagSpan) -> Option<String> {
     let (id, range) = match span.get() {
         DiagSpanKind::Detached => return None,
-        DiagSpanKind::Number { id, num, sub_range } => {
-            (id, template_range(template, id, num, sub_range))
-        }
+        DiagSpanKind::Number { id, num, sub_range } => (id, template_range(template, id, num, sub_range)),
         DiagSpanKind::Range { id, range } => (id, Some(range)),
     };
     if id != template.id() {
@@ -61,13 +55,6 @@ fn locate(template: &Source, span: DiagSpan) -> Option<String> {
     }
 }
 
-fn template_range(
-    template: &Source,
-    id: FileId,
-    num: SpanNumber,
-    sub_range: Option<SubRange>,
-) -> Option<Range<usize>> {
-    (id == template.id())
-        .then(|| template.range(num, sub_range))
-        .flatten()
+fn template_range(template: &Source, id: FileId, num: SpanNumber, sub_range: Option<SubRange>) -> Option<Range<usize>> {
+    (id == template.id()).then(|| template.range(num, sub_range)).flatten()
 }

@@ -53,7 +53,10 @@ impl TableLayout<'_> {
             shares: columns.iter().map(|c| c.get("width").and_then(Value::as_f64).unwrap_or(0.0)).collect(),
             header: columns
                 .iter()
-                .map(|c| self.words.widest(c.get("header").and_then(Value::as_str).unwrap_or(""), true, self.size) + CELL_PADDING_PT)
+                .map(|c| {
+                    self.words.widest(c.get("header").and_then(Value::as_str).unwrap_or(""), true, self.size)
+                        + CELL_PADDING_PT
+                })
                 .collect(),
             body: (0..columns.len())
                 .map(|x| {
@@ -148,7 +151,8 @@ mod tests {
         ]});
         hints.annotate_tables(&mut tree);
         let l = &tree["blocks"][1]["layout"];
-        let widths: Vec<f64> = l["widths"].as_array().expect("widths").iter().map(|w| w.as_f64().expect("pt")).collect();
+        let widths: Vec<f64> =
+            l["widths"].as_array().expect("widths").iter().map(|w| w.as_f64().expect("pt")).collect();
         // The narrow column gets its longest word ("Unforeseeable", wider than the bold header).
         let need = words.widest("Unforeseeable", false, 11.0) + CELL_PADDING_PT;
         assert!((widths[1] - need).abs() < 1e-9, "{widths:?}");

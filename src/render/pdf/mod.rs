@@ -52,11 +52,7 @@ impl PdfWriter {
                     hints: e.hints,
                 })
                 .collect();
-            return Err(render_error(
-                "template syntax error",
-                typesetter.template(),
-                &diags,
-            ));
+            return Err(render_error("template syntax error", typesetter.template(), &diags));
         }
         Ok(PdfWriter { typesetter })
     }
@@ -85,12 +81,7 @@ impl PdfWriter {
         let date = parse_date(&doc.meta.date)?;
         let family = doc.style.font.to_lowercase();
         if !self.typesetter.book().contains_family(&family) {
-            let known: Vec<_> = self
-                .typesetter
-                .book()
-                .families()
-                .map(|(name, _)| name)
-                .collect();
+            let known: Vec<_> = self.typesetter.book().families().map(|(name, _)| name).collect();
             return Err(RenderError::new(format!(
                 "PDF: the house style's font {:?} is not among the template's fonts ({})",
                 doc.style.font,
@@ -102,7 +93,11 @@ impl PdfWriter {
         let mut tree = serde_json::to_value(doc).map_err(serialise_error)?;
         if let Some(words) = crate::render::columns::WordMeasure::new(self.typesetter.font_data(), &doc.style.font) {
             let avail_mm = f64::from(doc.style.page_width_mm) - 2.0 * f64::from(doc.style.margin_mm);
-            let hints = hints::TableLayout { words: &words, size: f64::from(doc.style.body_size), avail: avail_mm * 72.0 / 25.4 };
+            let hints = hints::TableLayout {
+                words: &words,
+                size: f64::from(doc.style.body_size),
+                avail: avail_mm * 72.0 / 25.4,
+            };
             hints.annotate_tables(&mut tree);
         }
         hints::annotate_anchors(&mut tree);
@@ -116,8 +111,8 @@ impl PdfWriter {
         let compiled = typst::compile::<PagedDocument>(&world).output;
         let paged = compiled.map_err(|diags| render_error("template error", template, &diags))?;
 
-        let standards = PdfStandards::new(&[PdfStandard::Ua_1])
-            .map_err(|e| RenderError::new(format!("PDF: {}", e.message())))?;
+        let standards =
+            PdfStandards::new(&[PdfStandard::Ua_1]).map_err(|e| RenderError::new(format!("PDF: {}", e.message())))?;
         let options = PdfOptions {
             ident: Smart::Auto,
             creator: Smart::Custom(Some(format!("cabrep {}", env!("CARGO_PKG_VERSION")))),
@@ -125,8 +120,7 @@ impl PdfWriter {
             standards,
             ..PdfOptions::default()
         };
-        let pdf = typst_pdf::pdf(&paged, &options)
-            .map_err(|diags| render_error("export error", template, &diags))?;
+        let pdf = typst_pdf::pdf(&paged, &options).map_err(|diags| render_error("export error", template, &diags))?;
         let mut pages = std::collections::BTreeMap::new();
         {
             use typst::introspection::Introspector;
@@ -157,11 +151,7 @@ pub struct PagedOutput {
 
 /// `YYYY-MM-DD` → that day at 00:00 (used as `today()` and, as UTC, as the PDF's creation date).
 fn parse_date(s: &str) -> Result<Datetime, RenderError> {
-    let bad = || {
-        RenderError::new(format!(
-            "PDF: the document date {s:?} is not an ISO date (YYYY-MM-DD)"
-        ))
-    };
+    let bad = || RenderError::new(format!("PDF: the document date {s:?} is not an ISO date (YYYY-MM-DD)"));
     let mut parts = s.trim().splitn(3, '-');
     let mut next = || parts.next().ok_or_else(bad);
     let (y, m, d) = (next()?, next()?, next()?);

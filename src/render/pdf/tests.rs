@@ -17,8 +17,7 @@ fn crate_dir() -> PathBuf {
 }
 
 fn template_source() -> String {
-    std::fs::read_to_string(crate_dir().join("templates/cabinet/report.typ"))
-        .expect("read report.typ")
+    std::fs::read_to_string(crate_dir().join("templates/cabinet/report.typ")).expect("read report.typ")
 }
 
 fn font_files() -> Vec<Vec<u8>> {
@@ -34,9 +33,7 @@ fn font_files() -> Vec<Vec<u8>> {
 /// One writer for the whole test binary, as in the CLI.
 fn writer() -> &'static PdfWriter {
     static WRITER: OnceLock<PdfWriter> = OnceLock::new();
-    WRITER.get_or_init(|| {
-        PdfWriter::new(template_source(), font_files()).expect("set up the PDF writer")
-    })
+    WRITER.get_or_init(|| PdfWriter::new(template_source(), font_files()).expect("set up the PDF writer"))
 }
 
 // ----- building the tree -------------------------------------------------------------------------
@@ -64,34 +61,19 @@ fn h(level: u8, number: Option<&str>, text: &str) -> Block {
 }
 
 fn bullets(items: &[&str]) -> Block {
-    Block::List(List {
-        ordered: false,
-        start: 1,
-        items: items.iter().map(|s| vec![p(s)]).collect(),
-    })
+    Block::List(List { ordered: false, start: 1, items: items.iter().map(|s| vec![p(s)]).collect() })
 }
 
 fn numbered(start: u32, items: &[&str]) -> Block {
-    Block::List(List {
-        ordered: true,
-        start,
-        items: items.iter().map(|s| vec![p(s)]).collect(),
-    })
+    Block::List(List { ordered: true, start, items: items.iter().map(|s| vec![p(s)]).collect() })
 }
 
 fn col(header: &str, align: Align, width: f32) -> Column {
-    Column {
-        header: header.to_string(),
-        align,
-        width,
-    }
+    Column { header: header.to_string(), align, width }
 }
 
 fn row(cells: &[&str]) -> Row {
-    Row {
-        cells: cells.iter().map(|s| vec![p(s)]).collect(),
-        total: false,
-    }
+    Row { cells: cells.iter().map(|s| vec![p(s)]).collect(), total: false }
 }
 
 fn style() -> HouseStyle {
@@ -350,10 +332,7 @@ fn sample(title: &str) -> Document {
             keywords: Vec::new(),
         },
         style: style(),
-        furniture: Furniture {
-            header: Some("NOT FOR PUBLICATION".into()),
-            footer: "Page {page} of {pages}".into(),
-        },
+        furniture: Furniture { header: Some("NOT FOR PUBLICATION".into()), footer: "Page {page} of {pages}".into() },
         blocks,
         files: Vec::new(),
     }
@@ -366,20 +345,10 @@ fn poppler(tool: &str, args: &[&str], pdf: &Path) -> String {
     let out = Command::new(tool)
         .args(args)
         .arg(pdf)
-        .args(if tool == "pdftotext" {
-            &["-"][..]
-        } else {
-            &[][..]
-        })
+        .args(if tool == "pdftotext" { &["-"][..] } else { &[][..] })
         .output()
-        .unwrap_or_else(|e| {
-            panic!("`{tool}` (poppler-utils) must be installed to test the PDF writer: {e}")
-        });
-    assert!(
-        out.status.success(),
-        "{tool} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+        .unwrap_or_else(|e| panic!("`{tool}` (poppler-utils) must be installed to test the PDF writer: {e}"));
+    assert!(out.status.success(), "{tool} failed: {}", String::from_utf8_lossy(&out.stderr));
     String::from_utf8(out.stdout).expect("poppler output is UTF-8")
 }
 
@@ -396,10 +365,7 @@ fn write_pdf(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
 
 fn field<'a>(info: &'a str, name: &str) -> &'a str {
     info.lines()
-        .find_map(|l| {
-            l.strip_prefix(name)
-                .map(|v| v.trim_start_matches(':').trim())
-        })
+        .find_map(|l| l.strip_prefix(name).map(|v| v.trim_start_matches(':').trim()))
         .unwrap_or_else(|| panic!("pdfinfo has no {name}:\n{info}"))
 }
 
@@ -425,10 +391,7 @@ fn renders_every_block_kind_in_order_as_tagged_a4() {
     let doc = sample(MARKUP_TITLE);
     let started = Instant::now();
     let bytes = writer().render(&doc).expect("render");
-    eprintln!(
-        "first render (includes the writer's setup): {:?}",
-        started.elapsed()
-    );
+    eprintln!("first render (includes the writer's setup): {:?}", started.elapsed());
     assert!(bytes.starts_with(b"%PDF-"));
 
     let dir = tempfile::tempdir().expect("tempdir");
@@ -438,32 +401,20 @@ fn renders_every_block_kind_in_order_as_tagged_a4() {
     assert_eq!(field(&info, "Tagged"), "yes", "{info}");
     assert_eq!(field(&info, "Title"), MARKUP_TITLE, "{info}");
     assert_eq!(field(&info, "Author"), "Stockton-on-Tees Borough Council");
-    assert_eq!(
-        field(&info, "Subject"),
-        "Report to Cabinet, 18 January 2024"
-    );
+    assert_eq!(field(&info, "Subject"), "Report to Cabinet, 18 January 2024");
     let size = field(&info, "Page size");
-    let dims: Vec<f64> = size
-        .split_whitespace()
-        .filter_map(|w| w.parse().ok())
-        .collect();
+    let dims: Vec<f64> = size.split_whitespace().filter_map(|w| w.parse().ok()).collect();
     assert!(
         dims.len() == 2 && (dims[0] - 595.28).abs() < 0.01 && (dims[1] - 841.89).abs() < 0.01,
         "page size is {size}"
     );
     let pages: usize = field(&info, "Pages").parse().expect("page count");
-    assert!(
-        (4..=9).contains(&pages),
-        "expected a ~6 page report, got {pages}"
-    );
+    assert!((4..=9).contains(&pages), "expected a ~6 page report, got {pages}");
 
     let text = poppler("pdftotext", &["-layout"], &pdf);
     let flat = squash(&text);
     // The markup-characters title, verbatim (it may wrap).
-    assert!(
-        flat.contains(MARKUP_TITLE),
-        "title not verbatim in:\n{text}"
-    );
+    assert!(flat.contains(MARKUP_TITLE), "title not verbatim in:\n{text}");
     assert_in_order(
         &flat,
         &[
@@ -517,41 +468,21 @@ fn renders_every_block_kind_in_order_as_tagged_a4() {
     );
     // The footer on every page, with the final count.
     for n in 1..=pages {
-        assert!(
-            flat.contains(&format!("Page {n} of {pages}")),
-            "no footer for page {n}"
-        );
+        assert!(flat.contains(&format!("Page {n} of {pages}")), "no footer for page {n}");
     }
     // The running header on every page and the long table's header row repeated.
-    assert_eq!(
-        text.matches("NOT FOR PUBLICATION").count(),
-        pages + 1,
-        "running header on every page"
-    );
-    assert!(
-        text.matches("Project Name").count() >= 2,
-        "the long table's header row should repeat"
-    );
+    assert_eq!(text.matches("NOT FOR PUBLICATION").count(), pages + 1, "running header on every page");
+    assert!(text.matches("Project Name").count() >= 2, "the long table's header row should repeat");
     // The appendix starts a new page.
-    let last_page = text
-        .split('\u{c}')
-        .rfind(|p| !p.trim().is_empty())
-        .expect("pages");
-    assert!(
-        last_page.contains("Appendix 1"),
-        "appendix not on its own page:\n{last_page}"
-    );
+    let last_page = text.split('\u{c}').rfind(|p| !p.trim().is_empty()).expect("pages");
+    assert!(last_page.contains("Appendix 1"), "appendix not on its own page:\n{last_page}");
 
     // The risk matrix is drawn: band labels and axis titles are on the page.
     assert!(flat.contains("Likelihood") && flat.contains("Impact") && flat.contains("Very high"));
 
     // Every font embedded (and subset).
     let fonts = poppler("pdffonts", &[], &pdf);
-    let rows: Vec<&str> = fonts
-        .lines()
-        .skip(2)
-        .filter(|l| !l.trim().is_empty())
-        .collect();
+    let rows: Vec<&str> = fonts.lines().skip(2).filter(|l| !l.trim().is_empty()).collect();
     assert!(!rows.is_empty(), "no fonts listed:\n{fonts}");
     for r in &rows {
         let cols: Vec<&str> = r.split_whitespace().collect();
@@ -576,11 +507,7 @@ fn the_sample_compiles_without_warnings() {
     )
     .unwrap();
     let warned = typst::compile::<typst_layout::PagedDocument>(&world);
-    let messages: Vec<_> = warned
-        .warnings
-        .iter()
-        .map(|w| w.message.to_string())
-        .collect();
+    let messages: Vec<_> = warned.warnings.iter().map(|w| w.message.to_string()).collect();
     assert!(messages.is_empty(), "warnings: {messages:?}");
     assert!(warned.output.is_ok());
 }
@@ -593,45 +520,19 @@ fn odd_charts_still_render() {
         Block::Figure(Figure {
             caption: "Odd".into(),
             alt: "An odd chart.".into(),
-            chart: Chart::Series {
-                style,
-                categories: vec!["A".into(), "B".into()],
-                series,
-                unit: "£".into(),
-            },
+            chart: Chart::Series { style, categories: vec!["A".into(), "B".into()], series, unit: "£".into() },
         })
     };
     for style in [SeriesStyle::Bar, SeriesStyle::Line] {
         doc.blocks.push(chart(vec![], style));
-        doc.blocks.push(chart(
-            vec![Series {
-                name: "S".into(),
-                values: vec![f64::NAN, 0.25, 9.0],
-            }],
-            style,
-        ));
-        doc.blocks.push(chart(
-            vec![Series {
-                name: "Z".into(),
-                values: vec![0.0, 0.0],
-            }],
-            style,
-        ));
-        doc.blocks.push(chart(
-            vec![Series {
-                name: "One".into(),
-                values: vec![-3.0],
-            }],
-            style,
-        ));
+        doc.blocks.push(chart(vec![Series { name: "S".into(), values: vec![f64::NAN, 0.25, 9.0] }], style));
+        doc.blocks.push(chart(vec![Series { name: "Z".into(), values: vec![0.0, 0.0] }], style));
+        doc.blocks.push(chart(vec![Series { name: "One".into(), values: vec![-3.0] }], style));
     }
     doc.blocks.push(Block::Figure(Figure {
         caption: "Empty matrix".into(),
         alt: "No risks.".into(),
-        chart: Chart::RiskMatrix {
-            points: vec![],
-            bands: vec![],
-        },
+        chart: Chart::RiskMatrix { points: vec![], bands: vec![] },
     }));
     let bytes = writer().render(&doc).expect("odd charts render");
     let dir = tempfile::tempdir().expect("tempdir");
@@ -676,15 +577,9 @@ fn binds_embedded_pages_and_resolves_page_ranges_and_internal_links() {
         Block::Paragraph(Paragraph {
             style: ParagraphStyle::Body,
             content: vec![
-                Inline::Link {
-                    url: "#item-2".into(),
-                    content: vec![t("see item 2")],
-                },
+                Inline::Link { url: "#item-2".into(), content: vec![t("see item 2")] },
                 t(" and "),
-                Inline::Link {
-                    url: "#nowhere".into(),
-                    content: vec![t("a dangling link")],
-                },
+                Inline::Link { url: "#nowhere".into(), content: vec![t("a dangling link")] },
             ],
         }),
         Block::BoundPage(BoundPage {
@@ -704,10 +599,7 @@ fn binds_embedded_pages_and_resolves_page_ranges_and_internal_links() {
         // Anchors may repeat in a pack (each report has its own sections): the first one wins.
         Block::Heading(item(3, "item-2", "A repeated anchor")),
     ];
-    doc.files = vec![EmbeddedFile {
-        path: "/bound/1.pdf".into(),
-        bytes: std::sync::Arc::new(minutes),
-    }];
+    doc.files = vec![EmbeddedFile { path: "/bound/1.pdf".into(), bytes: std::sync::Arc::new(minutes) }];
     let bytes = writer().render(&doc).expect("render the pack");
     let dir = tempfile::tempdir().expect("tempdir");
     let pdf = write_pdf(dir.path(), "pack.pdf", &bytes);
@@ -731,27 +623,13 @@ fn binds_embedded_pages_and_resolves_page_ranges_and_internal_links() {
     );
     // The world serves the document's files (and nothing else) at their virtual paths.
     let date = super::parse_date(&doc.meta.date).unwrap();
-    let world = super::world::ReportWorld::new(
-        &writer().typesetter,
-        Vec::new(),
-        &doc.files,
-        Vec::new(),
-        date,
-    )
-    .unwrap();
+    let world = super::world::ReportWorld::new(&writer().typesetter, Vec::new(), &doc.files, Vec::new(), date).unwrap();
     let id = |p: &str| {
-        typst::syntax::RootedPath::new(
-            typst::syntax::VirtualRoot::Project,
-            typst::syntax::VirtualPath::new(p).unwrap(),
-        )
-        .intern()
+        typst::syntax::RootedPath::new(typst::syntax::VirtualRoot::Project, typst::syntax::VirtualPath::new(p).unwrap())
+            .intern()
     };
     use typst::World;
-    assert!(world
-        .file(id("/bound/1.pdf"))
-        .unwrap()
-        .as_slice()
-        .starts_with(b"%PDF-"));
+    assert!(world.file(id("/bound/1.pdf")).unwrap().as_slice().starts_with(b"%PDF-"));
     assert!(world.file(id("/bound/2.pdf")).is_err());
 }
 
@@ -763,21 +641,13 @@ fn two_page_source() -> Vec<u8> {
     src.blocks.truncate(16);
     src.blocks.push(Block::PageBreak);
     src.blocks.push(h(2, None, "SECOND PAGE OF THE MINUTES"));
-    src.blocks.push(p(
-        "Resolved: that the minutes be signed by the Chair as a correct record.",
-    ));
+    src.blocks.push(p("Resolved: that the minutes be signed by the Chair as a correct record."));
     // A coloured table header: the second page is in colour, the first in black and white.
     src.blocks.push(Block::Table(Table {
         caption: Some("Attendance".into()),
         anchor: None,
-        columns: vec![
-            col("Member", Align::Left, 2.0),
-            col("Present", Align::Left, 1.0),
-        ],
-        rows: vec![
-            row(&["Councillor Bob Cook", "Yes"]),
-            row(&["Councillor Ann Other", "No"]),
-        ],
+        columns: vec![col("Member", Align::Left, 2.0), col("Present", Align::Left, 1.0)],
+        rows: vec![row(&["Councillor Bob Cook", "Yes"]), row(&["Councillor Ann Other", "No"])],
     }));
     writer().render(&src).expect("render the source PDF")
 }
@@ -816,10 +686,7 @@ fn pack_binding(file: &str, pages: [u32; 2]) -> Document {
 fn bound_pages_are_framed_images_under_the_pack_furniture() {
     let source = std::sync::Arc::new(two_page_source());
     let mut doc = pack_binding("/bound/4.pdf", [1, 2]);
-    doc.files = vec![EmbeddedFile {
-        path: "/bound/4.pdf".into(),
-        bytes: source.clone(),
-    }];
+    doc.files = vec![EmbeddedFile { path: "/bound/4.pdf".into(), bytes: source.clone() }];
 
     // Rasterising alone: deterministic, and how long it takes per page.
     let started = Instant::now();
@@ -829,10 +696,7 @@ fn bound_pages_are_framed_images_under_the_pack_furniture() {
     assert_eq!(rasters[0].path, "/bound/4.pdf#p1.png");
     assert!(rasters.iter().all(|r| r.png.starts_with(b"\x89PNG")));
     let again = super::bound::rasterise(&writer().typesetter, &doc).expect("rasterise again");
-    assert!(
-        rasters.iter().zip(&again).all(|(a, b)| a.png == b.png),
-        "rasterising differs"
-    );
+    assert!(rasters.iter().zip(&again).all(|(a, b)| a.png == b.png), "rasterising differs");
     eprintln!(
         "rasterised 2 pages in {:.1} ms ({:.1} ms a page), PNGs of {} and {} bytes",
         took.as_secs_f64() * 1e3,
@@ -843,15 +707,9 @@ fn bound_pages_are_framed_images_under_the_pack_furniture() {
 
     let started = Instant::now();
     let bytes = writer().render(&doc).expect("render the pack");
-    eprintln!(
-        "rendered the pack in {:.1} ms",
-        started.elapsed().as_secs_f64() * 1e3
-    );
+    eprintln!("rendered the pack in {:.1} ms", started.elapsed().as_secs_f64() * 1e3);
     let twice = writer().render(&doc).expect("render the pack again");
-    assert!(
-        bytes == twice,
-        "two renders of a pack with bound pages differ"
-    );
+    assert!(bytes == twice, "two renders of a pack with bound pages differ");
 
     let dir = tempfile::tempdir().expect("tempdir");
     let pdf = write_pdf(dir.path(), "bound.pdf", &bytes);
@@ -868,19 +726,12 @@ fn bound_pages_are_framed_images_under_the_pack_furniture() {
     let (p2, p3) = (page(2), page(3));
     assert_in_order(
         &p2,
-        &[
-            "NOT FOR PUBLICATION",
-            "4. Agenda item 4 – Minutes of the meeting held on 14 December 2023",
-            "Page 2 of 4",
-        ],
+        &["NOT FOR PUBLICATION", "4. Agenda item 4 – Minutes of the meeting held on 14 December 2023", "Page 2 of 4"],
     );
     assert_in_order(&p3, &["NOT FOR PUBLICATION", "Page 3 of 4"]);
     assert!(!p3.contains("Agenda item 4"), "{p3}");
     for text in [&p2, &p3] {
-        assert!(
-            !text.contains("Minutes page"),
-            "the source's text leaked: {text}"
-        );
+        assert!(!text.contains("Minutes page"), "the source's text leaked: {text}");
     }
     assert!(page(4).contains("Page 4 of 4"));
 
@@ -891,39 +742,17 @@ fn bound_pages_are_framed_images_under_the_pack_furniture() {
         .skip(2)
         .map(|l| l.split_whitespace().collect::<Vec<_>>())
         .filter(|f| f.len() > 6)
-        .map(|f| {
-            (
-                f[0].parse().unwrap(),
-                f[3].parse().unwrap(),
-                f[4].parse().unwrap(),
-                f[6].into(),
-            )
-        })
+        .map(|f| (f[0].parse().unwrap(), f[3].parse().unwrap(), f[4].parse().unwrap(), f[6].into()))
         .collect();
     // page, width, height, colour components: no alpha mask; a black-and-white page is a grey
     // image (one component), a page in colour RGB.
-    assert_eq!(
-        images.iter().map(|i| i.0).collect::<Vec<_>>(),
-        [2, 3],
-        "{list}"
-    );
-    assert!(
-        images.iter().all(|(_, w, h, _)| *w >= 1000 && h > w),
-        "{list}"
-    );
-    assert_eq!(
-        (images[0].3.as_str(), images[1].3.as_str()),
-        ("1", "3"),
-        "{list}"
-    );
+    assert_eq!(images.iter().map(|i| i.0).collect::<Vec<_>>(), [2, 3], "{list}");
+    assert!(images.iter().all(|(_, w, h, _)| *w >= 1000 && h > w), "{list}");
+    assert_eq!((images[0].3.as_str(), images[1].3.as_str()), ("1", "3"), "{list}");
 
     // Tagged: the heading is a real heading, each image a figure with the block's alt text (the
     // structure tree is written uncompressed, so the alt text can be found in the file).
-    let tree = Command::new("pdfinfo")
-        .arg("-struct-text")
-        .arg(&pdf)
-        .output()
-        .expect("pdfinfo");
+    let tree = Command::new("pdfinfo").arg("-struct-text").arg(&pdf).output().expect("pdfinfo");
     let tree = squash(&String::from_utf8_lossy(&tree.stdout));
     assert_in_order(
         &tree,
@@ -960,10 +789,7 @@ fn landscape_helvetica_pdf() -> Vec<u8> {
         "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 842 595] /Contents 4 0 R \
          /Resources << /Font << /F1 5 0 R >> >> >>"
             .to_string(),
-        format!(
-            "<< /Length {} >>\nstream\n{content}\nendstream",
-            content.len()
-        ),
+        format!("<< /Length {} >>\nstream\n{content}\nendstream", content.len()),
         "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>".to_string(),
     ];
     let mut pdf = b"%PDF-1.4\n".to_vec();
@@ -977,23 +803,15 @@ fn landscape_helvetica_pdf() -> Vec<u8> {
     for off in offsets {
         pdf.extend(format!("{off:010} 00000 n \n").bytes());
     }
-    pdf.extend(
-        format!(
-            "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
-            objects.len() + 1
-        )
-        .bytes(),
-    );
+    pdf.extend(format!("trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n", objects.len() + 1).bytes());
     pdf
 }
 
 #[test]
 fn unembedded_fonts_and_odd_page_sizes() {
     let mut doc = pack_binding("/bound/1.pdf", [1, 1]);
-    doc.files = vec![EmbeddedFile {
-        path: "/bound/1.pdf".into(),
-        bytes: std::sync::Arc::new(landscape_helvetica_pdf()),
-    }];
+    doc.files =
+        vec![EmbeddedFile { path: "/bound/1.pdf".into(), bytes: std::sync::Arc::new(landscape_helvetica_pdf()) }];
     let rasters = super::bound::rasterise(&writer().typesetter, &doc).expect("rasterise");
     let decoder = png::Decoder::new(std::io::Cursor::new(&rasters[0].png));
     let mut reader = decoder.read_info().expect("a PNG");
@@ -1004,18 +822,8 @@ fn unembedded_fonts_and_odd_page_sizes() {
     assert_eq!(info.color_type, png::ColorType::Rgb);
     let row = |y: u32| &pixels[(y * info.width * 3) as usize..((y + 1) * info.width * 3) as usize];
     let band = (info.height * 150 / 595)..(info.height * 200 / 595);
-    let dark = band
-        .flat_map(|y| {
-            row(y)
-                .chunks(3)
-                .filter(|p| p.iter().all(|&c| c < 100))
-                .collect::<Vec<_>>()
-        })
-        .count();
-    assert!(
-        dark > 2000,
-        "the Helvetica text was not drawn ({dark} dark pixels)"
-    );
+    let dark = band.flat_map(|y| row(y).chunks(3).filter(|p| p.iter().all(|&c| c < 100)).collect::<Vec<_>>()).count();
+    assert!(dark > 2000, "the Helvetica text was not drawn ({dark} dark pixels)");
     let bytes = writer().render(&doc).expect("render");
     let dir = tempfile::tempdir().expect("tempdir");
     let pdf = write_pdf(dir.path(), "landscape.pdf", &bytes);
@@ -1037,10 +845,7 @@ fn bad_bound_pdfs_are_render_errors() {
     ];
     for (what, bytes, pages) in cases {
         let mut doc = pack_binding("/bound/4.pdf", pages);
-        doc.files = vec![EmbeddedFile {
-            path: "/bound/4.pdf".into(),
-            bytes: std::sync::Arc::new(bytes),
-        }];
+        doc.files = vec![EmbeddedFile { path: "/bound/4.pdf".into(), bytes: std::sync::Arc::new(bytes) }];
         // A damaged file may still render (hayro repairs what it can); it must never panic.
         match writer().render(&doc) {
             Ok(pdf) => assert!(what == "truncated" && pdf.starts_with(b"%PDF-"), "{what}"),
@@ -1058,10 +863,7 @@ fn bad_bound_pdfs_are_render_errors() {
         }
     }
     let mut doc = pack_binding("/bound/4.pdf", [1, 2]);
-    doc.files = vec![EmbeddedFile {
-        path: "/bound/4.pdf".into(),
-        bytes: std::sync::Arc::new(mangled),
-    }];
+    doc.files = vec![EmbeddedFile { path: "/bound/4.pdf".into(), bytes: std::sync::Arc::new(mangled) }];
     eprintln!("mangled: {:?}", writer().render(&doc).map(|pdf| pdf.len()));
     // Damage inside the page streams (the cross-reference table intact): a spread of single-byte
     // flips, each rendered or refused, never a panic out of the writer.
@@ -1073,16 +875,10 @@ fn bad_bound_pdfs_are_render_errors() {
         let at = body.start + (k * 7919 * 131) % body.len();
         flipped[at] ^= 0xa5;
         let mut doc = pack_binding("/bound/4.pdf", [1, 2]);
-        doc.files = vec![EmbeddedFile {
-            path: "/bound/4.pdf".into(),
-            bytes: std::sync::Arc::new(flipped),
-        }];
+        doc.files = vec![EmbeddedFile { path: "/bound/4.pdf".into(), bytes: std::sync::Arc::new(flipped) }];
         rendered += usize::from(super::bound::rasterise(&writer().typesetter, &doc).is_ok());
     }
-    eprintln!(
-        "flipped bytes: {rendered} of {CABREP_FLIPS} rendered in {:?}",
-        started.elapsed()
-    );
+    eprintln!("flipped bytes: {rendered} of {CABREP_FLIPS} rendered in {:?}", started.elapsed());
     // A bound page whose file the document does not carry.
     let doc = pack_binding("/bound/9.pdf", [1, 2]);
     let err = writer().render(&doc).expect_err("missing file");
@@ -1099,11 +895,7 @@ fn two_renders_are_byte_identical() {
     let dir = tempfile::tempdir().expect("tempdir");
     let pdf = write_pdf(dir.path(), "plain.pdf", &a);
     let info = poppler("pdfinfo", &["-isodates"], &pdf);
-    assert_eq!(
-        field(&info, "CreationDate"),
-        "2024-01-18T00:00:00Z",
-        "{info}"
-    );
+    assert_eq!(field(&info, "CreationDate"), "2024-01-18T00:00:00Z", "{info}");
 }
 
 #[test]
@@ -1125,10 +917,7 @@ fn markup_in_every_text_field_is_printed_literally() {
     let text = poppler("pdftotext", &[], &pdf);
     let flat = squash(&text);
     // Title, header, footer, paragraph, caption, column header and cell: at least 7 copies per page 1.
-    assert!(
-        flat.matches(nasty).count() >= 7,
-        "markup was interpreted:\n{text}"
-    );
+    assert!(flat.matches(nasty).count() >= 7, "markup was interpreted:\n{text}");
     assert!(flat.contains(&format!("HDR {nasty}")));
 }
 
@@ -1136,35 +925,21 @@ fn markup_in_every_text_field_is_printed_literally() {
 fn template_errors_name_the_template_line() {
     let template = "#let data = json(\"/data.json\")\n#set document(title: data.meta.title)\n\n#unknown-function()\n";
     let w = PdfWriter::new(template.into(), font_files()).expect("the template parses");
-    let err = w
-        .render(&sample("Title"))
-        .expect_err("an unknown function is an error");
+    let err = w.render(&sample("Title")).expect_err("an unknown function is an error");
     assert!(err.0.contains("report.typ:4:"), "{}", err.0);
-    assert!(
-        err.0.contains("unknown variable: unknown-function"),
-        "{}",
-        err.0
-    );
+    assert!(err.0.contains("unknown variable: unknown-function"), "{}", err.0);
 
-    let err = PdfWriter::new("#let x = (\n".into(), font_files())
-        .err()
-        .expect("a syntax error fails early");
+    let err = PdfWriter::new("#let x = (\n".into(), font_files()).err().expect("a syntax error fails early");
     assert!(err.0.contains("report.typ:"), "{}", err.0);
 }
 
 #[test]
 fn the_template_reads_no_other_files() {
     let template = "#set document(title: \"x\")\n#let x = read(\"/etc/passwd\")\n#x\n";
-    let err = PdfWriter::new(template.into(), font_files())
-        .unwrap()
-        .render(&sample("T"))
-        .expect_err("no files");
+    let err = PdfWriter::new(template.into(), font_files()).unwrap().render(&sample("T")).expect_err("no files");
     assert!(err.0.contains("report.typ:2:"), "{}", err.0);
     let template = "#import \"@preview/cetz:0.3.0\"\n";
-    let err = PdfWriter::new(template.into(), font_files())
-        .unwrap()
-        .render(&sample("T"))
-        .expect_err("no packages");
+    let err = PdfWriter::new(template.into(), font_files()).unwrap().render(&sample("T")).expect_err("no packages");
     assert!(err.0.contains("not available"), "{}", err.0);
 }
 
@@ -1184,9 +959,8 @@ fn bad_inputs_are_render_errors() {
 fn renders_concurrently() {
     let w = writer();
     std::thread::scope(|s| {
-        let handles: Vec<_> = (0..4)
-            .map(|i| s.spawn(move || w.render(&sample(&format!("Report {i}"))).expect("render")))
-            .collect();
+        let handles: Vec<_> =
+            (0..4).map(|i| s.spawn(move || w.render(&sample(&format!("Report {i}"))).expect("render"))).collect();
         for h in handles {
             assert!(h.join().expect("thread").starts_with(b"%PDF-"));
         }
@@ -1207,14 +981,8 @@ fn timings_and_memory_over_many_renders() {
     }
     let started = Instant::now();
     let w = PdfWriter::new(template_source(), font_files()).expect("writer");
-    eprintln!(
-        "writer setup (fonts parsed, library built): {:?}",
-        started.elapsed()
-    );
-    let renders: usize = std::env::var("CABREP_PDF_RENDERS")
-        .ok()
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(30);
+    eprintln!("writer setup (fonts parsed, library built): {:?}", started.elapsed());
+    let renders: usize = std::env::var("CABREP_PDF_RENDERS").ok().and_then(|n| n.parse().ok()).unwrap_or(30);
     for i in 0..renders {
         let doc = sample(&format!("Report number {i}"));
         let started = Instant::now();
@@ -1230,19 +998,12 @@ fn timings_and_memory_over_many_renders() {
     let doc = sample("Split timing");
     let date = super::parse_date(&doc.meta.date).unwrap();
     let started = Instant::now();
-    let world = super::world::ReportWorld::new(
-        &w.typesetter,
-        serde_json::to_vec(&doc).unwrap(),
-        &doc.files,
-        Vec::new(),
-        date,
-    )
-    .unwrap();
+    let world =
+        super::world::ReportWorld::new(&w.typesetter, serde_json::to_vec(&doc).unwrap(), &doc.files, Vec::new(), date)
+            .unwrap();
     let setup = started.elapsed();
     let started = Instant::now();
-    let paged = typst::compile::<typst_layout::PagedDocument>(&world)
-        .output
-        .expect("compile");
+    let paged = typst::compile::<typst_layout::PagedDocument>(&world).output.expect("compile");
     let compile = started.elapsed();
     let started = Instant::now();
     let options = typst_pdf::PdfOptions {
@@ -1251,16 +1012,9 @@ fn timings_and_memory_over_many_renders() {
         ..Default::default()
     };
     typst_pdf::pdf(&paged, &options).expect("export");
-    eprintln!(
-        "world {setup:?}, compile {compile:?}, export {:?} for {} pages",
-        started.elapsed(),
-        paged.pages().len()
-    );
+    eprintln!("world {setup:?}, compile {compile:?}, export {:?} for {} pages", started.elapsed(), paged.pages().len());
     // A long pack: CABREP_PDF_BOUND pages bound in (memory grows with the decoded images).
-    let n: u32 = std::env::var("CABREP_PDF_BOUND")
-        .ok()
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(0);
+    let n: u32 = std::env::var("CABREP_PDF_BOUND").ok().and_then(|n| n.parse().ok()).unwrap_or(0);
     if n > 0 {
         let mut long = pack_binding("/bound/4.pdf", [1, 2]);
         // Distinct pages, as a real pack has.
@@ -1271,16 +1025,8 @@ fn timings_and_memory_over_many_renders() {
             let mut src = sample(&format!("Appendix {i}"));
             src.blocks.truncate(16);
             let src = w.render(&src).expect("render a source");
-            files.push(EmbeddedFile {
-                path: file.clone(),
-                bytes: std::sync::Arc::new(src),
-            });
-            blocks.push(Block::BoundPage(BoundPage {
-                file,
-                page: 1,
-                alt: "A page.".into(),
-                heading: None,
-            }));
+            files.push(EmbeddedFile { path: file.clone(), bytes: std::sync::Arc::new(src) });
+            blocks.push(Block::BoundPage(BoundPage { file, page: 1, alt: "A page.".into(), heading: None }));
         }
         long.blocks = blocks;
         long.files = files;
@@ -1297,10 +1043,7 @@ fn timings_and_memory_over_many_renders() {
     }
     // Bound pages: rasterising alone, and the whole pack (2 own pages + 2 bound).
     let mut pack = pack_binding("/bound/4.pdf", [1, 2]);
-    pack.files = vec![EmbeddedFile {
-        path: "/bound/4.pdf".into(),
-        bytes: std::sync::Arc::new(two_page_source()),
-    }];
+    pack.files = vec![EmbeddedFile { path: "/bound/4.pdf".into(), bytes: std::sync::Arc::new(two_page_source()) }];
     let mut plain = pack.clone();
     plain.blocks.retain(|b| !matches!(b, Block::BoundPage(_)));
     for i in 0..5 {
@@ -1311,8 +1054,7 @@ fn timings_and_memory_over_many_renders() {
         let bytes = w.render(&pack).expect("render the pack");
         let with = started.elapsed();
         let started = Instant::now();
-        w.render(&plain)
-            .expect("render the pack without its bound pages");
+        w.render(&plain).expect("render the pack without its bound pages");
         eprintln!(
             "pack {i}: rasterise {:.1} ms a page; render {:.1} ms with the 2 bound pages, {:.1} ms \
              without; {} bytes",

@@ -48,16 +48,11 @@ impl Typesetter {
             let before = parsed.len();
             parsed.extend(Font::iter(Bytes::new(data)));
             if parsed.len() == before {
-                return Err(RenderError::new(format!(
-                    "PDF: font file {} is not a font typst can read",
-                    i + 1
-                )));
+                return Err(RenderError::new(format!("PDF: font file {} is not a font typst can read", i + 1)));
             }
         }
         if parsed.is_empty() {
-            return Err(RenderError::new(
-                "PDF: no fonts were given to the typesetter",
-            ));
+            return Err(RenderError::new("PDF: no fonts were given to the typesetter"));
         }
         let book = FontBook::from_fonts(&parsed);
         Ok(Typesetter {
@@ -123,27 +118,17 @@ impl<'a> ReportWorld<'a> {
                 )));
             }
         }
-        Ok(ReportWorld {
-            base,
-            data: Bytes::new(data),
-            files: served,
-            today,
-        })
+        Ok(ReportWorld { base, data: Bytes::new(data), files: served, today })
     }
 }
 
 /// The normalised virtual path an embedded file is served at (not one of the fixed paths).
 pub(super) fn served_path(path: &str) -> Result<String, RenderError> {
-    let vpath = VirtualPath::new(path).map_err(|e| {
-        RenderError::new(format!(
-            "PDF: embedded file path {path:?} is not usable: {e}"
-        ))
-    })?;
+    let vpath = VirtualPath::new(path)
+        .map_err(|e| RenderError::new(format!("PDF: embedded file path {path:?} is not usable: {e}")))?;
     let vpath = vpath.get_with_slash().to_string();
     if vpath == TEMPLATE_PATH || vpath == DATA_PATH {
-        return Err(RenderError::new(format!(
-            "PDF: embedded file path {vpath} is reserved"
-        )));
+        return Err(RenderError::new(format!("PDF: embedded file path {vpath} is reserved")));
     }
     Ok(vpath)
 }
