@@ -19,6 +19,7 @@ pub mod pipeline;
 pub mod render;
 pub mod suggest;
 pub mod template;
+pub mod tree;
 
 /// A commented starter report (`cabrep new report`); it passes `cabrep check` as written.
 pub const STARTER_REPORT: &str = include_str!("starters/report.yaml");

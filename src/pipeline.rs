@@ -9,7 +9,7 @@ use std::sync::OnceLock;
 use time::Date;
 
 use crate::diag::{Diagnostic, Problem};
-use crate::document::{self, Document};
+use crate::document;
 use crate::input::file::{Access, Scope};
 use crate::input::shapes::TextOrSeq;
 use crate::input::types::{MissionsFile, ReportFile};
@@ -18,6 +18,7 @@ use crate::model::{self, Report, Rules};
 use crate::output::{output_path, Output, Visibility};
 use crate::render::{self, Format, RenderError};
 use crate::template::{Template, TemplateError};
+use crate::tree::Document;
 
 /// Everything loaded once per process.
 pub struct Engine {

@@ -16,9 +16,9 @@ use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant, SystemTime};
 
 use cabrep::diag::{self, Diagnostic, MessageFormat};
-use cabrep::document::Document;
 use cabrep::pipeline::{self, Engine, Outcome};
 use cabrep::render::Format;
+use cabrep::tree::Document;
 
 /// How often the watched files are looked at.
 const POLL: Duration = Duration::from_millis(200);

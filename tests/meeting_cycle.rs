@@ -7,8 +7,8 @@ mod common;
 
 use std::path::Path;
 
-use cabrep::document::plain_text;
 use cabrep::model::{resolution, rich_text, Rules};
+use cabrep::tree::plain_text;
 use common::*;
 
 fn rules() -> Rules {

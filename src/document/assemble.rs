@@ -4,7 +4,7 @@
 use serde_json::json;
 use time::Date;
 
-use super::*;
+use crate::tree::*;
 use crate::model::{self, long_date, FinancialTable, Report, RiskRegister, Status};
 use crate::template::Template;
 use rust_decimal::prelude::ToPrimitive;
@@ -93,9 +93,9 @@ pub fn report(r: &Report, t: &Template, opts: &Options) -> Document {
     let date = opts.metadata_date.unwrap_or(r.date);
     Document {
         meta: Meta {
-            title: crate::document::metadata_text(&r.title),
+            title: crate::tree::metadata_text(&r.title),
             author: t.settings.council.clone(),
-            subject: crate::document::metadata_text(
+            subject: crate::tree::metadata_text(
                 &t.words("subject", &json!({"body": r.body, "date": long_date(r.date)})),
             ),
             lang: t.settings.language.clone(),

@@ -7,7 +7,7 @@ use serde_json::json;
 
 use super::assemble::{and_list, iso, Options};
 use super::pack::date_with_weekday;
-use super::*;
+use crate::tree::*;
 use crate::model::decisions::{DecisionRecord, ItemDecision, PublicDecision};
 use crate::template::Template;
 
@@ -72,9 +72,9 @@ fn record_document(
     blocks.extend(proper_officer(r, t));
     Document {
         meta: Meta {
-            title: crate::document::metadata_text(&title),
+            title: crate::tree::metadata_text(&title),
             author: t.settings.council.clone(),
-            subject: crate::document::metadata_text(&format!("{} {}", r.body, crate::model::long_date(r.date))),
+            subject: crate::tree::metadata_text(&format!("{} {}", r.body, crate::model::long_date(r.date))),
             lang: t.settings.language.clone(),
             date: iso(opts.metadata_date.unwrap_or(r.published)),
             // Only the Part 2 record has a running header: NOT FOR PUBLICATION.

@@ -8,7 +8,7 @@ use serde_json::json;
 
 use super::assemble::{and_list, iso, Options};
 use super::pack::date_with_weekday;
-use super::*;
+use crate::tree::*;
 use crate::model::forward_plan::{ForwardPlan, Maker, PlanEntry};
 use crate::template::Template;
 

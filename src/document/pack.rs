@@ -8,7 +8,7 @@
 use serde_json::json;
 
 use super::assemble::{and_list, iso, report_blocks, Options};
-use super::*;
+use crate::tree::*;
 use crate::model::long_date;
 use crate::pack::{BoundPdf, MeetingDetails, Part2Pack, PublicItem, PublicPack};
 use crate::template::Template;
@@ -287,9 +287,9 @@ fn pack_document(
 
     Document {
         meta: Meta {
-            title: crate::document::metadata_text(&title),
+            title: crate::tree::metadata_text(&title),
             author: t.settings.council.clone(),
-            subject: crate::document::metadata_text(&format!("{} {}", m.body, long_date(m.date))),
+            subject: crate::tree::metadata_text(&format!("{} {}", m.body, long_date(m.date))),
             lang: t.settings.language.clone(),
             date: iso(opts.metadata_date.unwrap_or(m.date)),
             // Only the Part 2 pack has a running header: NOT FOR PUBLICATION.

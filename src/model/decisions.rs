@@ -10,9 +10,9 @@ use time::Date;
 use super::calendar::Calendar;
 use super::{resolution, rich_text, Exemption, Report, RichText, Rules};
 use crate::diag::Problem;
-use crate::document::Inline;
 use crate::input::types::OutcomeFile;
 use crate::pack::{ItemContent, Meeting};
+use crate::tree::Inline;
 
 /// The decision record of a meeting.
 #[derive(Debug, Clone)]

@@ -16,8 +16,8 @@ pub use rust_decimal::Decimal;
 use time::Date;
 
 use crate::diag::Problem;
-use crate::document::Inline;
 pub use crate::input::types::{ChartKind, Contact, DecisionKind, DecisionMaker, Portfolio, Quantity, Status};
+use crate::tree::Inline;
 pub use rich_text::RichText;
 
 /// A validated report.
@@ -78,10 +78,7 @@ pub struct Report {
     pub contents: Option<bool>,
 }
 
-/// The keyword every output holding exempt material carries in its metadata (PDF `/Keywords`
-/// and XMP, DOCX `cp:keywords`), so that such a file, passed back in as a pack item or an
-/// appendix, is recognised and refused.
-pub const NOT_FOR_PUBLICATION_KEYWORD: &str = "cabrep:not-for-publication";
+pub use crate::tree::NOT_FOR_PUBLICATION_KEYWORD;
 
 /// Why a report is exempt.
 #[derive(Debug, Clone, PartialEq, Eq)]

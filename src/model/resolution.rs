@@ -8,7 +8,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::document::{plain_text, Inline};
+use crate::tree::{plain_text, Inline};
 
 /// What rewording needs from the template.
 #[derive(Debug, Clone, Default)]

@@ -9,7 +9,7 @@
 //! document tree — in any writer or the typesetter — can exhaust its stack.
 //!
 //! Links are judged here, before any writer: only `http`, `https`, `mailto` and `tel` addresses
-//! stay links ([`crate::document::link_target`]); any other (`javascript:`, `data:`, `file:`, a
+//! stay links ([`crate::tree::link_target`]); any other (`javascript:`, `data:`, `file:`, a
 //! relative path) is printed as its text alone, with a warning naming it.
 
 use std::collections::HashMap;
@@ -17,7 +17,7 @@ use std::collections::HashMap;
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 
 use crate::diag::Problem;
-use crate::document::{Align, Block, Column, Heading, Inline, LinkTarget, List, Paragraph, ParagraphStyle, Row, Table};
+use crate::tree::{Align, Block, Column, Heading, Inline, LinkTarget, List, Paragraph, ParagraphStyle, Row, Table};
 
 /// The longest link address kept, in bytes; a longer one is an error (viewers and the PDF's
 /// link annotations are not made for them, and a real address is far shorter).
@@ -155,7 +155,7 @@ pub fn parse_inline(md: &str, xrefs: &Xrefs, path: &str, problems: &mut Vec<Prob
 
 fn plain_of_block(b: &Block) -> String {
     match b {
-        Block::Paragraph(p) => crate::document::plain_text(&p.content),
+        Block::Paragraph(p) => crate::tree::plain_text(&p.content),
         Block::Heading(h) => h.text.clone(),
         Block::List(l) => l.items.iter().flatten().map(plain_of_block).collect::<Vec<_>>().join(" "),
         _ => String::new(),
@@ -312,7 +312,7 @@ impl Builder<'_> {
             Container::Heading(content) => self.block(Block::Heading(Heading {
                 level: 3,
                 number: None,
-                text: crate::document::plain_text(&content),
+                text: crate::tree::plain_text(&content),
                 anchor: None,
                 caps: false,
             })),
@@ -373,12 +373,12 @@ impl Builder<'_> {
     fn link(&mut self, url: String, content: Vec<Inline>) {
         if let Some(targets) = url.strip_prefix('#') {
             let ids: Vec<&str> = targets.split(',').map(|s| s.trim().trim_start_matches('#')).collect();
-            let label = crate::document::plain_text(&content);
+            let label = crate::tree::plain_text(&content);
             let text = self.xrefs.render(&label, &ids, self.path, self.problems);
             self.inline(Inline::text(text));
         } else {
             let shown = short_url(&url);
-            match crate::document::link_target(&url) {
+            match crate::tree::link_target(&url) {
                 Some(LinkTarget::Web(url)) if url.len() <= MAX_URL_BYTES => {
                     let content = if content.is_empty() { vec![Inline::text(url.clone())] } else { content };
                     self.inline(Inline::Link { url, content });

@@ -492,8 +492,8 @@ impl Checker {
         Section { number: i as u32 + 1, id: s.id.clone(), title, mission, body }
     }
 
-    fn table(&mut self, p: &str, t: &raw::TableInput, xrefs: &Xrefs) -> crate::document::Block {
-        use crate::document::{Align, Block, Column, Row, Table};
+    fn table(&mut self, p: &str, t: &raw::TableInput, xrefs: &Xrefs) -> crate::tree::Block {
+        use crate::tree::{Align, Block, Column, Row, Table};
         if t.columns.is_empty() {
             self.err(format!("{p}.columns"), "a table needs at least one column");
         }

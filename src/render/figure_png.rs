@@ -12,7 +12,7 @@ use resvg::usvg::{self, fontdb};
 
 use super::html::chart;
 use super::RenderError;
-use crate::document::Figure;
+use crate::tree::Figure;
 
 /// A figure drawn as a PNG.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -109,7 +109,7 @@ fn encode_rgb(rgba: &[u8], width: u32, height: u32) -> Result<Vec<u8>, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::document::{Chart, Series, SeriesStyle};
+    use crate::tree::{Chart, Series, SeriesStyle};
 
     fn bar_chart() -> Figure {
         Figure {
@@ -184,7 +184,7 @@ mod tests {
     /// bands apart: the share of pixels at a grey edge rises strictly with severity.
     #[test]
     fn risk_bands_differ_in_greyscale_by_hatching_alone() {
-        use crate::document::{BandCell, RiskPoint};
+        use crate::tree::{BandCell, RiskPoint};
         let r = Rasteriser::new(&crate::template::Template::builtin().expect("template").fonts);
         let edge_share = |severity: u8| {
             let band = BandCell { label: "Band".into(), fill: "#c8c8c8".into(), severity };

@@ -1,4 +1,4 @@
-//! Writers: one per output format. Each turns a [`crate::document::Document`] into bytes and
+//! Writers: one per output format. Each turns a [`crate::tree::Document`] into bytes and
 //! decides nothing about content.
 
 pub mod columns;
@@ -15,7 +15,7 @@ pub mod pdf;
 
 use std::fmt;
 
-use crate::document::{Block, Document, Inline};
+use crate::tree::{Block, Document, Inline};
 
 /// The deepest a document tree may nest (a list in a list, markup in markup) for the writers,
 /// which walk it recursively. Validation keeps authored text far below this; the check stops a

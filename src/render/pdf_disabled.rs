@@ -3,8 +3,8 @@
 
 use std::collections::BTreeMap;
 
-use crate::document::Document;
 use crate::render::RenderError;
+use crate::tree::Document;
 
 const MESSAGE: &str = "this build of cabrep has no PDF writer (built without the `pdf` feature)";
 

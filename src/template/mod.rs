@@ -10,7 +10,7 @@ use std::path::Path;
 use handlebars::Handlebars;
 use serde::{Deserialize, Serialize};
 
-use crate::document::HouseStyle;
+use crate::tree::HouseStyle;
 
 /// A broken template folder: not the author's fault (exit status 3).
 #[derive(Debug, Clone, PartialEq, Eq)]

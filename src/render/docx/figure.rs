@@ -14,7 +14,7 @@ use docx_rs::{AlignmentType, Pic, Run};
 use super::styles::id;
 use super::text::clean;
 use super::{Builder, Frame, ImageInfo, Item};
-use crate::document::Figure;
+use crate::tree::Figure;
 
 /// Pixels per inch of figure images at the size shown: sharp on screen and legible in print, and
 /// about half the drawing and encoding time of 200.

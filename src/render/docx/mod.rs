@@ -31,10 +31,10 @@ use docx_rs::{
     Paragraph as DocxParagraph, Run, Table as DocxTable,
 };
 
-use crate::document::{Block, Document, Heading, HouseStyle, Inline, List, Paragraph, ParagraphStyle};
 use crate::render::columns::WordMeasure;
 use crate::render::figure_png::Rasteriser;
 use crate::render::{escape, RenderError};
+use crate::tree::{Block, Document, Heading, HouseStyle, Inline, List, Paragraph, ParagraphStyle};
 use styles::id;
 use text::{bookmark_name, clean, mm_to_twips, pieces, Piece};
 
@@ -443,7 +443,7 @@ impl<'a> Builder<'a> {
     /// relationship id of our own, as docx-rs numbers them from a process-wide counter).
     fn hyperlink(&mut self, url: &str) -> Option<Hyperlink> {
         // The document's allow-list, checked again (the model applied it to authors' links).
-        crate::document::link_target(url)?;
+        crate::tree::link_target(url)?;
         let url = clean(url);
         let url = url.trim();
         if url.is_empty() {

@@ -30,8 +30,8 @@ use zip::{CompressionMethod, DateTime, ZipArchive, ZipWriter};
 use super::text::clean;
 use super::xml::{self, Element, Node, XmlDoc};
 use super::{ImageInfo, TableInfo};
-use crate::document::Meta;
 use crate::render::{escape, RenderError};
+use crate::tree::Meta;
 
 fn err(part: &str, e: impl std::fmt::Display) -> RenderError {
     RenderError::new(format!("DOCX: {part}: {e}"))

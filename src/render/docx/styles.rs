@@ -8,7 +8,7 @@ use docx_rs::{
 };
 
 use super::text::{half_points, hex_colour, pt_to_twips};
-use crate::document::{HouseStyle, ParagraphStyle};
+use crate::tree::{HouseStyle, ParagraphStyle};
 
 /// Style ids (the `w:styleId`s used in document.xml).
 pub(super) mod id {

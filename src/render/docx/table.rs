@@ -10,8 +10,8 @@ use docx_rs::{AlignmentType, Shading, ShdType, Table as DocxTable, TableCell, Ta
 use super::styles::id;
 use super::text::clean;
 use super::{Builder, Frame, Item, TableInfo};
-use crate::document::{blocks_text, Align, Block, Table};
 use crate::render::columns::{layout, ColumnNeeds, WordMeasure};
+use crate::tree::{blocks_text, Align, Block, Table};
 
 /// Left + right cell padding in twips (from the table style): what a nested table loses.
 const CELL_PADDING: u32 = 216;

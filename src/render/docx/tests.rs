@@ -4,9 +4,9 @@ use std::collections::BTreeMap;
 use std::io::{Cursor, Read};
 use std::sync::OnceLock;
 
-use crate::document::*;
 use crate::render::figure_png::Rasteriser;
 use crate::render::RenderError;
+use crate::tree::*;
 
 const W: &str = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
 const WP: &str = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing";

@@ -9,8 +9,8 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use crate::document::{BandCell, Chart, Figure, RiskPoint, Series, SeriesStyle};
 use crate::render::RenderError;
+use crate::tree::{BandCell, Chart, Figure, RiskPoint, Series, SeriesStyle};
 
 use crate::render::escape::{attr, text};
 

@@ -7,7 +7,7 @@
 
 use std::fmt::Write as _;
 
-use crate::document::{Furniture, HouseStyle};
+use crate::tree::{Furniture, HouseStyle};
 
 use super::chart::{contrast, parse_colour};
 

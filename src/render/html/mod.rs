@@ -17,10 +17,10 @@ mod tests;
 
 use std::collections::HashSet;
 
-use crate::document::{
+use crate::render::RenderError;
+use crate::tree::{
     plain_text, Align, Block, Document, Figure, Heading, Inline, LinkTarget, List, Paragraph, ParagraphStyle, Table,
 };
-use crate::render::RenderError;
 
 use super::escape::{self, attr, push_text};
 
@@ -363,10 +363,10 @@ fn lang_tag(lang: &str) -> String {
 }
 
 /// The link target, if it is one we write: the document's one allow-list
-/// ([`crate::document::link_target`]: http(s), mailto, tel, a fragment, another output file),
+/// ([`crate::tree::link_target`]: http(s), mailto, tel, a fragment, another output file),
 /// checked again here although the model has already applied it to authors' links.
 fn safe_href(url: &str) -> Option<String> {
-    match crate::document::link_target(url)? {
+    match crate::tree::link_target(url)? {
         LinkTarget::Web(u) | LinkTarget::Anchor(u) | LinkTarget::Relative(u) => {
             Some(u.chars().filter(|c| !escape::is_stripped(*c)).collect())
         }
@@ -375,7 +375,7 @@ fn safe_href(url: &str) -> Option<String> {
 
 /// The text of a table cell (for deciding what kind of column it is in).
 fn cell_text(blocks: &[Block]) -> String {
-    crate::document::blocks_text(blocks).trim().to_owned()
+    crate::tree::blocks_text(blocks).trim().to_owned()
 }
 
 /// A number, an amount or a percentage ("1", "2,850", "£1.5m", "(300)", "12%").

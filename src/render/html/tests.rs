@@ -2,7 +2,7 @@
 
 use super::chart::{contrast, parse_colour};
 use super::*;
-use crate::document::{BandCell, Chart, Column, Furniture, HouseStyle, Meta, RiskPoint, Row, Series, SeriesStyle};
+use crate::tree::{BandCell, Chart, Column, Furniture, HouseStyle, Meta, RiskPoint, Row, Series, SeriesStyle};
 
 fn style() -> HouseStyle {
     HouseStyle {

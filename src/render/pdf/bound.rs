@@ -23,8 +23,8 @@ use rayon::prelude::*;
 use typst::text::{FontStretch, FontStyle, FontVariant, FontWeight};
 
 use super::world::{served_path, Typesetter};
-use crate::document::{Block, BoundPage, Document, EmbeddedFile, HouseStyle};
 use crate::render::RenderError;
+use crate::tree::{Block, BoundPage, Document, EmbeddedFile, HouseStyle};
 
 /// Resolution of a bound page's image, in pixels per inch of the source page — or of the page as
 /// shown, if it is shown larger than it was (a small page enlarged to fill the body).

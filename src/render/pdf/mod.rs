@@ -19,8 +19,8 @@ use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
 
 use self::diagnostics::render_error;
 use self::world::{ReportWorld, Typesetter};
-use crate::document::Document;
 use crate::render::RenderError;
+use crate::tree::Document;
 
 /// How many renders a memoised typst result may go unused before it is evicted from comemo's global
 /// cache. Results shared between documents (the template's parse, its functions, shaped furniture) stay

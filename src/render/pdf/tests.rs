@@ -7,7 +7,7 @@ use std::sync::OnceLock;
 use std::time::Instant;
 
 use super::PdfWriter;
-use crate::document::*;
+use crate::tree::*;
 
 /// A title made of typst markup characters: it must print exactly as typed.
 const MARKUP_TITLE: &str = r"Budget #set page(fill: red) $x$ *a* _b_ @ref <l> \ [ {{ – Update";

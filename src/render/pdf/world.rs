@@ -13,8 +13,8 @@ use typst::utils::LazyHash;
 use typst::{Library, LibraryExt, World};
 
 use super::bound::Raster;
-use crate::document::EmbeddedFile;
 use crate::render::RenderError;
+use crate::tree::EmbeddedFile;
 
 /// The virtual path of the layout template (the main source).
 pub(super) const TEMPLATE_PATH: &str = "/report.typ";

@@ -1,0 +1,506 @@
+//! The format-neutral document tree: what every writer (DOCX, PDF, HTML) renders.
+//!
+//! This room is pure data and the lowest of the pipeline: it imports nothing of the project. A
+//! [`Document`] is built from a validated model plus the house style by [`crate::document`]. Writers turn it into bytes and decide nothing about content:
+//! all numbers (sections, recommendations, totals, scores, page-number texts) are already here.
+//! The tree is serialisable, so the PDF writer hands it to the typst template as JSON and
+//! `cabrep build -f tree` can dump it for debugging.
+
+use serde::{Deserialize, Serialize};
+
+/// The keyword every output holding exempt material carries in its metadata (PDF `/Keywords`
+/// and XMP, DOCX `cp:keywords`), so that such a file, passed back in as a pack item or an
+/// appendix, is recognised and refused.
+pub const NOT_FOR_PUBLICATION_KEYWORD: &str = "cabrep:not-for-publication";
+
+/// One document: a report, a pack, a decision record.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Document {
+    /// Metadata written into every format (title, language, …).
+    pub meta: Meta,
+    /// House style: fonts, sizes, colours, page geometry.
+    pub style: HouseStyle,
+    /// Text repeated on every page.
+    pub furniture: Furniture,
+    /// The content, in reading order.
+    pub blocks: Vec<Block>,
+    /// Files the content refers to (PDFs bound into a pack), by virtual path. Not serialised:
+    /// the PDF writer serves them to the typesetter.
+    #[serde(skip)]
+    pub files: Vec<EmbeddedFile>,
+}
+
+/// A file embedded in the output (a PDF whose pages are bound in).
+#[derive(Debug, Clone, PartialEq)]
+pub struct EmbeddedFile {
+    /// Virtual path that blocks refer to, e.g. `/bound/4.pdf`.
+    pub path: String,
+    /// The bytes.
+    pub bytes: std::sync::Arc<Vec<u8>>,
+}
+
+/// Document metadata.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Meta {
+    /// Document title (PDF title, DOCX core property, HTML `<title>`).
+    pub title: String,
+    /// Creator (the council).
+    pub author: String,
+    /// Subject line, e.g. "Report to Cabinet, 18 January 2024".
+    pub subject: String,
+    /// BCP 47 language tag, e.g. `en-GB`.
+    pub lang: String,
+    /// The document's date (ISO `YYYY-MM-DD`), used for metadata timestamps.
+    pub date: String,
+    /// Keywords (PDF `/Keywords` and XMP, DOCX `cp:keywords`, HTML `<meta name="keywords">`).
+    /// Every document holding exempt material carries
+    /// [`NOT_FOR_PUBLICATION_KEYWORD`], by which a pack refuses to bind it.
+    pub keywords: Vec<String>,
+}
+
+impl Meta {
+    /// The keywords of a document: the not-for-publication mark when it holds exempt material.
+    pub fn keywords_for(not_for_publication: bool) -> Vec<String> {
+        if not_for_publication {
+            vec![NOT_FOR_PUBLICATION_KEYWORD.to_owned()]
+        } else {
+            Vec::new()
+        }
+    }
+}
+
+/// Page furniture: running header and footer.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Furniture {
+    /// Running header on every page (e.g. "NOT FOR PUBLICATION"), if any.
+    pub header: Option<String>,
+    /// Footer pattern with `{page}` and `{pages}` placeholders, e.g. "Page {page} of {pages}".
+    pub footer: String,
+}
+
+/// Fonts, sizes (points), colours (`#rrggbb`) and page geometry (millimetres).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct HouseStyle {
+    /// Body font family name, e.g. "Liberation Sans".
+    pub font: String,
+    /// Body text size in points.
+    pub body_size: f32,
+    /// Size of the report title.
+    pub title_size: f32,
+    /// Size of level-2 headings (SUMMARY, "1. Introduction").
+    pub heading_size: f32,
+    /// Size of level-3 headings.
+    pub subheading_size: f32,
+    /// Line spacing as a multiple of the font size (1.15).
+    pub line_spacing: f32,
+    /// Colour of headings.
+    pub heading_colour: String,
+    /// Fill of table header rows.
+    pub table_header_fill: String,
+    /// Text colour in table header rows.
+    pub table_header_text: String,
+    /// Page width, height and margin, in millimetres.
+    pub page_width_mm: f32,
+    /// Page height in millimetres.
+    pub page_height_mm: f32,
+    /// Margin on all sides, in millimetres.
+    pub margin_mm: f32,
+}
+
+/// A block-level element.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+#[serde(tag = "type", rename_all = "kebab-case")]
+pub enum Block {
+    /// A heading. Level 1 is the document title; 2 the report's main headings; 3 sub-headings.
+    Heading(Heading),
+    /// A paragraph of inline content.
+    Paragraph(Paragraph),
+    /// A bulleted or numbered list.
+    List(List),
+    /// A table with header rows.
+    Table(Table),
+    /// A figure drawn from data, always with alt text.
+    Figure(Figure),
+    /// Start a new page.
+    PageBreak,
+    /// One page of an embedded PDF, bound in as a page of its own (with the document's page
+    /// furniture stamped on it).
+    BoundPage(BoundPage),
+}
+
+/// A page of an embedded PDF.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct BoundPage {
+    /// Virtual path of the file (see [`Document::files`]).
+    pub file: String,
+    /// Page number within the file, from 1.
+    pub page: u32,
+    /// Alt text for the page image.
+    pub alt: String,
+    /// A heading stamped at the top of the page (the agenda item), for bookmarks.
+    pub heading: Option<Heading>,
+}
+
+/// A heading.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Heading {
+    /// 1 (document title), 2 (main heading) or 3 (sub-heading). Levels are never skipped.
+    pub level: u8,
+    /// Computed number text shown before the heading ("6."), if numbered.
+    pub number: Option<String>,
+    /// The heading text, without the number.
+    pub text: String,
+    /// Anchor id, for cross-references and HTML ids.
+    pub anchor: Option<String>,
+    /// Whether the heading is shown in upper case (the house style for SUMMARY etc.).
+    /// The text itself is already upper-cased where this is set; this tells writers which style to use.
+    pub caps: bool,
+}
+
+/// Paragraph styles the writers know.
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum ParagraphStyle {
+    /// Ordinary body text.
+    Body,
+    /// A line of the bold upper-case header block (AGENDA ITEM, REPORT TO CABINET, …).
+    HeaderLine,
+    /// A banner at the top of the first page (e.g. the exempt notice).
+    Banner,
+    /// A line of the contact officer block.
+    Contact,
+    /// An italic lead line (a mission's aim).
+    Aim,
+    /// A status label (e.g. "Status: On track").
+    Status,
+    /// Small print under a table or figure.
+    Note,
+}
+
+/// A paragraph.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Paragraph {
+    /// Its style.
+    pub style: ParagraphStyle,
+    /// Its content.
+    pub content: Vec<Inline>,
+}
+
+/// A list.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct List {
+    /// Numbered (1. 2. 3.) or bulleted.
+    pub ordered: bool,
+    /// The first number of an ordered list.
+    pub start: u32,
+    /// The items; each holds blocks (paragraphs, nested lists).
+    pub items: Vec<Vec<Block>>,
+}
+
+/// Horizontal alignment of a table column.
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum Align {
+    /// Text columns.
+    Left,
+    /// Money and numbers.
+    Right,
+}
+
+/// A table column.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Column {
+    /// Header text.
+    pub header: String,
+    /// Alignment of the column's cells.
+    pub align: Align,
+    /// Relative width (the writers normalise the sum).
+    pub width: f32,
+}
+
+/// A table. The first row of every table is its header row: it repeats on each page and is
+/// marked as a header for assistive technology.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Table {
+    /// Caption shown above the table (and used as its accessible name).
+    pub caption: Option<String>,
+    /// Anchor id, if any.
+    pub anchor: Option<String>,
+    /// The columns, with their header texts.
+    pub columns: Vec<Column>,
+    /// Body rows.
+    pub rows: Vec<Row>,
+}
+
+/// A table row.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Row {
+    /// One cell per column; each cell holds blocks.
+    pub cells: Vec<Vec<Block>>,
+    /// A computed total row (shown in bold).
+    pub total: bool,
+}
+
+/// A figure drawn from data.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Figure {
+    /// Caption shown with the figure.
+    pub caption: String,
+    /// Alt text, generated from the data.
+    pub alt: String,
+    /// What to draw.
+    pub chart: Chart,
+}
+
+/// The data a figure is drawn from.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum Chart {
+    /// A 5 × 5 likelihood × impact risk matrix.
+    RiskMatrix {
+        /// Risks plotted by number: (number, likelihood, impact).
+        points: Vec<RiskPoint>,
+        /// Band label and fill for each cell, indexed `[impact-1][likelihood-1]`.
+        bands: Vec<Vec<BandCell>>,
+    },
+    /// A bar or line chart of a financial table.
+    Series {
+        /// `bar` or `line`.
+        style: SeriesStyle,
+        /// Category labels (the table's columns).
+        categories: Vec<String>,
+        /// One series per table row.
+        series: Vec<Series>,
+        /// Axis unit, e.g. "£000".
+        unit: String,
+    },
+}
+
+/// A risk plotted on the matrix.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct RiskPoint {
+    /// The risk's number in the register.
+    pub number: u32,
+    /// 1–5.
+    pub likelihood: u8,
+    /// 1–5.
+    pub impact: u8,
+}
+
+/// One cell of the risk matrix background.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct BandCell {
+    /// Band label ("Low", "Medium", …).
+    pub label: String,
+    /// Fill colour.
+    pub fill: String,
+    /// How severe the band is among the template's bands: 0 for the least severe. Writers
+    /// hatch more severe bands more densely, so the matrix reads without colour.
+    pub severity: u8,
+}
+
+/// Bar or line.
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum SeriesStyle {
+    /// Grouped bars.
+    Bar,
+    /// Lines with markers.
+    Line,
+}
+
+/// A data series.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Series {
+    /// Row label.
+    pub name: String,
+    /// One value per category.
+    pub values: Vec<f64>,
+}
+
+/// Inline content.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+#[serde(tag = "type", rename_all = "kebab-case")]
+pub enum Inline {
+    /// Plain text, exactly as typed.
+    Text {
+        /// The text.
+        text: String,
+    },
+    /// Bold.
+    Strong {
+        /// Nested content.
+        content: Vec<Inline>,
+    },
+    /// Italic.
+    Emph {
+        /// Nested content.
+        content: Vec<Inline>,
+    },
+    /// A hyperlink (external or `mailto:`).
+    Link {
+        /// Target URL.
+        url: String,
+        /// Link text.
+        content: Vec<Inline>,
+    },
+    /// A line break within a paragraph.
+    LineBreak,
+    /// The pages an item occupies ("Pages 7 - 16"), known only once the document is
+    /// typeset: from the heading anchored `start` to the page before the one anchored `until`
+    /// (or to the last page).
+    PageRange {
+        /// Anchor of the first heading of the item.
+        start: String,
+        /// Anchor of the next item's first heading, if any.
+        until: Option<String>,
+        /// Pattern for one page, with `{start}`.
+        one: String,
+        /// Pattern for several pages, with `{start}` and `{end}`.
+        many: String,
+    },
+}
+
+impl Inline {
+    /// Plain text.
+    pub fn text(s: impl Into<String>) -> Self {
+        Inline::Text { text: s.into() }
+    }
+    /// Bold text.
+    pub fn strong(s: impl Into<String>) -> Self {
+        Inline::Strong { content: vec![Inline::text(s)] }
+    }
+}
+
+impl Paragraph {
+    /// A paragraph of one plain-text run.
+    pub fn plain(style: ParagraphStyle, s: impl Into<String>) -> Self {
+        Paragraph { style, content: vec![Inline::text(s)] }
+    }
+}
+
+/// The plain text of blocks (a table cell's, say): paragraphs, headings and list items, each
+/// followed by a space.
+pub fn blocks_text(blocks: &[Block]) -> String {
+    let mut out = String::new();
+    for b in blocks {
+        match b {
+            Block::Paragraph(p) => out.push_str(&plain_text(&p.content)),
+            Block::List(l) => l.items.iter().for_each(|i| out.push_str(&blocks_text(i))),
+            Block::Heading(h) => out.push_str(&h.text),
+            _ => {}
+        }
+        out.push(' ');
+    }
+    out
+}
+
+/// The plain text of inline content (for alt text, bookmarks, metadata).
+pub fn plain_text(inlines: &[Inline]) -> String {
+    let mut out = String::new();
+    fn walk(inlines: &[Inline], out: &mut String) {
+        for i in inlines {
+            match i {
+                Inline::Text { text } => out.push_str(text),
+                Inline::Strong { content } | Inline::Emph { content } | Inline::Link { content, .. } => {
+                    walk(content, out)
+                }
+                Inline::LineBreak => out.push(' '),
+                Inline::PageRange { .. } => {}
+            }
+        }
+    }
+    walk(inlines, &mut out);
+    out
+}
+
+/// What a link points at, once [`link_target`] has judged it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LinkTarget {
+    /// An `http`, `https`, `mailto` or `tel` address (as typed, less surrounding space and
+    /// control characters).
+    Web(String),
+    /// A place in the same document (`#id`).
+    Anchor(String),
+    /// Another output file in the same folder (`report.html`), as the pack index links them.
+    Relative(String),
+}
+
+/// The schemes a link may have. Everything else (`javascript:`, `data:`, `file:`, `vbscript:`, …)
+/// is refused, in every format.
+pub const LINK_SCHEMES: &[&str] = &["http", "https", "mailto", "tel"];
+
+/// Judges a link the way a browser or viewer reads the address: ASCII white space and control
+/// characters anywhere are ignored and the scheme is case-insensitive, so ` JaVa\tScRipt:` is
+/// `javascript:`. `None` for a scheme not in [`LINK_SCHEMES`] (or an empty address). The one
+/// allow-list: the model applies it to authors' links (with a warning), and the writers check
+/// it again before they write a link.
+pub fn link_target(url: &str) -> Option<LinkTarget> {
+    let cleaned: String = url.trim().chars().filter(|c| !c.is_control()).collect();
+    if cleaned.is_empty() {
+        return None;
+    }
+    let squeezed: String =
+        cleaned.chars().filter(|c| !c.is_ascii_whitespace()).collect::<String>().to_ascii_lowercase();
+    match squeezed.find([':', '/', '?', '#']) {
+        Some(i) if squeezed.as_bytes()[i] == b':' => {
+            LINK_SCHEMES.contains(&&squeezed[..i]).then_some(LinkTarget::Web(cleaned))
+        }
+        Some(0) if squeezed.starts_with('#') => Some(LinkTarget::Anchor(cleaned)),
+        // `//host/…` takes the page's scheme: not a link to another file of ours.
+        _ if squeezed.starts_with("//") || squeezed.starts_with("\\\\") => None,
+        _ => Some(LinkTarget::Relative(cleaned)),
+    }
+}
+
+/// Text for document metadata (a PDF's title, a DOCX's core properties, an HTML `<title>`):
+/// line and paragraph breaks (CR, LF, NEL, U+2028, U+2029) become spaces, and control
+/// characters and bidirectional overrides and isolates (U+202A–U+202E, U+2066–U+2069), which
+/// could make a title display as something else, are removed.
+pub fn metadata_text(s: &str) -> String {
+    let spaced: String = s
+        .chars()
+        .filter_map(|c| match c {
+            '\r' | '\n' | '\u{85}' | '\u{2028}' | '\u{2029}' | '\t' => Some(' '),
+            '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' => None,
+            c if c.is_control() => None,
+            c => Some(c),
+        })
+        .collect();
+    spaced.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod link_tests {
+    use super::*;
+
+    #[test]
+    fn dangerous_schemes_are_refused_however_written() {
+        for url in [
+            "javascript:alert(1)",
+            "JaVaScRiPt:alert(1)",
+            " javascript:alert(1)",
+            "java\tscript:alert(1)",
+            "java\nscript:alert(1)",
+            "\u{1}javascript:alert(1)",
+            "data:text/html,<script>",
+            "file:///etc/passwd",
+            "vbscript:msgbox",
+            "//evil.example/x",
+            "",
+        ] {
+            assert_eq!(link_target(url), None, "{url:?}");
+        }
+        assert_eq!(link_target(" https://example.gov.uk/a "), Some(LinkTarget::Web("https://example.gov.uk/a".into())));
+        assert_eq!(link_target("MAILTO:a@b.uk"), Some(LinkTarget::Web("MAILTO:a@b.uk".into())));
+        assert_eq!(link_target("#summary"), Some(LinkTarget::Anchor("#summary".into())));
+        assert_eq!(link_target("report.html"), Some(LinkTarget::Relative("report.html".into())));
+    }
+
+    #[test]
+    fn metadata_text_loses_breaks_and_bidi_controls() {
+        assert_eq!(metadata_text("A\r\nB\u{85}C\u{2028}D\u{2029}E"), "A B C D E");
+        assert_eq!(metadata_text("abc\u{202E}fdp.exe\u{2066}x\u{2069}"), "abcfdp.exex");
+    }
+}
