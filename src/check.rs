@@ -3,14 +3,16 @@
 //! Plan — told by its `schema:` line or, without one, by its fields. It writes nothing.
 //!
 //! This module owns telling which files a check covers and which loader validates each; the
-//! validation itself is the loaders' (`pipeline`, `pack`), so that `check` and the builds agree.
+//! validation itself is the loaders' ([`crate::load`], [`crate::meeting`]), so that `check` and
+//! the builds agree.
 
 use std::path::{Path, PathBuf};
 
 use crate::diag::{Diagnostic, Problem};
+use crate::engine::Engine;
 use crate::input::types::OutcomeFile;
 use crate::input::{InputKind, SourceFile};
-use crate::pipeline::{self, Engine, LoadFailure};
+use crate::load::{self, LoadFailure};
 
 /// What checking one file found.
 #[derive(Debug)]
@@ -26,7 +28,7 @@ pub struct Checked {
 /// Expands `check`'s paths: a folder means every `*.yaml`/`*.yml` in it, whatever its kind,
 /// sorted by name; a file named twice is checked once.
 pub fn expand(paths: &[PathBuf]) -> Vec<PathBuf> {
-    crate::pipeline::yaml_files(paths, |_| true)
+    load::yaml_files(paths, |_| true)
 }
 
 /// Checks one file as the kind it is.
@@ -74,7 +76,7 @@ pub fn check_file(engine: &Engine, path: &Path) -> Checked {
             },
             Err(f) => Checked { kind: Some(kind), ok: false, files: vec![f] },
         },
-        InputKind::Meeting => match crate::pack::load_meeting(path, &engine.rules, &engine.access.scope_for(path)) {
+        InputKind::Meeting => match crate::meeting::load_meeting(path, &engine.rules, &engine.access.scope_for(path)) {
             Ok((_, warnings)) => Checked {
                 kind: Some(kind),
                 ok: true,
@@ -85,7 +87,7 @@ pub fn check_file(engine: &Engine, path: &Path) -> Checked {
             },
             Err(f) => Checked { kind: Some(kind), ok: false, files: f.files },
         },
-        InputKind::Missions => match pipeline::load_missions(path, &engine.rules) {
+        InputKind::Missions => match load::load_missions(path, &engine.rules) {
             Ok(_) => Checked { kind: Some(kind), ok: true, files: Vec::new() },
             Err(d) => invalid(Some(kind), d, &source),
         },
@@ -98,7 +100,7 @@ pub fn check_file(engine: &Engine, path: &Path) -> Checked {
                 files: vec![LoadFailure { diagnostics: diags, source: Some(source.text.clone()) }],
             }
         }
-        InputKind::ForwardPlan => match pipeline::load_previous_plan(path) {
+        InputKind::ForwardPlan => match load::load_previous_plan(path) {
             Ok(_) => Checked { kind: Some(kind), ok: true, files: Vec::new() },
             Err(f) => Checked { kind: Some(kind), ok: false, files: vec![f] },
         },
@@ -114,7 +116,7 @@ fn check_outcome(engine: &Engine, source: &SourceFile) -> Vec<Diagnostic> {
         Ok(f) => f,
         Err(d) => return vec![d],
     };
-    let mut problems = pipeline::character_problems(source, &engine.rules);
+    let mut problems = load::character_problems(source, &engine.rules);
     if let Some(s) = &file.schema {
         if s.trim() != InputKind::Outcome.schema() {
             problems.push(

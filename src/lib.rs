@@ -2,20 +2,36 @@
 //! PDF and an accessible HTML page — and assembles the reports of one meeting into an agenda
 //! pack.
 //!
-//! The pipeline, one module per stage:
-//! [`input`] (YAML → located raw structs) → [`model`] (validated, computed) → [`document`]
-//! (one format-neutral tree, with the house style from [`template`]) → [`render`] (DOCX, PDF,
-//! HTML) → [`output`] (atomic, deterministic files).
+//! The pipeline, one room per stage, each importing only the rooms below it:
+//!
+//! | floor | rooms | what they own |
+//! |---|---|---|
+//! | commands | [`build`], [`check`] | what each command writes or checks |
+//! | engine | [`engine`], [`jobs`] | set-up shared by a process; the worker pool |
+//! | writers | [`render`] | document tree → DOCX, PDF, HTML bytes |
+//! | assembly | [`document`] | models + house style → one document tree |
+//! | meetings | [`meeting`] | a meeting's items, the public/Part 2 split, the decision record |
+//! | loading | [`load`] | read → parse → validate, as located diagnostics |
+//! | model | [`model`] | the validated, computed paper |
+//! | input | [`input`] | YAML → located raw structs |
+//! | ground | [`tree`], [`template`], [`diag`], [`output`], [`suggest`] | the document tree (pure data), the template, diagnostics, atomic files |
+//!
+//! On the ground floor, [`template`] takes the house style's type from [`tree`] and nothing else
+//! of the project; writers ([`render`]) never see the input or
+//! the model, and the exempt split happens in [`meeting`], before any writer runs.
 #![deny(missing_docs)]
 
+pub mod build;
 pub mod check;
 pub mod diag;
 pub mod document;
+pub mod engine;
 pub mod input;
+pub mod jobs;
+pub mod load;
+pub mod meeting;
 pub mod model;
 pub mod output;
-pub mod pack;
-pub mod pipeline;
 pub mod render;
 pub mod suggest;
 pub mod template;

@@ -13,9 +13,10 @@ use std::sync::Mutex;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+use cabrep::build::{self, Engine, Outcome};
 use cabrep::diag::{self, Diagnostic, MessageFormat};
 use cabrep::input::file::{Access, Limits};
-use cabrep::pipeline::{self, Engine, Outcome};
+use cabrep::jobs;
 use cabrep::render::Format;
 
 mod preview;
@@ -282,7 +283,7 @@ fn parse_date(s: &str) -> Result<time::Date, String> {
 }
 
 fn main() -> ExitCode {
-    pipeline::install_panic_hook();
+    jobs::install_panic_hook();
     let started = cabrep::output::process_start();
     let cli = Cli::parse();
     if let Err(e) = cabrep::output::remove_temporaries_on_signal() {
@@ -306,16 +307,12 @@ fn main() -> ExitCode {
         }
         Command::Pack { meeting, output, formats, input, diag } => {
             with_engine(output.template.as_deref(), &input, |e| {
-                report_outcome(&meeting, pipeline::build_pack(e, &meeting, &output.out, &formats.0), &diag)
+                report_outcome(&meeting, build::build_pack(e, &meeting, &output.out, &formats.0), &diag)
             })
         }
         Command::Decisions { meeting, outcome, output, formats, input, diag } => {
             with_engine(output.template.as_deref(), &input, |e| {
-                report_outcome(
-                    &meeting,
-                    pipeline::build_decisions(e, &meeting, &outcome, &output.out, &formats.0),
-                    &diag,
-                )
+                report_outcome(&meeting, build::build_decisions(e, &meeting, &outcome, &output.out, &formats.0), &diag)
             })
         }
         Command::ForwardPlan { paths, published, previous, name, output, formats, input, diag } => {
@@ -325,7 +322,7 @@ fn main() -> ExitCode {
                     say!("error: --name `{name}` must be a plain file name, without a folder");
                     return 2;
                 }
-                let outcome = pipeline::build_forward_plan(
+                let outcome = build::build_forward_plan(
                     e,
                     &paths,
                     published,
@@ -353,8 +350,8 @@ fn engine(template: Option<&Path>) -> Result<Engine, u8> {
     Engine::new(template).map_err(|e| {
         say!("error: {e}");
         match e {
-            pipeline::EngineError::SourceDateEpoch(_) => 2,
-            pipeline::EngineError::Template(_) => 3,
+            cabrep::engine::EngineError::SourceDateEpoch(_) => 2,
+            cabrep::engine::EngineError::Template(_) => 3,
         }
     })
 }
@@ -390,7 +387,7 @@ fn print_diags(lock: &Mutex<()>, diags: &[Diagnostic], source: Option<&str>, fmt
 }
 
 fn build(engine: &Engine, paths: &[PathBuf], out: &Path, formats: &[Format], jobs: Option<usize>, d: &DiagArgs) -> u8 {
-    let inputs = pipeline::expand_inputs(paths);
+    let inputs = cabrep::load::report_files(paths);
     if inputs.is_empty() {
         say!(
             "error: no report files found in {}",
@@ -400,7 +397,7 @@ fn build(engine: &Engine, paths: &[PathBuf], out: &Path, formats: &[Format], job
     }
     // Two inputs of one name would overwrite each other's files, and which survived would vary
     // from run to run: refuse before anything is written.
-    let collisions = pipeline::output_collisions(&inputs, out, formats);
+    let collisions = build::output_collisions(&inputs, out, formats);
     for c in &collisions {
         say!("error: {} and {} would both be written to {}", c.first, c.second, c.path.display());
         say!("  help: rename one of them, or build them into different folders with -o");
@@ -423,8 +420,8 @@ fn build(engine: &Engine, paths: &[PathBuf], out: &Path, formats: &[Format], job
     let workers = jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
     // Cores the workers leave idle render a report's formats at the same time.
     let formats_at_once = workers > inputs.len();
-    let outcomes: Vec<(PathBuf, Outcome)> = pipeline::in_workers(&inputs, workers, |input| {
-        let outcome = pipeline::build_report(engine, input, out, formats, formats_at_once);
+    let outcomes: Vec<(PathBuf, Outcome)> = jobs::in_workers(&inputs, workers, |input| {
+        let outcome = build::build_report(engine, input, out, formats, formats_at_once);
         let print = |diags: &[Diagnostic], src: Option<&str>| {
             if let Some(b) = &bar {
                 b.suspend(|| print_diags(&lock, diags, src, fmt));
@@ -486,7 +483,7 @@ fn check(engine: &Engine, paths: &[PathBuf], d: &DiagArgs) -> u8 {
     let mut status = 0;
     let mut failed = false;
     for input in &inputs {
-        match pipeline::catch_panic(|| cabrep::check::check_file(engine, input)) {
+        match jobs::catch_panic(|| cabrep::check::check_file(engine, input)) {
             Err(message) => {
                 let _g = lock.lock();
                 say!("{}: error: {message}", input.display());
@@ -579,11 +576,11 @@ fn with_engine(template: Option<&Path>, input: &InputArgs, f: impl FnOnce(&Engin
 }
 
 /// Prints what a pack or decision record build produced; returns the exit status.
-fn report_outcome(input: &Path, outcome: pipeline::PackOutcome, d: &DiagArgs) -> u8 {
+fn report_outcome(input: &Path, outcome: build::PapersOutcome, d: &DiagArgs) -> u8 {
     let fmt = message_format(d);
     let lock = Mutex::new(());
     match outcome {
-        pipeline::PackOutcome::Built { files, warnings, pages, removed } => {
+        build::PapersOutcome::Built { files, warnings, pages, removed } => {
             for (w, src) in &warnings {
                 print_diags(&lock, w, Some(src), fmt);
             }
@@ -606,13 +603,13 @@ fn report_outcome(input: &Path, outcome: pipeline::PackOutcome, d: &DiagArgs) ->
                 0
             }
         }
-        pipeline::PackOutcome::Invalid(f) => {
+        build::PapersOutcome::Invalid(f) => {
             for file in &f.files {
                 print_diags(&lock, &file.diagnostics, file.source.as_deref(), fmt);
             }
             1
         }
-        pipeline::PackOutcome::Failed(msg) => {
+        build::PapersOutcome::Failed(msg) => {
             say!("{}: error: {msg}", input.display());
             3
         }

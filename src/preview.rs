@@ -15,8 +15,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant, SystemTime};
 
+use cabrep::build::{self, Engine, Outcome};
 use cabrep::diag::{self, Diagnostic, MessageFormat};
-use cabrep::pipeline::{self, Engine, Outcome};
+use cabrep::jobs;
 use cabrep::render::Format;
 use cabrep::tree::Document;
 
@@ -54,7 +55,7 @@ fn stamp(path: &Path) -> Stamp {
 
 /// The papers given on the command line: one file, or the reports of a folder.
 fn papers(path: &Path) -> Vec<PathBuf> {
-    pipeline::expand_inputs(&[path.to_path_buf()])
+    cabrep::load::report_files(&[path.to_path_buf()])
 }
 
 fn plural(n: usize, word: &str) -> String {
@@ -93,7 +94,7 @@ pub fn watch(engine: &Engine, path: &Path, out: &Path, formats: &[Format]) -> u8
 
 fn watch_build(engine: &Engine, input: &Path, out: &Path, formats: &[Format]) {
     let started = Instant::now();
-    let outcome = pipeline::build_report(engine, input, out, formats, true);
+    let outcome = build::build_report(engine, input, out, formats, true);
     let secs = started.elapsed().as_secs_f64();
     let stderr = std::io::stderr();
     let mut e = stderr.lock();
@@ -226,7 +227,7 @@ impl Server<'_> {
     /// Loads and renders a paper's HTML page again; keeps the last good render on failure.
     fn rebuild(&self, paper: &Paper) {
         let started = Instant::now();
-        let result = pipeline::catch_panic(|| match self.engine.load(&paper.path) {
+        let result = jobs::catch_panic(|| match self.engine.load(&paper.path) {
             Ok(l) => {
                 let doc = self.engine.document(&l.report);
                 match self.engine.render(&doc, Format::Html) {
@@ -454,7 +455,7 @@ impl Server<'_> {
                 }
             }
         };
-        let rendered = pipeline::catch_panic(|| self.engine.render(&doc, format));
+        let rendered = jobs::catch_panic(|| self.engine.render(&doc, format));
         match rendered {
             Ok(Ok(bytes)) => {
                 let bytes = Arc::new(bytes);

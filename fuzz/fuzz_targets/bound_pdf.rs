@@ -7,7 +7,7 @@
 use std::path::Path;
 
 use cabrep::input::file::Limits;
-use cabrep::pack::BoundPdf;
+use cabrep::meeting::BoundPdf;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

@@ -7,9 +7,10 @@ use serde_json::json;
 
 use super::assemble::{and_list, iso, Options};
 use super::pack::date_with_weekday;
-use crate::tree::*;
-use crate::model::decisions::{DecisionRecord, ItemDecision, PublicDecision};
+use crate::meeting::decisions::{DecisionRecord, Declaration, ItemDecision, PublicDecision};
+use crate::meeting::Officer;
 use crate::template::Template;
+use crate::tree::*;
 
 fn words(t: &Template, key: &str, data: serde_json::Value) -> String {
     let text = t.settings.decisions_record.get(key).cloned().unwrap_or_else(|| key.to_owned());
@@ -101,13 +102,13 @@ fn numbered(blocks: &mut Vec<Block>, n: u32, text: String, item: u32) {
     }));
 }
 
-fn none_or(blocks: &mut Vec<Block>, list: &[(String, String)], t: &Template) {
+fn none_or(blocks: &mut Vec<Block>, list: &[Declaration], t: &Template) {
     if list.is_empty() {
         blocks.push(Block::Paragraph(Paragraph::plain(ParagraphStyle::Body, t.words("none", &json!({})))));
     } else {
         let items = list
             .iter()
-            .map(|(who, what)| {
+            .map(|Declaration { member: who, details: what }| {
                 vec![Block::Paragraph(Paragraph {
                     style: ParagraphStyle::Body,
                     content: vec![Inline::strong(format!("{who}: ")), Inline::text(what.clone())],
@@ -135,9 +136,9 @@ fn proper_officer(r: &DecisionRecord, t: &Template) -> Vec<Block> {
     })];
     let from_template = || {
         let get = |k: &str| t.settings.decisions_record.get(k).map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
-        get("proper_officer_name").map(|n| (n, get("proper_officer_post").unwrap_or_default()))
+        get("proper_officer_name").map(|name| Officer { name, post: get("proper_officer_post").unwrap_or_default() })
     };
-    if let Some((name, post)) = r.proper_officer.clone().or_else(from_template) {
+    if let Some(Officer { name, post }) = r.proper_officer.clone().or_else(from_template) {
         let mut content = vec![Inline::text(name)];
         if !post.trim().is_empty() {
             content.extend([Inline::LineBreak, Inline::text(post)]);

@@ -8,10 +8,10 @@
 use serde_json::json;
 
 use super::assemble::{and_list, iso, report_blocks, Options};
-use crate::tree::*;
+use crate::meeting::{BoundPdf, MeetingDetails, Part2Pack, PublicItem, PublicPack};
 use crate::model::long_date;
-use crate::pack::{BoundPdf, MeetingDetails, Part2Pack, PublicItem, PublicPack};
 use crate::template::Template;
+use crate::tree::*;
 
 /// "Thursday 18 January 2024".
 pub fn date_with_weekday(d: time::Date) -> String {
@@ -86,10 +86,11 @@ pub fn part2_pack(p: &Part2Pack, t: &Template, opts: &Options) -> Document {
     let entries = p
         .items
         .iter()
-        .map(|(number, r, _)| {
-            let mut blocks = item_blocks(*number, report_blocks(r, t));
-            blocks.extend(appendix_blocks(*number, r, &p.appendix_pdfs, t, &mut files));
-            Entry { number: *number, title: r.title.clone(), note: None, blocks }
+        .map(|item| {
+            let (number, r) = (item.number, &item.report);
+            let mut blocks = item_blocks(number, report_blocks(r, t));
+            blocks.extend(appendix_blocks(number, r, &p.appendix_pdfs, t, &mut files));
+            Entry { number, title: r.title.clone(), note: None, blocks }
         })
         .collect();
     let title = t.words("part2_title", &json!({"body": p.meeting.body, "date": date_with_weekday(p.meeting.date)}));

@@ -4,7 +4,6 @@
 
 pub mod calendar;
 pub mod characters;
-pub mod decisions;
 pub mod forward_plan;
 pub mod resolution;
 pub mod rich_text;

@@ -26,7 +26,7 @@ pub struct Png {
 }
 
 /// Draws figures as PNGs with a fixed set of fonts. Built once per process (see
-/// `pipeline::Engine`) and shared by every render and thread.
+/// `crate::engine::Engine`) and shared by every render and thread.
 pub struct Rasteriser {
     fonts: Arc<fontdb::Database>,
 }

@@ -12,8 +12,11 @@ pub mod pdf;
 #[cfg(not(feature = "pdf"))]
 #[path = "pdf_disabled.rs"]
 pub mod pdf;
+mod writers;
 
 use std::fmt;
+
+pub use writers::Writers;
 
 use crate::tree::{Block, Document, Inline};
 

@@ -7,11 +7,11 @@ use std::collections::BTreeMap;
 
 use time::Date;
 
-use super::calendar::Calendar;
-use super::{resolution, rich_text, Exemption, Report, RichText, Rules};
 use crate::diag::Problem;
 use crate::input::types::OutcomeFile;
-use crate::pack::{ItemContent, Meeting};
+use crate::meeting::{ItemContent, Meeting, Officer};
+use crate::model::calendar::Calendar;
+use crate::model::{resolution, rich_text, Exemption, Report, RichText, Rules};
 use crate::tree::Inline;
 
 /// The decision record of a meeting.
@@ -25,8 +25,18 @@ pub struct DecisionRecord {
     pub published: Date,
     /// One entry per report item.
     pub items: Vec<ItemDecision>,
-    /// The Proper Officer (name, post), when the meeting names one.
-    pub proper_officer: Option<(String, String)>,
+    /// The Proper Officer who signs the record, when the meeting names one.
+    pub proper_officer: Option<Officer>,
+}
+
+/// What a member declared on an item (an interest, or a dispensation granted), as the record
+/// prints it: `member: details`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Declaration {
+    /// The member's name.
+    pub member: String,
+    /// The interest's nature, or the dispensation's details.
+    pub details: String,
 }
 
 /// The decisions on one report.
@@ -48,10 +58,10 @@ pub struct ItemDecision {
     pub reasons: RichText,
     /// Alternative options considered and rejected.
     pub options: Option<RichText>,
-    /// Declared interests: (member, nature).
-    pub interests: Vec<(String, String)>,
-    /// Dispensations: (member, details).
-    pub dispensations: Vec<(String, String)>,
+    /// Interests members declared on the item: the nature of each.
+    pub interests: Vec<Declaration>,
+    /// Dispensations granted to members for the item: the details of each.
+    pub dispensations: Vec<Declaration>,
     /// The call-in deadline (none for an item for information).
     pub call_in: Option<Date>,
 }
@@ -241,13 +251,13 @@ pub fn build_record(
                 .interests
                 .iter()
                 .filter(|x| x.item == number)
-                .map(|x| (x.member.clone(), x.nature.clone()))
+                .map(|x| Declaration { member: x.member.clone(), details: x.nature.clone() })
                 .collect(),
             dispensations: outcome
                 .dispensations
                 .iter()
                 .filter(|x| x.item == number)
-                .map(|x| (x.member.clone(), x.details.clone()))
+                .map(|x| Declaration { member: x.member.clone(), details: x.details.clone() })
                 .collect(),
             call_in,
         });
@@ -256,7 +266,7 @@ pub fn build_record(
         let which = if without_summary.len() == 1 {
             format!("item {}", without_summary[0])
         } else {
-            format!("items {}", super::and_words(&without_summary))
+            format!("items {}", crate::model::and_words(&without_summary))
         };
         problems.push(
             Problem::warning("", format!("{which}: no `record_summary:`; the record's consideration is the report's summary, in its own tense"))

@@ -1,11 +1,14 @@
-//! Agenda packs: a meeting file's items, numbered in order, each report validated as in
-//! `build`, and the split into a public pack and a Part 2 (not for publication) pack.
+//! Meetings: a meeting file's items, numbered in order, each report loaded and validated as in
+//! `build` (through [`crate::load`]), and the split into a public pack and a Part 2 (not for
+//! publication) pack. The meeting-level records built from a meeting live here too: the decision
+//! record ([`decisions`]), split the same way.
 //!
 //! The split is made on the model, before any writer runs: the public pack holds
 //! [`PublicItem`]s, and a [`PublicReport`] can only be made from a report that is not exempt,
 //! so no exempt text, title metadata, bookmark, file name or attachment can reach a public
 //! output file by any path through the writers.
 
+pub mod decisions;
 pub mod scan;
 
 use std::collections::BTreeMap;
@@ -18,8 +21,8 @@ use crate::diag::{Diagnostic, Problem};
 use crate::input::file::{Limits, Scope};
 use crate::input::types::{MeetingContact, MeetingFile};
 use crate::input::{InputKind, SourceFile};
+use crate::load::{self, LoadFailure};
 use crate::model::{Exemption, Report, Rules};
-use crate::pipeline::{self, LoadFailure};
 
 /// A validated meeting.
 #[derive(Debug, Clone)]
@@ -290,10 +293,30 @@ pub struct PublicPack {
 pub struct Part2Pack {
     /// The meeting.
     pub meeting: MeetingDetails,
-    /// Exempt reports with their agenda numbers and exemptions.
-    pub items: Vec<(u32, Report, Exemption)>,
+    /// The exempt reports, in agenda order.
+    pub items: Vec<ExemptItem>,
     /// Appendix PDFs of the exempt reports.
     pub appendix_pdfs: BTreeMap<PathBuf, BoundPdf>,
+}
+
+/// An exempt report of a meeting, as the Part 2 pack holds it.
+#[derive(Debug, Clone)]
+pub struct ExemptItem {
+    /// Its number on the agenda (the public pack lists it under the same number, by title only).
+    pub number: u32,
+    /// The whole report.
+    pub report: Report,
+    /// Why it is exempt.
+    pub exemption: Exemption,
+}
+
+/// An officer named with their post, as a record is signed (`Jane Smith`, `Monitoring Officer`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Officer {
+    /// The officer's name.
+    pub name: String,
+    /// Their post.
+    pub post: String,
 }
 
 /// The front-sheet details of a meeting (no items).
@@ -313,8 +336,8 @@ pub struct MeetingDetails {
     pub members: Vec<String>,
     /// Democratic services contact.
     pub contact: MeetingContact,
-    /// The Proper Officer (name, post), if the meeting file names one.
-    pub proper_officer: Option<(String, String)>,
+    /// The Proper Officer who signs the meeting's records, if the meeting file names one.
+    pub proper_officer: Option<Officer>,
 }
 
 impl Meeting {
@@ -332,7 +355,7 @@ impl Meeting {
                 ItemContent::Report { report: r, source } => match (PublicReport::new(r), &r.exempt) {
                     (Some(report), _) => PublicItem::Report { number, report, source: source.clone() },
                     (None, Some(ex)) => {
-                        part2.push((number, (**r).clone(), ex.clone()));
+                        part2.push(ExemptItem { number, report: (**r).clone(), exemption: ex.clone() });
                         PublicItem::Exempt { number, title: r.title.clone(), paragraphs: ex.paragraphs.clone() }
                     }
                     // PublicReport::new refuses only exempt reports.
@@ -351,7 +374,7 @@ impl Meeting {
             PublicItem::Report { report, .. } => Some(report.report()),
             _ => None,
         }));
-        let part2_files = files_of(&mut part2.iter().map(|(_, r, _)| r));
+        let part2_files = files_of(&mut part2.iter().map(|item| &item.report));
         let details = self.details.clone();
         let part2 = (!part2.is_empty()).then(|| Part2Pack {
             meeting: details.clone(),
@@ -401,7 +424,7 @@ pub fn load_meeting(
             })
         }
     };
-    let mut problems: Vec<Problem> = pipeline::character_problems(&source, rules);
+    let mut problems: Vec<Problem> = load::character_problems(&source, rules);
     let mut failures: Vec<LoadFailure> = Vec::new();
     let mut warnings = Vec::new();
     if let Some(s) = &file.schema {
@@ -470,7 +493,7 @@ pub fn load_meeting(
                     problems.push(Problem { help: e.help, ..Problem::error(format!("{p}.report"), e.message) });
                     continue;
                 }
-                Ok(_) => match pipeline::load_report(&dir.join(r), rules, scope) {
+                Ok(_) => match load::load_report(&dir.join(r), rules, scope) {
                     Ok(mut loaded) => {
                         let canonical = std::fs::canonicalize(dir.join(r)).unwrap_or_else(|_| dir.join(r));
                         if let Some(first) = reports_seen.insert(canonical, number) {
@@ -559,7 +582,7 @@ pub fn load_meeting(
         }
     }
     problems.extend(second_routes(&bindings));
-    meeting_warnings.extend(pipeline::unquoted_phones(&source));
+    meeting_warnings.extend(load::unquoted_phones(&source));
     if !meeting_warnings.is_empty() {
         warnings.push((meeting_warnings.into_iter().map(|w| source.locate(w)).collect(), source.text.clone()));
     }
@@ -582,7 +605,10 @@ pub fn load_meeting(
                 venue: m.venue.clone(),
                 members: m.members.clone(),
                 contact: m.contact.clone(),
-                proper_officer: m.proper_officer.as_ref().map(|p| (p.name.clone(), p.post.clone())),
+                proper_officer: m
+                    .proper_officer
+                    .as_ref()
+                    .map(|p| Officer { name: p.name.clone(), post: p.post.clone() }),
             },
             items,
             appendix_pdfs,

@@ -1,0 +1,42 @@
+//! The commands that write papers: each loads through the [`Engine`], assembles, renders and
+//! writes its outputs with [`crate::output`], one file a command's concern: [`report`] (one
+//! report in each format), [`pack`] (a meeting's agenda packs), [`decisions`] (the decision
+//! record) and [`forward_plan`]. Nothing here parses YAML or draws a page.
+
+pub mod decisions;
+pub mod forward_plan;
+pub mod pack;
+pub mod report;
+
+use std::path::PathBuf;
+
+use crate::diag::Diagnostic;
+pub use crate::engine::Engine;
+pub use decisions::build_decisions;
+pub use forward_plan::build_forward_plan;
+pub use pack::build_pack;
+pub use report::{build_report, output_collisions, Outcome};
+
+/// What building a set of papers (an agenda pack, a decision record, a Forward Plan) produced.
+#[derive(Debug)]
+pub enum PapersOutcome {
+    /// Built: files written, warnings per report (diagnostics, source text).
+    Built {
+        /// Files written.
+        files: Vec<PathBuf>,
+        /// Warnings with their sources.
+        warnings: Vec<(Vec<Diagnostic>, String)>,
+        /// Pages in the public pack.
+        pages: usize,
+        /// Public pages of reports no longer public, removed.
+        removed: Vec<PathBuf>,
+    },
+    /// The meeting file or a report in it is invalid.
+    Invalid(crate::meeting::MeetingFailure),
+    /// Something else failed.
+    Failed(String),
+}
+
+pub(crate) fn count_pdf_pages(bytes: &[u8]) -> usize {
+    hayro_syntax::Pdf::new(bytes.to_vec()).map(|p| p.pages().len()).unwrap_or(0)
+}

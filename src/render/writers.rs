@@ -1,0 +1,56 @@
+//! The writers of one process, set up once and shared by every document and thread, and the one
+//! place a document is sent to the writer of its format ([`Writers::render`]). A new format is a
+//! new arm here and a new [`Format`]; nothing above `render` changes.
+
+use std::sync::OnceLock;
+
+use super::{check_depth, columns, docx, figure_png, html, pdf, Format, RenderError};
+use crate::tree::Document;
+
+/// What the writers need from the template, and the writers set up from it on first use: the
+/// typesetter (seconds to set up, so only when a PDF is asked for), the figure rasteriser and the
+/// house font's word widths.
+pub struct Writers {
+    typst: String,
+    fonts: Vec<Vec<u8>>,
+    house_font: String,
+    pdf: OnceLock<Result<pdf::PdfWriter, RenderError>>,
+    figures: OnceLock<figure_png::Rasteriser>,
+}
+
+impl Writers {
+    /// Writers over a typst template's source, the template's font files and the name of its house
+    /// font family (for measuring DOCX table columns).
+    pub fn new(typst: String, fonts: Vec<Vec<u8>>, house_font: String) -> Writers {
+        Writers { typst, fonts, house_font, pdf: OnceLock::new(), figures: OnceLock::new() }
+    }
+
+    /// Renders a document in one format.
+    pub fn render(&self, doc: &Document, format: Format) -> Result<Vec<u8>, RenderError> {
+        match format {
+            Format::Docx => docx::render(doc, self.figures(), self.words().as_ref()),
+            Format::Pdf => self.pdf()?.render(doc),
+            Format::Html => html::render(doc),
+            Format::Tree => check_depth(doc)
+                .and_then(|()| serde_json::to_vec_pretty(doc).map_err(|e| RenderError::new(e.to_string()))),
+        }
+    }
+
+    /// The typesetter, set up on first use; its set-up error is kept and returned to every caller.
+    pub fn pdf(&self) -> Result<&pdf::PdfWriter, RenderError> {
+        self.pdf
+            .get_or_init(|| pdf::PdfWriter::new(self.typst.clone(), self.fonts.clone()))
+            .as_ref()
+            .map_err(Clone::clone)
+    }
+
+    /// The figure rasteriser (DOCX images), over the template's fonts, set up on first use.
+    pub fn figures(&self) -> &figure_png::Rasteriser {
+        self.figures.get_or_init(|| figure_png::Rasteriser::new(&self.fonts))
+    }
+
+    /// The house font's word widths (DOCX table columns); `None` if the fonts lack the house font.
+    pub fn words(&self) -> Option<columns::WordMeasure<'_>> {
+        columns::WordMeasure::new(self.fonts.iter().map(Vec::as_slice), &self.house_font)
+    }
+}
