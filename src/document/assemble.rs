@@ -4,9 +4,9 @@
 use serde_json::json;
 use time::Date;
 
-use crate::tree::*;
 use crate::model::{self, long_date, FinancialTable, Report, RiskRegister, Status};
 use crate::template::Template;
+use crate::tree::*;
 use rust_decimal::prelude::ToPrimitive;
 
 /// Choices made outside the report: the date stamped into metadata.

@@ -7,9 +7,9 @@ use serde_json::json;
 
 use super::assemble::{and_list, iso, Options};
 use super::pack::date_with_weekday;
-use crate::tree::*;
 use crate::model::decisions::{DecisionRecord, ItemDecision, PublicDecision};
 use crate::template::Template;
+use crate::tree::*;
 
 fn words(t: &Template, key: &str, data: serde_json::Value) -> String {
     let text = t.settings.decisions_record.get(key).cloned().unwrap_or_else(|| key.to_owned());

@@ -8,9 +8,9 @@ use serde_json::json;
 
 use super::assemble::{and_list, iso, Options};
 use super::pack::date_with_weekday;
-use crate::tree::*;
 use crate::model::forward_plan::{ForwardPlan, Maker, PlanEntry};
 use crate::template::Template;
+use crate::tree::*;
 
 /// The Forward Plan as one document.
 pub fn plan(p: &ForwardPlan, t: &Template, opts: &Options) -> Document {

@@ -8,10 +8,10 @@
 use serde_json::json;
 
 use super::assemble::{and_list, iso, report_blocks, Options};
-use crate::tree::*;
 use crate::model::long_date;
 use crate::pack::{BoundPdf, MeetingDetails, Part2Pack, PublicItem, PublicPack};
 use crate::template::Template;
+use crate::tree::*;
 
 /// "Thursday 18 January 2024".
 pub fn date_with_weekday(d: time::Date) -> String {
