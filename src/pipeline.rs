@@ -919,13 +919,7 @@ pub fn load_previous_plan(path: &Path) -> Result<crate::model::forward_plan::Pre
     let source = SourceFile::read(path).map_err(|d| LoadFailure { diagnostics: vec![d], source: None })?;
     let fail = |d: Vec<Diagnostic>| LoadFailure { diagnostics: d, source: Some(source.text.clone()) };
     let file: crate::input::types::PreviousPlanFile = source.parse().map_err(|d| fail(vec![d]))?;
-    let fmt = time::macros::format_description!("[year]-[month]-[day]");
-    let published = Date::parse(file.published.0.trim(), &fmt).map_err(|_| {
-        fail(vec![source.locate(
-            Problem::error("published", format!("`{}` is not a real date", file.published.0))
-                .help("write dates as YYYY-MM-DD"),
-        )])
-    })?;
+    let published = file.published.date("published").map_err(|p| fail(vec![source.locate(p)]))?;
     Ok(crate::model::forward_plan::Previous {
         published,
         references: file.references.iter().map(|r| r.trim().to_owned()).collect(),

@@ -4,6 +4,7 @@
 //! schemars turns them into the JSON Schema that `cabrep schema` prints, so the two cannot drift.
 //! They hold what the author typed; validation and computed values live in [`crate::model`].
 
+pub use super::shapes::IsoDate;
 use schemars::JsonSchema;
 use serde::Deserialize;
 
@@ -85,10 +86,6 @@ pub struct MeetingRef {
     pub date: IsoDate,
 }
 
-/// An ISO date as typed (`2024-01-18`); checked to be a real date during validation.
-#[derive(Debug, Clone, Deserialize, JsonSchema, PartialEq, Eq)]
-#[serde(transparent)]
-pub struct IsoDate(#[schemars(regex(pattern = r"^\d{4}-\d{2}-\d{2}$"))] pub String);
 
 /// Decision type, printed as CABINET DECISION, KEY DECISION, …
 #[derive(Debug, Clone, Copy, Deserialize, JsonSchema, PartialEq, Eq)]

@@ -106,17 +106,10 @@ pub fn build_record(
     calendar: &Calendar,
 ) -> (Option<DecisionRecord>, Vec<Problem>) {
     let mut problems = Vec::new();
-    let fmt = time::macros::format_description!("[year]-[month]-[day]");
-    let published = match Date::parse(outcome.published.0.trim(), &fmt) {
-        Ok(d) => d,
-        Err(_) => {
-            problems.push(
-                Problem::error("published", format!("`{}` is not a real date", outcome.published.0))
-                    .help("write dates as YYYY-MM-DD"),
-            );
-            meeting.details.date
-        }
-    };
+    let published = outcome.published.date("published").unwrap_or_else(|p| {
+        problems.push(p);
+        meeting.details.date
+    });
     if published < meeting.details.date {
         problems.push(Problem::error("published", "the record cannot be published before the meeting"));
     }

@@ -135,15 +135,10 @@ impl Checker {
     }
 
     fn date(&mut self, path: &str, d: &IsoDate) -> Date {
-        let fmt = time::macros::format_description!("[year]-[month]-[day]");
-        match Date::parse(d.0.trim(), &fmt) {
-            Ok(date) => date,
-            Err(_) => {
-                self.err(path, format!("`{}` is not a real date", d.0)).help =
-                    Some("write dates as YYYY-MM-DD, e.g. 2024-01-18".into());
-                time::macros::date!(2000 - 01 - 01)
-            }
-        }
+        d.date(path).unwrap_or_else(|p| {
+            self.problems.push(p);
+            time::macros::date!(2000 - 01 - 01)
+        })
     }
 
     fn rich(&mut self, path: &str, md: &str, xrefs: &Xrefs, required: bool) -> RichText {
