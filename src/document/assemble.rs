@@ -4,6 +4,7 @@
 use serde_json::json;
 use time::Date;
 
+use crate::input::Scale;
 use crate::model::{self, long_date, FinancialTable, Report, RiskRegister, Status};
 use crate::template::Template;
 use crate::tree::*;
@@ -502,8 +503,11 @@ pub(crate) fn and_list(items: &[String]) -> String {
 /// Alt text for the risk matrix: what it shows, read out risk by risk.
 pub fn risk_matrix_alt(reg: &RiskRegister) -> String {
     let n = reg.risks.len();
+    let ends = |s: Scale| format!("{} {} to {} {}", Scale::MIN, s.low, Scale::MAX, s.high);
     let mut s = format!(
-        "Risk matrix of likelihood (1 rare to 5 almost certain, across) against impact (1 negligible to 5 severe, up), plotting {n} risk{}.",
+        "Risk matrix of likelihood ({}, across) against impact ({}, up), plotting {n} risk{}.",
+        ends(Scale::LIKELIHOOD),
+        ends(Scale::IMPACT),
         if n == 1 { "" } else { "s" }
     );
     for r in &reg.risks {
@@ -549,11 +553,12 @@ pub fn series_alt(
     s
 }
 
-/// The risk matrix's background from the template's bands, indexed `[impact-1][likelihood-1]`.
+/// The risk matrix's background from the template's bands, indexed `[impact-1][likelihood-1]`:
+/// `Scale::MAX` rows of `Scale::MAX` cells, from which the writers take the matrix's size.
 pub fn risk_matrix_bands(t: &Template) -> Vec<Vec<BandCell>> {
-    (1..=5u8)
+    (Scale::MIN..=Scale::MAX)
         .map(|impact| {
-            (1..=5u8)
+            (Scale::MIN..=Scale::MAX)
                 .map(|likelihood| match t.band(impact * likelihood) {
                     Some(b) => BandCell { label: b.name.clone(), fill: b.fill.clone(), severity: t.band_severity(b) },
                     None => BandCell { label: String::new(), fill: "#ffffff".into(), severity: 0 },

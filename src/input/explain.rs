@@ -4,6 +4,7 @@
 //! the file from disk.
 
 use super::locate::{NodeKind, Position};
+use super::scale::Scale;
 use super::source::{position_at, SourceFile};
 use crate::diag::{Diagnostic, Severity};
 
@@ -164,10 +165,8 @@ impl SourceFile {
             let found = self.found_at(pos).or(unexpected).unwrap_or_else(|| "something else".into());
             let field = last_name(&path);
             let (expected, mut help) = match (expected.as_str(), number_range(field)) {
-                ("a whole number", Some((Some(range), scale))) => {
-                    (format!("a whole number from {range}"), Some(scale.to_owned()))
-                }
-                ("a whole number", Some((None, scale))) => (expected, Some(scale.to_owned())),
+                ("a whole number", Some((Some(range), scale))) => (format!("a whole number from {range}"), Some(scale)),
+                ("a whole number", Some((None, scale))) => (expected, Some(scale)),
                 _ => (expected, None),
             };
             if help.is_none() {
@@ -350,12 +349,13 @@ fn unexpected_text(u: &str) -> String {
 }
 
 /// Whole-number fields: their range, if they have one, and what the numbers mean.
-fn number_range(field: &str) -> Option<(Option<&'static str>, &'static str)> {
+fn number_range(field: &str) -> Option<(Option<String>, String)> {
+    if let Some(scale) = Scale::of_field(field) {
+        return Some((Some(Scale::range()), scale.hint()));
+    }
     match field {
-        "likelihood" => Some((Some("1 to 5"), "likelihood runs from 1 (rare) to 5 (almost certain)")),
-        "impact" => Some((Some("1 to 5"), "impact runs from 1 (negligible) to 5 (severe)")),
-        "paragraphs" => Some((Some("1 to 7"), "Schedule 12A has paragraphs 1 to 7")),
-        "agenda_item" => Some((None, "the item's number on the agenda, e.g. 7")),
+        "paragraphs" => Some((Some("1 to 7".into()), "Schedule 12A has paragraphs 1 to 7".into())),
+        "agenda_item" => Some((None, "the item's number on the agenda, e.g. 7".into())),
         _ => None,
     }
 }

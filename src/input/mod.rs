@@ -9,10 +9,12 @@
 mod explain;
 pub mod file;
 pub mod locate;
+pub mod scale;
 pub mod shapes;
 mod source;
 mod syntax;
 pub mod types;
 
 pub use locate::{Locator, NodeKind, Position};
+pub use scale::Scale;
 pub use source::{InputKind, SourceFile, MAX_INPUT_BYTES};

@@ -86,7 +86,6 @@ pub struct MeetingRef {
     pub date: IsoDate,
 }
 
-
 /// Decision type, printed as CABINET DECISION, KEY DECISION, …
 #[derive(Debug, Clone, Copy, Deserialize, JsonSchema, PartialEq, Eq)]
 #[serde(rename_all = "kebab-case")]
@@ -362,11 +361,11 @@ pub struct RiskInput {
 pub struct RiskEntry {
     /// The risk.
     pub risk: String,
-    /// 1 (rare) to 5 (almost certain).
-    #[schemars(range(min = 1, max = 5))]
+    /// 1 (rare) to 5 (almost certain): [`Scale::LIKELIHOOD`](super::Scale::LIKELIHOOD).
+    #[schemars(range(min = super::Scale::MIN, max = super::Scale::MAX))]
     pub likelihood: u8,
-    /// 1 (negligible) to 5 (severe).
-    #[schemars(range(min = 1, max = 5))]
+    /// 1 (negligible) to 5 (severe): [`Scale::IMPACT`](super::Scale::IMPACT).
+    #[schemars(range(min = super::Scale::MIN, max = super::Scale::MAX))]
     pub impact: u8,
     /// Mitigation (Markdown).
     pub mitigation: Markdown,

@@ -10,6 +10,7 @@ use super::*;
 use crate::diag::Problem;
 use crate::input::shapes::{Amount, TextOr, TextOrSeq};
 use crate::input::types::{self as raw, IsoDate, Mission, ReportFile};
+use crate::input::Scale;
 use crate::template::RiskBand;
 
 /// What validation takes from the template.
@@ -672,16 +673,14 @@ impl Checker {
                 let mut risks = Vec::new();
                 for (i, e) in r.register.iter().enumerate() {
                     let p = format!("risk.register[{i}]");
-                    for (field, v, scale) in [
-                        ("likelihood", e.likelihood, "1 (rare) to 5 (almost certain)"),
-                        ("impact", e.impact, "1 (negligible) to 5 (severe)"),
-                    ] {
-                        if !(1..=5).contains(&v) {
-                            self.err(format!("{p}.{field}"), format!("{field} must be 1 to 5, not {v}")).help =
-                                Some(format!("{field} runs from {scale}"));
+                    for (scale, v) in [(Scale::LIKELIHOOD, e.likelihood), (Scale::IMPACT, e.impact)] {
+                        if !Scale::contains(v) {
+                            let field = scale.name;
+                            self.err(format!("{p}.{field}"), format!("{field} must be {}, not {v}", Scale::range()))
+                                .help = Some(scale.hint());
                         }
                     }
-                    let score = e.likelihood.clamp(1, 5) * e.impact.clamp(1, 5);
+                    let score = Scale::clamp(e.likelihood) * Scale::clamp(e.impact);
                     let band = rules
                         .bands
                         .iter()
