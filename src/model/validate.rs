@@ -681,12 +681,7 @@ impl Checker {
                         }
                     }
                     let score = Scale::clamp(e.likelihood) * Scale::clamp(e.impact);
-                    let band = rules
-                        .bands
-                        .iter()
-                        .find(|b| (b.min..=b.max).contains(&score))
-                        .map(|b| b.name.clone())
-                        .unwrap_or_default();
+                    let band = RiskBand::for_score(&rules.bands, score).map(|b| b.name.clone()).unwrap_or_default();
                     risks.push(Risk {
                         number: i as u32 + 1,
                         risk: self.text(&format!("{p}.risk"), &e.risk),

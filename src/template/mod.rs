@@ -103,6 +103,15 @@ pub struct RiskBand {
     pub fill: String,
 }
 
+impl RiskBand {
+    /// The band among `bands` that a risk score (likelihood × impact) falls in: the one lookup,
+    /// used by validation for a risk's band and by assembly for the matrix's cells. `None` when
+    /// no band covers the score.
+    pub fn for_score(bands: &[RiskBand], score: u8) -> Option<&RiskBand> {
+        bands.iter().find(|b| (b.min..=b.max).contains(&score))
+    }
+}
+
 /// A loaded template.
 pub struct Template {
     /// The settings.
@@ -244,7 +253,7 @@ impl Template {
 
     /// The band a risk score falls in.
     pub fn band(&self, score: u8) -> Option<&RiskBand> {
-        self.settings.risk_bands.iter().find(|b| (b.min..=b.max).contains(&score))
+        RiskBand::for_score(&self.settings.risk_bands, score)
     }
 
     /// How many of the template's bands start below `band`: 0 for the least severe.
@@ -376,6 +385,16 @@ mod tests {
         assert_eq!(t.band(4).map(|b| b.name.as_str()), Some("Low"));
         let severity = |score| t.band(score).map(|b| t.band_severity(b));
         assert_eq!([1, 5, 10, 25].map(severity), [Some(0), Some(1), Some(2), Some(3)]);
+    }
+
+    #[test]
+    fn a_score_falls_in_the_band_that_covers_it_or_in_none() {
+        let band = |name: &str, min, max| RiskBand { name: name.into(), min, max, fill: "#ffffff".into() };
+        let bands = [band("Low", 1, 4), band("High", 5, 25)];
+        assert_eq!(RiskBand::for_score(&bands, 4).map(|b| b.name.as_str()), Some("Low"));
+        assert_eq!(RiskBand::for_score(&bands, 5).map(|b| b.name.as_str()), Some("High"));
+        assert_eq!(RiskBand::for_score(&bands, 0), None);
+        assert_eq!(RiskBand::for_score(&bands[..1], 9), None);
     }
 
     #[test]
