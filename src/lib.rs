@@ -11,6 +11,7 @@
 pub mod check;
 pub mod diag;
 pub mod document;
+pub mod house;
 pub mod input;
 pub mod model;
 pub mod output;

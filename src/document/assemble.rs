@@ -4,8 +4,9 @@
 use serde_json::json;
 use time::Date;
 
+use crate::house::{amount_text, and_list, iso, long_date};
 use crate::input::Scale;
-use crate::model::{self, long_date, FinancialTable, Report, RiskRegister, Status};
+use crate::model::{self, FinancialTable, Report, RiskRegister, Status};
 use crate::template::Template;
 use crate::tree::*;
 use rust_decimal::prelude::ToPrimitive;
@@ -111,11 +112,6 @@ pub fn report(r: &Report, t: &Template, opts: &Options) -> Document {
         blocks,
         files: Vec::new(),
     }
-}
-
-/// ISO date text.
-pub fn iso(d: Date) -> String {
-    format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())
 }
 
 struct Assembler<'a> {
@@ -375,11 +371,7 @@ impl Assembler<'_> {
         }
         // Each column with its own decimals, so that its figures line up and add up as printed.
         let printed = |values: &[model::Decimal]| -> Vec<String> {
-            values
-                .iter()
-                .enumerate()
-                .map(|(c, v)| model::amount_text(*v, ft.decimals.get(c).copied().unwrap_or(0)))
-                .collect()
+            values.iter().enumerate().map(|(c, v)| amount_text(*v, ft.decimals.get(c).copied().unwrap_or(0))).collect()
         };
         let printed_rows: Vec<(String, Vec<String>)> =
             ft.rows.iter().map(|(label, values)| (label.clone(), printed(values))).collect();
@@ -489,15 +481,6 @@ fn table(caption: Option<String>, cols: &[(&str, Align, f32)], rows: Vec<Row>) -
         columns: cols.iter().map(|(h, a, w)| Column { header: (*h).to_owned(), align: *a, width: *w }).collect(),
         rows,
     })
-}
-
-/// "1", "1 and 2", "1, 2 and 3".
-pub(crate) fn and_list(items: &[String]) -> String {
-    match items {
-        [] => String::new(),
-        [one] => one.clone(),
-        [init @ .., last] => format!("{} and {last}", init.join(", ")),
-    }
 }
 
 /// Alt text for the risk matrix: what it shows, read out risk by risk.

@@ -5,8 +5,8 @@
 
 use serde_json::json;
 
-use super::assemble::{and_list, iso, Options};
-use super::pack::date_with_weekday;
+use super::assemble::Options;
+use crate::house::{and_list, date_with_weekday, iso, long_date};
 use crate::model::decisions::{DecisionRecord, ItemDecision, PublicDecision};
 use crate::template::Template;
 use crate::tree::*;
@@ -74,7 +74,7 @@ fn record_document(
         meta: Meta {
             title: crate::tree::metadata_text(&title),
             author: t.settings.council.clone(),
-            subject: crate::tree::metadata_text(&format!("{} {}", r.body, crate::model::long_date(r.date))),
+            subject: crate::tree::metadata_text(&format!("{} {}", r.body, long_date(r.date))),
             lang: t.settings.language.clone(),
             date: iso(opts.metadata_date.unwrap_or(r.published)),
             // Only the Part 2 record has a running header: NOT FOR PUBLICATION.

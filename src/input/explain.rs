@@ -264,8 +264,8 @@ impl SourceFile {
             // The list that took the file over the limit.
             Some((path, pos, n)) if n >= 10_000 => {
                 let what = match last_name(path) {
-                    "rows" => format!("this table has {} rows", group(n)),
-                    _ => format!("this list has {} items", group(n)),
+                    "rows" => format!("this table has {} rows", crate::house::count(n)),
+                    _ => format!("this list has {} items", crate::house::count(n)),
                 };
                 (format!("{what}, {limit}"), path.to_owned(), pos)
             }
@@ -368,19 +368,6 @@ pub(super) fn short(s: &str) -> String {
     } else {
         format!("{}…", s.chars().take(MAX - 1).collect::<String>())
     }
-}
-
-/// A count with thousands separators: 50000 → "50,000".
-fn group(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 /// The last field name of a path: `risk.register[0].likelihood` → `likelihood`.

@@ -122,7 +122,7 @@ pub fn build_record(
                     "published",
                     format!(
                         "the call-in deadline ({}) falls after the bank holidays known (to the end of {last}); it counts weekends only from then",
-                        crate::model::long_date(deadline)
+                        crate::house::long_date(deadline)
                     ),
                 )
                 .help("check the deadline against GOV.UK's list of bank holidays"),
@@ -249,7 +249,7 @@ pub fn build_record(
         let which = if without_summary.len() == 1 {
             format!("item {}", without_summary[0])
         } else {
-            format!("items {}", super::and_words(&without_summary))
+            format!("items {}", crate::house::and_list(&without_summary))
         };
         problems.push(
             Problem::warning("", format!("{which}: no `record_summary:`; the record's consideration is the report's summary, in its own tense"))

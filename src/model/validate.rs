@@ -8,6 +8,7 @@ use time::Date;
 use super::rich_text::{self, RichText, Xrefs};
 use super::*;
 use crate::diag::Problem;
+use crate::house::round_half_up;
 use crate::input::shapes::{Amount, TextOr, TextOrSeq};
 use crate::input::types::{self as raw, IsoDate, Mission, ReportFile};
 use crate::input::Scale;
