@@ -11,12 +11,10 @@ use crate::model::decisions::{DecisionRecord, ItemDecision, PublicDecision};
 use crate::template::Template;
 use crate::tree::*;
 
+/// The record's wording `[decisions_record] key`, filled in with `data` (every key is checked
+/// when the template loads).
 fn words(t: &Template, key: &str, data: serde_json::Value) -> String {
-    let text = t.settings.decisions_record.get(key).cloned().unwrap_or_else(|| key.to_owned());
-    // Record wording is filled in with the same no-escape rule as the rest of the template.
-    let mut hb = handlebars::Handlebars::new();
-    hb.register_escape_fn(handlebars::no_escape);
-    hb.render_template(&text, &data).unwrap_or(text)
+    t.words(&format!("decisions_record.{key}"), &data)
 }
 
 /// The public decision record.
