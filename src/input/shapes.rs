@@ -10,9 +10,10 @@ use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 
 use crate::diag::Problem;
 
-/// A date as typed (`2024-01-18`), kept as text so that a file with a bad date still reads and
-/// every other problem in it is reported too; [`IsoDate::date`] is the one check that it is a
-/// real date, with the one message and help every input shares.
+// Kept as text so that a file with a bad date still reads and every other problem in it is
+// reported too; `IsoDate::date` is the one check that it is a real date, with the one message
+// and help every input shares. (The doc comment below is the schema's description for authors.)
+/// An ISO date as typed (`2024-01-18`); checked to be a real date during validation.
 #[derive(Debug, Clone, serde::Deserialize, JsonSchema, PartialEq, Eq)]
 #[serde(transparent)]
 pub struct IsoDate(#[schemars(regex(pattern = r"^\d{4}-\d{2}-\d{2}$"))] pub String);

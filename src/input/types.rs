@@ -361,10 +361,12 @@ pub struct RiskInput {
 pub struct RiskEntry {
     /// The risk.
     pub risk: String,
-    /// 1 (rare) to 5 (almost certain): [`Scale::LIKELIHOOD`](super::Scale::LIKELIHOOD).
+    // `Scale::LIKELIHOOD`; the doc comment is the schema's description for authors.
+    /// 1 (rare) to 5 (almost certain).
     #[schemars(range(min = super::Scale::MIN, max = super::Scale::MAX))]
     pub likelihood: u8,
-    /// 1 (negligible) to 5 (severe): [`Scale::IMPACT`](super::Scale::IMPACT).
+    // `Scale::IMPACT`.
+    /// 1 (negligible) to 5 (severe).
     #[schemars(range(min = super::Scale::MIN, max = super::Scale::MAX))]
     pub impact: u8,
     /// Mitigation (Markdown).
