@@ -125,12 +125,8 @@ fn check_outcome(engine: &Engine, source: &SourceFile) -> Vec<Diagnostic> {
             );
         }
     }
-    let fmt = time::macros::format_description!("[year]-[month]-[day]");
-    if time::Date::parse(file.published.0.trim(), &fmt).is_err() {
-        problems.push(
-            Problem::error("published", format!("`{}` is not a real date", file.published.0))
-                .help("write dates as YYYY-MM-DD"),
-        );
+    if let Err(p) = file.published.date("published") {
+        problems.push(p);
     }
     let mut seen = std::collections::BTreeMap::new();
     for (i, o) in file.items.iter().enumerate() {

@@ -26,6 +26,7 @@ pub mod check;
 pub mod diag;
 pub mod document;
 pub mod engine;
+pub mod house;
 pub mod input;
 pub mod jobs;
 pub mod load;

@@ -8,7 +8,6 @@
 use std::path::{Path, PathBuf};
 
 use serde::de::DeserializeOwned;
-use time::Date;
 
 use crate::diag::{Diagnostic, Problem};
 use crate::input::file::Scope;
@@ -197,13 +196,7 @@ pub fn load_outcome(path: &Path, rules: &Rules) -> Result<(SourceFile, OutcomeFi
 pub fn load_previous_plan(path: &Path) -> Result<crate::model::forward_plan::Previous, LoadFailure> {
     let (source, file) = read_as::<PreviousPlanFile>(path, None)?;
     let fail = |d: Vec<Diagnostic>| LoadFailure { diagnostics: d, source: Some(source.text.clone()) };
-    let fmt = time::macros::format_description!("[year]-[month]-[day]");
-    let published = Date::parse(file.published.0.trim(), &fmt).map_err(|_| {
-        fail(vec![source.locate(
-            Problem::error("published", format!("`{}` is not a real date", file.published.0))
-                .help("write dates as YYYY-MM-DD"),
-        )])
-    })?;
+    let published = file.published.date("published").map_err(|p| fail(vec![source.locate(p)]))?;
     Ok(crate::model::forward_plan::Previous {
         published,
         references: file.references.iter().map(|r| r.trim().to_owned()).collect(),

@@ -4,7 +4,9 @@
 use serde_json::json;
 use time::Date;
 
-use crate::model::{self, long_date, FinancialTable, Report, RiskRegister, Status};
+use crate::house::{amount_text, and_list, iso, long_date};
+use crate::input::Scale;
+use crate::model::{self, FinancialTable, Report, RiskRegister, Status};
 use crate::template::Template;
 use crate::tree::*;
 use rust_decimal::prelude::ToPrimitive;
@@ -110,11 +112,6 @@ pub fn report(r: &Report, t: &Template, opts: &Options) -> Document {
         blocks,
         files: Vec::new(),
     }
-}
-
-/// ISO date text.
-pub fn iso(d: Date) -> String {
-    format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())
 }
 
 struct Assembler<'a> {
@@ -374,11 +371,7 @@ impl Assembler<'_> {
         }
         // Each column with its own decimals, so that its figures line up and add up as printed.
         let printed = |values: &[model::Decimal]| -> Vec<String> {
-            values
-                .iter()
-                .enumerate()
-                .map(|(c, v)| model::amount_text(*v, ft.decimals.get(c).copied().unwrap_or(0)))
-                .collect()
+            values.iter().enumerate().map(|(c, v)| amount_text(*v, ft.decimals.get(c).copied().unwrap_or(0))).collect()
         };
         let printed_rows: Vec<(String, Vec<String>)> =
             ft.rows.iter().map(|(label, values)| (label.clone(), printed(values))).collect();
@@ -490,20 +483,14 @@ fn table(caption: Option<String>, cols: &[(&str, Align, f32)], rows: Vec<Row>) -
     })
 }
 
-/// "1", "1 and 2", "1, 2 and 3".
-pub(crate) fn and_list(items: &[String]) -> String {
-    match items {
-        [] => String::new(),
-        [one] => one.clone(),
-        [init @ .., last] => format!("{} and {last}", init.join(", ")),
-    }
-}
-
 /// Alt text for the risk matrix: what it shows, read out risk by risk.
 pub fn risk_matrix_alt(reg: &RiskRegister) -> String {
     let n = reg.risks.len();
+    let ends = |s: Scale| format!("{} {} to {} {}", Scale::MIN, s.low, Scale::MAX, s.high);
     let mut s = format!(
-        "Risk matrix of likelihood (1 rare to 5 almost certain, across) against impact (1 negligible to 5 severe, up), plotting {n} risk{}.",
+        "Risk matrix of likelihood ({}, across) against impact ({}, up), plotting {n} risk{}.",
+        ends(Scale::LIKELIHOOD),
+        ends(Scale::IMPACT),
         if n == 1 { "" } else { "s" }
     );
     for r in &reg.risks {
@@ -549,11 +536,12 @@ pub fn series_alt(
     s
 }
 
-/// The risk matrix's background from the template's bands, indexed `[impact-1][likelihood-1]`.
+/// The risk matrix's background from the template's bands, indexed `[impact-1][likelihood-1]`:
+/// `Scale::MAX` rows of `Scale::MAX` cells, from which the writers take the matrix's size.
 pub fn risk_matrix_bands(t: &Template) -> Vec<Vec<BandCell>> {
-    (1..=5u8)
+    (Scale::MIN..=Scale::MAX)
         .map(|impact| {
-            (1..=5u8)
+            (Scale::MIN..=Scale::MAX)
                 .map(|likelihood| match t.band(impact * likelihood) {
                     Some(b) => BandCell { label: b.name.clone(), fill: b.fill.clone(), severity: t.band_severity(b) },
                     None => BandCell { label: String::new(), fill: "#ffffff".into(), severity: 0 },

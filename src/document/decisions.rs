@@ -5,19 +5,17 @@
 
 use serde_json::json;
 
-use super::assemble::{and_list, iso, Options};
-use super::pack::date_with_weekday;
+use super::assemble::Options;
+use crate::house::{and_list, date_with_weekday, iso, long_date};
 use crate::meeting::decisions::{DecisionRecord, Declaration, ItemDecision, PublicDecision};
 use crate::meeting::Officer;
 use crate::template::Template;
 use crate::tree::*;
 
+/// The record's wording `[decisions_record] key`, filled in with `data` (every key is checked
+/// when the template loads).
 fn words(t: &Template, key: &str, data: serde_json::Value) -> String {
-    let text = t.settings.decisions_record.get(key).cloned().unwrap_or_else(|| key.to_owned());
-    // Record wording is filled in with the same no-escape rule as the rest of the template.
-    let mut hb = handlebars::Handlebars::new();
-    hb.register_escape_fn(handlebars::no_escape);
-    hb.render_template(&text, &data).unwrap_or(text)
+    t.words(&format!("decisions_record.{key}"), &data)
 }
 
 /// The public decision record.
@@ -75,7 +73,7 @@ fn record_document(
         meta: Meta {
             title: crate::tree::metadata_text(&title),
             author: t.settings.council.clone(),
-            subject: crate::tree::metadata_text(&format!("{} {}", r.body, crate::model::long_date(r.date))),
+            subject: crate::tree::metadata_text(&format!("{} {}", r.body, long_date(r.date))),
             lang: t.settings.language.clone(),
             date: iso(opts.metadata_date.unwrap_or(r.published)),
             // Only the Part 2 record has a running header: NOT FOR PUBLICATION.

@@ -6,8 +6,8 @@
 
 use serde_json::json;
 
-use super::assemble::{and_list, iso, Options};
-use super::pack::date_with_weekday;
+use super::assemble::Options;
+use crate::house::{and_list, date_with_weekday, iso, long_date};
 use crate::model::forward_plan::{ForwardPlan, Maker, PlanEntry};
 use crate::template::Template;
 use crate::tree::*;
@@ -39,7 +39,7 @@ pub fn plan(p: &ForwardPlan, t: &Template, opts: &Options) -> Document {
     }
     Document {
         meta: Meta {
-            title: format!("{title}, {}", crate::model::long_date(p.published)),
+            title: format!("{title}, {}", long_date(p.published)),
             author: t.settings.council.clone(),
             subject: w("published", json!({"date": published})),
             lang: t.settings.language.clone(),

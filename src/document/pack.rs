@@ -7,28 +7,11 @@
 
 use serde_json::json;
 
-use super::assemble::{and_list, iso, report_blocks, Options};
+use super::assemble::{report_blocks, Options};
+use crate::house::{and_list, date_with_weekday, iso, long_date, twelve_hour};
 use crate::meeting::{BoundPdf, MeetingDetails, Part2Pack, PublicItem, PublicPack};
-use crate::model::long_date;
 use crate::template::Template;
 use crate::tree::*;
-
-/// "Thursday 18 January 2024".
-pub fn date_with_weekday(d: time::Date) -> String {
-    format!("{} {}", d.weekday(), long_date(d))
-}
-
-/// "16:30" → "4.30 pm"; "09:00" → "9.00 am".
-pub fn twelve_hour(t: &str) -> String {
-    let Some((h, m)) = t.split_once(':') else { return t.to_owned() };
-    let (Ok(h), Ok(m)) = (h.trim().parse::<u32>(), m.trim().parse::<u32>()) else { return t.to_owned() };
-    let suffix = if h < 12 { "am" } else { "pm" };
-    let h12 = match h % 12 {
-        0 => 12,
-        x => x,
-    };
-    format!("{h12}.{m:02} {suffix}")
-}
 
 /// The anchor of an agenda item's first heading.
 pub fn item_anchor(number: u32) -> String {
@@ -422,14 +405,6 @@ pub fn resolve_page_ranges(blocks: &mut [Block], pages: &std::collections::BTree
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn times_and_dates_in_house_style() {
-        assert_eq!(twelve_hour("16:30"), "4.30 pm");
-        assert_eq!(twelve_hour("09:05"), "9.05 am");
-        assert_eq!(twelve_hour("12:00"), "12.00 pm");
-        assert_eq!(date_with_weekday(time::macros::date!(2024 - 01 - 18)), "Thursday 18 January 2024");
-    }
 
     #[test]
     fn page_ranges_resolve_to_pages_before_the_next_item() {

@@ -4,6 +4,7 @@
 //! schemars turns them into the JSON Schema that `cabrep schema` prints, so the two cannot drift.
 //! They hold what the author typed; validation and computed values live in [`crate::model`].
 
+pub use super::shapes::IsoDate;
 use schemars::JsonSchema;
 use serde::Deserialize;
 
@@ -84,11 +85,6 @@ pub struct MeetingRef {
     /// Meeting date, ISO `YYYY-MM-DD`.
     pub date: IsoDate,
 }
-
-/// An ISO date as typed (`2024-01-18`); checked to be a real date during validation.
-#[derive(Debug, Clone, Deserialize, JsonSchema, PartialEq, Eq)]
-#[serde(transparent)]
-pub struct IsoDate(#[schemars(regex(pattern = r"^\d{4}-\d{2}-\d{2}$"))] pub String);
 
 /// Decision type, printed as CABINET DECISION, KEY DECISION, …
 #[derive(Debug, Clone, Copy, Deserialize, JsonSchema, PartialEq, Eq)]
@@ -365,11 +361,13 @@ pub struct RiskInput {
 pub struct RiskEntry {
     /// The risk.
     pub risk: String,
+    // `Scale::LIKELIHOOD`; the doc comment is the schema's description for authors.
     /// 1 (rare) to 5 (almost certain).
-    #[schemars(range(min = 1, max = 5))]
+    #[schemars(range(min = super::Scale::MIN, max = super::Scale::MAX))]
     pub likelihood: u8,
+    // `Scale::IMPACT`.
     /// 1 (negligible) to 5 (severe).
-    #[schemars(range(min = 1, max = 5))]
+    #[schemars(range(min = super::Scale::MIN, max = super::Scale::MAX))]
     pub impact: u8,
     /// Mitigation (Markdown).
     pub mitigation: Markdown,

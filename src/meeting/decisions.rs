@@ -116,17 +116,10 @@ pub fn build_record(
     calendar: &Calendar,
 ) -> (Option<DecisionRecord>, Vec<Problem>) {
     let mut problems = Vec::new();
-    let fmt = time::macros::format_description!("[year]-[month]-[day]");
-    let published = match Date::parse(outcome.published.0.trim(), &fmt) {
-        Ok(d) => d,
-        Err(_) => {
-            problems.push(
-                Problem::error("published", format!("`{}` is not a real date", outcome.published.0))
-                    .help("write dates as YYYY-MM-DD"),
-            );
-            meeting.details.date
-        }
-    };
+    let published = outcome.published.date("published").unwrap_or_else(|p| {
+        problems.push(p);
+        meeting.details.date
+    });
     if published < meeting.details.date {
         problems.push(Problem::error("published", "the record cannot be published before the meeting"));
     }
@@ -139,7 +132,7 @@ pub fn build_record(
                     "published",
                     format!(
                         "the call-in deadline ({}) falls after the bank holidays known (to the end of {last}); it counts weekends only from then",
-                        crate::model::long_date(deadline)
+                        crate::house::long_date(deadline)
                     ),
                 )
                 .help("check the deadline against GOV.UK's list of bank holidays"),
@@ -266,7 +259,7 @@ pub fn build_record(
         let which = if without_summary.len() == 1 {
             format!("item {}", without_summary[0])
         } else {
-            format!("items {}", crate::model::and_words(&without_summary))
+            format!("items {}", crate::house::and_list(&without_summary))
         };
         problems.push(
             Problem::warning("", format!("{which}: no `record_summary:`; the record's consideration is the report's summary, in its own tense"))

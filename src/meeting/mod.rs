@@ -435,12 +435,8 @@ pub fn load_meeting(
             );
         }
     }
-    let fmt = time::macros::format_description!("[year]-[month]-[day]");
-    let date = Date::parse(file.meeting.date.0.trim(), &fmt).unwrap_or_else(|_| {
-        problems.push(
-            Problem::error("meeting.date", format!("`{}` is not a real date", file.meeting.date.0))
-                .help("write dates as YYYY-MM-DD"),
-        );
+    let date = file.meeting.date.date("meeting.date").unwrap_or_else(|p| {
+        problems.push(p);
         time::macros::date!(2000 - 01 - 01)
     });
     if time::Time::parse(file.meeting.time.trim(), time::macros::format_description!("[hour]:[minute]")).is_err() {

@@ -4,6 +4,8 @@ use std::collections::BTreeSet;
 
 use time::{Date, Duration, Weekday};
 
+use crate::input::types::IsoDate;
+
 const BANK_HOLIDAYS: &str = include_str!("../../templates/bank-holidays-england-and-wales.toml");
 
 /// Bank holidays, loaded from the data file in `templates/`.
@@ -22,11 +24,10 @@ struct HolidayFile {
 impl Calendar {
     /// The built-in calendar of England and Wales.
     pub fn england_and_wales() -> Calendar {
-        let fmt = time::macros::format_description!("[year]-[month]-[day]");
         // The file is part of the binary and checked by a test; a bad line is skipped.
         let file: HolidayFile =
             toml::from_str(BANK_HOLIDAYS).unwrap_or(HolidayFile { source: String::new(), dates: Vec::new() });
-        Calendar { holidays: file.dates.iter().filter_map(|d| Date::parse(d, &fmt).ok()).collect() }
+        Calendar { holidays: file.dates.iter().filter_map(|d| IsoDate::parse(d)).collect() }
     }
 
     /// The years the calendar covers.

@@ -195,7 +195,7 @@ pub fn build_plan(
     previous: Option<&Previous>,
 ) -> (ForwardPlan, Vec<(usize, Problem)>) {
     let mut problems = Vec::new();
-    let long = super::long_date;
+    let long = crate::house::long_date;
     // Two reports with one reference.
     let mut first_with: BTreeMap<&str, usize> = BTreeMap::new();
     for (i, (r, _)) in reports.iter().enumerate() {

@@ -15,6 +15,7 @@ pub use rust_decimal::Decimal;
 use time::Date;
 
 use crate::diag::Problem;
+use crate::house::group_thousands;
 pub use crate::input::types::{ChartKind, Contact, DecisionKind, DecisionMaker, Portfolio, Quantity, Status};
 use crate::tree::Inline;
 pub use rich_text::RichText;
@@ -258,101 +259,11 @@ pub struct Validated<T> {
     pub problems: Vec<Problem>,
 }
 
-/// "5", "5 and 6", "5, 6 and 8".
-pub fn and_words(items: &[String]) -> String {
-    match items {
-        [] => String::new(),
-        [one] => one.clone(),
-        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
-    }
-}
-
-/// Formats a date in the house style: "18 January 2024".
-pub fn long_date(d: Date) -> String {
-    format!("{} {} {}", d.day(), d.month(), d.year())
-}
-
-/// Formats a number with thousands separators: 1234000 → "1,234,000"; keeps up to 2 decimals
-/// (rounded half up, as the number was typed: 2.675 → "2.68"), without trailing zeros.
-pub fn group_thousands(v: f64) -> String {
-    // The shortest text that reads back as `v` is what the author typed; as a decimal it rounds
-    // the way it reads. A number too large for a decimal is printed as it is (validation refuses
-    // such numbers before they get here).
-    match v.to_string().parse::<Decimal>() {
-        Ok(d) => {
-            let r = round_half_up(d, 2).normalize();
-            amount_text(r, r.scale())
-        }
-        Err(_) => v.to_string(),
-    }
-}
-
-/// `d` rounded half up (away from zero) to `decimals` places.
-pub fn round_half_up(d: Decimal, decimals: u32) -> Decimal {
-    d.round_dp_with_strategy(decimals, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
-}
-
-/// Formats an amount with thousands separators and exactly `decimals` decimals (rounded half
-/// up): `amount_text(1234.5, 2)` → "1,234.50".
-pub fn amount_text(d: Decimal, decimals: u32) -> String {
-    let mut r = round_half_up(d, decimals);
-    r.rescale(decimals);
-    if r.is_zero() {
-        r.set_sign_positive(true);
-    }
-    let text = r.abs().to_string();
-    let (whole, frac) = text.split_once('.').unwrap_or((&text, ""));
-    let mut out = String::new();
-    if r.is_sign_negative() {
-        out.push('-');
-    }
-    for (i, c) in whole.chars().enumerate() {
-        if i > 0 && (whole.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    if !frac.is_empty() {
-        out.push('.');
-        out.push_str(frac);
-    }
-    out
-}
-
 /// Prints a quantity: numbers grouped, text as typed.
 pub fn quantity_text(q: &Option<Quantity>) -> String {
     match q {
         None => String::new(),
         Some(Quantity::Number(n)) => group_thousands(*n),
         Some(Quantity::Text(t)) => t.clone(),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn dates_and_numbers_in_house_style() {
-        assert_eq!(long_date(time::macros::date!(2024 - 01 - 18)), "18 January 2024");
-        assert_eq!(group_thousands(1234000.0), "1,234,000");
-        assert_eq!(group_thousands(950.0), "950");
-        assert_eq!(group_thousands(-2500.5), "-2,500.5");
-        assert_eq!(group_thousands(0.0), "0");
-        assert_eq!(group_thousands(2.675), "2.68", "half up, as typed");
-        assert_eq!(group_thousands(1.005), "1.01");
-        assert_eq!(group_thousands(12.5), "12.5");
-    }
-
-    #[test]
-    fn amounts_print_with_their_columns_decimals() {
-        let d = |s: &str| s.parse::<Decimal>().expect("decimal");
-        assert_eq!(amount_text(d("1234.5"), 2), "1,234.50");
-        assert_eq!(amount_text(d("1.005"), 2), "1.01");
-        assert_eq!(amount_text(d("-1.005"), 2), "-1.01");
-        assert_eq!(amount_text(d("2797.325"), 0), "2,797");
-        assert_eq!(amount_text(d("-0.001"), 2), "0.00");
-        assert_eq!(amount_text(d("950"), 0), "950");
-        assert_eq!(amount_text(d("-1234567"), 0), "-1,234,567");
     }
 }

@@ -8,8 +8,10 @@ use time::Date;
 use super::rich_text::{self, RichText, Xrefs};
 use super::*;
 use crate::diag::Problem;
+use crate::house::round_half_up;
 use crate::input::shapes::{Amount, TextOr, TextOrSeq};
 use crate::input::types::{self as raw, IsoDate, Mission, ReportFile};
+use crate::input::Scale;
 use crate::template::RiskBand;
 
 /// What validation takes from the template.
@@ -135,15 +137,10 @@ impl Checker {
     }
 
     fn date(&mut self, path: &str, d: &IsoDate) -> Date {
-        let fmt = time::macros::format_description!("[year]-[month]-[day]");
-        match Date::parse(d.0.trim(), &fmt) {
-            Ok(date) => date,
-            Err(_) => {
-                self.err(path, format!("`{}` is not a real date", d.0)).help =
-                    Some("write dates as YYYY-MM-DD, e.g. 2024-01-18".into());
-                time::macros::date!(2000 - 01 - 01)
-            }
-        }
+        d.date(path).unwrap_or_else(|p| {
+            self.problems.push(p);
+            time::macros::date!(2000 - 01 - 01)
+        })
     }
 
     fn rich(&mut self, path: &str, md: &str, xrefs: &Xrefs, required: bool) -> RichText {
@@ -677,22 +674,15 @@ impl Checker {
                 let mut risks = Vec::new();
                 for (i, e) in r.register.iter().enumerate() {
                     let p = format!("risk.register[{i}]");
-                    for (field, v, scale) in [
-                        ("likelihood", e.likelihood, "1 (rare) to 5 (almost certain)"),
-                        ("impact", e.impact, "1 (negligible) to 5 (severe)"),
-                    ] {
-                        if !(1..=5).contains(&v) {
-                            self.err(format!("{p}.{field}"), format!("{field} must be 1 to 5, not {v}")).help =
-                                Some(format!("{field} runs from {scale}"));
+                    for (scale, v) in [(Scale::LIKELIHOOD, e.likelihood), (Scale::IMPACT, e.impact)] {
+                        if !Scale::contains(v) {
+                            let field = scale.name;
+                            self.err(format!("{p}.{field}"), format!("{field} must be {}, not {v}", Scale::range()))
+                                .help = Some(scale.hint());
                         }
                     }
-                    let score = e.likelihood.clamp(1, 5) * e.impact.clamp(1, 5);
-                    let band = rules
-                        .bands
-                        .iter()
-                        .find(|b| (b.min..=b.max).contains(&score))
-                        .map(|b| b.name.clone())
-                        .unwrap_or_default();
+                    let score = Scale::clamp(e.likelihood) * Scale::clamp(e.impact);
+                    let band = RiskBand::for_score(&rules.bands, score).map(|b| b.name.clone()).unwrap_or_default();
                     risks.push(Risk {
                         number: i as u32 + 1,
                         risk: self.text(&format!("{p}.risk"), &e.risk),

@@ -103,6 +103,15 @@ pub struct RiskBand {
     pub fill: String,
 }
 
+impl RiskBand {
+    /// The band among `bands` that a risk score (likelihood × impact) falls in: the one lookup,
+    /// used by validation for a risk's band and by assembly for the matrix's cells. `None` when
+    /// no band covers the score.
+    pub fn for_score(bands: &[RiskBand], score: u8) -> Option<&RiskBand> {
+        bands.iter().find(|b| (b.min..=b.max).contains(&score))
+    }
+}
+
 /// A loaded template.
 pub struct Template {
     /// The settings.
@@ -132,7 +141,8 @@ const BUILTIN_FONTS: [&[u8]; 4] = [
 impl Template {
     /// The built-in cabinet template.
     pub fn builtin() -> Result<Template, TemplateError> {
-        Self::from_parts(BUILTIN_TOML, BUILTIN_TYPST.to_owned(), BUILTIN_FONTS.iter().map(|f| f.to_vec()).collect())
+        let fonts = BUILTIN_FONTS.iter().map(|f| f.to_vec()).collect();
+        Self::from_parts(BUILTIN_TOML, "the built-in template.toml", BUILTIN_TYPST.to_owned(), fonts)
     }
 
     /// Loads a template folder: `template.toml`, `report.typ` and `fonts/*.ttf|otf`.
@@ -157,10 +167,11 @@ impl Template {
         if fonts.is_empty() {
             return Err(TemplateError(format!("no fonts in {}", dir.join("fonts").display())));
         }
-        Self::from_parts(&toml, typst, fonts)
+        Self::from_parts(&toml, &dir.join("template.toml").display().to_string(), typst, fonts)
     }
 
-    fn from_parts(toml_text: &str, typst: String, fonts: Vec<Vec<u8>>) -> Result<Template, TemplateError> {
+    /// A template from its settings' text (`file` names it in errors), layout and fonts.
+    fn from_parts(toml_text: &str, file: &str, typst: String, fonts: Vec<Vec<u8>>) -> Result<Template, TemplateError> {
         let mut settings: Settings =
             toml::from_str(toml_text).map_err(|e| TemplateError(format!("template.toml: {e}")))?;
         // Wording added after a template was written comes from the built-in template.
@@ -192,10 +203,22 @@ impl Template {
                 return Err(TemplateError(format!("wording.{key} is missing")));
             }
         }
+        // The decision record's wording, filled in by `words` as `decisions_record.KEY`.
+        for key in REQUIRED_RECORD_WORDING {
+            let Some(text) = settings.decisions_record.get(*key) else {
+                return Err(TemplateError(format!(
+                    "{file}: [decisions_record] has no `{key}`, which the decision record prints; copy it from the built-in template"
+                )));
+            };
+            wording
+                .register_template_string(&format!("decisions_record.{key}"), text)
+                .map_err(|e| TemplateError(format!("{file}: decisions_record.{key}: {e}")))?;
+        }
         Ok(Template { settings, typst, fonts, wording })
     }
 
-    /// Fills a wording template with data. The data's strings are never parsed as templates.
+    /// Fills a wording template with data: a `[wording]` name, or `decisions_record.KEY` for
+    /// the decision record's. The data's strings are never parsed as templates.
     pub fn words(&self, name: &str, data: &serde_json::Value) -> String {
         // Every wording name used in code is checked at load time (REQUIRED_WORDING), and strict
         // mode only fails on a variable the template names but the code does not supply: a
@@ -244,7 +267,7 @@ impl Template {
 
     /// The band a risk score falls in.
     pub fn band(&self, score: u8) -> Option<&RiskBand> {
-        self.settings.risk_bands.iter().find(|b| (b.min..=b.max).contains(&score))
+        RiskBand::for_score(&self.settings.risk_bands, score)
     }
 
     /// How many of the template's bands start below `band`: 0 for the least severe.
@@ -308,6 +331,26 @@ impl Template {
         CharCoverage::of_fonts(self.fonts.iter().map(Vec::as_slice))
     }
 }
+
+/// The decision record's wording (`[decisions_record]`) the code fills in; a template must
+/// define each (`cross_ref` and the Proper Officer's name and post have defaults).
+const REQUIRED_RECORD_WORDING: &[&str] = &[
+    "title",
+    "item",
+    "consideration",
+    "consideration_plain",
+    "resolved",
+    "summary",
+    "decision",
+    "reasons",
+    "options",
+    "interests",
+    "dispensations",
+    "call_in",
+    "call_in_deadline",
+    "not_applicable",
+    "proper_officer",
+];
 
 /// Wording a template may leave out (added since the first template format): the built-in
 /// template's is used.
@@ -379,19 +422,50 @@ mod tests {
     }
 
     #[test]
+    fn a_score_falls_in_the_band_that_covers_it_or_in_none() {
+        let band = |name: &str, min, max| RiskBand { name: name.into(), min, max, fill: "#ffffff".into() };
+        let bands = [band("Low", 1, 4), band("High", 5, 25)];
+        assert_eq!(RiskBand::for_score(&bands, 4).map(|b| b.name.as_str()), Some("Low"));
+        assert_eq!(RiskBand::for_score(&bands, 5).map(|b| b.name.as_str()), Some("High"));
+        assert_eq!(RiskBand::for_score(&bands, 0), None);
+        assert_eq!(RiskBand::for_score(&bands[..1], 9), None);
+    }
+
+    #[test]
     fn a_template_without_later_wording_gets_the_built_in_one_but_required_wording_stays_required() {
         let key = |k: &str| format!("\n{k} = ");
         let older: String =
             BUILTIN_TOML.lines().filter(|l| !l.starts_with("index_pack_link")).map(|l| format!("{l}\n")).collect();
         assert!(!older.contains(&key("index_pack_link")));
-        let t = Template::from_parts(&older, BUILTIN_TYPST.to_owned(), Vec::new()).expect("an older template loads");
+        let t = Template::from_parts(&older, "template.toml", BUILTIN_TYPST.to_owned(), Vec::new())
+            .expect("an older template loads");
         assert_eq!(
             t.words("index_pack_link", &serde_json::json!({"pages": 9})),
             "The whole agenda pack as one PDF (9 pages)"
         );
         let broken: String =
             BUILTIN_TOML.lines().filter(|l| !l.starts_with("agenda_caption")).map(|l| format!("{l}\n")).collect();
-        let err = Template::from_parts(&broken, BUILTIN_TYPST.to_owned(), Vec::new()).expect_err("required wording");
+        let err = Template::from_parts(&broken, "template.toml", BUILTIN_TYPST.to_owned(), Vec::new())
+            .expect_err("required wording");
         assert!(err.0.contains("wording.agenda_caption is missing"), "{}", err.0);
+    }
+
+    #[test]
+    fn decision_record_wording_is_filled_in_through_words() {
+        let t = Template::builtin().expect("builtin template");
+        assert_eq!(t.words("decisions_record.item", &serde_json::json!({"number": 7})), "Agenda item 7");
+        assert_eq!(t.words("decisions_record.resolved", &serde_json::json!({})), "RESOLVED that:");
+    }
+
+    #[test]
+    fn a_template_without_a_decision_record_wording_is_refused_naming_the_key_and_the_file() {
+        let broken: String =
+            BUILTIN_TOML.lines().filter(|l| !l.starts_with("call_in_deadline")).map(|l| format!("{l}\n")).collect();
+        let err = Template::from_parts(&broken, "council/template.toml", BUILTIN_TYPST.to_owned(), Vec::new())
+            .expect_err("required record wording");
+        assert_eq!(
+            err.0,
+            "council/template.toml: [decisions_record] has no `call_in_deadline`, which the decision record prints; copy it from the built-in template"
+        );
     }
 }
