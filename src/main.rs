@@ -277,9 +277,10 @@ fn parse_formats(s: &str) -> Result<FormatList, String> {
     Ok(FormatList(v))
 }
 
+/// A date on the command line, read and explained as in every input file.
 fn parse_date(s: &str) -> Result<time::Date, String> {
-    let fmt = time::macros::format_description!("[year]-[month]-[day]");
-    time::Date::parse(s.trim(), &fmt).map_err(|_| format!("`{s}` is not a real date (write YYYY-MM-DD)"))
+    let date = cabrep::input::types::IsoDate(s.to_owned());
+    date.date("").map_err(|p| format!("{} ({})", p.message, p.help.unwrap_or_default()))
 }
 
 fn main() -> ExitCode {
