@@ -1,4 +1,4 @@
-// Drives headless Chromium through the DevTools protocol for tests/preview.rs.
+// Drives headless Chromium through the DevTools protocol for tests/it/preview.rs.
 //
 //   node --experimental-websocket tests/preview/drive.mjs URL PROFILE_DIR
 //

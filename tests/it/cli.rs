@@ -1,18 +1,6 @@
 //! The command-line contract: exit statuses, located errors, no partial output, batches.
 
-mod common;
-
-use common::*;
-
-fn write(dir: &std::path::Path, name: &str, text: &str) -> std::path::PathBuf {
-    let p = dir.join(name);
-    std::fs::write(&p, text).expect("write");
-    p
-}
-
-fn example() -> String {
-    std::fs::read_to_string(root().join("inputs/highways-capital-programme.yaml")).expect("read example")
-}
+use crate::common::*;
 
 #[test]
 fn bad_input_gives_a_located_error_exit_1_and_no_output_file() {

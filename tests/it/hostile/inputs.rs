@@ -3,64 +3,26 @@
 #[allow(unused_imports)]
 use crate::common::*;
 
-use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
-use std::time::{Duration, Instant};
+use std::process::{Command, Output};
+use std::time::Duration;
 
 /// Runs `cabrep` in `dir` under an address-space cap of `mem_mb` megabytes (`ulimit -v`); kills
 /// it and fails the test if it is still running after `secs` seconds.
 fn run_capped(dir: &Path, args: &[&str], mem_mb: u64, secs: u64) -> (Output, Duration) {
-    let start = Instant::now();
-    let mut child = Command::new("sh")
-        .arg("-c")
+    let mut c = Command::new("sh");
+    c.arg("-c")
         .arg(format!("ulimit -v {}; exec \"$0\" \"$@\"", mem_mb * 1024))
-        .arg(env!("CARGO_BIN_EXE_cabrep"))
+        .arg(bin())
         .args(args)
         .current_dir(dir)
-        .env_remove("SOURCE_DATE_EPOCH")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run cabrep");
-    let drain = |mut r: Box<dyn Read + Send>| {
-        std::thread::spawn(move || {
-            let mut v = Vec::new();
-            let _ = r.read_to_end(&mut v);
-            v
-        })
-    };
-    let out = drain(Box::new(child.stdout.take().expect("stdout")));
-    let err = drain(Box::new(child.stderr.take().expect("stderr")));
-    let status = loop {
-        if let Some(s) = child.try_wait().expect("wait") {
-            break s;
-        }
-        if start.elapsed() > Duration::from_secs(secs) {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("cabrep {args:?} was still running after {secs} s: killed");
-        }
-        std::thread::sleep(Duration::from_millis(5));
-    };
-    let elapsed = start.elapsed();
-    let output = Output { status, stdout: out.join().expect("stdout"), stderr: err.join().expect("stderr") };
-    (output, elapsed)
-}
-
-/// The files in a folder (none if it does not exist).
-fn files_in(dir: &Path) -> Vec<String> {
-    let mut v: Vec<String> = std::fs::read_dir(dir)
-        .map(|r| r.filter_map(Result::ok).map(|e| e.file_name().to_string_lossy().into_owned()).collect())
-        .unwrap_or_default();
-    v.sort();
-    v
+        .env_remove("SOURCE_DATE_EPOCH");
+    run_limited(c, &format!("cabrep {args:?}"), Duration::from_secs(secs))
 }
 
 /// The starter report with its summary replaced.
 fn report_with_summary(summary: &str) -> String {
-    let s = cabrep::STARTER_REPORT;
+    let s = lib::STARTER_REPORT;
     let old = "summary: |\n  What this report is about, in a paragraph or two.\n";
     assert!(s.contains(old), "the starter report's summary changed");
     let indented: String = summary.lines().map(|l| format!("  {l}\n")).collect();
@@ -69,18 +31,18 @@ fn report_with_summary(summary: &str) -> String {
 
 /// The starter report with `extra` top-level fields appended.
 fn report_with(extra: &str) -> String {
-    format!("{}{extra}", cabrep::STARTER_REPORT)
+    format!("{}{extra}", lib::STARTER_REPORT)
 }
 
 /// The line (from 1) of the first line of the summary's text in a report from
 /// [`report_with_summary`].
 fn summary_line() -> usize {
-    cabrep::STARTER_REPORT.lines().position(|l| l.starts_with("summary:")).expect("summary") + 2
+    lib::STARTER_REPORT.lines().position(|l| l.starts_with("summary:")).expect("summary") + 2
 }
 
 /// A meeting file with the given items (YAML list entries, already indented by two spaces).
 fn meeting_with(items: &str) -> String {
-    let s = cabrep::STARTER_MEETING;
+    let s = lib::STARTER_MEETING;
     let at = s.find("items:\n").expect("items");
     format!("{}items:\n{items}", &s[..at])
 }
@@ -256,9 +218,9 @@ fn lists_quotes_and_emphasis_at_the_limit_build_in_every_format_and_one_deeper_i
 #[test]
 fn a_batch_of_good_200_deep_good_builds_both_good_reports_and_exits_1() {
     let (_t, paper) = paper_folder();
-    write(&paper.join("a-good.yaml"), cabrep::STARTER_REPORT);
+    write(&paper.join("a-good.yaml"), lib::STARTER_REPORT);
     write(&paper.join("b-deep.yaml"), report_with_summary(&format!("{}deep", "- ".repeat(200))));
-    write(&paper.join("c-good.yaml"), cabrep::STARTER_REPORT);
+    write(&paper.join("c-good.yaml"), lib::STARTER_REPORT);
     let (o, _) = run_capped(
         &paper,
         &["build", "a-good.yaml", "b-deep.yaml", "c-good.yaml", "-f", "docx,html", "-j", "2", "-o", "out"],
@@ -322,7 +284,7 @@ fn a_fifo_as_a_report_register_or_bound_file_is_refused_not_waited_on() {
     write(&paper.join("m.yaml"), meeting_with("  - title: Minutes\n    file: pipe.pdf\n"));
     let (o, _) = run_capped(&paper, &["pack", "m.yaml", "-o", "out"], 512, 10);
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
-    let line = cabrep::STARTER_MEETING[..cabrep::STARTER_MEETING.find("items:\n").expect("items")].lines().count() + 3;
+    let line = lib::STARTER_MEETING[..lib::STARTER_MEETING.find("items:\n").expect("items")].lines().count() + 3;
     assert_eq!(
         first_line(&o),
         format!("m.yaml:{line}:11: error: items[0].file: cannot read pipe.pdf: is a FIFO (named pipe), not a PDF")
@@ -331,7 +293,7 @@ fn a_fifo_as_a_report_register_or_bound_file_is_refused_not_waited_on() {
     // A folder in a batch: the FIFO is not a report and is skipped, not waited on. (The meeting
     // that binds it goes: `check` of a folder checks meeting files too.)
     std::fs::remove_file(paper.join("m.yaml")).expect("remove");
-    write(&paper.join("r.yaml"), cabrep::STARTER_REPORT);
+    write(&paper.join("r.yaml"), lib::STARTER_REPORT);
     let (o, _) = run_capped(&paper, &["check", "."], 512, 10);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
 }
@@ -424,7 +386,7 @@ fn paths_out_of_the_papers_folder_are_refused_quoting_the_path_not_the_file() {
         write(&paper.join("r.yaml"), report_with(&format!("missions: {written}\n")));
         let o = run_capped(&paper, &["build", "r.yaml", "-o", "out"], 1024, 20).0;
         assert_eq!(o.status.code(), Some(1), "{written}: {}", stderr(&o));
-        let line = cabrep::STARTER_REPORT.lines().count() + 1;
+        let line = lib::STARTER_REPORT.lines().count() + 1;
         assert_eq!(
             first_line(&o),
             format!("r.yaml:{line}:11: error: missions: cannot use missions register: {message}")

@@ -3,17 +3,13 @@
 //! schema rejects too. Checked with an independent validator (the `jsonschema` crate).
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
-use cabrep::input::{InputKind, SourceFile};
+use crate::common::lib::{InputKind, SourceFile};
+use crate::common::{cabrep, root};
 use serde_json::Value;
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
 fn cabrep_stdout(args: &[&str]) -> String {
-    let out = Command::new(env!("CARGO_BIN_EXE_cabrep")).args(args).current_dir(root()).output().expect("run cabrep");
+    let out = cabrep(args);
     assert!(out.status.success(), "cabrep {args:?}: {}", String::from_utf8_lossy(&out.stderr));
     String::from_utf8(out.stdout).expect("UTF-8")
 }

@@ -1,9 +1,7 @@
 //! One report end to end: the example reports built by the binary, and their DOCX and PDF read
 //! back with independent readers.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use std::path::Path;
 
 fn build_to(dir: &Path, input: &str) {
@@ -194,13 +192,10 @@ fn two_builds_are_byte_identical() {
 #[test]
 fn source_date_epoch_sets_metadata_dates() {
     let dir = tempdir();
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_cabrep"))
-        .args(["build", "inputs/highways-capital-programme.yaml", "-f", "docx", "-q", "-o"])
-        .arg(dir.path())
-        .current_dir(root())
-        .env("SOURCE_DATE_EPOCH", "1700000000")
-        .output()
-        .expect("run");
+    let out = cabrep_with_env(
+        &["build", "inputs/highways-capital-programme.yaml", "-f", "docx", "-q", "-o", s(dir.path())],
+        &[("SOURCE_DATE_EPOCH", "1700000000")],
+    );
     assert!(out.status.success(), "{}", stderr(&out));
     let core = docx_part(&dir.path().join("highways-capital-programme.docx"), "docProps/core.xml");
     assert!(core.contains("2023-11-14T00:00:00Z"), "{core}");

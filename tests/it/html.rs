@@ -4,12 +4,10 @@
 //! The gate needs Chromium (`apt-get install chromium`) and axe-core
 //! (`npm ci --prefix tests/a11y`); without them these tests fail, never skip.
 
-mod common;
-
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::*;
+use crate::common::*;
 use scraper::{ElementRef, Html, Selector};
 
 fn sel(s: &str) -> Selector {
@@ -33,14 +31,10 @@ fn build_html(inputs: &[&str], out: &Path) -> Vec<PathBuf> {
     files
 }
 
-fn read(p: &Path) -> String {
-    std::fs::read_to_string(p).unwrap_or_else(|e| panic!("read {}: {e}", p.display()))
-}
-
 /// The document tree written beside an HTML file (`x.html` → `x.tree.json`).
 fn tree(html: &Path) -> serde_json::Value {
     let p = html.with_extension("tree.json");
-    serde_json::from_str(&read(&p)).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+    serde_json::from_str(&read_text(&p)).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
 }
 
 /// The text of one inline of the tree.
@@ -58,7 +52,7 @@ fn text_of(e: ElementRef<'_>) -> String {
 /// Every check on one page that does not need a browser.
 fn check_page(path: &Path) {
     let name = path.display().to_string();
-    let raw = read(path);
+    let raw = read_text(path);
     let page = Html::parse_document(&raw);
     let tree = tree(path);
     let meta = &tree["meta"];
@@ -281,7 +275,7 @@ fn every_example_report_reads_back_as_an_accessible_page() {
         check_page(f);
     }
     // Each figure kind is covered by the examples.
-    let all: String = files.iter().map(|f| read(f)).collect();
+    let all: String = files.iter().map(|f| read_text(f)).collect();
     assert!(all.contains("Very high") && all.contains("Likelihood"), "a risk matrix was drawn");
     assert!(all.contains("£000"), "a series chart was drawn");
 }
@@ -289,7 +283,7 @@ fn every_example_report_reads_back_as_an_accessible_page() {
 #[test]
 fn author_script_is_shown_never_run() {
     let dir = tempdir();
-    let src = read(&root().join("inputs/highways-capital-programme.yaml"));
+    let src = read_text(&root().join("inputs/highways-capital-programme.yaml"));
     let typed = "summary: |\n  <script>alert(1)</script>\n\n  Typed inline <script>alert(2)</script> & \"quoted\" <b onmouseover=x>bold?</b>.\n\n";
     let changed = src.replacen("summary: |\n", typed, 1);
     assert_ne!(src, changed, "the example's summary moved");
@@ -300,7 +294,7 @@ fn author_script_is_shown_never_run() {
     let input = dir.path().join("hostile.yaml");
     let files = build_html(&[input.to_str().expect("utf-8")], &out);
     assert_eq!(files.len(), 1);
-    let raw = read(&files[0]);
+    let raw = read_text(&files[0]);
     assert!(raw.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "the typed script is shown as text");
     assert!(
         raw.contains("&lt;script&gt;alert(2)&lt;/script&gt; &amp; \"quoted\" &lt;b onmouseover=x&gt;"),

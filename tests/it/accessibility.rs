@@ -1,9 +1,7 @@
-//! The accessibility gate for PDF and DOCX (HTML is gated with axe-core in `tests/html.rs`):
+//! The accessibility gate for PDF and DOCX (HTML is gated with axe-core in `tests/it/html.rs`):
 //! every example report, read back with independent tools.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use std::path::Path;
 
 const EXAMPLES: [&str; 3] = ["powering-our-future", "highways-capital-programme", "land-disposal"];

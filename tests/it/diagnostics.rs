@@ -6,72 +6,28 @@
 //! deliberate change of wording, rewrite them with
 //!
 //! ```sh
-//! CABREP_BLESS=1 cargo test --release --test diagnostics
+//! CABREP_BLESS=1 cargo test --release --locked --test it diagnostics
 //! ```
 //!
 //! and read the diff: each line must point at the author's line and column and read well to an
 //! officer.
 
-use std::io::Read;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
-use std::time::{Duration, Instant};
+use crate::common::*;
 
-/// The repository root (the tests run the binary from here, with paths relative to it).
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
+use std::path::{Path, PathBuf};
+use std::process::Output;
+use std::time::Duration;
 
 /// How long one bad input may take, wall clock.
 const LIMIT: Duration = Duration::from_secs(2);
 
 /// Runs `cabrep` from the repository root; kills it (and fails) if it runs far over the limit.
 fn run(args: &[&str]) -> (Output, Duration) {
-    let start = Instant::now();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_cabrep"))
-        .args(args)
-        .current_dir(root())
-        .env_remove("SOURCE_DATE_EPOCH")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run cabrep");
-    // Drain both pipes on threads so that a chatty child cannot block on a full pipe.
-    let drain = |mut r: Box<dyn Read + Send>| {
-        std::thread::spawn(move || {
-            let mut v = Vec::new();
-            let _ = r.read_to_end(&mut v);
-            v
-        })
-    };
-    let out = drain(Box::new(child.stdout.take().expect("stdout")));
-    let err = drain(Box::new(child.stderr.take().expect("stderr")));
-    let status = loop {
-        if let Some(s) = child.try_wait().expect("wait") {
-            break s;
-        }
-        if start.elapsed() > LIMIT * 10 {
-            let _ = child.kill();
-            panic!("cabrep {args:?} hung: killed after {:?}", start.elapsed());
-        }
-        std::thread::sleep(Duration::from_millis(2));
-    };
-    let elapsed = start.elapsed();
-    let output = Output { status, stdout: out.join().expect("stdout"), stderr: err.join().expect("stderr") };
-    (output, elapsed)
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
+    run_limited(cabrep_cmd(args), &format!("cabrep {args:?}"), LIMIT * 10)
 }
 
 fn first_line(o: &Output) -> String {
     stderr(o).lines().next().unwrap_or("").to_owned()
-}
-
-fn blessing() -> bool {
-    std::env::var_os("CABREP_BLESS").is_some_and(|v| v != "0")
 }
 
 /// Words that betray the parser or Rust rather than speak to an officer.
@@ -242,7 +198,7 @@ fn a_build_of_a_bad_input_writes_nothing() {
 /// Hostile inputs generated into a temporary folder: (name, contents, expected first line with
 /// `FILE` standing for the path).
 fn hostile() -> Vec<(&'static str, Vec<u8>, String)> {
-    let starter = cabrep::STARTER_REPORT;
+    let starter = lib::STARTER_REPORT;
     let deep = |open: &str, close: &str| format!("{}{}\n", open.repeat(10_000), close.repeat(10_000));
     let mission = std::fs::read_to_string(root().join("tests/bad/status-on-trak.yaml"))
         .expect("status-on-trak.yaml")
@@ -280,7 +236,7 @@ fn hostile() -> Vec<(&'static str, Vec<u8>, String)> {
             format!("{starter}# {}\n", "x".repeat(5 * 1024 * 1024)).into_bytes(),
             format!(
                 "FILE:1:1: error: the file is too large: {} bytes; the limit is 5 MB (5242880 bytes)",
-                cabrep::STARTER_REPORT.len() + 5 * 1024 * 1024 + 3
+                lib::STARTER_REPORT.len() + 5 * 1024 * 1024 + 3
             ),
         ),
         (
@@ -352,13 +308,13 @@ fn hostile_inputs_fail_fast_with_a_located_error() {
     // The expected lines live here, not in files: print what to paste when blessing.
     assert!(failures.is_empty() || bless, "hostile inputs differ (update `hostile()`):\n{}", failures.join("\n"));
     if bless && !failures.is_empty() {
-        eprintln!("update hostile() in tests/diagnostics.rs:\n{}", failures.join("\n"));
+        eprintln!("update hostile() in tests/it/diagnostics.rs:\n{}", failures.join("\n"));
     }
 }
 
 fn write_starter(dir: &Path, name: &str, edit: impl Fn(&str) -> String) -> String {
     let p = dir.join(name);
-    std::fs::write(&p, edit(cabrep::STARTER_REPORT)).expect("write");
+    std::fs::write(&p, edit(lib::STARTER_REPORT)).expect("write");
     p.to_str().expect("utf-8").to_owned()
 }
 

@@ -44,10 +44,6 @@ fn pdf_titled(dir: &Path, name: &str, title: &str) -> PathBuf {
     dest
 }
 
-fn s(p: &Path) -> &str {
-    p.to_str().expect("utf-8 path")
-}
-
 /// Gives the exempt example report an appendix.
 fn add_appendix(dir: &Path, report: &str, title: &str, file: &str) {
     let p = dir.join(report);

@@ -1,9 +1,7 @@
 //! The outputs opened by the tools people use: LibreOffice and pandoc read the DOCX; poppler
 //! reads the PDF. These tools are required (CI installs them); a missing one fails the test.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use std::process::Command;
 
 fn build(dir: &std::path::Path) {

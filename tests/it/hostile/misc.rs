@@ -13,29 +13,6 @@ fn hostile(name: &str) -> String {
     format!("tests/hostile/{name}")
 }
 
-fn s(p: &Path) -> &str {
-    p.to_str().expect("utf-8 path")
-}
-
-/// The example report's text.
-fn example() -> String {
-    std::fs::read_to_string(root().join("inputs/highways-capital-programme.yaml")).expect("read example")
-}
-
-fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
-    let p = dir.join(name);
-    std::fs::write(&p, text).expect("write");
-    p
-}
-
-fn files_in(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(dir)
-        .map(|d| d.filter_map(Result::ok).map(|e| e.file_name().to_string_lossy().into_owned()).collect())
-        .unwrap_or_default();
-    names.sort();
-    names
-}
-
 fn no_panic(err: &str) {
     assert!(!err.contains("panicked at") && !err.contains("RUST_BACKTRACE"), "{err}");
 }
@@ -160,12 +137,6 @@ fn a_pack_that_fails_to_typeset_names_the_failing_item() {
 }
 
 // --- 2. closed and full standard streams ----------------------------------------------------
-
-fn cabrep_cmd(args: &[&str]) -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_cabrep"));
-    c.args(args).current_dir(root()).env_remove("SOURCE_DATE_EPOCH");
-    c
-}
 
 fn dev_full() -> std::fs::File {
     std::fs::OpenOptions::new().write(true).open("/dev/full").expect("/dev/full")

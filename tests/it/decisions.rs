@@ -1,9 +1,7 @@
 //! The decision record: resolutions reworded from the recommendations, amendments and additions
 //! from the outcome file, interests, the call-in deadline, and no exempt content in public.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 
 const MARKER: &str = "1,234,567";
 

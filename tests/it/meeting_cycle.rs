@@ -3,16 +3,13 @@
 //! the Forward Plan — key decisions only, in order, an exempt one reduced to its title,
 //! paragraph and "private", the 28-clear-day check and the reference checks.
 
-mod common;
-
 use std::path::Path;
 
-use cabrep::model::{resolution, rich_text, Rules};
-use cabrep::tree::plain_text;
-use common::*;
+use crate::common::lib::{plain_text, resolution, rich_text, Rules, Template};
+use crate::common::*;
 
 fn rules() -> Rules {
-    Rules::from_template(&cabrep::template::Template::builtin().expect("template"))
+    Rules::from_template(&Template::builtin().expect("template"))
 }
 
 /// A recommendation reworded with the built-in template, as the record prints it.
@@ -116,11 +113,11 @@ fn the_seed_003_recommendations_give_each_verb_its_own_clause() {
 }
 
 fn starter_with(dir: &Path, name: &str, first_recommendation: &str) -> String {
-    let text = cabrep::STARTER_REPORT.replace(
+    let text = lib::STARTER_REPORT.replace(
         "    - Agree the proposals set out at [Section](#proposals).",
         &format!("    - {first_recommendation}"),
     );
-    assert_ne!(text, cabrep::STARTER_REPORT, "the starter's first recommendation moved");
+    assert_ne!(text, lib::STARTER_REPORT, "the starter's first recommendation moved");
     let p = dir.join(name);
     std::fs::write(&p, text).expect("write");
     p.to_str().expect("utf-8").to_owned()
@@ -161,11 +158,11 @@ fn a_recommendation_of_two_sentences_warns_in_check_at_its_line() {
 fn bold_and_a_link_in_a_recommendation_survive_into_the_html_and_docx_record() {
     let dir = tempdir();
     starter_with(dir.path(), "policy.yaml", "Agree the **Smart Working Policy** and note the [guidance](https://example.org/guide) in [Section](#proposals).");
-    let meeting = cabrep::STARTER_MEETING.replace(
+    let meeting = lib::STARTER_MEETING.replace(
         "  # - report: my-report.yaml        # a report, built as by `cabrep build`",
         "  - report: policy.yaml",
     );
-    assert_ne!(meeting, cabrep::STARTER_MEETING);
+    assert_ne!(meeting, lib::STARTER_MEETING);
     std::fs::write(dir.path().join("meeting.yaml"), meeting).expect("write");
     std::fs::write(dir.path().join("outcome.yaml"), "schema: cabrep/outcome/v1\npublished: 2024-01-19\n")
         .expect("write");

@@ -1,19 +1,7 @@
 //! The author's loop: `check` of every kind of input file, `new` starters for each kind, and
 //! the small aids to writing a file by hand.
 
-mod common;
-
-use common::*;
-
-fn write(dir: &std::path::Path, name: &str, text: &str) -> std::path::PathBuf {
-    let p = dir.join(name);
-    std::fs::write(&p, text).expect("write");
-    p
-}
-
-fn s(p: &std::path::Path) -> &str {
-    p.to_str().expect("utf-8 path")
-}
+use crate::common::*;
 
 #[test]
 fn check_of_every_example_file_of_every_kind_exits_0() {

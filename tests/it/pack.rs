@@ -2,9 +2,7 @@
 //! runs on across the pack, every item is a bookmark, and nothing of an exempt report reaches
 //! any public output file.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use std::path::{Path, PathBuf};
 
 /// The marker sentence in the exempt example report.
@@ -24,9 +22,10 @@ fn meeting(dir: &Path) -> PathBuf {
     ]);
     assert!(out.status.success(), "{}", stderr(&out));
     std::fs::rename(dir.join("highways-capital-programme.pdf"), dir.join("minutes.pdf")).expect("rename");
-    for f in ["powering-our-future.yaml", "missions.yaml", "highways-capital-programme.yaml", "land-disposal.yaml"] {
-        std::fs::copy(root().join("inputs").join(f), dir.join(f)).expect("copy");
-    }
+    copy_inputs(
+        dir,
+        &["powering-our-future.yaml", "missions.yaml", "highways-capital-programme.yaml", "land-disposal.yaml"],
+    );
     let src = std::fs::read_to_string(root().join("inputs/cabinet-2024-01-18.yaml")).expect("meeting");
     let text = src.replace("minutes-2023-12-14.pdf", "minutes.pdf");
     let p = dir.join("meeting.yaml");

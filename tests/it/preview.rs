@@ -3,8 +3,6 @@
 //! a plain socket, and `watch` rebuilding on save. Chromium and Node are required: a missing one
 //! fails these tests (never a silent skip).
 
-mod common;
-
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
@@ -12,7 +10,7 @@ use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::mpsc::{channel, Receiver};
 use std::time::{Duration, Instant};
 
-use common::*;
+use crate::common::*;
 
 /// Kills the processes it holds when dropped, so that a failing test leaves none behind.
 #[derive(Default)]
@@ -64,9 +62,7 @@ fn wait_line(rx: &Receiver<String>, timeout: Duration, what: &str, want: impl Fn
 
 /// An example report and its missions register, copied into a fresh folder.
 fn example(dir: &Path) -> PathBuf {
-    for f in ["powering-our-future.yaml", "missions.yaml"] {
-        std::fs::copy(root().join("inputs").join(f), dir.join(f)).expect("copy example");
-    }
+    copy_inputs(dir, &["powering-our-future.yaml", "missions.yaml"]);
     dir.join("powering-our-future.yaml")
 }
 

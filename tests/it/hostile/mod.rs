@@ -2,11 +2,6 @@
 //! file (or a small folder) per defect, each with a test asserting the exit status, the located
 //! message and, for exempt material, that nothing of it reaches a public output.
 
-mod common;
-
-#[path = "hostile/exempt.rs"]
 mod exempt;
-#[path = "hostile/inputs.rs"]
 mod inputs;
-#[path = "hostile/misc.rs"]
 mod misc;

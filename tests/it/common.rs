@@ -1,0 +1,210 @@
+//! Helpers shared by the integration tests: running the binary, reading outputs with
+//! independent readers (unzip + XML parser for DOCX, poppler for PDF). The only module that
+//! names the library's paths (`lib`): where the library moves an item, only `lib` changes.
+
+#![allow(dead_code)]
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+/// The repository root.
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The `cabrep` binary under test.
+pub fn bin() -> &'static str {
+    env!("CARGO_BIN_EXE_cabrep")
+}
+
+/// A `cabrep` command with arguments, run from the repository root, without `SOURCE_DATE_EPOCH`.
+pub fn cabrep_cmd(args: &[&str]) -> Command {
+    let mut c = Command::new(bin());
+    c.args(args).current_dir(root()).env_remove("SOURCE_DATE_EPOCH");
+    c
+}
+
+/// Runs `cabrep` with arguments, from the repository root.
+pub fn cabrep(args: &[&str]) -> Output {
+    cabrep_cmd(args).output().expect("run cabrep")
+}
+
+/// Runs `cabrep` from the repository root with these environment variables set.
+pub fn cabrep_with_env(args: &[&str], vars: &[(&str, &str)]) -> Output {
+    let mut c = cabrep_cmd(args);
+    c.envs(vars.iter().copied());
+    c.output().expect("run cabrep")
+}
+
+/// Runs `command` with standard input closed and both outputs captured (drained on threads, so
+/// that a chatty child cannot block on a full pipe); kills it and fails the test if it still runs
+/// after `limit`. Returns the output and the wall-clock time taken.
+pub fn run_limited(mut command: Command, what: &str, limit: Duration) -> (Output, Duration) {
+    let start = Instant::now();
+    let mut child = command
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("run {what}: {e}"));
+    let drain = |mut r: Box<dyn Read + Send>| {
+        std::thread::spawn(move || {
+            let mut v = Vec::new();
+            let _ = r.read_to_end(&mut v);
+            v
+        })
+    };
+    let out = drain(Box::new(child.stdout.take().expect("stdout")));
+    let err = drain(Box::new(child.stderr.take().expect("stderr")));
+    let status = loop {
+        if let Some(s) = child.try_wait().expect("wait") {
+            break s;
+        }
+        if start.elapsed() > limit {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("{what} was still running after {limit:?}: killed");
+        }
+        std::thread::sleep(Duration::from_millis(2));
+    };
+    let elapsed = start.elapsed();
+    (Output { status, stdout: out.join().expect("stdout"), stderr: err.join().expect("stderr") }, elapsed)
+}
+
+/// Whether `CABREP_BLESS` (set, and not `0`) asks the tests to rewrite their expected files.
+pub fn blessing() -> bool {
+    std::env::var_os("CABREP_BLESS").is_some_and(|v| v != "0")
+}
+
+/// A path as `&str`, for command arguments (the tests' paths are UTF-8).
+pub fn s(p: &Path) -> &str {
+    p.to_str().expect("utf-8 path")
+}
+
+/// Writes `text` to `dir/name`; returns that path.
+pub fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
+    let p = dir.join(name);
+    std::fs::write(&p, text).expect("write");
+    p
+}
+
+/// A text file's contents; a missing or unreadable file fails the test with its path.
+pub fn read_text(p: &Path) -> String {
+    std::fs::read_to_string(p).unwrap_or_else(|e| panic!("read {}: {e}", p.display()))
+}
+
+/// The text of the example report `inputs/highways-capital-programme.yaml`.
+pub fn example() -> String {
+    read_text(&root().join("inputs/highways-capital-programme.yaml"))
+}
+
+/// Copies files of `inputs/` into `dir`, under the same names.
+pub fn copy_inputs(dir: &Path, names: &[&str]) {
+    for f in names {
+        std::fs::copy(root().join("inputs").join(f), dir.join(f)).unwrap_or_else(|e| panic!("copy inputs/{f}: {e}"));
+    }
+}
+
+/// The names of the files in a folder, sorted (none if it does not exist).
+pub fn files_in(dir: &Path) -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(dir)
+        .map(|r| r.filter_map(Result::ok).map(|e| e.file_name().to_string_lossy().into_owned()).collect())
+        .unwrap_or_default();
+    v.sort();
+    v
+}
+
+/// Standard error as text.
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// Runs a poppler tool; a missing tool fails the test loudly (never a silent skip).
+pub fn poppler(tool: &str, args: &[&str]) -> String {
+    let out = Command::new(tool)
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("`{tool}` is required for this test (Debian package poppler-utils): {e}"));
+    assert!(out.status.success(), "{tool} {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// The text of a PDF, as `pdftotext` reads it (reading order, no layout).
+pub fn pdf_text(pdf: &Path) -> String {
+    poppler("pdftotext", &[pdf.to_str().expect("utf-8 path"), "-"])
+}
+
+/// One part of a DOCX (a zip) as text.
+pub fn docx_part(docx: &Path, part: &str) -> String {
+    let f = std::fs::File::open(docx).expect("open docx");
+    let mut z = zip::ZipArchive::new(f).expect("docx is a zip");
+    let mut s = String::new();
+    z.by_name(part).unwrap_or_else(|_| panic!("{part} in docx")).read_to_string(&mut s).expect("read part");
+    s
+}
+
+/// The pictures of a DOCX (`word/media/*`), by part name, in name order.
+pub fn docx_media(docx: &Path) -> Vec<(String, Vec<u8>)> {
+    let f = std::fs::File::open(docx).expect("open docx");
+    let mut z = zip::ZipArchive::new(f).expect("docx is a zip");
+    let mut names: Vec<String> = z.file_names().filter(|n| n.starts_with("word/media/")).map(str::to_owned).collect();
+    names.sort();
+    names
+        .into_iter()
+        .map(|n| {
+            let mut data = Vec::new();
+            z.by_name(&n).expect("listed part").read_to_end(&mut data).expect("read part");
+            (n, data)
+        })
+        .collect()
+}
+
+/// The visible text of a WordprocessingML part (all `w:t` runs, paragraphs on their own lines).
+pub fn docx_text(xml: &str) -> String {
+    let doc = roxmltree::Document::parse(xml).expect("well-formed XML");
+    let mut out = String::new();
+    for p in doc.descendants().filter(|n| n.tag_name().name() == "p") {
+        for t in p.descendants().filter(|n| n.tag_name().name() == "t") {
+            out.push_str(t.text().unwrap_or(""));
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// Asserts that `needles` appear in `hay` in this order.
+pub fn assert_in_order(hay: &str, needles: &[&str]) {
+    let mut from = 0;
+    for n in needles {
+        match hay[from..].find(n) {
+            Some(i) => from += i + n.len(),
+            None => panic!("`{n}` not found (in order) after byte {from}; text was:\n{}", &hay[..hay.len().min(4000)]),
+        }
+    }
+}
+
+/// A fresh temporary folder.
+pub fn tempdir() -> tempfile::TempDir {
+    tempfile::tempdir().expect("tempdir")
+}
+
+/// Collapses runs of whitespace to one space (PDF text extraction breaks lines).
+pub fn squash(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Removes all white space.
+pub fn nospace(s: &str) -> String {
+    s.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+/// The library items the tests call directly, re-exported from one place.
+pub mod lib {
+    pub use cabrep::input::{InputKind, SourceFile};
+    pub use cabrep::model::{resolution, rich_text, Rules};
+    pub use cabrep::template::Template;
+    pub use cabrep::tree::plain_text;
+    pub use cabrep::{STARTER_MEETING, STARTER_REPORT};
+}

@@ -1,0 +1,22 @@
+//! The integration tests, one binary (each binary links the typesetter: one link, not thirteen).
+//! A module per feature; `common` holds the shared set-up and is the only module that names the
+//! library's paths.
+//!
+//! Run one feature with `cargo test --release --locked --test it FEATURE::`, e.g. `pack::`.
+
+mod common;
+
+mod accessibility;
+mod authoring;
+mod cli;
+mod decisions;
+mod diagnostics;
+mod external;
+mod golden;
+mod hostile;
+mod html;
+mod meeting_cycle;
+mod pack;
+mod preview;
+mod report;
+mod schema;
