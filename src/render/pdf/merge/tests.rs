@@ -490,10 +490,10 @@ fn part_starts_and_page_count_follow_the_parts() {
     assert_eq!(info_field(&info, "Pages"), merged.page_count.to_string(), "{info}");
 }
 
-#[test]
-fn structure_walk_parent_tree_agrees_with_every_page() {
-    let merged = merged_with_furniture(&all_parts());
-    let file = write(&merged.pdf);
+/// The PDF/UA structure walk: every page's `StructParents` key and every annotation's
+/// `StructParent` key is in the ParentTree, every MCID of a page's content has an element there,
+/// and no element's `/Pg` is outside the document. Gives the number of tagged pages.
+fn structure_walk(file: &Written) -> usize {
     let json = json(&file.path);
     let objects = objects(&json);
     let pages = page_refs(&json);
@@ -534,14 +534,67 @@ fn structure_walk_parent_tree_agrees_with_every_page() {
             }
         }
     }
-    // The typeset reports' four pages are tagged; the bound untagged ones are not.
-    assert_eq!(tagged_pages, 4);
     for (id, object) in &objects {
         if let Some(pg) = object.get("/Pg") {
             let pg = pg.as_str().unwrap_or_default();
             assert!(pages.iter().any(|p| p == pg), "{id} has /Pg {pg}, not a page of the document");
         }
     }
+    tagged_pages
+}
+
+#[test]
+fn structure_walk_parent_tree_agrees_with_every_page() {
+    let merged = merged_with_furniture(&all_parts());
+    // The typeset reports' four pages are tagged; the bound untagged ones are not.
+    assert_eq!(structure_walk(&write(&merged.pdf)), 4);
+}
+
+/// The project's example minutes: a tagged PDF bound as it is.
+fn example_minutes() -> Vec<u8> {
+    std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("inputs/minutes-2023-12-14.pdf"))
+        .expect("the example minutes")
+}
+
+#[test]
+fn tagged_bound_minutes_keep_their_headings_text_and_the_pdfua_claim() {
+    let parts = vec![
+        Part {
+            pdf: typeset("Budget Update", "en-GB"),
+            source: PartSource::Typeset,
+            title: "Item 1".into(),
+            lang: None,
+        },
+        bound(&example_minutes(), "minutes-2023-12-14.pdf", "Item 2: Minutes"),
+    ];
+    let merged = merged_with_furniture(&parts);
+    assert!(merged.warnings.is_empty(), "{:?}", merged.warnings);
+    let file = write(&merged.pdf);
+    assert_eq!(structure_walk(&file), 3);
+    assert!(tool("qpdf", &["--check", file.s()]).contains("No syntax or stream encoding errors"));
+    let text = tool("pdftotext", &["-f", "3", "-l", "3", file.s(), "-"]);
+    assert!(text.contains("Record of decisions"), "{text}");
+    assert!(text.contains("Page 3 of 3"), "{text}");
+    // The minutes' own headings are elements under their Part.
+    let json = json(&file.path);
+    let objects = objects(&json);
+    let minutes =
+        objects.values().find(|o| o["/S"] == "/Part" && o["/T"] == "u:Item 2: Minutes").expect("the minutes' Part");
+    let mut stack: Vec<&Value> = minutes["/K"].as_array().unwrap().iter().collect();
+    let mut roles = BTreeSet::new();
+    while let Some(k) = stack.pop() {
+        let k = resolve(&objects, k);
+        if let Some(role) = k["/S"].as_str() {
+            roles.insert(role.to_string());
+        }
+        match &k["/K"] {
+            Value::Array(items) => stack.extend(items.iter()),
+            v @ Value::String(_) => stack.push(v),
+            _ => {}
+        }
+    }
+    assert!(roles.iter().any(|r| r.starts_with("/H")), "{roles:?}");
+    assert!(qdf(&file.path).contains("<pdfuaid:part>1</pdfuaid:part>"));
 }
 
 #[test]
