@@ -387,6 +387,12 @@ fn write(pdf: &[u8]) -> Written {
     let dir = tempfile::tempdir().expect("temporary directory");
     let path = dir.path().join("merged.pdf");
     std::fs::write(&path, pdf).expect("write the merged PDF");
+    // Set CABREP_PDF_SAMPLE_DIR to keep the merged samples for looking at.
+    if let Ok(keep) = std::env::var("CABREP_PDF_SAMPLE_DIR") {
+        std::fs::create_dir_all(&keep).expect("create sample dir");
+        let n = std::fs::read_dir(&keep).map(|d| d.count()).unwrap_or(0);
+        std::fs::write(Path::new(&keep).join(format!("merged-{n}.pdf")), pdf).expect("keep the sample");
+    }
     Written { _dir: dir, path }
 }
 
