@@ -128,11 +128,19 @@ impl<'a> Copier<'a> {
     fn convert_owned(&mut self, object: &Object, owner: Option<ObjectId>) -> Object {
         match object {
             Object::Reference(id) => {
-                if self.preset.contains(id) || self.src.has_object(*id) {
-                    Object::Reference(self.reference(*id))
-                } else {
-                    Object::Null
+                if self.preset.contains(id) {
+                    return Object::Reference(self.reference(*id));
                 }
+                if !self.src.has_object(*id) {
+                    return Object::Null;
+                }
+                // Whatever refers to a forbidden object (a structure element's object
+                // reference, an action chain) gets null, so the object is never copied.
+                if let Some(removed) = self.forbidden(*id) {
+                    self.removed.insert(removed);
+                    return Object::Null;
+                }
+                Object::Reference(self.reference(*id))
             }
             Object::Array(items) => Object::Array(items.iter().map(|i| self.convert(i)).collect()),
             Object::Dictionary(d) => Object::Dictionary(self.dictionary(d, owner)),
@@ -143,6 +151,42 @@ impl<'a> Copier<'a> {
                 Object::Stream(stream)
             }
             other => other.clone(),
+        }
+    }
+
+    /// Why an indirect object may not be copied at all, wherever it is referred from: an
+    /// annotation that plays, runs or carries a file, an action that is not a link, an embedded
+    /// file or its file specification.
+    fn forbidden(&self, id: ObjectId) -> Option<Removed> {
+        if self.struct_elems.contains(&id) {
+            return None;
+        }
+        let d = match self.src.get_object(id).ok()? {
+            Object::Dictionary(d) => d,
+            Object::Stream(s) => &s.dict,
+            _ => return None,
+        };
+        let name = |key: &[u8]| d.get(key).and_then(Object::as_name).ok();
+        if let Some(subtype) = name(b"Subtype").filter(|_| d.has(b"Rect")) {
+            if DROPPED_ANNOTS.contains(&subtype) {
+                return Some(if subtype == b"FileAttachment" { Removed::EmbeddedFile } else { Removed::Multimedia });
+            }
+        }
+        if matches!(name(b"Type"), Some(b"EmbeddedFile"))
+            || (matches!(name(b"Type"), Some(b"Filespec")) && d.has(b"EF"))
+        {
+            return Some(Removed::EmbeddedFile);
+        }
+        match name(b"S") {
+            Some(b"JavaScript") => Some(Removed::JavaScript),
+            Some(b"Launch") => Some(Removed::Launch),
+            Some(b"ImportData" | b"SubmitForm" | b"ResetForm" | b"GoToR" | b"GoToE" | b"Hide" | b"SetOCGState") => {
+                Some(Removed::OtherAction)
+            }
+            Some(b"Rendition" | b"Sound" | b"Movie" | b"RichMediaExecute" | b"Trans" | b"GoTo3DView") => {
+                Some(Removed::Multimedia)
+            }
+            _ => None,
         }
     }
 

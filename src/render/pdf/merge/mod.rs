@@ -45,7 +45,9 @@
 //!   `/AF`, `/PieceInfo`, `/Metadata`, `/XFA`, embedded files and file attachment, sound,
 //!   movie, screen, rich media and 3D annotations. Interactive forms are not carried: a
 //!   widget keeps its appearance, the form's `AcroForm` dictionary and scripts are left out.
-//!   What was dropped from a bound part is reported in [`MergeWarning::Sanitised`].
+//!   Such an object is refused wherever it is referred from (a page's annotations, a struct
+//!   element's object reference, an action chain): the reference becomes null. What was
+//!   dropped from a bound part is reported in [`MergeWarning::Sanitised`].
 //! - **Furniture.** When [`MergeOptions::furniture`] is given (a PDF with one page per result
 //!   page, each the size of that page as displayed), its page *i* becomes a Form XObject drawn
 //!   on result page *i*, last, inside `/Artifact BMC … EMC`, placed at the page's visible

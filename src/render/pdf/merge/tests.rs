@@ -999,3 +999,46 @@ fn placement_turns_the_stamp_against_the_page_rotation() {
     assert_eq!(apply(stamp::placement(page, 270), (0.0, 0.0)), (0.0, 1191.0));
     assert_eq!(apply(stamp::placement([10.0, 20.0, 100.0, 200.0], 0), (0.0, 0.0)), (10.0, 20.0));
 }
+
+#[test]
+fn attachment_reached_from_the_structure_tree_is_not_copied() {
+    // A tagged file whose paragraph owns a file attachment annotation through an object
+    // reference (and the ParentTree): dropping it from the page is not enough.
+    let mut doc = Document::load_mem(&tagged_bound("Tagged minutes with an attachment", "P")).unwrap();
+    let page = doc.page_iter().next().unwrap();
+    let secret = doc.add_object(Stream::new(dictionary! { "Type" => "EmbeddedFile" }, b"secret payload".to_vec()));
+    let filespec = doc.add_object(dictionary! {
+        "Type" => "Filespec", "F" => Object::string_literal("secret.txt"), "EF" => dictionary! { "F" => secret },
+    });
+    let annot = doc.add_object(dictionary! {
+        "Type" => "Annot", "Subtype" => "FileAttachment", "Rect" => vec![72.into(), 600.into(), 90.into(), 620.into()],
+        "FS" => filespec, "StructParent" => 1, "P" => page,
+    });
+    doc.get_dictionary_mut(page).unwrap().set("Annots", vec![annot.into()]);
+    let objr = dictionary! { "Type" => "OBJR", "Obj" => annot, "Pg" => page };
+    let para = doc
+        .objects
+        .iter()
+        .find(|(_, o)| o.as_dict().is_ok_and(|d| d.get(b"S").and_then(Object::as_name).is_ok_and(|s| s == b"Para")))
+        .map(|(id, _)| *id)
+        .unwrap();
+    doc.get_dictionary_mut(para).unwrap().set("K", vec![0.into(), objr.into()]);
+    let root = doc.catalog().unwrap().get(b"StructTreeRoot").unwrap().as_reference().unwrap();
+    let tree = doc.get_dictionary(root).unwrap().get(b"ParentTree").unwrap().as_reference().unwrap();
+    doc.get_dictionary_mut(tree).unwrap().set("Nums", vec![0.into(), vec![para.into()].into(), 1.into(), para.into()]);
+    doc.get_dictionary_mut(root).unwrap().set("ParentTreeNextKey", 2);
+    let mut pdf = Vec::new();
+    doc.save_to(&mut pdf).unwrap();
+
+    let merged = merge(&[bound(&pdf, "attached.pdf", "Item 2")], &options()).expect("merge");
+    let file = write(&merged.pdf);
+    let qdf = qdf(&file.path);
+    for forbidden in ["/FileAttachment", "/EmbeddedFile", "secret"] {
+        assert!(!qdf.contains(forbidden), "{forbidden} survived the merge");
+    }
+    assert!(tool("qpdf", &["--check", file.s()]).contains("No syntax or stream encoding errors"));
+    assert_eq!(structure_walk(&file), 1);
+    assert!(merged.warnings.iter().any(
+        |w| matches!(w, MergeWarning::Sanitised { removed, .. } if removed.iter().any(|r| r == "embedded files"))
+    ));
+}
