@@ -73,7 +73,11 @@ pub(super) fn stamp(out: &mut Output, pages: &[ObjectId], furniture: &[u8]) -> R
     // The page's own content runs inside q … Q, so the stamp starts from the default state.
     let open = out.add(Object::Stream(Stream::new(Dictionary::new(), b"q\n".to_vec())));
 
-    for (page_id, fpage) in pages.iter().zip(&source.pages) {
+    // The furniture pages' resources, copied by one copier so that the fonts and other
+    // objects the pages share are copied once.
+    let mut copier = Copier::new(&source.doc, out, false, 0, String::new());
+    let mut stamps = Vec::with_capacity(source.pages.len());
+    for fpage in &source.pages {
         let content = source
             .doc
             .get_page_content_with_limit(fpage.id, MAX_INFLATED)
@@ -81,8 +85,6 @@ pub(super) fn stamp(out: &mut Output, pages: &[ObjectId], furniture: &[u8]) -> R
         let mut ops = Content::decode(&content).map_err(|e| error(MergeErrorKind::Corrupt(e.to_string())))?;
         ops.operations.retain(|op| !MARKED_CONTENT.contains(&op.operator.as_str()));
         let content = ops.encode().map_err(|e| error(MergeErrorKind::Corrupt(e.to_string())))?;
-
-        // The furniture page's resources, copied (fonts embedded with them).
         let page = source.doc.get_dictionary(fpage.id).map_err(|e| error(MergeErrorKind::Corrupt(e.to_string())))?;
         let resources = page
             .get(b"Resources")
@@ -92,11 +94,12 @@ pub(super) fn stamp(out: &mut Output, pages: &[ObjectId], furniture: &[u8]) -> R
             .unwrap_or(Object::Dictionary(Dictionary::new()));
         let media = page.get(b"MediaBox").ok().and_then(|m| read_rect(&source.doc, m));
         let media = media.unwrap_or(fpage.visible);
-        let mut copier = Copier::new(&source.doc, out, false, 0, String::new());
-        let resources = copier.convert(&resources);
-        copier.run();
-        drop(copier);
+        stamps.push((content, copier.convert(&resources), media));
+    }
+    copier.run();
+    drop(copier);
 
+    for (page_id, (content, resources, media)) in pages.iter().zip(stamps) {
         let mut form = Dictionary::new();
         form.set("Type", Object::Name(b"XObject".to_vec()));
         form.set("Subtype", Object::Name(b"Form".to_vec()));

@@ -1042,3 +1042,59 @@ fn attachment_reached_from_the_structure_tree_is_not_copied() {
         |w| matches!(w, MergeWarning::Sanitised { removed, .. } if removed.iter().any(|r| r == "embedded files"))
     ));
 }
+
+/// Furniture typeset by the project's writer: `pages` empty pages with the footer
+/// "Page X of Y" in the house font (embedded), as the pack will make it.
+fn typeset_furniture(pages: usize) -> Vec<u8> {
+    let (writer, style) = writer();
+    let mut blocks = vec![para(" ")];
+    for _ in 1..pages {
+        blocks.push(Block::PageBreak);
+        blocks.push(para(" "));
+    }
+    let doc = crate::tree::Document {
+        meta: Meta {
+            title: "Furniture".into(),
+            author: String::new(),
+            subject: String::new(),
+            lang: "en-GB".into(),
+            date: "2024-01-18".into(),
+            keywords: Vec::new(),
+        },
+        style: style.clone(),
+        furniture: Furniture { header: Some("NOT FOR PUBLICATION".into()), footer: "Page {page} of {pages}".into() },
+        blocks,
+        files: Vec::new(),
+    };
+    writer.render(&doc).expect("typeset the furniture")
+}
+
+#[test]
+fn typeset_furniture_is_stamped_with_its_fonts_embedded() {
+    let pdf = typeset("Budget Update", "en-GB");
+    let parts = vec![
+        Part { pdf, source: PartSource::Typeset, title: "Item 1".into(), lang: None },
+        bound(&untagged(), "minutes.pdf", "Item 2"),
+        Part { pdf, source: PartSource::Typeset, title: "Item 3".into(), lang: None },
+    ];
+    let furniture = typeset_furniture(5);
+    assert_eq!(inspect(&furniture).unwrap().page_count, 5);
+    let merged = merge(&parts, &MergeOptions { furniture: Some(furniture), ..options() }).expect("merge");
+    let file = write(&merged.pdf);
+    for page in 1..=5 {
+        let text = tool("pdftotext", &["-f", &page.to_string(), "-l", &page.to_string(), file.s(), "-"]);
+        assert!(text.contains(&format!("Page {page} of 5")), "page {page}: {text}");
+        assert!(text.contains("NOT FOR PUBLICATION"), "page {page}: {text}");
+    }
+    // Every font but the untagged minutes' standard Helvetica is embedded.
+    let fonts = tool("pdffonts", &[file.s()]);
+    let rows: Vec<&str> = fonts.lines().skip(2).collect();
+    // Two fonts in each report part, Helvetica, and the furniture's two fonts once, not once
+    // per page.
+    assert_eq!(rows.len(), 2 + 2 + 1 + 2, "{fonts}");
+    for row in rows {
+        assert!(row.starts_with("Helvetica") || row.split_whitespace().rev().nth(4) == Some("yes"), "{fonts}");
+    }
+    assert!(tool("qpdf", &["--check", file.s()]).contains("No syntax or stream encoding errors"));
+    assert_eq!(structure_walk(&file), 4);
+}
