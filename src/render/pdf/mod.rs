@@ -8,6 +8,7 @@
 mod bound;
 mod diagnostics;
 mod hints;
+pub mod merge;
 mod world;
 
 #[cfg(test)]

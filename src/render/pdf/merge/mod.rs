@@ -1,0 +1,564 @@
+//! The PDF merge: joins separately made PDF parts (typeset reports, bound documents) into one
+//! tagged document at the object level, so that a bound document keeps its own pages, text,
+//! fonts, vectors, page sizes, rotation, links and structure.
+//!
+//! This room owns reading a part ([`inspect`], and the load inside [`merge`]), copying its
+//! pages and everything they reach into the result, sanitising what it copies, grafting each
+//! part's structure tree under one `/Part` element, one bookmark per part, the result's
+//! catalogue and metadata, and stamping page furniture onto every page. It never typesets,
+//! never decides which parts make a pack or in what order, and never reads or writes files:
+//! bytes in, bytes out.
+//!
+//! # API
+//!
+//! - [`inspect`]`(pdf)` gives a part's page count, whether it is tagged, and its page sizes as
+//!   displayed, so that a caller can lay out an agenda before anything is merged.
+//! - [`merge`]`(parts, options)` joins [`Part`]s in order and gives a [`Merged`] document: its
+//!   bytes, the first page of each part, its page count and [`MergeWarning`]s. A part that
+//!   cannot be read fails the whole merge with a [`MergeError`] naming the part and why.
+//!
+//! # What the result holds
+//!
+//! - **Pages as pages.** Each page of a part is copied with the objects it reaches: content
+//!   streams (bytes untouched), resources, annotations. Attributes a page inherits from its
+//!   page tree (`MediaBox`, `CropBox`, `Resources`, `Rotate`) are resolved onto the page.
+//!   Named destinations are resolved to explicit ones while copying (the result has no name
+//!   dictionary), so a link or bookmark to a page of the same part still reaches that page.
+//! - **One structure tree.** `StructTreeRoot /K [Document /K [Part Part …]]`: one `/Part`
+//!   element per tagged part, with `/T` the part's title and `/Lang` when the part's language
+//!   differs from the document's. A part whose tree is a single `/Document` element gives that
+//!   element's children. `StructParents`/`StructParent` keys are offset so that one merged
+//!   `ParentTree` serves all parts; role maps and class maps are merged (the first part's
+//!   mapping of a role wins, and a conflict is a warning); struct element `/ID`s are prefixed
+//!   with the part's position, and one `IDTree` lists them. An untagged part (no
+//!   `StructTreeRoot`, or `MarkInfo /Marked` not true) is copied as it is, gives
+//!   [`MergeWarning::Untagged`], and takes the PDF/UA-1 claim (`pdfuaid:part` in the XMP)
+//!   away from the result; `MarkInfo /Marked true` stays.
+//! - **Bookmarks.** One outline item per part (its title, to its first page), closed, with the
+//!   part's own outline beneath it.
+//! - **One catalogue**, made here: `/Lang`, `/ViewerPreferences << /DisplayDocTitle true >>`,
+//!   `/MarkInfo`, a fresh XMP stream and Info dictionary (title, language, keywords, dates from
+//!   [`MergeOptions::date`] only). Nothing of a part's catalogue, Info or metadata is copied.
+//! - **Sanitised parts.** Only what pages reach is copied, and while copying: JavaScript,
+//!   `Launch`, `ImportData`, `SubmitForm`, `GoToR`, `GoToE` and every other action but `GoTo`,
+//!   `Named` and `URI` (http, https, mailto) are dropped; so are `/AA`, `/OpenAction`, `/JS`,
+//!   `/AF`, `/PieceInfo`, `/Metadata`, `/XFA`, embedded files and file attachment, sound,
+//!   movie, screen, rich media and 3D annotations. Interactive forms are not carried: a
+//!   widget keeps its appearance, the form's `AcroForm` dictionary and scripts are left out.
+//!   Such an object is refused wherever it is referred from (a page's annotations, a struct
+//!   element's object reference, an action chain): the reference becomes null. What was
+//!   dropped from a bound part is reported in [`MergeWarning::Sanitised`].
+//! - **Furniture.** When [`MergeOptions::furniture`] is given (a PDF with one page per result
+//!   page, each the size of that page as displayed), its page *i* becomes a Form XObject drawn
+//!   on result page *i*, last, inside `/Artifact BMC … EMC`, placed at the page's visible
+//!   origin and turned against the page's `/Rotate` so that it reads upright. Its own marked
+//!   content operators are removed (the whole stamp is one artifact); its fonts come with it
+//!   through the XObject's resources.
+//! - **Deterministic bytes.** Objects are numbered in the order the merge reaches them; the
+//!   trailer `/ID` is a hash of the inputs and options. The same inputs give the same bytes.
+//! - **Bounded and safe.** Encrypted parts are refused; corrupt or truncated ones give an error,
+//!   never a panic; each stream the reader inflates is bounded by [`MAX_INFLATED`].
+
+mod copy;
+mod metadata;
+mod source;
+mod stamp;
+
+#[cfg(test)]
+mod tests;
+
+use std::collections::BTreeMap;
+
+use lopdf::{Dictionary, Object, ObjectId, Stream};
+
+use copy::{Copier, Removed};
+use source::Source;
+
+/// The most bytes any one stream of a part may inflate to while it is read (256 MiB).
+pub const MAX_INFLATED: usize = 256 * 1024 * 1024;
+
+/// One PDF to be joined, in the order it appears in the result.
+#[derive(Debug, Clone)]
+pub struct Part<'a> {
+    /// The PDF file's bytes.
+    pub pdf: &'a [u8],
+    /// Where the PDF came from: decides how it is named in errors and warnings.
+    pub source: PartSource,
+    /// The agenda item's title: the `/T` of the part's structure element and its bookmark.
+    pub title: String,
+    /// The part's language (BCP 47) when known; otherwise the part's own catalogue `/Lang`.
+    pub lang: Option<String>,
+}
+
+/// Where a part came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PartSource {
+    /// Typeset by cabrep: trusted to be tagged, still read through the same copier.
+    Typeset,
+    /// A PDF bound in as it is; `name` is how the user knows it (the file name).
+    Bound {
+        /// The file name the user gave, as they know it.
+        name: String,
+    },
+}
+
+/// What the merged document says about itself, and what is stamped on it.
+#[derive(Debug, Clone, Default)]
+pub struct MergeOptions {
+    /// The document title (catalogue, Info, XMP `dc:title`); shown as the window title.
+    pub title: String,
+    /// The document language (BCP 47), e.g. `en-GB`.
+    pub lang: String,
+    /// Keywords for Info `/Keywords` and XMP `pdf:Keywords`.
+    pub keywords: Vec<String>,
+    /// A PDF with exactly one page per result page, stamped onto the pages as an artifact.
+    pub furniture: Option<Vec<u8>>,
+    /// Creation and modification date (from `SOURCE_DATE_EPOCH` for reproducible builds);
+    /// none gives a document without dates.
+    pub date: Option<time::OffsetDateTime>,
+}
+
+/// The merged document.
+#[derive(Debug, Clone)]
+pub struct Merged {
+    /// The PDF file's bytes.
+    pub pdf: Vec<u8>,
+    /// The first page of each part, 1-based, in the order of the parts.
+    pub part_starts: Vec<u32>,
+    /// Pages in the document.
+    pub page_count: u32,
+    /// Things the caller should tell the user; none stops the merge.
+    pub warnings: Vec<MergeWarning>,
+}
+
+/// Something about a part that the merged document cannot hide.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MergeWarning {
+    /// The part has no structure tree: the document cannot claim PDF/UA-1.
+    Untagged {
+        /// The part's name.
+        name: String,
+    },
+    /// Active or embedded content was removed from the part; `removed` names each kind once.
+    Sanitised {
+        /// The part's name.
+        name: String,
+        /// Each kind of content removed, in words, once.
+        removed: Vec<String>,
+    },
+    /// The part's cross-reference data was damaged and rebuilt while reading it.
+    Repaired {
+        /// The part's name.
+        name: String,
+    },
+    /// Two parts map the same structure role differently; the first part's mapping is kept.
+    RoleConflict {
+        /// The later part's name.
+        name: String,
+        /// The custom role, without its slash.
+        role: String,
+    },
+}
+
+impl std::fmt::Display for MergeWarning {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            MergeWarning::Untagged { name } => write!(
+                f,
+                "{name} is not tagged: the pack cannot claim PDF/UA-1; export it from Word or LibreOffice \
+                 with tagging on"
+            ),
+            MergeWarning::Sanitised { name, removed } => {
+                write!(f, "{name}: removed {} (not allowed in a pack)", removed.join(", "))
+            }
+            MergeWarning::Repaired { name } => {
+                write!(f, "{name} is damaged (its cross-reference table was rebuilt); check its pages in the pack")
+            }
+            MergeWarning::RoleConflict { name, role } => {
+                write!(f, "{name} maps the structure role {role} differently from an earlier part; the earlier mapping is kept")
+            }
+        }
+    }
+}
+
+/// Why a merge or an inspection failed: the part (its name) and the reason.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MergeError {
+    /// The part's name: a bound file's name, a typeset part's title, or `furniture`.
+    pub name: String,
+    /// What is wrong with it.
+    pub kind: MergeErrorKind,
+}
+
+/// What is wrong with a part.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MergeErrorKind {
+    /// The PDF is encrypted (even with an empty password): it cannot be copied faithfully.
+    Encrypted,
+    /// The file ends before its end-of-file marker: it was cut short.
+    Truncated,
+    /// The file cannot be read as a PDF; the reader's words.
+    Corrupt(String),
+    /// The PDF has no pages.
+    NoPages,
+    /// The furniture has a different number of pages from the merged document.
+    FurniturePages {
+        /// Pages in the merged document.
+        expected: u32,
+        /// Pages in the furniture.
+        found: u32,
+    },
+    /// The merged document could not be written (the writer's words).
+    Write(String),
+}
+
+impl std::fmt::Display for MergeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let name = &self.name;
+        match &self.kind {
+            MergeErrorKind::Encrypted => write!(f, "{name} is encrypted; save a copy without a password and bind that"),
+            MergeErrorKind::Truncated => write!(f, "{name} is truncated (it ends before its end-of-file marker)"),
+            MergeErrorKind::Corrupt(why) => write!(f, "{name} is not a readable PDF: {why}"),
+            MergeErrorKind::NoPages => write!(f, "{name} has no pages"),
+            MergeErrorKind::FurniturePages { expected, found } => {
+                write!(f, "{name} has {found} pages for a document of {expected}")
+            }
+            MergeErrorKind::Write(why) => write!(f, "{name} could not be written: {why}"),
+        }
+    }
+}
+
+impl std::error::Error for MergeError {}
+
+/// What [`inspect`] learns of a PDF.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PdfFacts {
+    /// Pages in the document.
+    pub page_count: u32,
+    /// Whether the document has a structure tree and says it is marked.
+    pub tagged: bool,
+    /// Each page's size as displayed, in order.
+    pub pages: Vec<PageFacts>,
+}
+
+/// One page's size as displayed: its visible box (`CropBox`, else `MediaBox`) turned by its
+/// `/Rotate`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PageFacts {
+    /// Width in points (1/72 inch) as displayed.
+    pub width: f32,
+    /// Height in points as displayed.
+    pub height: f32,
+    /// The page's rotation in degrees clockwise: 0, 90, 180 or 270.
+    pub rotate: u16,
+}
+
+/// Reads a PDF far enough to say how many pages it has, their sizes, and whether it is tagged.
+/// `name` is not known here, so errors name the file `PDF`.
+pub fn inspect(pdf: &[u8]) -> Result<PdfFacts, MergeError> {
+    let source = Source::load(pdf, "PDF")?;
+    let pages = source.pages.iter().map(|p| p.facts()).collect::<Vec<_>>();
+    Ok(PdfFacts { page_count: pages.len() as u32, tagged: source.tagged, pages })
+}
+
+/// Object ids of the result that every part refers to, fixed before any part is copied.
+struct Skeleton {
+    catalog: ObjectId,
+    pages: ObjectId,
+    struct_root: ObjectId,
+    document_elem: ObjectId,
+    outlines: ObjectId,
+}
+
+/// The result being built: its objects, numbered from 1 in the order they are reached.
+pub(crate) struct Output {
+    objects: BTreeMap<ObjectId, Object>,
+    next: u32,
+}
+
+impl Output {
+    fn new() -> Self {
+        Output { objects: BTreeMap::new(), next: 1 }
+    }
+
+    /// A fresh object number (generation 0).
+    pub(crate) fn allocate(&mut self) -> ObjectId {
+        let id = (self.next, 0);
+        self.next += 1;
+        id
+    }
+
+    pub(crate) fn insert(&mut self, id: ObjectId, object: Object) {
+        self.objects.insert(id, object);
+    }
+
+    /// A new object holding `object`.
+    pub(crate) fn add(&mut self, object: Object) -> ObjectId {
+        let id = self.allocate();
+        self.insert(id, object);
+        id
+    }
+}
+
+fn part_name(part: &Part) -> String {
+    match &part.source {
+        PartSource::Bound { name } => name.clone(),
+        PartSource::Typeset => part.title.clone(),
+    }
+}
+
+/// Joins `parts` in order into one document; see the module documentation for what it keeps.
+pub fn merge(parts: &[Part], opts: &MergeOptions) -> Result<Merged, MergeError> {
+    let mut out = Output::new();
+    let skeleton = Skeleton {
+        catalog: out.allocate(),
+        pages: out.allocate(),
+        struct_root: out.allocate(),
+        document_elem: out.allocate(),
+        outlines: out.allocate(),
+    };
+    let mut warnings = Vec::new();
+    let mut kids = Vec::new();
+    let mut part_starts = Vec::new();
+    let mut part_elems = Vec::new();
+    let mut part_outlines: Vec<ObjectId> = Vec::new();
+    let mut parent_tree: Vec<(i64, Object)> = Vec::new();
+    let mut next_key: i64 = 0;
+    let mut role_map = Dictionary::new();
+    let mut class_map = Dictionary::new();
+    let mut ids: Vec<(Vec<u8>, ObjectId)> = Vec::new();
+    let mut all_tagged = true;
+
+    for (index, part) in parts.iter().enumerate() {
+        let name = part_name(part);
+        let source = Source::load(part.pdf, &name)?;
+        if source.repaired {
+            warnings.push(MergeWarning::Repaired { name: name.clone() });
+        }
+        if !source.tagged {
+            all_tagged = false;
+            if matches!(part.source, PartSource::Bound { .. }) {
+                warnings.push(MergeWarning::Untagged { name: name.clone() });
+            }
+        }
+        part_starts.push(kids.len() as u32 + 1);
+        let part_elem = if source.tagged { Some(out.allocate()) } else { None };
+        let part_outline = out.allocate();
+        let mut copier = Copier::new(&source.doc, &mut out, source.tagged, next_key, format!("p{}-", index + 1));
+        copier.dests = source.named_dests();
+        copier.struct_elems = source.struct_elems();
+        copier.preset_pages_tree(&source.page_tree_nodes(), skeleton.pages);
+        if let Some(root) = source.catalog_id {
+            copier.preset(root, skeleton.catalog);
+        }
+        if let Some(root) = source.outline_root() {
+            copier.preset(root, part_outline);
+        }
+        let page_ids: Vec<ObjectId> = source.pages.iter().map(|p| copier.reference(p.id)).collect();
+
+        // The part's structure: its root's children (or its lone Document element's) go under
+        // one Part element.
+        let mut part_lang = part.lang.clone();
+        let mut part_k = Object::Array(Vec::new());
+        if let (Some(elem), Some(tree)) = (part_elem, source.struct_tree()) {
+            copier.preset(tree.root, elem);
+            if let Some(document) = tree.lone_document {
+                copier.preset(document, elem);
+                if part_lang.is_none() {
+                    part_lang = tree.document_lang.clone();
+                }
+            }
+            part_k = copier.convert(&tree.kids);
+            for (key, value) in &tree.parent_tree {
+                let value = copier.convert(value);
+                parent_tree.push((key + next_key, value));
+            }
+            next_key += tree.next_key;
+            for (role, mapped) in tree.role_map.iter() {
+                match role_map.get(role) {
+                    Ok(existing) if existing != mapped => warnings.push(MergeWarning::RoleConflict {
+                        name: name.clone(),
+                        role: String::from_utf8_lossy(role).into(),
+                    }),
+                    Ok(_) => {}
+                    Err(_) => role_map.set(role.clone(), mapped.clone()),
+                }
+            }
+            for (class, attrs) in tree.class_map.iter() {
+                if !class_map.has(class) {
+                    let attrs = copier.convert(attrs);
+                    class_map.set(class.clone(), attrs);
+                }
+            }
+        }
+        if part_lang.is_none() {
+            part_lang = source.lang.clone();
+        }
+
+        // The part's own outline, beneath its bookmark.
+        let outline = source.outline_children();
+        let outline_first = outline.as_ref().map(|o| copier.convert(&Object::Reference(o.first)));
+        let outline_last = outline.as_ref().map(|o| copier.convert(&Object::Reference(o.last)));
+
+        // Inherited page attributes, resolved onto each page.
+        let inherited: Vec<Vec<(&'static str, Object)>> =
+            source.pages.iter().map(|p| p.inherited.iter().map(|(k, v)| (*k, copier.convert(v))).collect()).collect();
+
+        copier.run();
+        ids.append(&mut copier.ids);
+        let removed = std::mem::take(&mut copier.removed);
+        drop(copier);
+        if !removed.is_empty() && matches!(part.source, PartSource::Bound { .. }) {
+            warnings.push(MergeWarning::Sanitised { name: name.clone(), removed: Removed::names(&removed) });
+        }
+
+        for (page_id, attrs) in page_ids.iter().zip(inherited) {
+            if let Some(Object::Dictionary(page)) = out.objects.get_mut(page_id) {
+                for (key, value) in attrs {
+                    page.set(key, value);
+                }
+                page.set("Parent", Object::Reference(skeleton.pages));
+                page.set("Type", Object::Name(b"Page".to_vec()));
+            }
+        }
+        kids.extend(page_ids.iter().copied());
+
+        if let Some(elem) = part_elem {
+            let mut d = Dictionary::new();
+            d.set("Type", Object::Name(b"StructElem".to_vec()));
+            d.set("S", Object::Name(b"Part".to_vec()));
+            d.set("P", Object::Reference(skeleton.document_elem));
+            d.set("T", metadata::text_string(&part.title));
+            if let Some(lang) = &part_lang {
+                if !lang.eq_ignore_ascii_case(&opts.lang) {
+                    d.set("Lang", metadata::text_string(lang));
+                }
+            }
+            d.set("K", part_k);
+            out.insert(elem, Object::Dictionary(d));
+            part_elems.push(elem);
+        }
+
+        let mut item = Dictionary::new();
+        item.set("Title", metadata::text_string(&part.title));
+        item.set("Parent", Object::Reference(skeleton.outlines));
+        item.set("Dest", Object::Array(vec![Object::Reference(page_ids[0]), Object::Name(b"Fit".to_vec())]));
+        if let (Some(first), Some(last), Some(o)) = (outline_first, outline_last, outline) {
+            item.set("First", first);
+            item.set("Last", last);
+            item.set("Count", Object::Integer(-o.count.max(1)));
+        }
+        out.insert(part_outline, Object::Dictionary(item));
+        part_outlines.push(part_outline);
+    }
+
+    if kids.is_empty() {
+        return Err(MergeError { name: "the document".into(), kind: MergeErrorKind::NoPages });
+    }
+    let page_count = kids.len() as u32;
+
+    if let Some(furniture) = &opts.furniture {
+        stamp::stamp(&mut out, &kids, furniture)?;
+    }
+
+    // Bookmarks: one per part, linked in order.
+    for (i, id) in part_outlines.iter().enumerate() {
+        if let Some(Object::Dictionary(item)) = out.objects.get_mut(id) {
+            if i > 0 {
+                item.set("Prev", Object::Reference(part_outlines[i - 1]));
+            }
+            if let Some(next) = part_outlines.get(i + 1) {
+                item.set("Next", Object::Reference(*next));
+            }
+        }
+    }
+    let mut outlines = Dictionary::new();
+    outlines.set("Type", Object::Name(b"Outlines".to_vec()));
+    outlines.set("First", Object::Reference(part_outlines[0]));
+    outlines.set("Last", Object::Reference(*part_outlines.last().expect("one part at least")));
+    outlines.set("Count", Object::Integer(part_outlines.len() as i64));
+    out.insert(skeleton.outlines, Object::Dictionary(outlines));
+
+    let mut pages = Dictionary::new();
+    pages.set("Type", Object::Name(b"Pages".to_vec()));
+    pages.set("Kids", Object::Array(kids.iter().map(|k| Object::Reference(*k)).collect()));
+    pages.set("Count", Object::Integer(page_count as i64));
+    out.insert(skeleton.pages, Object::Dictionary(pages));
+
+    // The structure tree.
+    parent_tree.sort_by_key(|(k, _)| *k);
+    let mut nums = Vec::with_capacity(parent_tree.len() * 2);
+    for (key, value) in parent_tree {
+        nums.push(Object::Integer(key));
+        nums.push(value);
+    }
+    let mut pt = Dictionary::new();
+    pt.set("Nums", Object::Array(nums));
+    let parent_tree_id = out.add(Object::Dictionary(pt));
+    let mut document = Dictionary::new();
+    document.set("Type", Object::Name(b"StructElem".to_vec()));
+    document.set("S", Object::Name(b"Document".to_vec()));
+    document.set("P", Object::Reference(skeleton.struct_root));
+    document.set("K", Object::Array(part_elems.iter().map(|e| Object::Reference(*e)).collect()));
+    out.insert(skeleton.document_elem, Object::Dictionary(document));
+    let mut root = Dictionary::new();
+    root.set("Type", Object::Name(b"StructTreeRoot".to_vec()));
+    root.set("K", Object::Array(vec![Object::Reference(skeleton.document_elem)]));
+    root.set("ParentTree", Object::Reference(parent_tree_id));
+    root.set("ParentTreeNextKey", Object::Integer(next_key));
+    if !role_map.is_empty() {
+        root.set("RoleMap", Object::Dictionary(role_map));
+    }
+    if !class_map.is_empty() {
+        root.set("ClassMap", Object::Dictionary(class_map));
+    }
+    if !ids.is_empty() {
+        ids.sort_by(|a, b| a.0.cmp(&b.0));
+        let mut names = Vec::with_capacity(ids.len() * 2);
+        for (id, elem) in ids {
+            names.push(Object::String(id, lopdf::StringFormat::Literal));
+            names.push(Object::Reference(elem));
+        }
+        let mut tree = Dictionary::new();
+        tree.set("Names", Object::Array(names));
+        root.set("IDTree", Object::Dictionary(tree));
+    }
+    out.insert(skeleton.struct_root, Object::Dictionary(root));
+
+    // The catalogue and metadata.
+    let xmp = metadata::xmp(opts, all_tagged);
+    let mut xmp_dict = Dictionary::new();
+    xmp_dict.set("Type", Object::Name(b"Metadata".to_vec()));
+    xmp_dict.set("Subtype", Object::Name(b"XML".to_vec()));
+    let xmp_id = out.add(Object::Stream(Stream::new(xmp_dict, xmp.into_bytes()).with_compression(false)));
+    let info_id = out.add(Object::Dictionary(metadata::info(opts)));
+    let mut catalog = Dictionary::new();
+    catalog.set("Type", Object::Name(b"Catalog".to_vec()));
+    catalog.set("Pages", Object::Reference(skeleton.pages));
+    catalog.set("Outlines", Object::Reference(skeleton.outlines));
+    catalog.set("PageMode", Object::Name(b"UseOutlines".to_vec()));
+    catalog.set("StructTreeRoot", Object::Reference(skeleton.struct_root));
+    let mut mark_info = Dictionary::new();
+    mark_info.set("Marked", Object::Boolean(true));
+    catalog.set("MarkInfo", Object::Dictionary(mark_info));
+    catalog.set("Lang", metadata::text_string(&opts.lang));
+    let mut prefs = Dictionary::new();
+    prefs.set("DisplayDocTitle", Object::Boolean(true));
+    catalog.set("ViewerPreferences", Object::Dictionary(prefs));
+    catalog.set("Metadata", Object::Reference(xmp_id));
+    out.insert(skeleton.catalog, Object::Dictionary(catalog));
+
+    let file_id = metadata::file_id(parts, opts);
+    let mut doc = lopdf::Document::new();
+    doc.version = "1.7".to_string();
+    doc.max_id = out.next - 1;
+    doc.objects = out.objects;
+    doc.trailer.set("Root", Object::Reference(skeleton.catalog));
+    doc.trailer.set("Info", Object::Reference(info_id));
+    let id = Object::String(file_id.to_vec(), lopdf::StringFormat::Hexadecimal);
+    doc.trailer.set("ID", Object::Array(vec![id.clone(), id]));
+    let mut pdf = Vec::new();
+    doc.save_to(&mut pdf)
+        .map_err(|e| MergeError { name: "the merged document".into(), kind: MergeErrorKind::Write(e.to_string()) })?;
+    Ok(Merged { pdf, part_starts, page_count, warnings })
+}
