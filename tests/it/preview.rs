@@ -66,16 +66,20 @@ fn example(dir: &Path) -> PathBuf {
     dir.join("powering-our-future.yaml")
 }
 
-/// Starts `cabrep serve` on a free port; returns its URL.
-fn serve(reaper: &mut Reaper, path: &Path) -> String {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_cabrep"))
-        .args(["serve", path.to_str().expect("utf-8 path"), "--port", "0"])
-        .env_remove("SOURCE_DATE_EPOCH")
+/// Starts a long-running `cabrep` command (`serve`, `watch`) with its standard error piped, for
+/// the test to read its status lines.
+fn start(args: &[&str]) -> Child {
+    cabrep_cmd(args)
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()
-        .expect("start cabrep serve");
+        .unwrap_or_else(|e| panic!("start cabrep {args:?}: {e}"))
+}
+
+/// Starts `cabrep serve` on a free port; returns its URL.
+fn serve(reaper: &mut Reaper, path: &Path) -> String {
+    let mut child = start(&["serve", s(path), "--port", "0"]);
     let rx = lines(child.stderr.take().expect("stderr"));
     reaper.children.push(child);
     let line = wait_line(&rx, Duration::from_secs(30), "`serving` line", |l| l.starts_with("serving http://"));
@@ -257,14 +261,7 @@ fn watch_rebuilds_on_save_with_one_status_line_a_build() {
     let paper = example(dir.path());
     let out = dir.path().join("out");
     let mut reaper = Reaper::default();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_cabrep"))
-        .args(["watch", paper.to_str().expect("utf-8"), "-f", "html,docx", "-o", out.to_str().expect("utf-8")])
-        .env_remove("SOURCE_DATE_EPOCH")
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start cabrep watch");
+    let mut child = start(&["watch", s(&paper), "-f", "html,docx", "-o", s(&out)]);
     let rx = lines(child.stderr.take().expect("stderr"));
     reaper.children.push(child);
     let t = Duration::from_secs(30);
@@ -340,13 +337,7 @@ fn a_request_sent_too_slowly_is_answered_408_and_closed() {
 fn ctrl_c_stops_the_preview_server() {
     let dir = tempdir();
     let paper = example(dir.path());
-    let mut child = Command::new(env!("CARGO_BIN_EXE_cabrep"))
-        .args(["serve", paper.to_str().expect("utf-8 path")])
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start cabrep serve");
+    let mut child = start(&["serve", s(&paper)]);
     let rx = lines(child.stderr.take().expect("stderr"));
     let pid = child.id() as i32;
     let mut reaper = Reaper::default();
