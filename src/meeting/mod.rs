@@ -132,6 +132,30 @@ impl BoundPdf {
     }
 }
 
+/// A report written for another meeting than the one whose agenda lists it (another body, or
+/// another date): a warning naming both, for its `report:` line. Bodies compare without regard
+/// to case and spacing (`Cabinet`, ` cabinet `).
+fn other_meeting(report: &Report, body: &str, date: Date) -> Option<Problem> {
+    let same_body = report.body.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
+        == body.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
+    if same_body && report.date == date {
+        return None;
+    }
+    let long = crate::model::long_date;
+    Some(
+        Problem::warning(
+            "",
+            format!(
+                "the report is for {} on {}, but this meeting is {body} on {}",
+                report.body.trim(),
+                long(report.date),
+                long(date)
+            ),
+        )
+        .help("correct the report's `meeting:` (body and date), or list the right report"),
+    )
+}
+
 /// Whether a PDF's metadata says it holds exempt material: cabrep's not-for-publication
 /// keyword, or "not for publication" in its title (as every Part 2 pack and record is titled,
 /// including those made before the keyword was written).
@@ -507,6 +531,9 @@ pub fn load_meeting(
                             );
                         }
                         loaded.report.agenda_item = Some(number);
+                        if let Some(w) = other_meeting(&loaded.report, &file.meeting.body, date) {
+                            meeting_warnings.push(Problem { path: format!("{p}.report"), ..w });
+                        }
                         for (j, a) in loaded.report.appendices.iter().enumerate() {
                             if let Some(f) = &a.file {
                                 match BoundPdf::read(f, &scope.limits) {
