@@ -18,7 +18,7 @@ use crate::engine::Engine;
 use crate::jobs::in_workers;
 use crate::output::Visibility;
 use crate::render::pdf::merge::{self, MergeOptions, Part, PartSource};
-use crate::render::pdf::{FurnitureSpec, PageSize};
+use crate::render::pdf::{FurniturePage, FurnitureSpec};
 use crate::tree::Document;
 
 /// A bound pack: the PDF, where each item starts, and what the user should hear about it.
@@ -105,9 +105,23 @@ pub fn bind(engine: &Engine, pack: &PackParts, workers: usize, cache: Option<&Pa
         return Err("front sheet and agenda: its length did not settle".into());
     }
 
-    let sizes: Vec<PageSize> = std::iter::once(&front_facts)
+    // A bound PDF's first page is stamped with its agenda item (its title is not on its pages).
+    let stamps = std::iter::once(None).chain(pack.parts.iter().map(|p| match &p.content {
+        PartContent::Bound(_) => Some(p.title.clone()),
+        PartContent::Typeset(_) => None,
+    }));
+    let bound = std::iter::once(false).chain(pack.parts.iter().map(|p| matches!(p.content, PartContent::Bound(_))));
+    let sizes: Vec<FurniturePage> = std::iter::once(&front_facts)
         .chain(&facts)
-        .flat_map(|f| f.pages.iter().map(|p| PageSize { width: p.width, height: p.height }))
+        .zip(stamps.zip(bound))
+        .flat_map(|(f, (stamp, bound))| {
+            f.pages.iter().enumerate().map(move |(i, p)| FurniturePage {
+                width: p.width,
+                height: p.height,
+                stamp: if i == 0 { stamp.clone() } else { None },
+                bound,
+            })
+        })
         .collect();
     let furniture = writer
         .furniture(

@@ -6,7 +6,6 @@ use std::path::{Path, PathBuf};
 
 use super::binding::{bind, PartCache};
 use super::PapersOutcome;
-use crate::document;
 use crate::engine::Engine;
 use crate::jobs::catch_panic;
 use crate::output::{output_path, Output, Visibility};

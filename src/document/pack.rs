@@ -66,8 +66,9 @@ pub struct PackParts {
 pub struct PackPart {
     /// The agenda item it belongs to.
     pub item: u32,
-    /// Its bookmark and the title of its structure element: "6. Powering Our Future", or
-    /// "Appendix 1 – Site plan" under its item.
+    /// Its bookmark and the title of its structure element: the report's title, "Agenda item 4:
+    /// Minutes …" for a bound document, "Appendix 1 – Site plan"; a bound part's first page is
+    /// stamped with it.
     pub title: String,
     /// An appendix, bookmarked under its item's part (which comes first); else the item's own.
     pub appendix: bool,
@@ -154,7 +155,7 @@ fn report_parts(
     doc.furniture = Furniture { header: None, footer: String::new() };
     let mut parts = vec![PackPart {
         item: number,
-        title: format!("{number}. {}", r.title),
+        title: r.title.clone(),
         appendix: false,
         content: PartContent::Typeset(Box::new(doc)),
     }];

@@ -17,13 +17,21 @@ use crate::tree::HouseStyle;
 /// template's words and house style say.
 pub(super) const SOURCE: &str = include_str!("furniture.typ");
 
-/// A page's size as it is shown, in PDF points (1/72 inch): width and height after any rotation.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
-pub struct PageSize {
+/// One page of the furniture: the size its pack page is shown at, in PDF points (1/72 inch,
+/// after any rotation), and the stamp at its top right, if any — the agenda item a bound PDF's
+/// first page begins ("Agenda item 4: Minutes …"), so a reader leafing through sees where each
+/// document starts, as on a printed pack.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FurniturePage {
     /// Shown width, in points.
     pub width: f32,
     /// Shown height, in points.
     pub height: f32,
+    /// Words stamped at the top right of the page.
+    pub stamp: Option<String>,
+    /// A page bound in from another PDF: its number goes in the bottom right corner, clear of
+    /// the document's own footer.
+    pub bound: bool,
 }
 
 /// What the furniture of one pack says and where it goes.
@@ -40,7 +48,7 @@ pub struct FurnitureSpec<'a> {
     /// The footer's words, with `{page}` and `{pages}` filled in page by page.
     pub footer: &'a str,
     /// One entry per pack page, in order.
-    pub pages: &'a [PageSize],
+    pub pages: &'a [FurniturePage],
 }
 
 impl PdfWriter {
@@ -90,15 +98,20 @@ mod tests {
     fn furniture_numbers_every_page_of_the_pack_at_its_own_size_under_the_header() {
         let t = Template::builtin().expect("built-in template");
         let w = PdfWriter::new(t.typst.clone(), t.fonts.clone()).expect("writer");
-        let a4 = PageSize { width: 595.28, height: 841.89 };
-        let a3_landscape = PageSize { width: 1190.55, height: 841.89 };
+        let a4 = FurniturePage { width: 595.28, height: 841.89, stamp: None, bound: false };
+        let a3_landscape = FurniturePage {
+            width: 1190.55,
+            height: 841.89,
+            stamp: Some("Agenda item 4: Site plan".into()),
+            bound: true,
+        };
         let spec = FurnitureSpec {
             style: &t.settings.style,
             lang: "en-GB",
             title: "Cabinet, Part 2",
             header: Some("NOT FOR PUBLICATION"),
             footer: "Page {page} of {pages}",
-            pages: &[a4, a3_landscape, a4],
+            pages: &[a4.clone(), a3_landscape, a4],
         };
         let pdf = w.furniture(&spec, "2024-01-18").expect("furniture");
         let info = run("pdfinfo", &["-f", "1", "-l", "3"], &pdf);
@@ -111,6 +124,7 @@ mod tests {
             assert!(text.contains(&format!("Page {n} of 3")), "page {n}: {text}");
         }
         assert_eq!(text.matches("NOT FOR PUBLICATION").count(), 3, "{text}");
+        assert_eq!(text.matches("Agenda item 4: Site plan").count(), 1, "stamped on its page only: {text}");
         assert_eq!(pdf, w.furniture(&spec, "2024-01-18").expect("again"), "the same furniture twice, byte for byte");
     }
 }

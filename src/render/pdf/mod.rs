@@ -9,6 +9,7 @@ mod bound;
 mod diagnostics;
 mod furniture;
 mod hints;
+pub mod merge;
 mod world;
 
 #[cfg(test)]
@@ -38,7 +39,7 @@ pub struct PdfWriter {
     furniture: Typesetter,
 }
 
-pub use furniture::{FurnitureSpec, PageSize};
+pub use furniture::{FurniturePage, FurnitureSpec};
 
 impl PdfWriter {
     /// `template` is the typst source of the layout (templates/cabinet/report.typ); `fonts` the font files' bytes.
