@@ -6,7 +6,7 @@
 //!
 //! | floor | rooms | what they own |
 //! |---|---|---|
-//! | commands | [`build`], [`check`] | what each command writes or checks |
+//! | commands | [`build`], [`check`] | what each command writes or checks; binding a pack's parts |
 //! | engine | [`engine`], [`jobs`] | set-up shared by a process; the worker pool |
 //! | writers | [`render`] | document tree → DOCX, PDF, HTML bytes |
 //! | assembly | [`document`] | models + house style → one document tree |
@@ -14,7 +14,7 @@
 //! | loading | [`load`] | read → parse → validate, as located diagnostics |
 //! | model | [`model`] | the validated, computed paper |
 //! | input | [`input`] | YAML → located raw structs |
-//! | ground | [`tree`], [`template`], [`diag`], [`output`], [`suggest`] | the document tree (pure data), the template, diagnostics, atomic files |
+//! | ground | [`tree`], [`template`], [`house`], [`merge`], [`diag`], [`output`], [`suggest`] | the document tree (pure data), the template, house-format words, PDFs joined at the object level, diagnostics, atomic files |
 //!
 //! On the ground floor, [`template`] takes the house style's type from [`tree`] and nothing else
 //! of the project; writers ([`render`]) never see the input or
@@ -31,6 +31,7 @@ pub mod input;
 pub mod jobs;
 pub mod load;
 pub mod meeting;
+pub mod merge;
 pub mod model;
 pub mod output;
 pub mod render;

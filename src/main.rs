@@ -135,6 +135,13 @@ enum Command {
         /// page linking each public report's own page), tree.
         #[arg(short, long, default_value = "docx,pdf", value_parser = parse_formats)]
         formats: FormatList,
+        /// Reports typeset at once (default: the number of cores).
+        #[arg(short, long)]
+        jobs: Option<usize>,
+        /// Typeset every report again, instead of reusing the parts an earlier build of this pack
+        /// left in `<out>/.cabrep-cache/` (a report that changed is always typeset again).
+        #[arg(long)]
+        no_cache: bool,
         #[command(flatten)]
         input: InputArgs,
         #[command(flatten)]
@@ -306,9 +313,10 @@ fn main() -> ExitCode {
         Command::Check { paths, template, input, diag } => {
             with_engine(template.as_deref(), &input, |e| check(e, &paths, &diag))
         }
-        Command::Pack { meeting, output, formats, input, diag } => {
+        Command::Pack { meeting, output, formats, jobs, no_cache, input, diag } => {
             with_engine(output.template.as_deref(), &input, |e| {
-                report_outcome(&meeting, build::build_pack(e, &meeting, &output.out, &formats.0), &diag)
+                let opts = build::PackOptions { workers: workers(jobs), cache: !no_cache };
+                report_outcome(&meeting, build::build_pack(e, &meeting, &output.out, &formats.0, &opts), &diag)
             })
         }
         Command::Decisions { meeting, outcome, output, formats, input, diag } => {
@@ -387,6 +395,11 @@ fn print_diags(lock: &Mutex<()>, diags: &[Diagnostic], source: Option<&str>, fmt
     let _ = out.flush();
 }
 
+/// Threads to use: `-j N`, else one per core.
+fn workers(jobs: Option<usize>) -> usize {
+    jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())).max(1)
+}
+
 fn build(engine: &Engine, paths: &[PathBuf], out: &Path, formats: &[Format], jobs: Option<usize>, d: &DiagArgs) -> u8 {
     let inputs = cabrep::load::report_files(paths);
     if inputs.is_empty() {
@@ -418,7 +431,7 @@ fn build(engine: &Engine, paths: &[PathBuf], out: &Path, formats: &[Format], job
         None
     };
     let lock = Mutex::new(());
-    let workers = jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let workers = workers(jobs);
     // Cores the workers leave idle render a report's formats at the same time.
     let formats_at_once = workers > inputs.len();
     let outcomes: Vec<(PathBuf, Outcome)> = jobs::in_workers(&inputs, workers, |input| {

@@ -5,6 +5,7 @@ standard output as the command always has."""
 import json
 import os
 import re
+import shlex
 import shutil
 import statistics
 import subprocess
@@ -53,6 +54,7 @@ class Bench:
         self.skipped = []
         self.tmp = Path(tempfile.mkdtemp(prefix="cabrep-bench-"))
         self.have_time = os.access(TIME_BIN, os.X_OK)
+        self.sizes = {}
 
     def log(self, msg):
         print(msg, file=sys.stderr, flush=True)
@@ -195,7 +197,7 @@ class Bench:
         return ref
 
     def packs(self):
-        sizes = (20,) if self.quick else (20, 60)
+        sizes = (20,) if self.quick else (20, 60, 180)
         for n in sizes:
             folder = self.tmp / f"pack{n}"
             meeting = write_meeting(folder, n)
@@ -208,9 +210,28 @@ class Bench:
                 pdf = out / "meeting-pack.pdf"
                 return pdf_pages(pdf) if pdf.exists() else 0
 
-            # Not -q: the summary line carries the page count.
-            self.measure(f"pack{n}", "pack", f"cabrep pack, {n} reports, DOCX+PDF",
-                         self.cabrep("pack", meeting, "-o", out, "-f", "docx,pdf"), after=count)
+            # Not -q: the summary line carries the page count. Cold: no cached parts.
+            runs = 1 if n == 180 else None
+            self.measure(f"pack{n}", "pack", f"cabrep pack, {n} reports, DOCX+PDF (cold)",
+                         self.cabrep("pack", meeting, "-o", out, "-f", "docx,pdf", "--no-cache"), after=count, runs=runs)
+            if n == 180:
+                continue
+            for j in (1, 2):
+                self.measure(f"pack{n}_j{j}", "pack", f"cabrep pack, {n} reports, PDF, -j {j} (cold)",
+                             self.cabrep("pack", meeting, "-o", out, "-f", "pdf", "--no-cache", "-j", j), after=count)
+            # A rebuild after editing one report: the cache holds the others' parts.
+            warm = self.cabrep("pack", meeting, "-o", out, "-f", "pdf")
+            run_measured(warm)
+            edit = ["python3", "-c", "import sys,time,pathlib; p=pathlib.Path(sys.argv[1]); "
+                    "t=p.read_text(); p.write_text(t.replace('title: ', 'title: Edited ' + str(time.time_ns())[-6:] + ' ', 1))",
+                    str(next(p for p in sorted(folder.glob("*.yaml")) if p.name != "meeting.yaml"))]
+            self.measure(f"pack{n}_edit", "pack", f"cabrep pack, {n} reports, PDF, after editing one report",
+                         ["sh", "-c", shlex.join(edit) + " && " + shlex.join(warm)],
+                         after=count)
+            pdf = out / "meeting-pack.pdf"
+            parts = sum(f.stat().st_size for f in (out / ".cabrep-cache").rglob("*.part"))
+            if pdf.exists() and parts:
+                self.sizes[n] = (pdf.stat().st_size, parts)
 
     def batches(self):
         n = 8 if self.quick else 40
@@ -314,6 +335,21 @@ class Bench:
             out.append(f"pack time per page, 60 reports against 20: {c['pack60'].per_page() / c['pack20'].per_page():.2f}x "
                        f"(1.00 = linear); wall {c['pack60'].med() / c['pack20'].med():.2f}x for "
                        f"{c['pack60'].pages / c['pack20'].pages:.2f}x the pages")
+        for n in (20, 60):
+            if have(f"pack{n}_j1", f"pack{n}_j2"):
+                out.append(f"{n}-report pack -j 2 is {c[f'pack{n}_j1'].med() / c[f'pack{n}_j2'].med():.2f}x faster than -j 1 "
+                           f"(target 1.6x on 2 cores)")
+            if have(f"pack{n}_edit", f"pack{n}_j2"):
+                out.append(f"{n}-report pack rebuilt after editing one report: {c[f'pack{n}_edit'].med() / c[f'pack{n}_j2'].med():.0%} "
+                           f"of a cold build (target 15%)")
+            if n in self.sizes:
+                pack_bytes, part_bytes = self.sizes[n]
+                out.append(f"{n}-report pack PDF is {pack_bytes / part_bytes:.2f}x the size of its typeset parts "
+                           f"({pack_bytes / 1e6:.1f} MB against {part_bytes / 1e6:.1f} MB)")
+        if have("pack60", "pack180"):
+            out.append(f"peak memory, 180-report pack against 60: {c['pack180'].rss_mb():.0f} MB against "
+                       f"{c['pack60'].rss_mb():.0f} MB ({c['pack180'].rss_mb() / c['pack60'].rss_mb():.2f}x; target 1.3x, "
+                       f"under 1 GB) for {c['pack180'].pages} pages")
         if have("pack20", "batch_j1") and c["batch_j1"].pages and c["pack20"].pages:
             out.append(f"per page, the 20-report pack costs {c['pack20'].per_page() / c['batch_j1'].per_page():.2f}x "
                        f"a batch build at -j 1 (DOCX+PDF of each report)")

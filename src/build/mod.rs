@@ -3,6 +3,7 @@
 //! report in each format), [`pack`] (a meeting's agenda packs), [`decisions`] (the decision
 //! record) and [`forward_plan`]. Nothing here parses YAML or draws a page.
 
+pub mod binding;
 pub mod decisions;
 pub mod forward_plan;
 pub mod pack;
@@ -14,7 +15,7 @@ use crate::diag::Diagnostic;
 pub use crate::engine::Engine;
 pub use decisions::build_decisions;
 pub use forward_plan::build_forward_plan;
-pub use pack::build_pack;
+pub use pack::{build_pack, PackOptions};
 pub use report::{build_report, output_collisions, Outcome};
 
 /// What building a set of papers (an agenda pack, a decision record, a Forward Plan) produced.

@@ -4,61 +4,89 @@
 
 use std::path::{Path, PathBuf};
 
+use super::binding::{bind, PartCache};
 use super::PapersOutcome;
-use crate::document;
 use crate::engine::Engine;
 use crate::jobs::catch_panic;
-use crate::model::Report;
 use crate::output::{output_path, Output, Visibility};
 use crate::render::Format;
 
 /// Builds the agenda pack of a meeting: `<stem>-pack.pdf` (public), `<stem>-part2.pdf` when an
 /// item is exempt (a stem ending `-pack` loses it: `x-pack.yaml` makes `x-pack.pdf`), and with `docx` in `formats` the front sheet and agenda as
 /// `<stem>-agenda.docx`. Nothing is written unless everything rendered.
-pub fn build_pack(engine: &Engine, meeting: &Path, out_dir: &Path, formats: &[Format]) -> PapersOutcome {
-    catch_panic(|| build_pack_once(engine, meeting, out_dir, formats)).unwrap_or_else(PapersOutcome::Failed)
+pub fn build_pack(
+    engine: &Engine,
+    meeting: &Path,
+    out_dir: &Path,
+    formats: &[Format],
+    opts: &PackOptions,
+) -> PapersOutcome {
+    catch_panic(|| build_pack_once(engine, meeting, out_dir, formats, opts)).unwrap_or_else(PapersOutcome::Failed)
 }
 
-fn build_pack_once(engine: &Engine, meeting: &Path, out_dir: &Path, formats: &[Format]) -> PapersOutcome {
+/// How a pack is built.
+#[derive(Debug, Clone)]
+pub struct PackOptions {
+    /// Parts typeset at once (`-j`).
+    pub workers: usize,
+    /// Reuse typeset public parts from earlier builds (off with `--no-cache`).
+    pub cache: bool,
+}
+
+fn build_pack_once(
+    engine: &Engine,
+    meeting: &Path,
+    out_dir: &Path,
+    formats: &[Format],
+    opts: &PackOptions,
+) -> PapersOutcome {
     use crate::document::pack as assemble_pack;
-    let (m, warnings) = match crate::meeting::load_meeting(meeting, &engine.rules, &engine.access.scope_for(meeting)) {
-        Ok(x) => x,
-        Err(f) => return PapersOutcome::Invalid(f),
-    };
+    let (m, mut warnings) =
+        match crate::meeting::load_meeting(meeting, &engine.rules, &engine.access.scope_for(meeting)) {
+            Ok(x) => x,
+            Err(f) => return PapersOutcome::Invalid(f),
+        };
     let (public, part2) = m.split();
-    let opts = document::assemble::Options { metadata_date: engine.metadata_date };
-    let public_doc = assemble_pack::public_pack(&public, &engine.template, &opts);
-    let anchors: Vec<String> = public.items.iter().map(|i| assemble_pack::item_anchor(i.number())).collect();
-    let pdf = match engine.writers.pdf().and_then(|w| w.render_with_pages(&public_doc, &anchors)) {
-        Ok(p) => p,
-        Err(e) => {
-            let reports = public.items.iter().filter_map(|i| match i {
-                crate::meeting::PublicItem::Report { number, report, source } => {
-                    Some((*number, report.report(), Some(source.as_path())))
-                }
-                _ => None,
-            });
-            return PapersOutcome::Failed(format!("public pack{}: {e}", failing_item(engine, reports, &opts)));
-        }
-    };
+    let assembly = engine.options();
     let named = pack_name(meeting);
     let out = |suffix: &str, ext: &str| output_path(out_dir, &named, suffix, ext);
+    let stem = out("", "").file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    let cache = opts.cache.then(|| PartCache::new(out_dir, &stem));
+    let public_parts = assemble_pack::public_pack(&public, &engine.template, &assembly);
+    let bound = match bind(engine, &public_parts, opts.workers, cache.as_ref()) {
+        Ok(b) => b,
+        Err(e) if e.starts_with('(') => return PapersOutcome::Failed(format!("public pack {e}")),
+        Err(e) => return PapersOutcome::Failed(format!("public pack: {e}")),
+    };
+    let mut notes: Vec<(u32, String)> = bound.warnings.clone();
     let public_file = |path: PathBuf, bytes: Vec<u8>| Output { path, bytes, visibility: Visibility::Public };
-    let mut rendered = vec![public_file(out("-pack", "pdf"), pdf.pdf.clone())];
+    let mut rendered = vec![public_file(out("-pack", "pdf"), bound.pdf.clone())];
     if let Some(p2) = &part2 {
-        match engine.writers.pdf().and_then(|w| w.render(&assemble_pack::part2_pack(p2, &engine.template, &opts))) {
-            Ok(bytes) => {
-                rendered.push(Output { path: out("-part2", "pdf"), bytes, visibility: Visibility::Restricted })
+        // Never cached: no exempt part is left in a folder a public build writes to.
+        match bind(engine, &assemble_pack::part2_pack(p2, &engine.template, &assembly), opts.workers, None) {
+            Ok(b) => {
+                notes.extend(b.warnings.iter().map(|(item, w)| (*item, format!("Part 2 pack: {w}"))));
+                rendered.push(Output { path: out("-part2", "pdf"), bytes: b.pdf, visibility: Visibility::Restricted })
             }
-            Err(e) => {
-                let reports = p2.items.iter().map(|item| (item.number, &item.report, None));
-                return PapersOutcome::Failed(format!("Part 2 pack{}: {e}", failing_item(engine, reports, &opts)));
-            }
+            Err(e) if e.starts_with('(') => return PapersOutcome::Failed(format!("Part 2 pack {e}")),
+            Err(e) => return PapersOutcome::Failed(format!("Part 2 pack: {e}")),
+        }
+    }
+    if !notes.is_empty() {
+        // Each at its item in the meeting file (items are numbered in the file's order).
+        if let Ok(source) = crate::input::SourceFile::read(meeting) {
+            let diagnostics = notes
+                .into_iter()
+                .map(|(item, n)| {
+                    let path = if item > 0 { format!("items[{}]", item - 1) } else { "items".to_owned() };
+                    source.locate(crate::diag::Problem::warning(path, n))
+                })
+                .collect();
+            warnings.push((diagnostics, source.text));
         }
     }
     if formats.contains(&Format::Docx) {
-        let agenda = assemble_pack::agenda_only(&public_doc, &pdf.pages, pdf.page_count);
-        match engine.render(&agenda, Format::Docx) {
+        match engine.render(&bound.front, Format::Docx) {
             Ok(bytes) => rendered.push(public_file(out("-agenda", "docx"), bytes)),
             Err(e) => return PapersOutcome::Failed(format!("agenda DOCX: {e}")),
         }
@@ -86,15 +114,21 @@ fn build_pack_once(engine: &Engine, meeting: &Path, out_dir: &Path, formats: &[F
             }
             links.reports.insert(*number, relative_href(path));
         }
-        let index =
-            assemble_pack::index_page(&public_doc, &public, &links, &pdf.pages, pdf.page_count, &engine.template);
+        let index = assemble_pack::index_page(
+            &public_parts.front,
+            &public,
+            &links,
+            &bound.starts,
+            bound.page_count,
+            &engine.template,
+        );
         match engine.render(&index, Format::Html) {
             Ok(bytes) => rendered.push(public_file(out("-index", "html"), bytes)),
             Err(e) => return PapersOutcome::Failed(format!("pack index HTML: {e}")),
         }
     }
     if formats.contains(&Format::Tree) {
-        match serde_json::to_vec_pretty(&public_doc) {
+        match serde_json::to_vec_pretty(&public_parts.front) {
             Ok(bytes) => rendered.push(public_file(out("-pack", "tree.json"), bytes)),
             Err(e) => return PapersOutcome::Failed(e.to_string()),
         }
@@ -130,7 +164,10 @@ fn build_pack_once(engine: &Engine, meeting: &Path, out_dir: &Path, formats: &[F
             }
         }
     }
-    PapersOutcome::Built { files, warnings, pages: pdf.page_count, removed }
+    if let Some(cache) = &cache {
+        cache.prune();
+    }
+    PapersOutcome::Built { files, warnings, pages: bound.page_count, removed }
 }
 
 /// The name a pack's outputs take from its meeting file: the file's, less a trailing `-pack`
@@ -197,26 +234,6 @@ fn manifest_json(pages: &[String]) -> Vec<u8> {
     let mut text = serde_json::to_string_pretty(&serde_json::json!({ "public_pages": pages })).unwrap_or_default();
     text.push('\n');
     text.into_bytes()
-}
-
-/// Which report a pack that failed to typeset fails on: each report is typeset alone, in order,
-/// and the first that fails is named (` (item 3, reports/x.yaml)`); empty when each one alone
-/// typesets (the failure is in the pack's own pages).
-fn failing_item<'a>(
-    engine: &Engine,
-    reports: impl Iterator<Item = (u32, &'a Report, Option<&'a Path>)>,
-    opts: &document::assemble::Options,
-) -> String {
-    let Ok(pdf) = engine.writers.pdf() else { return String::new() };
-    for (number, report, source) in reports {
-        if pdf.render(&document::assemble::report(report, &engine.template, opts)).is_err() {
-            return match source {
-                Some(s) => format!(" (item {number}, {})", s.display()),
-                None => format!(" (item {number}, {})", report.title),
-            };
-        }
-    }
-    String::new()
 }
 
 /// A link from one output file to another in the same folder: the file name, percent-encoded.

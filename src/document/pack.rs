@@ -1,13 +1,16 @@
-//! Assembles agenda packs: the front sheet, the agenda with the pages each item occupies, and
-//! every item in order as one document, so page numbers run on across the pack and every item
-//! is a bookmark with its report's headings under it.
+//! Assembles agenda packs as the parts they are bound from ([`PackParts`]): the front sheet with
+//! the agenda, then each item's part in order — a report's own document, typeset on its own, or a
+//! PDF bound in as it is (minutes, appendices). The agenda's page ranges stay open
+//! ([`Inline::PageRange`]) until the parts' real page counts are known ([`resolve_page_ranges`]);
+//! the running header and "Page X of Y" are the pack's furniture, laid over every page when the
+//! parts are merged, so no part prints its own.
 //!
 //! The public pack is assembled from a [`PublicPack`], which holds no exempt content; the Part 2
 //! pack from a [`Part2Pack`].
 
 use serde_json::json;
 
-use super::assemble::{report_blocks, Options};
+use super::assemble::Options;
 use crate::house::{and_list, date_with_weekday, iso, long_date, twelve_hour};
 use crate::meeting::{BoundPdf, MeetingDetails, Part2Pack, PublicItem, PublicPack};
 use crate::template::Template;
@@ -18,35 +21,78 @@ pub fn item_anchor(number: u32) -> String {
     format!("item-{number}")
 }
 
-/// One entry of the agenda and, when the item has pages, its content.
+/// One entry of the agenda and, when the item has pages, its parts.
 struct Entry {
     number: u32,
     title: String,
     /// Extra line under the title (the exempt notice).
     note: Option<String>,
-    /// The item's blocks; empty for an agenda-only entry.
-    blocks: Vec<Block>,
+    /// The item's parts; none for an agenda-only entry.
+    parts: Vec<PackPart>,
+}
+
+/// A pack as the parts it is bound from, in order.
+#[derive(Debug, Clone)]
+pub struct PackParts {
+    /// The front sheet and the agenda, with the agenda's page ranges open; its metadata is the
+    /// pack's (title, language, keywords).
+    pub front: Document,
+    /// Every item's parts, in agenda order.
+    pub parts: Vec<PackPart>,
+    /// What the pack prints on every page, its bound pages too: the running header (Part 2's
+    /// NOT FOR PUBLICATION) and the footer's words.
+    pub furniture: Furniture,
+}
+
+/// One part of a pack: a report typeset on its own, or a PDF bound in as it is.
+#[derive(Debug, Clone)]
+pub struct PackPart {
+    /// The agenda item it belongs to.
+    pub item: u32,
+    /// Its bookmark and the title of its structure element: the report's title, "Agenda item 4:
+    /// Minutes …" for a bound document, "Appendix 1 – Site plan"; a bound part's first page is
+    /// stamped with it.
+    pub title: String,
+    /// An appendix, bookmarked under its item's part (which comes first); else the item's own.
+    pub appendix: bool,
+    /// The report file a typeset part comes from, to name it when it fails.
+    pub source: Option<std::path::PathBuf>,
+    /// Its pages.
+    pub content: PartContent,
+}
+
+/// Where a part's pages come from.
+#[derive(Debug, Clone)]
+pub enum PartContent {
+    /// A document to typeset (a report with its item number on its anchors, no furniture).
+    Typeset(Box<Document>),
+    /// A PDF bound in page for page.
+    Bound(BoundPdf),
 }
 
 /// Builds the public agenda pack.
-pub fn public_pack(p: &PublicPack, t: &Template, opts: &Options) -> Document {
-    let mut files = Vec::new();
+pub fn public_pack(p: &PublicPack, t: &Template, opts: &Options) -> PackParts {
     let entries = p
         .items
         .iter()
         .map(|item| match item {
             PublicItem::Plain { number, title } => {
-                Entry { number: *number, title: title.clone(), note: None, blocks: Vec::new() }
+                Entry { number: *number, title: title.clone(), note: None, parts: Vec::new() }
             }
             PublicItem::Document { number, title, pdf } => {
-                let blocks = bound_blocks(*number, title, pdf, t, &mut files);
-                Entry { number: *number, title: title.clone(), note: None, blocks }
+                let part = PackPart {
+                    item: *number,
+                    title: t.words("bound_heading", &json!({"number": number, "title": title})),
+                    appendix: false,
+                    source: None,
+                    content: PartContent::Bound(pdf.clone()),
+                };
+                Entry { number: *number, title: title.clone(), note: None, parts: vec![part] }
             }
-            PublicItem::Report { number, report, .. } => {
+            PublicItem::Report { number, report, source } => {
                 let r = report.report();
-                let mut blocks = item_blocks(*number, report_blocks(r, t));
-                blocks.extend(appendix_blocks(*number, r, &p.appendix_pdfs, t, &mut files));
-                Entry { number: *number, title: r.title.clone(), note: None, blocks }
+                let parts = report_parts(*number, r, Some(source), &p.appendix_pdfs, t, opts);
+                Entry { number: *number, title: r.title.clone(), note: None, parts }
             }
             PublicItem::Exempt { number, title, paragraphs } => {
                 let ps = and_list(&paragraphs.iter().map(u8::to_string).collect::<Vec<_>>());
@@ -54,31 +100,64 @@ pub fn public_pack(p: &PublicPack, t: &Template, opts: &Options) -> Document {
                     number: *number,
                     title: title.clone(),
                     note: Some(t.words("exempt_listing", &json!({"paragraphs": ps}))),
-                    blocks: Vec::new(),
+                    parts: Vec::new(),
                 }
             }
         })
         .collect();
     let title = t.words("pack_title", &json!({"body": p.meeting.body, "date": date_with_weekday(p.meeting.date)}));
-    pack_document(&p.meeting, title, None, entries, files, t, opts)
+    pack_parts(&p.meeting, title, None, entries, t, opts)
 }
 
 /// Builds the Part 2 (not for publication) pack.
-pub fn part2_pack(p: &Part2Pack, t: &Template, opts: &Options) -> Document {
-    let mut files = Vec::new();
+pub fn part2_pack(p: &Part2Pack, t: &Template, opts: &Options) -> PackParts {
     let entries = p
         .items
         .iter()
         .map(|item| {
             let (number, r) = (item.number, &item.report);
-            let mut blocks = item_blocks(number, report_blocks(r, t));
-            blocks.extend(appendix_blocks(number, r, &p.appendix_pdfs, t, &mut files));
-            Entry { number, title: r.title.clone(), note: None, blocks }
+            let parts = report_parts(number, r, None, &p.appendix_pdfs, t, opts);
+            Entry { number, title: r.title.clone(), note: None, parts }
         })
         .collect();
     let title = t.words("part2_title", &json!({"body": p.meeting.body, "date": date_with_weekday(p.meeting.date)}));
     let header = t.words("exempt_header", &json!({}));
-    pack_document(&p.meeting, title, Some(header), entries, files, t, opts)
+    pack_parts(&p.meeting, title, Some(header), entries, t, opts)
+}
+
+/// A report's parts: its own document (typeset alone, its anchors prefixed by its item number),
+/// then each appendix PDF bound in after it.
+fn report_parts(
+    number: u32,
+    r: &crate::model::Report,
+    source: Option<&std::path::Path>,
+    pdfs: &std::collections::BTreeMap<std::path::PathBuf, BoundPdf>,
+    t: &Template,
+    opts: &Options,
+) -> Vec<PackPart> {
+    let mut doc = super::assemble::report(r, t, opts);
+    // In a pack a report has no contents list of its own: the pack's bookmarks are its contents.
+    doc.blocks = item_blocks(number, super::assemble::report_blocks(r, t));
+    // The pack's furniture numbers and heads every page; the part prints none of its own.
+    doc.furniture = Furniture { header: None, footer: String::new() };
+    let mut parts = vec![PackPart {
+        item: number,
+        title: r.title.clone(),
+        appendix: false,
+        source: source.map(std::path::Path::to_path_buf),
+        content: PartContent::Typeset(Box::new(doc)),
+    }];
+    for a in &r.appendices {
+        let Some(pdf) = a.file.as_ref().and_then(|f| pdfs.get(f)) else { continue };
+        parts.push(PackPart {
+            item: number,
+            title: t.words("appendix", &json!({"number": a.number, "title": a.title})),
+            appendix: true,
+            source: None,
+            content: PartContent::Bound(pdf.clone()),
+        });
+    }
+    parts
 }
 
 /// Prefixes a report's anchors with its item number (anchors are unique across a pack) and
@@ -102,69 +181,15 @@ fn item_blocks(number: u32, mut blocks: Vec<Block>) -> Vec<Block> {
     blocks
 }
 
-/// A report's appendix PDFs, bound in after it, each headed "Appendix N – Title".
-fn appendix_blocks(
-    number: u32,
-    r: &crate::model::Report,
-    pdfs: &std::collections::BTreeMap<std::path::PathBuf, BoundPdf>,
-    t: &Template,
-    files: &mut Vec<EmbeddedFile>,
-) -> Vec<Block> {
-    let mut blocks = Vec::new();
-    for a in &r.appendices {
-        let Some(pdf) = a.file.as_ref().and_then(|f| pdfs.get(f)) else { continue };
-        let path = format!("/bound/item-{number}-appendix-{}.pdf", a.number);
-        files.push(EmbeddedFile { path: path.clone(), bytes: pdf.bytes.clone() });
-        let title = t.words("appendix", &json!({"number": a.number, "title": a.title}));
-        for page in 1..=pdf.pages {
-            blocks.push(Block::BoundPage(BoundPage {
-                file: path.clone(),
-                page,
-                alt: t.words("bound_page_alt", &json!({"page": page, "pages": pdf.pages, "title": title})),
-                heading: (page == 1).then(|| Heading {
-                    level: 2,
-                    number: None,
-                    text: title.clone(),
-                    anchor: Some(format!("{}-appendix-{}", item_anchor(number), a.number)),
-                    caps: false,
-                }),
-            }));
-        }
-    }
-    blocks
-}
-
-/// The pages of a bound-in PDF, the first carrying the item's heading.
-fn bound_blocks(number: u32, title: &str, pdf: &BoundPdf, t: &Template, files: &mut Vec<EmbeddedFile>) -> Vec<Block> {
-    let path = format!("/bound/item-{number}.pdf");
-    files.push(EmbeddedFile { path: path.clone(), bytes: pdf.bytes.clone() });
-    (1..=pdf.pages)
-        .map(|page| {
-            Block::BoundPage(BoundPage {
-                file: path.clone(),
-                page,
-                alt: t.words("bound_page_alt", &json!({"page": page, "pages": pdf.pages, "title": title})),
-                heading: (page == 1).then(|| Heading {
-                    level: 1,
-                    number: None,
-                    text: t.words("bound_heading", &json!({"number": number, "title": title})),
-                    anchor: Some(item_anchor(number)),
-                    caps: false,
-                }),
-            })
-        })
-        .collect()
-}
-
-fn pack_document(
+/// The front sheet and agenda of a pack, with its entries' parts after them.
+fn pack_parts(
     m: &MeetingDetails,
     title: String,
     header: Option<String>,
     entries: Vec<Entry>,
-    files: Vec<EmbeddedFile>,
     t: &Template,
     opts: &Options,
-) -> Document {
+) -> PackParts {
     let w = |name: &str, data: serde_json::Value| t.words(name, &data);
     let para = |style, s: String| Block::Paragraph(Paragraph::plain(style, s));
     let mut blocks = Vec::new();
@@ -219,7 +244,7 @@ fn pack_document(
         anchor: Some("agenda".into()),
         caps: true,
     }));
-    let paged: Vec<u32> = entries.iter().filter(|e| !e.blocks.is_empty()).map(|e| e.number).collect();
+    let paged: Vec<u32> = entries.iter().filter(|e| !e.parts.is_empty()).map(|e| e.number).collect();
     let rows = entries
         .iter()
         .map(|e| {
@@ -227,7 +252,7 @@ fn pack_document(
             if let Some(n) = &e.note {
                 title_cell.push(para(ParagraphStyle::Note, n.clone()));
             }
-            let pages = if e.blocks.is_empty() {
+            let pages = if e.parts.is_empty() {
                 Vec::new()
             } else {
                 let until = paged.iter().find(|n| **n > e.number).map(|n| item_anchor(*n));
@@ -258,18 +283,8 @@ fn pack_document(
         rows,
     }));
 
-    // The items, each from a new page.
-    for e in entries {
-        if e.blocks.is_empty() {
-            continue;
-        }
-        if !matches!(e.blocks.first(), Some(Block::BoundPage(_))) {
-            blocks.push(Block::PageBreak);
-        }
-        blocks.extend(e.blocks);
-    }
-
-    Document {
+    let furniture = Furniture { header: header.clone(), footer: t.words("footer", &json!({})) };
+    let front = Document {
         meta: Meta {
             title: crate::tree::metadata_text(&title),
             author: t.settings.council.clone(),
@@ -280,27 +295,21 @@ fn pack_document(
             keywords: Meta::keywords_for(header.is_some()),
         },
         style: t.settings.style.clone(),
-        furniture: Furniture { header, footer: t.words("footer", &json!({})) },
+        furniture: Furniture { header: None, footer: String::new() },
         blocks,
-        files,
-    }
+        files: Vec::new(),
+    };
+    PackParts { front, parts: entries.into_iter().flat_map(|e| e.parts).collect(), furniture }
 }
 
-/// The front sheet and agenda only (for the editable DOCX), with page ranges replaced by the
-/// numbers the typeset pack gave them.
-pub fn agenda_only(pack: &Document, pages: &std::collections::BTreeMap<String, usize>, page_count: usize) -> Document {
-    let mut doc = pack.clone();
-    doc.files.clear();
-    // Everything up to the first item: the front sheet and the agenda.
-    let end = doc
-        .blocks
-        .iter()
-        .enumerate()
-        .skip_while(|(_, b)| !matches!(b, Block::Table(_)))
-        .find(|(_, b)| matches!(b, Block::PageBreak | Block::BoundPage(_)))
-        .map(|(i, _)| i)
-        .unwrap_or(doc.blocks.len());
-    doc.blocks.truncate(end);
+/// The front sheet and agenda with their page ranges replaced by the numbers the pack gave them
+/// (`pages`: an item's anchor → the pack page it starts on).
+pub fn resolved_front(
+    front: &Document,
+    pages: &std::collections::BTreeMap<String, usize>,
+    page_count: usize,
+) -> Document {
+    let mut doc = front.clone();
     resolve_page_ranges(&mut doc.blocks, pages, page_count);
     doc
 }
@@ -326,7 +335,7 @@ pub fn index_page(
     page_count: usize,
     t: &Template,
 ) -> Document {
-    let mut doc = agenda_only(pack, pages, page_count);
+    let mut doc = resolved_front(pack, pages, page_count);
     doc.blocks.retain(|b| !matches!(b, Block::PageBreak));
     let whole_pack = Block::Paragraph(Paragraph {
         style: ParagraphStyle::Body,

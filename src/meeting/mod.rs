@@ -77,6 +77,9 @@ pub struct BoundPdf {
     pub bytes: Arc<Vec<u8>>,
     /// Its page count.
     pub pages: u32,
+    /// Whether it is a tagged PDF (a structure tree, marked): a pack binding an untagged one
+    /// cannot claim PDF/UA-1.
+    pub tagged: bool,
 }
 
 impl BoundPdf {
@@ -128,8 +131,43 @@ impl BoundPdf {
                 path.display()
             ));
         }
-        Ok(BoundPdf { path: path.to_path_buf(), bytes, pages: pages as u32 })
+        // The reader the merge uses must read it too, and says whether it is tagged.
+        let facts = crate::merge::inspect(&bytes).map_err(|e| {
+            let name = path.display().to_string();
+            e.to_string().replacen("PDF", &name, 1)
+        })?;
+        Ok(BoundPdf { path: path.to_path_buf(), bytes, pages: pages as u32, tagged: facts.tagged })
     }
+}
+
+/// A bound PDF without tags: bound as it is, but the pack can no longer claim PDF/UA-1.
+fn untagged(path: String, name: &str) -> Problem {
+    Problem::warning(path, format!("{name} is not tagged: the pack cannot claim PDF/UA-1"))
+        .help("export it from Word or LibreOffice with tagging on (in LibreOffice: PDF options, \"Tagged PDF\")")
+}
+
+/// A report written for another meeting than the one whose agenda lists it (another body, or
+/// another date): a warning naming both, for its `report:` line. Bodies compare without regard
+/// to case and spacing (`Cabinet`, ` cabinet `).
+fn other_meeting(report: &Report, body: &str, date: Date) -> Option<Problem> {
+    let same_body = report.body.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
+        == body.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
+    if same_body && report.date == date {
+        return None;
+    }
+    let long = crate::house::long_date;
+    Some(
+        Problem::warning(
+            "",
+            format!(
+                "the report is for {} on {}, but this meeting is {body} on {}",
+                report.body.trim(),
+                long(report.date),
+                long(date)
+            ),
+        )
+        .help("correct the report's `meeting:` (body and date), or list the right report"),
+    )
 }
 
 /// Whether a PDF's metadata says it holds exempt material: cabrep's not-for-publication
@@ -477,7 +515,12 @@ pub fn load_meeting(
                     continue;
                 }
                 Ok(_) => match BoundPdf::read(&dir.join(f), &scope.limits) {
-                    Ok(pdf) => ItemContent::Document { title: title.clone(), pdf },
+                    Ok(pdf) => {
+                        if !pdf.tagged {
+                            meeting_warnings.push(untagged(format!("{p}.file"), f));
+                        }
+                        ItemContent::Document { title: title.clone(), pdf }
+                    }
                     Err(e) => {
                         problems.push(Problem::error(format!("{p}.file"), e));
                         continue;
@@ -503,10 +546,19 @@ pub fn load_meeting(
                             );
                         }
                         loaded.report.agenda_item = Some(number);
+                        if let Some(w) = other_meeting(&loaded.report, &file.meeting.body, date) {
+                            meeting_warnings.push(Problem { path: format!("{p}.report"), ..w });
+                        }
                         for (j, a) in loaded.report.appendices.iter().enumerate() {
                             if let Some(f) = &a.file {
                                 match BoundPdf::read(f, &scope.limits) {
                                     Ok(pdf) => {
+                                        if !pdf.tagged {
+                                            let name = f.file_name().map(|n| n.to_string_lossy().into_owned());
+                                            let w =
+                                                untagged(format!("appendices[{j}].file"), &name.unwrap_or_default());
+                                            loaded.warnings.push(loaded.source.locate(w));
+                                        }
                                         appendix_pdfs.insert(f.clone(), pdf);
                                     }
                                     Err(e) => {

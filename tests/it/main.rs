@@ -8,6 +8,7 @@ mod common;
 
 mod accessibility;
 mod authoring;
+mod binding;
 mod cli;
 mod decisions;
 mod diagnostics;

@@ -7,8 +7,8 @@
 
 mod bound;
 mod diagnostics;
+mod furniture;
 mod hints;
-pub mod merge;
 mod world;
 
 #[cfg(test)]
@@ -34,7 +34,11 @@ const CACHE_MAX_AGE: usize = 4;
 /// threads; `render` may be called concurrently.
 pub struct PdfWriter {
     typesetter: Typesetter,
+    /// The same fonts over the pack furniture's own layout (`furniture.typ`).
+    furniture: Typesetter,
 }
+
+pub use furniture::{FurniturePage, FurnitureSpec};
 
 impl PdfWriter {
     /// `template` is the typst source of the layout (templates/cabinet/report.typ); `fonts` the font files' bytes.
@@ -55,7 +59,8 @@ impl PdfWriter {
                 .collect();
             return Err(render_error("template syntax error", typesetter.template(), &diags));
         }
-        Ok(PdfWriter { typesetter })
+        let furniture = typesetter.with_template(furniture::SOURCE.to_owned());
+        Ok(PdfWriter { typesetter, furniture })
     }
 
     /// Typesets one document into a tagged PDF/UA-1.
@@ -151,7 +156,7 @@ pub struct PagedOutput {
 }
 
 /// `YYYY-MM-DD` → that day at 00:00 (used as `today()` and, as UTC, as the PDF's creation date).
-fn parse_date(s: &str) -> Result<Datetime, RenderError> {
+pub(super) fn parse_date(s: &str) -> Result<Datetime, RenderError> {
     let bad = || RenderError::new(format!("PDF: the document date {s:?} is not an ISO date (YYYY-MM-DD)"));
     let mut parts = s.trim().splitn(3, '-');
     let mut next = || parts.next().ok_or_else(bad);

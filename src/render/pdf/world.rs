@@ -63,6 +63,17 @@ impl Typesetter {
         })
     }
 
+    /// A typesetter over the same library and fonts (shared, not parsed again) with another main
+    /// source: the pack's page furniture.
+    pub(super) fn with_template(&self, template: String) -> Typesetter {
+        Typesetter {
+            library: self.library.clone(),
+            book: self.book.clone(),
+            fonts: self.fonts.clone(),
+            template: Source::new(*TEMPLATE_ID, template),
+        }
+    }
+
     /// The font book (to check that the house style names a font we have).
     pub(super) fn book(&self) -> &FontBook {
         &self.book

@@ -7,7 +7,8 @@
 //! part's structure tree under one `/Part` element, one bookmark per part, the result's
 //! catalogue and metadata, and stamping page furniture onto every page. It never typesets,
 //! never decides which parts make a pack or in what order, and never reads or writes files:
-//! bytes in, bytes out.
+//! bytes in, bytes out. It imports nothing of the project, so the meeting's loading reads bound
+//! PDFs through it ([`inspect`]) as the pack's binding does.
 //!
 //! # API
 //!
@@ -35,7 +36,8 @@
 //!   [`MergeWarning::Untagged`], and takes the PDF/UA-1 claim (`pdfuaid:part` in the XMP)
 //!   away from the result; `MarkInfo /Marked true` stays.
 //! - **Bookmarks.** One outline item per part (its title, to its first page), closed, with the
-//!   part's own outline beneath it.
+//!   part's own outline beneath it (a lone top item repeating the part's title is the part's
+//!   item itself); a [`Part::nested`] part's item goes under the top-level one before it.
 //! - **One catalogue**, made here: `/Lang`, `/ViewerPreferences << /DisplayDocTitle true >>`,
 //!   `/MarkInfo`, a fresh XMP stream and Info dictionary (title, language, keywords, dates from
 //!   [`MergeOptions::date`] only). Nothing of a part's catalogue, Info or metadata is copied.
@@ -88,6 +90,9 @@ pub struct Part<'a> {
     pub title: String,
     /// The part's language (BCP 47) when known; otherwise the part's own catalogue `/Lang`.
     pub lang: Option<String>,
+    /// Bookmarked under the nearest earlier part that is not itself nested (an appendix under
+    /// its report), after that part's own headings; else a top-level bookmark.
+    pub nested: bool,
 }
 
 /// Where a part came from.
@@ -300,6 +305,35 @@ impl Output {
     }
 }
 
+/// Appends the (closed) outline item `child` as the last child of the closed item `parent`.
+fn append_child(out: &mut Output, parent: ObjectId, child: ObjectId) {
+    let last = match out.objects.get_mut(&parent) {
+        Some(Object::Dictionary(p)) => {
+            let last = p.get(b"Last").and_then(Object::as_reference).ok();
+            if last.is_none() {
+                p.set("First", Object::Reference(child));
+            }
+            p.set("Last", Object::Reference(child));
+            // Closed: minus the items opening it would show, the new child among them.
+            let shown = p.get(b"Count").and_then(Object::as_i64).unwrap_or(0).abs();
+            p.set("Count", Object::Integer(-(shown + 1)));
+            last
+        }
+        _ => return,
+    };
+    if let Some(last) = last {
+        if let Some(Object::Dictionary(l)) = out.objects.get_mut(&last) {
+            l.set("Next", Object::Reference(child));
+        }
+    }
+    if let Some(Object::Dictionary(c)) = out.objects.get_mut(&child) {
+        c.set("Parent", Object::Reference(parent));
+        if let Some(last) = last {
+            c.set("Prev", Object::Reference(last));
+        }
+    }
+}
+
 fn part_name(part: &Part) -> String {
     match &part.source {
         PartSource::Bound { name } => name.clone(),
@@ -395,8 +429,15 @@ pub fn merge(parts: &[Part], opts: &MergeOptions) -> Result<Merged, MergeError> 
             part_lang = source.lang.clone();
         }
 
-        // The part's own outline, beneath its bookmark.
-        let outline = source.outline_children();
+        // The part's own outline, beneath its bookmark; a lone top item repeating the part's
+        // title is the bookmark itself.
+        let outline = match source.lone_outline_item(&part.title) {
+            Some((lone, kids)) => {
+                copier.preset(lone, part_outline);
+                Some(kids)
+            }
+            None => source.outline_children(),
+        };
         let outline_first = outline.as_ref().map(|o| copier.convert(&Object::Reference(o.first)));
         let outline_last = outline.as_ref().map(|o| copier.convert(&Object::Reference(o.last)));
 
@@ -461,22 +502,29 @@ pub fn merge(parts: &[Part], opts: &MergeOptions) -> Result<Merged, MergeError> 
         stamp::stamp(&mut out, &kids, furniture)?;
     }
 
-    // Bookmarks: one per part, linked in order.
-    for (i, id) in part_outlines.iter().enumerate() {
+    // Bookmarks: one per part, in order; a nested part's under the top-level one before it.
+    let mut top: Vec<ObjectId> = Vec::new();
+    for (part, id) in parts.iter().zip(&part_outlines) {
+        match top.last().copied().filter(|_| part.nested) {
+            Some(parent) => append_child(&mut out, parent, *id),
+            None => top.push(*id),
+        }
+    }
+    for (i, id) in top.iter().enumerate() {
         if let Some(Object::Dictionary(item)) = out.objects.get_mut(id) {
             if i > 0 {
-                item.set("Prev", Object::Reference(part_outlines[i - 1]));
+                item.set("Prev", Object::Reference(top[i - 1]));
             }
-            if let Some(next) = part_outlines.get(i + 1) {
+            if let Some(next) = top.get(i + 1) {
                 item.set("Next", Object::Reference(*next));
             }
         }
     }
     let mut outlines = Dictionary::new();
     outlines.set("Type", Object::Name(b"Outlines".to_vec()));
-    outlines.set("First", Object::Reference(part_outlines[0]));
-    outlines.set("Last", Object::Reference(*part_outlines.last().expect("one part at least")));
-    outlines.set("Count", Object::Integer(part_outlines.len() as i64));
+    outlines.set("First", Object::Reference(top[0]));
+    outlines.set("Last", Object::Reference(*top.last().expect("one part at least")));
+    outlines.set("Count", Object::Integer(top.len() as i64));
     out.insert(skeleton.outlines, Object::Dictionary(outlines));
 
     let mut pages = Dictionary::new();

@@ -304,7 +304,13 @@ fn furniture(sizes: &[(f32, f32)]) -> Vec<u8> {
 }
 
 fn bound(pdf: &[u8], name: &str, title: &str) -> Part<'static> {
-    Part { pdf: pdf.to_vec().leak(), source: PartSource::Bound { name: name.into() }, title: title.into(), lang: None }
+    Part {
+        pdf: pdf.to_vec().leak(),
+        source: PartSource::Bound { name: name.into() },
+        title: title.into(),
+        lang: None,
+        nested: false,
+    }
 }
 
 fn options() -> MergeOptions {
@@ -326,6 +332,7 @@ fn all_parts() -> Vec<Part<'static>> {
             source: PartSource::Typeset,
             title: "Item 4: Budget Update".into(),
             lang: None,
+            nested: false,
         },
         bound(&untagged(), "minutes.pdf", "Item 2: Minutes"),
         bound(&a3_plan(), "plan.pdf", "Item 5: Site plan"),
@@ -334,6 +341,7 @@ fn all_parts() -> Vec<Part<'static>> {
             source: PartSource::Typeset,
             title: "Item 6: Adroddiad".into(),
             lang: None,
+            nested: false,
         },
         bound(&hostile(), "appendix.pdf", "Item 7: Appendix"),
     ]
@@ -570,6 +578,7 @@ fn tagged_bound_minutes_keep_their_headings_text_and_the_pdfua_claim() {
             source: PartSource::Typeset,
             title: "Item 1".into(),
             lang: None,
+            nested: false,
         },
         bound(&example_minutes(), "minutes-2023-12-14.pdf", "Item 2: Minutes"),
     ];
@@ -766,8 +775,15 @@ fn all_tagged_parts_keep_the_pdfua_claim_and_metadata() {
             source: PartSource::Typeset,
             title: "Item 4".into(),
             lang: None,
+            nested: false,
         },
-        Part { pdf: typeset("Diweddariad", "cy"), source: PartSource::Typeset, title: "Item 6".into(), lang: None },
+        Part {
+            pdf: typeset("Diweddariad", "cy"),
+            source: PartSource::Typeset,
+            title: "Item 6".into(),
+            lang: None,
+            nested: false,
+        },
     ];
     let merged = merge(&parts, &options()).expect("merge");
     assert!(merged.warnings.is_empty(), "{:?}", merged.warnings);
@@ -923,8 +939,13 @@ fn damaged_parts_never_panic() {
         }
         for v in &variants {
             let result = std::panic::catch_unwind(|| {
-                let part =
-                    Part { pdf: v, source: PartSource::Bound { name: "x.pdf".into() }, title: "X".into(), lang: None };
+                let part = Part {
+                    pdf: v,
+                    source: PartSource::Bound { name: "x.pdf".into() },
+                    title: "X".into(),
+                    lang: None,
+                    nested: false,
+                };
                 let _ = inspect(v);
                 merge(&[part], &options()).is_ok()
             });
@@ -1073,9 +1094,9 @@ fn typeset_furniture(pages: usize) -> Vec<u8> {
 fn typeset_furniture_is_stamped_with_its_fonts_embedded() {
     let pdf = typeset("Budget Update", "en-GB");
     let parts = vec![
-        Part { pdf, source: PartSource::Typeset, title: "Item 1".into(), lang: None },
+        Part { pdf, source: PartSource::Typeset, title: "Item 1".into(), lang: None, nested: false },
         bound(&untagged(), "minutes.pdf", "Item 2"),
-        Part { pdf, source: PartSource::Typeset, title: "Item 3".into(), lang: None },
+        Part { pdf, source: PartSource::Typeset, title: "Item 3".into(), lang: None, nested: false },
     ];
     let furniture = typeset_furniture(5);
     assert_eq!(inspect(&furniture).unwrap().page_count, 5);

@@ -206,8 +206,14 @@ impl Source {
     /// The outline's first and last item, when it has any.
     pub fn outline_children(&self) -> Option<OutlineKids> {
         let root = self.catalog()?.get_deref(b"Outlines", &self.doc).ok()?.as_dict().ok()?;
-        let first = root.get(b"First").ok()?.as_reference().ok()?;
-        let last = root.get(b"Last").ok()?.as_reference().ok()?;
+        self.kids_of(root)
+    }
+
+    /// The first and last child of an outline dictionary (the root or an item), and how many
+    /// items opening it would show.
+    fn kids_of(&self, parent: &Dictionary) -> Option<OutlineKids> {
+        let first = parent.get(b"First").ok()?.as_reference().ok()?;
+        let last = parent.get(b"Last").ok()?.as_reference().ok()?;
         let mut count = 0;
         let mut seen = HashSet::new();
         let mut item = Some(first);
@@ -220,6 +226,22 @@ impl Source {
             item = d.get(b"Next").and_then(Object::as_reference).ok();
         }
         Some(OutlineKids { first, last, count })
+    }
+
+    /// The outline's only top item when it repeats `title` (a report's outline is its title
+    /// heading with the sections under it): that item, and its children, which then sit
+    /// directly under the part's own bookmark of that title instead of one level down.
+    pub fn lone_outline_item(&self, title: &str) -> Option<(ObjectId, OutlineKids)> {
+        let top = self.outline_children()?;
+        if top.first != top.last {
+            return None;
+        }
+        let item = self.doc.get_dictionary(top.first).ok()?;
+        let own = text(item.get(b"Title").ok()?)?;
+        if own.split_whitespace().ne(title.split_whitespace()) {
+            return None;
+        }
+        Some((top.first, self.kids_of(item)?))
     }
 
     /// Every struct element reachable from the structure tree root (indirect ones only).

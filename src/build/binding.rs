@@ -1,0 +1,307 @@
+//! Binding a pack: typesets each typeset part on its own (on the worker pool, reusing cached
+//! parts), settles the front sheet's agenda against the parts' real page counts, typesets the
+//! furniture of every page and merges it all into one PDF ([`crate::merge`]).
+//!
+//! Memory is bounded by the parts in flight, not by the pack: a part's layout is dropped as soon
+//! as its PDF is made. This room decides nothing about what a pack holds (that is
+//! [`crate::document::pack`]'s) and writes no output file; it reads and writes only the part
+//! cache ([`PartCache`]).
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use sha2::{Digest, Sha256};
+
+use crate::document::pack::{item_anchor, resolved_front, PackParts, PartContent};
+use crate::engine::Engine;
+use crate::jobs::in_workers;
+use crate::merge::{self, MergeOptions, Part, PartSource};
+use crate::output::Visibility;
+use crate::render::pdf::{FurniturePage, FurnitureSpec};
+use crate::tree::Document;
+
+/// A bound pack: the PDF, where each item starts, and what the user should hear about it.
+#[derive(Debug)]
+pub struct BoundPack {
+    /// The merged PDF.
+    pub pdf: Vec<u8>,
+    /// The front sheet and agenda with the agenda's page ranges filled in (for the DOCX agenda
+    /// and the HTML index).
+    pub front: Document,
+    /// Each item's anchor (`item-6`) → the pack page it starts on (1-based).
+    pub starts: BTreeMap<String, usize>,
+    /// Pages in the pack.
+    pub page_count: usize,
+    /// What the merge could not hide (content removed from a bound PDF, a damaged one), by the
+    /// agenda item the PDF belongs to.
+    pub warnings: Vec<(u32, String)>,
+    /// Parts typeset in this build, the front sheet included.
+    pub typeset: usize,
+    /// Parts taken from the cache.
+    pub reused: usize,
+}
+
+/// How many times the front sheet is typeset again when the agenda's page numbers change its own
+/// length (a page range one digit longer can push a row over): the count settles in one or two.
+const FRONT_PASSES: usize = 4;
+
+/// Binds `pack`: parts typeset with `workers` threads, each typeset part looked up in (and added
+/// to) `cache` when one is given. An error names the part that failed.
+pub fn bind(engine: &Engine, pack: &PackParts, workers: usize, cache: Option<&PartCache>) -> Result<BoundPack, String> {
+    let writer = engine.writers.pdf().map_err(|e| e.to_string())?;
+    let fingerprint = cache.map(|_| template_fingerprint(engine));
+    let typeset = in_workers(&pack.parts, workers, |part| -> Result<(Arc<Vec<u8>>, bool), String> {
+        match &part.content {
+            PartContent::Bound(pdf) => Ok((Arc::clone(&pdf.bytes), false)),
+            PartContent::Typeset(doc) => {
+                let key = fingerprint.as_deref().map(|f| part_key(doc, f)).transpose()?;
+                if let (Some(cache), Some(key)) = (cache, key.as_deref()) {
+                    if let Some(pdf) = cache.get(key) {
+                        return Ok((Arc::new(pdf), true));
+                    }
+                }
+                let pdf = writer.render(doc).map_err(|e| {
+                    let what = part.source.as_ref().map_or_else(|| part.title.clone(), |s| s.display().to_string());
+                    format!("(item {}, {what}): {e}", part.item)
+                })?;
+                if let (Some(cache), Some(key)) = (cache, key.as_deref()) {
+                    cache.put(key, &pdf);
+                }
+                Ok((Arc::new(pdf), false))
+            }
+        }
+    });
+    let mut bytes = Vec::with_capacity(typeset.len());
+    let mut reused = 0;
+    for result in typeset {
+        let (pdf, from_cache) = result?;
+        reused += usize::from(from_cache);
+        bytes.push(pdf);
+    }
+    let mut facts = Vec::with_capacity(bytes.len());
+    for (part, pdf) in pack.parts.iter().zip(&bytes) {
+        let found = merge::inspect(pdf).map_err(|e| format!("item {} ({}): {e}", part.item, part.title))?;
+        facts.push(found);
+    }
+
+    // The front sheet: typeset, then again while the agenda's numbers change its length.
+    let mut front_pages = 1;
+    let mut settled = None;
+    for _ in 0..FRONT_PASSES {
+        let (starts, total) = item_starts(pack, &facts, front_pages);
+        let front = resolved_front(&pack.front, &starts, total);
+        let pdf = writer.render(&front).map_err(|e| format!("front sheet and agenda: {e}"))?;
+        let pages = merge::inspect(&pdf).map_err(|e| format!("front sheet and agenda: {e}"))?;
+        let count = pages.page_count as usize;
+        let done = count == front_pages;
+        front_pages = count;
+        settled = Some((front, pdf, pages, starts, total));
+        if done {
+            break;
+        }
+    }
+    let Some((front, front_pdf, front_facts, starts, page_count)) = settled else {
+        return Err("front sheet and agenda: not typeset".into());
+    };
+    if front_facts.page_count as usize != front_pages {
+        return Err("front sheet and agenda: its length did not settle".into());
+    }
+
+    // A bound PDF's first page is stamped with its agenda item (its title is not on its pages).
+    let stamps = std::iter::once(None).chain(pack.parts.iter().map(|p| match &p.content {
+        PartContent::Bound(_) => Some(p.title.clone()),
+        PartContent::Typeset(_) => None,
+    }));
+    let bound = std::iter::once(false).chain(pack.parts.iter().map(|p| matches!(p.content, PartContent::Bound(_))));
+    let sizes: Vec<FurniturePage> = std::iter::once(&front_facts)
+        .chain(&facts)
+        .zip(stamps.zip(bound))
+        .flat_map(|(f, (stamp, bound))| {
+            f.pages.iter().enumerate().map(move |(i, p)| FurniturePage {
+                width: p.width,
+                height: p.height,
+                stamp: if i == 0 { stamp.clone() } else { None },
+                bound,
+            })
+        })
+        .collect();
+    let furniture = writer
+        .furniture(
+            &FurnitureSpec {
+                style: &pack.front.style,
+                lang: &pack.front.meta.lang,
+                title: &pack.front.meta.title,
+                header: pack.furniture.header.as_deref(),
+                footer: &pack.furniture.footer,
+                pages: &sizes,
+            },
+            &pack.front.meta.date,
+        )
+        .map_err(|e| format!("page furniture: {e}"))?;
+
+    let mut parts = vec![Part {
+        pdf: &front_pdf,
+        source: PartSource::Typeset,
+        title: pack.front.meta.title.clone(),
+        lang: None,
+        nested: false,
+    }];
+    for (part, pdf) in pack.parts.iter().zip(&bytes) {
+        let source = match &part.content {
+            PartContent::Typeset(_) => PartSource::Typeset,
+            PartContent::Bound(b) => PartSource::Bound { name: display_name(&b.path) },
+        };
+        parts.push(Part { pdf, source, title: part.title.clone(), lang: None, nested: part.appendix });
+    }
+    let options = MergeOptions {
+        title: pack.front.meta.title.clone(),
+        lang: pack.front.meta.lang.clone(),
+        keywords: pack.front.meta.keywords.clone(),
+        furniture: Some(furniture),
+        date: midnight_utc(&pack.front.meta.date),
+    };
+    let merged = merge::merge(&parts, &options).map_err(|e| e.to_string())?;
+    if merged.page_count as usize != page_count {
+        return Err(format!("the merged pack has {} pages, its parts {page_count}", merged.page_count));
+    }
+    Ok(BoundPack {
+        pdf: merged.pdf,
+        front,
+        starts,
+        page_count,
+        warnings: merged
+            .warnings
+            .iter()
+            // An untagged bound PDF is the meeting's warning, given where the file is named.
+            .filter(|w| !matches!(w, merge::MergeWarning::Untagged { .. }))
+            .map(|w| (item_of(pack, w), w.to_string()))
+            .collect(),
+        typeset: pack.parts.iter().filter(|p| matches!(p.content, PartContent::Typeset(_))).count() - reused + 1,
+        reused,
+    })
+}
+
+/// Where each item starts when the front sheet takes `front_pages`: the anchor of every item with
+/// pages → its first page, and the pack's page count.
+fn item_starts(pack: &PackParts, facts: &[merge::PdfFacts], front_pages: usize) -> (BTreeMap<String, usize>, usize) {
+    let mut starts = BTreeMap::new();
+    let mut next = front_pages + 1;
+    for (part, f) in pack.parts.iter().zip(facts) {
+        starts.entry(item_anchor(part.item)).or_insert(next);
+        next += f.page_count as usize;
+    }
+    (starts, next - 1)
+}
+
+/// The agenda item of the part a merge warning names (the first bound file of that name).
+fn item_of(pack: &PackParts, warning: &merge::MergeWarning) -> u32 {
+    use merge::MergeWarning as W;
+    let name = match warning {
+        W::Untagged { name } | W::Sanitised { name, .. } | W::Repaired { name } | W::RoleConflict { name, .. } => name,
+    };
+    pack.parts
+        .iter()
+        .find(|p| matches!(&p.content, PartContent::Bound(b) if display_name(&b.path) == *name) || p.title == *name)
+        .map_or(0, |p| p.item)
+}
+
+/// A bound file as the user knows it: its file name.
+fn display_name(path: &Path) -> String {
+    path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned())
+}
+
+/// `YYYY-MM-DD` → that day at 00:00 UTC, the pack's creation date (as its parts have).
+fn midnight_utc(date: &str) -> Option<time::OffsetDateTime> {
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    time::Date::parse(date.trim(), &format).ok().map(|d| d.midnight().assume_utc())
+}
+
+/// What every typeset part depends on beyond its own document tree: the tool's version, the
+/// layout template and the fonts.
+fn template_fingerprint(engine: &Engine) -> String {
+    let mut h = Sha256::new();
+    h.update(env!("CARGO_PKG_VERSION").as_bytes());
+    h.update([0]);
+    h.update(engine.template.typst.as_bytes());
+    for font in &engine.template.fonts {
+        h.update((font.len() as u64).to_le_bytes());
+        h.update(font);
+    }
+    hex(&h.finalize())
+}
+
+/// The cache key of a typeset part: its document tree (all its text, numbers and style) with
+/// the template's fingerprint.
+fn part_key(doc: &Document, fingerprint: &str) -> Result<String, String> {
+    let tree = serde_json::to_vec(doc).map_err(|e| format!("cannot key the part cache: {e}"))?;
+    let mut h = Sha256::new();
+    h.update(fingerprint.as_bytes());
+    h.update([0]);
+    h.update(&tree);
+    Ok(hex(&h.finalize()))
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Typeset public parts kept between builds of one meeting's pack, so that rebuilding after one
+/// report changed typesets only that report. Each entry is its key's file, holding the PDF after
+/// a line with the PDF's SHA-256: an entry whose bytes do not match is rebuilt, never used.
+/// Part 2 parts are never cached (exempt material is never left where a public build writes).
+#[derive(Debug)]
+pub struct PartCache {
+    dir: PathBuf,
+    used: std::sync::Mutex<Vec<String>>,
+}
+
+impl PartCache {
+    /// The cache of one pack (`<out>/.cabrep-cache/<pack name>/`).
+    pub fn new(out_dir: &Path, pack: &str) -> PartCache {
+        PartCache { dir: out_dir.join(".cabrep-cache").join(pack), used: Default::default() }
+    }
+
+    fn path(&self, key: &str) -> PathBuf {
+        self.dir.join(format!("{key}.part"))
+    }
+
+    /// The cached PDF of `key`, if there is a sound one.
+    fn get(&self, key: &str) -> Option<Vec<u8>> {
+        let bytes = crate::input::file::read(&self.path(key), 512 * 1024 * 1024, "a cached part", "512 MB").ok()?;
+        let split = bytes.iter().position(|&b| b == b'\n')?;
+        let (sum, pdf) = (&bytes[..split], &bytes[split + 1..]);
+        if sum != hex(&Sha256::digest(pdf)).as_bytes() {
+            return None;
+        }
+        self.used.lock().ok()?.push(key.to_owned());
+        Some(pdf.to_vec())
+    }
+
+    /// Keeps `pdf` as `key`'s entry. A cache that cannot be written only costs time: the error is
+    /// dropped, the build goes on.
+    fn put(&self, key: &str, pdf: &[u8]) {
+        let mut bytes = hex(&Sha256::digest(pdf)).into_bytes();
+        bytes.push(b'\n');
+        bytes.extend_from_slice(pdf);
+        if crate::output::write_atomic(&self.path(key), &bytes, Visibility::Public).is_ok() {
+            if let Ok(mut used) = self.used.lock() {
+                used.push(key.to_owned());
+            }
+        }
+    }
+
+    /// Removes the entries this build did not use (reports edited or gone), so the cache holds
+    /// one pack's parts at most.
+    pub fn prune(&self) {
+        let Ok(used) = self.used.lock() else { return };
+        let Ok(entries) = std::fs::read_dir(&self.dir) else { return };
+        for entry in entries.flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let key = name.strip_suffix(".part");
+            if key.is_some_and(|k| !used.iter().any(|u| u == k)) && entry.path().is_file() {
+                let _ = std::fs::remove_file(entry.path());
+            }
+        }
+    }
+}
