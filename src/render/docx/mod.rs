@@ -4,18 +4,22 @@
 //! editing: named styles (real built-in "heading 1"–"heading 3" so Word's navigation pane,
 //! LibreOffice and pandoc see the outline), live list numbering, tables with repeating header
 //! rows, PAGE / NUMPAGES fields in the footer. What docx-rs cannot express is patched
-//! afterwards in one place, [`package`].
+//! afterwards in one place, [`package`] (with the per-part fixes in [`parts`]).
 //!
 //! Layout of this module:
 //! - `mod.rs` — blocks, headings, paragraphs and inline content;
 //! - `styles.rs` — the style sheet; `numbering.rs` — list definitions;
 //! - `table.rs` — tables; `figure.rs` — figures as images (drawn by [`crate::render::figure_png`]);
 //! - `text.rs` — sanitising and units;
-//! - `package.rs` (with the tiny XML tree in `xml.rs`) — the fix-up layer over docx-rs's zip.
+//! - `package.rs` — the fix-up layer over docx-rs's zip: the package in and out and its
+//!   relationships; `parts.rs` — the fixes of each XML part; `schema_order.rs` — the schema's
+//!   element order; `xml.rs` — the tiny XML tree they edit.
 
 mod figure;
 mod numbering;
 mod package;
+mod parts;
+mod schema_order;
 mod styles;
 mod table;
 mod text;
