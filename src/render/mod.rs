@@ -1,6 +1,8 @@
 //! Writers: one per output format. Each turns a [`crate::tree::Document`] into bytes and
 //! decides nothing about content.
 
+pub(crate) mod chart;
+pub(crate) mod colour;
 pub mod columns;
 pub mod docx;
 pub mod escape;
@@ -71,7 +73,7 @@ pub enum Format {
 }
 
 impl Format {
-    /// The file extension.
+    /// The file name's ending, without the dot, that output of this format is written with.
     pub fn extension(self) -> &'static str {
         match self {
             Format::Docx => "docx",
@@ -81,7 +83,8 @@ impl Format {
         }
     }
 
-    /// Parses one format name.
+    /// The format a `-f` name stands for (`docx`, `pdf`, `html`, `tree`; any case, spaces
+    /// trimmed), or `None` for any other name.
     pub fn parse(s: &str) -> Option<Format> {
         match s.trim().to_ascii_lowercase().as_str() {
             "docx" => Some(Format::Docx),
