@@ -60,7 +60,7 @@ impl Element {
         }
     }
 
-    /// Child elements.
+    /// The element children only, in order (text, comments and other nodes skipped).
     pub fn elements(&self) -> impl Iterator<Item = &Element> {
         self.children.iter().filter_map(|n| match n {
             Node::Element(e) => Some(e),
