@@ -1,5 +1,10 @@
 //! Writers: one per output format. Each turns a [`crate::tree::Document`] into bytes and
 //! decides nothing about content.
+//!
+//! Beside the writers, rooms they share and never each other: [`chart`] draws figures as SVG
+//! (put inline by the HTML writer, rasterised by [`figure_png`] for the DOCX writer),
+//! [`colour`] reads template colours and measures contrast, [`columns`] sizes table columns,
+//! [`escape`] escapes XML text.
 
 pub(crate) mod chart;
 pub(crate) mod colour;
