@@ -65,7 +65,7 @@ pub fn render(doc: &Document, figures: &Rasteriser, words: Option<&WordMeasure<'
     for item in items {
         docx = match item {
             Item::P(p) => docx.add_paragraph(*p),
-            Item::T(t) => docx.add_table(t),
+            Item::T(t) => docx.add_table(*t),
         };
     }
     if let Some(e) = b.failure.take() {
@@ -115,7 +115,7 @@ impl Geometry {
 /// A body-level item: what `w:body` and `w:tc` hold.
 enum Item {
     P(Box<DocxParagraph>),
-    T(DocxTable),
+    T(Box<DocxTable>),
 }
 
 /// Where a block is rendered.

@@ -140,7 +140,7 @@ impl Builder<'_> {
         for item in items {
             cell = match item {
                 Item::P(p) => cell.add_paragraph(*p),
-                Item::T(t) => cell.add_table(t),
+                Item::T(t) => cell.add_table(*t),
             };
         }
         cell
@@ -179,7 +179,7 @@ impl Builder<'_> {
             rows.push(TableRow::new(cells).cant_split());
         }
         self.tables[slot] = TableInfo { caption: t.caption.as_deref().map(clean), hyphenate };
-        out.push(Item::T(grid(rows, widths)));
+        out.push(Item::T(Box::new(grid(rows, widths))));
     }
 }
 
