@@ -1,7 +1,7 @@
 //! Figures as PNG images, for writers that cannot take SVG (the DOCX writer).
 //!
-//! There is one drawing of each figure: the HTML writer's SVG (`html::chart`, drawn with
-//! `plotters`). Here it is rasterised with resvg, using only the template's fonts (loaded from
+//! There is one drawing of each figure: the SVG of [`super::chart`] (drawn with `plotters`,
+//! and put inline by the HTML writer). Here it is rasterised with resvg, using only the template's fonts (loaded from
 //! memory, never from the system), so the same input gives the same image whatever fonts the
 //! machine has. The image is drawn on white and encoded as an opaque 8-bit RGB PNG.
 
@@ -10,18 +10,18 @@ use std::sync::Arc;
 use resvg::tiny_skia::{Pixmap, Transform};
 use resvg::usvg::{self, fontdb};
 
-use super::html::chart;
+use super::chart;
 use super::RenderError;
 use crate::tree::Figure;
 
 /// A figure drawn as a PNG.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Png {
-    /// The PNG file.
+    /// The encoded PNG file (opaque 8-bit RGB), as embedded in the document.
     pub data: Vec<u8>,
-    /// Width in pixels.
+    /// Width of the image in pixels (at most the `max_width` asked for).
     pub width: u32,
-    /// Height in pixels.
+    /// Height of the image in pixels (at most the `max_height` asked for).
     pub height: u32,
 }
 

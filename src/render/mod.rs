@@ -1,6 +1,13 @@
 //! Writers: one per output format. Each turns a [`crate::tree::Document`] into bytes and
 //! decides nothing about content.
+//!
+//! Beside the writers, rooms they share and never each other: [`chart`] draws figures as SVG
+//! (put inline by the HTML writer, rasterised by [`figure_png`] for the DOCX writer),
+//! [`colour`] reads template colours and measures contrast, [`columns`] sizes table columns,
+//! [`escape`] escapes XML text.
 
+pub(crate) mod chart;
+pub(crate) mod colour;
 pub mod columns;
 pub mod docx;
 pub mod escape;
@@ -74,7 +81,7 @@ pub enum Format {
 }
 
 impl Format {
-    /// The file extension.
+    /// The file name's ending, without the dot, that output of this format is written with.
     pub fn extension(self) -> &'static str {
         match self {
             Format::Docx => "docx",
@@ -84,7 +91,8 @@ impl Format {
         }
     }
 
-    /// Parses one format name.
+    /// The format a `-f` name stands for (`docx`, `pdf`, `html`, `tree`; any case, spaces
+    /// trimmed), or `None` for any other name.
     pub fn parse(s: &str) -> Option<Format> {
         match s.trim().to_ascii_lowercase().as_str() {
             "docx" => Some(Format::Docx),

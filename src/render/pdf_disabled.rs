@@ -14,11 +14,11 @@ pub struct PdfWriter;
 /// A typeset document with the pages its anchors landed on.
 #[derive(Debug, Clone)]
 pub struct PagedOutput {
-    /// The PDF.
+    /// The whole PDF file, tagged PDF/UA-1, ready to write to disk.
     pub pdf: Vec<u8>,
     /// Anchor → page (from 1).
     pub pages: BTreeMap<String, usize>,
-    /// Number of pages.
+    /// How many pages the PDF has (at least 1); agenda packs number their pages on from it.
     pub page_count: usize,
 }
 

@@ -5,7 +5,7 @@
 //! [`crate::render::figure_png`]. The image fills the width available (the text width, or the
 //! cell's) at [`DPI`], never taller than most of the page's text height. docx-rs writes no
 //! description for an image, so the figure's alt text (and its caption, as the image's title)
-//! is kept in [`ImageInfo`] for `package.rs` to put on `wp:docPr`. The data is not repeated as
+//! is kept in [`ImageInfo`] for `parts.rs` to put on `wp:docPr`. The data is not repeated as
 //! a table: a series chart follows the table it is drawn from, and the risk matrix plots the
 //! risk register's table.
 

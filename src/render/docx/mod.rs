@@ -4,18 +4,22 @@
 //! editing: named styles (real built-in "heading 1"–"heading 3" so Word's navigation pane,
 //! LibreOffice and pandoc see the outline), live list numbering, tables with repeating header
 //! rows, PAGE / NUMPAGES fields in the footer. What docx-rs cannot express is patched
-//! afterwards in one place, [`package`].
+//! afterwards in one place, [`package`] (with the per-part fixes in [`parts`]).
 //!
 //! Layout of this module:
 //! - `mod.rs` — blocks, headings, paragraphs and inline content;
 //! - `styles.rs` — the style sheet; `numbering.rs` — list definitions;
 //! - `table.rs` — tables; `figure.rs` — figures as images (drawn by [`crate::render::figure_png`]);
 //! - `text.rs` — sanitising and units;
-//! - `package.rs` (with the tiny XML tree in `xml.rs`) — the fix-up layer over docx-rs's zip.
+//! - `package.rs` — the fix-up layer over docx-rs's zip: the package in and out and its
+//!   relationships; `parts.rs` — the fixes of each XML part; `schema_order.rs` — the schema's
+//!   element order; `xml.rs` — the tiny XML tree they edit.
 
 mod figure;
 mod numbering;
 mod package;
+mod parts;
+mod schema_order;
 mod styles;
 mod table;
 mod text;
@@ -56,12 +60,12 @@ pub fn render(doc: &Document, figures: &Rasteriser, words: Option<&WordMeasure<'
     b.blocks(&doc.blocks, frame, &mut items);
     if !matches!(items.last(), Some(Item::P(_))) {
         // Word wants the body to end with a paragraph (it adds one after a final table).
-        items.push(Item::P(b.para(id::NORMAL)));
+        items.push(Item::P(Box::new(b.para(id::NORMAL))));
     }
     for item in items {
         docx = match item {
-            Item::P(p) => docx.add_paragraph(p),
-            Item::T(t) => docx.add_table(t),
+            Item::P(p) => docx.add_paragraph(*p),
+            Item::T(t) => docx.add_table(*t),
         };
     }
     if let Some(e) = b.failure.take() {
@@ -110,8 +114,8 @@ impl Geometry {
 
 /// A body-level item: what `w:body` and `w:tc` hold.
 enum Item {
-    P(DocxParagraph),
-    T(DocxTable),
+    P(Box<DocxParagraph>),
+    T(Box<DocxTable>),
 }
 
 /// Where a block is rendered.
@@ -139,11 +143,11 @@ struct Fmt {
 
 /// Inline content of a paragraph, before it is attached.
 enum Seg {
-    Run(Run),
+    Run(Box<Run>),
     Link(Hyperlink),
 }
 
-/// Accessible name of one table, in document order (see `package.rs`).
+/// Accessible name of one table, in document order (see `parts.rs`).
 #[derive(Debug, Clone, Default, PartialEq)]
 struct TableInfo {
     caption: Option<String>,
@@ -151,7 +155,7 @@ struct TableInfo {
     hyphenate: Vec<bool>,
 }
 
-/// Alt text of one image, in document order (see `package.rs`): docx-rs writes no description.
+/// Alt text of one image, in document order (see `parts.rs`): docx-rs writes no description.
 #[derive(Debug, Clone, Default, PartialEq)]
 struct ImageInfo {
     /// The figure's caption (the image's title).
@@ -165,9 +169,10 @@ struct Builder<'a> {
     lists: numbering::Lists,
     tables: Vec<TableInfo>,
     images: Vec<ImageInfo>,
-    /// Draws figures.
+    /// Draws each figure as the PNG the document embeds.
     figures: &'a Rasteriser,
-    /// Measures table words.
+    /// Measures a column's longest word in the house font, to widen narrow columns; `None`
+    /// divides the width by the tree's proportions alone.
     words: Option<&'a WordMeasure<'a>>,
     /// Body text size in points.
     body_size: f64,
@@ -243,7 +248,7 @@ impl<'a> Builder<'a> {
             p = p.page_break_before(true);
             self.page_break_pending = false;
         }
-        out.push(Item::P(p));
+        out.push(Item::P(Box::new(p)));
     }
 
     /// Before a table: a pending page break needs a paragraph of its own.
@@ -251,7 +256,7 @@ impl<'a> Builder<'a> {
         if self.page_break_pending {
             self.page_break_pending = false;
             let p = self.para(id::NORMAL).add_run(Run::new().add_break(BreakType::Page));
-            out.push(Item::P(p));
+            out.push(Item::P(Box::new(p)));
         }
     }
 
@@ -323,7 +328,7 @@ impl<'a> Builder<'a> {
             let n = clean(n);
             let n = n.trim();
             if !n.is_empty() {
-                segs.push(Seg::Run(Run::new().add_text(format!("{n} "))));
+                segs.push(Seg::Run(Box::new(Run::new().add_text(format!("{n} ")))));
             }
         }
         self.text(&h.text, Fmt::default(), &mut segs);
@@ -394,7 +399,7 @@ impl<'a> Builder<'a> {
                 Inline::Text { text } => self.text(text, fmt, out),
                 Inline::Strong { content } => self.inlines(content, Fmt { bold: true, ..fmt }, out),
                 Inline::Emph { content } => self.inlines(content, Fmt { italic: true, ..fmt }, out),
-                Inline::LineBreak => out.push(Seg::Run(run(fmt).add_break(BreakType::TextWrapping))),
+                Inline::LineBreak => out.push(Seg::Run(Box::new(run(fmt).add_break(BreakType::TextWrapping)))),
                 // Unresolved page ranges (no typeset pack to count pages in) print nothing.
                 Inline::PageRange { .. } => {}
                 // A link inside a link: its text joins the outer link.
@@ -410,7 +415,7 @@ impl<'a> Builder<'a> {
                         Some(mut h) => {
                             for seg in inner {
                                 if let Seg::Run(r) = seg {
-                                    h = h.add_run(r);
+                                    h = h.add_run(*r);
                                 }
                             }
                             out.push(Seg::Link(h));
@@ -436,7 +441,7 @@ impl<'a> Builder<'a> {
                 Piece::Break => r.add_break(BreakType::TextWrapping),
             };
         }
-        out.push(Seg::Run(r));
+        out.push(Seg::Run(Box::new(r)));
     }
 
     /// A hyperlink: `#anchor` to a bookmark in this document, anything else external (with a
@@ -479,7 +484,7 @@ fn run(fmt: Fmt) -> Run {
 fn attach(mut p: DocxParagraph, segs: Vec<Seg>) -> DocxParagraph {
     for s in segs {
         p = match s {
-            Seg::Run(r) => p.add_run(r),
+            Seg::Run(r) => p.add_run(*r),
             Seg::Link(h) => p.add_hyperlink(h),
         };
     }

@@ -12,7 +12,7 @@ use crate::tree::{HouseStyle, ParagraphStyle};
 
 /// Style ids (the `w:styleId`s used in document.xml).
 pub(super) mod id {
-    /// docx-rs always writes this one; `package.rs` marks it as the default.
+    /// docx-rs always writes this one; `parts.rs` marks it as the default.
     pub const NORMAL: &str = "Normal";
     pub const HEADING: [&str; 3] = ["Heading1", "Heading2", "Heading3"];
     pub const HEADER_LINE: &str = "HeaderLine";

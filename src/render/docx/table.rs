@@ -2,7 +2,7 @@
 //!
 //! Every table spans the text width with a fixed layout and the column widths of the tree
 //! (relative, normalised here). Its first row is the header row built from `columns`;
-//! `package.rs` marks it `w:tblHeader` so it repeats on each page and is announced as a
+//! `parts.rs` marks it `w:tblHeader` so it repeats on each page and is announced as a
 //! header.
 
 use docx_rs::{AlignmentType, Shading, ShdType, Table as DocxTable, TableCell, TableLayoutType, TableRow, WidthType};
@@ -134,13 +134,13 @@ impl Builder<'_> {
         self.blocks(blocks, inner, &mut items);
         if !matches!(items.last(), Some(Item::P(_))) {
             let p = self.para(id::TABLE_TEXT);
-            items.push(Item::P(self.fill(p, &[], inner)));
+            items.push(Item::P(Box::new(self.fill(p, &[], inner))));
         }
         let mut cell = TableCell::new().width(width, WidthType::Dxa);
         for item in items {
             cell = match item {
-                Item::P(p) => cell.add_paragraph(p),
-                Item::T(t) => cell.add_table(t),
+                Item::P(p) => cell.add_paragraph(*p),
+                Item::T(t) => cell.add_table(*t),
             };
         }
         cell
@@ -179,7 +179,7 @@ impl Builder<'_> {
             rows.push(TableRow::new(cells).cant_split());
         }
         self.tables[slot] = TableInfo { caption: t.caption.as_deref().map(clean), hyphenate };
-        out.push(Item::T(grid(rows, widths)));
+        out.push(Item::T(Box::new(grid(rows, widths))));
     }
 }
 

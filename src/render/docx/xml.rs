@@ -1,4 +1,4 @@
-//! A tiny XML tree for the fix-up layer (`package.rs`).
+//! A tiny XML tree for the fix-up layer (`package.rs`, `parts.rs`, `schema_order.rs`).
 //!
 //! It reads the well-formed, namespace-prefixed XML that docx-rs writes and writes it back
 //! unchanged except for what the fix-ups edit. Text and attribute values are kept exactly as
@@ -60,7 +60,7 @@ impl Element {
         }
     }
 
-    /// Child elements.
+    /// The element children only, in order (text, comments and other nodes skipped).
     pub fn elements(&self) -> impl Iterator<Item = &Element> {
         self.children.iter().filter_map(|n| match n {
             Node::Element(e) => Some(e),

@@ -7,9 +7,8 @@
 
 use std::fmt::Write as _;
 
+use crate::render::colour::{contrast, parse_colour};
 use crate::tree::{Furniture, HouseStyle};
-
-use super::chart::{contrast, parse_colour};
 
 /// Body text colour (GOV.UK's near-black; 19.4:1 on white).
 const INK: &str = "#0b0c0c";
@@ -100,7 +99,8 @@ pub fn font_stack(font: &str) -> String {
     stack.join(", ")
 }
 
-/// The whole stylesheet.
+/// The page's one inline stylesheet (screen and print rules) for the house style and its
+/// running header and footer; every value from the template is checked before it is written.
 pub fn stylesheet(style: &HouseStyle, furniture: &Furniture) -> String {
     let body = pt(style.body_size, 12.0);
     let title = pt(style.title_size, 14.0);

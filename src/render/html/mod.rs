@@ -1,7 +1,7 @@
 //! The HTML writer: one self-contained, semantic HTML5 page per document (WCAG 2.2 AA).
 //!
 //! No scripts and no external resources: the house style is an inline stylesheet (with a print
-//! stylesheet for A4) and figures are inline SVG drawn from their data ([`chart`]). All text —
+//! stylesheet for A4) and figures are inline SVG drawn from their data ([`crate::render::chart`]). All text —
 //! the author's and the template's — is escaped ([`escape`]); control characters are dropped.
 //! The same document always gives the same bytes.
 //!
@@ -10,13 +10,13 @@
 //! anchors as ids, paragraphs with their style as a class, lists, tables with a caption and
 //! column (and, for label columns, row) headers, and figures with an accessible name.
 
-pub(crate) mod chart;
 mod css;
 #[cfg(test)]
 mod tests;
 
 use std::collections::HashSet;
 
+use crate::render::chart;
 use crate::render::RenderError;
 use crate::tree::{
     plain_text, Align, Block, Document, Figure, Heading, Inline, LinkTarget, List, Paragraph, ParagraphStyle, Table,

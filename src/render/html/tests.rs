@@ -1,7 +1,7 @@
 //! Unit tests of the HTML writer on small hand-made documents.
 
-use super::chart::{contrast, parse_colour};
 use super::*;
+use crate::render::colour::{contrast, parse_colour};
 use crate::tree::{BandCell, Chart, Column, Furniture, HouseStyle, Meta, RiskPoint, Row, Series, SeriesStyle};
 
 fn style() -> HouseStyle {

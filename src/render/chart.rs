@@ -1,4 +1,7 @@
-//! Figures as inline SVG, drawn from the data with `plotters` (SVG backend).
+//! Figures drawn from their data as SVG with `plotters` (SVG backend): risk matrices and
+//! bar and line charts. This is the one drawing of each figure: the HTML writer puts the SVG
+//! inline, and [`super::figure_png`] rasterises it for the DOCX writer. It knows nothing of any
+//! output format beyond the SVG it returns.
 //!
 //! Every chart reads without colour: the risk matrix labels each cell with its band name and
 //! hatches the bands more densely as they get more severe; series charts give each series its
@@ -9,6 +12,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
+use crate::render::colour::parse_colour;
 use crate::render::RenderError;
 use crate::tree::{BandCell, Chart, Figure, RiskPoint, Series, SeriesStyle};
 
@@ -89,39 +93,6 @@ fn font<'a>(family: &'a str, size: f64, bold: bool) -> TextStyle<'a> {
 
 fn centred(style: TextStyle<'_>) -> TextStyle<'_> {
     style.pos(Pos::new(HPos::Center, VPos::Center))
-}
-
-/// `#rrggbb` (or `#rgb`) as a colour.
-pub fn parse_colour(s: &str) -> Option<(u8, u8, u8)> {
-    let h = s.trim().strip_prefix('#')?;
-    if !h.chars().all(|c| c.is_ascii_hexdigit()) {
-        return None;
-    }
-    let v = |i: usize, n: usize| u8::from_str_radix(&h[i..i + n], 16).ok();
-    match h.len() {
-        6 => Some((v(0, 2)?, v(2, 2)?, v(4, 2)?)),
-        3 => Some((v(0, 1)? * 17, v(1, 1)? * 17, v(2, 1)? * 17)),
-        _ => None,
-    }
-}
-
-/// Relative luminance (WCAG 2).
-pub fn luminance((r, g, b): (u8, u8, u8)) -> f64 {
-    let lin = |c: u8| {
-        let c = c as f64 / 255.0;
-        if c <= 0.03928 {
-            c / 12.92
-        } else {
-            ((c + 0.055) / 1.055).powf(2.4)
-        }
-    };
-    0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b)
-}
-
-/// Contrast ratio between two colours (WCAG 2), 1 to 21.
-pub fn contrast(a: (u8, u8, u8), b: (u8, u8, u8)) -> f64 {
-    let (la, lb) = (luminance(a), luminance(b));
-    (la.max(lb) + 0.05) / (la.min(lb) + 0.05)
 }
 
 /// The hatching colour over a band's fill: the fill as black at 32 % opacity over it would

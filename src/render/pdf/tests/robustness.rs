@@ -1,0 +1,190 @@
+//! Determinism, literal markup, template errors, a closed world, concurrency and cost.
+
+use super::binding::{pack_binding, two_page_source};
+use super::*;
+
+#[test]
+fn two_renders_are_byte_identical() {
+    let doc = sample("Powering Our Future – Programme Update");
+    let a = writer().render(&doc).expect("first render");
+    let b = writer().render(&doc).expect("second render");
+    assert!(a == b, "two renders of one document differ");
+    // And the PDF's dates are the meeting date at midnight UTC.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let pdf = write_pdf(dir.path(), "plain.pdf", &a);
+    let info = poppler("pdfinfo", &["-isodates"], &pdf);
+    assert_eq!(field(&info, "CreationDate"), "2024-01-18T00:00:00Z", "{info}");
+}
+
+#[test]
+fn markup_in_every_text_field_is_printed_literally() {
+    let nasty = r#"#set page(fill: red) $x^2$ *a* _b_ @ref <l> \ [ {{ ]] `raw` // not a comment = not a heading"#;
+    let mut doc = sample(nasty);
+    doc.furniture.header = Some(format!("HDR {nasty}"));
+    doc.furniture.footer = format!("{nasty} {{page}}/{{pages}}");
+    doc.blocks.push(p(nasty));
+    doc.blocks.push(Block::Table(Table {
+        caption: Some(nasty.into()),
+        anchor: None,
+        columns: vec![col(nasty, Align::Left, 1.0)],
+        rows: vec![row(&[nasty])],
+    }));
+    let bytes = writer().render(&doc).expect("render");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let pdf = write_pdf(dir.path(), "nasty.pdf", &bytes);
+    let text = poppler("pdftotext", &[], &pdf);
+    let flat = squash(&text);
+    // Title, header, footer, paragraph, caption, column header and cell: at least 7 copies per page 1.
+    assert!(flat.matches(nasty).count() >= 7, "markup was interpreted:\n{text}");
+    assert!(flat.contains(&format!("HDR {nasty}")));
+}
+
+#[test]
+fn template_errors_name_the_template_line() {
+    let template = "#let data = json(\"/data.json\")\n#set document(title: data.meta.title)\n\n#unknown-function()\n";
+    let w = PdfWriter::new(template.into(), font_files()).expect("the template parses");
+    let err = w.render(&sample("Title")).expect_err("an unknown function is an error");
+    assert!(err.0.contains("report.typ:4:"), "{}", err.0);
+    assert!(err.0.contains("unknown variable: unknown-function"), "{}", err.0);
+
+    let err = PdfWriter::new("#let x = (\n".into(), font_files()).err().expect("a syntax error fails early");
+    assert!(err.0.contains("report.typ:"), "{}", err.0);
+}
+
+#[test]
+fn the_template_reads_no_other_files() {
+    let template = "#set document(title: \"x\")\n#let x = read(\"/etc/passwd\")\n#x\n";
+    let err = PdfWriter::new(template.into(), font_files()).unwrap().render(&sample("T")).expect_err("no files");
+    assert!(err.0.contains("report.typ:2:"), "{}", err.0);
+    let template = "#import \"@preview/cetz:0.3.0\"\n";
+    let err = PdfWriter::new(template.into(), font_files()).unwrap().render(&sample("T")).expect_err("no packages");
+    assert!(err.0.contains("not available"), "{}", err.0);
+}
+
+#[test]
+fn bad_inputs_are_render_errors() {
+    let mut doc = sample("T");
+    doc.meta.date = "18/01/2024".into();
+    assert!(writer().render(&doc).is_err());
+    let mut doc = sample("T");
+    doc.style.font = "Comic Sans MS".into();
+    let err = writer().render(&doc).expect_err("unknown font");
+    assert!(err.0.contains("Liberation Sans"), "{}", err.0);
+    assert!(PdfWriter::new(String::new(), vec![b"not a font".to_vec()]).is_err());
+}
+
+#[test]
+fn renders_concurrently() {
+    let w = writer();
+    std::thread::scope(|s| {
+        let handles: Vec<_> =
+            (0..4).map(|i| s.spawn(move || w.render(&sample(&format!("Report {i}"))).expect("render"))).collect();
+        for h in handles {
+            assert!(h.join().expect("thread").starts_with(b"%PDF-"));
+        }
+    });
+}
+
+/// Timings and memory over many renders: `cargo test --release --lib render::pdf -- --ignored --nocapture`.
+#[test]
+#[ignore]
+fn timings_and_memory_over_many_renders() {
+    fn rss_mb() -> f64 {
+        let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix("VmRSS:"))
+            .and_then(|v| v.split_whitespace().next()?.parse::<f64>().ok())
+            .map_or(0.0, |kb| kb / 1024.0)
+    }
+    let started = Instant::now();
+    let w = PdfWriter::new(template_source(), font_files()).expect("writer");
+    eprintln!("writer setup (fonts parsed, library built): {:?}", started.elapsed());
+    let renders: usize = std::env::var("CABREP_PDF_RENDERS").ok().and_then(|n| n.parse().ok()).unwrap_or(30);
+    for i in 0..renders {
+        let doc = sample(&format!("Report number {i}"));
+        let started = Instant::now();
+        let bytes = w.render(&doc).expect("render");
+        eprintln!(
+            "render {i:2}: {:>6.1} ms, {} bytes, RSS {:.0} MB",
+            started.elapsed().as_secs_f64() * 1e3,
+            bytes.len(),
+            rss_mb()
+        );
+    }
+    // Split compile and export for one document.
+    let doc = sample("Split timing");
+    let date = crate::render::pdf::parse_date(&doc.meta.date).unwrap();
+    let started = Instant::now();
+    let world = crate::render::pdf::world::ReportWorld::new(
+        &w.typesetter,
+        serde_json::to_vec(&doc).unwrap(),
+        &doc.files,
+        Vec::new(),
+        date,
+    )
+    .unwrap();
+    let setup = started.elapsed();
+    let started = Instant::now();
+    let paged = typst::compile::<typst_layout::PagedDocument>(&world).output.expect("compile");
+    let compile = started.elapsed();
+    let started = Instant::now();
+    let options = typst_pdf::PdfOptions {
+        standards: typst_pdf::PdfStandards::new(&[typst_pdf::PdfStandard::Ua_1]).unwrap(),
+        timestamp: Some(typst_pdf::Timestamp::new_utc(date)),
+        ..Default::default()
+    };
+    typst_pdf::pdf(&paged, &options).expect("export");
+    eprintln!("world {setup:?}, compile {compile:?}, export {:?} for {} pages", started.elapsed(), paged.pages().len());
+    // A long pack: CABREP_PDF_BOUND pages bound in (memory grows with the decoded images).
+    let n: u32 = std::env::var("CABREP_PDF_BOUND").ok().and_then(|n| n.parse().ok()).unwrap_or(0);
+    if n > 0 {
+        let mut long = pack_binding("/bound/4.pdf", [1, 2]);
+        // Distinct pages, as a real pack has.
+        let mut blocks = Vec::new();
+        let mut files = Vec::new();
+        for i in 0..n {
+            let file = format!("/bound/{i}.pdf");
+            let mut src = sample(&format!("Appendix {i}"));
+            src.blocks.truncate(16);
+            let src = w.render(&src).expect("render a source");
+            files.push(EmbeddedFile { path: file.clone(), bytes: std::sync::Arc::new(src) });
+            blocks.push(Block::BoundPage(BoundPage { file, page: 1, alt: "A page.".into(), heading: None }));
+        }
+        long.blocks = blocks;
+        long.files = files;
+        let before = rss_mb();
+        let started = Instant::now();
+        let bytes = w.render(&long).expect("render the long pack");
+        eprintln!(
+            "{n} bound pages: {:.0} ms ({:.1} ms a page), {} bytes, RSS {before:.0} -> {:.0} MB",
+            started.elapsed().as_secs_f64() * 1e3,
+            started.elapsed().as_secs_f64() * 1e3 / f64::from(n),
+            bytes.len(),
+            rss_mb()
+        );
+    }
+    // Bound pages: rasterising alone, and the whole pack (2 own pages + 2 bound).
+    let mut pack = pack_binding("/bound/4.pdf", [1, 2]);
+    pack.files = vec![EmbeddedFile { path: "/bound/4.pdf".into(), bytes: std::sync::Arc::new(two_page_source()) }];
+    let mut plain = pack.clone();
+    plain.blocks.retain(|b| !matches!(b, Block::BoundPage(_)));
+    for i in 0..5 {
+        let started = Instant::now();
+        crate::render::pdf::bound::rasterise(&w.typesetter, &pack).expect("rasterise");
+        let raster = started.elapsed();
+        let started = Instant::now();
+        let bytes = w.render(&pack).expect("render the pack");
+        let with = started.elapsed();
+        let started = Instant::now();
+        w.render(&plain).expect("render the pack without its bound pages");
+        eprintln!(
+            "pack {i}: rasterise {:.1} ms a page; render {:.1} ms with the 2 bound pages, {:.1} ms \
+             without; {} bytes",
+            raster.as_secs_f64() * 1e3 / 2.0,
+            with.as_secs_f64() * 1e3,
+            started.elapsed().as_secs_f64() * 1e3,
+            bytes.len()
+        );
+    }
+}
