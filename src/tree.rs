@@ -24,19 +24,6 @@ pub struct Document {
     pub furniture: Furniture,
     /// The content, in reading order.
     pub blocks: Vec<Block>,
-    /// Files the content refers to (PDFs bound into a pack), by virtual path. Not serialised:
-    /// the PDF writer serves them to the typesetter.
-    #[serde(skip)]
-    pub files: Vec<EmbeddedFile>,
-}
-
-/// A file embedded in the output (a PDF whose pages are bound in).
-#[derive(Debug, Clone, PartialEq)]
-pub struct EmbeddedFile {
-    /// Virtual path that blocks refer to, e.g. `/bound/4.pdf`.
-    pub path: String,
-    /// The bytes.
-    pub bytes: std::sync::Arc<Vec<u8>>,
 }
 
 /// Document metadata.
@@ -124,22 +111,6 @@ pub enum Block {
     Figure(Figure),
     /// Start a new page.
     PageBreak,
-    /// One page of an embedded PDF, bound in as a page of its own (with the document's page
-    /// furniture stamped on it).
-    BoundPage(BoundPage),
-}
-
-/// A page of an embedded PDF.
-#[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct BoundPage {
-    /// Virtual path of the file (see [`Document::files`]).
-    pub file: String,
-    /// Page number within the file, from 1.
-    pub page: u32,
-    /// Alt text for the page image.
-    pub alt: String,
-    /// A heading stamped at the top of the page (the agenda item), for bookmarks.
-    pub heading: Option<Heading>,
 }
 
 /// A heading.

@@ -26,8 +26,8 @@ use crate::tree::Document;
 pub struct BoundPack {
     /// The merged PDF.
     pub pdf: Vec<u8>,
-    /// The front sheet and agenda with the agenda's page ranges filled in (for the DOCX agenda
-    /// and the HTML index).
+    /// The front sheet and agenda with the agenda's page ranges filled in and the pack's header
+    /// and footer (for the DOCX agenda and the HTML index).
     pub front: Document,
     /// Each item's anchor (`item-6`) → the pack page it starts on (1-based).
     pub starts: BTreeMap<String, usize>,
@@ -165,6 +165,9 @@ pub fn bind(engine: &Engine, pack: &PackParts, workers: usize, cache: Option<&Pa
     if merged.page_count as usize != page_count {
         return Err(format!("the merged pack has {} pages, its parts {page_count}", merged.page_count));
     }
+    // Printed on its own (the DOCX agenda, the HTML index), the front sheet has the pack's
+    // header and footer, which the merge laid over it as furniture.
+    let front = Document { furniture: pack.furniture.clone(), ..front };
     Ok(BoundPack {
         pdf: merged.pdf,
         front,

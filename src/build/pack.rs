@@ -114,21 +114,15 @@ fn build_pack_once(
             }
             links.reports.insert(*number, relative_href(path));
         }
-        let index = assemble_pack::index_page(
-            &public_parts.front,
-            &public,
-            &links,
-            &bound.starts,
-            bound.page_count,
-            &engine.template,
-        );
+        let index =
+            assemble_pack::index_page(&bound.front, &public, &links, &bound.starts, bound.page_count, &engine.template);
         match engine.render(&index, Format::Html) {
             Ok(bytes) => rendered.push(public_file(out("-index", "html"), bytes)),
             Err(e) => return PapersOutcome::Failed(format!("pack index HTML: {e}")),
         }
     }
     if formats.contains(&Format::Tree) {
-        match serde_json::to_vec_pretty(&public_parts.front) {
+        match serde_json::to_vec_pretty(&bound.front) {
             Ok(bytes) => rendered.push(public_file(out("-pack", "tree.json"), bytes)),
             Err(e) => return PapersOutcome::Failed(e.to_string()),
         }

@@ -42,7 +42,7 @@ pub fn estimate_pages(blocks: &[Block]) -> u32 {
                 (w * 2 + t.rows.len() * 20, f)
             }
             Block::Figure(_) => (0, 1),
-            Block::PageBreak | Block::BoundPage(_) => (400, 0),
+            Block::PageBreak => (400, 0),
         }
     }
     let (w, figures) = blocks.iter().map(words).fold((0, 0), |a, b| (a.0 + b.0, a.1 + b.1));
@@ -110,7 +110,6 @@ pub fn report(r: &Report, t: &Template, opts: &Options) -> Document {
             footer: t.words("footer", &json!({})),
         },
         blocks,
-        files: Vec::new(),
     }
 }
 

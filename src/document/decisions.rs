@@ -82,7 +82,6 @@ fn record_document(
         style: t.settings.style.clone(),
         furniture: Furniture { header, footer: t.words("footer", &json!({})) },
         blocks,
-        files: Vec::new(),
     }
 }
 

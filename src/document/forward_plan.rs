@@ -50,7 +50,6 @@ pub fn plan(p: &ForwardPlan, t: &Template, opts: &Options) -> Document {
         style: t.settings.style.clone(),
         furniture: Furniture { header: None, footer: t.words("footer", &json!({})) },
         blocks,
-        files: Vec::new(),
     }
 }
 

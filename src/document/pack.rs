@@ -297,7 +297,6 @@ fn pack_parts(
         style: t.settings.style.clone(),
         furniture: Furniture { header: None, footer: String::new() },
         blocks,
-        files: Vec::new(),
     };
     PackParts { front, parts: entries.into_iter().flat_map(|e| e.parts).collect(), furniture }
 }

@@ -70,7 +70,6 @@ fn typeset(title: &str, lang: &str) -> &'static [u8] {
             heading(2, "Recommendations of the typeset report"),
             para("Cabinet is asked to note the second page of the typeset report."),
         ],
-        files: Vec::new(),
     };
     let pdf: &'static [u8] = writer.render(&doc).expect("typeset the report").leak();
     cache.lock().unwrap().insert(key, pdf);
@@ -1085,7 +1084,6 @@ fn typeset_furniture(pages: usize) -> Vec<u8> {
         style: style.clone(),
         furniture: Furniture { header: Some("NOT FOR PUBLICATION".into()), footer: "Page {page} of {pages}".into() },
         blocks,
-        files: Vec::new(),
     };
     writer.render(&doc).expect("typeset the furniture")
 }

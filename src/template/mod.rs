@@ -353,7 +353,8 @@ const REQUIRED_RECORD_WORDING: &[&str] = &[
 ];
 
 /// Wording a template may leave out (added since the first template format): the built-in
-/// template's is used.
+/// template's is used. (`bound_page_alt`, the alt text of a bound page when packs bound pages as
+/// pictures, is no longer used; a template that still has it loads, and the key is ignored.)
 const OPTIONAL_WORDING: &[&str] = &["index_pack_link"];
 
 /// Wording templates the code fills in; a template folder must define each.
@@ -389,7 +390,6 @@ const REQUIRED_WORDING: &[&str] = &[
     "pages_one",
     "pages_many",
     "bound_heading",
-    "bound_page_alt",
 ];
 
 #[cfg(test)]

@@ -308,14 +308,6 @@ impl<'a> Builder<'a> {
                     self.page_break_pending = true;
                 }
             }
-            // A bound-in PDF page has no Word form: name it in a note, on a page of its own.
-            Block::BoundPage(bp) => {
-                if !f.in_table {
-                    self.page_break_pending = true;
-                }
-                let note = Paragraph::plain(ParagraphStyle::Note, bp.alt.clone());
-                self.block(&Block::Paragraph(note), f, out);
-            }
         }
     }
 

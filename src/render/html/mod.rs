@@ -142,13 +142,6 @@ impl Writer {
             Block::Table(t) => self.table(t)?,
             Block::Figure(f) => self.figure(f)?,
             Block::PageBreak => self.push("<div class=\"page-break\" aria-hidden=\"true\"></div>\n"),
-            // A bound-in PDF page has no HTML form: say what it is.
-            Block::BoundPage(bp) => {
-                if let Some(h) = &bp.heading {
-                    self.heading(h);
-                }
-                self.paragraph(&Paragraph::plain(ParagraphStyle::Note, bp.alt.clone()));
-            }
         }
         Ok(())
     }

@@ -34,7 +34,6 @@ fn doc(blocks: Vec<Block>) -> Document {
         style: style(),
         furniture: Furniture { header: None, footer: "Page {page} of {pages}".into() },
         blocks,
-        files: Vec::new(),
     }
 }
 

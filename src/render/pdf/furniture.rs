@@ -61,7 +61,7 @@ impl PdfWriter {
         }
         let data = serde_json::to_vec(spec)
             .map_err(|e| RenderError::new(format!("PDF: cannot serialise the pack's furniture: {e}")))?;
-        let world = ReportWorld::new(&self.furniture, data, &[], Vec::new(), today)?;
+        let world = ReportWorld::new(&self.furniture, data, today);
         let source = self.furniture.template();
         let paged = typst::compile::<PagedDocument>(&world)
             .output

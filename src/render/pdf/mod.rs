@@ -5,7 +5,6 @@
 //! is never parsed as typst markup. The template takes all style from `data.style`, all metadata from
 //! `data.meta` and the page furniture from `data.furniture`; this module decides nothing about content.
 
-mod bound;
 mod diagnostics;
 mod furniture;
 mod hints;
@@ -108,9 +107,7 @@ impl PdfWriter {
         }
         hints::annotate_anchors(&mut tree);
         let data = serde_json::to_vec(&tree).map_err(serialise_error)?;
-        // Pages bound in from other PDFs, as images (PDF/UA-1 export cannot place PDF pages).
-        let rasters = bound::rasterise(&self.typesetter, doc)?;
-        let world = ReportWorld::new(&self.typesetter, data, &doc.files, rasters, date)?;
+        let world = ReportWorld::new(&self.typesetter, data, date);
         let template = self.typesetter.template();
 
         // Warnings (e.g. a glyph the font lacks) do not stop the render.

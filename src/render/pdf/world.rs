@@ -1,9 +1,8 @@
 //! The typst `World` the PDF writer compiles in: the layout template as the only source, the document
-//! tree as JSON at `/data.json`, the document's embedded files (PDFs bound into a pack) at their
-//! virtual paths, the shipped fonts, a fixed date. No file system, network or packages.
+//! tree as JSON at `/data.json`, the shipped fonts, a fixed date. No file system, network or
+//! packages. (PDFs bound into a pack are not typeset: [`crate::merge`] joins them to the parts.)
 
-use std::collections::HashMap;
-use std::sync::{Arc, LazyLock};
+use std::sync::LazyLock;
 
 use typst::diag::{FileError, FileResult};
 use typst::foundations::{Bytes, Datetime, Duration};
@@ -12,9 +11,7 @@ use typst::text::{Font, FontBook};
 use typst::utils::LazyHash;
 use typst::{Library, LibraryExt, World};
 
-use super::bound::Raster;
 use crate::render::RenderError;
-use crate::tree::EmbeddedFile;
 
 /// The virtual path of the layout template (the main source).
 pub(super) const TEMPLATE_PATH: &str = "/report.typ";
@@ -84,72 +81,23 @@ impl Typesetter {
         self.fonts.iter().map(|f| &**f.data())
     }
 
-    /// A font by its index in the book.
-    pub(super) fn font(&self, index: usize) -> Option<Font> {
-        self.fonts.get(index).cloned()
-    }
-
     /// The parsed template (to map diagnostics to its lines).
     pub(super) fn template(&self) -> &Source {
         &self.template
     }
 }
 
-/// One render's world: the shared typesetter plus this document's JSON, files, bound-page images
-/// and date.
+/// One render's world: the shared typesetter plus this document's JSON and date.
 pub(super) struct ReportWorld<'a> {
     base: &'a Typesetter,
     data: Bytes,
-    /// Embedded files and bound-page images by normalised virtual path (`/bound/4.pdf`,
-    /// `/bound/4.pdf#p3.png`).
-    files: HashMap<String, Bytes>,
     today: Datetime,
 }
 
 impl<'a> ReportWorld<'a> {
-    /// A world serving `data` (the document tree as JSON), `files` and the bound pages' images
-    /// `rasters`, with `today` as the date.
-    pub(super) fn new(
-        base: &'a Typesetter,
-        data: Vec<u8>,
-        files: &[EmbeddedFile],
-        rasters: Vec<Raster>,
-        today: Datetime,
-    ) -> Result<Self, RenderError> {
-        let mut served = HashMap::new();
-        for f in files {
-            let path = served_path(&f.path)?;
-            served.insert(path, Bytes::new(SharedBytes(Arc::clone(&f.bytes))));
-        }
-        for r in rasters {
-            let path = served_path(&r.path)?;
-            if served.insert(path.clone(), Bytes::new(r.png)).is_some() {
-                return Err(RenderError::new(format!(
-                    "PDF: an embedded file has the path {path}, which a bound page's image needs"
-                )));
-            }
-        }
-        Ok(ReportWorld { base, data: Bytes::new(data), files: served, today })
-    }
-}
-
-/// The normalised virtual path an embedded file is served at (not one of the fixed paths).
-pub(super) fn served_path(path: &str) -> Result<String, RenderError> {
-    let vpath = VirtualPath::new(path)
-        .map_err(|e| RenderError::new(format!("PDF: embedded file path {path:?} is not usable: {e}")))?;
-    let vpath = vpath.get_with_slash().to_string();
-    if vpath == TEMPLATE_PATH || vpath == DATA_PATH {
-        return Err(RenderError::new(format!("PDF: embedded file path {vpath} is reserved")));
-    }
-    Ok(vpath)
-}
-
-/// Embedded file bytes shared with the document tree, without a copy.
-struct SharedBytes(Arc<Vec<u8>>);
-
-impl AsRef<[u8]> for SharedBytes {
-    fn as_ref(&self) -> &[u8] {
-        &self.0
+    /// A world serving `data` (the document tree as JSON), with `today` as the date.
+    pub(super) fn new(base: &'a Typesetter, data: Vec<u8>, today: Datetime) -> Self {
+        ReportWorld { base, data: Bytes::new(data), today }
     }
 }
 
@@ -181,12 +129,6 @@ impl World for ReportWorld<'_> {
         if id == *TEMPLATE_ID {
             return Ok(Bytes::from_string(self.base.template.clone()));
         }
-        let path = id.get();
-        if let VirtualRoot::Project = path.root() {
-            if let Some(bytes) = self.files.get(path.vpath().get_with_slash()) {
-                return Ok(bytes.clone());
-            }
-        }
         Err(not_found(id))
     }
 
@@ -206,11 +148,5 @@ fn not_found(id: FileId) -> FileError {
         VirtualRoot::Project => format!("file {}", path.vpath().get_with_slash()),
         VirtualRoot::Package(spec) => format!("package {spec}"),
     };
-    FileError::Other(Some(
-        format!(
-            "{what} is not available: the PDF template may read only {DATA_PATH} and the \
-             document's embedded files"
-        )
-        .into(),
-    ))
+    FileError::Other(Some(format!("{what} is not available: the PDF template may read only {DATA_PATH}").into()))
 }

@@ -199,7 +199,6 @@ fn sample() -> Document {
             heading(2, None, "Appendix 1 – Scheme list", false),
             body("The schemes."),
         ],
-        files: Vec::new(),
     }
 }
 

@@ -114,14 +114,8 @@ fn the_sample_compiles_without_warnings() {
     // A warning would mean e.g. a glyph the shipped font lacks (a list marker) or an unknown font.
     let doc = sample("Warnings");
     let date = crate::render::pdf::parse_date(&doc.meta.date).unwrap();
-    let world = crate::render::pdf::world::ReportWorld::new(
-        &writer().typesetter,
-        serde_json::to_vec(&doc).unwrap(),
-        &doc.files,
-        Vec::new(),
-        date,
-    )
-    .unwrap();
+    let world =
+        crate::render::pdf::world::ReportWorld::new(&writer().typesetter, serde_json::to_vec(&doc).unwrap(), date);
     let warned = typst::compile::<typst_layout::PagedDocument>(&world);
     let messages: Vec<_> = warned.warnings.iter().map(|w| w.message.to_string()).collect();
     assert!(messages.is_empty(), "warnings: {messages:?}");

@@ -9,7 +9,6 @@ use std::time::Instant;
 use super::PdfWriter;
 use crate::tree::*;
 
-mod binding;
 mod document;
 mod robustness;
 
@@ -338,7 +337,6 @@ fn sample(title: &str) -> Document {
         style: style(),
         furniture: Furniture { header: Some("NOT FOR PUBLICATION".into()), footer: "Page {page} of {pages}".into() },
         blocks,
-        files: Vec::new(),
     }
 }
 

@@ -1,6 +1,5 @@
 //! Determinism, literal markup, template errors, a closed world, concurrency and cost.
 
-use super::binding::{pack_binding, two_page_source};
 use super::*;
 
 #[test]
@@ -116,14 +115,7 @@ fn timings_and_memory_over_many_renders() {
     let doc = sample("Split timing");
     let date = crate::render::pdf::parse_date(&doc.meta.date).unwrap();
     let started = Instant::now();
-    let world = crate::render::pdf::world::ReportWorld::new(
-        &w.typesetter,
-        serde_json::to_vec(&doc).unwrap(),
-        &doc.files,
-        Vec::new(),
-        date,
-    )
-    .unwrap();
+    let world = crate::render::pdf::world::ReportWorld::new(&w.typesetter, serde_json::to_vec(&doc).unwrap(), date);
     let setup = started.elapsed();
     let started = Instant::now();
     let paged = typst::compile::<typst_layout::PagedDocument>(&world).output.expect("compile");
@@ -136,55 +128,4 @@ fn timings_and_memory_over_many_renders() {
     };
     typst_pdf::pdf(&paged, &options).expect("export");
     eprintln!("world {setup:?}, compile {compile:?}, export {:?} for {} pages", started.elapsed(), paged.pages().len());
-    // A long pack: CABREP_PDF_BOUND pages bound in (memory grows with the decoded images).
-    let n: u32 = std::env::var("CABREP_PDF_BOUND").ok().and_then(|n| n.parse().ok()).unwrap_or(0);
-    if n > 0 {
-        let mut long = pack_binding("/bound/4.pdf", [1, 2]);
-        // Distinct pages, as a real pack has.
-        let mut blocks = Vec::new();
-        let mut files = Vec::new();
-        for i in 0..n {
-            let file = format!("/bound/{i}.pdf");
-            let mut src = sample(&format!("Appendix {i}"));
-            src.blocks.truncate(16);
-            let src = w.render(&src).expect("render a source");
-            files.push(EmbeddedFile { path: file.clone(), bytes: std::sync::Arc::new(src) });
-            blocks.push(Block::BoundPage(BoundPage { file, page: 1, alt: "A page.".into(), heading: None }));
-        }
-        long.blocks = blocks;
-        long.files = files;
-        let before = rss_mb();
-        let started = Instant::now();
-        let bytes = w.render(&long).expect("render the long pack");
-        eprintln!(
-            "{n} bound pages: {:.0} ms ({:.1} ms a page), {} bytes, RSS {before:.0} -> {:.0} MB",
-            started.elapsed().as_secs_f64() * 1e3,
-            started.elapsed().as_secs_f64() * 1e3 / f64::from(n),
-            bytes.len(),
-            rss_mb()
-        );
-    }
-    // Bound pages: rasterising alone, and the whole pack (2 own pages + 2 bound).
-    let mut pack = pack_binding("/bound/4.pdf", [1, 2]);
-    pack.files = vec![EmbeddedFile { path: "/bound/4.pdf".into(), bytes: std::sync::Arc::new(two_page_source()) }];
-    let mut plain = pack.clone();
-    plain.blocks.retain(|b| !matches!(b, Block::BoundPage(_)));
-    for i in 0..5 {
-        let started = Instant::now();
-        crate::render::pdf::bound::rasterise(&w.typesetter, &pack).expect("rasterise");
-        let raster = started.elapsed();
-        let started = Instant::now();
-        let bytes = w.render(&pack).expect("render the pack");
-        let with = started.elapsed();
-        let started = Instant::now();
-        w.render(&plain).expect("render the pack without its bound pages");
-        eprintln!(
-            "pack {i}: rasterise {:.1} ms a page; render {:.1} ms with the 2 bound pages, {:.1} ms \
-             without; {} bytes",
-            raster.as_secs_f64() * 1e3 / 2.0,
-            with.as_secs_f64() * 1e3,
-            started.elapsed().as_secs_f64() * 1e3,
-            bytes.len()
-        );
-    }
 }
