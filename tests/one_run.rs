@@ -136,3 +136,106 @@ fn schema_and_check_agree_on_every_bad_input_but_those_listed_by_design() {
     assert!(missing.is_empty(), "listed by design, but no such bad input: {missing:?}");
     assert!(agree.len() + disagree.len() >= 70, "only {} bad inputs were compared", agree.len() + disagree.len());
 }
+
+/// The reference report with five different mistakes, and the first line of each error.
+fn five_mistakes() -> (String, [&'static str; 5]) {
+    let text = std::fs::read_to_string(root().join("inputs/highways-capital-programme.yaml"))
+        .expect("example")
+        .replacen("report_of: Director", "reprot_of: Director", 1)
+        .replacen("decision: key", "decision: 5", 1)
+        .replacen("title: Highways Capital Programme 2024/25", "title: [Highways, Capital Programme]", 1)
+        .replacen("      likelihood: 3", "      likelihood: high", 1)
+        .replacen("  post: Highways Asset Manager\n", "", 1);
+    let expected = [
+        // An unknown field, a typo (and `report_of` is not reported missing as well).
+        "five.yaml:6:1: error: reprot_of: unknown field `reprot_of`",
+        // A number where one of the decision kinds is expected.
+        "five.yaml:7:11: error: decision: unknown value `5`",
+        // A list where text is expected.
+        "five.yaml:12:8: error: title: expected text, found a list",
+        // A bad type deep in the file.
+        "five.yaml:99:19: error: risk.register[0].likelihood: expected a whole number from 1 to 5, found `high`",
+        // A missing required field.
+        "five.yaml:123:1: error: contact: missing field `post`",
+    ];
+    (text, expected)
+}
+
+/// Runs `cabrep ARGS…` in `dir`.
+fn cabrep_in(dir: &Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_cabrep"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("SOURCE_DATE_EPOCH")
+        .output()
+        .expect("run cabrep")
+}
+
+#[test]
+fn five_different_mistakes_are_all_reported_located_in_one_run() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (text, expected) = five_mistakes();
+    std::fs::write(dir.path().join("five.yaml"), text).expect("write");
+    std::fs::create_dir(dir.path().join("out")).expect("output folder");
+    for args in [&["check", "five.yaml"][..], &["build", "five.yaml", "-o", "out", "-f", "docx,pdf,html"]] {
+        let command = args[0];
+        let out = cabrep_in(dir.path(), args);
+        assert_eq!(out.status.code(), Some(1), "{command}: {}", stderr(&out));
+        let err = stderr(&out);
+        let errors: Vec<&str> = err.lines().filter(|l| l.contains(": error: ")).collect();
+        assert_eq!(errors, expected, "{command} reports each mistake once, in source order:\n{err}");
+    }
+    let written: Vec<_> = std::fs::read_dir(dir.path().join("out")).into_iter().flatten().collect();
+    assert!(written.is_empty(), "no output is written for a file with errors: {written:?}");
+}
+
+#[test]
+fn the_json_message_format_carries_every_mistake() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (text, expected) = five_mistakes();
+    std::fs::write(dir.path().join("five.yaml"), text).expect("write");
+    let out = cabrep_in(dir.path(), &["check", "--message-format", "json", "five.yaml"]);
+    assert_eq!(out.status.code(), Some(1));
+    let found: Vec<String> = stderr(&out)
+        .lines()
+        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+        .map(|d| {
+            let path = d["path"].as_str().unwrap_or("");
+            format!(
+                "{}:{}:{}: {}: {path}: {}",
+                d["file"].as_str().unwrap_or(""),
+                d["line"],
+                d["column"],
+                d["severity"].as_str().unwrap_or(""),
+                d["message"].as_str().unwrap_or("")
+            )
+        })
+        .collect();
+    assert_eq!(found, expected);
+}
+
+/// A report with 40 unknown fields and 40 list items of the wrong type: 80 mistakes.
+fn eighty_mistakes() -> String {
+    let mut text = std::fs::read_to_string(root().join("inputs/highways-capital-programme.yaml")).expect("example");
+    let papers: String = (0..40).map(|i| format!("  - [paper {i}]\n")).collect();
+    text = text.replacen("background_papers:\n", &format!("background_papers:\n{papers}"), 1);
+    for i in 0..40 {
+        text.push_str(&format!("unrelated_{i}: x\n"));
+    }
+    text
+}
+
+#[test]
+fn eighty_mistakes_print_fifty_and_count_the_rest() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(dir.path().join("eighty.yaml"), eighty_mistakes()).expect("write");
+    let out = cabrep_in(dir.path(), &["check", "eighty.yaml"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert_eq!(err.lines().filter(|l| l.contains(": error: ")).count(), 50, "{err}");
+    assert!(err.lines().any(|l| l == "eighty.yaml: and 30 more problems"), "{err}");
+
+    let json = cabrep_in(dir.path(), &["check", "--message-format", "json", "eighty.yaml"]);
+    let all = stderr(&json).lines().filter(|l| l.starts_with('{') && l.contains("\"error\"")).count();
+    assert_eq!(all, 80, "the JSON format carries every error");
+}
