@@ -61,6 +61,18 @@ pub(super) fn further_errors<T: DeserializeOwned + JsonSchema>(
     }
     found.sort_by_key(|d| (d.line, d.column));
     found.dedup();
+    if found.len() >= MAX_FOUND || work >= MAX_WORK_BYTES {
+        // The search stopped at its bound: say so, rather than let the count pass for all.
+        found.push(Diagnostic {
+            file: source.name.clone(),
+            line: 1,
+            column: 1,
+            path: String::new(),
+            severity: crate::diag::Severity::Error,
+            message: "the file has more problems than are looked for in one run".into(),
+            help: Some("fix these and check again".into()),
+        });
+    }
     found
 }
 
@@ -248,6 +260,21 @@ fn stand_in(root: &Value, node: &Value, depth: usize) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_file_with_more_problems_than_are_looked_for_says_so_last() {
+        let mut text = String::from("title: t\n");
+        for i in 0..(MAX_FOUND + 10) {
+            text.push_str(&format!("unrelated_{i}: x\n"));
+        }
+        let src = SourceFile::from_bytes("many.yaml".into(), "many.yaml".into(), text.into_bytes()).expect("UTF-8");
+        let all = src.parse_all_as::<crate::input::types::MissionsFile>(None).expect_err("not a register");
+        assert!(all.len() > MAX_FOUND, "{}", all.len());
+        assert_eq!(
+            all.last().map(|d| d.message.as_str()),
+            Some("the file has more problems than are looked for in one run")
+        );
+    }
 
     #[test]
     fn a_field_path_splits_into_keys_and_indices() {
