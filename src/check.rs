@@ -112,9 +112,9 @@ pub fn check_file(engine: &Engine, path: &Path) -> Checked {
 /// That each item is a report of the meeting, and each recommendation one of its report, is
 /// `cabrep decisions`'s check.
 fn check_outcome(engine: &Engine, source: &SourceFile) -> Vec<Diagnostic> {
-    let file: OutcomeFile = match source.parse_as(InputKind::Outcome) {
+    let file: OutcomeFile = match source.parse_all_as(Some(InputKind::Outcome)) {
         Ok(f) => f,
-        Err(d) => return vec![d],
+        Err(d) => return d,
     };
     let mut problems = load::character_problems(source, &engine.rules);
     if let Some(s) = &file.schema {

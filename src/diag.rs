@@ -145,9 +145,17 @@ pub enum MessageFormat {
     Json,
 }
 
+/// How many diagnostics of one file are printed for a person to read; the rest are counted
+/// ("and N more"). The JSON format carries them all.
+pub const MAX_PRINTED: usize = 50;
+
 /// Prints diagnostics to `out`. `source` is the file's text, for snippets.
 pub fn emit(out: &mut dyn Write, diags: &[Diagnostic], source: Option<&str>, format: MessageFormat) {
-    for d in diags {
+    let shown = match format {
+        MessageFormat::Json => diags.len(),
+        MessageFormat::Human { .. } => diags.len().min(MAX_PRINTED),
+    };
+    for d in &diags[..shown] {
         let _ = match format {
             MessageFormat::Json => {
                 writeln!(out, "{}", serde_json::to_string(d).unwrap_or_default())
@@ -165,6 +173,11 @@ pub fn emit(out: &mut dyn Write, diags: &[Diagnostic], source: Option<&str>, for
                 writeln!(out, "{text}")
             }
         };
+    }
+    if shown < diags.len() {
+        let rest = diags.len() - shown;
+        let file = &diags[shown].file;
+        let _ = writeln!(out, "{file}: and {rest} more {}", if rest == 1 { "problem" } else { "problems" });
     }
 }
 

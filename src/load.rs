@@ -7,6 +7,7 @@
 
 use std::path::{Path, PathBuf};
 
+use schemars::JsonSchema;
 use serde::de::DeserializeOwned;
 
 use crate::diag::{Diagnostic, Problem};
@@ -18,15 +19,15 @@ use crate::model::{self, Report, Rules};
 
 /// Reads `path` and parses it as a `kind` of paper (any kind that parses, when `None`): the
 /// source, kept for locating later problems, with the typed file; or the located failure.
-pub fn read_as<T: DeserializeOwned>(path: &Path, kind: Option<InputKind>) -> Result<(SourceFile, T), LoadFailure> {
+/// Every structural problem of the file is reported, not the first alone.
+pub fn read_as<T: DeserializeOwned + JsonSchema>(
+    path: &Path,
+    kind: Option<InputKind>,
+) -> Result<(SourceFile, T), LoadFailure> {
     let source = SourceFile::read(path).map_err(|d| LoadFailure { diagnostics: vec![d], source: None })?;
-    let parsed = match kind {
-        Some(kind) => source.parse_as(kind),
-        None => source.parse(),
-    };
-    match parsed {
+    match source.parse_all_as(kind) {
         Ok(file) => Ok((source, file)),
-        Err(d) => Err(LoadFailure { diagnostics: vec![d], source: Some(source.text.clone()) }),
+        Err(diagnostics) => Err(LoadFailure { diagnostics, source: Some(source.text.clone()) }),
     }
 }
 
@@ -66,7 +67,7 @@ pub fn load_report(path: &Path, rules: &Rules, scope: &Scope) -> Result<Loaded, 
         (d.line, d.column) = source.locator.key_position("schema").map_or((1, 1), |p| (p.line, p.column));
         return Err(fail(vec![d], &source));
     }
-    let file: ReportFile = source.parse_as(InputKind::Report).map_err(|d| fail(vec![d], &source))?;
+    let file: ReportFile = source.parse_all_as(Some(InputKind::Report)).map_err(|d| fail(d, &source))?;
 
     let mut diags: Vec<Diagnostic> = character_problems(&source, rules)
         .into_iter()
@@ -162,7 +163,7 @@ pub fn unquoted_phones(source: &SourceFile) -> Vec<Problem> {
 /// Reads a missions register file.
 pub fn load_missions(path: &Path, rules: &Rules) -> Result<MissionsFile, Vec<Diagnostic>> {
     let source = SourceFile::read(path).map_err(|d| vec![d])?;
-    let file: MissionsFile = source.parse_as(InputKind::Missions).map_err(|d| vec![d])?;
+    let file: MissionsFile = source.parse_all_as(Some(InputKind::Missions))?;
     let mut problems: Vec<Diagnostic> =
         character_problems(&source, rules).into_iter().map(|p| source.locate(p)).collect();
     let mut seen = std::collections::HashSet::new();

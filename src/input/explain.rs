@@ -29,6 +29,21 @@ impl SourceFile {
         }
     }
 
+    /// A parser message found without a position (in a repaired copy of the file), located by
+    /// its field path alone.
+    pub(super) fn describe_at_path(&self, raw: &str, path: &str) -> Diagnostic {
+        let x = self.explain(raw, path, None);
+        Diagnostic {
+            file: self.name.clone(),
+            line: x.pos.line,
+            column: x.pos.column,
+            path: x.path,
+            severity: Severity::Error,
+            message: x.message,
+            help: x.help,
+        }
+    }
+
     /// What the author typed at `pos`, for "found …": `a list`, `a mapping`, `nothing`, `text`
     /// (a block of text), or the value itself in backticks.
     fn found_at(&self, pos: Option<Position>) -> Option<String> {

@@ -9,6 +9,7 @@
 mod explain;
 pub mod file;
 pub mod locate;
+mod repair;
 pub mod scale;
 pub mod shapes;
 mod source;

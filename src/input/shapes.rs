@@ -16,6 +16,7 @@ use crate::diag::Problem;
 /// An ISO date as typed (`2024-01-18`); checked to be a real date during validation.
 #[derive(Debug, Clone, serde::Deserialize, JsonSchema, PartialEq, Eq)]
 #[serde(transparent)]
+#[schemars(extend("format" = "date"))]
 pub struct IsoDate(#[schemars(regex(pattern = r"^\d{4}-\d{2}-\d{2}$"))] pub String);
 
 impl IsoDate {

@@ -4,6 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
+use schemars::JsonSchema;
 use serde::de::DeserializeOwned;
 
 use super::file;
@@ -231,55 +232,98 @@ impl SourceFile {
     /// kind's fields (another program's configuration, a password file) is refused as a whole,
     /// without quoting any of it.
     pub fn parse_as<T: DeserializeOwned>(&self, kind: InputKind) -> Result<T, Diagnostic> {
-        self.parse().map_err(|d| {
-            let (what, fields): (&str, &[&str]) = match kind {
-                InputKind::Report => ("a report", REPORT_FIELDS),
-                InputKind::Meeting => ("a meeting file", &["items", "meeting"]),
-                InputKind::Missions => ("a missions register", &["missions"]),
-                InputKind::Outcome => ("an outcome file", &["published", "items"]),
-                InputKind::ForwardPlan => ("a previous Forward Plan", &["published", "references"]),
-            };
-            let known = fields.iter().any(|f| self.locator.has_key(f));
-            if self.locator.root_kind() == Some(NodeKind::Mapping) && !known {
-                let list = fields.iter().take(2).map(|f| format!("`{f}:`")).collect::<Vec<_>>().join(", ");
-                let mut d = self
-                    .locate(Problem::error("", format!("this is not {what}: it has none of its fields ({list}, …)")));
-                d.line = 1;
-                d.column = 1;
-                d.help = Some(format!("check that the right file is named; `cabrep schema` describes {what}"));
-                d
-            } else {
-                d
-            }
-        })
+        self.parse().map_err(|d| self.refuse_foreign(kind, d))
+    }
+
+    /// Deserialises the file as an input of `kind` (any kind, when `None`), with every
+    /// structural problem in it, located, in one run: the first exactly as [`Self::parse_as`]
+    /// words it, then the others in source order (see `repair`).
+    pub fn parse_all_as<T: DeserializeOwned + JsonSchema>(
+        &self,
+        kind: Option<InputKind>,
+    ) -> Result<T, Vec<Diagnostic>> {
+        let (first, cause) = match self.parse_with_cause::<T>() {
+            Ok(t) => return Ok(t),
+            Err(e) => e,
+        };
+        let first = match kind {
+            Some(kind) => self.refuse_foreign(kind, first),
+            None => first,
+        };
+        let refused = first.message.starts_with("this is not ");
+        let mut all = vec![first];
+        if let (Some((raw, path)), false) = (cause, refused) {
+            let more = super::repair::further_errors::<T>(self, &raw, &path, &all[0]);
+            all.extend(more);
+        }
+        Err(all)
+    }
+
+    /// The whole-file refusal of a mapping with none of `kind`'s fields, else `d` as it is.
+    fn refuse_foreign(&self, kind: InputKind, d: Diagnostic) -> Diagnostic {
+        let (what, fields): (&str, &[&str]) = match kind {
+            InputKind::Report => ("a report", REPORT_FIELDS),
+            InputKind::Meeting => ("a meeting file", &["items", "meeting"]),
+            InputKind::Missions => ("a missions register", &["missions"]),
+            InputKind::Outcome => ("an outcome file", &["published", "items"]),
+            InputKind::ForwardPlan => ("a previous Forward Plan", &["published", "references"]),
+        };
+        let known = fields.iter().any(|f| self.locator.has_key(f));
+        if self.locator.root_kind() == Some(NodeKind::Mapping) && !known {
+            let list = fields.iter().take(2).map(|f| format!("`{f}:`")).collect::<Vec<_>>().join(", ");
+            let mut d =
+                self.locate(Problem::error("", format!("this is not {what}: it has none of its fields ({list}, …)")));
+            d.line = 1;
+            d.column = 1;
+            d.help = Some(format!("check that the right file is named; `cabrep schema` describes {what}"));
+            d
+        } else {
+            d
+        }
     }
 
     /// Deserialises the file into `T`, with a located error naming the field path.
     pub fn parse<T: DeserializeOwned>(&self) -> Result<T, Diagnostic> {
+        self.parse_with_cause().map_err(|(d, _)| d)
+    }
+
+    /// As [`Self::parse`], with the parser's own message and field path beside the diagnostic
+    /// (`None` for an empty file).
+    fn parse_with_cause<T: DeserializeOwned>(&self) -> Result<T, (Diagnostic, Option<(String, String)>)> {
         if self.text.trim().is_empty()
             || self.text.lines().all(|l| l.trim().is_empty() || l.trim_start().starts_with('#'))
         {
-            return Err(self.locate(Problem::error("", "the file is empty").help("start from `cabrep new report`")));
+            let d = self.locate(Problem::error("", "the file is empty").help("start from `cabrep new report`"));
+            return Err((d, None));
         }
-        let options = serde_saphyr::options! {
-            with_snippet: false,
-            budget: serde_saphyr::budget! {
-                max_depth: MAX_DEPTH,
-                max_aliases: 1_000,
-                max_anchors: 1_000,
-                max_nodes: 200_000,
-                max_total_scalar_bytes: MAX_INPUT_BYTES as usize,
-            },
-        };
-        let mut field_path = String::new();
-        let result = serde_saphyr::with_deserializer_from_str_with_options(&self.text, options, |de| {
-            serde_path_to_error::deserialize(de).map_err(|e| {
-                field_path = clean_path(&e.path().to_string());
-                e.into_inner()
-            })
-        });
-        result.map_err(|e| self.describe_yaml_error(&e, &field_path))
+        deserialize_text(&self.text).map_err(|(e, field_path)| {
+            let d = self.describe_yaml_error(&e, &field_path);
+            (d, Some((super::explain::strip_location(&e.without_snippet().to_string()), field_path)))
+        })
     }
+}
+
+/// Deserialises YAML text into `T` within the input limits: the value, or the parser's error
+/// with the field path serde reached.
+pub(super) fn deserialize_text<T: DeserializeOwned>(text: &str) -> Result<T, (serde_saphyr::Error, String)> {
+    let options = serde_saphyr::options! {
+        with_snippet: false,
+        budget: serde_saphyr::budget! {
+            max_depth: MAX_DEPTH,
+            max_aliases: 1_000,
+            max_anchors: 1_000,
+            max_nodes: 200_000,
+            max_total_scalar_bytes: MAX_INPUT_BYTES as usize,
+        },
+    };
+    let mut field_path = String::new();
+    let result = serde_saphyr::with_deserializer_from_str_with_options(text, options, |de| {
+        serde_path_to_error::deserialize(de).map_err(|e| {
+            field_path = clean_path(&e.path().to_string());
+            e.into_inner()
+        })
+    });
+    result.map_err(|e| (e, field_path))
 }
 
 impl Locator {

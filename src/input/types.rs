@@ -18,8 +18,24 @@ pub type Markdown = String;
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 #[schemars(title = "cabrep report")]
+// A key decision needs its Forward Plan reference, as `check` requires (text that is not blank).
+#[schemars(extend(
+    "if" = { "properties": { "decision": { "const": "key" } }, "required": ["decision"] },
+    "then" = {
+        "properties": { "forward_plan_ref": { "type": "string", "pattern": "\\S" } },
+        "required": ["forward_plan_ref"]
+    }
+))]
+// A mission update needs the missions register its mission is in.
+#[schemars(extend("dependentSchemas" = {
+    "sections": {
+        "if": { "properties": { "sections": { "contains": { "required": ["mission"] } } } },
+        "then": { "required": ["missions"] }
+    }
+}))]
 pub struct ReportFile {
     /// Format version, `cabrep/report/v1`. Optional.
+    #[schemars(regex(pattern = r"^\s*cabrep/report/v1\s*$"))]
     pub schema: Option<String>,
     /// The meeting the report goes to.
     pub meeting: MeetingRef,
@@ -44,6 +60,7 @@ pub struct ReportFile {
     #[schemars(with = "Exemption")]
     pub exempt: Option<Option<Exemption>>,
     /// SUMMARY.
+    #[schemars(regex(pattern = r"\S"))]
     pub summary: Markdown,
     /// The decision record's consideration, in the past tense (Markdown). Starting in lower
     /// case, it continues "Consideration was given to a report that …"; otherwise it is printed
@@ -127,8 +144,8 @@ pub struct Portfolio {
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Exemption {
-    /// Paragraphs of Part 1 of Schedule 12A (1 to 7).
-    #[schemars(inner(range(min = 1, max = 7)))]
+    /// Paragraphs of Part 1 of Schedule 12A (1 to 7); at least one.
+    #[schemars(length(min = 1), inner(range(min = 1, max = 7)))]
     pub paragraphs: Vec<u8>,
     /// The reason in words.
     pub reason: String,
@@ -140,7 +157,8 @@ pub struct Exemption {
 pub struct Recommendations {
     /// Lead-in line; default "<body> is recommended to:".
     pub lead: Option<String>,
-    /// The recommendations, numbered 1, 2, 3 …
+    /// The recommendations, numbered 1, 2, 3 …; at least one.
+    #[schemars(length(min = 1))]
     pub items: Vec<TextOr<RecommendationInput>>,
 }
 
@@ -157,6 +175,9 @@ pub struct RecommendationInput {
 /// A numbered body section: an ordinary section (`title`) or a mission update (`mission`).
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+// One of the two, never both, as `check` requires.
+// A mission update has a status.
+#[schemars(extend("oneOf" = [{ "required": ["title"] }, { "required": ["mission", "status"] }]))]
 pub struct SectionInput {
     /// Id for cross-references (`[Section](#id)`).
     pub id: Option<String>,
@@ -192,7 +213,8 @@ pub struct TableInput {
     pub caption: Option<String>,
     /// Column headings.
     pub columns: Vec<String>,
-    /// Relative column widths, one per column.
+    /// Relative column widths, one per column; each more than 0.
+    #[schemars(extend("items" = { "type": "number", "exclusiveMinimum": 0 }))]
     pub widths: Option<Vec<f32>>,
     /// Rows: one Markdown cell per column.
     pub rows: Vec<Vec<Markdown>>,
@@ -259,6 +281,7 @@ pub type MissionsSource = TextOrSeq<Mission>;
 #[schemars(title = "cabrep missions register")]
 pub struct MissionsFile {
     /// Format version, `cabrep/missions/v1`. Optional.
+    #[schemars(regex(pattern = r"^\s*cabrep/missions/v1\s*$"))]
     pub schema: Option<String>,
     /// The missions.
     pub missions: Vec<Mission>,
@@ -386,6 +409,7 @@ pub struct Contact {
     /// Telephone number (UK).
     pub phone: String,
     /// Email address.
+    #[schemars(regex(pattern = r"^\s*[^@\s]+@[^@\s.][^@\s]*\.[^@\s]*[^@\s.]\s*$"))]
     pub email: String,
 }
 
@@ -407,10 +431,12 @@ pub struct AppendixInput {
 #[schemars(title = "cabrep meeting")]
 pub struct MeetingFile {
     /// Format version, `cabrep/meeting/v1`.
+    #[schemars(regex(pattern = r"^\s*cabrep/meeting/v1\s*$"))]
     pub schema: Option<String>,
     /// The meeting.
     pub meeting: MeetingDetails,
-    /// Agenda items, numbered 1, 2, 3 … in this order.
+    /// Agenda items, numbered 1, 2, 3 … in this order; at least one.
+    #[schemars(length(min = 1))]
     pub items: Vec<AgendaItemInput>,
 }
 
@@ -461,6 +487,11 @@ pub struct MeetingContact {
 /// An agenda item: a plain item, an existing PDF, or a report.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+// A title (with or without a `file`) or a `report`, never both; a `file` needs a title.
+#[schemars(extend(
+    "oneOf" = [{ "required": ["title"] }, { "required": ["report"] }],
+    "dependentRequired" = { "file": ["title"] }
+))]
 pub struct AgendaItemInput {
     /// Title (plain items and PDFs; a report's title comes from the report).
     pub title: Option<String>,
@@ -476,6 +507,7 @@ pub struct AgendaItemInput {
 #[schemars(title = "cabrep meeting outcome")]
 pub struct OutcomeFile {
     /// Format version, `cabrep/outcome/v1`.
+    #[schemars(regex(pattern = r"^\s*cabrep/outcome/v1\s*$"))]
     pub schema: Option<String>,
     /// The date the decision record is published; the call-in period runs from it.
     pub published: IsoDate,
@@ -511,8 +543,11 @@ pub struct ItemOutcome {
 /// (`recommendation: 2` with `text`), or added (`text` alone).
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+// A number, a text or both, as `check` requires.
+#[schemars(extend("anyOf" = [{ "required": ["recommendation"] }, { "required": ["text"] }]))]
 pub struct DecisionInput {
     /// The recommendation's number in the report.
+    #[schemars(range(min = 1))]
     pub recommendation: Option<u32>,
     /// The decision's wording, when amended or added (written as a recommendation: "Agree …").
     pub text: Option<Markdown>,
@@ -549,6 +584,7 @@ pub struct DispensationInput {
 #[schemars(title = "cabrep previous forward plan")]
 pub struct PreviousPlanFile {
     /// Format version, `cabrep/forward-plan/v1`.
+    #[schemars(regex(pattern = r"^\s*cabrep/forward-plan/v1\s*$"))]
     pub schema: Option<String>,
     /// The date the plan was published.
     pub published: IsoDate,
