@@ -12,6 +12,7 @@ pub mod columns;
 pub mod docx;
 pub mod escape;
 pub mod figure_png;
+pub mod furniture;
 pub mod html;
 #[cfg(feature = "pdf")]
 pub mod pdf;

@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 
+pub use crate::render::furniture::{FurniturePage, FurnitureSpec};
 use crate::render::RenderError;
 use crate::tree::Document;
 
@@ -29,6 +30,10 @@ impl PdfWriter {
     }
     /// Always fails.
     pub fn render(&self, _doc: &Document) -> Result<Vec<u8>, RenderError> {
+        Err(RenderError::new(MESSAGE))
+    }
+    /// Always fails.
+    pub fn furniture(&self, _spec: &FurnitureSpec<'_>, _date: &str) -> Result<Vec<u8>, RenderError> {
         Err(RenderError::new(MESSAGE))
     }
     /// Always fails.

@@ -17,6 +17,7 @@ mod golden;
 mod hostile;
 mod html;
 mod meeting_cycle;
+mod one_run;
 mod pack;
 mod preview;
 mod report;

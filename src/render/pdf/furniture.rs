@@ -3,53 +3,18 @@
 //! lays each of these pages over its pack page as an artifact, so a part typeset once (a report,
 //! cached) fits wherever it lands in a pack, and a bound PDF's pages are numbered too.
 
-use serde::Serialize;
 use typst_layout::PagedDocument;
 use typst_pdf::PdfOptions;
 
 use super::diagnostics::render_error;
 use super::world::ReportWorld;
 use super::{parse_date, PdfWriter};
+pub use crate::render::furniture::{FurniturePage, FurnitureSpec};
 use crate::render::RenderError;
-use crate::tree::HouseStyle;
 
 /// The furniture's layout, the writer's own (not a template file): it draws only what the
 /// template's words and house style say.
 pub(super) const SOURCE: &str = include_str!("furniture.typ");
-
-/// One page of the furniture: the size its pack page is shown at, in PDF points (1/72 inch,
-/// after any rotation), and the stamp at its top right, if any — the agenda item a bound PDF's
-/// first page begins ("Agenda item 4: Minutes …"), so a reader leafing through sees where each
-/// document starts, as on a printed pack.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct FurniturePage {
-    /// Shown width, in points.
-    pub width: f32,
-    /// Shown height, in points.
-    pub height: f32,
-    /// Words stamped at the top right of the page.
-    pub stamp: Option<String>,
-    /// A page bound in from another PDF: its number goes in the bottom right corner, clear of
-    /// the document's own footer.
-    pub bound: bool,
-}
-
-/// What the furniture of one pack says and where it goes.
-#[derive(Debug, Clone, Serialize)]
-pub struct FurnitureSpec<'a> {
-    /// The house style: font, sizes and margins, as the parts were typeset with.
-    pub style: &'a HouseStyle,
-    /// The pack's language (`en-GB`).
-    pub lang: &'a str,
-    /// The pack's title (the furniture is a PDF of its own before it is laid over the pack).
-    pub title: &'a str,
-    /// The running header on every page (a Part 2 pack's NOT FOR PUBLICATION), if any.
-    pub header: Option<&'a str>,
-    /// The footer's words, with `{page}` and `{pages}` filled in page by page.
-    pub footer: &'a str,
-    /// One entry per pack page, in order.
-    pub pages: &'a [FurniturePage],
-}
 
 impl PdfWriter {
     /// Typesets the furniture of a pack: a PDF with one page per entry of `spec.pages`, dated

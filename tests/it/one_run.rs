@@ -2,8 +2,7 @@
 //! with `cabrep check` on every example and every bad input (where the two differ by design, the
 //! table below says why).
 
-mod common;
-use common::*;
+use super::common::*;
 
 use std::path::{Path, PathBuf};
 
