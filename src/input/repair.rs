@@ -46,7 +46,10 @@ pub(super) fn further_errors<T: DeserializeOwned + JsonSchema>(
         work += text.len();
         let (raw, path) = match deserialize_text::<T>(&text) {
             Ok(_) => break,
-            Err((e, path)) => (super::explain::strip_location(&e.without_snippet().to_string()), path),
+            Err(e) => {
+                let (e, path) = *e;
+                (super::explain::strip_location(&e.without_snippet().to_string()), path)
+            }
         };
         if !seen.insert((raw.clone(), path.clone())) {
             break;

@@ -244,7 +244,7 @@ impl SourceFile {
     ) -> Result<T, Vec<Diagnostic>> {
         let (first, cause) = match self.parse_with_cause::<T>() {
             Ok(t) => return Ok(t),
-            Err(e) => e,
+            Err(e) => *e,
         };
         let first = match kind {
             Some(kind) => self.refuse_foreign(kind, first),
@@ -284,28 +284,32 @@ impl SourceFile {
 
     /// Deserialises the file into `T`, with a located error naming the field path.
     pub fn parse<T: DeserializeOwned>(&self) -> Result<T, Diagnostic> {
-        self.parse_with_cause().map_err(|(d, _)| d)
+        self.parse_with_cause().map_err(|e| e.0)
     }
 
     /// As [`Self::parse`], with the parser's own message and field path beside the diagnostic
     /// (`None` for an empty file).
-    fn parse_with_cause<T: DeserializeOwned>(&self) -> Result<T, (Diagnostic, Option<(String, String)>)> {
+    /// (Boxed: an error is the rare path, and keeps the `Ok` path's result small.)
+    #[allow(clippy::type_complexity)]
+    fn parse_with_cause<T: DeserializeOwned>(&self) -> Result<T, Box<(Diagnostic, Option<(String, String)>)>> {
         if self.text.trim().is_empty()
             || self.text.lines().all(|l| l.trim().is_empty() || l.trim_start().starts_with('#'))
         {
             let d = self.locate(Problem::error("", "the file is empty").help("start from `cabrep new report`"));
-            return Err((d, None));
+            return Err(Box::new((d, None)));
         }
-        deserialize_text(&self.text).map_err(|(e, field_path)| {
+        deserialize_text(&self.text).map_err(|e| {
+            let (e, field_path) = *e;
             let d = self.describe_yaml_error(&e, &field_path);
-            (d, Some((super::explain::strip_location(&e.without_snippet().to_string()), field_path)))
+            Box::new((d, Some((super::explain::strip_location(&e.without_snippet().to_string()), field_path))))
         })
     }
 }
 
 /// Deserialises YAML text into `T` within the input limits: the value, or the parser's error
 /// with the field path serde reached.
-pub(super) fn deserialize_text<T: DeserializeOwned>(text: &str) -> Result<T, (serde_saphyr::Error, String)> {
+/// (Boxed, as the parser's error is large and the rare path.)
+pub(super) fn deserialize_text<T: DeserializeOwned>(text: &str) -> Result<T, Box<(serde_saphyr::Error, String)>> {
     let options = serde_saphyr::options! {
         with_snippet: false,
         budget: serde_saphyr::budget! {
@@ -323,7 +327,7 @@ pub(super) fn deserialize_text<T: DeserializeOwned>(text: &str) -> Result<T, (se
             e.into_inner()
         })
     });
-    result.map_err(|e| (e, field_path))
+    result.map_err(|e| Box::new((e, field_path)))
 }
 
 impl Locator {

@@ -52,8 +52,9 @@ fn first_difference(want: &str, got: &str) -> Option<String> {
     let (w, g): (Vec<&str>, Vec<&str>) = (want.lines().collect(), got.lines().collect());
     let at = (0..w.len().max(g.len())).find(|&i| w.get(i) != g.get(i))?;
     let mut out = String::new();
-    for i in at.saturating_sub(CONTEXT)..at {
-        out.push_str(&format!("  {:>6} | {}\n", i + 1, w[i]));
+    let from = at.saturating_sub(CONTEXT);
+    for (i, line) in w.iter().enumerate().take(at).skip(from) {
+        out.push_str(&format!("  {:>6} | {line}\n", i + 1));
     }
     for i in at..(at + SHOWN).min(w.len().max(g.len())) {
         if w.get(i) == g.get(i) {
