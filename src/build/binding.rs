@@ -85,28 +85,21 @@ pub fn bind(engine: &Engine, pack: &PackParts, workers: usize, cache: Option<&Pa
         facts.push(found);
     }
 
-    // The front sheet: typeset, then again while the agenda's numbers change its length.
-    let mut front_pages = 1;
-    let mut settled = None;
-    for _ in 0..FRONT_PASSES {
+    // The front sheet: typeset, then again while the agenda's numbers change its length. A front
+    // sheet and an agenda are a page each, as a rule, so that is the first guess.
+    let settled = settle(2, FRONT_PASSES, |front_pages| {
         let (starts, total) = item_starts(pack, &facts, front_pages);
         let front = resolved_front(&pack.front, &starts, total);
         let pdf = writer.render(&front).map_err(|e| format!("front sheet and agenda: {e}"))?;
         let pages = merge::inspect(&pdf).map_err(|e| format!("front sheet and agenda: {e}"))?;
-        let count = pages.page_count as usize;
-        let done = count == front_pages;
-        front_pages = count;
-        settled = Some((front, pdf, pages, starts, total));
-        if done {
-            break;
-        }
-    }
+        Ok((pages.page_count as usize, (front, pdf, pages, starts, total)))
+    })?;
     let Some((front, front_pdf, front_facts, starts, page_count)) = settled else {
-        return Err("front sheet and agenda: not typeset".into());
+        return Err(format!(
+            "front sheet and agenda: its length did not settle in {FRONT_PASSES} passes (the agenda's page numbers \
+             keep changing it)"
+        ));
     };
-    if front_facts.page_count as usize != front_pages {
-        return Err("front sheet and agenda: its length did not settle".into());
-    }
 
     // A bound PDF's first page is stamped with its agenda item (its title is not on its pages).
     let stamps = std::iter::once(None).chain(pack.parts.iter().map(|p| match &p.content {
@@ -183,6 +176,25 @@ pub fn bind(engine: &Engine, pack: &PackParts, workers: usize, cache: Option<&Pa
         typeset: pack.parts.iter().filter(|p| matches!(p.content, PartContent::Typeset(_))).count() - reused + 1,
         reused,
     })
+}
+
+/// Typesets something whose content depends on its own length (`typeset(guess)` gives the page
+/// count it came out at, and what it made) until the count is the guess, at most `passes` times;
+/// `None` when it never settles — never a result made with a wrong guess.
+fn settle<T>(
+    first_guess: usize,
+    passes: usize,
+    mut typeset: impl FnMut(usize) -> Result<(usize, T), String>,
+) -> Result<Option<T>, String> {
+    let mut guess = first_guess;
+    for _ in 0..passes {
+        let (count, made) = typeset(guess)?;
+        if count == guess {
+            return Ok(Some(made));
+        }
+        guess = count;
+    }
+    Ok(None)
 }
 
 /// Where each item starts when the front sheet takes `front_pages`: the anchor of every item with
@@ -306,5 +318,37 @@ impl PartCache {
                 let _ = std::fs::remove_file(entry.path());
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::settle;
+
+    #[test]
+    fn a_front_sheet_that_never_settles_is_refused_not_used_with_the_last_wrong_guess() {
+        // Each pass comes out one page longer than guessed: no result may be taken.
+        let mut guesses = Vec::new();
+        let r = settle(2, 4, |g| {
+            guesses.push(g);
+            Ok((g + 1, g))
+        });
+        assert_eq!(r, Ok(None));
+        assert_eq!(guesses, [2, 3, 4, 5]);
+    }
+
+    #[test]
+    fn a_front_sheet_settles_on_the_guess_that_comes_out_right() {
+        assert_eq!(settle(2, 4, |g| Ok((2, g))), Ok(Some(2)), "right first time: one pass");
+        let mut passes = 0;
+        assert_eq!(
+            settle(2, 4, |g| {
+                passes += 1;
+                Ok((3, g))
+            }),
+            Ok(Some(3))
+        );
+        assert_eq!(passes, 2);
+        assert_eq!(settle(2, 4, |_| Err::<(usize, ()), _>("boom".to_owned())), Err("boom".to_owned()));
     }
 }
