@@ -36,10 +36,6 @@ pub struct BoundPack {
     /// What the merge could not hide (content removed from a bound PDF, a damaged one), by the
     /// agenda item the PDF belongs to.
     pub warnings: Vec<(u32, String)>,
-    /// Parts typeset in this build, the front sheet included.
-    pub typeset: usize,
-    /// Parts taken from the cache.
-    pub reused: usize,
 }
 
 /// How many times the front sheet is typeset again when the agenda's page numbers change its own
@@ -51,14 +47,14 @@ const FRONT_PASSES: usize = 4;
 pub fn bind(engine: &Engine, pack: &PackParts, workers: usize, cache: Option<&PartCache>) -> Result<BoundPack, String> {
     let writer = engine.writers.pdf().map_err(|e| e.to_string())?;
     let fingerprint = cache.map(|_| template_fingerprint(engine));
-    let typeset = in_workers(&pack.parts, workers, |part| -> Result<(Arc<Vec<u8>>, bool), String> {
+    let typeset = in_workers(&pack.parts, workers, |part| -> Result<Arc<Vec<u8>>, String> {
         match &part.content {
-            PartContent::Bound(pdf) => Ok((Arc::clone(&pdf.bytes), false)),
+            PartContent::Bound(pdf) => Ok(Arc::clone(&pdf.bytes)),
             PartContent::Typeset(doc) => {
                 let key = fingerprint.as_deref().map(|f| part_key(doc, f)).transpose()?;
                 if let (Some(cache), Some(key)) = (cache, key.as_deref()) {
                     if let Some(pdf) = cache.get(key) {
-                        return Ok((Arc::new(pdf), true));
+                        return Ok(Arc::new(pdf));
                     }
                 }
                 let pdf = writer.render(doc).map_err(|e| {
@@ -68,17 +64,11 @@ pub fn bind(engine: &Engine, pack: &PackParts, workers: usize, cache: Option<&Pa
                 if let (Some(cache), Some(key)) = (cache, key.as_deref()) {
                     cache.put(key, &pdf);
                 }
-                Ok((Arc::new(pdf), false))
+                Ok(Arc::new(pdf))
             }
         }
     });
-    let mut bytes = Vec::with_capacity(typeset.len());
-    let mut reused = 0;
-    for result in typeset {
-        let (pdf, from_cache) = result?;
-        reused += usize::from(from_cache);
-        bytes.push(pdf);
-    }
+    let bytes = typeset.into_iter().collect::<Result<Vec<_>, _>>()?;
     let mut facts = Vec::with_capacity(bytes.len());
     for (part, pdf) in pack.parts.iter().zip(&bytes) {
         let found = merge::inspect(pdf).map_err(|e| format!("item {} ({}): {e}", part.item, part.title))?;
@@ -173,8 +163,6 @@ pub fn bind(engine: &Engine, pack: &PackParts, workers: usize, cache: Option<&Pa
             .filter(|w| !matches!(w, merge::MergeWarning::Untagged { .. }))
             .map(|w| (item_of(pack, w), w.to_string()))
             .collect(),
-        typeset: pack.parts.iter().filter(|p| matches!(p.content, PartContent::Typeset(_))).count() - reused + 1,
-        reused,
     })
 }
 
