@@ -1,34 +1,66 @@
-//! The engine: what a process sets up once and every command shares — the template, the
-//! validation rules drawn from it, the writers, the metadata date (`SOURCE_DATE_EPOCH`) and the
-//! file-access limits — with the three steps every paper goes through: [`Engine::load`],
+//! The engine: what a process sets up once and every command shares — the templates, the
+//! validation rules drawn from each, their writers, the metadata date (`SOURCE_DATE_EPOCH`) and
+//! the file-access limits — with the three steps every paper goes through: [`Engine::load`],
 //! [`Engine::document`], [`Engine::render`]. It writes no files; the commands in [`crate::build`]
 //! do.
+//!
+//! A paper names its template (`template: hwb-discussion`, or a folder beside it); the engine
+//! loads each template once, the first time a paper names it, and keeps it for the process. With
+//! `--template`, that one template serves every paper whatever it names.
 
+use std::collections::HashMap;
 use std::path::Path;
+use std::sync::Mutex;
 
 use time::Date;
 
 use crate::diag::Problem;
 use crate::document;
 use crate::input::file::Access;
-use crate::load::{load_report, LoadFailure, Loaded};
+use crate::load::{load_report, LoadFailure, Loaded, PickRules};
 use crate::model::{Report, Rules};
 use crate::render::{Format, RenderError, Writers};
 use crate::template::{Template, TemplateError};
 use crate::tree::Document;
 
-/// Everything loaded once per process.
-pub struct Engine {
+/// A template with what is made from it once: its validation rules and its writers.
+pub struct Kit {
     /// The template.
     pub template: Template,
     /// Validation rules from the template.
     pub rules: Rules,
     /// The writers, set up from the template on first use.
     pub writers: Writers,
+}
+
+impl Kit {
+    fn new(template: Template) -> Kit {
+        let rules = Rules::from_template(&template);
+        let writers =
+            Writers::new(template.typst.clone(), template.fonts.clone(), template.settings.style.font.clone());
+        Kit { template, rules, writers }
+    }
+}
+
+/// Everything loaded once per process.
+pub struct Engine {
+    /// The default template (the meeting's, the pack's and any paper's that names none).
+    pub template: Template,
+    /// Validation rules from the default template.
+    pub rules: Rules,
+    /// The default template's writers, set up on first use.
+    pub writers: Writers,
     /// Date for document metadata (from `SOURCE_DATE_EPOCH`), if set.
     pub metadata_date: Option<Date>,
     /// The root that paths named by a paper must stay in, and the size caps.
     pub access: Access,
+    /// Whether `--template` chose the template for every paper (a paper's `template:` is then
+    /// not followed).
+    forced: bool,
+    /// Templates papers have named, by the name a paper's tree carries: a shipped template's
+    /// name, or a folder's canonical path. Each is loaded once and kept for the process (leaked
+    /// on purpose: a process names a handful, and papers and documents borrow them freely).
+    named: Mutex<HashMap<String, &'static Kit>>,
 }
 
 /// Why an [`Engine`] could not be set up.
@@ -61,15 +93,41 @@ impl Engine {
             None => Template::builtin(),
         }
         .map_err(EngineError::Template)?;
-        let rules = Rules::from_template(&template);
-        let writers =
-            Writers::new(template.typst.clone(), template.fonts.clone(), template.settings.style.font.clone());
-        Ok(Engine { template, rules, writers, metadata_date, access: Access::default() })
+        let Kit { template, rules, writers } = Kit::new(template);
+        Ok(Engine {
+            template,
+            rules,
+            writers,
+            metadata_date,
+            access: Access::default(),
+            forced: dir.is_some(),
+            named: Mutex::new(HashMap::new()),
+        })
     }
 
-    /// Renders a document in one format (see [`Writers::render`]).
+    /// The template, rules and writers of a paper whose tree or model names `name` (`None`, or a
+    /// name no paper loaded: the default).
+    fn kit(&self, name: Option<&str>) -> (&Template, &Rules, &Writers) {
+        let named = name.and_then(|n| self.named.lock().unwrap_or_else(|e| e.into_inner()).get(n).copied());
+        match named {
+            Some(k) => (&k.template, &k.rules, &k.writers),
+            None => (&self.template, &self.rules, &self.writers),
+        }
+    }
+
+    /// The template of a paper (its own, or the default).
+    pub fn template_of(&self, report: &Report) -> &Template {
+        self.kit(report.template.as_deref()).0
+    }
+
+    /// The writers of a document (its paper's template's, or the default's).
+    pub fn writers_of(&self, doc: &Document) -> &Writers {
+        self.kit(doc.template.as_deref()).2
+    }
+
+    /// Renders a document in one format with its template's writers (see [`Writers::render`]).
     pub fn render(&self, doc: &Document, format: Format) -> Result<Vec<u8>, RenderError> {
-        self.writers.render(doc, format)
+        self.writers_of(doc).render(doc, format)
     }
 
     /// Assembly's options: what every document of this process shares.
@@ -79,10 +137,10 @@ impl Engine {
 
     /// Loads and validates a report, warning when it runs past the template's page guide.
     pub fn load(&self, path: &Path) -> Result<Loaded, LoadFailure> {
-        let mut loaded = load_report(path, &self.rules, &self.access.scope_for(path))?;
-        let guide = self.template.settings.page_guide;
-        let pages =
-            document::assemble::estimate_pages(&document::assemble::report_blocks(&loaded.report, &self.template));
+        let mut loaded = load_report(path, self, &self.access.scope_for(path))?;
+        let template = self.template_of(&loaded.report);
+        let guide = template.settings.page_guide;
+        let pages = document::assemble::estimate_pages(&document::assemble::report_blocks(&loaded.report, template));
         if pages > guide {
             loaded.warnings.push(
                 loaded.source.locate(
@@ -101,9 +159,56 @@ impl Engine {
         Ok(loaded)
     }
 
-    /// Assembles a report's document.
+    /// Assembles a report's document with its template.
     pub fn document(&self, report: &Report) -> Document {
-        document::assemble::report(report, &self.template, &self.options())
+        document::assemble::report(report, self.template_of(report), &self.options())
+    }
+}
+
+/// The names of the shipped templates, for messages.
+fn shipped_names() -> String {
+    crate::template::SHIPPED.iter().map(|(n, _)| format!("`{n}`")).collect::<Vec<_>>().join(", ")
+}
+
+impl PickRules for Engine {
+    /// The default's rules for a paper naming no template (or any, under `--template`); else the
+    /// named template's, loading it the first time: a shipped template by name, or a folder
+    /// relative to the paper, inside the paper's root.
+    fn pick(&self, named: Option<&str>, dir: &Path) -> Result<(Option<String>, &Rules), Problem> {
+        let Some(written) = named.filter(|_| !self.forced) else { return Ok((None, &self.rules)) };
+        let written = written.trim();
+        if written == self.template.name && !written.contains(['/', '\\']) {
+            return Ok((None, &self.rules));
+        }
+        let shipped = crate::template::SHIPPED.iter().any(|(n, _)| *n == written);
+        let key = if shipped {
+            written.to_owned()
+        } else {
+            let real = self.access.scope_for(&dir.join("paper.yaml")).resolve(dir, written).map_err(|e| {
+                Problem::error("template", format!("no template `{written}`: {}", e.message)).help(format!(
+                    "name a shipped template ({}) or a template folder relative to this file",
+                    shipped_names()
+                ))
+            })?;
+            if !real.join("template.toml").is_file() {
+                return Err(Problem::error("template", format!("`{written}` is not a template folder"))
+                    .help("a template folder holds a `template.toml` (and may hold `report.typ` and `fonts/`)"));
+            }
+            real.display().to_string()
+        };
+        let mut map = self.named.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(&k) = map.get(&key) {
+            return Ok((Some(key), &k.rules));
+        }
+        let loaded =
+            if shipped { Template::shipped(&key).expect("a shipped name") } else { Template::load(Path::new(&key)) };
+        let template = loaded.map_err(|e| {
+            Problem::error("template", format!("cannot use template `{written}`: {}", e.0))
+                .help("fix the template folder, or name another template")
+        })?;
+        let kit: &'static Kit = Box::leak(Box::new(Kit::new(template)));
+        map.insert(key.clone(), kit);
+        Ok((Some(key), &kit.rules))
     }
 }
 

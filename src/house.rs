@@ -10,6 +10,11 @@ pub fn long_date(d: Date) -> String {
     format!("{} {} {}", d.day(), d.month(), d.year())
 }
 
+/// A date's month and year: "January 2025" (a cover's month).
+pub fn month_year(d: Date) -> String {
+    format!("{} {}", d.month(), d.year())
+}
+
 /// A date with its weekday: "Thursday 18 January 2024".
 pub fn date_with_weekday(d: Date) -> String {
     format!("{} {}", d.weekday(), long_date(d))

@@ -51,9 +51,25 @@ pub struct LoadFailure {
     pub source: Option<String>,
 }
 
-/// Reads, parses and validates a report (and its missions register file, if any). Every file the
-/// report names must lie inside `scope`'s root.
-pub fn load_report(path: &Path, rules: &Rules, scope: &Scope) -> Result<Loaded, LoadFailure> {
+/// Chooses a paper's validation rules from the template it names (`template:`, as written) and
+/// the folder it is in: the rules, and the name the chosen template is known by (`None` for the
+/// default). An error is the reason the named template cannot be used.
+pub trait PickRules {
+    /// The rules for a paper naming `named` in folder `dir`.
+    fn pick(&self, named: Option<&str>, dir: &Path) -> Result<(Option<String>, &Rules), Problem>;
+}
+
+/// One set of rules for every paper, whatever template it names (a process given `--template`,
+/// and tests).
+impl PickRules for Rules {
+    fn pick(&self, _: Option<&str>, _: &Path) -> Result<(Option<String>, &Rules), Problem> {
+        Ok((None, self))
+    }
+}
+
+/// Reads, parses and validates a report (and its missions register file, if any), with the rules
+/// of the template it names. Every file the report names must lie inside `scope`'s root.
+pub fn load_report(path: &Path, pick: &dyn PickRules, scope: &Scope) -> Result<Loaded, LoadFailure> {
     let source = SourceFile::read(path).map_err(|d| LoadFailure { diagnostics: vec![d], source: None })?;
     let fail = |diagnostics: Vec<Diagnostic>, source: &SourceFile| LoadFailure {
         diagnostics,
@@ -68,6 +84,13 @@ pub fn load_report(path: &Path, rules: &Rules, scope: &Scope) -> Result<Loaded, 
         return Err(fail(vec![d], &source));
     }
     let file: ReportFile = source.parse_all_as(Some(InputKind::Report)).map_err(|d| fail(d, &source))?;
+    let (template, rules) = pick.pick(file.template.as_deref(), &source.dir()).map_err(|p| {
+        let mut d = source.locate(p);
+        if let Some(at) = source.locator.key_position("template") {
+            (d.line, d.column) = (at.line, at.column);
+        }
+        fail(vec![d], &source)
+    })?;
 
     let mut diags: Vec<Diagnostic> = character_problems(&source, rules)
         .into_iter()
@@ -119,7 +142,10 @@ pub fn load_report(path: &Path, rules: &Rules, scope: &Scope) -> Result<Loaded, 
     diags.extend(validated.problems.into_iter().map(|p| source.locate(p)));
     diags.sort_by_key(|d| (d.severity, d.file != source.name, d.line, d.column));
     match validated.value {
-        Some(report) if !diags.iter().any(Diagnostic::is_error) => Ok(Loaded { report, warnings: diags, source }),
+        Some(mut report) if !diags.iter().any(Diagnostic::is_error) => {
+            report.template = template;
+            Ok(Loaded { report, warnings: diags, source })
+        }
         _ => Err(fail(diags, &source)),
     }
 }

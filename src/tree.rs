@@ -16,6 +16,10 @@ pub const NOT_FOR_PUBLICATION_KEYWORD: &str = "cabrep:not-for-publication";
 /// One document: a report, a pack, a decision record.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Document {
+    /// The template whose writers lay it out, as the engine names it (`None`: the default). Not
+    /// part of the tree the writers read.
+    #[serde(skip)]
+    pub template: Option<String>,
     /// Metadata written into every format (title, language, …).
     pub meta: Meta,
     /// House style: fonts, sizes, colours, page geometry.

@@ -46,12 +46,14 @@ const FRONT_PASSES: usize = 4;
 /// to) `cache` when one is given. An error names the part that failed.
 pub fn bind(engine: &Engine, pack: &PackParts, workers: usize, cache: Option<&PartCache>) -> Result<BoundPack, String> {
     let writer = engine.writers.pdf().map_err(|e| e.to_string())?;
-    let fingerprint = cache.map(|_| template_fingerprint(engine));
     let typeset = in_workers(&pack.parts, workers, |part| -> Result<Arc<Vec<u8>>, String> {
         match &part.content {
             PartContent::Bound(pdf) => Ok(Arc::clone(&pdf.bytes)),
             PartContent::Typeset(doc) => {
-                let key = fingerprint.as_deref().map(|f| part_key(doc, f)).transpose()?;
+                // A report is typeset with its own template's layout and fonts.
+                let writers = engine.writers_of(doc);
+                let writer = writers.pdf().map_err(|e| e.to_string())?;
+                let key = cache.map(|_| part_key(doc, &template_fingerprint(writers))).transpose()?;
                 if let (Some(cache), Some(key)) = (cache, key.as_deref()) {
                     if let Some(pdf) = cache.get(key) {
                         return Ok(Arc::new(pdf));
@@ -221,13 +223,13 @@ fn midnight_utc(date: &str) -> Option<time::OffsetDateTime> {
 }
 
 /// What every typeset part depends on beyond its own document tree: the tool's version, the
-/// layout template and the fonts.
-fn template_fingerprint(engine: &Engine) -> String {
+/// layout template and the fonts its writers typeset with.
+fn template_fingerprint(writers: &crate::render::Writers) -> String {
     let mut h = Sha256::new();
     h.update(env!("CARGO_PKG_VERSION").as_bytes());
     h.update([0]);
-    h.update(engine.template.typst.as_bytes());
-    for font in &engine.template.fonts {
+    h.update(writers.typst().as_bytes());
+    for font in writers.fonts() {
         h.update((font.len() as u64).to_le_bytes());
         h.update(font);
     }

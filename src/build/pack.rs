@@ -42,7 +42,7 @@ fn build_pack_once(
 ) -> PapersOutcome {
     use crate::document::pack as assemble_pack;
     let (m, mut warnings) =
-        match crate::meeting::load_meeting(meeting, &engine.rules, &engine.access.scope_for(meeting)) {
+        match crate::meeting::load_meeting(meeting, &engine.rules, engine, &engine.access.scope_for(meeting)) {
             Ok(x) => x,
             Err(f) => return PapersOutcome::Invalid(f),
         };
@@ -52,7 +52,7 @@ fn build_pack_once(
     let out = |suffix: &str, ext: &str| output_path(out_dir, &named, suffix, ext);
     let stem = out("", "").file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
     let cache = opts.cache.then(|| PartCache::new(out_dir, &stem));
-    let public_parts = assemble_pack::public_pack(&public, &engine.template, &assembly);
+    let public_parts = assemble_pack::public_pack(&public, &engine.template, &|r| engine.template_of(r), &assembly);
     let bound = match bind(engine, &public_parts, opts.workers, cache.as_ref()) {
         Ok(b) => b,
         Err(e) if e.starts_with('(') => return PapersOutcome::Failed(format!("public pack {e}")),
@@ -63,7 +63,12 @@ fn build_pack_once(
     let mut rendered = vec![public_file(out("-pack", "pdf"), bound.pdf.clone())];
     if let Some(p2) = &part2 {
         // Never cached: no exempt part is left in a folder a public build writes to.
-        match bind(engine, &assemble_pack::part2_pack(p2, &engine.template, &assembly), opts.workers, None) {
+        match bind(
+            engine,
+            &assemble_pack::part2_pack(p2, &engine.template, &|r| engine.template_of(r), &assembly),
+            opts.workers,
+            None,
+        ) {
             Ok(b) => {
                 notes.extend(b.warnings.iter().map(|(item, w)| (*item, format!("Part 2 pack: {w}"))));
                 rendered.push(Output { path: out("-part2", "pdf"), bytes: b.pdf, visibility: Visibility::Restricted })

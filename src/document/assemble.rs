@@ -7,7 +7,8 @@ use time::Date;
 use crate::house::{amount_text, and_list, iso, long_date};
 use crate::input::Scale;
 use crate::model::{self, FinancialTable, Report, RiskRegister, Status};
-use crate::template::Template;
+use crate::template::paper::ContentsRule;
+use crate::template::{PartName, Template, Use};
 use crate::tree::*;
 use rust_decimal::prelude::ToPrimitive;
 
@@ -52,7 +53,12 @@ pub fn estimate_pages(blocks: &[Block]) -> u32 {
 /// For a report longer than the template's page guide (or one whose `contents:` asks for it, and
 /// never when it says `false`): a contents list of its main headings, placed after the title.
 fn with_contents(mut blocks: Vec<Block>, t: &Template, wanted: Option<bool>) -> Vec<Block> {
-    if !wanted.unwrap_or_else(|| estimate_pages(&blocks) > t.settings.page_guide) {
+    let rule = match t.settings.paper.contents {
+        ContentsRule::Auto => None,
+        ContentsRule::Always => Some(true),
+        ContentsRule::Never => Some(false),
+    };
+    if !wanted.or(rule).unwrap_or_else(|| estimate_pages(&blocks) > t.settings.page_guide) {
         return blocks;
     }
     let entries: Vec<Vec<Block>> = blocks
@@ -94,6 +100,7 @@ pub fn report(r: &Report, t: &Template, opts: &Options) -> Document {
     let blocks = with_contents(report_blocks(r, t), t, r.contents);
     let date = opts.metadata_date.unwrap_or(r.date);
     Document {
+        template: r.template.clone(),
         meta: Meta {
             title: crate::tree::metadata_text(&r.title),
             author: t.settings.council.clone(),
@@ -111,6 +118,31 @@ pub fn report(r: &Report, t: &Template, opts: &Options) -> Document {
         },
         blocks,
     }
+}
+
+/// A section's text with its headings numbered below the section's own number, as deep as the
+/// template numbers (`depth` 1: none; 3: "2.1" and "2.1.1"). Headings of a level deeper than
+/// that, and any in a list or table, keep no number.
+fn number_headings(body: &[Block], section: u32, depth: u8) -> Vec<Block> {
+    let mut counters = [0u32; 2];
+    body.iter()
+        .cloned()
+        .map(|mut b| {
+            if let Block::Heading(h) = &mut b {
+                // Section headings are level 2; `###` is level 3, `####` level 4.
+                let below = h.level.saturating_sub(2) as usize;
+                if (1..=2).contains(&below) && below < depth as usize && h.number.is_none() {
+                    counters[below - 1] += 1;
+                    if below == 1 {
+                        counters[1] = 0;
+                    }
+                    let n = counters[..below].iter().map(u32::to_string).collect::<Vec<_>>().join(".");
+                    h.number = Some(format!("{section}.{n}"));
+                }
+            }
+            b
+        })
+        .collect()
 }
 
 struct Assembler<'a> {
@@ -137,6 +169,8 @@ impl Assembler<'_> {
         self.heading(2, None, text, Some(key.replace('_', "-")), true);
     }
 
+    /// The report's parts, in the order its template lists them; a part the paper does not have
+    /// (or, for an optional one, leaves out) prints nothing.
     fn report(&mut self, r: &Report) {
         let t = self.t;
         if let Some(e) = &r.exempt {
@@ -144,7 +178,106 @@ impl Assembler<'_> {
             let text = t.words("exempt_banner", &json!({"paragraphs": paragraphs, "reason": e.reason}));
             self.push(para(ParagraphStyle::Banner, text));
         }
-        // Header block: bold, upper case, one line each.
+        for part in t.settings.paper.parts.iter().filter(|p| p.use_ != Use::Absent) {
+            match part.part {
+                PartName::Cover => self.cover(r),
+                PartName::Header => self.header(r),
+                PartName::Portfolio => {
+                    if let Some(p) = &r.portfolio {
+                        self.push(para(
+                            ParagraphStyle::HeaderLine,
+                            t.words("portfolio", &json!({"title": p.title, "holder": p.holder})),
+                        ));
+                    }
+                }
+                // A cover prints the title.
+                PartName::Title if r.cover.is_none() => {
+                    self.heading(1, None, r.title.clone(), Some("title".into()), false)
+                }
+                PartName::Title => {}
+                PartName::Summary => self.part_text("summary", &r.summary),
+                PartName::Reasons => self.part_text("reasons", &r.reasons),
+                PartName::Options => {
+                    if let Some(o) = &r.options {
+                        self.part_text("options", o);
+                    }
+                }
+                PartName::Recommendations => self.recommendations(r),
+                PartName::Sections => self.sections(r),
+                PartName::Implications => {
+                    for imp in &t.settings.implications {
+                        if let Some((_, i)) = r.implications.iter().find(|(k, _)| *k == imp.key) {
+                            let anchor = imp.key.replace('_', "-");
+                            self.heading(2, None, imp.heading.clone(), Some(anchor), true);
+                            self.blocks.extend(i.text.iter().cloned());
+                            for ft in &i.tables {
+                                self.financial_table(ft);
+                            }
+                        }
+                    }
+                }
+                PartName::Risk => {
+                    if let Some(risk) = &r.risk {
+                        self.caps_heading("risk");
+                        self.blocks.extend(risk.text.iter().cloned());
+                        if !risk.register.risks.is_empty() {
+                            self.risk_register(&risk.register);
+                        }
+                    }
+                }
+                PartName::Wards => {
+                    if let Some(w) = &r.wards {
+                        self.part_text("wards", w);
+                    }
+                }
+                PartName::BackgroundPapers => {
+                    if let Some(papers) = &r.background_papers {
+                        self.caps_heading("background_papers");
+                        if papers.is_empty() {
+                            self.push(para(ParagraphStyle::Body, t.words("none", &json!({}))));
+                        } else {
+                            let items = papers.iter().map(|p| vec![para(ParagraphStyle::Body, p.clone())]).collect();
+                            self.push(Block::List(List { ordered: false, start: 1, items }));
+                        }
+                    }
+                }
+                PartName::Contact => self.contact(r),
+                PartName::SignOff => {
+                    if let Some(s) = &r.sign_off {
+                        self.push(Block::Paragraph(Paragraph {
+                            style: ParagraphStyle::Contact,
+                            content: vec![Inline::strong(s.name.clone())],
+                        }));
+                        self.push(para(ParagraphStyle::Contact, s.post.clone()));
+                        self.push(para(ParagraphStyle::Contact, long_date(s.date)));
+                    }
+                }
+                PartName::Appendices => self.appendices(r),
+            }
+        }
+    }
+
+    /// A part under its template heading: the heading, then the text.
+    fn part_text(&mut self, key: &str, text: &[Block]) {
+        self.caps_heading(key);
+        self.blocks.extend(text.iter().cloned());
+    }
+
+    /// The cover page: the body in capitals, the title, the kind of paper, its period and month.
+    fn cover(&mut self, r: &Report) {
+        let Some(c) = &r.cover else { return };
+        self.push(para(ParagraphStyle::HeaderLine, r.body.to_uppercase()));
+        self.heading(1, None, r.title.clone(), Some("title".into()), false);
+        for line in std::iter::once(&c.kind).chain(&c.period).chain(std::iter::once(&c.month)) {
+            self.push(para(ParagraphStyle::HeaderLine, line.clone()));
+        }
+        self.push(Block::PageBreak);
+    }
+
+    /// The header block: bold, upper case, one line each.
+    fn header(&mut self, r: &Report) {
+        let t = self.t;
+        let Some(report_of) = &r.report_of else { return };
         let decision_key = match r.decision {
             model::DecisionKind::Cabinet => "cabinet",
             model::DecisionKind::Key => "key",
@@ -156,7 +289,7 @@ impl Assembler<'_> {
             t.words("agenda_item", &json!({"number": r.agenda_item})),
             t.words("report_to", &json!({"body": r.body})),
             t.words("date", &json!({"date": long_date(r.date)})),
-            t.words("report_of", &json!({"report_of": r.report_of})),
+            t.words("report_of", &json!({"report_of": report_of})),
             t.settings.decisions.get(decision_key).cloned().unwrap_or_else(|| decision_key.to_uppercase()),
         ];
         for l in lines {
@@ -165,26 +298,23 @@ impl Assembler<'_> {
         if let Some(fp) = &r.forward_plan_ref {
             self.push(para(ParagraphStyle::HeaderLine, t.words("forward_plan", &json!({"reference": fp}))));
         }
-        self.push(para(
-            ParagraphStyle::HeaderLine,
-            t.words("portfolio", &json!({"title": r.portfolio.title, "holder": r.portfolio.holder})),
-        ));
-        self.heading(1, None, r.title.clone(), Some("title".into()), false);
+    }
 
-        self.caps_heading("summary");
-        self.blocks.extend(r.summary.iter().cloned());
-        self.caps_heading("reasons");
-        self.blocks.extend(r.reasons.iter().cloned());
-        if let Some(o) = &r.options {
-            self.caps_heading("options");
-            self.blocks.extend(o.iter().cloned());
+    /// RECOMMENDATIONS: the lead-in and the numbered list (those typed in sections too, where
+    /// the template lists them together).
+    fn recommendations(&mut self, r: &Report) {
+        let t = self.t;
+        let from_sections = t.settings.paper.list_recommendations_from_sections;
+        let shown: Vec<&model::Recommendation> =
+            r.recommendations.iter().filter(|rec| rec.in_section.is_none() || from_sections).collect();
+        if shown.is_empty() && r.recommendations_lead.is_none() {
+            return;
         }
         self.caps_heading("recommendations");
         let lead =
             r.recommendations_lead.clone().unwrap_or_else(|| t.words("recommendations_lead", &json!({"body": r.body})));
         self.push(para(ParagraphStyle::Body, lead));
-        let items = r
-            .recommendations
+        let items = shown
             .iter()
             .map(|rec| {
                 let mut item =
@@ -196,7 +326,13 @@ impl Assembler<'_> {
             })
             .collect();
         self.push(Block::List(List { ordered: true, start: 1, items }));
+    }
 
+    /// The numbered sections (with the mission summary before the first mission update), and the
+    /// headings in their text numbered as deep as the template asks.
+    fn sections(&mut self, r: &Report) {
+        let t = self.t;
+        let depth = t.settings.paper.number_depth;
         let first_mission = r.sections.iter().position(|s| s.mission.is_some());
         for (i, s) in r.sections.iter().enumerate() {
             if Some(i) == first_mission && !r.mission_summary.is_empty() {
@@ -210,79 +346,56 @@ impl Assembler<'_> {
                 let status = self.status(m.status);
                 self.push(para(ParagraphStyle::Status, t.words("mission_status", &json!({"status": status}))));
             }
-            self.blocks.extend(s.body.iter().cloned());
+            self.blocks.extend(number_headings(&s.body, s.number, depth));
             if let Some(m) = &s.mission {
-                if !m.milestones.is_empty() {
-                    let rows = m
-                        .milestones
-                        .iter()
-                        .map(|ms| {
-                            text_row(&[ms.name.clone(), long_date(ms.due), self.status(ms.status).to_owned()], false)
-                        })
-                        .collect();
-                    self.push(table(
-                        Some(format!("{} – {}", s.title, t.label("milestones"))),
-                        &[
-                            (t.label("milestone"), Align::Left, 3.0),
-                            (t.label("due"), Align::Left, 1.5),
-                            (t.label("status"), Align::Left, 1.2),
-                        ],
-                        rows,
-                    ));
-                }
-                if !m.measures.is_empty() {
-                    let rows = m
-                        .measures
-                        .iter()
-                        .map(|me| {
-                            text_row(
-                                &[me.name.clone(), me.baseline.clone(), me.target.clone(), me.current.clone()],
-                                false,
-                            )
-                        })
-                        .collect();
-                    self.push(table(
-                        Some(format!("{} – {}", s.title, t.label("measures"))),
-                        &[
-                            (t.label("measure"), Align::Left, 3.0),
-                            (t.label("baseline"), Align::Right, 1.0),
-                            (t.label("target"), Align::Right, 1.0),
-                            (t.label("current"), Align::Right, 1.0),
-                        ],
-                        rows,
-                    ));
-                }
+                self.mission_tables(s, m);
             }
         }
+    }
 
-        for imp in &t.settings.implications {
-            if let Some((_, i)) = r.implications.iter().find(|(k, _)| *k == imp.key) {
-                let anchor = imp.key.replace('_', "-");
-                self.heading(2, None, imp.heading.clone(), Some(anchor), true);
-                self.blocks.extend(i.text.iter().cloned());
-                for ft in &i.tables {
-                    self.financial_table(ft);
-                }
-            }
+    fn mission_tables(&mut self, s: &model::Section, m: &model::MissionUpdate) {
+        let t = self.t;
+        if !m.milestones.is_empty() {
+            let rows = m
+                .milestones
+                .iter()
+                .map(|ms| text_row(&[ms.name.clone(), long_date(ms.due), self.status(ms.status).to_owned()], false))
+                .collect();
+            self.push(table(
+                Some(format!("{} – {}", s.title, t.label("milestones"))),
+                &[
+                    (t.label("milestone"), Align::Left, 3.0),
+                    (t.label("due"), Align::Left, 1.5),
+                    (t.label("status"), Align::Left, 1.2),
+                ],
+                rows,
+            ));
         }
+        if !m.measures.is_empty() {
+            let rows = m
+                .measures
+                .iter()
+                .map(|me| {
+                    text_row(&[me.name.clone(), me.baseline.clone(), me.target.clone(), me.current.clone()], false)
+                })
+                .collect();
+            self.push(table(
+                Some(format!("{} – {}", s.title, t.label("measures"))),
+                &[
+                    (t.label("measure"), Align::Left, 3.0),
+                    (t.label("baseline"), Align::Right, 1.0),
+                    (t.label("target"), Align::Right, 1.0),
+                    (t.label("current"), Align::Right, 1.0),
+                ],
+                rows,
+            ));
+        }
+    }
 
-        self.caps_heading("risk");
-        self.blocks.extend(r.risk.text.iter().cloned());
-        if !r.risk.register.risks.is_empty() {
-            self.risk_register(&r.risk.register);
-        }
-        self.caps_heading("wards");
-        self.blocks.extend(r.wards.iter().cloned());
-        self.caps_heading("background_papers");
-        if r.background_papers.is_empty() {
-            self.push(para(ParagraphStyle::Body, t.words("none", &json!({}))));
-        } else {
-            let items = r.background_papers.iter().map(|p| vec![para(ParagraphStyle::Body, p.clone())]).collect();
-            self.push(Block::List(List { ordered: false, start: 1, items }));
-        }
-
-        // Contact block.
-        let c = &r.contact;
+    /// The contact officer's block.
+    fn contact(&mut self, r: &Report) {
+        let Some(c) = &r.contact else { return };
+        let t = self.t;
         let label = |k: &str| t.settings.contact.get(k).cloned().unwrap_or_else(|| k.to_owned());
         for (k, v) in [("name", &c.name), ("post", &c.post), ("phone", &c.phone)] {
             self.push(Block::Paragraph(Paragraph {
@@ -297,8 +410,11 @@ impl Assembler<'_> {
                 Inline::Link { url: format!("mailto:{}", c.email), content: vec![Inline::text(c.email.clone())] },
             ],
         }));
+    }
 
-        // Appendices: with text, each on a new page; attached ones are listed.
+    /// Appendices: with text, each on a new page; attached ones are listed.
+    fn appendices(&mut self, r: &Report) {
+        let t = self.t;
         let listed: Vec<&model::Appendix> = r.appendices.iter().filter(|a| a.body.is_none()).collect();
         if !listed.is_empty() {
             self.caps_heading("appendices");

@@ -70,6 +70,7 @@ fn record_document(
     blocks.extend(items);
     blocks.extend(proper_officer(r, t));
     Document {
+        template: None,
         meta: Meta {
             title: crate::tree::metadata_text(&title),
             author: t.settings.council.clone(),

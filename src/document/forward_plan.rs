@@ -38,6 +38,7 @@ pub fn plan(p: &ForwardPlan, t: &Template, opts: &Options) -> Document {
         entry(e, n + 1, t, &mut blocks);
     }
     Document {
+        template: None,
         meta: Meta {
             title: format!("{title}, {}", long_date(p.published)),
             author: t.settings.council.clone(),

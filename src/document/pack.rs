@@ -70,8 +70,13 @@ pub enum PartContent {
     Bound(BoundPdf),
 }
 
-/// Builds the public agenda pack.
-pub fn public_pack(p: &PublicPack, t: &Template, opts: &Options) -> PackParts {
+/// The template a report in a pack is assembled with (its own: a pack may hold papers of several
+/// bodies).
+pub type TemplateOf<'a> = &'a dyn Fn(&crate::model::Report) -> &'a Template;
+
+/// Builds the public agenda pack: the front sheet with the pack's template `t`, each report with
+/// its own (`template_of`).
+pub fn public_pack(p: &PublicPack, t: &Template, template_of: TemplateOf<'_>, opts: &Options) -> PackParts {
     let entries = p
         .items
         .iter()
@@ -91,7 +96,7 @@ pub fn public_pack(p: &PublicPack, t: &Template, opts: &Options) -> PackParts {
             }
             PublicItem::Report { number, report, source } => {
                 let r = report.report();
-                let parts = report_parts(*number, r, Some(source), &p.appendix_pdfs, t, opts);
+                let parts = report_parts(*number, r, Some(source), &p.appendix_pdfs, t, template_of(r), opts);
                 Entry { number: *number, title: r.title.clone(), note: None, parts }
             }
             PublicItem::Exempt { number, title, paragraphs } => {
@@ -109,14 +114,14 @@ pub fn public_pack(p: &PublicPack, t: &Template, opts: &Options) -> PackParts {
     pack_parts(&p.meeting, title, None, entries, t, opts)
 }
 
-/// Builds the Part 2 (not for publication) pack.
-pub fn part2_pack(p: &Part2Pack, t: &Template, opts: &Options) -> PackParts {
+/// Builds the Part 2 (not for publication) pack (templates as [`public_pack`]).
+pub fn part2_pack(p: &Part2Pack, t: &Template, template_of: TemplateOf<'_>, opts: &Options) -> PackParts {
     let entries = p
         .items
         .iter()
         .map(|item| {
             let (number, r) = (item.number, &item.report);
-            let parts = report_parts(number, r, None, &p.appendix_pdfs, t, opts);
+            let parts = report_parts(number, r, None, &p.appendix_pdfs, t, template_of(r), opts);
             Entry { number, title: r.title.clone(), note: None, parts }
         })
         .collect();
@@ -125,19 +130,21 @@ pub fn part2_pack(p: &Part2Pack, t: &Template, opts: &Options) -> PackParts {
     pack_parts(&p.meeting, title, Some(header), entries, t, opts)
 }
 
-/// A report's parts: its own document (typeset alone, its anchors prefixed by its item number),
-/// then each appendix PDF bound in after it.
+/// A report's parts: its own document (typeset alone with its template `own`, its anchors
+/// prefixed by its item number), then each appendix PDF bound in after it (headed in the pack's
+/// template `t`'s words).
 fn report_parts(
     number: u32,
     r: &crate::model::Report,
     source: Option<&std::path::Path>,
     pdfs: &std::collections::BTreeMap<std::path::PathBuf, BoundPdf>,
     t: &Template,
+    own: &Template,
     opts: &Options,
 ) -> Vec<PackPart> {
-    let mut doc = super::assemble::report(r, t, opts);
+    let mut doc = super::assemble::report(r, own, opts);
     // In a pack a report has no contents list of its own: the pack's bookmarks are its contents.
-    doc.blocks = item_blocks(number, super::assemble::report_blocks(r, t));
+    doc.blocks = item_blocks(number, super::assemble::report_blocks(r, own));
     // The pack's furniture numbers and heads every page; the part prints none of its own.
     doc.furniture = Furniture { header: None, footer: String::new() };
     let mut parts = vec![PackPart {
@@ -285,6 +292,7 @@ fn pack_parts(
 
     let furniture = Furniture { header: header.clone(), footer: t.words("footer", &json!({})) };
     let front = Document {
+        template: None,
         meta: Meta {
             title: crate::tree::metadata_text(&title),
             author: t.settings.council.clone(),

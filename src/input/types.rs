@@ -37,21 +37,27 @@ pub struct ReportFile {
     /// Format version, `cabrep/report/v1`. Optional.
     #[schemars(regex(pattern = r"^\s*cabrep/report/v1\s*$"))]
     pub schema: Option<String>,
+    /// The template the paper is written for: a shipped one (`cabinet`, the default, or
+    /// `hwb-discussion`) or a template folder relative to this file. The template says which of
+    /// the fields below the paper has; `--template` overrides it.
+    pub template: Option<String>,
     /// The meeting the report goes to.
     pub meeting: MeetingRef,
     /// Agenda item number; a pack numbers its items itself and overrides this.
     pub agenda_item: Option<u32>,
-    /// Who the report is from, e.g. "Corporate Management Team".
-    pub report_of: String,
-    /// The kind of decision asked for.
-    pub decision: DecisionKind,
+    /// Who the report is from, e.g. "Corporate Management Team" (the header block).
+    pub report_of: Option<String>,
+    /// The kind of decision asked for (the header block; without one, for information).
+    pub decision: Option<DecisionKind>,
     /// Forward Plan reference; required for a key decision.
     pub forward_plan_ref: Option<String>,
     /// Who takes the decision, as the Forward Plan names it: `body` (the meeting's body, the
     /// default) or `portfolio-holder`.
     pub decision_maker: Option<DecisionMaker>,
     /// The portfolio and its holder.
-    pub portfolio: Portfolio,
+    pub portfolio: Option<Portfolio>,
+    /// The cover page (papers whose template has one).
+    pub cover: Option<Cover>,
     /// The report title.
     pub title: String,
     /// Present for a Part 2 (exempt, not for publication) report. The key given with no value
@@ -61,31 +67,34 @@ pub struct ReportFile {
     pub exempt: Option<Option<Exemption>>,
     /// SUMMARY.
     #[schemars(regex(pattern = r"\S"))]
-    pub summary: Markdown,
+    pub summary: Option<Markdown>,
     /// The decision record's consideration, in the past tense (Markdown). Starting in lower
     /// case, it continues "Consideration was given to a report that …"; otherwise it is printed
     /// as written. Without it the record uses the summary.
     pub record_summary: Option<Markdown>,
     /// REASONS FOR RECOMMENDATION(S)/DECISION(S).
-    pub reasons: Markdown,
+    pub reasons: Option<Markdown>,
     /// ALTERNATIVE OPTIONS CONSIDERED AND REJECTED (optional).
     pub options: Option<Markdown>,
     /// RECOMMENDATIONS.
-    pub recommendations: Recommendations,
+    pub recommendations: Option<Recommendations>,
     /// The numbered body sections.
+    #[serde(default)]
     pub sections: Vec<SectionInput>,
     /// The missions register: a file name (relative to the report) or an inline list.
     pub missions: Option<MissionsSource>,
     /// The implications sections.
-    pub implications: Implications,
+    pub implications: Option<Implications>,
     /// RISK ASSESSMENT: Markdown, or text plus a risk register.
-    pub risk: TextOr<RiskInput>,
+    pub risk: Option<TextOr<RiskInput>>,
     /// WARDS AFFECTED AND CONSULTATION WITH WARD/COUNCILLORS.
-    pub wards: Markdown,
+    pub wards: Option<Markdown>,
     /// BACKGROUND PAPERS; an empty list prints "None".
-    pub background_papers: Vec<String>,
+    pub background_papers: Option<Vec<String>>,
     /// The contact officer.
-    pub contact: Contact,
+    pub contact: Option<Contact>,
+    /// The author's sign-off at the end of the paper (papers whose template has one).
+    pub sign_off: Option<SignOff>,
     /// Appendices, each on a new page.
     pub appendices: Option<Vec<AppendixInput>>,
     /// A contents list after the title: `true` always, `false` never. Omitted: when the report
@@ -187,20 +196,50 @@ pub struct SectionInput {
     pub mission: Option<String>,
     /// Mission status (mission updates).
     pub status: Option<Status>,
-    /// The section's text: Markdown, or a list of parts, each Markdown or a `table:`.
-    pub body: Option<TextOrSeq<TextOr<TablePart>>>,
+    /// The section's text: Markdown, or a list of parts, each Markdown, a `table:` or a
+    /// `recommendation:` (numbered across the paper, where it stands).
+    pub body: Option<TextOrSeq<TextOr<BodyPart>>>,
     /// Milestones (mission updates).
     pub milestones: Option<Vec<Milestone>>,
     /// Key measures (mission updates).
     pub measures: Option<Vec<Measure>>,
 }
 
-/// A table part of a section body (`- table: {...}`).
+/// A part of a section body that is not plain Markdown: `- table: {...}` or
+/// `- recommendation: …` (one of the two).
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct TablePart {
-    /// The table.
-    pub table: TableInput,
+#[schemars(extend("oneOf" = [{ "required": ["table"] }, { "required": ["recommendation"] }]))]
+pub struct BodyPart {
+    /// A table.
+    pub table: Option<TableInput>,
+    /// A recommendation, printed where it stands and numbered across the paper (Markdown; its
+    /// first words in bold are its heading).
+    pub recommendation: Option<Markdown>,
+}
+
+/// The cover page of a paper whose template has one: the body, the title, then these lines.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Cover {
+    /// The kind of paper, e.g. "Discussion Paper".
+    pub kind: String,
+    /// The period the paper covers, e.g. "2024 - 2030" (optional).
+    pub period: Option<String>,
+    /// The month printed last, e.g. "January 2025" (default: the meeting date's month).
+    pub month: Option<String>,
+}
+
+/// The author's sign-off: name, post and date, at the end of the paper.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SignOff {
+    /// The author's name.
+    pub name: String,
+    /// Their post, e.g. "Director of Public Health".
+    pub post: String,
+    /// The date they signed the paper off.
+    pub date: IsoDate,
 }
 
 /// A table of text cells within a section.

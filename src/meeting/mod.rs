@@ -433,11 +433,13 @@ pub struct MeetingFailure {
 /// A report's warnings, with its source text (for the snippets).
 pub type ReportWarnings = (Vec<Diagnostic>, String);
 
-/// Loads a meeting file and every report and PDF it names, each inside `scope`'s root. All
-/// problems are collected.
+/// Loads a meeting file and every report and PDF it names, each inside `scope`'s root: the
+/// meeting with `rules` (its template's), each report with the rules of the template it names
+/// (`pick`). All problems are collected.
 pub fn load_meeting(
     path: &Path,
     rules: &Rules,
+    pick: &dyn load::PickRules,
     scope: &Scope,
 ) -> Result<(Meeting, Vec<ReportWarnings>), MeetingFailure> {
     let source = match SourceFile::read(path) {
@@ -532,7 +534,7 @@ pub fn load_meeting(
                     problems.push(Problem { help: e.help, ..Problem::error(format!("{p}.report"), e.message) });
                     continue;
                 }
-                Ok(_) => match load::load_report(&dir.join(r), rules, scope) {
+                Ok(_) => match load::load_report(&dir.join(r), pick, scope) {
                     Ok(mut loaded) => {
                         let canonical = std::fs::canonicalize(dir.join(r)).unwrap_or_else(|_| dir.join(r));
                         if let Some(first) = reports_seen.insert(canonical, number) {

@@ -45,6 +45,7 @@ fn typeset(title: &str, lang: &str) -> &'static [u8] {
     }
     let (writer, style) = writer();
     let doc = crate::tree::Document {
+        template: None,
         meta: Meta {
             title: title.into(),
             author: "Stockton-on-Tees Borough Council".into(),
@@ -1073,6 +1074,7 @@ fn typeset_furniture(pages: usize) -> Vec<u8> {
         blocks.push(para(" "));
     }
     let doc = crate::tree::Document {
+        template: None,
         meta: Meta {
             title: "Furniture".into(),
             author: String::new(),

@@ -95,7 +95,7 @@ pub struct PrivateEntry {
 
 impl PlanEntry {
     /// The entry of a key decision: private for an exempt report. `None` when the report is
-    /// not a key decision or has no reference.
+    /// not a key decision or has no reference (or, which validation refuses, no contact officer).
     pub fn from_report(r: &Report) -> Option<PlanEntry> {
         if r.decision != DecisionKind::Key {
             return None;
@@ -103,8 +103,10 @@ impl PlanEntry {
         let reference = r.forward_plan_ref.clone()?;
         let maker = match r.decision_maker {
             DecisionMaker::Body => Maker::Body(r.body.clone()),
+            // Validation requires a portfolio for a holder's decision.
             DecisionMaker::PortfolioHolder => {
-                Maker::Holder { holder: r.portfolio.holder.clone(), title: r.portfolio.title.clone() }
+                let p = r.portfolio.as_ref()?;
+                Maker::Holder { holder: p.holder.clone(), title: p.title.clone() }
             }
         };
         Some(match &r.exempt {
@@ -121,7 +123,8 @@ impl PlanEntry {
                 date: r.date,
                 reference,
                 appendices: r.appendices.iter().map(|a| (a.number, a.title.clone())).collect(),
-                contact: r.contact.clone(),
+                // Validation requires a contact officer for a key decision.
+                contact: r.contact.clone()?,
                 sealed: Sealed,
             }),
         })

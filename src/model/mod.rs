@@ -23,22 +23,26 @@ pub use rich_text::RichText;
 /// A validated report.
 #[derive(Debug, Clone)]
 pub struct Report {
+    /// The template the paper names (`template:`), as written; `None` for the default.
+    pub template: Option<String>,
     /// The decision-making body ("Cabinet").
     pub body: String,
     /// Meeting date.
     pub date: Date,
     /// Agenda item number, if known.
     pub agenda_item: Option<u32>,
-    /// Who the report is from.
-    pub report_of: String,
+    /// Who the report is from (papers with a header block).
+    pub report_of: Option<String>,
     /// Decision type.
     pub decision: DecisionKind,
     /// Forward Plan reference (key decisions).
     pub forward_plan_ref: Option<String>,
     /// Who takes the decision: the body or the portfolio holder (the Forward Plan names it).
     pub decision_maker: DecisionMaker,
-    /// Portfolio.
-    pub portfolio: Portfolio,
+    /// Portfolio (papers with a portfolio line).
+    pub portfolio: Option<Portfolio>,
+    /// The cover page (papers with one).
+    pub cover: Option<Cover>,
     /// Title.
     pub title: String,
     /// Exemption, for Part 2 reports.
@@ -64,14 +68,16 @@ pub struct Report {
     pub mission_summary: Vec<MissionSummaryRow>,
     /// Implications by key (`community_impact`, `financial`, …); the template orders them.
     pub implications: Vec<(String, Implication)>,
-    /// RISK ASSESSMENT.
-    pub risk: RiskAssessment,
-    /// WARDS AFFECTED.
-    pub wards: RichText,
-    /// BACKGROUND PAPERS.
-    pub background_papers: Vec<String>,
-    /// Contact officer.
-    pub contact: Contact,
+    /// RISK ASSESSMENT (papers with one).
+    pub risk: Option<RiskAssessment>,
+    /// WARDS AFFECTED (papers with the part).
+    pub wards: Option<RichText>,
+    /// BACKGROUND PAPERS (papers with the part; empty prints "None").
+    pub background_papers: Option<Vec<String>>,
+    /// Contact officer (papers with a contact block).
+    pub contact: Option<Contact>,
+    /// The author's sign-off (papers with one).
+    pub sign_off: Option<SignOff>,
     /// Appendices, numbered.
     pub appendices: Vec<Appendix>,
     /// Whether a contents list follows the title (`None`: when past the page guide).
@@ -101,6 +107,31 @@ pub struct Recommendation {
     pub resolution: Vec<Inline>,
     /// Follow-on text.
     pub note: Option<RichText>,
+    /// The number of the section it stands in, for one typed in a section's body; `None` for
+    /// one listed under `recommendations:`.
+    pub in_section: Option<u32>,
+}
+
+/// A paper's cover page lines after the body and the title.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cover {
+    /// The kind of paper ("Discussion Paper").
+    pub kind: String,
+    /// The period it covers ("2024 - 2030").
+    pub period: Option<String>,
+    /// The month printed last ("January 2025").
+    pub month: String,
+}
+
+/// The author's sign-off.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignOff {
+    /// Name.
+    pub name: String,
+    /// Post.
+    pub post: String,
+    /// The date signed off.
+    pub date: Date,
 }
 
 /// A numbered body section.

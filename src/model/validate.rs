@@ -12,7 +12,8 @@ use crate::house::round_half_up;
 use crate::input::shapes::{Amount, TextOr, TextOrSeq};
 use crate::input::types::{self as raw, IsoDate, Mission, ReportFile};
 use crate::input::Scale;
-use crate::template::RiskBand;
+use crate::template::{Paper, PartName, RiskBand, Use};
+use crate::tree::{Block, List, Paragraph, ParagraphStyle};
 
 /// What validation takes from the template.
 #[derive(Debug, Clone)]
@@ -33,6 +34,10 @@ pub struct Rules {
     pub resolutions: super::resolution::Wording,
     /// Text around a cross-reference in a resolution: ("", " of the report").
     pub record_xref: (String, String),
+    /// The parts the template's papers have.
+    pub paper: Paper,
+    /// The template's name, for messages ("the hwb-discussion template has no portfolio").
+    pub template_name: String,
 }
 
 impl Rules {
@@ -48,6 +53,8 @@ impl Rules {
             coverage: std::sync::Arc::new(t.char_coverage()),
             font: t.settings.style.font.clone(),
             amount_decimals: t.settings.amount_decimals,
+            paper: t.settings.paper.clone(),
+            template_name: t.name.clone(),
         }
     }
 }
@@ -136,6 +143,40 @@ impl Checker {
         s.trim().to_owned()
     }
 
+    /// Checks a part against the template's paper: written where the paper has no such part is
+    /// an error at its key; missing where the paper requires it is an error too. Returns whether
+    /// the part is written and the paper has it (so it is read).
+    fn part(&mut self, rules: &Rules, part: PartName, present: bool) -> bool {
+        let field = part.field().unwrap_or("title");
+        let what = part_noun(part);
+        match (rules.paper.use_of(part), present) {
+            (Use::Absent, true) => {
+                self.absent(rules, field, what);
+                false
+            }
+            (Use::Required, false) => {
+                self.missing(rules, field, what);
+                false
+            }
+            (_, present) => present,
+        }
+    }
+
+    /// `field:` is written, but the template's papers have no such part.
+    fn absent(&mut self, rules: &Rules, field: &str, what: &str) {
+        let name = &rules.template_name;
+        let e = self.err(field, format!("the {name} template has no {what}"));
+        e.at_key = true;
+        e.help = Some(format!("remove `{field}:`, or name a template whose papers have one (`template: cabinet`)"));
+    }
+
+    /// `field:` is missing, and the template's papers require it.
+    fn missing(&mut self, rules: &Rules, field: &str, what: &str) {
+        let name = &rules.template_name;
+        self.err("", format!("missing field `{field}`")).help =
+            Some(format!("the {name} template's papers have {}: add `{field}:` to the file", with_article(what)));
+    }
+
     fn date(&mut self, path: &str, d: &IsoDate) -> Date {
         d.date(path).unwrap_or_else(|p| {
             self.problems.push(p);
@@ -158,15 +199,68 @@ impl Checker {
                     Some("this version reads `cabrep/report/v1`".into());
             }
         }
+        let paper = &rules.paper;
         let body = self.text("meeting.body", &f.meeting.body);
         let date = self.date("meeting.date", &f.meeting.date);
-        let report_of = self.text("report_of", &f.report_of);
+        let has_header = self.part(rules, PartName::Header, f.report_of.is_some());
+        let report_of = f.report_of.as_ref().filter(|_| has_header).map(|r| self.text("report_of", r));
+        if let (Some(_), false) = (&f.decision, paper.has(PartName::Header)) {
+            self.absent(rules, "decision", "decision type");
+        } else if f.decision.is_none() && paper.use_of(PartName::Header) == Use::Required {
+            self.missing(rules, "decision", "a decision type (`decision: cabinet`, `key`, …)");
+        }
+        let decision = f.decision.unwrap_or(DecisionKind::Information);
+        for (field, present) in
+            [("agenda_item", f.agenda_item.is_some()), ("forward_plan_ref", f.forward_plan_ref.is_some())]
+        {
+            if present && !paper.has(PartName::Header) {
+                self.absent(rules, field, "header block");
+            }
+        }
         let title = self.text("title", &f.title);
-        let portfolio = Portfolio {
-            title: self.text("portfolio.title", &f.portfolio.title),
-            holder: self.text("portfolio.holder", &f.portfolio.holder),
+        let portfolio = match &f.portfolio {
+            Some(p) if self.part(rules, PartName::Portfolio, true) => Some(Portfolio {
+                title: self.text("portfolio.title", &p.title),
+                holder: self.text("portfolio.holder", &p.holder),
+            }),
+            Some(_) => None,
+            None => {
+                self.part(rules, PartName::Portfolio, false);
+                None
+            }
         };
-        if f.decision == DecisionKind::Key && f.forward_plan_ref.as_deref().is_none_or(|s| s.trim().is_empty()) {
+        if f.decision_maker == Some(DecisionMaker::PortfolioHolder) && portfolio.is_none() && f.portfolio.is_none() {
+            self.err("decision_maker", "the portfolio holder takes the decision, but the paper names no portfolio")
+                .help = Some("add `portfolio: { title: …, holder: … }`, or remove `decision_maker:`".into());
+        }
+        let cover = match &f.cover {
+            Some(c) if self.part(rules, PartName::Cover, true) => Some(Cover {
+                kind: self.text("cover.kind", &c.kind),
+                period: c.period.as_ref().map(|p| self.text("cover.period", p)),
+                month: match &c.month {
+                    Some(m) => self.text("cover.month", m),
+                    None => crate::house::month_year(date),
+                },
+            }),
+            Some(_) => None,
+            None => {
+                self.part(rules, PartName::Cover, false);
+                None
+            }
+        };
+        let sign_off = match &f.sign_off {
+            Some(so) if self.part(rules, PartName::SignOff, true) => Some(SignOff {
+                name: self.text("sign_off.name", &so.name),
+                post: self.text("sign_off.post", &so.post),
+                date: self.date("sign_off.date", &so.date),
+            }),
+            Some(_) => None,
+            None => {
+                self.part(rules, PartName::SignOff, false);
+                None
+            }
+        };
+        if decision == DecisionKind::Key && f.forward_plan_ref.as_deref().is_none_or(|s| s.trim().is_empty()) {
             self.err("decision", "a key decision needs a Forward Plan reference").help =
                 Some("add `forward_plan_ref: FP/2024/017` (the reference in the Forward Plan)".into());
         }
@@ -219,17 +313,52 @@ impl Checker {
         }
 
         let record_xrefs = Xrefs { around: rules.record_xref.clone(), ..xrefs.clone() };
-        let summary = self.rich("summary", &f.summary, &xrefs, true);
+        let summary = match &f.summary {
+            Some(md) if self.part(rules, PartName::Summary, true) => self.rich("summary", md, &xrefs, true),
+            present => {
+                self.part(rules, PartName::Summary, present.is_some());
+                Vec::new()
+            }
+        };
         let record_summary = f.record_summary.as_ref().map(|m| self.rich("record_summary", m, &record_xrefs, true));
-        let reasons = self.rich("reasons", &f.reasons, &xrefs, true);
-        let options = f.options.as_ref().map(|o| self.rich("options", o, &xrefs, true));
+        let reasons = match &f.reasons {
+            Some(md) if self.part(rules, PartName::Reasons, true) => self.rich("reasons", md, &xrefs, true),
+            present => {
+                self.part(rules, PartName::Reasons, present.is_some());
+                Vec::new()
+            }
+        };
+        let options = match &f.options {
+            Some(o) if self.part(rules, PartName::Options, true) => Some(self.rich("options", o, &xrefs, true)),
+            present => {
+                self.part(rules, PartName::Options, present.is_some());
+                None
+            }
+        };
 
-        let recommendations_lead = f.recommendations.lead.clone();
-        if f.recommendations.items.is_empty() {
+        let listed = match &f.recommendations {
+            Some(r) if self.part(rules, PartName::Recommendations, true) => Some(r),
+            present => {
+                self.part(rules, PartName::Recommendations, present.is_some());
+                None
+            }
+        };
+        let recommendations_lead = listed.and_then(|r| r.lead.clone());
+        let listed_items: &[TextOr<raw::RecommendationInput>] = listed.map_or(&[], |r| &r.items);
+        let in_sections = f
+            .sections
+            .iter()
+            .flat_map(|s| match &s.body {
+                Some(TextOrSeq::Seq(parts)) => parts.iter().collect::<Vec<_>>(),
+                _ => Vec::new(),
+            })
+            .filter(|p| matches!(p, TextOr::Full(b) if b.recommendation.is_some()))
+            .count();
+        if listed.is_some() && listed_items.is_empty() && in_sections == 0 {
             self.err("recommendations.items", "a report needs at least one recommendation");
         }
         let mut recommendations = Vec::new();
-        for (i, item) in f.recommendations.items.iter().enumerate() {
+        for (i, item) in listed_items.iter().enumerate() {
             let (text, note, path) = match item {
                 TextOr::Text(t) => (t.as_str(), None, format!("recommendations.items[{i}]")),
                 TextOr::Full(r) => (r.text.as_str(), r.note.as_deref(), format!("recommendations.items[{i}].text")),
@@ -256,15 +385,25 @@ impl Checker {
                 }
             }
             let note = note.map(|n| self.rich(&format!("recommendations.items[{i}].note"), n, &xrefs, true));
-            recommendations.push(Recommendation { number: i as u32 + 1, text: inl, resolution: resolved.text, note });
+            recommendations.push(Recommendation {
+                number: i as u32 + 1,
+                text: inl,
+                resolution: resolved.text,
+                note,
+                in_section: None,
+            });
         }
 
-        if f.sections.is_empty() {
+        if !paper.has(PartName::Sections) {
+            if !f.sections.is_empty() {
+                self.absent(rules, "sections", "numbered sections");
+            }
+        } else if f.sections.is_empty() {
             self.err("sections", "a report needs at least one section");
         }
         let mut sections = Vec::new();
         for (i, s) in f.sections.iter().enumerate() {
-            sections.push(self.section(i, s, register, &xrefs));
+            sections.push(self.section(i, s, register, &xrefs, &mut recommendations));
         }
         let mission_summary = if sections.iter().filter(|s| s.mission.is_some()).count() >= 2 {
             sections
@@ -289,16 +428,52 @@ impl Checker {
             Vec::new()
         };
 
-        let implications = self.implications(&f.implications, &xrefs, rules.amount_decimals);
-        let risk = self.risk(&f.risk, rules, &xrefs);
-        let wards = self.rich("wards", &f.wards, &xrefs, true);
-        let background_papers: Vec<String> = f
-            .background_papers
-            .iter()
-            .enumerate()
-            .map(|(i, p)| self.text(&format!("background_papers[{i}]"), p))
-            .collect();
-        let contact = self.contact(&f.contact);
+        let implications = match &f.implications {
+            Some(i) if self.part(rules, PartName::Implications, true) => {
+                self.implications(i, &xrefs, rules.amount_decimals)
+            }
+            present => {
+                self.part(rules, PartName::Implications, present.is_some());
+                Vec::new()
+            }
+        };
+        let risk = match &f.risk {
+            Some(r) if self.part(rules, PartName::Risk, true) => Some(self.risk(r, rules, &xrefs)),
+            present => {
+                self.part(rules, PartName::Risk, present.is_some());
+                None
+            }
+        };
+        let wards = match &f.wards {
+            Some(w) if self.part(rules, PartName::Wards, true) => Some(self.rich("wards", w, &xrefs, true)),
+            present => {
+                self.part(rules, PartName::Wards, present.is_some());
+                None
+            }
+        };
+        let background_papers = match &f.background_papers {
+            Some(list) if self.part(rules, PartName::BackgroundPapers, true) => {
+                Some(list.iter().enumerate().map(|(i, p)| self.text(&format!("background_papers[{i}]"), p)).collect())
+            }
+            present => {
+                self.part(rules, PartName::BackgroundPapers, present.is_some());
+                None
+            }
+        };
+        let contact = match &f.contact {
+            Some(c) if self.part(rules, PartName::Contact, true) => Some(self.contact(c)),
+            present => {
+                self.part(rules, PartName::Contact, present.is_some());
+                None
+            }
+        };
+        if f.appendices.is_some() {
+            self.part(rules, PartName::Appendices, true);
+        }
+        if decision == DecisionKind::Key && f.contact.is_none() && paper.has(PartName::Contact) {
+            self.err("decision", "a key decision needs a contact officer, whom the Forward Plan names").help =
+                Some("add `contact: { name: …, post: …, phone: …, email: … }`".into());
+        }
         let appendices = f
             .appendices
             .iter()
@@ -318,14 +493,16 @@ impl Checker {
             .collect();
 
         Report {
+            template: f.template.clone(),
             body,
             date,
             agenda_item: f.agenda_item,
             report_of,
-            decision: f.decision,
+            decision,
             forward_plan_ref: f.forward_plan_ref.as_ref().map(|s| s.trim().to_owned()),
             decision_maker: f.decision_maker.unwrap_or_default(),
             portfolio,
+            cover,
             title,
             exempt,
             summary,
@@ -342,6 +519,7 @@ impl Checker {
             wards,
             background_papers,
             contact,
+            sign_off,
             appendices,
             contents: f.contents,
         }
@@ -379,7 +557,16 @@ impl Checker {
         }
     }
 
-    fn section(&mut self, i: usize, s: &raw::SectionInput, register: Option<&[Mission]>, xrefs: &Xrefs) -> Section {
+    /// A section; recommendations typed in its body are added to `recommendations`, numbered on
+    /// from the last one there.
+    fn section(
+        &mut self,
+        i: usize,
+        s: &raw::SectionInput,
+        register: Option<&[Mission]>,
+        xrefs: &Xrefs,
+        recommendations: &mut Vec<Recommendation>,
+    ) -> Section {
         let p = format!("sections[{i}]");
         let mut title = String::new();
         let mut mission = None;
@@ -477,12 +664,53 @@ impl Checker {
                 body = self.rich(&format!("{p}.body"), md, xrefs, false);
             }
             Some(TextOrSeq::Seq(parts)) => {
+                let mut last_was_recommendation = false;
                 for (j, part) in parts.iter().enumerate() {
                     let pp = format!("{p}.body[{j}]");
                     match part {
                         TextOr::Text(md) => body.extend(self.rich(&pp, md, xrefs, true)),
-                        TextOr::Full(t) => body.push(self.table(&format!("{pp}.table"), &t.table, xrefs)),
+                        TextOr::Full(part) => match (&part.table, &part.recommendation) {
+                            (Some(t), None) => body.push(self.table(&format!("{pp}.table"), t, xrefs)),
+                            (None, Some(text)) => {
+                                let path = format!("{pp}.recommendation");
+                                if text.trim().is_empty() {
+                                    self.err(&path, "must not be empty").help =
+                                        Some("write the recommendation after `recommendation:`".into());
+                                }
+                                let inl = rich_text::parse_inline(text, xrefs, &path, &mut self.problems);
+                                let number = recommendations.len() as u32 + 1;
+                                let item = vec![Block::Paragraph(Paragraph {
+                                    style: ParagraphStyle::Body,
+                                    content: inl.clone(),
+                                })];
+                                // Recommendations one after another make one numbered list.
+                                match body.last_mut() {
+                                    Some(Block::List(l)) if l.ordered && last_was_recommendation => l.items.push(item),
+                                    _ => {
+                                        body.push(Block::List(List { ordered: true, start: number, items: vec![item] }))
+                                    }
+                                }
+                                recommendations.push(Recommendation {
+                                    number,
+                                    text: inl.clone(),
+                                    resolution: inl,
+                                    note: None,
+                                    in_section: Some(i as u32 + 1),
+                                });
+                                last_was_recommendation = true;
+                                continue;
+                            }
+                            (Some(_), Some(_)) => {
+                                self.err(&pp, "a body part is a `table:` or a `recommendation:`, not both").help =
+                                    Some("make them two parts, each starting with `- `".into());
+                            }
+                            (None, None) => {
+                                self.err(&pp, "an empty body part").help =
+                                    Some("write Markdown, a `table:` or a `recommendation:`".into());
+                            }
+                        },
                     }
+                    last_was_recommendation = false;
                 }
             }
         }
@@ -727,6 +955,39 @@ impl Checker {
             phone: phone.to_owned(),
             email: email.to_owned(),
         }
+    }
+}
+
+/// A part as a message names it ("the hwb-discussion template has no portfolio").
+fn part_noun(part: PartName) -> &'static str {
+    match part {
+        PartName::Cover => "cover page",
+        PartName::Header => "header block",
+        PartName::Portfolio => "portfolio",
+        PartName::Title => "title",
+        PartName::Summary => "summary",
+        PartName::Reasons => "reasons for the recommendations",
+        PartName::Options => "alternative options",
+        PartName::Recommendations => "recommendations list",
+        PartName::Sections => "numbered sections",
+        PartName::Implications => "implications",
+        PartName::Risk => "risk assessment",
+        PartName::Wards => "wards affected part",
+        PartName::BackgroundPapers => "background papers",
+        PartName::Contact => "contact officer",
+        PartName::SignOff => "sign-off",
+        PartName::Appendices => "appendices",
+    }
+}
+
+/// "a portfolio", "an alternative options", "implications" (plural nouns take no article).
+fn with_article(noun: &str) -> String {
+    if noun.ends_with('s') && !noun.ends_with("ss") {
+        noun.to_owned()
+    } else if noun.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        format!("an {noun}")
+    } else {
+        format!("a {noun}")
     }
 }
 

@@ -25,6 +25,16 @@ impl Writers {
         Writers { typst, fonts, house_font, pdf: OnceLock::new(), figures: OnceLock::new() }
     }
 
+    /// The typst layout source the PDF writer typesets with.
+    pub fn typst(&self) -> &str {
+        &self.typst
+    }
+
+    /// The font files the writers lay text out in.
+    pub fn fonts(&self) -> &[Vec<u8>] {
+        &self.fonts
+    }
+
     /// Renders a document in one format.
     pub fn render(&self, doc: &Document, format: Format) -> Result<Vec<u8>, RenderError> {
         match format {

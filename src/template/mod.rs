@@ -1,8 +1,10 @@
 //! The template folder (`templates/cabinet/`): house style, wording, order of sections, risk
 //! bands, the typst layout and the fonts. Loaded once per process and shared by every report.
 //!
-//! The default template is compiled into the binary, so cabrep runs from any folder;
-//! `--template DIR` loads another council's copy instead.
+//! The shipped templates are compiled into the binary, so cabrep runs from any folder: `cabinet`
+//! (the default) and `hwb-discussion`. A paper names its own (`template: NAME`, or a folder
+//! relative to the paper), and `--template DIR` loads another council's copy for every paper. A
+//! template folder without `report.typ` or `fonts/` uses the built-in layout and fonts.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -11,6 +13,9 @@ use handlebars::Handlebars;
 use serde::{Deserialize, Serialize};
 
 use crate::tree::HouseStyle;
+
+pub mod paper;
+pub use paper::{Paper, PartName, Use};
 
 /// A broken template folder: not the author's fault (exit status 3).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -69,6 +74,9 @@ pub struct Settings {
     /// template).
     #[serde(default)]
     pub forward_plan: BTreeMap<String, String>,
+    /// The parts of this template's papers (default: the cabinet report's).
+    #[serde(default)]
+    pub paper: Paper,
 }
 
 fn default_call_in_days() -> u32 {
@@ -114,6 +122,8 @@ impl RiskBand {
 
 /// A loaded template.
 pub struct Template {
+    /// Its name in messages: a shipped template's name, or the folder's name.
+    pub name: String,
     /// The settings.
     pub settings: Settings,
     /// The typst layout source.
@@ -130,6 +140,10 @@ impl std::fmt::Debug for Template {
 }
 
 const BUILTIN_TOML: &str = include_str!("../../templates/cabinet/template.toml");
+const HWB_TOML: &str = include_str!("../../templates/hwb-discussion/template.toml");
+
+/// The shipped templates: name and `template.toml` (all share the built-in layout and fonts).
+pub const SHIPPED: [(&str, &str); 2] = [("cabinet", BUILTIN_TOML), ("hwb-discussion", HWB_TOML)];
 const BUILTIN_TYPST: &str = include_str!("../../templates/cabinet/report.typ");
 const BUILTIN_FONTS: [&[u8]; 4] = [
     include_bytes!("../../templates/cabinet/fonts/LiberationSans-Regular.ttf"),
@@ -138,42 +152,133 @@ const BUILTIN_FONTS: [&[u8]; 4] = [
     include_bytes!("../../templates/cabinet/fonts/LiberationSans-BoldItalic.ttf"),
 ];
 
+/// A `template.toml`'s settings: its own, over those of the shipped template it `extends`
+/// (tables merged key by key; any other value, lists included, replaced whole).
+fn settings_of(toml_text: &str, file: &str) -> Result<Settings, TemplateError> {
+    toml::Value::Table(table_of(toml_text, file)?)
+        .try_into()
+        .map_err(|e: toml::de::Error| TemplateError(format!("{file}: {e}")))
+}
+
+/// A `template.toml` as a table, with what it `extends` laid under it. Only shipped templates
+/// can be extended, and none of them extends itself, so this ends.
+fn table_of(toml_text: &str, file: &str) -> Result<toml::Table, TemplateError> {
+    let mut own: toml::Table = toml::from_str(toml_text).map_err(|e| TemplateError(format!("{file}: {e}")))?;
+    match own.remove("extends") {
+        None => Ok(own),
+        Some(toml::Value::String(base)) => {
+            let Some((name, base_text)) = SHIPPED.iter().find(|(n, _)| *n == base) else {
+                let names: Vec<&str> = SHIPPED.iter().map(|(n, _)| *n).collect();
+                return Err(TemplateError(format!(
+                    "{file}: extends: no shipped template `{base}` to extend; the shipped ones are {}",
+                    names.join(", ")
+                )));
+            };
+            let mut merged = table_of(base_text, &format!("templates/{name}/template.toml"))?;
+            merge_tables(&mut merged, own);
+            Ok(merged)
+        }
+        Some(other) => Err(TemplateError(format!(
+            "{file}: extends: must be the name of a shipped template in quotes, not {other}"
+        ))),
+    }
+}
+
+/// Lays `over` on `base`: tables key by key, anything else replaced.
+fn merge_tables(base: &mut toml::Table, over: toml::Table) {
+    for (k, v) in over {
+        match (base.get_mut(&k), v) {
+            (Some(toml::Value::Table(b)), toml::Value::Table(o)) => merge_tables(b, o),
+            (_, v) => {
+                base.insert(k, v);
+            }
+        }
+    }
+}
+
 impl Template {
     /// The built-in cabinet template.
     pub fn builtin() -> Result<Template, TemplateError> {
-        let fonts = BUILTIN_FONTS.iter().map(|f| f.to_vec()).collect();
-        Self::from_parts(BUILTIN_TOML, "the built-in template.toml", BUILTIN_TYPST.to_owned(), fonts)
+        Self::shipped("cabinet").expect("the cabinet template is shipped")
     }
 
-    /// Loads a template folder: `template.toml`, `report.typ` and `fonts/*.ttf|otf`.
+    /// A shipped template by name (`None` when no shipped template has the name).
+    pub fn shipped(name: &str) -> Option<Result<Template, TemplateError>> {
+        let (name, toml) = SHIPPED.iter().find(|(n, _)| *n == name)?;
+        let fonts = BUILTIN_FONTS.iter().map(|f| f.to_vec()).collect();
+        let file = format!("templates/{name}/template.toml");
+        Some(Self::from_parts(name, toml, &file, BUILTIN_TYPST.to_owned(), fonts))
+    }
+
+    /// Loads a template folder: `template.toml`, and `report.typ` and `fonts/*.ttf|otf` where the
+    /// folder has them (the built-in layout and fonts where it has not).
     pub fn load(dir: &Path) -> Result<Template, TemplateError> {
         let read = |name: &str| {
             std::fs::read_to_string(dir.join(name))
                 .map_err(|e| TemplateError(format!("{}: {e}", dir.join(name).display())))
         };
         let toml = read("template.toml")?;
-        let typst = read("report.typ")?;
-        let mut font_files: Vec<_> = std::fs::read_dir(dir.join("fonts"))
-            .map_err(|e| TemplateError(format!("{}: {e}", dir.join("fonts").display())))?
-            .filter_map(Result::ok)
-            .map(|e| e.path())
-            .filter(|p| p.extension().is_some_and(|x| x == "ttf" || x == "otf"))
-            .collect();
-        font_files.sort();
-        let fonts = font_files
-            .iter()
-            .map(|p| std::fs::read(p).map_err(|e| TemplateError(format!("{}: {e}", p.display()))))
-            .collect::<Result<Vec<_>, _>>()?;
-        if fonts.is_empty() {
-            return Err(TemplateError(format!("no fonts in {}", dir.join("fonts").display())));
-        }
-        Self::from_parts(&toml, &dir.join("template.toml").display().to_string(), typst, fonts)
+        let typst = if dir.join("report.typ").exists() { read("report.typ")? } else { BUILTIN_TYPST.to_owned() };
+        let fonts = if dir.join("fonts").exists() {
+            let mut font_files: Vec<_> = std::fs::read_dir(dir.join("fonts"))
+                .map_err(|e| TemplateError(format!("{}: {e}", dir.join("fonts").display())))?
+                .filter_map(Result::ok)
+                .map(|e| e.path())
+                .filter(|p| p.extension().is_some_and(|x| x == "ttf" || x == "otf"))
+                .collect();
+            font_files.sort();
+            let fonts = font_files
+                .iter()
+                .map(|p| std::fs::read(p).map_err(|e| TemplateError(format!("{}: {e}", p.display()))))
+                .collect::<Result<Vec<_>, _>>()?;
+            if fonts.is_empty() {
+                return Err(TemplateError(format!("no fonts in {}", dir.join("fonts").display())));
+            }
+            fonts
+        } else {
+            BUILTIN_FONTS.iter().map(|f| f.to_vec()).collect()
+        };
+        let name = dir
+            .canonicalize()
+            .ok()
+            .and_then(|d| d.file_name().map(|n| n.to_string_lossy().into_owned()))
+            .unwrap_or_else(|| dir.display().to_string());
+        Self::from_parts(&name, &toml, &dir.join("template.toml").display().to_string(), typst, fonts)
     }
 
     /// A template from its settings' text (`file` names it in errors), layout and fonts.
-    fn from_parts(toml_text: &str, file: &str, typst: String, fonts: Vec<Vec<u8>>) -> Result<Template, TemplateError> {
-        let mut settings: Settings =
-            toml::from_str(toml_text).map_err(|e| TemplateError(format!("template.toml: {e}")))?;
+    fn from_parts(
+        name: &str,
+        toml_text: &str,
+        file: &str,
+        typst: String,
+        fonts: Vec<Vec<u8>>,
+    ) -> Result<Template, TemplateError> {
+        let mut settings = settings_of(toml_text, file)?;
+        let mut problems = settings.paper.problems();
+        // A heading the paper prints must say something (an empty one would be an untitled
+        // heading in every format).
+        for part in settings.paper.parts.iter().filter(|p| p.use_ != Use::Absent) {
+            if let Some(key) = part.part.heading_key() {
+                if settings.headings.get(key).is_some_and(|h| h.trim().is_empty()) {
+                    problems.push(format!("[headings] {key}: must not be empty"));
+                }
+            }
+        }
+        if settings.paper.has(PartName::Implications) {
+            for (i, imp) in settings.implications.iter().enumerate() {
+                if imp.heading.trim().is_empty() {
+                    problems.push(format!(
+                        "[[implications]] {} (number {}): heading must not be empty",
+                        imp.key,
+                        i + 1
+                    ));
+                }
+            }
+        }
+        if let Some(first) = problems.first() {
+            return Err(TemplateError(format!("{file}: {first}")));
+        }
         // Wording added after a template was written comes from the built-in template.
         if OPTIONAL_WORDING.iter().any(|k| !settings.wording.contains_key(*k)) {
             let builtin: Settings =
@@ -214,7 +319,7 @@ impl Template {
                 .register_template_string(&format!("decisions_record.{key}"), text)
                 .map_err(|e| TemplateError(format!("{file}: decisions_record.{key}: {e}")))?;
         }
-        Ok(Template { settings, typst, fonts, wording })
+        Ok(Template { name: name.to_owned(), settings, typst, fonts, wording })
     }
 
     /// Fills a wording template with data: a `[wording]` name, or `decisions_record.KEY` for
@@ -437,7 +542,7 @@ mod tests {
         let older: String =
             BUILTIN_TOML.lines().filter(|l| !l.starts_with("index_pack_link")).map(|l| format!("{l}\n")).collect();
         assert!(!older.contains(&key("index_pack_link")));
-        let t = Template::from_parts(&older, "template.toml", BUILTIN_TYPST.to_owned(), Vec::new())
+        let t = Template::from_parts("council", &older, "template.toml", BUILTIN_TYPST.to_owned(), Vec::new())
             .expect("an older template loads");
         assert_eq!(
             t.words("index_pack_link", &serde_json::json!({"pages": 9})),
@@ -445,7 +550,7 @@ mod tests {
         );
         let broken: String =
             BUILTIN_TOML.lines().filter(|l| !l.starts_with("agenda_caption")).map(|l| format!("{l}\n")).collect();
-        let err = Template::from_parts(&broken, "template.toml", BUILTIN_TYPST.to_owned(), Vec::new())
+        let err = Template::from_parts("council", &broken, "template.toml", BUILTIN_TYPST.to_owned(), Vec::new())
             .expect_err("required wording");
         assert!(err.0.contains("wording.agenda_caption is missing"), "{}", err.0);
     }
@@ -461,8 +566,9 @@ mod tests {
     fn a_template_without_a_decision_record_wording_is_refused_naming_the_key_and_the_file() {
         let broken: String =
             BUILTIN_TOML.lines().filter(|l| !l.starts_with("call_in_deadline")).map(|l| format!("{l}\n")).collect();
-        let err = Template::from_parts(&broken, "council/template.toml", BUILTIN_TYPST.to_owned(), Vec::new())
-            .expect_err("required record wording");
+        let err =
+            Template::from_parts("council", &broken, "council/template.toml", BUILTIN_TYPST.to_owned(), Vec::new())
+                .expect_err("required record wording");
         assert_eq!(
             err.0,
             "council/template.toml: [decisions_record] has no `call_in_deadline`, which the decision record prints; copy it from the built-in template"

@@ -23,6 +23,7 @@ fn style() -> HouseStyle {
 
 fn doc(blocks: Vec<Block>) -> Document {
     Document {
+        template: None,
         meta: Meta {
             title: "A <b>Report</b> & \"more\"".into(),
             author: "Stockton-on-Tees Borough Council".into(),

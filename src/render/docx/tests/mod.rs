@@ -162,6 +162,7 @@ fn sample() -> Document {
         ],
     });
     Document {
+        template: None,
         meta: Meta {
             title: "Powering our Future".into(),
             author: "Example Borough Council".into(),

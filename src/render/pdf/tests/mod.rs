@@ -326,6 +326,7 @@ fn sample(title: &str) -> Document {
         p("THE END"),
     ]);
     Document {
+        template: None,
         meta: Meta {
             title: title.to_string(),
             author: "Stockton-on-Tees Borough Council".into(),
