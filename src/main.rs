@@ -210,6 +210,10 @@ enum Command {
         kind: StarterKind,
         /// Where to write it; refuses to overwrite an existing file.
         file: Option<PathBuf>,
+        /// The template the paper is for (a report starter): a shipped one (cabinet,
+        /// hwb-discussion) or a template folder. Its papers' parts are the starter's fields.
+        #[arg(long)]
+        template: Option<String>,
     },
     /// A live preview on http://127.0.0.1:PORT/: the HTML page, rebuilt and reloaded on every save,
     /// with the file's problems above it and links to a fresh PDF and DOCX.
@@ -245,6 +249,10 @@ enum Command {
         /// Which file: report, meeting, missions, outcome or forward-plan (a previous plan).
         #[arg(value_enum, default_value = "report")]
         kind: SchemaKind,
+        /// The template whose papers the report schema describes: a shipped one (cabinet,
+        /// hwb-discussion) or a template folder.
+        #[arg(long)]
+        template: Option<String>,
     },
 }
 
@@ -349,8 +357,8 @@ fn main() -> ExitCode {
         Command::Watch { path, output, formats, input } => {
             with_engine(output.template.as_deref(), &input, |e| preview::watch(e, &path, &output.out, &formats.0))
         }
-        Command::Schema { kind } => schema(kind),
-        Command::New { kind, file } => new_file(kind, file.as_deref()),
+        Command::Schema { kind, template } => schema(kind, template.as_deref()),
+        Command::New { kind, file, template } => new_file(kind, file.as_deref(), template.as_deref()),
     };
     ExitCode::from(status)
 }
@@ -531,7 +539,37 @@ fn check(engine: &Engine, paths: &[PathBuf], d: &DiagArgs) -> u8 {
     status
 }
 
-fn schema(kind: SchemaKind) -> u8 {
+/// A template named on the command line: a shipped one by name, else a folder.
+fn named_template(name: &str) -> Result<cabrep::template::Template, u8> {
+    let loaded =
+        cabrep::template::Template::shipped(name).unwrap_or_else(|| cabrep::template::Template::load(Path::new(name)));
+    loaded.map_err(|e| {
+        say!("error: {e}");
+        3
+    })
+}
+
+fn schema(kind: SchemaKind, template: Option<&str>) -> u8 {
+    if let (SchemaKind::Report, Some(name)) = (kind, template) {
+        let t = match named_template(name) {
+            Ok(t) => t,
+            Err(code) => return code,
+        };
+        let full = serde_json::to_value(schemars::schema_for!(cabrep::input::types::ReportFile))
+            .unwrap_or(serde_json::Value::Null);
+        let cut = cabrep::input::paper_fields::report_schema(full, &t.settings.paper, &t.name);
+        return match serde_json::to_string_pretty(&cut) {
+            Ok(text) => to_stdout(&format!("{text}\n")),
+            Err(e) => {
+                say!("error: {e}");
+                3
+            }
+        };
+    }
+    if template.is_some() {
+        say!("error: --template describes a report's fields; the other files are the same for every template");
+        return 2;
+    }
     let s = match kind {
         SchemaKind::Report => schemars::schema_for!(cabrep::input::types::ReportFile),
         SchemaKind::Meeting => schemars::schema_for!(cabrep::input::types::MeetingFile),
@@ -548,13 +586,28 @@ fn schema(kind: SchemaKind) -> u8 {
     }
 }
 
-fn new_file(kind: StarterKind, file: Option<&Path>) -> u8 {
-    let text = match kind {
-        StarterKind::Report => cabrep::STARTER_REPORT,
-        StarterKind::Meeting => cabrep::STARTER_MEETING,
-        StarterKind::Missions => cabrep::STARTER_MISSIONS,
-        StarterKind::Outcome => cabrep::STARTER_OUTCOME,
-        StarterKind::ForwardPlan => cabrep::STARTER_FORWARD_PLAN,
+fn new_file(kind: StarterKind, file: Option<&Path>, template: Option<&str>) -> u8 {
+    let cut;
+    let text = match (kind, template) {
+        (StarterKind::Report, Some(name)) => {
+            let t = match named_template(name) {
+                Ok(t) => t,
+                Err(code) => return code,
+            };
+            cut = cabrep::input::paper_fields::report_starter(cabrep::STARTER_REPORT, &t.settings.paper, name);
+            cut.as_str()
+        }
+        (_, Some(_)) => {
+            say!("error: --template is for a report starter; the other files are the same for every template");
+            return 2;
+        }
+        (kind, None) => match kind {
+            StarterKind::Report => cabrep::STARTER_REPORT,
+            StarterKind::Meeting => cabrep::STARTER_MEETING,
+            StarterKind::Missions => cabrep::STARTER_MISSIONS,
+            StarterKind::Outcome => cabrep::STARTER_OUTCOME,
+            StarterKind::ForwardPlan => cabrep::STARTER_FORWARD_PLAN,
+        },
     };
     match file {
         None => to_stdout(text),

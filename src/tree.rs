@@ -141,6 +141,9 @@ pub enum ParagraphStyle {
     Body,
     /// A line of the bold upper-case header block (AGENDA ITEM, REPORT TO CABINET, …).
     HeaderLine,
+    /// A line of a cover page (the body, the kind of paper, its period, its month): large, bold,
+    /// centred.
+    Cover,
     /// A banner at the top of the first page (e.g. the exempt notice).
     Banner,
     /// A line of the contact officer block.

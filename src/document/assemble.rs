@@ -266,10 +266,10 @@ impl Assembler<'_> {
     /// The cover page: the body in capitals, the title, the kind of paper, its period and month.
     fn cover(&mut self, r: &Report) {
         let Some(c) = &r.cover else { return };
-        self.push(para(ParagraphStyle::HeaderLine, r.body.to_uppercase()));
+        self.push(para(ParagraphStyle::Cover, r.body.to_uppercase()));
         self.heading(1, None, r.title.clone(), Some("title".into()), false);
         for line in std::iter::once(&c.kind).chain(&c.period).chain(std::iter::once(&c.month)) {
-            self.push(para(ParagraphStyle::HeaderLine, line.clone()));
+            self.push(para(ParagraphStyle::Cover, line.clone()));
         }
         self.push(Block::PageBreak);
     }

@@ -9,6 +9,7 @@
 mod explain;
 pub mod file;
 pub mod locate;
+pub mod paper_fields;
 mod repair;
 pub mod scale;
 pub mod shapes;

@@ -260,6 +260,12 @@ mod tests {
     }
 
     #[test]
+    fn the_cabinet_template_writes_out_the_default_paper() {
+        let t = crate::template::Template::builtin().expect("builtin");
+        assert_eq!(t.settings.paper, Paper::default());
+    }
+
+    #[test]
     fn a_paper_listing_a_part_twice_or_numbering_too_deep_is_refused_naming_the_key() {
         let mut p = Paper::default();
         p.parts.push(PartUse { part: PartName::Risk, use_: Use::Optional });

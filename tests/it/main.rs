@@ -19,6 +19,7 @@ mod html;
 mod meeting_cycle;
 mod one_run;
 mod pack;
+mod papers;
 mod preview;
 mod report;
 mod schema;

@@ -338,7 +338,12 @@ impl<'a> Builder<'a> {
     }
 
     fn paragraph(&mut self, para: &Paragraph, f: Frame) -> DocxParagraph {
-        let p = self.para(Self::style_for(para.style, f));
+        let mut p = self.para(Self::style_for(para.style, f));
+        if para.style == ParagraphStyle::Cover {
+            p = p.align(docx_rs::AlignmentType::Center).line_spacing(
+                docx_rs::LineSpacing::new().before(text::pt_to_twips(18.0)).after(text::pt_to_twips(18.0)),
+            );
+        }
         self.fill(p, &para.content, f)
     }
 

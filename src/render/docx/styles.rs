@@ -35,7 +35,9 @@ pub(super) mod id {
 pub(super) fn paragraph_style_id(style: ParagraphStyle) -> &'static str {
     match style {
         ParagraphStyle::Body => id::NORMAL,
-        ParagraphStyle::HeaderLine => id::HEADER_LINE,
+        // A cover line is a header line, centred (see `paragraph`): a style of its own would
+        // change every document's styles part.
+        ParagraphStyle::HeaderLine | ParagraphStyle::Cover => id::HEADER_LINE,
         ParagraphStyle::Banner => id::BANNER,
         ParagraphStyle::Contact => id::CONTACT,
         ParagraphStyle::Aim => id::AIM,

@@ -152,6 +152,7 @@ h3 {{ font-size: {subheading}pt; margin: 1.5em 0 0.5em; }}
 .secnum {{ display: inline-block; min-width: 1.6em; }}
 p {{ margin: 0 0 0.9em; }}
 p.header-line {{ font-weight: bold; margin: 0 0 0.2em; }}
+p.cover {{ font-weight: bold; font-size: 1.4em; text-align: center; margin: 1.2em 0; }}
 p.banner {{ border: 3px solid {INK}; padding: 0.7em 0.9em; font-weight: bold; margin: 0 0 1.6em; }}
 p.aim {{ font-style: italic; }}
 p.status {{ font-weight: bold; }}

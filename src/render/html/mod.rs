@@ -170,6 +170,7 @@ impl Writer {
         let class = match p.style {
             ParagraphStyle::Body => None,
             ParagraphStyle::HeaderLine => Some("header-line"),
+            ParagraphStyle::Cover => Some("cover"),
             ParagraphStyle::Banner => Some("banner"),
             ParagraphStyle::Contact => Some("contact"),
             ParagraphStyle::Aim => Some("aim"),

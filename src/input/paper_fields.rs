@@ -1,0 +1,175 @@
+//! The report format as one template's papers have it: the JSON Schema (`cabrep schema report
+//! --template NAME`) and the starter file (`cabrep new report --template NAME`), both cut from the
+//! full format by the template's `[paper]`: a part the paper does not have is no field, a required
+//! one is a required field.
+//!
+//! This room reads the template's paper definition only; it never loads a paper.
+
+use serde_json::Value;
+
+use crate::template::{Paper, PartName, Use};
+
+/// The fields that belong to a part beyond the part's own field (the header block's lines).
+fn fields_of(part: PartName) -> Vec<&'static str> {
+    match part {
+        PartName::Header => vec!["report_of", "decision", "agenda_item", "forward_plan_ref", "decision_maker"],
+        PartName::Summary => vec!["summary", "record_summary"],
+        PartName::Sections => vec!["sections", "missions"],
+        _ => part.field().into_iter().collect(),
+    }
+}
+
+/// The fields a paper must have: the required parts' own fields (the header block's two) and
+/// the meeting and title.
+fn required_fields(paper: &Paper) -> Vec<&'static str> {
+    let mut out = vec!["meeting", "title"];
+    for p in paper.parts.iter().filter(|p| p.use_ == Use::Required) {
+        match p.part {
+            PartName::Header => out.extend(["report_of", "decision"]),
+            PartName::Title => {}
+            part => out.extend(part.field()),
+        }
+    }
+    out
+}
+
+/// The fields a paper must not have.
+fn absent_fields(paper: &Paper) -> Vec<&'static str> {
+    PartName::ALL.iter().filter(|p| !paper.has(**p)).flat_map(|p| fields_of(*p)).collect()
+}
+
+/// The report format's schema (`full`, as schemars makes it for every template) cut to a
+/// template's paper.
+pub fn report_schema(mut full: Value, paper: &Paper, template: &str) -> Value {
+    let absent = absent_fields(paper);
+    if let Some(props) = full.get_mut("properties").and_then(Value::as_object_mut) {
+        props.retain(|k, _| !absent.contains(&k.as_str()));
+    }
+    let required: Vec<Value> = required_fields(paper).into_iter().map(|f| Value::String(f.to_owned())).collect();
+    if let Some(obj) = full.as_object_mut() {
+        obj.insert("required".into(), Value::Array(required));
+        obj.insert("title".into(), Value::String(format!("cabrep report ({template} template)")));
+        // The key-decision rule speaks of the header's fields: only a paper with a header has them.
+        if absent.contains(&"decision") {
+            obj.remove("if");
+            obj.remove("then");
+        }
+    }
+    full
+}
+
+/// A starter file for a template's papers, cut from the cabinet report's (`full`): the blocks of
+/// fields the paper does not have left out, a cover and a sign-off added where it has them, and
+/// `template:` naming the template.
+pub fn report_starter(full: &str, paper: &Paper, template: &str) -> String {
+    let absent = absent_fields(paper);
+    // Blocks: a top-level line (a key at column 0, or a commented-out one like `# forward_plan_ref:`)
+    // with the indented lines after it; comment lines before a key go with it.
+    let mut out = String::new();
+    let mut pending = String::new();
+    let mut keep = true;
+    for line in full.lines() {
+        let key = top_level_key(line);
+        if let Some(k) = key {
+            keep = !absent.contains(&k);
+            if keep {
+                out.push_str(&pending);
+            }
+            pending.clear();
+            if keep {
+                out.push_str(line);
+                out.push('\n');
+                if k == "schema" && template != "cabinet" {
+                    out.push_str(&format!("template: {template}\n"));
+                }
+                if k == "title" {
+                    if paper.has(PartName::Cover) {
+                        out.push_str(COVER);
+                    }
+                }
+            }
+        } else if line.starts_with('#') && !line.starts_with("# yaml-language-server") && out.contains("schema:") {
+            pending.push_str(line);
+            pending.push('\n');
+        } else if line.trim().is_empty() {
+            if keep {
+                out.push_str(&pending);
+                out.push('\n');
+            }
+            pending.clear();
+        } else if keep {
+            out.push_str(&pending);
+            pending.clear();
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    if paper.has(PartName::SignOff) {
+        out.push_str(SIGN_OFF);
+    }
+    if template != "cabinet" {
+        out = out.replacen("# A cabinet report.", &format!("# A paper for the {template} template."), 1);
+    }
+    out
+}
+
+/// The key a top-level line starts (`key:` at column 0, or `# key:` commented out).
+fn top_level_key(line: &str) -> Option<&str> {
+    let bare = line.strip_prefix("# ").unwrap_or(line);
+    let (key, _) = bare.split_once(':')?;
+    let plain = !key.is_empty() && key.chars().all(|c| c.is_ascii_lowercase() || c == '_');
+    (plain && !bare.starts_with(' ')).then_some(key)
+}
+
+const COVER: &str = "cover:
+  kind: Discussion Paper           # the kind of paper, printed under the title
+  period: 2024 - 2030              # optional: the years the paper covers
+  # month: January 2025            # default: the meeting date's month
+";
+
+const SIGN_OFF: &str = "
+sign_off:                          # the author's sign-off, at the end
+  name: Your Name
+  post: Your Post Title
+  date: 2025-01-03                 # YYYY-MM-DD
+";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::template::Template;
+
+    fn hwb() -> Paper {
+        Template::shipped("hwb-discussion").expect("shipped").expect("loads").settings.paper
+    }
+
+    #[test]
+    fn the_hwb_starter_has_a_cover_and_sign_off_and_no_cabinet_parts() {
+        let text = report_starter(crate::STARTER_REPORT, &hwb(), "hwb-discussion");
+        for gone in ["portfolio:", "implications:", "risk:", "wards:", "background_papers:", "report_of:", "reasons:"] {
+            assert!(!text.contains(&format!("\n{gone}")), "{gone} in\n{text}");
+        }
+        for kept in ["template: hwb-discussion", "cover:", "sign_off:", "sections:", "meeting:", "title:"] {
+            assert!(text.contains(kept), "{kept} missing in\n{text}");
+        }
+    }
+
+    #[test]
+    fn the_cabinet_starter_is_the_starter_file_itself() {
+        let text = report_starter(crate::STARTER_REPORT, &Paper::default(), "cabinet");
+        assert_eq!(text.trim_end(), crate::STARTER_REPORT.trim_end());
+    }
+
+    #[test]
+    fn the_hwb_schema_has_no_portfolio_and_requires_the_cover_and_sign_off() {
+        let full = serde_json::to_value(schemars::schema_for!(crate::input::types::ReportFile)).expect("schema");
+        let s = report_schema(full, &hwb(), "hwb-discussion");
+        let props = s["properties"].as_object().expect("properties");
+        assert!(!props.contains_key("portfolio") && !props.contains_key("risk"));
+        assert!(props.contains_key("cover") && props.contains_key("sign_off"));
+        let required: Vec<&str> =
+            s["required"].as_array().expect("required").iter().filter_map(Value::as_str).collect();
+        assert!(required.contains(&"cover") && required.contains(&"sign_off") && required.contains(&"sections"));
+        assert!(!required.contains(&"summary"));
+    }
+}
