@@ -148,11 +148,16 @@ impl Engine {
                         "sections",
                         format!("the report will run to about {pages} pages; the template's guide is {guide}"),
                     )
-                    .help(if loaded.report.contents == Some(false) {
-                        "consider moving detail into appendices"
-                    } else {
-                        "a contents list is added after the title; consider moving detail into appendices"
-                    }),
+                    .help(
+                        if loaded.report.contents == Some(false)
+                            || (loaded.report.contents.is_none()
+                                && template.settings.paper.contents == crate::template::paper::ContentsRule::Never)
+                        {
+                            "consider moving detail into appendices"
+                        } else {
+                            "a contents list is added after the title; consider moving detail into appendices"
+                        },
+                    ),
                 ),
             );
         }

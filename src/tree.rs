@@ -97,6 +97,9 @@ pub struct HouseStyle {
     pub page_height_mm: f32,
     /// Margin on all sides, in millimetres.
     pub margin_mm: f32,
+    /// Whether the title is centred on its line (a cover page's), rather than set left.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub title_centred: bool,
 }
 
 /// A block-level element.

@@ -195,8 +195,10 @@ impl Assembler<'_> {
                     self.heading(1, None, r.title.clone(), Some("title".into()), false)
                 }
                 PartName::Title => {}
-                PartName::Summary => self.part_text("summary", &r.summary),
-                PartName::Reasons => self.part_text("reasons", &r.reasons),
+                // Empty only where the paper leaves an optional part out.
+                PartName::Summary if !r.summary.is_empty() => self.part_text("summary", &r.summary),
+                PartName::Reasons if !r.reasons.is_empty() => self.part_text("reasons", &r.reasons),
+                PartName::Summary | PartName::Reasons => {}
                 PartName::Options => {
                     if let Some(o) = &r.options {
                         self.part_text("options", o);
@@ -338,7 +340,8 @@ impl Assembler<'_> {
             if Some(i) == first_mission && !r.mission_summary.is_empty() {
                 self.mission_summary(r);
             }
-            self.heading(2, Some(format!("{}.", s.number)), s.title.clone(), s.id.clone(), false);
+            let number = (depth > 0).then(|| format!("{}.", s.number));
+            self.heading(2, number, s.title.clone(), s.id.clone(), false);
             if let Some(m) = &s.mission {
                 if !m.aim.is_empty() {
                     self.push(para(ParagraphStyle::Aim, m.aim.clone()));

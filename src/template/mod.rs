@@ -276,6 +276,15 @@ impl Template {
                 }
             }
         }
+        // Labels head table columns and captions, contact labels lead lines: an empty one would
+        // be an empty header cell or a bare colon.
+        for (table, map) in [("labels", &settings.labels), ("contact", &settings.contact)] {
+            for (key, text) in map.iter() {
+                if text.trim().is_empty() {
+                    problems.push(format!("[{table}] {key}: must not be empty"));
+                }
+            }
+        }
         if let Some(first) = problems.first() {
             return Err(TemplateError(format!("{file}: {first}")));
         }
@@ -560,6 +569,45 @@ mod tests {
         let t = Template::builtin().expect("builtin template");
         assert_eq!(t.words("decisions_record.item", &serde_json::json!({"number": 7})), "Agenda item 7");
         assert_eq!(t.words("decisions_record.resolved", &serde_json::json!({})), "RESOLVED that:");
+    }
+
+    #[test]
+    fn every_shipped_template_loads_and_the_discussion_paper_extends_the_cabinet_wording() {
+        for (name, _) in SHIPPED {
+            let t = Template::shipped(name).expect("shipped").unwrap_or_else(|e| panic!("{name}: {e}"));
+            assert_eq!(t.name, name);
+        }
+        let hwb = Template::shipped("hwb-discussion").expect("shipped").expect("loads");
+        assert!(hwb.settings.paper.has(PartName::Cover) && !hwb.settings.paper.has(PartName::Portfolio));
+        assert_eq!(hwb.settings.paper.number_depth, 3);
+        assert_eq!(hwb.words("footer", &serde_json::json!({})), "Page {page} of {pages}");
+        assert_eq!(hwb.heading("summary"), "Summary");
+    }
+
+    #[test]
+    fn an_empty_heading_or_label_is_refused_naming_the_key_and_the_file() {
+        for (table, line) in [("headings", "risk = \"\""), ("labels", "likelihood = \" \"")] {
+            let text = format!("extends = \"cabinet\"\n[{table}]\n{line}\n");
+            let err =
+                Template::from_parts("x", &text, "templates/x/template.toml", BUILTIN_TYPST.to_owned(), Vec::new())
+                    .expect_err("empty text");
+            let key = line.split(' ').next().unwrap_or_default();
+            assert_eq!(err.0, format!("templates/x/template.toml: [{table}] {key}: must not be empty"));
+        }
+    }
+
+    #[test]
+    fn a_template_extending_an_unknown_one_is_refused_naming_the_shipped_ones() {
+        let err = Template::from_parts(
+            "x",
+            "extends = \"cabnet\"\n",
+            "x/template.toml",
+            BUILTIN_TYPST.to_owned(),
+            Vec::new(),
+        )
+        .expect_err("unknown base");
+        assert!(err.0.starts_with("x/template.toml: extends: no shipped template `cabnet`"), "{}", err.0);
+        assert!(err.0.contains("cabinet, hwb-discussion"), "{}", err.0);
     }
 
     #[test]

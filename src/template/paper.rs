@@ -149,8 +149,8 @@ pub enum ContentsRule {
 pub struct Paper {
     /// The parts, in print order. A part not listed is absent.
     pub parts: Vec<PartUse>,
-    /// How many levels of headings in a section are numbered: 1 numbers the sections alone
-    /// ("2."); 3 numbers the sub-headings below them too ("2.1", "2.1.1").
+    /// How many levels of headings in a section are numbered: 0 none, 1 the sections alone
+    /// ("2."); 3 the sub-headings below them too ("2.1", "2.1.1").
     #[serde(default = "one")]
     pub number_depth: u8,
     /// When a contents list appears.
@@ -214,8 +214,8 @@ impl Paper {
             problems
                 .push("[paper] parts: every paper has a title; list `{ part = \"title\", use = \"required\" }`".into());
         }
-        if !(1..=MAX_NUMBER_DEPTH).contains(&self.number_depth) {
-            problems.push(format!("[paper] number_depth: must be 1 to {MAX_NUMBER_DEPTH}, not {}", self.number_depth));
+        if self.number_depth > MAX_NUMBER_DEPTH {
+            problems.push(format!("[paper] number_depth: must be 0 to {MAX_NUMBER_DEPTH}, not {}", self.number_depth));
         }
         problems
     }
@@ -272,6 +272,6 @@ mod tests {
         p.number_depth = 4;
         let problems = p.problems();
         assert!(problems.iter().any(|m| m == "[paper] parts: `risk` is listed twice"), "{problems:?}");
-        assert!(problems.iter().any(|m| m.starts_with("[paper] number_depth: must be 1 to 3")), "{problems:?}");
+        assert!(problems.iter().any(|m| m.starts_with("[paper] number_depth: must be 0 to 3")), "{problems:?}");
     }
 }

@@ -247,3 +247,32 @@ fn new_and_schema_follow_the_template_named() {
     assert!(json["properties"].get("portfolio").is_none());
     assert!(json["required"].as_array().expect("required").iter().any(|v| v == "sign_off"));
 }
+
+#[test]
+fn a_pack_binds_papers_of_two_templates_each_laid_out_with_its_own() {
+    let dir = tempdir();
+    let src = dir.path().join("meeting");
+    std::fs::create_dir(&src).expect("folder");
+    copy_inputs(&src, &["hwb-mission-led-approach.yaml", "highways-capital-programme.yaml"]);
+    let meeting = write(
+        &src,
+        "hwb-2025-01-23.yaml",
+        "schema: cabrep/meeting/v1\nmeeting:\n  body: Health & Wellbeing Board\n  council: Stockton-on-Tees Borough Council\n  date: 2025-01-23\n  time: \"14:00\"\n  venue: Council Chamber\n  members: [Councillor A]\n  contact: { name: A Officer, phone: \"01642 528158\", email: a.officer@example.gov.uk }\nitems:\n  - title: Apologies for Absence\n  - report: hwb-mission-led-approach.yaml\n  - report: highways-capital-programme.yaml\n",
+    );
+    let out = cabrep(&["pack", s(&meeting), "-f", "pdf", "-q", "-o", s(dir.path())]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = squash(&pdf_text(&dir.path().join("hwb-2025-01-23-pack.pdf")));
+    assert_in_order(
+        &text,
+        &[
+            "Health and Wellbeing Strategy: Mission-led Approach",
+            "Discussion Paper",
+            "2.1.1 Defining System Leadership",
+            "Mark Adams",
+            "REPORT TO CABINET",
+            "RISK ASSESSMENT",
+        ],
+    );
+    let hwb_part = &text[..text.find("REPORT TO CABINET").expect("the cabinet report")];
+    assert!(!hwb_part.contains("RISK ASSESSMENT") && !hwb_part.contains("Portfolio Title"), "{hwb_part}");
+}

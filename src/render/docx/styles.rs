@@ -90,6 +90,9 @@ pub(super) fn apply(mut docx: Docx, s: &HouseStyle) -> Docx {
             .line_spacing(spacing(space[level].0, space[level].1))
             .ui_priority(9);
         st.paragraph_property = st.paragraph_property.keep_next(true).keep_lines(true);
+        if level == 0 && s.title_centred {
+            st = st.align(AlignmentType::Center);
+        }
         if let Some(c) = &heading_colour {
             st = st.color(c.as_str());
         }

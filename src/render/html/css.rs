@@ -222,5 +222,8 @@ svg.chart {{ display: block; width: 100%; max-width: 45rem; height: auto; }}
 }}
 "#
     );
+    if style.title_centred {
+        css.push_str("h1 { text-align: center; }\n");
+    }
     css
 }

@@ -18,6 +18,7 @@ fn style() -> HouseStyle {
         page_width_mm: 210.0,
         page_height_mm: 297.0,
         margin_mm: 25.0,
+        title_centred: false,
     }
 }
 

@@ -62,6 +62,7 @@ fn odd_input_never_panics() {
         page_width_mm: f32::NAN,
         page_height_mm: -1.0,
         margin_mm: 1e6,
+        title_centred: false,
     };
     doc.meta = Meta {
         title: "\u{0}<x>".into(),
