@@ -550,8 +550,17 @@ fn named_template(name: &str) -> Result<cabrep::template::Template, u8> {
 }
 
 fn schema(kind: SchemaKind, template: Option<&str>) -> u8 {
-    if let (SchemaKind::Report, Some(name)) = (kind, template) {
-        let t = match named_template(name) {
+    if let SchemaKind::Report = kind {
+        // A report's fields are its template's: the built-in cabinet report's by default.
+        let t = match template.map_or_else(
+            || {
+                cabrep::template::Template::builtin().map_err(|e| {
+                    say!("error: {e}");
+                    3
+                })
+            },
+            named_template,
+        ) {
             Ok(t) => t,
             Err(code) => return code,
         };

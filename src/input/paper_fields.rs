@@ -104,6 +104,9 @@ pub fn report_starter(full: &str, paper: &Paper, template: &str) -> String {
             out.push('\n');
         }
     }
+    if keep {
+        out.push_str(&pending);
+    }
     if paper.has(PartName::SignOff) {
         out.push_str(SIGN_OFF);
     }

@@ -24,7 +24,7 @@ fn check_of_every_example_file_of_every_kind_exits_0() {
 fn check_of_a_folder_checks_meetings_missions_outcomes_and_plans_too() {
     let o = cabrep(&["check", "inputs", "inputs/previous-meeting"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    assert!(stderr(&o).contains("checked 10 file(s): ok"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("checked 11 file(s): ok"), "{}", stderr(&o));
 }
 
 #[test]
@@ -122,7 +122,7 @@ fn build_of_a_folder_still_skips_files_that_are_not_reports() {
     let out = tempdir();
     let o = cabrep(&["build", "inputs", "-o", s(out.path()), "-f", "tree"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    assert!(stderr(&o).contains("built 3 of 3 report(s)"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("built 4 of 4 report(s)"), "{}", stderr(&o));
 }
 
 #[test]
