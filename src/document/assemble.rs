@@ -418,6 +418,7 @@ impl Assembler<'_> {
                     series,
                     unit: ft.unit.clone().unwrap_or_default(),
                 },
+                palette: t.settings.chart.clone(),
             }));
         }
     }
@@ -465,6 +466,7 @@ impl Assembler<'_> {
             caption: t.label("risk_matrix").to_owned(),
             alt: risk_matrix_alt(reg),
             chart: Chart::RiskMatrix { points, bands },
+            palette: t.settings.chart.clone(),
         }));
     }
 }
@@ -543,7 +545,7 @@ pub fn risk_matrix_bands(t: &Template) -> Vec<Vec<BandCell>> {
             (Scale::MIN..=Scale::MAX)
                 .map(|likelihood| match t.band(impact * likelihood) {
                     Some(b) => BandCell { label: b.name.clone(), fill: b.fill.clone(), severity: t.band_severity(b) },
-                    None => BandCell { label: String::new(), fill: "#ffffff".into(), severity: 0 },
+                    None => BandCell { label: String::new(), fill: t.settings.chart.background.clone(), severity: 0 },
                 })
                 .collect()
         })

@@ -10,7 +10,7 @@ use std::path::Path;
 use handlebars::Handlebars;
 use serde::{Deserialize, Serialize};
 
-use crate::tree::HouseStyle;
+use crate::tree::{ChartPalette, HouseStyle};
 
 /// A broken template folder: not the author's fault (exit status 3).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -52,6 +52,10 @@ pub struct Settings {
     pub labels: BTreeMap<String, String>,
     /// Risk bands by score.
     pub risk_bands: Vec<RiskBand>,
+    /// The colours and patterns every format draws figures in (`[chart]`; a template without
+    /// one takes the built-in template's).
+    #[serde(default = "builtin_chart")]
+    pub chart: ChartPalette,
     /// Working days after publication by which a decision may be called in.
     #[serde(default = "default_call_in_days")]
     pub call_in_working_days: u32,
@@ -69,6 +73,42 @@ pub struct Settings {
     /// template).
     #[serde(default)]
     pub forward_plan: BTreeMap<String, String>,
+}
+
+/// The built-in template's `[chart]` table.
+fn builtin_chart() -> ChartPalette {
+    #[derive(Deserialize)]
+    struct ChartOnly {
+        chart: ChartPalette,
+    }
+    toml::from_str::<ChartOnly>(BUILTIN_TOML).expect("the built-in template.toml has a valid [chart] table").chart
+}
+
+/// Checks a `[chart]` table: every colour `#rrggbb`, at least one series and one band pattern.
+fn check_chart(chart: &ChartPalette, file: &str) -> Result<(), TemplateError> {
+    let is_colour = |s: &str| s.len() == 7 && s.starts_with('#') && s[1..].chars().all(|c| c.is_ascii_hexdigit());
+    let named = [
+        ("ink", &chart.ink),
+        ("background", &chart.background),
+        ("grid", &chart.grid),
+        ("marker", &chart.marker),
+        ("marker_text", &chart.marker_text),
+    ];
+    let series = chart.series.iter().enumerate().map(|(i, s)| (i, &s.colour));
+    for (key, value) in
+        named.into_iter().map(|(k, v)| (k.to_owned(), v)).chain(series.map(|(i, v)| (format!("series[{i}].colour"), v)))
+    {
+        if !is_colour(value) {
+            return Err(TemplateError(format!("{file}: chart.{key} is {value:?}, not a colour written #rrggbb")));
+        }
+    }
+    if chart.series.is_empty() {
+        return Err(TemplateError(format!("{file}: chart.series is empty; give at least one series colour")));
+    }
+    if chart.band_patterns.is_empty() {
+        return Err(TemplateError(format!("{file}: chart.band_patterns is empty; give at least one pattern")));
+    }
+    Ok(())
 }
 
 fn default_call_in_days() -> u32 {
@@ -192,6 +232,7 @@ impl Template {
                 settings.forward_plan.entry(k).or_insert(v);
             }
         }
+        check_chart(&settings.chart, file)?;
         let mut wording = Handlebars::new();
         wording.set_strict_mode(true);
         wording.register_escape_fn(handlebars::no_escape);
