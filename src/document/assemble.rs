@@ -221,7 +221,7 @@ impl Assembler<'_> {
                         })
                         .collect();
                     self.push(table(
-                        Some(format!("{} – {}", s.title, t.label("milestones"))),
+                        Some(format!("{} – {}", m.name, t.label("milestones"))),
                         &[
                             (t.label("milestone"), Align::Left, 3.0),
                             (t.label("due"), Align::Left, 1.5),
@@ -242,7 +242,7 @@ impl Assembler<'_> {
                         })
                         .collect();
                     self.push(table(
-                        Some(format!("{} – {}", s.title, t.label("measures"))),
+                        Some(format!("{} – {}", m.name, t.label("measures"))),
                         &[
                             (t.label("measure"), Align::Left, 3.0),
                             (t.label("baseline"), Align::Right, 1.0),
