@@ -492,6 +492,34 @@ mod tests {
     }
 
     #[test]
+    fn a_template_without_a_chart_table_takes_the_built_in_one_and_a_bad_chart_colour_is_refused() {
+        let builtin = Template::builtin().expect("builtin template").settings.chart;
+        assert_eq!(builtin.series.len(), 6);
+        let at = BUILTIN_TOML.find("\n[chart]").expect("[chart]");
+        let end = at + 1 + BUILTIN_TOML[at + 1..].find("\n[").expect("the table after [chart]");
+        let without = format!("{}{}", &BUILTIN_TOML[..at], &BUILTIN_TOML[end..]);
+        assert!(!without.contains("[chart]"));
+        let t = Template::from_parts(&without, "template.toml", BUILTIN_TYPST.to_owned(), Vec::new())
+            .expect("a template without [chart] loads");
+        assert_eq!(t.settings.chart, builtin);
+
+        let bad = BUILTIN_TOML.replacen("grid = \"#d0d0d0\"", "grid = \"light grey\"", 1);
+        assert_ne!(bad, BUILTIN_TOML);
+        let err = Template::from_parts(&bad, "council/template.toml", BUILTIN_TYPST.to_owned(), Vec::new())
+            .expect_err("a colour that is not #rrggbb");
+        assert_eq!(err.0, "council/template.toml: chart.grid is \"light grey\", not a colour written #rrggbb");
+        let none = BUILTIN_TOML.replacen(
+            "band_patterns = [\"solid\", \"diagonal\", \"cross\", \"dense-cross\"]",
+            "band_patterns = []",
+            1,
+        );
+        assert_ne!(none, BUILTIN_TOML);
+        let err = Template::from_parts(&none, "template.toml", BUILTIN_TYPST.to_owned(), Vec::new())
+            .expect_err("no band patterns");
+        assert!(err.0.contains("chart.band_patterns is empty"), "{}", err.0);
+    }
+
+    #[test]
     fn decision_record_wording_is_filled_in_through_words() {
         let t = Template::builtin().expect("builtin template");
         assert_eq!(t.words("decisions_record.item", &serde_json::json!({"number": 7})), "Agenda item 7");
