@@ -232,6 +232,65 @@ pub struct Figure {
     pub alt: String,
     /// What to draw.
     pub chart: Chart,
+    /// The colours and patterns it is drawn in (the template's `[chart]`): every format draws
+    /// the figure from this one description.
+    pub palette: ChartPalette,
+}
+
+/// The colours (`#rrggbb`) and hatching patterns of figures, as the template's `[chart]` table
+/// gives them. Writers take every colour of a chart from here or from the chart's own data (a
+/// risk band's fill).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct ChartPalette {
+    /// Text, axes and outlines.
+    pub ink: String,
+    /// The figure's ground; also the risk matrix's cell borders and label tabs, and the
+    /// hatching over bars.
+    pub background: String,
+    /// The value axis's grid lines.
+    pub grid: String,
+    /// Fill of the numbered risk markers.
+    pub marker: String,
+    /// The numbers on the risk markers.
+    pub marker_text: String,
+    /// The series in order (the first row of a table is the first series): fill or line
+    /// colour and bar hatching. A chart with more series starts the list again.
+    pub series: Vec<SeriesPaint>,
+    /// Hatching of the risk bands by severity, the least severe first; a band more severe
+    /// than the list is long takes the last.
+    pub band_patterns: Vec<Pattern>,
+}
+
+/// How one series is drawn.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct SeriesPaint {
+    /// Fill of its bars, colour of its line and markers (`#rrggbb`).
+    pub colour: String,
+    /// Hatching over its bars and legend swatch (line charts tell series apart by marker and
+    /// dash instead).
+    pub pattern: Pattern,
+}
+
+/// Hatching over a filled area, so that areas differ without colour.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum Pattern {
+    /// The fill alone.
+    Solid,
+    /// Lines rising to the right.
+    Diagonal,
+    /// Both diagonals.
+    Cross,
+    /// Both diagonals, closer together.
+    DenseCross,
+    /// Horizontal lines.
+    Horizontal,
+    /// Vertical lines.
+    Vertical,
+    /// A square grid of dots.
+    Dots,
 }
 
 /// The data a figure is drawn from.

@@ -351,12 +351,12 @@ impl Assembler<'_> {
             }
             self.blocks.extend(number_headings(&s.body, s.number, depth));
             if let Some(m) = &s.mission {
-                self.mission_tables(s, m);
+                self.mission_tables(m);
             }
         }
     }
 
-    fn mission_tables(&mut self, s: &model::Section, m: &model::MissionUpdate) {
+    fn mission_tables(&mut self, m: &model::MissionUpdate) {
         let t = self.t;
         if !m.milestones.is_empty() {
             let rows = m
@@ -365,7 +365,7 @@ impl Assembler<'_> {
                 .map(|ms| text_row(&[ms.name.clone(), long_date(ms.due), self.status(ms.status).to_owned()], false))
                 .collect();
             self.push(table(
-                Some(format!("{} – {}", s.title, t.label("milestones"))),
+                Some(format!("{} – {}", m.name, t.label("milestones"))),
                 &[
                     (t.label("milestone"), Align::Left, 3.0),
                     (t.label("due"), Align::Left, 1.5),
@@ -383,7 +383,7 @@ impl Assembler<'_> {
                 })
                 .collect();
             self.push(table(
-                Some(format!("{} – {}", s.title, t.label("measures"))),
+                Some(format!("{} – {}", m.name, t.label("measures"))),
                 &[
                     (t.label("measure"), Align::Left, 3.0),
                     (t.label("baseline"), Align::Right, 1.0),
@@ -537,6 +537,7 @@ impl Assembler<'_> {
                     series,
                     unit: ft.unit.clone().unwrap_or_default(),
                 },
+                palette: t.settings.chart.clone(),
             }));
         }
     }
@@ -584,6 +585,7 @@ impl Assembler<'_> {
             caption: t.label("risk_matrix").to_owned(),
             alt: risk_matrix_alt(reg),
             chart: Chart::RiskMatrix { points, bands },
+            palette: t.settings.chart.clone(),
         }));
     }
 }
@@ -662,7 +664,7 @@ pub fn risk_matrix_bands(t: &Template) -> Vec<Vec<BandCell>> {
             (Scale::MIN..=Scale::MAX)
                 .map(|likelihood| match t.band(impact * likelihood) {
                     Some(b) => BandCell { label: b.name.clone(), fill: b.fill.clone(), severity: t.band_severity(b) },
-                    None => BandCell { label: String::new(), fill: "#ffffff".into(), severity: 0 },
+                    None => BandCell { label: String::new(), fill: t.settings.chart.background.clone(), severity: 0 },
                 })
                 .collect()
         })

@@ -184,15 +184,17 @@ pub struct RecommendationInput {
 /// A numbered body section: an ordinary section (`title`) or a mission update (`mission`).
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-// One of the two, never both, as `check` requires.
-// A mission update has a status.
-#[schemars(extend("oneOf" = [{ "required": ["title"] }, { "required": ["mission", "status"] }]))]
+// A title, or a mission with its status (a mission update may also have a title of its own).
+#[schemars(extend("anyOf" = [{ "required": ["title"] }, { "required": ["mission", "status"] }]))]
 pub struct SectionInput {
     /// Id for cross-references (`[Section](#id)`).
     pub id: Option<String>,
-    /// Section title (ordinary sections).
+    /// Section title: an ordinary section's heading, or a mission update's heading where it
+    /// differs from the register's name for the mission.
+    #[schemars(length(min = 1))]
     pub title: Option<String>,
-    /// Mission id from the register (mission updates); title and aim come from the register.
+    /// Mission id from the register (mission updates); the aim, and the heading unless `title`
+    /// gives one, come from the register.
     pub mission: Option<String>,
     /// Mission status (mission updates).
     pub status: Option<Status>,

@@ -154,6 +154,9 @@ pub struct Section {
 pub struct MissionUpdate {
     /// Mission id.
     pub id: String,
+    /// The mission's name in the register (the summary row and table captions); the section's
+    /// heading is its title, which the report may word differently.
+    pub name: String,
     /// Mission aim.
     pub aim: String,
     /// Status.

@@ -417,7 +417,7 @@ impl Checker {
                         .min_by_key(|ms| ms.due)
                         .map(|ms| (ms.name.clone(), ms.due));
                     Some(MissionSummaryRow {
-                        mission: s.title.clone(),
+                        mission: m.name.clone(),
                         section: s.number,
                         status: m.status,
                         next_milestone: next,
@@ -571,10 +571,6 @@ impl Checker {
         let mut title = String::new();
         let mut mission = None;
         match (&s.title, &s.mission) {
-            (Some(_), Some(_)) => {
-                self.err(format!("{p}.title"), "a mission section takes its title from the register").help =
-                    Some("remove `title:` or `mission:`".into());
-            }
             (None, None) => {
                 self.err(&p, "a section needs a `title` (or a `mission` for a mission update)");
             }
@@ -585,10 +581,16 @@ impl Checker {
                         .help = Some("add `mission: <id>` or remove them".into());
                 }
             }
-            (None, Some(id)) => {
+            (heading, Some(id)) => {
                 let found = register.and_then(|r| r.iter().find(|m| &m.id == id));
+                // The report's own heading for the section, where it gives one; the register
+                // still names the mission (summary, table captions) and supplies its aim.
+                if let Some(t) = heading {
+                    title = self.text(&format!("{p}.title"), t);
+                }
                 match (register, found) {
-                    (_, Some(m)) => title = m.name.clone(),
+                    (_, Some(m)) if heading.is_none() => title = m.name.clone(),
+                    (_, Some(_)) => {}
                     (Some(r), None) => {
                         let e = self.err(format!("{p}.mission"), format!("unknown mission `{id}`"));
                         e.help = crate::suggest::did_you_mean(id, r.iter().map(|m| m.id.as_str()))
@@ -645,6 +647,7 @@ impl Checker {
                     .collect();
                 mission = Some(MissionUpdate {
                     id: id.clone(),
+                    name: found.map_or_else(|| title.clone(), |m| m.name.clone()),
                     aim: found.map(|m| m.aim.clone()).unwrap_or_default(),
                     status,
                     milestones,

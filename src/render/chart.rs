@@ -3,6 +3,9 @@
 //! inline, and [`super::figure_png`] rasterises it for the DOCX writer. It knows nothing of any
 //! output format beyond the SVG it returns.
 //!
+//! Every colour comes from the figure's palette (the template's `[chart]`) or its data (a risk
+//! band's fill, and the hatching's darker shade of it); none is chosen here.
+//!
 //! Every chart reads without colour: the risk matrix labels each cell with its band name and
 //! hatches the bands more densely as they get more severe; series charts give each series its
 //! own fill pattern (bars) or marker and dash (lines), repeated in the legend. All text is drawn
@@ -14,24 +17,59 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use crate::render::colour::parse_colour;
 use crate::render::RenderError;
-use crate::tree::{BandCell, Chart, Figure, RiskPoint, Series, SeriesStyle};
+use crate::tree::{BandCell, Chart, ChartPalette, Figure, Pattern, RiskPoint, Series, SeriesStyle};
 
 use crate::render::escape::{attr, text};
 
-/// Text colour everywhere in the charts.
-const INK: RGBColor = RGBColor(0x0b, 0x0c, 0x0c);
-/// Fill of the numbered risk markers (white text on it: 12.6:1).
-const MARKER: RGBColor = RGBColor(0x1f, 0x38, 0x64);
+/// A figure's palette, parsed: the colours plotters draws with.
+struct Pens {
+    ink: RGBColor,
+    background: RGBColor,
+    grid: RGBColor,
+    marker: RGBColor,
+    marker_text: RGBColor,
+    /// Never empty.
+    series: Vec<(RGBColor, Pattern)>,
+    /// Never empty.
+    band_patterns: Vec<Pattern>,
+}
 
-/// Series colours: each is at least 3:1 against white, and each comes with its own pattern.
-const PALETTE: [RGBColor; 6] = [
-    RGBColor(0x1f, 0x38, 0x64),
-    RGBColor(0x2e, 0x75, 0xb6),
-    RGBColor(0xa8, 0x4a, 0x0c),
-    RGBColor(0x38, 0x76, 0x1d),
-    RGBColor(0x70, 0x30, 0xa0),
-    RGBColor(0x59, 0x59, 0x59),
-];
+impl Pens {
+    fn new(p: &ChartPalette) -> Result<Pens, String> {
+        let series = p.series.iter().map(|s| Ok((rgb(&s.colour)?, s.pattern))).collect::<Result<Vec<_>, String>>()?;
+        if series.is_empty() {
+            return Err("the palette has no series colours".into());
+        }
+        if p.band_patterns.is_empty() {
+            return Err("the palette has no band patterns".into());
+        }
+        Ok(Pens {
+            ink: rgb(&p.ink)?,
+            background: rgb(&p.background)?,
+            grid: rgb(&p.grid)?,
+            marker: rgb(&p.marker)?,
+            marker_text: rgb(&p.marker_text)?,
+            series,
+            band_patterns: p.band_patterns.clone(),
+        })
+    }
+
+    /// The colour and pattern of the `k`th series (0-based), the list repeated as needed.
+    fn series(&self, k: usize) -> (RGBColor, Pattern) {
+        self.series[k % self.series.len()]
+    }
+
+    /// The hatching of a band of this severity.
+    fn band(&self, severity: u8) -> Pattern {
+        let i = usize::from(severity).min(self.band_patterns.len() - 1);
+        self.band_patterns[i]
+    }
+}
+
+/// `#rrggbb` as a plotters colour.
+fn rgb(s: &str) -> Result<RGBColor, String> {
+    parse_colour(s).map(|(r, g, b)| RGBColor(r, g, b)).ok_or_else(|| format!("{s:?} is not a colour"))
+}
 
 /// plotters' SVG backend writes `font-size` as the given size / 1.24; this gives CSS pixels.
 fn px(size: f64) -> f64 {
@@ -41,9 +79,13 @@ fn px(size: f64) -> f64 {
 /// The inline SVG for a figure: `role="img"`, named by the alt text (`aria-label` and `<title>`).
 pub fn svg(fig: &Figure, font: &str) -> Result<String, RenderError> {
     let family = svg_font_family(font);
+    let pens =
+        Pens::new(&fig.palette).map_err(|e| RenderError::new(format!("drawing figure `{}`: {e}", fig.caption)))?;
     let body = match &fig.chart {
-        Chart::RiskMatrix { points, bands } => risk_matrix(points, bands, &family),
-        Chart::Series { style, categories, series, unit } => series_chart(*style, categories, series, unit, &family),
+        Chart::RiskMatrix { points, bands } => risk_matrix(points, bands, &family, &pens),
+        Chart::Series { style, categories, series, unit } => {
+            series_chart(*style, categories, series, unit, &family, &pens)
+        }
     }
     .map_err(|e| RenderError::new(format!("drawing figure `{}`: {e}", fig.caption)))?;
     name_svg(&body, &fig.alt)
@@ -86,9 +128,9 @@ fn svg_font_family(font: &str) -> String {
 
 type DrawResult<T> = Result<T, Box<dyn std::error::Error>>;
 
-fn font<'a>(family: &'a str, size: f64, bold: bool) -> TextStyle<'a> {
+fn font<'a>(family: &'a str, size: f64, bold: bool, ink: &RGBColor) -> TextStyle<'a> {
     let style = if bold { FontStyle::Bold } else { FontStyle::Normal };
-    FontDesc::new(FontFamily::Name(family), px(size), style).color(&INK)
+    FontDesc::new(FontFamily::Name(family), px(size), style).color(ink)
 }
 
 fn centred(style: TextStyle<'_>) -> TextStyle<'_> {
@@ -103,18 +145,15 @@ fn shade(fill: RGBColor) -> RGBColor {
     RGBColor(dark(fill.0), dark(fill.1), dark(fill.2))
 }
 
-/// Hatching drawn over a filled rectangle, so that areas differ without colour.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Pattern {
-    Solid,
-    /// Lines rising to the right, this many pixels apart.
-    Diagonal(i32),
-    /// Both diagonals.
-    Cross(i32),
-    Horizontal(i32),
-    Vertical(i32),
-    /// A square grid of dots.
-    Dots(i32),
+/// How many pixels apart a pattern's lines (or dots) are drawn.
+fn gap(pattern: Pattern) -> i32 {
+    match pattern {
+        Pattern::Solid => 0,
+        Pattern::Diagonal => 10,
+        Pattern::Cross => 12,
+        Pattern::DenseCross => 8,
+        Pattern::Horizontal | Pattern::Vertical | Pattern::Dots => 7,
+    }
 }
 
 /// Draws `pattern` inside the pixel rectangle `(x0, y0)–(x1, y1)` of `area`.
@@ -133,6 +172,7 @@ where
         return Ok(());
     }
     let mut lines: Vec<[(i32, i32); 2]> = Vec::new();
+    let g = gap(pattern);
     // Lines x + y = c (rising to the right on screen) and x - y = c (falling), clipped to the box.
     let rising = |lines: &mut Vec<[(i32, i32); 2]>, gap: i32| {
         let mut c = x0 + y0 + gap / 2;
@@ -154,26 +194,26 @@ where
     };
     match pattern {
         Pattern::Solid => {}
-        Pattern::Diagonal(g) => rising(&mut lines, g),
-        Pattern::Cross(g) => {
+        Pattern::Diagonal => rising(&mut lines, g),
+        Pattern::Cross | Pattern::DenseCross => {
             rising(&mut lines, g);
             falling(&mut lines, g);
         }
-        Pattern::Horizontal(g) => {
+        Pattern::Horizontal => {
             let mut y = y0 + g / 2;
             while y < y1 {
                 lines.push([(x0, y), (x1, y)]);
                 y += g;
             }
         }
-        Pattern::Vertical(g) => {
+        Pattern::Vertical => {
             let mut x = x0 + g / 2;
             while x < x1 {
                 lines.push([(x, y0), (x, y1)]);
                 x += g;
             }
         }
-        Pattern::Dots(g) => {
+        Pattern::Dots => {
             let mut dots = Vec::new();
             let mut y = y0 + g / 2;
             while y < y1 {
@@ -202,11 +242,11 @@ where
 const RM_W: u32 = 640;
 const RM_H: u32 = 560;
 
-fn risk_matrix(points: &[RiskPoint], bands: &[Vec<BandCell>], family: &str) -> DrawResult<String> {
+fn risk_matrix(points: &[RiskPoint], bands: &[Vec<BandCell>], family: &str, pens: &Pens) -> DrawResult<String> {
     let mut buf = String::new();
     {
         let root = SVGBackend::with_string(&mut buf, (RM_W, RM_H)).into_drawing_area();
-        root.fill(&WHITE)?;
+        root.fill(&pens.background)?;
         let keys = vec![1.0, 2.0, 3.0, 4.0, 5.0];
         let mut chart = ChartBuilder::on(&root)
             .margin(12)
@@ -221,53 +261,42 @@ fn risk_matrix(points: &[RiskPoint], bands: &[Vec<BandCell>], family: &str) -> D
             .y_desc("Impact (1 to 5)")
             .x_label_formatter(&|v| format!("{v:.0}"))
             .y_label_formatter(&|v| format!("{v:.0}"))
-            .label_style(font(family, 15.0, false))
-            .axis_desc_style(font(family, 15.0, true))
-            .axis_style(INK.stroke_width(1))
+            .label_style(font(family, 15.0, false, &pens.ink))
+            .axis_desc_style(font(family, 15.0, true, &pens.ink))
+            .axis_style(pens.ink.stroke_width(1))
             .draw()?;
 
-        // More severe bands are hatched more densely, so the matrix reads in greyscale as well
-        // as from its labels.
-        let pattern_of = |cell: &BandCell| match cell.severity {
-            0 => Pattern::Solid,
-            1 => Pattern::Diagonal(16),
-            2 => Pattern::Cross(16),
-            _ => Pattern::Cross(9),
-        };
-
-        let label_font = centred(font(family, 13.0, true));
+        // The palette hatches more severe bands more densely, so the matrix reads in greyscale
+        // as well as from its labels.
+        let label_font = centred(font(family, 13.0, true, &pens.ink));
         let mut cells_drawn = Vec::new();
         for (i, row) in bands.iter().enumerate().take(5) {
             for (l, cell) in row.iter().enumerate().take(5) {
                 let (x, y) = (l as f64 + 1.0, i as f64 + 1.0);
-                let (r, g, b) = parse_colour(&cell.fill).unwrap_or((0xee, 0xee, 0xee));
-                let fill = RGBColor(r, g, b);
+                let fill = rgb(&cell.fill).unwrap_or(pens.background);
                 chart.draw_series(std::iter::once(Rectangle::new(
                     [(x - 0.5, y - 0.5), (x + 0.5, y + 0.5)],
                     fill.filled(),
                 )))?;
                 let tl = chart.backend_coord(&(x - 0.5, y + 0.5));
                 let br = chart.backend_coord(&(x + 0.5, y - 0.5));
-                hatch(&root, (tl, br), pattern_of(cell), shade(fill).stroke_width(1))?;
+                hatch(&root, (tl, br), pens.band(cell.severity), shade(fill).stroke_width(1))?;
                 cells_drawn.push((tl, br, cell.label.as_str()));
             }
         }
         // Cell borders, then the band labels on white tabs at the foot of each cell.
         for &(tl, br, label) in &cells_drawn {
-            root.draw(&Rectangle::new([tl, br], WHITE.stroke_width(2)))?;
+            root.draw(&Rectangle::new([tl, br], pens.background.stroke_width(2)))?;
             let cx = (tl.0 + br.0) / 2;
             let w = text_width(label, 13.0) + 10;
             let (ty0, ty1) = (br.1 - 26, br.1 - 6);
-            root.draw(&Rectangle::new([(cx - w / 2, ty0), (cx + w / 2, ty1)], WHITE.filled()))?;
-            root.draw(&Rectangle::new(
-                [(cx - w / 2, ty0), (cx + w / 2, ty1)],
-                RGBColor(0x59, 0x59, 0x59).stroke_width(1),
-            ))?;
+            root.draw(&Rectangle::new([(cx - w / 2, ty0), (cx + w / 2, ty1)], pens.background.filled()))?;
+            root.draw(&Rectangle::new([(cx - w / 2, ty0), (cx + w / 2, ty1)], pens.ink.stroke_width(1)))?;
             root.draw(&Text::new(label.to_owned(), (cx, (ty0 + ty1) / 2), label_font.clone()))?;
         }
 
         // The risks, as numbered circles; several in one cell sit side by side (wrapping).
-        let number_font = centred(font(family, 14.0, true).color(&WHITE));
+        let number_font = centred(font(family, 14.0, true, &pens.marker_text));
         let mut by_cell: Vec<((u8, u8), Vec<u32>)> = Vec::new();
         for p in points.iter().filter(|p| (1..=5).contains(&p.likelihood) && (1..=5).contains(&p.impact)) {
             match by_cell.iter_mut().find(|(k, _)| *k == (p.likelihood, p.impact)) {
@@ -289,8 +318,8 @@ fn risk_matrix(points: &[RiskPoint], bands: &[Vec<BandCell>], family: &str) -> D
                 let in_row = (numbers.len() - row * per_row).min(per_row) as i32;
                 let x = cx + (2 * col as i32 - (in_row - 1)) * step / 2;
                 let y = area_mid + (2 * row as i32 - (rows as i32 - 1)) * step / 2;
-                root.draw(&Circle::new((x, y), r, MARKER.filled()))?;
-                root.draw(&Circle::new((x, y), r, WHITE.stroke_width(2)))?;
+                root.draw(&Circle::new((x, y), r, pens.marker.filled()))?;
+                root.draw(&Circle::new((x, y), r, pens.background.stroke_width(2)))?;
                 root.draw(&Text::new(n.to_string(), (x, y), number_font.clone()))?;
             }
         }
@@ -343,17 +372,6 @@ const SC_W: u32 = 720;
 const SC_PLOT_H: u32 = 400;
 const LEGEND_ROW: u32 = 30;
 
-fn bar_pattern(k: usize) -> Pattern {
-    match k % 6 {
-        0 => Pattern::Solid,
-        1 => Pattern::Diagonal(9),
-        2 => Pattern::Horizontal(7),
-        3 => Pattern::Cross(10),
-        4 => Pattern::Vertical(7),
-        _ => Pattern::Dots(7),
-    }
-}
-
 /// A value with thousands separators, trimmed of a zero fraction.
 fn format_value(v: f64) -> String {
     let neg = v < 0.0;
@@ -384,6 +402,7 @@ fn series_chart(
     series: &[Series],
     unit: &str,
     family: &str,
+    pens: &Pens,
 ) -> DrawResult<String> {
     let ncat = categories.len().max(1);
     let values = series.iter().flat_map(|s| s.values.iter().copied()).filter(|v| v.is_finite());
@@ -404,7 +423,7 @@ fn series_chart(
     let mut buf = String::new();
     {
         let root = SVGBackend::with_string(&mut buf, (SC_W, height)).into_drawing_area();
-        root.fill(&WHITE)?;
+        root.fill(&pens.background)?;
         let (upper, lower) = root.split_vertically(SC_PLOT_H);
         let centres: Vec<f64> = (0..ncat).map(|c| c as f64 + 0.5).collect();
         let cat_label = |v: &f64| {
@@ -426,13 +445,13 @@ fn series_chart(
             .disable_x_mesh()
             .y_labels(7)
             .y_max_light_lines(0)
-            .bold_line_style(RGBColor(0xd0, 0xd0, 0xd0).stroke_width(1))
+            .bold_line_style(pens.grid.stroke_width(1))
             .x_label_formatter(&cat_label)
             .y_label_formatter(&|v| format_value(*v))
             .y_desc(unit)
-            .label_style(font(family, 15.0, false))
-            .axis_desc_style(font(family, 15.0, true))
-            .axis_style(INK.stroke_width(1))
+            .label_style(font(family, 15.0, false, &pens.ink))
+            .axis_desc_style(font(family, 15.0, true, &pens.ink))
+            .axis_style(pens.ink.stroke_width(1))
             .draw()?;
 
         let ns = series.len().max(1);
@@ -441,7 +460,7 @@ fn series_chart(
                 let group = 0.8;
                 let bw = group / ns as f64;
                 for (k, s) in series.iter().enumerate() {
-                    let colour = PALETTE[k % PALETTE.len()];
+                    let (colour, pattern) = pens.series(k);
                     for (c, v) in s.values.iter().enumerate().take(ncat) {
                         if !v.is_finite() {
                             continue;
@@ -450,19 +469,19 @@ fn series_chart(
                         let (a, b) = ((x0, 0.0), (x0 + bw, *v));
                         chart.draw_series(std::iter::once(Rectangle::new([a, b], colour.filled())))?;
                         let (pa, pb) = (chart.backend_coord(&a), chart.backend_coord(&b));
-                        hatch(&root, (pa, pb), bar_pattern(k), WHITE.stroke_width(2))?;
-                        root.draw(&Rectangle::new([pa, pb], INK.stroke_width(1)))?;
+                        hatch(&root, (pa, pb), pattern, pens.background.stroke_width(2))?;
+                        root.draw(&Rectangle::new([pa, pb], pens.ink.stroke_width(1)))?;
                     }
                 }
                 // The zero line over the bars.
                 chart.draw_series(std::iter::once(PathElement::new(
                     vec![(0.0, 0.0), (ncat as f64, 0.0)],
-                    INK.stroke_width(1),
+                    pens.ink.stroke_width(1),
                 )))?;
             }
             SeriesStyle::Line => {
                 for (k, s) in series.iter().enumerate() {
-                    let colour = PALETTE[k % PALETTE.len()];
+                    let (colour, _) = pens.series(k);
                     let pts: Vec<(f64, f64)> = s
                         .values
                         .iter()
@@ -479,24 +498,24 @@ fn series_chart(
                     }
                     for p in &pts {
                         let at = chart.backend_coord(p);
-                        marker(&root, k, at, colour)?;
+                        marker(&root, k, at, colour, pens.background)?;
                     }
                 }
             }
         }
 
         // Legend: a swatch with the series' own pattern or marker, then its name.
-        let name_font = font(family, 15.0, false).pos(Pos::new(HPos::Left, VPos::Center));
+        let name_font = font(family, 15.0, false, &pens.ink).pos(Pos::new(HPos::Left, VPos::Center));
         let left = 98;
         for (k, s) in series.iter().enumerate() {
-            let colour = PALETTE[k % PALETTE.len()];
+            let (colour, pattern) = pens.series(k);
             let y = 8 + k as i32 * LEGEND_ROW as i32 + LEGEND_ROW as i32 / 2;
             match style {
                 SeriesStyle::Bar => {
                     let r = ((left, y - 10), (left + 34, y + 10));
                     lower.draw(&Rectangle::new([r.0, r.1], colour.filled()))?;
-                    hatch(&lower, r, bar_pattern(k), WHITE.stroke_width(2))?;
-                    lower.draw(&Rectangle::new([r.0, r.1], INK.stroke_width(1)))?;
+                    hatch(&lower, r, pattern, pens.background.stroke_width(2))?;
+                    lower.draw(&Rectangle::new([r.0, r.1], pens.ink.stroke_width(1)))?;
                 }
                 SeriesStyle::Line => {
                     let line = colour.stroke_width(3);
@@ -507,7 +526,7 @@ fn series_chart(
                             lower.draw(&e)?;
                         }
                     }
-                    marker(&lower, k, (left + 17, y), colour)?;
+                    marker(&lower, k, (left + 17, y), colour, pens.background)?;
                 }
             }
             lower.draw(&Text::new(s.name.clone(), (left + 48, y), name_font.clone()))?;
@@ -517,12 +536,14 @@ fn series_chart(
     Ok(buf)
 }
 
-/// A distinct marker shape per series: filled circle, square, triangle, diamond, open circle, cross.
+/// A distinct marker shape per series: filled circle, square, triangle, diamond, open circle
+/// (filled with `ground`), cross.
 fn marker<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     k: usize,
     (x, y): (i32, i32),
     colour: RGBColor,
+    ground: RGBColor,
 ) -> DrawResult<()>
 where
     DB::ErrorType: 'static,
@@ -533,7 +554,7 @@ where
         2 => area.draw(&Polygon::new(vec![(x, y - 8), (x + 7, y + 5), (x - 7, y + 5)], colour.filled()))?,
         3 => area.draw(&Polygon::new(vec![(x, y - 8), (x + 8, y), (x, y + 8), (x - 8, y)], colour.filled()))?,
         4 => {
-            area.draw(&Circle::new((x, y), 6, WHITE.filled()))?;
+            area.draw(&Circle::new((x, y), 6, ground.filled()))?;
             area.draw(&Circle::new((x, y), 6, colour.stroke_width(3)))?;
         }
         _ => {

@@ -113,6 +113,7 @@ mod tests {
 
     fn bar_chart() -> Figure {
         Figure {
+            palette: crate::template::Template::builtin().expect("built-in template").settings.chart,
             caption: "Spend by year".into(),
             alt: "Spend rises.".into(),
             chart: Chart::Series {
@@ -189,6 +190,7 @@ mod tests {
         let edge_share = |severity: u8| {
             let band = BandCell { label: "Band".into(), fill: "#c8c8c8".into(), severity };
             let fig = Figure {
+                palette: crate::template::Template::builtin().expect("built-in template").settings.chart,
                 caption: "Risk matrix".into(),
                 alt: "A matrix.".into(),
                 chart: Chart::RiskMatrix {

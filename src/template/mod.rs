@@ -12,7 +12,7 @@ use std::path::Path;
 use handlebars::Handlebars;
 use serde::{Deserialize, Serialize};
 
-use crate::tree::HouseStyle;
+use crate::tree::{ChartPalette, HouseStyle};
 
 pub mod paper;
 pub use paper::{Paper, PartName, Use};
@@ -57,6 +57,10 @@ pub struct Settings {
     pub labels: BTreeMap<String, String>,
     /// Risk bands by score.
     pub risk_bands: Vec<RiskBand>,
+    /// The colours and patterns every format draws figures in (`[chart]`; a template without
+    /// one takes the built-in template's).
+    #[serde(default = "builtin_chart")]
+    pub chart: ChartPalette,
     /// Working days after publication by which a decision may be called in.
     #[serde(default = "default_call_in_days")]
     pub call_in_working_days: u32,
@@ -77,6 +81,42 @@ pub struct Settings {
     /// The parts of this template's papers (default: the cabinet report's).
     #[serde(default)]
     pub paper: Paper,
+}
+
+/// The built-in template's `[chart]` table.
+fn builtin_chart() -> ChartPalette {
+    #[derive(Deserialize)]
+    struct ChartOnly {
+        chart: ChartPalette,
+    }
+    toml::from_str::<ChartOnly>(BUILTIN_TOML).expect("the built-in template.toml has a valid [chart] table").chart
+}
+
+/// Checks a `[chart]` table: every colour `#rrggbb`, at least one series and one band pattern.
+fn check_chart(chart: &ChartPalette, file: &str) -> Result<(), TemplateError> {
+    let is_colour = |s: &str| s.len() == 7 && s.starts_with('#') && s[1..].chars().all(|c| c.is_ascii_hexdigit());
+    let named = [
+        ("ink", &chart.ink),
+        ("background", &chart.background),
+        ("grid", &chart.grid),
+        ("marker", &chart.marker),
+        ("marker_text", &chart.marker_text),
+    ];
+    let series = chart.series.iter().enumerate().map(|(i, s)| (i, &s.colour));
+    for (key, value) in
+        named.into_iter().map(|(k, v)| (k.to_owned(), v)).chain(series.map(|(i, v)| (format!("series[{i}].colour"), v)))
+    {
+        if !is_colour(value) {
+            return Err(TemplateError(format!("{file}: chart.{key} is {value:?}, not a colour written #rrggbb")));
+        }
+    }
+    if chart.series.is_empty() {
+        return Err(TemplateError(format!("{file}: chart.series is empty; give at least one series colour")));
+    }
+    if chart.band_patterns.is_empty() {
+        return Err(TemplateError(format!("{file}: chart.band_patterns is empty; give at least one pattern")));
+    }
+    Ok(())
 }
 
 fn default_call_in_days() -> u32 {
@@ -306,6 +346,7 @@ impl Template {
                 settings.forward_plan.entry(k).or_insert(v);
             }
         }
+        check_chart(&settings.chart, file)?;
         let mut wording = Handlebars::new();
         wording.set_strict_mode(true);
         wording.register_escape_fn(handlebars::no_escape);
@@ -562,6 +603,34 @@ mod tests {
         let err = Template::from_parts("council", &broken, "template.toml", BUILTIN_TYPST.to_owned(), Vec::new())
             .expect_err("required wording");
         assert!(err.0.contains("wording.agenda_caption is missing"), "{}", err.0);
+    }
+
+    #[test]
+    fn a_template_without_a_chart_table_takes_the_built_in_one_and_a_bad_chart_colour_is_refused() {
+        let builtin = Template::builtin().expect("builtin template").settings.chart;
+        assert_eq!(builtin.series.len(), 6);
+        let at = BUILTIN_TOML.find("\n[chart]").expect("[chart]");
+        let end = at + 1 + BUILTIN_TOML[at + 1..].find("\n[").expect("the table after [chart]");
+        let without = format!("{}{}", &BUILTIN_TOML[..at], &BUILTIN_TOML[end..]);
+        assert!(!without.contains("[chart]"));
+        let t = Template::from_parts("council", &without, "template.toml", BUILTIN_TYPST.to_owned(), Vec::new())
+            .expect("a template without [chart] loads");
+        assert_eq!(t.settings.chart, builtin);
+
+        let bad = BUILTIN_TOML.replacen("grid = \"#d0d0d0\"", "grid = \"light grey\"", 1);
+        assert_ne!(bad, BUILTIN_TOML);
+        let err = Template::from_parts("council", &bad, "council/template.toml", BUILTIN_TYPST.to_owned(), Vec::new())
+            .expect_err("a colour that is not #rrggbb");
+        assert_eq!(err.0, "council/template.toml: chart.grid is \"light grey\", not a colour written #rrggbb");
+        let none = BUILTIN_TOML.replacen(
+            "band_patterns = [\"solid\", \"diagonal\", \"cross\", \"dense-cross\"]",
+            "band_patterns = []",
+            1,
+        );
+        assert_ne!(none, BUILTIN_TOML);
+        let err = Template::from_parts("council", &none, "template.toml", BUILTIN_TYPST.to_owned(), Vec::new())
+            .expect_err("no band patterns");
+        assert!(err.0.contains("chart.band_patterns is empty"), "{}", err.0);
     }
 
     #[test]

@@ -13,6 +13,7 @@ mod cli;
 mod decisions;
 mod diagnostics;
 mod external;
+mod figures;
 mod golden;
 mod hostile;
 mod html;

@@ -43,7 +43,7 @@ fn reference_report_pdf_has_content_in_order_with_computed_numbers() {
             // Table cells wrap, so look for single words of the first and last rows.
             "Xentrall",
             "Waste",
-            "7. Colleagues Powering Our Future",
+            "7. Our Colleagues Powering Our Future",
             "8. Regeneration Powering Our Future",
             "COMMUNITY IMPACT IMPLICATIONS",
             "CORPORATE PARENTING IMPLICATIONS",
@@ -231,4 +231,32 @@ fn markup_characters_in_author_text_survive_verbatim() {
     let text = squash(&docx_text(&document));
     assert!(text.contains(&squash(nasty)), "DOCX keeps the title verbatim:\n{text}");
     assert!(text.contains(md_nasty), "DOCX keeps non-Markdown characters in Markdown verbatim");
+}
+
+/// A mission section's own `title:` is its heading (as the reference report words it); the
+/// register still supplies the aim under it and names the mission in the summary table and the
+/// milestones caption.
+#[test]
+fn a_mission_sections_own_title_heads_it_and_the_register_still_names_and_aims_it() {
+    let dir = tempdir();
+    let out = cabrep(&["build", "inputs/powering-our-future.yaml", "-f", "tree", "-o", s(dir.path()), "-q"]);
+    assert!(out.status.success(), "build failed: {}", stderr(&out));
+    let tree: serde_json::Value =
+        serde_json::from_str(&read_text(&dir.path().join("powering-our-future.tree.json"))).expect("tree JSON");
+    let blocks = tree["blocks"].as_array().expect("blocks");
+    let at = blocks.iter().position(|b| b["type"] == "heading" && b["number"] == "7.").expect("section 7");
+    assert_eq!(blocks[at]["text"], "Our Colleagues Powering Our Future");
+    assert_eq!(blocks[at + 1]["style"], "aim");
+    assert_eq!(
+        blocks[at + 1]["content"][0]["text"],
+        "empowering our colleagues to do the best they can for communities"
+    );
+    let all = tree.to_string();
+    assert!(
+        all.contains("\"Colleagues Powering Our Future (Section 7)\""),
+        "the summary row keeps the register's name"
+    );
+    assert!(all.contains("\"Colleagues Powering Our Future – Milestones\""), "the caption keeps the register's name");
+    assert!(all.contains("\"7. Our Colleagues Powering Our Future\""), "the contents list gives the heading");
+    assert!(!all.contains("7. Colleagues Powering Our Future"), "no trace of the register's name as the heading");
 }

@@ -68,6 +68,7 @@ fn bands() -> Vec<Vec<BandCell>> {
 
 fn matrix_figure() -> Figure {
     Figure {
+        palette: crate::template::Template::builtin().expect("built-in template").settings.chart,
         caption: "Risk matrix".into(),
         alt: "Risk matrix plotting 2 risks: risk 1 <likelihood 3>, \"impact\" 5 & more".into(),
         chart: Chart::RiskMatrix {
@@ -83,6 +84,7 @@ fn matrix_figure() -> Figure {
 
 fn series_figure(style: SeriesStyle) -> Figure {
     Figure {
+        palette: crate::template::Template::builtin().expect("built-in template").settings.chart,
         caption: "Budget".into(),
         alt: "Chart of the budget".into(),
         chart: Chart::Series {

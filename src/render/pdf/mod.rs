@@ -6,6 +6,7 @@
 //! `data.meta` and the page furniture from `data.furniture`; this module decides nothing about content.
 
 mod diagnostics;
+mod figures;
 mod furniture;
 mod hints;
 mod world;
@@ -106,6 +107,7 @@ impl PdfWriter {
             hints.annotate_tables(&mut tree);
         }
         hints::annotate_anchors(&mut tree);
+        figures::annotate_figures(doc, &mut tree)?;
         let data = serde_json::to_vec(&tree).map_err(serialise_error)?;
         let world = ReportWorld::new(&self.typesetter, data, date);
         let template = self.typesetter.template();

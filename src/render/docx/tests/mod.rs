@@ -117,6 +117,7 @@ fn sample() -> Document {
     let bands =
         crate::document::assemble::risk_matrix_bands(&crate::template::Template::builtin().expect("built-in template"));
     let matrix = Block::Figure(Figure {
+        palette: crate::template::Template::builtin().expect("built-in template").settings.chart,
         caption: "Figure 1: Risk matrix".into(),
         alt: "Risk matrix: risk 1 likelihood 4 impact 5 (High); risk 2 likelihood 2 impact 3 (Medium).".into(),
         chart: Chart::RiskMatrix {
@@ -129,6 +130,7 @@ fn sample() -> Document {
         },
     });
     let series = Block::Figure(Figure {
+        palette: crate::template::Template::builtin().expect("built-in template").settings.chart,
         caption: "Figure 2: Spend by year".into(),
         alt: "Spend rises from £1,000k to £1,500k.".into(),
         chart: Chart::Series {

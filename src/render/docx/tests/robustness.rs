@@ -126,6 +126,7 @@ fn odd_input_never_panics() {
             ],
         }),
         Block::Figure(Figure {
+            palette: crate::template::Template::builtin().expect("built-in template").settings.chart,
             caption: "".into(),
             alt: "".into(),
             chart: Chart::RiskMatrix {
@@ -134,6 +135,7 @@ fn odd_input_never_panics() {
             },
         }),
         Block::Figure(Figure {
+            palette: crate::template::Template::builtin().expect("built-in template").settings.chart,
             caption: "s".into(),
             alt: "a".into(),
             chart: Chart::Series {

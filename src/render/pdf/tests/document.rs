@@ -114,8 +114,11 @@ fn the_sample_compiles_without_warnings() {
     // A warning would mean e.g. a glyph the shipped font lacks (a list marker) or an unknown font.
     let doc = sample("Warnings");
     let date = crate::render::pdf::parse_date(&doc.meta.date).unwrap();
+    // The tree as the writer serves it: each figure with its drawing.
+    let mut tree = serde_json::to_value(&doc).unwrap();
+    crate::render::pdf::figures::annotate_figures(&doc, &mut tree).expect("figures drawn");
     let world =
-        crate::render::pdf::world::ReportWorld::new(&writer().typesetter, serde_json::to_vec(&doc).unwrap(), date);
+        crate::render::pdf::world::ReportWorld::new(&writer().typesetter, serde_json::to_vec(&tree).unwrap(), date);
     let warned = typst::compile::<typst_layout::PagedDocument>(&world);
     let messages: Vec<_> = warned.warnings.iter().map(|w| w.message.to_string()).collect();
     assert!(messages.is_empty(), "warnings: {messages:?}");
@@ -128,6 +131,7 @@ fn odd_charts_still_render() {
     let mut doc = sample("Odd charts");
     let chart = |series: Vec<Series>, style| {
         Block::Figure(Figure {
+            palette: crate::template::Template::builtin().expect("built-in template").settings.chart,
             caption: "Odd".into(),
             alt: "An odd chart.".into(),
             chart: Chart::Series { style, categories: vec!["A".into(), "B".into()], series, unit: "£".into() },
@@ -140,6 +144,7 @@ fn odd_charts_still_render() {
         doc.blocks.push(chart(vec![Series { name: "One".into(), values: vec![-3.0] }], style));
     }
     doc.blocks.push(Block::Figure(Figure {
+        palette: crate::template::Template::builtin().expect("built-in template").settings.chart,
         caption: "Empty matrix".into(),
         alt: "No risks.".into(),
         chart: Chart::RiskMatrix { points: vec![], bands: vec![] },

@@ -231,6 +231,7 @@ fn sample(title: &str) -> Document {
         }),
         styled(ParagraphStyle::Note, "Figures are rounded to the nearest £000."),
         Block::Figure(Figure {
+            palette: crate::template::Template::builtin().expect("built-in template").settings.chart,
             caption: "Figure 1: Budget gap by year".into(),
             alt: "Bar chart of pressures, savings and the total gap in £000 for 2024/25 to 2026/27: \
                   pressures 4,200, 6,100, 8,300; savings -1,500, -2,100, -2,800; total 2,700, 4,000, 5,500."
@@ -247,6 +248,7 @@ fn sample(title: &str) -> Document {
             },
         }),
         Block::Figure(Figure {
+            palette: crate::template::Template::builtin().expect("built-in template").settings.chart,
             caption: "Figure 2: Council Tax base".into(),
             alt: "Line chart of the Council Tax base: 61,000 rising to 63,500 over four years.".into(),
             chart: Chart::Series {
@@ -279,6 +281,7 @@ fn sample(title: &str) -> Document {
             ],
         }),
         Block::Figure(Figure {
+            palette: crate::template::Template::builtin().expect("built-in template").settings.chart,
             caption: "Figure 3: Risk matrix".into(),
             alt: "Risk matrix: risk 1 at likelihood 3, impact 5 (High); risk 2 at likelihood 2, impact 4 (Medium); \
                   risk 3 at likelihood 2, impact 3 (Medium)."
