@@ -22,3 +22,4 @@ mod pack;
 mod preview;
 mod report;
 mod schema;
+mod screen_reader;
