@@ -232,3 +232,24 @@ fn markup_characters_in_author_text_survive_verbatim() {
     assert!(text.contains(&squash(nasty)), "DOCX keeps the title verbatim:\n{text}");
     assert!(text.contains(md_nasty), "DOCX keeps non-Markdown characters in Markdown verbatim");
 }
+
+#[test]
+fn a_cross_reference_keeps_its_label_and_number_together_in_every_format() {
+    let dir = tempdir();
+    let out = cabrep(&["build", "inputs/powering-our-future.yaml", "-f", "docx,pdf,html", "-q", "-o", s(dir.path())]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    // The PDF: no line ends on "Section" with its number on the next (a recommendation once
+    // had a line starting "6. It is recommended…").
+    let pdf = dir.path().join("powering-our-future.pdf");
+    let layout = poppler("pdftotext", &["-layout", s(&pdf), "-"]);
+    assert!(squash(&layout).contains("set out at Section 6. It is recommended"), "{layout}");
+    for line in layout.lines() {
+        let line = line.trim_end();
+        assert!(!line.ends_with("Section") && !line.ends_with("Sections"), "a line ends on its label: {line}");
+    }
+    // HTML and DOCX: a no-break space between the label and the number.
+    let html = read_text(&dir.path().join("powering-our-future.html"));
+    assert!(html.contains("set out at Section\u{a0}6.") && !html.contains("Section 6"), "HTML");
+    let docx = docx_text(&docx_part(&dir.path().join("powering-our-future.docx"), "word/document.xml"));
+    assert!(docx.contains("set out at Section\u{a0}6.") && !docx.contains("Section 6"), "DOCX");
+}
