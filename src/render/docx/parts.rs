@@ -23,12 +23,14 @@ pub(super) fn fix(
     font: &str,
     tables: &[TableInfo],
     images: &[ImageInfo],
+    link_names: &std::collections::BTreeMap<String, String>,
     rel_ids: &mut Vec<String>,
 ) -> Result<Option<Vec<u8>>, RenderError> {
     Ok(match name {
         "word/document.xml" => Some(patch(name, data, |root| {
             mark_tables(root, tables);
             describe_images(root, images);
+            name_links(root, link_names);
             collect_rel_ids(root, rel_ids);
         })?),
         "word/styles.xml" => Some(patch(name, data, |root| fix_styles(root, &meta.lang))?),
@@ -65,6 +67,21 @@ fn patch(name: &str, data: &[u8], fix: impl FnOnce(&mut Element)) -> Result<Vec<
         }
     });
     Ok(xml::serialize(&doc).into_bytes())
+}
+
+/// Fix 2: an internal link's `w:tooltip` names the heading it leads to (`link_names`:
+/// bookmark name → the heading's number and text), which Word shows and reads out; docx-rs
+/// has no setter. A link to a bookmark of no heading gets none.
+fn name_links(root: &mut Element, link_names: &std::collections::BTreeMap<String, String>) {
+    root.walk_mut(&mut |e| {
+        if e.name != "w:hyperlink" {
+            return;
+        }
+        if let Some(name) = e.attr("w:anchor").and_then(|a| link_names.get(a)) {
+            let tooltip = crate::render::escape::attr(name);
+            e.set_attr("w:tooltip", &tooltip);
+        }
+    });
 }
 
 /// Fix 2: every table's first row is its header row. `w:tblHeader` makes Word and
