@@ -60,8 +60,9 @@ pub(super) fn finish(
     }
 
     let mut rel_ids = Vec::new();
+    let notes = super::parts::DocumentNotes { tables, images, link_names };
     for (name, data) in &mut parts {
-        if let Some(p) = super::parts::fix(name, data, meta, font, tables, images, link_names, &mut rel_ids)? {
+        if let Some(p) = super::parts::fix(name, data, meta, font, &notes, &mut rel_ids)? {
             *data = p;
         }
     }
