@@ -463,8 +463,9 @@ impl Assembler<'_> {
                     .as_ref()
                     .map(|(n, d)| format!("{n} ({})", long_date(*d)))
                     .unwrap_or_else(|| "–".into());
+                // The section's label and number never part at a line end (a no-break space).
                 text_row(
-                    &[format!("{} ({section} {})", m.mission, m.section), self.status(m.status).to_owned(), next],
+                    &[format!("{} ({section}\u{a0}{})", m.mission, m.section), self.status(m.status).to_owned(), next],
                     false,
                 )
             })

@@ -90,7 +90,8 @@ impl Xrefs {
         if label.is_empty() {
             format!("{before}{list}{after}")
         } else {
-            format!("{before}{label} {list}{after}")
+            // A no-break space: a line never ends on "Section" and starts on its number.
+            format!("{before}{label}\u{a0}{list}{after}")
         }
     }
 }
@@ -511,7 +512,16 @@ mod tests {
             &mut p,
         );
         assert!(p.is_empty(), "{p:?}");
-        assert_eq!(text_of(&b), "See Sections 2 & 3, Section 6 and 3.");
+        assert_eq!(text_of(&b), "See Sections\u{a0}2 & 3, Section\u{a0}6 and 3.");
+    }
+
+    #[test]
+    fn cross_reference_label_and_number_are_joined_by_a_no_break_space() {
+        let mut p = Vec::new();
+        let b = parse("As set out at [Section](#transformation).", &xrefs(), "x", &mut p);
+        let text = text_of(&b);
+        assert!(text.contains("Section\u{a0}6"), "{text:?}");
+        assert!(!text.contains("Section 6"), "{text:?}");
     }
 
     #[test]

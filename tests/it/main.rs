@@ -24,3 +24,4 @@ mod papers;
 mod preview;
 mod report;
 mod schema;
+mod screen_reader;

@@ -172,7 +172,7 @@ fn bold_and_a_link_in_a_recommendation_survive_into_the_html_and_docx_record() {
     // No `record_summary:`: one warning says so.
     assert_eq!(stderr(&out).matches("no `record_summary:`").count(), 1, "{}", stderr(&out));
     let html = std::fs::read_to_string(dir.path().join("out/meeting-decisions.html")).expect("html");
-    assert!(html.contains("<strong>Smart Working Policy</strong> be agreed and the <a href=\"https://example.org/guide\">guidance</a> in Section 2 of the report be noted."), "{html}");
+    assert!(html.contains("<strong>Smart Working Policy</strong> be agreed and the <a href=\"https://example.org/guide\">guidance</a> in Section\u{a0}2 of the report be noted."), "{html}");
     let docx = dir.path().join("out/meeting-decisions.docx");
     let xml = docx_part(&docx, "word/document.xml");
     let bold_run = xml.split("<w:r>").find(|r| r.contains("Smart Working Policy")).expect("the bold run");
@@ -180,7 +180,7 @@ fn bold_and_a_link_in_a_recommendation_survive_into_the_html_and_docx_record() {
     assert!(xml.contains("<w:hyperlink"), "no hyperlink in the DOCX");
     assert!(docx_part(&docx, "word/_rels/document.xml.rels").contains("https://example.org/guide"));
     assert!(
-        docx_text(&xml).contains("be agreed and the guidance in Section 2 of the report be noted."),
+        docx_text(&xml).contains("be agreed and the guidance in Section\u{a0}2 of the report be noted."),
         "{}",
         docx_text(&xml)
     );

@@ -253,10 +253,31 @@ fn a_mission_sections_own_title_heads_it_and_the_register_still_names_and_aims_i
     );
     let all = tree.to_string();
     assert!(
-        all.contains("\"Colleagues Powering Our Future (Section 7)\""),
+        all.contains("\"Colleagues Powering Our Future (Section\u{a0}7)\""),
         "the summary row keeps the register's name"
     );
     assert!(all.contains("\"Colleagues Powering Our Future – Milestones\""), "the caption keeps the register's name");
     assert!(all.contains("\"7. Our Colleagues Powering Our Future\""), "the contents list gives the heading");
     assert!(!all.contains("7. Colleagues Powering Our Future"), "no trace of the register's name as the heading");
+}
+
+#[test]
+fn a_cross_reference_keeps_its_label_and_number_together_in_every_format() {
+    let dir = tempdir();
+    let out = cabrep(&["build", "inputs/powering-our-future.yaml", "-f", "docx,pdf,html", "-q", "-o", s(dir.path())]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    // The PDF: no line ends on "Section" with its number on the next (a recommendation once
+    // had a line starting "6. It is recommended…").
+    let pdf = dir.path().join("powering-our-future.pdf");
+    let layout = poppler("pdftotext", &["-layout", s(&pdf), "-"]);
+    assert!(squash(&layout).contains("set out at Section 6. It is recommended"), "{layout}");
+    for line in layout.lines() {
+        let line = line.trim_end();
+        assert!(!line.ends_with("Section") && !line.ends_with("Sections"), "a line ends on its label: {line}");
+    }
+    // HTML and DOCX: a no-break space between the label and the number.
+    let html = read_text(&dir.path().join("powering-our-future.html"));
+    assert!(html.contains("set out at Section\u{a0}6.") && !html.contains("Section 6"), "HTML");
+    let docx = docx_text(&docx_part(&dir.path().join("powering-our-future.docx"), "word/document.xml"));
+    assert!(docx.contains("set out at Section\u{a0}6.") && !docx.contains("Section 6"), "DOCX");
 }

@@ -75,7 +75,7 @@ pub fn render(doc: &Document, figures: &Rasteriser, words: Option<&WordMeasure<'
 
     let mut raw = Cursor::new(Vec::new());
     docx.pack(&mut raw).map_err(|e| RenderError::new(format!("DOCX: docx-rs could not write the package: {e}")))?;
-    package::finish(raw.get_ref(), &doc.meta, &doc.style.font, &b.tables, &b.images)
+    package::finish(raw.get_ref(), &doc.meta, &doc.style.font, &b.tables, &b.images, &b.link_names)
 }
 
 /// Page geometry in twips.
@@ -190,6 +190,9 @@ struct Builder<'a> {
     header_fill: Option<String>,
     /// Bookmark names used so far (Word keeps only the first of duplicates).
     bookmarks: std::collections::HashSet<String>,
+    /// Bookmark name → the heading it marks, number and text ("4. Communities Powering Our
+    /// Future"): the tooltip of every internal link to it (the first heading of a name wins).
+    link_names: std::collections::BTreeMap<String, String>,
 }
 
 impl<'a> Builder<'a> {
@@ -210,6 +213,7 @@ impl<'a> Builder<'a> {
             page_break_pending: false,
             header_fill: text::hex_colour(&style.table_header_fill),
             bookmarks: std::collections::HashSet::new(),
+            link_names: std::collections::BTreeMap::new(),
         }
     }
 
@@ -324,6 +328,13 @@ impl<'a> Builder<'a> {
             }
         }
         self.text(&h.text, Fmt::default(), &mut segs);
+        if let Some(a) = &h.anchor {
+            let name = match h.number.as_deref().map(|n| clean(n).trim().to_owned()).filter(|n| !n.is_empty()) {
+                Some(n) => format!("{n} {}", clean(&h.text).trim()),
+                None => clean(&h.text).trim().to_owned(),
+            };
+            self.link_names.entry(bookmark_name(a)).or_insert(name);
+        }
         self.bookmark(p, h.anchor.as_deref(), segs)
     }
 

@@ -8,8 +8,8 @@
 //! 1. Package: deflate, fixed timestamps and order, no directory entries (deterministic and
 //!    ~6× smaller; docx-rs stores uncompressed and stamps the current time).
 //! 2. `word/document.xml`: `w:tblHeader` on the first row of every table; table caption
-//!    (alt-text title); image description and title, and unique drawing ids; schema element
-//!    order.
+//!    (alt-text title); image description and title, and unique drawing ids; the tooltip of
+//!    each internal link (the heading it leads to); schema element order.
 //! 3. `word/styles.xml`: "Normal" marked `w:default="1"`; `w:lang` in the default run
 //!    properties; schema element order.
 //! 4. `word/settings.xml`: East-Asian compatibility flags removed; schema element order.
@@ -43,6 +43,7 @@ pub(super) fn finish(
     font: &str,
     tables: &[TableInfo],
     images: &[ImageInfo],
+    link_names: &std::collections::BTreeMap<String, String>,
 ) -> Result<Vec<u8>, RenderError> {
     let mut archive = ZipArchive::new(Cursor::new(raw)).map_err(|e| err("reading docx-rs's package", e))?;
     let mut parts: Vec<(String, Vec<u8>)> = Vec::with_capacity(archive.len());
@@ -59,8 +60,9 @@ pub(super) fn finish(
     }
 
     let mut rel_ids = Vec::new();
+    let notes = super::parts::DocumentNotes { tables, images, link_names };
     for (name, data) in &mut parts {
-        if let Some(p) = super::parts::fix(name, data, meta, font, tables, images, &mut rel_ids)? {
+        if let Some(p) = super::parts::fix(name, data, meta, font, &notes, &mut rel_ids)? {
             *data = p;
         }
     }

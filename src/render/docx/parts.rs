@@ -14,6 +14,16 @@ pub(super) fn err(part: &str, e: impl std::fmt::Display) -> RenderError {
     RenderError::new(format!("DOCX: {part}: {e}"))
 }
 
+/// What the writer learnt while rendering that docx-rs cannot write into `word/document.xml`.
+pub(super) struct DocumentNotes<'a> {
+    /// Every table, in document order.
+    pub tables: &'a [TableInfo],
+    /// Every image, in document order.
+    pub images: &'a [ImageInfo],
+    /// Bookmark name → the heading it marks (an internal link's tooltip).
+    pub link_names: &'a std::collections::BTreeMap<String, String>,
+}
+
 /// The fixed bytes of the part `name`, or `None` where the part needs no fix. The relationship
 /// ids that `word/document.xml` uses are added to `rel_ids`, for the package to check.
 pub(super) fn fix(
@@ -21,14 +31,14 @@ pub(super) fn fix(
     data: &[u8],
     meta: &Meta,
     font: &str,
-    tables: &[TableInfo],
-    images: &[ImageInfo],
+    notes: &DocumentNotes,
     rel_ids: &mut Vec<String>,
 ) -> Result<Option<Vec<u8>>, RenderError> {
     Ok(match name {
         "word/document.xml" => Some(patch(name, data, |root| {
-            mark_tables(root, tables);
-            describe_images(root, images);
+            mark_tables(root, notes.tables);
+            describe_images(root, notes.images);
+            name_links(root, notes.link_names);
             collect_rel_ids(root, rel_ids);
         })?),
         "word/styles.xml" => Some(patch(name, data, |root| fix_styles(root, &meta.lang))?),
@@ -65,6 +75,21 @@ fn patch(name: &str, data: &[u8], fix: impl FnOnce(&mut Element)) -> Result<Vec<
         }
     });
     Ok(xml::serialize(&doc).into_bytes())
+}
+
+/// Fix 2: an internal link's `w:tooltip` names the heading it leads to (`link_names`:
+/// bookmark name → the heading's number and text), which Word shows and reads out; docx-rs
+/// has no setter. A link to a bookmark of no heading gets none.
+fn name_links(root: &mut Element, link_names: &std::collections::BTreeMap<String, String>) {
+    root.walk_mut(&mut |e| {
+        if e.name != "w:hyperlink" {
+            return;
+        }
+        if let Some(name) = e.attr("w:anchor").and_then(|a| link_names.get(a)) {
+            let tooltip = crate::render::escape::attr(name);
+            e.set_attr("w:tooltip", &tooltip);
+        }
+    });
 }
 
 /// Fix 2: every table's first row is its header row. `w:tblHeader` makes Word and

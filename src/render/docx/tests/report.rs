@@ -273,3 +273,18 @@ fn renders_a_word_native_report() {
     // Deterministic: two renders are byte-identical.
     assert_eq!(render(&doc).expect("renders again"), bytes);
 }
+
+#[test]
+fn an_internal_link_has_a_tooltip_naming_the_heading_it_leads_to() {
+    let bytes = render(&sample()).expect("renders");
+    let parts = unzip(&bytes);
+    let xml = roxmltree::Document::parse(part(&parts, "word/document.xml")).expect("document.xml parses");
+    let links: Vec<_> = xml.descendants().filter(|n| n.has_tag_name((W, "hyperlink"))).collect();
+    let internal = links.iter().find(|n| n.attribute((W, "anchor")) == Some("sec_1")).expect("the link to section 1");
+    assert_eq!(internal.attribute((W, "tooltip")), Some("1. Introduction"));
+    // A web link's address is its description already: no tooltip of ours.
+    assert!(links
+        .iter()
+        .filter(|n| n.attribute((W, "anchor")).is_none())
+        .all(|n| n.attribute((W, "tooltip")).is_none()));
+}

@@ -1,0 +1,346 @@
+#!/usr/bin/python3
+"""Reads a tagged PDF as a screen reader does and compares it with cabrep's document tree.
+
+usage: pdf_structure.py PDF TREE [TREE ...]
+
+The structure tree is walked in order; the text of each element is decoded from the marked
+content it owns (its MCIDs), through the fonts' ToUnicode maps. What a reader announces --
+headings with their levels, lists with their nesting and the text of each item, tables row by
+row and cell by cell, figures' alternative texts -- is compared with the same reading of each
+document tree (`cabrep ... -f tree`). A PDF whose Document holds Parts (an agenda pack) is read
+part by part, one TREE per part; `-` stands for a part bound in as it is, read but not compared.
+
+Also checked: no L is a child of an L (a nested list sits in its item's LBody), every internal
+link annotation's /Contents names the heading it leads to ("<heading>, page N", the heading on
+the destination page), and every web or mail link's /Contents names its address.
+
+Prints one summary line per part and exits 0, or prints every difference and exits 1.
+Needs pikepdf and pdfminer.six (Debian: python3-pikepdf, python3-pdfminer).
+"""
+
+import json
+import re
+import sys
+
+import pikepdf
+from pdfminer.pdfdevice import PDFDevice
+from pdfminer.pdfdocument import PDFDocument
+from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
+from pdfminer.pdfpage import PDFPage
+from pdfminer.pdfparser import PDFParser
+from pdfminer.pdftypes import PDFObjRef
+from pdfminer.pdffont import PDFUnicodeNotDefined
+
+HEADINGS = {"H1": 1, "H2": 2, "H3": 3, "H4": 4, "H5": 5, "H6": 6}
+# Elements a reader announces as structures of their own: their text is not their parent's.
+NESTED = {"L", "Table", "Figure"}
+
+
+class MarkedText(PDFDevice):
+    """Collects the text shown inside each marked-content sequence with an MCID, per page."""
+
+    def __init__(self, rsrcmgr):
+        super().__init__(rsrcmgr)
+        self.page = None
+        self.text = {}  # (page object number, MCID) -> text
+        self.stack = []  # MCID (or None) of each open marked-content sequence
+
+    def begin_page(self, page, ctm):
+        self.page = page.pageid
+
+    def begin_tag(self, tag, props=None):
+        mcid = props.get("MCID") if isinstance(props, dict) else None
+        self.stack.append(mcid)
+
+    def end_tag(self):
+        if self.stack:
+            self.stack.pop()
+
+    def do_tag(self, tag, props=None):
+        pass
+
+    def current(self):
+        for mcid in reversed(self.stack):
+            if mcid is not None:
+                return mcid
+        return None
+
+    def render_string(self, textstate, seq, ncs, graphicstate):
+        mcid = self.current()
+        if mcid is None:
+            return
+        font = textstate.font
+        out = []
+        for obj in seq:
+            if not isinstance(obj, bytes):
+                continue
+            for cid in font.decode(obj):
+                try:
+                    out.append(font.to_unichr(cid))
+                except PDFUnicodeNotDefined:
+                    out.append("\ufffd")
+        key = (self.page, mcid)
+        self.text[key] = self.text.get(key, "") + "".join(out)
+
+
+def marked_text(path):
+    with open(path, "rb") as f:
+        doc = PDFDocument(PDFParser(f))
+        rsrc = PDFResourceManager()
+        device = MarkedText(rsrc)
+        interp = PDFPageInterpreter(rsrc, device)
+        for page in PDFPage.create_pages(doc):
+            interp.process_page(page)
+    return device.text
+
+
+def squash(s):
+    """Text compared without white space (line breaks and spacing are layout, not content)."""
+    return "".join(ch for ch in s if not ch.isspace())
+
+
+class Reader:
+    """The reading of a PDF's structure tree: a list of (kind, text) events."""
+
+    def __init__(self, pdf, text):
+        self.pdf = pdf
+        self.text = text
+        self.problems = []
+        self.headings = []  # (page object number, text)
+
+    def kids(self, elem):
+        k = elem.get("/K")
+        if k is None:
+            return []
+        return list(k) if isinstance(k, pikepdf.Array) else [k]
+
+    def tag(self, elem):
+        return str(elem.get("/S", ""))[1:]
+
+    def is_elem(self, node):
+        return isinstance(node, pikepdf.Dictionary) and "/S" in node
+
+    def own_text(self, elem, page=None, skip=NESTED, pages=None):
+        """The text of an element's marked content, leaving out nested structures in `skip`."""
+        out = []
+        pg = elem.get("/Pg", page)
+        for k in self.kids(elem):
+            if isinstance(k, int):
+                if pages is not None:
+                    pages.append(pg.objgen[0])
+                out.append(self.text.get((pg.objgen[0], k), ""))
+            elif isinstance(k, pikepdf.Dictionary) and k.get("/Type") == "/MCR":
+                kpg = k.get("/Pg", pg)
+                if pages is not None:
+                    pages.append(kpg.objgen[0])
+                out.append(self.text.get((kpg.objgen[0], int(k.MCID)), ""))
+            elif self.is_elem(k) and self.tag(k) not in skip:
+                out.append(self.own_text(k, pg, skip, pages))
+        return "".join(out)
+
+    def walk(self, elem, events, parent=None):
+        s = self.tag(elem)
+        if s == "L" and parent == "L":
+            self.problems.append("an L is a child of an L (a nested list outside its item's LBody)")
+        if s in HEADINGS:
+            pages = []
+            t = self.own_text(elem, pages=pages)
+            events.append((s, squash(t)))
+            if pages:
+                self.headings.append((pages[0], t))
+            return
+        if s == "Figure":
+            events.append(("Figure", squash(str(elem.get("/Alt", "")))))
+            return
+        if s in ("LI", "TH", "TD"):
+            body = [k for k in self.kids(elem) if self.is_elem(k) and self.tag(k) == "LBody"]
+            src = body[0] if s == "LI" and body else elem
+            events.append((s, squash(self.own_text(src))))
+            self.walk_nested(src, events)
+            events.append(("/" + s, ""))
+            return
+        if s in ("L", "Table", "TR"):
+            events.append((s, ""))
+        for k in self.kids(elem):
+            if self.is_elem(k):
+                self.walk(k, events, s)
+        if s in ("L", "Table"):
+            events.append(("/" + s, ""))
+
+    def walk_nested(self, elem, events):
+        """The structures nested in a list item's body or a cell, in order."""
+        for k in self.kids(elem):
+            if not self.is_elem(k):
+                continue
+            if self.tag(k) in NESTED:
+                self.walk(k, events, self.tag(elem))
+            else:
+                self.walk_nested(k, events)
+
+    def parts(self):
+        root = self.pdf.Root.StructTreeRoot
+        tops = [k for k in self.kids(root) if self.is_elem(k)]
+        if len(tops) == 1 and self.tag(tops[0]) == "Document":
+            inner = [k for k in self.kids(tops[0]) if self.is_elem(k)]
+            if inner and all(self.tag(k) == "Part" for k in inner):
+                tops = inner
+            else:
+                tops = [tops[0]]
+        readings = []
+        for t in tops:
+            events = []
+            self.walk(t, events)
+            readings.append(events)
+        return readings
+
+
+def literal(s):
+    """A pattern for author text: a hyphen may follow any letter (the typesetter hyphenates
+    words at line ends, and the hyphen it adds is shown text)."""
+    return "".join(re.escape(ch) + ("-?" if ch.isalpha() else "") for ch in squash(s))
+
+
+def inline_pattern(xs):
+    """A regular expression for the text of inlines: a page range matches any page numbers."""
+    out = ""
+    for x in xs:
+        t = x["type"]
+        if t == "text":
+            out += literal(x["text"])
+        elif t in ("strong", "emph", "link"):
+            out += inline_pattern(x["content"])
+        elif t == "page-range":
+            forms = []
+            for form in (x["one"], x["many"]):
+                parts = re.split(r"(\{start\}|\{end\})", squash(form))
+                forms.append("".join(r"\d+" if p in ("{start}", "{end}") else re.escape(p) for p in parts))
+            out += "(?:" + "|".join(forms) + ")?"
+    return out
+
+
+def blocks_pattern(blocks):
+    return "".join(inline_pattern(b["content"]) for b in blocks if b["type"] == "paragraph")
+
+
+def tree_events(blocks, events):
+    for b in blocks:
+        t = b["type"]
+        if t == "heading":
+            name = (b["number"] + " " if b.get("number") else "") + b["text"]
+            events.append(("H%d" % b["level"], literal(name)))
+        elif t == "list":
+            events.append(("L", ""))
+            for item in b["items"]:
+                events.append(("LI", blocks_pattern(item)))
+                tree_events([x for x in item if x["type"] in ("list", "table", "figure")], events)
+                events.append(("/LI", ""))
+            events.append(("/L", ""))
+        elif t == "table":
+            events.append(("Table", ""))
+            events.append(("TR", ""))
+            for c in b["columns"]:
+                events += [("TH", literal(c["header"])), ("/TH", "")]
+            for row in b["rows"]:
+                events.append(("TR", ""))
+                for cell in row["cells"]:
+                    events.append(("TD", blocks_pattern(cell)))
+                    tree_events([x for x in cell if x["type"] in ("list", "table", "figure")], events)
+                    events.append(("/TD", ""))
+            events.append(("/Table", ""))
+        elif t == "figure":
+            events.append(("Figure", re.escape(squash(b.get("alt") or ""))))
+
+
+def compare(name, got, want, problems):
+    for i in range(max(len(got), len(want))):
+        g = got[i] if i < len(got) else None
+        w = want[i] if i < len(want) else None
+        if g is None or w is None or g[0] != w[0] or not re.fullmatch(w[1], g[1]):
+            context = [e[0] + (" " + e[1] if e[1] else "") for e in got[max(0, i - 3) : i]]
+            problems.append(
+                "%s: event %d: the PDF reads %r where the tree has %r (after: %s)" % (name, i, g, w, context)
+            )
+            return
+
+
+def check_links(pdf, reader, problems):
+    pages = {p.objgen[0]: i for i, p in enumerate(pdf.pages)}
+    headings = {}
+    for page, text in reader.headings:
+        headings.setdefault(page, []).append(squash(text))
+    named = {}
+    if "/Names" in pdf.Root and "/Dests" in pdf.Root.Names:
+        named = {str(k): v for k, v in pikepdf.NameTree(pdf.Root.Names.Dests).items()}
+    if "/Dests" in pdf.Root:
+        named.update({str(k)[1:]: v for k, v in pdf.Root.Dests.items()})
+    count = 0
+    for i, page in enumerate(pdf.pages):
+        for a in page.obj.get("/Annots", []):
+            if a.get("/Subtype") != "/Link":
+                continue
+            count += 1
+            contents = str(a.get("/Contents", ""))
+            action = a.get("/A")
+            if action is not None and "/URI" in action:
+                uri = str(action.URI)
+                shown = re.sub(r"^(mailto|tel):", "", uri)
+                if shown not in contents:
+                    problems.append("page %d: the link to %s is described as %r" % (i + 1, uri, contents))
+                continue
+            dest = a.get("/Dest")
+            if dest is None and action is not None:
+                dest = action.get("/D")
+            if isinstance(dest, (pikepdf.String, pikepdf.Name)):
+                dest = named.get(str(dest))
+            if isinstance(dest, pikepdf.Dictionary):
+                dest = dest.get("/D")
+            if not isinstance(dest, pikepdf.Array) or len(dest) == 0:
+                problems.append("page %d: an internal link without an explicit destination" % (i + 1))
+                continue
+            target = dest[0].objgen[0]
+            m = re.fullmatch(r"(.*), page \d+", contents, re.S)
+            if not m or squash(m.group(1)) not in headings.get(target, []):
+                problems.append(
+                    "page %d: a link to page %d is described as %r, which names no heading there (%s)"
+                    % (i + 1, pages.get(target, -1) + 1, contents, headings.get(target, []))
+                )
+    return count
+
+
+def main(argv):
+    if len(argv) < 3:
+        print(__doc__, file=sys.stderr)
+        return 2
+    pdf_path, trees = argv[1], argv[2:]
+    pdf = pikepdf.open(pdf_path)
+    reader = Reader(pdf, marked_text(pdf_path))
+    readings = reader.parts()
+    problems = reader.problems
+    if len(readings) != len(trees):
+        problems.append("the PDF has %d parts, %d trees were given" % (len(readings), len(trees)))
+    for n, (got, tree) in enumerate(zip(readings, trees)):
+        kinds = {}
+        for k, _ in got:
+            kinds[k] = kinds.get(k, 0) + 1
+        summary = " ".join(
+            "%s=%d" % (k, kinds.get(k, 0)) for k in ("H1", "H2", "H3", "L", "LI", "Table", "TD", "Figure")
+        )
+        if tree == "-":
+            print("part %d: not compared (%s)" % (n + 1, summary))
+            continue
+        want = []
+        with open(tree, encoding="utf-8") as f:
+            tree_events(json.load(f)["blocks"], want)
+        before = len(problems)
+        compare("part %d (%s)" % (n + 1, tree), got, want, problems)
+        verdict = "as the tree" if len(problems) == before else "NOT as the tree"
+        print("part %d: %d events, %s (%s)" % (n + 1, len(got), verdict, summary))
+    links = check_links(pdf, reader, problems)
+    print("links: %d" % links)
+    for p in problems:
+        print("PROBLEM: " + p)
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
