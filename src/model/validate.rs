@@ -33,6 +33,8 @@ pub struct Rules {
     pub resolutions: super::resolution::Wording,
     /// Text around a cross-reference in a resolution: ("", " of the report").
     pub record_xref: (String, String),
+    /// How authors' Markdown is laid out (the template's `[markdown]`).
+    pub markdown: rich_text::Layout,
 }
 
 impl Rules {
@@ -48,6 +50,10 @@ impl Rules {
             coverage: std::sync::Arc::new(t.char_coverage()),
             font: t.settings.style.font.clone(),
             amount_decimals: t.settings.amount_decimals,
+            markdown: rich_text::Layout {
+                callout_quotes: t.settings.markdown.quote == crate::template::QuoteStyle::Callout,
+                heading_depth: t.settings.markdown.heading_depth,
+            },
         }
     }
 }
@@ -199,8 +205,12 @@ impl Checker {
         };
 
         // Section numbers and ids first: cross-references anywhere need them.
-        let mut xrefs =
-            Xrefs { one: rules.section_word.0.clone(), many: rules.section_word.1.clone(), ..Default::default() };
+        let mut xrefs = Xrefs {
+            one: rules.section_word.0.clone(),
+            many: rules.section_word.1.clone(),
+            layout: rules.markdown,
+            ..Default::default()
+        };
         let mut seen: HashMap<String, usize> = HashMap::new();
         for (i, s) in f.sections.iter().enumerate() {
             if let Some(id) = &s.id {
