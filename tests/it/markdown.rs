@@ -138,6 +138,15 @@ fn html_has_quotes_struck_text_deeper_headings_and_linked_endnotes() {
             "</section>\n</main>",
         ],
     );
+    // The notes and their links pass the accessibility gate (axe-core, WCAG 2.2 AA).
+    let gate = Command::new("node")
+        .arg(root().join("tests/a11y/check.mjs"))
+        .arg(dir.path().join("constructs.html"))
+        .current_dir(root())
+        .output()
+        .expect("`node` is required for the accessibility gate (Debian package nodejs)");
+    let said = format!("{}{}", String::from_utf8_lossy(&gate.stdout), String::from_utf8_lossy(&gate.stderr));
+    assert!(gate.status.success(), "accessibility gate:\n{said}");
     // What is not kept is shown as typed, never interpreted or dropped.
     assert!(html.contains("missing note[^nowhere] stays"), "undefined footnote printed as typed");
     assert!(html.contains("Some &lt;b&gt;raw HTML&lt;/b&gt;"), "raw HTML escaped");
