@@ -116,6 +116,8 @@ pub enum Block {
     Table(Table),
     /// A figure drawn from data, always with alt text.
     Figure(Figure),
+    /// A passage quoted from elsewhere (Markdown `> `).
+    Quote(Quote),
     /// Start a new page.
     PageBreak,
 }
@@ -123,7 +125,9 @@ pub enum Block {
 /// A heading.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Heading {
-    /// 1 (document title), 2 (main heading) or 3 (sub-heading). Levels are never skipped.
+    /// 1 (document title), 2 (main heading), 3 (sub-heading), 4 and deeper (headings an author
+    /// writes below a sub-heading, up to the template's `[markdown] heading_depth`). Levels are
+    /// never skipped by assembly; an author's Markdown may skip one.
     pub level: u8,
     /// Computed number text shown before the heading ("6."), if numbered.
     pub number: Option<String>,
@@ -177,6 +181,16 @@ pub struct List {
     pub start: u32,
     /// The items; each holds blocks (paragraphs, nested lists).
     pub items: Vec<Vec<Block>>,
+}
+
+/// A quoted passage.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Quote {
+    /// Shown as the template's callout box rather than as an indented quotation (the
+    /// template's `[markdown] quote = "callout"`).
+    pub callout: bool,
+    /// What is quoted.
+    pub blocks: Vec<Block>,
 }
 
 /// Horizontal alignment of a table column.
@@ -385,6 +399,17 @@ pub enum Inline {
         /// Link text.
         content: Vec<Inline>,
     },
+    /// Struck-through text (Markdown `~~x~~`): text shown as withdrawn.
+    Strike {
+        /// Nested content.
+        content: Vec<Inline>,
+    },
+    /// A footnote: its mark is here, its text goes to the foot of the page (PDF, DOCX) or to
+    /// the notes at the end (HTML). Writers number footnotes in document order.
+    Footnote {
+        /// The note's text; paragraphs of a longer note are separated by line breaks.
+        content: Vec<Inline>,
+    },
     /// A line break within a paragraph.
     LineBreak,
     /// The pages an item occupies ("Pages 7 - 16"), known only once the document is
@@ -429,6 +454,7 @@ pub fn blocks_text(blocks: &[Block]) -> String {
             Block::Paragraph(p) => out.push_str(&plain_text(&p.content)),
             Block::List(l) => l.items.iter().for_each(|i| out.push_str(&blocks_text(i))),
             Block::Heading(h) => out.push_str(&h.text),
+            Block::Quote(q) => out.push_str(&blocks_text(&q.blocks)),
             _ => {}
         }
         out.push(' ');
@@ -443,9 +469,12 @@ pub fn plain_text(inlines: &[Inline]) -> String {
         for i in inlines {
             match i {
                 Inline::Text { text } => out.push_str(text),
-                Inline::Strong { content } | Inline::Emph { content } | Inline::Link { content, .. } => {
-                    walk(content, out)
-                }
+                Inline::Strong { content }
+                | Inline::Emph { content }
+                | Inline::Strike { content }
+                | Inline::Link { content, .. } => walk(content, out),
+                // A note's text is not part of the sentence it is attached to.
+                Inline::Footnote { .. } => {}
                 Inline::LineBreak => out.push(' '),
                 Inline::PageRange { .. } => {}
             }

@@ -292,12 +292,15 @@ fn capitalise(inlines: &mut [Inline]) -> bool {
                     return true;
                 }
             }
-            Inline::Strong { content } | Inline::Emph { content } | Inline::Link { content, .. } => {
+            Inline::Strong { content }
+            | Inline::Emph { content }
+            | Inline::Strike { content }
+            | Inline::Link { content, .. } => {
                 if capitalise(content) {
                     return true;
                 }
             }
-            Inline::LineBreak | Inline::PageRange { .. } => {}
+            Inline::LineBreak | Inline::PageRange { .. } | Inline::Footnote { .. } => {}
         }
     }
     false

@@ -8,6 +8,12 @@
 //! those limits (deeper markup is kept as text of the innermost level), so no walk over the
 //! document tree — in any writer or the typesetter — can exhaust its stack.
 //!
+//! Every construct is either kept or named: block quotes, footnotes (`[^id]` with `[^id]: text`),
+//! strikethrough and headings down to the template's depth ([`Layout`]) are kept; anything else
+//! (raw HTML, a horizontal rule, a heading deeper than the template allows) gets a warning
+//! located at the construct, naming it, and is printed as text or left out — never dropped
+//! silently.
+//!
 //! Links are judged here, before any writer: only `http`, `https`, `mailto` and `tel` addresses
 //! stay links ([`crate::tree::link_target`]); any other (`javascript:`, `data:`, `file:`, a
 //! relative path) is printed as its text alone, with a warning naming it.
@@ -17,7 +23,9 @@ use std::collections::HashMap;
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 
 use crate::diag::Problem;
-use crate::tree::{Align, Block, Column, Heading, Inline, LinkTarget, List, Paragraph, ParagraphStyle, Row, Table};
+use crate::tree::{
+    Align, Block, Column, Heading, Inline, LinkTarget, List, Paragraph, ParagraphStyle, Quote, Row, Table,
+};
 
 /// The longest link address kept, in bytes; a longer one is an error (viewers and the PDF's
 /// link annotations are not made for them, and a real address is far shorter).
@@ -43,6 +51,22 @@ pub const MAX_QUOTE_DEPTH: usize = 8;
 /// Emphasis, bold, strikethrough and links nested inside one another, at most.
 pub const MAX_INLINE_DEPTH: usize = 8;
 
+/// How the template lays out what authors write in Markdown (its `[markdown]` table).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Layout {
+    /// Block quotes are the template's callout box (`quote = "callout"`) rather than quotations.
+    pub callout_quotes: bool,
+    /// The deepest heading level an author's heading becomes (3 to 6): `#` to `###` are
+    /// sub-headings (level 3), `####` is level 4, and so on down to this.
+    pub heading_depth: u8,
+}
+
+impl Default for Layout {
+    fn default() -> Self {
+        Layout { callout_quotes: false, heading_depth: 4 }
+    }
+}
+
 /// Parsed rich text: blocks in the format-neutral tree.
 pub type RichText = Vec<Block>;
 
@@ -58,6 +82,8 @@ pub struct Xrefs {
     /// Text printed before and after each cross-reference: empty in a report, ("", " of the
     /// report") in a decision record's resolutions (the template's wording).
     pub around: (String, String),
+    /// How the template lays out quotes and headings.
+    pub layout: Layout,
 }
 
 impl Xrefs {
@@ -98,10 +124,16 @@ impl Xrefs {
 
 /// Parses Markdown. Problems (unknown cross-references) are reported at `path`.
 pub fn parse(md: &str, xrefs: &Xrefs, path: &str, problems: &mut Vec<Problem>) -> RichText {
-    let opts = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH;
+    // Footnotes in the original (non-GFM) form: every `[^id]` is reported as a reference, so
+    // one without a definition can be named in a warning rather than printed as it is.
+    let opts = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_OLD_FOOTNOTES;
     let mut b = Builder {
         xrefs,
         path,
+        md,
+        at: 0..0,
+        notes: HashMap::new(),
+        last_heading: 2,
         problems,
         stack: vec![Container::Root(Vec::new())],
         frames: Vec::new(),
@@ -109,7 +141,8 @@ pub fn parse(md: &str, xrefs: &Xrefs, path: &str, problems: &mut Vec<Problem>) -
         deepest: [0; 3],
         skipping: 0,
     };
-    for event in Parser::new_ext(md, opts) {
+    for (event, range) in Parser::new_ext(md, opts).into_offset_iter() {
+        b.at = range;
         b.event(event);
     }
     let limits = [MAX_LIST_DEPTH, MAX_QUOTE_DEPTH, MAX_INLINE_DEPTH];
@@ -132,9 +165,86 @@ pub fn parse(md: &str, xrefs: &Xrefs, path: &str, problems: &mut Vec<Problem>) -
     while b.stack.len() > 1 {
         b.close();
     }
-    match b.stack.pop() {
+    let mut blocks = match b.stack.pop() {
         Some(Container::Root(blocks)) => blocks,
         _ => Vec::new(),
+    };
+    let mut used = std::collections::HashSet::new();
+    fill_notes_in_blocks(&mut blocks, &b.notes, &mut used, path, b.problems);
+    let mut unused: Vec<&String> = b.notes.keys().filter(|k| !used.contains(*k)).collect();
+    unused.sort();
+    for label in unused {
+        b.problems.push(
+            Problem::warning(
+                path,
+                format!("the footnote `[^{label}]` is defined but never referred to; it is left out"),
+            )
+            .at_text(format!("[^{label}]:"))
+            .help(format!("put `[^{label}]` where the note belongs, or delete its definition")),
+        );
+    }
+    blocks
+}
+
+/// Puts each footnote's text in place of the label its reference was parsed with; a reference
+/// with no definition is printed as typed, with a warning.
+fn fill_notes_in_blocks(
+    blocks: &mut [Block],
+    notes: &HashMap<String, Vec<Inline>>,
+    used: &mut std::collections::HashSet<String>,
+    path: &str,
+    problems: &mut Vec<Problem>,
+) {
+    for b in blocks {
+        match b {
+            Block::Paragraph(p) => fill_notes(&mut p.content, notes, used, path, problems),
+            Block::List(l) => l.items.iter_mut().for_each(|i| fill_notes_in_blocks(i, notes, used, path, problems)),
+            Block::Quote(q) => fill_notes_in_blocks(&mut q.blocks, notes, used, path, problems),
+            Block::Table(t) => t
+                .rows
+                .iter_mut()
+                .flat_map(|r| r.cells.iter_mut())
+                .for_each(|c| fill_notes_in_blocks(c, notes, used, path, problems)),
+            _ => {}
+        }
+    }
+}
+
+fn fill_notes(
+    inlines: &mut [Inline],
+    notes: &HashMap<String, Vec<Inline>>,
+    used: &mut std::collections::HashSet<String>,
+    path: &str,
+    problems: &mut Vec<Problem>,
+) {
+    for i in inlines {
+        match i {
+            Inline::Strong { content }
+            | Inline::Emph { content }
+            | Inline::Strike { content }
+            | Inline::Link { content, .. } => fill_notes(content, notes, used, path, problems),
+            Inline::Footnote { content } => {
+                let label = crate::tree::plain_text(content);
+                match notes.get(&label) {
+                    Some(text) => {
+                        used.insert(label);
+                        *content = text.clone();
+                    }
+                    None => {
+                        problems.push(
+                            Problem::warning(
+                                path,
+                                format!("the footnote `[^{label}]` has no text; it is printed as typed"),
+                            )
+                            .at_text(format!("[^{label}]"))
+                            .help(format!("write the note on a line of its own: `[^{label}]: the text of the note`")),
+                        );
+                        *i = Inline::text(format!("[^{label}]"));
+                    }
+                }
+            }
+            _ => {}
+        }
     }
 }
 
@@ -159,6 +269,7 @@ fn plain_of_block(b: &Block) -> String {
         Block::Paragraph(p) => crate::tree::plain_text(&p.content),
         Block::Heading(h) => h.text.clone(),
         Block::List(l) => l.items.iter().flatten().map(plain_of_block).collect::<Vec<_>>().join(" "),
+        Block::Quote(q) => plain_of_blocks(&q.blocks),
         _ => String::new(),
     }
 }
@@ -166,22 +277,48 @@ fn plain_of_block(b: &Block) -> String {
 enum Container {
     Root(Vec<Block>),
     Paragraph(Vec<Inline>),
-    Heading(Vec<Inline>),
-    List { ordered: bool, start: u32, items: Vec<Vec<Block>> },
+    /// A heading, with its level in the tree.
+    Heading(u8, Vec<Inline>),
+    List {
+        ordered: bool,
+        start: u32,
+        items: Vec<Vec<Block>>,
+    },
     Item(Vec<Block>, Vec<Inline>),
     Strong(Vec<Inline>),
     Emph(Vec<Inline>),
-    Link { url: String, content: Vec<Inline> },
-    Table { aligns: Vec<Align>, head: Vec<String>, rows: Vec<Row>, in_head: bool },
+    Strike(Vec<Inline>),
+    Link {
+        url: String,
+        content: Vec<Inline>,
+    },
+    Table {
+        aligns: Vec<Align>,
+        head: Vec<String>,
+        rows: Vec<Row>,
+        in_head: bool,
+    },
     TableRow(Vec<Vec<Block>>),
     TableCell(Vec<Inline>),
     Quote(Vec<Block>),
+    /// A footnote's definition (`[^id]: text`), by its label.
+    Note(String, Vec<Block>),
+    /// A construct not kept as such: its content joins the blocks around it.
+    Other(Vec<Block>),
     Code(String),
 }
 
 struct Builder<'a> {
     xrefs: &'a Xrefs,
     path: &'a str,
+    /// The Markdown being parsed.
+    md: &'a str,
+    /// Where in `md` the event being handled is (byte range), for locating warnings.
+    at: std::ops::Range<usize>,
+    /// Footnote texts by label.
+    notes: HashMap<String, Vec<Inline>>,
+    /// The level of the last heading made (2 before any: the field's own heading).
+    last_heading: u8,
     problems: &'a mut Vec<Problem>,
     stack: Vec<Container>,
     /// One per open tag: what kind of nesting it counts as, and whether it has a container.
@@ -235,12 +372,54 @@ impl Builder<'_> {
                 self.end(end);
             }
             Event::Text(t) | Event::Code(t) => self.text(&t),
-            Event::Html(t) | Event::InlineHtml(t) => self.text(&t),
+            Event::Html(t) | Event::InlineHtml(t) => {
+                let shown = t.trim().lines().next().unwrap_or("").to_owned();
+                if !shown.is_empty() {
+                    self.unsupported(
+                        &format!("raw HTML `{}`", short_url(&shown)),
+                        "is printed as typed, not as HTML",
+                        "write it in Markdown (`**bold**`, `*italic*`, `> quote`), or drop the tags",
+                    );
+                }
+                self.text(&t)
+            }
             Event::SoftBreak => self.text(" "),
             Event::HardBreak => self.inline(Inline::LineBreak),
-            Event::Rule | Event::FootnoteReference(_) | Event::TaskListMarker(_) => {}
+            Event::FootnoteReference(label) => {
+                if self.stack.iter().any(|c| matches!(c, Container::Note(..))) {
+                    self.unsupported(
+                        &format!("the footnote `[^{label}]` inside a footnote"),
+                        "is printed as typed",
+                        "give each note its own reference in the text",
+                    );
+                    self.text(&format!("[^{label}]"));
+                } else {
+                    // The label stands in for the text until every definition is read.
+                    self.inline(Inline::Footnote { content: vec![Inline::text(label.to_string())] });
+                }
+            }
+            Event::Rule => self.unsupported(
+                "a horizontal rule (`---`)",
+                "is left out",
+                "start a new section or sub-heading (`###`) instead",
+            ),
+            Event::TaskListMarker(_) => {}
             Event::InlineMath(t) | Event::DisplayMath(t) => self.text(&t),
         }
+    }
+
+    /// A warning for a construct that is not kept as such, located at the text where it is.
+    fn unsupported(&mut self, what: &str, fate: &str, help: &str) {
+        // From the construct to the end of its line: the locator matches whole words, and a
+        // line's end is a word's end.
+        let typed = self.md.get(self.at.start..).unwrap_or("");
+        let first = typed.lines().next().unwrap_or("").trim();
+        let mut p =
+            Problem::warning(self.path, format!("{what} is not supported in Markdown here: it {fate}")).help(help);
+        if !first.is_empty() && first.len() < 200 {
+            p = p.at_text(first.to_owned());
+        }
+        self.problems.push(p);
     }
 
     fn end(&mut self, end: TagEnd) {
@@ -260,7 +439,31 @@ impl Builder<'_> {
     fn open(&mut self, tag: Tag) {
         let c = match tag {
             Tag::Paragraph => Container::Paragraph(Vec::new()),
-            Tag::Heading { .. } => Container::Heading(Vec::new()),
+            Tag::Heading { level, .. } => {
+                let typed = level as u8;
+                let depth = self.xrefs.layout.heading_depth.clamp(3, 6);
+                if typed > depth {
+                    let hashes = "#".repeat(usize::from(typed));
+                    self.unsupported(
+                        &format!("a level-{typed} heading (`{hashes}`)"),
+                        &format!("is printed at the template's deepest level, {depth}"),
+                        "use fewer levels of heading: `###` for a sub-heading, `####` below it",
+                    );
+                }
+                // A field's text sits under a level-2 heading: a heading never skips a level
+                // below the last one (a tagged PDF may not), so `####` first is printed at 3.
+                let wanted = typed.clamp(3, depth);
+                let level = wanted.min(self.last_heading + 1);
+                if level < wanted {
+                    self.unsupported(
+                        &format!("a level-{typed} heading with no level-{} heading before it", wanted - 1),
+                        &format!("is printed at level {level}"),
+                        "put a `###` sub-heading above it, or use `###`",
+                    );
+                }
+                self.last_heading = level;
+                Container::Heading(level, Vec::new())
+            }
             Tag::List(start) => Container::List {
                 ordered: start.is_some(),
                 start: start.map(|s| s.min(u32::MAX as u64) as u32).unwrap_or(1),
@@ -268,7 +471,8 @@ impl Builder<'_> {
             },
             Tag::Item => Container::Item(Vec::new(), Vec::new()),
             Tag::Strong => Container::Strong(Vec::new()),
-            Tag::Emphasis | Tag::Strikethrough => Container::Emph(Vec::new()),
+            Tag::Emphasis => Container::Emph(Vec::new()),
+            Tag::Strikethrough => Container::Strike(Vec::new()),
             Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. } => {
                 Container::Link { url: dest_url.to_string(), content: Vec::new() }
             }
@@ -296,8 +500,16 @@ impl Builder<'_> {
             Tag::CodeBlock(_) => Container::Code(String::new()),
             // An HTML block is shown as typed, as a paragraph of text.
             Tag::HtmlBlock => Container::Paragraph(Vec::new()),
-            // Anything else (footnotes, definition lists, …) keeps its content as blocks.
-            _ => Container::Quote(Vec::new()),
+            Tag::FootnoteDefinition(label) => Container::Note(label.to_string(), Vec::new()),
+            // Anything else (none is enabled today) keeps its content as blocks, with a warning.
+            other => {
+                self.unsupported(
+                    &format!("{other:?}"),
+                    "is printed as plain text",
+                    "write it as paragraphs, lists or a table",
+                );
+                Container::Other(Vec::new())
+            }
         };
         self.stack.push(c);
     }
@@ -310,8 +522,8 @@ impl Builder<'_> {
                     self.block(Block::Paragraph(Paragraph { style: ParagraphStyle::Body, content }));
                 }
             }
-            Container::Heading(content) => self.block(Block::Heading(Heading {
-                level: 3,
+            Container::Heading(level, content) => self.block(Block::Heading(Heading {
+                level,
                 number: None,
                 text: crate::tree::plain_text(&content),
                 anchor: None,
@@ -328,6 +540,7 @@ impl Builder<'_> {
             }
             Container::Strong(content) => self.inline(Inline::Strong { content }),
             Container::Emph(content) => self.inline(Inline::Emph { content }),
+            Container::Strike(content) => self.inline(Inline::Strike { content }),
             Container::Link { url, content } => self.link(url, content),
             Container::Table { aligns, head, rows, .. } => {
                 let columns = head
@@ -352,6 +565,22 @@ impl Builder<'_> {
                 }
             }
             Container::Quote(blocks) => {
+                self.block(Block::Quote(Quote { callout: self.xrefs.layout.callout_quotes, blocks }))
+            }
+            Container::Note(label, blocks) => {
+                let mut text = Vec::new();
+                for (i, b) in blocks.into_iter().enumerate() {
+                    if i > 0 {
+                        text.push(Inline::LineBreak);
+                    }
+                    match b {
+                        Block::Paragraph(p) => text.extend(p.content),
+                        other => text.push(Inline::text(plain_of_block(&other))),
+                    }
+                }
+                self.notes.entry(label).or_insert(text);
+            }
+            Container::Other(blocks) => {
                 for b in blocks {
                     self.block(b);
                 }
@@ -434,13 +663,17 @@ impl Builder<'_> {
     fn push_inline(&mut self, i: Inline) {
         let target = match self.stack.last_mut() {
             Some(Container::Paragraph(v))
-            | Some(Container::Heading(v))
+            | Some(Container::Heading(_, v))
             | Some(Container::Strong(v))
             | Some(Container::Emph(v))
+            | Some(Container::Strike(v))
             | Some(Container::TableCell(v))
             | Some(Container::Item(_, v))
             | Some(Container::Link { content: v, .. }) => v,
-            Some(Container::Root(blocks)) | Some(Container::Quote(blocks)) => {
+            Some(Container::Root(blocks))
+            | Some(Container::Quote(blocks))
+            | Some(Container::Note(_, blocks))
+            | Some(Container::Other(blocks)) => {
                 // Inline content directly in a block container: it forms a paragraph.
                 if !matches!(blocks.last(), Some(Block::Paragraph(_))) {
                     blocks.push(Block::Paragraph(Paragraph { style: ParagraphStyle::Body, content: Vec::new() }));
@@ -470,7 +703,10 @@ impl Builder<'_> {
             return;
         }
         match self.stack.last_mut() {
-            Some(Container::Root(v)) | Some(Container::Quote(v)) => v.push(b),
+            Some(Container::Root(v))
+            | Some(Container::Quote(v))
+            | Some(Container::Note(_, v))
+            | Some(Container::Other(v)) => v.push(b),
             Some(Container::TableCell(v)) => v.push(Inline::text(plain_of_block(&b))),
             _ => {
                 // A block closing into an inline container cannot happen with well-formed
@@ -585,5 +821,77 @@ mod tests {
         assert_eq!(t.columns[0].header, "A");
         assert_eq!(t.columns[1].align, Align::Right);
         assert_eq!(t.rows.len(), 1);
+    }
+    fn warnings(p: &[Problem]) -> Vec<String> {
+        p.iter().filter(|p| p.severity == crate::diag::Severity::Warning).map(|p| p.message.clone()).collect()
+    }
+
+    #[test]
+    fn block_quotes_are_kept_as_quotes_or_callouts() {
+        let mut p = Vec::new();
+        let b = parse("> Quoted\n> passage.\n\nAfter.", &xrefs(), "x", &mut p);
+        assert!(p.is_empty(), "{p:?}");
+        let Block::Quote(q) = &b[0] else { panic!("a quote: {b:?}") };
+        assert!(!q.callout);
+        assert_eq!(text_of(&q.blocks), "Quoted passage.");
+        let x = Xrefs { layout: Layout { callout_quotes: true, ..Layout::default() }, ..xrefs() };
+        let b = parse("> Boxed.", &x, "x", &mut p);
+        assert!(matches!(&b[0], Block::Quote(q) if q.callout), "{b:?}");
+    }
+
+    #[test]
+    fn footnotes_carry_their_text_to_the_reference() {
+        let mut p = Vec::new();
+        let b = parse("Offers[^a] were made.\n\n[^a]: Five of them.", &xrefs(), "x", &mut p);
+        assert!(p.is_empty(), "{p:?}");
+        let Block::Paragraph(para) = &b[0] else { panic!("{b:?}") };
+        assert_eq!(para.content[1], Inline::Footnote { content: vec![Inline::text("Five of them.")] });
+        assert_eq!(b.len(), 1, "the definition is no block of its own: {b:?}");
+    }
+
+    #[test]
+    fn an_undefined_or_unused_footnote_is_a_located_warning() {
+        let mut p = Vec::new();
+        let b = parse("See[^gone].\n\n[^spare]: Never used.", &xrefs(), "x", &mut p);
+        assert_eq!(text_of(&b), "See[^gone].");
+        let w = warnings(&p);
+        assert!(w.iter().any(|m| m.contains("`[^gone]` has no text")), "{w:?}");
+        assert!(w.iter().any(|m| m.contains("`[^spare]` is defined but never referred to")), "{w:?}");
+        assert!(p.iter().any(|p| p.needle.as_deref() == Some("[^gone]")), "located at the reference");
+    }
+
+    #[test]
+    fn strikethrough_is_kept() {
+        let mut p = Vec::new();
+        let b = parse("Was ~~£1m~~ now.", &xrefs(), "x", &mut p);
+        let Block::Paragraph(para) = &b[0] else { panic!("{b:?}") };
+        assert_eq!(para.content[1], Inline::Strike { content: vec![Inline::text("£1m")] });
+    }
+
+    #[test]
+    fn headings_go_down_to_the_template_depth_without_skipping() {
+        let level = |b: &Block| match b {
+            Block::Heading(h) => h.level,
+            other => panic!("a heading: {other:?}"),
+        };
+        let mut p = Vec::new();
+        let b = parse("# A\n\n### B\n\n#### C\n\n##### D", &xrefs(), "x", &mut p);
+        assert_eq!(b.iter().map(level).collect::<Vec<_>>(), vec![3, 3, 4, 4]);
+        assert_eq!(warnings(&p).len(), 1, "{p:?}");
+        assert!(warnings(&p)[0].contains("a level-5 heading (`#####`)"), "{p:?}");
+        let mut p = Vec::new();
+        let b = parse("#### First", &xrefs(), "x", &mut p);
+        assert_eq!(level(&b[0]), 3, "no level skipped under the field's heading");
+        assert!(warnings(&p)[0].contains("with no level-3 heading before it"), "{p:?}");
+    }
+
+    #[test]
+    fn raw_html_and_rules_are_named_in_warnings() {
+        let mut p = Vec::new();
+        let b = parse("One <i>two</i>\n\n---\n\nThree", &xrefs(), "x", &mut p);
+        assert_eq!(text_of(&b), "One <i>two</i> Three");
+        let w = warnings(&p);
+        assert!(w.iter().any(|m| m.starts_with("raw HTML `<i>`")), "{w:?}");
+        assert!(w.iter().any(|m| m.starts_with("a horizontal rule")), "{w:?}");
     }
 }

@@ -38,6 +38,8 @@ pub struct Rules {
     pub paper: Paper,
     /// The template's name, for messages ("the hwb-discussion template has no portfolio").
     pub template_name: String,
+    /// How authors' Markdown is laid out (the template's `[markdown]`).
+    pub markdown: rich_text::Layout,
 }
 
 impl Rules {
@@ -55,6 +57,10 @@ impl Rules {
             amount_decimals: t.settings.amount_decimals,
             paper: t.settings.paper.clone(),
             template_name: t.name.clone(),
+            markdown: rich_text::Layout {
+                callout_quotes: t.settings.markdown.quote == crate::template::QuoteStyle::Callout,
+                heading_depth: t.settings.markdown.heading_depth,
+            },
         }
     }
 }
@@ -293,8 +299,12 @@ impl Checker {
         };
 
         // Section numbers and ids first: cross-references anywhere need them.
-        let mut xrefs =
-            Xrefs { one: rules.section_word.0.clone(), many: rules.section_word.1.clone(), ..Default::default() };
+        let mut xrefs = Xrefs {
+            one: rules.section_word.0.clone(),
+            many: rules.section_word.1.clone(),
+            layout: rules.markdown,
+            ..Default::default()
+        };
         let mut seen: HashMap<String, usize> = HashMap::new();
         for (i, s) in f.sections.iter().enumerate() {
             if let Some(id) = &s.id {

@@ -59,9 +59,14 @@ pub fn depth(blocks: &[Block]) -> usize {
             Node::Block(Block::Table(t)) => {
                 todo.extend(t.rows.iter().flat_map(|r| r.cells.iter().flatten()).map(|b| (Node::Block(b), below)))
             }
-            Node::Inline(Inline::Strong { content } | Inline::Emph { content } | Inline::Link { content, .. }) => {
-                todo.extend(content.iter().map(|i| (Node::Inline(i), below)))
-            }
+            Node::Block(Block::Quote(q)) => todo.extend(q.blocks.iter().map(|b| (Node::Block(b), below))),
+            Node::Inline(
+                Inline::Strong { content }
+                | Inline::Emph { content }
+                | Inline::Strike { content }
+                | Inline::Footnote { content }
+                | Inline::Link { content, .. },
+            ) => todo.extend(content.iter().map(|i| (Node::Inline(i), below))),
             _ => {}
         }
     }

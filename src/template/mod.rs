@@ -81,6 +81,43 @@ pub struct Settings {
     /// The parts of this template's papers (default: the cabinet report's).
     #[serde(default)]
     pub paper: Paper,
+    /// How authors' Markdown is laid out (`[markdown]`; every key optional).
+    #[serde(default)]
+    pub markdown: MarkdownSettings,
+}
+
+/// The `[markdown]` table: how what authors write in Markdown is laid out.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct MarkdownSettings {
+    /// How a block quote (`> `) is shown: as a quotation, or as the template's callout box.
+    #[serde(default)]
+    pub quote: QuoteStyle,
+    /// The deepest heading level an author's Markdown heading is printed at, 3 to 6: `###`
+    /// is level 3 (a sub-heading), `####` level 4, and deeper ones are printed at this level.
+    #[serde(default = "default_heading_depth")]
+    pub heading_depth: u8,
+}
+
+impl Default for MarkdownSettings {
+    fn default() -> Self {
+        MarkdownSettings { quote: QuoteStyle::default(), heading_depth: default_heading_depth() }
+    }
+}
+
+fn default_heading_depth() -> u8 {
+    4
+}
+
+/// How a block quote is shown.
+#[derive(Debug, Clone, Copy, Default, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum QuoteStyle {
+    /// An indented quotation.
+    #[default]
+    Quote,
+    /// The template's callout box.
+    Callout,
 }
 
 /// The built-in template's `[chart]` table.
@@ -347,6 +384,12 @@ impl Template {
             }
         }
         check_chart(&settings.chart, file)?;
+        if !(3..=6).contains(&settings.markdown.heading_depth) {
+            return Err(TemplateError(format!(
+                "{file}: markdown.heading_depth is {}; it must be 3 to 6 (3: `###` sub-headings only)",
+                settings.markdown.heading_depth
+            )));
+        }
         let mut wording = Handlebars::new();
         wording.set_strict_mode(true);
         wording.register_escape_fn(handlebars::no_escape);

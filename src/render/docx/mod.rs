@@ -3,7 +3,8 @@
 //! The document is built with docx-rs using Word-native structure an author can keep
 //! editing: named styles (real built-in "heading 1"–"heading 3" so Word's navigation pane,
 //! LibreOffice and pandoc see the outline), live list numbering, tables with repeating header
-//! rows, PAGE / NUMPAGES fields in the footer. What docx-rs cannot express is patched
+//! rows, PAGE / NUMPAGES fields in the footer, real footnotes (`word/footnotes.xml`), the
+//! built-in "Quote" style for quotations. What docx-rs cannot express is patched
 //! afterwards in one place, [`package`] (with the per-part fixes in [`parts`]).
 //!
 //! Layout of this module:
@@ -53,6 +54,8 @@ pub fn render(doc: &Document, figures: &Rasteriser, words: Option<&WordMeasure<'
     let mut docx =
         Docx::new().page_size(geometry.width, geometry.height).page_margin(geometry.margins()).default_tab_stop(720);
     docx = styles::apply(docx, &doc.style);
+    let used = markdown_use(&doc.blocks);
+    docx = styles::apply_markdown(docx, &doc.style, used);
     docx = b.furniture(docx, doc);
 
     let frame = Frame { width: geometry.text_width, ..Frame::default() };
@@ -75,7 +78,45 @@ pub fn render(doc: &Document, figures: &Rasteriser, words: Option<&WordMeasure<'
 
     let mut raw = Cursor::new(Vec::new());
     docx.pack(&mut raw).map_err(|e| RenderError::new(format!("DOCX: docx-rs could not write the package: {e}")))?;
-    package::finish(raw.get_ref(), &doc.meta, &doc.style.font, &b.tables, &b.images, &b.link_names)
+    package::finish(raw.get_ref(), &doc.meta, &doc.style.font, &b.tables, &b.images, &b.link_names, b.next_note > 1)
+}
+
+/// Which Markdown styles the blocks use (quotes, callouts, footnotes, deep headings).
+fn markdown_use(blocks: &[Block]) -> styles::MarkdownUse {
+    fn inlines(xs: &[Inline], u: &mut styles::MarkdownUse) {
+        for x in xs {
+            match x {
+                Inline::Footnote { .. } => u.footnotes = true,
+                Inline::Strong { content }
+                | Inline::Emph { content }
+                | Inline::Strike { content }
+                | Inline::Link { content, .. } => inlines(content, u),
+                _ => {}
+            }
+        }
+    }
+    fn walk(bs: &[Block], u: &mut styles::MarkdownUse) {
+        for b in bs {
+            match b {
+                Block::Heading(h) => u.deepest_heading = u.deepest_heading.max(usize::from(h.level)),
+                Block::Paragraph(p) => inlines(&p.content, u),
+                Block::List(l) => l.items.iter().for_each(|i| walk(i, u)),
+                Block::Table(t) => t.rows.iter().flat_map(|r| &r.cells).for_each(|c| walk(c, u)),
+                Block::Quote(q) => {
+                    if q.callout {
+                        u.callout = true;
+                    } else {
+                        u.quote = true;
+                    }
+                    walk(&q.blocks, u);
+                }
+                _ => {}
+            }
+        }
+    }
+    let mut u = styles::MarkdownUse::default();
+    walk(blocks, &mut u);
+    u
 }
 
 /// Page geometry in twips.
@@ -131,6 +172,8 @@ struct Frame {
     bold: bool,
     /// Available width in twips (for nested tables).
     width: u32,
+    /// Inside a block quote: `Some(true)` when it is shown as a callout box.
+    quote: Option<bool>,
 }
 
 /// Inline formatting in effect.
@@ -138,6 +181,7 @@ struct Frame {
 struct Fmt {
     bold: bool,
     italic: bool,
+    strike: bool,
     link: bool,
 }
 
@@ -185,6 +229,8 @@ struct Builder<'a> {
     next_para_id: u32,
     next_bookmark: usize,
     next_link: usize,
+    /// The id of the next footnote (1, 2, …; Word's separators are -1 and 0).
+    next_note: usize,
     page_break_pending: bool,
     /// Fill of table header cells (`RRGGBB`).
     header_fill: Option<String>,
@@ -210,6 +256,7 @@ impl<'a> Builder<'a> {
             next_para_id: 1,
             next_bookmark: 0,
             next_link: 1,
+            next_note: 1,
             page_break_pending: false,
             header_fill: text::hex_colour(&style.table_header_fill),
             bookmarks: std::collections::HashSet::new(),
@@ -306,6 +353,7 @@ impl<'a> Builder<'a> {
             Block::List(l) => self.list(l, f, out),
             Block::Table(t) => self.table(t, f, out),
             Block::Figure(fig) => self.figure(fig, f, out),
+            Block::Quote(q) => self.blocks(&q.blocks, Frame { quote: Some(q.callout), ..f }, out),
             // Word ignores page breaks inside table cells; elsewhere break before the next block.
             Block::PageBreak => {
                 if !f.in_table {
@@ -316,7 +364,7 @@ impl<'a> Builder<'a> {
     }
 
     fn heading(&mut self, h: &Heading) -> DocxParagraph {
-        let level = usize::from(h.level.clamp(1, 3));
+        let level = usize::from(h.level.clamp(1, 6));
         let p = self.para(id::HEADING[level - 1]);
         let mut segs = Vec::new();
         // The computed number is plain text (cross-references quote it), never auto-numbering.
@@ -344,6 +392,8 @@ impl<'a> Builder<'a> {
         match style {
             ParagraphStyle::Body if f.in_table => id::TABLE_TEXT,
             ParagraphStyle::Body if f.list_level.is_some() => id::LIST_PARAGRAPH,
+            ParagraphStyle::Body if f.quote == Some(true) => id::CALLOUT,
+            ParagraphStyle::Body if f.quote == Some(false) => id::QUOTE,
             other => styles::paragraph_style_id(other),
         }
     }
@@ -407,6 +457,11 @@ impl<'a> Builder<'a> {
                 Inline::Text { text } => self.text(text, fmt, out),
                 Inline::Strong { content } => self.inlines(content, Fmt { bold: true, ..fmt }, out),
                 Inline::Emph { content } => self.inlines(content, Fmt { italic: true, ..fmt }, out),
+                Inline::Strike { content } => self.inlines(content, Fmt { strike: true, ..fmt }, out),
+                Inline::Footnote { content } => {
+                    let note = self.footnote(content);
+                    out.push(Seg::Run(Box::new(Run::new().add_footnote_reference(note))));
+                }
                 Inline::LineBreak => out.push(Seg::Run(Box::new(run(fmt).add_break(BreakType::TextWrapping)))),
                 // Unresolved page ranges (no typeset pack to count pages in) print nothing.
                 Inline::PageRange { .. } => {}
@@ -433,6 +488,38 @@ impl<'a> Builder<'a> {
                 }
             }
         }
+    }
+
+    /// A footnote with the next id (deterministic: docx-rs would take one from a process-wide
+    /// counter). Its one paragraph holds the note's text; a link in it is printed as its text
+    /// and address, since the notes part has no relationships of its own. `parts.rs` adds the
+    /// note's own number mark (`w:footnoteRef`) in front.
+    fn footnote(&mut self, content: &[Inline]) -> docx_rs::Footnote {
+        fn unlink(xs: &[Inline]) -> Vec<Inline> {
+            xs.iter()
+                .flat_map(|x| match x {
+                    Inline::Link { url, content } => {
+                        let mut v = unlink(content);
+                        if crate::tree::plain_text(content).trim() != url.trim() {
+                            v.push(Inline::text(format!(" ({})", url.trim())));
+                        }
+                        v
+                    }
+                    Inline::Strong { content } => vec![Inline::Strong { content: unlink(content) }],
+                    Inline::Emph { content } => vec![Inline::Emph { content: unlink(content) }],
+                    Inline::Strike { content } => vec![Inline::Strike { content: unlink(content) }],
+                    // Notes do not nest (the model never makes one inside another).
+                    Inline::Footnote { .. } => Vec::new(),
+                    other => vec![other.clone()],
+                })
+                .collect()
+        }
+        let id = self.next_note;
+        self.next_note += 1;
+        let mut segs = vec![Seg::Run(Box::new(Run::new().add_text(" ")))];
+        self.inlines(&unlink(content), Fmt::default(), &mut segs);
+        let p = attach(self.para(id::FOOTNOTE_TEXT), segs);
+        docx_rs::Footnote { id, content: vec![p] }
     }
 
     /// Plain text: tabs become `w:tab`, newlines `w:br`, control characters are dropped.
@@ -485,6 +572,9 @@ fn run(fmt: Fmt) -> Run {
     }
     if fmt.italic {
         r = r.italic();
+    }
+    if fmt.strike {
+        r = r.strike();
     }
     r
 }

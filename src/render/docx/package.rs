@@ -22,8 +22,10 @@
 //!    dropped with their content types; every internal relationship target must exist.
 //! 9. `word/fontTable.xml`: an entry for the house font, so Word can pick a similar
 //!    substitute where the font is not installed.
+//! 10. `word/footnotes.xml` (when there are footnotes): the separator footnotes Word requires,
+//!    named in `word/settings.xml`, and each note's own number mark.
 //!
-//! Fixes 1 and 8 are here; 2–7 and 9 are in [`super::parts`].
+//! Fixes 1 and 8 are here; 2–7, 9 and 10 are in [`super::parts`].
 
 use std::io::{Cursor, Read, Write};
 
@@ -44,6 +46,7 @@ pub(super) fn finish(
     tables: &[TableInfo],
     images: &[ImageInfo],
     link_names: &std::collections::BTreeMap<String, String>,
+    footnotes: bool,
 ) -> Result<Vec<u8>, RenderError> {
     let mut archive = ZipArchive::new(Cursor::new(raw)).map_err(|e| err("reading docx-rs's package", e))?;
     let mut parts: Vec<(String, Vec<u8>)> = Vec::with_capacity(archive.len());
@@ -60,7 +63,7 @@ pub(super) fn finish(
     }
 
     let mut rel_ids = Vec::new();
-    let notes = super::parts::DocumentNotes { tables, images, link_names };
+    let notes = super::parts::DocumentNotes { tables, images, link_names, footnotes };
     for (name, data) in &mut parts {
         if let Some(p) = super::parts::fix(name, data, meta, font, &notes, &mut rel_ids)? {
             *data = p;

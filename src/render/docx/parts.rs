@@ -22,6 +22,8 @@ pub(super) struct DocumentNotes<'a> {
     pub images: &'a [ImageInfo],
     /// Bookmark name → the heading it marks (an internal link's tooltip).
     pub link_names: &'a std::collections::BTreeMap<String, String>,
+    /// Whether the document has footnotes (`word/footnotes.xml` and its settings).
+    pub footnotes: bool,
 }
 
 /// The fixed bytes of the part `name`, or `None` where the part needs no fix. The relationship
@@ -42,7 +44,13 @@ pub(super) fn fix(
             collect_rel_ids(root, rel_ids);
         })?),
         "word/styles.xml" => Some(patch(name, data, |root| fix_styles(root, &meta.lang))?),
-        "word/settings.xml" => Some(patch(name, data, fix_settings)?),
+        "word/settings.xml" => Some(patch(name, data, |root| {
+            fix_settings(root);
+            if notes.footnotes {
+                footnote_settings(root);
+            }
+        })?),
+        "word/footnotes.xml" if notes.footnotes => Some(patch(name, data, fix_footnotes)?),
         "word/_rels/document.xml.rels" => Some(patch(name, data, sort_relationships)?),
         "word/numbering.xml" => Some(patch(name, data, |_| {})?),
         "docProps/core.xml" => Some(core_properties(meta).into_bytes()),
@@ -299,6 +307,55 @@ fn fix_settings(root: &mut Element) {
             "w:adjustLineHeightInTable",
         ]);
     }
+}
+
+/// Fix 10: the separator and continuation separator footnotes Word requires (ids -1 and 0),
+/// first; and in each note, its number mark (`w:footnoteRef`) at the start of its first
+/// paragraph, as Word writes it (docx-rs writes neither).
+fn fix_footnotes(root: &mut Element) {
+    for note in root.elements_mut().filter(|e| e.name == "w:footnote") {
+        let Some(p) = note.elements_mut().find(|e| e.name == "w:p") else { continue };
+        let at =
+            p.children.iter().position(|n| matches!(n, Node::Element(e) if e.name == "w:pPr")).map_or(0, |i| i + 1);
+        let mut rpr = Element::new("w:rPr");
+        rpr.children
+            .push(Node::Element(Element::new("w:rStyle").with_attr("w:val", super::styles::id::FOOTNOTE_REFERENCE)));
+        let mut run = Element::new("w:r");
+        run.children.push(Node::Element(rpr));
+        run.children.push(Node::Element(Element::new("w:footnoteRef")));
+        p.children.insert(at, Node::Element(run));
+    }
+    let separator = |kind: &str, id: &str, mark: &str| {
+        let mut spacing = Element::new("w:pPr");
+        spacing.children.push(Node::Element(
+            Element::new("w:spacing")
+                .with_attr("w:after", "0")
+                .with_attr("w:line", "240")
+                .with_attr("w:lineRule", "auto"),
+        ));
+        let mut run = Element::new("w:r");
+        run.children.push(Node::Element(Element::new(mark)));
+        let mut p = Element::new("w:p");
+        p.children.push(Node::Element(spacing));
+        p.children.push(Node::Element(run));
+        let mut note = Element::new("w:footnote").with_attr("w:type", kind).with_attr("w:id", id);
+        note.children.push(Node::Element(p));
+        Node::Element(note)
+    };
+    root.children.insert(0, separator("continuationSeparator", "0", "w:continuationSeparator"));
+    root.children.insert(0, separator("separator", "-1", "w:separator"));
+}
+
+/// Fix 10: the settings name the separator footnotes (`w:footnotePr`), in their place in the
+/// schema (the element order of `schema_order.rs` puts it there).
+fn footnote_settings(root: &mut Element) {
+    if root.child("w:footnotePr").is_some() {
+        return;
+    }
+    let mut pr = Element::new("w:footnotePr");
+    pr.children.push(Node::Element(Element::new("w:footnote").with_attr("w:id", "-1")));
+    pr.children.push(Node::Element(Element::new("w:footnote").with_attr("w:id", "0")));
+    root.children.push(Node::Element(pr));
 }
 
 /// Fix 5: relationships sorted by id (natural order: rId2 before rId10).

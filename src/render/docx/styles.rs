@@ -14,7 +14,11 @@ use crate::tree::{HouseStyle, ParagraphStyle};
 pub(super) mod id {
     /// docx-rs always writes this one; `parts.rs` marks it as the default.
     pub const NORMAL: &str = "Normal";
-    pub const HEADING: [&str; 3] = ["Heading1", "Heading2", "Heading3"];
+    pub const HEADING: [&str; 6] = ["Heading1", "Heading2", "Heading3", "Heading4", "Heading5", "Heading6"];
+    pub const QUOTE: &str = "Quote";
+    pub const CALLOUT: &str = "Callout";
+    pub const FOOTNOTE_TEXT: &str = "FootnoteText";
+    pub const FOOTNOTE_REFERENCE: &str = "FootnoteReference";
     pub const HEADER_LINE: &str = "HeaderLine";
     pub const BANNER: &str = "Banner";
     pub const CONTACT: &str = "Contact";
@@ -59,6 +63,71 @@ fn para(id: &str, name: &str) -> Style {
 
 fn spacing(before: u32, after: u32) -> LineSpacing {
     LineSpacing::new().before(before).after(after)
+}
+
+/// What of the Markdown styles a document uses: only those are added, so a document without
+/// them has the same style sheet as before they existed.
+#[derive(Debug, Clone, Copy, Default)]
+pub(super) struct MarkdownUse {
+    pub quote: bool,
+    pub callout: bool,
+    pub footnotes: bool,
+    /// The deepest heading level, 1 to 6.
+    pub deepest_heading: usize,
+}
+
+/// Adds the styles of quotations, callouts, footnotes and headings below level 3, those the
+/// document uses.
+pub(super) fn apply_markdown(mut docx: Docx, s: &HouseStyle, used: MarkdownUse) -> Docx {
+    let heading_colour = hex_colour(&s.heading_colour);
+    for level in 3..used.deepest_heading.min(6) {
+        let mut st = para(id::HEADING[level], &format!("heading {}", level + 1))
+            .bold()
+            .size(half_points(s.subheading_size))
+            .outline_lvl(level)
+            .line_spacing(spacing(pt_to_twips(8.0), pt_to_twips(3.0)))
+            .ui_priority(9);
+        if level >= 4 {
+            st = st.italic();
+        }
+        st.paragraph_property = st.paragraph_property.keep_next(true).keep_lines(true);
+        if let Some(c) = &heading_colour {
+            st = st.color(c.as_str());
+        }
+        docx = docx.add_style(st);
+    }
+    if used.quote {
+        // Word's built-in "Quote": indented both sides, italic.
+        docx =
+            docx.add_style(para(id::QUOTE, "Quote").italic().indent(Some(720), None, Some(720), None).ui_priority(29));
+    }
+    if used.callout {
+        let mut st = para(id::CALLOUT, "Callout").indent(Some(170), None, Some(170), None);
+        let border = |pos| ParagraphBorder::new(pos).val(BorderType::Single).size(8).space(6).color("000000");
+        st.paragraph_property = st.paragraph_property.set_borders(
+            ParagraphBorders::with_empty()
+                .set(border(ParagraphBorderPosition::Top))
+                .set(border(ParagraphBorderPosition::Left).size(24))
+                .set(border(ParagraphBorderPosition::Bottom))
+                .set(border(ParagraphBorderPosition::Right)),
+        );
+        docx = docx.add_style(st);
+    }
+    if used.footnotes {
+        let small = half_points(s.body_size * 0.85);
+        docx = docx
+            .add_style(
+                para(id::FOOTNOTE_TEXT, "footnote text").size(small).line_spacing(spacing(0, 0)).unhide_when_used(),
+            )
+            .add_style({
+                let mut st = Style::new(id::FOOTNOTE_REFERENCE, StyleType::Character)
+                    .name("footnote reference")
+                    .unhide_when_used();
+                st.run_property = st.run_property.vert_align(docx_rs::VertAlignType::SuperScript);
+                st
+            });
+    }
+    docx
 }
 
 /// Adds document defaults and every style the writer uses.

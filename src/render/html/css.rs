@@ -99,8 +99,14 @@ pub fn font_stack(font: &str) -> String {
     stack.join(", ")
 }
 
+/// The callout box (a block quote the template shows as a callout), added to the stylesheet of
+/// a page that has one.
+pub const CALLOUT: &str =
+    ".callout { border: 1px solid currentColor; border-left-width: 4px; padding: 0.5em 1em; margin: 1em 0; }\n";
+
 /// The page's one inline stylesheet (screen and print rules) for the house style and its
 /// running header and footer; every value from the template is checked before it is written.
+
 pub fn stylesheet(style: &HouseStyle, furniture: &Furniture) -> String {
     let body = pt(style.body_size, 12.0);
     let title = pt(style.title_size, 14.0);

@@ -8,7 +8,10 @@
 //! Structure: a "Skip to content" link first, then the running header (if any) as a banner,
 //! then `<main id="content">` holding the blocks in order: headings `<h1>`–`<h3>` with their
 //! anchors as ids, paragraphs with their style as a class, lists, tables with a caption and
-//! column (and, for label columns, row) headers, and figures with an accessible name.
+//! column (and, for label columns, row) headers, figures with an accessible name, quotations
+//! as `<blockquote>` (the template's callout box as `<aside class="callout">`), struck text as
+//! `<del>`, and footnotes as numbered note references linked to a
+//! `<section role="doc-endnotes">` list at the end of the page, each note linking back.
 
 mod css;
 #[cfg(test)]
@@ -27,7 +30,12 @@ use super::escape::{self, attr, push_text};
 /// Renders a document as one HTML5 page (UTF-8).
 pub fn render(doc: &Document) -> Result<Vec<u8>, RenderError> {
     super::check_depth(doc)?;
-    let mut w = Writer { out: String::with_capacity(64 * 1024), ids: HashSet::new(), font: doc.style.font.clone() };
+    let mut w = Writer {
+        out: String::with_capacity(64 * 1024),
+        ids: HashSet::new(),
+        font: doc.style.font.clone(),
+        notes: Vec::new(),
+    };
     // `content` is the skip link's target.
     w.ids.insert("content".to_owned());
     w.page(doc)?;
@@ -40,6 +48,8 @@ struct Writer {
     ids: HashSet<String>,
     /// The house font, for chart text.
     font: String,
+    /// The footnotes met so far, in order, as HTML, with the ids of the note and its reference.
+    notes: Vec<(String, String, String)>,
 }
 
 impl Writer {
@@ -78,6 +88,9 @@ impl Writer {
         }
         self.push("<style>\n");
         self.push(&css::stylesheet(&doc.style, &doc.furniture));
+        if uses_callouts(&doc.blocks) {
+            self.push(css::CALLOUT);
+        }
         self.push("</style>\n</head>\n<body>\n");
         self.push("<a class=\"skip-link\" href=\"#content\">Skip to content</a>\n");
         if let Some(header) = doc.furniture.header.as_deref().filter(|h| !h.trim().is_empty()) {
@@ -87,8 +100,43 @@ impl Writer {
         }
         self.push("<main id=\"content\" tabindex=\"-1\">\n");
         self.blocks(&doc.blocks)?;
+        self.endnotes();
         self.push("</main>\n</body>\n</html>\n");
         Ok(())
+    }
+
+    /// The footnotes, numbered as their references, each with a link back to it.
+    fn endnotes(&mut self) {
+        if self.notes.is_empty() {
+            return;
+        }
+        self.push("<section class=\"endnotes\" role=\"doc-endnotes\" aria-label=\"Notes\">\n<ol>\n");
+        for (i, (html, note_id, ref_id)) in std::mem::take(&mut self.notes).into_iter().enumerate() {
+            let n = i + 1;
+            self.push(&format!("<li id=\"{}\">", attr(&note_id)));
+            self.push(&html);
+            self.push(&format!(
+                " <a href=\"#{}\" role=\"doc-backlink\" aria-label=\"Back to note reference {n}\">↩</a></li>\n",
+                attr(&ref_id)
+            ));
+        }
+        self.push("</ol>\n</section>\n");
+    }
+
+    /// A footnote's reference mark; its text is kept for the notes at the end.
+    fn footnote(&mut self, content: &[Inline]) {
+        let n = self.notes.len() + 1;
+        let note_id = self.id(Some(&format!("note-{n}"))).unwrap_or_default();
+        let ref_id = self.id(Some(&format!("note-ref-{n}"))).unwrap_or_default();
+        let body = std::mem::take(&mut self.out);
+        self.inlines(content);
+        let html = std::mem::replace(&mut self.out, body);
+        self.push(&format!(
+            "<sup class=\"note-ref\"><a href=\"#{}\" id=\"{}\" role=\"doc-noteref\" aria-label=\"Note {n}\">{n}</a></sup>",
+            attr(&note_id),
+            attr(&ref_id)
+        ));
+        self.notes.push((html, note_id, ref_id));
     }
 
     fn meta(&mut self, name: &str, content: &str) {
@@ -141,6 +189,11 @@ impl Writer {
             Block::List(l) => self.list(l)?,
             Block::Table(t) => self.table(t)?,
             Block::Figure(f) => self.figure(f)?,
+            Block::Quote(q) => {
+                self.push(if q.callout { "<aside class=\"callout\">\n" } else { "<blockquote>\n" });
+                self.blocks(&q.blocks)?;
+                self.push(if q.callout { "</aside>\n" } else { "</blockquote>\n" });
+            }
             Block::PageBreak => self.push("<div class=\"page-break\" aria-hidden=\"true\"></div>\n"),
         }
         Ok(())
@@ -201,6 +254,12 @@ impl Writer {
                     self.inlines(content);
                     self.push("</em>");
                 }
+                Inline::Strike { content } => {
+                    self.push("<del>");
+                    self.inlines(content);
+                    self.push("</del>");
+                }
+                Inline::Footnote { content } => self.footnote(content),
                 Inline::Link { url, content } => match safe_href(url) {
                     Some(href) => {
                         self.push("<a href=\"");
@@ -338,6 +397,16 @@ impl Writer {
         self.push("\n</figure>\n");
         Ok(())
     }
+}
+
+/// Whether any block quote is shown as a callout box (the page then carries its style).
+fn uses_callouts(blocks: &[Block]) -> bool {
+    blocks.iter().any(|b| match b {
+        Block::Quote(q) => q.callout || uses_callouts(&q.blocks),
+        Block::List(l) => l.items.iter().any(|i| uses_callouts(i)),
+        Block::Table(t) => t.rows.iter().flat_map(|r| &r.cells).any(|c| uses_callouts(c)),
+        _ => false,
+    })
 }
 
 /// A valid-looking BCP 47 tag for `lang`, or `en`.
