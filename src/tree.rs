@@ -226,6 +226,39 @@ pub struct Table {
     pub columns: Vec<Column>,
     /// Body rows.
     pub rows: Vec<Row>,
+    /// Cells that span more than one column or row. Every row still holds one cell per column:
+    /// a span's first cell holds its content and the cells it covers are empty.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub spans: Vec<CellSpan>,
+}
+
+/// A cell spanning columns or rows of a table's body.
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
+pub struct CellSpan {
+    /// The body row it starts in, from 0.
+    pub row: usize,
+    /// The column it starts in, from 0.
+    pub column: usize,
+    /// How many rows it covers, at least 1.
+    pub rows: usize,
+    /// How many columns it covers, at least 1.
+    pub columns: usize,
+}
+
+impl Table {
+    /// The span starting at a body cell, if one does.
+    pub fn span_at(&self, row: usize, column: usize) -> Option<&CellSpan> {
+        self.spans.iter().find(|s| s.row == row && s.column == column)
+    }
+
+    /// The span covering a body cell without starting there (the cell is not written), if any.
+    pub fn covered_by(&self, row: usize, column: usize) -> Option<&CellSpan> {
+        self.spans.iter().find(|s| {
+            (s.row..s.row + s.rows).contains(&row)
+                && (s.column..s.column + s.columns).contains(&column)
+                && (s.row, s.column) != (row, column)
+        })
+    }
 }
 
 /// A table row.

@@ -602,6 +602,7 @@ fn table(caption: Option<String>, cols: &[(&str, Align, f32)], rows: Vec<Row>) -
         anchor: None,
         columns: cols.iter().map(|(h, a, w)| Column { header: (*h).to_owned(), align: *a, width: *w }).collect(),
         rows,
+        spans: Vec::new(),
     })
 }
 

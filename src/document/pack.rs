@@ -288,6 +288,7 @@ fn pack_parts(
             Column { header: w("agenda_pages_column", json!({})), align: Align::Right, width: 1.8 },
         ],
         rows,
+        spans: Vec::new(),
     }));
 
     let furniture = Furniture { header: header.clone(), footer: t.words("footer", &json!({})) };

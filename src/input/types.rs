@@ -257,8 +257,23 @@ pub struct TableInput {
     /// Relative column widths, one per column; each more than 0.
     #[schemars(extend("items" = { "type": "number", "exclusiveMinimum": 0 }))]
     pub widths: Option<Vec<f32>>,
-    /// Rows: one Markdown cell per column.
-    pub rows: Vec<Vec<Markdown>>,
+    /// Rows: one Markdown cell per column. A cell may span columns or rows (`{ text: …, span: 2 }`,
+    /// `{ text: …, rows: 3 }`); a row leaves out the cells that a span from above covers.
+    pub rows: Vec<Vec<TextOr<CellInput>>>,
+}
+
+/// A table cell that spans columns or rows.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CellInput {
+    /// The cell's text (Markdown).
+    pub text: Markdown,
+    /// How many columns it spans (default 1).
+    #[schemars(range(min = 1))]
+    pub span: Option<u32>,
+    /// How many rows it spans (default 1).
+    #[schemars(range(min = 1))]
+    pub rows: Option<u32>,
 }
 
 /// Programme (mission) status, RAG.

@@ -552,7 +552,7 @@ impl Builder<'_> {
                         width: 1.0,
                     })
                     .collect();
-                self.block(Block::Table(Table { caption: None, anchor: None, columns, rows }));
+                self.block(Block::Table(Table { caption: None, anchor: None, columns, rows, spans: Vec::new() }));
             }
             Container::TableRow(cells) => {
                 if let Some(Container::Table { rows, .. }) = self.stack.last_mut() {

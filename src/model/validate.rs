@@ -731,7 +731,7 @@ impl Checker {
     }
 
     fn table(&mut self, p: &str, t: &raw::TableInput, xrefs: &Xrefs) -> crate::tree::Block {
-        use crate::tree::{Align, Block, Column, Row, Table};
+        use crate::tree::{Align, Block, CellSpan, Column, Row, Table};
         if t.columns.is_empty() {
             self.err(format!("{p}.columns"), "a table needs at least one column");
         }
@@ -758,20 +758,77 @@ impl Checker {
                 width: t.widths.as_ref().and_then(|w| w.get(i).copied()).filter(|x| *x > 0.0).unwrap_or(1.0),
             })
             .collect();
-        let mut rows = Vec::new();
+        let width = t.columns.len();
+        let mut rows: Vec<Row> = Vec::new();
+        let mut spans: Vec<CellSpan> = Vec::new();
+        // Rows still covered by a span from above, per column.
+        let mut covered = vec![0usize; width];
         for (r, row) in t.rows.iter().enumerate() {
-            if row.len() != t.columns.len() {
-                self.err(format!("{p}.rows[{r}]"), format!("row has {}; the table has {}", count(row.len(), "cell"), count(t.columns.len(), "column"))).help =
-                    Some("give one cell per column (use \"\" for an empty cell); in a `[a, b]` row, quote a cell that holds a comma: `[\"Stockton, Billingham\", 3]`".into());
+            let mut cells: Vec<Vec<crate::tree::Block>> = vec![Vec::new(); width];
+            let mut column = 0;
+            let mut written = 0;
+            let expected = width - covered.iter().filter(|c| **c > 0).count();
+            for (c, cell) in row.iter().enumerate() {
+                while column < width && covered[column] > 0 {
+                    column += 1;
+                }
+                let path = format!("{p}.rows[{r}][{c}]");
+                let (md, across, down, text_path) = match cell {
+                    TextOr::Text(md) => (md.as_str(), 1, 1, path.clone()),
+                    TextOr::Full(full) => {
+                        let across = full.span.unwrap_or(1) as usize;
+                        let down = full.rows.unwrap_or(1) as usize;
+                        if across == 0 || down == 0 {
+                            self.err(&path, "a cell spans at least one column and one row").help =
+                                Some("`span:` and `rows:` count columns and rows, from 1".into());
+                        }
+                        (full.text.as_str(), across.max(1), down.max(1), format!("{path}.text"))
+                    }
+                };
+                written += across;
+                if column + across > width || (column..column + across).any(|k| covered[k] > 0) {
+                    if column < width {
+                        self.err(
+                            &path,
+                            format!(
+                                "the cell spans {across} columns from column {}, past the table's {width}",
+                                column + 1
+                            ),
+                        )
+                        .help = Some("make `span:` smaller, or leave out the cells a span covers".into());
+                    }
+                    column += across;
+                    continue;
+                }
+                if down > 1 && r + down > t.rows.len() {
+                    self.err(&path, format!("the cell spans {down} rows, but only {} follow", t.rows.len() - r - 1))
+                        .help = Some("make `rows:` smaller".into());
+                }
+                cells[column] = rich_text::parse(md, xrefs, &text_path, &mut self.problems);
+                if across > 1 || down > 1 {
+                    spans.push(CellSpan { row: r, column, rows: down.min(t.rows.len() - r), columns: across });
+                    // The rows below leave these columns out while the span lasts.
+                    for k in column..column + across {
+                        covered[k] = covered[k].max(down);
+                    }
+                }
+                column += across;
             }
-            let cells = row
-                .iter()
-                .enumerate()
-                .map(|(c, md)| rich_text::parse(md, xrefs, &format!("{p}.rows[{r}][{c}]"), &mut self.problems))
-                .collect();
+            if written != expected {
+                let note = if expected < width {
+                    format!(" ({} covered by a cell above)", count(width - expected, "column"))
+                } else {
+                    String::new()
+                };
+                self.err(format!("{p}.rows[{r}]"), format!("row has {}; the table has {}{note}", count(written, "cell"), count(width, "column"))).help =
+                    Some("give one cell per column (use \"\" for an empty cell), leaving out those a span from above covers; in a `[a, b]` row, quote a cell that holds a comma: `[\"Stockton, Billingham\", 3]`".into());
+            }
+            for c in covered.iter_mut() {
+                *c = c.saturating_sub(1);
+            }
             rows.push(Row { cells, total: false });
         }
-        Block::Table(Table { caption: t.caption.clone(), anchor: t.id.clone(), columns, rows })
+        Block::Table(Table { caption: t.caption.clone(), anchor: t.id.clone(), columns, rows, spans })
     }
 
     fn implications(&mut self, f: &raw::Implications, xrefs: &Xrefs, max_decimals: u32) -> Vec<(String, Implication)> {

@@ -5,7 +5,9 @@
 //! `parts.rs` marks it `w:tblHeader` so it repeats on each page and is announced as a
 //! header.
 
-use docx_rs::{AlignmentType, Shading, ShdType, Table as DocxTable, TableCell, TableLayoutType, TableRow, WidthType};
+use docx_rs::{
+    AlignmentType, Shading, ShdType, Table as DocxTable, TableCell, TableLayoutType, TableRow, VMergeType, WidthType,
+};
 
 use super::styles::id;
 use super::text::clean;
@@ -169,13 +171,34 @@ impl Builder<'_> {
             })
             .collect();
         rows.push(TableRow::new(header).cant_split());
-        for row in &t.rows {
-            let cells: Vec<TableCell> = (0..ncols)
-                .map(|i| {
-                    let blocks = row.cells.get(i).map(Vec::as_slice).unwrap_or(&[]);
-                    self.block_cell(blocks, widths[i], Frame { align_right: right[i], bold: row.total, ..f })
-                })
-                .collect();
+        for (r, row) in t.rows.iter().enumerate() {
+            let mut cells: Vec<TableCell> = Vec::with_capacity(ncols);
+            for i in 0..ncols {
+                let frame = Frame { align_right: right[i], bold: row.total, ..f };
+                // A span: its first cell spans the columns (`w:gridSpan`) and starts a vertical
+                // merge (`w:vMerge`) that the rows below continue in its first column; other
+                // covered cells are not written.
+                let span = t.span_at(r, i).or_else(|| t.covered_by(r, i));
+                let cell = match span {
+                    None => self.block_cell(row.cells.get(i).map(Vec::as_slice).unwrap_or(&[]), widths[i], frame),
+                    Some(s) if s.column != i => continue,
+                    Some(s) => {
+                        let across = (s.column..(s.column + s.columns).min(ncols)).map(|k| widths[k]).sum();
+                        let first = s.row == r;
+                        let blocks: &[Block] =
+                            if first { row.cells.get(i).map(Vec::as_slice).unwrap_or(&[]) } else { &[] };
+                        let mut cell = self.block_cell(blocks, across, frame);
+                        if s.columns > 1 {
+                            cell = cell.grid_span(s.columns);
+                        }
+                        if s.rows > 1 {
+                            cell = cell.vertical_merge(if first { VMergeType::Restart } else { VMergeType::Continue });
+                        }
+                        cell
+                    }
+                };
+                cells.push(cell);
+            }
             rows.push(TableRow::new(cells).cant_split());
         }
         self.tables[slot] = TableInfo { caption: t.caption.as_deref().map(clean), hyphenate };

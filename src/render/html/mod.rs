@@ -360,9 +360,13 @@ impl Writer {
             }
         }
         self.push("</tr>\n</thead>\n<tbody>\n");
-        for row in &t.rows {
+        for (r, row) in t.rows.iter().enumerate() {
             self.push(if row.total { "<tr class=\"total\">" } else { "<tr>" });
             for i in 0..ncols {
+                // A cell a span covers is not written: the span's first cell stands for it.
+                if t.covered_by(r, i).is_some() {
+                    continue;
+                }
                 let right = t.columns.get(i).is_some_and(|c| c.align == Align::Right);
                 let tag = if Some(i) == row_header { "th" } else { "td" };
                 self.push("<");
@@ -372,6 +376,14 @@ impl Writer {
                 }
                 if right {
                     self.push(" class=\"num\"");
+                }
+                if let Some(span) = t.span_at(r, i) {
+                    if span.columns > 1 {
+                        self.push(&format!(" colspan=\"{}\"", span.columns));
+                    }
+                    if span.rows > 1 {
+                        self.push(&format!(" rowspan=\"{}\"", span.rows));
+                    }
                 }
                 self.push(">");
                 if let Some(cell) = row.cells.get(i) {

@@ -231,6 +231,7 @@ fn money_table() -> Table {
             Row { cells: vec![cell("Phase 1 reviews"), cell("1,500")], total: false },
             Row { cells: vec![cell("Total"), cell("1,500")], total: true },
         ],
+        spans: Vec::new(),
     }
 }
 
@@ -258,6 +259,7 @@ fn risk_register_labels_rows_by_risk_and_uncaptioned_tables_get_a_hidden_caption
             Column { header: "Score".into(), align: Align::Right, width: 1.0 },
         ],
         rows: vec![Row { cells: vec![cell("1"), cell("Costs rise"), cell("15")], total: false }],
+        spans: Vec::new(),
     };
     let h = html(&doc(vec![Block::Table(t)]));
     assert!(h.contains("<caption class=\"visually-hidden\">Table of No., Risk and Score</caption>"), "{h}");
@@ -274,6 +276,7 @@ fn numeric_first_column_is_not_a_row_header() {
             Column { header: "B".into(), align: Align::Right, width: 1.0 },
         ],
         rows: vec![Row { cells: vec![cell("1"), cell("2")], total: false }],
+        spans: Vec::new(),
     };
     let h = html(&doc(vec![Block::Table(t)]));
     assert!(!h.contains("scope=\"row\""), "{h}");

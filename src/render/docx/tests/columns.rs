@@ -18,6 +18,7 @@ fn no_column_is_narrower_than_its_longest_word() {
             cells: vec![cell("Inflation exceeds the allowance"), cell("3"), cell("Medium")],
             total: false,
         }],
+        spans: Vec::new(),
     })];
     let parts = unzip(&render(&doc).expect("renders"));
     let xml = roxmltree::Document::parse(part(&parts, "word/document.xml")).expect("parses");
@@ -56,6 +57,7 @@ fn only_cells_too_narrow_for_their_words_are_hyphenated() {
             .map(|i| Column { header: format!("H{i}"), align: Align::Left, width: if i == 0 { 4.0 } else { 1.0 } })
             .collect(),
         rows: vec![Row { cells: (0..6).map(|_| cell(long)).collect(), total: false }],
+        spans: Vec::new(),
     })];
     let parts = unzip(&render(&doc).expect("renders"));
     let settings = part(&parts, "word/settings.xml");

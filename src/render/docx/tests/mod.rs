@@ -113,6 +113,7 @@ fn sample() -> Document {
             Row { cells: vec![cell("Roads"), cell("800")], total: false },
             Row { cells: vec![cell("Total"), cell("2,000")], total: true },
         ],
+        spans: Vec::new(),
     });
     let bands =
         crate::document::assemble::risk_matrix_bands(&crate::template::Template::builtin().expect("built-in template"));

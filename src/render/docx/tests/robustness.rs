@@ -84,7 +84,7 @@ fn odd_input_never_panics() {
             caps: false,
         }),
         Block::Heading(Heading { level: 9, number: None, text: "x\ny".into(), anchor: Some("".into()), caps: true }),
-        Block::Table(Table { caption: None, anchor: None, columns: vec![], rows: vec![] }),
+        Block::Table(Table { caption: None, anchor: None, columns: vec![], rows: vec![], spans: Vec::new() }),
         Block::Table(Table {
             caption: Some("".into()),
             anchor: None,
@@ -109,12 +109,14 @@ fn odd_input_never_panics() {
                                     })]],
                                     total: false,
                                 }],
+                                spans: Vec::new(),
                             }),
                         ],
                     ],
                     total: false,
                 },
             ],
+            spans: Vec::new(),
         }),
         Block::List(List { ordered: false, start: 1, items: vec![deep] }),
         Block::List(List {

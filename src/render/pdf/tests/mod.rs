@@ -180,8 +180,7 @@ fn sample(title: &str) -> Document {
             rows: vec![
                 row(&["Residents survey closes", "March 2024", "On track"]),
                 row(&["Appreciative Inquiry sessions", "June 2024", "At risk"]),
-            ],
-        }),
+            ], spans: Vec::new(), }),
         h(2, Some("3."), "Transformation Powering Our Future"),
         p("The table below outlines an initial tranche of reviews."),
     ];
@@ -209,6 +208,7 @@ fn sample(title: &str) -> Document {
             col("Scope", Align::Left, 3.0),
         ],
         rows: reviews,
+        spans: Vec::new(),
     }));
     blocks.extend([
         p(lorem),
@@ -228,6 +228,7 @@ fn sample(title: &str) -> Document {
                 row(&["Savings", "-1,500", "-2,100", "-2,800"]),
                 Row { cells: ["Total", "2,700", "4,000", "5,500"].iter().map(|s| vec![p(s)]).collect(), total: true },
             ],
+            spans: Vec::new(),
         }),
         styled(ParagraphStyle::Note, "Figures are rounded to the nearest £000."),
         Block::Figure(Figure {
@@ -279,6 +280,7 @@ fn sample(title: &str) -> Document {
                 row(&["2", "Outcomes do not improve", "2", "4", "8", "Medium"]),
                 row(&["3", "Reputational damage", "2", "3", "6", "Medium"]),
             ],
+            spans: Vec::new(),
         }),
         Block::Figure(Figure {
             palette: crate::template::Template::builtin().expect("built-in template").settings.chart,

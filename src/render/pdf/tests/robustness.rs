@@ -27,6 +27,7 @@ fn markup_in_every_text_field_is_printed_literally() {
         anchor: None,
         columns: vec![col(nasty, Align::Left, 1.0)],
         rows: vec![row(&[nasty])],
+        spans: Vec::new(),
     }));
     let bytes = writer().render(&doc).expect("render");
     let dir = tempfile::tempdir().expect("tempdir");
