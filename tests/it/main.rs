@@ -16,6 +16,7 @@ mod external;
 mod golden;
 mod hostile;
 mod html;
+mod layout;
 mod meeting_cycle;
 mod one_run;
 mod pack;
