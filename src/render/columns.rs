@@ -130,8 +130,9 @@ pub struct ColumnLayout {
 
 /// Lays out the columns of a table `avail` points wide from their content. Every column gets
 /// its minimum (its longest word); what is left is shared in proportion to how much wider than
-/// its minimum each column would like to be (its preferred width, the longest cell on one line),
-/// and if every column has its preferred width, the rest in proportion to those. If the words
+/// its minimum each column would like to be (its preferred width, the longest cell on one line).
+/// If every column can have its preferred width, the table keeps the tree's proportions, no
+/// column narrower than its preferred width. If the words
 /// cannot all fit, the columns with the most text give up their body words' demand first (their
 /// text wraps over many lines anyway), one at a time; if even the headers cannot fit, every
 /// column keeps its share of the tree's widths and the narrow ones are hyphenated.
@@ -164,13 +165,37 @@ pub fn layout(needs: &ColumnNeeds, avail: f64) -> ColumnLayout {
     let pref: Vec<f64> = (0..n).map(|x| preferred[x].max(mins[x])).collect();
     let pref_sum: f64 = pref.iter().sum();
     let widths: Vec<f64> = if pref_sum <= avail {
-        pref.iter().map(|p| p + (avail - pref_sum) * p / pref_sum).collect()
+        shares_with_minimums(&share, &pref, avail)
     } else {
         let spare = (avail - min_sum) / (pref_sum - min_sum);
         (0..n).map(|x| mins[x] + (pref[x] - mins[x]) * spare).collect()
     };
     let hyphenate = (0..n).map(|x| widths[x] + 0.5 < body[x]).collect();
     ColumnLayout { widths, hyphenate }
+}
+
+/// Widths in proportion to `share`, adding up to `avail`, except that a column whose share is
+/// less than its minimum gets its minimum and the rest share what is left (until no more need
+/// fixing). The minimums must add up to no more than `avail`.
+fn shares_with_minimums(share: &[f64], mins: &[f64], avail: f64) -> Vec<f64> {
+    let n = share.len();
+    let mut fixed = vec![false; n];
+    let free_and_rest = |fixed: &[bool]| {
+        let free = avail - (0..n).filter(|&x| fixed[x]).map(|x| mins[x]).sum::<f64>();
+        let rest: f64 = (0..n).filter(|&x| !fixed[x]).map(|x| share[x]).sum();
+        (free, rest)
+    };
+    loop {
+        let (free, rest) = free_and_rest(&fixed);
+        let grow: Vec<usize> =
+            (0..n).filter(|&x| !fixed[x] && (rest <= 0.0 || share[x] / rest * free < mins[x])).collect();
+        if grow.is_empty() {
+            break;
+        }
+        grow.into_iter().for_each(|x| fixed[x] = true);
+    }
+    let (free, rest) = free_and_rest(&fixed);
+    (0..n).map(|x| if fixed[x] || rest <= 0.0 { mins[x] } else { share[x] / rest * free }).collect()
 }
 
 /// Whether a row is kept on one page, given the lines each of its cells takes.
@@ -227,14 +252,16 @@ mod tests {
         assert!((l.widths[1] - (50.0 + 188.0 / 3.0)).abs() < 1e-9, "{:?}", l.widths);
         assert!((l.widths[2] - (50.0 + 2.0 * 188.0 / 3.0)).abs() < 1e-9, "{:?}", l.widths);
         assert_eq!(l.hyphenate, vec![false; 3]);
-        // Room for every cell on one line: each gets its preferred width and the rest in proportion.
+        // Room for every cell on one line: the tree's proportions, no column narrower than its line.
         let needs = ColumnNeeds {
-            shares: vec![5.0, 1.0],
+            shares: vec![3.0, 1.0],
             header: vec![10.0, 10.0],
             body: vec![10.0, 10.0],
             preferred: vec![30.0, 10.0],
         };
         assert_eq!(layout(&needs, 80.0).widths, vec![60.0, 20.0]);
+        let needs = ColumnNeeds { preferred: vec![30.0, 40.0], ..needs };
+        assert_eq!(layout(&needs, 80.0).widths, vec![40.0, 40.0]);
     }
 
     #[test]
@@ -247,7 +274,9 @@ mod tests {
             preferred: vec![400.0, 100.0],
         };
         let l = layout(&needs, 100.0);
-        assert_eq!(l.widths, vec![40.0, 60.0]);
+        // Minimums 10 and 60, the 30 pt spare shared 390 : 40.
+        assert!((l.widths[0] - (10.0 + 390.0 * 30.0 / 430.0)).abs() < 1e-9, "{:?}", l.widths);
+        assert!((l.widths[1] - (60.0 + 40.0 * 30.0 / 430.0)).abs() < 1e-9, "{:?}", l.widths);
         assert_eq!(l.hyphenate, vec![true, false]);
         // Even the headers cannot fit: plain shares, the narrow columns hyphenated.
         let needs =

@@ -53,6 +53,41 @@ fn headings_and_captions(tree: &Path) -> Vec<String> {
     out
 }
 
+/// The header words of every table of a document tree, a set per table.
+fn header_rows(tree: &Path) -> Vec<std::collections::BTreeSet<String>> {
+    fn walk(v: &serde_json::Value, out: &mut Vec<std::collections::BTreeSet<String>>) {
+        match v {
+            serde_json::Value::Object(o) => {
+                if o.get("type").and_then(|t| t.as_str()) == Some("table") {
+                    let words = o["columns"]
+                        .as_array()
+                        .into_iter()
+                        .flatten()
+                        .filter_map(|c| c["header"].as_str())
+                        .flat_map(str::split_whitespace)
+                        .map(str::to_owned)
+                        .collect();
+                    out.push(words);
+                }
+                o.values().for_each(|v| walk(v, out));
+            }
+            serde_json::Value::Array(a) => a.iter().for_each(|v| walk(v, out)),
+            _ => {}
+        }
+    }
+    let json: serde_json::Value = serde_json::from_str(&read_text(tree)).expect("tree JSON");
+    let mut out = Vec::new();
+    walk(&json, &mut out);
+    out
+}
+
+/// Whether a page's last line is (a line of) a table's header row: two or more words, all
+/// header words of one table.
+fn is_header_row(last: &str, rows: &[std::collections::BTreeSet<String>]) -> bool {
+    let words: Vec<&str> = last.split_whitespace().collect();
+    words.len() >= 2 && rows.iter().any(|r| words.iter().all(|w| r.contains(*w)))
+}
+
 /// Per page of `pdf` (pdftotext -layout), its last line of text above the footer ("Page n of m").
 fn last_lines(pdf: &Path) -> Vec<String> {
     let text = poppler("pdftotext", &["-layout", pdf.to_str().expect("utf-8"), "-"]);
@@ -73,18 +108,26 @@ fn stranded(last: &str, marks: &[String]) -> Vec<String> {
 }
 
 #[test]
-fn no_pdf_page_of_the_examples_ends_with_a_heading_or_caption() {
+fn no_pdf_page_of_the_examples_ends_with_a_heading_or_caption_or_splits_a_contact_block() {
     let dir = tempdir();
     build("inputs/", "pdf,tree", dir.path());
     let pdfs = outputs(dir.path(), "pdf");
     assert!(pdfs.len() >= 3, "{pdfs:?}");
     for pdf in pdfs {
         let marks = headings_and_captions(&pdf.with_extension("tree.json"));
+        let headers = header_rows(&pdf.with_extension("tree.json"));
         assert!(marks.len() > 3, "{}: headings and captions read from the tree", pdf.display());
         for (i, last) in last_lines(&pdf).iter().enumerate() {
             let s = stranded(last, &marks);
             assert!(s.is_empty(), "{} page {} ends with {s:?}", pdf.display(), i + 1);
+            assert!(!is_header_row(last, &headers), "{} page {} ends with a header row: {last}", pdf.display(), i + 1);
         }
+        // The contact block's first and last lines are on one page.
+        let text = poppler("pdftotext", &[pdf.to_str().expect("utf-8"), "-"]);
+        let pages: Vec<&str> = text.split('\u{c}').collect();
+        let name = pages.iter().position(|p| p.contains("Name of Contact Officer:"));
+        assert!(name.is_some(), "{}: a contact block", pdf.display());
+        assert_eq!(name, pages.iter().position(|p| p.contains("Email Address:")), "{}", pdf.display());
     }
 }
 
@@ -144,6 +187,9 @@ fn a_page_ending_with_a_heading_or_caption_is_found() {
     assert_eq!(stranded("Powering Our Future", &marks).len(), 1, "the last line of a wrapped heading");
     assert!(stranded("Future", &marks).is_empty(), "a short line that merely ends like one");
     assert!(stranded("aims of the programme.", &marks).is_empty());
+    let headers = vec![["Theme", "Project", "Name", "Description", "Scope"].map(String::from).into()];
+    assert!(is_header_row("Theme Project Name Description Scope", &headers));
+    assert!(!is_header_row("Theme", &headers) && !is_header_row("Project scope", &headers));
 }
 
 /// Prints `html` to PDF with headless Chromium.
@@ -172,12 +218,14 @@ fn printing_the_html_never_ends_a_page_with_a_caption_or_heading() {
     let html = dir.path().join("powering-our-future.html");
     let marks = headings_and_captions(&dir.path().join("powering-our-future.tree.json"));
     assert!(marks.iter().any(|m| m == "Risk register"), "{marks:?}");
+    let headers = header_rows(&dir.path().join("powering-our-future.tree.json"));
     let pdf = print_html(&html, dir.path());
     let lasts = last_lines(&pdf);
     assert!(lasts.len() > 5, "printed {} pages", lasts.len());
     for (i, last) in lasts.iter().enumerate() {
         let s = stranded(last, &marks);
         assert!(s.is_empty(), "printed page {} ends with {s:?}", i + 1);
+        assert!(!is_header_row(last, &headers), "printed page {} ends with a table's header row: {last}", i + 1);
     }
 }
 

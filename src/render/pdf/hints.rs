@@ -181,11 +181,16 @@ mod tests {
         let l = &tree["blocks"][1]["layout"];
         let widths: Vec<f64> =
             l["widths"].as_array().expect("widths").iter().map(|w| w.as_f64().expect("pt")).collect();
-        // The narrow column gets its longest word ("Unforeseeable", wider than the bold header).
+        // The narrow column gets at least its longest word ("Unforeseeable", wider than the
+        // bold header), and no more than its longest line.
         let need = words.widest("Unforeseeable", false, 11.0) + CELL_PADDING_PT;
-        assert!((widths[1] - need).abs() < 1e-9, "{widths:?}");
+        assert!(widths[1] >= need - 1e-9, "{widths:?}");
+        assert!(widths[1] < widths[0], "{widths:?}");
         assert!((widths.iter().sum::<f64>() - 450.0).abs() < 1e-9);
         assert_eq!(l["hyphenate"], serde_json::json!([false, false]));
+        // One short row: kept on one page, its cells whole.
+        assert_eq!(l["keep_rows"], serde_json::json!([true]));
+        assert_eq!(l["whole_cells"], serde_json::json!([[true, true]]));
         assert!(tree["blocks"][0].get("layout").is_none());
         let mut text = String::new();
         blocks_text(&tree["blocks"][1]["rows"][0]["cells"][0], &mut text);

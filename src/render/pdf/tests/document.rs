@@ -61,7 +61,8 @@ fn renders_every_block_kind_in_order_as_tagged_a4() {
             "Residents survey closes March 2024 On track",
             "3. Transformation Powering Our Future",
             "Table 2: Phase 1 reviews",
-            "Theme Project Name Scope",
+            // The header "Project Name" wraps: its column's cells ("Review 1") are short.
+            "Theme Project Scope Name",
             "Review 1 ",
             "Review 14 ",
             "FINANCIAL IMPLICATIONS",
