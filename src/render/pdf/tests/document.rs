@@ -64,7 +64,8 @@ fn renders_every_block_kind_in_order_as_tagged_a4() {
             // The header "Project Name" wraps: its column's cells ("Review 1") are short.
             "Theme Project Scope Name",
             "Review 1 ",
-            "Review 14 ",
+            // The narrow column sets "Review 14" over two lines, beside the scope's first line.
+            "Review Review of all the ways that people contact the 14 Council",
             "FINANCIAL IMPLICATIONS",
             "Table 3: Budget gap (£000)",
             "Pressures 4,200 6,100 8,300",
