@@ -152,6 +152,11 @@ fn inlines_text(inlines: Option<&Value>, out: &mut String) {
     for inline in inlines.and_then(Value::as_array).into_iter().flatten() {
         match inline.get("type").and_then(Value::as_str) {
             Some("text") => out.push_str(inline.get("text").and_then(Value::as_str).unwrap_or("")),
+            // A page range is filled in by the typesetter: measured at its longest, three digits.
+            Some("page-range") => {
+                let many = inline.get("many").and_then(Value::as_str).unwrap_or("");
+                out.push_str(&many.replace("{start}", "000").replace("{end}", "000"));
+            }
             _ if inline.get("content").is_some() => inlines_text(inline.get("content"), out),
             _ => out.push(' '),
         }
