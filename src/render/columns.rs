@@ -162,6 +162,13 @@ pub fn layout(needs: &ColumnNeeds, avail: f64) -> ColumnLayout {
         let hyphenate = (0..n).map(|x| widths[x] + 0.5 < body[x]).collect();
         return ColumnLayout { widths, hyphenate };
     }
+    // A column of short cells (its longest line a fifth of the width or less: figures, page
+    // ranges, a short label) gets its whole line, if the table still fits.
+    let short: Vec<usize> = (0..n).filter(|&x| preferred[x] <= avail / 5.0 && preferred[x] > mins[x]).collect();
+    if min_sum + short.iter().map(|&x| preferred[x] - mins[x]).sum::<f64>() <= avail {
+        short.into_iter().for_each(|x| mins[x] = preferred[x]);
+    }
+    let min_sum: f64 = mins.iter().sum();
     let pref: Vec<f64> = (0..n).map(|x| preferred[x].max(mins[x])).collect();
     let pref_sum: f64 = pref.iter().sum();
     let widths: Vec<f64> = if pref_sum <= avail {

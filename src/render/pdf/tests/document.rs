@@ -61,11 +61,9 @@ fn renders_every_block_kind_in_order_as_tagged_a4() {
             "Residents survey closes March 2024 On track",
             "3. Transformation Powering Our Future",
             "Table 2: Phase 1 reviews",
-            // The header "Project Name" wraps: its column's cells ("Review 1") are short.
-            "Theme Project Scope Name",
+            "Theme Project Name Scope",
             "Review 1 ",
-            // The narrow column sets "Review 14" over two lines, beside the scope's first line.
-            "Review Review of all the ways that people contact the 14 Council",
+            "Review 14 ",
             "FINANCIAL IMPLICATIONS",
             "Table 3: Budget gap (£000)",
             "Pressures 4,200 6,100 8,300",
@@ -90,8 +88,7 @@ fn renders_every_block_kind_in_order_as_tagged_a4() {
     }
     // The running header on every page and the long table's header row repeated.
     assert_eq!(text.matches("NOT FOR PUBLICATION").count(), pages + 1, "running header on every page");
-    // ("Project Name" is set over two lines in its narrow column.)
-    assert!(flat.matches("Theme Project Scope Name").count() >= 2, "the long table's header row should repeat");
+    assert!(text.matches("Project Name").count() >= 2, "the long table's header row should repeat");
     // The appendix starts a new page.
     let last_page = text.split('\u{c}').rfind(|p| !p.trim().is_empty()).expect("pages");
     assert!(last_page.contains("Appendix 1"), "appendix not on its own page:\n{last_page}");
