@@ -212,6 +212,10 @@ pub struct Column {
     pub align: Align,
     /// Relative width (the writers normalise the sum).
     pub width: f32,
+    /// The full wording of a header printed short (`header` "L" for "Likelihood"), read out by
+    /// assistive technology in its place; `None` when the header is printed in full.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub full: Option<String>,
 }
 
 /// A table. The first row of every table is its header row: it repeats on each page and is

@@ -563,7 +563,7 @@ impl Assembler<'_> {
             cells.push(vec![para(ParagraphStyle::Body, r.owner.clone())]);
             rows.push(Row { cells, total: false });
         }
-        self.push(table(
+        let mut register = table(
             Some(t.label("risk_register").to_owned()),
             &[
                 (t.label("risk_number"), Align::Left, 0.6),
@@ -576,7 +576,13 @@ impl Assembler<'_> {
                 (t.label("owner"), Align::Left, 2.0),
             ],
             rows,
-        ));
+        );
+        shorten_headers(
+            &mut register,
+            t,
+            &["risk_number", "risk", "likelihood", "impact", "score", "band", "mitigation", "owner"],
+        );
+        self.push(register);
         let bands = risk_matrix_bands(t);
         let points = reg
             .risks
@@ -596,11 +602,26 @@ fn text_row(cells: &[String], total: bool) -> Row {
     Row { cells: cells.iter().map(|c| vec![para(ParagraphStyle::Body, c.clone())]).collect(), total }
 }
 
+/// Prints the headers of the table `block` short where the template gives a short form
+/// (`<key>_short` in `[labels]`, one per column in `keys`), keeping the full label for
+/// assistive technology, so that a column of single digits is not as wide as its header word.
+fn shorten_headers(block: &mut Block, t: &Template, keys: &[&str]) {
+    let Block::Table(table) = block else { return };
+    for (column, key) in table.columns.iter_mut().zip(keys) {
+        if let Some(short) = t.short_label(key).filter(|s| !s.trim().is_empty() && *s != column.header) {
+            column.full = Some(std::mem::replace(&mut column.header, short.to_owned()));
+        }
+    }
+}
+
 fn table(caption: Option<String>, cols: &[(&str, Align, f32)], rows: Vec<Row>) -> Block {
     Block::Table(Table {
         caption,
         anchor: None,
-        columns: cols.iter().map(|(h, a, w)| Column { header: (*h).to_owned(), align: *a, width: *w }).collect(),
+        columns: cols
+            .iter()
+            .map(|(h, a, w)| Column { header: (*h).to_owned(), align: *a, width: *w, full: None })
+            .collect(),
         rows,
         spans: Vec::new(),
     })

@@ -283,9 +283,9 @@ fn pack_parts(
         caption: Some(w("agenda_caption", json!({}))),
         anchor: None,
         columns: vec![
-            Column { header: w("agenda_item_column", json!({})), align: Align::Left, width: 0.8 },
-            Column { header: w("agenda_title_column", json!({})), align: Align::Left, width: 6.0 },
-            Column { header: w("agenda_pages_column", json!({})), align: Align::Right, width: 1.8 },
+            Column { header: w("agenda_item_column", json!({})), align: Align::Left, width: 0.8, full: None },
+            Column { header: w("agenda_title_column", json!({})), align: Align::Left, width: 6.0, full: None },
+            Column { header: w("agenda_pages_column", json!({})), align: Align::Right, width: 1.8, full: None },
         ],
         rows,
         spans: Vec::new(),

@@ -550,6 +550,7 @@ impl Builder<'_> {
                         header: h,
                         align: aligns.get(i).copied().unwrap_or(Align::Left),
                         width: 1.0,
+                        full: None,
                     })
                     .collect();
                 self.block(Block::Table(Table { caption: None, anchor: None, columns, rows, spans: Vec::new() }));

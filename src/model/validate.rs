@@ -756,6 +756,7 @@ impl Checker {
                 header: c.clone(),
                 align: Align::Left,
                 width: t.widths.as_ref().and_then(|w| w.get(i).copied()).filter(|x| *x > 0.0).unwrap_or(1.0),
+                full: None,
             })
             .collect();
         let width = t.columns.len();

@@ -1,12 +1,19 @@
 //! Table column widths, shared by the paged writers (PDF and DOCX) so that a table has the same
 //! columns in both.
 //!
-//! The tree gives each column a relative width. No column may be narrower than its longest word,
-//! though, or a header such as "Likelihood" runs into its neighbour (PDF) or is broken mid-word
-//! (Word, LibreOffice). So the words are measured in the house font ([`WordMeasure`], from the
-//! template's font files: advance widths, no kerning — a shade off what a typesetter sets, which
-//! the cell padding absorbs) and [`layout`] gives columns that need more their minimum and shares
-//! what is left in proportion.
+//! The columns are laid out from their content, as browsers lay out `table-layout: auto`: each
+//! column has a minimum width (its longest word: no column may be narrower, or a header such as
+//! "Likelihood" runs into its neighbour in the PDF and is broken mid-word, without a hyphen, by
+//! Word and LibreOffice) and a preferred width (its longest cell set on one line). The words are
+//! measured in the house font ([`WordMeasure`], from the template's font files: advance widths,
+//! no kerning — a shade off what a typesetter sets, which the cell padding absorbs) and
+//! [`layout`] gives every column its minimum, then shares what is left in proportion to how much
+//! more each column would use: a column of single digits keeps its digits' width and the columns
+//! of running text get the room.
+//!
+//! Rows may break across pages, but a row that is short ([`KEEP_ROW_LINES`] lines or fewer,
+//! [`WordMeasure::lines`] estimates them) is kept whole, and so is a short cell of a long row
+//! ([`KEEP_CELL_LINES`]): a break never leaves a lone line or splits a label.
 
 use ttf_parser::{name_id, Face};
 
@@ -46,33 +53,69 @@ impl<'a> WordMeasure<'a> {
         Some(WordMeasure { regular, bold })
     }
 
-    /// The width of the widest whitespace-separated word of `text` at `size` points, in points.
-    pub fn widest(&self, text: &str, bold: bool, size: f64) -> f64 {
+    /// The width of `text` set on one line, its runs of whitespace as single spaces, at `size`
+    /// points, in points.
+    pub fn line(&self, text: &str, bold: bool, size: f64) -> f64 {
+        let space = self.word(" ", bold, size);
+        let words: Vec<f64> = text.split_whitespace().map(|w| self.word(w, bold, size)).collect();
+        words.iter().sum::<f64>() + space * words.len().saturating_sub(1) as f64
+    }
+
+    /// How many lines `text` takes set in a column `width` points wide, breaking only between
+    /// words (a word wider than the column takes a line of its own); 0 for blank text.
+    pub fn lines(&self, text: &str, bold: bool, size: f64, width: f64) -> usize {
+        let space = self.word(" ", bold, size);
+        let mut lines = 0;
+        let mut used = 0.0;
+        for word in text.split_whitespace() {
+            let w = self.word(word, bold, size);
+            if lines == 0 || used + space + w > width {
+                lines += 1;
+                used = w;
+            } else {
+                used += space + w;
+            }
+        }
+        lines
+    }
+
+    /// The width of `word` (measured as one run, spaces included) at `size` points, in points.
+    fn word(&self, word: &str, bold: bool, size: f64) -> f64 {
         let face = if bold { &self.bold } else { &self.regular };
         let upem = f64::from(face.units_per_em());
         let notdef = face.glyph_hor_advance(ttf_parser::GlyphId(0)).unwrap_or(0);
-        text.split_whitespace()
-            .map(|word| {
-                let units: u32 = word
-                    .chars()
-                    .map(|c| u32::from(face.glyph_index(c).and_then(|g| face.glyph_hor_advance(g)).unwrap_or(notdef)))
-                    .sum();
-                f64::from(units) / upem * size
-            })
-            .fold(0.0, f64::max)
+        let units: u32 = word
+            .chars()
+            .map(|c| u32::from(face.glyph_index(c).and_then(|g| face.glyph_hor_advance(g)).unwrap_or(notdef)))
+            .sum();
+        f64::from(units) / upem * size
+    }
+
+    /// The width of the widest whitespace-separated word of `text` at `size` points, in points.
+    pub fn widest(&self, text: &str, bold: bool, size: f64) -> f64 {
+        text.split_whitespace().map(|w| self.word(w, bold, size)).fold(0.0, f64::max)
     }
 }
 
-/// What a table's columns need, in points: the widest header word (bold) and the widest body
-/// word of each column, each with the cell's padding added.
+/// A row whose tallest cell takes this many lines or fewer is kept on one page.
+pub const KEEP_ROW_LINES: usize = 8;
+
+/// A cell of this many lines or fewer is never split between pages (a split would leave a lone
+/// line on one side, or break a short label such as a theme's name).
+pub const KEEP_CELL_LINES: usize = 5;
+
+/// What a table's columns need, in points, each with the cell's padding added.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ColumnNeeds {
-    /// The columns' relative widths, from the tree.
+    /// The columns' relative widths, from the tree: used only for a table whose cells and
+    /// headers are all empty.
     pub shares: Vec<f64>,
-    /// Per column: the widest header word plus padding.
+    /// Per column: the widest header word (bold).
     pub header: Vec<f64>,
-    /// Per column: the widest body word plus padding.
+    /// Per column: the widest body word.
     pub body: Vec<f64>,
+    /// Per column: the widest header or body cell set on one line (at least the widest word).
+    pub preferred: Vec<f64>,
 }
 
 /// Column widths in points (adding up to the width available) and, per column, whether its
@@ -85,11 +128,14 @@ pub struct ColumnLayout {
     pub hyphenate: Vec<bool>,
 }
 
-/// Lays out the columns of a table `avail` points wide. Columns whose share is less than their
-/// longest word get that word's width; the rest share what is left in proportion. If the words
-/// cannot all fit, the widest columns give up their body words' demand first (their long text
-/// wraps over many lines anyway), one at a time; if even the headers cannot fit, every column
-/// keeps its share and the narrow ones are hyphenated.
+/// Lays out the columns of a table `avail` points wide from their content. Every column gets
+/// its minimum (its longest word); what is left is shared in proportion to how much wider than
+/// its minimum each column would like to be (its preferred width, the longest cell on one line).
+/// If every column can have its preferred width, the table keeps the tree's proportions, no
+/// column narrower than its preferred width. If the words
+/// cannot all fit, the columns with the most text give up their body words' demand first (their
+/// text wraps over many lines anyway), one at a time; if even the headers cannot fit, every
+/// column keeps its share of the tree's widths and the narrow ones are hyphenated.
 pub fn layout(needs: &ColumnNeeds, avail: f64) -> ColumnLayout {
     let n = needs.shares.len();
     let get = |v: &[f64], x: usize| v.get(x).copied().filter(|w| w.is_finite()).unwrap_or(0.0).max(0.0);
@@ -99,23 +145,47 @@ pub fn layout(needs: &ColumnNeeds, avail: f64) -> ColumnLayout {
         if total > 0.0 { raw.iter().map(|w| w / total).collect() } else { vec![1.0 / n.max(1) as f64; n] };
     let head: Vec<f64> = (0..n).map(|x| get(&needs.header, x)).collect();
     let body: Vec<f64> = (0..n).map(|x| get(&needs.body, x)).collect();
+    let preferred: Vec<f64> = (0..n).map(|x| get(&needs.preferred, x).max(head[x]).max(body[x])).collect();
 
     let mut mins: Vec<f64> = (0..n).map(|x| head[x].max(body[x])).collect();
-    let mut by_share: Vec<usize> = (0..n).collect();
-    by_share.sort_by(|&a, &b| share[b].total_cmp(&share[a]));
-    for &x in &by_share {
+    let mut by_text: Vec<usize> = (0..n).collect();
+    by_text.sort_by(|&a, &b| preferred[b].total_cmp(&preferred[a]).then(share[b].total_cmp(&share[a])));
+    for &x in &by_text {
         if mins.iter().sum::<f64>() <= avail {
             break;
         }
         mins[x] = head[x];
     }
-    if mins.iter().sum::<f64>() > avail {
+    let min_sum: f64 = mins.iter().sum();
+    if min_sum > avail || preferred.iter().sum::<f64>() <= 0.0 {
         let widths: Vec<f64> = share.iter().map(|s| s * avail).collect();
-        let hyphenate = (0..n).map(|x| widths[x] < body[x]).collect();
+        let hyphenate = (0..n).map(|x| widths[x] + 0.5 < body[x]).collect();
         return ColumnLayout { widths, hyphenate };
     }
-    // Fix, at their minimum, the columns whose share of what is left is less than it, until
-    // no more need fixing.
+    // A column of short cells (its longest line a fifth of the width or less: figures, page
+    // ranges, a short label) gets its whole line, if the table still fits.
+    let short: Vec<usize> = (0..n).filter(|&x| preferred[x] <= avail / 5.0 && preferred[x] > mins[x]).collect();
+    if min_sum + short.iter().map(|&x| preferred[x] - mins[x]).sum::<f64>() <= avail {
+        short.into_iter().for_each(|x| mins[x] = preferred[x]);
+    }
+    let min_sum: f64 = mins.iter().sum();
+    let pref: Vec<f64> = (0..n).map(|x| preferred[x].max(mins[x])).collect();
+    let pref_sum: f64 = pref.iter().sum();
+    let widths: Vec<f64> = if pref_sum <= avail {
+        shares_with_minimums(&share, &pref, avail)
+    } else {
+        let spare = (avail - min_sum) / (pref_sum - min_sum);
+        (0..n).map(|x| mins[x] + (pref[x] - mins[x]) * spare).collect()
+    };
+    let hyphenate = (0..n).map(|x| widths[x] + 0.5 < body[x]).collect();
+    ColumnLayout { widths, hyphenate }
+}
+
+/// Widths in proportion to `share`, adding up to `avail`, except that a column whose share is
+/// less than its minimum gets its minimum and the rest share what is left (until no more need
+/// fixing). The minimums must add up to no more than `avail`.
+fn shares_with_minimums(share: &[f64], mins: &[f64], avail: f64) -> Vec<f64> {
+    let n = share.len();
     let mut fixed = vec![false; n];
     let free_and_rest = |fixed: &[bool]| {
         let free = avail - (0..n).filter(|&x| fixed[x]).map(|x| mins[x]).sum::<f64>();
@@ -132,10 +202,12 @@ pub fn layout(needs: &ColumnNeeds, avail: f64) -> ColumnLayout {
         grow.into_iter().for_each(|x| fixed[x] = true);
     }
     let (free, rest) = free_and_rest(&fixed);
-    let widths: Vec<f64> =
-        (0..n).map(|x| if fixed[x] || rest <= 0.0 { mins[x] } else { share[x] / rest * free }).collect();
-    let hyphenate = (0..n).map(|x| widths[x] + 0.5 < body[x]).collect();
-    ColumnLayout { widths, hyphenate }
+    (0..n).map(|x| if fixed[x] || rest <= 0.0 { mins[x] } else { share[x] / rest * free }).collect()
+}
+
+/// Whether a row is kept on one page, given the lines each of its cells takes.
+pub fn keep_row(cell_lines: &[usize]) -> bool {
+    cell_lines.iter().copied().max().unwrap_or(0) <= KEEP_ROW_LINES
 }
 
 #[cfg(test)]
@@ -157,27 +229,65 @@ mod tests {
     }
 
     #[test]
-    fn columns_get_their_longest_word_and_share_the_rest() {
-        // Four columns sharing 100 pt equally, but the second needs 40.
-        let needs = ColumnNeeds { shares: vec![1.0; 4], header: vec![10.0, 40.0, 10.0, 10.0], body: vec![5.0; 4] };
-        let l = layout(&needs, 100.0);
-        assert_eq!(l.widths[1], 40.0);
-        for x in [0, 2, 3] {
-            assert!((l.widths[x] - 20.0).abs() < 1e-9, "{:?}", l.widths);
-        }
-        assert!((l.widths.iter().sum::<f64>() - 100.0).abs() < 1e-9);
-        assert_eq!(l.hyphenate, vec![false; 4]);
+    fn lines_are_counted_by_breaking_between_words() {
+        let t = Template::builtin().expect("built-in template");
+        let m = WordMeasure::new(t.fonts.iter().map(Vec::as_slice), "Liberation Sans").expect("the house font");
+        let two = m.line("aa  bb", false, 10.0);
+        let space = m.line("a a", false, 10.0) - 2.0 * m.widest("a", false, 10.0);
+        assert!(space > 0.0 && (two - (2.0 * m.widest("aa", false, 10.0) + space)).abs() < 1e-9);
+        assert_eq!(m.lines("aa bb", false, 10.0, two), 1);
+        assert_eq!(m.lines("aa bb", false, 10.0, two - 0.1), 2);
+        assert_eq!(m.lines("aa bb cc", false, 10.0, 1.0), 3, "a word wider than the column takes a line");
+        assert_eq!(m.lines("  ", false, 10.0, 100.0), 0);
+        assert!(keep_row(&[1, KEEP_ROW_LINES]) && !keep_row(&[KEEP_ROW_LINES + 1, 1]) && keep_row(&[]));
     }
 
     #[test]
-    fn when_words_cannot_fit_the_widest_column_gives_way_and_hyphenates() {
-        // Body words need 60 + 60 of 100 pt: the wider column keeps only its header's need.
-        let needs = ColumnNeeds { shares: vec![2.0, 1.0], header: vec![10.0, 10.0], body: vec![60.0, 60.0] };
+    fn columns_get_their_longest_word_and_the_rest_goes_to_the_text() {
+        // A risk register in miniature: a column of digits under a short header, and two of
+        // running text. The digits keep their width; the text columns share the rest by how
+        // much more they would use.
+        let needs = ColumnNeeds {
+            shares: vec![1.0, 1.0, 1.0],
+            header: vec![10.0, 20.0, 20.0],
+            body: vec![12.0, 50.0, 50.0],
+            preferred: vec![12.0, 250.0, 450.0],
+        };
+        let l = layout(&needs, 300.0);
+        assert_eq!(l.widths[0], 12.0);
+        // 300 − (12 + 50 + 50) = 188 spare, shared 200 : 400.
+        assert!((l.widths[1] - (50.0 + 188.0 / 3.0)).abs() < 1e-9, "{:?}", l.widths);
+        assert!((l.widths[2] - (50.0 + 2.0 * 188.0 / 3.0)).abs() < 1e-9, "{:?}", l.widths);
+        assert_eq!(l.hyphenate, vec![false; 3]);
+        // Room for every cell on one line: the tree's proportions, no column narrower than its line.
+        let needs = ColumnNeeds {
+            shares: vec![3.0, 1.0],
+            header: vec![10.0, 10.0],
+            body: vec![10.0, 10.0],
+            preferred: vec![30.0, 10.0],
+        };
+        assert_eq!(layout(&needs, 80.0).widths, vec![60.0, 20.0]);
+        let needs = ColumnNeeds { preferred: vec![30.0, 40.0], ..needs };
+        assert_eq!(layout(&needs, 80.0).widths, vec![40.0, 40.0]);
+    }
+
+    #[test]
+    fn when_words_cannot_fit_the_column_with_most_text_gives_way_and_hyphenates() {
+        // Body words need 60 + 60 of 100 pt: the column with more text keeps only its header's need.
+        let needs = ColumnNeeds {
+            shares: vec![1.0, 1.0],
+            header: vec![10.0, 10.0],
+            body: vec![60.0, 60.0],
+            preferred: vec![400.0, 100.0],
+        };
         let l = layout(&needs, 100.0);
-        assert_eq!(l.widths, vec![40.0, 60.0]);
+        // Minimums 10 and 60, the 30 pt spare shared 390 : 40.
+        assert!((l.widths[0] - (10.0 + 390.0 * 30.0 / 430.0)).abs() < 1e-9, "{:?}", l.widths);
+        assert!((l.widths[1] - (60.0 + 40.0 * 30.0 / 430.0)).abs() < 1e-9, "{:?}", l.widths);
         assert_eq!(l.hyphenate, vec![true, false]);
         // Even the headers cannot fit: plain shares, the narrow columns hyphenated.
-        let needs = ColumnNeeds { shares: vec![1.0, 1.0], header: vec![80.0, 80.0], body: vec![10.0, 70.0] };
+        let needs =
+            ColumnNeeds { shares: vec![1.0, 1.0], header: vec![80.0, 80.0], body: vec![10.0, 70.0], preferred: vec![] };
         let l = layout(&needs, 100.0);
         assert_eq!(l.widths, vec![50.0, 50.0]);
         assert_eq!(l.hyphenate, vec![false, true]);
@@ -185,9 +295,16 @@ mod tests {
 
     #[test]
     fn odd_input_gives_finite_widths() {
-        let needs = ColumnNeeds { shares: vec![0.0, f64::NAN], header: vec![], body: vec![f64::INFINITY] };
+        let needs = ColumnNeeds {
+            shares: vec![0.0, f64::NAN],
+            header: vec![],
+            body: vec![f64::INFINITY],
+            preferred: vec![f64::NAN],
+        };
         let l = layout(&needs, 100.0);
         assert_eq!(l.widths, vec![50.0, 50.0]);
-        assert!(layout(&ColumnNeeds { shares: vec![], header: vec![], body: vec![] }, 100.0).widths.is_empty());
+        assert!(layout(&ColumnNeeds { shares: vec![], header: vec![], body: vec![], preferred: vec![] }, 100.0)
+            .widths
+            .is_empty());
     }
 }

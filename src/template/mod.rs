@@ -429,6 +429,12 @@ impl Template {
         self.settings.labels.get(key).map(String::as_str).unwrap_or(key)
     }
 
+    /// The short form of a label, printed where the full one would widen a column: `[labels]`
+    /// `<key>_short`, if the template gives one.
+    pub fn short_label(&self, key: &str) -> Option<&str> {
+        self.settings.labels.get(&format!("{key}_short")).map(String::as_str)
+    }
+
     /// A heading from `[headings]` (falls back to the key upper-cased).
     pub fn heading(&self, key: &str) -> String {
         self.settings.headings.get(key).cloned().unwrap_or_else(|| key.to_uppercase())

@@ -17,6 +17,7 @@ mod figures;
 mod golden;
 mod hostile;
 mod html;
+mod layout;
 mod markdown;
 mod meeting_cycle;
 mod one_run;

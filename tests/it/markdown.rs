@@ -45,7 +45,7 @@ fn template_with(extra: &str) -> tempfile::TempDir {
 /// The structure elements of a tagged PDF, in reading order, as `Type` or `Type[Alt]` — read
 /// with pikepdf. `/usr/bin/python3` explicitly: the Debian package python3-pikepdf installs
 /// for the Debian interpreter, which need not be the first `python3` on the PATH.
-fn structure(pdf: &Path) -> Vec<String> {
+pub fn structure(pdf: &Path) -> Vec<String> {
     let script = r#"
 import sys, pikepdf
 pdf = pikepdf.open(sys.argv[1])
@@ -72,11 +72,10 @@ print('\n'.join(out))
     String::from_utf8_lossy(&out.stdout).lines().map(str::to_owned).collect()
 }
 
-/// Checks one WordprocessingML part against the OOXML schemas (shared/ooxml-xsd, beside the
-/// repository), as Word reads it: the namespaces it ignores (`mc:Ignorable`) are left out
+/// Checks one WordprocessingML part against the OOXML schemas (`tests/ooxml-xsd/`), as Word reads it: the namespaces it ignores (`mc:Ignorable`) are left out
 /// first. A missing xmllint (Debian package libxml2-utils) or schema folder fails the test.
-fn assert_valid_part(docx: &Path, part: &str) {
-    let xsd = root().join("../shared/ooxml-xsd/wordml-all.xsd");
+pub fn assert_valid_part(docx: &Path, part: &str) {
+    let xsd = root().join("tests/ooxml-xsd/wordml-all.xsd");
     assert!(xsd.is_file(), "the OOXML schemas are required for this test: {}", xsd.display());
     let mut xml = docx_part(docx, part);
     let ignorable: Vec<String> = xml

@@ -276,3 +276,65 @@ fn a_pack_binds_papers_of_two_templates_each_laid_out_with_its_own() {
     let hwb_part = &text[..text.find("REPORT TO CABINET").expect("the cabinet report")];
     assert!(!hwb_part.contains("RISK ASSESSMENT") && !hwb_part.contains("Portfolio Title"), "{hwb_part}");
 }
+
+#[test]
+fn the_missions_table_merges_its_lifecourse_cells_in_every_format() {
+    let dir = tempdir();
+    let out = build(dir.path(), HWB, "pdf,docx,html");
+    assert!(out.status.success(), "{}", stderr(&out));
+    // HTML: the three Lifecourse cells span their missions' rows, and those rows have two cells.
+    let html = read_text(&dir.path().join("hwb-mission-led-approach.html"));
+    for (text, rows) in [("Start Well", 3), ("Live Well", 4), ("Age Well", 2)] {
+        let at = html.find(&format!(">{text}")).unwrap_or_else(|| panic!("{text} in the HTML"));
+        let open = html[..at].rfind("<t").expect("its cell");
+        assert!(html[open..at].contains(&format!("rowspan=\"{rows}\"")), "{text}: {}", &html[open..at]);
+    }
+    // DOCX: a vertical merge started three times and continued 3 + 2 + 1 times; valid XML.
+    let docx = dir.path().join("hwb-mission-led-approach.docx");
+    let xml = docx_part(&docx, "word/document.xml");
+    assert_eq!(xml.matches("<w:vMerge w:val=\"restart\"").count(), 3, "three merges start");
+    assert_eq!(xml.matches("<w:vMerge w:val=\"continue\"").count() + xml.matches("<w:vMerge />").count(), 6);
+    crate::markdown::assert_valid_part(&docx, "word/document.xml");
+    // PDF: the table's structure has the spanning cells (typst tags a cell spanning rows with
+    // /RowSpan) and its words.
+    let pdf = dir.path().join("hwb-mission-led-approach.pdf");
+    let spans = row_spans(&pdf);
+    assert_eq!(spans, [3, 4, 2], "the structure tree's RowSpan attributes");
+    assert!(squash(&pdf_text(&pdf)).contains("Start Well: Children & Young People have the Best Start in Life"));
+}
+
+/// The /RowSpan attribute of every table cell that has one, in the structure tree's order (read
+/// with pikepdf on the Debian interpreter, where python3-pikepdf installs).
+fn row_spans(pdf: &Path) -> Vec<u32> {
+    let script = r#"
+import sys, pikepdf
+pdf = pikepdf.open(sys.argv[1])
+out = []
+def attrs(a):
+    if isinstance(a, pikepdf.Array):
+        for x in a:
+            yield from attrs(x)
+    elif isinstance(a, pikepdf.Dictionary):
+        yield a
+def walk(n):
+    if isinstance(n, pikepdf.Dictionary):
+        if n.get('/S') in ('/TD', '/TH'):
+            for a in attrs(n.get('/A')):
+                if '/RowSpan' in a:
+                    out.append(str(int(a.RowSpan)))
+        k = n.get('/K')
+        if k is not None:
+            walk(k)
+    elif isinstance(n, pikepdf.Array):
+        for x in n:
+            walk(x)
+walk(pdf.Root.StructTreeRoot)
+print(' '.join(out))
+"#;
+    let out = std::process::Command::new("/usr/bin/python3")
+        .args(["-c", script, s(pdf)])
+        .output()
+        .expect("/usr/bin/python3 with pikepdf (Debian package python3-pikepdf) is required for this test");
+    assert!(out.status.success(), "pikepdf failed: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout).split_whitespace().map(|n| n.parse().expect("a number")).collect()
+}

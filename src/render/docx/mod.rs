@@ -197,6 +197,8 @@ struct TableInfo {
     caption: Option<String>,
     /// Per column: its body text is hyphenated (the column is narrower than its longest word).
     hyphenate: Vec<bool>,
+    /// The table's description (`w:tblDescription`): what its short headers stand for.
+    description: Option<String>,
 }
 
 /// Alt text of one image, in document order (see `parts.rs`): docx-rs writes no description.

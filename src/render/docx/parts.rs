@@ -146,6 +146,13 @@ fn mark_tables(root: &mut Element, tables: &[TableInfo]) {
                 .children
                 .push(Node::Element(Element::new("w:tblCaption").with_attr("w:val", &escape::attr(&clean(caption)))));
         }
+        let description = info.and_then(|i| i.description.as_deref()).filter(|d| !d.trim().is_empty());
+        if let (Some(description), Some(tblpr)) = (description, e.child_mut("w:tblPr")) {
+            tblpr.remove_children(&["w:tblDescription"]);
+            tblpr.children.push(Node::Element(
+                Element::new("w:tblDescription").with_attr("w:val", &escape::attr(&clean(description))),
+            ));
+        }
     });
 }
 

@@ -183,7 +183,12 @@ pub(super) fn apply(mut docx: Docx, s: &HouseStyle) -> Docx {
             );
             st
         })
-        .add_style(para(id::CONTACT, "Contact").line_spacing(spacing(0, 0)))
+        .add_style({
+            // The contact block is kept together, and with what follows it (the appendices).
+            let mut st = para(id::CONTACT, "Contact").line_spacing(spacing(0, 0));
+            st.paragraph_property = st.paragraph_property.keep_next(true).keep_lines(true);
+            st
+        })
         .add_style(para(id::AIM, "Aim").italic())
         .add_style(para(id::STATUS, "Status").bold())
         .add_style(para(id::NOTE, "Note").size(small).line_spacing(spacing(pt_to_twips(3.0), after)))
@@ -195,7 +200,9 @@ pub(super) fn apply(mut docx: Docx, s: &HouseStyle) -> Docx {
         .add_style(para(id::LIST_PARAGRAPH, "List Paragraph").line_spacing(spacing(0, pt_to_twips(3.0))))
         .add_style(para(id::TABLE_TEXT, "Table Text").line_spacing(spacing(0, 0)))
         .add_style({
+            // The header row is kept with the first body row.
             let mut st = para(id::TABLE_HEADING, "Table Heading").bold().line_spacing(spacing(0, 0));
+            st.paragraph_property = st.paragraph_property.keep_next(true);
             if let Some(c) = hex_colour(&s.table_header_text) {
                 st = st.color(c);
             }

@@ -12,7 +12,7 @@ use docx_rs::{
 use super::styles::id;
 use super::text::clean;
 use super::{Builder, Frame, Item, TableInfo};
-use crate::render::columns::{layout, ColumnNeeds, WordMeasure};
+use crate::render::columns::{keep_row, layout, ColumnNeeds, WordMeasure};
 use crate::tree::{blocks_text, Align, Block, Table};
 
 /// Left + right cell padding in twips (from the table style): what a nested table loses.
@@ -45,9 +45,10 @@ pub(super) fn column_widths(weights: &[f32], total: u32) -> Vec<usize> {
     out
 }
 
-/// Column widths in twips that give each column at least its longest word (header in bold,
-/// body in regular, at `size` points), laid out as the PDF's are (`render::columns`), adding up
-/// to `total`; and per column, whether it is too narrow for its longest word (to be hyphenated).
+/// Column widths in twips laid out from the columns' content (header in bold, body in regular,
+/// at `size` points) as the PDF's are (`render::columns`), adding up to `total`; per column,
+/// whether it is too narrow for its longest word (to be hyphenated); and per body row, whether
+/// it is short enough to be kept on one page (`w:cantSplit`).
 fn fitted_widths(
     t: &Table,
     ncols: usize,
@@ -55,23 +56,21 @@ fn fitted_widths(
     total: u32,
     words: &WordMeasure<'_>,
     size: f64,
-) -> (Vec<usize>, Vec<bool>) {
+) -> (Vec<usize>, Vec<bool>, Vec<bool>) {
     let padding = f64::from(CELL_PADDING) / 20.0 + 1.0;
+    let headers: Vec<&str> = (0..ncols).map(|i| t.columns.get(i).map_or("", |c| c.header.as_str())).collect();
+    let texts: Vec<Vec<String>> = t
+        .rows
+        .iter()
+        .map(|r| (0..ncols).map(|i| r.cells.get(i).map(|c| blocks_text(c)).unwrap_or_default()).collect())
+        .collect();
+    let widest_body = |i: usize, f: &dyn Fn(&str) -> f64| texts.iter().map(|r| f(&r[i])).fold(0.0, f64::max);
     let needs = ColumnNeeds {
         shares: weights.iter().map(|&w| f64::from(w)).collect(),
-        header: (0..ncols)
-            .map(|i| words.widest(t.columns.get(i).map_or("", |c| c.header.as_str()), true, size) + padding)
-            .collect(),
-        body: (0..ncols)
-            .map(|i| {
-                let widest = t
-                    .rows
-                    .iter()
-                    .filter_map(|r| r.cells.get(i))
-                    .map(|cell| words.widest(&blocks_text(cell), false, size))
-                    .fold(0.0, f64::max);
-                widest + padding
-            })
+        header: headers.iter().map(|h| words.widest(h, true, size) + padding).collect(),
+        body: (0..ncols).map(|i| widest_body(i, &|t| words.widest(t, false, size)) + padding).collect(),
+        preferred: (0..ncols)
+            .map(|i| widest_body(i, &|t| words.line(t, false, size)).max(words.line(headers[i], true, size)) + padding)
             .collect(),
     };
     let points = layout(&needs, f64::from(total) / 20.0);
@@ -81,7 +80,15 @@ fn fitted_widths(
     if let Some(last) = twips.last_mut() {
         *last = (*last + (total as usize).saturating_sub(used)).max(1);
     }
-    (twips, points.hyphenate)
+    let keep_rows = texts
+        .iter()
+        .map(|r| {
+            let lines: Vec<usize> =
+                r.iter().zip(&points.widths).map(|(t, w)| words.lines(t, false, size, w - padding)).collect();
+            keep_row(&lines)
+        })
+        .collect();
+    (twips, points.hyphenate, keep_rows)
 }
 
 /// A table cell's shading.
@@ -157,9 +164,9 @@ impl Builder<'_> {
         }
         let slot = self.reserve_table();
         let weights: Vec<f32> = (0..ncols).map(|i| t.columns.get(i).map_or(0.0, |c| c.width)).collect();
-        let (widths, hyphenate) = match self.words {
+        let (widths, hyphenate, keep_rows) = match self.words {
             Some(words) => fitted_widths(t, ncols, &weights, f.width, words, self.body_size),
-            None => (column_widths(&weights, f.width), Vec::new()),
+            None => (column_widths(&weights, f.width), Vec::new(), vec![true; t.rows.len()]),
         };
         let right: Vec<bool> = (0..ncols).map(|i| t.columns.get(i).is_some_and(|c| c.align == Align::Right)).collect();
 
@@ -199,11 +206,26 @@ impl Builder<'_> {
                 };
                 cells.push(cell);
             }
-            rows.push(TableRow::new(cells).cant_split());
+            // A long row may break across pages (kept whole, it would leave half a page blank
+            // before it); a short one is kept on one page.
+            let row = TableRow::new(cells);
+            rows.push(if keep_rows.get(r).copied().unwrap_or(true) { row.cant_split() } else { row });
         }
-        self.tables[slot] = TableInfo { caption: t.caption.as_deref().map(clean), hyphenate };
+        let description = abbreviations(t);
+        self.tables[slot] = TableInfo { caption: t.caption.as_deref().map(clean), hyphenate, description };
         out.push(Item::T(Box::new(grid(rows, widths))));
     }
+}
+
+/// What the table's short headers stand for ("L: Likelihood. I: Impact."): Word has no
+/// abbreviation markup, so the table's description (`w:tblDescription`, its alt text) says it.
+fn abbreviations(t: &Table) -> Option<String> {
+    let parts: Vec<String> = t
+        .columns
+        .iter()
+        .filter_map(|c| c.full.as_deref().map(|full| format!("{}: {}.", clean(c.header.trim()), clean(full.trim()))))
+        .collect();
+    (!parts.is_empty()).then(|| parts.join(" "))
 }
 
 /// Assembles rows into a full-width, fixed-layout table in the report table style.

@@ -220,9 +220,15 @@ svg.chart {{ display: block; width: 100%; max-width: 45rem; height: auto; }}
   .skip-link, .running-header {{ display: none; }}
   a, a:visited {{ color: inherit; }}
   thead {{ display: table-header-group; }}
-  tr, th, td {{ break-inside: avoid; page-break-inside: avoid; }}
+  /* Rows may break across pages (a tall row kept whole leaves half a page blank), but never
+     leave a lone line on either side; a caption and the header row stay with the first row. */
+  th, td, th > p, td > p, td li {{ orphans: 2; widows: 2; }}
+  caption, thead, thead tr {{ break-after: avoid; page-break-after: avoid; }}
+  tbody tr:first-child {{ break-inside: avoid; page-break-inside: avoid; }}
   figure, svg.chart {{ break-inside: avoid; page-break-inside: avoid; }}
-  h1, h2, h3, caption, figcaption {{ break-after: avoid; page-break-after: avoid; }}
+  h1, h2, h3, h4, figcaption {{ break-after: avoid; page-break-after: avoid; }}
+  /* The contact block stays together, and with what follows it (the appendices). */
+  p.contact {{ break-inside: avoid; page-break-inside: avoid; break-after: avoid; page-break-after: avoid; }}
   svg.chart {{ max-width: 100%; }}
   .page-break {{ border: 0; margin: 0; break-after: page; page-break-after: always; }}
 }}

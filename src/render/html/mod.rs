@@ -350,12 +350,21 @@ impl Writer {
         self.push("<thead>\n<tr>");
         for i in 0..ncols {
             let (header, right) = t.columns.get(i).map_or(("", false), |c| (c.header.trim(), c.align == Align::Right));
+            let full = t.columns.get(i).and_then(|c| c.full.as_deref()).map(str::trim).filter(|f| !f.is_empty());
             if header.is_empty() {
                 // The corner over a column of row labels: no header to name.
                 self.push("<td></td>");
             } else {
                 self.push(if right { "<th scope=\"col\" class=\"num\">" } else { "<th scope=\"col\">" });
-                self.text(header);
+                match full {
+                    // A header printed short: the full wording for assistive technology.
+                    Some(full) => {
+                        self.push(&format!("<abbr title=\"{}\">", attr(full)));
+                        self.text(header);
+                        self.push("</abbr>");
+                    }
+                    None => self.text(header),
+                }
                 self.push("</th>");
             }
         }
@@ -485,7 +494,8 @@ fn row_header_column(t: &Table) -> Option<usize> {
 
 /// A caption for a table that has none, from its column headers.
 fn fallback_caption(t: &Table) -> String {
-    let headers: Vec<&str> = t.columns.iter().map(|c| c.header.trim()).filter(|h| !h.is_empty()).collect();
+    let headers: Vec<&str> =
+        t.columns.iter().map(|c| c.full.as_deref().unwrap_or(&c.header).trim()).filter(|h| !h.is_empty()).collect();
     match headers.as_slice() {
         [] => "Table".to_owned(),
         [one] => format!("Table of {one}"),

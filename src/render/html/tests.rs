@@ -224,8 +224,8 @@ fn money_table() -> Table {
         caption: Some("Budget gap".into()),
         anchor: Some("budget".into()),
         columns: vec![
-            Column { header: "".into(), align: Align::Left, width: 3.0 },
-            Column { header: "2024/25 (£000)".into(), align: Align::Right, width: 1.0 },
+            Column { header: "".into(), align: Align::Left, width: 3.0, full: None },
+            Column { header: "2024/25 (£000)".into(), align: Align::Right, width: 1.0, full: None },
         ],
         rows: vec![
             Row { cells: vec![cell("Phase 1 reviews"), cell("1,500")], total: false },
@@ -254,9 +254,9 @@ fn risk_register_labels_rows_by_risk_and_uncaptioned_tables_get_a_hidden_caption
         caption: None,
         anchor: None,
         columns: vec![
-            Column { header: "No.".into(), align: Align::Left, width: 0.6 },
-            Column { header: "Risk".into(), align: Align::Left, width: 3.0 },
-            Column { header: "Score".into(), align: Align::Right, width: 1.0 },
+            Column { header: "No.".into(), align: Align::Left, width: 0.6, full: None },
+            Column { header: "Risk".into(), align: Align::Left, width: 3.0, full: None },
+            Column { header: "Score".into(), align: Align::Right, width: 1.0, full: None },
         ],
         rows: vec![Row { cells: vec![cell("1"), cell("Costs rise"), cell("15")], total: false }],
         spans: Vec::new(),
@@ -272,8 +272,8 @@ fn numeric_first_column_is_not_a_row_header() {
         caption: Some("Numbers".into()),
         anchor: None,
         columns: vec![
-            Column { header: "A".into(), align: Align::Right, width: 1.0 },
-            Column { header: "B".into(), align: Align::Right, width: 1.0 },
+            Column { header: "A".into(), align: Align::Right, width: 1.0, full: None },
+            Column { header: "B".into(), align: Align::Right, width: 1.0, full: None },
         ],
         rows: vec![Row { cells: vec![cell("1"), cell("2")], total: false }],
         spans: Vec::new(),

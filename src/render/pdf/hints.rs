@@ -3,7 +3,9 @@
 //!
 //! - **Column widths.** Every table's columns, laid out by [`crate::render::columns`] (as the
 //!   DOCX writer lays them out) from the words measured in the house font, go over with the table
-//!   as `layout: (widths: (pt, …), hyphenate: (bool, …))`.
+//!   as `layout: (widths: (pt, …), hyphenate: (bool, …), keep_rows: (bool, …), whole_cells:
+//!   ((bool, …), …))`: per row, whether it is kept on one page, and per cell, whether it is
+//!   too short to split.
 //! - **Unique anchors.** An internal link to an anchor that occurs exactly once is a plain
 //!   `link(label)`; only an anchor that is missing or repeated (a pack may repeat one) needs a
 //!   query. The set goes over as `unique_anchors: (anchor: true, …)`.
@@ -12,7 +14,7 @@ use std::collections::BTreeMap;
 
 use serde_json::{Map, Value};
 
-use crate::render::columns::{layout, ColumnNeeds, WordMeasure};
+use crate::render::columns::{keep_row, layout, ColumnNeeds, WordMeasure, KEEP_CELL_LINES};
 
 /// The template's cell padding (`cell-inset`, 5 pt, on each side) and a point to spare.
 const CELL_PADDING_PT: f64 = 2.0 * 5.0 + 1.0;
@@ -49,32 +51,58 @@ impl TableLayout<'_> {
     fn table_layout(&self, table: &Map<String, Value>) -> Option<Value> {
         let columns = table.get("columns")?.as_array()?;
         let rows = table.get("rows")?.as_array()?;
+        let headers: Vec<&str> =
+            columns.iter().map(|c| c.get("header").and_then(Value::as_str).unwrap_or("")).collect();
+        // Per row, per column: the cell's plain text.
+        let texts: Vec<Vec<String>> = rows
+            .iter()
+            .map(|r| {
+                (0..columns.len())
+                    .map(|x| {
+                        let mut text = String::new();
+                        if let Some(cell) = r.get("cells").and_then(Value::as_array).and_then(|c| c.get(x)) {
+                            blocks_text(cell, &mut text);
+                        }
+                        text
+                    })
+                    .collect()
+            })
+            .collect();
+        let widest_body = |x: usize, f: &dyn Fn(&str) -> f64| texts.iter().map(|r| f(&r[x])).fold(0.0, f64::max);
         let needs = ColumnNeeds {
             shares: columns.iter().map(|c| c.get("width").and_then(Value::as_f64).unwrap_or(0.0)).collect(),
-            header: columns
-                .iter()
-                .map(|c| {
-                    self.words.widest(c.get("header").and_then(Value::as_str).unwrap_or(""), true, self.size)
-                        + CELL_PADDING_PT
-                })
-                .collect(),
+            header: headers.iter().map(|h| self.words.widest(h, true, self.size) + CELL_PADDING_PT).collect(),
             body: (0..columns.len())
+                .map(|x| widest_body(x, &|t| self.words.widest(t, false, self.size)) + CELL_PADDING_PT)
+                .collect(),
+            preferred: (0..columns.len())
                 .map(|x| {
-                    let widest = rows
-                        .iter()
-                        .filter_map(|r| r.get("cells")?.as_array()?.get(x))
-                        .map(|cell| {
-                            let mut text = String::new();
-                            blocks_text(cell, &mut text);
-                            self.words.widest(&text, false, self.size)
-                        })
-                        .fold(0.0, f64::max);
-                    widest + CELL_PADDING_PT
+                    let body = widest_body(x, &|t| self.words.line(t, false, self.size));
+                    body.max(self.words.line(headers[x], true, self.size)) + CELL_PADDING_PT
                 })
                 .collect(),
         };
         let l = layout(&needs, self.avail);
-        Some(serde_json::json!({ "widths": l.widths, "hyphenate": l.hyphenate }))
+        // Per row: the lines each cell takes in its column; whether the row is kept on one page,
+        // and which of its cells are too short to split.
+        let lines: Vec<Vec<usize>> = texts
+            .iter()
+            .map(|r| {
+                r.iter()
+                    .zip(&l.widths)
+                    .map(|(t, w)| self.words.lines(t, false, self.size, w - CELL_PADDING_PT))
+                    .collect()
+            })
+            .collect();
+        let keep_rows: Vec<bool> = lines.iter().map(|r| keep_row(r)).collect();
+        let whole_cells: Vec<Vec<bool>> =
+            lines.iter().map(|r| r.iter().map(|&n| n <= KEEP_CELL_LINES).collect()).collect();
+        Some(serde_json::json!({
+            "widths": l.widths,
+            "hyphenate": l.hyphenate,
+            "keep_rows": keep_rows,
+            "whole_cells": whole_cells,
+        }))
     }
 }
 
@@ -124,6 +152,11 @@ fn inlines_text(inlines: Option<&Value>, out: &mut String) {
     for inline in inlines.and_then(Value::as_array).into_iter().flatten() {
         match inline.get("type").and_then(Value::as_str) {
             Some("text") => out.push_str(inline.get("text").and_then(Value::as_str).unwrap_or("")),
+            // A page range is filled in by the typesetter: measured at its longest, three digits.
+            Some("page-range") => {
+                let many = inline.get("many").and_then(Value::as_str).unwrap_or("");
+                out.push_str(&many.replace("{start}", "000").replace("{end}", "000"));
+            }
             _ if inline.get("content").is_some() => inlines_text(inline.get("content"), out),
             _ => out.push(' '),
         }
@@ -153,11 +186,16 @@ mod tests {
         let l = &tree["blocks"][1]["layout"];
         let widths: Vec<f64> =
             l["widths"].as_array().expect("widths").iter().map(|w| w.as_f64().expect("pt")).collect();
-        // The narrow column gets its longest word ("Unforeseeable", wider than the bold header).
+        // The narrow column gets at least its longest word ("Unforeseeable", wider than the
+        // bold header), and no more than its longest line.
         let need = words.widest("Unforeseeable", false, 11.0) + CELL_PADDING_PT;
-        assert!((widths[1] - need).abs() < 1e-9, "{widths:?}");
+        assert!(widths[1] >= need - 1e-9, "{widths:?}");
+        assert!(widths[1] < widths[0], "{widths:?}");
         assert!((widths.iter().sum::<f64>() - 450.0).abs() < 1e-9);
         assert_eq!(l["hyphenate"], serde_json::json!([false, false]));
+        // One short row: kept on one page, its cells whole.
+        assert_eq!(l["keep_rows"], serde_json::json!([true]));
+        assert_eq!(l["whole_cells"], serde_json::json!([[true, true]]));
         assert!(tree["blocks"][0].get("layout").is_none());
         let mut text = String::new();
         blocks_text(&tree["blocks"][1]["rows"][0]["cells"][0], &mut text);

@@ -10,9 +10,9 @@ fn no_column_is_narrower_than_its_longest_word() {
         caption: None,
         anchor: None,
         columns: vec![
-            Column { header: "Risk".into(), align: Align::Left, width: 8.0 },
-            Column { header: "Likelihood".into(), align: Align::Right, width: 0.3 },
-            Column { header: "Band".into(), align: Align::Left, width: 0.3 },
+            Column { header: "Risk".into(), align: Align::Left, width: 8.0, full: None },
+            Column { header: "Likelihood".into(), align: Align::Right, width: 0.3, full: None },
+            Column { header: "Band".into(), align: Align::Left, width: 0.3, full: None },
         ],
         rows: vec![Row {
             cells: vec![cell("Inflation exceeds the allowance"), cell("3"), cell("Medium")],
@@ -54,7 +54,12 @@ fn only_cells_too_narrow_for_their_words_are_hyphenated() {
         caption: None,
         anchor: None,
         columns: (0..6)
-            .map(|i| Column { header: format!("H{i}"), align: Align::Left, width: if i == 0 { 4.0 } else { 1.0 } })
+            .map(|i| Column {
+                header: format!("H{i}"),
+                align: Align::Left,
+                width: if i == 0 { 4.0 } else { 1.0 },
+                full: None,
+            })
             .collect(),
         rows: vec![Row { cells: (0..6).map(|_| cell(long)).collect(), total: false }],
         spans: Vec::new(),

@@ -105,8 +105,8 @@ fn sample() -> Document {
         caption: Some("Table 1: Capital programme".into()),
         anchor: Some("table-1".into()),
         columns: vec![
-            Column { header: "Scheme".into(), align: Align::Left, width: 3.0 },
-            Column { header: "Cost (£000)".into(), align: Align::Right, width: 1.0 },
+            Column { header: "Scheme".into(), align: Align::Left, width: 3.0, full: None },
+            Column { header: "Cost (£000)".into(), align: Align::Right, width: 1.0, full: None },
         ],
         rows: vec![
             Row { cells: vec![cell("Bridge"), cell("1,200")], total: false },

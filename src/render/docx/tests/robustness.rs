@@ -88,7 +88,7 @@ fn odd_input_never_panics() {
         Block::Table(Table {
             caption: Some("".into()),
             anchor: None,
-            columns: vec![Column { header: "a".into(), align: Align::Right, width: f32::NAN }],
+            columns: vec![Column { header: "a".into(), align: Align::Right, width: f32::NAN, full: None }],
             rows: vec![
                 Row { cells: vec![], total: true },
                 Row {
@@ -100,7 +100,12 @@ fn odd_input_never_panics() {
                             Block::Table(Table {
                                 caption: Some("nested".into()),
                                 anchor: None,
-                                columns: vec![Column { header: "n".into(), align: Align::Left, width: 0.0 }],
+                                columns: vec![Column {
+                                    header: "n".into(),
+                                    align: Align::Left,
+                                    width: 0.0,
+                                    full: None,
+                                }],
                                 rows: vec![Row {
                                     cells: vec![vec![Block::List(List {
                                         ordered: false,

@@ -72,7 +72,7 @@ fn numbered(start: u32, items: &[&str]) -> Block {
 }
 
 fn col(header: &str, align: Align, width: f32) -> Column {
-    Column { header: header.to_string(), align, width }
+    Column { header: header.to_string(), align, width, full: None }
 }
 
 fn row(cells: &[&str]) -> Row {
