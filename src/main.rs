@@ -550,30 +550,31 @@ fn named_template(name: &str) -> Result<cabrep::template::Template, u8> {
 }
 
 fn schema(kind: SchemaKind, template: Option<&str>) -> u8 {
-    if let SchemaKind::Report = kind {
-        // A report's fields are its template's: the built-in cabinet report's by default.
-        let t = match template.map_or_else(
-            || {
-                cabrep::template::Template::builtin().map_err(|e| {
-                    say!("error: {e}");
-                    3
-                })
-            },
-            named_template,
-        ) {
+    if let (SchemaKind::Report, Some(name)) = (kind, template) {
+        // A report's fields are its template's.
+        let t = match named_template(name) {
             Ok(t) => t,
             Err(code) => return code,
         };
         let full = serde_json::to_value(schemars::schema_for!(cabrep::input::types::ReportFile))
             .unwrap_or(serde_json::Value::Null);
         let cut = cabrep::input::paper_fields::report_schema(full, &t.settings.paper, &t.name);
-        return match serde_json::to_string_pretty(&cut) {
-            Ok(text) => to_stdout(&format!("{text}\n")),
-            Err(e) => {
-                say!("error: {e}");
-                3
+        return print_json(&cut);
+    }
+    if let SchemaKind::Report = kind {
+        // Without --template: the fields of each shipped template's papers, by their `template:`.
+        let mut shipped = Vec::new();
+        for (name, _) in cabrep::template::SHIPPED {
+            match named_template(name) {
+                Ok(t) => shipped.push((name, t.settings.paper)),
+                Err(code) => return code,
             }
-        };
+        }
+        let papers: Vec<(&str, &cabrep::template::Paper)> = shipped.iter().map(|(n, p)| (*n, p)).collect();
+        let full = serde_json::to_value(schemars::schema_for!(cabrep::input::types::ReportFile))
+            .unwrap_or(serde_json::Value::Null);
+        let all = cabrep::input::paper_fields::shipped_report_schema(full, &papers);
+        return print_json(&all);
     }
     if template.is_some() {
         say!("error: --template describes a report's fields; the other files are the same for every template");
@@ -586,7 +587,12 @@ fn schema(kind: SchemaKind, template: Option<&str>) -> u8 {
         SchemaKind::Outcome => schemars::schema_for!(cabrep::input::types::OutcomeFile),
         SchemaKind::ForwardPlan => schemars::schema_for!(cabrep::input::types::PreviousPlanFile),
     };
-    match serde_json::to_string_pretty(&s) {
+    print_json(&s)
+}
+
+/// Prints a value as pretty JSON on standard output.
+fn print_json(value: &impl serde::Serialize) -> u8 {
+    match serde_json::to_string_pretty(value) {
         Ok(text) => to_stdout(&format!("{text}\n")),
         Err(e) => {
             say!("error: {e}");

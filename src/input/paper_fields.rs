@@ -58,6 +58,38 @@ pub fn report_schema(mut full: Value, paper: &Paper, template: &str) -> Value {
     full
 }
 
+/// The report format's schema for papers of any shipped template: the fields every paper has
+/// required, and for each template (`template: NAME`; none is the cabinet report) its own
+/// required fields and no field it does not have. A template folder's papers are held to the
+/// common fields only (`cabrep schema report --template DIR` gives their own schema).
+pub fn shipped_report_schema(mut full: Value, templates: &[(&str, &Paper)]) -> Value {
+    let rules: Vec<Value> = templates
+        .iter()
+        .map(|(name, paper)| {
+            let named =
+                serde_json::json!({ "properties": { "template": { "const": name } }, "required": ["template"] });
+            let when = if *name == "cabinet" {
+                serde_json::json!({ "anyOf": [{ "not": { "required": ["template"] } }, named] })
+            } else {
+                named
+            };
+            let absent: serde_json::Map<String, Value> =
+                absent_fields(paper).into_iter().map(|f| (f.to_owned(), Value::Bool(false))).collect();
+            serde_json::json!({
+                "if": when,
+                "then": { "required": required_fields(paper), "properties": absent },
+            })
+        })
+        .collect();
+    if let Some(obj) = full.as_object_mut() {
+        obj.insert("required".into(), serde_json::json!(["meeting", "title"]));
+        let mut all: Vec<Value> = obj.get("allOf").and_then(Value::as_array).cloned().unwrap_or_default();
+        all.extend(rules);
+        obj.insert("allOf".into(), Value::Array(all));
+    }
+    full
+}
+
 /// A starter file for a template's papers, cut from the cabinet report's (`full`): the blocks of
 /// fields the paper does not have left out, a cover and a sign-off added where it has them, and
 /// `template:` naming the template.

@@ -122,13 +122,40 @@ fn no_pdf_page_of_the_examples_ends_with_a_heading_or_caption_or_splits_a_contac
             assert!(s.is_empty(), "{} page {} ends with {s:?}", pdf.display(), i + 1);
             assert!(!is_header_row(last, &headers), "{} page {} ends with a header row: {last}", pdf.display(), i + 1);
         }
-        // The contact block's first and last lines are on one page.
+        // The contact block's (or sign-off's) first and last lines are on one page.
         let text = poppler("pdftotext", &[pdf.to_str().expect("utf-8"), "-"]);
-        let pages: Vec<&str> = text.split('\u{c}').collect();
-        let name = pages.iter().position(|p| p.contains("Name of Contact Officer:"));
-        assert!(name.is_some(), "{}: a contact block", pdf.display());
-        assert_eq!(name, pages.iter().position(|p| p.contains("Email Address:")), "{}", pdf.display());
+        let pages: Vec<String> = text.split('\u{c}').map(squash).collect();
+        let block = contact_lines(&pdf.with_extension("tree.json"));
+        assert!(block.len() >= 3, "{}: a contact block or sign-off in the tree", pdf.display());
+        let page_of = |line: &str| pages.iter().position(|p| p.contains(line));
+        let first = page_of(&block[0]);
+        assert!(first.is_some(), "{}: `{}` printed", pdf.display(), block[0]);
+        assert_eq!(first, page_of(&block[block.len() - 1]), "{}: the block splits", pdf.display());
     }
+}
+
+/// The lines of a document's contact block or sign-off (its contact-style paragraphs), as text.
+fn contact_lines(tree: &std::path::Path) -> Vec<String> {
+    fn text(inlines: &serde_json::Value, out: &mut String) {
+        for x in inlines.as_array().into_iter().flatten() {
+            if let Some(t) = x["text"].as_str() {
+                out.push_str(t);
+            }
+            text(&x["content"], out);
+        }
+    }
+    let tree: serde_json::Value = serde_json::from_str(&read_text(tree)).expect("tree JSON");
+    tree["blocks"]
+        .as_array()
+        .expect("blocks")
+        .iter()
+        .filter(|b| b["type"] == "paragraph" && b["style"] == "contact")
+        .map(|b| {
+            let mut s = String::new();
+            text(&b["content"], &mut s);
+            squash(&s)
+        })
+        .collect()
 }
 
 /// The words of the reference report's risk register as pdftotext reads them (one cell line a
