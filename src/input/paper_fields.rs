@@ -114,10 +114,8 @@ pub fn report_starter(full: &str, paper: &Paper, template: &str) -> String {
                 if k == "schema" && template != "cabinet" {
                     out.push_str(&format!("template: {template}\n"));
                 }
-                if k == "title" {
-                    if paper.has(PartName::Cover) {
-                        out.push_str(COVER);
-                    }
+                if k == "title" && paper.has(PartName::Cover) {
+                    out.push_str(COVER);
                 }
             }
         } else if line.starts_with('#') && !line.starts_with("# yaml-language-server") && out.contains("schema:") {

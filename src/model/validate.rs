@@ -809,8 +809,8 @@ impl Checker {
                 if across > 1 || down > 1 {
                     spans.push(CellSpan { row: r, column, rows: down.min(t.rows.len() - r), columns: across });
                     // The rows below leave these columns out while the span lasts.
-                    for k in column..column + across {
-                        covered[k] = covered[k].max(down);
+                    for c in &mut covered[column..column + across] {
+                        *c = (*c).max(down);
                     }
                 }
                 column += across;

@@ -23,7 +23,7 @@
 //! 9. `word/fontTable.xml`: an entry for the house font, so Word can pick a similar
 //!    substitute where the font is not installed.
 //! 10. `word/footnotes.xml` (when there are footnotes): the separator footnotes Word requires,
-//!    named in `word/settings.xml`, and each note's own number mark.
+//!     named in `word/settings.xml`, and each note's own number mark.
 //!
 //! Fixes 1 and 8 are here; 2–7, 9 and 10 are in [`super::parts`].
 

@@ -106,7 +106,6 @@ pub const CALLOUT: &str =
 
 /// The page's one inline stylesheet (screen and print rules) for the house style and its
 /// running header and footer; every value from the template is checked before it is written.
-
 pub fn stylesheet(style: &HouseStyle, furniture: &Furniture) -> String {
     let body = pt(style.body_size, 12.0);
     let title = pt(style.title_size, 14.0);
