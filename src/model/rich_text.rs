@@ -291,6 +291,8 @@ enum Container {
     Link {
         url: String,
         content: Vec<Inline>,
+        /// An image (`![alt](src)`), its content the alt text.
+        image: bool,
     },
     Table {
         aligns: Vec<Align>,
@@ -473,8 +475,11 @@ impl Builder<'_> {
             Tag::Strong => Container::Strong(Vec::new()),
             Tag::Emphasis => Container::Emph(Vec::new()),
             Tag::Strikethrough => Container::Strike(Vec::new()),
-            Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. } => {
-                Container::Link { url: dest_url.to_string(), content: Vec::new() }
+            Tag::Link { dest_url, .. } => {
+                Container::Link { url: dest_url.to_string(), content: Vec::new(), image: false }
+            }
+            Tag::Image { dest_url, .. } => {
+                Container::Link { url: dest_url.to_string(), content: Vec::new(), image: true }
             }
             Tag::Table(aligns) => Container::Table {
                 aligns: aligns
@@ -541,7 +546,8 @@ impl Builder<'_> {
             Container::Strong(content) => self.inline(Inline::Strong { content }),
             Container::Emph(content) => self.inline(Inline::Emph { content }),
             Container::Strike(content) => self.inline(Inline::Strike { content }),
-            Container::Link { url, content } => self.link(url, content),
+            Container::Link { url, content, image: false } => self.link(url, content),
+            Container::Link { url, content, image: true } => self.image(url, content),
             Container::Table { aligns, head, rows, .. } => {
                 let columns = head
                     .into_iter()
@@ -599,6 +605,29 @@ impl Builder<'_> {
             }
             Container::Root(blocks) => self.stack.push(Container::Root(blocks)),
         }
+    }
+
+    /// An image (`![alt](file.png)`): not printed yet; its alt text stands in its place, with a
+    /// warning at it naming the file, so nothing is dropped unsaid.
+    fn image(&mut self, url: String, content: Vec<Inline>) {
+        let shown = short_url(&url);
+        let alt = crate::tree::plain_text(&content);
+        let mut p = Problem::warning(
+            self.path,
+            format!(
+                "the image `{shown}` is not printed: images are not supported yet, so its alt text stands in its place"
+            ),
+        )
+        .help(if alt.trim().is_empty() {
+            "describe the picture in words (it has no alt text), or attach it as a PDF appendix".to_owned()
+        } else {
+            format!("“{alt}” is printed instead; or attach the picture as a PDF appendix")
+        });
+        if url.len() < 200 {
+            p = p.at_text(url.trim().to_owned());
+        }
+        self.problems.push(p);
+        self.plain(content);
     }
 
     fn link(&mut self, url: String, content: Vec<Inline>) {
@@ -788,6 +817,18 @@ mod tests {
         assert!(matches!(l.items[0][1], Block::List(_)), "nested list kept: {:?}", l.items[0]);
         let Block::Paragraph(para) = &l.items[1][0] else { panic!() };
         assert!(matches!(para.content[0], Inline::Strong { .. }));
+    }
+
+    #[test]
+    fn an_image_prints_its_alt_text_with_a_warning_naming_the_file() {
+        let mut p = Vec::new();
+        let b = parse("See ![A map of the wards](map.png) here.", &xrefs(), "summary", &mut p);
+        let Block::Paragraph(para) = &b[0] else { panic!("{b:?}") };
+        assert_eq!(crate::tree::plain_text(&para.content), "See A map of the wards here.");
+        assert_eq!(p.len(), 1, "{p:?}");
+        assert_eq!(p[0].severity, crate::diag::Severity::Warning);
+        assert!(p[0].message.starts_with("the image `map.png` is not printed"), "{}", p[0].message);
+        assert_eq!(p[0].needle.as_deref(), Some("map.png"));
     }
 
     #[test]
