@@ -347,3 +347,22 @@ print(' '.join(out))
     assert!(out.status.success(), "pikepdf failed: {}", String::from_utf8_lossy(&out.stderr));
     String::from_utf8_lossy(&out.stdout).split_whitespace().map(|n| n.parse().expect("a number")).collect()
 }
+
+#[test]
+fn a_discussion_box_holds_its_list_in_the_docx_not_just_its_first_line() {
+    let dir = tempdir();
+    let out = build(dir.path(), HWB, "docx");
+    assert!(out.status.success(), "{}", stderr(&out));
+    let xml = docx_part(&dir.path().join("hwb-mission-led-approach.docx"), "word/document.xml");
+    let doc = roxmltree::Document::parse(&xml).expect("XML");
+    let style_of = |needle: &str| {
+        doc.descendants()
+            .filter(|n| n.tag_name().name() == "p")
+            .find(|p| p.descendants().filter_map(|t| t.text()).collect::<String>().contains(needle))
+            .and_then(|p| p.descendants().find(|n| n.tag_name().name() == "pStyle"))
+            .and_then(|s| s.attributes().find(|a| a.name() == "val").map(|a| a.value().to_owned()))
+    };
+    assert_eq!(style_of("This could be really powerful").as_deref(), Some("Callout"), "a paragraph in the box");
+    assert_eq!(style_of("Do people have nominees").as_deref(), Some("Callout"), "a list item in the box");
+    assert_eq!(style_of("Go out of your way").as_deref(), Some("ListParagraph"), "a list outside any box");
+}

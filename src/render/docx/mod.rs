@@ -388,14 +388,15 @@ impl<'a> Builder<'a> {
         self.bookmark(p, h.anchor.as_deref(), segs)
     }
 
-    /// The style of a paragraph in this frame: body text in tables and lists gets the
-    /// compact table / list paragraph styles.
+    /// The style of a paragraph in this frame: body text in tables gets the compact table
+    /// style; in a block quote, the quote's style (its lists' items too, so a callout's box holds
+    /// its whole text); in a list, the list paragraph style.
     fn style_for(style: ParagraphStyle, f: Frame) -> &'static str {
         match style {
             ParagraphStyle::Body if f.in_table => id::TABLE_TEXT,
-            ParagraphStyle::Body if f.list_level.is_some() => id::LIST_PARAGRAPH,
             ParagraphStyle::Body if f.quote == Some(true) => id::CALLOUT,
             ParagraphStyle::Body if f.quote == Some(false) => id::QUOTE,
+            ParagraphStyle::Body if f.list_level.is_some() => id::LIST_PARAGRAPH,
             other => styles::paragraph_style_id(other),
         }
     }
