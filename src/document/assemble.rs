@@ -582,7 +582,13 @@ impl Assembler<'_> {
             t,
             &["risk_number", "risk", "likelihood", "impact", "score", "band", "mitigation", "owner"],
         );
+        let key = header_key(&register);
         self.push(register);
+        // The short headers' key, under the table: for every reader, in every format (a PDF table
+        // cell cannot carry another text for assistive technology).
+        if let Some(key) = key {
+            self.push(para(ParagraphStyle::Note, key));
+        }
         let bands = risk_matrix_bands(t);
         let points = reg
             .risks
@@ -612,6 +618,14 @@ fn shorten_headers(block: &mut Block, t: &Template, keys: &[&str]) {
             column.full = Some(std::mem::replace(&mut column.header, short.to_owned()));
         }
     }
+}
+
+/// "L: Likelihood. I: Impact." for a table whose headers are printed short; `None` when none is.
+fn header_key(block: &Block) -> Option<String> {
+    let Block::Table(table) = block else { return None };
+    let keys: Vec<String> =
+        table.columns.iter().filter_map(|c| c.full.as_ref().map(|f| format!("{}: {f}.", c.header))).collect();
+    (!keys.is_empty()).then(|| keys.join(" "))
 }
 
 fn table(caption: Option<String>, cols: &[(&str, Align, f32)], rows: Vec<Row>) -> Block {

@@ -281,3 +281,15 @@ fn a_cross_reference_keeps_its_label_and_number_together_in_every_format() {
     let docx = docx_text(&docx_part(&dir.path().join("powering-our-future.docx"), "word/document.xml"));
     assert!(docx.contains("set out at Section\u{a0}6.") && !docx.contains("Section 6"), "DOCX");
 }
+
+#[test]
+fn a_register_with_short_headers_prints_their_key_under_it_in_every_format() {
+    let dir = tempdir();
+    let out = cabrep(&["build", "inputs/powering-our-future.yaml", "-f", "docx,pdf,html", "-q", "-o", s(dir.path())]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let key = "L: Likelihood. I: Impact.";
+    assert!(squash(&pdf_text(&dir.path().join("powering-our-future.pdf"))).contains(key), "PDF");
+    assert!(read_text(&dir.path().join("powering-our-future.html")).contains(key), "HTML");
+    let docx = docx_text(&docx_part(&dir.path().join("powering-our-future.docx"), "word/document.xml"));
+    assert!(docx.contains(key), "DOCX");
+}
