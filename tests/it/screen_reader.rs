@@ -157,3 +157,16 @@ fn the_structure_reader_fails_a_pdf_that_does_not_read_as_the_tree() {
     assert!(!ok, "{report}");
     assert!(report.contains("NOT as the tree"), "{report}");
 }
+
+#[test]
+fn the_discussion_paper_reads_as_its_tree_with_its_merged_cells_and_footnote_links() {
+    let dir = tempdir();
+    let out = cabrep(&["build", "inputs/hwb-mission-led-approach.yaml", "-f", "pdf,tree", "-q", "-o", s(dir.path())]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let pdf = dir.path().join("hwb-mission-led-approach.pdf");
+    let tree = dir.path().join("hwb-mission-led-approach.tree.json");
+    let (ok, report) = read_structure(&pdf, &[s(&tree)]);
+    assert!(ok, "{report}");
+    // Sub-sections at three levels; the missions table's 27 cells less the 6 its spans cover.
+    assert!(count(&report, 1, "H3") >= 5 && count(&report, 1, "TD") == 21, "{report}");
+}
