@@ -208,3 +208,15 @@ pub mod lib {
     pub use cabrep::tree::plain_text;
     pub use cabrep::{STARTER_MEETING, STARTER_REPORT};
 }
+
+/// Runs a Python script over a PDF with pikepdf and returns what it prints. `/usr/bin/python3`
+/// explicitly: the Debian package python3-pikepdf installs for the Debian interpreter, which need
+/// not be the first `python3` on the PATH. The script reads the PDF's path as `sys.argv[1]`.
+pub fn pikepdf_script(script: &str, pdf: &Path) -> String {
+    let out = Command::new("/usr/bin/python3")
+        .args(["-c", script, s(pdf)])
+        .output()
+        .expect("/usr/bin/python3 with pikepdf (Debian package python3-pikepdf) is required for this test");
+    assert!(out.status.success(), "pikepdf failed: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}

@@ -42,9 +42,8 @@ fn template_with(extra: &str) -> tempfile::TempDir {
     dir
 }
 
-/// The structure elements of a tagged PDF, in reading order, as `Type` or `Type[Alt]` — read
-/// with pikepdf. `/usr/bin/python3` explicitly: the Debian package python3-pikepdf installs
-/// for the Debian interpreter, which need not be the first `python3` on the PATH.
+/// The structure elements of a tagged PDF, in reading order, as `Type` or `Type[Alt]` (read with
+/// pikepdf).
 pub fn structure(pdf: &Path) -> Vec<String> {
     let script = r#"
 import sys, pikepdf
@@ -64,12 +63,7 @@ def walk(n):
 walk(pdf.Root.StructTreeRoot)
 print('\n'.join(out))
 "#;
-    let out = Command::new("/usr/bin/python3")
-        .args(["-c", script, s(pdf)])
-        .output()
-        .expect("/usr/bin/python3 with pikepdf (Debian package python3-pikepdf) is required for this test");
-    assert!(out.status.success(), "pikepdf failed: {}", String::from_utf8_lossy(&out.stderr));
-    String::from_utf8_lossy(&out.stdout).lines().map(str::to_owned).collect()
+    pikepdf_script(script, pdf).lines().map(str::to_owned).collect()
 }
 
 /// Checks one WordprocessingML part against the OOXML schemas (`tests/ooxml-xsd/`), as Word reads it: the namespaces it ignores (`mc:Ignorable`) are left out
