@@ -138,7 +138,8 @@ pub fn load_report(path: &Path, pick: &dyn PickRules, scope: &Scope) -> Result<L
             }
         }
     }
-    let validated = model::validate_report(&file, register.as_deref(), rules, &source.dir());
+    let pictures = crate::input::picture::Pictures { dir: source.dir(), scope: scope.clone() };
+    let validated = model::validate_report(&file, register.as_deref(), rules, &source.dir(), Some(pictures));
     diags.extend(validated.problems.into_iter().map(|p| source.locate(p)));
     diags.sort_by_key(|d| (d.severity, d.file != source.name, d.line, d.column));
     match validated.value {

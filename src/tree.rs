@@ -116,6 +116,8 @@ pub enum Block {
     Table(Table),
     /// A figure drawn from data, always with alt text.
     Figure(Figure),
+    /// A picture an author placed from a file (Markdown `![alt](file.png)`).
+    Picture(Picture),
     /// A passage quoted from elsewhere (Markdown `> `).
     Quote(Quote),
     /// Start a new page.
@@ -286,6 +288,61 @@ pub struct Figure {
     /// The colours and patterns it is drawn in (the template's `[chart]`): every format draws
     /// the figure from this one description.
     pub palette: ChartPalette,
+}
+
+/// A picture from a file beside the paper, read and checked when the paper is loaded: writers
+/// get its bytes here and never open a file.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Picture {
+    /// What the picture shows, for readers who cannot see it (the Markdown alt text); may be
+    /// empty only where the loader has warned about it.
+    pub alt: String,
+    /// Caption shown with it (the Markdown title, `![alt](file.png "Caption")`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub caption: Option<String>,
+    /// The file as the author named it (for messages and the tree dump).
+    pub source: String,
+    /// The image itself.
+    pub image: Image,
+}
+
+/// The bytes of an image file, and what they are.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Image {
+    /// Its format.
+    pub format: ImageFormat,
+    /// Width in pixels (an SVG's: its width in CSS pixels, rounded up).
+    pub width: u32,
+    /// Height in pixels.
+    pub height: u32,
+    /// SHA-256 of the bytes, hex: two images with the same digest are the same image.
+    pub digest: String,
+    /// The file's bytes, as read.
+    #[serde(skip)]
+    pub data: std::sync::Arc<[u8]>,
+}
+
+/// The image formats a picture may be in.
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum ImageFormat {
+    /// PNG.
+    Png,
+    /// JPEG.
+    Jpeg,
+    /// SVG (vector).
+    Svg,
+}
+
+impl ImageFormat {
+    /// The MIME type (`image/png`).
+    pub fn mime(self) -> &'static str {
+        match self {
+            ImageFormat::Png => "image/png",
+            ImageFormat::Jpeg => "image/jpeg",
+            ImageFormat::Svg => "image/svg+xml",
+        }
+    }
 }
 
 /// The colours (`#rrggbb`) and hatching patterns of figures, as the template's `[chart]` table

@@ -32,7 +32,7 @@ fuzz_target!(|data: &[u8]| {
             return;
         }
     };
-    let validated = validate_report(&file, None, rules(), Path::new("."));
+    let validated = validate_report(&file, None, rules(), Path::new("."), None);
     for p in validated.problems {
         located(&source.locate(p));
     }

@@ -42,7 +42,7 @@ pub fn estimate_pages(blocks: &[Block]) -> u32 {
                     .fold((0, 0), |a, b| (a.0 + b.0, a.1 + b.1));
                 (w * 2 + t.rows.len() * 20, f)
             }
-            Block::Figure(_) => (0, 1),
+            Block::Figure(_) | Block::Picture(_) => (0, 1),
             Block::Quote(q) => q.blocks.iter().map(words).fold((0, 0), |a, b| (a.0 + b.0, a.1 + b.1)),
             Block::PageBreak => (400, 0),
         }

@@ -114,10 +114,10 @@ pub struct ReadError {
 }
 
 impl ReadError {
-    fn new(message: impl Into<String>) -> ReadError {
+    pub(crate) fn new(message: impl Into<String>) -> ReadError {
         ReadError { message: message.into(), help: None, outside: false }
     }
-    fn help(mut self, help: impl Into<String>) -> ReadError {
+    pub(crate) fn help(mut self, help: impl Into<String>) -> ReadError {
         self.help = Some(help.into());
         self
     }

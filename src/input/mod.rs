@@ -10,6 +10,7 @@ mod explain;
 pub mod file;
 pub mod locate;
 pub mod paper_fields;
+pub mod picture;
 mod repair;
 pub mod scale;
 pub mod shapes;

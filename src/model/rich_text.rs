@@ -23,8 +23,9 @@ use std::collections::HashMap;
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 
 use crate::diag::Problem;
+use crate::input::picture::Pictures;
 use crate::tree::{
-    Align, Block, Column, Heading, Inline, LinkTarget, List, Paragraph, ParagraphStyle, Quote, Row, Table,
+    Align, Block, Column, Heading, Inline, LinkTarget, List, Paragraph, ParagraphStyle, Picture, Quote, Row, Table,
 };
 
 /// The longest link address kept, in bytes; a longer one is an error (viewers and the PDF's
@@ -70,7 +71,8 @@ impl Default for Layout {
 /// Parsed rich text: blocks in the format-neutral tree.
 pub type RichText = Vec<Block>;
 
-/// Section ids and their computed numbers, for cross-references.
+/// What one paper's Markdown is parsed against: section ids and their computed numbers (for
+/// cross-references), the template's layout, and the folder its pictures come from.
 #[derive(Debug, Default, Clone)]
 pub struct Xrefs {
     /// id → section number.
@@ -84,6 +86,9 @@ pub struct Xrefs {
     pub around: (String, String),
     /// How the template lays out quotes and headings.
     pub layout: Layout,
+    /// Where the paper's pictures are read from; `None` where no file may be read (a picture
+    /// is then an error).
+    pub pictures: Option<Pictures>,
 }
 
 impl Xrefs {
@@ -258,6 +263,17 @@ pub fn parse_inline(md: &str, xrefs: &Xrefs, path: &str, problems: &mut Vec<Prob
         }
         match block {
             Block::Paragraph(p) => out.extend(p.content),
+            Block::Picture(p) => {
+                problems.push(
+                    Problem::warning(
+                        path,
+                        format!("the picture `{}` is not shown: this text is one paragraph, so its alt text is printed in its place", short_url(&p.source)),
+                    )
+                    .at_text(p.source.clone())
+                    .help("place the picture in a section's body, or attach it as an appendix"),
+                );
+                out.push(Inline::text(p.alt));
+            }
             other => out.push(Inline::text(plain_of_block(&other))),
         }
     }
@@ -270,6 +286,7 @@ fn plain_of_block(b: &Block) -> String {
         Block::Heading(h) => h.text.clone(),
         Block::List(l) => l.items.iter().flatten().map(plain_of_block).collect::<Vec<_>>().join(" "),
         Block::Quote(q) => plain_of_blocks(&q.blocks),
+        Block::Picture(p) => p.alt.clone(),
         _ => String::new(),
     }
 }
@@ -291,8 +308,8 @@ enum Container {
     Link {
         url: String,
         content: Vec<Inline>,
-        /// An image (`![alt](src)`), its content the alt text.
-        image: bool,
+        /// An image (`![alt](src "title")`), its content the alt text: its title.
+        image: Option<String>,
     },
     Table {
         aligns: Vec<Align>,
@@ -476,10 +493,10 @@ impl Builder<'_> {
             Tag::Emphasis => Container::Emph(Vec::new()),
             Tag::Strikethrough => Container::Strike(Vec::new()),
             Tag::Link { dest_url, .. } => {
-                Container::Link { url: dest_url.to_string(), content: Vec::new(), image: false }
+                Container::Link { url: dest_url.to_string(), content: Vec::new(), image: None }
             }
-            Tag::Image { dest_url, .. } => {
-                Container::Link { url: dest_url.to_string(), content: Vec::new(), image: true }
+            Tag::Image { dest_url, title, .. } => {
+                Container::Link { url: dest_url.to_string(), content: Vec::new(), image: Some(title.to_string()) }
             }
             Tag::Table(aligns) => Container::Table {
                 aligns: aligns
@@ -522,11 +539,7 @@ impl Builder<'_> {
     fn close(&mut self) {
         let Some(top) = self.stack.pop() else { return };
         match top {
-            Container::Paragraph(content) => {
-                if !content.is_empty() {
-                    self.block(Block::Paragraph(Paragraph { style: ParagraphStyle::Body, content }));
-                }
-            }
+            Container::Paragraph(content) => self.paragraph(content),
             Container::Heading(level, content) => self.block(Block::Heading(Heading {
                 level,
                 number: None,
@@ -546,8 +559,8 @@ impl Builder<'_> {
             Container::Strong(content) => self.inline(Inline::Strong { content }),
             Container::Emph(content) => self.inline(Inline::Emph { content }),
             Container::Strike(content) => self.inline(Inline::Strike { content }),
-            Container::Link { url, content, image: false } => self.link(url, content),
-            Container::Link { url, content, image: true } => self.image(url, content),
+            Container::Link { url, content, image: None } => self.link(url, content),
+            Container::Link { url, content, image: Some(title) } => self.image(url, title, content),
             Container::Table { aligns, head, rows, .. } => {
                 let columns = head
                     .into_iter()
@@ -607,27 +620,95 @@ impl Builder<'_> {
         }
     }
 
-    /// An image (`![alt](file.png)`): not printed yet; its alt text stands in its place, with a
-    /// warning at it naming the file, so nothing is dropped unsaid.
-    fn image(&mut self, url: String, content: Vec<Inline>) {
+    /// A picture (`![alt](map.png "Caption")`): read from the paper's folder and placed as a
+    /// block of its own, splitting the paragraph it stands in. Where a block cannot stand (a
+    /// heading, a pipe table's cell, bold or italic text, a link, a footnote) its alt text is
+    /// printed instead, with a warning naming the file.
+    fn image(&mut self, url: String, title: String, content: Vec<Inline>) {
         let shown = short_url(&url);
-        let alt = crate::tree::plain_text(&content);
-        let mut p = Problem::warning(
-            self.path,
-            format!(
-                "the image `{shown}` is not printed: images are not supported yet, so its alt text stands in its place"
-            ),
-        )
-        .help(if alt.trim().is_empty() {
-            "describe the picture in words (it has no alt text), or attach it as a PDF appendix".to_owned()
-        } else {
-            format!("“{alt}” is printed instead; or attach the picture as a PDF appendix")
+        let alt = crate::tree::plain_text(&content).split_whitespace().collect::<Vec<_>>().join(" ");
+        let at = |p: Problem| if url.len() < 200 { p.at_text(url.trim().to_owned()) } else { p };
+        let inside = self.stack.iter().rev().find_map(|c| match c {
+            Container::Heading(..) => Some("a heading"),
+            Container::TableCell(_) => Some("a cell of a Markdown table"),
+            Container::Strong(_) | Container::Emph(_) | Container::Strike(_) => {
+                Some("bold, italic or struck-through text")
+            }
+            Container::Link { .. } => Some("a link"),
+            Container::Note(..) => Some("a footnote"),
+            _ => None,
         });
-        if url.len() < 200 {
-            p = p.at_text(url.trim().to_owned());
+        if let Some(place) = inside {
+            let p = Problem::warning(
+                self.path,
+                format!("the picture `{shown}` inside {place} is not shown: its alt text is printed in its place"),
+            )
+            .help("put the picture in a paragraph of its own");
+            self.problems.push(at(p));
+            self.plain(content);
+            return;
         }
-        self.problems.push(p);
-        self.plain(content);
+        let read = match &self.xrefs.pictures {
+            Some(pictures) => pictures.read(&url),
+            None => Err(crate::input::file::ReadError::new("cannot be read here: no folder is known for this text")),
+        };
+        let image = match read {
+            Ok(image) => image,
+            Err(e) => {
+                let message = if e.message.starts_with("is ") {
+                    format!("the picture `{shown}` {}", e.message)
+                } else if let Some(rest) = e.message.strip_prefix(&format!("`{url}` ")) {
+                    format!("the picture `{shown}` {rest}")
+                } else if let Some(reason) = e.message.strip_prefix(&format!("cannot read `{url}`: ")) {
+                    format!("cannot read the picture `{shown}`: {reason}")
+                } else {
+                    format!("the picture `{shown}`: {}", e.message)
+                };
+                let help = e.help.unwrap_or_else(|| {
+                    "name a PNG, JPEG or SVG file by its path from the paper's folder, e.g. `images/map.png`".into()
+                });
+                self.problems.push(at(Problem::error(self.path, message).help(help)));
+                self.plain(content);
+                return;
+            }
+        };
+        if alt.is_empty() {
+            let p = Problem::warning(
+                self.path,
+                format!(
+                    "the picture `{shown}` has no alt text: it is published as decoration, which screen readers skip"
+                ),
+            )
+            .help(format!("say what it shows between the brackets: `![A map of the wards]({shown})`"));
+            self.problems.push(at(p));
+        }
+        let caption = Some(title.split_whitespace().collect::<Vec<_>>().join(" ")).filter(|t| !t.is_empty());
+        let picture = Block::Picture(Picture { alt, caption, source: url, image });
+        if let Some(Container::Paragraph(_)) = self.stack.last() {
+            // The text before it is a paragraph of its own; the text after it starts another.
+            if let Some(Container::Paragraph(before)) = self.stack.pop() {
+                self.paragraph(before);
+            }
+            self.block(picture);
+            self.stack.push(Container::Paragraph(Vec::new()));
+        } else {
+            self.block(picture);
+        }
+    }
+
+    /// A body paragraph of `content`, without the white space at its ends; nothing if that
+    /// leaves it empty (the text around a picture that stood alone).
+    fn paragraph(&mut self, mut content: Vec<Inline>) {
+        if let Some(Inline::Text { text }) = content.first_mut() {
+            *text = text.trim_start().to_owned();
+        }
+        if let Some(Inline::Text { text }) = content.last_mut() {
+            *text = text.trim_end().to_owned();
+        }
+        content.retain(|i| !matches!(i, Inline::Text { text } if text.is_empty()));
+        if !content.is_empty() {
+            self.block(Block::Paragraph(Paragraph { style: ParagraphStyle::Body, content }));
+        }
     }
 
     fn link(&mut self, url: String, content: Vec<Inline>) {
@@ -819,16 +900,95 @@ mod tests {
         assert!(matches!(para.content[0], Inline::Strong { .. }));
     }
 
+    /// A folder holding `map.png` (a 4 × 2 PNG), and its pictures source.
+    fn with_map() -> (tempfile::TempDir, Xrefs) {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mut png = Vec::new();
+        {
+            let mut e = png::Encoder::new(&mut png, 4, 2);
+            e.set_color(png::ColorType::Grayscale);
+            let mut w = e.write_header().expect("header");
+            w.write_image_data(&[0; 8]).expect("data");
+        }
+        std::fs::write(dir.path().join("map.png"), png).expect("write");
+        let scope = crate::input::file::Scope::new(dir.path(), Default::default());
+        let pictures = Pictures { dir: dir.path().to_path_buf(), scope };
+        (dir, Xrefs { pictures: Some(pictures), ..xrefs() })
+    }
+
     #[test]
-    fn an_image_prints_its_alt_text_with_a_warning_naming_the_file() {
+    fn a_picture_splits_its_paragraph_and_carries_alt_text_and_caption() {
+        let (_dir, x) = with_map();
         let mut p = Vec::new();
-        let b = parse("See ![A map of the wards](map.png) here.", &xrefs(), "summary", &mut p);
-        let Block::Paragraph(para) = &b[0] else { panic!("{b:?}") };
-        assert_eq!(crate::tree::plain_text(&para.content), "See A map of the wards here.");
+        let b = parse("See ![A map of  the wards](map.png \"The wards\") here.", &x, "summary", &mut p);
+        assert!(p.is_empty(), "{p:?}");
+        assert_eq!(b.len(), 3, "{b:?}");
+        let Block::Paragraph(before) = &b[0] else { panic!("{b:?}") };
+        assert_eq!(crate::tree::plain_text(&before.content), "See");
+        let Block::Picture(pic) = &b[1] else { panic!("{b:?}") };
+        assert_eq!((pic.alt.as_str(), pic.caption.as_deref()), ("A map of the wards", Some("The wards")));
+        assert_eq!((pic.image.width, pic.image.height, pic.source.as_str()), (4, 2, "map.png"));
+        let Block::Paragraph(after) = &b[2] else { panic!("{b:?}") };
+        assert_eq!(crate::tree::plain_text(&after.content), "here.");
+        // Alone in its paragraph, and in a list item: the picture alone.
+        let b = parse("![Map](map.png)\n\n- ![Map](map.png)", &x, "summary", &mut p);
+        assert!(
+            matches!(&b[..], [Block::Picture(_), Block::List(l)] if matches!(&l.items[0][..], [Block::Picture(_)])),
+            "{b:?}"
+        );
+        assert!(p.is_empty(), "{p:?}");
+    }
+
+    #[test]
+    fn a_picture_with_no_alt_text_is_kept_with_a_warning() {
+        let (_dir, x) = with_map();
+        let mut p = Vec::new();
+        let b = parse("![](map.png)", &x, "summary", &mut p);
+        assert!(matches!(&b[..], [Block::Picture(pic)] if pic.alt.is_empty()), "{b:?}");
         assert_eq!(p.len(), 1, "{p:?}");
         assert_eq!(p[0].severity, crate::diag::Severity::Warning);
-        assert!(p[0].message.starts_with("the image `map.png` is not printed"), "{}", p[0].message);
+        assert!(p[0].message.contains("has no alt text"), "{}", p[0].message);
         assert_eq!(p[0].needle.as_deref(), Some("map.png"));
+    }
+
+    #[test]
+    fn a_missing_or_escaping_picture_is_an_error_at_its_name() {
+        let (_dir, x) = with_map();
+        for (md, message) in [
+            ("![Plan](plan.png)", "cannot read the picture `plan.png`: No such file or directory"),
+            (
+                "![Plan](../../../../../../etc/passwd)",
+                "the picture `../../../../../../etc/passwd` is outside the folder",
+            ),
+        ] {
+            let mut p = Vec::new();
+            let b = parse(md, &x, "summary", &mut p);
+            assert_eq!(p.len(), 1, "{p:?}");
+            assert_eq!(p[0].severity, crate::diag::Severity::Error);
+            assert!(p[0].message.starts_with(message), "{}", p[0].message);
+            // The alt text stands in, so nothing typed is lost from the error's context.
+            assert_eq!(crate::tree::plain_text(&[Inline::text(plain_of_blocks(&b))]), "Plan");
+        }
+        // Where no folder is known, a picture is an error too.
+        let mut p = Vec::new();
+        parse("![Map](map.png)", &xrefs(), "summary", &mut p);
+        assert!(p[0].severity == crate::diag::Severity::Error && p[0].message.contains("cannot be read here"), "{p:?}");
+    }
+
+    #[test]
+    fn a_picture_where_no_block_can_stand_prints_its_alt_text_with_a_warning() {
+        let (_dir, x) = with_map();
+        for md in ["**bold ![Map](map.png)**", "### A ![Map](map.png)", "| A |\n|---|\n| ![Map](map.png) |"] {
+            let mut p = Vec::new();
+            let b = parse(md, &x, "summary", &mut p);
+            assert!(format!("{b:?}").contains("Map"), "{md}: {b:?}");
+            assert_eq!(p.len(), 1, "{md}: {p:?}");
+            assert!(p[0].message.contains("is not shown: its alt text is printed"), "{}", p[0].message);
+        }
+        let mut p = Vec::new();
+        let inl = parse_inline("Agree ![Map](map.png)", &x, "recommendations[0]", &mut p);
+        assert_eq!(crate::tree::plain_text(&inl), "Agree Map", "{inl:?}");
+        assert!(p[0].message.contains("this text is one paragraph"), "{p:?}");
     }
 
     #[test]

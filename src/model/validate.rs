@@ -9,6 +9,7 @@ use super::rich_text::{self, RichText, Xrefs};
 use super::*;
 use crate::diag::Problem;
 use crate::house::round_half_up;
+use crate::input::picture::Pictures;
 use crate::input::shapes::{Amount, TextOr, TextOrSeq};
 use crate::input::types::{self as raw, IsoDate, Mission, ReportFile};
 use crate::input::Scale;
@@ -111,15 +112,17 @@ const RECOMMENDATION_VERBS: &[&str] = &[
 ];
 
 /// Validates a report. `register` is the missions register when it came from a file
-/// (inline registers are read from the report itself).
+/// (inline registers are read from the report itself); `pictures` is where the pictures its
+/// Markdown places are read from (`None`: a picture is an error).
 pub fn validate_report(
     file: &ReportFile,
     register: Option<&[Mission]>,
     rules: &Rules,
     base_dir: &Path,
+    pictures: Option<Pictures>,
 ) -> Validated<Report> {
     let mut v = Checker { problems: Vec::new(), register_file_failed: false };
-    let r = v.report(file, register, rules, base_dir);
+    let r = v.report(file, register, rules, base_dir, pictures);
     let has_errors = v.problems.iter().any(|p| p.severity == crate::diag::Severity::Error);
     Validated { value: if has_errors { None } else { Some(r) }, problems: v.problems }
 }
@@ -198,7 +201,14 @@ impl Checker {
         rich_text::parse(md, xrefs, path, &mut self.problems)
     }
 
-    fn report(&mut self, f: &ReportFile, register: Option<&[Mission]>, rules: &Rules, base: &Path) -> Report {
+    fn report(
+        &mut self,
+        f: &ReportFile,
+        register: Option<&[Mission]>,
+        rules: &Rules,
+        base: &Path,
+        pictures: Option<Pictures>,
+    ) -> Report {
         if let Some(s) = &f.schema {
             if s != "cabrep/report/v1" {
                 self.err("schema", format!("unknown format `{s}`")).help =
@@ -303,6 +313,7 @@ impl Checker {
             one: rules.section_word.0.clone(),
             many: rules.section_word.1.clone(),
             layout: rules.markdown,
+            pictures,
             ..Default::default()
         };
         let mut seen: HashMap<String, usize> = HashMap::new();

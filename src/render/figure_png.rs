@@ -1,9 +1,14 @@
-//! Figures as PNG images, for writers that cannot take SVG (the DOCX writer).
+//! Figures and pictures as PNG images, for writers that cannot take SVG or JPEG (the DOCX
+//! writer).
 //!
 //! There is one drawing of each figure: the SVG of [`super::chart`] (drawn with `plotters`,
 //! and put inline by the HTML writer). Here it is rasterised with resvg, using only the template's fonts (loaded from
 //! memory, never from the system), so the same input gives the same image whatever fonts the
 //! machine has. The image is drawn on white and encoded as an opaque 8-bit RGB PNG.
+//!
+//! A picture an author placed ([`Image`]) is scaled down to the size shown: a PNG small enough
+//! is kept as it is, a larger one or a JPEG is decoded, scaled and encoded as PNG, and an SVG is
+//! rasterised as a figure is (never reading a file it links to).
 
 use std::sync::Arc;
 
@@ -12,7 +17,7 @@ use resvg::usvg::{self, fontdb};
 
 use super::chart;
 use super::RenderError;
-use crate::tree::Figure;
+use crate::tree::{Figure, Image, ImageFormat};
 
 /// A figure drawn as a PNG.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -56,6 +61,52 @@ impl Rasteriser {
         let err =
             |e: &dyn std::fmt::Display| RenderError::new(format!("drawing figure `{}` as an image: {e}", fig.caption));
 
+        self.draw(svg.as_bytes(), font, max_width, max_height, true).map_err(|e| err(&e))
+    }
+
+    /// `image` as a PNG of at most `max_width` × `max_height` pixels, keeping its aspect ratio:
+    /// a PNG that already fits (or nearly, `SLACK`) is kept as it is.
+    pub fn picture(&self, image: &Image, font: &str, max_width: u32, max_height: u32) -> Result<Png, RenderError> {
+        /// How much larger than asked a PNG may be and still be embedded unchanged.
+        const SLACK: f64 = 1.5;
+        let err = |e: &dyn std::fmt::Display| RenderError::new(format!("placing a picture as an image: {e}"));
+        let scale = (f64::from(max_width.max(1)) / f64::from(image.width.max(1)))
+            .min(f64::from(max_height.max(1)) / f64::from(image.height.max(1)));
+        match image.format {
+            ImageFormat::Svg => self.draw(&image.data, font, max_width, max_height, false).map_err(|e| err(&e)),
+            ImageFormat::Png if scale * SLACK >= 1.0 => {
+                Ok(Png { data: image.data.to_vec(), width: image.width, height: image.height })
+            }
+            ImageFormat::Png | ImageFormat::Jpeg => {
+                let kind = if image.format == ImageFormat::Png {
+                    ::image::ImageFormat::Png
+                } else {
+                    ::image::ImageFormat::Jpeg
+                };
+                let decoded = ::image::load_from_memory_with_format(&image.data, kind).map_err(|e| err(&e))?;
+                let scaled = if scale < 1.0 {
+                    let width = (f64::from(image.width) * scale).round().max(1.0) as u32;
+                    let height = (f64::from(image.height) * scale).round().max(1.0) as u32;
+                    decoded.resize_exact(width, height, ::image::imageops::FilterType::Triangle)
+                } else {
+                    decoded
+                };
+                let flat = if scaled.color().has_alpha() {
+                    ::image::DynamicImage::ImageRgba8(scaled.to_rgba8())
+                } else {
+                    ::image::DynamicImage::ImageRgb8(scaled.to_rgb8())
+                };
+                let mut data = Vec::new();
+                flat.write_with_encoder(::image::codecs::png::PngEncoder::new(&mut data)).map_err(|e| err(&e))?;
+                Ok(Png { data, width: flat.width(), height: flat.height() })
+            }
+        }
+    }
+
+    /// Rasterises `svg` as large as fits in `max_width` × `max_height`, with the fonts, on white
+    /// when `opaque` (a figure) or on a clear ground (an author's drawing). Any file the SVG
+    /// links to is left out.
+    fn draw(&self, svg: &[u8], font: &str, max_width: u32, max_height: u32, opaque: bool) -> Result<Png, String> {
         let family = self.family_for(font);
         let mut db = (*self.fonts).clone();
         db.set_serif_family(family.as_str());
@@ -63,19 +114,33 @@ impl Rasteriser {
         db.set_monospace_family(family.as_str());
         db.set_cursive_family(family.as_str());
         db.set_fantasy_family(family.as_str());
-        let options = usvg::Options { font_family: family, fontdb: Arc::new(db), ..usvg::Options::default() };
-        let tree = usvg::Tree::from_str(&svg, &options).map_err(|e| err(&e))?;
+        let options = usvg::Options {
+            font_family: family,
+            fontdb: Arc::new(db),
+            image_href_resolver: usvg::ImageHrefResolver {
+                resolve_data: usvg::ImageHrefResolver::default_data_resolver(),
+                resolve_string: Box::new(|_, _| None),
+            },
+            ..usvg::Options::default()
+        };
+        let tree = usvg::Tree::from_data(svg, &options).map_err(|e| e.to_string())?;
 
         let size = tree.size();
         let (w, h) = (f64::from(size.width()), f64::from(size.height()));
         let scale = (f64::from(max_width.max(1)) / w).min(f64::from(max_height.max(1)) / h);
         let width = (w * scale).round().max(1.0) as u32;
         let height = (h * scale).round().max(1.0) as u32;
-        let mut pixmap = Pixmap::new(width, height).ok_or_else(|| err(&format!("{width} × {height} pixels")))?;
-        pixmap.fill(resvg::tiny_skia::Color::WHITE);
+        let mut pixmap = Pixmap::new(width, height).ok_or_else(|| format!("{width} × {height} pixels"))?;
+        if opaque {
+            pixmap.fill(resvg::tiny_skia::Color::WHITE);
+        }
         let transform = Transform::from_scale((f64::from(width) / w) as f32, (f64::from(height) / h) as f32);
         resvg::render(&tree, transform, &mut pixmap.as_mut());
-        let data = encode_rgb(pixmap.data(), width, height).map_err(|e| err(&e))?;
+        let data = if opaque {
+            encode_rgb(pixmap.data(), width, height)?
+        } else {
+            pixmap.encode_png().map_err(|e| e.to_string())?
+        };
         Ok(Png { data, width, height })
     }
 

@@ -8,13 +8,16 @@
 //! is kept in [`ImageInfo`] for `parts.rs` to put on `wp:docPr`. The data is not repeated as
 //! a table: a series chart follows the table it is drawn from, and the risk matrix plots the
 //! risk register's table.
+//!
+//! A picture an author placed is shown the same way: its caption, if it has one, then the image
+//! at its natural size (96 pixels to the inch) within the same bounds, described by its alt text.
 
 use docx_rs::{AlignmentType, Pic, Run};
 
 use super::styles::id;
 use super::text::clean;
 use super::{Builder, Frame, ImageInfo, Item};
-use crate::tree::Figure;
+use crate::tree::{Figure, Picture};
 
 /// Pixels per inch of figure images at the size shown: sharp on screen and legible in print, and
 /// about half the drawing and encoding time of 200.
@@ -49,6 +52,40 @@ impl Builder<'_> {
         let p = self.para(id::NORMAL).align(AlignmentType::Center).add_run(Run::new().add_image(pic));
         self.push_para(p, out);
     }
+}
+
+impl Builder<'_> {
+    /// A picture: its caption (if any), then the image, described by its alt text.
+    pub(super) fn picture(&mut self, pic: &Picture, f: Frame, out: &mut Vec<Item>) {
+        if pic.caption.is_some() {
+            self.caption(pic.caption.as_deref(), None, out);
+        }
+        let (w, h) = (f64::from(pic.image.width.max(1)), f64::from(pic.image.height.max(1)));
+        // Shown size in twips: natural (15 twips a CSS pixel), within the frame's width and most
+        // of the text height.
+        let max_height = f64::from(self.text_height) * MAX_HEIGHT_SHARE;
+        let shown_w = (w * 15.0).min(f64::from(f.width)).min(max_height * w / h).max(15.0);
+        let shown_h = (shown_w * h / w).max(15.0);
+        let png = match self.figures.picture(&pic.image, &self.font, twips_to_px(shown_w), twips_to_px(shown_h)) {
+            Ok(png) => png,
+            Err(e) => {
+                self.failure.get_or_insert(e);
+                return;
+            }
+        };
+        let title = pic.caption.as_deref().map(one_line).unwrap_or_default();
+        self.images.push(ImageInfo { title, descr: one_line(&pic.alt) });
+        let pic = Pic::new_with_dimensions(png.data, png.width, png.height)
+            .id(format!("rIdImage{}", self.images.len()))
+            .size(twips_to_emu(shown_w), twips_to_emu(shown_h));
+        let p = self.para(id::NORMAL).align(AlignmentType::Center).add_run(Run::new().add_image(pic));
+        self.push_para(p, out);
+    }
+}
+
+/// Twips to whole EMUs (635 to the twip).
+fn twips_to_emu(twips: f64) -> u32 {
+    (twips * 635.0).round().clamp(1.0, f64::from(u32::MAX)) as u32
 }
 
 /// Twips (1/1440 inch) to whole pixels at [`DPI`]: at least one, at most 22 inches (Word's

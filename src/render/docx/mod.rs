@@ -355,6 +355,7 @@ impl<'a> Builder<'a> {
             Block::List(l) => self.list(l, f, out),
             Block::Table(t) => self.table(t, f, out),
             Block::Figure(fig) => self.figure(fig, f, out),
+            Block::Picture(pic) => self.picture(pic, f, out),
             Block::Quote(q) => self.blocks(&q.blocks, Frame { quote: Some(q.callout), ..f }, out),
             // Word ignores page breaks inside table cells; elsewhere break before the next block.
             Block::PageBreak => {

@@ -22,7 +22,8 @@ use std::collections::HashSet;
 use crate::render::chart;
 use crate::render::RenderError;
 use crate::tree::{
-    plain_text, Align, Block, Document, Figure, Heading, Inline, LinkTarget, List, Paragraph, ParagraphStyle, Table,
+    plain_text, Align, Block, Document, Figure, Heading, Inline, LinkTarget, List, Paragraph, ParagraphStyle, Picture,
+    Table,
 };
 
 use super::escape::{self, attr, push_text};
@@ -189,6 +190,7 @@ impl Writer {
             Block::List(l) => self.list(l)?,
             Block::Table(t) => self.table(t)?,
             Block::Figure(f) => self.figure(f)?,
+            Block::Picture(p) => self.picture(p),
             Block::Quote(q) => {
                 self.push(if q.callout { "<aside class=\"callout\">\n" } else { "<blockquote>\n" });
                 self.blocks(&q.blocks)?;
@@ -417,6 +419,30 @@ impl Writer {
         self.push(&svg);
         self.push("\n</figure>\n");
         Ok(())
+    }
+}
+
+impl Writer {
+    /// A picture: the image inline as a `data:` address (the page stays one self-contained
+    /// file), at its natural size and never wider than the column; its alt text on the `img`
+    /// (empty for a decorative one), its caption as the figure's.
+    fn picture(&mut self, p: &Picture) {
+        use base64::Engine as _;
+        self.push("<figure class=\"picture\">\n");
+        if let Some(caption) = p.caption.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
+            self.push("<figcaption>");
+            self.text(caption);
+            self.push("</figcaption>\n");
+        }
+        let data = base64::engine::general_purpose::STANDARD.encode(&p.image.data);
+        self.push(&format!(
+            "<img src=\"data:{};base64,{data}\" alt=\"{}\" width=\"{}\" height=\"{}\" style=\"max-width: 100%; height: auto;\">",
+            p.image.format.mime(),
+            attr(&p.alt),
+            p.image.width,
+            p.image.height
+        ));
+        self.push("\n</figure>\n");
     }
 }
 

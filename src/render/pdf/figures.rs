@@ -40,7 +40,7 @@ fn collect<'a>(blocks: &'a [Block], out: &mut Vec<&'a Figure>) {
             Block::List(l) => l.items.iter().for_each(|item| collect(item, out)),
             Block::Table(t) => t.rows.iter().flat_map(|r| &r.cells).for_each(|cell| collect(cell, out)),
             Block::Quote(q) => collect(&q.blocks, out),
-            Block::Heading(_) | Block::Paragraph(_) | Block::PageBreak => {}
+            Block::Heading(_) | Block::Paragraph(_) | Block::Picture(_) | Block::PageBreak => {}
         }
     }
 }

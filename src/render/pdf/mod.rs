@@ -9,6 +9,7 @@ mod diagnostics;
 mod figures;
 mod furniture;
 mod hints;
+mod pictures;
 mod world;
 
 #[cfg(test)]
@@ -108,8 +109,9 @@ impl PdfWriter {
         }
         hints::annotate_anchors(&mut tree);
         figures::annotate_figures(doc, &mut tree)?;
+        let served = pictures::annotate_pictures(doc, &mut tree);
         let data = serde_json::to_vec(&tree).map_err(serialise_error)?;
-        let world = ReportWorld::new(&self.typesetter, data, date);
+        let world = ReportWorld::new(&self.typesetter, data, date).with_pictures(served);
         let template = self.typesetter.template();
 
         // Warnings (e.g. a glyph the font lacks) do not stop the render.

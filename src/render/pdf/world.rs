@@ -1,8 +1,8 @@
 //! The typst `World` the PDF writer compiles in: the layout template as the only source, the document
-//! tree as JSON at `/data.json`, the shipped fonts, a fixed date. No file system, network or
+//! tree as JSON at `/data.json`, the document's pictures at `/picture-N`, the shipped fonts, a fixed date. No file system, network or
 //! packages. (PDFs bound into a pack are not typeset: [`crate::merge`] joins them to the parts.)
 
-use std::sync::LazyLock;
+use std::sync::{LazyLock, Mutex};
 
 use typst::diag::{FileError, FileResult};
 use typst::foundations::{Bytes, Datetime, Duration};
@@ -22,6 +22,23 @@ pub(super) const DATA_PATH: &str = "/data.json";
 /// are interned once and shared by every writer and every render.
 static TEMPLATE_ID: LazyLock<FileId> = LazyLock::new(|| project_file(TEMPLATE_PATH));
 static DATA_ID: LazyLock<FileId> = LazyLock::new(|| project_file(DATA_PATH));
+
+/// The virtual path the `i`th picture of a document is served at.
+pub(super) fn picture_path(i: usize) -> String {
+    format!("/picture-{i}")
+}
+
+/// The file id of [`picture_path`]`(i)`: interned once per index for the process, so renders
+/// reuse the same few ids.
+fn picture_id(i: usize) -> FileId {
+    static IDS: Mutex<Vec<FileId>> = Mutex::new(Vec::new());
+    let mut ids = IDS.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    while ids.len() <= i {
+        let next = project_file(&picture_path(ids.len()));
+        ids.push(next);
+    }
+    ids[i]
+}
 
 fn project_file(path: &str) -> FileId {
     let vpath = VirtualPath::new(path).expect("fixed virtual paths are valid");
@@ -87,17 +104,24 @@ impl Typesetter {
     }
 }
 
-/// One render's world: the shared typesetter plus this document's JSON and date.
+/// One render's world: the shared typesetter plus this document's JSON, pictures and date.
 pub(super) struct ReportWorld<'a> {
     base: &'a Typesetter,
     data: Bytes,
+    pictures: Vec<(FileId, Bytes)>,
     today: Datetime,
 }
 
 impl<'a> ReportWorld<'a> {
     /// A world serving `data` (the document tree as JSON), with `today` as the date.
     pub(super) fn new(base: &'a Typesetter, data: Vec<u8>, today: Datetime) -> Self {
-        ReportWorld { base, data: Bytes::new(data), today }
+        ReportWorld { base, data: Bytes::new(data), pictures: Vec::new(), today }
+    }
+
+    /// The same world serving `pictures`, the `i`th at [`picture_path`]`(i)`.
+    pub(super) fn with_pictures(mut self, pictures: Vec<Bytes>) -> Self {
+        self.pictures = pictures.into_iter().enumerate().map(|(i, b)| (picture_id(i), b)).collect();
+        self
     }
 }
 
@@ -129,6 +153,9 @@ impl World for ReportWorld<'_> {
         if id == *TEMPLATE_ID {
             return Ok(Bytes::from_string(self.base.template.clone()));
         }
+        if let Some((_, bytes)) = self.pictures.iter().find(|(p, _)| *p == id) {
+            return Ok(bytes.clone());
+        }
         Err(not_found(id))
     }
 
@@ -141,12 +168,16 @@ impl World for ReportWorld<'_> {
     }
 }
 
-/// Any other file (an image, a package, an import) is refused: the template is self-contained.
+/// Any other file (an image the tree does not hold, a package, an import) is refused: the
+/// template is self-contained.
 fn not_found(id: FileId) -> FileError {
     let path = id.get();
     let what = match path.root() {
         VirtualRoot::Project => format!("file {}", path.vpath().get_with_slash()),
         VirtualRoot::Package(spec) => format!("package {spec}"),
     };
-    FileError::Other(Some(format!("{what} is not available: the PDF template may read only {DATA_PATH}").into()))
+    FileError::Other(Some(
+        format!("{what} is not available: the PDF template may read only {DATA_PATH} and the document's pictures")
+            .into(),
+    ))
 }
