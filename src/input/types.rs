@@ -10,8 +10,9 @@ use serde::Deserialize;
 
 use super::shapes::{TextOr, TextOrSeq};
 
-/// Rich text: Markdown (paragraphs, bullet and numbered lists, bold, italic, links, `###`
-/// sub-headings, pipe tables, cross-references `[Section](#id)`).
+/// Rich text: Markdown (paragraphs, bullet and numbered lists, bold, italic, struck text, links,
+/// `###` and `####` sub-headings, pipe tables, block quotes, footnotes, pictures
+/// `![alt](file.png)`, cross-references `[Section](#id)`).
 pub type Markdown = String;
 
 /// One report (`schema: cabrep/report/v1`).

@@ -10,7 +10,7 @@ use std::process::Command;
 use crate::common::*;
 use scraper::{ElementRef, Html, Selector};
 
-fn sel(s: &str) -> Selector {
+pub(crate) fn sel(s: &str) -> Selector {
     Selector::parse(s).unwrap_or_else(|e| panic!("selector {s}: {e:?}"))
 }
 
@@ -45,7 +45,7 @@ fn inline_text(i: &serde_json::Value) -> String {
     }
 }
 
-fn text_of(e: ElementRef<'_>) -> String {
+pub(crate) fn text_of(e: ElementRef<'_>) -> String {
     e.text().collect::<String>()
 }
 
@@ -321,7 +321,7 @@ fn html_output_is_byte_identical_across_builds() {
 }
 
 /// Runs the axe-core gate on pages; returns (success, output).
-fn axe(pages: &[PathBuf]) -> (bool, String) {
+pub(crate) fn axe(pages: &[PathBuf]) -> (bool, String) {
     let gate = root().join("tests/a11y/check.mjs");
     let axe_js = root().join("tests/a11y/node_modules/axe-core/axe.min.js");
     assert!(

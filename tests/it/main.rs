@@ -23,6 +23,7 @@ mod meeting_cycle;
 mod one_run;
 mod pack;
 mod papers;
+mod pictures;
 mod preview;
 mod report;
 mod schema;

@@ -12,7 +12,7 @@ const EXAMPLES: [&str; 3] = ["powering-our-future", "highways-capital-programme"
 
 /// Runs the structure reader on a PDF and the trees of its parts (`-` for a part bound in as
 /// it is). Returns whether it found the PDF as the trees, and what it printed.
-fn read_structure(pdf: &Path, trees: &[&str]) -> (bool, String) {
+pub(crate) fn read_structure(pdf: &Path, trees: &[&str]) -> (bool, String) {
     let script = root().join("tests/tools/pdf_structure.py");
     // The Debian interpreter, named in full: python3-pikepdf and python3-pdfminer install their
     // modules for it, and another python3 earlier on PATH would not have them.

@@ -232,7 +232,7 @@ def tree_events(blocks, events):
             events.append(("L", ""))
             for item in b["items"]:
                 events.append(("LI", blocks_pattern(item)))
-                tree_events([x for x in item if x["type"] in ("list", "table", "figure")], events)
+                tree_events([x for x in item if x["type"] in ("list", "table", "figure", "picture")], events)
                 events.append(("/LI", ""))
             events.append(("/L", ""))
         elif t == "table":
@@ -253,11 +253,15 @@ def tree_events(blocks, events):
                     if (y, x) in covered:
                         continue
                     events.append(("TD", blocks_pattern(cell)))
-                    tree_events([x for x in cell if x["type"] in ("list", "table", "figure")], events)
+                    tree_events([x for x in cell if x["type"] in ("list", "table", "figure", "picture")], events)
                     events.append(("/TD", ""))
             events.append(("/Table", ""))
         elif t == "figure":
             events.append(("Figure", re.escape(squash(b.get("alt") or ""))))
+        elif t == "picture":
+            # A picture with no alt text is decoration: an artifact, not in the structure.
+            if b.get("alt"):
+                events.append(("Figure", re.escape(squash(b["alt"]))))
         elif t == "quote":
             tree_events(b["blocks"], events)
 

@@ -44,7 +44,7 @@ impl Builder<'_> {
         };
         // Relationship ids (and so media names) from our own counter: docx-rs takes them from
         // a process-wide one, which would make two renders differ.
-        self.images.push(ImageInfo { title: one_line(&fig.caption), descr: one_line(&fig.alt) });
+        self.images.push(ImageInfo { title: one_line(&fig.caption), descr: one_line(&fig.alt), decorative: false });
         let (width, height) = (png.width, png.height);
         let pic = Pic::new_with_dimensions(png.data, width, height)
             .id(format!("rIdImage{}", self.images.len()))
@@ -61,10 +61,13 @@ impl Builder<'_> {
             self.caption(pic.caption.as_deref(), None, out);
         }
         let (w, h) = (f64::from(pic.image.width.max(1)), f64::from(pic.image.height.max(1)));
+        // In a list item it lines up with the item's text, as the item's paragraphs do.
+        let indent = f.list_level.map(super::numbering::text_indent);
+        let width = f64::from(f.width) - f64::from(indent.unwrap_or(0).max(0));
         // Shown size in twips: natural (15 twips a CSS pixel), within the frame's width and most
         // of the text height.
         let max_height = f64::from(self.text_height) * MAX_HEIGHT_SHARE;
-        let shown_w = (w * 15.0).min(f64::from(f.width)).min(max_height * w / h).max(15.0);
+        let shown_w = (w * 15.0).min(width).min(max_height * w / h).max(15.0);
         let shown_h = (shown_w * h / w).max(15.0);
         let png = match self.figures.picture(&pic.image, &self.font, twips_to_px(shown_w), twips_to_px(shown_h)) {
             Ok(png) => png,
@@ -74,11 +77,13 @@ impl Builder<'_> {
             }
         };
         let title = pic.caption.as_deref().map(one_line).unwrap_or_default();
-        self.images.push(ImageInfo { title, descr: one_line(&pic.alt) });
+        let descr = one_line(&pic.alt);
+        self.images.push(ImageInfo { title, decorative: descr.is_empty(), descr });
         let pic = Pic::new_with_dimensions(png.data, png.width, png.height)
             .id(format!("rIdImage{}", self.images.len()))
             .size(twips_to_emu(shown_w), twips_to_emu(shown_h));
-        let p = self.para(id::NORMAL).align(AlignmentType::Center).add_run(Run::new().add_image(pic));
+        // Set left, as the PDF and the HTML page set it.
+        let p = self.para(id::NORMAL).add_run(Run::new().add_image(pic)).indent(indent, None, None, None);
         self.push_para(p, out);
     }
 }

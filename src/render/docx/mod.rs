@@ -208,6 +208,9 @@ struct ImageInfo {
     title: String,
     /// The figure's alt text (the image's description).
     descr: String,
+    /// A picture with no alt text: marked as decorative, as Word's "Mark as decorative" does,
+    /// so its accessibility checker and screen readers pass over it.
+    decorative: bool,
 }
 
 /// Render state: counters that must be deterministic, list definitions, pending page break.

@@ -161,6 +161,7 @@ fn mark_tables(root: &mut Element, tables: &[TableInfo]) {
 /// is the image's alt text: what Word's accessibility checker, screen readers, LibreOffice's
 /// tagged PDF export and pandoc read. `images` lists them in document order; the title is the
 /// caption. The picture's own `pic:cNvPr` gets the same name and description, as Word writes.
+/// A decorative picture (no alt text) carries Word's decorative mark (`adec:decorative`).
 fn describe_images(root: &mut Element, images: &[ImageInfo]) {
     let mut index = 0usize;
     root.walk_mut(&mut |e| {
@@ -172,6 +173,7 @@ fn describe_images(root: &mut Element, images: &[ImageInfo]) {
         let name = format!("Figure {index}");
         let descr = info.map(|i| escape::attr(&i.descr)).unwrap_or_default();
         let title = info.map(|i| escape::attr(&i.title)).unwrap_or_default();
+        let decorative = info.is_some_and(|i| i.decorative);
         e.walk_mut(&mut |d| match d.name.as_str() {
             "wp:docPr" => {
                 d.set_attr("id", &index.to_string());
@@ -182,6 +184,9 @@ fn describe_images(root: &mut Element, images: &[ImageInfo]) {
                 } else {
                     d.set_attr("title", &title);
                 }
+                if decorative {
+                    d.children.push(Node::Element(decorative_mark()));
+                }
             }
             "pic:cNvPr" => {
                 d.set_attr("name", &name);
@@ -190,6 +195,19 @@ fn describe_images(root: &mut Element, images: &[ImageInfo]) {
             _ => {}
         });
     });
+}
+
+/// `a:extLst` holding Word's decorative mark, the extension Word writes for "Mark as decorative".
+fn decorative_mark() -> Element {
+    let mark = Element::new("adec:decorative")
+        .with_attr("xmlns:adec", "http://schemas.microsoft.com/office/drawing/2017/decorative")
+        .with_attr("val", "1");
+    let mut ext = Element::new("a:ext").with_attr("uri", "{C183D7F6-B498-43B3-948B-1728B52AA6E4}");
+    ext.children.push(Node::Element(mark));
+    let mut list =
+        Element::new("a:extLst").with_attr("xmlns:a", "http://schemas.openxmlformats.org/drawingml/2006/main");
+    list.children.push(Node::Element(ext));
+    list
 }
 
 /// Lets every paragraph in `cell` be hyphenated: `w:suppressAutoHyphens` off in its properties.

@@ -1,0 +1,206 @@
+//! Pictures an author places from files beside the paper (`![alt](images/map.png "Caption")`):
+//! PNG, JPEG and SVG, shown in every format with the alt text as the picture's alternative, and
+//! refused at their line when the file is missing, unreadable, not an image or outside the
+//! paper's folder. Each format is read back with an independent reader: the HTML with an HTML
+//! parser and axe-core, the DOCX's XML against the OOXML schemas and with pandoc, the PDF with
+//! poppler's `pdfimages` and the structure reader.
+
+use crate::common::*;
+use crate::html::{axe, sel, text_of};
+use crate::markdown::{assert_valid_part, structure};
+use crate::screen_reader::read_structure;
+use std::path::Path;
+use std::process::Command;
+
+const PAPER: &str = "tests/pictures/paper.yaml";
+const HUBS: &str = "A map of South Tees with the four hubs marked at Thornaby, Stockton, Billingham and Middlesbrough";
+const THORNABY: &str = "The front of the Thornaby hub, a two-storey brick building";
+const LOGO: &str = "The LiveWell South Tees logo, a green circle";
+
+/// The paper in `dir`, with its four image files under `images/`.
+fn paper_with_images(dir: &Path) -> std::path::PathBuf {
+    let images = dir.join("images");
+    std::fs::create_dir_all(&images).expect("mkdir");
+    // A drawing in two flat colours, a photograph-like gradient larger than a page is wide, a
+    // logo and a thin divider.
+    let hubs =
+        image::RgbImage::from_fn(
+            800,
+            500,
+            |x, _| if x < 400 { image::Rgb([0, 90, 200]) } else { image::Rgb([220, 40, 40]) },
+        );
+    hubs.save(images.join("hubs.png")).expect("hubs.png");
+    let photo = image::RgbImage::from_fn(1600, 1200, |x, y| image::Rgb([(x % 256) as u8, (y % 256) as u8, 128]));
+    photo.save_with_format(images.join("thornaby.jpg"), image::ImageFormat::Jpeg).expect("thornaby.jpg");
+    write(
+        &images,
+        "logo.svg",
+        r##"<svg xmlns="http://www.w3.org/2000/svg" width="120" height="120" viewBox="0 0 120 120"><circle cx="60" cy="60" r="50" fill="#2e7d32"/></svg>"##,
+    );
+    image::GrayImage::from_pixel(600, 10, image::Luma([120])).save(images.join("divider.png")).expect("divider.png");
+    let paper = dir.join("paper.yaml");
+    std::fs::copy(root().join(PAPER), &paper).expect("copy paper");
+    paper
+}
+
+fn build(paper: &Path, out: &Path, formats: &str) -> std::process::Output {
+    cabrep(&["build", s(paper), "-f", formats, "-o", s(out)])
+}
+
+#[test]
+fn pictures_are_shown_in_every_format_with_their_alt_text() {
+    let dir = tempdir();
+    let paper = paper_with_images(dir.path());
+    let out_dir = dir.path().join("out");
+    let out = build(&paper, &out_dir, "pdf,docx,html,tree");
+    let err = stderr(&out);
+    assert!(out.status.success(), "{err}");
+    // The decorative one is shown, with a warning at its line.
+    assert!(
+        err.contains("paper.yaml:28:11: warning: sections[0].body: the picture `images/divider.png` has no alt text"),
+        "{err}"
+    );
+
+    // HTML: each picture an <img> carried inline, with its alt text; the caption is the figure's.
+    let html_path = out_dir.join("paper.html");
+    let page = scraper::Html::parse_document(&read_text(&html_path));
+    let imgs: Vec<(String, String)> = page
+        .select(&sel("main img"))
+        .map(|e| (e.value().attr("alt").unwrap_or("?").to_owned(), e.value().attr("src").unwrap_or("").to_owned()))
+        .collect();
+    let alts: Vec<&str> = imgs.iter().map(|(a, _)| a.as_str()).collect();
+    assert_eq!(alts, [HUBS, THORNABY, LOGO, ""]);
+    let kinds: Vec<&str> = imgs.iter().map(|(_, src)| src.split(";base64,").next().unwrap_or("")).collect();
+    assert_eq!(kinds, ["data:image/png", "data:image/jpeg", "data:image/svg+xml", "data:image/png"]);
+    let captions: Vec<String> = page.select(&sel("figure.picture figcaption")).map(text_of).collect();
+    assert_eq!(captions, ["Map 1: The four hubs"]);
+    // The photograph split its paragraph: the text before and after it are paragraphs of their own.
+    let paras: Vec<String> = page.select(&sel("main p")).map(text_of).collect();
+    for p in ["The new hub at Thornaby opened in May.", "Its doors are open six days a week."] {
+        assert!(paras.iter().any(|x| x == p), "{p:?} is not a paragraph: {paras:?}");
+    }
+    let (ok, text) = axe(&[html_path]);
+    assert!(ok, "axe-core found WCAG 2.2 AA violations:\n{text}");
+
+    // DOCX: four images described by their alt texts, every one a PNG (the JPEG converted and
+    // scaled to the text width), in a schema-valid document; pandoc reads the alt texts.
+    let docx = out_dir.join("paper.docx");
+    let xml = docx_part(&docx, "word/document.xml");
+    let descrs: Vec<&str> = xml
+        .split("<wp:docPr ")
+        .skip(1)
+        .map(|d| d.split("descr=\"").nth(1).and_then(|r| r.split('"').next()).unwrap_or("?"))
+        .collect();
+    assert_eq!(descrs, [HUBS, THORNABY, LOGO, ""]);
+    assert!(xml.contains("title=\"Map 1: The four hubs\""), "the caption is the image's title");
+    // The one with no alt text carries Word's decorative mark, and only it.
+    let marked: Vec<bool> = xml
+        .split("<wp:docPr ")
+        .skip(1)
+        .map(|d| d.split("</wp:docPr>").next().unwrap_or("").contains("<adec:decorative "))
+        .collect();
+    assert_eq!(marked, [false, false, false, true]);
+    let media = docx_media(&docx);
+    assert_eq!(media.len(), 4, "{:?}", media.iter().map(|m| &m.0).collect::<Vec<_>>());
+    for (name, data) in &media {
+        let img = image::load_from_memory_with_format(data, image::ImageFormat::Png)
+            .unwrap_or_else(|e| panic!("{name} is not a PNG: {e}"));
+        assert!(img.width() <= 1000, "{name} is scaled to about the text width at 150 dpi: {}", img.width());
+    }
+    assert_valid_part(&docx, "word/document.xml");
+    let md =
+        Command::new("pandoc").arg(&docx).args(["-t", "markdown", "--wrap=none"]).output().expect("pandoc is required");
+    let md = String::from_utf8_lossy(&md.stdout);
+    for alt in [HUBS, THORNABY, LOGO] {
+        assert!(md.contains(alt), "pandoc does not see {alt:?}:\n{md}");
+    }
+
+    // PDF: the three described pictures are Figures with their alt text; the decorative one is
+    // an artifact. The PNGs and the JPEG are images in the file (pdfimages), the SVG is drawn.
+    let pdf = out_dir.join("paper.pdf");
+    let figures: Vec<String> = structure(&pdf).into_iter().filter(|e| e.starts_with("Figure")).collect();
+    assert_eq!(figures, [format!("Figure[{HUBS}]"), format!("Figure[{THORNABY}]"), format!("Figure[{LOGO}]")]);
+    let images = poppler("pdfimages", &["-list", s(&pdf)]);
+    let sizes: Vec<(String, String)> = images
+        .lines()
+        .skip(2)
+        .map(|l| {
+            let c: Vec<&str> = l.split_whitespace().collect();
+            (c[3].to_owned(), c[4].to_owned())
+        })
+        .collect();
+    for size in [("800", "500"), ("1600", "1200"), ("600", "10")] {
+        assert!(sizes.contains(&(size.0.to_owned(), size.1.to_owned())), "{size:?} not in the PDF:\n{images}");
+    }
+    let tree = out_dir.join("paper.tree.json");
+    let (ok, text) = read_structure(&pdf, &[s(&tree)]);
+    assert!(ok, "the PDF does not read as its tree:\n{text}");
+
+    // The same input gives the same bytes.
+    let again = dir.path().join("again");
+    assert!(build(&paper, &again, "pdf,docx,html").status.success());
+    for name in ["paper.pdf", "paper.docx", "paper.html"] {
+        assert!(std::fs::read(out_dir.join(name)).ok() == std::fs::read(again.join(name)).ok(), "{name} differs");
+    }
+}
+
+/// The map's page as a PNG: the picture is drawn there in its own colours, at the text width
+/// or less.
+#[test]
+fn a_picture_is_drawn_on_the_pdf_page_in_its_colours() {
+    let dir = tempdir();
+    let paper = paper_with_images(dir.path());
+    let out_dir = dir.path().join("out");
+    assert!(build(&paper, &out_dir, "pdf").status.success());
+    let prefix = dir.path().join("page");
+    let pdf = out_dir.join("paper.pdf");
+    poppler("pdftoppm", &["-r", "40", "-png", s(&pdf), s(&prefix)]);
+    let mut blue = 0;
+    let mut red = 0;
+    for entry in std::fs::read_dir(dir.path()).expect("list") {
+        let path = entry.expect("entry").path();
+        if path.extension().is_some_and(|e| e == "png") {
+            let img = image::open(&path).expect("page PNG").to_rgb8();
+            for p in img.pixels() {
+                blue += usize::from(p[0] < 40 && p[1] > 60 && p[1] < 120 && p[2] > 170);
+                red += usize::from(p[0] > 190 && p[1] < 70 && p[2] < 70);
+            }
+        }
+    }
+    // At 40 dpi, 800 × 500 CSS pixels (8.3 × 5.2 in, capped at the text width) is some
+    // thousands of pixels of each colour.
+    assert!(blue > 3_000 && red > 3_000, "blue {blue}, red {red}");
+}
+
+#[test]
+fn a_missing_unreadable_or_escaping_picture_is_an_error_at_its_line_and_nothing_is_written() {
+    let dir = tempdir();
+    let base = dir.path().join("root");
+    let paper = paper_with_images(&base);
+    let images = base.join("images");
+    std::fs::write(dir.path().join("outside.png"), std::fs::read(images.join("hubs.png")).expect("read"))
+        .expect("write");
+    let whole = std::fs::read(images.join("divider.png")).expect("read");
+    std::fs::write(images.join("cut.png"), &whole[..whole.len() / 2]).expect("write");
+    std::fs::write(images.join("anim.gif"), b"GIF89a\x01\x00\x01\x00\x00\x00\x00;").expect("write");
+    std::fs::create_dir_all(images.join("folder.png")).expect("mkdir");
+    let text = read_text(&paper);
+    for (name, message) in [
+        ("images/gone.png", "cannot read the picture `images/gone.png`: No such file or directory"),
+        ("images/cut.png", "the picture `images/cut.png` is not a whole PNG file"),
+        ("images/anim.gif", "the picture `images/anim.gif` is a GIF image; a picture must be a PNG, JPEG or SVG file"),
+        ("images/folder.png", "the picture `images/folder.png` is a folder, not an image file"),
+        ("../outside.png", "the picture `../outside.png` is outside the folder the paper is built from"),
+    ] {
+        let bad = base.join("bad.yaml");
+        std::fs::write(&bad, text.replace("images/hubs.png", name)).expect("write");
+        let out_dir = dir.path().join("bad-out");
+        let out = build(&bad, &out_dir, "pdf,docx,html");
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(1), "{name}: {err}");
+        // At the file name the author typed, on its line.
+        let at = format!("bad.yaml:22:108: error: sections[0].body: {message}");
+        assert!(err.contains(&at), "{name}: expected {at:?} in:\n{err}");
+        assert!(files_in(&out_dir).is_empty(), "{name}: files were written: {:?}", files_in(&out_dir));
+    }
+}
