@@ -539,6 +539,20 @@ impl Paragraph {
     }
 }
 
+/// Calls `f` on every block of `blocks` in reading order, and on the blocks inside lists'
+/// items, quotes and tables' cells after the block that holds them.
+pub fn each_block<'a>(blocks: &'a [Block], f: &mut dyn FnMut(&'a Block)) {
+    for block in blocks {
+        f(block);
+        match block {
+            Block::List(l) => l.items.iter().for_each(|item| each_block(item, f)),
+            Block::Table(t) => t.rows.iter().flat_map(|r| &r.cells).for_each(|cell| each_block(cell, f)),
+            Block::Quote(q) => each_block(&q.blocks, f),
+            Block::Heading(_) | Block::Paragraph(_) | Block::Figure(_) | Block::Picture(_) | Block::PageBreak => {}
+        }
+    }
+}
+
 /// The plain text of blocks (a table cell's, say): paragraphs, headings and list items, each
 /// followed by a space.
 pub fn blocks_text(blocks: &[Block]) -> String {

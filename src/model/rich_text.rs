@@ -412,6 +412,14 @@ impl Builder<'_> {
                         "give each note its own reference in the text",
                     );
                     self.text(&format!("[^{label}]"));
+                } else if self.stack.iter().any(|c| matches!(c, Container::Table { in_head: true, .. })) {
+                    // A header cell is plain text in every format (a column's name).
+                    self.unsupported(
+                        &format!("the footnote `[^{label}]` in a table's header row"),
+                        "is printed as typed",
+                        "put the reference in a cell below the header, or in the text before the table",
+                    );
+                    self.text(&format!("[^{label}]"));
                 } else {
                     // The label stands in for the text until every definition is read.
                     self.inline(Inline::Footnote { content: vec![Inline::text(label.to_string())] });
@@ -989,6 +997,19 @@ mod tests {
         let inl = parse_inline("Agree ![Map](map.png)", &x, "recommendations[0]", &mut p);
         assert_eq!(crate::tree::plain_text(&inl), "Agree Map", "{inl:?}");
         assert!(p[0].message.contains("this text is one paragraph"), "{p:?}");
+    }
+
+    #[test]
+    fn a_footnote_in_a_table_header_is_printed_as_typed_with_a_warning() {
+        let mut p = Vec::new();
+        let b = parse("| Spend[^n] | B |\n|---|---|\n| 1 | 2 |\n\n[^n]: In £000.", &xrefs(), "x", &mut p);
+        let Block::Table(t) = &b[0] else { panic!("{b:?}") };
+        assert_eq!(t.columns[0].header, "Spend[^n]");
+        let warned: Vec<&str> = p.iter().map(|p| p.message.as_str()).collect();
+        assert!(
+            warned.iter().any(|m| m.starts_with("the footnote `[^n]` in a table's header row is not supported")),
+            "{warned:?}"
+        );
     }
 
     #[test]

@@ -6,15 +6,19 @@
 use serde_json::Value;
 
 use crate::render::{chart, RenderError};
-use crate::tree::{Block, Document, Figure};
+use crate::tree::{each_block, Block, Document, Figure};
 
 /// The key of a figure block that holds its SVG.
 const SVG_KEY: &str = "svg";
 
 /// Adds `svg` to every figure block in `tree` (the JSON of `doc`), drawn in `doc`'s house font.
 pub(super) fn annotate_figures(doc: &Document, tree: &mut Value) -> Result<(), RenderError> {
-    let mut figures = Vec::new();
-    collect(&doc.blocks, &mut figures);
+    let mut figures: Vec<&Figure> = Vec::new();
+    each_block(&doc.blocks, &mut |b| {
+        if let Block::Figure(f) = b {
+            figures.push(f);
+        }
+    });
     if figures.is_empty() {
         return Ok(());
     }
@@ -30,19 +34,6 @@ pub(super) fn annotate_figures(doc: &Document, tree: &mut Value) -> Result<(), R
     }
     attach(tree, &drawn);
     Ok(())
-}
-
-/// Every figure in `blocks`, lists' items and tables' cells included, in reading order.
-fn collect<'a>(blocks: &'a [Block], out: &mut Vec<&'a Figure>) {
-    for block in blocks {
-        match block {
-            Block::Figure(f) => out.push(f),
-            Block::List(l) => l.items.iter().for_each(|item| collect(item, out)),
-            Block::Table(t) => t.rows.iter().flat_map(|r| &r.cells).for_each(|cell| collect(cell, out)),
-            Block::Quote(q) => collect(&q.blocks, out),
-            Block::Heading(_) | Block::Paragraph(_) | Block::Picture(_) | Block::PageBreak => {}
-        }
-    }
 }
 
 fn attach(value: &mut Value, drawn: &[(Value, String)]) {

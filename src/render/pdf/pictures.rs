@@ -6,7 +6,7 @@ use serde_json::Value;
 use typst::foundations::Bytes;
 
 use super::world;
-use crate::tree::{Block, Document, Picture};
+use crate::tree::{each_block, Block, Document, Picture};
 
 /// The key of a picture block that holds its virtual path.
 const PATH_KEY: &str = "path";
@@ -14,8 +14,12 @@ const PATH_KEY: &str = "path";
 /// Adds `path` to every picture block in `tree` (the JSON of `doc`) and returns the images to
 /// serve, the `N`th at [`world::picture_path`]`(N)`.
 pub(super) fn annotate_pictures(doc: &Document, tree: &mut Value) -> Vec<Bytes> {
-    let mut pictures = Vec::new();
-    collect(&doc.blocks, &mut pictures);
+    let mut pictures: Vec<&Picture> = Vec::new();
+    each_block(&doc.blocks, &mut |b| {
+        if let Block::Picture(p) = b {
+            pictures.push(p);
+        }
+    });
     let mut digests: Vec<&str> = Vec::new();
     let mut served = Vec::new();
     for p in pictures {
@@ -28,19 +32,6 @@ pub(super) fn annotate_pictures(doc: &Document, tree: &mut Value) -> Vec<Bytes> 
         attach(tree, &digests);
     }
     served
-}
-
-/// Every picture in `blocks`, lists' items, quotes and tables' cells included.
-fn collect<'a>(blocks: &'a [Block], out: &mut Vec<&'a Picture>) {
-    for block in blocks {
-        match block {
-            Block::Picture(p) => out.push(p),
-            Block::List(l) => l.items.iter().for_each(|item| collect(item, out)),
-            Block::Table(t) => t.rows.iter().flat_map(|r| &r.cells).for_each(|cell| collect(cell, out)),
-            Block::Quote(q) => collect(&q.blocks, out),
-            Block::Heading(_) | Block::Paragraph(_) | Block::Figure(_) | Block::PageBreak => {}
-        }
-    }
 }
 
 fn attach(value: &mut Value, digests: &[&str]) {
