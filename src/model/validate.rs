@@ -171,6 +171,16 @@ impl Checker {
         }
     }
 
+    /// `value`, when it is written and the template's papers have the part; otherwise `None`,
+    /// with an error for an absent part written or a required part missing.
+    fn written<'t, T>(&mut self, rules: &Rules, part: PartName, value: Option<&'t T>) -> Option<&'t T> {
+        if self.part(rules, part, value.is_some()) {
+            value
+        } else {
+            None
+        }
+    }
+
     /// `field:` is written, but the template's papers have no such part.
     fn absent(&mut self, rules: &Rules, field: &str, what: &str) {
         let name = &rules.template_name;
@@ -234,48 +244,27 @@ impl Checker {
             }
         }
         let title = self.text("title", &f.title);
-        let portfolio = match &f.portfolio {
-            Some(p) if self.part(rules, PartName::Portfolio, true) => Some(Portfolio {
-                title: self.text("portfolio.title", &p.title),
-                holder: self.text("portfolio.holder", &p.holder),
-            }),
-            Some(_) => None,
-            None => {
-                self.part(rules, PartName::Portfolio, false);
-                None
-            }
-        };
+        let portfolio = self.written(rules, PartName::Portfolio, f.portfolio.as_ref()).map(|p| Portfolio {
+            title: self.text("portfolio.title", &p.title),
+            holder: self.text("portfolio.holder", &p.holder),
+        });
         if f.decision_maker == Some(DecisionMaker::PortfolioHolder) && portfolio.is_none() && f.portfolio.is_none() {
             self.err("decision_maker", "the portfolio holder takes the decision, but the paper names no portfolio")
                 .help = Some("add `portfolio: { title: …, holder: … }`, or remove `decision_maker:`".into());
         }
-        let cover = match &f.cover {
-            Some(c) if self.part(rules, PartName::Cover, true) => Some(Cover {
-                kind: self.text("cover.kind", &c.kind),
-                period: c.period.as_ref().map(|p| self.text("cover.period", p)),
-                month: match &c.month {
-                    Some(m) => self.text("cover.month", m),
-                    None => crate::house::month_year(date),
-                },
-            }),
-            Some(_) => None,
-            None => {
-                self.part(rules, PartName::Cover, false);
-                None
-            }
-        };
-        let sign_off = match &f.sign_off {
-            Some(so) if self.part(rules, PartName::SignOff, true) => Some(SignOff {
-                name: self.text("sign_off.name", &so.name),
-                post: self.text("sign_off.post", &so.post),
-                date: self.date("sign_off.date", &so.date),
-            }),
-            Some(_) => None,
-            None => {
-                self.part(rules, PartName::SignOff, false);
-                None
-            }
-        };
+        let cover = self.written(rules, PartName::Cover, f.cover.as_ref()).map(|c| Cover {
+            kind: self.text("cover.kind", &c.kind),
+            period: c.period.as_ref().map(|p| self.text("cover.period", p)),
+            month: match &c.month {
+                Some(m) => self.text("cover.month", m),
+                None => crate::house::month_year(date),
+            },
+        });
+        let sign_off = self.written(rules, PartName::SignOff, f.sign_off.as_ref()).map(|so| SignOff {
+            name: self.text("sign_off.name", &so.name),
+            post: self.text("sign_off.post", &so.post),
+            date: self.date("sign_off.date", &so.date),
+        });
         if decision == DecisionKind::Key && f.forward_plan_ref.as_deref().is_none_or(|s| s.trim().is_empty()) {
             self.err("decision", "a key decision needs a Forward Plan reference").help =
                 Some("add `forward_plan_ref: FP/2024/017` (the reference in the Forward Plan)".into());
@@ -334,36 +323,19 @@ impl Checker {
         }
 
         let record_xrefs = Xrefs { around: rules.record_xref.clone(), ..xrefs.clone() };
-        let summary = match &f.summary {
-            Some(md) if self.part(rules, PartName::Summary, true) => self.rich("summary", md, &xrefs, true),
-            present => {
-                self.part(rules, PartName::Summary, present.is_some());
-                Vec::new()
-            }
-        };
+        let summary = self
+            .written(rules, PartName::Summary, f.summary.as_ref())
+            .map(|md| self.rich("summary", md, &xrefs, true))
+            .unwrap_or_default();
         let record_summary = f.record_summary.as_ref().map(|m| self.rich("record_summary", m, &record_xrefs, true));
-        let reasons = match &f.reasons {
-            Some(md) if self.part(rules, PartName::Reasons, true) => self.rich("reasons", md, &xrefs, true),
-            present => {
-                self.part(rules, PartName::Reasons, present.is_some());
-                Vec::new()
-            }
-        };
-        let options = match &f.options {
-            Some(o) if self.part(rules, PartName::Options, true) => Some(self.rich("options", o, &xrefs, true)),
-            present => {
-                self.part(rules, PartName::Options, present.is_some());
-                None
-            }
-        };
+        let reasons = self
+            .written(rules, PartName::Reasons, f.reasons.as_ref())
+            .map(|md| self.rich("reasons", md, &xrefs, true))
+            .unwrap_or_default();
+        let options =
+            self.written(rules, PartName::Options, f.options.as_ref()).map(|o| self.rich("options", o, &xrefs, true));
 
-        let listed = match &f.recommendations {
-            Some(r) if self.part(rules, PartName::Recommendations, true) => Some(r),
-            present => {
-                self.part(rules, PartName::Recommendations, present.is_some());
-                None
-            }
-        };
+        let listed = self.written(rules, PartName::Recommendations, f.recommendations.as_ref());
         let recommendations_lead = listed.and_then(|r| r.lead.clone());
         let listed_items: &[TextOr<raw::RecommendationInput>] = listed.map_or(&[], |r| &r.items);
         let in_sections = f
@@ -449,45 +421,17 @@ impl Checker {
             Vec::new()
         };
 
-        let implications = match &f.implications {
-            Some(i) if self.part(rules, PartName::Implications, true) => {
-                self.implications(i, &xrefs, rules.amount_decimals)
-            }
-            present => {
-                self.part(rules, PartName::Implications, present.is_some());
-                Vec::new()
-            }
-        };
-        let risk = match &f.risk {
-            Some(r) if self.part(rules, PartName::Risk, true) => Some(self.risk(r, rules, &xrefs)),
-            present => {
-                self.part(rules, PartName::Risk, present.is_some());
-                None
-            }
-        };
-        let wards = match &f.wards {
-            Some(w) if self.part(rules, PartName::Wards, true) => Some(self.rich("wards", w, &xrefs, true)),
-            present => {
-                self.part(rules, PartName::Wards, present.is_some());
-                None
-            }
-        };
-        let background_papers = match &f.background_papers {
-            Some(list) if self.part(rules, PartName::BackgroundPapers, true) => {
-                Some(list.iter().enumerate().map(|(i, p)| self.text(&format!("background_papers[{i}]"), p)).collect())
-            }
-            present => {
-                self.part(rules, PartName::BackgroundPapers, present.is_some());
-                None
-            }
-        };
-        let contact = match &f.contact {
-            Some(c) if self.part(rules, PartName::Contact, true) => Some(self.contact(c)),
-            present => {
-                self.part(rules, PartName::Contact, present.is_some());
-                None
-            }
-        };
+        let implications = self
+            .written(rules, PartName::Implications, f.implications.as_ref())
+            .map(|i| self.implications(i, &xrefs, rules.amount_decimals))
+            .unwrap_or_default();
+        let risk = self.written(rules, PartName::Risk, f.risk.as_ref()).map(|r| self.risk(r, rules, &xrefs));
+        let wards = self.written(rules, PartName::Wards, f.wards.as_ref()).map(|w| self.rich("wards", w, &xrefs, true));
+        let background_papers =
+            self.written(rules, PartName::BackgroundPapers, f.background_papers.as_ref()).map(|list| {
+                list.iter().enumerate().map(|(i, p)| self.text(&format!("background_papers[{i}]"), p)).collect()
+            });
+        let contact = self.written(rules, PartName::Contact, f.contact.as_ref()).map(|c| self.contact(c));
         if f.appendices.is_some() {
             self.part(rules, PartName::Appendices, true);
         }
