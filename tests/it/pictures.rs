@@ -204,3 +204,50 @@ fn a_missing_unreadable_or_escaping_picture_is_an_error_at_its_line_and_nothing_
         assert!(files_in(&out_dir).is_empty(), "{name}: files were written: {:?}", files_in(&out_dir));
     }
 }
+
+/// An exempt paper's pictures are in the Part 2 pack only: no image of it, and no alt text, in
+/// any public output.
+#[test]
+fn an_exempt_papers_pictures_reach_only_the_part_2_pack() {
+    let dir = tempdir();
+    let paper = paper_with_images(dir.path());
+    let text = read_text(&paper).replace(
+        "title: Pictures an officer places\n",
+        "title: Pictures an officer places\nexempt:\n  paragraphs: [3]\n  reason: Information relating to the financial or business affairs of any particular person\n",
+    );
+    std::fs::write(&paper, text).expect("write");
+    write(
+        dir.path(),
+        "meeting.yaml",
+        "schema: cabrep/meeting/v1\nmeeting:\n  body: Health & Wellbeing Board\n  council: Stockton-on-Tees Borough Council\n  date: 2025-01-23\n  time: \"14:00\"\n  venue: Council Chamber\n  members: [Councillor A]\n  contact: { name: Sarah Kirkby, phone: \"01642 528158\", email: sarah.kirkby@stockton.gov.uk }\n  proper_officer: { name: Sarah Kirkby, post: Democratic Services Officer }\nitems:\n  - title: Apologies for Absence\n  - title: Exclusion of the Public\n  - report: paper.yaml\n",
+    );
+    let out_dir = dir.path().join("out");
+    let out = cabrep(&["pack", s(&dir.path().join("meeting.yaml")), "-f", "pdf,docx,html", "-q", "-o", s(&out_dir)]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let images = |pdf: &Path| poppler("pdfimages", &["-list", s(pdf)]).lines().skip(2).count();
+    assert_eq!(images(&out_dir.join("meeting-part2.pdf")), 3, "the PNGs and the JPEG are in Part 2");
+    assert_eq!(images(&out_dir.join("meeting-pack.pdf")), 0, "no image in the public pack");
+    assert!(structure(&out_dir.join("meeting-part2.pdf")).contains(&format!("Figure[{HUBS}]")));
+    for name in files_in(&out_dir) {
+        let path = out_dir.join(&name);
+        if name.contains("part2") || !path.is_file() {
+            continue;
+        }
+        // Compressed formats are read through their readers; the rest as they are.
+        let raw = if name.ends_with(".pdf") {
+            format!("{}\n{}", structure(&path).join("\n"), pdf_text(&path)).into_bytes()
+        } else if name.ends_with(".docx") {
+            docx_part(&path, "word/document.xml").into_bytes()
+        } else {
+            std::fs::read(&path).expect("read")
+        };
+        for needle in
+            [HUBS.as_bytes(), b"data:image/".as_slice(), b"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"120\""]
+        {
+            assert!(
+                !raw.windows(needle.len()).any(|w| w == needle),
+                "{name} holds part of the exempt paper's pictures"
+            );
+        }
+    }
+}
