@@ -6,9 +6,9 @@
 //! memory, never from the system), so the same input gives the same image whatever fonts the
 //! machine has. The image is drawn on white and encoded as an opaque 8-bit RGB PNG.
 //!
-//! A picture an author placed ([`Image`]) is scaled down to the size shown: a PNG small enough
-//! is kept as it is, a larger one or a JPEG is decoded, scaled and encoded as PNG, and an SVG is
-//! rasterised as a figure is (never reading a file it links to).
+//! A picture an author placed ([`Image`]) is scaled down to the size shown: a PNG or JPEG small
+//! enough is kept as it is, a larger one is decoded, scaled and encoded again in its own format,
+//! and an SVG is rasterised as a figure is (never reading a file it links to).
 
 use std::sync::Arc;
 
@@ -28,6 +28,19 @@ pub struct Png {
     pub width: u32,
     /// Height of the image in pixels (at most the `max_height` asked for).
     pub height: u32,
+}
+
+/// A picture as a DOCX embeds it: a PNG, or a JPEG for a picture given as JPEG.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Embedded {
+    /// The encoded file.
+    pub data: Vec<u8>,
+    /// Width in pixels.
+    pub width: u32,
+    /// Height in pixels.
+    pub height: u32,
+    /// The file is a JPEG (otherwise a PNG).
+    pub jpeg: bool,
 }
 
 /// Draws figures as PNGs with a fixed set of fonts. Built once per process (see
@@ -64,41 +77,47 @@ impl Rasteriser {
         self.draw(svg.as_bytes(), font, max_width, max_height, true).map_err(|e| err(&e))
     }
 
-    /// `image` as a PNG of at most `max_width` × `max_height` pixels, keeping its aspect ratio:
-    /// a PNG that already fits (or nearly, `SLACK`) is kept as it is.
-    pub fn picture(&self, image: &Image, font: &str, max_width: u32, max_height: u32) -> Result<Png, RenderError> {
-        /// How much larger than asked a PNG may be and still be embedded unchanged.
+    /// `image` as the DOCX embeds it, at most `max_width` × `max_height` pixels, keeping its
+    /// aspect ratio: a PNG or JPEG that already fits (or nearly, `SLACK`) is kept as it is; a
+    /// larger one is scaled and encoded again in its own format (a photograph stays JPEG); an
+    /// SVG is rasterised as a PNG.
+    pub fn picture(&self, image: &Image, font: &str, max_width: u32, max_height: u32) -> Result<Embedded, RenderError> {
+        /// How much larger than asked a picture may be and still be embedded unchanged.
         const SLACK: f64 = 1.5;
+        /// JPEG quality of a scaled photograph.
+        const QUALITY: u8 = 85;
         let err = |e: &dyn std::fmt::Display| RenderError::new(format!("placing a picture as an image: {e}"));
         let scale = (f64::from(max_width.max(1)) / f64::from(image.width.max(1)))
             .min(f64::from(max_height.max(1)) / f64::from(image.height.max(1)));
+        let jpeg = image.format == ImageFormat::Jpeg;
         match image.format {
-            ImageFormat::Svg => self.draw(&image.data, font, max_width, max_height, false).map_err(|e| err(&e)),
-            ImageFormat::Png if scale * SLACK >= 1.0 => {
-                Ok(Png { data: image.data.to_vec(), width: image.width, height: image.height })
+            ImageFormat::Svg => {
+                let png = self.draw(&image.data, font, max_width, max_height, false).map_err(|e| err(&e))?;
+                Ok(Embedded { data: png.data, width: png.width, height: png.height, jpeg: false })
+            }
+            _ if scale * SLACK >= 1.0 => {
+                Ok(Embedded { data: image.data.to_vec(), width: image.width, height: image.height, jpeg })
             }
             ImageFormat::Png | ImageFormat::Jpeg => {
-                let kind = if image.format == ImageFormat::Png {
-                    ::image::ImageFormat::Png
-                } else {
-                    ::image::ImageFormat::Jpeg
-                };
+                let kind = if jpeg { ::image::ImageFormat::Jpeg } else { ::image::ImageFormat::Png };
                 let decoded = ::image::load_from_memory_with_format(&image.data, kind).map_err(|e| err(&e))?;
-                let scaled = if scale < 1.0 {
-                    let width = (f64::from(image.width) * scale).round().max(1.0) as u32;
-                    let height = (f64::from(image.height) * scale).round().max(1.0) as u32;
-                    decoded.resize_exact(width, height, ::image::imageops::FilterType::Triangle)
-                } else {
-                    decoded
-                };
-                let flat = if scaled.color().has_alpha() {
-                    ::image::DynamicImage::ImageRgba8(scaled.to_rgba8())
-                } else {
-                    ::image::DynamicImage::ImageRgb8(scaled.to_rgb8())
-                };
+                let width = (f64::from(image.width) * scale).round().max(1.0) as u32;
+                let height = (f64::from(image.height) * scale).round().max(1.0) as u32;
+                let scaled = decoded.resize_exact(width, height, ::image::imageops::FilterType::Triangle);
                 let mut data = Vec::new();
-                flat.write_with_encoder(::image::codecs::png::PngEncoder::new(&mut data)).map_err(|e| err(&e))?;
-                Ok(Png { data, width: flat.width(), height: flat.height() })
+                if jpeg {
+                    let rgb = ::image::DynamicImage::ImageRgb8(scaled.to_rgb8());
+                    let encoder = ::image::codecs::jpeg::JpegEncoder::new_with_quality(&mut data, QUALITY);
+                    rgb.write_with_encoder(encoder).map_err(|e| err(&e))?;
+                } else {
+                    let flat = if scaled.color().has_alpha() {
+                        ::image::DynamicImage::ImageRgba8(scaled.to_rgba8())
+                    } else {
+                        ::image::DynamicImage::ImageRgb8(scaled.to_rgb8())
+                    };
+                    flat.write_with_encoder(::image::codecs::png::PngEncoder::new(&mut data)).map_err(|e| err(&e))?;
+                }
+                Ok(Embedded { data, width, height, jpeg })
             }
         }
     }

@@ -82,8 +82,8 @@ fn pictures_are_shown_in_every_format_with_their_alt_text() {
     let (ok, text) = axe(&[html_path]);
     assert!(ok, "axe-core found WCAG 2.2 AA violations:\n{text}");
 
-    // DOCX: four images described by their alt texts, every one a PNG (the JPEG converted and
-    // scaled to the text width), in a schema-valid document; pandoc reads the alt texts.
+    // DOCX: four images described by their alt texts, the photograph a JPEG and the rest PNGs,
+    // each scaled to about the text width, in a schema-valid document; pandoc reads the alt texts.
     let docx = out_dir.join("paper.docx");
     let xml = docx_part(&docx, "word/document.xml");
     let descrs: Vec<&str> = xml
@@ -101,12 +101,30 @@ fn pictures_are_shown_in_every_format_with_their_alt_text() {
         .collect();
     assert_eq!(marked, [false, false, false, true]);
     let media = docx_media(&docx);
-    assert_eq!(media.len(), 4, "{:?}", media.iter().map(|m| &m.0).collect::<Vec<_>>());
+    let names: Vec<&str> = media.iter().map(|m| m.0.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "word/media/rIdImage1.png",
+            "word/media/rIdImage2.jpeg",
+            "word/media/rIdImage3.png",
+            "word/media/rIdImage4.png"
+        ]
+    );
     for (name, data) in &media {
-        let img = image::load_from_memory_with_format(data, image::ImageFormat::Png)
-            .unwrap_or_else(|e| panic!("{name} is not a PNG: {e}"));
+        let format = if name.ends_with(".jpeg") { image::ImageFormat::Jpeg } else { image::ImageFormat::Png };
+        let img = image::load_from_memory_with_format(data, format)
+            .unwrap_or_else(|e| panic!("{name} is not a {format:?}: {e}"));
         assert!(img.width() <= 1000, "{name} is scaled to about the text width at 150 dpi: {}", img.width());
     }
+    let rels = docx_part(&docx, "word/_rels/document.xml.rels");
+    assert!(rels.contains("Id=\"rIdImage2\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/image\" Target=\"media/rIdImage2.jpeg\""), "{rels}");
+    let types = docx_part(&docx, "[Content_Types].xml");
+    assert!(
+        types.contains("<Default Extension=\"jpeg\" ContentType=\"image/jpeg\"/>")
+            || types.contains("<Default ContentType=\"image/jpeg\" Extension=\"jpeg\"/>"),
+        "{types}"
+    );
     assert_valid_part(&docx, "word/document.xml");
     let md =
         Command::new("pandoc").arg(&docx).args(["-t", "markdown", "--wrap=none"]).output().expect("pandoc is required");

@@ -44,7 +44,12 @@ impl Builder<'_> {
         };
         // Relationship ids (and so media names) from our own counter: docx-rs takes them from
         // a process-wide one, which would make two renders differ.
-        self.images.push(ImageInfo { title: one_line(&fig.caption), descr: one_line(&fig.alt), decorative: false });
+        self.images.push(ImageInfo {
+            title: one_line(&fig.caption),
+            descr: one_line(&fig.alt),
+            decorative: false,
+            jpeg: false,
+        });
         let (width, height) = (png.width, png.height);
         let pic = Pic::new_with_dimensions(png.data, width, height)
             .id(format!("rIdImage{}", self.images.len()))
@@ -69,8 +74,8 @@ impl Builder<'_> {
         let max_height = f64::from(self.text_height) * MAX_HEIGHT_SHARE;
         let shown_w = (w * 15.0).min(width).min(max_height * w / h).max(15.0);
         let shown_h = (shown_w * h / w).max(15.0);
-        let png = match self.figures.picture(&pic.image, &self.font, twips_to_px(shown_w), twips_to_px(shown_h)) {
-            Ok(png) => png,
+        let embedded = match self.figures.picture(&pic.image, &self.font, twips_to_px(shown_w), twips_to_px(shown_h)) {
+            Ok(embedded) => embedded,
             Err(e) => {
                 self.failure.get_or_insert(e);
                 return;
@@ -78,8 +83,8 @@ impl Builder<'_> {
         };
         let title = pic.caption.as_deref().map(one_line).unwrap_or_default();
         let descr = one_line(&pic.alt);
-        self.images.push(ImageInfo { title, decorative: descr.is_empty(), descr });
-        let pic = Pic::new_with_dimensions(png.data, png.width, png.height)
+        self.images.push(ImageInfo { title, decorative: descr.is_empty(), descr, jpeg: embedded.jpeg });
+        let pic = Pic::new_with_dimensions(embedded.data, embedded.width, embedded.height)
             .id(format!("rIdImage{}", self.images.len()))
             .size(twips_to_emu(shown_w), twips_to_emu(shown_h));
         // Set left, as the PDF and the HTML page set it.

@@ -211,6 +211,8 @@ struct ImageInfo {
     /// A picture with no alt text: marked as decorative, as Word's "Mark as decorative" does,
     /// so its accessibility checker and screen readers pass over it.
     decorative: bool,
+    /// The image is a JPEG (docx-rs names every image `.png`; `package.rs` renames it).
+    jpeg: bool,
 }
 
 /// Render state: counters that must be deterministic, list definitions, pending page break.

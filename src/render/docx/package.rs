@@ -25,7 +25,11 @@
 //! 10. `word/footnotes.xml` (when there are footnotes): the separator footnotes Word requires,
 //!     named in `word/settings.xml`, and each note's own number mark.
 //!
-//! Fixes 1 and 8 are here; 2–7, 9 and 10 are in [`super::parts`].
+//! 11. Pictures given as JPEG: docx-rs names every image `media/….png`; a JPEG's part is named
+//!     `.jpeg`, its relationship follows, and the content types say `image/jpeg`, so Word and
+//!     LibreOffice read a photograph as the JPEG it is (a PNG of it would be many times larger).
+//!
+//! Fixes 1, 8 and 11 are here; 2–7, 9 and 10 are in [`super::parts`].
 
 use std::io::{Cursor, Read, Write};
 
@@ -62,6 +66,7 @@ pub(super) fn finish(
         parts.push((name, data));
     }
 
+    name_jpeg_media(&mut parts, images)?;
     let mut rel_ids = Vec::new();
     let notes = super::parts::DocumentNotes { tables, images, link_names, footnotes };
     for (name, data) in &mut parts {
@@ -86,6 +91,47 @@ pub(super) fn finish(
     }
     let cursor = out.finish().map_err(|e| err("writing the package", e))?;
     Ok(cursor.into_inner())
+}
+
+/// Fix 11: the media part of each JPEG picture (the `N`th image is `word/media/rIdImageN.png`,
+/// its relationship `rIdImageN`) is named `.jpeg`, and the content types give that extension
+/// its type.
+fn name_jpeg_media(parts: &mut [(String, Vec<u8>)], images: &[ImageInfo]) -> Result<(), RenderError> {
+    const RELS: &str = "word/_rels/document.xml.rels";
+    const TYPES: &str = "[Content_Types].xml";
+    let jpegs: Vec<usize> = images.iter().enumerate().filter(|(_, i)| i.jpeg).map(|(n, _)| n + 1).collect();
+    if jpegs.is_empty() {
+        return Ok(());
+    }
+    for (name, data) in parts.iter_mut() {
+        if name == RELS {
+            let mut doc = xml::parse(std::str::from_utf8(data).map_err(|e| err(RELS, e))?).map_err(|e| err(RELS, e))?;
+            for r in doc.root.elements_mut() {
+                let is_jpeg = jpegs.iter().any(|n| r.attr("Id") == Some(format!("rIdImage{n}").as_str()));
+                if let Some(target) = r.attr("Target").filter(|_| is_jpeg).and_then(|t| t.strip_suffix(".png")) {
+                    let target = format!("{target}.jpeg");
+                    r.set_attr("Target", &target);
+                }
+            }
+            *data = xml::serialize(&doc).into_bytes();
+        } else if name == TYPES {
+            let mut doc =
+                xml::parse(std::str::from_utf8(data).map_err(|e| err(TYPES, e))?).map_err(|e| err(TYPES, e))?;
+            if !doc.root.elements().any(|d| d.name == "Default" && d.attr("Extension") == Some("jpeg")) {
+                // Defaults come before overrides in the schema.
+                let at = doc.root.children.iter().position(|n| matches!(n, Node::Element(e) if e.name == "Override"));
+                let default =
+                    xml::Element::new("Default").with_attr("Extension", "jpeg").with_attr("ContentType", "image/jpeg");
+                doc.root.children.insert(at.unwrap_or(doc.root.children.len()), Node::Element(default));
+            }
+            *data = xml::serialize(&doc).into_bytes();
+        } else if let Some(n) = name.strip_prefix("word/media/rIdImage").and_then(|r| r.strip_suffix(".png")) {
+            if n.parse::<usize>().is_ok_and(|n| jpegs.contains(&n)) {
+                *name = format!("word/media/rIdImage{n}.jpeg");
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Every relationship id used in document.xml must exist: a dangling one makes Word refuse
