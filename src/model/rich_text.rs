@@ -656,7 +656,13 @@ impl Builder<'_> {
             self.plain(content);
             return;
         }
+        let web = url.contains("://") || url.get(..5).is_some_and(|s| s.eq_ignore_ascii_case("data:"));
         let read = match &self.xrefs.pictures {
+            // Never fetched: a published paper must not depend on another site.
+            _ if web => Err(crate::input::file::ReadError::new(
+                "is an address, not a file: a picture is read from a file beside the paper",
+            )
+            .help("save the picture beside the paper and name the file, e.g. `images/map.png`")),
             Some(pictures) => pictures.read(&url),
             None => Err(crate::input::file::ReadError::new("cannot be read here: no folder is known for this text")),
         };
@@ -964,6 +970,14 @@ mod tests {
         let (_dir, x) = with_map();
         for (md, message) in [
             ("![Plan](plan.png)", "cannot read the picture `plan.png`: No such file or directory"),
+            (
+                "![Plan](https://example.org/plan.png)",
+                "the picture `https://example.org/plan.png` is an address, not a file",
+            ),
+            (
+                "![Plan](data:image/png;base64,iVBORw0KGgo=)",
+                "the picture `data:image/png;base64,iVBORw0KGgo=` is an address, not a file",
+            ),
             (
                 "![Plan](../../../../../../etc/passwd)",
                 "the picture `../../../../../../etc/passwd` is outside the folder",
