@@ -9,7 +9,8 @@
 //! document tree — in any writer or the typesetter — can exhaust its stack.
 //!
 //! Every construct is either kept or named: block quotes, footnotes (`[^id]` with `[^id]: text`),
-//! strikethrough and headings down to the template's depth ([`Layout`]) are kept; anything else
+//! strikethrough, headings down to the template's depth ([`Layout`]) and pictures
+//! (`![alt](file.png)`, read through [`Pictures`], the one reader of image files) are kept; anything else
 //! (raw HTML, a horizontal rule, a heading deeper than the template allows) gets a warning
 //! located at the construct, naming it, and is printed as text or left out — never dropped
 //! silently.
