@@ -57,9 +57,7 @@ impl Builder<'_> {
         let p = self.para(id::NORMAL).align(AlignmentType::Center).add_run(Run::new().add_image(pic));
         self.push_para(p, out);
     }
-}
 
-impl Builder<'_> {
     /// A picture: its caption (if any), then the image, described by its alt text.
     pub(super) fn picture(&mut self, pic: &Picture, f: Frame, out: &mut Vec<Item>) {
         if pic.caption.is_some() {

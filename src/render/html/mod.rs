@@ -420,9 +420,7 @@ impl Writer {
         self.push("\n</figure>\n");
         Ok(())
     }
-}
 
-impl Writer {
     /// A picture: the image inline as a `data:` address (the page stays one self-contained
     /// file), at its natural size and never wider than the column; its alt text on the `img`
     /// (empty for a decorative one), its caption as the figure's.
