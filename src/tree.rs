@@ -311,15 +311,23 @@ pub struct Picture {
 pub struct Image {
     /// Its format.
     pub format: ImageFormat,
-    /// Width in pixels (an SVG's: its width in CSS pixels, rounded up).
+    /// Width in pixels as shown, upright (an SVG's: its width in CSS pixels, rounded up).
     pub width: u32,
-    /// Height in pixels.
+    /// Height in pixels as shown, upright.
     pub height: u32,
+    /// The EXIF orientation of a photograph (1 to 8; 1, upright, when it has none): how its
+    /// stored pixels are turned to be shown. `width` and `height` are already turned.
+    #[serde(skip_serializing_if = "is_upright")]
+    pub orientation: u8,
     /// SHA-256 of the bytes, hex: two images with the same digest are the same image.
     pub digest: String,
     /// The file's bytes, as read.
     #[serde(skip)]
     pub data: std::sync::Arc<[u8]>,
+}
+
+fn is_upright(orientation: &u8) -> bool {
+    *orientation == 1
 }
 
 /// The image formats a picture may be in.

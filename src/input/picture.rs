@@ -44,12 +44,12 @@ impl Pictures {
 /// they are.
 pub fn judge(bytes: Vec<u8>, max_pixels: u64) -> Result<Image, ReadError> {
     let format = sniff(&bytes)?;
-    let (width, height) = match format {
+    let (width, height, orientation) = match format {
         ImageFormat::Png | ImageFormat::Jpeg => raster(&bytes, format, max_pixels)?,
-        ImageFormat::Svg => svg(&bytes)?,
+        ImageFormat::Svg => svg(&bytes).map(|(w, h)| (w, h, 1))?,
     };
     let digest = Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect();
-    Ok(Image { format, width, height, digest, data: Arc::from(bytes) })
+    Ok(Image { format, width, height, orientation, digest, data: Arc::from(bytes) })
 }
 
 /// The format, from the bytes (never the file's name).
@@ -74,8 +74,10 @@ fn sniff(bytes: &[u8]) -> Result<ImageFormat, ReadError> {
         .help("save or export the picture as PNG (drawings, screenshots), JPEG (photographs) or SVG"))
 }
 
-/// A PNG's or JPEG's size, after decoding it whole within the caps.
-fn raster(bytes: &[u8], format: ImageFormat, max_pixels: u64) -> Result<(u32, u32), ReadError> {
+/// A PNG's or JPEG's size as shown (turned upright by its EXIF orientation, as browsers and the
+/// typesetter turn it) and that orientation, after decoding it whole within the caps.
+fn raster(bytes: &[u8], format: ImageFormat, max_pixels: u64) -> Result<(u32, u32, u8), ReadError> {
+    use image::ImageDecoder as _;
     let kind = match format {
         ImageFormat::Jpeg => image::ImageFormat::Jpeg,
         _ => image::ImageFormat::Png,
@@ -92,7 +94,9 @@ fn raster(bytes: &[u8], format: ImageFormat, max_pixels: u64) -> Result<(u32, u3
         ReadError::new(format!("is not a whole {name} file ({e})"))
             .help("open it in an image editor and save it again, or name the right file")
     };
-    let (width, height) = reader().into_dimensions().map_err(broken)?;
+    let mut decoder = reader().into_decoder().map_err(broken)?;
+    let (width, height) = decoder.dimensions();
+    let orientation = decoder.orientation().map_or(1, image::metadata::Orientation::to_exif);
     let pixels = u64::from(width) * u64::from(height);
     if pixels > max_pixels {
         return Err(ReadError::new(format!(
@@ -100,8 +104,10 @@ fn raster(bytes: &[u8], format: ImageFormat, max_pixels: u64) -> Result<(u32, u3
         ))
         .help("scale the picture down: 2,000 pixels across is plenty for a page"));
     }
-    reader().decode().map_err(broken)?;
-    Ok((width, height))
+    image::DynamicImage::from_decoder(decoder).map_err(broken)?;
+    // Orientations 5 to 8 turn the picture a quarter: its stored width is its shown height.
+    let (width, height) = if orientation >= 5 { (height, width) } else { (width, height) };
+    Ok((width, height, orientation))
 }
 
 /// An SVG's size in CSS pixels, after parsing it; one that links to another file is refused
@@ -159,6 +165,35 @@ mod tests {
         let svg = br#"<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg" width="120.5" height="40"><rect width="10" height="10"/></svg>"#;
         let img = judge(svg.to_vec(), 1_000).expect("an SVG");
         assert_eq!((img.format, img.width, img.height), (ImageFormat::Svg, 121, 40));
+    }
+
+    /// A JPEG of `width` × `height` stored pixels whose EXIF says to turn it a quarter
+    /// clockwise to show it (orientation 6, as a phone writes a portrait photograph).
+    pub(crate) fn jpeg_turned(width: u32, height: u32) -> Vec<u8> {
+        let mut plain = Vec::new();
+        image::RgbImage::from_pixel(width, height, image::Rgb([90, 120, 150]))
+            .write_to(&mut Cursor::new(&mut plain), image::ImageFormat::Jpeg)
+            .expect("encode");
+        // APP1 "Exif": a big-endian TIFF header and one IFD entry, Orientation (0x0112) = 6.
+        let tiff: &[u8] =
+            b"MM\x00\x2a\x00\x00\x00\x08\x00\x01\x01\x12\x00\x03\x00\x00\x00\x01\x00\x06\x00\x00\x00\x00\x00\x00";
+        let mut app1 = b"Exif\x00\x00".to_vec();
+        app1.extend_from_slice(tiff);
+        let len = (app1.len() + 2) as u16;
+        let mut out = plain[..2].to_vec();
+        out.extend_from_slice(&[0xFF, 0xE1]);
+        out.extend_from_slice(&len.to_be_bytes());
+        out.extend_from_slice(&app1);
+        out.extend_from_slice(&plain[2..]);
+        out
+    }
+
+    #[test]
+    fn a_photograph_stored_on_its_side_is_measured_upright() {
+        let img = judge(jpeg_turned(40, 30), 10_000).expect("a JPEG");
+        assert_eq!((img.width, img.height, img.orientation), (30, 40, 6));
+        let plain = judge(png(40, 30), 10_000).expect("a PNG");
+        assert_eq!((plain.width, plain.height, plain.orientation), (40, 30, 1));
     }
 
     #[test]

@@ -78,9 +78,9 @@ impl Rasteriser {
     }
 
     /// `image` as the DOCX embeds it, at most `max_width` × `max_height` pixels, keeping its
-    /// aspect ratio: a PNG or JPEG that already fits (or nearly, `SLACK`) is kept as it is; a
-    /// larger one is scaled and encoded again in its own format (a photograph stays JPEG); an
-    /// SVG is rasterised as a PNG.
+    /// aspect ratio: a PNG or JPEG that already fits (or nearly, `SLACK`) and is stored upright
+    /// is kept as it is; another is turned upright, scaled and encoded again in its own format (a
+    /// photograph stays JPEG); an SVG is rasterised as a PNG.
     pub fn picture(&self, image: &Image, font: &str, max_width: u32, max_height: u32) -> Result<Embedded, RenderError> {
         /// How much larger than asked a picture may be and still be embedded unchanged.
         const SLACK: f64 = 1.5;
@@ -95,12 +95,17 @@ impl Rasteriser {
                 let png = self.draw(&image.data, font, max_width, max_height, false).map_err(|e| err(&e))?;
                 Ok(Embedded { data: png.data, width: png.width, height: png.height, jpeg: false })
             }
-            _ if scale * SLACK >= 1.0 => {
+            // A photograph stored on its side is turned upright here: Word does not read EXIF.
+            _ if scale * SLACK >= 1.0 && image.orientation == 1 => {
                 Ok(Embedded { data: image.data.to_vec(), width: image.width, height: image.height, jpeg })
             }
             ImageFormat::Png | ImageFormat::Jpeg => {
                 let kind = if jpeg { ::image::ImageFormat::Jpeg } else { ::image::ImageFormat::Png };
-                let decoded = ::image::load_from_memory_with_format(&image.data, kind).map_err(|e| err(&e))?;
+                let mut decoded = ::image::load_from_memory_with_format(&image.data, kind).map_err(|e| err(&e))?;
+                if let Some(turn) = ::image::metadata::Orientation::from_exif(image.orientation) {
+                    decoded.apply_orientation(turn);
+                }
+                let scale = scale.min(1.0);
                 let width = (f64::from(image.width) * scale).round().max(1.0) as u32;
                 let height = (f64::from(image.height) * scale).round().max(1.0) as u32;
                 let scaled = decoded.resize_exact(width, height, ::image::imageops::FilterType::Triangle);

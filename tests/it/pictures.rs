@@ -269,3 +269,98 @@ fn an_exempt_papers_pictures_reach_only_the_part_2_pack() {
         }
     }
 }
+
+/// The photograph's colours: its stored left half green, its right half yellow.
+const GREEN: image::Rgb<u8> = image::Rgb([0, 150, 0]);
+const YELLOW: image::Rgb<u8> = image::Rgb([230, 200, 0]);
+
+fn is_green(p: &[u8]) -> bool {
+    p[0] < 60 && p[1] > 110 && p[2] < 60
+}
+
+fn is_yellow(p: &[u8]) -> bool {
+    p[0] > 190 && p[1] > 160 && p[2] < 60
+}
+
+/// A JPEG of `width` × `height` stored pixels whose EXIF says to turn it a quarter clockwise to
+/// show it (orientation 6, as a phone writes a portrait photograph).
+fn jpeg_on_its_side(width: u32, height: u32) -> Vec<u8> {
+    let mut plain = Vec::new();
+    image::RgbImage::from_fn(width, height, |x, _| if x < width / 2 { GREEN } else { YELLOW })
+        .write_to(&mut std::io::Cursor::new(&mut plain), image::ImageFormat::Jpeg)
+        .expect("encode");
+    // APP1 "Exif": a big-endian TIFF header and one IFD entry, Orientation (0x0112) = 6.
+    let mut app1 = b"Exif\x00\x00MM\x00\x2a\x00\x00\x00\x08".to_vec();
+    app1.extend_from_slice(b"\x00\x01\x01\x12\x00\x03\x00\x00\x00\x01\x00\x06\x00\x00\x00\x00\x00\x00");
+    let mut out = plain[..2].to_vec();
+    out.extend_from_slice(&[0xFF, 0xE1]);
+    out.extend_from_slice(&((app1.len() + 2) as u16).to_be_bytes());
+    out.extend_from_slice(&app1);
+    out.extend_from_slice(&plain[2..]);
+    out
+}
+
+/// A phone's portrait photograph (stored 1200 × 900, EXIF orientation 6) is shown upright, 900
+/// wide and 1200 high, in every format: the HTML's size, the PDF's placed image, and the DOCX's
+/// pixels, which are turned (Word does not read EXIF).
+#[test]
+fn a_photograph_stored_on_its_side_is_shown_upright_in_every_format() {
+    let dir = tempdir();
+    let paper = paper_with_images(dir.path());
+    std::fs::write(dir.path().join("images/thornaby.jpg"), jpeg_on_its_side(1200, 900)).expect("write");
+    let out_dir = dir.path().join("out");
+    let out = build(&paper, &out_dir, "pdf,docx,html");
+    assert!(out.status.success(), "{}", stderr(&out));
+
+    let page = scraper::Html::parse_document(&read_text(&out_dir.join("paper.html")));
+    let photo = page.select(&sel("img[alt^='The front of the Thornaby hub']")).next().expect("the photograph");
+    assert_eq!((photo.value().attr("width"), photo.value().attr("height")), (Some("900"), Some("1200")));
+
+    let media = docx_media(&out_dir.join("paper.docx"));
+    let (_, jpeg) = media.iter().find(|(n, _)| n.ends_with(".jpeg")).expect("the photograph in the DOCX");
+    let img = image::load_from_memory_with_format(jpeg, image::ImageFormat::Jpeg).expect("a JPEG");
+    assert!(img.height() > img.width(), "the DOCX's pixels are upright: {} × {}", img.width(), img.height());
+    // Its stored left half is green: turned a quarter clockwise, the top is green.
+    let rgb = img.to_rgb8();
+    let top = rgb.get_pixel(img.width() / 2, img.height() / 8).0;
+    let bottom = rgb.get_pixel(img.width() / 2, img.height() * 7 / 8).0;
+    assert!(is_green(&top) && is_yellow(&bottom), "upright, green above yellow: {top:?} {bottom:?}");
+    let xml = docx_part(&out_dir.join("paper.docx"), "word/document.xml");
+    let extent = xml.split("<wp:extent ").nth(2).expect("the photograph's extent");
+    let emu = |k: &str| -> u64 {
+        extent.split(&format!("{k}=\"")).nth(1).and_then(|r| r.split('"').next()).and_then(|v| v.parse().ok()).expect(k)
+    };
+    assert!(emu("cy") > emu("cx"), "the DOCX shows it taller than wide: {extent:.60}");
+
+    // typst turns it by its EXIF too: on the rendered pages the photograph is taller than wide,
+    // its green above its yellow.
+    let pdf = out_dir.join("paper.pdf");
+    let prefix = dir.path().join("page");
+    poppler("pdftoppm", &["-r", "30", "-png", s(&pdf), s(&prefix)]);
+    let (mut green, mut yellow) = (Vec::new(), Vec::new());
+    let mut offset = 0;
+    let mut pages: Vec<_> = std::fs::read_dir(dir.path())
+        .expect("list")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "png"))
+        .collect();
+    pages.sort();
+    for path in pages {
+        let img = image::open(&path).expect("page PNG").to_rgb8();
+        for (x, y, p) in img.enumerate_pixels() {
+            if is_green(&p.0) {
+                green.push((x, y + offset));
+            } else if is_yellow(&p.0) {
+                yellow.push((x, y + offset));
+            }
+        }
+        offset += img.height();
+    }
+    assert!(green.len() > 500 && yellow.len() > 500, "green {}, yellow {}", green.len(), yellow.len());
+    let all: Vec<(u32, u32)> = green.iter().chain(&yellow).copied().collect();
+    let span = |f: fn(&(u32, u32)) -> u32| all.iter().map(f).max().unwrap_or(0) - all.iter().map(f).min().unwrap_or(0);
+    let (wide, high) = (span(|p| p.0), span(|p| p.1));
+    assert!(high > wide, "the photograph is {wide} wide and {high} high on the page");
+    let mean_y = |v: &[(u32, u32)]| v.iter().map(|p| f64::from(p.1)).sum::<f64>() / v.len() as f64;
+    assert!(mean_y(&green) < mean_y(&yellow), "green is above yellow");
+}
