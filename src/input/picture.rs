@@ -83,18 +83,15 @@ fn raster(bytes: &[u8], format: ImageFormat, max_pixels: u64) -> Result<(u32, u3
         _ => image::ImageFormat::Png,
     };
     let name = if format == ImageFormat::Png { "PNG" } else { "JPEG" };
-    let reader = || {
-        let mut r = image::ImageReader::with_format(Cursor::new(bytes), kind);
-        let mut limits = image::Limits::default();
-        limits.max_alloc = Some(MAX_DECODE_BYTES);
-        r.limits(limits);
-        r
-    };
+    let mut reader = image::ImageReader::with_format(Cursor::new(bytes), kind);
+    let mut limits = image::Limits::default();
+    limits.max_alloc = Some(MAX_DECODE_BYTES);
+    reader.limits(limits);
     let broken = |e: image::ImageError| {
         ReadError::new(format!("is not a whole {name} file ({e})"))
             .help("open it in an image editor and save it again, or name the right file")
     };
-    let mut decoder = reader().into_decoder().map_err(broken)?;
+    let mut decoder = reader.into_decoder().map_err(broken)?;
     let (width, height) = decoder.dimensions();
     let orientation = decoder.orientation().map_or(1, image::metadata::Orientation::to_exif);
     let pixels = u64::from(width) * u64::from(height);
