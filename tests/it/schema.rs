@@ -14,6 +14,9 @@ fn cabrep_stdout(args: &[&str]) -> String {
     String::from_utf8(out.stdout).expect("UTF-8")
 }
 
+/// Every kind of input file, each with its `cabrep schema KIND` and `cabrep new KIND`.
+const KINDS: [&str; 5] = ["report", "meeting", "missions", "outcome", "forward-plan"];
+
 /// `cabrep schema KIND`, parsed.
 fn schema(kind: &str) -> Value {
     serde_json::from_str(&cabrep_stdout(&["schema", kind])).unwrap_or_else(|e| panic!("schema {kind} is not JSON: {e}"))
@@ -34,22 +37,22 @@ fn schema_errors(v: &jsonschema::Validator, doc: &Value) -> Vec<String> {
     v.iter_errors(doc).map(|e| format!("{}: {e}", e.instance_path())).collect()
 }
 
-/// The schema a file is checked against; `None` for kinds `cabrep schema` does not print.
-fn kind_of(path: &Path, text: &str) -> Option<&'static str> {
+/// The schema a file is checked against: every kind the tool reads has one.
+fn kind_of(path: &Path, text: &str) -> &'static str {
     let src = SourceFile::from_bytes(path.display().to_string(), path.to_path_buf(), text.as_bytes().to_vec())
         .expect("UTF-8");
     match src.kind() {
-        InputKind::Report => Some("report"),
-        InputKind::Meeting => Some("meeting"),
-        InputKind::Missions => Some("missions"),
-        #[allow(unreachable_patterns)]
-        _ => None,
+        InputKind::Report => "report",
+        InputKind::Meeting => "meeting",
+        InputKind::Missions => "missions",
+        InputKind::Outcome => "outcome",
+        InputKind::ForwardPlan => "forward-plan",
     }
 }
 
 #[test]
 fn the_schemas_are_json_schema_documents() {
-    for kind in ["report", "meeting", "missions"] {
+    for kind in KINDS {
         let s = schema(kind);
         assert!(jsonschema::meta::is_valid(&s), "schema {kind} does not validate against its meta-schema");
         assert_eq!(s["type"], "object", "{kind}");
@@ -59,8 +62,7 @@ fn the_schemas_are_json_schema_documents() {
 
 #[test]
 fn every_example_validates_against_its_schema() {
-    let validators =
-        [("report", validator("report")), ("meeting", validator("meeting")), ("missions", validator("missions"))];
+    let validators: Vec<_> = KINDS.iter().map(|k| (*k, validator(k))).collect();
     let mut seen = Vec::new();
     let mut files: Vec<PathBuf> = std::fs::read_dir(root().join("inputs"))
         .expect("inputs/")
@@ -73,9 +75,11 @@ fn every_example_validates_against_its_schema() {
         files.iter().map(|p| (p.display().to_string(), std::fs::read_to_string(p).expect("read"))).collect();
     // The starters that `cabrep new` writes are valid inputs too.
     docs.push(("cabrep new report".into(), cabrep_stdout(&["new", "report"])));
-    docs.push(("cabrep new meeting".into(), cabrep_stdout(&["new", "meeting"])));
+    for kind in KINDS {
+        docs.push((format!("cabrep new {kind}"), cabrep_stdout(&["new", kind])));
+    }
     for (name, text) in &docs {
-        let Some(kind) = kind_of(Path::new(name), text) else { continue };
+        let kind = kind_of(Path::new(name), text);
         let v = &validators.iter().find(|(k, _)| *k == kind).expect("kind").1;
         let errors = schema_errors(v, &yaml_to_json(text));
         assert!(
@@ -85,7 +89,7 @@ fn every_example_validates_against_its_schema() {
         );
         seen.push(kind);
     }
-    for kind in ["report", "meeting", "missions"] {
+    for kind in KINDS {
         assert!(seen.contains(&kind), "no example of a {kind} file was checked");
     }
 }

@@ -176,11 +176,3 @@ fn odd_input_never_panics() {
     let parts = unzip(&render(&empty).expect("renders an empty document"));
     assert!(part(&parts, "word/document.xml").contains("<w:p "));
 }
-
-/// Writes `target/docx-sample.docx` for checking by hand (LibreOffice, pandoc, Word).
-#[test]
-fn writes_sample() {
-    let bytes = render(&sample()).expect("renders");
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target").join("docx-sample.docx");
-    std::fs::write(&path, bytes).expect("writes the sample");
-}

@@ -128,7 +128,7 @@ fn the_sample_compiles_without_warnings() {
 #[test]
 fn odd_charts_still_render() {
     // No series, a missing (NaN → null) value, more values than categories, all zero, one point.
-    let mut doc = sample("Odd charts");
+    let mut doc = sample("Unusual charts");
     let chart = |series: Vec<Series>, style| {
         Block::Figure(Figure {
             palette: crate::template::Template::builtin().expect("built-in template").settings.chart,
@@ -151,5 +151,11 @@ fn odd_charts_still_render() {
     }));
     let bytes = writer().render(&doc).expect("odd charts render");
     let dir = tempfile::tempdir().expect("tempdir");
-    write_pdf(dir.path(), "odd.pdf", &bytes);
+    let path = write_pdf(dir.path(), "odd.pdf", &bytes);
+    // Every odd chart is still drawn with its caption, and the empty matrix too, in order.
+    let text = poppler("pdftotext", &["-layout"], &path);
+    assert_eq!(text.matches("Odd").count(), 8, "eight odd charts, each with its caption:\n{text}");
+    assert_in_order(&text, &["Odd", "Empty matrix"]);
+    // The missing value leaves no "NaN" or "null" in the drawing's text.
+    assert!(!text.contains("NaN") && !text.contains("null"), "{text}");
 }
