@@ -667,11 +667,8 @@ fn report_outcome(input: &Path, outcome: build::PapersOutcome, d: &DiagArgs) -> 
                 print_diags(&lock, w, Some(src), fmt);
             }
             // Said even with -q: a file the clerk may have published has gone.
-            for f in &removed {
-                say!(
-                    "removed {}: its report is no longer public (now exempt, or no longer on the agenda)",
-                    f.display()
-                );
+            for (f, why) in &removed {
+                say!("removed {}: {why}", f.display());
             }
             if !d.quiet {
                 for f in &files {

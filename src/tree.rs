@@ -321,6 +321,10 @@ pub struct Image {
     pub orientation: u8,
     /// SHA-256 of the bytes, hex: two images with the same digest are the same image.
     pub digest: String,
+    /// SHA-256 of a PNG's or JPEG's decoded pixels (with their size and colour type), hex: the
+    /// same picture saved again under another encoding of the same pixels has the same one.
+    #[serde(skip)]
+    pub pixels: Option<String>,
     /// The file's bytes, as read.
     #[serde(skip)]
     pub data: std::sync::Arc<[u8]>,
@@ -575,6 +579,24 @@ pub fn blocks_text(blocks: &[Block]) -> String {
         }
         out.push(' ');
     }
+    out
+}
+
+/// Every picture in `blocks`, in lists, quotes and table cells too, in reading order.
+pub fn pictures(blocks: &[Block]) -> Vec<&Picture> {
+    fn walk<'a>(blocks: &'a [Block], out: &mut Vec<&'a Picture>) {
+        for b in blocks {
+            match b {
+                Block::Picture(p) => out.push(p),
+                Block::List(l) => l.items.iter().for_each(|i| walk(i, out)),
+                Block::Quote(q) => walk(&q.blocks, out),
+                Block::Table(t) => t.rows.iter().flat_map(|r| &r.cells).for_each(|c| walk(c, out)),
+                Block::Heading(_) | Block::Paragraph(_) | Block::Figure(_) | Block::PageBreak => {}
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(blocks, &mut out);
     out
 }
 

@@ -146,7 +146,15 @@ pub fn bind(engine: &Engine, pack: &PackParts, workers: usize, cache: Option<&Pa
         furniture: Some(furniture),
         date: midnight_utc(&pack.front.meta.date),
     };
-    let merged = merge::merge(&parts, &options).map_err(|e| e.to_string())?;
+    let mut merged = merge::merge(&parts, &options).map_err(|e| e.to_string())?;
+    if options.keywords.iter().any(|k| k == crate::tree::NOT_FOR_PUBLICATION_KEYWORD) {
+        // The pack's furniture says NOT FOR PUBLICATION in the words of the template; the mark
+        // is made sure of as on every not-for-publication PDF.
+        let front = &pack.front.meta;
+        merged.pdf = writer
+            .mark_not_for_publication(merged.pdf, &pack.front.style, &front.lang, &front.date)
+            .map_err(|e| e.to_string())?;
+    }
     if merged.page_count as usize != page_count {
         return Err(format!("the merged pack has {} pages, its parts {page_count}", merged.page_count));
     }
@@ -254,7 +262,9 @@ fn hex(bytes: &[u8]) -> String {
 /// Typeset public parts kept between builds of one meeting's pack, so that rebuilding after one
 /// report changed typesets only that report. Each entry is its key's file, holding the PDF after
 /// a line with the PDF's SHA-256: an entry whose bytes do not match is rebuilt, never used.
-/// Part 2 parts are never cached (exempt material is never left where a public build writes).
+/// Part 2 parts are never cached (exempt material is never left where a public build writes),
+/// and an entry that says it is not for publication (in its metadata or on its pages) is removed
+/// and rebuilt, never used.
 #[derive(Debug)]
 pub struct PartCache {
     dir: PathBuf,
@@ -277,6 +287,13 @@ impl PartCache {
         let split = bytes.iter().position(|&b| b == b'\n')?;
         let (sum, pdf) = (&bytes[..split], &bytes[split + 1..]);
         if sum != hex(&Sha256::digest(pdf)).as_bytes() {
+            return None;
+        }
+        // Only public parts are kept here: one marked not for publication (a Part 2 pack or an
+        // exempt report put in its place) is removed and typeset again, never bound.
+        let seen = crate::merge::seen(pdf, crate::tree::NOT_FOR_PUBLICATION_KEYWORD);
+        if seen.is_none_or(|s| s.marks.any()) {
+            let _ = std::fs::remove_file(self.path(key));
             return None;
         }
         self.used.lock().ok()?.push(key.to_owned());

@@ -18,6 +18,27 @@ pub use forward_plan::build_forward_plan;
 pub use pack::{build_pack, PackOptions};
 pub use report::{build_report, output_collisions, Outcome};
 
+/// Why a build removed a public file an earlier build wrote.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Removal {
+    /// The page of a report no longer public (now exempt, or off the agenda).
+    NoLongerPublic,
+    /// The pack's web index, not rebuilt by this build (no `html` format): it linked the earlier
+    /// build's pages.
+    StaleIndex,
+}
+
+impl std::fmt::Display for Removal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Removal::NoLongerPublic => "its report is no longer public (now exempt, or no longer on the agenda)",
+            Removal::StaleIndex => {
+                "the pack's index of an earlier build, which this build (without `-f html`) does not rewrite, may link pages no longer public"
+            }
+        })
+    }
+}
+
 /// What building a set of papers (an agenda pack, a decision record, a Forward Plan) produced.
 #[derive(Debug)]
 pub enum PapersOutcome {
@@ -29,8 +50,8 @@ pub enum PapersOutcome {
         warnings: Vec<(Vec<Diagnostic>, String)>,
         /// Pages in the public pack.
         pages: usize,
-        /// Public pages of reports no longer public, removed.
-        removed: Vec<PathBuf>,
+        /// Public files of earlier builds, removed, and why.
+        removed: Vec<(PathBuf, Removal)>,
     },
     /// The meeting file or a report in it is invalid.
     Invalid(crate::meeting::MeetingFailure),

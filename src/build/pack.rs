@@ -53,6 +53,21 @@ fn build_pack_once(
     let stem = out("", "").file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
     let cache = opts.cache.then(|| PartCache::new(out_dir, &stem));
     let public_parts = assemble_pack::public_pack(&public, &engine.template, &|r| engine.template_of(r), &assembly);
+    let part2_parts =
+        part2.as_ref().map(|p2| assemble_pack::part2_pack(p2, &engine.template, &|r| engine.template_of(r), &assembly));
+    if let Some(p2) = &part2_parts {
+        let shared = shared_pictures(&public_parts, p2);
+        if !shared.is_empty() {
+            let source = match crate::input::SourceFile::read(meeting) {
+                Ok(source) => source,
+                Err(d) => return PapersOutcome::Failed(d.message),
+            };
+            let diagnostics = shared.into_iter().map(|p| source.locate(p)).collect();
+            return PapersOutcome::Invalid(crate::meeting::MeetingFailure {
+                files: vec![crate::load::LoadFailure { diagnostics, source: Some(source.text) }],
+            });
+        }
+    }
     let bound = match bind(engine, &public_parts, opts.workers, cache.as_ref()) {
         Ok(b) => b,
         Err(e) if e.starts_with('(') => return PapersOutcome::Failed(format!("public pack {e}")),
@@ -61,14 +76,9 @@ fn build_pack_once(
     let mut notes: Vec<(u32, String)> = bound.warnings.clone();
     let public_file = |path: PathBuf, bytes: Vec<u8>| Output { path, bytes, visibility: Visibility::Public };
     let mut rendered = vec![public_file(out("-pack", "pdf"), bound.pdf.clone())];
-    if let Some(p2) = &part2 {
+    if let Some(p2) = &part2_parts {
         // Never cached: no exempt part is left in a folder a public build writes to.
-        match bind(
-            engine,
-            &assemble_pack::part2_pack(p2, &engine.template, &|r| engine.template_of(r), &assembly),
-            opts.workers,
-            None,
-        ) {
+        match bind(engine, p2, opts.workers, None) {
             Ok(b) => {
                 notes.extend(b.warnings.iter().map(|(item, w)| (*item, format!("Part 2 pack: {w}"))));
                 rendered.push(Output { path: out("-part2", "pdf"), bytes: b.pdf, visibility: Visibility::Restricted })
@@ -149,11 +159,25 @@ fn build_pack_once(
         Err(message) => return PapersOutcome::Failed(message),
     };
     let mut removed = Vec::new();
+    // An index from an earlier build that this one did not rewrite links that build's pages and
+    // page numbers, and perhaps a report no longer public: it goes.
+    let index = out("-index", "html");
+    if !formats.contains(&Format::Html) && index.is_file() {
+        match std::fs::remove_file(&index) {
+            Ok(()) => removed.push((index, crate::build::Removal::StaleIndex)),
+            Err(e) => {
+                return PapersOutcome::Failed(format!(
+                    "cannot remove {}, the pack's index from an earlier build: {e}",
+                    index.display()
+                ))
+            }
+        }
+    }
     for name in before.iter().filter(|n| !now.contains(n)) {
         let stale = out_dir.join(name);
         if stale.is_file() {
             match std::fs::remove_file(&stale) {
-                Ok(()) => removed.push(stale),
+                Ok(()) => removed.push((stale, crate::build::Removal::NoLongerPublic)),
                 Err(e) => {
                     return PapersOutcome::Failed(format!(
                         "cannot remove {}, a page of a report no longer public: {e}",
@@ -241,4 +265,54 @@ fn relative_href(path: &Path) -> String {
         &percent_encoding::NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     percent_encoding::utf8_percent_encode(&name, KEEP).to_string()
+}
+
+/// Every picture a public report shows that an exempt report of the same meeting shows too — the
+/// same file, or the same pixels saved again — as an error at the public item, naming both.
+fn shared_pictures(
+    public: &crate::document::pack::PackParts,
+    part2: &crate::document::pack::PackParts,
+) -> Vec<crate::diag::Problem> {
+    use crate::document::pack::PartContent;
+    let docs = |pack: &'_ crate::document::pack::PackParts| -> Vec<(u32, String, crate::tree::Document)> {
+        pack.parts
+            .iter()
+            .filter_map(|p| match &p.content {
+                PartContent::Typeset(doc) if !p.appendix => Some((p.item, p.title.clone(), (**doc).clone())),
+                _ => None,
+            })
+            .collect()
+    };
+    let exempt = docs(part2);
+    let mut problems = Vec::new();
+    for (item, title, doc) in docs(public) {
+        for picture in crate::tree::pictures(&doc.blocks) {
+            let found = exempt.iter().find_map(|(e_item, e_title, e_doc)| {
+                crate::tree::pictures(&e_doc.blocks).into_iter().find_map(|e| {
+                    let how = if e.image.digest == picture.image.digest {
+                        "the same file"
+                    } else if e.image.pixels.is_some() && e.image.pixels == picture.image.pixels {
+                        "the same picture, saved again"
+                    } else {
+                        return None;
+                    };
+                    Some((*e_item, e_title.clone(), e.source.clone(), how))
+                })
+            });
+            if let Some((e_item, e_title, e_source, how)) = found {
+                problems.push(
+                    crate::diag::Problem::error(
+                        format!("items[{}]", item.saturating_sub(1)),
+                        format!(
+                            "item {item} ({title}) shows the picture `{}`, which exempt item {e_item} ({e_title}) shows as `{e_source}` ({how}); it would publish exempt material",
+                            picture.source
+                        ),
+                    )
+                    .help("an exempt report's pictures go in the Part 2 pack only: show another picture in the public report, or none"),
+                );
+                break;
+            }
+        }
+    }
+    problems
 }

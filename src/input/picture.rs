@@ -44,12 +44,16 @@ impl Pictures {
 /// they are.
 pub fn judge(bytes: Vec<u8>, max_pixels: u64) -> Result<Image, ReadError> {
     let format = sniff(&bytes)?;
-    let (width, height, orientation) = match format {
+    let (width, height, orientation, pixels) = match format {
         ImageFormat::Png | ImageFormat::Jpeg => raster(&bytes, format, max_pixels)?,
-        ImageFormat::Svg => svg(&bytes).map(|(w, h)| (w, h, 1))?,
+        ImageFormat::Svg => svg(&bytes).map(|(w, h)| (w, h, 1, None))?,
     };
-    let digest = Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect();
-    Ok(Image { format, width, height, orientation, digest, data: Arc::from(bytes) })
+    let digest = hex(&Sha256::digest(&bytes));
+    Ok(Image { format, width, height, orientation, digest, pixels, data: Arc::from(bytes) })
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// The format, from the bytes (never the file's name).
@@ -75,8 +79,9 @@ fn sniff(bytes: &[u8]) -> Result<ImageFormat, ReadError> {
 }
 
 /// A PNG's or JPEG's size as shown (turned upright by its EXIF orientation, as browsers and the
-/// typesetter turn it) and that orientation, after decoding it whole within the caps.
-fn raster(bytes: &[u8], format: ImageFormat, max_pixels: u64) -> Result<(u32, u32, u8), ReadError> {
+/// typesetter turn it), that orientation and the digest of its decoded pixels, after decoding it
+/// whole within the caps.
+fn raster(bytes: &[u8], format: ImageFormat, max_pixels: u64) -> Result<(u32, u32, u8, Option<String>), ReadError> {
     use image::ImageDecoder as _;
     let kind = match format {
         ImageFormat::Jpeg => image::ImageFormat::Jpeg,
@@ -101,10 +106,14 @@ fn raster(bytes: &[u8], format: ImageFormat, max_pixels: u64) -> Result<(u32, u3
         ))
         .help("scale the picture down: 2,000 pixels across is plenty for a page"));
     }
-    image::DynamicImage::from_decoder(decoder).map_err(broken)?;
+    let decoded = image::DynamicImage::from_decoder(decoder).map_err(broken)?;
+    let mut pixels = Sha256::new();
+    pixels.update(format!("{:?} {width} {height} ", decoded.color()).as_bytes());
+    pixels.update(decoded.as_bytes());
+    let pixels = Some(hex(&pixels.finalize()));
     // Orientations 5 to 8 turn the picture a quarter: its stored width is its shown height.
     let (width, height) = if orientation >= 5 { (height, width) } else { (width, height) };
-    Ok((width, height, orientation))
+    Ok((width, height, orientation, pixels))
 }
 
 /// An SVG's size in CSS pixels, after parsing it; one that links to another file is refused

@@ -80,6 +80,8 @@ pub struct BoundPdf {
     /// Whether it is a tagged PDF (a structure tree, marked): a pack binding an untagged one
     /// cannot claim PDF/UA-1.
     pub tagged: bool,
+    /// What a reader sees of it: each page's text and images, and its not-for-publication marks.
+    pub seen: Arc<crate::merge::Seen>,
 }
 
 impl BoundPdf {
@@ -109,12 +111,10 @@ impl BoundPdf {
         let bytes = Arc::new(bytes);
         // The reader is young: a damaged file must not take the process down with it.
         let shared = Arc::clone(&bytes);
-        let (pages, not_for_publication) = std::panic::catch_unwind(move || {
-            hayro_syntax::Pdf::new(shared).ok().map(|pdf| (pdf.pages().len(), is_not_for_publication(pdf.metadata())))
-        })
-        .ok()
-        .flatten()
-        .ok_or_else(|| format!("{} is not a readable PDF", path.display()))?;
+        let pages = std::panic::catch_unwind(move || hayro_syntax::Pdf::new(shared).ok().map(|pdf| pdf.pages().len()))
+            .ok()
+            .flatten()
+            .ok_or_else(|| format!("{} is not a readable PDF", path.display()))?;
         if pages == 0 {
             return Err(format!("{} has no pages", path.display()));
         }
@@ -125,18 +125,21 @@ impl BoundPdf {
                 limits.pdf_pages
             ));
         }
-        if not_for_publication {
-            return Err(format!(
-                "{} is a not-for-publication output of cabrep (a Part 2 pack or record, or an exempt report); it cannot be bound into a pack",
-                path.display()
-            ));
-        }
         // The reader the merge uses must read it too, and says whether it is tagged.
         let facts = crate::merge::inspect(&bytes).map_err(|e| {
             let name = path.display().to_string();
             e.to_string().replacen("PDF", &name, 1)
         })?;
-        Ok(BoundPdf { path: path.to_path_buf(), bytes, pages: pages as u32, tagged: facts.tagged })
+        let seen = crate::merge::seen(&bytes, crate::model::NOT_FOR_PUBLICATION_KEYWORD).ok_or_else(|| {
+            format!("{} cannot be read page by page, to check that it holds no exempt material", path.display())
+        })?;
+        Ok(BoundPdf {
+            path: path.to_path_buf(),
+            bytes,
+            pages: pages as u32,
+            tagged: facts.tagged,
+            seen: Arc::new(seen),
+        })
     }
 }
 
@@ -170,30 +173,12 @@ fn other_meeting(report: &Report, body: &str, date: Date) -> Option<Problem> {
     )
 }
 
-/// Whether a PDF's metadata says it holds exempt material: cabrep's not-for-publication
-/// keyword, or "not for publication" in its title (as every Part 2 pack and record is titled,
-/// including those made before the keyword was written).
-fn is_not_for_publication(meta: &hayro_syntax::metadata::Metadata) -> bool {
-    let text = |field: &Option<Vec<u8>>| field.as_deref().map(pdf_text_string).unwrap_or_default().to_lowercase();
-    text(&meta.keywords).contains(crate::model::NOT_FOR_PUBLICATION_KEYWORD)
-        || text(&meta.title).contains("not for publication")
-}
-
-/// A PDF text string: UTF-16BE after a byte-order mark, else PDFDocEncoding (read as Latin-1,
-/// which agrees with it on every letter that matters here).
-fn pdf_text_string(bytes: &[u8]) -> String {
-    match bytes.strip_prefix(&[0xFE, 0xFF]) {
-        Some(be) => char::decode_utf16(be.chunks_exact(2).map(|c| u16::from_be_bytes([c[0], c[1]])))
-            .map(|c| c.unwrap_or(char::REPLACEMENT_CHARACTER))
-            .collect(),
-        None => bytes.iter().map(|&b| b as char).collect(),
-    }
-}
-
 /// One PDF bound into a pack, as the check for second routes sees it.
 struct Binding<'a> {
     /// Index of the meeting's item that binds it (`items[i]`), where a refusal is located.
     item_index: usize,
+    /// The field of that item a refusal of the file itself is located at (`items[3].file`).
+    field: String,
     /// How the clerk knows it: "item 4 (Minutes …), `minutes.pdf`".
     label: String,
     /// Whether it belongs to an exempt report.
@@ -202,15 +187,67 @@ struct Binding<'a> {
     path: PathBuf,
     /// Its contents.
     bytes: &'a [u8],
+    /// What a reader sees of it.
+    seen: &'a crate::merge::Seen,
 }
 
-/// Every public binding that is also an exempt one — the same file by path, or the same bytes
-/// under another name — as an error located at the public item. Without this, an exempt
-/// report's appendix listed again as a public `file:` item or as a public report's appendix
-/// would be published.
+/// Every public binding that says it is not for publication — by the keyword in its metadata
+/// (Info or XMP), "not for publication" in its title, or NOT FOR PUBLICATION in a page's header
+/// or footer — as an error at the item that binds it. An exempt report's own appendix may say so.
+fn marked_public(bindings: &[Binding<'_>]) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    for public in bindings.iter().filter(|b| !b.exempt && b.seen.marks.any()) {
+        let marks = &public.seen.marks;
+        let mut how = Vec::new();
+        if marks.info {
+            how.push("its document properties".to_owned());
+        }
+        if marks.xmp {
+            how.push("its XMP metadata".to_owned());
+        }
+        match marks.pages.as_slice() {
+            [] => {}
+            [one] if public.seen.pages.len() > 1 => how.push(format!("the header or footer of page {one}")),
+            _ if marks.pages.len() == public.seen.pages.len() => how.push("the header or footer of every page".into()),
+            [first, ..] => {
+                how.push(format!("the headers or footers of {} pages, from page {first}", marks.pages.len()))
+            }
+        }
+        problems.push(
+            Problem::error(
+                &public.field,
+                format!(
+                    "{} is marked not for publication (by {}); binding it into the public pack would publish exempt material",
+                    public.label,
+                    crate::house::and_list(&how)
+                ),
+            )
+            .help("exempt papers go in the Part 2 pack only, as an exempt report's appendix: bind a version for publication here"),
+        );
+    }
+    problems
+}
+
+/// Every public binding that is also an exempt one, as an error located at the public item: the
+/// same file by path, the same bytes under another name, or a near-copy — a page with the same
+/// text (letters and digits, whatever the spacing) or the same image as a page of the exempt one
+/// (the file re-saved, changed by a byte, or some of its pages taken). Without this, an exempt
+/// report's appendix listed again as a public `file:` item or as a public report's appendix would
+/// be published.
 fn second_routes(bindings: &[Binding<'_>]) -> Vec<Problem> {
+    // Each page's text and images of the exempt bindings, to the first binding and page that has it.
+    let mut exempt_pages: BTreeMap<[u8; 32], (usize, usize, &str)> = BTreeMap::new();
+    for (b, binding) in bindings.iter().enumerate().filter(|(_, b)| b.exempt) {
+        for (p, page) in binding.seen.pages.iter().enumerate() {
+            for (digest, what) in page.text.iter().map(|t| (t, "text")).chain(page.images.iter().map(|i| (i, "image")))
+            {
+                exempt_pages.entry(*digest).or_insert((b, p + 1, what));
+            }
+        }
+    }
     let mut problems = Vec::new();
     for public in bindings.iter().filter(|b| !b.exempt) {
+        let mut found = false;
         for exempt in bindings.iter().filter(|b| b.exempt) {
             let how = if public.path == exempt.path {
                 "is the same file as"
@@ -219,10 +256,29 @@ fn second_routes(bindings: &[Binding<'_>]) -> Vec<Problem> {
             } else {
                 continue;
             };
+            found = true;
             problems.push(
                 Problem::error(
                     format!("items[{}]", public.item_index),
                     format!("{} {how} {}, which is exempt; it would publish exempt material", public.label, exempt.label),
+                )
+                .help("an exempt item's papers go in the Part 2 pack only: remove the public listing, or bind a redacted version"),
+            );
+        }
+        if found {
+            continue;
+        }
+        let shared = public.seen.pages.iter().enumerate().find_map(|(p, page)| {
+            page.text.iter().chain(&page.images).find_map(|d| exempt_pages.get(d)).map(|hit| (p + 1, *hit))
+        });
+        if let Some((page, (b, exempt_page, what))) = shared {
+            problems.push(
+                Problem::error(
+                    format!("items[{}]", public.item_index),
+                    format!(
+                        "{} is a copy of {}, which is exempt: its page {page} has the same {what} as page {exempt_page} of that file; it would publish exempt material",
+                        public.label, bindings[b].label
+                    ),
                 )
                 .help("an exempt item's papers go in the Part 2 pack only: remove the public listing, or bind a redacted version"),
             );
@@ -610,10 +666,12 @@ pub fn load_meeting(
             ItemContent::Plain { .. } => {}
             ItemContent::Document { title, pdf } => bindings.push(Binding {
                 item_index,
+                field: format!("items[{item_index}].file"),
                 label: label(item.number, title, &pdf.path),
                 exempt: false,
                 path: canonical(&pdf.path),
                 bytes: &pdf.bytes,
+                seen: &pdf.seen,
             }),
             ItemContent::Report { report, .. } => {
                 for a in &report.appendices {
@@ -622,15 +680,18 @@ pub fn load_meeting(
                     };
                     bindings.push(Binding {
                         item_index,
+                        field: format!("items[{item_index}]"),
                         label: format!("appendix {} of {}", a.number, label(item.number, &report.title, &pdf.path)),
                         exempt: report.exempt.is_some(),
                         path: canonical(&pdf.path),
                         bytes: &pdf.bytes,
+                        seen: &pdf.seen,
                     });
                 }
             }
         }
     }
+    problems.extend(marked_public(&bindings));
     problems.extend(second_routes(&bindings));
     meeting_warnings.extend(load::unquoted_phones(&source));
     if !meeting_warnings.is_empty() {

@@ -14,6 +14,11 @@
 //!
 //! - [`inspect`]`(pdf)` gives a part's page count, whether it is tagged, and its page sizes as
 //!   displayed, so that a caller can lay out an agenda before anything is merged.
+//! - [`seen`]`(pdf, keyword)` reads a PDF as a reader sees it (each page's text and images, as
+//!   digests, through hayro's interpreter) and whether it is marked not for publication (its
+//!   Info dictionary, its XMP metadata, the words in a page's header or footer).
+//! - [`mark_not_for_publication`]`(pdf, keyword, stamps)` sets that mark on a finished PDF: the
+//!   keyword in Info and XMP, and furniture stamped (as an artifact) on the pages named.
 //! - [`merge`]`(parts, options)` joins [`Part`]s in order and gives a [`Merged`] document: its
 //!   bytes, the first page of each part, its page count and [`MergeWarning`]s. A part that
 //!   cannot be read fails the whole merge with a [`MergeError`] naming the part and why.
@@ -62,7 +67,9 @@
 //!   never a panic; each stream the reader inflates is bounded by [`MAX_INFLATED`].
 
 mod copy;
+mod mark;
 mod metadata;
+mod seen;
 mod source;
 mod stamp;
 
@@ -72,6 +79,9 @@ mod tests;
 use std::collections::BTreeMap;
 
 use lopdf::{Dictionary, Object, ObjectId, Stream};
+
+pub use mark::{mark_not_for_publication, Stamps};
+pub use seen::{seen, text_string, Marks, PageSeen, Seen};
 
 use copy::{Copier, Removed};
 use source::Source;

@@ -37,6 +37,16 @@ impl PdfWriter {
         Err(RenderError::new(MESSAGE))
     }
     /// Always fails.
+    pub fn mark_not_for_publication(
+        &self,
+        _pdf: Vec<u8>,
+        _style: &crate::tree::HouseStyle,
+        _lang: &str,
+        _date: &str,
+    ) -> Result<Vec<u8>, RenderError> {
+        Err(RenderError::new(MESSAGE))
+    }
+    /// Always fails.
     pub fn render_with_pages(&self, _doc: &Document, _anchors: &[String]) -> Result<PagedOutput, RenderError> {
         Err(RenderError::new(MESSAGE))
     }

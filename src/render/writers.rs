@@ -1,5 +1,7 @@
 //! The writers of one process, set up once and shared by every document and thread, and the one
-//! place a document is sent to the writer of its format ([`Writers::render`]). A new format is a
+//! place a document is sent to the writer of its format ([`Writers::render`]). A PDF of a document
+//! that holds exempt material (its keywords carry [`crate::tree::NOT_FOR_PUBLICATION_KEYWORD`]) is
+//! marked not for publication here, after the layout, whatever the template printed. A new format is a
 //! new arm here and a new [`Format`]; nothing above `render` changes.
 
 use std::sync::OnceLock;
@@ -39,7 +41,16 @@ impl Writers {
     pub fn render(&self, doc: &Document, format: Format) -> Result<Vec<u8>, RenderError> {
         match format {
             Format::Docx => docx::render(doc, self.figures(), self.words().as_ref()),
-            Format::Pdf => self.pdf()?.render(doc),
+            Format::Pdf => {
+                let writer = self.pdf()?;
+                let pdf = writer.render(doc)?;
+                if doc.meta.keywords.iter().any(|k| k == crate::tree::NOT_FOR_PUBLICATION_KEYWORD) {
+                    // Marked here, after the layout, whatever the template printed.
+                    writer.mark_not_for_publication(pdf, &doc.style, &doc.meta.lang, &doc.meta.date)
+                } else {
+                    Ok(pdf)
+                }
+            }
             Format::Html => html::render(doc),
             Format::Tree => check_depth(doc)
                 .and_then(|()| serde_json::to_vec_pretty(doc).map_err(|e| RenderError::new(e.to_string()))),

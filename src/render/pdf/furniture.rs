@@ -9,8 +9,10 @@ use typst_pdf::PdfOptions;
 use super::diagnostics::render_error;
 use super::world::ReportWorld;
 use super::{parse_date, PdfWriter};
+use crate::merge;
 pub use crate::render::furniture::{FurniturePage, FurnitureSpec};
 use crate::render::RenderError;
+use crate::tree::HouseStyle;
 
 /// The furniture's layout, the writer's own (not a template file): it draws only what the
 /// template's words and house style say.
@@ -40,6 +42,65 @@ impl PdfWriter {
             typst_pdf::pdf(&paged, &options).map_err(|diags| render_error("furniture export error", source, &diags))?;
         comemo::evict(super::CACHE_MAX_AGE);
         Ok(pdf)
+    }
+}
+
+/// The words stamped on a not-for-publication page whose own header does not say so.
+const NOT_FOR_PUBLICATION: &str = "NOT FOR PUBLICATION";
+
+impl PdfWriter {
+    /// Marks a finished PDF as not for publication, whatever its layout printed: the keyword in
+    /// its Info dictionary and XMP metadata, and NOT FOR PUBLICATION stamped (as an artifact, at
+    /// the head of the page) on every page whose header or footer does not say so already. The
+    /// result is read back: a page still unmarked is an error, never a file.
+    pub fn mark_not_for_publication(
+        &self,
+        pdf: Vec<u8>,
+        style: &HouseStyle,
+        lang: &str,
+        date: &str,
+    ) -> Result<Vec<u8>, RenderError> {
+        let keyword = crate::tree::NOT_FOR_PUBLICATION_KEYWORD;
+        let unreadable =
+            || RenderError::new("PDF: the typeset document cannot be read back to mark it not for publication");
+        let seen = merge::seen(&pdf, keyword).ok_or_else(unreadable)?;
+        let bare: Vec<usize> =
+            seen.pages.iter().enumerate().filter(|(_, p)| !p.not_for_publication).map(|(i, _)| i).collect();
+        let furniture = if bare.is_empty() {
+            None
+        } else {
+            let facts = merge::inspect(&pdf).map_err(|e| RenderError::new(format!("PDF: {e}")))?;
+            let pages: Vec<FurniturePage> = bare
+                .iter()
+                .filter_map(|&i| facts.pages.get(i))
+                .map(|p| FurniturePage { width: p.width, height: p.height, stamp: None, bound: false })
+                .collect();
+            let spec = FurnitureSpec {
+                style,
+                lang,
+                title: NOT_FOR_PUBLICATION,
+                header: Some(NOT_FOR_PUBLICATION),
+                footer: "",
+                pages: &pages,
+            };
+            Some(self.furniture(&spec, date)?)
+        };
+        let stamps = furniture.as_deref().map(|furniture| merge::Stamps { pages: &bare, furniture });
+        let marked = merge::mark_not_for_publication(&pdf, keyword, stamps)
+            .map_err(|e| RenderError::new(format!("PDF: cannot mark it not for publication: {e}")))?;
+        let check = merge::seen(&marked, keyword).ok_or_else(unreadable)?;
+        if let Some(page) = check.pages.iter().position(|p| !p.not_for_publication) {
+            return Err(RenderError::new(format!(
+                "PDF: page {} could not be marked NOT FOR PUBLICATION, so the document is not written",
+                page + 1
+            )));
+        }
+        if !(check.marks.info && check.marks.xmp) {
+            return Err(RenderError::new(
+                "PDF: its metadata could not be marked not for publication, so it is not written",
+            ));
+        }
+        Ok(marked)
     }
 }
 

@@ -7,13 +7,13 @@ use crate::common::*;
 use std::path::{Path, PathBuf};
 
 /// Text only the exempt example report holds.
-const EXEMPT_MARKERS: &[&str] = &["1,234,567", "preferred bidder", "Estates Manager", "Andrew Pearson"];
+pub(crate) const EXEMPT_MARKERS: &[&str] = &["1,234,567", "preferred bidder", "Estates Manager", "Andrew Pearson"];
 /// The title of the exempt appendix these tests bind: it is typeset on its pages.
-const APPENDIX_MARKER: &str = "Valuation of Plot Quixby";
+pub(crate) const APPENDIX_MARKER: &str = "Valuation of Plot Quixby";
 
 /// A meeting folder: the example meeting and its reports, copied, with `edit` applied to the
 /// meeting file's text. Returns the folder's path and the meeting file.
-fn meeting(dir: &Path, edit: impl Fn(String) -> String) -> PathBuf {
+pub(crate) fn meeting(dir: &Path, edit: impl Fn(String) -> String) -> PathBuf {
     for f in [
         "powering-our-future.yaml",
         "missions.yaml",
@@ -31,7 +31,7 @@ fn meeting(dir: &Path, edit: impl Fn(String) -> String) -> PathBuf {
 
 /// A PDF with `title` typeset on its first page: the highways report retitled, built by cabrep
 /// (a public report, so nothing marks it as exempt).
-fn pdf_titled(dir: &Path, name: &str, title: &str) -> PathBuf {
+pub(crate) fn pdf_titled(dir: &Path, name: &str, title: &str) -> PathBuf {
     let src = std::fs::read_to_string(root().join("inputs/highways-capital-programme.yaml")).expect("read");
     let work = tempdir();
     let yaml = work.path().join(format!("{name}.yaml"));
@@ -45,7 +45,7 @@ fn pdf_titled(dir: &Path, name: &str, title: &str) -> PathBuf {
 }
 
 /// Gives the exempt example report an appendix.
-fn add_appendix(dir: &Path, report: &str, title: &str, file: &str) {
+pub(crate) fn add_appendix(dir: &Path, report: &str, title: &str, file: &str) {
     let p = dir.join(report);
     let src = std::fs::read_to_string(&p).expect("read");
     let src = if src.contains("\nappendices:") {
@@ -58,7 +58,7 @@ fn add_appendix(dir: &Path, report: &str, title: &str, file: &str) {
 
 /// Every file under `dir`, in its folders too (the cache of typeset parts a pack keeps there is
 /// scanned like any public output).
-fn files_in(dir: &Path) -> Vec<PathBuf> {
+pub(crate) fn files_in(dir: &Path) -> Vec<PathBuf> {
     let mut v = Vec::new();
     let mut todo = vec![dir.to_path_buf()];
     while let Some(d) = todo.pop() {
@@ -77,7 +77,7 @@ fn files_in(dir: &Path) -> Vec<PathBuf> {
 
 /// Fails if any marker appears in a public output: its name, its raw bytes (as UTF-8 and
 /// UTF-16BE), and for a PDF its decompressed objects and extracted text, for a DOCX every part.
-fn assert_no_exempt_material(files: &[PathBuf], markers: &[&str]) {
+pub(crate) fn assert_no_exempt_material(files: &[PathBuf], markers: &[&str]) {
     assert!(!files.is_empty(), "no public files to scan");
     let scratch = tempdir();
     for f in files {
@@ -136,7 +136,7 @@ fn assert_no_exempt_material(files: &[PathBuf], markers: &[&str]) {
 }
 
 /// The public files of a pack's output folder: everything but the Part 2 ones.
-fn public_files(out: &Path) -> Vec<PathBuf> {
+pub(crate) fn public_files(out: &Path) -> Vec<PathBuf> {
     files_in(out).into_iter().filter(|p| !p.to_string_lossy().contains("part2")).collect()
 }
 
@@ -264,7 +264,7 @@ fn a_part2_pack_of_cabrep_cannot_be_bound_into_a_pack() {
         assert_eq!(out.status.code(), Some(1), "{file}: {}", stderr(&out));
         let err = stderr(&out);
         assert!(
-            err.contains("error: items[3].file:") && err.contains("is a not-for-publication output of cabrep"),
+            err.contains("error: items[3].file:") && err.contains("is marked not for publication"),
             "{file}: {err}"
         );
         assert!(files_in(&out_dir).is_empty(), "nothing written");

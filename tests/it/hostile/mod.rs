@@ -2,6 +2,6 @@
 //! file (or a small folder) per defect, each with a test asserting the exit status, the located
 //! message and, for exempt material, that nothing of it reaches a public output.
 
-mod exempt;
+pub(crate) mod exempt;
 mod inputs;
 mod misc;
