@@ -239,9 +239,8 @@ fn second_routes(bindings: &[Binding<'_>]) -> Vec<Problem> {
     let mut exempt_pages: BTreeMap<[u8; 32], (usize, usize, &str)> = BTreeMap::new();
     for (b, binding) in bindings.iter().enumerate().filter(|(_, b)| b.exempt) {
         for (p, page) in binding.seen.pages.iter().enumerate() {
-            for (digest, what) in page.text.iter().map(|t| (t, "text")).chain(page.images.iter().map(|i| (i, "image")))
-            {
-                exempt_pages.entry(*digest).or_insert((b, p + 1, what));
+            for (digest, what) in telling(page) {
+                exempt_pages.entry(digest).or_insert((b, p + 1, what));
             }
         }
     }
@@ -268,9 +267,12 @@ fn second_routes(bindings: &[Binding<'_>]) -> Vec<Problem> {
         if found {
             continue;
         }
-        let shared = public.seen.pages.iter().enumerate().find_map(|(p, page)| {
-            page.text.iter().chain(&page.images).find_map(|d| exempt_pages.get(d)).map(|hit| (p + 1, *hit))
-        });
+        let shared = public
+            .seen
+            .pages
+            .iter()
+            .enumerate()
+            .find_map(|(p, page)| telling(page).find_map(|(d, _)| exempt_pages.get(&d)).map(|hit| (p + 1, *hit)));
         if let Some((page, (b, exempt_page, what))) = shared {
             problems.push(
                 Problem::error(
@@ -285,6 +287,22 @@ fn second_routes(bindings: &[Binding<'_>]) -> Vec<Problem> {
         }
     }
     problems
+}
+
+/// A page whose text has fewer letters and digits than this is not compared by its text (a page
+/// holding only "2", or a heading alone, says nothing of where it came from).
+const MIN_PAGE_LETTERS: usize = 40;
+
+/// An image with fewer pixels than this is not compared (a council's logo on the letterhead of
+/// both an exempt appendix and public minutes is not a copy of either); a photograph, a plan or a
+/// scanned page is far larger.
+const MIN_IMAGE_PIXELS: u64 = 300 * 300;
+
+/// What tells a page apart: its text's digest when it has enough of it, and the digests of its
+/// images large enough to be content rather than furniture.
+fn telling(page: &crate::merge::PageSeen) -> impl Iterator<Item = ([u8; 32], &'static str)> + '_ {
+    let text = page.text.filter(|_| page.letters >= MIN_PAGE_LETTERS).map(|t| (t, "text"));
+    text.into_iter().chain(page.images.iter().filter(|(_, px)| *px >= MIN_IMAGE_PIXELS).map(|(d, _)| (*d, "image")))
 }
 
 /// Refuses an encrypted PDF. One with only an owner password (restrictions on printing, copying

@@ -41,9 +41,12 @@ const MAX_BAND_TEXT: usize = 1 << 16;
 pub struct PageSeen {
     /// SHA-256 of the page's letters and digits, lower-cased; `None` for a page with no text.
     pub text: Option<[u8; 32]>,
+    /// How many letters and digits the page's text has (a page of a few, a number or a heading
+    /// alone, is not told apart from many others by its text).
+    pub letters: usize,
     /// SHA-256 of each image the page draws (its decoded samples, or for a JPEG, JPEG 2000,
-    /// JBIG2 or fax image its coded data), with its width and height; each once.
-    pub images: Vec<[u8; 32]>,
+    /// JBIG2 or fax image its coded data, with its width and height), and its pixels; each once.
+    pub images: Vec<([u8; 32], u64)>,
     /// Whether its header or footer says NOT FOR PUBLICATION.
     pub not_for_publication: bool,
 }
@@ -147,14 +150,14 @@ struct Reader {
     band_text: String,
     digest: Sha256,
     letters: usize,
-    images: Vec<[u8; 32]>,
+    images: Vec<([u8; 32], u64)>,
 }
 
 impl Reader {
     fn finish(self) -> PageSeen {
         let not_for_publication = self.band_text.contains(NOT_FOR_PUBLICATION);
         let text = (self.letters > 0).then(|| self.digest.finalize().into());
-        PageSeen { text, images: self.images, not_for_publication }
+        PageSeen { text, letters: self.letters, images: self.images, not_for_publication }
     }
 
     /// A character drawn at `y` points from the top of the page.
@@ -216,7 +219,8 @@ impl<'a> Device<'a> for Reader {
     }
     fn draw_image(&mut self, image: Image<'a, '_>, _: Affine) {
         let digest = match &image {
-            Image::Raster(r) => image_digest(r.stream(), r.width(), r.height()),
+            Image::Raster(r) => image_digest(r.stream(), r.width(), r.height())
+                .map(|d| (d, u64::from(r.width()) * u64::from(r.height()))),
             Image::Stencil(_) => None,
         };
         if let Some(d) = digest.filter(|d| !self.images.contains(d)) {
