@@ -265,16 +265,43 @@ fn two_builds_of_one_folder_at_once_both_succeed_with_whole_identical_outputs() 
     let want = outputs(&single);
     assert!(want.len() >= 12, "every report in three formats: {:?}", want.iter().map(|w| &w.0).collect::<Vec<_>>());
     let out = dir.path().join("both");
-    for round in 0..4 {
-        let first = build(&out).stdout(Stdio::null()).stderr(Stdio::piped()).spawn().expect("first build");
-        // The second starts while the first is writing (a little later each round).
-        std::thread::sleep(Duration::from_millis(150 * round));
+    let mut caught = 0;
+    for round in 0..3 {
+        let mut first = build(&out).stdout(Stdio::null()).stderr(Stdio::piped()).spawn().expect("first build");
+        let pid = libc::pid_t::try_from(first.id()).expect("pid");
+        // The second starts while the first is writing: the first is held (SIGSTOP) the moment a
+        // temporary file of its own is seen, and let go once the second has finished.
+        let mut held = false;
+        while !held && first.try_wait().expect("first build").is_none() {
+            if !temporaries_if_any(&out).is_empty() {
+                // SAFETY: kill(2) on the child this test started.
+                unsafe { libc::kill(pid, libc::SIGSTOP) };
+                held = !temporaries_if_any(&out).is_empty();
+                if !held {
+                    // SAFETY: as above.
+                    unsafe { libc::kill(pid, libc::SIGCONT) };
+                }
+            }
+        }
         let second = build(&out).output().expect("second build");
+        // SAFETY: as above.
+        unsafe { libc::kill(pid, libc::SIGCONT) };
         let first = first.wait_with_output().expect("first build");
+        caught += usize::from(held);
         assert!(first.status.success(), "round {round}, the first build: {}", stderr(&first));
         assert!(second.status.success(), "round {round}, the second build: {}", stderr(&second));
         assert!(outputs(&out) == want, "round {round}: the outputs differ from a build on its own");
         assert_eq!(temporaries(&out), Vec::<String>::new(), "round {round}");
+    }
+    assert!(caught > 0, "the first build was never caught writing: the test tested nothing");
+}
+
+/// The temporary files in a folder, none while it does not exist.
+fn temporaries_if_any(dir: &Path) -> Vec<String> {
+    if dir.is_dir() {
+        temporaries(dir)
+    } else {
+        Vec::new()
     }
 }
 
