@@ -223,6 +223,10 @@ enum Command {
         /// The address to listen on (loopback by default: the preview is for this machine).
         #[arg(long, default_value = "127.0.0.1")]
         host: String,
+        /// Beyond loopback (`--host 0.0.0.0`), show exempt papers and papers that do not load to
+        /// other machines too (without it, to this machine only).
+        #[arg(long)]
+        allow_remote: bool,
         /// The port (0: a free one; the address is printed at start).
         #[arg(long, default_value_t = 0)]
         port: u16,
@@ -351,8 +355,8 @@ fn main() -> ExitCode {
                 report_outcome(Path::new(&format!("{name}-forward-plan")), outcome, &diag)
             })
         }
-        Command::Serve { path, host, port, template, input } => {
-            with_engine(template.as_deref(), &input, |e| preview::serve(e, &path, &host, port))
+        Command::Serve { path, host, port, allow_remote, template, input } => {
+            with_engine(template.as_deref(), &input, |e| preview::serve(e, &path, &host, port, allow_remote))
         }
         Command::Watch { path, output, formats, input } => {
             with_engine(output.template.as_deref(), &input, |e| preview::watch(e, &path, &output.out, &formats.0))

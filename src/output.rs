@@ -3,8 +3,10 @@
 //! permissions their readers should have, and never two outputs to one name.
 //!
 //! Temporary files in flight are registered, so that an interrupted build (SIGINT, SIGTERM)
-//! removes them before it exits ([`remove_temporaries_on_signal`]); a build also sweeps away
-//! stale ones that an earlier, killed build left ([`sweep_stale_temporaries`]).
+//! removes them before it exits ([`remove_temporaries_on_signal`]). A temporary file's name holds
+//! its writer's process id (`.cabrep-<pid>-<random>.tmp`), so that a build sweeps away the ones a
+//! build killed outright left, and never those of a build running beside it
+//! ([`sweep_stale_temporaries`]).
 //!
 //! This room owns file names, modes and the write itself; it never decides content, and never
 //! decides what is exempt — callers say which [`Visibility`] an output has.
@@ -15,9 +17,44 @@ use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard, OnceLock};
 use std::time::SystemTime;
 
-/// The name every temporary output file starts with, and ends with.
+/// The name every temporary output file starts with, and ends with. Between them: the writer's
+/// process id, a dash and random characters.
 const TEMP_PREFIX: &str = ".cabrep-";
 const TEMP_SUFFIX: &str = ".tmp";
+
+/// How this process's temporary files' names start: `.cabrep-<pid>-`.
+fn temp_prefix() -> String {
+    format!("{TEMP_PREFIX}{}-", std::process::id())
+}
+
+/// The process id in a temporary file's name (`.cabrep-<pid>-<random>.tmp`); `None` for a name
+/// without one (as earlier versions wrote them) or for any other name.
+fn writer_of(name: &str) -> Option<u32> {
+    let middle = name.strip_prefix(TEMP_PREFIX)?.strip_suffix(TEMP_SUFFIX)?;
+    let (pid, random) = middle.split_once('-')?;
+    if random.is_empty() || pid.is_empty() || !pid.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    pid.parse().ok().filter(|&p| p > 0)
+}
+
+/// Whether process `pid` is gone (no such process). A process that exists but belongs to
+/// someone else is alive; anything uncertain counts as alive, so its file is kept.
+#[cfg(unix)]
+fn process_is_gone(pid: u32) -> bool {
+    let Ok(pid) = libc::pid_t::try_from(pid) else { return false };
+    if pid <= 0 {
+        return false;
+    }
+    // SAFETY: signal 0 is never delivered; kill(2) only says whether the process exists.
+    let r = unsafe { libc::kill(pid, 0) };
+    r == -1 && std::io::Error::last_os_error().raw_os_error() == Some(libc::ESRCH)
+}
+
+#[cfg(not(unix))]
+fn process_is_gone(_pid: u32) -> bool {
+    false
+}
 
 /// Temporary files being written now. A temporary file is created and registered under the lock,
 /// and renamed (or removed) and unregistered under it, so the signal handler (which takes the
@@ -55,9 +92,13 @@ pub fn remove_temporaries_on_signal() -> std::io::Result<()> {
     Ok(())
 }
 
-/// Removes temporary output files (`.cabrep-*.tmp`) in `dir` last modified before `before` (the
-/// process start): what a build killed outright (SIGKILL, a power cut) left behind. Returns how
-/// many were removed; a folder that does not exist has none.
+/// Removes the temporary output files (`.cabrep-*.tmp`) in `dir` whose writer is gone: what a
+/// build killed outright (SIGKILL, a power cut) left behind. A file named with a process id is
+/// removed when no such process runs (or when the id is this process's own and the file is not
+/// one it is writing: an earlier process had the id); a build running beside this one keeps its
+/// files. A file named without one (as earlier versions wrote them) is removed when it was last
+/// modified before `before` (the process start). Returns how many were removed; a folder that
+/// does not exist has none.
 pub fn sweep_stale_temporaries(dir: &Path, before: SystemTime) -> usize {
     let Ok(entries) = std::fs::read_dir(dir) else { return 0 };
     let mut removed = 0;
@@ -67,13 +108,24 @@ pub fn sweep_stale_temporaries(dir: &Path, before: SystemTime) -> usize {
         if !(name.starts_with(TEMP_PREFIX) && name.ends_with(TEMP_SUFFIX)) {
             continue;
         }
-        // Only plain files (never a folder or a link someone named so), and only old ones: a
-        // build running now beside this one may be writing a new one.
+        // Only plain files, never a folder or a link someone named so.
         let Ok(meta) = std::fs::symlink_metadata(e.path()) else { continue };
-        let old = meta.modified().is_ok_and(|m| m < before);
-        if meta.file_type().is_file() && old && std::fs::remove_file(e.path()).is_ok() {
+        if !meta.file_type().is_file() {
+            continue;
+        }
+        // Held while deciding and removing: no file of this process appears or goes meanwhile.
+        let registry = in_flight();
+        let stale = match writer_of(name) {
+            Some(pid) if pid == std::process::id() => {
+                !registry.iter().any(|f| f.file_name().is_some_and(|f| f == name))
+            }
+            Some(pid) => process_is_gone(pid),
+            None => meta.modified().is_ok_and(|m| m < before),
+        };
+        if stale && std::fs::remove_file(e.path()).is_ok() {
             removed += 1;
         }
+        drop(registry);
     }
     removed
 }
@@ -126,7 +178,8 @@ pub fn write_atomic(path: &Path, bytes: &[u8], visibility: Visibility) -> std::i
     let mut tmp = {
         let mut registry = in_flight();
         let mut builder = tempfile::Builder::new();
-        builder.prefix(TEMP_PREFIX).suffix(TEMP_SUFFIX);
+        let prefix = temp_prefix();
+        builder.prefix(&prefix).suffix(TEMP_SUFFIX);
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
@@ -290,5 +343,62 @@ mod tests {
         names.sort();
         assert_eq!(names, [".cabrep-dir.tmp.keep", ".cabrep-folder.tmp", "report.pdf"]);
         assert_eq!(sweep_stale_temporaries(&dir.path().join("missing"), later), 0);
+    }
+
+    #[test]
+    fn a_temporary_names_its_writer_and_only_such_names_give_a_pid() {
+        assert_eq!(writer_of(".cabrep-4242-aB3xYz.tmp"), Some(4242));
+        for name in
+            [".cabrep-aB3xYz.tmp", ".cabrep-0-aB3xYz.tmp", ".cabrep-42-.tmp", ".cabrep--x.tmp", ".cabrep-4x-y.tmp"]
+        {
+            assert_eq!(writer_of(name), None, "{name}");
+        }
+        assert_eq!(writer_of(".cabrep-99999999999999999999-x.tmp"), None, "not a pid");
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut tmp = tempfile::Builder::new();
+        let prefix = temp_prefix();
+        let made = tmp.prefix(&prefix).suffix(TEMP_SUFFIX).tempfile_in(dir.path()).expect("tmp");
+        let name = made.path().file_name().and_then(|n| n.to_str()).expect("name").to_owned();
+        assert_eq!(writer_of(&name), Some(std::process::id()), "{name}");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn only_temporaries_whose_writer_is_gone_are_swept_whatever_their_age() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        // A process that has exited (and been reaped): its id names no process now.
+        let mut child = std::process::Command::new("true").spawn().expect("spawn true");
+        let dead = child.id();
+        child.wait().expect("wait");
+        assert!(process_is_gone(dead));
+        // SAFETY: getppid(2) has no preconditions.
+        let parent = u32::try_from(unsafe { libc::getppid() }).expect("parent pid");
+        assert!(!process_is_gone(parent) && !process_is_gone(1));
+        let own = std::process::id();
+        let names = [
+            format!(".cabrep-{dead}-AAAAAA.tmp"),
+            format!(".cabrep-{parent}-BBBBBB.tmp"),
+            format!(".cabrep-{own}-CCCCCC.tmp"),
+            ".cabrep-DDDDDD.tmp".to_owned(),
+        ];
+        for n in &names {
+            std::fs::write(dir.path().join(n), b"x").expect("write");
+        }
+        // Registered: this process is writing it now.
+        let writing = dir.path().join(format!(".cabrep-{own}-EEEEEE.tmp"));
+        std::fs::write(&writing, b"x").expect("write");
+        in_flight().insert(writing.clone());
+        // Made before the start: an old-style name is kept (a build beside this one may own it).
+        let removed = sweep_stale_temporaries(dir.path(), SystemTime::UNIX_EPOCH);
+        in_flight().remove(&writing);
+        assert_eq!(removed, 2);
+        let mut left: Vec<String> = std::fs::read_dir(dir.path())
+            .expect("dir")
+            .map(|e| e.expect("e").file_name().to_string_lossy().into_owned())
+            .collect();
+        left.sort();
+        let mut want = vec![names[1].clone(), names[3].clone(), format!(".cabrep-{own}-EEEEEE.tmp")];
+        want.sort();
+        assert_eq!(left, want, "the dead writer's and this process's unregistered file are gone");
     }
 }

@@ -4,12 +4,17 @@
 //! watcher crate); `serve` answers a few fixed routes with a small HTTP/1.1
 //! responder of its own (GET only, bounded request size and connections, a thread a connection).
 //!
+//! `serve` answers only requests whose `Host` names the address it was reached at (a page on
+//! another site that points its own name at this machine gets 421 and nothing of a paper), and
+//! serves an exempt paper, or one that does not load, to this machine only unless told
+//! otherwise (`--allow-remote`).
+//!
 //! This module never writes the preview's page to disk: the reload script and the diagnostics
 //! banner are added to the HTML writer's output in memory, for the browser only. `watch` writes
 //! only what `build` would.
 
 use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
+use std::net::{IpAddr, SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
@@ -133,6 +138,8 @@ struct Preview {
     failure: Option<String>,
     /// PDF and DOCX of the last good document, with the version they were built at.
     files: Vec<(Format, u64, Arc<Vec<u8>>)>,
+    /// The file as last saved loads and is not exempt: it may be shown to another machine.
+    public: bool,
 }
 
 struct Paper {
@@ -149,10 +156,16 @@ struct Server<'e> {
     changed: Condvar,
     changed_lock: Mutex<u64>,
     connections: AtomicUsize,
+    /// The address listened on.
+    listening: SocketAddr,
+    /// Exempt papers (and papers that do not load) are shown to other machines too.
+    allow_remote: bool,
 }
 
-/// `cabrep serve`: a live preview of a paper (or a folder's papers) on `http://HOST:PORT/`.
-pub fn serve(engine: &Engine, path: &Path, host: &str, port: u16) -> u8 {
+/// `cabrep serve`: a live preview of a paper (or a folder's papers) on `http://HOST:PORT/`. Beyond
+/// the loopback interface, exempt papers and papers that do not load are shown to this machine
+/// only, unless `allow_remote`.
+pub fn serve(engine: &Engine, path: &Path, host: &str, port: u16, allow_remote: bool) -> u8 {
     let inputs = papers(path);
     if inputs.is_empty() {
         let _ = writeln!(std::io::stderr(), "error: no report files found in {}", path.display());
@@ -165,19 +178,6 @@ pub fn serve(engine: &Engine, path: &Path, host: &str, port: u16) -> u8 {
             return 3;
         }
     };
-    let server = Server {
-        engine,
-        papers: inputs.into_iter().map(|path| Paper { path, state: Mutex::new(Preview::default()) }).collect(),
-        folder: path.is_dir(),
-        changed: Condvar::new(),
-        changed_lock: Mutex::new(0),
-        connections: AtomicUsize::new(0),
-    };
-    // The first render, before the address is printed: the first page load shows the paper.
-    let mut stamps: Vec<Stamp> = server.papers.iter().map(|p| stamp(&p.path)).collect();
-    for p in &server.papers {
-        server.rebuild(p);
-    }
     let addr = match listener.local_addr() {
         Ok(a) => a,
         Err(e) => {
@@ -185,7 +185,54 @@ pub fn serve(engine: &Engine, path: &Path, host: &str, port: u16) -> u8 {
             return 3;
         }
     };
-    let _ = writeln!(std::io::stderr(), "serving http://{addr}/ (Ctrl-C stops)");
+    let beyond = !loopback(addr.ip());
+    if beyond {
+        let _ = writeln!(
+            std::io::stderr(),
+            "warning: listening on {addr}, beyond this machine: anyone who can reach it on port {} can read the \
+             preview",
+            addr.port()
+        );
+        let _ = writeln!(
+            std::io::stderr(),
+            "{}",
+            if allow_remote {
+                "warning: --allow-remote: exempt papers are shown to other machines too"
+            } else {
+                "warning: exempt papers, and papers that do not load, are shown to this machine only \
+                 (--allow-remote shows them to others)"
+            }
+        );
+    }
+    let server = Server {
+        engine,
+        papers: inputs.into_iter().map(|path| Paper { path, state: Mutex::new(Preview::default()) }).collect(),
+        folder: path.is_dir(),
+        changed: Condvar::new(),
+        changed_lock: Mutex::new(0),
+        connections: AtomicUsize::new(0),
+        listening: addr,
+        allow_remote,
+    };
+    // The first render, before the address is printed: the first page load shows the paper.
+    let mut stamps: Vec<Stamp> = server.papers.iter().map(|p| stamp(&p.path)).collect();
+    for p in &server.papers {
+        server.rebuild(p);
+    }
+    if beyond && !allow_remote {
+        for p in &server.papers {
+            if !p.state.lock().unwrap_or_else(|e| e.into_inner()).public {
+                let _ = writeln!(std::io::stderr(), "warning: {}: shown to this machine only", p.path.display());
+            }
+        }
+    }
+    // An address a browser here can open (one listening on every interface is reached on loopback).
+    let url = match addr.ip() {
+        IpAddr::V4(ip) if ip.is_unspecified() => format!("http://127.0.0.1:{}/", addr.port()),
+        IpAddr::V6(ip) if ip.is_unspecified() => format!("http://[::1]:{}/", addr.port()),
+        _ => format!("http://{addr}/"),
+    };
+    let _ = writeln!(std::io::stderr(), "serving {url} (Ctrl-C stops)");
     std::thread::scope(|s| {
         s.spawn(|| loop {
             std::thread::sleep(POLL);
@@ -230,8 +277,9 @@ impl Server<'_> {
         let result = jobs::catch_panic(|| match self.engine.load(&paper.path) {
             Ok(l) => {
                 let doc = self.engine.document(&l.report);
+                let public = l.report.exempt.is_none();
                 match self.engine.render(&doc, Format::Html) {
-                    Ok(bytes) => Ok((doc, String::from_utf8_lossy(&bytes).into_owned(), l.warnings)),
+                    Ok(bytes) => Ok((doc, String::from_utf8_lossy(&bytes).into_owned(), l.warnings, public)),
                     Err(e) => Err((Vec::new(), Some(format!("html output: {e}")))),
                 }
             }
@@ -239,8 +287,9 @@ impl Server<'_> {
         });
         let mut st = paper.state.lock().unwrap_or_else(|e| e.into_inner());
         st.version += 1;
+        st.public = matches!(result, Ok(Ok((.., true))));
         let line = match result {
-            Ok(Ok((doc, html, warnings))) => {
+            Ok(Ok((doc, html, warnings, _))) => {
                 st.good = Some((Arc::new(doc), html));
                 st.problems = warnings;
                 st.failure = None;
@@ -305,7 +354,36 @@ impl Server<'_> {
             }
         }
         let text = String::from_utf8_lossy(&request);
-        let first = text.lines().next().unwrap_or("");
+        let mut lines = text.lines();
+        let first = lines.next().unwrap_or("");
+        // The Host header: one, naming this server (never a name some other site points here).
+        let hosts: Vec<&str> = lines
+            .take_while(|l| !l.trim().is_empty())
+            .filter_map(|l| l.split_once(':'))
+            .filter(|(name, _)| name.eq_ignore_ascii_case("host"))
+            .map(|(_, value)| value.trim())
+            .collect();
+        match hosts.as_slice() {
+            [host] if names_server(host, stream.local_addr()?, self.listening) => {}
+            [_] => {
+                return respond(
+                    &mut stream,
+                    "421 Misdirected Request",
+                    "text/plain; charset=utf-8",
+                    b"this preview answers requests for its own address only\n",
+                )
+            }
+            _ => {
+                return respond(
+                    &mut stream,
+                    "400 Bad Request",
+                    "text/plain; charset=utf-8",
+                    b"a request names its Host once\n",
+                )
+            }
+        }
+        // Another machine asking, when exempt papers are for this one only.
+        let remote = !self.allow_remote && !loopback(stream.peer_addr()?.ip());
         let mut parts = first.split_whitespace();
         let (method, target) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
         if method != "GET" {
@@ -314,7 +392,7 @@ impl Server<'_> {
         let route = target.split(['?', '#']).next().unwrap_or("");
         let (paper, rest) = if self.folder {
             if route == "/" {
-                return respond(&mut stream, "200 OK", "text/html; charset=utf-8", self.index().as_bytes());
+                return respond(&mut stream, "200 OK", "text/html; charset=utf-8", self.index(remote).as_bytes());
             }
             let Some((n, rest)) = route.strip_prefix('/').and_then(|r| r.split_once('/')) else {
                 return not_found(&mut stream);
@@ -331,7 +409,11 @@ impl Server<'_> {
         } else {
             (&self.papers[0], route.strip_prefix('/').unwrap_or(route))
         };
+        let hidden = remote && !paper.state.lock().unwrap_or_else(|e| e.into_inner()).public;
         match rest {
+            "" | "report.pdf" | "report.docx" if hidden => {
+                respond(&mut stream, "403 Forbidden", "text/html; charset=utf-8", self.withheld(paper).as_bytes())
+            }
             "" => respond(&mut stream, "200 OK", "text/html; charset=utf-8", self.page(paper).as_bytes()),
             "events" => self.events(paper, stream),
             "report.pdf" => self.file(paper, Format::Pdf, &mut stream),
@@ -340,13 +422,18 @@ impl Server<'_> {
         }
     }
 
-    /// The folder's index: each paper, linked, with its title or its error count.
-    fn index(&self) -> String {
+    /// The folder's index: each paper, linked, with its title or its error count (for another
+    /// machine, `remote`, no title of a paper shown to this machine only).
+    fn index(&self, remote: bool) -> String {
         let mut items = String::new();
         for (i, p) in self.papers.iter().enumerate() {
             let st = p.state.lock().unwrap_or_else(|e| e.into_inner());
             let name = p.path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-            let title = st.good.as_ref().map(|(d, _)| d.meta.title.clone()).unwrap_or_default();
+            let title = match &st.good {
+                _ if remote && !st.public => "shown on the machine serving it only".to_owned(),
+                Some((d, _)) => d.meta.title.clone(),
+                None => String::new(),
+            };
             let errors = st.problems.iter().filter(|d| d.is_error()).count();
             let note =
                 if errors > 0 { format!(" <strong>({})</strong>", plural(errors, "error")) } else { String::new() };
@@ -398,10 +485,7 @@ impl Server<'_> {
             banner.push_str("</pre>\n");
         }
         banner.push_str("</div>\n");
-        let script = format!(
-            "<script>\n(function () {{\n  var shown = {};\n  var events = new EventSource(\"events\");\n  events.onmessage = function (e) {{ if (Number(e.data) !== shown) {{ events.close(); location.reload(); }} }};\n}})();\n</script>\n",
-            st.version
-        );
+        let script = reload_script(st.version);
         let body = match &st.good {
             Some((_, html)) => html.clone(),
             None => "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Preview</title>\n</head>\n<body>\n</body>\n</html>\n".into(),
@@ -413,6 +497,16 @@ impl Server<'_> {
         let end = page.rfind("</body>").unwrap_or(page.len());
         page.insert_str(end, &script);
         page
+    }
+
+    /// What another machine is shown of a paper that is for this one only: that, and the reload
+    /// script (the page comes back when the paper may be shown). Nothing of the paper.
+    fn withheld(&self, paper: &Paper) -> String {
+        let version = paper.state.lock().unwrap_or_else(|e| e.into_inner()).version;
+        format!(
+            "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Not shown</title>\n</head>\n<body>\n<main>\n<h1>Not shown</h1>\n<p>This paper is exempt, or does not load as saved: it is shown on the machine serving it only (<code>cabrep serve --allow-remote</code> shows it to others).</p>\n</main>\n{}</body>\n</html>\n",
+            reload_script(version)
+        )
     }
 
     /// A server-sent event stream: the paper's version now, and again at each rebuild.
@@ -477,6 +571,61 @@ impl Server<'_> {
                 format!("{panic}\n").as_bytes(),
             ),
         }
+    }
+}
+
+/// The script that reloads a page served at `version` when the paper is rebuilt.
+fn reload_script(version: u64) -> String {
+    format!(
+        "<script>\n(function () {{\n  var shown = {version};\n  var events = new EventSource(\"events\");\n  events.onmessage = function (e) {{ if (Number(e.data) !== shown) {{ events.close(); location.reload(); }} }};\n}})();\n</script>\n"
+    )
+}
+
+/// Whether an address is this machine's loopback (an IPv4 one seen through IPv6 too).
+fn loopback(ip: IpAddr) -> bool {
+    ip.to_canonical().is_loopback()
+}
+
+/// Whether a request's `Host` names this server: the address the connection came in on
+/// (`local`) or the one listened on, as an IP with or without the port, and for a connection on
+/// loopback also `localhost`, `127.0.0.1` and `[::1]`. A name of some other site (what a page
+/// that points its own name at this machine sends) never does.
+fn names_server(host: &str, local: SocketAddr, listening: SocketAddr) -> bool {
+    let (name, port) = match host.strip_prefix('[') {
+        Some(rest) => match rest.split_once(']') {
+            Some((ip, "")) => (ip, None),
+            Some((ip, port)) => match port.strip_prefix(':') {
+                Some(port) => (ip, Some(port)),
+                None => return false,
+            },
+            None => return false,
+        },
+        None => match host.split_once(':') {
+            Some((name, port)) => (name, Some(port)),
+            None => (host, None),
+        },
+    };
+    if let Some(port) = port {
+        if !port.bytes().all(|b| b.is_ascii_digit()) || port.parse::<u16>().ok() != Some(local.port()) {
+            return false;
+        }
+    }
+    // A bracketed name is an IPv6 address; a bare one, an IPv4 address or a name.
+    let ip = if host.starts_with('[') {
+        match name.parse::<std::net::Ipv6Addr>() {
+            Ok(ip) => Some(IpAddr::V6(ip)),
+            Err(_) => return false,
+        }
+    } else {
+        name.parse::<std::net::Ipv4Addr>().ok().map(IpAddr::V4)
+    };
+    let on_loopback = loopback(local.ip());
+    match ip {
+        Some(ip) => {
+            let ip = ip.to_canonical();
+            ip == local.ip().to_canonical() || ip == listening.ip().to_canonical() || (on_loopback && ip.is_loopback())
+        }
+        None => on_loopback && name.eq_ignore_ascii_case("localhost"),
     }
 }
 

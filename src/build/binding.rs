@@ -260,11 +260,12 @@ fn hex(bytes: &[u8]) -> String {
 }
 
 /// Typeset public parts kept between builds of one meeting's pack, so that rebuilding after one
-/// report changed typesets only that report. Each entry is its key's file, holding the PDF after
-/// a line with the PDF's SHA-256: an entry whose bytes do not match is rebuilt, never used.
-/// Part 2 parts are never cached (exempt material is never left where a public build writes),
-/// and an entry that says it is not for publication (in its metadata or on its pages) is removed
-/// and rebuilt, never used.
+/// report changed typesets only that report. Each entry is its key's file (`<key>.part`), holding
+/// the PDF after a line `cabrep-part <key> <PDF's SHA-256>`: an entry that does not name its own
+/// key (another part's entry copied over it) or whose bytes do not match is rebuilt, never used,
+/// and removed. Part 2 parts are never cached (exempt material is never left where a public
+/// build writes), and an entry that says it is not for publication (in its metadata or on its
+/// pages) is removed and rebuilt, never used.
 #[derive(Debug)]
 pub struct PartCache {
     dir: PathBuf,
@@ -281,19 +282,20 @@ impl PartCache {
         self.dir.join(format!("{key}.part"))
     }
 
-    /// The cached PDF of `key`, if there is a sound one.
+    /// The cached PDF of `key`, if there is a sound one. An unsound entry (damaged, or another
+    /// key's) is removed.
     fn get(&self, key: &str) -> Option<Vec<u8>> {
-        let bytes = crate::input::file::read(&self.path(key), 512 * 1024 * 1024, "a cached part", "512 MB").ok()?;
-        let split = bytes.iter().position(|&b| b == b'\n')?;
-        let (sum, pdf) = (&bytes[..split], &bytes[split + 1..]);
-        if sum != hex(&Sha256::digest(pdf)).as_bytes() {
+        let path = self.path(key);
+        let bytes = crate::input::file::read(&path, 512 * 1024 * 1024, "a cached part", "512 MB").ok()?;
+        let Some(pdf) = entry_pdf(&bytes, key) else {
+            let _ = std::fs::remove_file(&path);
             return None;
-        }
+        };
         // Only public parts are kept here: one marked not for publication (a Part 2 pack or an
         // exempt report put in its place) is removed and typeset again, never bound.
         let seen = crate::merge::seen(pdf, crate::tree::NOT_FOR_PUBLICATION_KEYWORD);
         if seen.is_none_or(|s| s.marks.any()) {
-            let _ = std::fs::remove_file(self.path(key));
+            let _ = std::fs::remove_file(&path);
             return None;
         }
         self.used.lock().ok()?.push(key.to_owned());
@@ -303,10 +305,7 @@ impl PartCache {
     /// Keeps `pdf` as `key`'s entry. A cache that cannot be written only costs time: the error is
     /// dropped, the build goes on.
     fn put(&self, key: &str, pdf: &[u8]) {
-        let mut bytes = hex(&Sha256::digest(pdf)).into_bytes();
-        bytes.push(b'\n');
-        bytes.extend_from_slice(pdf);
-        if crate::output::write_atomic(&self.path(key), &bytes, Visibility::Public).is_ok() {
+        if crate::output::write_atomic(&self.path(key), &entry(key, pdf), Visibility::Public).is_ok() {
             if let Ok(mut used) = self.used.lock() {
                 used.push(key.to_owned());
             }
@@ -314,8 +313,10 @@ impl PartCache {
     }
 
     /// Removes the entries this build did not use (reports edited or gone), so the cache holds
-    /// one pack's parts at most.
+    /// one pack's parts at most, and the temporary files a build killed while writing an entry
+    /// left there ([`crate::output::sweep_stale_temporaries`]).
     pub fn prune(&self) {
+        crate::output::sweep_stale_temporaries(&self.dir, crate::output::process_start());
         let Ok(used) = self.used.lock() else { return };
         let Ok(entries) = std::fs::read_dir(&self.dir) else { return };
         for entry in entries.flatten() {
@@ -328,9 +329,51 @@ impl PartCache {
     }
 }
 
+/// The first line of a cache entry: what it is, its key, and its PDF's SHA-256.
+const ENTRY_TAG: &str = "cabrep-part";
+
+/// A cache entry: a line naming its key and its PDF's SHA-256, then the PDF.
+fn entry(key: &str, pdf: &[u8]) -> Vec<u8> {
+    let mut bytes = format!("{ENTRY_TAG} {key} {}\n", hex(&Sha256::digest(pdf))).into_bytes();
+    bytes.extend_from_slice(pdf);
+    bytes
+}
+
+/// The PDF of a cache entry read for `key`: only when the entry names that key and its PDF's
+/// bytes match the sum it names.
+fn entry_pdf<'a>(bytes: &'a [u8], key: &str) -> Option<&'a [u8]> {
+    let split = bytes.iter().position(|&b| b == b'\n')?;
+    let (head, pdf) = (std::str::from_utf8(&bytes[..split]).ok()?, &bytes[split + 1..]);
+    let mut fields = head.split(' ');
+    let sound = fields.next() == Some(ENTRY_TAG)
+        && fields.next() == Some(key)
+        && fields.next() == Some(hex(&Sha256::digest(pdf)).as_str())
+        && fields.next().is_none();
+    sound.then_some(pdf)
+}
+
 #[cfg(test)]
 mod tests {
-    use super::settle;
+    use super::{entry, entry_pdf, hex, settle};
+    use sha2::{Digest, Sha256};
+
+    #[test]
+    fn a_cache_entry_is_used_only_for_its_own_key_and_bytes() {
+        let (a, b) = (hex(&Sha256::digest(b"a")), hex(&Sha256::digest(b"b")));
+        let pdf = b"%PDF-1.7 report A";
+        let made = entry(&a, pdf);
+        assert_eq!(entry_pdf(&made, &a), Some(&pdf[..]));
+        assert_eq!(entry_pdf(&made, &b), None, "another part's entry copied over this one's");
+        let mut damaged = made.clone();
+        *damaged.last_mut().expect("a byte") ^= 1;
+        assert_eq!(entry_pdf(&damaged, &a), None, "bytes that do not match their sum");
+        let mut old = hex(&Sha256::digest(pdf)).into_bytes();
+        old.push(b'\n');
+        old.extend_from_slice(pdf);
+        assert_eq!(entry_pdf(&old, &a), None, "an entry that names no key");
+        assert_eq!(entry_pdf(b"", &a), None);
+        assert_eq!(entry_pdf(format!("cabrep-part {a}\n").as_bytes(), &a), None);
+    }
 
     #[test]
     fn a_front_sheet_that_never_settles_is_refused_not_used_with_the_last_wrong_guess() {

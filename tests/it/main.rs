@@ -17,6 +17,7 @@ mod figures;
 mod golden;
 mod hostile;
 mod hostile_exempt;
+mod hostile_serve;
 mod html;
 mod layout;
 mod markdown;
