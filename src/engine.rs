@@ -89,7 +89,7 @@ impl Engine {
         let metadata_date = source_date_epoch(std::env::var_os("SOURCE_DATE_EPOCH").as_deref())
             .map_err(EngineError::SourceDateEpoch)?;
         let template = match dir {
-            Some(d) => Template::load(d),
+            Some(d) => crate::input::template_folder::load(d),
             None => Template::builtin(),
         }
         .map_err(EngineError::Template)?;
@@ -205,8 +205,11 @@ impl PickRules for Engine {
         if let Some(&k) = map.get(&key) {
             return Ok((Some(key), &k.rules));
         }
-        let loaded =
-            if shipped { Template::shipped(&key).expect("a shipped name") } else { Template::load(Path::new(&key)) };
+        let loaded = if shipped {
+            Template::shipped(&key).expect("a shipped name")
+        } else {
+            crate::input::template_folder::load(Path::new(&key))
+        };
         let template = loaded.map_err(|e| {
             Problem::error("template", format!("cannot use template `{written}`: {}", e.0))
                 .help("fix the template folder, or name another template")

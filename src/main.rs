@@ -380,6 +380,10 @@ fn engine(template: Option<&Path>) -> Result<Engine, u8> {
 /// Writes the command's primary output to standard output: exit status 0, or 3 if it could not
 /// be written (a full disk, a closed pipe).
 fn to_stdout(text: &str) -> u8 {
+    if stdout_was_closed() {
+        say!("error: cannot write to standard output: it is closed");
+        return 3;
+    }
     let mut out = std::io::stdout().lock();
     match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
         Ok(()) => 0,
@@ -388,6 +392,30 @@ fn to_stdout(text: &str) -> u8 {
             say!("error: cannot write to standard output: {e}");
             3
         }
+    }
+}
+
+/// Whether standard output was closed when cabrep started (`>&-`). The Rust runtime opens
+/// `/dev/null` read-write in its place before `main`, so that writes to it would succeed unseen;
+/// a shell's `>/dev/null` opens it write-only. Known on Linux only (elsewhere: `false`).
+fn stdout_was_closed() -> bool {
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::unix::fs::{FileTypeExt, MetadataExt};
+        let (Ok(out), Ok(null)) = (std::fs::metadata("/proc/self/fd/1"), std::fs::metadata("/dev/null")) else {
+            return false;
+        };
+        if !out.file_type().is_char_device() || out.rdev() != null.rdev() {
+            return false;
+        }
+        // `flags:` in octal; the access mode is its two lowest bits (2: read-write).
+        let info = std::fs::read_to_string("/proc/self/fdinfo/1").unwrap_or_default();
+        let flags = info.lines().find_map(|l| l.strip_prefix("flags:")).map(str::trim);
+        flags.and_then(|f| u32::from_str_radix(f, 8).ok()).is_some_and(|f| f & 3 == 2)
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        false
     }
 }
 
@@ -545,8 +573,8 @@ fn check(engine: &Engine, paths: &[PathBuf], d: &DiagArgs) -> u8 {
 
 /// A template named on the command line: a shipped one by name, else a folder.
 fn named_template(name: &str) -> Result<cabrep::template::Template, u8> {
-    let loaded =
-        cabrep::template::Template::shipped(name).unwrap_or_else(|| cabrep::template::Template::load(Path::new(name)));
+    let loaded = cabrep::template::Template::shipped(name)
+        .unwrap_or_else(|| cabrep::input::template_folder::load(Path::new(name)));
     loaded.map_err(|e| {
         say!("error: {e}");
         3

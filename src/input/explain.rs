@@ -213,7 +213,13 @@ impl SourceFile {
         if let Some(breach) = raw.strip_prefix("budget breached: ").or_else(|| raw.starts_with("alias ").then_some(raw))
         {
             let field = trim_indices(&path);
-            let where_ = self.locator.value(&field);
+            // Aliases expanded past the limit are located at the alias that crossed it; a limit
+            // the scan before parsing finds, at the value it names.
+            let expanded = breach.starts_with("alias ") || breach.starts_with("Nodes") || breach.starts_with("Events");
+            let where_ = match self.locator.expansion_crossed() {
+                Some(alias) if expanded && self.locator.aliases().0 > 0 => alias,
+                _ => self.locator.value(&field),
+            };
             let (message, help) = if breach.starts_with("Depth") {
                 (
                     String::from("the file is nested too deeply"),
@@ -228,6 +234,11 @@ impl SourceFile {
                 (
                     "the file holds more than 5 MB of text".into(),
                     "a report is a few tens of kilobytes; check that the right file is named",
+                )
+            } else if breach.starts_with("Aliases") {
+                (
+                    "the file uses more than 1000 aliases (`*name`)".into(),
+                    "a report needs no anchors or aliases; write the values out",
                 )
             } else if breach.starts_with("Documents") {
                 (

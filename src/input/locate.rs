@@ -32,6 +32,26 @@ pub struct Locator {
     aliases: usize,
     /// The longest list: its path, where it starts and how many items it has.
     longest: Option<(String, Position, usize)>,
+    /// The alias at which the file first holds more than [`Locator::EXPANSION_LIMIT`] items
+    /// (aliases expanded), or at which aliases first replay more parser events than that.
+    expansion_crossed: Option<Position>,
+}
+
+/// How many parser events and items (values, lists, mappings) each anchor expands to, and how
+/// many the file holds with its aliases expanded: the counts by which the YAML reader refuses an
+/// alias bomb, kept here to say where.
+#[derive(Default)]
+struct Expansion {
+    /// All events so far, aliases expanded.
+    events: u64,
+    /// All items so far, aliases expanded.
+    items: u64,
+    /// Events replayed by aliases so far.
+    replayed: u64,
+    /// Events and items each anchor (by id) stands for.
+    sizes: HashMap<usize, (u64, u64)>,
+    /// Open lists and mappings: their anchor id, and `events` and `items` when they opened.
+    open: Vec<(usize, u64, u64)>,
 }
 
 /// What kind of YAML node stands somewhere.
@@ -78,11 +98,41 @@ impl Locator {
         let mut loc = Locator::default();
         let mut stack: Vec<Frame> = Vec::new();
         let mut parser = Parser::new_from_str(source);
+        let mut expansion = Expansion::default();
         // A bounded walk: the parser's own limits and the file size limit apply before this.
         while let Some(Ok((event, span))) = parser.next_event() {
             let pos = Position { line: span.start.line(), column: span.start.col() + 1 };
             if let Event::DocumentStart(..) = event {
                 loc.documents.push(pos);
+            }
+            let x = &mut expansion;
+            match event {
+                Event::Scalar(_, _, anchor, _) => {
+                    (x.events, x.items) = (x.events + 1, x.items + 1);
+                    if anchor > 0 {
+                        x.sizes.insert(anchor, (1, 1));
+                    }
+                }
+                Event::SequenceStart(_, anchor, _) | Event::MappingStart(_, anchor, _) => {
+                    x.open.push((anchor, x.events, x.items));
+                    (x.events, x.items) = (x.events + 1, x.items + 1);
+                }
+                Event::SequenceEnd | Event::MappingEnd => {
+                    x.events += 1;
+                    if let Some((anchor, events, items)) = x.open.pop().filter(|(a, _, _)| *a > 0) {
+                        x.sizes.insert(anchor, (x.events - events, x.items - items));
+                    }
+                }
+                Event::Alias(id) => {
+                    let (events, items) = x.sizes.get(&id).copied().unwrap_or((1, 1));
+                    x.events = x.events.saturating_add(events);
+                    x.items = x.items.saturating_add(items);
+                    x.replayed = x.replayed.saturating_add(events);
+                    if x.replayed > Self::EXPANSION_LIMIT || x.items > Self::EXPANSION_LIMIT {
+                        loc.expansion_crossed.get_or_insert(pos);
+                    }
+                }
+                _ => {}
             }
             // Only nodes take part in paths: comments, anchors and document markers do not.
             let is_node = matches!(
@@ -185,6 +235,16 @@ impl Locator {
         self.values.get("").and_then(|p| self.kinds.get(p)).copied()
     }
 
+    /// The most items a file may hold, aliases expanded, and the most parser events aliases may
+    /// replay (the YAML reader's limits are set from this).
+    pub const EXPANSION_LIMIT: u64 = 200_000;
+
+    /// The alias at which the file first holds more than [`Self::EXPANSION_LIMIT`] items, or
+    /// its aliases replay more events than that.
+    pub fn expansion_crossed(&self) -> Option<Position> {
+        self.expansion_crossed
+    }
+
     /// How many aliases (`*name`) the file uses, and where the first one stands.
     pub fn aliases(&self) -> (usize, Option<Position>) {
         (self.aliases, self.first_alias)
@@ -275,6 +335,19 @@ impl Locator {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn aliases_expanding_past_the_limit_are_located_at_the_alias_that_crosses_it() {
+        // 1,000 items aliased once a line: with the 4 items before, the 199th alias takes the
+        // file to 200,203 items.
+        let list = vec!["x"; 1000].join(", ");
+        let aliases: String = (0..300).map(|_| "  - *big\n").collect();
+        let src = format!("a:\n  - &big [{list}]\n{aliases}");
+        let loc = Locator::new(&src);
+        assert_eq!(loc.expansion_crossed(), Some(Position { line: 2 + 199, column: 5 }));
+        let small: String = (0..100).map(|_| "  - *big\n").collect();
+        assert_eq!(Locator::new(&format!("a:\n  - &big [{list}]\n{small}")).expansion_crossed(), None);
+    }
 
     #[test]
     fn finds_nested_paths() {

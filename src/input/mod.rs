@@ -5,6 +5,8 @@
 //! The front door: [`SourceFile`] (in `source`) reads a file and parses it; `explain` turns the
 //! YAML parser's errors into the author's terms; `syntax` holds the heuristics that find the
 //! line at fault in a malformed file (tabs, stray colons, unclosed quotes and brackets).
+//! `file` is the one reader every input goes through, template folders (`template_folder`)
+//! included.
 
 mod explain;
 pub mod file;
@@ -16,6 +18,7 @@ pub mod scale;
 pub mod shapes;
 mod source;
 mod syntax;
+pub mod template_folder;
 pub mod types;
 
 pub use locate::{Locator, NodeKind, Position};

@@ -306,6 +306,9 @@ impl SourceFile {
     }
 }
 
+/// The most items (values, lists, mappings) a file may hold, aliases expanded.
+const MAX_ITEMS: usize = Locator::EXPANSION_LIMIT as usize;
+
 /// Deserialises YAML text into `T` within the input limits: the value, or the parser's error
 /// with the field path serde reached.
 /// (Boxed, as the parser's error is large and the rare path.)
@@ -316,8 +319,15 @@ pub(super) fn deserialize_text<T: DeserializeOwned>(text: &str) -> Result<T, Box
             max_depth: MAX_DEPTH,
             max_aliases: 1_000,
             max_anchors: 1_000,
-            max_nodes: 200_000,
+            max_nodes: MAX_ITEMS,
             max_total_scalar_bytes: MAX_INPUT_BYTES as usize,
+            // The counts above bound what aliases expand to; how many aliases an anchor has
+            // beside them is no measure of harm.
+            enforce_alias_anchor_ratio: false,
+        },
+        // What aliases expand to counts against the same 200,000 items as what is written.
+        alias_limits: serde_saphyr::alias_limits! {
+            max_total_replayed_events: MAX_ITEMS,
         },
     };
     let mut field_path = String::new();

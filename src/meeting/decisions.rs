@@ -123,9 +123,21 @@ pub fn build_record(
     if published < meeting.details.date {
         problems.push(Problem::error("published", "the record cannot be published before the meeting"));
     }
-    if let Some((_, last)) = calendar.years() {
+    let deadline = calendar.add_working_days(published, call_in_days);
+    if deadline.is_none() {
+        problems.push(
+            Problem::error(
+                "published",
+                format!(
+                    "the call-in deadline, {call_in_days} working days after {}, would fall after 31 December 9999",
+                    crate::house::long_date(published)
+                ),
+            )
+            .help("give the date the record is published"),
+        );
+    }
+    if let (Some((_, last)), Some(deadline)) = (calendar.years(), deadline) {
         // The deadline, not only the publication date, must fall within the known bank holidays.
-        let deadline = calendar.add_working_days(published, call_in_days);
         if deadline.year() > last {
             problems.push(
                 Problem::warning(
@@ -230,7 +242,7 @@ pub fn build_record(
             without_summary.push(number.to_string());
         }
         let call_in = (report.decision != crate::input::types::DecisionKind::Information)
-            .then(|| calendar.add_working_days(published, call_in_days));
+            .then_some(deadline.unwrap_or(published));
         items.push(ItemDecision {
             number,
             title: report.title.clone(),

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeSet;
 
-use time::{Date, Duration, Weekday};
+use time::{Date, Weekday};
 
 use crate::input::types::IsoDate;
 
@@ -40,17 +40,18 @@ impl Calendar {
         !matches!(d.weekday(), Weekday::Saturday | Weekday::Sunday) && !self.holidays.contains(&d)
     }
 
-    /// The `n`th working day after `d`.
-    pub fn add_working_days(&self, d: Date, n: u32) -> Date {
+    /// The `n`th working day after `d`; `None` when it would fall after the last day a date can
+    /// be (31 December 9999).
+    pub fn add_working_days(&self, d: Date, n: u32) -> Option<Date> {
         let mut day = d;
         let mut left = n;
         while left > 0 {
-            day += Duration::days(1);
+            day = day.next_day()?;
             if self.is_working_day(day) {
                 left -= 1;
             }
         }
-        day
+        Some(day)
     }
 }
 
@@ -91,7 +92,7 @@ mod tests {
         assert!(!c.is_working_day(date!(2032 - 12 - 27)) && !c.is_working_day(date!(2032 - 12 - 28)));
         // Published Tuesday 24 December 2030: Fri 27, Mon 30, Tue 31, (New Year's Day 2031), Thu 2,
         // Fri 3 January.
-        assert_eq!(c.add_working_days(date!(2030 - 12 - 24), 5), date!(2031 - 01 - 03));
+        assert_eq!(c.add_working_days(date!(2030 - 12 - 24), 5), Some(date!(2031 - 01 - 03)));
     }
 
     #[test]
@@ -99,7 +100,7 @@ mod tests {
         let c = Calendar::england_and_wales();
         // Published Wednesday 27 March 2024: Thu 28, (Good Friday 29, weekend, Easter Monday 1 April),
         // Tue 2, Wed 3, Thu 4, Fri 5 April.
-        assert_eq!(c.add_working_days(date!(2024 - 03 - 27), 5), date!(2024 - 04 - 05));
+        assert_eq!(c.add_working_days(date!(2024 - 03 - 27), 5), Some(date!(2024 - 04 - 05)));
     }
 
     #[test]
@@ -107,15 +108,15 @@ mod tests {
         let c = Calendar::england_and_wales();
         // Published Friday 20 December 2024: Mon 23, Tue 24, (25, 26), Fri 27, (weekend), Mon 30,
         // Tue 31 December.
-        assert_eq!(c.add_working_days(date!(2024 - 12 - 20), 5), date!(2024 - 12 - 31));
+        assert_eq!(c.add_working_days(date!(2024 - 12 - 20), 5), Some(date!(2024 - 12 - 31)));
         // Published Monday 29 December 2025: Tue 30, Wed 31, (New Year's Day), Fri 2, Mon 5, Tue 6 January 2026.
-        assert_eq!(c.add_working_days(date!(2025 - 12 - 29), 5), date!(2026 - 01 - 06));
+        assert_eq!(c.add_working_days(date!(2025 - 12 - 29), 5), Some(date!(2026 - 01 - 06)));
     }
 
     #[test]
     fn the_seed_record_deadline() {
         // Decided Thursday 18 April 2024, published Friday 19 April: call-in by Friday 26 April.
         let c = Calendar::england_and_wales();
-        assert_eq!(c.add_working_days(date!(2024 - 04 - 19), 5), date!(2024 - 04 - 26));
+        assert_eq!(c.add_working_days(date!(2024 - 04 - 19), 5), Some(date!(2024 - 04 - 26)));
     }
 }

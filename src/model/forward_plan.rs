@@ -161,6 +161,17 @@ pub fn clear_days(from: Date, to: Date) -> i64 {
     (to - from).whole_days() - 1
 }
 
+/// A reference as it is compared: invisible format characters (zero-width spaces and joiners,
+/// soft hyphens, direction marks, byte-order marks) removed, each run of whitespace of any kind
+/// (a no-break space included) one space, no space at either end, and case folded — so that
+/// `FP/2024/01` written with a zero-width space, a no-break space or in other case is the same
+/// reference. What the author wrote is still what is printed.
+pub fn reference_key(reference: &str) -> String {
+    let invisible = |c: char| matches!(c, '\u{ad}' | '\u{34f}' | '\u{61c}' | '\u{180e}' | '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2060}'..='\u{206f}' | '\u{feff}');
+    let visible: String = reference.chars().filter(|&c| !invisible(c)).collect();
+    visible.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
+}
+
 /// Compares references as a reader would: runs of digits by value ("FP/2024/9" before
 /// "FP/2024/10").
 pub fn natural_cmp(a: &str, b: &str) -> Ordering {
@@ -200,12 +211,12 @@ pub fn build_plan(
     let mut problems = Vec::new();
     let long = crate::house::long_date;
     // Two reports with one reference.
-    let mut first_with: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut first_with: BTreeMap<String, usize> = BTreeMap::new();
     for (i, (r, _)) in reports.iter().enumerate() {
         let Some(reference) = r.forward_plan_ref.as_deref().filter(|_| r.decision == DecisionKind::Key) else {
             continue;
         };
-        match first_with.get(reference) {
+        match first_with.get(&reference_key(reference)) {
             Some(&j) => problems.push((
                 i,
                 Problem::warning(
@@ -215,7 +226,7 @@ pub fn build_plan(
                 .help("each key decision needs a Forward Plan reference of its own"),
             )),
             None => {
-                first_with.insert(reference, i);
+                first_with.insert(reference_key(reference), i);
             }
         }
     }
@@ -225,7 +236,8 @@ pub fn build_plan(
             continue;
         };
         let reference = entry.reference().to_owned();
-        let on_previous = previous.filter(|p| p.references.contains(&reference));
+        let key = reference_key(&reference);
+        let on_previous = previous.filter(|p| p.references.iter().any(|r| reference_key(r) == key));
         if r.date <= published {
             if let Some(p) = previous.filter(|_| on_previous.is_none()) {
                 problems.push((

@@ -5,9 +5,14 @@
 //! (the default) and `hwb-discussion`. A paper names its own (`template: NAME`, or a folder
 //! relative to the paper), and `--template DIR` loads another council's copy for every paper. A
 //! template folder without `report.typ` or `fonts/` uses the built-in layout and fonts.
+//!
+//! This module never opens a file: a folder's files are read by the input reader and handed to
+//! [`Template::from_folder`]. It checks at load everything the code will compute with — the
+//! numbers and colours of the settings, each wording rendered with the variables the code gives
+//! it, every font file parsed — so that a broken template is one error naming its file and key,
+//! never a wrong or failed paper later.
 
 use std::collections::BTreeMap;
-use std::path::Path;
 
 use handlebars::Handlebars;
 use serde::{Deserialize, Serialize};
@@ -131,7 +136,6 @@ fn builtin_chart() -> ChartPalette {
 
 /// Checks a `[chart]` table: every colour `#rrggbb`, at least one series and one band pattern.
 fn check_chart(chart: &ChartPalette, file: &str) -> Result<(), TemplateError> {
-    let is_colour = |s: &str| s.len() == 7 && s.starts_with('#') && s[1..].chars().all(|c| c.is_ascii_hexdigit());
     let named = [
         ("ink", &chart.ink),
         ("background", &chart.background),
@@ -197,6 +201,23 @@ impl RiskBand {
     }
 }
 
+/// The files of a template folder, read by the caller: the template never opens a file.
+#[derive(Debug, Clone)]
+pub struct FolderFiles {
+    /// `template.toml`: its path as shown in messages, and its text.
+    pub toml: (String, String),
+    /// `report.typ`'s text, if the folder has one.
+    pub typst: Option<String>,
+    /// The font files (path shown in messages, bytes), if the folder has a `fonts/` folder.
+    pub fonts: Option<Vec<(String, Vec<u8>)>>,
+}
+
+/// Whether some face of a font file (or collection) can be parsed.
+fn has_font_face(data: &[u8]) -> bool {
+    let count = ttf_parser::fonts_in_collection(data).unwrap_or(1);
+    (0..count).any(|i| ttf_parser::Face::parse(data, i).is_ok())
+}
+
 /// A loaded template.
 pub struct Template {
     /// Its name in messages: a shipped template's name, or the folder's name.
@@ -232,15 +253,34 @@ const BUILTIN_FONTS: [&[u8]; 4] = [
 /// A `template.toml`'s settings: its own, over those of the shipped template it `extends`
 /// (tables merged key by key; any other value, lists included, replaced whole).
 fn settings_of(toml_text: &str, file: &str) -> Result<Settings, TemplateError> {
-    toml::Value::Table(table_of(toml_text, file)?)
-        .try_into()
-        .map_err(|e: toml::de::Error| TemplateError(format!("{file}: {e}")))
+    let own: toml::Table = toml::from_str(toml_text).map_err(|e| toml_error(&e, toml_text, file))?;
+    if !own.contains_key("extends") {
+        // Read from the text, so that an error has its line and column.
+        return toml::from_str(toml_text).map_err(|e| toml_error(&e, toml_text, file));
+    }
+    toml::Value::Table(table_of(toml_text, file)?).try_into().map_err(|e: toml::de::Error| toml_error(&e, "", file))
+}
+
+/// A TOML error as `file:line:column: message`, without the lines of the file that the `toml`
+/// crate's own message quotes (the file may not be a TOML file at all, and its content is never
+/// printed).
+fn toml_error(e: &toml::de::Error, text: &str, file: &str) -> TemplateError {
+    let message = e.message().trim_end();
+    match e.span().filter(|s| s.start <= text.len() && !text.is_empty()) {
+        Some(span) => {
+            let before = text.get(..span.start).unwrap_or(text);
+            let line = before.matches('\n').count() + 1;
+            let column = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
+            TemplateError(format!("{file}:{line}:{column}: {message}"))
+        }
+        None => TemplateError(format!("{file}: {message}")),
+    }
 }
 
 /// A `template.toml` as a table, with what it `extends` laid under it. Only shipped templates
 /// can be extended, and none of them extends itself, so this ends.
 fn table_of(toml_text: &str, file: &str) -> Result<toml::Table, TemplateError> {
-    let mut own: toml::Table = toml::from_str(toml_text).map_err(|e| TemplateError(format!("{file}: {e}")))?;
+    let mut own: toml::Table = toml::from_str(toml_text).map_err(|e| toml_error(&e, toml_text, file))?;
     match own.remove("extends") {
         None => Ok(own),
         Some(toml::Value::String(base)) => {
@@ -287,40 +327,26 @@ impl Template {
         Some(Self::from_parts(name, toml, &file, BUILTIN_TYPST.to_owned(), fonts))
     }
 
-    /// Loads a template folder: `template.toml`, and `report.typ` and `fonts/*.ttf|otf` where the
-    /// folder has them (the built-in layout and fonts where it has not).
-    pub fn load(dir: &Path) -> Result<Template, TemplateError> {
-        let read = |name: &str| {
-            std::fs::read_to_string(dir.join(name))
-                .map_err(|e| TemplateError(format!("{}: {e}", dir.join(name).display())))
-        };
-        let toml = read("template.toml")?;
-        let typst = if dir.join("report.typ").exists() { read("report.typ")? } else { BUILTIN_TYPST.to_owned() };
-        let fonts = if dir.join("fonts").exists() {
-            let mut font_files: Vec<_> = std::fs::read_dir(dir.join("fonts"))
-                .map_err(|e| TemplateError(format!("{}: {e}", dir.join("fonts").display())))?
-                .filter_map(Result::ok)
-                .map(|e| e.path())
-                .filter(|p| p.extension().is_some_and(|x| x == "ttf" || x == "otf"))
-                .collect();
-            font_files.sort();
-            let fonts = font_files
-                .iter()
-                .map(|p| std::fs::read(p).map_err(|e| TemplateError(format!("{}: {e}", p.display()))))
-                .collect::<Result<Vec<_>, _>>()?;
-            if fonts.is_empty() {
-                return Err(TemplateError(format!("no fonts in {}", dir.join("fonts").display())));
+    /// A template from a folder's files, as read by the input reader (this module never opens a
+    /// file): `template.toml`, and `report.typ` and the fonts where the folder has them (the
+    /// built-in layout and fonts where it has not). A font file in which no font face can be
+    /// found is refused, naming the file.
+    pub fn from_folder(name: &str, files: FolderFiles) -> Result<Template, TemplateError> {
+        let FolderFiles { toml: (file, toml), typst, fonts } = files;
+        let fonts = match fonts {
+            None => BUILTIN_FONTS.iter().map(|f| f.to_vec()).collect(),
+            Some(fonts) => {
+                for (shown, data) in &fonts {
+                    if !has_font_face(data) {
+                        return Err(TemplateError(format!(
+                            "{shown}: is not a font (no TrueType or OpenType face could be read from it)"
+                        )));
+                    }
+                }
+                fonts.into_iter().map(|(_, data)| data).collect()
             }
-            fonts
-        } else {
-            BUILTIN_FONTS.iter().map(|f| f.to_vec()).collect()
         };
-        let name = dir
-            .canonicalize()
-            .ok()
-            .and_then(|d| d.file_name().map(|n| n.to_string_lossy().into_owned()))
-            .unwrap_or_else(|| dir.display().to_string());
-        Self::from_parts(&name, &toml, &dir.join("template.toml").display().to_string(), typst, fonts)
+        Self::from_parts(name, &toml, &file, typst.unwrap_or_else(|| BUILTIN_TYPST.to_owned()), fonts)
     }
 
     /// A template from its settings' text (`file` names it in errors), layout and fonts.
@@ -384,44 +410,24 @@ impl Template {
             }
         }
         check_chart(&settings.chart, file)?;
-        if !(3..=6).contains(&settings.markdown.heading_depth) {
-            return Err(TemplateError(format!(
-                "{file}: markdown.heading_depth is {}; it must be 3 to 6 (3: `###` sub-headings only)",
-                settings.markdown.heading_depth
-            )));
+        if let Some(first) = value_problems(&settings).first() {
+            return Err(TemplateError(format!("{file}: {first}")));
         }
-        let mut wording = Handlebars::new();
-        wording.set_strict_mode(true);
-        wording.register_escape_fn(handlebars::no_escape);
-        for (name, text) in &settings.wording {
-            wording.register_template_string(name, text).map_err(|e| TemplateError(format!("wording.{name}: {e}")))?;
-        }
-        for key in REQUIRED_WORDING {
-            if !settings.wording.contains_key(*key) {
-                return Err(TemplateError(format!("wording.{key} is missing")));
-            }
-        }
-        // The decision record's wording, filled in by `words` as `decisions_record.KEY`.
-        for key in REQUIRED_RECORD_WORDING {
-            let Some(text) = settings.decisions_record.get(*key) else {
-                return Err(TemplateError(format!(
-                    "{file}: [decisions_record] has no `{key}`, which the decision record prints; copy it from the built-in template"
-                )));
-            };
-            wording
-                .register_template_string(&format!("decisions_record.{key}"), text)
-                .map_err(|e| TemplateError(format!("{file}: decisions_record.{key}: {e}")))?;
-        }
+        let wording = wording_of(&settings, file)?;
         Ok(Template { name: name.to_owned(), settings, typst, fonts, wording })
     }
 
-    /// Fills a wording template with data: a `[wording]` name, or `decisions_record.KEY` for
-    /// the decision record's. The data's strings are never parsed as templates.
+    /// Fills a wording template with data: a `[wording]` name, `decisions_record.KEY` for the
+    /// decision record's or `forward_plan.KEY` for the Forward Plan's. The data's strings are
+    /// never parsed as templates.
+    ///
+    /// Every wording the code fills in was rendered when the template loaded, with each variable
+    /// its callers give (listed in `WORDING`, `RECORD_WORDING`, `PLAN_WORDING`) set to a string,
+    /// a number and nothing in turn, in strict mode, and partials are refused: the values callers
+    /// give are of those kinds, so rendering cannot fail here. (Should it, the text is empty
+    /// rather than an error message printed in a paper.)
     pub fn words(&self, name: &str, data: &serde_json::Value) -> String {
-        // Every wording name used in code is checked at load time (REQUIRED_WORDING), and strict
-        // mode only fails on a variable the template names but the code does not supply: a
-        // template bug, reported in the text rather than by a panic.
-        self.wording.render(name, data).unwrap_or_else(|e| format!("[template error in wording.{name}: {e}]"))
+        self.wording.render(name, data).unwrap_or_default()
     }
 
     /// A label from `[labels]` (falls back to the key).
@@ -444,16 +450,7 @@ impl Template {
     /// ("{{reference}} of the report" → ("", " of the report")).
     pub fn record_cross_ref(&self) -> (String, String) {
         const MARK: &str = "\u{1}";
-        let text = self
-            .settings
-            .decisions_record
-            .get("cross_ref")
-            .map(String::as_str)
-            .unwrap_or("{{reference}} of the report");
-        let mut hb = Handlebars::new();
-        hb.register_escape_fn(handlebars::no_escape);
-        let filled =
-            hb.render_template(text, &serde_json::json!({ "reference": MARK })).unwrap_or_else(|_| MARK.to_owned());
+        let filled = self.words("decisions_record.cross_ref", &serde_json::json!({ "reference": MARK }));
         match filled.split_once(MARK) {
             Some((a, b)) => (a.to_owned(), b.to_owned()),
             None => (String::new(), String::new()),
@@ -463,10 +460,7 @@ impl Template {
     /// Fills a Forward Plan wording (`[forward_plan]`) with data; author data is never parsed
     /// as a template.
     pub fn plan_words(&self, key: &str, data: &serde_json::Value) -> String {
-        let text = self.settings.forward_plan.get(key).cloned().unwrap_or_else(|| key.to_owned());
-        let mut hb = Handlebars::new();
-        hb.register_escape_fn(handlebars::no_escape);
-        hb.render_template(&text, data).unwrap_or(text)
+        self.words(&format!("forward_plan.{key}"), data)
     }
 
     /// The band a risk score falls in.
@@ -536,24 +530,54 @@ impl Template {
     }
 }
 
-/// The decision record's wording (`[decisions_record]`) the code fills in; a template must
-/// define each (`cross_ref` and the Proper Officer's name and post have defaults).
-const REQUIRED_RECORD_WORDING: &[&str] = &[
-    "title",
-    "item",
-    "consideration",
-    "consideration_plain",
-    "resolved",
-    "summary",
-    "decision",
-    "reasons",
-    "options",
-    "interests",
-    "dispensations",
-    "call_in",
-    "call_in_deadline",
-    "not_applicable",
-    "proper_officer",
+/// A wording the code fills in, and the variables it gives it.
+type Wording = (&'static str, &'static [&'static str]);
+
+/// The decision record's wording (`[decisions_record]`) the code fills in, with the variables
+/// it is given; a template must define each but `cross_ref` (the Proper Officer's name and post
+/// are plain text, not wording).
+const RECORD_WORDING: &[Wording] = &[
+    ("title", &["body", "date"]),
+    ("item", &["number"]),
+    ("consideration", &["rest"]),
+    ("consideration_plain", &["title"]),
+    ("resolved", &[]),
+    ("summary", &[]),
+    ("decision", &[]),
+    ("reasons", &[]),
+    ("options", &[]),
+    ("interests", &[]),
+    ("dispensations", &[]),
+    ("call_in", &[]),
+    ("call_in_deadline", &["date"]),
+    ("not_applicable", &[]),
+    ("proper_officer", &[]),
+    ("cross_ref", &["reference"]),
+];
+
+/// `[decisions_record] cross_ref` when a template gives none.
+const DEFAULT_CROSS_REF: &str = "{{reference}} of the report";
+
+/// The Forward Plan's wording (`[forward_plan]`) the code fills in, with the variables it is
+/// given (a template that leaves one out has the built-in template's).
+const PLAN_WORDING: &[Wording] = &[
+    ("title", &[]),
+    ("published", &["date"]),
+    ("intro", &["council", "date"]),
+    ("empty", &["date"]),
+    ("heading", &["matter", "reference"]),
+    ("decision_maker", &[]),
+    ("holder", &["holder", "title"]),
+    ("date", &[]),
+    ("reference", &[]),
+    ("documents", &[]),
+    ("report", &["title"]),
+    ("appendix", &["number", "title"]),
+    ("contact", &[]),
+    ("contact_details", &["name", "post", "phone", "email"]),
+    ("private", &[]),
+    ("private_reason", &["paragraphs"]),
+    ("open", &[]),
 ];
 
 /// Wording a template may leave out (added since the first template format): the built-in
@@ -561,40 +585,221 @@ const REQUIRED_RECORD_WORDING: &[&str] = &[
 /// pictures, is no longer used; a template that still has it loads, and the key is ignored.)
 const OPTIONAL_WORDING: &[&str] = &["index_pack_link"];
 
-/// Wording templates the code fills in; a template folder must define each.
-const REQUIRED_WORDING: &[&str] = &[
-    "agenda_item",
-    "report_to",
-    "date",
-    "report_of",
-    "forward_plan",
-    "portfolio",
-    "recommendations_lead",
-    "exempt_banner",
-    "exempt_header",
-    "footer",
-    "subject",
-    "appendix",
-    "appendix_attached",
-    "mission_status",
-    "none",
-    "pack_title",
-    "part2_title",
-    "front_date",
-    "front_time",
-    "front_venue",
-    "members",
-    "pack_contact",
-    "agenda",
-    "agenda_item_column",
-    "agenda_title_column",
-    "agenda_pages_column",
-    "agenda_caption",
-    "exempt_listing",
-    "pages_one",
-    "pages_many",
-    "bound_heading",
+/// The `[wording]` the code fills in, with the variables it is given; a template folder must
+/// define each (but those in `OPTIONAL_WORDING`).
+const WORDING: &[Wording] = &[
+    ("agenda_item", &["number"]),
+    ("report_to", &["body"]),
+    ("date", &["date"]),
+    ("report_of", &["report_of"]),
+    ("forward_plan", &["reference"]),
+    ("portfolio", &["title", "holder"]),
+    ("recommendations_lead", &["body"]),
+    ("exempt_banner", &["paragraphs", "reason"]),
+    ("exempt_header", &[]),
+    ("footer", &[]),
+    ("subject", &["body", "date"]),
+    ("appendix", &["number", "title"]),
+    ("appendix_attached", &["number", "title"]),
+    ("mission_status", &["status"]),
+    ("none", &[]),
+    ("pack_title", &["body", "date"]),
+    ("part2_title", &["body", "date"]),
+    ("front_date", &["date"]),
+    ("front_time", &["time"]),
+    ("front_venue", &["venue"]),
+    ("members", &[]),
+    ("pack_contact", &[]),
+    ("agenda", &[]),
+    ("agenda_item_column", &[]),
+    ("agenda_title_column", &[]),
+    ("agenda_pages_column", &[]),
+    ("agenda_caption", &[]),
+    ("exempt_listing", &["paragraphs"]),
+    ("pages_one", &[]),
+    ("pages_many", &[]),
+    ("bound_heading", &["number", "title"]),
+    ("index_pack_link", &["pages"]),
 ];
+
+/// Compiles every wording of a template's tables and renders each that the code fills in with
+/// exactly the variables it is given, each set to a string, a number and nothing in turn, in
+/// strict mode: a wording that does not parse, names a variable it is not given, uses a partial
+/// or a helper that fails on such values is refused here, naming the file and the key.
+fn wording_of(settings: &Settings, file: &str) -> Result<Handlebars<'static>, TemplateError> {
+    let mut hb = Handlebars::new();
+    hb.set_strict_mode(true);
+    hb.register_escape_fn(handlebars::no_escape);
+    let tables: [(&str, &BTreeMap<String, String>, &[Wording]); 3] = [
+        ("wording", &settings.wording, WORDING),
+        ("decisions_record", &settings.decisions_record, RECORD_WORDING),
+        ("forward_plan", &settings.forward_plan, PLAN_WORDING),
+    ];
+    for (table, map, known) in tables {
+        // `[wording]` names are registered bare; the other tables' as `table.key`.
+        let registered = |key: &str| if table == "wording" { key.to_owned() } else { format!("{table}.{key}") };
+        let used = |key: &str| known.iter().any(|(k, _)| *k == key);
+        // Wording the code does not fill in (a template's own, or a retired key) must still parse.
+        for (key, text) in map.iter().filter(|(k, _)| table == "wording" && !used(k)) {
+            compile_wording(text, table, key, file)?;
+        }
+        for (key, vars) in known {
+            let text = match (map.get(*key), table, *key) {
+                (Some(text), _, _) => text.as_str(),
+                (None, "decisions_record", "cross_ref") => DEFAULT_CROSS_REF,
+                (None, "decisions_record", _) => {
+                    return Err(TemplateError(format!(
+                        "{file}: [decisions_record] has no `{key}`, which the decision record prints; copy it from the built-in template"
+                    )))
+                }
+                (None, _, _) => {
+                    return Err(TemplateError(format!(
+                        "{file}: {table}.{key} is missing; copy it from the built-in template"
+                    )))
+                }
+            };
+            let compiled = compile_wording(text, table, key, file)?;
+            let name = registered(key);
+            hb.register_template(&name, compiled);
+            for sample in [serde_json::Value::from("x"), serde_json::Value::from(7), serde_json::Value::Null] {
+                let data: serde_json::Map<String, serde_json::Value> =
+                    vars.iter().map(|v| ((*v).to_owned(), sample.clone())).collect();
+                if let Err(e) = hb.render(&name, &data) {
+                    return Err(TemplateError(format!("{file}: [{table}] {key}: {}", render_problem(&e, vars))));
+                }
+            }
+        }
+    }
+    Ok(hb)
+}
+
+/// A wording compiled, refusing partials (`{{> name}}`) and inline partials, which could name
+/// each other without end.
+fn compile_wording(
+    text: &str,
+    table: &str,
+    key: &str,
+    file: &str,
+) -> Result<handlebars::template::Template, TemplateError> {
+    use handlebars::template::{Template as Compiled, TemplateElement as E};
+    fn has_partial(t: &Compiled) -> bool {
+        t.elements.iter().any(|e| match e {
+            E::PartialExpression(_) | E::PartialBlock(_) | E::DecoratorExpression(_) | E::DecoratorBlock(_) => true,
+            E::HelperBlock(h) => {
+                h.template.as_ref().is_some_and(has_partial) || h.inverse.as_ref().is_some_and(has_partial)
+            }
+            _ => false,
+        })
+    }
+    let compiled = Compiled::compile(text).map_err(|e| {
+        let at = e.pos().map(|(l, c)| format!(" (line {l}, column {c} of the wording)")).unwrap_or_default();
+        TemplateError(format!("{file}: [{table}] {key}: does not parse as a wording: {}{at}", e.reason()))
+    })?;
+    if has_partial(&compiled) {
+        return Err(TemplateError(format!(
+            "{file}: [{table}] {key}: partials (`{{{{> name}}}}`) and inline partials are not allowed in a wording"
+        )));
+    }
+    Ok(compiled)
+}
+
+/// Why a wording did not render with the variables it is given.
+fn render_problem(e: &handlebars::RenderError, vars: &[&str]) -> String {
+    let given = if vars.is_empty() {
+        "it is given no variables".to_owned()
+    } else {
+        format!("it is given {}", vars.iter().map(|v| format!("`{v}`")).collect::<Vec<_>>().join(", "))
+    };
+    match e.reason() {
+        handlebars::RenderErrorReason::MissingVariable(Some(v)) => {
+            format!("names `{v}`, which this wording is not given; {given}")
+        }
+        reason => {
+            let at = match (e.line_no, e.column_no) {
+                (Some(l), Some(c)) => format!(" (line {l}, column {c} of the wording)"),
+                _ => String::new(),
+            };
+            format!("does not render: {reason}{at}; {given}")
+        }
+    }
+}
+
+/// The numbers and colours of a template's settings that the code computes with, each checked
+/// against the range it can use (`key: is V; it must be …`).
+fn value_problems(s: &Settings) -> Vec<String> {
+    let mut problems = Vec::new();
+    let mut whole = |key: &str, value: u64, range: std::ops::RangeInclusive<u64>| {
+        if !range.contains(&value) {
+            problems.push(format!("{key} is {value}; it must be {} to {}", range.start(), range.end()));
+        }
+    };
+    whole("page_guide", u64::from(s.page_guide), 1..=500);
+    whole("call_in_working_days", u64::from(s.call_in_working_days), 1..=60);
+    whole("amount_decimals", u64::from(s.amount_decimals), 0..=6);
+    if !(3..=6).contains(&s.markdown.heading_depth) {
+        problems.push(format!(
+            "markdown.heading_depth is {}; it must be 3 to 6 (3: `###` sub-headings only)",
+            s.markdown.heading_depth
+        ));
+    }
+    let st = &s.style;
+    let mut real = |key: &str, value: f32, min: f32, max: f32| {
+        if !(value.is_finite() && (min..=max).contains(&value)) {
+            problems.push(format!("style.{key} is {value}; it must be {min} to {max}"));
+        }
+    };
+    for (key, value) in [
+        ("body_size", st.body_size),
+        ("title_size", st.title_size),
+        ("heading_size", st.heading_size),
+        ("subheading_size", st.subheading_size),
+    ] {
+        real(key, value, 6.0, 72.0);
+    }
+    real("line_spacing", st.line_spacing, 1.0, 3.0);
+    real("page_width_mm", st.page_width_mm, 90.0, 600.0);
+    real("page_height_mm", st.page_height_mm, 90.0, 600.0);
+    // At least 50 mm of text either way.
+    let short_side = st.page_width_mm.min(st.page_height_mm);
+    let max_margin = if short_side.is_finite() { ((short_side - 50.0) / 2.0).max(0.0).floor() } else { 0.0 };
+    real("margin_mm", st.margin_mm, 0.0, max_margin);
+    for (key, value) in [
+        ("style.heading_colour", &st.heading_colour),
+        ("style.table_header_fill", &st.table_header_fill),
+        ("style.table_header_text", &st.table_header_text),
+    ] {
+        if !is_colour(value) {
+            problems.push(format!("{key} is {value:?}, not a colour written #rrggbb"));
+        }
+    }
+    if s.risk_bands.is_empty() {
+        problems.push("risk_bands: give at least one band".to_owned());
+    }
+    for (i, b) in s.risk_bands.iter().enumerate() {
+        let at = format!("risk_bands[{i}] ({})", b.name);
+        if b.name.trim().is_empty() {
+            problems.push(format!("risk_bands[{i}].name: must not be empty"));
+        }
+        if !(1..=25).contains(&b.min) || !(1..=25).contains(&b.max) || b.min > b.max {
+            problems
+                .push(format!("{at}: min {} and max {} must be scores from 1 to 25, min not above max", b.min, b.max));
+        }
+        if !is_colour(&b.fill) {
+            problems.push(format!("{at}.fill is {:?}, not a colour written #rrggbb", b.fill));
+        }
+        if let Some((j, other)) =
+            s.risk_bands.iter().enumerate().take(i).find(|(_, o)| o.min <= b.max && b.min <= o.max)
+        {
+            problems.push(format!("{at} overlaps risk_bands[{j}] ({}); a score falls in one band", other.name));
+        }
+    }
+    problems
+}
+
+/// Whether a colour is written `#rrggbb`.
+fn is_colour(s: &str) -> bool {
+    s.len() == 7 && s.starts_with('#') && s[1..].chars().all(|c| c.is_ascii_hexdigit())
+}
 
 #[cfg(test)]
 mod tests {

@@ -273,7 +273,7 @@ fn hostile() -> Vec<(&'static str, Vec<u8>, String)> {
                 vec!["*b"; 100].join(", ")
             ))
             .into_bytes(),
-            "FILE:53:19: error: sections[2].measures[0].baseline: aliases (`*name`) expand this value to more than 200,000 items".to_owned(),
+            "FILE:53:1006: error: sections[2].measures[0].baseline: aliases (`*name`) expand this value to more than 200,000 items".to_owned(),
         ),
     ]
 }

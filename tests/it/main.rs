@@ -18,6 +18,7 @@ mod golden;
 mod hostile;
 mod hostile_exempt;
 mod hostile_serve;
+mod hostile_template;
 mod html;
 mod layout;
 mod markdown;

@@ -1,0 +1,1061 @@
+//! Validation: raw input → [`Report`], collecting every problem instead of stopping at the first.
+
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+
+use time::Date;
+
+use super::rich_text::{self, RichText, Xrefs};
+use super::*;
+use crate::diag::Problem;
+use crate::house::round_half_up;
+use crate::input::picture::Pictures;
+use crate::input::shapes::{Amount, TextOr, TextOrSeq};
+use crate::input::types::{self as raw, IsoDate, Mission, ReportFile};
+use crate::input::Scale;
+use crate::template::{Paper, PartName, RiskBand, Use};
+use crate::tree::{Block, List, Paragraph, ParagraphStyle};
+
+/// What validation takes from the template.
+#[derive(Debug, Clone)]
+pub struct Rules {
+    /// Risk bands by score.
+    pub bands: Vec<RiskBand>,
+    /// "Section" / "Sections" for cross-references.
+    pub section_word: (String, String),
+    /// Words a recommendation usually starts with.
+    pub verbs: Vec<String>,
+    /// The characters the template's fonts can print (read from them once, when the rules are made).
+    pub coverage: std::sync::Arc<crate::template::CharCoverage>,
+    /// The house font's name, for messages.
+    pub font: String,
+    /// The most decimals an amount in a financial table is printed with.
+    pub amount_decimals: u32,
+    /// How recommendations are reworded as resolutions (`[resolutions]`).
+    pub resolutions: super::resolution::Wording,
+    /// Text around a cross-reference in a resolution: ("", " of the report").
+    pub record_xref: (String, String),
+    /// The parts the template's papers have.
+    pub paper: Paper,
+    /// The template's name, for messages ("the hwb-discussion template has no portfolio").
+    pub template_name: String,
+    /// How authors' Markdown is laid out (the template's `[markdown]`).
+    pub markdown: rich_text::Layout,
+}
+
+impl Rules {
+    /// Rules from a template.
+    pub fn from_template(t: &crate::template::Template) -> Rules {
+        let verbs: Vec<String> = RECOMMENDATION_VERBS.iter().map(|s| s.to_string()).collect();
+        Rules {
+            bands: t.settings.risk_bands.clone(),
+            section_word: (t.label("section").to_owned(), t.label("sections").to_owned()),
+            resolutions: super::resolution::Wording::from_table(&t.settings.resolutions, &verbs),
+            verbs,
+            record_xref: t.record_cross_ref(),
+            coverage: std::sync::Arc::new(t.char_coverage()),
+            font: t.settings.style.font.clone(),
+            amount_decimals: t.settings.amount_decimals,
+            paper: t.settings.paper.clone(),
+            template_name: t.name.clone(),
+            markdown: rich_text::Layout {
+                callout_quotes: t.settings.markdown.quote == crate::template::QuoteStyle::Callout,
+                heading_depth: t.settings.markdown.heading_depth,
+            },
+        }
+    }
+}
+
+/// Amounts in a financial table are below this (a quadrillion, in the table's unit): far beyond
+/// any council's budget, and well inside what a decimal holds when a column is added up.
+const MAX_AMOUNT: i64 = 1_000_000_000_000_000;
+
+/// Measures (plain numbers in a mission update) are below this in size.
+const MAX_MEASURE: f64 = 1e15;
+
+const RECOMMENDATION_VERBS: &[&str] = &[
+    "Agree",
+    "Approve",
+    "Note",
+    "Delegate",
+    "Endorse",
+    "Consider",
+    "Authorise",
+    "Adopt",
+    "Recommend",
+    "Receive",
+    "Support",
+    "Request",
+    "Instruct",
+    "Confirm",
+    "Accept",
+    "Award",
+    "Allocate",
+    "Grant",
+    "Refer",
+    "Comment",
+    "Welcome",
+    "Ratify",
+    "Release",
+    "Establish",
+    "Appoint",
+    "Authorize",
+    "Declare",
+    "Dispose",
+    "Acquire",
+    "Commission",
+    "Extend",
+    "Continue",
+    "Undertake",
+    "Review",
+    "Set",
+];
+
+/// Validates a report. `register` is the missions register when it came from a file
+/// (inline registers are read from the report itself); `pictures` is where the pictures its
+/// Markdown places are read from (`None`: a picture is an error).
+pub fn validate_report(
+    file: &ReportFile,
+    register: Option<&[Mission]>,
+    rules: &Rules,
+    base_dir: &Path,
+    pictures: Option<Pictures>,
+) -> Validated<Report> {
+    let mut v = Checker { problems: Vec::new(), register_file_failed: false };
+    let r = v.report(file, register, rules, base_dir, pictures);
+    let has_errors = v.problems.iter().any(|p| p.severity == crate::diag::Severity::Error);
+    Validated { value: if has_errors { None } else { Some(r) }, problems: v.problems }
+}
+
+struct Checker {
+    problems: Vec<Problem>,
+    /// The report names a register file that the caller could not read (and has reported).
+    register_file_failed: bool,
+}
+
+impl Checker {
+    fn err(&mut self, path: impl Into<String>, msg: impl Into<String>) -> &mut Problem {
+        self.problems.push(Problem::error(path, msg));
+        self.problems.last_mut().expect("just pushed")
+    }
+
+    fn warn(&mut self, path: impl Into<String>, msg: impl Into<String>) -> &mut Problem {
+        self.problems.push(Problem::warning(path, msg));
+        self.problems.last_mut().expect("just pushed")
+    }
+
+    fn text(&mut self, path: &str, s: &str) -> String {
+        if s.trim().is_empty() {
+            self.err(path, "must not be empty").help =
+                Some("write the text, or leave the field out if it is optional".into());
+        }
+        s.trim().to_owned()
+    }
+
+    /// Checks a part against the template's paper: written where the paper has no such part is
+    /// an error at its key; missing where the paper requires it is an error too. Returns whether
+    /// the part is written and the paper has it (so it is read).
+    fn part(&mut self, rules: &Rules, part: PartName, present: bool) -> bool {
+        let field = part.field().unwrap_or("title");
+        let what = part_noun(part);
+        match (rules.paper.use_of(part), present) {
+            (Use::Absent, true) => {
+                self.absent(rules, field, what);
+                false
+            }
+            (Use::Required, false) => {
+                self.missing(rules, field, what);
+                false
+            }
+            (_, present) => present,
+        }
+    }
+
+    /// `value`, when it is written and the template's papers have the part; otherwise `None`,
+    /// with an error for an absent part written or a required part missing.
+    fn written<'t, T>(&mut self, rules: &Rules, part: PartName, value: Option<&'t T>) -> Option<&'t T> {
+        if self.part(rules, part, value.is_some()) {
+            value
+        } else {
+            None
+        }
+    }
+
+    /// `field:` is written, but the template's papers have no such part.
+    fn absent(&mut self, rules: &Rules, field: &str, what: &str) {
+        let name = &rules.template_name;
+        let e = self.err(field, format!("the {name} template has no {what}"));
+        e.at_key = true;
+        e.help = Some(format!("remove `{field}:`, or name a template whose papers have one (`template: cabinet`)"));
+    }
+
+    /// `field:` is missing, and the template's papers require it.
+    fn missing(&mut self, rules: &Rules, field: &str, what: &str) {
+        let name = &rules.template_name;
+        self.err("", format!("missing field `{field}`")).help =
+            Some(format!("the {name} template's papers have {}: add `{field}:` to the file", with_article(what)));
+    }
+
+    fn date(&mut self, path: &str, d: &IsoDate) -> Date {
+        d.date(path).unwrap_or_else(|p| {
+            self.problems.push(p);
+            time::macros::date!(2000 - 01 - 01)
+        })
+    }
+
+    fn rich(&mut self, path: &str, md: &str, xrefs: &Xrefs, required: bool) -> RichText {
+        if required && md.trim().is_empty() {
+            let field = path.rsplit('.').next().unwrap_or(path).split('[').next().unwrap_or(path);
+            self.err(path, "must not be empty").help = Some(format!("write the text after `{field}:`"));
+        }
+        rich_text::parse(md, xrefs, path, &mut self.problems)
+    }
+
+    fn report(
+        &mut self,
+        f: &ReportFile,
+        register: Option<&[Mission]>,
+        rules: &Rules,
+        base: &Path,
+        pictures: Option<Pictures>,
+    ) -> Report {
+        if let Some(s) = &f.schema {
+            if s != "cabrep/report/v1" {
+                self.err("schema", format!("unknown format `{s}`")).help =
+                    Some("this version reads `cabrep/report/v1`".into());
+            }
+        }
+        let paper = &rules.paper;
+        let body = self.text("meeting.body", &f.meeting.body);
+        let date = self.date("meeting.date", &f.meeting.date);
+        let has_header = self.part(rules, PartName::Header, f.report_of.is_some());
+        let report_of = f.report_of.as_ref().filter(|_| has_header).map(|r| self.text("report_of", r));
+        if let (Some(_), false) = (&f.decision, paper.has(PartName::Header)) {
+            self.absent(rules, "decision", "decision type");
+        } else if f.decision.is_none() && paper.use_of(PartName::Header) == Use::Required {
+            self.missing(rules, "decision", "a decision type (`decision: cabinet`, `key`, …)");
+        }
+        let decision = f.decision.unwrap_or(DecisionKind::Information);
+        for (field, present) in
+            [("agenda_item", f.agenda_item.is_some()), ("forward_plan_ref", f.forward_plan_ref.is_some())]
+        {
+            if present && !paper.has(PartName::Header) {
+                self.absent(rules, field, "header block");
+            }
+        }
+        let title = self.text("title", &f.title);
+        let portfolio = self.written(rules, PartName::Portfolio, f.portfolio.as_ref()).map(|p| Portfolio {
+            title: self.text("portfolio.title", &p.title),
+            holder: self.text("portfolio.holder", &p.holder),
+        });
+        if f.decision_maker == Some(DecisionMaker::PortfolioHolder) && portfolio.is_none() && f.portfolio.is_none() {
+            self.err("decision_maker", "the portfolio holder takes the decision, but the paper names no portfolio")
+                .help = Some("add `portfolio: { title: …, holder: … }`, or remove `decision_maker:`".into());
+        }
+        let cover = self.written(rules, PartName::Cover, f.cover.as_ref()).map(|c| Cover {
+            kind: self.text("cover.kind", &c.kind),
+            period: c.period.as_ref().map(|p| self.text("cover.period", p)),
+            month: match &c.month {
+                Some(m) => self.text("cover.month", m),
+                None => crate::house::month_year(date),
+            },
+        });
+        let sign_off = self.written(rules, PartName::SignOff, f.sign_off.as_ref()).map(|so| SignOff {
+            name: self.text("sign_off.name", &so.name),
+            post: self.text("sign_off.post", &so.post),
+            date: self.date("sign_off.date", &so.date),
+        });
+        if decision == DecisionKind::Key
+            && f.forward_plan_ref.as_deref().is_none_or(|s| crate::model::forward_plan::reference_key(s).is_empty())
+        {
+            self.err("decision", "a key decision needs a Forward Plan reference").help =
+                Some("add `forward_plan_ref: FP/2024/017` (the reference in the Forward Plan)".into());
+        }
+        let exempt = match &f.exempt {
+            None => None,
+            // Written but empty: the author meant the report to be exempt and has not said why.
+            // Reading it as "not exempt" would publish it.
+            Some(None) => {
+                self.err("exempt", "`exempt:` has no value, so it cannot be told which paragraph of Schedule 12A applies").help = Some(
+                    "say which paragraph applies, e.g. `exempt: { paragraphs: [3], reason: … }`; remove the `exempt:` line only if the report is for publication".into(),
+                );
+                None
+            }
+            Some(Some(e)) => Some(self.exemption(e)),
+        };
+
+        // Missions register: inline or from the file the caller loaded.
+        let inline;
+        let register: Option<&[Mission]> = match &f.missions {
+            Some(TextOrSeq::Seq(list)) => {
+                inline = list.clone();
+                self.check_register(&inline, "missions");
+                Some(&inline)
+            }
+            Some(TextOrSeq::Text(_)) => {
+                self.register_file_failed = register.is_none();
+                register
+            }
+            None => None,
+        };
+
+        // Section numbers and ids first: cross-references anywhere need them.
+        let mut xrefs = Xrefs {
+            one: rules.section_word.0.clone(),
+            many: rules.section_word.1.clone(),
+            layout: rules.markdown,
+            pictures,
+            ..Default::default()
+        };
+        let mut seen: HashMap<String, usize> = HashMap::new();
+        for (i, s) in f.sections.iter().enumerate() {
+            if let Some(id) = &s.id {
+                let path = format!("sections[{i}].id");
+                if let Some(first) = seen.get(id) {
+                    self.err(&path, format!("duplicate section id `{id}`")).help =
+                        Some(format!("`sections[{first}]` already uses this id; ids must be unique"));
+                } else if id.trim().is_empty() || id.contains([',', '#', ' ']) {
+                    self.err(&path, format!("`{id}` is not a usable id")).help =
+                        Some("use letters, digits and hyphens, e.g. `transformation`".into());
+                } else {
+                    seen.insert(id.clone(), i);
+                    xrefs.numbers.insert(id.clone(), i as u32 + 1);
+                }
+            }
+        }
+
+        let record_xrefs = Xrefs { around: rules.record_xref.clone(), ..xrefs.clone() };
+        let summary = self
+            .written(rules, PartName::Summary, f.summary.as_ref())
+            .map(|md| self.rich("summary", md, &xrefs, true))
+            .unwrap_or_default();
+        let record_summary = f.record_summary.as_ref().map(|m| self.rich("record_summary", m, &record_xrefs, true));
+        let reasons = self
+            .written(rules, PartName::Reasons, f.reasons.as_ref())
+            .map(|md| self.rich("reasons", md, &xrefs, true))
+            .unwrap_or_default();
+        let options =
+            self.written(rules, PartName::Options, f.options.as_ref()).map(|o| self.rich("options", o, &xrefs, true));
+
+        let listed = self.written(rules, PartName::Recommendations, f.recommendations.as_ref());
+        let recommendations_lead = listed.and_then(|r| r.lead.clone());
+        let listed_items: &[TextOr<raw::RecommendationInput>] = listed.map_or(&[], |r| &r.items);
+        let in_sections = f
+            .sections
+            .iter()
+            .flat_map(|s| match &s.body {
+                Some(TextOrSeq::Seq(parts)) => parts.iter().collect::<Vec<_>>(),
+                _ => Vec::new(),
+            })
+            .filter(|p| matches!(p, TextOr::Full(b) if b.recommendation.is_some()))
+            .count();
+        if listed.is_some() && listed_items.is_empty() && in_sections == 0 {
+            self.err("recommendations.items", "a report needs at least one recommendation");
+        }
+        let mut recommendations = Vec::new();
+        for (i, item) in listed_items.iter().enumerate() {
+            let (text, note, path) = match item {
+                TextOr::Text(t) => (t.as_str(), None, format!("recommendations.items[{i}]")),
+                TextOr::Full(r) => (r.text.as_str(), r.note.as_deref(), format!("recommendations.items[{i}].text")),
+            };
+            let mut verb = false;
+            if text.trim().is_empty() {
+                self.err(&path, "must not be empty");
+            } else {
+                let first = text.trim_start().split(|c: char| !c.is_alphabetic()).next().unwrap_or("");
+                verb = rules.verbs.iter().any(|v| v.eq_ignore_ascii_case(first));
+                if !verb {
+                    self.warn(&path, format!("recommendation starts with `{first}`, not a verb")).help =
+                        Some("start with what the body is asked to do: Agree, Approve, Note, Delegate, …".into());
+                }
+            }
+            let inl = rich_text::parse_inline(text, &xrefs, &path, &mut self.problems);
+            // The same text with cross-references as the record prints them; its problems are
+            // the ones just reported.
+            let as_recorded = rich_text::parse_inline(text, &record_xrefs, &path, &mut Vec::new());
+            let resolved = super::resolution::reword(&as_recorded, &rules.resolutions);
+            if verb {
+                for (message, help) in resolved.warnings {
+                    self.warn(&path, message).help = Some(help);
+                }
+            }
+            let note = note.map(|n| self.rich(&format!("recommendations.items[{i}].note"), n, &xrefs, true));
+            recommendations.push(Recommendation {
+                number: i as u32 + 1,
+                text: inl,
+                resolution: resolved.text,
+                note,
+                in_section: None,
+            });
+        }
+
+        if !paper.has(PartName::Sections) {
+            if !f.sections.is_empty() {
+                self.absent(rules, "sections", "numbered sections");
+            }
+        } else if f.sections.is_empty() {
+            self.err("sections", "a report needs at least one section");
+        }
+        let mut sections = Vec::new();
+        for (i, s) in f.sections.iter().enumerate() {
+            sections.push(self.section(i, s, register, &xrefs, &mut recommendations));
+        }
+        let mission_summary = if sections.iter().filter(|s| s.mission.is_some()).count() >= 2 {
+            sections
+                .iter()
+                .filter_map(|s| {
+                    let m = s.mission.as_ref()?;
+                    let next = m
+                        .milestones
+                        .iter()
+                        .filter(|ms| ms.status != Status::Complete)
+                        .min_by_key(|ms| ms.due)
+                        .map(|ms| (ms.name.clone(), ms.due));
+                    Some(MissionSummaryRow {
+                        mission: m.name.clone(),
+                        section: s.number,
+                        status: m.status,
+                        next_milestone: next,
+                    })
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+
+        let implications = self
+            .written(rules, PartName::Implications, f.implications.as_ref())
+            .map(|i| self.implications(i, &xrefs, rules.amount_decimals))
+            .unwrap_or_default();
+        let risk = self.written(rules, PartName::Risk, f.risk.as_ref()).map(|r| self.risk(r, rules, &xrefs));
+        let wards = self.written(rules, PartName::Wards, f.wards.as_ref()).map(|w| self.rich("wards", w, &xrefs, true));
+        let background_papers =
+            self.written(rules, PartName::BackgroundPapers, f.background_papers.as_ref()).map(|list| {
+                list.iter().enumerate().map(|(i, p)| self.text(&format!("background_papers[{i}]"), p)).collect()
+            });
+        let contact = self.written(rules, PartName::Contact, f.contact.as_ref()).map(|c| self.contact(c));
+        if f.appendices.is_some() {
+            self.part(rules, PartName::Appendices, true);
+        }
+        if decision == DecisionKind::Key && f.contact.is_none() && paper.has(PartName::Contact) {
+            self.err("decision", "a key decision needs a contact officer, whom the Forward Plan names").help =
+                Some("add `contact: { name: …, post: …, phone: …, email: … }`".into());
+        }
+        let appendices = f
+            .appendices
+            .iter()
+            .flatten()
+            .enumerate()
+            .map(|(i, a)| Appendix {
+                number: i as u32 + 1,
+                title: self.text(&format!("appendices[{i}].title"), &a.title),
+                file: a.file.as_ref().map(|p| {
+                    if !p.to_ascii_lowercase().ends_with(".pdf") {
+                        self.err(format!("appendices[{i}].file"), "an appendix file must be a PDF");
+                    }
+                    base.join(p)
+                }),
+                body: a.body.as_ref().map(|b| self.rich(&format!("appendices[{i}].body"), b, &xrefs, true)),
+            })
+            .collect();
+
+        Report {
+            template: f.template.clone(),
+            body,
+            date,
+            agenda_item: f.agenda_item,
+            report_of,
+            decision,
+            forward_plan_ref: f.forward_plan_ref.as_ref().map(|s| s.trim().to_owned()),
+            decision_maker: f.decision_maker.unwrap_or_default(),
+            portfolio,
+            cover,
+            title,
+            exempt,
+            summary,
+            record_summary,
+            record_xrefs,
+            reasons,
+            options,
+            recommendations_lead,
+            recommendations,
+            sections,
+            mission_summary,
+            implications,
+            risk,
+            wards,
+            background_papers,
+            contact,
+            sign_off,
+            appendices,
+            contents: f.contents,
+        }
+    }
+
+    fn exemption(&mut self, e: &raw::Exemption) -> Exemption {
+        if e.paragraphs.is_empty() {
+            self.err("exempt.paragraphs", "name at least one paragraph of Schedule 12A (1 to 7)");
+        }
+        for (i, p) in e.paragraphs.iter().enumerate() {
+            if e.paragraphs[..i].contains(p) {
+                self.warn(format!("exempt.paragraphs[{i}]"), format!("paragraph {p} is named twice")).help =
+                    Some("name each paragraph of Schedule 12A once".into());
+            }
+            if !(1..=7).contains(p) {
+                self.err(
+                    format!("exempt.paragraphs[{i}]"),
+                    format!("paragraph {p} is not in Part 1 of Schedule 12A"),
+                )
+                .help = Some("Schedule 12A has paragraphs 1 to 7".into());
+            }
+        }
+        let reason = self.text("exempt.reason", &e.reason);
+        Exemption { paragraphs: e.paragraphs.clone(), reason }
+    }
+
+    fn check_register(&mut self, missions: &[Mission], path: &str) {
+        let mut seen = HashSet::new();
+        for (i, m) in missions.iter().enumerate() {
+            if !seen.insert(m.id.as_str()) {
+                self.err(format!("{path}[{i}].id"), format!("duplicate mission id `{}`", m.id));
+            }
+            self.text(&format!("{path}[{i}].name"), &m.name);
+            self.text(&format!("{path}[{i}].aim"), &m.aim);
+        }
+    }
+
+    /// A section; recommendations typed in its body are added to `recommendations`, numbered on
+    /// from the last one there.
+    fn section(
+        &mut self,
+        i: usize,
+        s: &raw::SectionInput,
+        register: Option<&[Mission]>,
+        xrefs: &Xrefs,
+        recommendations: &mut Vec<Recommendation>,
+    ) -> Section {
+        let p = format!("sections[{i}]");
+        let mut title = String::new();
+        let mut mission = None;
+        match (&s.title, &s.mission) {
+            (None, None) => {
+                self.err(&p, "a section needs a `title` (or a `mission` for a mission update)");
+            }
+            (Some(t), None) => {
+                title = self.text(&format!("{p}.title"), t);
+                if s.status.is_some() || s.milestones.is_some() || s.measures.is_some() {
+                    self.err(format!("{p}.status"), "status, milestones and measures belong to mission sections")
+                        .help = Some("add `mission: <id>` or remove them".into());
+                }
+            }
+            (heading, Some(id)) => {
+                let found = register.and_then(|r| r.iter().find(|m| &m.id == id));
+                // The report's own heading for the section, where it gives one; the register
+                // still names the mission (summary, table captions) and supplies its aim.
+                if let Some(t) = heading {
+                    title = self.text(&format!("{p}.title"), t);
+                }
+                match (register, found) {
+                    (_, Some(m)) if heading.is_none() => title = m.name.clone(),
+                    (_, Some(_)) => {}
+                    (Some(r), None) => {
+                        let e = self.err(format!("{p}.mission"), format!("unknown mission `{id}`"));
+                        e.help = crate::suggest::did_you_mean(id, r.iter().map(|m| m.id.as_str()))
+                            .map(|s| format!("did you mean `{s}`?"))
+                            .or_else(|| Some("add it to the missions register".into()));
+                    }
+                    // A register file was named but could not be read: that is reported already.
+                    (None, None) if self.register_file_failed => {}
+                    (None, None) => {
+                        self.err(format!("{p}.mission"), "a mission section needs a missions register").help =
+                            Some("add `missions: missions.yaml` (or an inline list) to the report".into());
+                    }
+                }
+                let status = match s.status {
+                    Some(st) => st,
+                    None => {
+                        self.err(format!("{p}.status"), "a mission section needs a status").help =
+                            Some("one of on-track, at-risk, off-track, complete, not-started".into());
+                        Status::NotStarted
+                    }
+                };
+                let milestones = s
+                    .milestones
+                    .iter()
+                    .flatten()
+                    .enumerate()
+                    .map(|(j, m)| MilestoneEntry {
+                        name: self.text(&format!("{p}.milestones[{j}].name"), &m.name),
+                        due: self.date(&format!("{p}.milestones[{j}].due"), &m.due),
+                        status: m.status,
+                    })
+                    .collect();
+                let measures = s
+                    .measures
+                    .iter()
+                    .flatten()
+                    .enumerate()
+                    .map(|(j, m)| {
+                        for (field, q) in [("baseline", &m.baseline), ("target", &m.target), ("current", &m.current)] {
+                            if let Some(Quantity::Number(n)) = q {
+                                if !(n.is_finite() && n.abs() < MAX_MEASURE) {
+                                    self.err(format!("{p}.measures[{j}].{field}"), format!("`{n:e}` is too large a number to print")).help =
+                                        Some("write a number with at most 15 digits before the decimal point, or text such as \"£9m\"".into());
+                                }
+                            }
+                        }
+                        MeasureEntry {
+                            name: self.text(&format!("{p}.measures[{j}].name"), &m.name),
+                            baseline: quantity_text(&m.baseline),
+                            target: quantity_text(&m.target),
+                            current: quantity_text(&m.current),
+                        }
+                    })
+                    .collect();
+                mission = Some(MissionUpdate {
+                    id: id.clone(),
+                    name: found.map_or_else(|| title.clone(), |m| m.name.clone()),
+                    aim: found.map(|m| m.aim.clone()).unwrap_or_default(),
+                    status,
+                    milestones,
+                    measures,
+                });
+            }
+        }
+        let mut body = Vec::new();
+        match &s.body {
+            None => {
+                self.warn(&p, "section has no text").help = Some("add `body:` with the section's text".into());
+            }
+            Some(TextOrSeq::Text(md)) => {
+                if md.trim().is_empty() {
+                    self.warn(format!("{p}.body"), "section has no text");
+                }
+                body = self.rich(&format!("{p}.body"), md, xrefs, false);
+            }
+            Some(TextOrSeq::Seq(parts)) => {
+                let mut last_was_recommendation = false;
+                for (j, part) in parts.iter().enumerate() {
+                    let pp = format!("{p}.body[{j}]");
+                    match part {
+                        TextOr::Text(md) => body.extend(self.rich(&pp, md, xrefs, true)),
+                        TextOr::Full(part) => match (&part.table, &part.recommendation) {
+                            (Some(t), None) => body.push(self.table(&format!("{pp}.table"), t, xrefs)),
+                            (None, Some(text)) => {
+                                let path = format!("{pp}.recommendation");
+                                if text.trim().is_empty() {
+                                    self.err(&path, "must not be empty").help =
+                                        Some("write the recommendation after `recommendation:`".into());
+                                }
+                                let inl = rich_text::parse_inline(text, xrefs, &path, &mut self.problems);
+                                let number = recommendations.len() as u32 + 1;
+                                let item = vec![Block::Paragraph(Paragraph {
+                                    style: ParagraphStyle::Body,
+                                    content: inl.clone(),
+                                })];
+                                // Recommendations one after another make one numbered list.
+                                match body.last_mut() {
+                                    Some(Block::List(l)) if l.ordered && last_was_recommendation => l.items.push(item),
+                                    _ => {
+                                        body.push(Block::List(List { ordered: true, start: number, items: vec![item] }))
+                                    }
+                                }
+                                recommendations.push(Recommendation {
+                                    number,
+                                    text: inl.clone(),
+                                    resolution: inl,
+                                    note: None,
+                                    in_section: Some(i as u32 + 1),
+                                });
+                                last_was_recommendation = true;
+                                continue;
+                            }
+                            (Some(_), Some(_)) => {
+                                self.err(&pp, "a body part is a `table:` or a `recommendation:`, not both").help =
+                                    Some("make them two parts, each starting with `- `".into());
+                            }
+                            (None, None) => {
+                                self.err(&pp, "an empty body part").help =
+                                    Some("write Markdown, a `table:` or a `recommendation:`".into());
+                            }
+                        },
+                    }
+                    last_was_recommendation = false;
+                }
+            }
+        }
+        Section { number: i as u32 + 1, id: s.id.clone(), title, mission, body }
+    }
+
+    fn table(&mut self, p: &str, t: &raw::TableInput, xrefs: &Xrefs) -> crate::tree::Block {
+        use crate::tree::{Align, Block, CellSpan, Column, Row, Table};
+        if t.columns.is_empty() {
+            self.err(format!("{p}.columns"), "a table needs at least one column");
+        }
+        if let Some(w) = &t.widths {
+            if w.len() != t.columns.len() {
+                self.err(
+                    format!("{p}.widths"),
+                    format!("{} for {}", count(w.len(), "width"), count(t.columns.len(), "column")),
+                )
+                .help = Some("give one width per column".into());
+            }
+            if let Some(i) = w.iter().position(|x| !(x.is_finite() && *x > 0.0)) {
+                self.err(format!("{p}.widths[{i}]"), format!("width {} is not a positive number", w[i])).help =
+                    Some("widths are relative, e.g. [2, 1] makes the first column twice as wide".into());
+            }
+        }
+        let columns = t
+            .columns
+            .iter()
+            .enumerate()
+            .map(|(i, c)| Column {
+                header: c.clone(),
+                align: Align::Left,
+                width: t.widths.as_ref().and_then(|w| w.get(i).copied()).filter(|x| *x > 0.0).unwrap_or(1.0),
+                full: None,
+            })
+            .collect();
+        let width = t.columns.len();
+        let mut rows: Vec<Row> = Vec::new();
+        let mut spans: Vec<CellSpan> = Vec::new();
+        // Rows still covered by a span from above, per column.
+        let mut covered = vec![0usize; width];
+        for (r, row) in t.rows.iter().enumerate() {
+            let mut cells: Vec<Vec<crate::tree::Block>> = vec![Vec::new(); width];
+            let mut column = 0;
+            let mut written = 0;
+            let expected = width - covered.iter().filter(|c| **c > 0).count();
+            for (c, cell) in row.iter().enumerate() {
+                while column < width && covered[column] > 0 {
+                    column += 1;
+                }
+                let path = format!("{p}.rows[{r}][{c}]");
+                let (md, across, down, text_path) = match cell {
+                    TextOr::Text(md) => (md.as_str(), 1, 1, path.clone()),
+                    TextOr::Full(full) => {
+                        let across = full.span.unwrap_or(1) as usize;
+                        let down = full.rows.unwrap_or(1) as usize;
+                        if across == 0 || down == 0 {
+                            self.err(&path, "a cell spans at least one column and one row").help =
+                                Some("`span:` and `rows:` count columns and rows, from 1".into());
+                        }
+                        (full.text.as_str(), across.max(1), down.max(1), format!("{path}.text"))
+                    }
+                };
+                written += across;
+                if column + across > width || (column..column + across).any(|k| covered[k] > 0) {
+                    if column < width {
+                        self.err(
+                            &path,
+                            format!(
+                                "the cell spans {across} columns from column {}, past the table's {width}",
+                                column + 1
+                            ),
+                        )
+                        .help = Some("make `span:` smaller, or leave out the cells a span covers".into());
+                    }
+                    column += across;
+                    continue;
+                }
+                if down > 1 && r + down > t.rows.len() {
+                    self.err(&path, format!("the cell spans {down} rows, but only {} follow", t.rows.len() - r - 1))
+                        .help = Some("make `rows:` smaller".into());
+                }
+                cells[column] = rich_text::parse(md, xrefs, &text_path, &mut self.problems);
+                if across > 1 || down > 1 {
+                    spans.push(CellSpan { row: r, column, rows: down.min(t.rows.len() - r), columns: across });
+                    // The rows below leave these columns out while the span lasts.
+                    for c in &mut covered[column..column + across] {
+                        *c = (*c).max(down);
+                    }
+                }
+                column += across;
+            }
+            if written != expected {
+                let note = if expected < width {
+                    format!(" ({} covered by a cell above)", count(width - expected, "column"))
+                } else {
+                    String::new()
+                };
+                self.err(format!("{p}.rows[{r}]"), format!("row has {}; the table has {}{note}", count(written, "cell"), count(width, "column"))).help =
+                    Some("give one cell per column (use \"\" for an empty cell), leaving out those a span from above covers; in a `[a, b]` row, quote a cell that holds a comma: `[\"Stockton, Billingham\", 3]`".into());
+            }
+            for c in covered.iter_mut() {
+                *c = c.saturating_sub(1);
+            }
+            rows.push(Row { cells, total: false });
+        }
+        Block::Table(Table { caption: t.caption.clone(), anchor: t.id.clone(), columns, rows, spans })
+    }
+
+    fn implications(&mut self, f: &raw::Implications, xrefs: &Xrefs, max_decimals: u32) -> Vec<(String, Implication)> {
+        let mut out = Vec::new();
+        let plain = |c: &mut Self, key: &str, md: &str| {
+            let text = c.rich(&format!("implications.{key}"), md, xrefs, true);
+            (key.to_owned(), Implication { text, tables: Vec::new() })
+        };
+        out.push(plain(self, "community_impact", &f.community_impact));
+        out.push(plain(self, "corporate_parenting", &f.corporate_parenting));
+        out.push(match &f.financial {
+            TextOr::Text(md) => plain(self, "financial", md),
+            TextOr::Full(fin) => {
+                let text = self.rich("implications.financial.text", &fin.text, xrefs, true);
+                let tables = fin
+                    .tables
+                    .iter()
+                    .enumerate()
+                    .map(|(i, t)| self.financial_table(&format!("implications.financial.tables[{i}]"), t, max_decimals))
+                    .collect();
+                ("financial".to_owned(), Implication { text, tables })
+            }
+        });
+        out.push(plain(self, "legal", &f.legal));
+        if let Some(e) = &f.equality {
+            out.push(plain(self, "equality", e));
+        }
+        if let Some(e) = &f.environment {
+            out.push(plain(self, "environment", e));
+        }
+        out
+    }
+
+    fn financial_table(&mut self, p: &str, t: &raw::FinancialTableInput, max_decimals: u32) -> FinancialTable {
+        let caption = self.text(&format!("{p}.caption"), &t.caption);
+        if t.columns.is_empty() {
+            self.err(format!("{p}.columns"), "a table needs at least one column");
+        }
+        let mut rows: Vec<(String, Vec<Decimal>)> = Vec::new();
+        for (r, row) in t.rows.iter().enumerate() {
+            if row.values.len() != t.columns.len() {
+                self.err(
+                    format!("{p}.rows[{r}].values"),
+                    format!("{} for {}", count(row.values.len(), "value"), count(t.columns.len(), "column")),
+                )
+                .help = Some("give one value per column (0 for none)".into());
+            }
+            let values = row
+                .values
+                .iter()
+                .enumerate()
+                .map(|(c, v)| self.amount(&format!("{p}.rows[{r}].values[{c}]"), v))
+                .collect();
+            rows.push((row.label.clone(), values));
+        }
+        // One precision per column: the most decimals any of its values needs, up to the
+        // template's limit; each value is rounded (half up) to it, and the total is the sum of
+        // the values as printed, so the column adds up as printed.
+        let decimals: Vec<u32> = (0..t.columns.len())
+            .map(|c| {
+                rows.iter()
+                    .filter_map(|(_, v)| v.get(c))
+                    .map(|d| d.normalize().scale())
+                    .max()
+                    .unwrap_or(0)
+                    .min(max_decimals)
+            })
+            .collect();
+        for (_, values) in &mut rows {
+            for (v, &places) in values.iter_mut().zip(&decimals) {
+                *v = round_half_up(*v, places);
+            }
+        }
+        let totals = t.total.then(|| {
+            (0..t.columns.len())
+                .map(|c| rows.iter().filter_map(|(_, v)| v.get(c)).fold(Decimal::ZERO, |sum, v| sum.saturating_add(*v)))
+                .collect()
+        });
+        FinancialTable {
+            caption,
+            unit: t.unit.clone(),
+            columns: t.columns.clone(),
+            rows,
+            decimals,
+            totals,
+            chart: t.chart,
+        }
+    }
+
+    /// An amount as typed, read as an exact decimal: `1.005`, `-250`, `2.5e3`. Text, an
+    /// infinity, or a number too large to be an amount (`1e308`) is an error.
+    fn amount(&mut self, path: &str, a: &Amount) -> Decimal {
+        let typed = a.0.trim();
+        let digits = typed.strip_prefix('+').unwrap_or(typed);
+        let numeric = !digits.is_empty()
+            && digits.chars().all(|c| c.is_ascii_digit() || matches!(c, '.' | '-' | '+' | 'e' | 'E'))
+            && digits.chars().any(|c| c.is_ascii_digit());
+        let shown: String = typed.chars().take(40).collect();
+        if !numeric {
+            self.err(path, format!("expected a number, found `{shown}`")).help =
+                Some("write the amount as a number, e.g. 1500 or -250.5 (the unit goes in `unit:`)".into());
+            return Decimal::ZERO;
+        }
+        let parsed = if digits.contains(['e', 'E']) {
+            Decimal::from_scientific(digits)
+        } else {
+            Decimal::from_str_exact(digits)
+        };
+        // Too large, whether or not a decimal could hold it (`1e308` cannot), is its own error.
+        let too_large = match &parsed {
+            Ok(d) => d.abs() >= Decimal::from(MAX_AMOUNT),
+            Err(_) => digits.parse::<f64>().is_ok_and(|f| f.abs() >= MAX_AMOUNT as f64),
+        };
+        match parsed {
+            _ if too_large => {
+                self.err(
+                    path,
+                    format!(
+                        "`{shown}` is too large for an amount; amounts have at most 15 digits before the decimal point"
+                    ),
+                )
+                .help = Some("write it in a larger unit (e.g. `unit: £m`)".into());
+                Decimal::ZERO
+            }
+            Ok(d) => d,
+            Err(_) => {
+                self.err(path, format!("`{shown}` is not a number that can be printed exactly")).help =
+                    Some("write the amount with at most 28 decimal places, e.g. 1500 or -250.5".into());
+                Decimal::ZERO
+            }
+        }
+    }
+
+    fn risk(&mut self, f: &TextOr<raw::RiskInput>, rules: &Rules, xrefs: &Xrefs) -> RiskAssessment {
+        match f {
+            TextOr::Text(md) => {
+                RiskAssessment { text: self.rich("risk", md, xrefs, true), register: RiskRegister::default() }
+            }
+            TextOr::Full(r) => {
+                let text = self.rich("risk.text", &r.text, xrefs, true);
+                let mut risks = Vec::new();
+                for (i, e) in r.register.iter().enumerate() {
+                    let p = format!("risk.register[{i}]");
+                    for (scale, v) in [(Scale::LIKELIHOOD, e.likelihood), (Scale::IMPACT, e.impact)] {
+                        if !Scale::contains(v) {
+                            let field = scale.name;
+                            self.err(format!("{p}.{field}"), format!("{field} must be {}, not {v}", Scale::range()))
+                                .help = Some(scale.hint());
+                        }
+                    }
+                    let score = Scale::clamp(e.likelihood) * Scale::clamp(e.impact);
+                    let band = RiskBand::for_score(&rules.bands, score).map(|b| b.name.clone()).unwrap_or_default();
+                    risks.push(Risk {
+                        number: i as u32 + 1,
+                        risk: self.text(&format!("{p}.risk"), &e.risk),
+                        likelihood: e.likelihood,
+                        impact: e.impact,
+                        score,
+                        band,
+                        mitigation: self.rich(&format!("{p}.mitigation"), &e.mitigation, xrefs, true),
+                        owner: self.text(&format!("{p}.owner"), &e.owner),
+                    });
+                }
+                RiskAssessment { text, register: RiskRegister { risks } }
+            }
+        }
+    }
+
+    fn contact(&mut self, c: &Contact) -> Contact {
+        let email = c.email.trim();
+        let valid_email = {
+            let mut parts = email.splitn(2, '@');
+            let local = parts.next().unwrap_or("");
+            let domain = parts.next().unwrap_or("");
+            !local.is_empty()
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+                && !email.contains(char::is_whitespace)
+                && !domain.contains('@')
+        };
+        if !valid_email {
+            self.err("contact.email", format!("`{email}` does not look like an email address")).help =
+                Some("e.g. geraldine.brown@stockton.gov.uk".into());
+        }
+        let phone = c.phone.trim();
+        if !looks_like_uk_phone(phone) {
+            self.err("contact.phone", format!("`{phone}` does not look like a UK telephone number")).help =
+                Some("e.g. 01642 527657 or +44 1642 527657".into());
+        }
+        Contact {
+            name: self.text("contact.name", &c.name),
+            post: self.text("contact.post", &c.post),
+            phone: phone.to_owned(),
+            email: email.to_owned(),
+        }
+    }
+}
+
+/// A part as a message names it ("the hwb-discussion template has no portfolio").
+fn part_noun(part: PartName) -> &'static str {
+    match part {
+        PartName::Cover => "cover page",
+        PartName::Header => "header block",
+        PartName::Portfolio => "portfolio",
+        PartName::Title => "title",
+        PartName::Summary => "summary",
+        PartName::Reasons => "reasons for the recommendations",
+        PartName::Options => "alternative options",
+        PartName::Recommendations => "recommendations list",
+        PartName::Sections => "numbered sections",
+        PartName::Implications => "implications",
+        PartName::Risk => "risk assessment",
+        PartName::Wards => "wards affected part",
+        PartName::BackgroundPapers => "background papers",
+        PartName::Contact => "contact officer",
+        PartName::SignOff => "sign-off",
+        PartName::Appendices => "appendices",
+    }
+}
+
+/// "a portfolio", "an alternative options", "implications" (plural nouns take no article).
+fn with_article(noun: &str) -> String {
+    if noun.ends_with('s') && !noun.ends_with("ss") {
+        noun.to_owned()
+    } else if noun.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        format!("an {noun}")
+    } else {
+        format!("a {noun}")
+    }
+}
+
+/// "1 cell", "3 cells".
+fn count(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
+/// A UK number: 10 or 11 digits starting 0, or +44 followed by 9 or 10 digits; spaces,
+/// hyphens and brackets allowed; an extension (`ext 123`) may follow.
+pub fn looks_like_uk_phone(s: &str) -> bool {
+    let main = s.split(|c: char| c.is_alphabetic()).next().unwrap_or("");
+    if main.chars().any(|c| !(c.is_ascii_digit() || " -()+".contains(c))) {
+        return false;
+    }
+    let digits: String = main.chars().filter(char::is_ascii_digit).collect();
+    if main.trim_start().starts_with("+44") {
+        let rest = digits.strip_prefix("44").unwrap_or("");
+        let rest = rest.strip_prefix('0').unwrap_or(rest);
+        (9..=10).contains(&rest.len())
+    } else {
+        digits.starts_with('0') && (10..=11).contains(&digits.len())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::looks_like_uk_phone;
+
+    #[test]
+    fn uk_phone_numbers() {
+        assert!(looks_like_uk_phone("01642 527657"));
+        assert!(looks_like_uk_phone("+44 (0)1642 527657"));
+        assert!(looks_like_uk_phone("07700 900123"));
+        assert!(!looks_like_uk_phone("12345"));
+        assert!(!looks_like_uk_phone("call me"));
+        assert!(!looks_like_uk_phone("555-1234-567"));
+    }
+}
