@@ -268,7 +268,9 @@ impl Checker {
             post: self.text("sign_off.post", &so.post),
             date: self.date("sign_off.date", &so.date),
         });
-        if decision == DecisionKind::Key && f.forward_plan_ref.as_deref().is_none_or(|s| s.trim().is_empty()) {
+        if decision == DecisionKind::Key
+            && f.forward_plan_ref.as_deref().is_none_or(|s| crate::model::forward_plan::reference_key(s).is_empty())
+        {
             self.err("decision", "a key decision needs a Forward Plan reference").help =
                 Some("add `forward_plan_ref: FP/2024/017` (the reference in the Forward Plan)".into());
         }
