@@ -101,42 +101,41 @@ impl BoundPdf {
         if let Err(e) = scan::check_streams(&bytes, limits) {
             let raise = match e {
                 scan::ScanError::TooMuchData { .. } => "; raise it with `--max-pdf-decoded-mb N`",
-                scan::ScanError::ImageTooLarge { .. } => "",
+                scan::ScanError::ImageTooLarge { .. }
+                | scan::ScanError::TooDeep { .. }
+                | scan::ScanError::TooManyObjects { .. } => "",
             };
             return Err(format!("cannot use {}: {e}{raise}", path.display()));
         }
-        refuse_encrypted(path, &bytes)?;
         let bytes = Arc::new(bytes);
-        // The reader is young: a damaged file must not take the process down with it.
-        let shared = Arc::clone(&bytes);
-        let (pages, not_for_publication) = std::panic::catch_unwind(move || {
-            hayro_syntax::Pdf::new(shared).ok().map(|pdf| (pdf.pages().len(), is_not_for_publication(pdf.metadata())))
-        })
-        .ok()
-        .flatten()
-        .ok_or_else(|| format!("{} is not a readable PDF", path.display()))?;
-        if pages == 0 {
-            return Err(format!("{} has no pages", path.display()));
-        }
-        if pages > limits.pdf_pages as usize {
+        // The reader the merge uses reads it (bounded: the page tree's depth, the structure
+        // elements), counts its pages and says whether it is tagged.
+        let facts = crate::merge::inspect(&bytes).map_err(|e| match e.kind {
+            // One with only an owner password (restrictions on printing, copying or changing it)
+            // opens without a password, but bound in it would lose those restrictions; one with a
+            // user password cannot be read at all. So neither is bound in.
+            crate::merge::MergeErrorKind::Encrypted => format!(
+                "{} is encrypted (it has a password or restrictions on printing or copying); \
+                 binding it into the pack would remove its protection, so it is refused: bind in a copy without encryption",
+                path.display()
+            ),
+            _ => e.to_string().replacen("PDF", &path.display().to_string(), 1),
+        })?;
+        let pages = facts.page_count;
+        if pages > limits.pdf_pages {
             return Err(format!(
                 "{} has {pages} pages; at most {} pages of one PDF are bound into a pack (raise it with `--max-pdf-pages N`)",
                 path.display(),
                 limits.pdf_pages
             ));
         }
-        if not_for_publication {
+        if is_not_for_publication(facts.title.as_deref(), facts.keywords.as_deref()) {
             return Err(format!(
                 "{} is a not-for-publication output of cabrep (a Part 2 pack or record, or an exempt report); it cannot be bound into a pack",
                 path.display()
             ));
         }
-        // The reader the merge uses must read it too, and says whether it is tagged.
-        let facts = crate::merge::inspect(&bytes).map_err(|e| {
-            let name = path.display().to_string();
-            e.to_string().replacen("PDF", &name, 1)
-        })?;
-        Ok(BoundPdf { path: path.to_path_buf(), bytes, pages: pages as u32, tagged: facts.tagged })
+        Ok(BoundPdf { path: path.to_path_buf(), bytes, pages, tagged: facts.tagged })
     }
 }
 
@@ -173,21 +172,9 @@ fn other_meeting(report: &Report, body: &str, date: Date) -> Option<Problem> {
 /// Whether a PDF's metadata says it holds exempt material: cabrep's not-for-publication
 /// keyword, or "not for publication" in its title (as every Part 2 pack and record is titled,
 /// including those made before the keyword was written).
-fn is_not_for_publication(meta: &hayro_syntax::metadata::Metadata) -> bool {
-    let text = |field: &Option<Vec<u8>>| field.as_deref().map(pdf_text_string).unwrap_or_default().to_lowercase();
-    text(&meta.keywords).contains(crate::model::NOT_FOR_PUBLICATION_KEYWORD)
-        || text(&meta.title).contains("not for publication")
-}
-
-/// A PDF text string: UTF-16BE after a byte-order mark, else PDFDocEncoding (read as Latin-1,
-/// which agrees with it on every letter that matters here).
-fn pdf_text_string(bytes: &[u8]) -> String {
-    match bytes.strip_prefix(&[0xFE, 0xFF]) {
-        Some(be) => char::decode_utf16(be.chunks_exact(2).map(|c| u16::from_be_bytes([c[0], c[1]])))
-            .map(|c| c.unwrap_or(char::REPLACEMENT_CHARACTER))
-            .collect(),
-        None => bytes.iter().map(|&b| b as char).collect(),
-    }
+fn is_not_for_publication(title: Option<&str>, keywords: Option<&str>) -> bool {
+    let text = |field: Option<&str>| field.unwrap_or_default().to_lowercase();
+    text(keywords).contains(crate::model::NOT_FOR_PUBLICATION_KEYWORD) || text(title).contains("not for publication")
 }
 
 /// One PDF bound into a pack, as the check for second routes sees it.
@@ -229,24 +216,6 @@ fn second_routes(bindings: &[Binding<'_>]) -> Vec<Problem> {
         }
     }
     problems
-}
-
-/// Refuses an encrypted PDF. One with only an owner password (restrictions on printing, copying
-/// or changing it) opens without a password, but its pages, bound in as images, would lose those
-/// restrictions; one with a user password cannot be read at all. So neither is bound in.
-///
-/// Detected as hayro-syntax reads the trailer's `/Encrypt`: an encrypted file does not open with a
-/// password it was not given, while for a file that is not encrypted the password is not used.
-fn refuse_encrypted(path: &Path, bytes: &[u8]) -> Result<(), String> {
-    const NOT_A_PASSWORD: &str = "\u{1}not the password of any file\u{1}";
-    match hayro_syntax::Pdf::new_with_password(bytes.to_vec(), NOT_A_PASSWORD) {
-        Err(hayro_syntax::LoadPdfError::Decryption(_)) => Err(format!(
-            "{} is encrypted (it has a password or restrictions on printing or copying); \
-             binding it into the pack would remove its protection, so it is refused: bind in a copy without encryption",
-            path.display()
-        )),
-        _ => Ok(()),
-    }
 }
 
 /// A report that is not exempt: the only kind of report a public pack can hold.
