@@ -16,6 +16,7 @@ mod external;
 mod figures;
 mod golden;
 mod hostile;
+mod hostile_readers;
 mod html;
 mod layout;
 mod markdown;
