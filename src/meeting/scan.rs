@@ -79,13 +79,14 @@ impl std::fmt::Display for ScanError {
 /// files nest a handful deep).
 pub const MAX_NESTING: usize = 100;
 
-/// The most arrays and dictionaries a bound PDF may hold (the PDF reader takes some 700 bytes of
-/// memory for each; a tagged report of a few hundred pages holds some tens of thousands).
+/// The most arrays and dictionaries a bound PDF may hold (the PDF reader takes 150 to 700 bytes
+/// of memory for each; a tagged report of a few hundred pages holds some tens of thousands).
 pub const MAX_CONTAINERS: usize = 1_000_000;
 
 /// The most values (numbers, names, strings, references, arrays, dictionaries) a bound PDF may
-/// hold outside its streams (the reader takes some 130 bytes for each).
-pub const MAX_VALUES: usize = 5_000_000;
+/// hold outside its streams (the reader takes some 130 bytes for each, and a pack copies them
+/// once more: about 1 GB at the cap).
+pub const MAX_VALUES: usize = 3_000_000;
 
 /// Checks every stream of `pdf`: their decoded sizes together within `limits.pdf_decoded_bytes`,
 /// each image within `limits.image_pixels`, and the nesting of the file and of its object
