@@ -1,5 +1,6 @@
 //! Arbitrary bytes → a PDF to bind into a pack (`BoundPdf::from_bytes`: the bounded scan of its
-//! streams, then the PDF reader's parse and page count under the caps): whatever the bytes, the
+//! streams and syntax, then the PDF reader's parse and its walks of the page tree and structure
+//! tree under the caps; seeds in `tests/hostile/readers/`): whatever the bytes, the
 //! result is a PDF or a message, never a panic, a hang or runaway memory. The caps are smaller
 //! than the defaults so that a bomb is caught well inside the fuzzer's memory limit.
 #![no_main]

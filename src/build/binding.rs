@@ -211,7 +211,11 @@ fn item_starts(pack: &PackParts, facts: &[merge::PdfFacts], front_pages: usize) 
 fn item_of(pack: &PackParts, warning: &merge::MergeWarning) -> u32 {
     use merge::MergeWarning as W;
     let name = match warning {
-        W::Untagged { name } | W::Sanitised { name, .. } | W::Repaired { name } | W::RoleConflict { name, .. } => name,
+        W::Untagged { name }
+        | W::Sanitised { name, .. }
+        | W::Repaired { name }
+        | W::RoleConflict { name, .. }
+        | W::PageTooLarge { name, .. } => name,
     };
     pack.parts
         .iter()

@@ -103,43 +103,38 @@ impl BoundPdf {
         if let Err(e) = scan::check_streams(&bytes, limits) {
             let raise = match e {
                 scan::ScanError::TooMuchData { .. } => "; raise it with `--max-pdf-decoded-mb N`",
-                scan::ScanError::ImageTooLarge { .. } => "",
+                scan::ScanError::ImageTooLarge { .. }
+                | scan::ScanError::TooDeep { .. }
+                | scan::ScanError::TooManyObjects { .. } => "",
             };
             return Err(format!("cannot use {}: {e}{raise}", path.display()));
         }
-        refuse_encrypted(path, &bytes)?;
         let bytes = Arc::new(bytes);
-        // The reader is young: a damaged file must not take the process down with it.
-        let shared = Arc::clone(&bytes);
-        let pages = std::panic::catch_unwind(move || hayro_syntax::Pdf::new(shared).ok().map(|pdf| pdf.pages().len()))
-            .ok()
-            .flatten()
-            .ok_or_else(|| format!("{} is not a readable PDF", path.display()))?;
-        if pages == 0 {
-            return Err(format!("{} has no pages", path.display()));
-        }
-        if pages > limits.pdf_pages as usize {
+        // The reader the merge uses reads it (bounded: the page tree's depth, the structure
+        // elements), counts its pages and says whether it is tagged.
+        let facts = crate::merge::inspect(&bytes).map_err(|e| match e.kind {
+            // One with only an owner password (restrictions on printing, copying or changing it)
+            // opens without a password, but bound in it would lose those restrictions; one with a
+            // user password cannot be read at all. So neither is bound in.
+            crate::merge::MergeErrorKind::Encrypted => format!(
+                "{} is encrypted (it has a password or restrictions on printing or copying); \
+                 binding it into the pack would remove its protection, so it is refused: bind in a copy without encryption",
+                path.display()
+            ),
+            _ => e.to_string().replacen("PDF", &path.display().to_string(), 1),
+        })?;
+        let pages = facts.page_count;
+        if pages > limits.pdf_pages {
             return Err(format!(
                 "{} has {pages} pages; at most {} pages of one PDF are bound into a pack (raise it with `--max-pdf-pages N`)",
                 path.display(),
                 limits.pdf_pages
             ));
         }
-        // The reader the merge uses must read it too, and says whether it is tagged.
-        let facts = crate::merge::inspect(&bytes).map_err(|e| {
-            let name = path.display().to_string();
-            e.to_string().replacen("PDF", &name, 1)
-        })?;
         let seen = crate::merge::seen(&bytes, crate::model::NOT_FOR_PUBLICATION_KEYWORD).ok_or_else(|| {
             format!("{} cannot be read page by page, to check that it holds no exempt material", path.display())
         })?;
-        Ok(BoundPdf {
-            path: path.to_path_buf(),
-            bytes,
-            pages: pages as u32,
-            tagged: facts.tagged,
-            seen: Arc::new(seen),
-        })
+        Ok(BoundPdf { path: path.to_path_buf(), bytes, pages, tagged: facts.tagged, seen: Arc::new(seen) })
     }
 }
 
@@ -303,24 +298,6 @@ const MIN_IMAGE_PIXELS: u64 = 300 * 300;
 fn telling(page: &crate::merge::PageSeen) -> impl Iterator<Item = ([u8; 32], &'static str)> + '_ {
     let text = page.text.filter(|_| page.letters >= MIN_PAGE_LETTERS).map(|t| (t, "text"));
     text.into_iter().chain(page.images.iter().filter(|(_, px)| *px >= MIN_IMAGE_PIXELS).map(|(d, _)| (*d, "image")))
-}
-
-/// Refuses an encrypted PDF. One with only an owner password (restrictions on printing, copying
-/// or changing it) opens without a password, but its pages, bound in as images, would lose those
-/// restrictions; one with a user password cannot be read at all. So neither is bound in.
-///
-/// Detected as hayro-syntax reads the trailer's `/Encrypt`: an encrypted file does not open with a
-/// password it was not given, while for a file that is not encrypted the password is not used.
-fn refuse_encrypted(path: &Path, bytes: &[u8]) -> Result<(), String> {
-    const NOT_A_PASSWORD: &str = "\u{1}not the password of any file\u{1}";
-    match hayro_syntax::Pdf::new_with_password(bytes.to_vec(), NOT_A_PASSWORD) {
-        Err(hayro_syntax::LoadPdfError::Decryption(_)) => Err(format!(
-            "{} is encrypted (it has a password or restrictions on printing or copying); \
-             binding it into the pack would remove its protection, so it is refused: bind in a copy without encryption",
-            path.display()
-        )),
-        _ => Ok(()),
-    }
 }
 
 /// A report that is not exempt: the only kind of report a public pack can hold.

@@ -4,6 +4,12 @@
 //! bounded time and memory, and an image whose stated size is absurd is refused before a renderer
 //! allocates for it.
 //!
+//! The same pass walks the PDF's syntax (outside strings, comments and stream data, and inside
+//! every object stream once decoded): arrays and dictionaries nested deeper than [`MAX_NESTING`]
+//! are refused, so no reader that recurses into a nested object can be driven past its stack, and
+//! so are more than [`MAX_CONTAINERS`] of them or [`MAX_VALUES`] values in all, so the reader's
+//! memory stays proportional to those caps.
+//!
 //! The scan works on the raw bytes (the cross-reference table is not trusted: streams are found
 //! by their `stream` … `endstream` keywords), so it also covers the streams that the reader would
 //! decode while opening the file (object and cross-reference streams). It never renders, never
@@ -22,6 +28,19 @@ pub enum ScanError {
         budget: u64,
         /// Where the stream that went over starts, in bytes from the start of the file.
         at: usize,
+    },
+    /// Arrays or dictionaries are nested deeper than [`MAX_NESTING`].
+    TooDeep {
+        /// Where the bracket that went over is, in bytes from the start of the file (inside an
+        /// object stream: where that stream's keyword is).
+        at: usize,
+    },
+    /// More arrays and dictionaries, or values, than the reader can hold in bounded memory.
+    TooManyObjects {
+        /// What there are too many of, in words.
+        what: &'static str,
+        /// The most allowed.
+        cap: usize,
     },
     /// An image has more pixels than allowed.
     ImageTooLarge {
@@ -42,6 +61,13 @@ impl std::fmt::Display for ScanError {
                 "its compressed streams expand to more than {} MB (the stream at byte {at} goes over); a bound PDF may hold at most that",
                 budget / (1024 * 1024)
             ),
+            ScanError::TooDeep { at } => write!(
+                f,
+                "it nests arrays or dictionaries more than {MAX_NESTING} deep (at byte {at}); a bound PDF may nest them at most that deep"
+            ),
+            ScanError::TooManyObjects { what, cap } => {
+                write!(f, "it holds more than {cap} {what}; a bound PDF may hold at most that")
+            }
             ScanError::ImageTooLarge { width, height, cap } => {
                 write!(f, "it holds an image of {width} × {height} pixels; at most {cap} pixels are supported")
             }
@@ -49,9 +75,25 @@ impl std::fmt::Display for ScanError {
     }
 }
 
+/// How deep arrays and dictionaries may nest in a bound PDF (the PDF reader's own limit; real
+/// files nest a handful deep).
+pub const MAX_NESTING: usize = 100;
+
+/// The most arrays and dictionaries a bound PDF may hold (the PDF reader takes 150 to 700 bytes
+/// of memory for each; a tagged report of a few hundred pages holds some tens of thousands).
+pub const MAX_CONTAINERS: usize = 1_000_000;
+
+/// The most values (numbers, names, strings, references, arrays, dictionaries) a bound PDF may
+/// hold outside its streams (the reader takes some 130 bytes for each, and a pack copies them
+/// once more: about 1 GB at the cap).
+pub const MAX_VALUES: usize = 3_000_000;
+
 /// Checks every stream of `pdf`: their decoded sizes together within `limits.pdf_decoded_bytes`,
-/// each image within `limits.image_pixels`.
+/// each image within `limits.image_pixels`, and the nesting of the file and of its object
+/// streams within [`MAX_NESTING`].
 pub fn check_streams(pdf: &[u8], limits: &Limits) -> Result<(), ScanError> {
+    let mut counts = Counts::default();
+    check_syntax(pdf, &mut counts).map_err(|e| e.at(None))?;
     let mut left = limits.pdf_decoded_bytes;
     let mut from = 0;
     while let Some(k) = find(pdf, b"stream", from) {
@@ -75,11 +117,148 @@ pub fn check_streams(pdf: &[u8], limits: &Limits) -> Result<(), ScanError> {
         }
         let filters = filters(dict);
         let early_change = number_after(dict, b"/EarlyChange").unwrap_or(1) != 0;
-        let used = decoded_size(data, &filters, early_change, left)
-            .ok_or(ScanError::TooMuchData { budget: limits.pdf_decoded_bytes, at: k })?;
+        let over = ScanError::TooMuchData { budget: limits.pdf_decoded_bytes, at: k };
+        if has_name(dict, b"Type", b"ObjStm") {
+            // Objects stored in a stream: decoded (within the budget) and scanned like the file.
+            let objects = decoded(data, &filters, early_change, left).ok_or(over)?;
+            left -= objects.len() as u64;
+            check_syntax(&objects, &mut counts).map_err(|e| e.at(Some(k)))?;
+            continue;
+        }
+        let used = decoded_size(data, &filters, early_change, left).ok_or(over)?;
         left -= used;
     }
     Ok(())
+}
+
+/// What the syntax walk has counted so far, across the file and its object streams.
+#[derive(Debug, Default)]
+struct Counts {
+    /// Arrays and dictionaries.
+    containers: usize,
+    /// Values of every kind (a reference `1 0 R` is one).
+    values: usize,
+}
+
+/// Walks `bytes` as PDF syntax: refuses `[` or `<<` opening a level deeper than [`MAX_NESTING`]
+/// (where), and more than [`MAX_CONTAINERS`] arrays and dictionaries or [`MAX_VALUES`] values
+/// in all. Literal strings (with their escapes and balanced parentheses), hexadecimal strings,
+/// comments and stream data are stepped over; nothing is kept.
+fn check_syntax(bytes: &[u8], counts: &mut Counts) -> Result<(), SyntaxError> {
+    let mut depth = 0usize;
+    let mut i = 0;
+    let open = |depth: &mut usize, counts: &mut Counts, at: usize| {
+        *depth += 1;
+        counts.containers += 1;
+        counts.values += 1;
+        if *depth > MAX_NESTING {
+            return Err(SyntaxError::Deep(at));
+        }
+        if counts.containers > MAX_CONTAINERS {
+            return Err(SyntaxError::Containers);
+        }
+        Ok(())
+    };
+    while let Some(&c) = bytes.get(i) {
+        match c {
+            b'(' => {
+                counts.values += 1;
+                i = after_literal_string(bytes, i);
+            }
+            b'%' => {
+                i = bytes[i..].iter().position(|&b| b == b'\n' || b == b'\r').map_or(bytes.len(), |p| i + p);
+            }
+            b'<' if bytes.get(i + 1) == Some(&b'<') => {
+                open(&mut depth, counts, i)?;
+                i += 2;
+            }
+            b'<' => {
+                counts.values += 1;
+                i = bytes[i..].iter().position(|&b| b == b'>').map_or(bytes.len(), |p| i + p + 1);
+            }
+            b'[' => {
+                open(&mut depth, counts, i)?;
+                i += 1;
+            }
+            b'>' if bytes.get(i + 1) == Some(&b'>') => {
+                depth = depth.saturating_sub(1);
+                i += 2;
+            }
+            b']' => {
+                depth = depth.saturating_sub(1);
+                i += 1;
+            }
+            _ if c.is_ascii_whitespace() || (is_delimiter(c) && c != b'/') => i += 1,
+            _ => {
+                // A name, a number or a keyword: up to the next delimiter.
+                let end = bytes[i + 1..].iter().position(|&b| is_delimiter(b)).map_or(bytes.len(), |p| i + 1 + p);
+                match &bytes[i..end] {
+                    b"stream" if stream_data_start(bytes, i).is_some() => {
+                        let start = stream_data_start(bytes, i).unwrap_or(end);
+                        i = find(bytes, b"endstream", start).map_or(bytes.len(), |e| e + 9);
+                        continue;
+                    }
+                    // The end of an object: whatever was left open there is closed for good.
+                    b"endobj" => depth = 0,
+                    // `1 0 R` and `1 0 obj`: the two numbers were one value.
+                    b"R" | b"obj" => counts.values = counts.values.saturating_sub(2),
+                    _ => counts.values += 1,
+                }
+                i = end;
+            }
+        }
+        if counts.values > MAX_VALUES {
+            return Err(SyntaxError::Values);
+        }
+    }
+    Ok(())
+}
+
+/// What the syntax walk refused.
+enum SyntaxError {
+    /// Nesting too deep, at this byte.
+    Deep(usize),
+    /// Too many arrays and dictionaries.
+    Containers,
+    /// Too many values.
+    Values,
+}
+
+impl SyntaxError {
+    /// As a scan error; `stream` is where the object stream that holds it starts, if one does.
+    fn at(self, stream: Option<usize>) -> ScanError {
+        match self {
+            SyntaxError::Deep(at) => ScanError::TooDeep { at: stream.unwrap_or(at) },
+            SyntaxError::Containers => {
+                ScanError::TooManyObjects { what: "arrays and dictionaries", cap: MAX_CONTAINERS }
+            }
+            SyntaxError::Values => ScanError::TooManyObjects {
+                what: "values (numbers, names, strings) outside its streams",
+                cap: MAX_VALUES,
+            },
+        }
+    }
+}
+
+/// Where the literal string that opens at `open` ends (just after its closing parenthesis).
+fn after_literal_string(bytes: &[u8], open: usize) -> usize {
+    let mut level = 0usize;
+    let mut i = open;
+    while let Some(&c) = bytes.get(i) {
+        match c {
+            b'\\' => i += 1,
+            b'(' => level += 1,
+            b')' => {
+                level -= 1;
+                if level == 0 {
+                    return i + 1;
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    bytes.len()
 }
 
 /// A stream filter, as far as the scan decodes it.
@@ -110,6 +289,18 @@ fn decoded_size(data: &[u8], filters: &[Filter], early_change: bool, budget: u64
     let mut sink = Sink { kept: None, count: 0, budget };
     decode(*last, &input, early_change, &mut sink).ok()?;
     Some(sink.count)
+}
+
+/// The data of a stream decoded through `filters` (stopping at the first one the scan does not
+/// decode), or `None` when it exceeds `budget`.
+fn decoded(data: &[u8], filters: &[Filter], early_change: bool, budget: u64) -> Option<Vec<u8>> {
+    let mut input = std::borrow::Cow::Borrowed(data);
+    for f in filters.iter().take_while(|f| **f != Filter::Other) {
+        let mut sink = Sink { kept: Some(Vec::new()), count: 0, budget };
+        decode(*f, &input, early_change, &mut sink).ok()?;
+        input = std::borrow::Cow::Owned(sink.kept.unwrap_or_default());
+    }
+    (input.len() as u64 <= budget).then(|| input.into_owned())
 }
 
 /// Over the budget.
@@ -508,5 +699,57 @@ mod tests {
         assert!(ascii85(b"87cURDZ~>", &mut sink).is_ok());
         assert!(run_length(&[2, b'a', b'b', b'c', 254, b'x', 128], &mut sink).is_ok());
         assert_eq!(sink.kept.unwrap_or_default(), b"HelloHelloabcxxx".to_vec());
+    }
+
+    #[test]
+    fn nesting_deeper_than_the_cap_is_refused_outside_strings_and_streams() {
+        let deep = |open: &str, close: &str, n: usize| {
+            format!("%PDF-1.4\n1 0 obj\n<< /X {}{} >>\nendobj\n", open.repeat(n), close.repeat(n)).into_bytes()
+        };
+        let limits = Limits::default();
+        assert_eq!(check_streams(&deep("[", "]", MAX_NESTING - 1), &limits), Ok(()));
+        assert!(matches!(check_streams(&deep("[", "]", 200_000), &limits), Err(ScanError::TooDeep { .. })));
+        assert!(matches!(check_streams(&deep("<</A ", ">>", 1_000), &limits), Err(ScanError::TooDeep { .. })));
+        // Brackets in strings, comments and stream data are not syntax.
+        let quoted =
+            format!("1 0 obj\n<< /T ({}\\){} >>\nendobj\n% {}\n", "[(".repeat(500), ")".repeat(501), "<<".repeat(500));
+        assert_eq!(check_streams(quoted.as_bytes(), &limits), Ok(()));
+        let mut stream = b"1 0 obj\n<< /Length 1000 >>\nstream\n".to_vec();
+        stream.extend_from_slice(&[b'['; 1000]);
+        stream.extend_from_slice(b"\nendstream\nendobj\n");
+        assert_eq!(check_streams(&stream, &limits), Ok(()));
+    }
+
+    #[test]
+    fn nesting_inside_an_object_stream_is_refused() {
+        use std::io::Write;
+        let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+        z.write_all(format!("<< /X {}{} >>", "[".repeat(5_000), "]".repeat(5_000)).as_bytes()).expect("compress");
+        let data = z.finish().expect("compress");
+        let mut pdf = format!(
+            "%PDF-1.5\n1 0 obj\n<< /Type /ObjStm /N 1 /First 0 /Length {} /Filter /FlateDecode >>\nstream\n",
+            data.len()
+        )
+        .into_bytes();
+        pdf.extend_from_slice(&data);
+        pdf.extend_from_slice(b"\nendstream\nendobj\n");
+        assert!(matches!(check_streams(&pdf, &Limits::default()), Err(ScanError::TooDeep { .. })));
+    }
+
+    #[test]
+    fn a_million_dictionaries_or_five_million_values_are_refused_and_references_count_once() {
+        let limits = Limits { pdf_decoded_bytes: 1 << 30, ..Limits::default() };
+        let many = |item: &str, n: usize| format!("1 0 obj\n[{}]\nendobj\n", item.repeat(n)).into_bytes();
+        assert_eq!(check_streams(&many("<<>>", MAX_CONTAINERS - 1), &limits), Ok(()));
+        assert!(matches!(
+            check_streams(&many("<<>>", MAX_CONTAINERS), &limits),
+            Err(ScanError::TooManyObjects { cap: MAX_CONTAINERS, .. })
+        ));
+        assert!(matches!(
+            check_streams(&many("0 ", MAX_VALUES), &limits),
+            Err(ScanError::TooManyObjects { cap: MAX_VALUES, .. })
+        ));
+        // A reference is one value, not three.
+        assert_eq!(check_streams(&many("12 0 R ", MAX_VALUES - 2), &limits), Ok(()));
     }
 }

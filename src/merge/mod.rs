@@ -12,8 +12,11 @@
 //!
 //! # API
 //!
-//! - [`inspect`]`(pdf)` gives a part's page count, whether it is tagged, and its page sizes as
-//!   displayed, so that a caller can lay out an agenda before anything is merged.
+//! - [`inspect`]`(pdf)` gives a part's page count, whether it is tagged, its page sizes as
+//!   displayed and its Info title and keywords, so that a caller can lay out an agenda before
+//!   anything is merged. Reading is bounded: a page tree deeper than 64 levels or leading back
+//!   to itself, and a structure tree of more than 200,000 elements, are refused (nesting within
+//!   one object is bounded by the reader, at 100 levels).
 //! - [`seen`]`(pdf, keyword)` reads a PDF as a reader sees it (each page's text and images, as
 //!   digests, through hayro's interpreter) and whether it is marked not for publication (its
 //!   Info dictionary, its XMP metadata, the words in a page's header or footer).
@@ -51,8 +54,8 @@
 //!   `Named` and `URI` (http, https, mailto) are dropped; so are `/AA`, `/OpenAction`, `/JS`,
 //!   `/AF`, `/PieceInfo`, `/Metadata`, `/XFA`, embedded files and file attachment, sound,
 //!   movie, screen, rich media and 3D annotations. Interactive forms are not carried: a
-//!   widget keeps its appearance, the form's `AcroForm` dictionary and scripts are left out.
-//!   Such an object is refused wherever it is referred from (a page's annotations, a struct
+//!   widget keeps its appearance, the form's `AcroForm` dictionary and scripts are left out
+//!   (an XFA form among them is reported). Such an object is refused wherever it is referred from (a page's annotations, a struct
 //!   element's object reference, an action chain): the reference becomes null. What was
 //!   dropped from a bound part is reported in [`MergeWarning::Sanitised`].
 //! - **Furniture.** When [`MergeOptions::furniture`] is given (a PDF with one page per result
@@ -88,6 +91,9 @@ use source::Source;
 
 /// The most bytes any one stream of a part may inflate to while it is read (256 MiB).
 pub const MAX_INFLATED: usize = 256 * 1024 * 1024;
+
+/// The largest side a PDF page may have, in points (PDF 32000-1, annex C).
+const MAX_PAGE_SIDE: f32 = 14_400.0;
 
 /// One PDF to be joined, in the order it appears in the result.
 #[derive(Debug, Clone)]
@@ -166,6 +172,16 @@ pub enum MergeWarning {
         /// The part's name.
         name: String,
     },
+    /// A page is larger than PDF's limit of 14,400 units a side: readers may show it cut or
+    /// scaled.
+    PageTooLarge {
+        /// The part's name.
+        name: String,
+        /// The page, from 1 within the part.
+        page: usize,
+        /// Its `MediaBox`'s longer side, in whole points.
+        side: u32,
+    },
     /// Two parts map the same structure role differently; the first part's mapping is kept.
     RoleConflict {
         /// The later part's name.
@@ -189,6 +205,11 @@ impl std::fmt::Display for MergeWarning {
             MergeWarning::Repaired { name } => {
                 write!(f, "{name} is damaged (its cross-reference table was rebuilt); check its pages in the pack")
             }
+            MergeWarning::PageTooLarge { name, page, side } => write!(
+                f,
+                "{name}: page {page} is {side} points ({:.1} m) on its longer side, over the 14,400 points (5.08 m) a PDF page may have; readers may cut or shrink it",
+                f64::from(*side) / 72.0 * 0.0254
+            ),
             MergeWarning::RoleConflict { name, role } => {
                 write!(f, "{name} maps the structure role {role} differently from an earlier part; the earlier mapping is kept")
             }
@@ -216,6 +237,16 @@ pub enum MergeErrorKind {
     Corrupt(String),
     /// The PDF has no pages.
     NoPages,
+    /// The page tree nests deeper than `limit` levels.
+    PageTreeTooDeep {
+        /// The most levels allowed.
+        limit: usize,
+    },
+    /// The structure tree has more than `limit` elements.
+    TooManyStructElems {
+        /// The most elements allowed.
+        limit: usize,
+    },
     /// The furniture has a different number of pages from the merged document.
     FurniturePages {
         /// Pages in the merged document.
@@ -235,6 +266,13 @@ impl std::fmt::Display for MergeError {
             MergeErrorKind::Truncated => write!(f, "{name} is truncated (it ends before its end-of-file marker)"),
             MergeErrorKind::Corrupt(why) => write!(f, "{name} is not a readable PDF: {why}"),
             MergeErrorKind::NoPages => write!(f, "{name} has no pages"),
+            MergeErrorKind::PageTreeTooDeep { limit } => {
+                write!(f, "{name}'s page tree nests more than {limit} levels deep; at most {limit} are supported")
+            }
+            MergeErrorKind::TooManyStructElems { limit } => write!(
+                f,
+                "{name} has more than {limit} structure elements (tags); at most {limit} are supported in a bound PDF"
+            ),
             MergeErrorKind::FurniturePages { expected, found } => {
                 write!(f, "{name} has {found} pages for a document of {expected}")
             }
@@ -254,6 +292,10 @@ pub struct PdfFacts {
     pub tagged: bool,
     /// Each page's size as displayed, in order.
     pub pages: Vec<PageFacts>,
+    /// The document information dictionary's `/Title`, decoded.
+    pub title: Option<String>,
+    /// The document information dictionary's `/Keywords`, decoded.
+    pub keywords: Option<String>,
 }
 
 /// One page's size as displayed: its visible box (`CropBox`, else `MediaBox`) turned by its
@@ -273,7 +315,8 @@ pub struct PageFacts {
 pub fn inspect(pdf: &[u8]) -> Result<PdfFacts, MergeError> {
     let source = Source::load(pdf, "PDF")?;
     let pages = source.pages.iter().map(|p| p.facts()).collect::<Vec<_>>();
-    Ok(PdfFacts { page_count: pages.len() as u32, tagged: source.tagged, pages })
+    let (title, keywords) = source.info.clone();
+    Ok(PdfFacts { page_count: pages.len() as u32, tagged: source.tagged, pages, title, keywords })
 }
 
 /// Object ids of the result that every part refers to, fixed before any part is copied.
@@ -379,6 +422,17 @@ pub fn merge(parts: &[Part], opts: &MergeOptions) -> Result<Merged, MergeError> 
         if source.repaired {
             warnings.push(MergeWarning::Repaired { name: name.clone() });
         }
+        if matches!(part.source, PartSource::Bound { .. }) {
+            for (i, page) in source.pages.iter().enumerate() {
+                if page.media_side > MAX_PAGE_SIDE {
+                    warnings.push(MergeWarning::PageTooLarge {
+                        name: name.clone(),
+                        page: i + 1,
+                        side: page.media_side.ceil() as u32,
+                    });
+                }
+            }
+        }
         if !source.tagged {
             all_tagged = false;
             if matches!(part.source, PartSource::Bound { .. }) {
@@ -457,7 +511,12 @@ pub fn merge(parts: &[Part], opts: &MergeOptions) -> Result<Merged, MergeError> 
 
         copier.run();
         ids.append(&mut copier.ids);
-        let removed = std::mem::take(&mut copier.removed);
+        let mut removed = std::mem::take(&mut copier.removed);
+        // The form's dictionary is never copied (the pack has no form), so its XFA is not seen
+        // by the copier: said here.
+        if source.xfa {
+            removed.insert(Removed::Xfa);
+        }
         drop(copier);
         if !removed.is_empty() && matches!(part.source, PartSource::Bound { .. }) {
             warnings.push(MergeWarning::Sanitised { name: name.clone(), removed: Removed::names(&removed) });

@@ -8,8 +8,13 @@ use lopdf::{Dictionary, Document, LoadOptions, Object, ObjectId};
 
 use super::{MergeError, MergeErrorKind, PageFacts, MAX_INFLATED};
 
-/// How deep a page tree, name tree or number tree may nest before the rest is ignored.
-const MAX_DEPTH: usize = 64;
+/// How deep a page tree may nest (deeper is refused), and a name tree or number tree before the
+/// rest is ignored.
+pub(super) const MAX_DEPTH: usize = 64;
+
+/// The most structure elements a part may have (a tagged report of a few hundred pages has some
+/// tens of thousands).
+pub(super) const MAX_STRUCT_ELEMS: usize = 200_000;
 
 /// How far from the end of the file its `%%EOF` marker may be (some writers append bytes).
 const EOF_WINDOW: usize = 1024;
@@ -25,6 +30,10 @@ pub(super) struct Source {
     pub lang: Option<String>,
     /// The cross-reference data was rebuilt while loading.
     pub repaired: bool,
+    /// The document information dictionary's `/Title` and `/Keywords`.
+    pub info: (Option<String>, Option<String>),
+    /// The catalogue's form has an XFA form (left out of the pack).
+    pub xfa: bool,
 }
 
 /// One page of a part.
@@ -37,6 +46,8 @@ pub(super) struct SourcePage {
     pub visible: [f32; 4],
     /// Rotation in degrees clockwise: 0, 90, 180 or 270.
     pub rotate: u16,
+    /// The `MediaBox`'s longer side, in points.
+    pub media_side: f32,
 }
 
 impl SourcePage {
@@ -107,23 +118,37 @@ impl Source {
             return Err(error(name, MergeErrorKind::Encrypted));
         }
         let facts = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| Self::read_facts(&doc)));
-        let Ok((catalog_id, pages, tagged, lang)) = facts else {
-            return Err(error(name, MergeErrorKind::Corrupt("its page tree cannot be read".into())));
+        let (catalog_id, pages, tagged, lang) = match facts {
+            Ok(Ok(facts)) => facts,
+            Ok(Err(kind)) => return Err(error(name, kind)),
+            Err(_) => return Err(error(name, MergeErrorKind::Corrupt("its page tree cannot be read".into()))),
         };
         if pages.is_empty() {
             return Err(error(name, MergeErrorKind::NoPages));
         }
+        if tagged {
+            count_struct_elems(&doc).map_err(|kind| error(name, kind))?;
+        }
         let repaired = doc.xref_recovery.is_some();
-        Ok(Source { doc, catalog_id, pages, tagged, lang, repaired })
+        let info = doc.trailer.get_deref(b"Info", &doc).and_then(Object::as_dict).ok();
+        let info_text = |key: &[u8]| info.and_then(|d| d.get_deref(key, &doc).ok()).and_then(text);
+        let info = (info_text(b"Title"), info_text(b"Keywords"));
+        let xfa = doc
+            .catalog()
+            .ok()
+            .and_then(|c| c.get_deref(b"AcroForm", &doc).ok())
+            .and_then(|f| f.as_dict().ok())
+            .is_some_and(|f| f.has(b"XFA"));
+        Ok(Source { doc, catalog_id, pages, tagged, lang, repaired, info, xfa })
     }
 
     #[allow(clippy::type_complexity)]
-    fn read_facts(doc: &Document) -> (Option<ObjectId>, Vec<SourcePage>, bool, Option<String>) {
+    fn read_facts(doc: &Document) -> Result<(Option<ObjectId>, Vec<SourcePage>, bool, Option<String>), MergeErrorKind> {
         let catalog_id = doc.trailer.get(b"Root").and_then(Object::as_reference).ok();
         let catalog = doc.catalog().ok();
         let mut seen = HashSet::new();
-        let pages = doc
-            .page_iter()
+        let pages = page_ids(doc)?
+            .into_iter()
             .filter(|id| seen.insert(*id))
             .filter_map(|id| doc.get_dictionary(id).ok().map(|page| read_page(doc, id, page)))
             .collect();
@@ -136,7 +161,7 @@ impl Source {
         let has_tree =
             catalog.and_then(|c| c.get_deref(b"StructTreeRoot", doc).ok()).is_some_and(|r| r.as_dict().is_ok());
         let lang = catalog.and_then(|c| c.get_deref(b"Lang", doc).ok()).and_then(text);
-        (catalog_id, pages, marked && has_tree, lang)
+        Ok((catalog_id, pages, marked && has_tree, lang))
     }
 
     /// The page tree's inner nodes (`/Type /Pages`), which the result replaces with its own.
@@ -341,6 +366,91 @@ impl Source {
     }
 }
 
+/// The page tree's leaves in order, walked without recursion: each inner node once (a tree that
+/// leads back to one of its nodes is refused), at most [`MAX_DEPTH`] levels (a deeper tree is
+/// refused rather than its deeper pages dropped). Kids that are not dictionaries are skipped.
+fn page_ids(doc: &Document) -> Result<Vec<ObjectId>, MergeErrorKind> {
+    let Some(root) = doc.catalog().ok().and_then(|c| c.get(b"Pages").ok()).and_then(|p| p.as_reference().ok()) else {
+        return Ok(Vec::new());
+    };
+    let kids_of = |id: ObjectId| -> &[Object] {
+        doc.get_dictionary(id)
+            .and_then(|d| d.get_deref(b"Kids", doc))
+            .and_then(Object::as_array)
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
+    };
+    let mut pages = Vec::new();
+    let mut nodes = HashSet::from([root]);
+    let mut stack: Vec<std::slice::Iter<'_, Object>> = vec![kids_of(root).iter()];
+    while let Some(level) = stack.last_mut() {
+        let Some(kid) = level.next() else {
+            stack.pop();
+            continue;
+        };
+        let Ok(id) = kid.as_reference() else { continue };
+        match doc.get_dictionary(id).and_then(Dictionary::get_type) {
+            Ok(b"Page") => pages.push(id),
+            Ok(b"Pages") => {
+                if !nodes.insert(id) {
+                    return Err(MergeErrorKind::Corrupt(format!(
+                        "its page tree leads back to one of its own nodes (object {})",
+                        id.0
+                    )));
+                }
+                if stack.len() >= MAX_DEPTH {
+                    return Err(MergeErrorKind::PageTreeTooDeep { limit: MAX_DEPTH });
+                }
+                stack.push(kids_of(id).iter());
+            }
+            _ => {}
+        }
+    }
+    Ok(pages)
+}
+
+/// Counts the structure elements reachable from the structure tree root (direct and indirect,
+/// each indirect one once), stopping with an error past [`MAX_STRUCT_ELEMS`].
+fn count_struct_elems(doc: &Document) -> Result<(), MergeErrorKind> {
+    let root = doc.catalog().ok().and_then(|c| c.get_deref(b"StructTreeRoot", doc).ok()).and_then(|r| r.as_dict().ok());
+    let mut stack: Vec<&Object> = root.and_then(|r| r.get(b"K").ok()).into_iter().collect();
+    let mut seen = HashSet::new();
+    let mut count = 0usize;
+    while let Some(object) = stack.pop() {
+        let d = match object {
+            Object::Reference(id) => {
+                if !seen.insert(*id) {
+                    continue;
+                }
+                match doc.get_object(*id) {
+                    Ok(Object::Dictionary(d)) => d,
+                    Ok(Object::Array(items)) => {
+                        stack.extend(items.iter());
+                        continue;
+                    }
+                    _ => continue,
+                }
+            }
+            Object::Array(items) => {
+                stack.extend(items.iter());
+                continue;
+            }
+            Object::Dictionary(d) => d,
+            _ => continue,
+        };
+        if is_struct_elem(d) {
+            count += 1;
+            if count > MAX_STRUCT_ELEMS {
+                return Err(MergeErrorKind::TooManyStructElems { limit: MAX_STRUCT_ELEMS });
+            }
+            if let Ok(k) = d.get(b"K") {
+                stack.push(k);
+            }
+        }
+    }
+    Ok(())
+}
+
 /// A struct element, as opposed to a marked-content or object reference in a `/K`.
 fn is_struct_elem(d: &Dictionary) -> bool {
     let kind = d.get(b"Type").and_then(Object::as_name).ok();
@@ -451,7 +561,8 @@ fn read_page(doc: &Document, id: ObjectId, page: &Dictionary) -> SourcePage {
         inherited.retain(|(k, _)| *k != "Rotate");
         inherited.push(("Rotate", Object::Integer(rotate as i64)));
     }
-    SourcePage { id, inherited, visible, rotate }
+    let media_side = (media[2] - media[0]).max(media[3] - media[1]);
+    SourcePage { id, inherited, visible, rotate, media_side }
 }
 
 /// A rectangle `[llx lly urx ury]`, normalised so that ll is lower-left.

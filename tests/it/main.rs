@@ -17,6 +17,7 @@ mod figures;
 mod golden;
 mod hostile;
 mod hostile_exempt;
+mod hostile_readers;
 mod hostile_serve;
 mod hostile_template;
 mod html;
