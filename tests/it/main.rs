@@ -16,6 +16,7 @@ mod external;
 mod figures;
 mod golden;
 mod hostile;
+mod hostile_typeset;
 mod html;
 mod layout;
 mod markdown;
