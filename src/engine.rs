@@ -188,6 +188,16 @@ impl Engine {
     }
 }
 
+/// The workers of the templates papers named are stopped with the engine (the templates are kept
+/// for the process, but a worker must not outlive the command).
+impl Drop for Engine {
+    fn drop(&mut self) {
+        for kit in self.named.lock().unwrap_or_else(|e| e.into_inner()).values() {
+            kit.writers.stop_workers();
+        }
+    }
+}
+
 /// The names of the shipped templates, for messages.
 fn shipped_names() -> String {
     crate::template::SHIPPED.iter().map(|(n, _)| format!("`{n}`")).collect::<Vec<_>>().join(", ")

@@ -38,6 +38,8 @@ impl PdfWriter {
     ) -> Result<Self, RenderError> {
         Err(RenderError::new(MESSAGE))
     }
+    /// Nothing to stop.
+    pub fn stop_workers(&self) {}
     /// Always fails.
     pub fn render(&self, _doc: &Document) -> Result<Vec<u8>, RenderError> {
         Err(RenderError::new(MESSAGE))

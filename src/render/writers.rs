@@ -74,6 +74,14 @@ impl Writers {
             .map_err(Clone::clone)
     }
 
+    /// Stops the typesetter's idle worker processes, if it has any (see
+    /// [`pdf::PdfWriter::stop_workers`]).
+    pub fn stop_workers(&self) {
+        if let Some(Ok(pdf)) = self.pdf.get() {
+            pdf.stop_workers();
+        }
+    }
+
     /// The figure rasteriser (DOCX images), over the template's fonts, set up on first use.
     pub fn figures(&self) -> &figure_png::Rasteriser {
         self.figures.get_or_init(|| figure_png::Rasteriser::new(&self.fonts))

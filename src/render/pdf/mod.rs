@@ -82,6 +82,23 @@ impl PdfWriter {
         Ok(PdfWriter { place })
     }
 
+    /// Stops this writer's idle worker processes, and waits for them to end (a later render
+    /// starts new ones). Nothing to do when it typesets in this process.
+    pub fn stop_workers(&self) {
+        if let Place::Workers(pool) = &self.place {
+            pool.stop();
+        }
+    }
+
+    /// The typesetter of a writer that typesets in this process (the tests look inside).
+    #[cfg(test)]
+    fn typesetter(&self) -> &Typesetter {
+        match &self.place {
+            Place::Here(local) => &local.typesetter,
+            Place::Workers(_) => panic!("this writer typesets in worker processes"),
+        }
+    }
+
     /// Typesets one document into a tagged PDF/UA-1.
     pub fn render(&self, doc: &Document) -> Result<Vec<u8>, RenderError> {
         self.render_with_pages(doc, &[]).map(|o| o.pdf)

@@ -286,6 +286,12 @@ impl Pool {
         Ok(pool)
     }
 
+    /// Stops the idle workers (killed, and waited for).
+    pub(super) fn stop(&self) {
+        let idle = std::mem::take(&mut *self.lock());
+        drop(idle);
+    }
+
     /// The font files (the writer measures table words in them before sending a document).
     pub(super) fn fonts(&self) -> impl Iterator<Item = &[u8]> {
         self.fonts.iter().map(Vec::as_slice)

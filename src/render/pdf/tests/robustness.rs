@@ -116,7 +116,7 @@ fn timings_and_memory_over_many_renders() {
     let doc = sample("Split timing");
     let date = crate::render::pdf::parse_date(&doc.meta.date).unwrap();
     let started = Instant::now();
-    let world = crate::render::pdf::world::ReportWorld::new(&w.typesetter, serde_json::to_vec(&doc).unwrap(), date);
+    let world = crate::render::pdf::world::ReportWorld::new(w.typesetter(), serde_json::to_vec(&doc).unwrap(), date);
     let setup = started.elapsed();
     let started = Instant::now();
     let paged = typst::compile::<typst_layout::PagedDocument>(&world).output.expect("compile");
