@@ -220,8 +220,8 @@ fn answer(local: &mut Option<Local>, message: Message) -> (Reply, Vec<u8>) {
 
 /// Sets a resource limit of this process, soft and hard (a limit it cannot set is left as it
 /// is: the parent's deadline still holds).
-fn set_limit(resource: libc::__rlimit_resource_t, value: u64) {
-    let limit = libc::rlimit { rlim_cur: value as libc::rlim_t, rlim_max: value as libc::rlim_t };
+fn set_limit(resource: libc::__rlimit_resource_t, value: libc::rlim_t) {
+    let limit = libc::rlimit { rlim_cur: value, rlim_max: value };
     // SAFETY: setrlimit reads the one struct passed, which lives for the call.
     unsafe {
         libc::setrlimit(resource, &limit);
@@ -356,7 +356,7 @@ impl Pool {
     /// Starts a worker and sets it up.
     fn spawn(&self) -> Result<Worker, RenderError> {
         let program = &self.isolation.program;
-        let child = Command::new(program)
+        let mut child = Command::new(program)
             .arg(WORKER_ARG)
             .env_clear()
             // Few malloc arenas: each thread's own would reserve 64 MB of the address space.
@@ -366,7 +366,6 @@ impl Pool {
             .stderr(Stdio::piped())
             .spawn()
             .map_err(|e| RenderError::new(format!("PDF: cannot start the typesetter ({}): {e}", program.display())))?;
-        let mut child = child;
         let (Some(stdin), Some(stdout), Some(stderr)) = (child.stdin.take(), child.stdout.take(), child.stderr.take())
         else {
             let _ = child.kill();
@@ -410,7 +409,7 @@ impl Pool {
         // The worker is gone: what it wrote to standard error (the runtime's last words) is all
         // there is, and reading it cannot block.
         let mut said = Vec::new();
-        let _ = (&mut worker.stderr).take(64 * 1024).read_to_end(&mut said);
+        let _ = worker.stderr.by_ref().take(64 * 1024).read_to_end(&mut said);
         let said = String::from_utf8_lossy(&said);
         let Isolation { max_seconds, max_mb, .. } = self.isolation;
         let why = match stop {
