@@ -1,6 +1,6 @@
 //! The engine: what a process sets up once and every command shares — the templates, the
 //! validation rules drawn from each, their writers, the metadata date (`SOURCE_DATE_EPOCH`) and
-//! the file-access limits — with the three steps every paper goes through: [`Engine::load`],
+//! the file-access limits, the bounds on typesetting (and whether it runs in worker processes) — with the three steps every paper goes through: [`Engine::load`],
 //! [`Engine::document`], [`Engine::render`]. It writes no files; the commands in [`crate::build`]
 //! do.
 //!
@@ -19,6 +19,7 @@ use crate::document;
 use crate::input::file::Access;
 use crate::load::{load_report, LoadFailure, Loaded, PickRules};
 use crate::model::{Report, Rules};
+use crate::render::pdf::Bounds;
 use crate::render::{Format, RenderError, Writers};
 use crate::template::{Template, TemplateError};
 use crate::tree::Document;
@@ -34,12 +35,17 @@ pub struct Kit {
 }
 
 impl Kit {
-    fn new(template: Template) -> Kit {
+    fn new(template: Template, bounds: &Bounds) -> Kit {
         let rules = Rules::from_template(&template);
-        let writers =
-            Writers::new(template.typst.clone(), template.fonts.clone(), template.settings.style.font.clone());
+        let writers = writers_of(&template, bounds);
         Kit { template, rules, writers }
     }
+}
+
+/// A template's writers, typesetting within `bounds`.
+fn writers_of(template: &Template, bounds: &Bounds) -> Writers {
+    Writers::new(template.typst.clone(), template.fonts.clone(), template.settings.style.font.clone())
+        .bounded(bounds.clone(), &format!("{}/report.typ", template.name))
 }
 
 /// Everything loaded once per process.
@@ -54,6 +60,8 @@ pub struct Engine {
     pub metadata_date: Option<Date>,
     /// The root that paths named by a paper must stay in, and the size caps.
     pub access: Access,
+    /// How far typesetting one document may go, and where it runs (see [`Engine::set_bounds`]).
+    bounds: Bounds,
     /// Whether `--template` chose the template for every paper (a paper's `template:` is then
     /// not followed).
     forced: bool,
@@ -93,16 +101,26 @@ impl Engine {
             None => Template::builtin(),
         }
         .map_err(EngineError::Template)?;
-        let Kit { template, rules, writers } = Kit::new(template);
+        let bounds = Bounds::default();
+        let Kit { template, rules, writers } = Kit::new(template, &bounds);
         Ok(Engine {
             template,
             rules,
             writers,
             metadata_date,
             access: Access::default(),
+            bounds,
             forced: dir.is_some(),
             named: Mutex::new(HashMap::new()),
         })
+    }
+
+    /// Bounds typesetting for every template's writers — in pages, and, with
+    /// [`Bounds::isolation`], in time and memory, in worker processes. Set before the first
+    /// paper is loaded (a template a paper names is set up as it is loaded).
+    pub fn set_bounds(&mut self, bounds: Bounds) {
+        self.writers = writers_of(&self.template, &bounds);
+        self.bounds = bounds;
     }
 
     /// The template, rules and writers of a paper whose tree or model names `name` (`None`, or a
@@ -170,6 +188,16 @@ impl Engine {
     }
 }
 
+/// The workers of the templates papers named are stopped with the engine (the templates are kept
+/// for the process, but a worker must not outlive the command).
+impl Drop for Engine {
+    fn drop(&mut self) {
+        for kit in self.named.lock().unwrap_or_else(|e| e.into_inner()).values() {
+            kit.writers.stop_workers();
+        }
+    }
+}
+
 /// The names of the shipped templates, for messages.
 fn shipped_names() -> String {
     crate::template::SHIPPED.iter().map(|(n, _)| format!("`{n}`")).collect::<Vec<_>>().join(", ")
@@ -214,7 +242,7 @@ impl PickRules for Engine {
             Problem::error("template", format!("cannot use template `{written}`: {}", e.0))
                 .help("fix the template folder, or name another template")
         })?;
-        let kit: &'static Kit = Box::leak(Box::new(Kit::new(template)));
+        let kit: &'static Kit = Box::leak(Box::new(Kit::new(template, &self.bounds)));
         map.insert(key.clone(), kit);
         Ok((Some(key), &kit.rules))
     }

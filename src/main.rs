@@ -17,7 +17,8 @@ use cabrep::build::{self, Engine, Outcome};
 use cabrep::diag::{self, Diagnostic, MessageFormat};
 use cabrep::input::file::{Access, Limits};
 use cabrep::jobs;
-use cabrep::render::Format;
+use cabrep::render::pdf::{Bounds, Isolation};
+use cabrep::render::{bounds, Format};
 
 mod preview;
 
@@ -105,6 +106,38 @@ impl InputArgs {
     }
 }
 
+/// How far typesetting one document may go: a template's layout is code, run in a worker process
+/// that is stopped when it passes a bound (build, pack, decisions, forward-plan, serve, watch).
+#[derive(clap::Args)]
+struct TypesetArgs {
+    /// The longest typesetting one document may take, in seconds.
+    #[arg(long, value_name = "N", default_value_t = bounds::DEFAULT_MAX_SECONDS,
+          value_parser = clap::value_parser!(u64).range(1..=86_400))]
+    max_typeset_seconds: u64,
+    /// The most memory typesetting one document may use, in megabytes (address space).
+    #[arg(long, value_name = "N", default_value_t = bounds::DEFAULT_MAX_MB,
+          value_parser = clap::value_parser!(u64).range(64..=1 << 30))]
+    max_typeset_mb: u64,
+    /// The most pages one typeset document may have.
+    #[arg(long, value_name = "N", default_value_t = bounds::DEFAULT_MAX_PAGES as u64,
+          value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
+    max_typeset_pages: u64,
+}
+
+impl TypesetArgs {
+    /// The bounds, typesetting in workers that are this very program.
+    fn bounds(&self) -> Result<Bounds, u8> {
+        let program = std::env::current_exe().map_err(|e| {
+            say!("error: cannot find this program to typeset with: {e}");
+            3
+        })?;
+        Ok(Bounds {
+            max_pages: usize::try_from(self.max_typeset_pages).unwrap_or(usize::MAX),
+            isolation: Some(Isolation { program, max_seconds: self.max_typeset_seconds, max_mb: self.max_typeset_mb }),
+        })
+    }
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Build each report (a folder means every report in it).
@@ -122,6 +155,8 @@ enum Command {
         jobs: Option<usize>,
         #[command(flatten)]
         input: InputArgs,
+        #[command(flatten)]
+        typeset: TypesetArgs,
         #[command(flatten)]
         diag: DiagArgs,
     },
@@ -145,6 +180,8 @@ enum Command {
         #[command(flatten)]
         input: InputArgs,
         #[command(flatten)]
+        typeset: TypesetArgs,
+        #[command(flatten)]
         diag: DiagArgs,
     },
     /// Build the decision record of a meeting from its outcome file.
@@ -160,6 +197,8 @@ enum Command {
         formats: FormatList,
         #[command(flatten)]
         input: InputArgs,
+        #[command(flatten)]
+        typeset: TypesetArgs,
         #[command(flatten)]
         diag: DiagArgs,
     },
@@ -185,6 +224,8 @@ enum Command {
         formats: FormatList,
         #[command(flatten)]
         input: InputArgs,
+        #[command(flatten)]
+        typeset: TypesetArgs,
         #[command(flatten)]
         diag: DiagArgs,
     },
@@ -235,6 +276,8 @@ enum Command {
         template: Option<PathBuf>,
         #[command(flatten)]
         input: InputArgs,
+        #[command(flatten)]
+        typeset: TypesetArgs,
     },
     /// Build a report (or a folder's reports) now and again on every save, one status line a build.
     Watch {
@@ -247,6 +290,8 @@ enum Command {
         formats: FormatList,
         #[command(flatten)]
         input: InputArgs,
+        #[command(flatten)]
+        typeset: TypesetArgs,
     },
     /// Print the JSON Schema of the input format.
     Schema {
@@ -303,6 +348,11 @@ fn parse_date(s: &str) -> Result<time::Date, String> {
 }
 
 fn main() -> ExitCode {
+    // A typesetting worker (started by this program itself): it serves on its pipes until they close.
+    if std::env::args_os().nth(1).is_some_and(|a| a == bounds::WORKER_ARG) {
+        let status = cabrep::render::pdf::worker::serve(std::io::stdin().lock(), std::io::stdout().lock());
+        return ExitCode::from(status);
+    }
     jobs::install_panic_hook();
     let started = cabrep::output::process_start();
     let cli = Cli::parse();
@@ -319,25 +369,27 @@ fn main() -> ExitCode {
         cabrep::output::sweep_stale_temporaries(&output.out, started);
     }
     let status = match cli.command {
-        Command::Build { paths, output, formats, jobs, input, diag } => {
-            with_engine(output.template.as_deref(), &input, |e| build(e, &paths, &output.out, &formats.0, jobs, &diag))
+        Command::Build { paths, output, formats, jobs, input, typeset, diag } => {
+            with_engine(output.template.as_deref(), &input, Some(&typeset), |e| {
+                build(e, &paths, &output.out, &formats.0, jobs, &diag)
+            })
         }
         Command::Check { paths, template, input, diag } => {
-            with_engine(template.as_deref(), &input, |e| check(e, &paths, &diag))
+            with_engine(template.as_deref(), &input, None, |e| check(e, &paths, &diag))
         }
-        Command::Pack { meeting, output, formats, jobs, no_cache, input, diag } => {
-            with_engine(output.template.as_deref(), &input, |e| {
+        Command::Pack { meeting, output, formats, jobs, no_cache, input, typeset, diag } => {
+            with_engine(output.template.as_deref(), &input, Some(&typeset), |e| {
                 let opts = build::PackOptions { workers: workers(jobs), cache: !no_cache };
                 report_outcome(&meeting, build::build_pack(e, &meeting, &output.out, &formats.0, &opts), &diag)
             })
         }
-        Command::Decisions { meeting, outcome, output, formats, input, diag } => {
-            with_engine(output.template.as_deref(), &input, |e| {
+        Command::Decisions { meeting, outcome, output, formats, input, typeset, diag } => {
+            with_engine(output.template.as_deref(), &input, Some(&typeset), |e| {
                 report_outcome(&meeting, build::build_decisions(e, &meeting, &outcome, &output.out, &formats.0), &diag)
             })
         }
-        Command::ForwardPlan { paths, published, previous, name, output, formats, input, diag } => {
-            with_engine(output.template.as_deref(), &input, |e| {
+        Command::ForwardPlan { paths, published, previous, name, output, formats, input, typeset, diag } => {
+            with_engine(output.template.as_deref(), &input, Some(&typeset), |e| {
                 let name = name.unwrap_or_else(|| format!("{published}"));
                 if name.is_empty() || name.contains(['/', '\\']) || name.starts_with('.') {
                     say!("error: --name `{name}` must be a plain file name, without a folder");
@@ -355,11 +407,13 @@ fn main() -> ExitCode {
                 report_outcome(Path::new(&format!("{name}-forward-plan")), outcome, &diag)
             })
         }
-        Command::Serve { path, host, port, allow_remote, template, input } => {
-            with_engine(template.as_deref(), &input, |e| preview::serve(e, &path, &host, port, allow_remote))
+        Command::Serve { path, host, port, allow_remote, template, input, typeset } => {
+            with_engine(template.as_deref(), &input, Some(&typeset), |e| preview::serve(e, &path, &host, port, allow_remote))
         }
-        Command::Watch { path, output, formats, input } => {
-            with_engine(output.template.as_deref(), &input, |e| preview::watch(e, &path, &output.out, &formats.0))
+        Command::Watch { path, output, formats, input, typeset } => {
+            with_engine(output.template.as_deref(), &input, Some(&typeset), |e| {
+                preview::watch(e, &path, &output.out, &formats.0)
+            })
         }
         Command::Schema { kind, template } => schema(kind, template.as_deref()),
         Command::New { kind, file, template } => new_file(kind, file.as_deref(), template.as_deref()),
@@ -675,14 +729,28 @@ fn new_file(kind: StarterKind, file: Option<&Path>, template: Option<&str>) -> u
     }
 }
 
-fn with_engine(template: Option<&Path>, input: &InputArgs, f: impl FnOnce(&Engine) -> u8) -> u8 {
+/// Sets up the engine and runs `f` with it; `typeset` bounds the typesetting of a command that
+/// typesets (`None`: one that never does, such as `check`).
+fn with_engine(
+    template: Option<&Path>,
+    input: &InputArgs,
+    typeset: Option<&TypesetArgs>,
+    f: impl FnOnce(&Engine) -> u8,
+) -> u8 {
     let access = match input.access() {
         Ok(a) => a,
+        Err(code) => return code,
+    };
+    let bounds = match typeset.map(TypesetArgs::bounds).transpose() {
+        Ok(b) => b,
         Err(code) => return code,
     };
     match engine(template) {
         Ok(mut e) => {
             e.access = access;
+            if let Some(b) = bounds {
+                e.set_bounds(b);
+            }
             f(&e)
         }
         Err(code) => code,

@@ -4,8 +4,9 @@
 //! Beside the writers, rooms they share and never each other: [`chart`] draws figures as SVG
 //! (put inline by the HTML writer, rasterised by [`figure_png`] for the DOCX writer),
 //! [`colour`] reads template colours and measures contrast, [`columns`] sizes table columns,
-//! [`escape`] escapes XML text.
+//! [`escape`] escapes XML text, [`bounds`] says how far typesetting one document may go.
 
+pub mod bounds;
 pub(crate) mod chart;
 pub(crate) mod colour;
 pub mod columns;

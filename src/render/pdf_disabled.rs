@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 
+pub use crate::render::bounds::{Bounds, Isolation};
 pub use crate::render::furniture::{FurniturePage, FurnitureSpec};
 use crate::render::RenderError;
 use crate::tree::Document;
@@ -28,6 +29,17 @@ impl PdfWriter {
     pub fn new(_template: String, _fonts: Vec<Vec<u8>>) -> Result<Self, RenderError> {
         Err(RenderError::new(MESSAGE))
     }
+    /// Always fails: there is no typesetter in this build.
+    pub fn with_bounds(
+        _template: String,
+        _fonts: Vec<Vec<u8>>,
+        _bounds: &Bounds,
+        _name: &str,
+    ) -> Result<Self, RenderError> {
+        Err(RenderError::new(MESSAGE))
+    }
+    /// Nothing to stop.
+    pub fn stop_workers(&self) {}
     /// Always fails.
     pub fn render(&self, _doc: &Document) -> Result<Vec<u8>, RenderError> {
         Err(RenderError::new(MESSAGE))
@@ -49,5 +61,15 @@ impl PdfWriter {
     /// Always fails.
     pub fn render_with_pages(&self, _doc: &Document, _anchors: &[String]) -> Result<PagedOutput, RenderError> {
         Err(RenderError::new(MESSAGE))
+    }
+}
+
+/// Stands in for the typesetting worker: there is nothing to serve in this build.
+pub mod worker {
+    pub use crate::render::bounds::WORKER_ARG;
+
+    /// Always fails (exit status 3): there is no typesetter in this build.
+    pub fn serve(_input: impl std::io::Read, _output: impl std::io::Write) -> u8 {
+        3
     }
 }

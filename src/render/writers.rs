@@ -16,6 +16,10 @@ pub struct Writers {
     typst: String,
     fonts: Vec<Vec<u8>>,
     house_font: String,
+    /// How far typesetting one document may go, and where it runs.
+    bounds: pdf::Bounds,
+    /// The layout's name in the typesetter's messages (`cabinet/report.typ`).
+    layout: String,
     pdf: OnceLock<Result<pdf::PdfWriter, RenderError>>,
     figures: OnceLock<figure_png::Rasteriser>,
 }
@@ -24,7 +28,21 @@ impl Writers {
     /// Writers over a typst template's source, the template's font files and the name of its house
     /// font family (for measuring DOCX table columns).
     pub fn new(typst: String, fonts: Vec<Vec<u8>>, house_font: String) -> Writers {
-        Writers { typst, fonts, house_font, pdf: OnceLock::new(), figures: OnceLock::new() }
+        Writers {
+            typst,
+            fonts,
+            house_font,
+            bounds: pdf::Bounds::default(),
+            layout: "report.typ".to_owned(),
+            pdf: OnceLock::new(),
+            figures: OnceLock::new(),
+        }
+    }
+
+    /// The same writers with the typesetter bounded by `bounds` (and run in worker processes when
+    /// they say so); `layout` names the template's layout in its messages (`hostile/report.typ`).
+    pub fn bounded(self, bounds: pdf::Bounds, layout: &str) -> Writers {
+        Writers { bounds, layout: layout.to_owned(), pdf: OnceLock::new(), ..self }
     }
 
     /// The typst layout source the PDF writer typesets with.
@@ -60,9 +78,19 @@ impl Writers {
     /// The typesetter, set up on first use; its set-up error is kept and returned to every caller.
     pub fn pdf(&self) -> Result<&pdf::PdfWriter, RenderError> {
         self.pdf
-            .get_or_init(|| pdf::PdfWriter::new(self.typst.clone(), self.fonts.clone()))
+            .get_or_init(|| {
+                pdf::PdfWriter::with_bounds(self.typst.clone(), self.fonts.clone(), &self.bounds, &self.layout)
+            })
             .as_ref()
             .map_err(Clone::clone)
+    }
+
+    /// Stops the typesetter's idle worker processes, if it has any (see
+    /// [`pdf::PdfWriter::stop_workers`]).
+    pub fn stop_workers(&self) {
+        if let Some(Ok(pdf)) = self.pdf.get() {
+            pdf.stop_workers();
+        }
     }
 
     /// The figure rasteriser (DOCX images), over the template's fonts, set up on first use.

@@ -202,8 +202,10 @@ pub fn nospace(s: &str) -> String {
 
 /// The library items the tests call directly, re-exported from one place.
 pub mod lib {
+    pub use cabrep::engine::Engine;
     pub use cabrep::input::{InputKind, SourceFile};
     pub use cabrep::model::{resolution, rich_text, Rules};
+    pub use cabrep::render::Format;
     pub use cabrep::template::Template;
     pub use cabrep::tree::plain_text;
     pub use cabrep::{STARTER_MEETING, STARTER_REPORT};

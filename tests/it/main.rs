@@ -20,6 +20,7 @@ mod hostile_exempt;
 mod hostile_readers;
 mod hostile_serve;
 mod hostile_template;
+mod hostile_typeset;
 mod html;
 mod layout;
 mod markdown;

@@ -8,7 +8,7 @@ use typst_pdf::PdfOptions;
 
 use super::diagnostics::render_error;
 use super::world::ReportWorld;
-use super::{parse_date, PdfWriter};
+use super::{parse_date, Local, PdfWriter, Place};
 use crate::merge;
 pub use crate::render::furniture::{FurniturePage, FurnitureSpec};
 use crate::render::RenderError;
@@ -22,12 +22,27 @@ impl PdfWriter {
     /// Typesets the furniture of a pack: a PDF with one page per entry of `spec.pages`, dated
     /// `date` (`YYYY-MM-DD`).
     pub fn furniture(&self, spec: &FurnitureSpec<'_>, date: &str) -> Result<Vec<u8>, RenderError> {
-        let today = parse_date(date)?;
+        parse_date(date)?;
         if spec.pages.is_empty() {
             return Err(RenderError::new("PDF: a pack's furniture needs at least one page"));
         }
         let data = serde_json::to_vec(spec)
             .map_err(|e| RenderError::new(format!("PDF: cannot serialise the pack's furniture: {e}")))?;
+        match &self.place {
+            Place::Here(local) => {
+                let result = local.furniture(data, date);
+                comemo::evict(super::CACHE_MAX_AGE);
+                result
+            }
+            Place::Workers(pool) => pool.furniture(data, date),
+        }
+    }
+}
+
+impl Local {
+    /// Typesets a pack's furniture from its JSON.
+    pub(super) fn furniture(&self, data: Vec<u8>, date: &str) -> Result<Vec<u8>, RenderError> {
+        let today = parse_date(date)?;
         let world = ReportWorld::new(&self.furniture, data, today);
         let source = self.furniture.template();
         let paged = typst::compile::<PagedDocument>(&world)
@@ -38,10 +53,7 @@ impl PdfWriter {
             timestamp: Some(typst_pdf::Timestamp::new_utc(today)),
             ..PdfOptions::default()
         };
-        let pdf =
-            typst_pdf::pdf(&paged, &options).map_err(|diags| render_error("furniture export error", source, &diags))?;
-        comemo::evict(super::CACHE_MAX_AGE);
-        Ok(pdf)
+        typst_pdf::pdf(&paged, &options).map_err(|diags| render_error("furniture export error", source, &diags))
     }
 }
 

@@ -3,7 +3,6 @@
 //! and the world serves those bytes. The template places the file; no file system is involved.
 
 use serde_json::Value;
-use typst::foundations::Bytes;
 
 use super::world;
 use crate::tree::{each_block, Block, Document, Picture};
@@ -13,7 +12,7 @@ const PATH_KEY: &str = "path";
 
 /// Adds `path` to every picture block in `tree` (the JSON of `doc`) and returns the images to
 /// serve, the `N`th at [`world::picture_path`]`(N)`.
-pub(super) fn annotate_pictures(doc: &Document, tree: &mut Value) -> Vec<Bytes> {
+pub(super) fn annotate_pictures(doc: &Document, tree: &mut Value) -> Vec<Vec<u8>> {
     let mut pictures: Vec<&Picture> = Vec::new();
     each_block(&doc.blocks, &mut |b| {
         if let Block::Picture(p) = b {
@@ -25,7 +24,7 @@ pub(super) fn annotate_pictures(doc: &Document, tree: &mut Value) -> Vec<Bytes> 
     for p in pictures {
         if !digests.contains(&p.image.digest.as_str()) {
             digests.push(&p.image.digest);
-            served.push(Bytes::new(p.image.data.to_vec()));
+            served.push(p.image.data.to_vec());
         }
     }
     if !served.is_empty() {

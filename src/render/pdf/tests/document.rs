@@ -118,7 +118,7 @@ fn the_sample_compiles_without_warnings() {
     let mut tree = serde_json::to_value(&doc).unwrap();
     crate::render::pdf::figures::annotate_figures(&doc, &mut tree).expect("figures drawn");
     let world =
-        crate::render::pdf::world::ReportWorld::new(&writer().typesetter, serde_json::to_vec(&tree).unwrap(), date);
+        crate::render::pdf::world::ReportWorld::new(writer().typesetter(), serde_json::to_vec(&tree).unwrap(), date);
     let warned = typst::compile::<typst_layout::PagedDocument>(&world);
     let messages: Vec<_> = warned.warnings.iter().map(|w| w.message.to_string()).collect();
     assert!(messages.is_empty(), "warnings: {messages:?}");
