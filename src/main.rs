@@ -408,7 +408,9 @@ fn main() -> ExitCode {
             })
         }
         Command::Serve { path, host, port, allow_remote, template, input, typeset } => {
-            with_engine(template.as_deref(), &input, Some(&typeset), |e| preview::serve(e, &path, &host, port, allow_remote))
+            with_engine(template.as_deref(), &input, Some(&typeset), |e| {
+                preview::serve(e, &path, &host, port, allow_remote)
+            })
         }
         Command::Watch { path, output, formats, input, typeset } => {
             with_engine(output.template.as_deref(), &input, Some(&typeset), |e| {

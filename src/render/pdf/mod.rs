@@ -50,8 +50,8 @@ pub struct PdfWriter {
 
 /// Where documents are typeset.
 enum Place {
-    /// In this process.
-    Here(Local),
+    /// In this process (boxed: the typesetter is large, and a writer is one or the other).
+    Here(Box<Local>),
     /// In worker processes.
     Workers(worker::Pool),
 }
@@ -74,7 +74,7 @@ impl PdfWriter {
         name: &str,
     ) -> Result<Self, RenderError> {
         let place = match &bounds.isolation {
-            None => Place::Here(Local::new(template, fonts, bounds.max_pages, name.to_owned())?),
+            None => Place::Here(Box::new(Local::new(template, fonts, bounds.max_pages, name.to_owned())?)),
             Some(isolation) => {
                 Place::Workers(worker::Pool::start(template, fonts, bounds.max_pages, isolation.clone(), name)?)
             }
