@@ -1,7 +1,7 @@
 //! The engine: what a process sets up once and every command shares — the templates, the
 //! validation rules drawn from each, their writers, the metadata date (`SOURCE_DATE_EPOCH`) and
 //! the file-access limits, the bounds on typesetting (and whether it runs in worker processes) — with the three steps every paper goes through: [`Engine::load`],
-//! [`Engine::document`], [`Engine::render`]. It writes no files; the commands in [`crate::build`]
+//! [`Engine::document`], [`Engine::render`]. It writes no files; the commands in [`crate::commands`]
 //! do.
 //!
 //! A paper names its template (`template: hwb-discussion`, or a folder beside it); the engine

@@ -6,7 +6,7 @@
 //!
 //! | floor | rooms | what they own |
 //! |---|---|---|
-//! | commands | [`build`], [`check`] | what each command writes or checks; binding a pack's parts |
+//! | commands | [`commands`], [`check`] | what each command writes or checks; binding a pack's parts; the live preview (`serve`, `watch`) |
 //! | engine | [`engine`], [`jobs`] | set-up shared by a process; the worker pool |
 //! | writers | [`render`] | document tree → DOCX, PDF, HTML bytes |
 //! | assembly | [`document`] | models + house style → one document tree |
@@ -21,8 +21,8 @@
 //! the model, and the exempt split happens in [`meeting`], before any writer runs.
 #![deny(missing_docs)]
 
-pub mod build;
 pub mod check;
+pub mod commands;
 pub mod diag;
 pub mod document;
 pub mod engine;

@@ -13,14 +13,12 @@ use std::sync::Mutex;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-use cabrep::build::{self, Engine, Outcome};
+use cabrep::commands::{self, preview, Engine, Outcome};
 use cabrep::diag::{self, Diagnostic, MessageFormat};
 use cabrep::input::file::{Access, Limits};
 use cabrep::jobs;
 use cabrep::render::pdf::{Bounds, Isolation};
 use cabrep::render::{bounds, Format};
-
-mod preview;
 
 /// Writes a line to standard error, ignoring a closed or full stream (the exit status still
 /// tells how the command went).
@@ -379,13 +377,17 @@ fn main() -> ExitCode {
         }
         Command::Pack { meeting, output, formats, jobs, no_cache, input, typeset, diag } => {
             with_engine(output.template.as_deref(), &input, Some(&typeset), |e| {
-                let opts = build::PackOptions { workers: workers(jobs), cache: !no_cache };
-                report_outcome(&meeting, build::build_pack(e, &meeting, &output.out, &formats.0, &opts), &diag)
+                let opts = commands::PackOptions { workers: workers(jobs), cache: !no_cache };
+                report_outcome(&meeting, commands::build_pack(e, &meeting, &output.out, &formats.0, &opts), &diag)
             })
         }
         Command::Decisions { meeting, outcome, output, formats, input, typeset, diag } => {
             with_engine(output.template.as_deref(), &input, Some(&typeset), |e| {
-                report_outcome(&meeting, build::build_decisions(e, &meeting, &outcome, &output.out, &formats.0), &diag)
+                report_outcome(
+                    &meeting,
+                    commands::build_decisions(e, &meeting, &outcome, &output.out, &formats.0),
+                    &diag,
+                )
             })
         }
         Command::ForwardPlan { paths, published, previous, name, output, formats, input, typeset, diag } => {
@@ -395,7 +397,7 @@ fn main() -> ExitCode {
                     say!("error: --name `{name}` must be a plain file name, without a folder");
                     return 2;
                 }
-                let outcome = build::build_forward_plan(
+                let outcome = commands::build_forward_plan(
                     e,
                     &paths,
                     published,
@@ -507,7 +509,7 @@ fn build(engine: &Engine, paths: &[PathBuf], out: &Path, formats: &[Format], job
     }
     // Two inputs of one name would overwrite each other's files, and which survived would vary
     // from run to run: refuse before anything is written.
-    let collisions = build::output_collisions(&inputs, out, formats);
+    let collisions = commands::output_collisions(&inputs, out, formats);
     for c in &collisions {
         say!("error: {} and {} would both be written to {}", c.first, c.second, c.path.display());
         say!("  help: rename one of them, or build them into different folders with -o");
@@ -531,7 +533,7 @@ fn build(engine: &Engine, paths: &[PathBuf], out: &Path, formats: &[Format], job
     // Cores the workers leave idle render a report's formats at the same time.
     let formats_at_once = workers > inputs.len();
     let outcomes: Vec<(PathBuf, Outcome)> = jobs::in_workers(&inputs, workers, |input| {
-        let outcome = build::build_report(engine, input, out, formats, formats_at_once);
+        let outcome = commands::build_report(engine, input, out, formats, formats_at_once);
         let print = |diags: &[Diagnostic], src: Option<&str>| {
             if let Some(b) = &bar {
                 b.suspend(|| print_diags(&lock, diags, src, fmt));
@@ -760,11 +762,11 @@ fn with_engine(
 }
 
 /// Prints what a pack or decision record build produced; returns the exit status.
-fn report_outcome(input: &Path, outcome: build::PapersOutcome, d: &DiagArgs) -> u8 {
+fn report_outcome(input: &Path, outcome: commands::PapersOutcome, d: &DiagArgs) -> u8 {
     let fmt = message_format(d);
     let lock = Mutex::new(());
     match outcome {
-        build::PapersOutcome::Built { files, warnings, pages, removed } => {
+        commands::PapersOutcome::Built { files, warnings, pages, removed } => {
             for (w, src) in &warnings {
                 print_diags(&lock, w, Some(src), fmt);
             }
@@ -784,13 +786,13 @@ fn report_outcome(input: &Path, outcome: build::PapersOutcome, d: &DiagArgs) -> 
                 0
             }
         }
-        build::PapersOutcome::Invalid(f) => {
+        commands::PapersOutcome::Invalid(f) => {
             for file in &f.files {
                 print_diags(&lock, &file.diagnostics, file.source.as_deref(), fmt);
             }
             1
         }
-        build::PapersOutcome::Failed(msg) => {
+        commands::PapersOutcome::Failed(msg) => {
             say!("{}: error: {msg}", input.display());
             3
         }

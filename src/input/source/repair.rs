@@ -13,7 +13,7 @@ use schemars::JsonSchema;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
-use super::source::{deserialize_text, SourceFile};
+use super::{deserialize_text, SourceFile};
 use crate::diag::Diagnostic;
 
 /// How many errors of one file are looked for, at most (the first [`crate::diag::MAX_PRINTED`]

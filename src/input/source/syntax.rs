@@ -3,8 +3,8 @@
 //! parser's position. This room looks at lines and columns only, never at a field's meaning.
 
 use super::explain::{short, Explained};
-use super::locate::Position;
-use super::source::{position_at, SourceFile};
+use super::{position_at, SourceFile};
+use crate::input::locate::Position;
 
 impl SourceFile {
     /// A YAML syntax error, in the author's terms.

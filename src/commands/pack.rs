@@ -70,8 +70,7 @@ fn build_pack_once(
     }
     let bound = match bind(engine, &public_parts, opts.workers, cache.as_ref()) {
         Ok(b) => b,
-        Err(e) if e.starts_with('(') => return PapersOutcome::Failed(format!("public pack {e}")),
-        Err(e) => return PapersOutcome::Failed(format!("public pack: {e}")),
+        Err(e) => return PapersOutcome::Failed(e.describe("public pack")),
     };
     let mut notes: Vec<(u32, String)> = bound.warnings.clone();
     let public_file = |path: PathBuf, bytes: Vec<u8>| Output { path, bytes, visibility: Visibility::Public };
@@ -83,8 +82,7 @@ fn build_pack_once(
                 notes.extend(b.warnings.iter().map(|(item, w)| (*item, format!("Part 2 pack: {w}"))));
                 rendered.push(Output { path: out("-part2", "pdf"), bytes: b.pdf, visibility: Visibility::Restricted })
             }
-            Err(e) if e.starts_with('(') => return PapersOutcome::Failed(format!("Part 2 pack {e}")),
-            Err(e) => return PapersOutcome::Failed(format!("Part 2 pack: {e}")),
+            Err(e) => return PapersOutcome::Failed(e.describe("Part 2 pack")),
         }
     }
     if !notes.is_empty() {
@@ -164,7 +162,7 @@ fn build_pack_once(
     let index = out("-index", "html");
     if !formats.contains(&Format::Html) && index.is_file() {
         match std::fs::remove_file(&index) {
-            Ok(()) => removed.push((index, crate::build::Removal::StaleIndex)),
+            Ok(()) => removed.push((index, crate::commands::Removal::StaleIndex)),
             Err(e) => {
                 return PapersOutcome::Failed(format!(
                     "cannot remove {}, the pack's index from an earlier build: {e}",
@@ -177,7 +175,7 @@ fn build_pack_once(
         let stale = out_dir.join(name);
         if stale.is_file() {
             match std::fs::remove_file(&stale) {
-                Ok(()) => removed.push((stale, crate::build::Removal::NoLongerPublic)),
+                Ok(()) => removed.push((stale, crate::commands::Removal::NoLongerPublic)),
                 Err(e) => {
                     return PapersOutcome::Failed(format!(
                         "cannot remove {}, a page of a report no longer public: {e}",

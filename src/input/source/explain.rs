@@ -3,10 +3,10 @@
 //! given a hint and the best position. Syntax errors go on to `syntax`; this room never reads
 //! the file from disk.
 
-use super::locate::{NodeKind, Position};
-use super::scale::Scale;
-use super::source::{position_at, SourceFile};
+use super::{position_at, SourceFile};
 use crate::diag::{Diagnostic, Severity};
+use crate::input::locate::{NodeKind, Position};
+use crate::input::scale::Scale;
 
 impl SourceFile {
     /// A parser error as a located diagnostic; `path` is the field path serde reached.

@@ -20,11 +20,11 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant, SystemTime};
 
-use cabrep::build::{self, Engine, Outcome};
-use cabrep::diag::{self, Diagnostic, MessageFormat};
-use cabrep::jobs;
-use cabrep::render::Format;
-use cabrep::tree::Document;
+use crate::commands::{self, Engine, Outcome};
+use crate::diag::{self, Diagnostic, MessageFormat};
+use crate::jobs;
+use crate::render::Format;
+use crate::tree::Document;
 
 /// How often the watched files are looked at.
 const POLL: Duration = Duration::from_millis(200);
@@ -60,7 +60,7 @@ fn stamp(path: &Path) -> Stamp {
 
 /// The papers given on the command line: one file, or the reports of a folder.
 fn papers(path: &Path) -> Vec<PathBuf> {
-    cabrep::load::report_files(&[path.to_path_buf()])
+    crate::load::report_files(&[path.to_path_buf()])
 }
 
 fn plural(n: usize, word: &str) -> String {
@@ -99,7 +99,7 @@ pub fn watch(engine: &Engine, path: &Path, out: &Path, formats: &[Format]) -> u8
 
 fn watch_build(engine: &Engine, input: &Path, out: &Path, formats: &[Format]) {
     let started = Instant::now();
-    let outcome = build::build_report(engine, input, out, formats, true);
+    let outcome = commands::build_report(engine, input, out, formats, true);
     let secs = started.elapsed().as_secs_f64();
     let stderr = std::io::stderr();
     let mut e = stderr.lock();
@@ -439,8 +439,8 @@ impl Server<'_> {
                 if errors > 0 { format!(" <strong>({})</strong>", plural(errors, "error")) } else { String::new() };
             items.push_str(&format!(
                 "<li><a href=\"{i}/\">{}</a> — {}{note}</li>\n",
-                cabrep::render::escape::attr(&name),
-                cabrep::render::escape::attr(&title)
+                crate::render::escape::attr(&name),
+                crate::render::escape::attr(&title)
             ));
         }
         format!(
@@ -457,7 +457,7 @@ impl Server<'_> {
         );
         banner.push_str(&format!(
             "<p>Preview of <code>{}</code> · <a href=\"report.pdf\">PDF</a> · <a href=\"report.docx\">DOCX</a>{}</p>\n",
-            cabrep::render::escape::attr(&paper.path.display().to_string()),
+            crate::render::escape::attr(&paper.path.display().to_string()),
             if self.folder { " · <a href=\"../\">all papers</a>" } else { "" }
         ));
         let errors = st.problems.iter().filter(|d| d.is_error()).count();
@@ -475,11 +475,11 @@ impl Server<'_> {
         if !st.problems.is_empty() || st.failure.is_some() {
             banner.push_str("<pre id=\"cabrep-diagnostics\" style=\"white-space:pre-wrap\">");
             for d in &st.problems {
-                banner.push_str(&cabrep::render::escape::attr(&d.to_string()));
+                banner.push_str(&crate::render::escape::attr(&d.to_string()));
                 banner.push('\n');
             }
             if let Some(f) = &st.failure {
-                banner.push_str(&cabrep::render::escape::attr(f));
+                banner.push_str(&crate::render::escape::attr(f));
                 banner.push('\n');
             }
             banner.push_str("</pre>\n");

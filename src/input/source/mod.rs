@@ -1,6 +1,12 @@
 //! The source file: reading it (size and encoding refused with a located error), telling its
-//! kind, parsing it into typed structs and locating problems in it. Explaining the parser's
-//! errors is `explain`'s; this room never words a YAML error itself.
+//! kind, parsing it into typed structs and locating problems in it. Its parts are rooms of their
+//! own below it: `explain` turns the YAML parser's errors into the author's terms, `syntax` finds
+//! the line at fault in a malformed file, and `repair` finds the further errors after the first.
+//! This room never words a YAML error itself.
+
+mod explain;
+mod repair;
+mod syntax;
 
 use std::path::{Path, PathBuf};
 
@@ -8,8 +14,8 @@ use schemars::JsonSchema;
 use serde::de::DeserializeOwned;
 
 use super::file;
-use super::locate::{Locator, NodeKind, Position};
 use crate::diag::{Diagnostic, Problem, Severity};
+use crate::input::locate::{Locator, NodeKind, Position};
 
 /// Inputs larger than this are refused (a report is a few tens of kilobytes).
 pub const MAX_INPUT_BYTES: u64 = file::MAX_YAML_BYTES;
@@ -253,7 +259,7 @@ impl SourceFile {
         let refused = first.message.starts_with("this is not ");
         let mut all = vec![first];
         if let (Some((raw, path)), false) = (cause, refused) {
-            let more = super::repair::further_errors::<T>(self, &raw, &path, &all[0]);
+            let more = repair::further_errors::<T>(self, &raw, &path, &all[0]);
             all.extend(more);
         }
         Err(all)
@@ -301,7 +307,7 @@ impl SourceFile {
         deserialize_text(&self.text).map_err(|e| {
             let (e, field_path) = *e;
             let d = self.describe_yaml_error(&e, &field_path);
-            Box::new((d, Some((super::explain::strip_location(&e.without_snippet().to_string()), field_path))))
+            Box::new((d, Some((explain::strip_location(&e.without_snippet().to_string()), field_path))))
         })
     }
 }

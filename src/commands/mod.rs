@@ -1,12 +1,14 @@
 //! The commands that write papers: each loads through the [`Engine`], assembles, renders and
 //! writes its outputs with [`crate::output`], one file a command's concern: [`report`] (one
 //! report in each format), [`pack`] (a meeting's agenda packs), [`decisions`] (the decision
-//! record) and [`forward_plan`]. Nothing here parses YAML or draws a page.
+//! record) and [`forward_plan`]; [`binding`] typesets and merges a pack's parts, and [`preview`]
+//! is the author's loop (`serve`, `watch`). Nothing here parses YAML or draws a page.
 
 pub mod binding;
 pub mod decisions;
 pub mod forward_plan;
 pub mod pack;
+pub mod preview;
 pub mod report;
 
 use std::path::PathBuf;

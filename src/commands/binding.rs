@@ -38,15 +38,52 @@ pub struct BoundPack {
     pub warnings: Vec<(u32, String)>,
 }
 
+/// Why a pack could not be bound.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BindError {
+    /// One part could not be typeset: its agenda item, what it is (its file, or its title) and why.
+    Part {
+        /// The agenda item the part belongs to.
+        item: u32,
+        /// Its file as named, or its title.
+        what: String,
+        /// Why it failed.
+        message: String,
+    },
+    /// The pack as a whole: the front sheet, the furniture, the merge, the cache key.
+    Pack(String),
+}
+
+impl BindError {
+    /// The message for a pack named `pack` ("public pack", "Part 2 pack").
+    pub fn describe(&self, pack: &str) -> String {
+        match self {
+            BindError::Part { item, what, message } => format!("{pack} (item {item}, {what}): {message}"),
+            BindError::Pack(message) => format!("{pack}: {message}"),
+        }
+    }
+}
+
+impl From<String> for BindError {
+    fn from(message: String) -> Self {
+        BindError::Pack(message)
+    }
+}
+
 /// How many times the front sheet is typeset again when the agenda's page numbers change its own
 /// length (a page range one digit longer can push a row over): the count settles in one or two.
 const FRONT_PASSES: usize = 4;
 
 /// Binds `pack`: parts typeset with `workers` threads, each typeset part looked up in (and added
 /// to) `cache` when one is given. An error names the part that failed.
-pub fn bind(engine: &Engine, pack: &PackParts, workers: usize, cache: Option<&PartCache>) -> Result<BoundPack, String> {
+pub fn bind(
+    engine: &Engine,
+    pack: &PackParts,
+    workers: usize,
+    cache: Option<&PartCache>,
+) -> Result<BoundPack, BindError> {
     let writer = engine.writers.pdf().map_err(|e| e.to_string())?;
-    let typeset = in_workers(&pack.parts, workers, |part| -> Result<Arc<Vec<u8>>, String> {
+    let typeset = in_workers(&pack.parts, workers, |part| -> Result<Arc<Vec<u8>>, BindError> {
         match &part.content {
             PartContent::Bound(pdf) => Ok(Arc::clone(&pdf.bytes)),
             PartContent::Typeset(doc) => {
@@ -59,9 +96,10 @@ pub fn bind(engine: &Engine, pack: &PackParts, workers: usize, cache: Option<&Pa
                         return Ok(Arc::new(pdf));
                     }
                 }
-                let pdf = writer.render(doc).map_err(|e| {
-                    let what = part.source.as_ref().map_or_else(|| part.title.clone(), |s| s.display().to_string());
-                    format!("(item {}, {what}): {e}", part.item)
+                let pdf = writer.render(doc).map_err(|e| BindError::Part {
+                    item: part.item,
+                    what: part.source.as_ref().map_or_else(|| part.title.clone(), |s| s.display().to_string()),
+                    message: e.to_string(),
                 })?;
                 if let (Some(cache), Some(key)) = (cache, key.as_deref()) {
                     cache.put(key, &pdf);
@@ -87,10 +125,10 @@ pub fn bind(engine: &Engine, pack: &PackParts, workers: usize, cache: Option<&Pa
         Ok((pages.page_count as usize, (front, pdf, pages, starts, total)))
     })?;
     let Some((front, front_pdf, front_facts, starts, page_count)) = settled else {
-        return Err(format!(
+        return Err(BindError::Pack(format!(
             "front sheet and agenda: its length did not settle in {FRONT_PASSES} passes (the agenda's page numbers \
              keep changing it)"
-        ));
+        )));
     };
 
     // A bound PDF's first page is stamped with its agenda item (its title is not on its pages).
@@ -156,7 +194,10 @@ pub fn bind(engine: &Engine, pack: &PackParts, workers: usize, cache: Option<&Pa
             .map_err(|e| e.to_string())?;
     }
     if merged.page_count as usize != page_count {
-        return Err(format!("the merged pack has {} pages, its parts {page_count}", merged.page_count));
+        return Err(BindError::Pack(format!(
+            "the merged pack has {} pages, its parts {page_count}",
+            merged.page_count
+        )));
     }
     // Printed on its own (the DOCX agenda, the HTML index), the front sheet has the pack's
     // header and footer, which the merge laid over it as furniture.
