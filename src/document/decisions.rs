@@ -126,24 +126,23 @@ fn call_in_blocks(date: Option<time::Date>, n: u32, item: u32, t: &Template, blo
     blocks.push(Block::Paragraph(Paragraph::plain(ParagraphStyle::Body, text)));
 }
 
-/// "Proper Officer", then the name and post (the meeting's, else the template's) when known.
+/// "Proper Officer", then the name and post (the meeting's, else the template's): nothing at
+/// all when neither names one (the record's builder has warned), never a heading alone.
 fn proper_officer(r: &DecisionRecord, t: &Template) -> Vec<Block> {
-    let mut out = vec![Block::Paragraph(Paragraph {
-        style: ParagraphStyle::Body,
-        content: vec![Inline::strong(words(t, "proper_officer", json!({})))],
-    })];
-    let from_template = || {
-        let get = |k: &str| t.settings.decisions_record.get(k).map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
-        get("proper_officer_name").map(|name| Officer { name, post: get("proper_officer_post").unwrap_or_default() })
+    let Some(Officer { name, post }) = r.proper_officer.clone() else {
+        return Vec::new();
     };
-    if let Some(Officer { name, post }) = r.proper_officer.clone().or_else(from_template) {
-        let mut content = vec![Inline::text(name)];
-        if !post.trim().is_empty() {
-            content.extend([Inline::LineBreak, Inline::text(post)]);
-        }
-        out.push(Block::Paragraph(Paragraph { style: ParagraphStyle::Contact, content }));
+    let mut content = vec![Inline::text(name)];
+    if !post.trim().is_empty() {
+        content.extend([Inline::LineBreak, Inline::text(post)]);
     }
-    out
+    vec![
+        Block::Paragraph(Paragraph {
+            style: ParagraphStyle::Body,
+            content: vec![Inline::strong(words(t, "proper_officer", json!({})))],
+        }),
+        Block::Paragraph(Paragraph { style: ParagraphStyle::Contact, content }),
+    ]
 }
 
 /// The consideration: the record summary in the past tense when there is one (starting in
@@ -194,7 +193,14 @@ fn item_blocks(i: &ItemDecision, t: &Template, blocks: &mut Vec<Block>) {
         items: i
             .decisions
             .iter()
-            .map(|d| vec![Block::Paragraph(Paragraph { style: ParagraphStyle::Body, content: d.clone() })])
+            .map(|d| {
+                // The resolution, then what followed the recommendation (a table of the figures
+                // resolved), as the report prints it inside the numbered recommendation.
+                let mut item =
+                    vec![Block::Paragraph(Paragraph { style: ParagraphStyle::Body, content: d.text.clone() })];
+                item.extend(d.note.iter().cloned());
+                item
+            })
             .collect(),
     }));
     numbered(blocks, 3, words(t, "reasons", json!({})), n);

@@ -39,6 +39,16 @@ pub struct Declaration {
     pub details: String,
 }
 
+/// One decision as resolved: its words, and what followed the recommendation it resolves (the
+/// recommendation's `note:` — a table of the figures resolved, a list), printed with it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Resolved {
+    /// The resolution's words.
+    pub text: Vec<Inline>,
+    /// The recommendation's note, empty when it had none.
+    pub note: RichText,
+}
+
 /// The decisions on one report.
 #[derive(Debug, Clone)]
 pub struct ItemDecision {
@@ -53,7 +63,7 @@ pub struct ItemDecision {
     /// The consideration in the past tense (the outcome file's, else the report's), if any.
     pub record_summary: Option<RichText>,
     /// The decisions, reworded as resolved.
-    pub decisions: Vec<Vec<Inline>>,
+    pub decisions: Vec<Resolved>,
     /// Reasons for the decision.
     pub reasons: RichText,
     /// Alternative options considered and rejected.
@@ -190,7 +200,11 @@ pub fn build_record(
     let mut without_summary = Vec::new();
     for (&number, report) in &reports {
         let o = outcome.items.iter().enumerate().find(|(_, o)| o.item == number);
-        let recs: Vec<&Vec<Inline>> = report.recommendations.iter().map(|r| &r.resolution).collect();
+        let recs: Vec<Resolved> = report
+            .recommendations
+            .iter()
+            .map(|r| Resolved { text: r.resolution.clone(), note: r.note.clone().unwrap_or_default() })
+            .collect();
         // An amended or added decision is written as a recommendation and reworded alike.
         let own_words = |t: &str, path: String, problems: &mut Vec<Problem>| {
             let parsed = rich_text::parse_inline(t, &report.record_xrefs, &path, problems);
@@ -200,8 +214,8 @@ pub fn build_record(
             }
             r.text
         };
-        let decisions: Vec<Vec<Inline>> = match o.and_then(|(i, o)| o.decisions.as_ref().map(|d| (i, d))) {
-            None => recs.iter().map(|t| (*t).clone()).collect(),
+        let decisions: Vec<Resolved> = match o.and_then(|(i, o)| o.decisions.as_ref().map(|d| (i, d))) {
+            None => recs.clone(),
             Some((i, list)) => list
                 .iter()
                 .enumerate()
@@ -217,7 +231,19 @@ pub fn build_record(
                             problems.push(Problem::error(format!("{path}.text"), "must not be empty"));
                             None
                         }
-                        (_, Some(t)) => Some(own_words(t, format!("{path}.text"), &mut problems)),
+                        (n, Some(t)) => {
+                            // An amended decision is the clerk's words: what followed the
+                            // recommendation (its table of figures) may no longer be what was
+                            // resolved, so it is left out — and said.
+                            let noted = n.filter(|&n| recs.get(n as usize - 1).is_some_and(|r| !r.note.is_empty()));
+                            if let Some(n) = noted {
+                                problems.push(
+                                    Problem::warning(format!("{path}.text"), format!("recommendation {n} has a note (what follows it in the report, e.g. a table), which the amended decision does not carry"))
+                                        .help("if the note still stands, resolve the recommendation as written (no `text:`), or add the figures to the amended words"),
+                                );
+                            }
+                            Some(Resolved { text: own_words(t, format!("{path}.text"), &mut problems), note: Vec::new() })
+                        }
                         (None, None) => {
                             problems.push(Problem::error(&path, "a decision needs a `recommendation` number, a `text`, or both").help("`recommendation: 2` as recommended; add `text:` to amend it; `text:` alone adds a decision"));
                             None
@@ -279,7 +305,19 @@ pub fn build_record(
         );
     }
     let ok = !problems.iter().any(|p| p.severity == crate::diag::Severity::Error);
-    let proper_officer = meeting.details.proper_officer.clone();
+    // The meeting's Proper Officer, else the template's; a record with neither would print a
+    // heading with no one under it, so it says so instead.
+    let proper_officer = meeting
+        .details
+        .proper_officer
+        .clone()
+        .or_else(|| rules.proper_officer.clone().map(|(name, post)| crate::meeting::Officer { name, post }));
+    if proper_officer.is_none() {
+        problems.push(
+            Problem::warning("", "the record names no Proper Officer to sign it (neither the meeting file nor the template names one), so it is printed without one")
+                .help("add `proper_officer: { name: …, post: … }` under `meeting:` in the meeting file, or `proper_officer_name` and `proper_officer_post` to the template's `[decisions_record]`"),
+        );
+    }
     (
         ok.then(|| DecisionRecord {
             body: meeting.details.body.clone(),

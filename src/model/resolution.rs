@@ -41,6 +41,16 @@ pub struct Resolution {
     pub warnings: Vec<(String, String)>,
 }
 
+/// The punctuation that ends an item of a list of recommendations, kept at the end of its
+/// resolution ("Approve X;" → "X be approved;"): longest first.
+const LIST_ENDINGS: [&str; 6] = ["; and", "; or", ";", ", and", ", or", ","];
+
+/// Words that introduce what follows (a table or a list in the recommendation's note): the
+/// resolution's verb goes before them ("Approve a tax base of 82,717.1, made up as follows:" →
+/// "A tax base of 82,717.1 be approved, made up as follows:").
+const INTRODUCING: [&str; 6] =
+    [" made up as follows", " as follows", " as set out below", " set out below", " as below", " below"];
+
 /// Rewords a recommendation (its parsed inline text) as a resolution.
 pub fn reword(text: &[Inline], w: &Wording) -> Resolution {
     let mut warnings = Vec::new();
@@ -49,14 +59,38 @@ pub fn reword(text: &[Inline], w: &Wording) -> Resolution {
     trim_end(&mut text);
     let (first, rest) = split_sentence(text);
     let mut first = first;
+    // How the recommendation ends: a full stop (or nothing), list punctuation, or a colon
+    // before what follows it. The resolution ends the same way, never with two marks ("…;.").
+    let mut ending = ".".to_owned();
     if let Some(Inline::Text { text: t }) = first.last_mut() {
-        let kept = t.trim_end().trim_end_matches('.').trim_end().len();
+        let trimmed = t.trim_end();
+        if let Some(list) = LIST_ENDINGS.iter().find(|e| trimmed.ends_with(*e)) {
+            ending = (*list).to_owned();
+            let kept = trimmed.len() - list.len();
+            t.truncate(kept);
+        } else if trimmed.ends_with(':') {
+            ending = ":".to_owned();
+            let kept = trimmed.len() - 1;
+            t.truncate(kept);
+        } else {
+            let kept = trimmed.trim_end_matches('.').trim_end().len();
+            t.truncate(kept);
+        }
+        let kept = t.trim_end().len();
         t.truncate(kept);
     }
     let clauses = split_clauses(first, w);
     let mut out = Vec::new();
-    for (i, (joint, clause)) in clauses.into_iter().enumerate() {
+    let last = clauses.len().saturating_sub(1);
+    for (i, (joint, clause, kept)) in clauses.into_iter().enumerate() {
         out.push(Inline::text(joint));
+        if kept {
+            // "…, and that a further report be presented": already a resolution's words.
+            out.extend(clause);
+            continue;
+        }
+        // Before a colon, the verb goes before the words that introduce what follows.
+        let (clause, introducing) = if i == last { split_introducing(clause, ending == ":") } else { (clause, None) };
         match reword_clause(clause.clone(), w, i == 0) {
             Ok(c) => out.extend(c),
             Err(why) => {
@@ -66,8 +100,11 @@ pub fn reword(text: &[Inline], w: &Wording) -> Resolution {
                 out.extend(clause);
             }
         }
+        if let Some(words) = introducing {
+            out.push(Inline::text(format!(",{words}")));
+        }
     }
-    out.push(Inline::text("."));
+    out.push(Inline::text(ending));
     let mut out = merge(out);
     if !rest.is_empty() {
         out.push(Inline::text(" "));
@@ -214,11 +251,29 @@ fn split_sentence(text: Vec<Inline>) -> (Vec<Inline>, Vec<Inline>) {
     (text, Vec::new())
 }
 
+/// Takes the words that introduce what follows ("made up as follows") off the end of a clause,
+/// when it ends with them in plain text: any of them before a colon, and "as follows" before
+/// any other ending ("… made up as follows;").
+fn split_introducing(mut clause: Vec<Inline>, colon: bool) -> (Vec<Inline>, Option<String>) {
+    if let Some(Inline::Text { text }) = clause.last_mut() {
+        let trimmed = text.trim_end().trim_end_matches(',');
+        let introduces = |w: &&&str| trimmed.ends_with(**w) && (colon || w.ends_with("as follows"));
+        if let Some(words) = INTRODUCING.iter().find(introduces) {
+            let kept = trimmed[..trimmed.len() - words.len()].trim_end().trim_end_matches(',').trim_end().len();
+            text.truncate(kept);
+            return (merge(clause), Some((*words).to_owned()));
+        }
+    }
+    (clause, None)
+}
+
 /// Splits a sentence into coordinated imperative clauses: "X, and agree Y" and "X and note Y",
-/// where the word after "and" is a verb of the table, in lower case. Each clause comes with
-/// the words that join it to the one before ("" for the first).
-fn split_clauses(text: Vec<Inline>, w: &Wording) -> Vec<(String, Vec<Inline>)> {
-    let mut clauses = vec![(String::new(), Vec::new())];
+/// where the word after "and" is a verb of the table, in lower case; and "X, and that Y" or
+/// "X and that Y", whose second clause is already in a resolution's words and is kept as written
+/// (after a comma without its "that", as a clerk writes it). Each clause comes with the words that join it to the one before ("" for the first)
+/// and whether it is kept as written.
+fn split_clauses(text: Vec<Inline>, w: &Wording) -> Vec<(String, Vec<Inline>, bool)> {
+    let mut clauses = vec![(String::new(), Vec::new(), false)];
     for inline in text {
         let Inline::Text { text: t } = &inline else {
             if let Some(c) = clauses.last_mut() {
@@ -231,9 +286,21 @@ fn split_clauses(text: Vec<Inline>, w: &Wording) -> Vec<(String, Vec<Inline>)> {
         while let Some(found) = t[from..].find(" and ") {
             let at = from + found;
             let after = &t[at + 5..];
+            let before_empty = clauses.last().is_some_and(|c| c.1.is_empty()) && t[start..at].trim().is_empty();
+            if let (Some(that_rest), false) = (after.strip_prefix("that "), before_empty) {
+                // ", and that Y" reads ", and Y" after a resolution; " and that Y" is kept as a
+                // clerk keeps it.
+                let (cut, joint) = if t[..at].ends_with(',') { (at - 1, ", and ") } else { (at, " and that ") };
+                if let Some(c) = clauses.last_mut() {
+                    c.1.push(Inline::text(&t[start..cut]));
+                }
+                clauses.push((joint.to_owned(), Vec::new(), true));
+                start = t.len() - that_rest.len();
+                from = start;
+                continue;
+            }
             let word: String = after.chars().take_while(|c| c.is_alphabetic()).collect();
             let has_object = after[word.len()..].starts_with(' ');
-            let before_empty = clauses.last().is_some_and(|c| c.1.is_empty()) && t[start..at].trim().is_empty();
             if has_object
                 && !before_empty
                 && word.chars().next().is_some_and(char::is_lowercase)
@@ -243,7 +310,7 @@ fn split_clauses(text: Vec<Inline>, w: &Wording) -> Vec<(String, Vec<Inline>)> {
                 if let Some(c) = clauses.last_mut() {
                     c.1.push(Inline::text(&t[start..cut]));
                 }
-                clauses.push((joint.to_owned(), Vec::new()));
+                clauses.push((joint.to_owned(), Vec::new(), false));
                 start = at + 5;
             }
             from = at + 5;
@@ -252,7 +319,7 @@ fn split_clauses(text: Vec<Inline>, w: &Wording) -> Vec<(String, Vec<Inline>)> {
             c.1.push(Inline::text(&t[start..]));
         }
     }
-    clauses.into_iter().map(|(j, c)| (j, merge(c))).collect()
+    clauses.into_iter().map(|(j, c, kept)| (j, merge(c), kept)).collect()
 }
 
 /// Merges adjacent text runs and drops empty ones.
@@ -383,6 +450,54 @@ mod tests {
         assert_eq!(
             plain("Agree the Policy set out at Section 7 and attached at appendix 1", &w).0,
             "The Policy set out at Section 7 and attached at appendix 1 be agreed."
+        );
+    }
+
+    #[test]
+    fn list_punctuation_ends_the_resolution_as_it_ended_the_recommendation() {
+        let w = wording();
+        assert_eq!(plain("Approve the collection rate of 97.9%;", &w).0, "The collection rate of 97.9% be approved;");
+        assert_eq!(plain("Note the tax base; and", &w).0, "The tax base be noted; and");
+        assert_eq!(plain("Note the tax base; or", &w).0, "The tax base be noted; or");
+        assert_eq!(plain("Agree the plan,", &w).0, "The plan be agreed,");
+        for text in ["Approve the rate;", "Note the base; and", "Approve a base made up as follows:"] {
+            let out = plain(text, &w).0;
+            assert!(!out.ends_with(";.") && !out.ends_with(":.") && !out.ends_with("and."), "{out}");
+        }
+    }
+
+    #[test]
+    fn a_colon_before_a_table_keeps_the_table_introduced_after_the_verb() {
+        let w = wording();
+        assert_eq!(
+            plain("Approve a net tax base of 82,717.1 for the whole area made up as follows:", &w).0,
+            "A net tax base of 82,717.1 for the whole area be approved, made up as follows:"
+        );
+        assert_eq!(plain("Note the figures, as set out below:", &w).0, "The figures be noted, as set out below:");
+        assert_eq!(
+            plain("Approve a tax base made up as follows;", &w).0,
+            "A tax base be approved, made up as follows;"
+        );
+        // "below" alone introduces only before a colon.
+        assert_eq!(plain("Note the figures below.", &w).0, "The figures below be noted.");
+        // A colon with nothing that introduces: the verb at the end, the colon kept once.
+        assert_eq!(plain("Approve the following:", &w).0, "The following be approved:");
+    }
+
+    #[test]
+    fn an_and_that_clause_keeps_its_own_words_and_after_a_comma_loses_its_that() {
+        let w = wording();
+        assert_eq!(
+            plain(
+                "Agree the development of a strategy for the town centre, and that a further report be presented to Cabinet.",
+                &w
+            )
+            .0,
+            "The development of a strategy for the town centre be agreed, and a further report be presented to Cabinet."
+        );
+        assert_eq!(
+            plain("Note the report and that officers will report back in March;", &w).0,
+            "The report be noted and that officers will report back in March;"
         );
     }
 

@@ -103,3 +103,111 @@ fn an_outcome_naming_a_non_report_item_is_a_located_error() {
         "{err}"
     );
 }
+
+#[test]
+fn a_record_with_no_proper_officer_prints_no_empty_heading_and_warns() {
+    let dir = tempdir();
+    copy_inputs(
+        dir.path(),
+        &[
+            "cabinet-2024-01-18.yaml",
+            "cabinet-2024-01-18-outcome.yaml",
+            "minutes-2023-12-14.pdf",
+            "powering-our-future.yaml",
+            "highways-capital-programme.yaml",
+            "land-disposal.yaml",
+            "missions.yaml",
+        ],
+    );
+    let meeting = dir.path().join("cabinet-2024-01-18.yaml");
+    let text = read_text(&meeting)
+        .replace("  proper_officer:\n    name: Sarah Kirkby\n    post: Democratic Services Officer\n", "");
+    assert!(!text.contains("proper_officer"), "the example names its Proper Officer where this test expects");
+    std::fs::write(&meeting, text).expect("write");
+    let outcome = dir.path().join("cabinet-2024-01-18-outcome.yaml");
+    let out_dir = dir.path().join("out");
+    let args = |deny: bool| {
+        let mut a = vec!["decisions", s(&meeting), s(&outcome), "-f", "pdf,html", "-o", s(&out_dir)];
+        if deny {
+            a.push("--deny-warnings");
+        }
+        a.into_iter().map(str::to_owned).collect::<Vec<_>>()
+    };
+    let run = |deny: bool| {
+        let a = args(deny);
+        cabrep(&a.iter().map(String::as_str).collect::<Vec<_>>())
+    };
+    let out = run(false);
+    let err = stderr(&out);
+    assert!(out.status.success(), "{err}");
+    assert!(err.contains("warning: the record names no Proper Officer to sign it"), "{err}");
+    let text = squash(&pdf_text(&out_dir.join("cabinet-2024-01-18-decisions.pdf")));
+    assert!(!text.contains("Proper Officer"), "no heading with no one under it: {text}");
+    let html = read_text(&out_dir.join("cabinet-2024-01-18-decisions.html"));
+    assert!(!html.contains("Proper Officer"), "no heading in the HTML either");
+    // With --deny-warnings the missing signatory fails the record.
+    std::fs::remove_dir_all(&out_dir).expect("clean");
+    let out = run(true);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+}
+
+/// The example meeting in a folder of its own, with the highways report's first recommendation
+/// introducing a table of figures in its note, as a council's tax-base recommendation does.
+fn meeting_with_a_table_in_a_recommendation(dir: &std::path::Path) {
+    copy_inputs(
+        dir,
+        &[
+            "cabinet-2024-01-18.yaml",
+            "cabinet-2024-01-18-outcome.yaml",
+            "minutes-2023-12-14.pdf",
+            "powering-our-future.yaml",
+            "highways-capital-programme.yaml",
+            "land-disposal.yaml",
+            "missions.yaml",
+        ],
+    );
+    let report = dir.join("highways-capital-programme.yaml");
+    let text = read_text(&report).replacen(
+        "    - Approve the Highways Capital Programme 2024/25 set out at [Section](#programme).\n",
+        "    - text: \"Approve a net tax base of 82,717.1 for the whole area made up as follows:\"\n      note: |\n        | Parish | Tax base |\n        |---|--:|\n        | Egglescliffe | 3,217.4 |\n        | Elton | 98.6 |\n",
+        1,
+    );
+    assert!(text.contains("82,717.1"), "the example's first recommendation is where this test expects");
+    std::fs::write(&report, text).expect("write");
+}
+
+#[test]
+fn a_table_in_a_recommendations_note_reaches_the_record_in_every_format() {
+    let dir = tempdir();
+    meeting_with_a_table_in_a_recommendation(dir.path());
+    let out_dir = dir.path().join("out");
+    let out = cabrep(&[
+        "decisions",
+        s(&dir.path().join("cabinet-2024-01-18.yaml")),
+        s(&dir.path().join("cabinet-2024-01-18-outcome.yaml")),
+        "-f",
+        "docx,pdf,html",
+        "-o",
+        s(&out_dir),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let pdf = squash(&pdf_text(&out_dir.join("cabinet-2024-01-18-decisions.pdf")));
+    assert_in_order(
+        &pdf,
+        &[
+            "A net tax base of 82,717.1 for the whole area be approved, made up as follows:",
+            "Egglescliffe",
+            "3,217.4",
+            "Elton",
+            "98.6",
+        ],
+    );
+    assert!(!pdf.contains(";.") && !pdf.contains(":."), "no doubled punctuation: {pdf}");
+    let docx = docx_text(&docx_part(&out_dir.join("cabinet-2024-01-18-decisions.docx"), "word/document.xml"));
+    assert_in_order(&docx, &["be approved, made up as follows:", "Egglescliffe", "3,217.4", "Elton", "98.6"]);
+    let html = read_text(&out_dir.join("cabinet-2024-01-18-decisions.html"));
+    assert_in_order(
+        &html,
+        &["be approved, made up as follows:", "<table", "Egglescliffe", "3,217.4", "Elton", "98.6", "</table>"],
+    );
+}

@@ -44,6 +44,9 @@ pub struct Rules {
     pub template_name: String,
     /// How authors' Markdown is laid out (the template's `[markdown]`).
     pub markdown: rich_text::Layout,
+    /// The Proper Officer who signs a decision record when the meeting names none: name and
+    /// post, from the template's `[decisions_record]`.
+    pub proper_officer: Option<(String, String)>,
 }
 
 impl Rules {
@@ -64,6 +67,11 @@ impl Rules {
             markdown: rich_text::Layout {
                 callout_quotes: t.settings.markdown.quote == crate::template::QuoteStyle::Callout,
                 heading_depth: t.settings.markdown.heading_depth,
+            },
+            proper_officer: {
+                let get =
+                    |k: &str| t.settings.decisions_record.get(k).map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
+                get("proper_officer_name").map(|name| (name, get("proper_officer_post").unwrap_or_default()))
             },
         }
     }
