@@ -153,33 +153,10 @@ impl Engine {
         document::assemble::Options { metadata_date: self.metadata_date }
     }
 
-    /// Loads and validates a report, warning when it runs past the template's page guide.
+    /// Loads and validates a report (with the page guide's warning, as every load through the
+    /// engine has).
     pub fn load(&self, path: &Path) -> Result<Loaded, LoadFailure> {
-        let mut loaded = load_report(path, self, &self.access.scope_for(path))?;
-        let template = self.template_of(&loaded.report);
-        let guide = template.settings.page_guide;
-        let pages = document::assemble::estimate_pages(&document::assemble::report_blocks(&loaded.report, template));
-        if pages > guide {
-            loaded.warnings.push(
-                loaded.source.locate(
-                    Problem::warning(
-                        "sections",
-                        format!("the report will run to about {pages} pages; the template's guide is {guide}"),
-                    )
-                    .help(
-                        if loaded.report.contents == Some(false)
-                            || (loaded.report.contents.is_none()
-                                && template.settings.paper.contents == crate::template::paper::ContentsRule::Never)
-                        {
-                            "consider moving detail into appendices"
-                        } else {
-                            "a contents list is added after the title; consider moving detail into appendices"
-                        },
-                    ),
-                ),
-            );
-        }
-        Ok(loaded)
+        load_report(path, self, &self.access.scope_for(path))
     }
 
     /// Assembles a report's document with its template.
@@ -245,6 +222,34 @@ impl PickRules for Engine {
         let kit: &'static Kit = Box::leak(Box::new(Kit::new(template, &self.bounds)));
         map.insert(key.clone(), kit);
         Ok((Some(key), &kit.rules))
+    }
+
+    /// Warns when a paper runs past its template's page guide: for a paper built on its own and
+    /// for one bound into a pack alike.
+    fn loaded(&self, loaded: &mut Loaded) {
+        let template = self.template_of(&loaded.report);
+        let guide = template.settings.page_guide;
+        let pages = document::assemble::estimate_pages(&document::assemble::report_blocks(&loaded.report, template));
+        if pages > guide {
+            loaded.warnings.push(
+                loaded.source.locate(
+                    Problem::warning(
+                        "sections",
+                        format!("the report will run to about {pages} pages; the template's guide is {guide}"),
+                    )
+                    .help(
+                        if loaded.report.contents == Some(false)
+                            || (loaded.report.contents.is_none()
+                                && template.settings.paper.contents == crate::template::paper::ContentsRule::Never)
+                        {
+                            "consider moving detail into appendices"
+                        } else {
+                            "a contents list is added after the title; consider moving detail into appendices"
+                        },
+                    ),
+                ),
+            );
+        }
     }
 }
 

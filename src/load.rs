@@ -57,6 +57,11 @@ pub struct LoadFailure {
 pub trait PickRules {
     /// The rules for a paper naming `named` in folder `dir`.
     fn pick(&self, named: Option<&str>, dir: &Path) -> Result<(Option<String>, &Rules), Problem>;
+
+    /// What the picker adds once a paper has loaded and validated, wherever it was loaded from
+    /// (on its own, or as a meeting's item): the engine warns when it runs past its template's
+    /// page guide. Nothing by default.
+    fn loaded(&self, _loaded: &mut Loaded) {}
 }
 
 /// One set of rules for every paper, whatever template it names (a process given `--template`,
@@ -145,7 +150,9 @@ pub fn load_report(path: &Path, pick: &dyn PickRules, scope: &Scope) -> Result<L
     match validated.value {
         Some(mut report) if !diags.iter().any(Diagnostic::is_error) => {
             report.template = template;
-            Ok(Loaded { report, warnings: diags, source })
+            let mut loaded = Loaded { report, warnings: diags, source };
+            pick.loaded(&mut loaded);
+            Ok(loaded)
         }
         _ => Err(fail(diags, &source)),
     }

@@ -314,3 +314,14 @@ fn the_html_index_links_each_public_report_and_its_pages_and_no_exempt_one() {
         assert!(page_text(&public, n).to_uppercase().contains("AGENDA ITEM"), "an item starts on page {n}");
     }
 }
+
+#[test]
+fn a_pack_warns_of_a_report_past_its_templates_page_guide_as_a_build_does() {
+    let dir = tempdir();
+    let build = cabrep(&["build", "inputs/powering-our-future.yaml", "-f", "docx", "-o", s(dir.path())]);
+    let guide = "powering-our-future.yaml:49:3: warning: sections: the report will run to about";
+    assert!(stderr(&build).contains(guide), "{}", stderr(&build));
+    let out = cabrep(&["pack", "inputs/cabinet-2024-01-18.yaml", "-f", "docx", "-o", s(dir.path())]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(stderr(&out).matches(guide).count(), 1, "{}", stderr(&out));
+}
