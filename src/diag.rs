@@ -219,3 +219,13 @@ pub fn byte_offset(source: &str, line: usize, column: usize) -> usize {
     }
     source.len()
 }
+
+/// The first line of a panic's message ("a panic" when it carries none), for a one-line report.
+pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    let what = payload
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_owned())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "a panic".into());
+    what.lines().next().unwrap_or("").to_owned()
+}

@@ -13,13 +13,10 @@ pub fn catch_panic<R>(f: impl FnOnce() -> R) -> Result<R, String> {
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
     CATCHING.fetch_sub(1, Ordering::SeqCst);
     result.map_err(|payload| {
-        let what = payload
-            .downcast_ref::<&str>()
-            .map(|s| (*s).to_owned())
-            .or_else(|| payload.downcast_ref::<String>().cloned())
-            .unwrap_or_else(|| "a panic".into());
-        let what = what.lines().next().unwrap_or("").to_owned();
-        format!("internal error: {what} (a bug in cabrep; please report it with the input)")
+        format!(
+            "internal error: {} (a bug in cabrep; please report it with the input)",
+            crate::diag::panic_message(&*payload)
+        )
     })
 }
 

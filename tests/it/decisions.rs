@@ -104,21 +104,21 @@ fn an_outcome_naming_a_non_report_item_is_a_located_error() {
     );
 }
 
+/// The example meeting's files: the meeting, its outcome and everything they name.
+const EXAMPLE_MEETING: &[&str] = &[
+    "cabinet-2024-01-18.yaml",
+    "cabinet-2024-01-18-outcome.yaml",
+    "minutes-2023-12-14.pdf",
+    "powering-our-future.yaml",
+    "highways-capital-programme.yaml",
+    "land-disposal.yaml",
+    "missions.yaml",
+];
+
 #[test]
 fn a_record_with_no_proper_officer_prints_no_empty_heading_and_warns() {
     let dir = tempdir();
-    copy_inputs(
-        dir.path(),
-        &[
-            "cabinet-2024-01-18.yaml",
-            "cabinet-2024-01-18-outcome.yaml",
-            "minutes-2023-12-14.pdf",
-            "powering-our-future.yaml",
-            "highways-capital-programme.yaml",
-            "land-disposal.yaml",
-            "missions.yaml",
-        ],
-    );
+    copy_inputs(dir.path(), EXAMPLE_MEETING);
     let meeting = dir.path().join("cabinet-2024-01-18.yaml");
     let text = read_text(&meeting)
         .replace("  proper_officer:\n    name: Sarah Kirkby\n    post: Democratic Services Officer\n", "");
@@ -154,18 +154,7 @@ fn a_record_with_no_proper_officer_prints_no_empty_heading_and_warns() {
 /// The example meeting in a folder of its own, with the highways report's first recommendation
 /// introducing a table of figures in its note, as a council's tax-base recommendation does.
 fn meeting_with_a_table_in_a_recommendation(dir: &std::path::Path) {
-    copy_inputs(
-        dir,
-        &[
-            "cabinet-2024-01-18.yaml",
-            "cabinet-2024-01-18-outcome.yaml",
-            "minutes-2023-12-14.pdf",
-            "powering-our-future.yaml",
-            "highways-capital-programme.yaml",
-            "land-disposal.yaml",
-            "missions.yaml",
-        ],
-    );
+    copy_inputs(dir, EXAMPLE_MEETING);
     let report = dir.join("highways-capital-programme.yaml");
     let text = read_text(&report).replacen(
         "    - Approve the Highways Capital Programme 2024/25 set out at [Section](#programme).\n",

@@ -158,12 +158,7 @@ pub fn serve(mut input: impl Read, mut output: impl Write) -> u8 {
         };
         let answered = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| answer(&mut local, message)));
         let (reply, pdf) = answered.unwrap_or_else(|payload| {
-            let what = payload
-                .downcast_ref::<&str>()
-                .map(|s| (*s).to_owned())
-                .or_else(|| payload.downcast_ref::<String>().cloned())
-                .unwrap_or_else(|| "a panic".into());
-            let what = what.lines().next().unwrap_or("").to_owned();
+            let what = crate::diag::panic_message(&*payload);
             (
                 Reply::Failed(format!(
                     "PDF: internal error in the typesetter: {what} (a bug in cabrep; please report it)"
