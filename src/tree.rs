@@ -110,6 +110,8 @@ pub enum Block {
     Heading(Heading),
     /// A paragraph of inline content.
     Paragraph(Paragraph),
+    /// A numbered paragraph of a section (the template's `[paper] paragraph_numbers`).
+    Numbered(Numbered),
     /// A bulleted or numbered list.
     List(List),
     /// A table with header rows.
@@ -172,6 +174,37 @@ pub struct Paragraph {
     pub style: ParagraphStyle,
     /// Its content.
     pub content: Vec<Inline>,
+}
+
+/// A numbered body paragraph of a section ("2.3"), or an item of an ordered list under one
+/// (a sub-paragraph: "2.3.1" or "(a)"). Its number is computed by assembly; the DOCX writer
+/// also makes it live Word numbering, restarting with each section.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Numbered {
+    /// The number as printed ("2.3", "2.3.1", "(a)").
+    pub number: String,
+    /// 1 for a paragraph, 2 for a sub-paragraph.
+    pub level: u8,
+    /// The number of the section it belongs to (numbering restarts in every section).
+    pub section: u32,
+    /// How the section's sub-paragraphs are numbered.
+    pub sub: SubNumbering,
+    /// Anchor id, for paragraph cross-references and HTML ids.
+    pub anchor: Option<String>,
+    /// Its content.
+    pub content: Vec<Inline>,
+}
+
+/// How sub-paragraphs are numbered.
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum SubNumbering {
+    /// Below the paragraph's number: "2.3.1".
+    Decimal,
+    /// Lettered: "(a)".
+    Letter,
+    /// Lower-case roman numerals: "i.".
+    Roman,
 }
 
 /// A list.
@@ -560,7 +593,12 @@ pub fn each_block<'a>(blocks: &'a [Block], f: &mut dyn FnMut(&'a Block)) {
             Block::List(l) => l.items.iter().for_each(|item| each_block(item, f)),
             Block::Table(t) => t.rows.iter().flat_map(|r| &r.cells).for_each(|cell| each_block(cell, f)),
             Block::Quote(q) => each_block(&q.blocks, f),
-            Block::Heading(_) | Block::Paragraph(_) | Block::Figure(_) | Block::Picture(_) | Block::PageBreak => {}
+            Block::Heading(_)
+            | Block::Paragraph(_)
+            | Block::Numbered(_)
+            | Block::Figure(_)
+            | Block::Picture(_)
+            | Block::PageBreak => {}
         }
     }
 }
@@ -572,6 +610,7 @@ pub fn blocks_text(blocks: &[Block]) -> String {
     for b in blocks {
         match b {
             Block::Paragraph(p) => out.push_str(&plain_text(&p.content)),
+            Block::Numbered(n) => out.push_str(&format!("{} {}", n.number, plain_text(&n.content))),
             Block::List(l) => l.items.iter().for_each(|i| out.push_str(&blocks_text(i))),
             Block::Heading(h) => out.push_str(&h.text),
             Block::Quote(q) => out.push_str(&blocks_text(&q.blocks)),
@@ -591,7 +630,7 @@ pub fn pictures(blocks: &[Block]) -> Vec<&Picture> {
                 Block::List(l) => l.items.iter().for_each(|i| walk(i, out)),
                 Block::Quote(q) => walk(&q.blocks, out),
                 Block::Table(t) => t.rows.iter().flat_map(|r| &r.cells).for_each(|c| walk(c, out)),
-                Block::Heading(_) | Block::Paragraph(_) | Block::Figure(_) | Block::PageBreak => {}
+                Block::Heading(_) | Block::Paragraph(_) | Block::Numbered(_) | Block::Figure(_) | Block::PageBreak => {}
             }
         }
     }

@@ -31,6 +31,7 @@ pub fn estimate_pages(blocks: &[Block]) -> u32 {
     fn words(b: &Block) -> (usize, usize) {
         match b {
             Block::Paragraph(p) => (plain_text(&p.content).split_whitespace().count(), 0),
+            Block::Numbered(n) => (plain_text(&n.content).split_whitespace().count() + 1, 0),
             Block::Heading(h) => (h.text.split_whitespace().count() + 20, 0),
             Block::List(l) => l.items.iter().flatten().map(words).fold((0, 0), |a, b| (a.0 + b.0 + 5, a.1 + b.1)),
             Block::Table(t) => {

@@ -5,6 +5,7 @@
 pub mod calendar;
 pub mod characters;
 pub mod forward_plan;
+pub mod paragraphs;
 pub mod resolution;
 pub mod rich_text;
 mod validate;

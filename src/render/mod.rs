@@ -56,6 +56,7 @@ pub fn depth(blocks: &[Block]) -> usize {
         let below = depth + 1;
         match node {
             Node::Block(Block::Paragraph(p)) => todo.extend(p.content.iter().map(|i| (Node::Inline(i), below))),
+            Node::Block(Block::Numbered(n)) => todo.extend(n.content.iter().map(|i| (Node::Inline(i), below))),
             Node::Block(Block::List(l)) => todo.extend(l.items.iter().flatten().map(|b| (Node::Block(b), below))),
             Node::Block(Block::Table(t)) => {
                 todo.extend(t.rows.iter().flat_map(|r| r.cells.iter().flatten()).map(|b| (Node::Block(b), below)))

@@ -143,6 +143,31 @@ pub enum ContentsRule {
     Never,
 }
 
+/// Whether the body paragraphs of sections are numbered (`[paper] paragraph_numbers`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ParagraphNumbers {
+    /// Not numbered.
+    #[default]
+    None,
+    /// Numbered within their section: "2.1", "2.2" in section 2.
+    Section,
+}
+
+/// How the items of an ordered list under a numbered paragraph are numbered
+/// (`[paper] sub_paragraph_numbers`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SubParagraphNumbers {
+    /// Below the paragraph's number: "2.3.1", "2.3.2".
+    #[default]
+    Decimal,
+    /// Lettered: "(a)", "(b)".
+    Alpha,
+    /// Lower-case roman numerals: "i.", "ii.".
+    Roman,
+}
+
 /// `[paper]`: the parts of a template's papers and how they are numbered.
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -161,6 +186,16 @@ pub struct Paper {
     /// the RECOMMENDATIONS part (when the paper has one).
     #[serde(default)]
     pub list_recommendations_from_sections: bool,
+    /// Whether the body paragraphs of sections are numbered within their section.
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub paragraph_numbers: ParagraphNumbers,
+    /// How the items of an ordered list under a numbered paragraph are numbered.
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub sub_paragraph_numbers: SubParagraphNumbers,
+}
+
+fn is_default<T: Default + PartialEq>(v: &T) -> bool {
+    *v == T::default()
 }
 
 fn one() -> u8 {
@@ -186,7 +221,14 @@ impl Default for Paper {
                 Some(PartUse { part, use_ })
             })
             .collect();
-        Paper { parts, number_depth: 1, contents: ContentsRule::Auto, list_recommendations_from_sections: false }
+        Paper {
+            parts,
+            number_depth: 1,
+            contents: ContentsRule::Auto,
+            list_recommendations_from_sections: false,
+            paragraph_numbers: ParagraphNumbers::None,
+            sub_paragraph_numbers: SubParagraphNumbers::Decimal,
+        }
     }
 }
 
@@ -216,6 +258,13 @@ impl Paper {
         }
         if self.number_depth > MAX_NUMBER_DEPTH {
             problems.push(format!("[paper] number_depth: must be 0 to {MAX_NUMBER_DEPTH}, not {}", self.number_depth));
+        }
+        if self.paragraph_numbers != ParagraphNumbers::None && self.number_depth > 1 {
+            problems.push(format!(
+                "[paper] paragraph_numbers: numbered paragraphs (2.1, 2.2) and numbered sub-headings \
+                 (number_depth = {}) would share their numbers; set number_depth = 1",
+                self.number_depth
+            ));
         }
         problems
     }
@@ -273,5 +322,19 @@ mod tests {
         let problems = p.problems();
         assert!(problems.iter().any(|m| m == "[paper] parts: `risk` is listed twice"), "{problems:?}");
         assert!(problems.iter().any(|m| m.starts_with("[paper] number_depth: must be 0 to 3")), "{problems:?}");
+    }
+
+    #[test]
+    fn numbered_paragraphs_with_numbered_sub_headings_are_refused_naming_the_key() {
+        let mut p = Paper { paragraph_numbers: ParagraphNumbers::Section, ..Paper::default() };
+        assert!(p.problems().is_empty(), "{:?}", p.problems());
+        p.number_depth = 2;
+        let problems = p.problems();
+        assert!(problems.iter().any(|m| m.starts_with("[paper] paragraph_numbers:")), "{problems:?}");
+        let from_toml: Paper = toml::from_str(
+            "parts = [{ part = \"title\", use = \"required\" }]\nparagraph_numbers = \"section\"\nsub_paragraph_numbers = \"roman\"",
+        )
+        .expect("parses");
+        assert_eq!(from_toml.sub_paragraph_numbers, SubParagraphNumbers::Roman);
     }
 }

@@ -28,6 +28,7 @@ mod meeting_cycle;
 mod one_run;
 mod pack;
 mod papers;
+mod paragraph_numbers;
 mod pictures;
 mod preview;
 mod report;

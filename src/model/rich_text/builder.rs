@@ -456,8 +456,8 @@ impl Builder<'_> {
         if let Some(targets) = url.strip_prefix('#') {
             let ids: Vec<&str> = targets.split(',').map(|s| s.trim().trim_start_matches('#')).collect();
             let label = crate::tree::plain_text(&content);
-            let text = self.xrefs.render(&label, &ids, self.path, self.problems);
-            self.inline(Inline::text(text));
+            let reference = self.xrefs.reference(&label, &ids, self.path, self.problems);
+            self.inline(reference);
         } else {
             let shown = short_url(&url);
             match crate::tree::link_target(&url) {

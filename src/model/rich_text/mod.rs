@@ -78,6 +78,8 @@ pub type RichText = Vec<Block>;
 pub struct Xrefs {
     /// id → section number.
     pub numbers: HashMap<String, u32>,
+    /// id → number of a labelled paragraph (`{#id}`), where the template numbers paragraphs.
+    pub paragraphs: HashMap<String, String>,
     /// Word for one section ("Section").
     pub one: String,
     /// Word for several ("Sections").
@@ -93,16 +95,30 @@ pub struct Xrefs {
 }
 
 impl Xrefs {
+    /// A cross-reference as inline content: a link to the paragraph where it names one labelled
+    /// paragraph (and is not reworded for another document), else the text of [`Self::render`].
+    fn reference(&self, label: &str, ids: &[&str], path: &str, problems: &mut Vec<Problem>) -> Inline {
+        let text = self.render(label, ids, path, problems);
+        match ids {
+            [id] if self.paragraphs.contains_key(*id) && self.around == (String::new(), String::new()) => {
+                Inline::Link { url: format!("#{id}"), content: vec![Inline::text(text)] }
+            }
+            _ => Inline::text(text),
+        }
+    }
+
     /// Prints a cross-reference: `label` is what the author wrote in the brackets.
     fn render(&self, label: &str, ids: &[&str], path: &str, problems: &mut Vec<Problem>) -> String {
         let mut numbers = Vec::new();
         for id in ids {
-            match self.numbers.get(*id) {
-                Some(n) => numbers.push(n.to_string()),
-                None => {
+            match (self.numbers.get(*id), self.paragraphs.get(*id)) {
+                (Some(n), _) => numbers.push(n.to_string()),
+                (None, Some(n)) => numbers.push(n.clone()),
+                (None, None) => {
                     let mut p =
                         Problem::error(path, format!("unknown cross-reference `#{id}`")).at_text(format!("#{id}"));
-                    let known: Vec<&str> = self.numbers.keys().map(String::as_str).collect();
+                    let known: Vec<&str> =
+                        self.numbers.keys().chain(self.paragraphs.keys()).map(String::as_str).collect();
                     p = match crate::suggest::did_you_mean(id, known) {
                         Some(s) => p.help(format!("did you mean `#{s}`?")),
                         None => p.help("give the section an `id:` and refer to it as `#id`"),

@@ -16,6 +16,7 @@ use crate::input::Scale;
 use crate::template::{Paper, PartName, RiskBand, Use};
 use crate::tree::{Block, List, Paragraph, ParagraphStyle};
 
+mod numbered;
 mod parts;
 mod sections;
 
@@ -132,7 +133,7 @@ pub fn validate_report(
     base_dir: &Path,
     pictures: Option<Pictures>,
 ) -> Validated<Report> {
-    let mut v = Checker { problems: Vec::new(), register_file_failed: false };
+    let mut v = Checker { problems: Vec::new(), register_file_failed: false, paragraph_numbers: None };
     let r = v.report(file, register, rules, base_dir, pictures);
     let has_errors = v.problems.iter().any(|p| p.severity == crate::diag::Severity::Error);
     Validated { value: if has_errors { None } else { Some(r) }, problems: v.problems }
@@ -142,6 +143,9 @@ struct Checker {
     problems: Vec<Problem>,
     /// The report names a register file that the caller could not read (and has reported).
     register_file_failed: bool,
+    /// Sections' paragraphs are numbered (the template's `paragraph_numbers`), their
+    /// sub-paragraphs as this says.
+    paragraph_numbers: Option<crate::tree::SubNumbering>,
 }
 
 impl Checker {
@@ -300,7 +304,9 @@ impl Checker {
         };
 
         // Section numbers and ids first: cross-references anywhere need them.
-        let xrefs = self.section_xrefs(f, rules, pictures);
+        let mut xrefs = self.section_xrefs(f, rules, pictures);
+        self.paragraph_numbers = numbered::scheme(&rules.paper);
+        self.paragraph_xrefs(f, &mut xrefs);
         let record_xrefs = Xrefs { around: rules.record_xref.clone(), ..xrefs.clone() };
         let summary = self
             .written(rules, PartName::Summary, f.summary.as_ref())

@@ -115,6 +115,7 @@ impl Checker {
             }
         }
         let mut body = Vec::new();
+        let mut numberer = numbered::SectionNumbers::new(self.paragraph_numbers, i as u32 + 1);
         match &s.body {
             None => {
                 self.warn(&p, "section has no text").help = Some("add `body:` with the section's text".into());
@@ -124,13 +125,17 @@ impl Checker {
                     self.warn(format!("{p}.body"), "section has no text");
                 }
                 body = self.rich(&format!("{p}.body"), md, xrefs, false);
+                body = numberer.number(body);
             }
             Some(TextOrSeq::Seq(parts)) => {
                 let mut last_was_recommendation = false;
                 for (j, part) in parts.iter().enumerate() {
                     let pp = format!("{p}.body[{j}]");
                     match part {
-                        TextOr::Text(md) => body.extend(self.rich(&pp, md, xrefs, true)),
+                        TextOr::Text(md) => {
+                            let text = self.rich(&pp, md, xrefs, true);
+                            body.extend(numberer.number(text));
+                        }
                         TextOr::Full(part) => match (&part.table, &part.recommendation) {
                             (Some(t), None) => body.push(self.table(&format!("{pp}.table"), t, xrefs)),
                             (None, Some(text)) => {

@@ -39,7 +39,7 @@ use docx_rs::{
 use crate::render::columns::WordMeasure;
 use crate::render::figure_png::Rasteriser;
 use crate::render::{escape, RenderError};
-use crate::tree::{Block, Document, Heading, HouseStyle, Inline, List, Paragraph, ParagraphStyle};
+use crate::tree::{Block, Document, Heading, HouseStyle, Inline, List, Numbered, Paragraph, ParagraphStyle};
 use styles::id;
 use text::{bookmark_name, clean, mm_to_twips, pieces, Piece};
 
@@ -100,6 +100,7 @@ fn markdown_use(blocks: &[Block]) -> styles::MarkdownUse {
             match b {
                 Block::Heading(h) => u.deepest_heading = u.deepest_heading.max(usize::from(h.level)),
                 Block::Paragraph(p) => inlines(&p.content, u),
+                Block::Numbered(n) => inlines(&n.content, u),
                 Block::List(l) => l.items.iter().for_each(|i| walk(i, u)),
                 Block::Table(t) => t.rows.iter().flat_map(|r| &r.cells).for_each(|c| walk(c, u)),
                 Block::Quote(q) => {
@@ -357,6 +358,10 @@ impl<'a> Builder<'a> {
                 let p = self.paragraph(p, f);
                 self.push_para(p, out);
             }
+            Block::Numbered(n) => {
+                let p = self.numbered(n, f);
+                self.push_para(p, out);
+            }
             Block::List(l) => self.list(l, f, out),
             Block::Table(t) => self.table(t, f, out),
             Block::Figure(fig) => self.figure(fig, f, out),
@@ -415,6 +420,20 @@ impl<'a> Builder<'a> {
             );
         }
         self.fill(p, &para.content, f)
+    }
+
+    /// A numbered paragraph: live Word numbering of its section (Word prints and counts the
+    /// number), bookmarked where it carries an anchor.
+    fn numbered(&mut self, n: &Numbered, f: Frame) -> DocxParagraph {
+        let num = self.lists.paragraphs(n.section, n.sub);
+        let level = usize::from(n.level.clamp(1, 2) - 1);
+        let p = numbering::number(self.para(Self::style_for(ParagraphStyle::Body, f)), num, level);
+        let mut segs = Vec::new();
+        self.inlines(&n.content, Fmt { bold: f.bold, ..Fmt::default() }, &mut segs);
+        if let Some(a) = &n.anchor {
+            self.link_names.entry(bookmark_name(a)).or_insert_with(|| clean(&n.number).trim().to_owned());
+        }
+        self.bookmark(p, n.anchor.as_deref(), segs)
     }
 
     /// Adds inline content and the frame's alignment to a paragraph.

@@ -104,6 +104,12 @@ pub fn font_stack(font: &str) -> String {
 pub const CALLOUT: &str =
     ".callout { border: 1px solid currentColor; border-left-width: 4px; padding: 0.5em 1em; margin: 1em 0; }\n";
 
+/// Numbered paragraphs (the number hangs to the left of the text, sub-paragraphs are indented),
+/// added to the stylesheet of a page that has them.
+pub const NUMBERED: &str = ".numbered { padding-left: 3.5em; text-indent: -3.5em; }\n\
+.numbered.level-2 { margin-left: 3.5em; }\n\
+.paranum { display: inline-block; min-width: 3.5em; text-indent: 0; }\n";
+
 /// The page's one inline stylesheet (screen and print rules) for the house style and its
 /// running header and footer; every value from the template is checked before it is written.
 pub fn stylesheet(style: &HouseStyle, furniture: &Furniture) -> String {

@@ -22,8 +22,8 @@ use std::collections::HashSet;
 use crate::render::chart;
 use crate::render::RenderError;
 use crate::tree::{
-    plain_text, Align, Block, Document, Figure, Heading, Inline, LinkTarget, List, Paragraph, ParagraphStyle, Picture,
-    Table,
+    plain_text, Align, Block, Document, Figure, Heading, Inline, LinkTarget, List, Numbered, Paragraph, ParagraphStyle,
+    Picture, Table,
 };
 
 use super::escape::{self, attr, push_text};
@@ -91,6 +91,9 @@ impl Writer {
         self.push(&css::stylesheet(&doc.style, &doc.furniture));
         if uses_callouts(&doc.blocks) {
             self.push(css::CALLOUT);
+        }
+        if doc.blocks.iter().any(|b| matches!(b, Block::Numbered(_))) {
+            self.push(css::NUMBERED);
         }
         self.push("</style>\n</head>\n<body>\n");
         self.push("<a class=\"skip-link\" href=\"#content\">Skip to content</a>\n");
@@ -187,6 +190,7 @@ impl Writer {
         match b {
             Block::Heading(h) => self.heading(h),
             Block::Paragraph(p) => self.paragraph(p),
+            Block::Numbered(n) => self.numbered(n),
             Block::List(l) => self.list(l)?,
             Block::Table(t) => self.table(t)?,
             Block::Figure(f) => self.figure(f)?,
@@ -216,6 +220,17 @@ impl Writer {
         }
         self.text(&h.text);
         self.push(&format!("</h{level}>\n"));
+    }
+
+    /// A numbered paragraph: its number is text in the paragraph, read out with it.
+    fn numbered(&mut self, n: &Numbered) {
+        self.push(&format!("<p class=\"numbered level-{}\"", n.level.clamp(1, 2)));
+        self.id_attr(n.anchor.as_deref());
+        self.push("><span class=\"paranum\">");
+        self.text(n.number.trim());
+        self.push("</span> ");
+        self.inlines(&n.content);
+        self.push("</p>\n");
     }
 
     fn paragraph(&mut self, p: &Paragraph) {
