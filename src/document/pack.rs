@@ -185,6 +185,7 @@ fn item_blocks(number: u32, mut blocks: Vec<Block>) -> Vec<Block> {
             _ => {}
         }
     }
+    super::relink::prefix_paragraph_anchors(&mut blocks, &item_anchor(number));
     blocks
 }
 
