@@ -1,13 +1,17 @@
 //! Recommendations reworded as a clerk words resolutions: "Agree the plan" → "The plan be
 //! agreed", clause by clause ("Note X, and agree Y" → "X be noted, and Y be agreed"), on the
-//! parsed inline text, so bold, italics and links survive.
+//! parsed inline text, so bold, italics, links and footnotes survive. The template's style says
+//! how its recommendations are written (imperative "Agree …", "That the Cabinet agrees …", third
+//! person "Agrees …") and how its resolutions read (passive "The plan be agreed", past "Agreed
+//! the plan", or kept as written).
 //!
-//! Owns the wording rules only: the verb table and subject come from the template
-//! (`[resolutions]`), and what cannot be reworded with confidence is reported as a warning for
-//! the caller to locate. Never reads files or prints anything.
+//! Owns the wording rules only: the verb table, subject and style come from the template
+//! (`[resolutions]`), and what cannot be reworded with confidence is kept as written and
+//! reported for the caller to locate. Never reads files or prints anything.
 
 use std::collections::BTreeMap;
 
+pub use crate::template::resolutions::{RecommendationStyle, ResolutionForm};
 use crate::tree::{plain_text, Inline};
 
 /// What rewording needs from the template.
@@ -20,15 +24,108 @@ pub struct Wording {
     pub subject: Option<String>,
     /// Words a recommendation may start with (imperative verbs), lower case.
     pub verbs: Vec<String>,
+    /// How the template's recommendations are written (`[resolutions] style`).
+    pub style: RecommendationStyle,
+    /// How its resolutions read (`[resolutions] record`).
+    pub form: ResolutionForm,
 }
 
 impl Wording {
-    /// The wording of a template's `[resolutions]` table: every key a verb, except `subject`.
+    /// The wording of a template's `[resolutions]` table: every key a verb, except `subject`,
+    /// `style` and `record` (checked when the template loaded).
     pub fn from_table(table: &BTreeMap<String, String>, verbs: &[String]) -> Wording {
+        let (style, form) = crate::template::resolutions::style_of(table).unwrap_or_default();
         let mut participles = table.clone();
         let subject = participles.remove("subject").map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
+        for key in crate::template::resolutions::NOT_VERBS {
+            participles.remove(key);
+        }
         let participles = participles.into_iter().map(|(k, v)| (k.to_lowercase(), v)).collect();
-        Wording { participles, subject, verbs: verbs.iter().map(|v| v.to_lowercase()).collect() }
+        Wording { participles, subject, verbs: verbs.iter().map(|v| v.to_lowercase()).collect(), style, form }
+    }
+
+    /// The verb (lower case) a word is, in the forms this style writes: "Agree" (imperative,
+    /// and "That Cabinet approve …"), "agrees" (third person and "That …"). `None` when the
+    /// word is no verb of the table or the verbs.
+    pub fn verb_of(&self, word: &str) -> Option<String> {
+        let word = word.to_lowercase();
+        let known = |v: &str| self.participles.contains_key(v) || self.verbs.iter().any(|x| x == v);
+        let mut candidates = Vec::new();
+        if self.style != RecommendationStyle::ThirdPerson {
+            candidates.push(word.clone());
+        }
+        if self.style != RecommendationStyle::Imperative {
+            if let Some(b) = word.strip_suffix('s') {
+                candidates.push(b.to_owned());
+            }
+            if let Some(b) = word.strip_suffix("es") {
+                candidates.push(b.to_owned());
+            }
+            if let Some(b) = word.strip_suffix("ies") {
+                candidates.push(format!("{b}y"));
+            }
+        }
+        candidates.into_iter().find(|c| known(c))
+    }
+
+    /// Whether a recommendation's first words are as this style writes them: a verb
+    /// ("Agree", "To agree"), "That …", or a verb in the third person ("Agrees").
+    pub fn starts_in_style(&self, text: &str) -> bool {
+        let mut words = text.split_whitespace().map(|w| w.trim_matches(|c: char| !c.is_alphabetic()));
+        let first = words.next().unwrap_or("");
+        match self.style {
+            RecommendationStyle::That => first.eq_ignore_ascii_case("that"),
+            RecommendationStyle::Imperative if first.eq_ignore_ascii_case("to") => {
+                words.next().is_some_and(|w| self.verb_of(w).is_some())
+            }
+            _ => self.verb_of(first).is_some(),
+        }
+    }
+
+    /// The warning for a recommendation that does not start as this style writes them
+    /// (message, help), quoting how its resolution will read.
+    pub fn style_warning(&self, first: &str, resolution: &Resolution) -> (String, String) {
+        let style = self.style;
+        let message = match style {
+            RecommendationStyle::Imperative => format!("recommendation starts with `{first}`, not a verb"),
+            _ => format!(
+                "recommendation starts with `{first}`, not as this template's recommendations are written ({} style: {})",
+                style.name(),
+                style.example()
+            ),
+        };
+        let mut help = match style {
+            RecommendationStyle::Imperative => {
+                "start with what the body is asked to do: Agree, Approve, Note, Delegate, …".to_owned()
+            }
+            _ => format!(
+                "write it as the template's others are ({}), or word the resolution in the outcome file's `text:`",
+                style.example()
+            ),
+        };
+        if resolution.kept {
+            help.push_str(&format!(
+                "; as it stands it is kept as written, and the resolution will read: “{}”",
+                plain_text(&resolution.text)
+            ));
+        }
+        (message, help)
+    }
+
+    /// The warning for a recommendation in the template's style that the rules cannot reword
+    /// (message, help), quoting how its resolution will read.
+    pub fn kept_warning(&self, resolution: &Resolution) -> (String, String) {
+        (
+            format!(
+                "the rules cannot reword this recommendation as a resolution, so it is kept as written; the resolution will read: “{}”",
+                plain_text(&resolution.text)
+            ),
+            format!(
+                "start with a verb of the template's `[resolutions]` table ({} style: {}), or word the resolution in the outcome file's `text:`",
+                self.style.name(),
+                self.style.example()
+            ),
+        )
     }
 }
 
@@ -39,6 +136,10 @@ pub struct Resolution {
     pub text: Vec<Inline>,
     /// Warnings (message, help) about the wording.
     pub warnings: Vec<(String, String)>,
+    /// Set when the rules did not recognise the recommendation's opening and kept it as
+    /// written (no warning given yet: the caller gives [`Wording::kept_warning`] or
+    /// [`Wording::style_warning`]).
+    pub kept: bool,
 }
 
 /// The punctuation that ends an item of a list of recommendations, kept at the end of its
@@ -53,10 +154,42 @@ const INTRODUCING: [&str; 6] =
 
 /// Rewords a recommendation (its parsed inline text) as a resolution.
 pub fn reword(text: &[Inline], w: &Wording) -> Resolution {
-    let mut warnings = Vec::new();
     let mut text = merge(text.to_vec());
     trim_start(&mut text);
     trim_end(&mut text);
+    // The style's opening words: "That " before a "That …" recommendation, "To " before "To
+    // note the report".
+    match w.style {
+        RecommendationStyle::That => {
+            if strip_word(&mut text, "That ") {
+                trim_start(&mut text);
+            }
+        }
+        RecommendationStyle::Imperative => {
+            let second = first_word(&text, 1);
+            if first_word(&text, 0).eq_ignore_ascii_case("to") && w.verb_of(&second).is_some() {
+                strip_word(&mut text, "To ");
+            }
+        }
+        RecommendationStyle::ThirdPerson => {}
+    }
+    let as_written = |mut text: Vec<Inline>, kept: bool| {
+        capitalise(&mut text);
+        Resolution { text, warnings: Vec::new(), kept }
+    };
+    if w.form == ResolutionForm::Kept {
+        return as_written(text, false);
+    }
+    if w.style == RecommendationStyle::That {
+        // "the Cabinet agrees X" → "agrees X", reworded below; "the plan be approved" is
+        // already a resolution's words.
+        match strip_subject(&text, w) {
+            Some(rest) => text = rest,
+            None if w.form == ResolutionForm::Passive && is_resolved(&text) => return as_written(text, false),
+            None => return as_written(text, true),
+        }
+    }
+    let mut warnings = Vec::new();
     let (first, rest) = split_sentence(text);
     let mut first = first;
     // How the recommendation ends: a full stop (or nothing), list punctuation, or a colon
@@ -81,12 +214,24 @@ pub fn reword(text: &[Inline], w: &Wording) -> Resolution {
     }
     let clauses = split_clauses(first, w);
     let mut out = Vec::new();
+    let mut kept = false;
     let last = clauses.len().saturating_sub(1);
-    for (i, (joint, clause, kept)) in clauses.into_iter().enumerate() {
+    for (i, (joint, clause, as_resolved)) in clauses.into_iter().enumerate() {
         out.push(Inline::text(joint));
-        if kept {
+        if as_resolved {
             // "…, and that a further report be presented": already a resolution's words.
             out.extend(clause);
+            continue;
+        }
+        if w.form == ResolutionForm::Past {
+            match past_clause(clause.clone(), w, i == 0) {
+                Ok(c) => out.extend(c),
+                Err(why) => {
+                    kept |= i == 0 && why.is_none();
+                    warnings.extend(why);
+                    out.extend(clause);
+                }
+            }
             continue;
         }
         // Before a colon, the verb goes before the words that introduce what follows.
@@ -94,9 +239,8 @@ pub fn reword(text: &[Inline], w: &Wording) -> Resolution {
         match reword_clause(clause.clone(), w, i == 0) {
             Ok(c) => out.extend(c),
             Err(why) => {
-                if let Some(why) = why {
-                    warnings.push(why);
-                }
+                kept |= i == 0 && why.is_none();
+                warnings.extend(why);
                 out.extend(clause);
             }
         }
@@ -106,6 +250,11 @@ pub fn reword(text: &[Inline], w: &Wording) -> Resolution {
     }
     out.push(Inline::text(ending));
     let mut out = merge(out);
+    if kept {
+        capitalise(&mut out);
+        // Already a resolution's words ("The plan be approved subject to …"): nothing to say.
+        kept = !(w.form == ResolutionForm::Passive && is_resolved(&out));
+    }
     if !rest.is_empty() {
         out.push(Inline::text(" "));
         out.extend(rest);
@@ -115,7 +264,103 @@ pub fn reword(text: &[Inline], w: &Wording) -> Resolution {
             "make the recommendation one sentence: put what follows in its `note:`, or in a recommendation of its own (or word the resolution in the outcome file's `text:`)".to_owned(),
         ));
     }
-    Resolution { text: out, warnings }
+    Resolution { text: out, warnings, kept }
+}
+
+/// The `n`th word of the leading text (letters only), or "".
+fn first_word(text: &[Inline], n: usize) -> String {
+    let Some(Inline::Text { text }) = text.first() else {
+        return String::new();
+    };
+    text.split_whitespace().nth(n).map(|w| w.trim_matches(|c: char| !c.is_alphabetic()).to_owned()).unwrap_or_default()
+}
+
+/// Removes a leading word (`"That "`), in either case of its first letter.
+fn strip_word(text: &mut [Inline], word: &str) -> bool {
+    let lower = word.to_lowercase();
+    strip_text_prefix(text, word).or_else(|| strip_text_prefix(text, &lower)).is_some()
+}
+
+/// "the Cabinet agrees X" (after a "That") → "agrees X": the words before the first verb,
+/// when they read as who acts ("the Cabinet", "Cabinet", "the Cabinet Member for Finance").
+fn strip_subject(text: &[Inline], w: &Wording) -> Option<Vec<Inline>> {
+    let Some(Inline::Text { text: t }) = text.first() else {
+        return None;
+    };
+    let mut at = 0;
+    for (subject_words, word) in t.split(' ').enumerate() {
+        let bare = word.trim_matches(|c: char| !c.is_alphabetic());
+        let starts_lower = bare.chars().next().is_some_and(char::is_lowercase);
+        if subject_words > 0 && starts_lower && w.verb_of(bare).is_some() && !word.ends_with(',') {
+            let mut rest = text.to_vec();
+            rest[0] = Inline::text(&t[at..]);
+            return Some(rest);
+        }
+        let subject_like = bare.chars().next().is_some_and(char::is_uppercase)
+            || ["the", "of", "for", "and"].contains(&bare)
+            || word == "&";
+        if !subject_like || subject_words >= 10 {
+            return None;
+        }
+        at += word.len() + 1;
+        if at > t.len() {
+            return None;
+        }
+    }
+    None
+}
+
+/// Whether a "That …" recommendation is already in a resolution's words ("the plan be
+/// approved", "authority be delegated to …").
+fn is_resolved(text: &[Inline]) -> bool {
+    let plain = plain_text(text);
+    plain.split(" be ").nth(1).is_some_and(|after| {
+        let next: String = after.chars().take_while(|c| c.is_alphabetic()).collect();
+        next.ends_with("ed") || next.ends_with("en") || next == "given" || next == "made"
+    })
+}
+
+/// Rewords one clause in the past ("Agree X" or "Agrees X" → "Agreed X"): the verb replaced
+/// by its participle, the rest as written. `Err(None)` keeps the clause (no verb of the
+/// table), `Err(Some(warning))` keeps it with a warning.
+fn past_clause(mut clause: Vec<Inline>, w: &Wording, first: bool) -> Result<Vec<Inline>, Option<(String, String)>> {
+    let Some(Inline::Text { text }) = clause.first().cloned() else {
+        return Err(None);
+    };
+    let word: String = text.chars().take_while(|c| c.is_alphabetic()).collect();
+    let after = &text[word.len()..];
+    if word.is_empty() || !(after.is_empty() || after.starts_with(' ')) {
+        return Err(None);
+    }
+    let Some(verb) = w.verb_of(&word) else {
+        return Err(None);
+    };
+    let Some(participle) = w.participles.get(&verb) else {
+        return Err(Some((
+            format!("`{word}` is not in the template's `[resolutions]` table; the resolution will read as the recommendation does"),
+            format!("add `{verb} = \"…\"` (its past participle) to `[resolutions]` in template.toml, or word the resolution in the outcome file's `text:`"),
+        )));
+    };
+    if after.trim().is_empty() && clause.len() == 1 {
+        return Err(Some((
+            format!("`{word}` has nothing after it to resolve"),
+            "say what is to be done: `Agree the plan …`".into(),
+        )));
+    }
+    let mut participle = participle.clone();
+    if first {
+        capitalise_str(&mut participle);
+    }
+    clause[0] = Inline::text(format!("{participle}{after}"));
+    Ok(merge(clause))
+}
+
+/// Upper-cases a string's first letter.
+fn capitalise_str(s: &mut String) {
+    if let Some(c) = s.chars().next() {
+        let up: String = c.to_uppercase().collect();
+        s.replace_range(..c.len_utf8(), &up);
+    }
 }
 
 /// Rewords one imperative clause. `Err(Some(warning))` keeps the clause as written, with a
@@ -129,7 +374,9 @@ fn reword_clause(mut clause: Vec<Inline>, w: &Wording, first: bool) -> Result<Ve
     if word.is_empty() || !(after.is_empty() || after.starts_with(' ')) {
         return Err(None);
     }
-    let verb = word.to_lowercase();
+    let Some(verb) = w.verb_of(&word) else {
+        return Err(None);
+    };
     let after = after.trim_start().to_owned();
     clause[0] = Inline::text(after.clone());
     if after.is_empty() && clause.len() == 1 {
@@ -139,13 +386,10 @@ fn reword_clause(mut clause: Vec<Inline>, w: &Wording, first: bool) -> Result<Ve
         )));
     }
     let Some(participle) = w.participles.get(&verb) else {
-        if !w.verbs.contains(&verb) {
-            return Err(None);
-        }
         return match &w.subject {
             Some(subject) => {
                 let subject = if first { subject.clone() } else { lower_the(subject) };
-                clause.insert(0, Inline::text(format!("{subject} {} ", word.to_lowercase())));
+                clause.insert(0, Inline::text(format!("{subject} {verb} ")));
                 Ok(merge(clause))
             }
             None => Err(Some((
@@ -167,7 +411,7 @@ fn reword_clause(mut clause: Vec<Inline>, w: &Wording, first: bool) -> Result<Ve
     if let Some(Inline::Text { text }) = clause.first() {
         if let Some(inner) = text.strip_prefix("to ") {
             let next: String = inner.chars().take_while(|c| c.is_alphabetic()).collect();
-            if w.participles.contains_key(&next.to_lowercase()) || w.verbs.contains(&next.to_lowercase()) {
+            if w.verb_of(&next).is_some() {
                 let mut inner_clause = clause.clone();
                 inner_clause[0] = Inline::text(inner.to_owned());
                 return reword_clause(inner_clause, w, first);
@@ -304,7 +548,7 @@ fn split_clauses(text: Vec<Inline>, w: &Wording) -> Vec<(String, Vec<Inline>, bo
             if has_object
                 && !before_empty
                 && word.chars().next().is_some_and(char::is_lowercase)
-                && w.participles.contains_key(&word)
+                && w.verb_of(&word).is_some_and(|v| w.participles.contains_key(&v))
             {
                 let (cut, joint) = if t[..at].ends_with(',') { (at - 1, ", and ") } else { (at, " and ") };
                 if let Some(c) = clauses.last_mut() {
