@@ -149,14 +149,23 @@ const LIST_ENDINGS: [&str; 6] = ["; and", "; or", ";", ", and", ", or", ","];
 /// Words that introduce what follows (a table or a list in the recommendation's note): the
 /// resolution's verb goes before them ("Approve a tax base of 82,717.1, made up as follows:" →
 /// "A tax base of 82,717.1 be approved, made up as follows:").
-const INTRODUCING: [&str; 6] =
-    [" made up as follows", " as follows", " as set out below", " set out below", " as below", " below"];
+const INTRODUCING: [&str; 8] = [
+    " made up as follows",
+    " as follows",
+    " as set out below",
+    " set out below",
+    " as outlined below",
+    " outlined below",
+    " as below",
+    " below",
+];
 
 /// Rewords a recommendation (its parsed inline text) as a resolution.
 pub fn reword(text: &[Inline], w: &Wording) -> Resolution {
     let mut text = merge(text.to_vec());
     trim_start(&mut text);
     trim_end(&mut text);
+    let original = text.clone();
     // The style's opening words: "That " before a "That …" recommendation, "To " before "To
     // note the report".
     match w.style {
@@ -184,6 +193,11 @@ pub fn reword(text: &[Inline], w: &Wording) -> Resolution {
         // "the Cabinet agrees X" → "agrees X", reworded below; "the plan be approved" is
         // already a resolution's words.
         match strip_subject(&text, w) {
+            // A verb the table has no participle for: who acts is the recommendation's own
+            // subject, so it is kept as written.
+            Some(rest) if w.verb_of(&first_word(&rest, 0)).is_none_or(|v| !w.participles.contains_key(&v)) => {
+                return as_written(text, true)
+            }
             Some(rest) => text = rest,
             None if w.form == ResolutionForm::Passive && is_resolved(&text) => return as_written(text, false),
             None => return as_written(text, true),
@@ -191,6 +205,7 @@ pub fn reword(text: &[Inline], w: &Wording) -> Resolution {
     }
     let mut warnings = Vec::new();
     let (first, rest) = split_sentence(text);
+    let as_written_first = first.clone();
     let mut first = first;
     // How the recommendation ends: a full stop (or nothing), list punctuation, or a colon
     // before what follows it. The resolution ends the same way, never with two marks ("…;.").
@@ -227,7 +242,7 @@ pub fn reword(text: &[Inline], w: &Wording) -> Resolution {
             match past_clause(clause.clone(), w, i == 0) {
                 Ok(c) => out.extend(c),
                 Err(why) => {
-                    kept |= i == 0 && why.is_none();
+                    kept |= why.is_none();
                     warnings.extend(why);
                     out.extend(clause);
                 }
@@ -237,23 +252,39 @@ pub fn reword(text: &[Inline], w: &Wording) -> Resolution {
         // Before a colon, the verb goes before the words that introduce what follows.
         let (clause, introducing) = if i == last { split_introducing(clause, ending == ":") } else { (clause, None) };
         match reword_clause(clause.clone(), w, i == 0) {
-            Ok(c) => out.extend(c),
+            Ok(c) => {
+                out.extend(c);
+                if let Some(words) = introducing {
+                    out.push(Inline::text(format!(",{words}")));
+                }
+            }
             Err(why) => {
-                kept |= i == 0 && why.is_none();
+                kept |= why.is_none();
                 warnings.extend(why);
                 out.extend(clause);
+                out.extend(introducing.map(Inline::text));
             }
-        }
-        if let Some(words) = introducing {
-            out.push(Inline::text(format!(",{words}")));
         }
     }
     out.push(Inline::text(ending));
     let mut out = merge(out);
     if kept {
+        // The opening is not one the rules know: the whole sentence as written, never a part
+        // reworded and a part not.
+        out = if w.style == RecommendationStyle::Imperative { split_sentence(original).0 } else { as_written_first };
         capitalise(&mut out);
         // Already a resolution's words ("The plan be approved subject to …"): nothing to say.
         kept = !(w.form == ResolutionForm::Passive && is_resolved(&out));
+    }
+    if !kept {
+        // "as set out in this report" reads "… in the report" once resolved.
+        for i in out.iter_mut() {
+            if let Inline::Text { text } = i {
+                if text.contains("this report") {
+                    *text = text.replace("this report", "the report");
+                }
+            }
+        }
     }
     if !rest.is_empty() {
         out.push(Inline::text(" "));
@@ -314,7 +345,14 @@ fn strip_subject(text: &[Inline], w: &Wording) -> Option<Vec<Inline>> {
 /// approved", "authority be delegated to …").
 fn is_resolved(text: &[Inline]) -> bool {
     let plain = plain_text(text);
-    plain.split(" be ").nth(1).is_some_and(|after| {
+    let Some((before, after)) = plain.split_once(" be ") else {
+        return false;
+    };
+    let modal = ["will", "would", "to", "can", "may", "should", "must", "shall", "could"];
+    if before.rsplit(' ').next().is_some_and(|w| modal.contains(&w.to_lowercase().as_str())) {
+        return false;
+    }
+    Some(after).is_some_and(|after| {
         let next: String = after.chars().take_while(|c| c.is_alphabetic()).collect();
         next.ends_with("ed") || next.ends_with("en") || next == "given" || next == "made"
     })
@@ -323,7 +361,7 @@ fn is_resolved(text: &[Inline]) -> bool {
 /// Rewords one clause in the past ("Agree X" or "Agrees X" → "Agreed X"): the verb replaced
 /// by its participle, the rest as written. `Err(None)` keeps the clause (no verb of the
 /// table), `Err(Some(warning))` keeps it with a warning.
-fn past_clause(mut clause: Vec<Inline>, w: &Wording, first: bool) -> Result<Vec<Inline>, Option<(String, String)>> {
+fn past_clause(clause: Vec<Inline>, w: &Wording, first: bool) -> Result<Vec<Inline>, Option<(String, String)>> {
     let Some(Inline::Text { text }) = clause.first().cloned() else {
         return Err(None);
     };
@@ -348,6 +386,25 @@ fn past_clause(mut clause: Vec<Inline>, w: &Wording, first: bool) -> Result<Vec<
         )));
     }
     let mut participle = participle.clone();
+    let (after, second) = shared_object(after, w);
+    if let Some(v) = second {
+        let Some(p2) = w.participles.get(&v) else {
+            return Err(None);
+        };
+        participle = format!("{participle} and {p2}");
+        let rest = after.clone();
+        return past_finish(clause, participle, &format!(" {}", rest.trim_start()), first);
+    }
+    past_finish(clause, participle, &after, first)
+}
+
+/// The past clause: the participle, capitalised first, then the object as written.
+fn past_finish(
+    mut clause: Vec<Inline>,
+    mut participle: String,
+    after: &str,
+    first: bool,
+) -> Result<Vec<Inline>, Option<(String, String)>> {
     if first {
         capitalise_str(&mut participle);
     }
@@ -371,13 +428,19 @@ fn reword_clause(mut clause: Vec<Inline>, w: &Wording, first: bool) -> Result<Ve
     };
     let word: String = text.chars().take_while(|c| c.is_alphabetic()).collect();
     let after = &text[word.len()..];
-    if word.is_empty() || !(after.is_empty() || after.starts_with(' ')) {
+    if word.is_empty() || !(after.is_empty() || after.starts_with(' ') || after.starts_with(", ")) {
         return Err(None);
     }
     let Some(verb) = w.verb_of(&word) else {
         return Err(None);
     };
-    let after = after.trim_start().to_owned();
+    // "Note and agree X" → "X be noted and agreed": two verbs sharing their object.
+    let (after, second) = shared_object(after, w);
+    // "Agree, for the purpose of consultation, X" → "For the purpose of consultation, X …".
+    let after = after.strip_prefix(',').unwrap_or(&after).trim_start().to_owned();
+    if unclear_object(&after, &clause) {
+        return Err(None);
+    }
     clause[0] = Inline::text(after.clone());
     if after.is_empty() && clause.len() == 1 {
         return Err(Some((
@@ -386,6 +449,9 @@ fn reword_clause(mut clause: Vec<Inline>, w: &Wording, first: bool) -> Result<Ve
         )));
     }
     let Some(participle) = w.participles.get(&verb) else {
+        if second.is_some() || w.style != RecommendationStyle::Imperative {
+            return Err(None);
+        }
         return match &w.subject {
             Some(subject) => {
                 let subject = if first { subject.clone() } else { lower_the(subject) };
@@ -418,10 +484,18 @@ fn reword_clause(mut clause: Vec<Inline>, w: &Wording, first: bool) -> Result<Ve
             }
         }
     }
+    let participle = match second.as_deref().map(|v| w.participles.get(v)) {
+        None => participle.clone(),
+        Some(Some(p2)) => format!("{participle} and {p2}"),
+        Some(None) => return Err(None),
+    };
     let mut tail = String::new();
-    for adverb in ["in principle ", "in full "] {
-        if strip_text_prefix(&mut clause, adverb).is_some() {
-            tail = format!(" {}", adverb.trim_end());
+    for adverb in ADVERBIALS {
+        if strip_text_prefix(&mut clause, &format!("{adverb} ")).is_some() {
+            tail = format!(" {adverb}");
+            if unclear_object(&plain_text(&clause), &[]) {
+                return Err(None);
+            }
         }
     }
     // "Delegate authority to the Director to …" → "Authority be delegated to the Director to …".
@@ -449,8 +523,48 @@ fn reword_clause(mut clause: Vec<Inline>, w: &Wording, first: bool) -> Result<Ve
             }
         }
     }
+    // "the minutes … as a correct record" → "the minutes … be approved as a correct record".
+    if let Some(Inline::Text { text }) = clause.last_mut() {
+        if let Some(adverb) = ADVERBIALS.iter().find(|a| text.ends_with(&format!(" {a}"))) {
+            let at = text.len() - adverb.len() - 1;
+            text.insert_str(at, &be);
+            return Ok(merge(clause));
+        }
+    }
     clause.push(Inline::text(be));
     Ok(merge(clause))
+}
+
+/// Words that say how a thing is resolved, which go after "be agreed": "Agree in principle X"
+/// → "X be agreed in principle"; "Approve as a correct record X" → "X be approved as a
+/// correct record".
+const ADVERBIALS: [&str; 6] = [
+    "in principle",
+    "in full",
+    "as a correct record",
+    "as a true record",
+    "as an accurate record",
+    "as a true and correct record",
+];
+
+/// "and agree X" right after a verb: the second verb (base form) and "X"; else the words as they
+/// are and no second verb.
+fn shared_object(after: &str, w: &Wording) -> (String, Option<String>) {
+    if let Some(rest) = after.trim_start().strip_prefix("and ") {
+        let word: String = rest.chars().take_while(|c| c.is_alphabetic()).collect();
+        if let Some(v) = w.verb_of(&word).filter(|_| rest[word.len()..].starts_with(' ')) {
+            return (rest[word.len()..].to_owned(), Some(v));
+        }
+    }
+    (after.to_owned(), None)
+}
+
+/// Whether a verb's object cannot be told with confidence: it starts with "and", "or" or a
+/// comma after the comma already taken ("To receive and, if so determined, to approve …"), or
+/// it joins another "to …" the rules do not know ("… and to answer questions").
+fn unclear_object(after: &str, clause: &[Inline]) -> bool {
+    let starts = ["and ", "and,", "or ", "or,", ","].iter().any(|p| after.starts_with(p));
+    starts || plain_text(clause).contains(" and to ")
 }
 
 /// "The Council" → "the Council" inside a sentence; any other subject is kept as written.
@@ -543,19 +657,34 @@ fn split_clauses(text: Vec<Inline>, w: &Wording) -> Vec<(String, Vec<Inline>, bo
                 from = start;
                 continue;
             }
+            // "X and to receive Y": the second clause without its "to".
+            let to = after.strip_prefix("to ").filter(|rest| {
+                let word: String = rest.chars().take_while(|c| c.is_alphabetic()).collect();
+                w.verb_of(&word).is_some_and(|v| w.participles.contains_key(&v))
+            });
+            let after = to.unwrap_or(after);
+            let skip = if to.is_some() { 8 } else { 5 };
             let word: String = after.chars().take_while(|c| c.is_alphabetic()).collect();
             let has_object = after[word.len()..].starts_with(' ');
+            // "Note and agree X": one verb before "and" shares its object; no split.
+            let only_a_verb = {
+                let before =
+                    format!("{}{}", clauses.last().map(|c| plain_text(&c.1)).unwrap_or_default(), &t[start..at]);
+                let before = before.trim();
+                !before.contains(' ') && w.verb_of(before).is_some()
+            };
             if has_object
                 && !before_empty
+                && !only_a_verb
                 && word.chars().next().is_some_and(char::is_lowercase)
-                && w.verb_of(&word).is_some_and(|v| w.participles.contains_key(&v))
+                && w.verb_of(&word).is_some()
             {
                 let (cut, joint) = if t[..at].ends_with(',') { (at - 1, ", and ") } else { (at, " and ") };
                 if let Some(c) = clauses.last_mut() {
                     c.1.push(Inline::text(&t[start..cut]));
                 }
                 clauses.push((joint.to_owned(), Vec::new(), false));
-                start = at + 5;
+                start = at + skip;
             }
             from = at + 5;
         }
@@ -801,5 +930,126 @@ mod tests {
         // A bold first word of the object is capitalised inside the bold.
         let r = reword(&[Inline::text("Note "), Inline::Strong { content: vec![Inline::text("the plan")] }], &w);
         assert_eq!(r.text[0], Inline::Strong { content: vec![Inline::text("The plan")] });
+    }
+}
+
+/// The corpus of real recommendations and the resolutions clerks recorded
+/// (`tests/resolutions/corpus.yaml`), each reworded in its council's style.
+#[cfg(test)]
+mod corpus {
+    use super::*;
+
+    #[derive(serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Corpus {
+        pairs: Vec<Pair>,
+    }
+
+    #[derive(serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Pair {
+        council: String,
+        source: String,
+        #[serde(default)]
+        record: Option<String>,
+        style: String,
+        form: String,
+        recommendation: String,
+        resolution: String,
+        #[serde(default)]
+        cabrep: Option<String>,
+        #[serde(default)]
+        why: Option<String>,
+        #[serde(default)]
+        kept: bool,
+        #[serde(default)]
+        note: Option<String>,
+    }
+
+    /// The stated normalisation: white space, quotes, a leading list number, a leading "That" or
+    /// "RESOLVED that", the body the record's lead names before a past verb ("Cabinet noted"),
+    /// and the first letter's case.
+    fn normal(s: &str) -> String {
+        let mut s = s.split_whitespace().collect::<Vec<_>>().join(" ");
+        s = s.replace(['‘', '’'], "'").replace(['“', '”'], "\"");
+        let number = |w: &str| {
+            let w = w.trim_start_matches('(').trim_end_matches([')', '.', ':']);
+            !w.is_empty()
+                && w.len() <= 4
+                && (w.chars().all(|c| c.is_ascii_digit())
+                    || w.chars().all(|c| "ivx".contains(c))
+                    || (w.len() == 1 && w.chars().all(|c| c.is_ascii_alphabetic())))
+        };
+        if let Some((first, rest)) = s.split_once(' ') {
+            if number(first) && first != "A" && first != "a" || first.ends_with(')') || first == "A:" {
+                s = rest.to_owned();
+            }
+        }
+        for lead in ["RESOLVED that ", "Resolved that ", "That ", "that ", "Cabinet ", "the Committee "] {
+            if let Some(rest) = s.strip_prefix(lead) {
+                s = rest.trim_start().to_owned();
+            }
+        }
+        let mut c = s.chars();
+        match c.next() {
+            Some(f) => f.to_lowercase().chain(c).collect(),
+            None => s,
+        }
+    }
+
+    fn wording(t: &crate::template::Template, verbs: &[String], style: &str, form: &str) -> Wording {
+        let mut table = t.settings.resolutions.clone();
+        table.insert("style".into(), style.into());
+        table.insert("record".into(), form.into());
+        crate::template::resolutions::style_of(&table).expect("a style and form of the corpus");
+        Wording::from_table(&table, verbs)
+    }
+
+    #[test]
+    fn real_recommendations_are_resolved_as_their_clerks_wrote_them_or_kept_with_a_warning() {
+        let text = include_str!("../../tests/resolutions/corpus.yaml");
+        let corpus: Corpus = serde_saphyr::from_str(text).expect("the corpus parses");
+        let councils: std::collections::BTreeSet<&str> = corpus.pairs.iter().map(|p| p.council.as_str()).collect();
+        assert!(
+            corpus.pairs.len() >= 40 && councils.len() >= 5,
+            "{} pairs, {} councils",
+            corpus.pairs.len(),
+            councils.len()
+        );
+        let t = crate::template::Template::builtin().expect("the built-in template loads");
+        let verbs = crate::model::validate::Rules::from_template(&t).verbs;
+        let (mut exact, mut differing, mut mismatches) = (0, 0, Vec::new());
+        for (i, p) in corpus.pairs.iter().enumerate() {
+            assert!(
+                p.source.starts_with("http") && p.record.as_deref().is_none_or(|r| r.starts_with("http")),
+                "pair {i}"
+            );
+            let w = wording(&t, &verbs, &p.style, &p.form);
+            let r = reword(&[Inline::text(&p.recommendation)], &w);
+            let got = plain_text(&r.text);
+            for doubled in [";.", ":.", ",.", "..", ";;"] {
+                assert!(!got.ends_with(doubled), "pair {i}: {got}");
+            }
+            if p.kept {
+                assert!(r.kept || !r.warnings.is_empty(), "pair {i}: kept without a warning: {got}");
+            }
+            if normal(&got) == normal(&p.resolution) {
+                exact += 1;
+                assert!(p.cabrep.is_none(), "pair {i} now matches the clerk's words: remove its `cabrep:`");
+            } else if p.cabrep.as_deref().is_some_and(|c| normal(c) == normal(&got)) && p.why.is_some() {
+                differing += 1;
+            } else {
+                mismatches.push(format!(
+                    "pair {i} ({}): {:?}\n    clerk:  {}\n    cabrep: {:?}{}",
+                    p.council,
+                    p.note,
+                    p.resolution,
+                    got,
+                    if r.kept || !r.warnings.is_empty() { " (kept, warned)" } else { "" }
+                ));
+            }
+        }
+        println!("{exact} of {} pairs word for word; {differing} differ as recorded", corpus.pairs.len());
+        assert!(mismatches.is_empty(), "{} mismatches:\n{}", mismatches.len(), mismatches.join("\n"));
     }
 }
