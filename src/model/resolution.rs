@@ -910,6 +910,83 @@ mod tests {
         );
     }
 
+    fn styled(style: &str, form: Option<&str>) -> Wording {
+        let mut w = wording();
+        let mut table: BTreeMap<String, String> = w.participles.clone();
+        table.insert("style".into(), style.into());
+        if let Some(f) = form {
+            table.insert("record".into(), f.into());
+        }
+        let (s, f) = crate::template::resolutions::style_of(&table).expect("style");
+        w.style = s;
+        w.form = f;
+        w
+    }
+
+    #[test]
+    fn third_person_recommendations_are_resolved_in_the_past_or_kept() {
+        let w = styled("third-person", None);
+        assert_eq!(
+            plain("Agrees the revised facility mix set out in the Assessment;", &w).0,
+            "Agreed the revised facility mix set out in the Assessment;"
+        );
+        assert_eq!(
+            plain("Notes the report and approves the plan; and", &w).0,
+            "Noted the report and approved the plan; and"
+        );
+        assert_eq!(
+            plain("Delegates authority to the Director to vary the programme.", &w).0,
+            "Delegated authority to the Director to vary the programme."
+        );
+        assert!(w.starts_in_style("Agrees the plan") && !w.starts_in_style("Agree the plan"));
+        // A verb the table lacks: kept as written, flagged (never "Officers … be given").
+        let r = reword(&[Inline::text("Establishes a Place Board.")], &w);
+        assert_eq!(
+            (plain_text(&r.text).as_str(), r.kept || !r.warnings.is_empty()),
+            ("Establishes a Place Board.", true)
+        );
+        let passive = styled("third-person", Some("passive"));
+        assert_eq!(plain("Agrees the revised facility mix;", &passive).0, "The revised facility mix be agreed;");
+        let kept = styled("third-person", Some("kept"));
+        assert_eq!(plain("Agrees the revised facility mix;", &kept).0, "Agrees the revised facility mix;");
+    }
+
+    #[test]
+    fn that_recommendations_lose_their_that_and_their_subject() {
+        let w = styled("that", None);
+        assert_eq!(plain("That the Cabinet agrees the Housing Strategy.", &w).0, "The Housing Strategy be agreed.");
+        assert_eq!(plain("That Cabinet approve the budget;", &w).0, "The budget be approved;");
+        assert_eq!(plain("That the Cabinet Member for Finance notes the report", &w).0, "The report be noted.");
+        assert_eq!(plain("That the plan be approved; and", &w), ("The plan be approved; and".into(), 0));
+        assert!(w.starts_in_style("That the plan be approved") && !w.starts_in_style("Approve the plan"));
+        // Who acts is not recognised: kept as written (without its "That"), flagged.
+        let r = reword(&[Inline::text("That officers will report back in March.")], &w);
+        assert_eq!(plain_text(&r.text), "Officers will report back in March.");
+        assert!(r.kept);
+    }
+
+    #[test]
+    fn an_opening_the_rules_do_not_know_keeps_the_whole_sentence_never_half_reworded() {
+        let w = wording();
+        for text in [
+            "To take as read and approve as a true record the minutes of the meeting held on 22 March 2022",
+            "To receive and, if so determined, to approve the minutes.",
+            "To approve as a correct record and sign the Minutes of the meeting held on 18 January 2017.",
+        ] {
+            let r = reword(&[Inline::text(text)], &w);
+            assert!(r.kept, "{text}");
+            assert_eq!(plain_text(&r.text), text);
+        }
+        assert_eq!(
+            plain("To note and agree the following appointments:", &w).0,
+            "The following appointments be noted and agreed:"
+        );
+        assert_eq!(
+            plain("To approve as a correct record the Minutes of the meeting held on 13 February 2020", &w).0,
+            "The Minutes of the meeting held on 13 February 2020 be approved as a correct record."
+        );
+    }
+
     #[test]
     fn bold_and_links_survive_rewording() {
         let w = wording();
