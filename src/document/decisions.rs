@@ -23,7 +23,7 @@ pub fn public_record(r: &DecisionRecord, entries: &[PublicDecision], t: &Templat
     let mut blocks = Vec::new();
     for e in entries {
         match e {
-            PublicDecision::Full(i) => item_blocks(i, t, &mut blocks),
+            PublicDecision::Full(i) => item_blocks(i, &r.body, t, &mut blocks),
             PublicDecision::Exempt { number, title, paragraphs, call_in } => {
                 heading(
                     &mut blocks,
@@ -47,7 +47,7 @@ pub fn public_record(r: &DecisionRecord, entries: &[PublicDecision], t: &Templat
 pub fn part2_record(r: &DecisionRecord, items: &[ItemDecision], t: &Template, opts: &Options) -> Document {
     let mut blocks = Vec::new();
     for i in items {
-        item_blocks(i, t, &mut blocks);
+        item_blocks(i, &r.body, t, &mut blocks);
     }
     record_document(r, blocks, Some(t.words("exempt_header", &json!({}))), t, opts)
 }
@@ -177,7 +177,7 @@ fn consideration(i: &ItemDecision, t: &Template) -> Vec<Block> {
     out
 }
 
-fn item_blocks(i: &ItemDecision, t: &Template, blocks: &mut Vec<Block>) {
+fn item_blocks(i: &ItemDecision, body: &str, t: &Template, blocks: &mut Vec<Block>) {
     let n = i.number;
     heading(blocks, 2, format!("{} – {}", words(t, "item", json!({"number": n})), i.title), format!("item-{n}"));
     numbered(blocks, 1, words(t, "summary", json!({})), n);
@@ -185,7 +185,7 @@ fn item_blocks(i: &ItemDecision, t: &Template, blocks: &mut Vec<Block>) {
     numbered(blocks, 2, words(t, "decision", json!({})), n);
     blocks.push(Block::Paragraph(Paragraph {
         style: ParagraphStyle::Body,
-        content: vec![Inline::strong(words(t, "resolved", json!({})))],
+        content: vec![Inline::strong(words(t, "resolved", json!({"body": body})))],
     }));
     blocks.push(Block::List(List {
         ordered: true,

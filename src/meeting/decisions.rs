@@ -205,14 +205,31 @@ pub fn build_record(
             .iter()
             .map(|r| Resolved { text: r.resolution.clone(), note: r.note.clone().unwrap_or_default() })
             .collect();
-        // An amended or added decision is written as a recommendation and reworded alike.
+        // An amended or added decision is written as a recommendation and reworded alike; it is
+        // rich text like one: its first paragraph is the words resolved, and what follows it (a
+        // table of figures, a list) is printed with it, as a recommendation's note is.
         let own_words = |t: &str, path: String, problems: &mut Vec<Problem>| {
-            let parsed = rich_text::parse_inline(t, &report.record_xrefs, &path, problems);
-            let r = resolution::reword(&parsed, &rules.resolutions);
+            let mut blocks = rich_text::parse(t, &report.record_xrefs, &path, problems).into_iter();
+            let words = match blocks.next() {
+                Some(crate::tree::Block::Paragraph(p)) => p.content,
+                Some(other) => {
+                    problems.push(
+                        Problem::error(&path, "starts with a table, list or other block, not with the words resolved")
+                            .help("write the decision's words first (`Approve a tax base made up as follows:`), then the table"),
+                    );
+                    return Resolved { text: Vec::new(), note: vec![other] };
+                }
+                None => Vec::new(),
+            };
+            let r = resolution::reword(&words, &rules.resolutions);
+            if r.kept {
+                let (message, help) = rules.resolutions.kept_warning(&r);
+                problems.push(Problem::warning(&path, message).help(help));
+            }
             for (message, help) in r.warnings {
                 problems.push(Problem::warning(&path, message).help(help));
             }
-            r.text
+            Resolved { text: r.text, note: blocks.collect() }
         };
         let decisions: Vec<Resolved> = match o.and_then(|(i, o)| o.decisions.as_ref().map(|d| (i, d))) {
             None => recs.clone(),
@@ -232,17 +249,22 @@ pub fn build_record(
                             None
                         }
                         (n, Some(t)) => {
-                            // An amended decision is the clerk's words: what followed the
-                            // recommendation (its table of figures) may no longer be what was
-                            // resolved, so it is left out — and said.
-                            let noted = n.filter(|&n| recs.get(n as usize - 1).is_some_and(|r| !r.note.is_empty()));
-                            if let Some(n) = noted {
+                            let mut own = own_words(t, format!("{path}.text"), &mut problems);
+                            // What followed the recommendation (its table of figures) is carried
+                            // when the amended words introduce it (end with a colon) and bring
+                            // none of their own; otherwise the amended decision replaces it, and
+                            // that is said.
+                            let note = n.and_then(|n| recs.get(n as usize - 1)).map(|r| r.note.clone()).unwrap_or_default();
+                            let introduces = crate::tree::plain_text(&own.text).trim_end().ends_with(':');
+                            if !note.is_empty() && own.note.is_empty() && introduces {
+                                own.note = note;
+                            } else if !note.is_empty() && own.note.is_empty() {
                                 problems.push(
-                                    Problem::warning(format!("{path}.text"), format!("recommendation {n} has a note (what follows it in the report, e.g. a table), which the amended decision does not carry"))
-                                        .help("if the note still stands, resolve the recommendation as written (no `text:`), or add the figures to the amended words"),
+                                    Problem::warning(format!("{path}.text"), format!("recommendation {} has a note (what follows it in the report, e.g. a table), which the amended decision does not carry", n.unwrap_or_default()))
+                                        .help("end the amended words with a colon to carry the note as it stands, or write the table as it was resolved after them"),
                                 );
                             }
-                            Some(Resolved { text: own_words(t, format!("{path}.text"), &mut problems), note: Vec::new() })
+                            Some(own)
                         }
                         (None, None) => {
                             problems.push(Problem::error(&path, "a decision needs a `recommendation` number, a `text`, or both").help("`recommendation: 2` as recommended; add `text:` to amend it; `text:` alone adds a decision"));

@@ -1,13 +1,17 @@
 //! Recommendations reworded as a clerk words resolutions: "Agree the plan" → "The plan be
 //! agreed", clause by clause ("Note X, and agree Y" → "X be noted, and Y be agreed"), on the
-//! parsed inline text, so bold, italics and links survive.
+//! parsed inline text, so bold, italics, links and footnotes survive. The template's style says
+//! how its recommendations are written (imperative "Agree …", "That the Cabinet agrees …", third
+//! person "Agrees …") and how its resolutions read (passive "The plan be agreed", past "Agreed
+//! the plan", or kept as written).
 //!
-//! Owns the wording rules only: the verb table and subject come from the template
-//! (`[resolutions]`), and what cannot be reworded with confidence is reported as a warning for
-//! the caller to locate. Never reads files or prints anything.
+//! Owns the wording rules only: the verb table, subject and style come from the template
+//! (`[resolutions]`), and what cannot be reworded with confidence is kept as written and
+//! reported for the caller to locate. Never reads files or prints anything.
 
 use std::collections::BTreeMap;
 
+pub use crate::template::resolutions::{RecommendationStyle, ResolutionForm};
 use crate::tree::{plain_text, Inline};
 
 /// What rewording needs from the template.
@@ -20,15 +24,108 @@ pub struct Wording {
     pub subject: Option<String>,
     /// Words a recommendation may start with (imperative verbs), lower case.
     pub verbs: Vec<String>,
+    /// How the template's recommendations are written (`[resolutions] style`).
+    pub style: RecommendationStyle,
+    /// How its resolutions read (`[resolutions] record`).
+    pub form: ResolutionForm,
 }
 
 impl Wording {
-    /// The wording of a template's `[resolutions]` table: every key a verb, except `subject`.
+    /// The wording of a template's `[resolutions]` table: every key a verb, except `subject`,
+    /// `style` and `record` (checked when the template loaded).
     pub fn from_table(table: &BTreeMap<String, String>, verbs: &[String]) -> Wording {
+        let (style, form) = crate::template::resolutions::style_of(table).unwrap_or_default();
         let mut participles = table.clone();
         let subject = participles.remove("subject").map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
+        for key in crate::template::resolutions::NOT_VERBS {
+            participles.remove(key);
+        }
         let participles = participles.into_iter().map(|(k, v)| (k.to_lowercase(), v)).collect();
-        Wording { participles, subject, verbs: verbs.iter().map(|v| v.to_lowercase()).collect() }
+        Wording { participles, subject, verbs: verbs.iter().map(|v| v.to_lowercase()).collect(), style, form }
+    }
+
+    /// The verb (lower case) a word is, in the forms this style writes: "Agree" (imperative,
+    /// and "That Cabinet approve …"), "agrees" (third person and "That …"). `None` when the
+    /// word is no verb of the table or the verbs.
+    pub fn verb_of(&self, word: &str) -> Option<String> {
+        let word = word.to_lowercase();
+        let known = |v: &str| self.participles.contains_key(v) || self.verbs.iter().any(|x| x == v);
+        let mut candidates = Vec::new();
+        if self.style != RecommendationStyle::ThirdPerson {
+            candidates.push(word.clone());
+        }
+        if self.style != RecommendationStyle::Imperative {
+            if let Some(b) = word.strip_suffix('s') {
+                candidates.push(b.to_owned());
+            }
+            if let Some(b) = word.strip_suffix("es") {
+                candidates.push(b.to_owned());
+            }
+            if let Some(b) = word.strip_suffix("ies") {
+                candidates.push(format!("{b}y"));
+            }
+        }
+        candidates.into_iter().find(|c| known(c))
+    }
+
+    /// Whether a recommendation's first words are as this style writes them: a verb
+    /// ("Agree", "To agree"), "That …", or a verb in the third person ("Agrees").
+    pub fn starts_in_style(&self, text: &str) -> bool {
+        let mut words = text.split_whitespace().map(|w| w.trim_matches(|c: char| !c.is_alphabetic()));
+        let first = words.next().unwrap_or("");
+        match self.style {
+            RecommendationStyle::That => first.eq_ignore_ascii_case("that"),
+            RecommendationStyle::Imperative if first.eq_ignore_ascii_case("to") => {
+                words.next().is_some_and(|w| self.verb_of(w).is_some())
+            }
+            _ => self.verb_of(first).is_some(),
+        }
+    }
+
+    /// The warning for a recommendation that does not start as this style writes them
+    /// (message, help), quoting how its resolution will read.
+    pub fn style_warning(&self, first: &str, resolution: &Resolution) -> (String, String) {
+        let style = self.style;
+        let message = match style {
+            RecommendationStyle::Imperative => format!("recommendation starts with `{first}`, not a verb"),
+            _ => format!(
+                "recommendation starts with `{first}`, not as this template's recommendations are written ({} style: {})",
+                style.name(),
+                style.example()
+            ),
+        };
+        let mut help = match style {
+            RecommendationStyle::Imperative => {
+                "start with what the body is asked to do: Agree, Approve, Note, Delegate, …".to_owned()
+            }
+            _ => format!(
+                "write it as the template's others are ({}), or word the resolution in the outcome file's `text:`",
+                style.example()
+            ),
+        };
+        if resolution.kept {
+            help.push_str(&format!(
+                "; as it stands it is kept as written, and the resolution will read: “{}”",
+                plain_text(&resolution.text)
+            ));
+        }
+        (message, help)
+    }
+
+    /// The warning for a recommendation in the template's style that the rules cannot reword
+    /// (message, help), quoting how its resolution will read.
+    pub fn kept_warning(&self, resolution: &Resolution) -> (String, String) {
+        (
+            format!(
+                "the rules cannot reword this recommendation as a resolution, so it is kept as written; the resolution will read: “{}”",
+                plain_text(&resolution.text)
+            ),
+            format!(
+                "start with a verb of the template's `[resolutions]` table ({} style: {}), or word the resolution in the outcome file's `text:`",
+                self.style.name(),
+                self.style.example()
+            ),
+        )
     }
 }
 
@@ -39,6 +136,10 @@ pub struct Resolution {
     pub text: Vec<Inline>,
     /// Warnings (message, help) about the wording.
     pub warnings: Vec<(String, String)>,
+    /// Set when the rules did not recognise the recommendation's opening and kept it as
+    /// written (no warning given yet: the caller gives [`Wording::kept_warning`] or
+    /// [`Wording::style_warning`]).
+    pub kept: bool,
 }
 
 /// The punctuation that ends an item of a list of recommendations, kept at the end of its
@@ -48,16 +149,63 @@ const LIST_ENDINGS: [&str; 6] = ["; and", "; or", ";", ", and", ", or", ","];
 /// Words that introduce what follows (a table or a list in the recommendation's note): the
 /// resolution's verb goes before them ("Approve a tax base of 82,717.1, made up as follows:" →
 /// "A tax base of 82,717.1 be approved, made up as follows:").
-const INTRODUCING: [&str; 6] =
-    [" made up as follows", " as follows", " as set out below", " set out below", " as below", " below"];
+const INTRODUCING: [&str; 8] = [
+    " made up as follows",
+    " as follows",
+    " as set out below",
+    " set out below",
+    " as outlined below",
+    " outlined below",
+    " as below",
+    " below",
+];
 
 /// Rewords a recommendation (its parsed inline text) as a resolution.
 pub fn reword(text: &[Inline], w: &Wording) -> Resolution {
-    let mut warnings = Vec::new();
     let mut text = merge(text.to_vec());
     trim_start(&mut text);
     trim_end(&mut text);
+    let original = text.clone();
+    // The style's opening words: "That " before a "That …" recommendation, "To " before "To
+    // note the report".
+    match w.style {
+        RecommendationStyle::That => {
+            if strip_word(&mut text, "That ") {
+                trim_start(&mut text);
+            }
+        }
+        RecommendationStyle::Imperative => {
+            let second = first_word(&text, 1);
+            if first_word(&text, 0).eq_ignore_ascii_case("to") && w.verb_of(&second).is_some() {
+                strip_word(&mut text, "To ");
+            }
+        }
+        RecommendationStyle::ThirdPerson => {}
+    }
+    let as_written = |mut text: Vec<Inline>, kept: bool| {
+        capitalise(&mut text);
+        Resolution { text, warnings: Vec::new(), kept }
+    };
+    if w.form == ResolutionForm::Kept {
+        return as_written(text, false);
+    }
+    if w.style == RecommendationStyle::That {
+        // "the Cabinet agrees X" → "agrees X", reworded below; "the plan be approved" is
+        // already a resolution's words.
+        match strip_subject(&text, w) {
+            // A verb the table has no participle for: who acts is the recommendation's own
+            // subject, so it is kept as written.
+            Some(rest) if w.verb_of(&first_word(&rest, 0)).is_none_or(|v| !w.participles.contains_key(&v)) => {
+                return as_written(text, true)
+            }
+            Some(rest) => text = rest,
+            None if w.form == ResolutionForm::Passive && is_resolved(&text) => return as_written(text, false),
+            None => return as_written(text, true),
+        }
+    }
+    let mut warnings = Vec::new();
     let (first, rest) = split_sentence(text);
+    let as_written_first = first.clone();
     let mut first = first;
     // How the recommendation ends: a full stop (or nothing), list punctuation, or a colon
     // before what follows it. The resolution ends the same way, never with two marks ("…;.").
@@ -81,31 +229,63 @@ pub fn reword(text: &[Inline], w: &Wording) -> Resolution {
     }
     let clauses = split_clauses(first, w);
     let mut out = Vec::new();
+    let mut kept = false;
     let last = clauses.len().saturating_sub(1);
-    for (i, (joint, clause, kept)) in clauses.into_iter().enumerate() {
+    for (i, (joint, clause, as_resolved)) in clauses.into_iter().enumerate() {
         out.push(Inline::text(joint));
-        if kept {
+        if as_resolved {
             // "…, and that a further report be presented": already a resolution's words.
             out.extend(clause);
+            continue;
+        }
+        if w.form == ResolutionForm::Past {
+            match past_clause(clause.clone(), w, i == 0) {
+                Ok(c) => out.extend(c),
+                Err(why) => {
+                    kept |= why.is_none();
+                    warnings.extend(why);
+                    out.extend(clause);
+                }
+            }
             continue;
         }
         // Before a colon, the verb goes before the words that introduce what follows.
         let (clause, introducing) = if i == last { split_introducing(clause, ending == ":") } else { (clause, None) };
         match reword_clause(clause.clone(), w, i == 0) {
-            Ok(c) => out.extend(c),
-            Err(why) => {
-                if let Some(why) = why {
-                    warnings.push(why);
+            Ok(c) => {
+                out.extend(c);
+                if let Some(words) = introducing {
+                    out.push(Inline::text(format!(",{words}")));
                 }
-                out.extend(clause);
             }
-        }
-        if let Some(words) = introducing {
-            out.push(Inline::text(format!(",{words}")));
+            Err(why) => {
+                kept |= why.is_none();
+                warnings.extend(why);
+                out.extend(clause);
+                out.extend(introducing.map(Inline::text));
+            }
         }
     }
     out.push(Inline::text(ending));
     let mut out = merge(out);
+    if kept {
+        // The opening is not one the rules know: the whole sentence as written, never a part
+        // reworded and a part not.
+        out = if w.style == RecommendationStyle::Imperative { split_sentence(original).0 } else { as_written_first };
+        capitalise(&mut out);
+        // Already a resolution's words ("The plan be approved subject to …"): nothing to say.
+        kept = !(w.form == ResolutionForm::Passive && is_resolved(&out));
+    }
+    if !kept {
+        // "as set out in this report" reads "… in the report" once resolved.
+        for i in out.iter_mut() {
+            if let Inline::Text { text } = i {
+                if text.contains("this report") {
+                    *text = text.replace("this report", "the report");
+                }
+            }
+        }
+    }
     if !rest.is_empty() {
         out.push(Inline::text(" "));
         out.extend(rest);
@@ -115,7 +295,129 @@ pub fn reword(text: &[Inline], w: &Wording) -> Resolution {
             "make the recommendation one sentence: put what follows in its `note:`, or in a recommendation of its own (or word the resolution in the outcome file's `text:`)".to_owned(),
         ));
     }
-    Resolution { text: out, warnings }
+    Resolution { text: out, warnings, kept }
+}
+
+/// The `n`th word of the leading text (letters only), or "".
+fn first_word(text: &[Inline], n: usize) -> String {
+    let Some(Inline::Text { text }) = text.first() else {
+        return String::new();
+    };
+    text.split_whitespace().nth(n).map(|w| w.trim_matches(|c: char| !c.is_alphabetic()).to_owned()).unwrap_or_default()
+}
+
+/// Removes a leading word (`"That "`), in either case of its first letter.
+fn strip_word(text: &mut [Inline], word: &str) -> bool {
+    let lower = word.to_lowercase();
+    strip_text_prefix(text, word).or_else(|| strip_text_prefix(text, &lower)).is_some()
+}
+
+/// "the Cabinet agrees X" (after a "That") → "agrees X": the words before the first verb,
+/// when they read as who acts ("the Cabinet", "Cabinet", "the Cabinet Member for Finance").
+fn strip_subject(text: &[Inline], w: &Wording) -> Option<Vec<Inline>> {
+    let Some(Inline::Text { text: t }) = text.first() else {
+        return None;
+    };
+    let mut at = 0;
+    for (subject_words, word) in t.split(' ').enumerate() {
+        let bare = word.trim_matches(|c: char| !c.is_alphabetic());
+        let starts_lower = bare.chars().next().is_some_and(char::is_lowercase);
+        if subject_words > 0 && starts_lower && w.verb_of(bare).is_some() && !word.ends_with(',') {
+            let mut rest = text.to_vec();
+            rest[0] = Inline::text(&t[at..]);
+            return Some(rest);
+        }
+        let subject_like = bare.chars().next().is_some_and(char::is_uppercase)
+            || ["the", "of", "for", "and"].contains(&bare)
+            || word == "&";
+        if !subject_like || subject_words >= 10 {
+            return None;
+        }
+        at += word.len() + 1;
+        if at > t.len() {
+            return None;
+        }
+    }
+    None
+}
+
+/// Whether a "That …" recommendation is already in a resolution's words ("the plan be
+/// approved", "authority be delegated to …").
+fn is_resolved(text: &[Inline]) -> bool {
+    let plain = plain_text(text);
+    let Some((before, after)) = plain.split_once(" be ") else {
+        return false;
+    };
+    let modal = ["will", "would", "to", "can", "may", "should", "must", "shall", "could"];
+    if before.rsplit(' ').next().is_some_and(|w| modal.contains(&w.to_lowercase().as_str())) {
+        return false;
+    }
+    Some(after).is_some_and(|after| {
+        let next: String = after.chars().take_while(|c| c.is_alphabetic()).collect();
+        next.ends_with("ed") || next.ends_with("en") || next == "given" || next == "made"
+    })
+}
+
+/// Rewords one clause in the past ("Agree X" or "Agrees X" → "Agreed X"): the verb replaced
+/// by its participle, the rest as written. `Err(None)` keeps the clause (no verb of the
+/// table), `Err(Some(warning))` keeps it with a warning.
+fn past_clause(clause: Vec<Inline>, w: &Wording, first: bool) -> Result<Vec<Inline>, Option<(String, String)>> {
+    let Some(Inline::Text { text }) = clause.first().cloned() else {
+        return Err(None);
+    };
+    let word: String = text.chars().take_while(|c| c.is_alphabetic()).collect();
+    let after = &text[word.len()..];
+    if word.is_empty() || !(after.is_empty() || after.starts_with(' ')) {
+        return Err(None);
+    }
+    let Some(verb) = w.verb_of(&word) else {
+        return Err(None);
+    };
+    let Some(participle) = w.participles.get(&verb) else {
+        return Err(Some((
+            format!("`{word}` is not in the template's `[resolutions]` table; the resolution will read as the recommendation does"),
+            format!("add `{verb} = \"…\"` (its past participle) to `[resolutions]` in template.toml, or word the resolution in the outcome file's `text:`"),
+        )));
+    };
+    if after.trim().is_empty() && clause.len() == 1 {
+        return Err(Some((
+            format!("`{word}` has nothing after it to resolve"),
+            "say what is to be done: `Agree the plan …`".into(),
+        )));
+    }
+    let mut participle = participle.clone();
+    let (after, second) = shared_object(after, w);
+    if let Some(v) = second {
+        let Some(p2) = w.participles.get(&v) else {
+            return Err(None);
+        };
+        participle = format!("{participle} and {p2}");
+        let rest = after.clone();
+        return past_finish(clause, participle, &format!(" {}", rest.trim_start()), first);
+    }
+    past_finish(clause, participle, &after, first)
+}
+
+/// The past clause: the participle, capitalised first, then the object as written.
+fn past_finish(
+    mut clause: Vec<Inline>,
+    mut participle: String,
+    after: &str,
+    first: bool,
+) -> Result<Vec<Inline>, Option<(String, String)>> {
+    if first {
+        capitalise_str(&mut participle);
+    }
+    clause[0] = Inline::text(format!("{participle}{after}"));
+    Ok(merge(clause))
+}
+
+/// Upper-cases a string's first letter.
+fn capitalise_str(s: &mut String) {
+    if let Some(c) = s.chars().next() {
+        let up: String = c.to_uppercase().collect();
+        s.replace_range(..c.len_utf8(), &up);
+    }
 }
 
 /// Rewords one imperative clause. `Err(Some(warning))` keeps the clause as written, with a
@@ -126,11 +428,19 @@ fn reword_clause(mut clause: Vec<Inline>, w: &Wording, first: bool) -> Result<Ve
     };
     let word: String = text.chars().take_while(|c| c.is_alphabetic()).collect();
     let after = &text[word.len()..];
-    if word.is_empty() || !(after.is_empty() || after.starts_with(' ')) {
+    if word.is_empty() || !(after.is_empty() || after.starts_with(' ') || after.starts_with(", ")) {
         return Err(None);
     }
-    let verb = word.to_lowercase();
-    let after = after.trim_start().to_owned();
+    let Some(verb) = w.verb_of(&word) else {
+        return Err(None);
+    };
+    // "Note and agree X" → "X be noted and agreed": two verbs sharing their object.
+    let (after, second) = shared_object(after, w);
+    // "Agree, for the purpose of consultation, X" → "For the purpose of consultation, X …".
+    let after = after.strip_prefix(',').unwrap_or(&after).trim_start().to_owned();
+    if unclear_object(&after, &clause) {
+        return Err(None);
+    }
     clause[0] = Inline::text(after.clone());
     if after.is_empty() && clause.len() == 1 {
         return Err(Some((
@@ -139,13 +449,13 @@ fn reword_clause(mut clause: Vec<Inline>, w: &Wording, first: bool) -> Result<Ve
         )));
     }
     let Some(participle) = w.participles.get(&verb) else {
-        if !w.verbs.contains(&verb) {
+        if second.is_some() || w.style != RecommendationStyle::Imperative {
             return Err(None);
         }
         return match &w.subject {
             Some(subject) => {
                 let subject = if first { subject.clone() } else { lower_the(subject) };
-                clause.insert(0, Inline::text(format!("{subject} {} ", word.to_lowercase())));
+                clause.insert(0, Inline::text(format!("{subject} {verb} ")));
                 Ok(merge(clause))
             }
             None => Err(Some((
@@ -167,17 +477,25 @@ fn reword_clause(mut clause: Vec<Inline>, w: &Wording, first: bool) -> Result<Ve
     if let Some(Inline::Text { text }) = clause.first() {
         if let Some(inner) = text.strip_prefix("to ") {
             let next: String = inner.chars().take_while(|c| c.is_alphabetic()).collect();
-            if w.participles.contains_key(&next.to_lowercase()) || w.verbs.contains(&next.to_lowercase()) {
+            if w.verb_of(&next).is_some() {
                 let mut inner_clause = clause.clone();
                 inner_clause[0] = Inline::text(inner.to_owned());
                 return reword_clause(inner_clause, w, first);
             }
         }
     }
+    let participle = match second.as_deref().map(|v| w.participles.get(v)) {
+        None => participle.clone(),
+        Some(Some(p2)) => format!("{participle} and {p2}"),
+        Some(None) => return Err(None),
+    };
     let mut tail = String::new();
-    for adverb in ["in principle ", "in full "] {
-        if strip_text_prefix(&mut clause, adverb).is_some() {
-            tail = format!(" {}", adverb.trim_end());
+    for adverb in ADVERBIALS {
+        if strip_text_prefix(&mut clause, &format!("{adverb} ")).is_some() {
+            tail = format!(" {adverb}");
+            if unclear_object(&plain_text(&clause), &[]) {
+                return Err(None);
+            }
         }
     }
     // "Delegate authority to the Director to …" → "Authority be delegated to the Director to …".
@@ -205,8 +523,48 @@ fn reword_clause(mut clause: Vec<Inline>, w: &Wording, first: bool) -> Result<Ve
             }
         }
     }
+    // "the minutes … as a correct record" → "the minutes … be approved as a correct record".
+    if let Some(Inline::Text { text }) = clause.last_mut() {
+        if let Some(adverb) = ADVERBIALS.iter().find(|a| text.ends_with(&format!(" {a}"))) {
+            let at = text.len() - adverb.len() - 1;
+            text.insert_str(at, &be);
+            return Ok(merge(clause));
+        }
+    }
     clause.push(Inline::text(be));
     Ok(merge(clause))
+}
+
+/// Words that say how a thing is resolved, which go after "be agreed": "Agree in principle X"
+/// → "X be agreed in principle"; "Approve as a correct record X" → "X be approved as a
+/// correct record".
+const ADVERBIALS: [&str; 6] = [
+    "in principle",
+    "in full",
+    "as a correct record",
+    "as a true record",
+    "as an accurate record",
+    "as a true and correct record",
+];
+
+/// "and agree X" right after a verb: the second verb (base form) and "X"; else the words as they
+/// are and no second verb.
+fn shared_object(after: &str, w: &Wording) -> (String, Option<String>) {
+    if let Some(rest) = after.trim_start().strip_prefix("and ") {
+        let word: String = rest.chars().take_while(|c| c.is_alphabetic()).collect();
+        if let Some(v) = w.verb_of(&word).filter(|_| rest[word.len()..].starts_with(' ')) {
+            return (rest[word.len()..].to_owned(), Some(v));
+        }
+    }
+    (after.to_owned(), None)
+}
+
+/// Whether a verb's object cannot be told with confidence: it starts with "and", "or" or a
+/// comma after the comma already taken ("To receive and, if so determined, to approve …"), or
+/// it joins another "to …" the rules do not know ("… and to answer questions").
+fn unclear_object(after: &str, clause: &[Inline]) -> bool {
+    let starts = ["and ", "and,", "or ", "or,", ","].iter().any(|p| after.starts_with(p));
+    starts || plain_text(clause).contains(" and to ")
 }
 
 /// "The Council" → "the Council" inside a sentence; any other subject is kept as written.
@@ -299,19 +657,34 @@ fn split_clauses(text: Vec<Inline>, w: &Wording) -> Vec<(String, Vec<Inline>, bo
                 from = start;
                 continue;
             }
+            // "X and to receive Y": the second clause without its "to".
+            let to = after.strip_prefix("to ").filter(|rest| {
+                let word: String = rest.chars().take_while(|c| c.is_alphabetic()).collect();
+                w.verb_of(&word).is_some_and(|v| w.participles.contains_key(&v))
+            });
+            let after = to.unwrap_or(after);
+            let skip = if to.is_some() { 8 } else { 5 };
             let word: String = after.chars().take_while(|c| c.is_alphabetic()).collect();
             let has_object = after[word.len()..].starts_with(' ');
+            // "Note and agree X": one verb before "and" shares its object; no split.
+            let only_a_verb = {
+                let before =
+                    format!("{}{}", clauses.last().map(|c| plain_text(&c.1)).unwrap_or_default(), &t[start..at]);
+                let before = before.trim();
+                !before.contains(' ') && w.verb_of(before).is_some()
+            };
             if has_object
                 && !before_empty
+                && !only_a_verb
                 && word.chars().next().is_some_and(char::is_lowercase)
-                && w.participles.contains_key(&word)
+                && w.verb_of(&word).is_some()
             {
                 let (cut, joint) = if t[..at].ends_with(',') { (at - 1, ", and ") } else { (at, " and ") };
                 if let Some(c) = clauses.last_mut() {
                     c.1.push(Inline::text(&t[start..cut]));
                 }
                 clauses.push((joint.to_owned(), Vec::new(), false));
-                start = at + 5;
+                start = at + skip;
             }
             from = at + 5;
         }
@@ -537,6 +910,83 @@ mod tests {
         );
     }
 
+    fn styled(style: &str, form: Option<&str>) -> Wording {
+        let mut w = wording();
+        let mut table: BTreeMap<String, String> = w.participles.clone();
+        table.insert("style".into(), style.into());
+        if let Some(f) = form {
+            table.insert("record".into(), f.into());
+        }
+        let (s, f) = crate::template::resolutions::style_of(&table).expect("style");
+        w.style = s;
+        w.form = f;
+        w
+    }
+
+    #[test]
+    fn third_person_recommendations_are_resolved_in_the_past_or_kept() {
+        let w = styled("third-person", None);
+        assert_eq!(
+            plain("Agrees the revised facility mix set out in the Assessment;", &w).0,
+            "Agreed the revised facility mix set out in the Assessment;"
+        );
+        assert_eq!(
+            plain("Notes the report and approves the plan; and", &w).0,
+            "Noted the report and approved the plan; and"
+        );
+        assert_eq!(
+            plain("Delegates authority to the Director to vary the programme.", &w).0,
+            "Delegated authority to the Director to vary the programme."
+        );
+        assert!(w.starts_in_style("Agrees the plan") && !w.starts_in_style("Agree the plan"));
+        // A verb the table lacks: kept as written, flagged (never "Officers … be given").
+        let r = reword(&[Inline::text("Establishes a Place Board.")], &w);
+        assert_eq!(
+            (plain_text(&r.text).as_str(), r.kept || !r.warnings.is_empty()),
+            ("Establishes a Place Board.", true)
+        );
+        let passive = styled("third-person", Some("passive"));
+        assert_eq!(plain("Agrees the revised facility mix;", &passive).0, "The revised facility mix be agreed;");
+        let kept = styled("third-person", Some("kept"));
+        assert_eq!(plain("Agrees the revised facility mix;", &kept).0, "Agrees the revised facility mix;");
+    }
+
+    #[test]
+    fn that_recommendations_lose_their_that_and_their_subject() {
+        let w = styled("that", None);
+        assert_eq!(plain("That the Cabinet agrees the Housing Strategy.", &w).0, "The Housing Strategy be agreed.");
+        assert_eq!(plain("That Cabinet approve the budget;", &w).0, "The budget be approved;");
+        assert_eq!(plain("That the Cabinet Member for Finance notes the report", &w).0, "The report be noted.");
+        assert_eq!(plain("That the plan be approved; and", &w), ("The plan be approved; and".into(), 0));
+        assert!(w.starts_in_style("That the plan be approved") && !w.starts_in_style("Approve the plan"));
+        // Who acts is not recognised: kept as written (without its "That"), flagged.
+        let r = reword(&[Inline::text("That officers will report back in March.")], &w);
+        assert_eq!(plain_text(&r.text), "Officers will report back in March.");
+        assert!(r.kept);
+    }
+
+    #[test]
+    fn an_opening_the_rules_do_not_know_keeps_the_whole_sentence_never_half_reworded() {
+        let w = wording();
+        for text in [
+            "To take as read and approve as a true record the minutes of the meeting held on 22 March 2022",
+            "To receive and, if so determined, to approve the minutes.",
+            "To approve as a correct record and sign the Minutes of the meeting held on 18 January 2017.",
+        ] {
+            let r = reword(&[Inline::text(text)], &w);
+            assert!(r.kept, "{text}");
+            assert_eq!(plain_text(&r.text), text);
+        }
+        assert_eq!(
+            plain("To note and agree the following appointments:", &w).0,
+            "The following appointments be noted and agreed:"
+        );
+        assert_eq!(
+            plain("To approve as a correct record the Minutes of the meeting held on 13 February 2020", &w).0,
+            "The Minutes of the meeting held on 13 February 2020 be approved as a correct record."
+        );
+    }
+
     #[test]
     fn bold_and_links_survive_rewording() {
         let w = wording();
@@ -557,5 +1007,126 @@ mod tests {
         // A bold first word of the object is capitalised inside the bold.
         let r = reword(&[Inline::text("Note "), Inline::Strong { content: vec![Inline::text("the plan")] }], &w);
         assert_eq!(r.text[0], Inline::Strong { content: vec![Inline::text("The plan")] });
+    }
+}
+
+/// The corpus of real recommendations and the resolutions clerks recorded
+/// (`tests/resolutions/corpus.yaml`), each reworded in its council's style.
+#[cfg(test)]
+mod corpus {
+    use super::*;
+
+    #[derive(serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Corpus {
+        pairs: Vec<Pair>,
+    }
+
+    #[derive(serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Pair {
+        council: String,
+        source: String,
+        #[serde(default)]
+        record: Option<String>,
+        style: String,
+        form: String,
+        recommendation: String,
+        resolution: String,
+        #[serde(default)]
+        cabrep: Option<String>,
+        #[serde(default)]
+        why: Option<String>,
+        #[serde(default)]
+        kept: bool,
+        #[serde(default)]
+        note: Option<String>,
+    }
+
+    /// The stated normalisation: white space, quotes, a leading list number, a leading "That" or
+    /// "RESOLVED that", the body the record's lead names before a past verb ("Cabinet noted"),
+    /// and the first letter's case.
+    fn normal(s: &str) -> String {
+        let mut s = s.split_whitespace().collect::<Vec<_>>().join(" ");
+        s = s.replace(['‘', '’'], "'").replace(['“', '”'], "\"");
+        let number = |w: &str| {
+            let w = w.trim_start_matches('(').trim_end_matches([')', '.', ':']);
+            !w.is_empty()
+                && w.len() <= 4
+                && (w.chars().all(|c| c.is_ascii_digit())
+                    || w.chars().all(|c| "ivx".contains(c))
+                    || (w.len() == 1 && w.chars().all(|c| c.is_ascii_alphabetic())))
+        };
+        if let Some((first, rest)) = s.split_once(' ') {
+            if number(first) && first != "A" && first != "a" || first.ends_with(')') || first == "A:" {
+                s = rest.to_owned();
+            }
+        }
+        for lead in ["RESOLVED that ", "Resolved that ", "That ", "that ", "Cabinet ", "the Committee "] {
+            if let Some(rest) = s.strip_prefix(lead) {
+                s = rest.trim_start().to_owned();
+            }
+        }
+        let mut c = s.chars();
+        match c.next() {
+            Some(f) => f.to_lowercase().chain(c).collect(),
+            None => s,
+        }
+    }
+
+    fn wording(t: &crate::template::Template, verbs: &[String], style: &str, form: &str) -> Wording {
+        let mut table = t.settings.resolutions.clone();
+        table.insert("style".into(), style.into());
+        table.insert("record".into(), form.into());
+        crate::template::resolutions::style_of(&table).expect("a style and form of the corpus");
+        Wording::from_table(&table, verbs)
+    }
+
+    #[test]
+    fn real_recommendations_are_resolved_as_their_clerks_wrote_them_or_kept_with_a_warning() {
+        let text = include_str!("../../tests/resolutions/corpus.yaml");
+        let corpus: Corpus = serde_saphyr::from_str(text).expect("the corpus parses");
+        let councils: std::collections::BTreeSet<&str> = corpus.pairs.iter().map(|p| p.council.as_str()).collect();
+        assert!(
+            corpus.pairs.len() >= 40 && councils.len() >= 5,
+            "{} pairs, {} councils",
+            corpus.pairs.len(),
+            councils.len()
+        );
+        let t = crate::template::Template::builtin().expect("the built-in template loads");
+        let verbs = crate::model::validate::Rules::from_template(&t).verbs;
+        let (mut exact, mut differing, mut mismatches) = (0, 0, Vec::new());
+        for (i, p) in corpus.pairs.iter().enumerate() {
+            assert!(
+                p.source.starts_with("http") && p.record.as_deref().is_none_or(|r| r.starts_with("http")),
+                "pair {i}"
+            );
+            let w = wording(&t, &verbs, &p.style, &p.form);
+            let r = reword(&[Inline::text(&p.recommendation)], &w);
+            let got = plain_text(&r.text);
+            for doubled in [";.", ":.", ",.", "..", ";;"] {
+                assert!(!got.ends_with(doubled), "pair {i}: {got}");
+            }
+            if p.kept {
+                assert!(r.kept || !r.warnings.is_empty(), "pair {i}: kept without a warning: {got}");
+            }
+            if normal(&got) == normal(&p.resolution) {
+                exact += 1;
+                assert!(p.cabrep.is_none(), "pair {i} now matches the clerk's words: remove its `cabrep:`");
+            } else if p.cabrep.as_deref().is_some_and(|c| normal(c) == normal(&got)) && p.why.is_some() {
+                differing += 1;
+            } else {
+                mismatches.push(format!(
+                    "pair {i} ({}): {:?}\n    clerk:  {}\n    cabrep: {:?}{}",
+                    p.council,
+                    p.note,
+                    p.resolution,
+                    got,
+                    if r.kept || !r.warnings.is_empty() { " (kept, warned)" } else { "" }
+                ));
+            }
+        }
+        println!("{exact} of {} pairs word for word; {differing} differ as recorded", corpus.pairs.len());
+        assert!(mismatches.is_empty(), "{} mismatches:\n{}", mismatches.len(), mismatches.join("\n"));
     }
 }

@@ -20,6 +20,7 @@ use serde::{Deserialize, Serialize};
 use crate::tree::{ChartPalette, HouseStyle};
 
 pub mod paper;
+pub mod resolutions;
 pub use paper::{Paper, PartName, Use};
 
 /// A broken template folder: not the author's fault (exit status 3).
@@ -410,6 +411,7 @@ impl Template {
             }
         }
         check_chart(&settings.chart, file)?;
+        resolutions::style_of(&settings.resolutions).map_err(|e| TemplateError(format!("{file}: {e}")))?;
         if let Some(first) = value_problems(&settings).first() {
             return Err(TemplateError(format!("{file}: {first}")));
         }
@@ -541,7 +543,7 @@ const RECORD_WORDING: &[Wording] = &[
     ("item", &["number"]),
     ("consideration", &["rest"]),
     ("consideration_plain", &["title"]),
-    ("resolved", &[]),
+    ("resolved", &["body"]),
     ("summary", &[]),
     ("decision", &[]),
     ("reasons", &[]),

@@ -447,24 +447,25 @@ impl Checker {
                 TextOr::Text(t) => (t.as_str(), None, format!("recommendations.items[{i}]")),
                 TextOr::Full(r) => (r.text.as_str(), r.note.as_deref(), format!("recommendations.items[{i}].text")),
             };
-            let mut verb = false;
-            if text.trim().is_empty() {
-                self.err(&path, "must not be empty");
-            } else {
-                let first = text.trim_start().split(|c: char| !c.is_alphabetic()).next().unwrap_or("");
-                verb = rules.verbs.iter().any(|v| v.eq_ignore_ascii_case(first));
-                if !verb {
-                    self.warn(&path, format!("recommendation starts with `{first}`, not a verb")).help =
-                        Some("start with what the body is asked to do: Agree, Approve, Note, Delegate, …".into());
-                }
-            }
             let inl = rich_text::parse_inline(text, xrefs, &path, &mut self.problems);
             // The same text with cross-references as the record prints them; its problems are
             // the ones just reported.
             let as_recorded = rich_text::parse_inline(text, record_xrefs, &path, &mut Vec::new());
             let resolved = super::resolution::reword(&as_recorded, &rules.resolutions);
-            if verb {
-                for (message, help) in resolved.warnings {
+            if text.trim().is_empty() {
+                self.err(&path, "must not be empty");
+            } else if !rules.resolutions.starts_in_style(text) {
+                // Written otherwise than the template's style: one warning, saying the style
+                // and how the resolution will read.
+                let first = text.trim_start().split(|c: char| !c.is_alphabetic()).next().unwrap_or("");
+                let (message, help) = rules.resolutions.style_warning(first, &resolved);
+                self.warn(&path, message).help = Some(help);
+            } else {
+                if resolved.kept {
+                    let (message, help) = rules.resolutions.kept_warning(&resolved);
+                    self.warn(&path, message).help = Some(help);
+                }
+                for (message, help) in resolved.warnings.iter().cloned() {
                     self.warn(&path, message).help = Some(help);
                 }
             }
