@@ -5,4 +5,5 @@
 pub mod assemble;
 pub mod decisions;
 pub mod forward_plan;
+pub mod front_sheet;
 pub mod pack;
