@@ -33,3 +33,4 @@ mod preview;
 mod report;
 mod schema;
 mod screen_reader;
+mod template_fields;
