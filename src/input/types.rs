@@ -88,10 +88,8 @@ pub struct ReportFile {
     pub sections: Vec<SectionInput>,
     /// The missions register: a file name (relative to the report) or an inline list.
     pub missions: Option<MissionsSource>,
-    /// The implications, by the keys the template declares (`[[implications]]`; the cabinet
-    /// template's are `community_impact`, `corporate_parenting`, `financial`, `legal`,
-    /// `equality`, `environment`): each Markdown, or `text:` with financial `tables:` where the
-    /// template's kind is `tables`.
+    /// The implications, by the keys the template declares (`[[implications]]`): each
+    /// Markdown, or `text:` with financial `tables:` where the template's kind is `tables`.
     pub implications: Option<std::collections::BTreeMap<String, Implication>>,
     /// RISK ASSESSMENT: Markdown, or text plus a risk register.
     pub risk: Option<TextOr<RiskInput>>,

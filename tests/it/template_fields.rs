@@ -224,3 +224,22 @@ fn the_templates_starter_has_its_front_sheet_and_implication_keys_and_loads() {
     let o = cabrep(&["check", s(&paper)]);
     assert!(o.status.success(), "{}", stderr(&o));
 }
+
+#[test]
+fn a_template_declaring_an_implication_key_twice_is_refused_naming_it() {
+    let dir = tempdir();
+    std::fs::create_dir(dir.path().join("twice")).expect("dir");
+    let toml = read_text(&root().join("templates/harrow/template.toml")).replace(
+        "key = \"performance\"\nheading = \"Performance Issues\"",
+        "key = \"legal\"\nheading = \"Performance Issues\"",
+    );
+    write(&dir.path().join("twice"), "template.toml", &toml);
+    let paper =
+        write(dir.path(), "paper.yaml", &read_text(&root().join(HARROW)).replace("template: .", "template: twice"));
+    let out = dir.path().join("out");
+    let o = cabrep(&["build", s(&paper), "-q", "-o", s(&out)]);
+    assert_ne!(o.status.code(), Some(0));
+    let err = stderr(&o);
+    assert!(err.contains("[[implications]] legal (number 3): key is declared twice"), "{err}");
+    assert!(files_in(&out).is_empty(), "files written");
+}
