@@ -648,7 +648,7 @@ fn schema(kind: SchemaKind, template: Option<&str>) -> u8 {
         };
         let full = serde_json::to_value(schemars::schema_for!(cabrep::input::types::ReportFile))
             .unwrap_or(serde_json::Value::Null);
-        let cut = cabrep::input::paper_fields::report_schema(full, &t.settings.paper, &t.name);
+        let cut = cabrep::input::paper_fields::report_schema(full, &t.settings, &t.name);
         return print_json(&cut);
     }
     if let SchemaKind::Report = kind {
@@ -656,11 +656,11 @@ fn schema(kind: SchemaKind, template: Option<&str>) -> u8 {
         let mut shipped = Vec::new();
         for (name, _) in cabrep::template::SHIPPED {
             match named_template(name) {
-                Ok(t) => shipped.push((name, t.settings.paper)),
+                Ok(t) => shipped.push((name, t.settings)),
                 Err(code) => return code,
             }
         }
-        let papers: Vec<(&str, &cabrep::template::Paper)> = shipped.iter().map(|(n, p)| (*n, p)).collect();
+        let papers: Vec<(&str, &cabrep::template::Settings)> = shipped.iter().map(|(n, p)| (*n, p)).collect();
         let full = serde_json::to_value(schemars::schema_for!(cabrep::input::types::ReportFile))
             .unwrap_or(serde_json::Value::Null);
         let all = cabrep::input::paper_fields::shipped_report_schema(full, &papers);
@@ -699,7 +699,7 @@ fn new_file(kind: StarterKind, file: Option<&Path>, template: Option<&str>) -> u
                 Ok(t) => t,
                 Err(code) => return code,
             };
-            cut = cabrep::input::paper_fields::report_starter(cabrep::STARTER_REPORT, &t.settings.paper, name);
+            cut = cabrep::input::paper_fields::report_starter(cabrep::STARTER_REPORT, &t.settings, name);
             cut.as_str()
         }
         (_, Some(_)) => {

@@ -208,17 +208,9 @@ impl Assembler<'_> {
                 }
                 PartName::Recommendations => self.recommendations(r),
                 PartName::Sections => self.sections(r),
-                PartName::Implications => {
-                    for imp in &t.settings.implications {
-                        if let Some((_, i)) = r.implications.iter().find(|(k, _)| *k == imp.key) {
-                            let anchor = imp.key.replace('_', "-");
-                            self.heading(2, None, imp.heading.clone(), Some(anchor), true);
-                            self.blocks.extend(i.text.iter().cloned());
-                            for ft in &i.tables {
-                                self.financial_table(ft);
-                            }
-                        }
-                    }
+                PartName::Implications => self.implications(r),
+                PartName::FrontSheet => {
+                    self.blocks.extend(super::front_sheet::blocks(&t.settings.front_sheet, &r.front_sheet))
                 }
                 PartName::Risk => {
                     if let Some(risk) = &r.risk {
@@ -257,6 +249,37 @@ impl Assembler<'_> {
                     }
                 }
                 PartName::Appendices => self.appendices(r),
+            }
+        }
+    }
+
+    /// The implications the paper writes, in the template's order: each under its own heading,
+    /// or, where the template numbers them, as one section numbered after the paper's sections
+    /// with each implication sub-numbered below it ("5. Implications", "5.1 Financial").
+    fn implications(&mut self, r: &Report) {
+        let t = self.t;
+        let numbered = t.settings.paper.implications == crate::template::ImplicationsLayout::Numbered;
+        let section = r.sections.len() as u32 + 1;
+        let numbers = numbered && t.settings.paper.number_depth > 0;
+        if numbered && !r.implications.is_empty() {
+            let number = numbers.then(|| format!("{section}."));
+            self.heading(2, number, t.heading("implications"), Some("implications".into()), false);
+        }
+        let mut n = 0;
+        for imp in &t.settings.implications {
+            if let Some((_, i)) = r.implications.iter().find(|(k, _)| *k == imp.key) {
+                let anchor = imp.key.replace('_', "-");
+                if numbered {
+                    n += 1;
+                    let number = numbers.then(|| format!("{section}.{n}"));
+                    self.heading(3, number, imp.heading.clone(), Some(anchor), false);
+                } else {
+                    self.heading(2, None, imp.heading.clone(), Some(anchor), true);
+                }
+                self.blocks.extend(i.text.iter().cloned());
+                for ft in &i.tables {
+                    self.financial_table(ft);
+                }
             }
         }
     }

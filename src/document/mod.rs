@@ -5,5 +5,6 @@
 pub mod assemble;
 pub mod decisions;
 pub mod forward_plan;
+pub mod front_sheet;
 pub mod pack;
 mod relink;

@@ -57,6 +57,10 @@ pub struct ReportFile {
     pub decision_maker: Option<DecisionMaker>,
     /// The portfolio and its holder.
     pub portfolio: Option<Portfolio>,
+    /// The front sheet, by the keys the template declares (`[front_sheet]`): text, Markdown, a
+    /// date, a list, a person (`name`, `post`, `email`, `phone`, `date`) or a yes/no answer
+    /// (`true`, or `{ answer: true, reason: … }`), as each field's kind says.
+    pub front_sheet: Option<std::collections::BTreeMap<String, FrontSheetValue>>,
     /// The cover page (papers whose template has one).
     pub cover: Option<Cover>,
     /// The report title.
@@ -84,8 +88,9 @@ pub struct ReportFile {
     pub sections: Vec<SectionInput>,
     /// The missions register: a file name (relative to the report) or an inline list.
     pub missions: Option<MissionsSource>,
-    /// The implications sections.
-    pub implications: Option<Implications>,
+    /// The implications, by the keys the template declares (`[[implications]]`): each
+    /// Markdown, or `text:` with financial `tables:` where the template's kind is `tables`.
+    pub implications: Option<std::collections::BTreeMap<String, Implication>>,
     /// RISK ASSESSMENT: Markdown, or text plus a risk register.
     pub risk: Option<TextOr<RiskInput>>,
     /// WARDS AFFECTED AND CONSULTATION WITH WARD/COUNCILLORS.
@@ -356,25 +361,34 @@ pub struct Mission {
     pub aim: String,
 }
 
-/// The implications sections.
+/// One implication: Markdown, or text plus financial tables.
+pub type Implication = TextOr<FinancialInput>;
+
+/// A front-sheet value, of the shape its field's kind asks for (checked in validation).
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct Implications {
-    /// COMMUNITY IMPACT IMPLICATIONS.
-    pub community_impact: Markdown,
-    /// CORPORATE PARENTING IMPLICATIONS.
-    pub corporate_parenting: Markdown,
-    /// FINANCIAL IMPLICATIONS: Markdown, or text plus tables.
-    pub financial: TextOr<FinancialInput>,
-    /// LEGAL IMPLICATIONS.
-    pub legal: Markdown,
-    /// EQUALITY IMPLICATIONS (optional).
-    pub equality: Option<Markdown>,
-    /// CLIMATE AND ENVIRONMENT IMPLICATIONS (optional).
-    pub environment: Option<Markdown>,
+#[serde(untagged)]
+pub enum FrontSheetValue {
+    /// Text, Markdown or a date.
+    Text(String),
+    /// A yes/no answer.
+    Answer(bool),
+    /// A list of lines.
+    List(Vec<String>),
+    /// A person, or a yes/no answer with its reason.
+    Map(std::collections::BTreeMap<String, FrontSheetScalar>),
 }
 
-/// Financial implications with tables.
+/// A value inside a front-sheet mapping.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum FrontSheetScalar {
+    /// Text (a name, a post, a reason, a date).
+    Text(String),
+    /// Yes or no.
+    Answer(bool),
+}
+
+/// An implication with financial tables.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FinancialInput {

@@ -67,8 +67,10 @@ pub struct Report {
     pub sections: Vec<Section>,
     /// One row per mission section, when there are two or more.
     pub mission_summary: Vec<MissionSummaryRow>,
-    /// Implications by key (`community_impact`, `financial`, …); the template orders them.
+    /// Implications by the template's keys, in its order.
     pub implications: Vec<(String, Implication)>,
+    /// The front sheet's fields written, in the template's order.
+    pub front_sheet: Vec<FrontSheetEntry>,
     /// RISK ASSESSMENT (papers with one).
     pub risk: Option<RiskAssessment>,
     /// WARDS AFFECTED (papers with the part).
@@ -203,6 +205,19 @@ pub struct MissionSummaryRow {
     pub status: Status,
     /// The next milestone not yet complete.
     pub next_milestone: Option<(String, Date)>,
+}
+
+/// One front-sheet field as written: its label and its value, ready to print.
+#[derive(Debug, Clone)]
+pub struct FrontSheetEntry {
+    /// The template's key.
+    pub key: String,
+    /// The template's label.
+    pub label: String,
+    /// What it holds.
+    pub kind: crate::template::FieldKind,
+    /// The value, as paragraphs (a person's name in bold, then post, email, phone, date).
+    pub value: Vec<crate::tree::Block>,
 }
 
 /// An implications section.

@@ -19,8 +19,12 @@ use serde::{Deserialize, Serialize};
 
 use crate::tree::{ChartPalette, HouseStyle};
 
+pub mod fields;
 pub mod paper;
 pub mod resolutions;
+pub use fields::{
+    FieldKind, FrontSheet, FrontSheetField, FrontSheetLayout, ImplicationHeading, ImplicationKind, ImplicationsLayout,
+};
 pub use paper::{Paper, PartName, Use};
 
 /// A broken template folder: not the author's fault (exit status 3).
@@ -53,8 +57,12 @@ pub struct Settings {
     pub decisions: BTreeMap<String, String>,
     /// Fixed headings.
     pub headings: BTreeMap<String, String>,
-    /// The implications sections, in print order.
+    /// The implications a paper may write, in print order, each with its heading, kind and
+    /// whether it is required (`[[implications]]`).
     pub implications: Vec<ImplicationHeading>,
+    /// The front sheet's fields and layout (`[front_sheet]`; none by default).
+    #[serde(default)]
+    pub front_sheet: FrontSheet,
     /// Contact block labels.
     pub contact: BTreeMap<String, String>,
     /// Status labels.
@@ -167,16 +175,6 @@ fn default_call_in_days() -> u32 {
 
 fn default_amount_decimals() -> u32 {
     2
-}
-
-/// One implications section: its key in the report and its heading.
-#[derive(Debug, Clone, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct ImplicationHeading {
-    /// Field name under `implications:`.
-    pub key: String,
-    /// Printed heading.
-    pub heading: String,
 }
 
 /// A risk band: scores `min..=max`.
@@ -369,16 +367,15 @@ impl Template {
                 }
             }
         }
-        if settings.paper.has(PartName::Implications) {
-            for (i, imp) in settings.implications.iter().enumerate() {
-                if imp.heading.trim().is_empty() {
-                    problems.push(format!(
-                        "[[implications]] {} (number {}): heading must not be empty",
-                        imp.key,
-                        i + 1
-                    ));
-                }
-            }
+        problems.extend(fields::problems(
+            &settings.implications,
+            &settings.front_sheet,
+            settings.paper.has(PartName::Implications),
+        ));
+        if settings.paper.implications == ImplicationsLayout::Numbered
+            && settings.headings.get("implications").is_none_or(|h| h.trim().is_empty())
+        {
+            problems.push("[headings] implications: numbered implications need their section's heading".into());
         }
         // Labels head table columns and captions, contact labels lead lines: an empty one would
         // be an empty header cell or a bare colon.

@@ -42,6 +42,9 @@ pub enum PartName {
     BackgroundPapers,
     /// The contact officer's block (`contact:`).
     Contact,
+    /// The front sheet: the template's `[front_sheet]` fields, as lines or a labelled table
+    /// (`front_sheet:`).
+    FrontSheet,
     /// The author's sign-off: name, post, date (`sign_off:`).
     SignOff,
     /// Appendices (`appendices:`).
@@ -67,6 +70,7 @@ impl PartName {
             PartName::BackgroundPapers => "background_papers",
             PartName::Contact => "contact",
             PartName::SignOff => "sign_off",
+            PartName::FrontSheet => "front_sheet",
             PartName::Appendices => "appendices",
         })
     }
@@ -87,9 +91,10 @@ impl PartName {
     }
 
     /// Every part, in the cabinet report's order.
-    pub const ALL: [PartName; 16] = [
+    pub const ALL: [PartName; 17] = [
         PartName::Cover,
         PartName::Header,
+        PartName::FrontSheet,
         PartName::Portfolio,
         PartName::Title,
         PartName::Summary,
@@ -192,6 +197,10 @@ pub struct Paper {
     /// How the items of an ordered list under a numbered paragraph are numbered.
     #[serde(default, skip_serializing_if = "is_default")]
     pub sub_paragraph_numbers: SubParagraphNumbers,
+    /// How the implications print: each under its own heading, or one numbered section with
+    /// sub-numbered headings.
+    #[serde(default)]
+    pub implications: super::ImplicationsLayout,
 }
 
 fn is_default<T: Default + PartialEq>(v: &T) -> bool {
@@ -214,7 +223,7 @@ impl Default for Paper {
             .iter()
             .filter_map(|&part| {
                 let use_ = match part {
-                    PartName::Cover | PartName::SignOff => return None,
+                    PartName::Cover | PartName::SignOff | PartName::FrontSheet => return None,
                     PartName::Options | PartName::Appendices => Use::Optional,
                     _ => Use::Required,
                 };
@@ -228,6 +237,7 @@ impl Default for Paper {
             list_recommendations_from_sections: false,
             paragraph_numbers: ParagraphNumbers::None,
             sub_paragraph_numbers: SubParagraphNumbers::Decimal,
+            implications: super::ImplicationsLayout::Headings,
         }
     }
 }

@@ -34,3 +34,4 @@ mod preview;
 mod report;
 mod schema;
 mod screen_reader;
+mod template_fields;

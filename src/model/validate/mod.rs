@@ -17,6 +17,7 @@ use crate::template::{Paper, PartName, RiskBand, Use};
 use crate::tree::{Block, List, Paragraph, ParagraphStyle};
 
 mod numbered;
+mod fields;
 mod parts;
 mod sections;
 
@@ -41,6 +42,10 @@ pub struct Rules {
     pub record_xref: (String, String),
     /// The parts the template's papers have.
     pub paper: Paper,
+    /// The implications the template declares, in print order.
+    pub implications: Vec<crate::template::ImplicationHeading>,
+    /// The front sheet the template declares.
+    pub front_sheet: crate::template::FrontSheet,
     /// The template's name, for messages ("the hwb-discussion template has no portfolio").
     pub template_name: String,
     /// How authors' Markdown is laid out (the template's `[markdown]`).
@@ -64,6 +69,8 @@ impl Rules {
             font: t.settings.style.font.clone(),
             amount_decimals: t.settings.amount_decimals,
             paper: t.settings.paper.clone(),
+            implications: t.settings.implications.clone(),
+            front_sheet: t.settings.front_sheet.clone(),
             template_name: t.name.clone(),
             markdown: rich_text::Layout {
                 callout_quotes: t.settings.markdown.quote == crate::template::QuoteStyle::Callout,
@@ -337,7 +344,11 @@ impl Checker {
 
         let implications = self
             .written(rules, PartName::Implications, f.implications.as_ref())
-            .map(|i| self.implications(i, &xrefs, rules.amount_decimals))
+            .map(|i| self.implications(i, rules, &xrefs))
+            .unwrap_or_default();
+        let front_sheet = self
+            .written(rules, PartName::FrontSheet, f.front_sheet.as_ref())
+            .map(|fs| self.front_sheet(fs, rules, &xrefs))
             .unwrap_or_default();
         let risk = self.written(rules, PartName::Risk, f.risk.as_ref()).map(|r| self.risk(r, rules, &xrefs));
         let wards = self.written(rules, PartName::Wards, f.wards.as_ref()).map(|w| self.rich("wards", w, &xrefs, true));
@@ -378,6 +389,7 @@ impl Checker {
             sections,
             mission_summary,
             implications,
+            front_sheet,
             risk,
             wards,
             background_papers,
@@ -563,6 +575,7 @@ fn part_noun(part: PartName) -> &'static str {
         PartName::BackgroundPapers => "background papers",
         PartName::Contact => "contact officer",
         PartName::SignOff => "sign-off",
+        PartName::FrontSheet => "front sheet",
         PartName::Appendices => "appendices",
     }
 }

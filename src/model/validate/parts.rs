@@ -1,5 +1,4 @@
-//! Validation of a report's fixed parts after the sections: the exemption, the implications and
-//! their financial tables, amounts, the risk assessment and the contact officer. Reports problems
+//! Validation of a report's fixed parts after the sections: the exemption, financial tables, amounts, the risk assessment and the contact officer. Reports problems
 //! to the [`Checker`]; never reads files.
 
 use super::*;
@@ -26,43 +25,12 @@ impl Checker {
         Exemption { paragraphs: e.paragraphs.clone(), reason }
     }
 
-    pub(super) fn implications(
+    pub(super) fn financial_table(
         &mut self,
-        f: &raw::Implications,
-        xrefs: &Xrefs,
+        p: &str,
+        t: &raw::FinancialTableInput,
         max_decimals: u32,
-    ) -> Vec<(String, Implication)> {
-        let mut out = Vec::new();
-        let plain = |c: &mut Self, key: &str, md: &str| {
-            let text = c.rich(&format!("implications.{key}"), md, xrefs, true);
-            (key.to_owned(), Implication { text, tables: Vec::new() })
-        };
-        out.push(plain(self, "community_impact", &f.community_impact));
-        out.push(plain(self, "corporate_parenting", &f.corporate_parenting));
-        out.push(match &f.financial {
-            TextOr::Text(md) => plain(self, "financial", md),
-            TextOr::Full(fin) => {
-                let text = self.rich("implications.financial.text", &fin.text, xrefs, true);
-                let tables = fin
-                    .tables
-                    .iter()
-                    .enumerate()
-                    .map(|(i, t)| self.financial_table(&format!("implications.financial.tables[{i}]"), t, max_decimals))
-                    .collect();
-                ("financial".to_owned(), Implication { text, tables })
-            }
-        });
-        out.push(plain(self, "legal", &f.legal));
-        if let Some(e) = &f.equality {
-            out.push(plain(self, "equality", e));
-        }
-        if let Some(e) = &f.environment {
-            out.push(plain(self, "environment", e));
-        }
-        out
-    }
-
-    fn financial_table(&mut self, p: &str, t: &raw::FinancialTableInput, max_decimals: u32) -> FinancialTable {
+    ) -> FinancialTable {
         let caption = self.text(&format!("{p}.caption"), &t.caption);
         if t.columns.is_empty() {
             self.err(format!("{p}.columns"), "a table needs at least one column");
