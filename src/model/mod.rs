@@ -29,6 +29,11 @@ pub struct Report {
     pub body: String,
     /// Meeting date.
     pub date: Date,
+    /// The council the paper is published by: its own `meeting: council:`, else its template's.
+    pub council: String,
+    /// Whether the paper names its council itself (`meeting: council:`); else the council is its
+    /// template's, and a meeting of another council publishes the paper as its own.
+    pub council_own: bool,
     /// Agenda item number, if known.
     pub agenda_item: Option<u32>,
     /// Who the report is from (papers with a header block).
@@ -56,7 +61,7 @@ pub struct Report {
     pub record_xrefs: rich_text::Xrefs,
     /// REASONS.
     pub reasons: RichText,
-    /// ALTERNATIVE OPTIONS CONSIDERED AND REJECTED.
+    /// The alternative options considered and rejected (papers with the part).
     pub options: Option<RichText>,
     /// Lead-in of the recommendations, if the author set one.
     pub recommendations_lead: Option<String>,
@@ -68,7 +73,7 @@ pub struct Report {
     pub mission_summary: Vec<MissionSummaryRow>,
     /// Implications by key (`community_impact`, `financial`, …); the template orders them.
     pub implications: Vec<(String, Implication)>,
-    /// RISK ASSESSMENT (papers with one).
+    /// The risk assessment (papers with one).
     pub risk: Option<RiskAssessment>,
     /// WARDS AFFECTED (papers with the part).
     pub wards: Option<RichText>,
