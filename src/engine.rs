@@ -133,6 +133,16 @@ impl Engine {
         }
     }
 
+    /// The template kept under `name` (a meeting's or a paper's, as picked), or the default.
+    pub fn template_named(&self, name: Option<&str>) -> &Template {
+        self.kit(name).0
+    }
+
+    /// The rules of the template kept under `name`, or the default's.
+    pub fn rules_named(&self, name: Option<&str>) -> &Rules {
+        self.kit(name).1
+    }
+
     /// The template of a paper (its own, or the default).
     pub fn template_of(&self, report: &Report) -> &Template {
         self.kit(report.template.as_deref()).0

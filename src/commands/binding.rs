@@ -82,7 +82,7 @@ pub fn bind(
     workers: usize,
     cache: Option<&PartCache>,
 ) -> Result<BoundPack, BindError> {
-    let writer = engine.writers.pdf().map_err(|e| e.to_string())?;
+    let writer = engine.writers_of(&pack.front).pdf().map_err(|e| e.to_string())?;
     let typeset = in_workers(&pack.parts, workers, |part| -> Result<Arc<Vec<u8>>, BindError> {
         match &part.content {
             PartContent::Bound(pdf) => Ok(Arc::clone(&pdf.bytes)),
@@ -180,6 +180,7 @@ pub fn bind(
     let options = MergeOptions {
         title: pack.front.meta.title.clone(),
         lang: pack.front.meta.lang.clone(),
+        author: pack.front.meta.author.clone(),
         keywords: pack.front.meta.keywords.clone(),
         furniture: Some(furniture),
         date: midnight_utc(&pack.front.meta.date),

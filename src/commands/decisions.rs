@@ -32,22 +32,28 @@ fn build_decisions_once(
     formats: &[Format],
 ) -> PapersOutcome {
     use crate::document::decisions as record;
-    let (m, warnings) =
-        match crate::meeting::load_meeting(meeting, &engine.rules, engine, &engine.access.scope_for(meeting)) {
-            Ok(x) => x,
-            Err(f) => return PapersOutcome::Invalid(f),
-        };
-    let (source, file) = match crate::load::load_outcome(outcome, &engine.rules) {
+    let (m, warnings) = match crate::meeting::load_meeting(meeting, engine, &engine.access.scope_for(meeting)) {
+        Ok(x) => x,
+        Err(f) => return PapersOutcome::Invalid(f),
+    };
+    let (source, file) = match crate::load::load_outcome(outcome, engine.rules_named(m.template.as_deref())) {
         Ok(x) => x,
         Err(f) => return PapersOutcome::Invalid(crate::meeting::MeetingFailure { files: vec![f] }),
     };
     let invalid = |diagnostics: Vec<Diagnostic>, source: Option<String>| {
         PapersOutcome::Invalid(crate::meeting::MeetingFailure { files: vec![LoadFailure { diagnostics, source }] })
     };
-    let s = &engine.template.settings;
+    // The record is in the template the meeting file names.
+    let template = engine.template_named(m.template.as_deref());
+    let s = &template.settings;
     let calendar = crate::model::calendar::Calendar::england_and_wales();
-    let (record, problems) =
-        crate::meeting::decisions::build_record(&m, &file, &engine.rules, s.call_in_working_days, &calendar);
+    let (record, problems) = crate::meeting::decisions::build_record(
+        &m,
+        &file,
+        engine.rules_named(m.template.as_deref()),
+        s.call_in_working_days,
+        &calendar,
+    );
     let diags: Vec<Diagnostic> = problems.into_iter().map(|p| source.locate(p)).collect();
     let Some(record) = record else {
         return invalid(diags, Some(source.text.clone()));
@@ -58,9 +64,12 @@ fn build_decisions_once(
     }
     let opts = document::assemble::Options { metadata_date: engine.metadata_date };
     let (public, part2) = record.split();
-    let mut docs = vec![("-decisions", record::public_record(&record, &public, &engine.template, &opts))];
+    let mut docs = vec![("-decisions", record::public_record(&record, &public, template, &opts))];
     if !part2.is_empty() {
-        docs.push(("-decisions-part2", record::part2_record(&record, &part2, &engine.template, &opts)));
+        docs.push(("-decisions-part2", record::part2_record(&record, &part2, template, &opts)));
+    }
+    for (_, doc) in &mut docs {
+        doc.template = m.template.clone();
     }
     let mut rendered = Vec::new();
     let mut pages = 0;

@@ -53,7 +53,21 @@ pub fn build_forward_plan(
         return PapersOutcome::Invalid(crate::meeting::MeetingFailure { files: failures });
     }
     let reports: Vec<(&Report, String)> = loaded.iter().map(|l| (&l.report, l.source.name.clone())).collect();
-    let (plan, problems) = fp::build_plan(&reports, published, previous.as_ref());
+    // The plan is in its reports' template when they share one (else the default).
+    let named: std::collections::BTreeSet<Option<&str>> = loaded.iter().map(|l| l.report.template.as_deref()).collect();
+    let key = match named.into_iter().collect::<Vec<_>>()[..] {
+        [one] => one.map(str::to_owned),
+        _ => None,
+    };
+    let template = engine.template_named(key.as_deref());
+    let template_council = template.settings.council.as_ref().map(|c| c.name.as_str());
+    let (plan, problems) = fp::build_plan(&reports, published, previous.as_ref(), template_council);
+    if plan.council.is_empty() {
+        return PapersOutcome::Failed(format!(
+            "forward plan: no council is named: the {} template names none and there is no report to name one; add `council = \"…\"` to the template's template.toml",
+            template.name
+        ));
+    }
     // The plan's own checks only: a report's other warnings are `check`'s and `build`'s.
     let mut by_report: Vec<Vec<Diagnostic>> = vec![Vec::new(); loaded.len()];
     for (i, p) in problems {
@@ -68,11 +82,12 @@ pub fn build_forward_plan(
             (d, l.source.text.clone())
         })
         .collect();
-    let doc = document::forward_plan::plan(
+    let mut doc = document::forward_plan::plan(
         &plan,
-        &engine.template,
+        template,
         &document::assemble::Options { metadata_date: engine.metadata_date },
     );
+    doc.template = key;
     let mut rendered = Vec::new();
     let mut pages = 0;
     for &f in formats {

@@ -41,20 +41,25 @@ fn build_pack_once(
     opts: &PackOptions,
 ) -> PapersOutcome {
     use crate::document::pack as assemble_pack;
-    let (m, mut warnings) =
-        match crate::meeting::load_meeting(meeting, &engine.rules, engine, &engine.access.scope_for(meeting)) {
-            Ok(x) => x,
-            Err(f) => return PapersOutcome::Invalid(f),
-        };
+    let (m, mut warnings) = match crate::meeting::load_meeting(meeting, engine, &engine.access.scope_for(meeting)) {
+        Ok(x) => x,
+        Err(f) => return PapersOutcome::Invalid(f),
+    };
     let (public, part2) = m.split();
+    // The meeting's own documents are in the template the meeting file names.
+    let template = engine.template_named(m.template.as_deref());
     let assembly = engine.options();
     let named = pack_name(meeting);
     let out = |suffix: &str, ext: &str| output_path(out_dir, &named, suffix, ext);
     let stem = out("", "").file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
     let cache = opts.cache.then(|| PartCache::new(out_dir, &stem));
-    let public_parts = assemble_pack::public_pack(&public, &engine.template, &|r| engine.template_of(r), &assembly);
-    let part2_parts =
-        part2.as_ref().map(|p2| assemble_pack::part2_pack(p2, &engine.template, &|r| engine.template_of(r), &assembly));
+    let mut public_parts = assemble_pack::public_pack(&public, template, &|r| engine.template_of(r), &assembly);
+    public_parts.front.template = m.template.clone();
+    let part2_parts = part2.as_ref().map(|p2| {
+        let mut parts = assemble_pack::part2_pack(p2, template, &|r| engine.template_of(r), &assembly);
+        parts.front.template = m.template.clone();
+        parts
+    });
     if let Some(p2) = &part2_parts {
         let shared = shared_pictures(&public_parts, p2);
         if !shared.is_empty() {
@@ -127,8 +132,7 @@ fn build_pack_once(
             }
             links.reports.insert(*number, relative_href(path));
         }
-        let index =
-            assemble_pack::index_page(&bound.front, &public, &links, &bound.starts, bound.page_count, &engine.template);
+        let index = assemble_pack::index_page(&bound.front, &public, &links, &bound.starts, bound.page_count, template);
         match engine.render(&index, Format::Html) {
             Ok(bytes) => rendered.push(public_file(out("-index", "html"), bytes)),
             Err(e) => return PapersOutcome::Failed(format!("pack index HTML: {e}")),

@@ -105,7 +105,7 @@ pub fn report(r: &Report, t: &Template, opts: &Options) -> Document {
         template: r.template.clone(),
         meta: Meta {
             title: crate::tree::metadata_text(&r.title),
-            author: t.settings.council.clone(),
+            author: r.council.clone(),
             subject: crate::tree::metadata_text(
                 &t.words("subject", &json!({"body": r.body, "date": long_date(r.date)})),
             ),
@@ -161,8 +161,9 @@ impl Assembler<'_> {
         self.blocks.push(b);
     }
 
+    /// A heading, its text as the template or the author wrote it (a template that prints its
+    /// headings in capitals writes them so). `caps` marks a part heading of the template's.
     fn heading(&mut self, level: u8, number: Option<String>, text: String, anchor: Option<String>, caps: bool) {
-        let text = if caps { text.to_uppercase() } else { text };
         self.push(Block::Heading(Heading { level, number, text, anchor, caps }));
     }
 
@@ -290,10 +291,10 @@ impl Assembler<'_> {
         self.blocks.extend(text.iter().cloned());
     }
 
-    /// The cover page: the body in capitals, the title, the kind of paper, its period and month.
+    /// The cover page: the body (in the template's `cover_body` wording), the title, the kind of paper, its period and month.
     fn cover(&mut self, r: &Report) {
         let Some(c) = &r.cover else { return };
-        self.push(para(ParagraphStyle::Cover, r.body.to_uppercase()));
+        self.push(para(ParagraphStyle::Cover, self.t.words("cover_body", &json!({"body": r.body}))));
         self.heading(1, None, r.title.clone(), Some("title".into()), false);
         for line in std::iter::once(&c.kind).chain(&c.period).chain(std::iter::once(&c.month)) {
             self.push(para(ParagraphStyle::Cover, line.clone()));
@@ -301,7 +302,7 @@ impl Assembler<'_> {
         self.push(Block::PageBreak);
     }
 
-    /// The header block: bold, upper case, one line each.
+    /// The header block: bold, one line each, in the template's wording.
     fn header(&mut self, r: &Report) {
         let t = self.t;
         let Some(report_of) = &r.report_of else { return };
@@ -320,7 +321,7 @@ impl Assembler<'_> {
             t.settings.decisions.get(decision_key).cloned().unwrap_or_else(|| decision_key.to_uppercase()),
         ];
         for l in lines {
-            self.push(para(ParagraphStyle::HeaderLine, l.to_uppercase()));
+            self.push(para(ParagraphStyle::HeaderLine, l));
         }
         if let Some(fp) = &r.forward_plan_ref {
             self.push(para(ParagraphStyle::HeaderLine, t.words("forward_plan", &json!({"reference": fp}))));

@@ -73,7 +73,7 @@ fn record_document(
         template: None,
         meta: Meta {
             title: crate::tree::metadata_text(&title),
-            author: t.settings.council.clone(),
+            author: r.council.clone(),
             subject: crate::tree::metadata_text(&format!("{} {}", r.body, long_date(r.date))),
             lang: t.settings.language.clone(),
             date: iso(opts.metadata_date.unwrap_or(r.published)),

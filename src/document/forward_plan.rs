@@ -14,6 +14,7 @@ use crate::tree::*;
 
 /// The Forward Plan as one document.
 pub fn plan(p: &ForwardPlan, t: &Template, opts: &Options) -> Document {
+    let council = &p.council;
     let w = |key: &str, data: serde_json::Value| t.plan_words(key, &data);
     let published = date_with_weekday(p.published);
     let title = w("title", json!({}));
@@ -28,7 +29,7 @@ pub fn plan(p: &ForwardPlan, t: &Template, opts: &Options) -> Document {
         Block::Paragraph(Paragraph::plain(ParagraphStyle::HeaderLine, w("published", json!({"date": published})))),
         Block::Paragraph(Paragraph::plain(
             ParagraphStyle::Body,
-            w("intro", json!({"council": t.settings.council, "date": published})),
+            w("intro", json!({"council": council, "date": published})),
         )),
     ];
     if p.entries.is_empty() {
@@ -41,7 +42,7 @@ pub fn plan(p: &ForwardPlan, t: &Template, opts: &Options) -> Document {
         template: None,
         meta: Meta {
             title: format!("{title}, {}", long_date(p.published)),
-            author: t.settings.council.clone(),
+            author: council.clone(),
             subject: w("published", json!({"date": published})),
             lang: t.settings.language.clone(),
             date: iso(opts.metadata_date.unwrap_or(p.published)),

@@ -297,7 +297,7 @@ fn pack_parts(
         template: None,
         meta: Meta {
             title: crate::tree::metadata_text(&title),
-            author: t.settings.council.clone(),
+            author: m.council.clone(),
             subject: crate::tree::metadata_text(&format!("{} {}", m.body, long_date(m.date))),
             lang: t.settings.language.clone(),
             date: iso(opts.metadata_date.unwrap_or(m.date)),

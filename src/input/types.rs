@@ -77,9 +77,9 @@ pub struct ReportFile {
     /// case, it continues "Consideration was given to a report that …"; otherwise it is printed
     /// as written. Without it the record uses the summary.
     pub record_summary: Option<Markdown>,
-    /// REASONS FOR RECOMMENDATION(S)/DECISION(S).
+    /// The reasons for the recommendations (the template's `reasons` heading).
     pub reasons: Option<Markdown>,
-    /// ALTERNATIVE OPTIONS CONSIDERED AND REJECTED (optional).
+    /// The alternative options considered and rejected (the template's `options` heading; optional).
     pub options: Option<Markdown>,
     /// RECOMMENDATIONS.
     pub recommendations: Option<Recommendations>,
@@ -91,9 +91,9 @@ pub struct ReportFile {
     /// The implications, by the keys the template declares (`[[implications]]`): each
     /// Markdown, or `text:` with financial `tables:` where the template's kind is `tables`.
     pub implications: Option<std::collections::BTreeMap<String, Implication>>,
-    /// RISK ASSESSMENT: Markdown, or text plus a risk register.
+    /// The risk assessment (the template's `risk` heading): Markdown, or text plus a risk register.
     pub risk: Option<TextOr<RiskInput>>,
-    /// WARDS AFFECTED AND CONSULTATION WITH WARD/COUNCILLORS.
+    /// The wards affected and the consultation with their councillors (the template's `wards` heading).
     pub wards: Option<Markdown>,
     /// BACKGROUND PAPERS; an empty list prints "None".
     pub background_papers: Option<Vec<String>>,
@@ -116,6 +116,9 @@ pub struct MeetingRef {
     pub body: String,
     /// Meeting date, ISO `YYYY-MM-DD`.
     pub date: IsoDate,
+    /// The council the paper is published by (the documents' author), where it is not the one
+    /// the template names; a paper with no council here or in its template is refused.
+    pub council: Option<String>,
 }
 
 /// Decision type, printed as CABINET DECISION, KEY DECISION, …
@@ -504,6 +507,10 @@ pub struct MeetingFile {
     /// Format version, `cabrep/meeting/v1`.
     #[schemars(regex(pattern = r"^\s*cabrep/meeting/v1\s*$"))]
     pub schema: Option<String>,
+    /// The template of the meeting's own documents (the front sheet and agenda, the decision
+    /// record): a shipped one or a template folder relative to this file, as a report names
+    /// its own; `--template` overrides it.
+    pub template: Option<String>,
     /// The meeting.
     pub meeting: MeetingDetails,
     /// Agenda items, numbered 1, 2, 3 … in this order; at least one.

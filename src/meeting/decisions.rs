@@ -17,6 +17,8 @@ use crate::tree::Inline;
 /// The decision record of a meeting.
 #[derive(Debug, Clone)]
 pub struct DecisionRecord {
+    /// The council (the meeting file's), the record's author.
+    pub council: String,
     /// The body.
     pub body: String,
     /// The meeting date.
@@ -342,6 +344,7 @@ pub fn build_record(
     }
     (
         ok.then(|| DecisionRecord {
+            council: meeting.details.council.clone(),
             body: meeting.details.body.clone(),
             date: meeting.details.date,
             published,

@@ -22,11 +22,14 @@ use crate::input::file::{Limits, Scope};
 use crate::input::types::{MeetingContact, MeetingFile};
 use crate::input::{InputKind, SourceFile};
 use crate::load::{self, LoadFailure};
-use crate::model::{Exemption, Report, Rules};
+use crate::model::{Exemption, Report};
 
 /// A validated meeting.
 #[derive(Debug, Clone)]
 pub struct Meeting {
+    /// The template the meeting file names (`template:`), by the name the engine keeps it under;
+    /// `None` for the default (or under `--template`).
+    pub template: Option<String>,
     /// Front-sheet details.
     pub details: MeetingDetails,
     /// Items, numbered from 1.
@@ -166,6 +169,35 @@ fn other_meeting(report: &Report, body: &str, date: Date) -> Option<Problem> {
         )
         .help("correct the report's `meeting:` (body and date), or list the right report"),
     )
+}
+
+/// A report of another council than the meeting's: a warning naming both, for its `report:`
+/// line. A report that names no council of its own has its template's; in this meeting it is
+/// published as the meeting's council's. Names compare without regard to case and spacing.
+fn other_council(report: &mut Report, council: &str) -> Option<Problem> {
+    let norm = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
+    if norm(&report.council) == norm(council) {
+        return None;
+    }
+    let theirs = std::mem::replace(&mut report.council, council.trim().to_owned());
+    Some(if report.council_own {
+        report.council = theirs.clone();
+        Problem::warning(
+            "",
+            format!("the report names the council {theirs}, but this meeting is of {}", council.trim()),
+        )
+        .help("correct the report's `meeting: council:`, or list the right report")
+    } else {
+        Problem::warning(
+            "",
+            format!(
+                "the report's template names the council {theirs}, but this meeting is of {}; the report is published as {}'s",
+                council.trim(),
+                council.trim()
+            ),
+        )
+        .help("use the meeting's council's template, or name the council in the report's `meeting: council:`")
+    })
 }
 
 /// One PDF bound into a pack, as the check for second routes sees it.
@@ -485,11 +517,11 @@ pub struct MeetingFailure {
 pub type ReportWarnings = (Vec<Diagnostic>, String);
 
 /// Loads a meeting file and every report and PDF it names, each inside `scope`'s root: the
-/// meeting with `rules` (its template's), each report with the rules of the template it names
-/// (`pick`). All problems are collected.
+/// meeting with the rules of the template it names (`template:`, picked as a report's is); each
+/// report with the rules of the template it names (`pick`). All problems are
+/// collected.
 pub fn load_meeting(
     path: &Path,
-    rules: &Rules,
     pick: &dyn load::PickRules,
     scope: &Scope,
 ) -> Result<(Meeting, Vec<ReportWarnings>), MeetingFailure> {
@@ -513,6 +545,18 @@ pub fn load_meeting(
             return Err(MeetingFailure {
                 files: vec![LoadFailure { diagnostics: vec![d], source: Some(source.text.clone()) }],
             })
+        }
+    };
+    let (template, rules) = match pick.pick(file.template.as_deref(), &source.dir()) {
+        Ok(picked) => picked,
+        Err(p) => {
+            let mut d = source.locate(p);
+            if let Some(at) = source.locator.key_position("template") {
+                (d.line, d.column) = (at.line, at.column);
+            }
+            return Err(MeetingFailure {
+                files: vec![LoadFailure { diagnostics: vec![d], source: Some(source.text.clone()) }],
+            });
         }
     };
     let mut problems: Vec<Problem> = load::character_problems(&source, rules);
@@ -600,6 +644,9 @@ pub fn load_meeting(
                         }
                         loaded.report.agenda_item = Some(number);
                         if let Some(w) = other_meeting(&loaded.report, &file.meeting.body, date) {
+                            meeting_warnings.push(Problem { path: format!("{p}.report"), ..w });
+                        }
+                        if let Some(w) = other_council(&mut loaded.report, &file.meeting.council) {
                             meeting_warnings.push(Problem { path: format!("{p}.report"), ..w });
                         }
                         for (j, a) in loaded.report.appendices.iter().enumerate() {
@@ -703,6 +750,7 @@ pub fn load_meeting(
     let m = &file.meeting;
     Ok((
         Meeting {
+            template,
             details: MeetingDetails {
                 council: m.council.clone(),
                 body: m.body.clone(),

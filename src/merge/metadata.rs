@@ -85,6 +85,10 @@ pub(super) fn xmp(opts: &MergeOptions, ua: bool) -> String {
     s.push_str(">\n<dc:format>application/pdf</dc:format>\n");
     s.push_str(&format!("<dc:title><rdf:Alt><rdf:li xml:lang=\"x-default\">{title}</rdf:li></rdf:Alt></dc:title>\n"));
     s.push_str(&format!("<dc:language><rdf:Bag><rdf:li>{lang}</rdf:li></rdf:Bag></dc:language>\n"));
+    if !opts.author.is_empty() {
+        let author = escape(&opts.author);
+        s.push_str(&format!("<dc:creator><rdf:Seq><rdf:li>{author}</rdf:li></rdf:Seq></dc:creator>\n"));
+    }
     if !opts.keywords.is_empty() {
         s.push_str(&format!("<pdf:Keywords>{keywords}</pdf:Keywords>\n"));
     }
@@ -107,6 +111,9 @@ pub(super) fn xmp(opts: &MergeOptions, ua: bool) -> String {
 pub(super) fn info(opts: &MergeOptions) -> Dictionary {
     let mut d = Dictionary::new();
     d.set("Title", text_string(&opts.title));
+    if !opts.author.is_empty() {
+        d.set("Author", text_string(&opts.author));
+    }
     if !opts.keywords.is_empty() {
         d.set("Keywords", text_string(&opts.keywords.join(", ")));
     }
@@ -157,6 +164,7 @@ pub(super) fn file_id(parts: &[Part], opts: &MergeOptions) -> [u8; 16] {
     }
     h.field(opts.title.as_bytes());
     h.field(opts.lang.as_bytes());
+    h.field(opts.author.as_bytes());
     for k in &opts.keywords {
         h.field(k.as_bytes());
     }

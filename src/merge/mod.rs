@@ -130,6 +130,8 @@ pub struct MergeOptions {
     pub title: String,
     /// The document language (BCP 47), e.g. `en-GB`.
     pub lang: String,
+    /// The author (Info `/Author`, XMP `dc:creator`): the council; none when empty.
+    pub author: String,
     /// Keywords for Info `/Keywords` and XMP `pdf:Keywords`.
     pub keywords: Vec<String>,
     /// A PDF with exactly one page per result page, stamped onto the pages as an artifact.

@@ -25,6 +25,8 @@ pub const GENERAL_EXCEPTION_CLEAR_DAYS: i64 = 5;
 /// A Forward Plan.
 #[derive(Debug, Clone)]
 pub struct ForwardPlan {
+    /// The council that publishes the plan (its reports' council).
+    pub council: String,
     /// The date of publication.
     pub published: Date,
     /// The key decisions, by date then reference.
@@ -207,8 +209,32 @@ pub fn build_plan(
     reports: &[(&Report, String)],
     published: Date,
     previous: Option<&Previous>,
+    template_council: Option<&str>,
 ) -> (ForwardPlan, Vec<(usize, Problem)>) {
     let mut problems = Vec::new();
+    // The council publishing the plan: its reports' (the template's where one of them has it,
+    // else the first report's), or the template's when there are no reports. A report of another
+    // council is warned about, never silently published under this one.
+    let council = template_council
+        .filter(|c| reports.iter().any(|(r, _)| r.council == *c))
+        .or_else(|| reports.first().map(|(r, _)| r.council.as_str()))
+        .or(template_council)
+        .unwrap_or_default()
+        .to_owned();
+    for (i, (r, _)) in reports.iter().enumerate() {
+        if r.council != council {
+            problems.push((
+                i,
+                Problem::warning(
+                    "meeting",
+                    format!("the report is of {}, but the Forward Plan is published by {council}", r.council),
+                )
+                .help(
+                    "a Forward Plan lists one council's key decisions: build each council's plan from its own folder",
+                ),
+            ));
+        }
+    }
     let long = crate::house::long_date;
     // Two reports with one reference.
     let mut first_with: BTreeMap<String, usize> = BTreeMap::new();
@@ -263,7 +289,7 @@ pub fn build_plan(
         entries.push(entry);
     }
     entries.sort_by(|a, b| a.date().cmp(&b.date()).then_with(|| natural_cmp(a.reference(), b.reference())));
-    (ForwardPlan { published, entries }, problems)
+    (ForwardPlan { council, published, entries }, problems)
 }
 
 #[cfg(test)]

@@ -30,6 +30,11 @@ pub struct Report {
     pub body: String,
     /// Meeting date.
     pub date: Date,
+    /// The council the paper is published by: its own `meeting: council:`, else its template's.
+    pub council: String,
+    /// Whether the paper names its council itself (`meeting: council:`); else the council is its
+    /// template's, and a meeting of another council publishes the paper as its own.
+    pub council_own: bool,
     /// Agenda item number, if known.
     pub agenda_item: Option<u32>,
     /// Who the report is from (papers with a header block).
@@ -57,7 +62,7 @@ pub struct Report {
     pub record_xrefs: rich_text::Xrefs,
     /// REASONS.
     pub reasons: RichText,
-    /// ALTERNATIVE OPTIONS CONSIDERED AND REJECTED.
+    /// The alternative options considered and rejected (papers with the part).
     pub options: Option<RichText>,
     /// Lead-in of the recommendations, if the author set one.
     pub recommendations_lead: Option<String>,
@@ -71,7 +76,7 @@ pub struct Report {
     pub implications: Vec<(String, Implication)>,
     /// The front sheet's fields written, in the template's order.
     pub front_sheet: Vec<FrontSheetEntry>,
-    /// RISK ASSESSMENT (papers with one).
+    /// The risk assessment (papers with one).
     pub risk: Option<RiskAssessment>,
     /// WARDS AFFECTED (papers with the part).
     pub wards: Option<RichText>,

@@ -19,9 +19,11 @@ use serde::{Deserialize, Serialize};
 
 use crate::tree::{ChartPalette, HouseStyle};
 
+pub mod council;
 pub mod fields;
 pub mod paper;
 pub mod resolutions;
+pub use council::Council;
 pub use fields::{
     FieldKind, FrontSheet, FrontSheetField, FrontSheetLayout, ImplicationHeading, ImplicationKind, ImplicationsLayout,
 };
@@ -43,8 +45,10 @@ impl std::error::Error for TemplateError {}
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Settings {
-    /// The council's name (document author).
-    pub council: String,
+    /// The council the template is written for (`council = "…"` or a `[council]` table), if it
+    /// names one: a paper's own council wins over it.
+    #[serde(default)]
+    pub council: Option<Council>,
     /// Document language, BCP 47 (`en-GB`).
     pub language: String,
     /// Reports estimated longer than this many pages get a warning.
@@ -358,6 +362,7 @@ impl Template {
     ) -> Result<Template, TemplateError> {
         let mut settings = settings_of(toml_text, file)?;
         let mut problems = settings.paper.problems();
+        problems.extend(settings.council.iter().flat_map(Council::problems));
         // A heading the paper prints must say something (an empty one would be an untitled
         // heading in every format).
         for part in settings.paper.parts.iter().filter(|p| p.use_ != Use::Absent) {
@@ -582,7 +587,7 @@ const PLAN_WORDING: &[Wording] = &[
 /// Wording a template may leave out (added since the first template format): the built-in
 /// template's is used. (`bound_page_alt`, the alt text of a bound page when packs bound pages as
 /// pictures, is no longer used; a template that still has it loads, and the key is ignored.)
-const OPTIONAL_WORDING: &[&str] = &["index_pack_link"];
+const OPTIONAL_WORDING: &[&str] = &["index_pack_link", "cover_body"];
 
 /// The `[wording]` the code fills in, with the variables it is given; a template folder must
 /// define each (but those in `OPTIONAL_WORDING`).
@@ -619,6 +624,7 @@ const WORDING: &[Wording] = &[
     ("pages_many", &[]),
     ("bound_heading", &["number", "title"]),
     ("index_pack_link", &["pages"]),
+    ("cover_body", &["body"]),
 ];
 
 /// Compiles every wording of a template's tables and renders each that the code fills in with
@@ -629,6 +635,7 @@ fn wording_of(settings: &Settings, file: &str) -> Result<Handlebars<'static>, Te
     let mut hb = Handlebars::new();
     hb.set_strict_mode(true);
     hb.register_escape_fn(handlebars::no_escape);
+    hb.register_helper("upper", Box::new(upper));
     let tables: [(&str, &BTreeMap<String, String>, &[Wording]); 3] = [
         ("wording", &settings.wording, WORDING),
         ("decisions_record", &settings.decisions_record, RECORD_WORDING),
@@ -670,6 +677,24 @@ fn wording_of(settings: &Settings, file: &str) -> Result<Handlebars<'static>, Te
         }
     }
     Ok(hb)
+}
+
+/// `{{upper x}}`: the value in capitals, for a template whose house style prints a line in
+/// capitals ("REPORT TO {{upper body}}"); a number as written, nothing as nothing.
+fn upper(
+    h: &handlebars::Helper<'_>,
+    _: &Handlebars<'_>,
+    _: &handlebars::Context,
+    _: &mut handlebars::RenderContext<'_, '_>,
+    out: &mut dyn handlebars::Output,
+) -> handlebars::HelperResult {
+    let text = match h.param(0).map(|p| p.value()) {
+        Some(serde_json::Value::String(s)) => s.to_uppercase(),
+        Some(serde_json::Value::Null) | None => String::new(),
+        Some(other) => other.to_string(),
+    };
+    out.write(&text)?;
+    Ok(())
 }
 
 /// A wording compiled, refusing partials (`{{> name}}`) and inline partials, which could name
@@ -821,7 +846,12 @@ mod tests {
         assert_eq!(t.words("agenda_item", &serde_json::json!({"number": 7})), "AGENDA ITEM 7");
         assert_eq!(t.words("agenda_item", &serde_json::json!({"number": null})), "AGENDA ITEM");
         // Author data is never evaluated as a template.
-        assert_eq!(t.words("report_to", &serde_json::json!({"body": "{{x}} <b>"})), "REPORT TO {{x}} <b>");
+        assert_eq!(
+            t.words("portfolio", &serde_json::json!({"title": "{{x}} <b>", "holder": "A"})),
+            "Portfolio Title – {{x}} <b>, A"
+        );
+        // `upper` prints the value in capitals, and never evaluates it either.
+        assert_eq!(t.words("report_to", &serde_json::json!({"body": "{{x}} <b>"})), "REPORT TO {{X}} <B>");
         assert_eq!(t.band(15).map(|b| b.name.as_str()), Some("High"));
         assert_eq!(t.band(20).map(|b| b.name.as_str()), Some("Very high"));
         assert_eq!(t.band(4).map(|b| b.name.as_str()), Some("Low"));

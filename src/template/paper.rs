@@ -24,9 +24,9 @@ pub enum PartName {
     Title,
     /// SUMMARY (`summary:`).
     Summary,
-    /// REASONS FOR RECOMMENDATION(S)/DECISION(S) (`reasons:`).
+    /// The reasons for the recommendations (`reasons:`).
     Reasons,
-    /// ALTERNATIVE OPTIONS CONSIDERED AND REJECTED (`options:`).
+    /// The alternative options considered and rejected (`options:`).
     Options,
     /// RECOMMENDATIONS, listed together (`recommendations:`, and any that stand in sections).
     Recommendations,
@@ -34,7 +34,7 @@ pub enum PartName {
     Sections,
     /// The implications, in the template's `[[implications]]` order (`implications:`).
     Implications,
-    /// RISK ASSESSMENT (`risk:`).
+    /// The risk assessment (`risk:`).
     Risk,
     /// WARDS AFFECTED (`wards:`).
     Wards,

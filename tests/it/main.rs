@@ -10,6 +10,7 @@ mod accessibility;
 mod authoring;
 mod binding;
 mod cli;
+mod council;
 mod decisions;
 mod diagnostics;
 mod external;

@@ -53,6 +53,8 @@ pub struct Rules {
     /// The Proper Officer who signs a decision record when the meeting names none: name and
     /// post, from the template's `[decisions_record]`.
     pub proper_officer: Option<(String, String)>,
+    /// The council the template names, if any (a paper's own `meeting: council:` wins).
+    pub council: Option<String>,
 }
 
 impl Rules {
@@ -81,6 +83,7 @@ impl Rules {
                     |k: &str| t.settings.decisions_record.get(k).map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
                 get("proper_officer_name").map(|name| (name, get("proper_officer_post").unwrap_or_default()))
             },
+            council: t.settings.council.as_ref().map(|c| c.name.clone()),
         }
     }
 }
@@ -250,6 +253,7 @@ impl Checker {
         let paper = &rules.paper;
         let body = self.text("meeting.body", &f.meeting.body);
         let date = self.date("meeting.date", &f.meeting.date);
+        let council = self.council(f, rules);
         let has_header = self.part(rules, PartName::Header, f.report_of.is_some());
         let report_of = f.report_of.as_ref().filter(|_| has_header).map(|r| self.text("report_of", r));
         if let (Some(_), false) = (&f.decision, paper.has(PartName::Header)) {
@@ -370,6 +374,8 @@ impl Checker {
             template: f.template.clone(),
             body,
             date,
+            council,
+            council_own: f.meeting.council.is_some(),
             agenda_item: f.agenda_item,
             report_of,
             decision,
@@ -397,6 +403,25 @@ impl Checker {
             sign_off,
             appendices,
             contents: f.contents,
+        }
+    }
+
+    /// The council the paper is published by: its own `meeting: council:`, else the template's;
+    /// with neither, an error saying where to name it (never a council by default).
+    fn council(&mut self, f: &ReportFile, rules: &Rules) -> String {
+        if let Some(own) = &f.meeting.council {
+            return self.text("meeting.council", own);
+        }
+        match &rules.council {
+            Some(c) => c.clone(),
+            None => {
+                self.err("meeting", format!("no council is named: the {} template names none", rules.template_name))
+                    .help = Some(
+                    "add `council: Example Borough Council` under `meeting:`, or `council = \"…\"` to the template's template.toml"
+                        .into(),
+                );
+                String::new()
+            }
         }
     }
 

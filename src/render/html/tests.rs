@@ -27,7 +27,7 @@ fn doc(blocks: Vec<Block>) -> Document {
         template: None,
         meta: Meta {
             title: "A <b>Report</b> & \"more\"".into(),
-            author: "Stockton-on-Tees Borough Council".into(),
+            author: "Example Borough Council".into(),
             subject: "Report to Cabinet, 18 January 2024".into(),
             lang: "en-GB".into(),
             date: "2024-01-18".into(),
@@ -106,7 +106,7 @@ fn page_skeleton_and_metadata() {
     assert!(h.starts_with("<!doctype html>\n<html lang=\"en-GB\">\n<head>\n<meta charset=\"utf-8\">"), "{h}");
     assert!(h.contains("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"));
     assert!(h.contains("<title>A &lt;b&gt;Report&lt;/b&gt; &amp; \"more\"</title>"), "{h}");
-    assert!(h.contains("<meta name=\"author\" content=\"Stockton-on-Tees Borough Council\">"));
+    assert!(h.contains("<meta name=\"author\" content=\"Example Borough Council\">"));
     assert!(h.contains("<meta name=\"description\" content=\"Report to Cabinet, 18 January 2024\">"));
     // The skip link is the first thing in the body, aimed at main.
     let body = &h[h.find("<body>").unwrap()..];

@@ -138,7 +138,7 @@ fn sample(title: &str) -> Document {
                 ],
             ],
         }),
-        h(2, None, "REASONS FOR RECOMMENDATION(S)/DECISION(S)"),
+        h(2, None, "REASONS"),
         p("Cabinet is recommended to agree the Powering Our Future approach to ensure that the Council has a clear \
            plan to address the financial challenges we face."),
         h(2, None, "RECOMMENDATIONS"),
@@ -262,7 +262,7 @@ fn sample(title: &str) -> Document {
                 unit: "Properties".into(),
             },
         }),
-        h(2, None, "RISK ASSESSMENT"),
+        h(2, None, "RISK"),
         p("There are two main risks associated with the programme."),
         Block::Table(Table {
             caption: Some("Table 4: Risk register".into()),
@@ -335,7 +335,7 @@ fn sample(title: &str) -> Document {
         template: None,
         meta: Meta {
             title: title.to_string(),
-            author: "Stockton-on-Tees Borough Council".into(),
+            author: "Example Borough Council".into(),
             subject: "Report to Cabinet, 18 January 2024".into(),
             lang: "en-GB".into(),
             date: "2024-01-18".into(),
