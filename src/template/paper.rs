@@ -1,6 +1,7 @@
 //! The paper a template defines (`[paper]` in `template.toml`): which parts its papers have, in
-//! what order, which are required, optional or absent; how deep sections are numbered; whether a
-//! contents list appears; and where recommendations stand. Validation follows it (a field for a
+//! what order, which are required, optional or absent; how deep sections are numbered; whether
+//! their paragraphs are numbered (2.1, 2.2; sub-paragraphs 2.2.1, (a) or i.); whether a contents
+//! list appears; and where recommendations stand. Validation follows it (a field for a
 //! part the paper does not have is an error naming the template) and assembly prints the parts in
 //! its order. A template without `[paper]` defines the cabinet report, so older template folders
 //! keep working unchanged.

@@ -242,7 +242,7 @@ fn hostile() -> Vec<(&'static str, Vec<u8>, String)> {
         (
             "very-long-line-with-a-bad-reference-at-its-end.yaml",
             starter.replace("  All wards.", &format!("  All wards. {}[Section](#nowhere)", "word ".repeat(900_000))).into_bytes(),
-            "FILE:57:4500024: error: wards: unknown cross-reference `#nowhere`".to_owned(),
+            "FILE:61:4500024: error: wards: unknown cross-reference `#nowhere`".to_owned(),
         ),
         (
             "very-long-field-name.yaml",

@@ -1,6 +1,7 @@
 //! Rich text: the Markdown authors type, parsed with pulldown-cmark into document blocks, with
 //! cross-references (`[Section](#id)`, `[Sections](#a,#b)`, `[](#id)`) replaced by computed
-//! section numbers. HTML typed by an author is kept as literal text, never interpreted.
+//! section numbers, or by a labelled paragraph's number (`[paragraph](#id)`, a link to it, where the
+//! template numbers paragraphs: [`crate::model::paragraphs`]). HTML typed by an author is kept as literal text, never interpreted.
 //!
 //! Nesting is bounded here, where it is typed: lists, block quotes and inline markup (emphasis,
 //! bold, links) nested deeper than [`MAX_LIST_DEPTH`], [`MAX_QUOTE_DEPTH`] and
