@@ -30,6 +30,7 @@ mod pack;
 mod papers;
 mod pictures;
 mod preview;
+mod reference_docx;
 mod report;
 mod schema;
 mod screen_reader;
