@@ -801,3 +801,49 @@ pub fn families(fonts: &[Vec<u8>]) -> Vec<String> {
     out.sort();
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    /// A package of the given parts, deflated.
+    fn package(parts: &[(&str, &str)]) -> Vec<u8> {
+        let mut z = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        for (name, text) in parts {
+            z.start_file(*name, zip::write::SimpleFileOptions::default()).expect("start");
+            z.write_all(text.as_bytes()).expect("write");
+        }
+        z.finish().expect("finish").into_inner()
+    }
+
+    const ROOT_RELS: &str = r#"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>"#;
+    const TYPES: &str = r#"<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>"#;
+
+    #[test]
+    fn a_font_the_template_lacks_is_set_in_its_metric_twin_when_the_template_has_that() {
+        let fams = vec!["Liberation Sans".to_owned()];
+        assert_eq!(font_for("Arial", &fams), Some(("Liberation Sans".to_owned(), false)));
+        assert_eq!(font_for("liberation sans", &fams), Some(("Liberation Sans".to_owned(), true)));
+        assert_eq!(font_for("Calibri", &fams), None);
+        assert_eq!(hex("005EB8").as_deref(), Some("#005eb8"));
+        assert_eq!(hex("auto"), None);
+        assert_eq!(resolve("word", "../media/x.png"), "media/x.png");
+    }
+
+    #[test]
+    fn a_main_part_written_with_another_prefix_is_refused_naming_it() {
+        let doc = r#"<x:document xmlns:x="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><x:body/></x:document>"#;
+        let data = package(&[("[Content_Types].xml", TYPES), ("_rels/.rels", ROOT_RELS), ("word/document.xml", doc)]);
+        let e = Reference::read("t.docx", &data, BTreeMap::new()).expect_err("refused");
+        assert!(e.0.starts_with("t.docx: word/document.xml: ") && e.0.contains("`w:` prefix"), "{}", e.0);
+    }
+
+    #[test]
+    fn a_part_with_a_document_type_declaration_is_refused_without_expanding_it() {
+        let doc = r#"<!DOCTYPE w:document [<!ENTITY a "aaaaaaaa">]><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body/></w:document>"#;
+        let data = package(&[("[Content_Types].xml", TYPES), ("_rels/.rels", ROOT_RELS), ("word/document.xml", doc)]);
+        let e = Reference::read("t.docx", &data, BTreeMap::new()).expect_err("refused");
+        assert!(e.0.contains("word/document.xml: is not well-formed XML"), "{}", e.0);
+    }
+}
