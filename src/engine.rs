@@ -46,6 +46,7 @@ impl Kit {
 fn writers_of(template: &Template, bounds: &Bounds) -> Writers {
     Writers::new(template.typst.clone(), template.fonts.clone(), template.settings.style.font.clone())
         .bounded(bounds.clone(), &format!("{}/report.typ", template.name))
+        .with_reference(template.reference.clone())
 }
 
 /// Everything loaded once per process.
@@ -238,6 +239,13 @@ impl PickRules for Engine {
     /// for one bound into a pack alike.
     fn loaded(&self, loaded: &mut Loaded) {
         let template = self.template_of(&loaded.report);
+        // What the template's Word file could not give the PDF and HTML (a font mapped to a
+        // metric-compatible one), said with every paper it lays out.
+        if let Some(r) = &template.reference {
+            for note in r.notes.iter().filter_map(|n| n.strip_prefix("warning: ")) {
+                loaded.warnings.push(loaded.source.locate(Problem::warning("template", format!("{}: {note}", r.file))));
+            }
+        }
         let guide = template.settings.page_guide;
         let pages = document::assemble::estimate_pages(&document::assemble::report_blocks(&loaded.report, template));
         if pages > guide {

@@ -137,6 +137,24 @@ impl TypesetArgs {
 }
 
 #[derive(Subcommand)]
+enum TemplateAction {
+    /// Write a template folder NAME from a council's Word file: the file, and a template.toml
+    /// extending the cabinet template that names it.
+    New {
+        /// The folder to write (it must not exist).
+        name: PathBuf,
+        /// The council's Word file (.docx or .dotx).
+        #[arg(long)]
+        from: PathBuf,
+    },
+    /// Load a template folder and say what its Word file gives and how its styles are mapped.
+    Check {
+        /// The template folder (or a shipped template's name).
+        dir: String,
+    },
+}
+
+#[derive(Subcommand)]
 enum Command {
     /// Build each report (a folder means every report in it).
     Build {
@@ -291,6 +309,11 @@ enum Command {
         #[command(flatten)]
         typeset: TypesetArgs,
     },
+    /// Make a template folder from a council's Word file, or check one.
+    Template {
+        #[command(subcommand)]
+        action: TemplateAction,
+    },
     /// Print the JSON Schema of the input format.
     Schema {
         /// Which file: report, meeting, missions, outcome or forward-plan (a previous plan).
@@ -419,6 +442,7 @@ fn main() -> ExitCode {
                 preview::watch(e, &path, &output.out, &formats.0)
             })
         }
+        Command::Template { action } => template_command(action),
         Command::Schema { kind, template } => schema(kind, template.as_deref()),
         Command::New { kind, file, template } => new_file(kind, file.as_deref(), template.as_deref()),
     };
@@ -627,6 +651,33 @@ fn check(engine: &Engine, paths: &[PathBuf], d: &DiagArgs) -> u8 {
         say!("checked {} file(s): {}", inputs.len(), if status == 0 { "ok" } else { "problems found" });
     }
     status
+}
+
+/// `template new` and `template check`.
+fn template_command(action: TemplateAction) -> u8 {
+    match action {
+        TemplateAction::New { name, from } => match cabrep::commands::template_folder::new(&name, &from) {
+            Ok(lines) => {
+                for l in lines {
+                    say!("{l}");
+                }
+                0
+            }
+            Err(e) => {
+                say!("error: {}", e.message);
+                e.status
+            }
+        },
+        TemplateAction::Check { dir } => match named_template(&dir) {
+            Ok(t) => {
+                for l in cabrep::commands::template_folder::report(&t) {
+                    say!("{l}");
+                }
+                0
+            }
+            Err(code) => code,
+        },
+    }
 }
 
 /// A template named on the command line: a shipped one by name, else a folder.

@@ -2,7 +2,9 @@
 //! writes its outputs with [`crate::output`], one file a command's concern: [`report`] (one
 //! report in each format), [`pack`] (a meeting's agenda packs), [`decisions`] (the decision
 //! record) and [`forward_plan`]; [`binding`] typesets and merges a pack's parts, and [`preview`]
-//! is the author's loop (`serve`, `watch`). Nothing here parses YAML or draws a page.
+//! is the author's loop (`serve`, `watch`); [`template_folder`] makes a template folder from a
+//! council's Word file and reports what a folder's Word file gives. Nothing here parses YAML or
+//! draws a page.
 
 pub mod binding;
 pub mod decisions;
@@ -10,6 +12,7 @@ pub mod forward_plan;
 pub mod pack;
 pub mod preview;
 pub mod report;
+pub mod template_folder;
 
 use std::path::PathBuf;
 

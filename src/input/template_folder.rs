@@ -1,5 +1,5 @@
 //! Reading a template folder (`--template DIR`, or a paper's `template: ./folder`): its
-//! `template.toml`, `report.typ` and `fonts/`, each through the one input reader ([`super::file`]:
+//! `template.toml`, `report.typ`, `fonts/` and the Word file `reference` names, each through the one input reader ([`super::file`]:
 //! ordinary files only, never more than a size cap, a FIFO never waited on). The folder is the
 //! root of its files: a file or the `fonts/` folder that leads outside it (a symlink) is refused.
 //! What is read is handed to [`Template::from_folder`], which parses and checks it.
@@ -45,7 +45,25 @@ pub fn load(dir: &Path) -> Result<Template, TemplateError> {
     };
     let name =
         folder.root.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| dir.display().to_string());
-    Template::from_folder(&name, FolderFiles { toml: (shown("template.toml"), toml), typst, fonts })
+    let mut template =
+        Template::from_folder(&name, FolderFiles { toml: (shown("template.toml"), toml), typst, fonts })?;
+    if let Some(setting) = template.settings.reference.clone() {
+        let file = setting.file();
+        let ext = Path::new(file).extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
+        if !matches!(ext.as_deref(), Some("docx" | "dotx")) {
+            return Err(TemplateError(format!(
+                "{}: reference: `{file}` is not a .docx or .dotx file (a .docm or .dotm carries macros, which are never used)",
+                shown("template.toml")
+            )));
+        }
+        let real = folder.inside(file)?.ok_or_else(|| {
+            TemplateError(format!("{}: no such file (named by `reference` in template.toml)", shown(file)))
+        })?;
+        let data = file::read(&real, crate::template::reference::MAX_FILE_BYTES, "a Word file", "32 MB")
+            .map_err(|e| TemplateError(format!("{}: {}", shown(file), e.message)))?;
+        template.attach_reference(&shown(file), &data)?;
+    }
+    Ok(template)
 }
 
 /// A template folder: its canonical path (the root of its files) and the path as given.

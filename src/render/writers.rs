@@ -22,6 +22,8 @@ pub struct Writers {
     layout: String,
     pdf: OnceLock<Result<pdf::PdfWriter, RenderError>>,
     figures: OnceLock<figure_png::Rasteriser>,
+    /// The council's Word file the DOCX takes its house style from, if the template names one.
+    reference: Option<std::sync::Arc<crate::template::reference::Reference>>,
 }
 
 impl Writers {
@@ -36,7 +38,13 @@ impl Writers {
             layout: "report.typ".to_owned(),
             pdf: OnceLock::new(),
             figures: OnceLock::new(),
+            reference: None,
         }
+    }
+
+    /// The same writers with the DOCX in the house style of a council's Word file.
+    pub fn with_reference(self, reference: Option<std::sync::Arc<crate::template::reference::Reference>>) -> Writers {
+        Writers { reference, ..self }
     }
 
     /// The same writers with the typesetter bounded by `bounds` (and run in worker processes when
@@ -58,7 +66,7 @@ impl Writers {
     /// Renders a document in one format.
     pub fn render(&self, doc: &Document, format: Format) -> Result<Vec<u8>, RenderError> {
         match format {
-            Format::Docx => docx::render(doc, self.figures(), self.words().as_ref()),
+            Format::Docx => docx::render_with(doc, self.figures(), self.words().as_ref(), self.reference.as_deref()),
             Format::Pdf => {
                 let writer = self.pdf()?;
                 let pdf = writer.render(doc)?;

@@ -22,6 +22,7 @@ use crate::tree::{ChartPalette, HouseStyle};
 pub mod council;
 pub mod fields;
 pub mod paper;
+pub mod reference;
 pub mod resolutions;
 pub use council::Council;
 pub use fields::{
@@ -102,6 +103,10 @@ pub struct Settings {
     /// How authors' Markdown is laid out (`[markdown]`; every key optional).
     #[serde(default)]
     pub markdown: MarkdownSettings,
+    /// The council's Word file whose styles, page and headers are the house style
+    /// (`reference = "council-template.docx"`, or a `[reference]` table with style names).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reference: Option<reference::ReferenceSetting>,
 }
 
 /// The `[markdown]` table: how what authors write in Markdown is laid out.
@@ -231,6 +236,8 @@ pub struct Template {
     pub typst: String,
     /// Font files.
     pub fonts: Vec<Vec<u8>>,
+    /// The Word file read as the house style, when `template.toml` names one.
+    pub reference: Option<std::sync::Arc<reference::Reference>>,
     wording: Handlebars<'static>,
 }
 
@@ -418,7 +425,18 @@ impl Template {
             return Err(TemplateError(format!("{file}: {first}")));
         }
         let wording = wording_of(&settings, file)?;
-        Ok(Template { name: name.to_owned(), settings, typst, fonts, wording })
+        Ok(Template { name: name.to_owned(), settings, typst, fonts, reference: None, wording })
+    }
+
+    /// Takes the Word file `template.toml` names (`file` as shown in messages, its bytes, read by
+    /// the caller) as the house style: its values are laid on `[style]`, with fonts the
+    /// template's fonts lack mapped to metric-compatible ones (see [`reference`]).
+    pub fn attach_reference(&mut self, file: &str, data: &[u8]) -> Result<(), TemplateError> {
+        let overrides = self.settings.reference.as_ref().map(reference::ReferenceSetting::styles).unwrap_or_default();
+        let mut r = reference::Reference::read(file, data, overrides).map_err(|e| TemplateError(e.0))?;
+        r.apply(&mut self.settings.style, &reference::families(&self.fonts));
+        self.reference = Some(std::sync::Arc::new(r));
+        Ok(())
     }
 
     /// Fills a wording template with data: a `[wording]` name, `decisions_record.KEY` for the

@@ -32,6 +32,7 @@ mod papers;
 mod paragraph_numbers;
 mod pictures;
 mod preview;
+mod reference_docx;
 mod report;
 mod schema;
 mod screen_reader;

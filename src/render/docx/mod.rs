@@ -20,6 +20,7 @@ mod figure;
 mod numbering;
 mod package;
 mod parts;
+mod reference;
 mod schema_order;
 mod styles;
 mod table;
@@ -47,6 +48,17 @@ use text::{bookmark_name, clean, mm_to_twips, pieces, Piece};
 /// table columns are made wide enough for their longest words as measured by `words` (in
 /// proportion to the tree's widths alone without it).
 pub fn render(doc: &Document, figures: &Rasteriser, words: Option<&WordMeasure<'_>>) -> Result<Vec<u8>, RenderError> {
+    render_with(doc, figures, words, None)
+}
+
+/// [`render`], in the house style of the council's Word file when the template names one: its
+/// styles, theme, fonts, page and headers and footers (see [`reference`]).
+pub fn render_with(
+    doc: &Document,
+    figures: &Rasteriser,
+    words: Option<&WordMeasure<'_>>,
+    house: Option<&crate::template::reference::Reference>,
+) -> Result<Vec<u8>, RenderError> {
     super::check_depth(doc)?;
     let geometry = Geometry::new(&doc.style);
     let mut b = Builder::new(&doc.style, figures, words, geometry.text_height);
@@ -78,7 +90,16 @@ pub fn render(doc: &Document, figures: &Rasteriser, words: Option<&WordMeasure<'
 
     let mut raw = Cursor::new(Vec::new());
     docx.pack(&mut raw).map_err(|e| RenderError::new(format!("DOCX: docx-rs could not write the package: {e}")))?;
-    package::finish(raw.get_ref(), &doc.meta, &doc.style.font, &b.tables, &b.images, &b.link_names, b.next_note > 1)
+    package::finish(
+        raw.get_ref(),
+        &doc.meta,
+        &doc.style.font,
+        &b.tables,
+        &b.images,
+        &b.link_names,
+        b.next_note > 1,
+        house,
+    )
 }
 
 /// Which Markdown styles the blocks use (quotes, callouts, footnotes, deep headings).

@@ -42,7 +42,9 @@ use super::{ImageInfo, TableInfo};
 use crate::render::RenderError;
 use crate::tree::Meta;
 
-/// Patches docx-rs's package and writes it again, deflated and deterministic.
+/// Patches docx-rs's package and writes it again, deflated and deterministic; with `house`,
+/// in the council's Word file's house style (see [`super::reference`]).
+#[allow(clippy::too_many_arguments)] // what the writer collected, each a different kind
 pub(super) fn finish(
     raw: &[u8],
     meta: &Meta,
@@ -51,6 +53,7 @@ pub(super) fn finish(
     images: &[ImageInfo],
     link_names: &std::collections::BTreeMap<String, String>,
     footnotes: bool,
+    house: Option<&crate::template::reference::Reference>,
 ) -> Result<Vec<u8>, RenderError> {
     let mut archive = ZipArchive::new(Cursor::new(raw)).map_err(|e| err("reading docx-rs's package", e))?;
     let mut parts: Vec<(String, Vec<u8>)> = Vec::with_capacity(archive.len());
@@ -67,6 +70,10 @@ pub(super) fn finish(
     }
 
     name_jpeg_media(&mut parts, images)?;
+    // The council's Word file, when the template names one (see `reference.rs`).
+    if let Some(r) = house {
+        super::reference::graft(&mut parts, r)?;
+    }
     let mut rel_ids = Vec::new();
     let notes = super::parts::DocumentNotes { tables, images, link_names, footnotes };
     for (name, data) in &mut parts {

@@ -1,0 +1,849 @@
+//! The council's own Word file as the house style (`reference = "council-template.docx"` in
+//! `template.toml`): the parts of it the DOCX writer takes (the styles part, theme, font table,
+//! page size and margins, the headers and footers with their images), read from the package's
+//! bytes in bounded time and memory, and the values the PDF and HTML take from it (body and
+//! heading fonts, sizes, colours, margins, the table header fill, the header logo).
+//!
+//! This module never opens a file (the input reader hands it the bytes) and never copies a macro
+//! or an external target: a macro-enabled package, or a part to be copied that links outside the
+//! package, is refused with an error naming the part. Every part is decompressed into a counter
+//! with a cap, so a zip bomb stops at the cap, and an image's pixels are counted from its header
+//! before anything decodes it. The file's content is never quoted in a message.
+
+use std::collections::BTreeMap;
+use std::io::Read;
+
+use serde::{Deserialize, Serialize};
+
+use crate::tree::HouseStyle;
+
+/// The Word file is at most this large on disk.
+pub const MAX_FILE_BYTES: u64 = 32 * 1024 * 1024;
+/// The most entries the package may list.
+const MAX_ENTRIES: usize = 2_000;
+/// One XML part decompresses to at most this.
+const MAX_XML_BYTES: u64 = 16 * 1024 * 1024;
+/// One image decompresses to at most this.
+const MAX_IMAGE_BYTES: u64 = 20 * 1024 * 1024;
+/// Everything read from the package decompresses to at most this, together.
+const MAX_TOTAL_BYTES: u64 = 96 * 1024 * 1024;
+/// An image has at most this many pixels.
+const MAX_PIXELS: u64 = 100_000_000;
+/// The most headers and footers taken (a section has at most three of each).
+const MAX_FURNITURE: usize = 6;
+
+const W_NS: &str = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
+const R_NS: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
+const REL_OFFICE_DOCUMENT: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument";
+const REL_STYLES: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles";
+const REL_THEME: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/theme";
+const REL_FONT_TABLE: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/fontTable";
+const REL_IMAGE: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/image";
+
+/// `reference` in `template.toml`: the Word file's name in the template folder, alone or with a
+/// table mapping cabrep's style names to the council's (`[reference] file = "…"` and
+/// `[reference.styles] "heading 1" = "Report Heading 1"`).
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(untagged)]
+pub enum ReferenceSetting {
+    /// `reference = "council-template.docx"`.
+    File(String),
+    /// `[reference]` with `file` and `styles`.
+    Table(ReferenceTable),
+}
+
+/// The `[reference]` table.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct ReferenceTable {
+    /// The Word file (`.docx` or `.dotx`) in the template folder.
+    pub file: String,
+    /// cabrep's style name → the name of the Word file's style it is printed in.
+    #[serde(default)]
+    pub styles: BTreeMap<String, String>,
+}
+
+impl ReferenceSetting {
+    /// The Word file's name in the template folder.
+    pub fn file(&self) -> &str {
+        match self {
+            ReferenceSetting::File(f) => f,
+            ReferenceSetting::Table(t) => &t.file,
+        }
+    }
+
+    /// The style names mapped by hand.
+    pub fn styles(&self) -> BTreeMap<String, String> {
+        match self {
+            ReferenceSetting::File(_) => BTreeMap::new(),
+            ReferenceSetting::Table(t) => t.styles.clone(),
+        }
+    }
+}
+
+/// Whether a header or footer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FurnitureKind {
+    /// `w:hdr`.
+    Header,
+    /// `w:ftr`.
+    Footer,
+}
+
+/// One header or footer of the Word file, to be copied whole.
+#[derive(Debug, Clone)]
+pub struct FurniturePart {
+    /// Header or footer.
+    pub kind: FurnitureKind,
+    /// `default` or `first`.
+    pub which: String,
+    /// The part's XML, as in the Word file.
+    pub xml: String,
+    /// Its image relationships: id, and the index of the image in [`Reference::media`].
+    pub images: Vec<(String, usize)>,
+}
+
+/// An image a header or footer shows.
+#[derive(Debug, Clone)]
+pub struct Media {
+    /// `png` or `jpeg`.
+    pub ext: &'static str,
+    /// The image file.
+    pub data: Vec<u8>,
+}
+
+/// A Word file read as a house style.
+#[derive(Debug, Clone)]
+pub struct Reference {
+    /// The file as shown in messages.
+    pub file: String,
+    /// `word/styles.xml`.
+    pub styles: String,
+    /// The theme part, if any.
+    pub theme: Option<String>,
+    /// The font table, if any.
+    pub font_table: Option<String>,
+    /// The page size (`w:pgSz`'s attributes: `w:w`, `w:h`, `w:orient`).
+    pub page_size: Vec<(String, String)>,
+    /// The margins (`w:pgMar`'s attributes).
+    pub page_margins: Vec<(String, String)>,
+    /// The first page has a header and footer of its own (`w:titlePg`).
+    pub title_page: bool,
+    /// Headers and footers, default and first page.
+    pub furniture: Vec<FurniturePart>,
+    /// The images they show.
+    pub media: Vec<Media>,
+    /// Style names the Word file holds: name (lower case) → (style id, type, name as written).
+    names: BTreeMap<String, (String, String, String)>,
+    /// cabrep's style name → the Word file's, as `template.toml` maps them.
+    overrides: BTreeMap<String, String>,
+    /// The house style read from the file (fonts, sizes, colours, page).
+    pub house: ReadStyle,
+    /// What was read and mapped, and what could not be: one line each.
+    pub notes: Vec<String>,
+}
+
+/// The values of the house style a Word file gives, each where it gives one.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ReadStyle {
+    /// Body font family.
+    pub body_font: Option<String>,
+    /// Heading font family (heading 1).
+    pub heading_font: Option<String>,
+    /// Body size, points.
+    pub body_size: Option<f32>,
+    /// Heading 1, 2, 3 sizes, points.
+    pub heading_sizes: [Option<f32>; 3],
+    /// Heading colour, `#rrggbb`.
+    pub heading_colour: Option<String>,
+    /// Table header fill, `#rrggbb`.
+    pub table_header_fill: Option<String>,
+    /// Page width and height, millimetres.
+    pub page_mm: Option<(f32, f32)>,
+    /// Margins top, right, bottom, left, millimetres.
+    pub margins_mm: Option<[f32; 4]>,
+    /// The first image of the default header (the logo).
+    pub logo: Option<usize>,
+}
+
+/// A Word file that cannot be used, with the part at fault.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReferenceError(pub String);
+
+/// cabrep's style names the DOCX writer uses, in the order `template check` lists them.
+pub const CABREP_STYLES: &[&str] = &[
+    "Normal",
+    "heading 1",
+    "heading 2",
+    "heading 3",
+    "heading 4",
+    "heading 5",
+    "heading 6",
+    "Quote",
+    "Callout",
+    "footnote text",
+    "footnote reference",
+    "caption",
+    "List Paragraph",
+    "Table Text",
+    "Table Heading",
+    "header",
+    "footer",
+    "Hyperlink",
+    "Report Table",
+    "Header Line",
+    "Banner",
+    "Contact",
+    "Aim",
+    "Status",
+    "Note",
+];
+
+/// Names a council's Word file may give a cabrep style, tried after the style's own name.
+fn aliases(name: &str) -> &'static [&'static str] {
+    match name {
+        "heading 1" => &["Title"],
+        "Report Table" => &["Table Grid"],
+        "Table Text" => &["Table Paragraph"],
+        _ => &[],
+    }
+}
+
+/// A package being read: the archive and how much has been decompressed from it.
+struct Package<'a> {
+    zip: zip::ZipArchive<std::io::Cursor<&'a [u8]>>,
+    file: &'a str,
+    total: u64,
+}
+
+impl Package<'_> {
+    fn err(&self, part: &str, what: impl std::fmt::Display) -> ReferenceError {
+        ReferenceError(format!("{}: {part}: {what}", self.file))
+    }
+
+    fn has(&self, name: &str) -> bool {
+        self.zip.index_for_name(name).is_some()
+    }
+
+    /// A part's bytes, decompressed into a counter: at most `cap`, and the package's total.
+    fn bytes(&mut self, name: &str, cap: u64) -> Result<Vec<u8>, ReferenceError> {
+        let file = self.file;
+        let total = self.total;
+        let mut entry = match self.zip.by_name(name) {
+            Ok(e) => e,
+            Err(zip::result::ZipError::FileNotFound) => {
+                return Err(ReferenceError(format!("{file}: {name}: missing; the Word file is incomplete")))
+            }
+            Err(e) => return Err(ReferenceError(format!("{file}: {name}: cannot be read: {e}"))),
+        };
+        let room = cap.min(MAX_TOTAL_BYTES.saturating_sub(total));
+        if entry.size() > room {
+            return Err(ReferenceError(format!(
+                "{file}: {name}: decompresses to {} bytes; the limit is {room} bytes",
+                entry.size()
+            )));
+        }
+        let mut data = Vec::new();
+        (&mut entry)
+            .take(room + 1)
+            .read_to_end(&mut data)
+            .map_err(|e| ReferenceError(format!("{file}: {name}: cannot be read: {e}")))?;
+        if data.len() as u64 > room {
+            return Err(ReferenceError(format!(
+                "{file}: {name}: decompresses to more than {room} bytes (the limit); the file may be a zip bomb"
+            )));
+        }
+        self.total += data.len() as u64;
+        Ok(data)
+    }
+
+    /// A part's text (UTF-8 XML).
+    fn text(&mut self, name: &str) -> Result<String, ReferenceError> {
+        let data = self.bytes(name, MAX_XML_BYTES)?;
+        String::from_utf8(data).map_err(|_| self.err(name, "is not UTF-8 XML"))
+    }
+}
+
+/// A part's relationships: id, type, target (resolved), external.
+struct Rel {
+    id: String,
+    kind: String,
+    target: String,
+    external: bool,
+}
+
+/// Parses an XML part, refusing a document type declaration (entities are never expanded).
+fn parse<'a>(file: &str, part: &str, text: &'a str) -> Result<roxmltree::Document<'a>, ReferenceError> {
+    let opts = roxmltree::ParsingOptions { allow_dtd: false, ..roxmltree::ParsingOptions::default() };
+    roxmltree::Document::parse_with_options(text, opts)
+        .map_err(|e| ReferenceError(format!("{file}: {part}: is not well-formed XML ({e})")))
+}
+
+/// The relationships part of `part` (`word/document.xml` → `word/_rels/document.xml.rels`); none
+/// when it has no such part.
+fn rels_of(pkg: &mut Package<'_>, part: &str) -> Result<Vec<Rel>, ReferenceError> {
+    let (dir, name) = part.rsplit_once('/').unwrap_or(("", part));
+    let rels_name = if dir.is_empty() { format!("_rels/{name}.rels") } else { format!("{dir}/_rels/{name}.rels") };
+    if !pkg.has(&rels_name) {
+        return Ok(Vec::new());
+    }
+    let text = pkg.text(&rels_name)?;
+    let doc = parse(pkg.file, &rels_name, &text)?;
+    let mut out = Vec::new();
+    for r in doc.root_element().children().filter(|n| n.is_element() && n.tag_name().name() == "Relationship") {
+        let external = r.attribute("TargetMode") == Some("External");
+        let target = r.attribute("Target").unwrap_or("");
+        out.push(Rel {
+            id: r.attribute("Id").unwrap_or("").to_owned(),
+            kind: r.attribute("Type").unwrap_or("").to_owned(),
+            target: if external { target.to_owned() } else { resolve(dir, target) },
+            external,
+        });
+    }
+    Ok(out)
+}
+
+/// Resolves a relationship target against its source part's folder.
+fn resolve(dir: &str, target: &str) -> String {
+    let mut segs: Vec<&str> =
+        if target.starts_with('/') { Vec::new() } else { dir.split('/').filter(|s| !s.is_empty()).collect() };
+    for seg in target.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                segs.pop();
+            }
+            s => segs.push(s),
+        }
+    }
+    segs.join("/")
+}
+
+/// An attribute in the WordprocessingML namespace.
+fn w_attr<'a>(n: roxmltree::Node<'a, '_>, name: &str) -> Option<&'a str> {
+    n.attribute((W_NS, name))
+}
+
+/// The first descendant (depth-first) in the WordprocessingML namespace with this local name.
+fn w_child<'a, 'i>(n: roxmltree::Node<'a, 'i>, path: &[&str]) -> Option<roxmltree::Node<'a, 'i>> {
+    let mut at = n;
+    for name in path {
+        at = at
+            .children()
+            .find(|c| c.is_element() && c.tag_name().namespace() == Some(W_NS) && c.tag_name().name() == *name)?;
+    }
+    Some(at)
+}
+
+/// The main namespace's prefix must be `w` in a part whose content is edited or copied whole.
+fn check_prefix(file: &str, part: &str, doc: &roxmltree::Document<'_>) -> Result<(), ReferenceError> {
+    let root = doc.root_element();
+    if root.tag_name().namespace() != Some(W_NS) || root.lookup_prefix(W_NS) != Some("w") {
+        return Err(ReferenceError(format!(
+            "{file}: {part}: is not WordprocessingML written with the usual `w:` prefix; open the file in Word or LibreOffice and save it as a .docx again"
+        )));
+    }
+    Ok(())
+}
+
+impl Reference {
+    /// Reads a Word file's bytes (`file` names it in messages), with cabrep's style names mapped
+    /// to its own by `overrides`.
+    pub fn read(file: &str, data: &[u8], overrides: BTreeMap<String, String>) -> Result<Reference, ReferenceError> {
+        let zip = zip::ZipArchive::new(std::io::Cursor::new(data)).map_err(|e| {
+            ReferenceError(format!("{file}: is not a Word file (.docx or .dotx): it is not a zip package ({e})"))
+        })?;
+        if zip.len() > MAX_ENTRIES {
+            return Err(ReferenceError(format!(
+                "{file}: the package lists {} parts; the limit is {MAX_ENTRIES}",
+                zip.len()
+            )));
+        }
+        let mut pkg = Package { zip, file, total: 0 };
+        // Macros are never copied, and a package carrying them is not used at all.
+        let names: Vec<String> = pkg.zip.file_names().map(str::to_owned).collect();
+        if let Some(m) = names.iter().find(|n| {
+            let l = n.to_ascii_lowercase();
+            l.ends_with("vbaproject.bin") || l.ends_with("vbadata.xml") || l.contains("activex")
+        }) {
+            return Err(pkg.err(
+                m,
+                "is a macro (or ActiveX) part; a reference Word file must be macro-free: save it as .docx or .dotx, not .docm or .dotm",
+            ));
+        }
+        let types = pkg.text("[Content_Types].xml")?;
+        let types_doc = parse(file, "[Content_Types].xml", &types)?;
+        for n in types_doc.descendants().filter(|n| n.is_element()) {
+            let ct = n.attribute("ContentType").unwrap_or("").to_ascii_lowercase();
+            if ct.contains("macroenabled") || ct.contains("vbaproject") {
+                return Err(pkg.err(
+                    "[Content_Types].xml",
+                    "declares a macro-enabled document; save the file as .docx or .dotx, not .docm or .dotm",
+                ));
+            }
+        }
+        let root_rels = rels_of(&mut pkg, "")?;
+        if !pkg.has("_rels/.rels") {
+            return Err(pkg.err("_rels/.rels", "missing; the Word file is incomplete"));
+        }
+        let main = root_rels
+            .iter()
+            .find(|r| r.kind == REL_OFFICE_DOCUMENT && !r.external)
+            .map(|r| r.target.clone())
+            .ok_or_else(|| pkg.err("_rels/.rels", "names no main document part"))?;
+        let main_text = pkg.text(&main)?;
+        let main_doc = parse(file, &main, &main_text)?;
+        check_prefix(file, &main, &main_doc)?;
+        let rels = rels_of(&mut pkg, &main)?;
+
+        let styles_name = rels
+            .iter()
+            .find(|r| r.kind == REL_STYLES && !r.external)
+            .map(|r| r.target.clone())
+            .ok_or_else(|| pkg.err(&main, "has no styles part; a reference Word file gives its styles"))?;
+        let styles = pkg.text(&styles_name)?;
+        let styles_doc = parse(file, &styles_name, &styles)?;
+        check_prefix(file, &styles_name, &styles_doc)?;
+        let mut theme = None;
+        if let Some(r) = rels.iter().find(|r| r.kind == REL_THEME && !r.external) {
+            let t = pkg.text(&r.target)?;
+            parse(file, &r.target, &t)?;
+            theme = Some(t);
+        }
+        let mut font_table = None;
+        if let Some(r) = rels.iter().find(|r| r.kind == REL_FONT_TABLE && !r.external) {
+            let t = pkg.text(&r.target)?;
+            check_prefix(file, &r.target, &parse(file, &r.target, &t)?)?;
+            font_table = Some(t);
+        }
+
+        // The last section's properties: page, margins, headers and footers.
+        let body = w_child(main_doc.root_element(), &["body"]).ok_or_else(|| pkg.err(&main, "has no body"))?;
+        let sect = body.children().rfind(|c| c.is_element() && c.tag_name().name() == "sectPr");
+        let mut page_size = Vec::new();
+        let mut page_margins = Vec::new();
+        let mut title_page = false;
+        let mut furniture = Vec::new();
+        let mut media: Vec<Media> = Vec::new();
+        let mut notes = Vec::new();
+        if let Some(sect) = sect {
+            let attrs = |n: roxmltree::Node<'_, '_>, keep: &[&str]| -> Vec<(String, String)> {
+                keep.iter()
+                    .filter_map(|k| {
+                        w_attr(n, k)
+                            .filter(|v| v.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'))
+                            .map(|v| (format!("w:{k}"), v.to_owned()))
+                    })
+                    .collect()
+            };
+            if let Some(n) = w_child(sect, &["pgSz"]) {
+                page_size = attrs(n, &["w", "h", "orient"]);
+            }
+            if let Some(n) = w_child(sect, &["pgMar"]) {
+                page_margins = attrs(n, &["top", "right", "bottom", "left", "header", "footer", "gutter"]);
+            }
+            title_page =
+                w_child(sect, &["titlePg"]).is_some_and(|t| w_attr(t, "val").is_none_or(|v| v != "0" && v != "false"));
+            for c in sect.children().filter(|c| c.is_element()) {
+                let kind = match c.tag_name().name() {
+                    "headerReference" => FurnitureKind::Header,
+                    "footerReference" => FurnitureKind::Footer,
+                    _ => continue,
+                };
+                let which = w_attr(c, "type").unwrap_or("default");
+                if which == "even" {
+                    notes.push(format!(
+                        "the even-page {} is not taken (cabrep's documents have the same one on every page)",
+                        if kind == FurnitureKind::Header { "header" } else { "footer" }
+                    ));
+                    continue;
+                }
+                if furniture.len() >= MAX_FURNITURE {
+                    break;
+                }
+                let Some(id) = c.attribute((R_NS, "id")) else { continue };
+                let rel = rels.iter().find(|r| r.id == id).ok_or_else(|| {
+                    pkg.err(&main, format!("names relationship `{id}` for a header or footer, which is missing"))
+                })?;
+                if rel.external {
+                    return Err(pkg.err(
+                        &main,
+                        format!("its header or footer `{id}` is outside the package; it is never copied"),
+                    ));
+                }
+                let part = rel.target.clone();
+                let xml = pkg.text(&part)?;
+                check_prefix(file, &part, &parse(file, &part, &xml)?)?;
+                let mut images = Vec::new();
+                for r in rels_of(&mut pkg, &part)? {
+                    if r.external {
+                        return Err(pkg.err(
+                            &part,
+                            format!("relationship `{}` links outside the package ({}); external targets are never copied: embed the image instead", r.id, r.kind.rsplit('/').next().unwrap_or("")),
+                        ));
+                    }
+                    if r.kind != REL_IMAGE {
+                        return Err(pkg.err(
+                            &part,
+                            format!("relationship `{}` is a {} part; a header or footer taken from the reference may hold text, fields and PNG or JPEG images only", r.id, r.kind.rsplit('/').next().unwrap_or("")),
+                        ));
+                    }
+                    let data = pkg.bytes(&r.target, MAX_IMAGE_BYTES)?;
+                    let ext = image_ext(&pkg, &r.target, &data)?;
+                    images.push((r.id.clone(), media.len()));
+                    media.push(Media { ext, data });
+                }
+                furniture.push(FurniturePart { kind, which: which.to_owned(), xml, images });
+            }
+        }
+
+        let mut names = BTreeMap::new();
+        for s in styles_doc.root_element().children().filter(|c| c.is_element() && c.tag_name().name() == "style") {
+            let (Some(id), Some(name)) = (w_attr(s, "styleId"), w_child(s, &["name"]).and_then(|n| w_attr(n, "val")))
+            else {
+                continue;
+            };
+            let kind = w_attr(s, "type").unwrap_or("paragraph");
+            names.entry(name.to_lowercase()).or_insert((id.to_owned(), kind.to_owned(), name.to_owned()));
+        }
+        for (ours, theirs) in &overrides {
+            if !names.contains_key(&theirs.to_lowercase()) {
+                return Err(ReferenceError(format!(
+                    "{file}: [reference.styles] \"{ours}\" = \"{theirs}\": the Word file has no style named \"{theirs}\""
+                )));
+            }
+        }
+        let mut r = Reference {
+            file: file.to_owned(),
+            styles: styles.clone(),
+            theme,
+            font_table,
+            page_size,
+            page_margins,
+            title_page,
+            furniture,
+            media,
+            names,
+            overrides,
+            house: ReadStyle::default(),
+            notes,
+        };
+        r.house = r.read_style(&styles_doc, r.theme.as_deref());
+        Ok(r)
+    }
+
+    /// The Word file's style (id) that cabrep's style `name` is printed in: the one
+    /// `template.toml` maps it to, else the one of the same name (or a usual alias), if the
+    /// file has one of the same type.
+    pub fn style_for(&self, name: &str, kind: &str) -> Option<&str> {
+        let wanted = self.overrides.get(name).map(String::as_str);
+        let tries = wanted.into_iter().chain(std::iter::once(name)).chain(aliases(name).iter().copied());
+        for t in tries {
+            if let Some((id, k, _)) = self.names.get(&t.to_lowercase()) {
+                if k == kind {
+                    return Some(id);
+                }
+            }
+        }
+        None
+    }
+
+    /// The name the Word file gives the style with this id.
+    pub fn style_name(&self, id: &str) -> Option<&str> {
+        self.names.values().find(|(i, _, _)| i == id).map(|(_, _, n)| n.as_str())
+    }
+
+    /// One line per cabrep style: which of the Word file's it is printed in, or that it is added.
+    pub fn mapping(&self) -> Vec<String> {
+        CABREP_STYLES
+            .iter()
+            .map(|name| {
+                let kind = match *name {
+                    "Hyperlink" | "footnote reference" => "character",
+                    "Report Table" => "table",
+                    _ => "paragraph",
+                };
+                match self.style_for(name, kind) {
+                    Some(id) => format!("\"{name}\" → the Word file's \"{}\"", self.style_name(id).unwrap_or(id)),
+                    None => format!("\"{name}\" → added from cabrep's own (the Word file has no such style)"),
+                }
+            })
+            .collect()
+    }
+
+    /// Reads the house style's values from the styles part (and the theme's fonts).
+    fn read_style(&self, styles: &roxmltree::Document<'_>, theme: Option<&str>) -> ReadStyle {
+        let mut out = ReadStyle::default();
+        let theme_fonts = theme.map(theme_fonts).unwrap_or_default();
+        let font_of = |rpr: roxmltree::Node<'_, '_>| -> Option<String> {
+            let f = w_child(rpr, &["rFonts"])?;
+            if let Some(a) = w_attr(f, "ascii") {
+                return Some(a.to_owned());
+            }
+            match w_attr(f, "asciiTheme") {
+                Some(t) if t.starts_with("major") => theme_fonts.0.clone(),
+                Some(_) => theme_fonts.1.clone(),
+                None => None,
+            }
+        };
+        let size_of = |rpr: roxmltree::Node<'_, '_>| -> Option<f32> {
+            w_child(rpr, &["sz"])
+                .and_then(|s| w_attr(s, "val"))
+                .and_then(|v| v.parse::<f32>().ok())
+                .map(|h| h / 2.0)
+                .filter(|s| (6.0..=72.0).contains(s))
+        };
+        let root = styles.root_element();
+        if let Some(rpr) = w_child(root, &["docDefaults", "rPrDefault", "rPr"]) {
+            out.body_font = font_of(rpr);
+            out.body_size = size_of(rpr);
+        }
+        let style_node = |id: &str| {
+            root.children()
+                .find(|c| c.is_element() && c.tag_name().name() == "style" && w_attr(*c, "styleId") == Some(id))
+        };
+        if let Some(rpr) = self.style_for("Normal", "paragraph").and_then(style_node).and_then(|s| w_child(s, &["rPr"]))
+        {
+            out.body_font = font_of(rpr).or(out.body_font);
+            out.body_size = size_of(rpr).or(out.body_size);
+        }
+        for level in 0..3 {
+            let Some(s) = self.style_for(&format!("heading {}", level + 1), "paragraph").and_then(style_node) else {
+                continue;
+            };
+            let Some(rpr) = w_child(s, &["rPr"]) else { continue };
+            out.heading_sizes[level] = size_of(rpr);
+            if level == 0 {
+                out.heading_font = font_of(rpr);
+            }
+            if out.heading_colour.is_none() {
+                out.heading_colour = w_child(rpr, &["color"]).and_then(|c| w_attr(c, "val")).and_then(hex);
+            }
+        }
+        if let Some(s) = self.style_for("Report Table", "table").and_then(style_node) {
+            let first_row = s.children().find(|c| {
+                c.is_element() && c.tag_name().name() == "tblStylePr" && w_attr(*c, "type") == Some("firstRow")
+            });
+            out.table_header_fill =
+                first_row.and_then(|f| w_child(f, &["tcPr", "shd"])).and_then(|s| w_attr(s, "fill")).and_then(hex);
+        }
+        let twips = |v: Option<&String>| v.and_then(|v| v.parse::<f32>().ok()).map(|t| t / 1440.0 * 25.4);
+        let get = |attrs: &[(String, String)], k: &str| attrs.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
+        if let (Some(w), Some(h)) =
+            (twips(get(&self.page_size, "w:w").as_ref()), twips(get(&self.page_size, "w:h").as_ref()))
+        {
+            out.page_mm = Some((w, h));
+        }
+        let m: Vec<Option<f32>> = ["w:top", "w:right", "w:bottom", "w:left"]
+            .iter()
+            .map(|k| twips(get(&self.page_margins, k).as_ref()).map(f32::abs))
+            .collect();
+        if let [Some(t), Some(r), Some(b), Some(l)] = m[..] {
+            out.margins_mm = Some([t, r, b, l]);
+        }
+        out.logo = self
+            .furniture
+            .iter()
+            .find(|f| f.kind == FurnitureKind::Header && f.which == "default")
+            .and_then(|f| f.images.first())
+            .map(|(_, i)| *i);
+        out
+    }
+
+    /// Lays the values read on a house style, the fonts the PDF and HTML cannot set mapped to
+    /// those `families` (the template's fonts) holds; each change and mapping is noted.
+    pub fn apply(&mut self, style: &mut HouseStyle, families: &[String]) {
+        let h = self.house.clone();
+        let mut note = |s: String| self.notes.push(s);
+        if let Some(f) = &h.body_font {
+            match font_for(f, families) {
+                Some((used, true)) => {
+                    note(format!("body font \"{f}\" (from the Word file's styles)"));
+                    style.font = used;
+                }
+                Some((used, false)) => {
+                    note(format!(
+                        "warning: the font \"{f}\" is not among the template's fonts: the PDF and HTML use \"{used}\", which has the same metrics (the DOCX keeps \"{f}\"); add \"{f}\" to the template's fonts/ to use it"
+                    ));
+                    style.font = used;
+                }
+                None => note(format!(
+                    "warning: the font \"{f}\" is not among the template's fonts and none of them matches its metrics: the PDF and HTML use \"{}\" (the DOCX keeps \"{f}\"); add \"{f}\" to the template's fonts/",
+                    style.font
+                )),
+            }
+        }
+        if let Some(s) = h.body_size {
+            style.body_size = s;
+            note(format!("body size {s} pt"));
+        }
+        let [t, hd, sub] = h.heading_sizes;
+        for (slot, v, what) in [
+            (&mut style.title_size, t, "heading 1"),
+            (&mut style.heading_size, hd, "heading 2"),
+            (&mut style.subheading_size, sub, "heading 3"),
+        ] {
+            if let Some(v) = v {
+                *slot = v;
+                note(format!("{what} size {v} pt"));
+            }
+        }
+        if let Some(c) = &h.heading_colour {
+            style.heading_colour = c.clone();
+            note(format!("heading colour {c}"));
+        }
+        if let Some(c) = &h.table_header_fill {
+            style.table_header_fill = c.clone();
+            note(format!("table header fill {c}"));
+        }
+        if let Some((w, hgt)) = h.page_mm.filter(|(w, h)| (90.0..=600.0).contains(w) && (90.0..=600.0).contains(h)) {
+            style.page_width_mm = w;
+            style.page_height_mm = hgt;
+            note(format!("page {w:.0} × {hgt:.0} mm"));
+        }
+        if let Some(m) = h.margins_mm {
+            let used = m.iter().copied().fold(0.0f32, f32::max).clamp(5.0, 60.0);
+            style.margin_mm = used;
+            if m.iter().all(|x| (x - m[0]).abs() < 0.5) {
+                note(format!("margins {used:.1} mm"));
+            } else {
+                note(format!(
+                    "margins {:.1}, {:.1}, {:.1}, {:.1} mm (top, right, bottom, left): the DOCX keeps them; the PDF and HTML use {used:.1} mm on every side",
+                    m[0], m[1], m[2], m[3]
+                ));
+            }
+        }
+    }
+}
+
+/// The theme's major and minor Latin fonts.
+fn theme_fonts(theme: &str) -> (Option<String>, Option<String>) {
+    let opts = roxmltree::ParsingOptions { allow_dtd: false, ..roxmltree::ParsingOptions::default() };
+    let Ok(doc) = roxmltree::Document::parse_with_options(theme, opts) else { return (None, None) };
+    let latin = |which: &str| {
+        doc.descendants()
+            .find(|n| n.tag_name().name() == which)
+            .and_then(|n| n.children().find(|c| c.tag_name().name() == "latin"))
+            .and_then(|l| l.attribute("typeface"))
+            .filter(|t| !t.is_empty())
+            .map(str::to_owned)
+    };
+    (latin("majorFont"), latin("minorFont"))
+}
+
+/// `RRGGBB` as `#rrggbb` (`auto` and anything else: none).
+fn hex(v: &str) -> Option<String> {
+    (v.len() == 6 && v.chars().all(|c| c.is_ascii_hexdigit())).then(|| format!("#{}", v.to_ascii_lowercase()))
+}
+
+/// The metric-compatible free fonts (SIL OFL) for the fonts council Word files use most.
+pub const METRIC_COMPATIBLE: &[(&str, &str)] = &[
+    ("Arial", "Liberation Sans"),
+    ("Helvetica", "Liberation Sans"),
+    ("Calibri", "Carlito"),
+    ("Cambria", "Caladea"),
+    ("Times New Roman", "Liberation Serif"),
+    ("Courier New", "Liberation Mono"),
+];
+
+/// The family the PDF and HTML set `font` in: itself when the template's fonts have it (`true`),
+/// else its metric-compatible one when they have that (`false`), else none.
+fn font_for(font: &str, families: &[String]) -> Option<(String, bool)> {
+    if let Some(f) = families.iter().find(|f| f.eq_ignore_ascii_case(font)) {
+        return Some((f.clone(), true));
+    }
+    let (_, free) = METRIC_COMPATIBLE.iter().find(|(name, _)| name.eq_ignore_ascii_case(font))?;
+    families.iter().find(|f| f.eq_ignore_ascii_case(free)).map(|f| (f.clone(), false))
+}
+
+/// A header image's file type from its content (PNG or JPEG only), its pixels counted from its
+/// header before anything decodes it.
+fn image_ext(pkg: &Package<'_>, part: &str, data: &[u8]) -> Result<&'static str, ReferenceError> {
+    let ext = if data.starts_with(b"\x89PNG\r\n\x1a\n") {
+        "png"
+    } else if data.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        "jpeg"
+    } else {
+        return Err(
+            pkg.err(part, "is not a PNG or JPEG image; a header or footer logo taken from the reference must be one")
+        );
+    };
+    let dims = image::ImageReader::new(std::io::Cursor::new(data))
+        .with_guessed_format()
+        .map_err(|e| pkg.err(part, format!("cannot be read as an image ({e})")))?
+        .into_dimensions()
+        .map_err(|e| pkg.err(part, format!("cannot be read as an image ({e})")))?;
+    let pixels = u64::from(dims.0) * u64::from(dims.1);
+    if pixels > MAX_PIXELS {
+        return Err(pkg.err(part, format!("is {} × {} pixels; the limit is {MAX_PIXELS} pixels", dims.0, dims.1)));
+    }
+    Ok(ext)
+}
+
+/// The family names of font files (their `name` table's family), sorted, without repeats.
+pub fn families(fonts: &[Vec<u8>]) -> Vec<String> {
+    let mut out = Vec::new();
+    for data in fonts {
+        let count = ttf_parser::fonts_in_collection(data).unwrap_or(1);
+        for i in 0..count {
+            let Ok(face) = ttf_parser::Face::parse(data, i) else { continue };
+            for n in face.names() {
+                if n.name_id == ttf_parser::name_id::TYPOGRAPHIC_FAMILY || n.name_id == ttf_parser::name_id::FAMILY {
+                    if let Some(s) = n.to_string() {
+                        if !out.contains(&s) {
+                            out.push(s);
+                        }
+                    }
+                }
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    /// A package of the given parts, deflated.
+    fn package(parts: &[(&str, &str)]) -> Vec<u8> {
+        let mut z = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        for (name, text) in parts {
+            z.start_file(*name, zip::write::SimpleFileOptions::default()).expect("start");
+            z.write_all(text.as_bytes()).expect("write");
+        }
+        z.finish().expect("finish").into_inner()
+    }
+
+    const ROOT_RELS: &str = r#"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>"#;
+    const TYPES: &str = r#"<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>"#;
+
+    #[test]
+    fn a_font_the_template_lacks_is_set_in_its_metric_twin_when_the_template_has_that() {
+        let fams = vec!["Liberation Sans".to_owned()];
+        assert_eq!(font_for("Arial", &fams), Some(("Liberation Sans".to_owned(), false)));
+        assert_eq!(font_for("liberation sans", &fams), Some(("Liberation Sans".to_owned(), true)));
+        assert_eq!(font_for("Calibri", &fams), None);
+        assert_eq!(hex("005EB8").as_deref(), Some("#005eb8"));
+        assert_eq!(hex("auto"), None);
+        assert_eq!(resolve("word", "../media/x.png"), "media/x.png");
+    }
+
+    #[test]
+    fn a_main_part_written_with_another_prefix_is_refused_naming_it() {
+        let doc = r#"<x:document xmlns:x="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><x:body/></x:document>"#;
+        let data = package(&[("[Content_Types].xml", TYPES), ("_rels/.rels", ROOT_RELS), ("word/document.xml", doc)]);
+        let e = Reference::read("t.docx", &data, BTreeMap::new()).expect_err("refused");
+        assert!(e.0.starts_with("t.docx: word/document.xml: ") && e.0.contains("`w:` prefix"), "{}", e.0);
+    }
+
+    #[test]
+    fn a_part_with_a_document_type_declaration_is_refused_without_expanding_it() {
+        let doc = r#"<!DOCTYPE w:document [<!ENTITY a "aaaaaaaa">]><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body/></w:document>"#;
+        let data = package(&[("[Content_Types].xml", TYPES), ("_rels/.rels", ROOT_RELS), ("word/document.xml", doc)]);
+        let e = Reference::read("t.docx", &data, BTreeMap::new()).expect_err("refused");
+        assert!(e.0.contains("word/document.xml: is not well-formed XML"), "{}", e.0);
+    }
+}
