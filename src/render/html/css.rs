@@ -143,7 +143,7 @@ pub fn stylesheet(style: &HouseStyle, furniture: &Furniture) -> String {
         r#":root {{ color-scheme: light; }}
 *, *::before, *::after {{ box-sizing: border-box; }}
 html {{ background: #ffffff; color: {INK}; border-top: 0.5rem solid {fill}; -webkit-text-size-adjust: 100%; text-size-adjust: 100%; }}
-body {{ margin: 0; font-family: {fonts}; font-size: {body}pt; line-height: {screen_leading}; }}
+body {{ margin: 0; font-family: {fonts}; font-size: {body}pt; line-height: {screen_leading}; overflow-wrap: anywhere; }}
 .skip-link {{ position: absolute; left: 1rem; top: -100rem; z-index: 10; padding: 0.6rem 1rem; background: #ffdd00; color: {INK}; font-weight: bold; text-decoration: underline; }}
 .skip-link:focus {{ top: 1rem; outline: 3px solid {INK}; outline-offset: 0; }}
 .running-header {{ background: {INK}; color: #ffffff; text-align: center; font-weight: bold; letter-spacing: 0.06em; padding: 0.7rem 1rem; }}
