@@ -88,6 +88,9 @@ fn body_text_of_the_html_wraps_anywhere_so_a_long_word_cannot_scroll_the_page_si
     let html = read_text(&dir.path().join("long.html"));
     let body_rule = html.lines().find(|l| l.starts_with("body {")).expect("a body rule");
     assert!(body_rule.contains("overflow-wrap: anywhere"), "{body_rule}");
+    // Table cells too, at every width: a long word in a cell cannot widen its table.
+    let cell_rule = html.lines().find(|l| l.starts_with("th, td {")).expect("a cell rule");
+    assert!(cell_rule.contains("overflow-wrap: anywhere"), "{cell_rule}");
     assert!(html.contains(LONG_REFERENCE), "the word itself is unchanged in the HTML");
 }
 

@@ -172,7 +172,7 @@ li {{ margin: 0.3em 0; }}
 li > p {{ margin: 0.3em 0; }}
 table {{ border-collapse: collapse; width: 100%; margin: 0.4em 0 1.6em; font-size: 0.9em; line-height: 1.35; }}
 caption {{ caption-side: top; text-align: left; font-weight: bold; padding: 0 0 0.5em; }}
-th, td {{ border: 1px solid #6f777b; padding: 0.4em 0.5em; vertical-align: top; text-align: left; overflow-wrap: break-word; }}
+th, td {{ border: 1px solid #6f777b; padding: 0.4em 0.5em; vertical-align: top; text-align: left; overflow-wrap: anywhere; }}
 thead th, thead td {{ background: {fill}; color: {header_text}; font-weight: bold; vertical-align: bottom; }}
 tbody th {{ font-weight: normal; }}
 th.num, td.num {{ text-align: right; font-variant-numeric: tabular-nums; }}
