@@ -35,9 +35,10 @@ fn every_row_of_every_example_table_is_named_by_a_row_header_in_the_pdf() {
     assert!(rows >= 50, "{rows} rows");
 }
 
-/// A reference of 110 characters with no space in it.
-const LONG_REFERENCE: &str = "CAB-2024-0118/POF-PHASE-1-TRANSFORMATION-REVIEWS/SCOPE-AND-GOVERNANCE/\
-                              APPENDIX-A-FINANCIAL-SCHEDULE-V12-FINAL-AGREED";
+/// A reference of 110 characters with no space in it, and nothing the line breaker would break
+/// at by itself (no hyphen, no slash, no address).
+const LONG_REFERENCE: &str = "CAB_2024_0118_POF_PHASE1_TRANSFORMATION_REVIEWS_SCOPE_AND_GOVERNANCE_\
+                              APPENDIX_A_FINANCIAL_SCHEDULE_V12_FINAL_AGREED";
 
 fn report_with_long_words(dir: &Path) -> std::path::PathBuf {
     assert!(LONG_REFERENCE.len() >= 110, "{}", LONG_REFERENCE.len());
