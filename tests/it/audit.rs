@@ -282,7 +282,7 @@ fn verapdf_finds_no_pdf_ua_1_failure_in_reports_packs_records_and_the_forward_pl
 }
 
 #[test]
-fn verapdf_fails_a_pack_whose_bound_role_map_is_circular_before_repair() {
+fn verapdf_fails_the_defective_bound_pdf_as_it_is_so_the_gate_can_fail() {
     // The gate can fail: the defective PDF itself, as bound, breaks PDF/UA-1's role map rules.
     let dir = tempdir();
     let bound = tagged_with_defects(dir.path());
