@@ -38,7 +38,10 @@
 //!   differs from the document's. A part whose tree is a single `/Document` element gives that
 //!   element's children. `StructParents`/`StructParent` keys are offset so that one merged
 //!   `ParentTree` serves all parts; role maps and class maps are merged (the first part's
-//!   mapping of a role wins, and a conflict is a warning); struct element `/ID`s are prefixed
+//!   mapping of a role wins, and a conflict is a warning), each part's role map repaired first
+//!   (no cycle, no standard type remapped, every custom role straight to a standard type: see
+//!   `repair`); an annotation a tagged part's page keeps outside its structure tree is tagged
+//!   (`Link`/`Annot` with an object reference, `/Contents`, the page's `/Tabs /S`); struct element `/ID`s are prefixed
 //!   with the part's position, and one `IDTree` lists them. An untagged part (no
 //!   `StructTreeRoot`, or `MarkInfo /Marked` not true) is copied as it is, gives
 //!   [`MergeWarning::Untagged`], and takes the PDF/UA-1 claim (`pdfuaid:part` in the XMP)
@@ -72,6 +75,7 @@
 mod copy;
 mod mark;
 mod metadata;
+mod repair;
 mod seen;
 mod source;
 mod stamp;
@@ -474,7 +478,10 @@ pub fn merge(parts: &[Part], opts: &MergeOptions) -> Result<Merged, MergeError> 
                 parent_tree.push((key + next_key, value));
             }
             next_key += tree.next_key;
-            for (role, mapped) in tree.role_map.iter() {
+            // Repaired first: no cycles, no standard type remapped, every custom role to a
+            // standard one (see `repair::role_map`).
+            let (roles, _) = repair::role_map(&tree.role_map);
+            for (role, mapped) in roles.iter() {
                 match role_map.get(role) {
                     Ok(existing) if existing != mapped => warnings.push(MergeWarning::RoleConflict {
                         name: name.clone(),
@@ -536,6 +543,18 @@ pub fn merge(parts: &[Part], opts: &MergeOptions) -> Result<Merged, MergeError> 
         kids.extend(page_ids.iter().copied());
 
         if let Some(elem) = part_elem {
+            // Annotations kept outside the structure tree are tagged (see `repair`).
+            let tagged = repair::tag_annotations(&mut out, &page_ids, elem, &mut next_key);
+            if !tagged.elems.is_empty() {
+                let mut k = match part_k {
+                    Object::Array(k) => k,
+                    Object::Null => Vec::new(),
+                    other => vec![other],
+                };
+                k.extend(tagged.elems.iter().map(|e| Object::Reference(*e)));
+                part_k = Object::Array(k);
+                parent_tree.extend(tagged.parent_tree);
+            }
             let mut d = Dictionary::new();
             d.set("Type", Object::Name(b"StructElem".to_vec()));
             d.set("S", Object::Name(b"Part".to_vec()));

@@ -4,6 +4,7 @@
 //! Beside the writers, rooms they share and never each other: [`chart`] draws figures as SVG
 //! (put inline by the HTML writer, rasterised by [`figure_png`] for the DOCX writer),
 //! [`colour`] reads template colours and measures contrast, [`columns`] sizes table columns,
+//! [`row_header`] finds the column that labels a table's rows,
 //! [`escape`] escapes XML text, [`bounds`] says how far typesetting one document may go.
 
 pub mod bounds;
@@ -21,6 +22,7 @@ pub mod pdf;
 #[cfg(not(feature = "pdf"))]
 #[path = "pdf_disabled.rs"]
 pub mod pdf;
+pub mod row_header;
 mod writers;
 
 use std::fmt;

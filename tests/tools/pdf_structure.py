@@ -10,7 +10,9 @@ row and cell by cell, figures' alternative texts -- is compared with the same re
 document tree (`cabrep ... -f tree`). A PDF whose Document holds Parts (an agenda pack) is read
 part by part, one TREE per part; `-` stands for a part bound in as it is, read but not compared.
 
-Also checked: no L is a child of an L (a nested list sits in its item's LBody), every internal
+Table rows are counted (`rows=`), and those whose label is a row header, a TH with
+/Scope /Row (`row-headed=`); an empty TH, and a header row cell with text tagged TD, are
+problems. Also checked: no L is a child of an L (a nested list sits in its item's LBody), every internal
 link annotation's /Contents names the heading it leads to ("<heading>, page N", the heading on
 the destination page), and every web or mail link's /Contents names its address.
 
@@ -107,6 +109,10 @@ class Reader:
         self.text = text
         self.problems = []
         self.headings = []  # (page object number, text)
+        self.tables = 0  # tables met so far
+        self.rows = []  # per open table, the rows met so far
+        self.body_rows = 0  # table rows below a header row
+        self.row_headed = 0  # of those, rows with a row header (TH, /Scope /Row)
 
     def kids(self, elem):
         k = elem.get("/K")
@@ -155,10 +161,27 @@ class Reader:
         if s in ("LI", "TH", "TD"):
             body = [k for k in self.kids(elem) if self.is_elem(k) and self.tag(k) == "LBody"]
             src = body[0] if s == "LI" and body else elem
-            events.append((s, squash(self.own_text(src))))
+            text = squash(self.own_text(src))
+            kind = s
+            if s in ("TH", "TD"):
+                # Compared as the tree has them: the header row's cells as TH, the body's as TD
+                # (a body row's label is a TH, checked by `row`); the tags are checked here.
+                kind = "TH" if self.rows[-1] == 1 else "TD"
+                if s == "TH" and not text:
+                    self.problems.append("an empty header cell (TH) in table %d" % self.tables)
+                if kind == "TH" and s == "TD" and text:
+                    self.problems.append("a header row cell %r is a TD in table %d" % (text, self.tables))
+            events.append((kind, text))
             self.walk_nested(src, events)
-            events.append(("/" + s, ""))
+            events.append(("/" + kind, ""))
             return
+        if s == "Table":
+            self.tables += 1
+            self.rows.append(0)
+        if s == "TR":
+            self.rows[-1] += 1
+            if self.rows[-1] > 1:
+                self.row(elem)
         if s in ("L", "Table", "TR"):
             events.append((s, ""))
         for k in self.kids(elem):
@@ -166,6 +189,19 @@ class Reader:
                 self.walk(k, events, s)
         if s in ("L", "Table"):
             events.append(("/" + s, ""))
+        if s == "Table":
+            self.rows.pop()
+
+    def row(self, tr):
+        """Counts a body row, and whether one of its cells is a row header (TH, /Scope /Row)."""
+        self.body_rows += 1
+        for k in self.kids(tr):
+            if self.is_elem(k) and self.tag(k) == "TH":
+                attrs = k.get("/A")
+                attrs = list(attrs) if isinstance(attrs, pikepdf.Array) else [attrs]
+                if any(isinstance(a, pikepdf.Dictionary) and str(a.get("/Scope", "")) == "/Row" for a in attrs):
+                    self.row_headed += 1
+                    return
 
     def walk_nested(self, elem, events):
         """The structures nested in a list item's body or a cell, in order."""
@@ -188,9 +224,10 @@ class Reader:
                 tops = [tops[0]]
         readings = []
         for t in tops:
+            self.body_rows = self.row_headed = 0
             events = []
             self.walk(t, events)
-            readings.append(events)
+            readings.append((events, self.body_rows, self.row_headed))
         return readings
 
 
@@ -336,13 +373,14 @@ def main(argv):
     problems = reader.problems
     if len(readings) != len(trees):
         problems.append("the PDF has %d parts, %d trees were given" % (len(readings), len(trees)))
-    for n, (got, tree) in enumerate(zip(readings, trees)):
+    for n, ((got, body_rows, row_headed), tree) in enumerate(zip(readings, trees)):
         kinds = {}
         for k, _ in got:
             kinds[k] = kinds.get(k, 0) + 1
         summary = " ".join(
             "%s=%d" % (k, kinds.get(k, 0)) for k in ("H1", "H2", "H3", "L", "LI", "Table", "TD", "Figure")
         )
+        summary += " rows=%d row-headed=%d" % (body_rows, row_headed)
         if tree == "-":
             print("part %d: not compared (%s)" % (n + 1, summary))
             continue

@@ -149,7 +149,7 @@ pub fn stylesheet(style: &HouseStyle, furniture: &Furniture) -> String {
         r#":root {{ color-scheme: light; }}
 *, *::before, *::after {{ box-sizing: border-box; }}
 html {{ background: #ffffff; color: {INK}; border-top: 0.5rem solid {fill}; -webkit-text-size-adjust: 100%; text-size-adjust: 100%; }}
-body {{ margin: 0; font-family: {fonts}; font-size: {body}pt; line-height: {screen_leading}; }}
+body {{ margin: 0; font-family: {fonts}; font-size: {body}pt; line-height: {screen_leading}; overflow-wrap: anywhere; }}
 .skip-link {{ position: absolute; left: 1rem; top: -100rem; z-index: 10; padding: 0.6rem 1rem; background: #ffdd00; color: {INK}; font-weight: bold; text-decoration: underline; }}
 .skip-link:focus {{ top: 1rem; outline: 3px solid {INK}; outline-offset: 0; }}
 .running-header {{ background: {INK}; color: #ffffff; text-align: center; font-weight: bold; letter-spacing: 0.06em; padding: 0.7rem 1rem; }}
@@ -178,7 +178,7 @@ li {{ margin: 0.3em 0; }}
 li > p {{ margin: 0.3em 0; }}
 table {{ border-collapse: collapse; width: 100%; margin: 0.4em 0 1.6em; font-size: 0.9em; line-height: 1.35; }}
 caption {{ caption-side: top; text-align: left; font-weight: bold; padding: 0 0 0.5em; }}
-th, td {{ border: 1px solid #6f777b; padding: 0.4em 0.5em; vertical-align: top; text-align: left; overflow-wrap: break-word; }}
+th, td {{ border: 1px solid #6f777b; padding: 0.4em 0.5em; vertical-align: top; text-align: left; overflow-wrap: anywhere; }}
 thead th, thead td {{ background: {fill}; color: {header_text}; font-weight: bold; vertical-align: bottom; }}
 tbody th {{ font-weight: normal; }}
 th.num, td.num {{ text-align: right; font-variant-numeric: tabular-nums; }}

@@ -337,7 +337,7 @@ impl Writer {
         if ncols == 0 {
             return Ok(());
         }
-        let row_header = row_header_column(t);
+        let row_header = crate::render::row_header::row_header_column(t);
         self.push("<table");
         self.id_attr(t.anchor.as_deref());
         self.push(">\n");
@@ -494,41 +494,6 @@ fn safe_href(url: &str) -> Option<String> {
             Some(u.chars().filter(|c| !escape::is_stripped(*c)).collect())
         }
     }
-}
-
-/// The text of a table cell (for deciding what kind of column it is in).
-fn cell_text(blocks: &[Block]) -> String {
-    crate::tree::blocks_text(blocks).trim().to_owned()
-}
-
-/// A number, an amount or a percentage ("1", "2,850", "£1.5m", "(300)", "12%").
-fn is_numeric(s: &str) -> bool {
-    let s = s.trim();
-    s.chars().any(|c| c.is_ascii_digit()) && s.chars().all(|c| c.is_ascii_digit() || " ,.£$€%()+-−–km".contains(c))
-}
-
-/// Which column, if any, labels the rows (its cells become `<th scope="row">`): the first
-/// column when every row has a text label there; or, when the first column is a narrow
-/// numbering column ("No.", the risk register) or a grouping column with blanks (the Phase 1
-/// table's "Theme"), the column after it if that one labels every row.
-fn row_header_column(t: &Table) -> Option<usize> {
-    if t.rows.is_empty() || t.columns.is_empty() {
-        return None;
-    }
-    let texts = |c: usize| t.rows.iter().map(move |r| r.cells.get(c).map(|b| cell_text(b)).unwrap_or_default());
-    let labels_every_row = |c: usize| {
-        t.columns.get(c).is_some_and(|col| col.align == Align::Left)
-            && texts(c).all(|s| !s.is_empty() && !is_numeric(&s))
-    };
-    if labels_every_row(0) {
-        return Some(0);
-    }
-    let numbering = texts(0).all(|s| !s.is_empty() && s.chars().all(|c| c.is_ascii_digit() || c == '.'));
-    let grouping = texts(0).any(|s| s.is_empty()) && texts(0).all(|s| !is_numeric(&s));
-    if (numbering || grouping) && labels_every_row(1) {
-        return Some(1);
-    }
-    None
 }
 
 /// A caption for a table that has none, from its column headers.

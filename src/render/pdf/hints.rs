@@ -9,15 +9,112 @@
 //! - **Unique anchors.** An internal link to an anchor that occurs exactly once is a plain
 //!   `link(label)`; only an anchor that is missing or repeated (a pack may repeat one) needs a
 //!   query. The set goes over as `unique_anchors: (anchor: true, …)`.
+//! - **Long words broken.** A run of more than [`LONG_WORD`] characters without a space (a
+//!   reference, a file name; not a web address, which typst breaks itself) gets a zero-width
+//!   space after each of its punctuation marks and at least every [`WORD_PIECE`] characters, so
+//!   it wraps at the text's edge instead of running off the page.
+//! - **Row headers.** A table whose rows are labelled by one of its columns
+//!   ([`crate::render::row_header`], as the HTML writer decides) goes over with `row_header: x`,
+//!   and the template tags that column's cells as row headers.
 
 use std::collections::BTreeMap;
 
 use serde_json::{Map, Value};
 
 use crate::render::columns::{keep_row, layout, ColumnNeeds, WordMeasure, KEEP_CELL_LINES};
+use crate::render::row_header::row_header_column;
+use crate::tree::Block;
 
 /// The template's cell padding (`cell-inset`, 5 pt, on each side) and a point to spare.
 const CELL_PADDING_PT: f64 = 2.0 * 5.0 + 1.0;
+
+/// Words longer than this many characters get break opportunities.
+pub(super) const LONG_WORD: usize = 40;
+/// The most characters of a long word set without a break opportunity.
+pub(super) const WORD_PIECE: usize = 16;
+
+/// Gives every long word in the JSON tree's text runs break opportunities (zero-width spaces).
+pub(super) fn break_long_words(value: &mut Value) {
+    match value {
+        Value::Object(obj) => {
+            if obj.get("type").and_then(Value::as_str) == Some("text") {
+                if let Some(Value::String(text)) = obj.get_mut("text") {
+                    if let Some(broken) = breakable(text) {
+                        *text = broken;
+                    }
+                }
+            }
+            obj.values_mut().for_each(break_long_words);
+        }
+        Value::Array(items) => items.iter_mut().for_each(break_long_words),
+        _ => {}
+    }
+}
+
+/// The text with break opportunities in its long words, or `None` when it has none.
+fn breakable(text: &str) -> Option<String> {
+    let long = |w: &str| w.chars().count() > LONG_WORD && !w.contains("://") && !w.starts_with("www.");
+    if !text.split(char::is_whitespace).any(long) {
+        return None;
+    }
+    let mut out = String::with_capacity(text.len() + text.len() / 8);
+    // Each piece is a word and the white space after it, kept as it was.
+    for piece in text.split_inclusive(char::is_whitespace) {
+        let word = piece.trim_end_matches(char::is_whitespace);
+        if !long(word) {
+            out.push_str(piece);
+            continue;
+        }
+        let mut run = 0;
+        let mut chars = word.chars().peekable();
+        while let Some(c) = chars.next() {
+            out.push(c);
+            run += 1;
+            if chars.peek().is_some() && (run >= WORD_PIECE || (c.is_ascii_punctuation() && run > 1)) {
+                out.push('\u{200B}');
+                run = 0;
+            }
+        }
+        out.push_str(&piece[word.len()..]);
+    }
+    Some(out)
+}
+
+/// Adds `row_header` to every table of `blocks` (the tree) in `json` (its JSON form, the same
+/// shape: arrays keep their order) whose rows one column labels.
+pub(super) fn annotate_row_headers(blocks: &[Block], json: &mut Value) {
+    let Some(items) = json.as_array_mut() else { return };
+    for (block, value) in blocks.iter().zip(items.iter_mut()) {
+        match block {
+            Block::Table(t) => {
+                if let Some(x) = row_header_column(t) {
+                    if let Some(obj) = value.as_object_mut() {
+                        obj.insert("row_header".into(), Value::from(x));
+                    }
+                }
+                let rows = value.get_mut("rows").and_then(Value::as_array_mut);
+                for (row, json_row) in t.rows.iter().zip(rows.into_iter().flatten()) {
+                    let cells = json_row.get_mut("cells").and_then(Value::as_array_mut);
+                    for (cell, json_cell) in row.cells.iter().zip(cells.into_iter().flatten()) {
+                        annotate_row_headers(cell, json_cell);
+                    }
+                }
+            }
+            Block::List(l) => {
+                let items = value.get_mut("items").and_then(Value::as_array_mut);
+                for (item, json_item) in l.items.iter().zip(items.into_iter().flatten()) {
+                    annotate_row_headers(item, json_item);
+                }
+            }
+            Block::Quote(q) => {
+                if let Some(inner) = value.get_mut("blocks") {
+                    annotate_row_headers(&q.blocks, inner);
+                }
+            }
+            _ => {}
+        }
+    }
+}
 
 /// Lays out the columns of every table in the JSON tree, `avail` points wide, text at `size`.
 pub(super) struct TableLayout<'a> {
@@ -213,5 +310,19 @@ mod tests {
         ]});
         annotate_anchors(&mut tree);
         assert_eq!(tree["unique_anchors"], serde_json::json!({"a": true, "c": true}));
+    }
+
+    #[test]
+    fn a_long_reference_gets_break_opportunities_and_short_words_and_addresses_do_not() {
+        let reference = "CAB/2024/0118/POF-PHASE1-TRANSFORMATION-REVIEWS-SCOPE-AND-GOVERNANCE-ARRANGEMENTS-APPENDIX-A";
+        let text = format!("See {reference} and https://example.org/{}.", "a".repeat(60));
+        let broken = super::breakable(&text).expect("a long word");
+        assert_eq!(broken.replace('\u{200B}', ""), text, "only break opportunities are added");
+        assert!(
+            broken.split([' ', '\u{200B}']).all(|w| w.chars().count() <= super::WORD_PIECE || w.contains("://")),
+            "{broken}"
+        );
+        assert!(broken.contains(" https://example.org/aaaa"), "a web address is left to the typesetter");
+        assert_eq!(super::breakable("A short sentence, with words."), None);
     }
 }

@@ -153,7 +153,11 @@ fn prepare<'a>(doc: &Document, fonts: impl Iterator<Item = &'a [u8]>, anchors: &
             hints::TableLayout { words: &words, size: f64::from(doc.style.body_size), avail: avail_mm * 72.0 / 25.4 };
         hints.annotate_tables(&mut tree);
     }
+    hints::break_long_words(&mut tree);
     hints::annotate_anchors(&mut tree);
+    if let Some(blocks) = tree.get_mut("blocks") {
+        hints::annotate_row_headers(&doc.blocks, blocks);
+    }
     figures::annotate_figures(doc, &mut tree)?;
     let pictures = pictures::annotate_pictures(doc, &mut tree);
     let data = serde_json::to_vec(&tree).map_err(serialise_error)?;

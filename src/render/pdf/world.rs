@@ -70,7 +70,11 @@ impl Typesetter {
         }
         let book = FontBook::from_fonts(&parsed);
         Ok(Typesetter {
-            library: LazyHash::new(Library::default()),
+            // The accessibility extras: the template tags a table's row-label column as row headers
+            // (`pdf.header-cell(scope: "row")`) and an empty corner cell as data (`pdf.data-cell`).
+            library: LazyHash::new(
+                Library::builder().with_features([typst::Feature::A11yExtras].into_iter().collect()).build(),
+            ),
             book: LazyHash::new(book),
             fonts: parsed,
             template: Source::new(*TEMPLATE_ID, template),
