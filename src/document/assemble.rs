@@ -21,9 +21,41 @@ pub struct Options {
 
 /// The blocks of one report (for a report on its own, or as an item of a pack).
 pub(crate) fn report_blocks(r: &Report, t: &Template) -> Vec<Block> {
+    count::note(&r.title);
     let mut a = Assembler { t, blocks: Vec::new() };
     a.report(r);
     a.blocks
+}
+
+/// How many times each report has been assembled, for the tests that hold a command to one
+/// assembly of each report. Off unless a test turns it on; records only.
+pub mod count {
+    use std::collections::BTreeMap;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::Mutex;
+
+    static ON: AtomicBool = AtomicBool::new(false);
+    static COUNTS: Mutex<BTreeMap<String, usize>> = Mutex::new(BTreeMap::new());
+
+    /// Starts counting assemblies in this process.
+    #[doc(hidden)]
+    pub fn count_assemblies() {
+        ON.store(true, Ordering::SeqCst);
+    }
+
+    /// How many times the report titled `title` has been assembled since [`count_assemblies`].
+    #[doc(hidden)]
+    pub fn assemblies_of(title: &str) -> usize {
+        COUNTS.lock().map_or(0, |c| c.get(title).copied().unwrap_or(0))
+    }
+
+    pub(super) fn note(title: &str) {
+        if ON.load(Ordering::Relaxed) {
+            if let Ok(mut c) = COUNTS.lock() {
+                *c.entry(title.to_owned()).or_insert(0) += 1;
+            }
+        }
+    }
 }
 
 /// A rough page count: words at about 400 a page, plus table rows and figures.
@@ -98,7 +130,17 @@ fn with_contents(mut blocks: Vec<Block>, t: &Template, wanted: Option<bool>) -> 
 
 /// Builds the document tree of one report.
 pub fn report(r: &Report, t: &Template, opts: &Options) -> Document {
-    let blocks = with_contents(report_blocks(r, t), t, r.contents);
+    report_alone(r, t, opts, report_blocks(r, t))
+}
+
+/// A report's document as [`report`] makes it, from its blocks already assembled
+/// ([`report_blocks`]): with its contents list when it has one.
+pub(crate) fn report_alone(r: &Report, t: &Template, opts: &Options, blocks: Vec<Block>) -> Document {
+    report_document(r, t, opts, with_contents(blocks, t, r.contents))
+}
+
+/// A report's document around `blocks` as they are: its metadata, style and furniture.
+pub(crate) fn report_document(r: &Report, t: &Template, opts: &Options, blocks: Vec<Block>) -> Document {
     let date = opts.metadata_date.unwrap_or(r.date);
     Document {
         template: r.template.clone(),

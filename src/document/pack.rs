@@ -59,6 +59,9 @@ pub struct PackPart {
     pub source: Option<std::path::PathBuf>,
     /// Its pages.
     pub content: PartContent,
+    /// A report's own document as printed alone (its HTML page), from the same assembly as its
+    /// part; `None` for a bound PDF.
+    pub alone: Option<Box<Document>>,
 }
 
 /// Where a part's pages come from.
@@ -91,6 +94,7 @@ pub fn public_pack(p: &PublicPack, t: &Template, template_of: TemplateOf<'_>, op
                     appendix: false,
                     source: None,
                     content: PartContent::Bound(pdf.clone()),
+                    alone: None,
                 };
                 Entry { number: *number, title: title.clone(), note: None, parts: vec![part] }
             }
@@ -142,9 +146,11 @@ fn report_parts(
     own: &Template,
     opts: &Options,
 ) -> Vec<PackPart> {
-    let mut doc = super::assemble::report(r, own, opts);
+    // Assembled once: the part, and the report's own page.
+    let blocks = super::assemble::report_blocks(r, own);
+    let alone = super::assemble::report_alone(r, own, opts, blocks.clone());
     // In a pack a report has no contents list of its own: the pack's bookmarks are its contents.
-    doc.blocks = item_blocks(number, super::assemble::report_blocks(r, own));
+    let mut doc = super::assemble::report_document(r, own, opts, item_blocks(number, blocks));
     // The pack's furniture numbers and heads every page; the part prints none of its own.
     doc.furniture = Furniture { header: None, footer: String::new() };
     let mut parts = vec![PackPart {
@@ -153,6 +159,7 @@ fn report_parts(
         appendix: false,
         source: source.map(std::path::Path::to_path_buf),
         content: PartContent::Typeset(Box::new(doc)),
+        alone: Some(Box::new(alone)),
     }];
     for a in &r.appendices {
         let Some(pdf) = a.file.as_ref().and_then(|f| pdfs.get(f)) else { continue };
@@ -162,6 +169,7 @@ fn report_parts(
             appendix: true,
             source: None,
             content: PartContent::Bound(pdf.clone()),
+            alone: None,
         });
     }
     parts
