@@ -4,7 +4,7 @@
 use serde_json::json;
 use time::Date;
 
-use crate::house::{amount_text, and_list, iso, long_date};
+use crate::house::{amount_text, and_list, long_date};
 use crate::input::Scale;
 use crate::model::{self, FinancialTable, Report, RiskRegister, Status};
 use crate::template::paper::ContentsRule;
@@ -141,26 +141,15 @@ pub(crate) fn report_alone(r: &Report, t: &Template, opts: &Options, blocks: Vec
 
 /// A report's document around `blocks` as they are: its metadata, style and furniture.
 pub(crate) fn report_document(r: &Report, t: &Template, opts: &Options, blocks: Vec<Block>) -> Document {
-    let date = opts.metadata_date.unwrap_or(r.date);
-    Document {
+    let subject = t.words("subject", &json!({"body": r.body, "date": long_date(r.date)}));
+    let shell = super::shell::Shell {
+        title: &r.title,
+        subject: &subject,
+        date: r.date,
+        not_for_publication: r.exempt.is_some(),
         template: r.template.clone(),
-        meta: Meta {
-            title: crate::tree::metadata_text(&r.title),
-            author: t.settings.council.clone(),
-            subject: crate::tree::metadata_text(
-                &t.words("subject", &json!({"body": r.body, "date": long_date(r.date)})),
-            ),
-            lang: t.settings.language.clone(),
-            date: iso(date),
-            keywords: Meta::keywords_for(r.exempt.is_some()),
-        },
-        style: t.settings.style.clone(),
-        furniture: Furniture {
-            header: r.exempt.as_ref().map(|_| t.words("exempt_header", &json!({}))),
-            footer: t.words("footer", &json!({})),
-        },
-        blocks,
-    }
+    };
+    shell.document(t, opts, blocks)
 }
 
 /// A section's text with its headings numbered below the section's own number, as deep as the

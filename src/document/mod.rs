@@ -6,3 +6,4 @@ pub mod assemble;
 pub mod decisions;
 pub mod forward_plan;
 pub mod pack;
+mod shell;

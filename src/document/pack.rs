@@ -11,7 +11,8 @@
 use serde_json::json;
 
 use super::assemble::Options;
-use crate::house::{and_list, date_with_weekday, iso, long_date, twelve_hour};
+use super::shell::Shell;
+use crate::house::{and_list, date_with_weekday, long_date, twelve_hour};
 use crate::meeting::{BoundPdf, MeetingDetails, Part2Pack, PublicItem, PublicPack};
 use crate::template::Template;
 use crate::tree::*;
@@ -115,7 +116,7 @@ pub fn public_pack(p: &PublicPack, t: &Template, template_of: TemplateOf<'_>, op
         })
         .collect();
     let title = t.words("pack_title", &json!({"body": p.meeting.body, "date": date_with_weekday(p.meeting.date)}));
-    pack_parts(&p.meeting, title, None, entries, t, opts)
+    pack_parts(&p.meeting, title, false, entries, t, opts)
 }
 
 /// Builds the Part 2 (not for publication) pack (templates as [`public_pack`]).
@@ -130,8 +131,7 @@ pub fn part2_pack(p: &Part2Pack, t: &Template, template_of: TemplateOf<'_>, opts
         })
         .collect();
     let title = t.words("part2_title", &json!({"body": p.meeting.body, "date": date_with_weekday(p.meeting.date)}));
-    let header = t.words("exempt_header", &json!({}));
-    pack_parts(&p.meeting, title, Some(header), entries, t, opts)
+    pack_parts(&p.meeting, title, true, entries, t, opts)
 }
 
 /// A report's parts: its own document (typeset alone with its template `own`, its anchors
@@ -200,7 +200,7 @@ fn item_blocks(number: u32, mut blocks: Vec<Block>) -> Vec<Block> {
 fn pack_parts(
     m: &MeetingDetails,
     title: String,
-    header: Option<String>,
+    not_for_publication: bool,
     entries: Vec<Entry>,
     t: &Template,
     opts: &Options,
@@ -299,22 +299,12 @@ fn pack_parts(
         spans: Vec::new(),
     }));
 
-    let furniture = Furniture { header: header.clone(), footer: t.words("footer", &json!({})) };
-    let front = Document {
-        template: None,
-        meta: Meta {
-            title: crate::tree::metadata_text(&title),
-            author: t.settings.council.clone(),
-            subject: crate::tree::metadata_text(&format!("{} {}", m.body, long_date(m.date))),
-            lang: t.settings.language.clone(),
-            date: iso(opts.metadata_date.unwrap_or(m.date)),
-            // Only the Part 2 pack has a running header: NOT FOR PUBLICATION.
-            keywords: Meta::keywords_for(header.is_some()),
-        },
-        style: t.settings.style.clone(),
-        furniture: Furniture { header: None, footer: String::new() },
-        blocks,
-    };
+    let subject = format!("{} {}", m.body, long_date(m.date));
+    // Only the Part 2 pack is not for publication.
+    let shell = Shell { title: &title, subject: &subject, date: m.date, not_for_publication, template: None };
+    let mut front = shell.document(t, opts, blocks);
+    // The pack's furniture is laid over every page of the pack; the front sheet prints none of its own.
+    let furniture = std::mem::replace(&mut front.furniture, Furniture { header: None, footer: String::new() });
     PackParts { front, parts: entries.into_iter().flat_map(|e| e.parts).collect(), furniture }
 }
 
