@@ -136,6 +136,16 @@ impl TypesetArgs {
     }
 }
 
+/// The formats to write (`-f`), the same option for every command that writes papers.
+#[derive(clap::Args)]
+struct FormatArgs {
+    /// Comma-separated formats: docx, pdf, html, tree (the document tree as JSON). For a pack, pdf
+    /// is always made, docx is the front sheet and agenda, and html an index page linking each
+    /// public report's own page.
+    #[arg(short, long, default_value = "docx,pdf", value_parser = parse_formats)]
+    formats: FormatList,
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Build each report (a folder means every report in it).
@@ -145,9 +155,8 @@ enum Command {
         paths: Vec<PathBuf>,
         #[command(flatten)]
         output: OutputArgs,
-        /// Comma-separated formats: docx, pdf, html (and tree, the document tree as JSON).
-        #[arg(short, long, default_value = "docx,pdf", value_parser = parse_formats)]
-        formats: FormatList,
+        #[command(flatten)]
+        formats: FormatArgs,
         /// Reports built at once (default: the number of cores).
         #[arg(short, long)]
         jobs: Option<usize>,
@@ -164,10 +173,8 @@ enum Command {
         meeting: PathBuf,
         #[command(flatten)]
         output: OutputArgs,
-        /// Comma-separated formats: pdf (always), docx (the front sheet and agenda), html (an index
-        /// page linking each public report's own page), tree.
-        #[arg(short, long, default_value = "docx,pdf", value_parser = parse_formats)]
-        formats: FormatList,
+        #[command(flatten)]
+        formats: FormatArgs,
         /// Reports typeset at once (default: the number of cores).
         #[arg(short, long)]
         jobs: Option<usize>,
@@ -190,9 +197,8 @@ enum Command {
         outcome: PathBuf,
         #[command(flatten)]
         output: OutputArgs,
-        /// Comma-separated formats: docx, pdf, html.
-        #[arg(short, long, default_value = "docx,pdf", value_parser = parse_formats)]
-        formats: FormatList,
+        #[command(flatten)]
+        formats: FormatArgs,
         #[command(flatten)]
         input: InputArgs,
         #[command(flatten)]
@@ -217,9 +223,8 @@ enum Command {
         name: Option<String>,
         #[command(flatten)]
         output: OutputArgs,
-        /// Comma-separated formats: docx, pdf, html, tree.
-        #[arg(short, long, default_value = "docx,pdf", value_parser = parse_formats)]
-        formats: FormatList,
+        #[command(flatten)]
+        formats: FormatArgs,
         #[command(flatten)]
         input: InputArgs,
         #[command(flatten)]
@@ -283,9 +288,8 @@ enum Command {
         path: PathBuf,
         #[command(flatten)]
         output: OutputArgs,
-        /// Comma-separated formats: docx, pdf, html, tree.
-        #[arg(short, long, default_value = "docx,pdf", value_parser = parse_formats)]
-        formats: FormatList,
+        #[command(flatten)]
+        formats: FormatArgs,
         #[command(flatten)]
         input: InputArgs,
         #[command(flatten)]
@@ -369,7 +373,7 @@ fn main() -> ExitCode {
     let status = match cli.command {
         Command::Build { paths, output, formats, jobs, input, typeset, diag } => {
             with_engine(output.template.as_deref(), &input, Some(&typeset), |e| {
-                build(e, &paths, &output.out, &formats.0, jobs, &diag)
+                build(e, &paths, &output.out, &formats.formats.0, jobs, &diag)
             })
         }
         Command::Check { paths, template, input, diag } => {
@@ -378,14 +382,18 @@ fn main() -> ExitCode {
         Command::Pack { meeting, output, formats, jobs, no_cache, input, typeset, diag } => {
             with_engine(output.template.as_deref(), &input, Some(&typeset), |e| {
                 let opts = commands::PackOptions { workers: workers(jobs), cache: !no_cache };
-                report_outcome(&meeting, commands::build_pack(e, &meeting, &output.out, &formats.0, &opts), &diag)
+                report_outcome(
+                    &meeting,
+                    commands::build_pack(e, &meeting, &output.out, &formats.formats.0, &opts),
+                    &diag,
+                )
             })
         }
         Command::Decisions { meeting, outcome, output, formats, input, typeset, diag } => {
             with_engine(output.template.as_deref(), &input, Some(&typeset), |e| {
                 report_outcome(
                     &meeting,
-                    commands::build_decisions(e, &meeting, &outcome, &output.out, &formats.0),
+                    commands::build_decisions(e, &meeting, &outcome, &output.out, &formats.formats.0),
                     &diag,
                 )
             })
@@ -404,7 +412,7 @@ fn main() -> ExitCode {
                     previous.as_deref(),
                     &name,
                     &output.out,
-                    &formats.0,
+                    &formats.formats.0,
                 );
                 report_outcome(Path::new(&format!("{name}-forward-plan")), outcome, &diag)
             })
@@ -416,7 +424,7 @@ fn main() -> ExitCode {
         }
         Command::Watch { path, output, formats, input, typeset } => {
             with_engine(output.template.as_deref(), &input, Some(&typeset), |e| {
-                preview::watch(e, &path, &output.out, &formats.0)
+                preview::watch(e, &path, &output.out, &formats.formats.0)
             })
         }
         Command::Schema { kind, template } => schema(kind, template.as_deref()),
