@@ -537,11 +537,7 @@ fn build(engine: &Engine, paths: &[PathBuf], out: &Path, formats: &[Format], job
         None
     };
     let lock = Mutex::new(());
-    let workers = workers(jobs);
-    // Cores the workers leave idle render a report's formats at the same time.
-    let formats_at_once = workers > inputs.len();
-    let outcomes: Vec<(PathBuf, Outcome)> = jobs::in_workers(&inputs, workers, |input| {
-        let outcome = commands::build_report(engine, input, out, formats, formats_at_once);
+    let each = |input: &Path, outcome: &Outcome| {
         let print = |diags: &[Diagnostic], src: Option<&str>| {
             if let Some(b) = &bar {
                 b.suspend(|| print_diags(&lock, diags, src, fmt));
@@ -549,7 +545,7 @@ fn build(engine: &Engine, paths: &[PathBuf], out: &Path, formats: &[Format], job
                 print_diags(&lock, diags, src, fmt);
             }
         };
-        match &outcome {
+        match outcome {
             Outcome::Built { warnings, source, .. } => print(warnings, Some(source)),
             Outcome::Invalid(f) => print(&f.diagnostics, f.source.as_deref()),
             Outcome::Failed { input, message } => {
@@ -561,8 +557,8 @@ fn build(engine: &Engine, paths: &[PathBuf], out: &Path, formats: &[Format], job
             b.inc(1);
             b.set_message(input.display().to_string());
         }
-        (input.clone(), outcome)
-    });
+    };
+    let outcomes = commands::build_batch(engine, &inputs, out, formats, workers(jobs), &each);
     if let Some(b) = bar {
         b.finish_and_clear();
     }

@@ -1,9 +1,10 @@
 //! The commands that write papers: each loads through the [`Engine`], assembles, renders and
 //! writes its outputs with [`crate::output`], one file a command's concern: [`report`] (one
 //! report in each format), [`pack`] (a meeting's agenda packs), [`decisions`] (the decision
-//! record) and [`forward_plan`]; [`binding`] typesets and merges a pack's parts, and [`preview`]
+//! record) and [`forward_plan`]; [`batch`] builds many reports on the worker pool; [`binding`] typesets and merges a pack's parts, and [`preview`]
 //! is the author's loop (`serve`, `watch`). Nothing here parses YAML or draws a page.
 
+pub mod batch;
 pub mod binding;
 pub mod decisions;
 pub mod forward_plan;
@@ -15,6 +16,7 @@ use std::path::PathBuf;
 
 use crate::diag::Diagnostic;
 pub use crate::engine::Engine;
+pub use batch::build_batch;
 pub use decisions::build_decisions;
 pub use forward_plan::build_forward_plan;
 pub use pack::{build_pack, PackOptions};
