@@ -2,7 +2,6 @@
 //! order of parts, the wording of headings and labels, tables and figures with alt text.
 
 use serde_json::json;
-use time::Date;
 
 use crate::house::{amount_text, and_list, long_date};
 use crate::input::Scale;
@@ -12,12 +11,7 @@ use crate::template::{PartName, Template, Use};
 use crate::tree::*;
 use rust_decimal::prelude::ToPrimitive;
 
-/// Choices made outside the report: the date stamped into metadata.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct Options {
-    /// Overrides the metadata date (from `SOURCE_DATE_EPOCH`); default: the meeting date.
-    pub metadata_date: Option<Date>,
-}
+pub use super::shell::Options;
 
 /// The blocks of one report (for a report on its own, or as an item of a pack).
 pub(crate) fn report_blocks(r: &Report, t: &Template) -> Vec<Block> {

@@ -6,10 +6,16 @@
 use serde_json::json;
 use time::Date;
 
-use super::assemble::Options;
 use crate::house::iso;
 use crate::template::Template;
 use crate::tree::{metadata_text, Block, Document, Furniture, Meta};
+
+/// Choices made outside the paper: the date stamped into metadata.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Options {
+    /// Overrides the metadata date (from `SOURCE_DATE_EPOCH`); default: the meeting date.
+    pub metadata_date: Option<Date>,
+}
 
 /// What a document says about itself.
 pub(crate) struct Shell<'a> {
