@@ -6,7 +6,7 @@
 //!
 //! | floor | rooms | what they own |
 //! |---|---|---|
-//! | commands | [`commands`], [`check`] | what each command writes or checks; binding a pack's parts; the live preview (`serve`, `watch`) |
+//! | commands | [`commands`], [`check`] | what each command writes or checks; a build's batch on the worker pool; binding a pack's parts; the live preview (`serve`, `watch`) |
 //! | engine | [`engine`], [`jobs`] | set-up shared by a process; the worker pool |
 //! | writers | [`render`] | document tree → DOCX, PDF, HTML bytes |
 //! | assembly | [`document`] | models + house style → one document tree |

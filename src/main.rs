@@ -136,6 +136,16 @@ impl TypesetArgs {
     }
 }
 
+/// The formats to write (`-f`), the same option for every command that writes papers.
+#[derive(clap::Args)]
+struct FormatArgs {
+    /// Comma-separated formats: docx, pdf, html, tree (the document tree as JSON). For a pack, pdf
+    /// is always made, docx is the front sheet and agenda, and html an index page linking each
+    /// public report's own page.
+    #[arg(short, long, default_value = "docx,pdf", value_parser = parse_formats)]
+    formats: FormatList,
+}
+
 #[derive(Subcommand)]
 enum TemplateAction {
     /// Write a template folder NAME from a council's Word file: the file, and a template.toml
@@ -163,9 +173,8 @@ enum Command {
         paths: Vec<PathBuf>,
         #[command(flatten)]
         output: OutputArgs,
-        /// Comma-separated formats: docx, pdf, html (and tree, the document tree as JSON).
-        #[arg(short, long, default_value = "docx,pdf", value_parser = parse_formats)]
-        formats: FormatList,
+        #[command(flatten)]
+        formats: FormatArgs,
         /// Reports built at once (default: the number of cores).
         #[arg(short, long)]
         jobs: Option<usize>,
@@ -182,10 +191,8 @@ enum Command {
         meeting: PathBuf,
         #[command(flatten)]
         output: OutputArgs,
-        /// Comma-separated formats: pdf (always), docx (the front sheet and agenda), html (an index
-        /// page linking each public report's own page), tree.
-        #[arg(short, long, default_value = "docx,pdf", value_parser = parse_formats)]
-        formats: FormatList,
+        #[command(flatten)]
+        formats: FormatArgs,
         /// Reports typeset at once (default: the number of cores).
         #[arg(short, long)]
         jobs: Option<usize>,
@@ -208,9 +215,8 @@ enum Command {
         outcome: PathBuf,
         #[command(flatten)]
         output: OutputArgs,
-        /// Comma-separated formats: docx, pdf, html.
-        #[arg(short, long, default_value = "docx,pdf", value_parser = parse_formats)]
-        formats: FormatList,
+        #[command(flatten)]
+        formats: FormatArgs,
         #[command(flatten)]
         input: InputArgs,
         #[command(flatten)]
@@ -235,9 +241,8 @@ enum Command {
         name: Option<String>,
         #[command(flatten)]
         output: OutputArgs,
-        /// Comma-separated formats: docx, pdf, html, tree.
-        #[arg(short, long, default_value = "docx,pdf", value_parser = parse_formats)]
-        formats: FormatList,
+        #[command(flatten)]
+        formats: FormatArgs,
         #[command(flatten)]
         input: InputArgs,
         #[command(flatten)]
@@ -301,9 +306,8 @@ enum Command {
         path: PathBuf,
         #[command(flatten)]
         output: OutputArgs,
-        /// Comma-separated formats: docx, pdf, html, tree.
-        #[arg(short, long, default_value = "docx,pdf", value_parser = parse_formats)]
-        formats: FormatList,
+        #[command(flatten)]
+        formats: FormatArgs,
         #[command(flatten)]
         input: InputArgs,
         #[command(flatten)]
@@ -392,7 +396,7 @@ fn main() -> ExitCode {
     let status = match cli.command {
         Command::Build { paths, output, formats, jobs, input, typeset, diag } => {
             with_engine(output.template.as_deref(), &input, Some(&typeset), |e| {
-                build(e, &paths, &output.out, &formats.0, jobs, &diag)
+                build(e, &paths, &output.out, &formats.formats.0, jobs, &diag)
             })
         }
         Command::Check { paths, template, input, diag } => {
@@ -401,14 +405,18 @@ fn main() -> ExitCode {
         Command::Pack { meeting, output, formats, jobs, no_cache, input, typeset, diag } => {
             with_engine(output.template.as_deref(), &input, Some(&typeset), |e| {
                 let opts = commands::PackOptions { workers: workers(jobs), cache: !no_cache };
-                report_outcome(&meeting, commands::build_pack(e, &meeting, &output.out, &formats.0, &opts), &diag)
+                report_outcome(
+                    &meeting,
+                    commands::build_pack(e, &meeting, &output.out, &formats.formats.0, &opts),
+                    &diag,
+                )
             })
         }
         Command::Decisions { meeting, outcome, output, formats, input, typeset, diag } => {
             with_engine(output.template.as_deref(), &input, Some(&typeset), |e| {
                 report_outcome(
                     &meeting,
-                    commands::build_decisions(e, &meeting, &outcome, &output.out, &formats.0),
+                    commands::build_decisions(e, &meeting, &outcome, &output.out, &formats.formats.0),
                     &diag,
                 )
             })
@@ -427,7 +435,7 @@ fn main() -> ExitCode {
                     previous.as_deref(),
                     &name,
                     &output.out,
-                    &formats.0,
+                    &formats.formats.0,
                 );
                 report_outcome(Path::new(&format!("{name}-forward-plan")), outcome, &diag)
             })
@@ -439,7 +447,7 @@ fn main() -> ExitCode {
         }
         Command::Watch { path, output, formats, input, typeset } => {
             with_engine(output.template.as_deref(), &input, Some(&typeset), |e| {
-                preview::watch(e, &path, &output.out, &formats.0)
+                preview::watch(e, &path, &output.out, &formats.formats.0)
             })
         }
         Command::Template { action } => template_command(action),
@@ -553,11 +561,7 @@ fn build(engine: &Engine, paths: &[PathBuf], out: &Path, formats: &[Format], job
         None
     };
     let lock = Mutex::new(());
-    let workers = workers(jobs);
-    // Cores the workers leave idle render a report's formats at the same time.
-    let formats_at_once = workers > inputs.len();
-    let outcomes: Vec<(PathBuf, Outcome)> = jobs::in_workers(&inputs, workers, |input| {
-        let outcome = commands::build_report(engine, input, out, formats, formats_at_once);
+    let each = |input: &Path, outcome: &Outcome| {
         let print = |diags: &[Diagnostic], src: Option<&str>| {
             if let Some(b) = &bar {
                 b.suspend(|| print_diags(&lock, diags, src, fmt));
@@ -565,7 +569,7 @@ fn build(engine: &Engine, paths: &[PathBuf], out: &Path, formats: &[Format], job
                 print_diags(&lock, diags, src, fmt);
             }
         };
-        match &outcome {
+        match outcome {
             Outcome::Built { warnings, source, .. } => print(warnings, Some(source)),
             Outcome::Invalid(f) => print(&f.diagnostics, f.source.as_deref()),
             Outcome::Failed { input, message } => {
@@ -577,8 +581,8 @@ fn build(engine: &Engine, paths: &[PathBuf], out: &Path, formats: &[Format], job
             b.inc(1);
             b.set_message(input.display().to_string());
         }
-        (input.clone(), outcome)
-    });
+    };
+    let outcomes = commands::build_batch(engine, &inputs, out, formats, workers(jobs), &each);
     if let Some(b) = bar {
         b.finish_and_clear();
     }

@@ -14,7 +14,7 @@ use libfuzzer_sys::fuzz_target;
 fuzz_target!(|data: &[u8]| {
     let limits = Limits { pdf_decoded_bytes: 32 << 20, pdf_pages: 500, ..Limits::default() };
     match BoundPdf::from_bytes(Path::new("fuzz.pdf"), data.to_vec(), &limits) {
-        Ok(pdf) => assert!(pdf.pages >= 1 && pdf.pages <= limits.pdf_pages),
+        Ok(pdf) => assert!(pdf.pages() >= 1 && pdf.pages() <= limits.pdf_pages),
         Err(message) => assert!(message.contains("fuzz.pdf"), "{message}"),
     }
 });

@@ -83,9 +83,18 @@ pub fn bind(
     cache: Option<&PartCache>,
 ) -> Result<BoundPack, BindError> {
     let writer = engine.writers_of(&pack.front).pdf().map_err(|e| e.to_string())?;
-    let typeset = in_workers(&pack.parts, workers, |part| -> Result<Arc<Vec<u8>>, BindError> {
+    // Each part read once: a bound PDF as the meeting read it, a typeset one here; what was read
+    // lays out the agenda and is what the merge copies from.
+    let typeset = in_workers(&pack.parts, workers, |part| -> Result<Arc<merge::ReadPdf>, BindError> {
+        let read = |pdf: Vec<u8>| {
+            merge::read(Arc::new(pdf)).map(Arc::new).map_err(|e| BindError::Part {
+                item: part.item,
+                what: part.title.clone(),
+                message: e.to_string(),
+            })
+        };
         match &part.content {
-            PartContent::Bound(pdf) => Ok(Arc::clone(&pdf.bytes)),
+            PartContent::Bound(pdf) => Ok(Arc::clone(&pdf.read)),
             PartContent::Typeset(doc) => {
                 // A report is typeset with its own template's layout and fonts.
                 let writers = engine.writers_of(doc);
@@ -93,7 +102,7 @@ pub fn bind(
                 let key = cache.map(|_| part_key(doc, &template_fingerprint(writers))).transpose()?;
                 if let (Some(cache), Some(key)) = (cache, key.as_deref()) {
                     if let Some(pdf) = cache.get(key) {
-                        return Ok(Arc::new(pdf));
+                        return read(pdf);
                     }
                 }
                 let pdf = writer.render(doc).map_err(|e| BindError::Part {
@@ -104,16 +113,12 @@ pub fn bind(
                 if let (Some(cache), Some(key)) = (cache, key.as_deref()) {
                     cache.put(key, &pdf);
                 }
-                Ok(Arc::new(pdf))
+                read(pdf)
             }
         }
     });
-    let bytes = typeset.into_iter().collect::<Result<Vec<_>, _>>()?;
-    let mut facts = Vec::with_capacity(bytes.len());
-    for (part, pdf) in pack.parts.iter().zip(&bytes) {
-        let found = merge::inspect(pdf).map_err(|e| format!("item {} ({}): {e}", part.item, part.title))?;
-        facts.push(found);
-    }
+    let read = typeset.into_iter().collect::<Result<Vec<_>, _>>()?;
+    let facts: Vec<&merge::PdfFacts> = read.iter().map(|r| r.facts()).collect();
 
     // The front sheet: typeset, then again while the agenda's numbers change its length. A front
     // sheet and an agenda are a page each, as a rule, so that is the first guess.
@@ -121,10 +126,10 @@ pub fn bind(
         let (starts, total) = item_starts(pack, &facts, front_pages);
         let front = resolved_front(&pack.front, &starts, total);
         let pdf = writer.render(&front).map_err(|e| format!("front sheet and agenda: {e}"))?;
-        let pages = merge::inspect(&pdf).map_err(|e| format!("front sheet and agenda: {e}"))?;
-        Ok((pages.page_count as usize, (front, pdf, pages, starts, total)))
+        let pdf = merge::read(Arc::new(pdf)).map_err(|e| format!("front sheet and agenda: {e}"))?;
+        Ok((pdf.facts().page_count as usize, (front, pdf, starts, total)))
     })?;
-    let Some((front, front_pdf, front_facts, starts, page_count)) = settled else {
+    let Some((front, front_pdf, starts, page_count)) = settled else {
         return Err(BindError::Pack(format!(
             "front sheet and agenda: its length did not settle in {FRONT_PASSES} passes (the agenda's page numbers \
              keep changing it)"
@@ -137,8 +142,8 @@ pub fn bind(
         PartContent::Typeset(_) => None,
     }));
     let bound = std::iter::once(false).chain(pack.parts.iter().map(|p| matches!(p.content, PartContent::Bound(_))));
-    let sizes: Vec<FurniturePage> = std::iter::once(&front_facts)
-        .chain(&facts)
+    let sizes: Vec<FurniturePage> = std::iter::once(front_pdf.facts())
+        .chain(facts.iter().copied())
         .zip(stamps.zip(bound))
         .flat_map(|(f, (stamp, bound))| {
             f.pages.iter().enumerate().map(move |(i, p)| FurniturePage {
@@ -164,19 +169,21 @@ pub fn bind(
         .map_err(|e| format!("page furniture: {e}"))?;
 
     let mut parts = vec![Part {
-        pdf: &front_pdf,
+        pdf: front_pdf.bytes(),
         source: PartSource::Typeset,
         title: pack.front.meta.title.clone(),
         lang: None,
         nested: false,
     }];
-    for (part, pdf) in pack.parts.iter().zip(&bytes) {
+    for (part, pdf) in pack.parts.iter().zip(&read) {
         let source = match &part.content {
             PartContent::Typeset(_) => PartSource::Typeset,
             PartContent::Bound(b) => PartSource::Bound { name: display_name(&b.path) },
         };
-        parts.push(Part { pdf, source, title: part.title.clone(), lang: None, nested: part.appendix });
+        parts.push(Part { pdf: pdf.bytes(), source, title: part.title.clone(), lang: None, nested: part.appendix });
     }
+    let read: Vec<Option<&merge::ReadPdf>> =
+        std::iter::once(Some(&front_pdf)).chain(read.iter().map(|r| Some(&**r))).collect();
     let options = MergeOptions {
         title: pack.front.meta.title.clone(),
         lang: pack.front.meta.lang.clone(),
@@ -185,7 +192,7 @@ pub fn bind(
         furniture: Some(furniture),
         date: midnight_utc(&pack.front.meta.date),
     };
-    let mut merged = merge::merge(&parts, &options).map_err(|e| e.to_string())?;
+    let mut merged = merge::merge_read(&parts, &read, &options).map_err(|e| e.to_string())?;
     if options.keywords.iter().any(|k| k == crate::tree::NOT_FOR_PUBLICATION_KEYWORD) {
         // The pack's furniture says NOT FOR PUBLICATION in the words of the template; the mark
         // is made sure of as on every not-for-publication PDF.
@@ -239,7 +246,7 @@ fn settle<T>(
 
 /// Where each item starts when the front sheet takes `front_pages`: the anchor of every item with
 /// pages → its first page, and the pack's page count.
-fn item_starts(pack: &PackParts, facts: &[merge::PdfFacts], front_pages: usize) -> (BTreeMap<String, usize>, usize) {
+fn item_starts(pack: &PackParts, facts: &[&merge::PdfFacts], front_pages: usize) -> (BTreeMap<String, usize>, usize) {
     let mut starts = BTreeMap::new();
     let mut next = front_pages + 1;
     for (part, f) in pack.parts.iter().zip(facts) {

@@ -1,11 +1,12 @@
 //! The commands that write papers: each loads through the [`Engine`], assembles, renders and
 //! writes its outputs with [`crate::output`], one file a command's concern: [`report`] (one
 //! report in each format), [`pack`] (a meeting's agenda packs), [`decisions`] (the decision
-//! record) and [`forward_plan`]; [`binding`] typesets and merges a pack's parts, and [`preview`]
-//! is the author's loop (`serve`, `watch`); [`template_folder`] makes a template folder from a
-//! council's Word file and reports what a folder's Word file gives. Nothing here parses YAML or
-//! draws a page.
+//! record) and [`forward_plan`]; [`batch`] builds many reports on the worker pool; [`binding`]
+//! typesets and merges a pack's parts, and [`preview`] is the author's loop (`serve`, `watch`);
+//! [`template_folder`] makes a template folder from a council's Word file and reports what a
+//! folder's Word file gives. Nothing here parses YAML or draws a page.
 
+pub mod batch;
 pub mod binding;
 pub mod decisions;
 pub mod forward_plan;
@@ -18,6 +19,7 @@ use std::path::PathBuf;
 
 use crate::diag::Diagnostic;
 pub use crate::engine::Engine;
+pub use batch::build_batch;
 pub use decisions::build_decisions;
 pub use forward_plan::build_forward_plan;
 pub use pack::{build_pack, PackOptions};

@@ -126,7 +126,17 @@ fn build_pack_once(
         };
         for (item, path) in public.items.iter().filter_map(|i| pages.get(&i.number()).map(|p| (i, p))) {
             let crate::meeting::PublicItem::Report { number, report, source } = item else { continue };
-            match engine.render(&engine.document(report.report()), Format::Html) {
+            // The report as the pack assembled it (once), printed alone.
+            let alone = public_parts.parts.iter().find(|p| p.item == *number).and_then(|p| p.alone.as_deref());
+            let assembled;
+            let doc = match alone {
+                Some(doc) => doc,
+                None => {
+                    assembled = engine.document(report.report());
+                    &assembled
+                }
+            };
+            match engine.render(doc, Format::Html) {
                 Ok(bytes) => rendered.push(public_file(path.clone(), bytes)),
                 Err(e) => return PapersOutcome::Failed(format!("{}: HTML: {e}", source.display())),
             }

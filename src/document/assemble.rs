@@ -2,9 +2,8 @@
 //! order of parts, the wording of headings and labels, tables and figures with alt text.
 
 use serde_json::json;
-use time::Date;
 
-use crate::house::{amount_text, and_list, iso, long_date};
+use crate::house::{amount_text, and_list, long_date};
 use crate::input::Scale;
 use crate::model::{self, FinancialTable, Report, RiskRegister, Status};
 use crate::template::paper::ContentsRule;
@@ -12,18 +11,45 @@ use crate::template::{PartName, Template, Use};
 use crate::tree::*;
 use rust_decimal::prelude::ToPrimitive;
 
-/// Choices made outside the report: the date stamped into metadata.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct Options {
-    /// Overrides the metadata date (from `SOURCE_DATE_EPOCH`); default: the meeting date.
-    pub metadata_date: Option<Date>,
-}
+pub use super::shell::Options;
 
 /// The blocks of one report (for a report on its own, or as an item of a pack).
 pub(crate) fn report_blocks(r: &Report, t: &Template) -> Vec<Block> {
+    count::note(&r.title);
     let mut a = Assembler { t, blocks: Vec::new() };
     a.report(r);
     a.blocks
+}
+
+/// How many times each report has been assembled, for the tests that hold a command to one
+/// assembly of each report. Off unless a test turns it on; records only.
+pub mod count {
+    use std::collections::BTreeMap;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::Mutex;
+
+    static ON: AtomicBool = AtomicBool::new(false);
+    static COUNTS: Mutex<BTreeMap<String, usize>> = Mutex::new(BTreeMap::new());
+
+    /// Starts counting assemblies in this process.
+    #[doc(hidden)]
+    pub fn count_assemblies() {
+        ON.store(true, Ordering::SeqCst);
+    }
+
+    /// How many times the report titled `title` has been assembled since [`count_assemblies`].
+    #[doc(hidden)]
+    pub fn assemblies_of(title: &str) -> usize {
+        COUNTS.lock().map_or(0, |c| c.get(title).copied().unwrap_or(0))
+    }
+
+    pub(super) fn note(title: &str) {
+        if ON.load(Ordering::Relaxed) {
+            if let Ok(mut c) = COUNTS.lock() {
+                *c.entry(title.to_owned()).or_insert(0) += 1;
+            }
+        }
+    }
 }
 
 /// A rough page count: words at about 400 a page, plus table rows and figures.
@@ -99,27 +125,27 @@ fn with_contents(mut blocks: Vec<Block>, t: &Template, wanted: Option<bool>) -> 
 
 /// Builds the document tree of one report.
 pub fn report(r: &Report, t: &Template, opts: &Options) -> Document {
-    let blocks = with_contents(report_blocks(r, t), t, r.contents);
-    let date = opts.metadata_date.unwrap_or(r.date);
-    Document {
+    report_alone(r, t, opts, report_blocks(r, t))
+}
+
+/// A report's document as [`report`] makes it, from its blocks already assembled
+/// ([`report_blocks`]): with its contents list when it has one.
+pub(crate) fn report_alone(r: &Report, t: &Template, opts: &Options, blocks: Vec<Block>) -> Document {
+    report_document(r, t, opts, with_contents(blocks, t, r.contents))
+}
+
+/// A report's document around `blocks` as they are: its metadata, style and furniture.
+pub(crate) fn report_document(r: &Report, t: &Template, opts: &Options, blocks: Vec<Block>) -> Document {
+    let subject = t.words("subject", &json!({"body": r.body, "date": long_date(r.date)}));
+    let shell = super::shell::Shell {
+        title: &r.title,
+        author: &r.council,
+        subject: &subject,
+        date: r.date,
+        not_for_publication: r.exempt.is_some(),
         template: r.template.clone(),
-        meta: Meta {
-            title: crate::tree::metadata_text(&r.title),
-            author: r.council.clone(),
-            subject: crate::tree::metadata_text(
-                &t.words("subject", &json!({"body": r.body, "date": long_date(r.date)})),
-            ),
-            lang: t.settings.language.clone(),
-            date: iso(date),
-            keywords: Meta::keywords_for(r.exempt.is_some()),
-        },
-        style: t.settings.style.clone(),
-        furniture: Furniture {
-            header: r.exempt.as_ref().map(|_| t.words("exempt_header", &json!({}))),
-            footer: t.words("footer", &json!({})),
-        },
-        blocks,
-    }
+    };
+    shell.document(t, opts, blocks)
 }
 
 /// A section's text with its headings numbered below the section's own number, as deep as the

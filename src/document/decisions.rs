@@ -6,7 +6,8 @@
 use serde_json::json;
 
 use super::assemble::Options;
-use crate::house::{and_list, date_with_weekday, iso, long_date};
+use super::shell::Shell;
+use crate::house::{and_list, date_with_weekday, long_date};
 use crate::meeting::decisions::{DecisionRecord, Declaration, ItemDecision, PublicDecision};
 use crate::meeting::Officer;
 use crate::template::Template;
@@ -40,7 +41,7 @@ pub fn public_record(r: &DecisionRecord, entries: &[PublicDecision], t: &Templat
             }
         }
     }
-    record_document(r, blocks, None, t, opts)
+    record_document(r, blocks, false, t, opts)
 }
 
 /// The record of the exempt items, not for publication.
@@ -49,13 +50,13 @@ pub fn part2_record(r: &DecisionRecord, items: &[ItemDecision], t: &Template, op
     for i in items {
         item_blocks(i, &r.body, t, &mut blocks);
     }
-    record_document(r, blocks, Some(t.words("exempt_header", &json!({}))), t, opts)
+    record_document(r, blocks, true, t, opts)
 }
 
 fn record_document(
     r: &DecisionRecord,
     items: Vec<Block>,
-    header: Option<String>,
+    not_for_publication: bool,
     t: &Template,
     opts: &Options,
 ) -> Document {
@@ -69,21 +70,17 @@ fn record_document(
     })];
     blocks.extend(items);
     blocks.extend(proper_officer(r, t));
-    Document {
+    let subject = format!("{} {}", r.body, long_date(r.date));
+    // Only the Part 2 record is not for publication.
+    let shell = Shell {
+        title: &title,
+        author: &r.council,
+        subject: &subject,
+        date: r.published,
+        not_for_publication,
         template: None,
-        meta: Meta {
-            title: crate::tree::metadata_text(&title),
-            author: r.council.clone(),
-            subject: crate::tree::metadata_text(&format!("{} {}", r.body, long_date(r.date))),
-            lang: t.settings.language.clone(),
-            date: iso(opts.metadata_date.unwrap_or(r.published)),
-            // Only the Part 2 record has a running header: NOT FOR PUBLICATION.
-            keywords: Meta::keywords_for(header.is_some()),
-        },
-        style: t.settings.style.clone(),
-        furniture: Furniture { header, footer: t.words("footer", &json!({})) },
-        blocks,
-    }
+    };
+    shell.document(t, opts, blocks)
 }
 
 fn heading(blocks: &mut Vec<Block>, level: u8, text: String, anchor: String) {

@@ -7,7 +7,8 @@
 use serde_json::json;
 
 use super::assemble::Options;
-use crate::house::{and_list, date_with_weekday, iso, long_date};
+use super::shell::Shell;
+use crate::house::{and_list, date_with_weekday, long_date};
 use crate::model::forward_plan::{ForwardPlan, Maker, PlanEntry};
 use crate::template::Template;
 use crate::tree::*;
@@ -38,21 +39,18 @@ pub fn plan(p: &ForwardPlan, t: &Template, opts: &Options) -> Document {
     for (n, e) in p.entries.iter().enumerate() {
         entry(e, n + 1, t, &mut blocks);
     }
-    Document {
+    let title = format!("{title}, {}", long_date(p.published));
+    let subject = w("published", json!({"date": published}));
+    // A public document: an exempt decision is listed by title and paragraph only.
+    let shell = Shell {
+        title: &title,
+        author: &council,
+        subject: &subject,
+        date: p.published,
+        not_for_publication: false,
         template: None,
-        meta: Meta {
-            title: format!("{title}, {}", long_date(p.published)),
-            author: council.clone(),
-            subject: w("published", json!({"date": published})),
-            lang: t.settings.language.clone(),
-            date: iso(opts.metadata_date.unwrap_or(p.published)),
-            // A public document: an exempt decision is listed by title and paragraph only.
-            keywords: Meta::keywords_for(false),
-        },
-        style: t.settings.style.clone(),
-        furniture: Furniture { header: None, footer: t.words("footer", &json!({})) },
-        blocks,
-    }
+    };
+    shell.document(t, opts, blocks)
 }
 
 fn labelled(label: String, value: Vec<Inline>) -> Block {

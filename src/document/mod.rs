@@ -8,3 +8,4 @@ pub mod forward_plan;
 pub mod front_sheet;
 pub mod pack;
 mod relink;
+mod shell;

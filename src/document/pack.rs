@@ -11,7 +11,8 @@
 use serde_json::json;
 
 use super::assemble::Options;
-use crate::house::{and_list, date_with_weekday, iso, long_date, twelve_hour};
+use super::shell::Shell;
+use crate::house::{and_list, date_with_weekday, long_date, twelve_hour};
 use crate::meeting::{BoundPdf, MeetingDetails, Part2Pack, PublicItem, PublicPack};
 use crate::template::Template;
 use crate::tree::*;
@@ -59,6 +60,9 @@ pub struct PackPart {
     pub source: Option<std::path::PathBuf>,
     /// Its pages.
     pub content: PartContent,
+    /// A report's own document as printed alone (its HTML page), from the same assembly as its
+    /// part; `None` for a bound PDF.
+    pub alone: Option<Box<Document>>,
 }
 
 /// Where a part's pages come from.
@@ -91,6 +95,7 @@ pub fn public_pack(p: &PublicPack, t: &Template, template_of: TemplateOf<'_>, op
                     appendix: false,
                     source: None,
                     content: PartContent::Bound(pdf.clone()),
+                    alone: None,
                 };
                 Entry { number: *number, title: title.clone(), note: None, parts: vec![part] }
             }
@@ -111,7 +116,7 @@ pub fn public_pack(p: &PublicPack, t: &Template, template_of: TemplateOf<'_>, op
         })
         .collect();
     let title = t.words("pack_title", &json!({"body": p.meeting.body, "date": date_with_weekday(p.meeting.date)}));
-    pack_parts(&p.meeting, title, None, entries, t, opts)
+    pack_parts(&p.meeting, title, false, entries, t, opts)
 }
 
 /// Builds the Part 2 (not for publication) pack (templates as [`public_pack`]).
@@ -126,8 +131,7 @@ pub fn part2_pack(p: &Part2Pack, t: &Template, template_of: TemplateOf<'_>, opts
         })
         .collect();
     let title = t.words("part2_title", &json!({"body": p.meeting.body, "date": date_with_weekday(p.meeting.date)}));
-    let header = t.words("exempt_header", &json!({}));
-    pack_parts(&p.meeting, title, Some(header), entries, t, opts)
+    pack_parts(&p.meeting, title, true, entries, t, opts)
 }
 
 /// A report's parts: its own document (typeset alone with its template `own`, its anchors
@@ -142,9 +146,11 @@ fn report_parts(
     own: &Template,
     opts: &Options,
 ) -> Vec<PackPart> {
-    let mut doc = super::assemble::report(r, own, opts);
+    // Assembled once: the part, and the report's own page.
+    let blocks = super::assemble::report_blocks(r, own);
+    let alone = super::assemble::report_alone(r, own, opts, blocks.clone());
     // In a pack a report has no contents list of its own: the pack's bookmarks are its contents.
-    doc.blocks = item_blocks(number, super::assemble::report_blocks(r, own));
+    let mut doc = super::assemble::report_document(r, own, opts, item_blocks(number, blocks));
     // The pack's furniture numbers and heads every page; the part prints none of its own.
     doc.furniture = Furniture { header: None, footer: String::new() };
     let mut parts = vec![PackPart {
@@ -153,6 +159,7 @@ fn report_parts(
         appendix: false,
         source: source.map(std::path::Path::to_path_buf),
         content: PartContent::Typeset(Box::new(doc)),
+        alone: Some(Box::new(alone)),
     }];
     for a in &r.appendices {
         let Some(pdf) = a.file.as_ref().and_then(|f| pdfs.get(f)) else { continue };
@@ -162,6 +169,7 @@ fn report_parts(
             appendix: true,
             source: None,
             content: PartContent::Bound(pdf.clone()),
+            alone: None,
         });
     }
     parts
@@ -193,7 +201,7 @@ fn item_blocks(number: u32, mut blocks: Vec<Block>) -> Vec<Block> {
 fn pack_parts(
     m: &MeetingDetails,
     title: String,
-    header: Option<String>,
+    not_for_publication: bool,
     entries: Vec<Entry>,
     t: &Template,
     opts: &Options,
@@ -292,22 +300,19 @@ fn pack_parts(
         spans: Vec::new(),
     }));
 
-    let furniture = Furniture { header: header.clone(), footer: t.words("footer", &json!({})) };
-    let front = Document {
+    let subject = format!("{} {}", m.body, long_date(m.date));
+    // Only the Part 2 pack is not for publication.
+    let shell = Shell {
+        title: &title,
+        author: &m.council,
+        subject: &subject,
+        date: m.date,
+        not_for_publication,
         template: None,
-        meta: Meta {
-            title: crate::tree::metadata_text(&title),
-            author: m.council.clone(),
-            subject: crate::tree::metadata_text(&format!("{} {}", m.body, long_date(m.date))),
-            lang: t.settings.language.clone(),
-            date: iso(opts.metadata_date.unwrap_or(m.date)),
-            // Only the Part 2 pack has a running header: NOT FOR PUBLICATION.
-            keywords: Meta::keywords_for(header.is_some()),
-        },
-        style: t.settings.style.clone(),
-        furniture: Furniture { header: None, footer: String::new() },
-        blocks,
     };
+    let mut front = shell.document(t, opts, blocks);
+    // The pack's furniture is laid over every page of the pack; the front sheet prints none of its own.
+    let furniture = std::mem::replace(&mut front.furniture, Furniture { header: None, footer: String::new() });
     PackParts { front, parts: entries.into_iter().flat_map(|e| e.parts).collect(), furniture }
 }
 

@@ -71,37 +71,37 @@ pub enum ItemContent {
     },
 }
 
-/// A PDF bound into a pack, read once.
+/// A PDF bound into a pack, read once: each reader reads its bytes once, at load, and what they
+/// learned travels with it to the merge (which copies from the objects read here).
 #[derive(Debug, Clone)]
 pub struct BoundPdf {
-    /// Where it came from.
+    /// Where it came from, as the paper names it (joined to the paper's folder).
     pub path: PathBuf,
-    /// Its bytes.
-    pub bytes: Arc<Vec<u8>>,
-    /// Its page count.
-    pub pages: u32,
-    /// Whether it is a tagged PDF (a structure tree, marked): a pack binding an untagged one
-    /// cannot claim PDF/UA-1.
-    pub tagged: bool,
+    /// The file that was checked to be inside the root and then opened (symlinks resolved).
+    pub real: PathBuf,
+    /// Its bytes, read by the merge's reader: page count, page sizes, tags, the objects to copy.
+    pub read: Arc<crate::merge::ReadPdf>,
     /// What a reader sees of it: each page's text and images, and its not-for-publication marks.
     pub seen: Arc<crate::merge::Seen>,
 }
 
 impl BoundPdf {
-    /// Reads a PDF (a regular file within `limits.pdf_bytes`), checks that its streams decode
-    /// within the limits before the PDF reader decodes any of them, and counts its pages (at most
-    /// `limits.pdf_pages`).
-    pub fn read(path: &Path, limits: &Limits) -> Result<BoundPdf, String> {
+    /// Reads the PDF at `real` (a path [`Scope::resolve`] gave: the file checked is the file
+    /// opened), a regular file within `limits.pdf_bytes`, named `path` in messages; see
+    /// [`BoundPdf::from_bytes`].
+    pub fn read(path: &Path, real: &Path, limits: &Limits) -> Result<BoundPdf, String> {
         let mb = limits.pdf_bytes / (1024 * 1024);
-        let bytes = crate::input::file::read(path, limits.pdf_bytes, "a PDF", &format!("{mb} MB")).map_err(|e| {
+        let bytes = crate::input::file::read(real, limits.pdf_bytes, "a PDF", &format!("{mb} MB")).map_err(|e| {
             let raise =
                 if e.message.starts_with("the file is too large") { "; raise it with `--max-pdf-mb N`" } else { "" };
             format!("cannot read {}: {}{raise}", path.display(), e.message)
         })?;
-        BoundPdf::from_bytes(path, bytes, limits)
+        Ok(BoundPdf { real: real.to_path_buf(), ..BoundPdf::from_bytes(path, bytes, limits)? })
     }
 
-    /// Checks a PDF's bytes as [`BoundPdf::read`] does (streams, pages) and keeps them.
+    /// Checks that a PDF's streams decode within the limits before any PDF reader decodes them,
+    /// reads it once with the merge's reader (bounded: the page tree's depth, the structure
+    /// elements; at most `limits.pdf_pages` pages) and once as a reader sees it, and keeps both.
     pub fn from_bytes(path: &Path, bytes: Vec<u8>, limits: &Limits) -> Result<BoundPdf, String> {
         if let Err(e) = scan::check_streams(&bytes, limits) {
             let raise = match e {
@@ -112,10 +112,7 @@ impl BoundPdf {
             };
             return Err(format!("cannot use {}: {e}{raise}", path.display()));
         }
-        let bytes = Arc::new(bytes);
-        // The reader the merge uses reads it (bounded: the page tree's depth, the structure
-        // elements), counts its pages and says whether it is tagged.
-        let facts = crate::merge::inspect(&bytes).map_err(|e| match e.kind {
+        let read = crate::merge::read(Arc::new(bytes)).map_err(|e| match e.kind {
             // One with only an owner password (restrictions on printing, copying or changing it)
             // opens without a password, but bound in it would lose those restrictions; one with a
             // user password cannot be read at all. So neither is bound in.
@@ -126,7 +123,7 @@ impl BoundPdf {
             ),
             _ => e.to_string().replacen("PDF", &path.display().to_string(), 1),
         })?;
-        let pages = facts.page_count;
+        let pages = read.facts().page_count;
         if pages > limits.pdf_pages {
             return Err(format!(
                 "{} has {pages} pages; at most {} pages of one PDF are bound into a pack (raise it with `--max-pdf-pages N`)",
@@ -134,10 +131,26 @@ impl BoundPdf {
                 limits.pdf_pages
             ));
         }
-        let seen = crate::merge::seen(&bytes, crate::model::NOT_FOR_PUBLICATION_KEYWORD).ok_or_else(|| {
+        let seen = crate::merge::seen(read.bytes(), crate::model::NOT_FOR_PUBLICATION_KEYWORD).ok_or_else(|| {
             format!("{} cannot be read page by page, to check that it holds no exempt material", path.display())
         })?;
-        Ok(BoundPdf { path: path.to_path_buf(), bytes, pages, tagged: facts.tagged, seen: Arc::new(seen) })
+        Ok(BoundPdf { path: path.to_path_buf(), real: path.to_path_buf(), read: Arc::new(read), seen: Arc::new(seen) })
+    }
+
+    /// Its bytes.
+    pub fn bytes(&self) -> &Arc<Vec<u8>> {
+        self.read.bytes()
+    }
+
+    /// Its page count.
+    pub fn pages(&self) -> u32 {
+        self.read.facts().page_count
+    }
+
+    /// Whether it is a tagged PDF (a structure tree, marked): a pack binding an untagged one
+    /// cannot claim PDF/UA-1.
+    pub fn tagged(&self) -> bool {
+        self.read.facts().tagged
     }
 }
 
@@ -210,7 +223,7 @@ struct Binding<'a> {
     label: String,
     /// Whether it belongs to an exempt report.
     exempt: bool,
-    /// Its canonical path (or the path as joined, when it cannot be resolved).
+    /// The file read (its path resolved, symlinks followed).
     path: PathBuf,
     /// Its contents.
     bytes: &'a [u8],
@@ -611,9 +624,9 @@ pub fn load_meeting(
                     problems.push(Problem { help: e.help, ..Problem::error(format!("{p}.file"), e.message) });
                     continue;
                 }
-                Ok(_) => match BoundPdf::read(&dir.join(f), &scope.limits) {
+                Ok(real) => match BoundPdf::read(&dir.join(f), &real, &scope.limits) {
                     Ok(pdf) => {
-                        if !pdf.tagged {
+                        if !pdf.tagged() {
                             meeting_warnings.push(untagged(format!("{p}.file"), f));
                         }
                         ItemContent::Document { title: title.clone(), pdf }
@@ -629,10 +642,9 @@ pub fn load_meeting(
                     problems.push(Problem { help: e.help, ..Problem::error(format!("{p}.report"), e.message) });
                     continue;
                 }
-                Ok(_) => match load::load_report(&dir.join(r), pick, scope) {
+                Ok(real) => match load::load_report(&dir.join(r), pick, scope) {
                     Ok(mut loaded) => {
-                        let canonical = std::fs::canonicalize(dir.join(r)).unwrap_or_else(|_| dir.join(r));
-                        if let Some(first) = reports_seen.insert(canonical, number) {
+                        if let Some(first) = reports_seen.insert(real, number) {
                             let exempt = if loaded.report.exempt.is_some() { "exempt " } else { "" };
                             meeting_warnings.push(
                                 Problem::warning(
@@ -651,9 +663,15 @@ pub fn load_meeting(
                         }
                         for (j, a) in loaded.report.appendices.iter().enumerate() {
                             if let Some(f) = &a.file {
-                                match BoundPdf::read(f, &scope.limits) {
+                                // Checked to be inside the root at load; resolved again here, and
+                                // the file resolved is the file read.
+                                let read = scope
+                                    .resolve(Path::new("."), &f.to_string_lossy())
+                                    .map_err(|e| e.message)
+                                    .and_then(|real| BoundPdf::read(f, &real, &scope.limits));
+                                match read {
                                     Ok(pdf) => {
-                                        if !pdf.tagged {
+                                        if !pdf.tagged() {
                                             let name = f.file_name().map(|n| n.to_string_lossy().into_owned());
                                             let w =
                                                 untagged(format!("appendices[{j}].file"), &name.unwrap_or_default());
@@ -700,7 +718,6 @@ pub fn load_meeting(
         let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         format!("item {number} ({title}), `{name}`")
     };
-    let canonical = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
     let mut bindings = Vec::new();
     for item in &items {
         let item_index = item_index_of[&item.number];
@@ -711,8 +728,8 @@ pub fn load_meeting(
                 field: format!("items[{item_index}].file"),
                 label: label(item.number, title, &pdf.path),
                 exempt: false,
-                path: canonical(&pdf.path),
-                bytes: &pdf.bytes,
+                path: pdf.real.clone(),
+                bytes: pdf.bytes(),
                 seen: &pdf.seen,
             }),
             ItemContent::Report { report, .. } => {
@@ -725,8 +742,8 @@ pub fn load_meeting(
                         field: format!("items[{item_index}]"),
                         label: format!("appendix {} of {}", a.number, label(item.number, &report.title, &pdf.path)),
                         exempt: report.exempt.is_some(),
-                        path: canonical(&pdf.path),
-                        bytes: &pdf.bytes,
+                        path: pdf.real.clone(),
+                        bytes: pdf.bytes(),
                         seen: &pdf.seen,
                     });
                 }

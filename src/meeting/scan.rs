@@ -92,6 +92,7 @@ pub const MAX_VALUES: usize = 3_000_000;
 /// each image within `limits.image_pixels`, and the nesting of the file and of its object
 /// streams within [`MAX_NESTING`].
 pub fn check_streams(pdf: &[u8], limits: &Limits) -> Result<(), ScanError> {
+    crate::merge::Reader::Scan.note(pdf);
     let mut counts = Counts::default();
     check_syntax(pdf, &mut counts).map_err(|e| e.at(None))?;
     let mut left = limits.pdf_decoded_bytes;

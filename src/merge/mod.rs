@@ -2,7 +2,7 @@
 //! tagged document at the object level, so that a bound document keeps its own pages, text,
 //! fonts, vectors, page sizes, rotation, links and structure.
 //!
-//! This room owns reading a part ([`inspect`], and the load inside [`merge`]), copying its
+//! This room owns reading a part ([`inspect`], [`read`], and the load inside [`merge`]), copying its
 //! pages and everything they reach into the result, sanitising what it copies, grafting each
 //! part's structure tree under one `/Part` element, one bookmark per part, the result's
 //! catalogue and metadata, and stamping page furniture onto every page. It never typesets,
@@ -17,6 +17,9 @@
 //!   anything is merged. Reading is bounded: a page tree deeper than 64 levels or leading back
 //!   to itself, and a structure tree of more than 200,000 elements, are refused (nesting within
 //!   one object is bounded by the reader, at 100 levels).
+//! - [`read`]`(pdf)` reads a part as [`inspect`] does and keeps what it read ([`ReadPdf`]), and
+//!   [`merge_read`] merges parts already read without reading them again: a bound PDF is read
+//!   by this reader once per build.
 //! - [`seen`]`(pdf, keyword)` reads a PDF as a reader sees it (each page's text and images, as
 //!   digests, through hayro's interpreter) and whether it is marked not for publication (its
 //!   Info dictionary, its XMP metadata, the words in a page's header or footer).
@@ -75,6 +78,7 @@
 mod copy;
 mod mark;
 mod metadata;
+mod reads;
 mod repair;
 mod seen;
 mod source;
@@ -84,10 +88,12 @@ mod stamp;
 mod tests;
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use lopdf::{Dictionary, Object, ObjectId, Stream};
 
 pub use mark::{mark_not_for_publication, Stamps};
+pub use reads::{count_reads, reads_of, Reader};
 pub use seen::{seen, text_string, Marks, PageSeen, Seen};
 
 use copy::{Copier, Removed};
@@ -319,10 +325,45 @@ pub struct PageFacts {
 /// Reads a PDF far enough to say how many pages it has, their sizes, and whether it is tagged.
 /// `name` is not known here, so errors name the file `PDF`.
 pub fn inspect(pdf: &[u8]) -> Result<PdfFacts, MergeError> {
-    let source = Source::load(pdf, "PDF")?;
+    Source::load(pdf, "PDF").map(|source| facts(&source))
+}
+
+fn facts(source: &Source) -> PdfFacts {
     let pages = source.pages.iter().map(|p| p.facts()).collect::<Vec<_>>();
     let (title, keywords) = source.info.clone();
-    Ok(PdfFacts { page_count: pages.len() as u32, tagged: source.tagged, pages, title, keywords })
+    PdfFacts { page_count: pages.len() as u32, tagged: source.tagged, pages, title, keywords }
+}
+
+/// A part read once: its bytes, what [`inspect`] says of it, and the objects [`merge_read`]
+/// copies from, so that a part read to lay out an agenda is not read again to be merged.
+pub struct ReadPdf {
+    bytes: Arc<Vec<u8>>,
+    facts: PdfFacts,
+    source: Source,
+}
+
+impl ReadPdf {
+    /// The PDF file's bytes.
+    pub fn bytes(&self) -> &Arc<Vec<u8>> {
+        &self.bytes
+    }
+    /// What [`inspect`] says of it.
+    pub fn facts(&self) -> &PdfFacts {
+        &self.facts
+    }
+}
+
+impl std::fmt::Debug for ReadPdf {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ReadPdf").field("bytes", &self.bytes.len()).field("facts", &self.facts).finish()
+    }
+}
+
+/// Reads a PDF as [`inspect`] does and keeps what was read, for [`merge_read`]. Errors name the
+/// file `PDF`.
+pub fn read(pdf: Arc<Vec<u8>>) -> Result<ReadPdf, MergeError> {
+    let source = Source::load(&pdf, "PDF")?;
+    Ok(ReadPdf { facts: facts(&source), source, bytes: pdf })
 }
 
 /// Object ids of the result that every part refers to, fixed before any part is copied.
@@ -402,6 +443,13 @@ fn part_name(part: &Part) -> String {
 
 /// Joins `parts` in order into one document; see the module documentation for what it keeps.
 pub fn merge(parts: &[Part], opts: &MergeOptions) -> Result<Merged, MergeError> {
+    merge_read(parts, &[], opts)
+}
+
+/// [`merge`], with the parts already read: `read[i]`, when given, is `parts[i]` as [`read`] read
+/// it, and is used instead of reading the part again when its bytes are the part's own (the same
+/// buffer); any other part is read here.
+pub fn merge_read(parts: &[Part], read: &[Option<&ReadPdf>], opts: &MergeOptions) -> Result<Merged, MergeError> {
     let mut out = Output::new();
     let skeleton = Skeleton {
         catalog: out.allocate(),
@@ -424,7 +472,14 @@ pub fn merge(parts: &[Part], opts: &MergeOptions) -> Result<Merged, MergeError> 
 
     for (index, part) in parts.iter().enumerate() {
         let name = part_name(part);
-        let source = Source::load(part.pdf, &name)?;
+        let loaded;
+        let source = match read.get(index).copied().flatten() {
+            Some(r) if std::ptr::eq(r.bytes.as_slice(), part.pdf) => &r.source,
+            _ => {
+                loaded = Source::load(part.pdf, &name)?;
+                &loaded
+            }
+        };
         if source.repaired {
             warnings.push(MergeWarning::Repaired { name: name.clone() });
         }

@@ -82,6 +82,7 @@ pub struct Seen {
 /// for publication. `None` when the file cannot be read at all (the caller's other checks say
 /// why). Reading never panics out of here: a reader's panic on a damaged file is `None`.
 pub fn seen(pdf: &[u8], keyword: &str) -> Option<Seen> {
+    super::reads::Reader::Pages.note(pdf);
     let bytes = Arc::new(pdf.to_vec());
     let keyword = keyword.to_lowercase();
     std::panic::catch_unwind(move || read(bytes, &keyword)).ok().flatten()

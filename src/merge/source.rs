@@ -92,6 +92,7 @@ impl Source {
     /// Loads `pdf`, named `name` in errors. Never panics: a panic inside the reader becomes
     /// [`MergeErrorKind::Corrupt`].
     pub fn load(pdf: &[u8], name: &str) -> Result<Source, MergeError> {
+        super::reads::Reader::Objects.note(pdf);
         if !pdf.windows(5).take(EOF_WINDOW).any(|w| w == b"%PDF-") {
             return Err(error(name, MergeErrorKind::Corrupt("no PDF header".into())));
         }

@@ -202,8 +202,11 @@ pub fn nospace(s: &str) -> String {
 
 /// The library items the tests call directly, re-exported from one place.
 pub mod lib {
+    pub use cabrep::commands::{build_pack, PackOptions, PapersOutcome};
+    pub use cabrep::document::assemble::count::{assemblies_of, count_assemblies};
     pub use cabrep::engine::Engine;
     pub use cabrep::input::{InputKind, SourceFile};
+    pub use cabrep::merge::{count_reads, reads_of, Reader};
     pub use cabrep::model::{resolution, rich_text, Rules};
     pub use cabrep::render::Format;
     pub use cabrep::template::Template;

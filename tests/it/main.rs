@@ -23,6 +23,7 @@ mod hostile_readers;
 mod hostile_serve;
 mod hostile_template;
 mod hostile_typeset;
+mod house;
 mod html;
 mod layout;
 mod markdown;

@@ -16,8 +16,8 @@ use crate::input::Scale;
 use crate::template::{Paper, PartName, RiskBand, Use};
 use crate::tree::{Block, List, Paragraph, ParagraphStyle};
 
-mod numbered;
 mod fields;
+mod numbered;
 mod parts;
 mod sections;
 
