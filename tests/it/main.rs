@@ -31,5 +31,6 @@ mod papers;
 mod pictures;
 mod preview;
 mod report;
+mod resolutions;
 mod schema;
 mod screen_reader;
