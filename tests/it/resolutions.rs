@@ -126,3 +126,38 @@ fn without_tags(html: &str) -> String {
     }
     out
 }
+
+#[test]
+fn amended_words_ending_with_a_colon_carry_the_recommendations_table_into_the_record() {
+    let dir = tempdir();
+    copy_inputs(dir.path(), &["cabinet-2024-01-18.yaml", "highways-capital-programme.yaml", "minutes-2023-12-14.pdf"]);
+    let meeting = read_text(&dir.path().join("cabinet-2024-01-18.yaml"))
+        .replace("  - report: powering-our-future.yaml", "  - title: Powering Our Future")
+        .replace("  - report: land-disposal.yaml", "  - title: Disposal of Land");
+    write(dir.path(), "cabinet-2024-01-18.yaml", &meeting);
+    let report = read_text(&dir.path().join("highways-capital-programme.yaml")).replace(
+        "    - Note the indicative programme",
+        "    - text: \"Approve a tax base made up as follows:\"\n      note: |\n        | Area | Band D equivalents |\n        |---|---|\n        | Yarm | 71,482.6 |\n    - Note the indicative programme",
+    );
+    write(dir.path(), "highways-capital-programme.yaml", &report);
+    write(
+        dir.path(),
+        "outcome.yaml",
+        "schema: cabrep/outcome/v1\npublished: 2024-01-19\nitems:\n  - item: 6\n    decisions:\n      - recommendation: 3\n        text: \"Approve a revised tax base made up as follows:\"\n",
+    );
+    let out_dir = dir.path().join("out");
+    let out = cabrep(&[
+        "decisions",
+        "-f",
+        "pdf",
+        "-o",
+        s(&out_dir),
+        s(&dir.path().join("cabinet-2024-01-18.yaml")),
+        s(&dir.path().join("outcome.yaml")),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(!stderr(&out).contains("does not carry"), "{}", stderr(&out));
+    let pdf = squash(&pdf_text(&out_dir.join("cabinet-2024-01-18-decisions.pdf")));
+    assert_in_order(&pdf, &["1. A revised tax base be approved, made up as follows:", "Yarm", "71,482.6"]);
+    assert!(!pdf.contains("follows:."), "{pdf}");
+}
