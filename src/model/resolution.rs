@@ -276,16 +276,6 @@ pub fn reword(text: &[Inline], w: &Wording) -> Resolution {
         // Already a resolution's words ("The plan be approved subject to …"): nothing to say.
         kept = !(w.form == ResolutionForm::Passive && is_resolved(&out));
     }
-    if !kept {
-        // "as set out in this report" reads "… in the report" once resolved.
-        for i in out.iter_mut() {
-            if let Inline::Text { text } = i {
-                if text.contains("this report") {
-                    *text = text.replace("this report", "the report");
-                }
-            }
-        }
-    }
     if !rest.is_empty() {
         out.push(Inline::text(" "));
         out.extend(rest);

@@ -36,6 +36,7 @@ mod pictures;
 mod preview;
 mod reference_docx;
 mod report;
+mod resolutions;
 mod schema;
 mod screen_reader;
 mod template_fields;
