@@ -40,7 +40,7 @@ pub mod template;
 pub mod tree;
 
 /// A commented starter report (`cabrep new report`); it passes `cabrep check` as written.
-pub const STARTER_REPORT: &str = include_str!("starters/report.yaml");
+pub const STARTER_REPORT: &str = include_str!("../templates/cabinet/starter-report.yaml");
 /// A commented starter meeting file (`cabrep new meeting`).
 pub const STARTER_MEETING: &str = include_str!("starters/meeting.yaml");
 /// A commented previous Forward Plan (`cabrep new forward-plan`), for `forward-plan --previous`.

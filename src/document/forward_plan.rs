@@ -44,7 +44,7 @@ pub fn plan(p: &ForwardPlan, t: &Template, opts: &Options) -> Document {
     // A public document: an exempt decision is listed by title and paragraph only.
     let shell = Shell {
         title: &title,
-        author: &council,
+        author: council,
         subject: &subject,
         date: p.published,
         not_for_publication: false,

@@ -104,15 +104,19 @@ fn the_code_names_no_shipped_templates_council_and_none_of_their_part_headings()
 
 /// Passes once implications are the template's data rather than typed fields of the code.
 #[test]
-#[ignore = "passes once implications are declared by the template, not typed in src/"]
 fn the_code_names_none_of_the_shipped_templates_implication_keys_or_headings() {
     let sources = source_files();
+    // A template may name an implication after one of the code's generic parts (`risk`).
+    let generic = part_names();
     let mut found = Vec::new();
     for (path, t) in shipped_templates() {
         let Some(list) = t.get("implications").and_then(|i| i.as_array()) else { continue };
         for imp in list {
             for field in ["key", "heading"] {
                 let Some(needle) = imp.get(field).and_then(|v| v.as_str()) else { continue };
+                if generic.contains(&needle.replace('_', " ").to_lowercase()) {
+                    continue;
+                }
                 for (file, text) in &sources {
                     // A key as a word of its own (`financial` in prose about financial tables is
                     // not a key; `community_impact` anywhere is).

@@ -64,7 +64,7 @@ fn renders_every_block_kind_in_order_as_tagged_a4() {
             "Theme Project Name Scope",
             "Review 1 ",
             "Review 14 ",
-            "FINANCIAL IMPLICATIONS",
+            "Financial implications",
             "Table 3: Budget gap (£000)",
             "Pressures 4,200 6,100 8,300",
             "Total 2,700 4,000 5,500",

@@ -212,7 +212,7 @@ fn sample(title: &str) -> Document {
     }));
     blocks.extend([
         p(lorem),
-        h(2, None, "FINANCIAL IMPLICATIONS"),
+        h(2, None, "Financial implications"),
         p("The Council is forecasting a budget gap of £9m by 2026/27."),
         Block::Table(Table {
             caption: Some("Table 3: Budget gap (£000)".into()),
