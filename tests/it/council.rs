@@ -325,3 +325,86 @@ fn a_heading_prints_as_the_template_writes_it_in_every_format() {
     // The cabinet template writes its own in capitals, and its header lines say so.
     assert!(pdf.contains("RISK ASSESSMENT") && pdf.contains("REPORT TO CABINET"), "{pdf}");
 }
+
+/// The paper with a section table: a column of amounts (right-aligned by default), a column of
+/// text, and a column set right by `align:`.
+fn paper_with_table(dir: &Path, align: &str) -> PathBuf {
+    let table = format!(
+        "  - title: Schemes\n    body:\n      - table:\n          caption: Schemes by cost\n          columns: [Scheme, Cost, Ward]\n{align}          rows:\n            - [Resurfacing, \"£1,200,000\", North]\n            - [Lighting, \"(300)\", South]\n"
+    );
+    let text = read_text(&dir.join("paper.yaml")).replace("sections:\n", &format!("sections:\n{table}"));
+    write(dir, "paper.yaml", &text)
+}
+
+/// The right edge (`xMax`) of the first word `word` on the PDF's pages, from `pdftotext -bbox`.
+fn word_right_edge(pdf: &Path, word: &str) -> f64 {
+    let html = poppler("pdftotext", &["-bbox", s(pdf), "-"]);
+    let line = html
+        .lines()
+        .find(|l| l.ends_with(&format!(">{word}</word>")))
+        .unwrap_or_else(|| panic!("{word} not in {html}"));
+    let at = line.find("xMax=\"").expect("xMax") + 6;
+    line[at..at + line[at..].find('"').expect("end")].parse().expect("a number")
+}
+
+/// The left edge (`xMin`) of the first word `word`.
+fn word_left_edge(pdf: &Path, word: &str) -> f64 {
+    let html = poppler("pdftotext", &["-bbox", s(pdf), "-"]);
+    let line = html
+        .lines()
+        .find(|l| l.ends_with(&format!(">{word}</word>")))
+        .unwrap_or_else(|| panic!("{word} not in {html}"));
+    let at = line.find("xMin=\"").expect("xMin") + 6;
+    line[at..at + line[at..].find('"').expect("end")].parse().expect("a number")
+}
+
+#[test]
+fn a_section_table_column_of_figures_is_right_aligned_in_pdf_docx_and_html() {
+    let dir = council_folder();
+    let paper = paper_with_table(dir.path(), "");
+    let out = cabrep(&["build", s(&paper), "-f", "pdf,docx,html,tree", "-q", "-o", s(dir.path())]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    // PDF: the amounts end at one edge; the wards (text) start at one.
+    let pdf = dir.path().join("paper.pdf");
+    let (a, b) = (word_right_edge(&pdf, "£1,200,000"), word_right_edge(&pdf, "(300)"));
+    assert!((a - b).abs() < 0.5, "figures are not right-aligned: {a} vs {b}");
+    let (a, b) = (word_left_edge(&pdf, "£1,200,000"), word_left_edge(&pdf, "(300)"));
+    assert!((a - b).abs() > 5.0, "figures start together, as if left-aligned: {a} vs {b}");
+    let (n, s_) = (word_left_edge(&pdf, "North"), word_left_edge(&pdf, "South"));
+    assert!((n - s_).abs() < 0.5, "text is not left-aligned: {n} vs {s_}");
+    // DOCX: the amount's paragraph is justified right; the ward's is not.
+    let xml = docx_part(&dir.path().join("paper.docx"), "word/document.xml");
+    let doc = roxmltree::Document::parse(&xml).expect("xml");
+    let jc_of = |text: &str| {
+        let t = doc.descendants().find(|n| n.tag_name().name() == "t" && n.text() == Some(text)).expect("cell text");
+        let p = t.ancestors().find(|n| n.tag_name().name() == "p").expect("paragraph");
+        p.descendants()
+            .find(|n| n.tag_name().name() == "jc")
+            .and_then(|j| j.attributes().next().map(|a| a.value().to_owned()))
+    };
+    assert_eq!(jc_of("£1,200,000").as_deref(), Some("right"));
+    assert_ne!(jc_of("North").as_deref(), Some("right"));
+    // HTML: the figures' cells are the numeric class, the header too.
+    let html = read_text(&dir.path().join("paper.html"));
+    assert!(html.contains("<th scope=\"col\" class=\"num\">Cost</th>"), "{html}");
+    assert!(html.contains("<th scope=\"col\">Ward</th>"), "{html}");
+    // `align:` sets a column either way.
+    let dir = council_folder();
+    let paper = paper_with_table(dir.path(), "          align: [left, left, right]\n");
+    let out = cabrep(&["build", s(&paper), "-f", "html", "-q", "-o", s(dir.path())]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let html = read_text(&dir.path().join("paper.html"));
+    assert!(
+        html.contains("<th scope=\"col\">Cost</th>") && html.contains("<th scope=\"col\" class=\"num\">Ward</th>"),
+        "{html}"
+    );
+    // One alignment per column.
+    let paper = paper_with_table(dir.path(), "          align: [left, right]\n");
+    let out = cabrep(&["check", s(&paper)]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("error: sections[0].body[0].table.align: 2 alignments for 3 columns"),
+        "{}",
+        stderr(&out)
+    );
+}
