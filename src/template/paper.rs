@@ -161,10 +161,19 @@ pub struct Paper {
     /// the RECOMMENDATIONS part (when the paper has one).
     #[serde(default)]
     pub list_recommendations_from_sections: bool,
+    /// Whether a key decision must give its Forward Plan reference (`forward_plan_ref`). A
+    /// council that prints none sets this false; the Forward Plan then lists such a decision
+    /// without a reference line.
+    #[serde(default = "yes")]
+    pub forward_plan_ref_required: bool,
 }
 
 fn one() -> u8 {
     1
+}
+
+fn yes() -> bool {
+    true
 }
 
 /// The deepest numbering a template may ask for (sections and two levels below them: "2.1.1";
@@ -186,7 +195,13 @@ impl Default for Paper {
                 Some(PartUse { part, use_ })
             })
             .collect();
-        Paper { parts, number_depth: 1, contents: ContentsRule::Auto, list_recommendations_from_sections: false }
+        Paper {
+            parts,
+            number_depth: 1,
+            contents: ContentsRule::Auto,
+            list_recommendations_from_sections: false,
+            forward_plan_ref_required: true,
+        }
     }
 }
 

@@ -408,3 +408,32 @@ fn a_section_table_column_of_figures_is_right_aligned_in_pdf_docx_and_html() {
         stderr(&out)
     );
 }
+
+#[test]
+fn a_key_decision_without_a_forward_plan_reference_is_listed_where_the_template_makes_it_optional() {
+    let dir = council_folder();
+    let folder = dir.path().join("papers");
+    std::fs::create_dir(&folder).expect("folder");
+    std::fs::rename(dir.path().join("ours"), folder.join("ours")).expect("move");
+    let text = read_text(&dir.path().join("paper.yaml")).replace("decision: non-key", "decision: key");
+    let paper = write(&folder, "paper.yaml", &text);
+    // The template requires one: refused at the decision.
+    let out = cabrep(&["check", s(&paper)]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("error: decision: a key decision needs a Forward Plan reference"),
+        "{}",
+        stderr(&out)
+    );
+    // The template makes it optional: the paper passes, and the plan lists it without one.
+    let toml = read_text(&folder.join("ours/template.toml")) + "\n[paper]\nforward_plan_ref_required = false\n";
+    write(&folder.join("ours"), "template.toml", &toml);
+    let out = cabrep(&["check", s(&paper)]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let out =
+        cabrep(&["forward-plan", s(&folder), "--published", "2023-12-01", "-f", "pdf", "-q", "-o", s(dir.path())]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let plan = squash(&pdf_text(&dir.path().join("2023-12-01-forward-plan.pdf")));
+    assert!(plan.contains("Budget monitoring") && plan.contains("Decision maker: Cabinet"), "{plan}");
+    assert!(!plan.contains("Forward Plan reference:"), "{plan}");
+}
