@@ -437,3 +437,22 @@ fn a_key_decision_without_a_forward_plan_reference_is_listed_where_the_template_
     assert!(plan.contains("Budget monitoring") && plan.contains("Decision maker: Cabinet"), "{plan}");
     assert!(!plan.contains("Forward Plan reference:"), "{plan}");
 }
+
+#[test]
+fn a_for_information_paper_has_no_reasons_or_recommendations_where_its_template_makes_them_optional() {
+    let dir = council_folder();
+    let toml = read_text(&dir.path().join("ours/template.toml"))
+        + "\n[paper]\nparts = [\n  { part = \"header\", use = \"required\" },\n  { part = \"title\", use = \"required\" },\n  { part = \"summary\", use = \"required\" },\n  { part = \"reasons\", use = \"optional\" },\n  { part = \"recommendations\", use = \"optional\" },\n  { part = \"sections\", use = \"required\" },\n  { part = \"contact\", use = \"required\" },\n]\n";
+    write(&dir.path().join("ours"), "template.toml", &toml);
+    let text = "template: ours\nmeeting: { body: Cabinet, date: 2024-01-18 }\nreport_of: Director\ndecision: information\ntitle: For information\nsummary: Where things stand.\nsections:\n  - title: Position\n    body: The position.\ncontact: { name: A Officer, post: Analyst, phone: \"01234 567890\", email: a@example.gov.uk }\n";
+    let paper = write(dir.path(), "info.yaml", text);
+    let out = cabrep(&["build", s(&paper), "-f", "pdf", "-q", "-o", s(dir.path())]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let pdf = squash(&pdf_text(&dir.path().join("info.pdf")));
+    assert!(pdf.contains("FOR INFORMATION") && pdf.contains("1. Position"), "{pdf}");
+    assert!(!pdf.contains("RECOMMENDATIONS") && !pdf.contains("REASONS"), "{pdf}");
+    // The cabinet template requires both.
+    let cabinet = write(dir.path(), "cabinet.yaml", &text.replace("template: ours\n", ""));
+    let out = cabrep(&["check", s(&cabinet)]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+}
