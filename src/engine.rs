@@ -4,7 +4,8 @@
 //! [`Engine::document`], [`Engine::render`]. It writes no files; the commands in [`crate::commands`]
 //! do.
 //!
-//! A paper names its template (`template: hwb-discussion`, or a folder beside it); the engine
+//! A paper or a meeting file names its template (`template: hwb-discussion`, or a folder beside
+//! it; a meeting's serves its front sheet, agenda and decision record); the engine
 //! loads each template once, the first time a paper names it, and keeps it for the process. With
 //! `--template`, that one template serves every paper whatever it names.
 

@@ -139,8 +139,8 @@ pub struct Heading {
     pub text: String,
     /// Anchor id, for cross-references and HTML ids.
     pub anchor: Option<String>,
-    /// Whether the heading is shown in upper case (the house style for SUMMARY etc.).
-    /// The text itself is already upper-cased where this is set; this tells writers which style to use.
+    /// Whether this is one of the template's part headings (SUMMARY, an implication …). Its text
+    /// is printed as the template writes it: nothing upper-cases it.
     pub caps: bool,
 }
 

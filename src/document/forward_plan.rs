@@ -85,7 +85,9 @@ fn entry(e: &PlanEntry, n: usize, t: &Template, blocks: &mut Vec<Block>) {
     }));
     blocks.push(labelled(w("decision_maker", json!({})), vec![Inline::text(maker_text(maker, t))]));
     blocks.push(labelled(w("date", json!({})), vec![Inline::text(date_with_weekday(date))]));
-    blocks.push(labelled(w("reference", json!({})), vec![Inline::text(reference.clone())]));
+    if !reference.is_empty() {
+        blocks.push(labelled(w("reference", json!({})), vec![Inline::text(reference.clone())]));
+    }
     match e {
         PlanEntry::Open(o) => {
             blocks.push(labelled(w("documents", json!({})), Vec::new()));

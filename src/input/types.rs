@@ -266,9 +266,22 @@ pub struct TableInput {
     /// Relative column widths, one per column; each more than 0.
     #[schemars(extend("items" = { "type": "number", "exclusiveMinimum": 0 }))]
     pub widths: Option<Vec<f32>>,
+    /// How each column's cells are aligned, one per column: `left` or `right`. Without it, a
+    /// column whose cells are all figures (numbers, amounts, percentages) is right-aligned.
+    pub align: Option<Vec<ColumnAlign>>,
     /// Rows: one Markdown cell per column. A cell may span columns or rows (`{ text: …, span: 2 }`,
     /// `{ text: …, rows: 3 }`); a row leaves out the cells that a span from above covers.
     pub rows: Vec<Vec<TextOr<CellInput>>>,
+}
+
+/// How a table column's cells are aligned.
+#[derive(Debug, Clone, Copy, Deserialize, JsonSchema, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum ColumnAlign {
+    /// Text: at the left.
+    Left,
+    /// Figures: at the right, so that units line up.
+    Right,
 }
 
 /// A table cell that spans columns or rows.

@@ -96,13 +96,16 @@ pub struct PrivateEntry {
 }
 
 impl PlanEntry {
-    /// The entry of a key decision: private for an exempt report. `None` when the report is
-    /// not a key decision or has no reference (or, which validation refuses, no contact officer).
+    /// The entry of a key decision: private for an exempt report (its reference empty where the
+    /// paper gives none). `None` when the report is not a key decision (or, which validation
+    /// refuses, has no contact officer).
     pub fn from_report(r: &Report) -> Option<PlanEntry> {
         if r.decision != DecisionKind::Key {
             return None;
         }
-        let reference = r.forward_plan_ref.clone()?;
+        // A template may leave the reference out (`forward_plan_ref_required = false`): such a
+        // decision is listed without one, never left off the plan.
+        let reference = r.forward_plan_ref.clone().unwrap_or_default();
         let maker = match r.decision_maker {
             DecisionMaker::Body => Maker::Body(r.body.clone()),
             // Validation requires a portfolio for a holder's decision.
@@ -262,6 +265,13 @@ pub fn build_plan(
             continue;
         };
         let reference = entry.reference().to_owned();
+        if reference.is_empty() {
+            // No reference to check against a previous plan or the 28 days: listed as it is.
+            if r.date > published {
+                entries.push(entry);
+            }
+            continue;
+        }
         let key = reference_key(&reference);
         let on_previous = previous.filter(|p| p.references.iter().any(|r| reference_key(r) == key));
         if r.date <= published {

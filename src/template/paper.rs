@@ -202,6 +202,11 @@ pub struct Paper {
     /// sub-numbered headings.
     #[serde(default)]
     pub implications: super::ImplicationsLayout,
+    /// Whether a key decision must give its Forward Plan reference (`forward_plan_ref`). A
+    /// council that prints none sets this false; the Forward Plan then lists such a decision
+    /// without a reference line.
+    #[serde(default = "yes")]
+    pub forward_plan_ref_required: bool,
 }
 
 fn is_default<T: Default + PartialEq>(v: &T) -> bool {
@@ -210,6 +215,10 @@ fn is_default<T: Default + PartialEq>(v: &T) -> bool {
 
 fn one() -> u8 {
     1
+}
+
+fn yes() -> bool {
+    true
 }
 
 /// The deepest numbering a template may ask for (sections and two levels below them: "2.1.1";
@@ -239,6 +248,7 @@ impl Default for Paper {
             paragraph_numbers: ParagraphNumbers::None,
             sub_paragraph_numbers: SubParagraphNumbers::Decimal,
             implications: super::ImplicationsLayout::Headings,
+            forward_plan_ref_required: true,
         }
     }
 }

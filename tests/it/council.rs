@@ -329,3 +329,134 @@ fn a_heading_prints_as_the_template_writes_it_in_every_format() {
     // The cabinet template writes its own in capitals, and its header lines say so.
     assert!(pdf.contains("RISK ASSESSMENT") && pdf.contains("REPORT TO CABINET"), "{pdf}");
 }
+
+/// The paper with a section table: a column of amounts (right-aligned by default), a column of
+/// text, and a column set right by `align:`.
+fn paper_with_table(dir: &Path, align: &str) -> PathBuf {
+    let table = format!(
+        "  - title: Schemes\n    body:\n      - table:\n          caption: Schemes by cost\n          columns: [Scheme, Cost, Ward]\n{align}          rows:\n            - [Resurfacing, \"£1,200,000\", North]\n            - [Lighting, \"(300)\", South]\n"
+    );
+    let text = read_text(&dir.join("paper.yaml")).replace("sections:\n", &format!("sections:\n{table}"));
+    write(dir, "paper.yaml", &text)
+}
+
+/// The right edge (`xMax`) of the first word `word` on the PDF's pages, from `pdftotext -bbox`.
+fn word_right_edge(pdf: &Path, word: &str) -> f64 {
+    let html = poppler("pdftotext", &["-bbox", s(pdf), "-"]);
+    let line = html
+        .lines()
+        .find(|l| l.ends_with(&format!(">{word}</word>")))
+        .unwrap_or_else(|| panic!("{word} not in {html}"));
+    let at = line.find("xMax=\"").expect("xMax") + 6;
+    line[at..at + line[at..].find('"').expect("end")].parse().expect("a number")
+}
+
+/// The left edge (`xMin`) of the first word `word`.
+fn word_left_edge(pdf: &Path, word: &str) -> f64 {
+    let html = poppler("pdftotext", &["-bbox", s(pdf), "-"]);
+    let line = html
+        .lines()
+        .find(|l| l.ends_with(&format!(">{word}</word>")))
+        .unwrap_or_else(|| panic!("{word} not in {html}"));
+    let at = line.find("xMin=\"").expect("xMin") + 6;
+    line[at..at + line[at..].find('"').expect("end")].parse().expect("a number")
+}
+
+#[test]
+fn a_section_table_column_of_figures_is_right_aligned_in_pdf_docx_and_html() {
+    let dir = council_folder();
+    let paper = paper_with_table(dir.path(), "");
+    let out = cabrep(&["build", s(&paper), "-f", "pdf,docx,html,tree", "-q", "-o", s(dir.path())]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    // PDF: the amounts end at one edge; the wards (text) start at one.
+    let pdf = dir.path().join("paper.pdf");
+    let (a, b) = (word_right_edge(&pdf, "£1,200,000"), word_right_edge(&pdf, "(300)"));
+    assert!((a - b).abs() < 0.5, "figures are not right-aligned: {a} vs {b}");
+    let (a, b) = (word_left_edge(&pdf, "£1,200,000"), word_left_edge(&pdf, "(300)"));
+    assert!((a - b).abs() > 5.0, "figures start together, as if left-aligned: {a} vs {b}");
+    let (n, s_) = (word_left_edge(&pdf, "North"), word_left_edge(&pdf, "South"));
+    assert!((n - s_).abs() < 0.5, "text is not left-aligned: {n} vs {s_}");
+    // DOCX: the amount's paragraph is justified right; the ward's is not.
+    let xml = docx_part(&dir.path().join("paper.docx"), "word/document.xml");
+    let doc = roxmltree::Document::parse(&xml).expect("xml");
+    let jc_of = |text: &str| {
+        let t = doc.descendants().find(|n| n.tag_name().name() == "t" && n.text() == Some(text)).expect("cell text");
+        let p = t.ancestors().find(|n| n.tag_name().name() == "p").expect("paragraph");
+        p.descendants()
+            .find(|n| n.tag_name().name() == "jc")
+            .and_then(|j| j.attributes().next().map(|a| a.value().to_owned()))
+    };
+    assert_eq!(jc_of("£1,200,000").as_deref(), Some("right"));
+    assert_ne!(jc_of("North").as_deref(), Some("right"));
+    // HTML: the figures' cells are the numeric class, the header too.
+    let html = read_text(&dir.path().join("paper.html"));
+    assert!(html.contains("<th scope=\"col\" class=\"num\">Cost</th>"), "{html}");
+    assert!(html.contains("<th scope=\"col\">Ward</th>"), "{html}");
+    // `align:` sets a column either way.
+    let dir = council_folder();
+    let paper = paper_with_table(dir.path(), "          align: [left, left, right]\n");
+    let out = cabrep(&["build", s(&paper), "-f", "html", "-q", "-o", s(dir.path())]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let html = read_text(&dir.path().join("paper.html"));
+    assert!(
+        html.contains("<th scope=\"col\">Cost</th>") && html.contains("<th scope=\"col\" class=\"num\">Ward</th>"),
+        "{html}"
+    );
+    // One alignment per column.
+    let paper = paper_with_table(dir.path(), "          align: [left, right]\n");
+    let out = cabrep(&["check", s(&paper)]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("error: sections[0].body[0].table.align: 2 alignments for 3 columns"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn a_key_decision_without_a_forward_plan_reference_is_listed_where_the_template_makes_it_optional() {
+    let dir = council_folder();
+    let folder = dir.path().join("papers");
+    std::fs::create_dir(&folder).expect("folder");
+    std::fs::rename(dir.path().join("ours"), folder.join("ours")).expect("move");
+    let text = read_text(&dir.path().join("paper.yaml")).replace("decision: non-key", "decision: key");
+    let paper = write(&folder, "paper.yaml", &text);
+    // The template requires one: refused at the decision.
+    let out = cabrep(&["check", s(&paper)]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("error: decision: a key decision needs a Forward Plan reference"),
+        "{}",
+        stderr(&out)
+    );
+    // The template makes it optional: the paper passes, and the plan lists it without one.
+    let toml = read_text(&folder.join("ours/template.toml")) + "\n[paper]\nforward_plan_ref_required = false\n";
+    write(&folder.join("ours"), "template.toml", &toml);
+    let out = cabrep(&["check", s(&paper)]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let out =
+        cabrep(&["forward-plan", s(&folder), "--published", "2023-12-01", "-f", "pdf", "-q", "-o", s(dir.path())]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let plan = squash(&pdf_text(&dir.path().join("2023-12-01-forward-plan.pdf")));
+    assert!(plan.contains("Budget monitoring") && plan.contains("Decision maker: Cabinet"), "{plan}");
+    assert!(!plan.contains("Forward Plan reference:"), "{plan}");
+}
+
+#[test]
+fn a_for_information_paper_has_no_reasons_or_recommendations_where_its_template_makes_them_optional() {
+    let dir = council_folder();
+    let toml = read_text(&dir.path().join("ours/template.toml"))
+        + "\n[paper]\nparts = [\n  { part = \"header\", use = \"required\" },\n  { part = \"title\", use = \"required\" },\n  { part = \"summary\", use = \"required\" },\n  { part = \"reasons\", use = \"optional\" },\n  { part = \"recommendations\", use = \"optional\" },\n  { part = \"sections\", use = \"required\" },\n  { part = \"contact\", use = \"required\" },\n]\n";
+    write(&dir.path().join("ours"), "template.toml", &toml);
+    let text = "template: ours\nmeeting: { body: Cabinet, date: 2024-01-18 }\nreport_of: Director\ndecision: information\ntitle: For information\nsummary: Where things stand.\nsections:\n  - title: Position\n    body: The position.\ncontact: { name: A Officer, post: Analyst, phone: \"01234 567890\", email: a@example.gov.uk }\n";
+    let paper = write(dir.path(), "info.yaml", text);
+    let out = cabrep(&["build", s(&paper), "-f", "pdf", "-q", "-o", s(dir.path())]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let pdf = squash(&pdf_text(&dir.path().join("info.pdf")));
+    assert!(pdf.contains("FOR INFORMATION") && pdf.contains("1. Position"), "{pdf}");
+    assert!(!pdf.contains("RECOMMENDATIONS") && !pdf.contains("REASONS"), "{pdf}");
+    // The cabinet template requires both.
+    let cabinet = write(dir.path(), "cabinet.yaml", &text.replace("template: ours\n", ""));
+    let out = cabrep(&["check", s(&cabinet)]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+}

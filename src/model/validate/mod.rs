@@ -292,6 +292,7 @@ impl Checker {
             date: self.date("sign_off.date", &so.date),
         });
         if decision == DecisionKind::Key
+            && paper.forward_plan_ref_required
             && f.forward_plan_ref.as_deref().is_none_or(|s| crate::model::forward_plan::reference_key(s).is_empty())
         {
             self.err("decision", "a key decision needs a Forward Plan reference").help =

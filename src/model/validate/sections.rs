@@ -202,13 +202,28 @@ impl Checker {
                     Some("widths are relative, e.g. [2, 1] makes the first column twice as wide".into());
             }
         }
+        if let Some(a) = &t.align {
+            if a.len() != t.columns.len() {
+                self.err(
+                    format!("{p}.align"),
+                    format!("{} for {}", count(a.len(), "alignment"), count(t.columns.len(), "column")),
+                )
+                .help = Some("give one alignment per column: `left` or `right`".into());
+            }
+        }
+        let figures = figure_columns(t);
         let columns = t
             .columns
             .iter()
             .enumerate()
             .map(|(i, c)| Column {
                 header: c.clone(),
-                align: Align::Left,
+                align: match t.align.as_ref().and_then(|a| a.get(i)) {
+                    Some(raw::ColumnAlign::Right) => Align::Right,
+                    Some(raw::ColumnAlign::Left) => Align::Left,
+                    None if figures.get(i).copied().unwrap_or(false) => Align::Right,
+                    None => Align::Left,
+                },
                 width: t.widths.as_ref().and_then(|w| w.get(i).copied()).filter(|x| *x > 0.0).unwrap_or(1.0),
                 full: None,
             })
@@ -284,5 +299,80 @@ impl Checker {
             rows.push(Row { cells, total: false });
         }
         Block::Table(Table { caption: t.caption.clone(), anchor: t.id.clone(), columns, rows, spans })
+    }
+}
+
+/// Which columns of a table hold figures only: every cell of the column that stands in it alone
+/// (not spanning columns) is a figure or empty, and at least one is a figure.
+fn figure_columns(t: &raw::TableInput) -> Vec<bool> {
+    let width = t.columns.len();
+    let mut seen = vec![(0usize, true); width];
+    let mut covered = vec![0usize; width];
+    for row in &t.rows {
+        let mut column = 0;
+        for cell in row {
+            while column < width && covered[column] > 0 {
+                column += 1;
+            }
+            let (text, across, down) = match cell {
+                TextOr::Text(md) => (md.as_str(), 1, 1),
+                TextOr::Full(full) => {
+                    (full.text.as_str(), full.span.unwrap_or(1).max(1) as usize, full.rows.unwrap_or(1).max(1) as usize)
+                }
+            };
+            if column + across > width {
+                break;
+            }
+            if across == 1 && !text.trim().is_empty() {
+                let s = &mut seen[column];
+                s.0 += 1;
+                s.1 &= is_figure(text);
+            }
+            for c in &mut covered[column..column + across] {
+                *c = (*c).max(down);
+            }
+            column += across;
+        }
+        for c in covered.iter_mut() {
+            *c = c.saturating_sub(1);
+        }
+    }
+    seen.into_iter().map(|(n, all)| n > 0 && all).collect()
+}
+
+/// Whether a cell's text is a figure: a number or amount, as accountants write them — a sign or
+/// brackets, a currency sign, digits with thousands commas and decimals, a unit after
+/// (`%`, `k`, `m`, `bn`) — or a dash for none, bold or not.
+pub(crate) fn is_figure(text: &str) -> bool {
+    let t = text.trim().trim_matches('*').trim();
+    if matches!(t, "-" | "–" | "—") {
+        return true;
+    }
+    let t = t.strip_prefix('(').and_then(|x| x.strip_suffix(')')).unwrap_or(t);
+    let t = t.strip_prefix(['-', '+', '−']).unwrap_or(t);
+    let t = t.strip_prefix(['£', '$', '€']).unwrap_or(t);
+    let t = ["%", "bn", "m", "k"].iter().find_map(|u| t.strip_suffix(u)).unwrap_or(t).trim_end();
+    let mut parts = t.splitn(2, '.');
+    let whole = parts.next().unwrap_or("");
+    let decimals = parts.next();
+    let groups: Vec<&str> = whole.split(',').collect();
+    let whole_ok = !whole.is_empty()
+        && groups.iter().all(|g| !g.is_empty() && g.bytes().all(|b| b.is_ascii_digit()))
+        && (groups.len() == 1 || (groups[0].len() <= 3 && groups[1..].iter().all(|g| g.len() == 3)));
+    whole_ok && decimals.is_none_or(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit()))
+}
+
+#[cfg(test)]
+mod figure_tests {
+    use super::is_figure;
+
+    #[test]
+    fn figures_are_numbers_amounts_percentages_and_dashes_and_nothing_else() {
+        for yes in ["3", "1,234", "£1,234.50", "(2,000)", "-4.5", "12%", "£2.5m", "**1,000**", "–", "£3bn"] {
+            assert!(is_figure(yes), "{yes}");
+        }
+        for no in ["", "Stage 2", "1,23", "2024/25", "12 schemes", "n/a", "1.2.3", "£", "Q1"] {
+            assert!(!is_figure(no), "{no}");
+        }
     }
 }
