@@ -29,6 +29,7 @@ mod layout;
 mod markdown;
 mod meeting_cycle;
 mod one_run;
+mod other_councils;
 mod pack;
 mod papers;
 mod paragraph_numbers;

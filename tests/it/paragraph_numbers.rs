@@ -43,12 +43,12 @@ fn variant(dir: &Path, from: &str, to: &str) -> PathBuf {
 
 /// The text of a PDF in the order its content stream gives it (as assistive technology reads
 /// it; a number printed to the left of its text is not read as a column of its own).
-fn pdf_raw_text(pdf: &Path) -> String {
+pub(crate) fn pdf_raw_text(pdf: &Path) -> String {
     poppler("pdftotext", &["-raw", s(pdf), "-"])
 }
 
 /// LibreOffice's plain-text export of a DOCX: list numbers as Word would count them.
-fn libreoffice_text(docx: &Path) -> String {
+pub(crate) fn libreoffice_text(docx: &Path) -> String {
     let dir = tempdir();
     let profile = dir.path().join("lo-profile");
     let out = Command::new("soffice")
