@@ -215,7 +215,7 @@ print("pdfua", "pdfuaid:part" in xmp)
 
 /// Runs veraPDF's PDF/UA-1 rules over `pdfs` (`tests/tools/verapdf`); fails loudly when veraPDF
 /// is not installed. Returns whether every file passed, and what it printed.
-fn verapdf(pdfs: &[std::path::PathBuf]) -> (bool, String) {
+pub(crate) fn verapdf(pdfs: &[std::path::PathBuf]) -> (bool, String) {
     let out = std::process::Command::new(root().join("tests/tools/verapdf"))
         .args(pdfs)
         .output()

@@ -95,3 +95,30 @@ fn html_text(html: &str) -> String {
     }
     out.replace("&amp;", "&").replace("&quot;", "\"").replace("&#39;", "'").replace('\u{a0}', " ")
 }
+
+#[test]
+fn the_other_councils_papers_pass_pdf_ua_axe_and_the_ooxml_schemas() {
+    let dir = tempdir();
+    let examples = [
+        "templates/harrow/example.yaml",
+        "templates/highland/example-covid-ward-funds.yaml",
+        "templates/merton/example-school-meals.yaml",
+    ];
+    let mut pdfs = Vec::new();
+    let mut pages = Vec::new();
+    for (n, example) in examples.iter().enumerate() {
+        let out_dir = dir.path().join(n.to_string());
+        let out = cabrep(&["build", example, "-f", "html,docx,pdf", "-q", "-o", s(&out_dir)]);
+        assert!(out.status.success(), "{example}: {}", stderr(&out));
+        let stem = Path::new(example).file_stem().expect("stem").to_string_lossy().into_owned();
+        pdfs.push(out_dir.join(format!("{stem}.pdf")));
+        pages.push(out_dir.join(format!("{stem}.html")));
+        let docx = out_dir.join(format!("{stem}.docx"));
+        assert_valid_part(&docx, "word/document.xml");
+        assert_valid_part(&docx, "word/styles.xml");
+    }
+    let (passed, report) = crate::audit::verapdf(&pdfs);
+    assert!(passed, "veraPDF PDF/UA-1: {report}");
+    let (clean, found) = crate::html::axe(&pages);
+    assert!(clean, "axe-core: {found}");
+}
