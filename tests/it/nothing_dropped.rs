@@ -50,6 +50,44 @@ fn a_table_and_a_list_in_a_recommendations_text_reach_every_format_with_located_
     assert_in_order(&text, &wanted);
 }
 
+#[test]
+fn a_table_and_a_list_in_a_recommendations_text_reach_the_decision_record() {
+    let dir = tempdir();
+    copy_inputs(dir.path(), &["cabinet-2024-01-18.yaml", "highways-capital-programme.yaml", "minutes-2023-12-14.pdf"]);
+    let meeting = read_text(&dir.path().join("cabinet-2024-01-18.yaml"))
+        .replace("  - report: powering-our-future.yaml", "  - title: Powering Our Future")
+        .replace("  - report: land-disposal.yaml", "  - title: Disposal of Land");
+    write(dir.path(), "cabinet-2024-01-18.yaml", &meeting);
+    let report = read_text(&dir.path().join("highways-capital-programme.yaml"));
+    let first = report.lines().find(|l| l.starts_with("    - Approve the Highways")).expect("first recommendation");
+    write(dir.path(), "highways-capital-programme.yaml", &report.replace(&format!("{first}\n"), RECOMMENDATION));
+    write(
+        dir.path(),
+        "outcome.yaml",
+        "schema: cabrep/outcome/v1\npublished: 2024-01-19\nitems:\n  - item: 6\n    decisions:\n      - recommendation: 1\n",
+    );
+    let out_dir = dir.path().join("out");
+    let out = cabrep(&[
+        "decisions",
+        "-q",
+        "-f",
+        "docx,pdf,html",
+        "-o",
+        s(&out_dir),
+        s(&dir.path().join("cabinet-2024-01-18.yaml")),
+        s(&dir.path().join("outcome.yaml")),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let wanted =
+        ["tax base as follows:", "Area: Yarm; Band D: 71,482.6", "• to publish the base", "• to tell the parishes"];
+    let pdf = squash(&pdf_text(&out_dir.join("cabinet-2024-01-18-decisions.pdf")));
+    assert_in_order(&pdf, &wanted);
+    let docx = squash(&docx_text(&docx_part(&out_dir.join("cabinet-2024-01-18-decisions.docx"), "word/document.xml")));
+    assert_in_order(&docx, &wanted);
+    let html = squash(&without_tags(&read_text(&out_dir.join("cabinet-2024-01-18-decisions.html"))));
+    assert_in_order(&html, &wanted);
+}
+
 /// The text of HTML, its tags removed.
 fn without_tags(html: &str) -> String {
     let mut out = String::new();
