@@ -28,6 +28,7 @@ mod html;
 mod layout;
 mod markdown;
 mod meeting_cycle;
+mod nothing_dropped;
 mod one_run;
 mod other_councils;
 mod pack;

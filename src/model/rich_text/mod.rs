@@ -292,10 +292,95 @@ pub fn parse_inline(md: &str, xrefs: &Xrefs, path: &str, problems: &mut Vec<Prob
                 );
                 out.push(Inline::text(p.alt));
             }
-            other => out.push(Inline::text(plain_of_block(&other))),
+            other => {
+                let (what, help) = match &other {
+                    Block::Table(_) => (
+                        "the table is not shown as a table: this text is one paragraph, so each of its rows is printed as a line, every cell after its column's header",
+                        "put the table in a section's body and refer to it from here",
+                    ),
+                    Block::List(_) => (
+                        "the list is printed as lines of this paragraph: this text is one paragraph",
+                        "write each point as a recommendation of its own, or put the list in a section's body",
+                    ),
+                    _ => (
+                        "this block is printed as lines of this paragraph: this text is one paragraph",
+                        "write it as plain sentences, or put it in a section's body",
+                    ),
+                };
+                let mut problem = Problem::warning(path, what).help(help);
+                if let Some(line) = first_line_of(md, &other) {
+                    problem = problem.at_text(line);
+                }
+                problems.push(problem);
+                let mut lines = Vec::new();
+                lines_of(other, &mut lines);
+                for (j, line) in lines.into_iter().enumerate() {
+                    if j > 0 {
+                        out.push(Inline::LineBreak);
+                    }
+                    out.extend(line);
+                }
+            }
         }
     }
     out
+}
+
+/// A block that cannot stand in one paragraph, as the lines that print it there: a list's items
+/// with their bullets or numbers, a table's rows with each cell after its column's header.
+fn lines_of(block: Block, lines: &mut Vec<Vec<Inline>>) {
+    match block {
+        Block::Paragraph(p) => lines.push(p.content),
+        Block::List(l) => {
+            for (n, item) in l.items.into_iter().enumerate() {
+                let marker = if l.ordered { format!("{}. ", l.start as usize + n) } else { "• ".to_string() };
+                let first = lines.len();
+                for b in item {
+                    lines_of(b, lines);
+                }
+                match lines.get_mut(first) {
+                    Some(line) => line.insert(0, Inline::text(marker)),
+                    None => lines.push(vec![Inline::text(marker.trim_end())]),
+                }
+            }
+        }
+        Block::Table(t) => {
+            for row in &t.rows {
+                let cells: Vec<String> = t
+                    .columns
+                    .iter()
+                    .zip(&row.cells)
+                    .map(|(c, cell)| (c.header.trim(), builder::plain_of_blocks(cell)))
+                    .filter(|(_, v)| !v.trim().is_empty())
+                    .map(|(h, v)| if h.is_empty() { v } else { format!("{h}: {v}") })
+                    .collect();
+                lines.push(vec![Inline::text(cells.join("; "))]);
+            }
+        }
+        Block::Quote(q) => {
+            for b in q.blocks {
+                lines_of(b, lines);
+            }
+        }
+        other => lines.push(vec![Inline::text(plain_of_block(&other))]),
+    }
+}
+
+/// The first line of `md` that opens a block of `block`'s kind, to point a warning at.
+fn first_line_of(md: &str, block: &Block) -> Option<String> {
+    let opens = |l: &str| match block {
+        Block::Table(_) => l.starts_with('|'),
+        Block::List(_) => {
+            l.starts_with("- ")
+                || l.starts_with("* ")
+                || l.starts_with("+ ")
+                || l.split_once(['.', ')']).is_some_and(|(n, _)| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+        }
+        Block::Quote(_) => l.starts_with('>'),
+        Block::Heading(_) => l.starts_with('#'),
+        _ => false,
+    };
+    md.lines().map(str::trim).find(|l| opens(l)).map(str::to_string)
 }
 
 mod builder;

@@ -278,3 +278,29 @@ fn raw_html_and_rules_are_named_in_warnings() {
     assert!(w.iter().any(|m| m.starts_with("raw HTML `<i>`")), "{w:?}");
     assert!(w.iter().any(|m| m.starts_with("a horizontal rule")), "{w:?}");
 }
+
+#[test]
+fn a_table_in_a_recommendation_is_printed_row_by_row_with_a_located_warning() {
+    let mut p = Vec::new();
+    let md = "Approve the tax base:\n\n| Area | Band D |\n|---|---|\n| Yarm | 71,482.6 |\n| Billingham | 11,234.5 |";
+    let inl = parse_inline(md, &xrefs(), "recommendations.items[0]", &mut p);
+    let text = crate::tree::plain_text(&inl);
+    for want in ["Approve the tax base:", "Area: Yarm; Band D: 71,482.6", "Area: Billingham; Band D: 11,234.5"] {
+        assert!(text.contains(want), "{want} in {text:?}");
+    }
+    assert_eq!(p.len(), 1, "{p:?}");
+    assert!(p[0].message.starts_with("the table is not shown as a table"), "{p:?}");
+    assert_eq!(p[0].needle.as_deref(), Some("| Area | Band D |"));
+}
+
+#[test]
+fn a_list_in_a_recommendation_keeps_its_items_and_their_bold_with_a_located_warning() {
+    let mut p = Vec::new();
+    let inl = parse_inline("Agree:\n\n1. the **budget**\n2. the [plan](https://example.org/p)", &xrefs(), "r", &mut p);
+    let text = crate::tree::plain_text(&inl);
+    assert!(text.contains("1. the budget") && text.contains("2. the plan"), "{text:?}");
+    assert!(format!("{inl:?}").contains("Strong") && format!("{inl:?}").contains("https://example.org/p"), "{inl:?}");
+    assert_eq!(p.len(), 1, "{p:?}");
+    assert!(p[0].message.starts_with("the list is printed as lines"), "{p:?}");
+    assert_eq!(p[0].needle.as_deref(), Some("1. the **budget**"));
+}
