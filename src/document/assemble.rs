@@ -367,7 +367,10 @@ impl Assembler<'_> {
         self.caps_heading("recommendations");
         let lead =
             r.recommendations_lead.clone().unwrap_or_else(|| t.words("recommendations_lead", &json!({"body": r.body})));
-        self.push(para(ParagraphStyle::Body, lead));
+        // A template whose recommendations follow their heading directly words no lead.
+        if !lead.trim().is_empty() {
+            self.push(para(ParagraphStyle::Body, lead));
+        }
         let items = shown
             .iter()
             .map(|rec| {

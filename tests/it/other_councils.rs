@@ -122,3 +122,17 @@ fn the_other_councils_papers_pass_pdf_ua_axe_and_the_ooxml_schemas() {
     let (clean, found) = crate::html::axe(&pages);
     assert!(clean, "axe-core: {found}");
 }
+
+#[test]
+fn a_template_that_words_no_recommendations_lead_prints_no_empty_paragraph_before_the_list() {
+    let dir = tempdir();
+    let out = cabrep(&["build", MERTON, "-f", "tree", "-o", s(dir.path())]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let tree: serde_json::Value =
+        serde_json::from_str(&read_text(&dir.path().join("example-school-meals.tree.json"))).expect("tree JSON");
+    let blocks = tree["blocks"].as_array().expect("blocks");
+    let heading =
+        blocks.iter().position(|b| b.to_string().contains("RECOMMENDATIONS:")).expect("the recommendations heading");
+    let next = &blocks[heading + 1];
+    assert!(next.to_string().contains("That Cabinet approves"), "the list follows its heading: {next}");
+}
