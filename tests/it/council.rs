@@ -497,7 +497,7 @@ fn a_key_reason_on_a_non_key_decision_is_a_warning_at_its_line() {
     let out = cabrep(&["build", s(&paper), "-f", "pdf", "-q", "-o", s(dir.path())]);
     assert!(out.status.success(), "{}", stderr(&out));
     let err = stderr(&out);
-    assert!(err.contains("paper.yaml:7:1: warning: key_reason: "), "{err}");
+    assert!(err.contains("paper.yaml:7:13: warning: key_reason: "), "{err}");
     assert!(!squash(&pdf_text(&dir.path().join("paper.pdf"))).contains("income over"), "printed anyway");
 }
 
