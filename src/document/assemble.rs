@@ -344,7 +344,10 @@ impl Assembler<'_> {
             t.words("report_to", &json!({"body": r.body})),
             t.words("date", &json!({"date": long_date(r.date)})),
             t.words("report_of", &json!({"report_of": report_of})),
-            t.settings.decisions.get(decision_key).cloned().unwrap_or_else(|| decision_key.to_uppercase()),
+            match (&r.key_reason, r.decision) {
+                (Some(reason), model::DecisionKind::Key) => t.words("key_decision", &json!({"reason": reason})),
+                _ => t.settings.decisions.get(decision_key).cloned().unwrap_or_else(|| decision_key.to_uppercase()),
+            },
         ];
         for l in lines {
             self.push(para(ParagraphStyle::HeaderLine, l));

@@ -90,6 +90,9 @@ fn entry(e: &PlanEntry, n: usize, t: &Template, blocks: &mut Vec<Block>) {
     }
     match e {
         PlanEntry::Open(o) => {
+            if let Some(reason) = &o.key_reason {
+                blocks.push(labelled(w("key_reason", json!({})), vec![Inline::text(reason.clone())]));
+            }
             blocks.push(labelled(w("documents", json!({})), Vec::new()));
             let mut docs = vec![w("report", json!({"title": o.matter}))];
             docs.extend(

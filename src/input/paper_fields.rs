@@ -12,7 +12,9 @@ use crate::template::{FieldKind, ImplicationKind, Paper, PartName, Settings, Use
 /// The fields that belong to a part beyond the part's own field (the header block's lines).
 fn fields_of(part: PartName) -> Vec<&'static str> {
     match part {
-        PartName::Header => vec!["report_of", "decision", "agenda_item", "forward_plan_ref", "decision_maker"],
+        PartName::Header => {
+            vec!["report_of", "decision", "agenda_item", "forward_plan_ref", "key_reason", "decision_maker"]
+        }
         PartName::Summary => vec!["summary", "record_summary"],
         PartName::Sections => vec!["sections", "missions"],
         _ => part.field().into_iter().collect(),
@@ -56,8 +58,9 @@ pub fn report_schema(mut full: Value, settings: &Settings, template: &str) -> Va
     if let Some(obj) = full.as_object_mut() {
         obj.insert("required".into(), Value::Array(required));
         obj.insert("title".into(), Value::String(format!("cabrep report ({template} template)")));
-        // The key-decision rule speaks of the header's fields: only a paper with a header has them.
-        if absent.contains(&"decision") {
+        // The key-decision rule speaks of the header's fields: only a paper with a header has them,
+        // and it holds only where the template requires the reference (`forward_plan_ref_required`).
+        if absent.contains(&"decision") || !paper.forward_plan_ref_required {
             obj.remove("if");
             obj.remove("then");
         }

@@ -52,6 +52,11 @@ pub struct ReportFile {
     pub decision: Option<DecisionKind>,
     /// Forward Plan reference; required for a key decision.
     pub forward_plan_ref: Option<String>,
+    /// Why the decision is key, e.g. "it deals with income in excess of £1m": printed on the
+    /// key-decision line (the template's `key_decision` wording) and listed in the Forward Plan.
+    /// Only for a key decision.
+    #[schemars(regex(pattern = r"\S"))]
+    pub key_reason: Option<String>,
     /// Who takes the decision, as the Forward Plan names it: `body` (the meeting's body, the
     /// default) or `portfolio-holder`.
     pub decision_maker: Option<DecisionMaker>,

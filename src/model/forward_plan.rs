@@ -67,6 +67,8 @@ pub struct OpenEntry {
     pub date: Date,
     /// The Forward Plan reference.
     pub reference: String,
+    /// Why the decision is key, when the report says.
+    pub key_reason: Option<String>,
     /// Appendices to be submitted with the report: (number, title).
     pub appendices: Vec<(u32, String)>,
     /// The contact officer.
@@ -127,6 +129,7 @@ impl PlanEntry {
                 maker,
                 date: r.date,
                 reference,
+                key_reason: r.key_reason.clone(),
                 appendices: r.appendices.iter().map(|a| (a.number, a.title.clone())).collect(),
                 // Validation requires a contact officer for a key decision.
                 contact: r.contact.clone()?,

@@ -43,6 +43,8 @@ pub struct Report {
     pub decision: DecisionKind,
     /// Forward Plan reference (key decisions).
     pub forward_plan_ref: Option<String>,
+    /// Why the decision is key (a key decision's, when the author gives one).
+    pub key_reason: Option<String>,
     /// Who takes the decision: the body or the portfolio holder (the Forward Plan names it).
     pub decision_maker: DecisionMaker,
     /// Portfolio (papers with a portfolio line).

@@ -460,3 +460,60 @@ fn a_for_information_paper_has_no_reasons_or_recommendations_where_its_template_
     let out = cabrep(&["check", s(&cabinet)]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
 }
+
+#[test]
+fn a_key_reason_prints_on_the_key_decision_line_in_pdf_docx_and_html_and_in_the_forward_plan() {
+    let dir = council_folder();
+    let folder = dir.path().join("papers");
+    std::fs::create_dir(&folder).expect("folder");
+    std::fs::rename(dir.path().join("ours"), folder.join("ours")).expect("move");
+    let text = read_text(&dir.path().join("paper.yaml")).replace(
+        "decision: non-key",
+        "decision: key\nforward_plan_ref: FP/2024/001\nkey_reason: it deals with income in excess of £1m",
+    );
+    let paper = write(&folder, "paper.yaml", &text);
+    let out = cabrep(&["build", s(&paper), "-f", "pdf,docx,html", "-q", "-o", s(dir.path())]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let line = "KEY DECISION – it deals with income in excess of £1m";
+    let pdf = squash(&pdf_text(&dir.path().join("paper.pdf")));
+    assert!(pdf.contains(line), "{pdf}");
+    let docx = docx_text(&docx_part(&dir.path().join("paper.docx"), "word/document.xml"));
+    assert!(docx.contains(line), "{docx}");
+    let html = read_text(&dir.path().join("paper.html"));
+    assert!(html.contains(line), "{html}");
+    let out =
+        cabrep(&["forward-plan", s(&folder), "--published", "2023-12-01", "-f", "pdf", "-q", "-o", s(dir.path())]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let plan = squash(&pdf_text(&dir.path().join("2023-12-01-forward-plan.pdf")));
+    assert!(plan.contains("Why the decision is key: it deals with income in excess of £1m"), "{plan}");
+}
+
+#[test]
+fn a_key_reason_on_a_non_key_decision_is_a_warning_at_its_line() {
+    let dir = council_folder();
+    let text = read_text(&dir.path().join("paper.yaml"))
+        .replace("decision: non-key\n", "decision: non-key\nkey_reason: income over £1m\n");
+    let paper = write(dir.path(), "paper.yaml", &text);
+    let out = cabrep(&["build", s(&paper), "-f", "pdf", "-q", "-o", s(dir.path())]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains("paper.yaml:7:13: warning: key_reason: "), "{err}");
+    assert!(!squash(&pdf_text(&dir.path().join("paper.pdf"))).contains("income over"), "printed anyway");
+}
+
+#[test]
+fn the_template_schema_requires_no_forward_plan_ref_where_the_template_makes_it_optional() {
+    let dir = council_folder();
+    let ours = dir.path().join("ours");
+    let required = |dir: &Path| {
+        let out = cabrep(&["schema", "report", "--template", s(dir)]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+        assert!(v["properties"]["key_reason"].is_object(), "no key_reason in {v}");
+        v.to_string().contains("\"required\":[\"forward_plan_ref\"]")
+    };
+    assert!(required(&ours), "the cabinet layout requires a key decision's reference");
+    let toml = read_text(&ours.join("template.toml")) + "\n[paper]\nforward_plan_ref_required = false\n";
+    write(&ours, "template.toml", &toml);
+    assert!(!required(&ours), "the schema still requires forward_plan_ref");
+}

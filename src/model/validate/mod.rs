@@ -262,9 +262,11 @@ impl Checker {
             self.missing(rules, "decision", "a decision type (`decision: cabinet`, `key`, …)");
         }
         let decision = f.decision.unwrap_or(DecisionKind::Information);
-        for (field, present) in
-            [("agenda_item", f.agenda_item.is_some()), ("forward_plan_ref", f.forward_plan_ref.is_some())]
-        {
+        for (field, present) in [
+            ("agenda_item", f.agenda_item.is_some()),
+            ("forward_plan_ref", f.forward_plan_ref.is_some()),
+            ("key_reason", f.key_reason.is_some()),
+        ] {
             if present && !paper.has(PartName::Header) {
                 self.absent(rules, field, "header block");
             }
@@ -298,6 +300,7 @@ impl Checker {
             self.err("decision", "a key decision needs a Forward Plan reference").help =
                 Some("add `forward_plan_ref: FP/2024/017` (the reference in the Forward Plan)".into());
         }
+        let key_reason = self.key_reason(f, decision);
         let exempt = self.exempt(f);
 
         // Missions register: inline or from the file the caller loaded.
@@ -381,6 +384,7 @@ impl Checker {
             report_of,
             decision,
             forward_plan_ref: f.forward_plan_ref.as_ref().map(|s| s.trim().to_owned()),
+            key_reason,
             decision_maker: f.decision_maker.unwrap_or_default(),
             portfolio,
             cover,
@@ -517,6 +521,21 @@ impl Checker {
             });
         }
         (recommendations_lead, recommendations)
+    }
+
+    /// `key_reason:`, read for a key decision only: on any other it is a warning at its key (the
+    /// reason is not printed), never silently dropped.
+    fn key_reason(&mut self, f: &ReportFile, decision: DecisionKind) -> Option<String> {
+        let reason = f.key_reason.as_ref()?;
+        if decision != DecisionKind::Key {
+            self.warn(
+                "key_reason",
+                "the reason a decision is key is given, but the decision is not key: it is not printed",
+            )
+            .help = Some("remove `key_reason:`, or make the decision `decision: key`".into());
+            return None;
+        }
+        Some(self.text("key_reason", reason))
     }
 
     /// `exempt:` as written: absent, written without a value (an error: the report is not
