@@ -357,7 +357,7 @@ impl Assembler<'_> {
         }
     }
 
-    /// RECOMMENDATIONS: the lead-in and the numbered list (those typed in sections too, where
+    /// The recommendations part: the lead-in and the numbered list (those typed in sections too, where
     /// the template lists them together).
     fn recommendations(&mut self, r: &Report) {
         let t = self.t;
