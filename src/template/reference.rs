@@ -303,8 +303,9 @@ fn rels_of(pkg: &mut Package<'_>, part: &str) -> Result<Vec<Rel>, ReferenceError
     Ok(out)
 }
 
-/// Resolves a relationship target against its source part's folder.
-fn resolve(dir: &str, target: &str) -> String {
+/// Resolves a relationship target against its source part's folder (`..` allowed); the DOCX
+/// writer resolves its own package's targets with it too.
+pub(crate) fn resolve(dir: &str, target: &str) -> String {
     let mut segs: Vec<&str> =
         if target.starts_with('/') { Vec::new() } else { dir.split('/').filter(|s| !s.is_empty()).collect() };
     for seg in target.split('/') {

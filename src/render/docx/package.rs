@@ -40,6 +40,7 @@ use super::parts::err;
 use super::xml::{self, Node, XmlDoc};
 use super::{ImageInfo, TableInfo};
 use crate::render::RenderError;
+use crate::template::reference::resolve;
 use crate::tree::Meta;
 
 /// Patches docx-rs's package and writes it again, deflated and deterministic; with `house`,
@@ -227,22 +228,6 @@ fn prune(parts: &mut Vec<(String, Vec<u8>)>) -> Result<(), RenderError> {
         *data = xml::serialize(&doc).into_bytes();
     }
     Ok(())
-}
-
-/// Resolves a relationship target against the source part's folder (`..` allowed).
-fn resolve(dir: &str, target: &str) -> String {
-    let mut segs: Vec<&str> =
-        if target.starts_with('/') { Vec::new() } else { dir.split('/').filter(|s| !s.is_empty()).collect() };
-    for seg in target.split('/') {
-        match seg {
-            "" | "." => {}
-            ".." => {
-                segs.pop();
-            }
-            s => segs.push(s),
-        }
-    }
-    segs.join("/")
 }
 
 #[cfg(test)]
