@@ -281,6 +281,10 @@ pub enum Command {
         /// Template folder (default: the built-in cabinet template).
         #[arg(long)]
         template: Option<PathBuf>,
+        /// Look at the files every 200 ms instead of waiting for the system to say they were
+        /// saved (for a folder on a network drive, whose saves the system may not report).
+        #[arg(long)]
+        poll: bool,
         #[command(flatten)]
         input: InputArgs,
         #[command(flatten)]
@@ -290,6 +294,10 @@ pub enum Command {
     Watch {
         /// A report YAML file, or a folder.
         path: PathBuf,
+        /// Look at the files every 200 ms instead of waiting for the system to say they were
+        /// saved (for a folder on a network drive, whose saves the system may not report).
+        #[arg(long)]
+        poll: bool,
         #[command(flatten)]
         output: OutputArgs,
         #[command(flatten)]

@@ -98,14 +98,14 @@ fn main() -> ExitCode {
                 report_outcome(Path::new(&format!("{name}-forward-plan")), outcome, &diag)
             })
         }
-        Command::Serve { path, host, port, allow_remote, template, input, typeset } => {
+        Command::Serve { path, host, port, allow_remote, template, poll, input, typeset } => {
             with_engine(template.as_deref(), &input, Some(&typeset), |e| {
-                preview::serve(e, &path, &host, port, allow_remote)
+                preview::serve(e, &path, &host, port, allow_remote, poll)
             })
         }
-        Command::Watch { path, output, formats, input, typeset } => {
+        Command::Watch { path, poll, output, formats, input, typeset } => {
             with_engine(output.template.as_deref(), &input, Some(&typeset), |e| {
-                preview::watch(e, &path, &output.out, &formats.formats.0)
+                preview::watch(e, &path, &output.out, &formats.formats.0, poll)
             })
         }
         Command::Template { action } => template_command(action),

@@ -138,9 +138,28 @@ fn io_reason(e: &std::io::Error) -> String {
     }
 }
 
+thread_local! {
+    /// The paths [`read`] was asked for on this thread, while [`recording_reads`] runs.
+    static READS: std::cell::RefCell<Option<Vec<PathBuf>>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Runs `f` and returns, with its result, every path this thread asked [`read`] for meanwhile,
+/// read or refused (a picture missing now is one to look out for): what the live preview watches.
+pub fn recording_reads<T>(f: impl FnOnce() -> T) -> (T, Vec<PathBuf>) {
+    let outer = READS.with(|r| r.borrow_mut().replace(Vec::new()));
+    let result = f();
+    let paths = READS.with(|r| std::mem::replace(&mut *r.borrow_mut(), outer)).unwrap_or_default();
+    (result, paths)
+}
+
 /// Reads a regular file of at most `max` bytes. `what` names the kind of file for the messages
 /// ("a YAML file", "a PDF"); `cap` says the limit in words ("5 MB").
 pub fn read(path: &Path, max: u64, what: &str, cap: &str) -> Result<Vec<u8>, ReadError> {
+    READS.with(|r| {
+        if let Some(paths) = r.borrow_mut().as_mut() {
+            paths.push(path.to_path_buf());
+        }
+    });
     // Follows symlinks: the file type is that of the file named.
     let meta = std::fs::metadata(path).map_err(|e| ReadError::new(format!("cannot read file: {e}")))?;
     check_type(&meta, what)?;

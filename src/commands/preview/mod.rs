@@ -1,8 +1,14 @@
 //! The author's loop: `cabrep serve` (a live preview over HTTP on the loopback interface) and
-//! `cabrep watch` (rebuilds on save). Both poll the watched files' modification time and size
-//! (and those of the YAML files beside them, such as a missions register) every 200 ms (no
-//! watcher crate); `serve` answers a few fixed routes with a small HTTP/1.1
-//! responder of its own (GET only, bounded request size and connections, a thread a connection).
+//! `cabrep watch` (rebuilds on save). Both learn of saves from [`watcher`] (file-system
+//! notifications on the paper, the YAML files beside it such as a missions register, and the
+//! files its last load read; polling where notifications are unavailable); `serve` answers a few
+//! fixed routes with a small HTTP/1.1 responder of its own (GET only, bounded request size and
+//! connections, a thread a connection).
+//!
+//! `serve` renders the HTML page first, tells the browser, and only then makes the PDF and DOCX
+//! of the same save in the background (a link followed before they are ready makes them there
+//! and then). The PDF is typeset by the engine's long-lived worker process, whose typst caches
+//! stay warm from one save to the next, so a save that changes a title re-typesets little.
 //!
 //! `serve` answers only requests whose `Host` names the address it was reached at (a page on
 //! another site that points its own name at this machine gets 421 and nothing of a paper), and
@@ -18,7 +24,7 @@ use std::net::{IpAddr, SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, Instant};
 
 use crate::commands::{self, Engine, Outcome};
 use crate::diag::{self, Diagnostic, MessageFormat};
@@ -26,37 +32,18 @@ use crate::jobs;
 use crate::render::Format;
 use crate::tree::Document;
 
-/// How often the watched files are looked at.
-const POLL: Duration = Duration::from_millis(200);
+mod watcher;
+
+use watcher::Changes;
+
 /// The longest request line and headers read.
 const MAX_REQUEST: u64 = 8 * 1024;
+/// The PDF and DOCX of a save are made once no other save came for this long.
+const SETTLE: Duration = Duration::from_millis(400);
 /// Connections served at once (a live page holds one for its event stream).
 const MAX_CONNECTIONS: usize = 64;
-
-/// The YAML files beside a paper looked at (its missions register is one of them), at most.
-const MAX_SIBLINGS: usize = 1000;
 /// The longest a client may take to send its request.
 const REQUEST_DEADLINE: Duration = Duration::from_secs(10);
-
-/// Modification times and sizes of a paper and of the YAML files beside it (a missions register
-/// it names): what changes when one of them is saved.
-type Stamp = Vec<(PathBuf, SystemTime, u64)>;
-
-fn stamp(path: &Path) -> Stamp {
-    let one =
-        |p: PathBuf| std::fs::metadata(&p).ok().map(|m| (p, m.modified().unwrap_or(SystemTime::UNIX_EPOCH), m.len()));
-    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let mut siblings: Vec<PathBuf> = std::fs::read_dir(dir)
-        .into_iter()
-        .flatten()
-        .filter_map(Result::ok)
-        .map(|e| e.path())
-        .filter(|f| f.as_path() != path && f.extension().is_some_and(|x| x == "yaml" || x == "yml"))
-        .take(MAX_SIBLINGS)
-        .collect();
-    siblings.sort();
-    std::iter::once(path.to_path_buf()).chain(siblings).filter_map(one).collect()
-}
 
 /// The papers given on the command line: one file, or the reports of a folder.
 fn papers(path: &Path) -> Vec<PathBuf> {
@@ -75,31 +62,31 @@ fn plural(n: usize, word: &str) -> String {
 // watch
 
 /// `cabrep watch`: builds each paper now and again on every save, printing one status line a
-/// build. Runs until interrupted.
-pub fn watch(engine: &Engine, path: &Path, out: &Path, formats: &[Format]) -> u8 {
+/// build. Runs until interrupted. `poll`: look at the files rather than wait for notifications.
+pub fn watch(engine: &Engine, path: &Path, out: &Path, formats: &[Format], poll: bool) -> u8 {
     let inputs = papers(path);
     if inputs.is_empty() {
         let _ = writeln!(std::io::stderr(), "error: no report files found in {}", path.display());
         return 1;
     }
-    let mut stamps: Vec<Option<Stamp>> = vec![None; inputs.len()];
+    // Watching before the first build: a save during it is not missed.
+    let mut changes = Changes::new(&inputs, poll);
     let _ = writeln!(std::io::stderr(), "watching {} (Ctrl-C stops)", path.display());
+    for (i, input) in inputs.iter().enumerate() {
+        changes.depend(i, watch_build(engine, input, out, formats));
+    }
     loop {
-        for (input, last) in inputs.iter().zip(stamps.iter_mut()) {
-            let now = Some(stamp(input));
-            if now == *last {
-                continue;
-            }
-            *last = now;
-            watch_build(engine, input, out, formats);
+        for i in changes.wait() {
+            changes.depend(i, watch_build(engine, &inputs[i], out, formats));
         }
-        std::thread::sleep(POLL);
     }
 }
 
-fn watch_build(engine: &Engine, input: &Path, out: &Path, formats: &[Format]) {
+/// Builds one paper and prints its status line; returns the files its load read.
+fn watch_build(engine: &Engine, input: &Path, out: &Path, formats: &[Format]) -> Vec<PathBuf> {
     let started = Instant::now();
-    let outcome = commands::build_report(engine, input, out, formats, true);
+    let (outcome, read) =
+        crate::input::file::recording_reads(|| commands::build_report(engine, input, out, formats, true));
     let secs = started.elapsed().as_secs_f64();
     let stderr = std::io::stderr();
     let mut e = stderr.lock();
@@ -120,6 +107,7 @@ fn watch_build(engine: &Engine, input: &Path, out: &Path, formats: &[Format]) {
         }
     }
     let _ = e.flush();
+    read
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -164,8 +152,8 @@ struct Server<'e> {
 
 /// `cabrep serve`: a live preview of a paper (or a folder's papers) on `http://HOST:PORT/`. Beyond
 /// the loopback interface, exempt papers and papers that do not load are shown to this machine
-/// only, unless `allow_remote`.
-pub fn serve(engine: &Engine, path: &Path, host: &str, port: u16, allow_remote: bool) -> u8 {
+/// only, unless `allow_remote`. `poll`: look at the files rather than wait for notifications.
+pub fn serve(engine: &Engine, path: &Path, host: &str, port: u16, allow_remote: bool, poll: bool) -> u8 {
     let inputs = papers(path);
     if inputs.is_empty() {
         let _ = writeln!(std::io::stderr(), "error: no report files found in {}", path.display());
@@ -215,9 +203,11 @@ pub fn serve(engine: &Engine, path: &Path, host: &str, port: u16, allow_remote: 
         allow_remote,
     };
     // The first render, before the address is printed: the first page load shows the paper.
-    let mut stamps: Vec<Stamp> = server.papers.iter().map(|p| stamp(&p.path)).collect();
-    for p in &server.papers {
-        server.rebuild(p);
+    // Watching before it: a save during it is not missed.
+    let paths: Vec<PathBuf> = server.papers.iter().map(|p| p.path.clone()).collect();
+    let mut changes = Changes::new(&paths, poll);
+    for (i, p) in server.papers.iter().enumerate() {
+        changes.depend(i, server.rebuild(p));
     }
     if beyond && !allow_remote {
         for p in &server.papers {
@@ -233,14 +223,33 @@ pub fn serve(engine: &Engine, path: &Path, host: &str, port: u16, allow_remote: 
         _ => format!("http://{addr}/"),
     };
     let _ = writeln!(std::io::stderr(), "serving {url} (Ctrl-C stops)");
+    // The formats the page links to, made after the page (the first ones too).
+    let (later, todo) = std::sync::mpsc::channel::<usize>();
+    for i in 0..server.papers.len() {
+        let _ = later.send(i);
+    }
     std::thread::scope(|s| {
-        s.spawn(|| loop {
-            std::thread::sleep(POLL);
-            for (p, last) in server.papers.iter().zip(stamps.iter_mut()) {
-                let now = stamp(&p.path);
-                if now != *last {
-                    *last = now;
-                    server.rebuild(p);
+        let server = &server;
+        s.spawn(move || loop {
+            for i in changes.wait() {
+                changes.depend(i, server.rebuild(&server.papers[i]));
+                let _ = later.send(i);
+            }
+        });
+        s.spawn(move || {
+            while let Ok(first) = todo.recv() {
+                // Only once the saves pause (the page of the next save comes first), then only
+                // the papers still waiting, each once, in the order saved.
+                let mut waiting = vec![first];
+                while let Ok(i) = todo.recv_timeout(SETTLE) {
+                    waiting.push(i);
+                }
+                let mut seen = std::collections::BTreeSet::new();
+                waiting.retain(|i| seen.insert(*i));
+                for i in waiting {
+                    for format in [Format::Pdf, Format::Docx] {
+                        server.prepare(&server.papers[i], format);
+                    }
                 }
             }
         });
@@ -257,7 +266,6 @@ pub fn serve(engine: &Engine, path: &Path, host: &str, port: u16, allow_remote: 
                 );
                 continue;
             }
-            let server = &server;
             let spawned = std::thread::Builder::new().name("http".into()).spawn_scoped(s, move || {
                 let _ = server.answer(stream);
                 server.connections.fetch_sub(1, Ordering::SeqCst);
@@ -272,18 +280,21 @@ pub fn serve(engine: &Engine, path: &Path, host: &str, port: u16, allow_remote: 
 
 impl Server<'_> {
     /// Loads and renders a paper's HTML page again; keeps the last good render on failure.
-    fn rebuild(&self, paper: &Paper) {
+    /// Returns the files the load read.
+    fn rebuild(&self, paper: &Paper) -> Vec<PathBuf> {
         let started = Instant::now();
-        let result = jobs::catch_panic(|| match self.engine.load(&paper.path) {
-            Ok(l) => {
-                let doc = self.engine.document(&l.report);
-                let public = l.report.exempt.is_none();
-                match self.engine.render(&doc, Format::Html) {
-                    Ok(bytes) => Ok((doc, String::from_utf8_lossy(&bytes).into_owned(), l.warnings, public)),
-                    Err(e) => Err((Vec::new(), Some(format!("html output: {e}")))),
+        let (result, read) = crate::input::file::recording_reads(|| {
+            jobs::catch_panic(|| match self.engine.load(&paper.path) {
+                Ok(l) => {
+                    let doc = self.engine.document(&l.report);
+                    let public = l.report.exempt.is_none();
+                    match self.engine.render(&doc, Format::Html) {
+                        Ok(bytes) => Ok((doc, String::from_utf8_lossy(&bytes).into_owned(), l.warnings, public)),
+                        Err(e) => Err((Vec::new(), Some(format!("html output: {e}")))),
+                    }
                 }
-            }
-            Err(f) => Err((f.diagnostics, None)),
+                Err(f) => Err((f.diagnostics, None)),
+            })
         });
         let mut st = paper.state.lock().unwrap_or_else(|e| e.into_inner());
         st.version += 1;
@@ -316,6 +327,7 @@ impl Server<'_> {
         let mut n = self.changed_lock.lock().unwrap_or_else(|e| e.into_inner());
         *n += 1;
         self.changed.notify_all();
+        read
     }
 
     /// Reads one request and answers it.
@@ -528,56 +540,76 @@ impl Server<'_> {
         }
     }
 
-    /// The PDF or DOCX of the last good render, built on first request after each save.
+    /// The PDF or DOCX of the last good render (made after the page at each save, or now).
     fn file(&self, paper: &Paper, format: Format, stream: &mut TcpStream) -> std::io::Result<()> {
-        let (version, doc) = {
-            let st = paper.state.lock().unwrap_or_else(|e| e.into_inner());
-            if let Some((_, _, bytes)) = st.files.iter().find(|(f, v, _)| *f == format && *v == st.version) {
-                let bytes = bytes.clone();
-                drop(st);
-                return respond(stream, "200 OK", content_type(format), &bytes);
-            }
-            match &st.good {
-                Some((doc, _)) => (st.version, doc.clone()),
-                None => {
-                    return respond(
-                        stream,
-                        "409 Conflict",
-                        "text/plain; charset=utf-8",
-                        b"the paper has not built yet: see its page\n",
-                    )
-                }
-            }
-        };
-        let rendered = jobs::catch_panic(|| self.engine.render(&doc, format));
-        match rendered {
-            Ok(Ok(bytes)) => {
-                let bytes = Arc::new(bytes);
-                let mut st = paper.state.lock().unwrap_or_else(|e| e.into_inner());
-                if st.version == version {
-                    st.files.retain(|(f, _, _)| *f != format);
-                    st.files.push((format, version, bytes.clone()));
-                }
-                drop(st);
-                respond(stream, "200 OK", content_type(format), &bytes)
-            }
-            Ok(Err(e)) => {
+        match self.prepare(paper, format) {
+            Some(Ok(bytes)) => respond(stream, "200 OK", content_type(format), &bytes),
+            Some(Err(e)) => {
                 respond(stream, "500 Internal Server Error", "text/plain; charset=utf-8", format!("{e}\n").as_bytes())
             }
-            Err(panic) => respond(
+            None => respond(
                 stream,
-                "500 Internal Server Error",
+                "409 Conflict",
                 "text/plain; charset=utf-8",
-                format!("{panic}\n").as_bytes(),
+                b"the paper has not built yet: see its page\n",
             ),
         }
     }
+
+    /// The PDF or DOCX of the last good render: kept from an earlier call at the same version, or
+    /// made now and kept. `None` when the paper has not built yet.
+    fn prepare(&self, paper: &Paper, format: Format) -> Option<Result<Arc<Vec<u8>>, String>> {
+        let (version, doc) = {
+            let st = paper.state.lock().unwrap_or_else(|e| e.into_inner());
+            if let Some((_, _, bytes)) = st.files.iter().find(|(f, v, _)| *f == format && *v == st.version) {
+                return Some(Ok(bytes.clone()));
+            }
+            let (doc, _) = st.good.as_ref()?;
+            (st.version, doc.clone())
+        };
+        let rendered = match jobs::catch_panic(|| self.engine.render(&doc, format)) {
+            Ok(Ok(bytes)) => Arc::new(bytes),
+            Ok(Err(e)) => return Some(Err(e.to_string())),
+            Err(panic) => return Some(Err(panic)),
+        };
+        let mut st = paper.state.lock().unwrap_or_else(|e| e.into_inner());
+        if st.version == version {
+            st.files.retain(|(f, _, _)| *f != format);
+            st.files.push((format, version, rendered.clone()));
+        }
+        Some(Ok(rendered))
+    }
 }
 
-/// The script that reloads a page served at `version` when the paper is rebuilt.
+/// The script that brings a page served at `version` up to date when the paper is rebuilt: it
+/// fetches the page again and puts its head and body in place of the old ones (no reload: the
+/// page keeps its scroll position, and the new page's own script, parsed as data, never runs);
+/// a page that cannot be fetched so is reloaded.
 fn reload_script(version: u64) -> String {
     format!(
-        "<script>\n(function () {{\n  var shown = {version};\n  var events = new EventSource(\"events\");\n  events.onmessage = function (e) {{ if (Number(e.data) !== shown) {{ events.close(); location.reload(); }} }};\n}})();\n</script>\n"
+        r#"<script>
+(function () {{
+  var shown = {version};
+  var events = new EventSource("events");
+  events.onmessage = function (e) {{
+    var version = Number(e.data);
+    if (version === shown) return;
+    shown = version;
+    fetch(location.href, {{ cache: "no-store" }})
+      .then(function (r) {{ return r.text(); }})
+      .then(function (html) {{
+        var next = new DOMParser().parseFromString(html, "text/html");
+        var x = window.scrollX, y = window.scrollY;
+        var root = document.documentElement;
+        root.replaceChild(document.adoptNode(next.head), document.head);
+        root.replaceChild(document.adoptNode(next.body), document.body);
+        window.scrollTo(x, y);
+      }})
+      .catch(function () {{ events.close(); location.reload(); }});
+  }};
+}})();
+</script>
+"#
     )
 }
 
