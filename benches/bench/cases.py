@@ -13,6 +13,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from types import SimpleNamespace
 
 from .config import BUDGET_FLAT_MEMORY, BUDGET_J2_SPEEDUP, BUDGET_PACK20_S, BUDGET_PACK60_MB, BUDGET_PACK60_S, BUDGET_PEER_RATIO, GROSS_PACK20_MB, GROSS_PACK20_S, GROSS_REPORT_S, REPORT, ROOT, TIME_BIN
 from .measure import pdf_pages, run_concurrently, run_measured, wait_for_quiet
@@ -270,6 +271,44 @@ class Bench:
         self.measure("batch_small_j2", "batch", f"cabrep build, {small} reports, -j 2",
                      self.cabrep("build", sfolder, "-o", out, "-j", 2, "-q"), after=lambda r: count(r, out))
 
+    def preview(self):
+        """`cabrep serve` of the reference report in headless Chromium: the title rewritten on disk
+        N times (at least 10), each timed from the write to the page showing it
+        (tests/tools/preview_latency.mjs). One case, one run a save."""
+        node, chromium = shutil.which("node"), os.environ.get("CHROMIUM") or shutil.which("chromium")
+        if self.quick:
+            return
+        if not node or not chromium:
+            self.skipped.append("node or chromium is missing: no preview case")
+            return
+        work = self.tmp / "preview"
+        work.mkdir()
+        for name in ("powering-our-future.yaml", "missions.yaml"):
+            shutil.copy2(ROOT / "inputs" / name, work / name)
+        paper = work / "powering-our-future.yaml"
+        saves = max(10, 2 * self.runs)
+        self.log(f"-- preview: save to updated page, {saves} saves")
+        wait_for_quiet(self.args.wait_idle, self.log)
+        server = subprocess.Popen(self.cabrep("serve", paper, "--port", 0), stderr=subprocess.PIPE, text=True)
+        try:
+            line = ""
+            for line in server.stderr:
+                if line.startswith("serving "):
+                    break
+            url = line.split()[1] if line.startswith("serving ") else ""
+            p = subprocess.run([node, "--experimental-websocket", str(ROOT / "tests/tools/preview_latency.mjs"), url,
+                                str(paper), "Powering Our Future – Programme Update", str(saves), str(work / "profile")],
+                               capture_output=True, text=True, timeout=600)
+        finally:
+            server.kill()
+            server.wait()
+        if p.returncode != 0 or not url:
+            self.failures.append(("preview", "tests/tools/preview_latency.mjs", p.returncode, p.stderr.strip()[-2000:]))
+            return
+        ms = json.loads(p.stdout.strip().splitlines()[-1])["ms"]
+        runs = [SimpleNamespace(wall=m / 1000, cpu=0.0, rss_kb=0, rc=0, other_cores=None) for m in ms]
+        self.cases["preview"] = Case("preview", "cabrep serve: save to updated page", 0, runs)
+
     # -- output ---------------------------------------------------------------------------------
 
     def table(self):
@@ -514,6 +553,7 @@ class Bench:
             self.peer()
             self.packs()
             self.batches()
+            self.preview()
             return self.report(started)
         finally:
             if self.args.keep:
