@@ -85,8 +85,14 @@ impl Scope {
     /// wrote, never the file.
     pub fn resolve(&self, base: &Path, written: &str) -> Result<PathBuf, ReadError> {
         let joined = base.join(written);
-        let real = std::fs::canonicalize(&joined)
-            .map_err(|e| ReadError::new(format!("cannot read `{written}`: {}", io_reason(&e))))?;
+        let real = std::fs::canonicalize(&joined).map_err(|e| {
+            // A file missing now, in a folder inside the root, is one to look out for.
+            let folder = joined.parent().and_then(|f| std::fs::canonicalize(f).ok());
+            if folder.is_some_and(|f| self.root.as_ref().is_some_and(|r| f.starts_with(r))) {
+                note_read(&joined);
+            }
+            ReadError::new(format!("cannot read `{written}`: {}", io_reason(&e)))
+        })?;
         match &self.root {
             Some(root) if real.starts_with(root) => Ok(real),
             _ => Err(ReadError {
@@ -144,7 +150,8 @@ thread_local! {
 }
 
 /// Runs `f` and returns, with its result, every path this thread asked [`read`] for meanwhile,
-/// read or refused (a picture missing now is one to look out for): what the live preview watches.
+/// read or refused, and the paths a paper named that are missing (a picture not there yet is one
+/// to look out for): what the live preview watches.
 pub fn recording_reads<T>(f: impl FnOnce() -> T) -> (T, Vec<PathBuf>) {
     let outer = READS.with(|r| r.borrow_mut().replace(Vec::new()));
     let result = f();
@@ -152,14 +159,19 @@ pub fn recording_reads<T>(f: impl FnOnce() -> T) -> (T, Vec<PathBuf>) {
     (result, paths)
 }
 
-/// Reads a regular file of at most `max` bytes. `what` names the kind of file for the messages
-/// ("a YAML file", "a PDF"); `cap` says the limit in words ("5 MB").
-pub fn read(path: &Path, max: u64, what: &str, cap: &str) -> Result<Vec<u8>, ReadError> {
+/// Notes `path` for [`recording_reads`], when it runs on this thread.
+fn note_read(path: &Path) {
     READS.with(|r| {
         if let Some(paths) = r.borrow_mut().as_mut() {
             paths.push(path.to_path_buf());
         }
     });
+}
+
+/// Reads a regular file of at most `max` bytes. `what` names the kind of file for the messages
+/// ("a YAML file", "a PDF"); `cap` says the limit in words ("5 MB").
+pub fn read(path: &Path, max: u64, what: &str, cap: &str) -> Result<Vec<u8>, ReadError> {
+    note_read(path);
     // Follows symlinks: the file type is that of the file named.
     let meta = std::fs::metadata(path).map_err(|e| ReadError::new(format!("cannot read file: {e}")))?;
     check_type(&meta, what)?;

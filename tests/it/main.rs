@@ -36,6 +36,7 @@ mod papers;
 mod paragraph_numbers;
 mod pictures;
 mod preview;
+mod preview_notify;
 mod reference_docx;
 mod report;
 mod resolutions;

@@ -14,9 +14,9 @@ use crate::common::*;
 
 /// Kills the processes it holds when dropped, so that a failing test leaves none behind.
 #[derive(Default)]
-struct Reaper {
-    children: Vec<Child>,
-    pids: Vec<i32>,
+pub(crate) struct Reaper {
+    pub(crate) children: Vec<Child>,
+    pub(crate) pids: Vec<i32>,
 }
 
 impl Drop for Reaper {
@@ -33,7 +33,7 @@ impl Drop for Reaper {
 }
 
 /// The lines a stream prints, through a channel (so that every wait can have a timeout).
-fn lines(stream: impl Read + Send + 'static) -> Receiver<String> {
+pub(crate) fn lines(stream: impl Read + Send + 'static) -> Receiver<String> {
     let (tx, rx) = channel();
     std::thread::spawn(move || {
         for line in BufReader::new(stream).lines() {
@@ -47,7 +47,7 @@ fn lines(stream: impl Read + Send + 'static) -> Receiver<String> {
 }
 
 /// Waits for a line satisfying `want`; panics with everything seen after `timeout`.
-fn wait_line(rx: &Receiver<String>, timeout: Duration, what: &str, want: impl Fn(&str) -> bool) -> String {
+pub(crate) fn wait_line(rx: &Receiver<String>, timeout: Duration, what: &str, want: impl Fn(&str) -> bool) -> String {
     let end = Instant::now() + timeout;
     let mut seen = Vec::new();
     loop {
@@ -61,14 +61,14 @@ fn wait_line(rx: &Receiver<String>, timeout: Duration, what: &str, want: impl Fn
 }
 
 /// An example report and its missions register, copied into a fresh folder.
-fn example(dir: &Path) -> PathBuf {
+pub(crate) fn example(dir: &Path) -> PathBuf {
     copy_inputs(dir, &["powering-our-future.yaml", "missions.yaml"]);
     dir.join("powering-our-future.yaml")
 }
 
 /// Starts a long-running `cabrep` command (`serve`, `watch`) with its standard error piped, for
 /// the test to read its status lines.
-fn start(args: &[&str]) -> Child {
+pub(crate) fn start(args: &[&str]) -> Child {
     cabrep_cmd(args)
         .stdin(Stdio::null())
         .stdout(Stdio::null())
@@ -78,7 +78,7 @@ fn start(args: &[&str]) -> Child {
 }
 
 /// Starts `cabrep serve` on a free port; returns its URL.
-fn serve(reaper: &mut Reaper, path: &Path) -> String {
+pub(crate) fn serve(reaper: &mut Reaper, path: &Path) -> String {
     let mut child = start(&["serve", s(path), "--port", "0"]);
     let rx = lines(child.stderr.take().expect("stderr"));
     reaper.children.push(child);
@@ -91,7 +91,7 @@ fn serve(reaper: &mut Reaper, path: &Path) -> String {
 }
 
 /// A GET (or another method) over a plain socket: the status line and the body.
-fn http(url: &str, method: &str, path: &str) -> (String, Vec<u8>) {
+pub(crate) fn http(url: &str, method: &str, path: &str) -> (String, Vec<u8>) {
     let addr = url.trim_start_matches("http://").trim_end_matches('/');
     let mut s = TcpStream::connect(addr).expect("connect");
     s.set_read_timeout(Some(Duration::from_secs(60))).expect("timeout");
@@ -142,7 +142,7 @@ impl Driver {
     }
 }
 
-fn edit(path: &Path, from: &str, to: &str) {
+pub(crate) fn edit(path: &Path, from: &str, to: &str) {
     let text = std::fs::read_to_string(path).expect("read");
     assert!(text.contains(from), "`{from}` not in {}", path.display());
     std::fs::write(path, text.replacen(from, to, 1)).expect("write");

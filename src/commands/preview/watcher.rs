@@ -48,7 +48,7 @@ enum How {
         folders: BTreeSet<PathBuf>,
     },
     /// Looking every [`POLL`]: each paper's last stamp.
-    Polled(Vec<Option<Stamp>>),
+    Polled(Vec<Stamp>),
 }
 
 impl Changes {
@@ -56,9 +56,11 @@ impl Changes {
     /// to polling, saying so once, when notifications are unavailable or `poll` asks for it.
     pub(super) fn new(papers: &[PathBuf], poll: bool) -> Changes {
         let papers: Vec<_> = papers.iter().map(|p| (p.clone(), Vec::new())).collect();
-        let polled = |n: usize| How::Polled(vec![None; n]);
+        // Stamped now: a save from here on is seen.
+        let polled =
+            |papers: &[(PathBuf, Vec<PathBuf>)]| How::Polled(papers.iter().map(|(p, f)| stamp(p, f)).collect());
         let how = if poll {
-            polled(papers.len())
+            polled(&papers)
         } else {
             let (tx, events) = channel();
             match notify::recommended_watcher(move |e| {
@@ -67,7 +69,7 @@ impl Changes {
                 Ok(watcher) => How::Notified { watcher, events, folders: BTreeSet::new() },
                 Err(e) => {
                     fall_back(&e);
-                    polled(papers.len())
+                    polled(&papers)
                 }
             }
         };
@@ -99,13 +101,10 @@ impl Changes {
                     std::thread::sleep(POLL);
                     let mut changed = Vec::new();
                     for (i, ((paper, files), last)) in self.papers.iter().zip(stamps.iter_mut()).enumerate() {
-                        let now = Some(stamp(paper, files));
+                        let now = stamp(paper, files);
                         if now != *last {
-                            let first = last.is_none();
                             *last = now;
-                            if !first {
-                                changed.push(i);
-                            }
+                            changed.push(i);
                         }
                     }
                     changed
@@ -118,7 +117,7 @@ impl Changes {
                             std::io::stderr(),
                             "warning: file notifications stopped: looking at the files every 200 ms instead"
                         );
-                        self.how = How::Polled(self.papers.iter().map(|(p, f)| Some(stamp(p, f))).collect());
+                        self.how = How::Polled(self.papers.iter().map(|(p, f)| stamp(p, f)).collect());
                         Vec::new()
                     }
                 },
@@ -141,7 +140,7 @@ impl Changes {
             }
             if let Err(e) = watcher.watch(&folder, RecursiveMode::NonRecursive) {
                 fall_back(&e);
-                self.how = How::Polled(self.papers.iter().map(|(p, f)| Some(stamp(p, f))).collect());
+                self.how = How::Polled(self.papers.iter().map(|(p, f)| stamp(p, f)).collect());
                 return;
             }
             folders.insert(folder);
