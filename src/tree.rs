@@ -7,6 +7,10 @@
 //! `cabrep build -f tree` can dump it for debugging.
 
 use serde::{Deserialize, Serialize};
+use time::Date;
+
+// A date as ISO text in the serialised tree ("2024-01-18"), as the template and `-f tree` read it.
+time::serde::format_description!(iso_date, Date, "[year]-[month]-[day]");
 
 /// The keyword every output holding exempt material carries in its metadata (PDF `/Keywords`
 /// and XMP, DOCX `cp:keywords`), so that such a file, passed back in as a pack item or an
@@ -41,8 +45,10 @@ pub struct Meta {
     pub subject: String,
     /// BCP 47 language tag, e.g. `en-GB`.
     pub lang: String,
-    /// The document's date (ISO `YYYY-MM-DD`), used for metadata timestamps.
-    pub date: String,
+    /// The document's date, used for metadata timestamps (serialised as ISO `YYYY-MM-DD`).
+    /// Writers format it; none of them reads a date from text.
+    #[serde(with = "iso_date")]
+    pub date: Date,
     /// Keywords (PDF `/Keywords` and XMP, DOCX `cp:keywords`, HTML `<meta name="keywords">`).
     /// Every document holding exempt material carries
     /// [`NOT_FOR_PUBLICATION_KEYWORD`], by which a pack refuses to bind it.

@@ -69,7 +69,7 @@ fn odd_input_never_panics() {
         author: "".into(),
         subject: "&".into(),
         lang: "\"".into(),
-        date: "soon".into(),
+        date: time::Date::MIN,
         keywords: Vec::new(),
     };
     doc.furniture = Furniture { header: Some("\u{c}".into()), footer: "{page".into() };

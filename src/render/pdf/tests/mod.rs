@@ -338,7 +338,7 @@ fn sample(title: &str) -> Document {
             author: "Example Borough Council".into(),
             subject: "Report to Cabinet, 18 January 2024".into(),
             lang: "en-GB".into(),
-            date: "2024-01-18".into(),
+            date: time::macros::date!(2024 - 01 - 18),
             keywords: Vec::new(),
         },
         style: style(),
