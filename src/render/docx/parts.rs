@@ -417,10 +417,13 @@ fn core_properties(meta: &Meta) -> String {
     }
     out.push_str("<cp:revision>1</cp:revision>");
     out.push_str(&format!("<dc:language>{}</dc:language>", language(&meta.lang)));
+    // W3CDTF has four-digit years only: a date outside them gets no timestamps.
     let d = meta.date;
-    let date = format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day());
-    out.push_str(&format!("<dcterms:created xsi:type=\"dcterms:W3CDTF\">{date}T00:00:00Z</dcterms:created>"));
-    out.push_str(&format!("<dcterms:modified xsi:type=\"dcterms:W3CDTF\">{date}T00:00:00Z</dcterms:modified>"));
+    if (0..=9999).contains(&d.year()) {
+        let date = format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day());
+        out.push_str(&format!("<dcterms:created xsi:type=\"dcterms:W3CDTF\">{date}T00:00:00Z</dcterms:created>"));
+        out.push_str(&format!("<dcterms:modified xsi:type=\"dcterms:W3CDTF\">{date}T00:00:00Z</dcterms:modified>"));
+    }
     out.push_str("</cp:coreProperties>");
     out
 }
