@@ -530,16 +530,19 @@ pub struct MeetingFile {
     /// its own; `--template` overrides it.
     pub template: Option<String>,
     /// The meeting.
-    pub meeting: MeetingDetails,
+    pub meeting: MeetingInput,
     /// Agenda items, numbered 1, 2, 3 … in this order; at least one.
     #[schemars(length(min = 1))]
     pub items: Vec<AgendaItemInput>,
 }
 
 /// Meeting details for the front sheet.
+// A meeting file's `meeting:` as written, its date and time not yet checked: the meeting room
+// validates it into its own `MeetingDetails`, the name this keeps in the schema.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct MeetingDetails {
+#[schemars(rename = "MeetingDetails")]
+pub struct MeetingInput {
     /// The body, e.g. "Cabinet".
     pub body: String,
     /// The council.
