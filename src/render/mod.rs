@@ -23,6 +23,8 @@ pub mod pdf;
 #[path = "pdf_disabled.rs"]
 pub mod pdf;
 pub mod row_header;
+#[cfg(test)]
+mod test_support;
 mod writers;
 
 use std::fmt;
