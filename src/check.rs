@@ -87,7 +87,7 @@ pub fn check_file(engine: &Engine, path: &Path) -> Checked {
             },
             Err(f) => Checked { kind: Some(kind), ok: false, files: f.files },
         },
-        InputKind::Missions => match load::load_missions(path, &engine.rules) {
+        InputKind::Missions => match load::load_missions(path, &engine.default.rules) {
             Ok(_) => Checked { kind: Some(kind), ok: true, files: Vec::new() },
             Err(d) => invalid(Some(kind), d, &source),
         },
@@ -116,7 +116,7 @@ fn check_outcome(engine: &Engine, source: &SourceFile) -> Vec<Diagnostic> {
         Ok(f) => f,
         Err(d) => return d,
     };
-    let mut problems = load::character_problems(source, &engine.rules);
+    let mut problems = load::character_problems(source, &engine.default.rules);
     if let Some(s) = &file.schema {
         if s.trim() != InputKind::Outcome.schema() {
             problems.push(

@@ -52,12 +52,9 @@ fn writers_of(template: &Template, bounds: &Bounds) -> Writers {
 
 /// Everything loaded once per process.
 pub struct Engine {
-    /// The default template (the meeting's, the pack's and any paper's that names none).
-    pub template: Template,
-    /// Validation rules from the default template.
-    pub rules: Rules,
-    /// The default template's writers, set up on first use.
-    pub writers: Writers,
+    /// The default template, its rules and its writers (the meeting's, the pack's and any
+    /// paper's that names none).
+    pub default: Kit,
     /// Date for document metadata (from `SOURCE_DATE_EPOCH`), if set.
     pub metadata_date: Option<Date>,
     /// The root that paths named by a paper must stay in, and the size caps.
@@ -104,11 +101,8 @@ impl Engine {
         }
         .map_err(EngineError::Template)?;
         let bounds = Bounds::default();
-        let Kit { template, rules, writers } = Kit::new(template, &bounds);
         Ok(Engine {
-            template,
-            rules,
-            writers,
+            default: Kit::new(template, &bounds),
             metadata_date,
             access: Access::default(),
             bounds,
@@ -121,38 +115,35 @@ impl Engine {
     /// [`Bounds::isolation`], in time and memory, in worker processes. Set before the first
     /// paper is loaded (a template a paper names is set up as it is loaded).
     pub fn set_bounds(&mut self, bounds: Bounds) {
-        self.writers = writers_of(&self.template, &bounds);
+        self.default.writers = writers_of(&self.default.template, &bounds);
         self.bounds = bounds;
     }
 
     /// The template, rules and writers of a paper whose tree or model names `name` (`None`, or a
     /// name no paper loaded: the default).
-    fn kit(&self, name: Option<&str>) -> (&Template, &Rules, &Writers) {
+    fn kit(&self, name: Option<&str>) -> &Kit {
         let named = name.and_then(|n| self.named.lock().unwrap_or_else(|e| e.into_inner()).get(n).copied());
-        match named {
-            Some(k) => (&k.template, &k.rules, &k.writers),
-            None => (&self.template, &self.rules, &self.writers),
-        }
+        named.unwrap_or(&self.default)
     }
 
     /// The template kept under `name` (a meeting's or a paper's, as picked), or the default.
     pub fn template_named(&self, name: Option<&str>) -> &Template {
-        self.kit(name).0
+        &self.kit(name).template
     }
 
     /// The rules of the template kept under `name`, or the default's.
     pub fn rules_named(&self, name: Option<&str>) -> &Rules {
-        self.kit(name).1
+        &self.kit(name).rules
     }
 
     /// The template of a paper (its own, or the default).
     pub fn template_of(&self, report: &Report) -> &Template {
-        self.kit(report.template.as_deref()).0
+        &self.kit(report.template.as_deref()).template
     }
 
     /// The writers of a document (its paper's template's, or the default's).
     pub fn writers_of(&self, doc: &Document) -> &Writers {
-        self.kit(doc.template.as_deref()).2
+        &self.kit(doc.template.as_deref()).writers
     }
 
     /// Renders a document in one format with its template's writers (see [`Writers::render`]).
@@ -197,10 +188,10 @@ impl PickRules for Engine {
     /// named template's, loading it the first time: a shipped template by name, or a folder
     /// relative to the paper, inside the paper's root.
     fn pick(&self, named: Option<&str>, dir: &Path) -> Result<(Option<String>, &Rules), Problem> {
-        let Some(written) = named.filter(|_| !self.forced) else { return Ok((None, &self.rules)) };
+        let Some(written) = named.filter(|_| !self.forced) else { return Ok((None, &self.default.rules)) };
         let written = written.trim();
-        if written == self.template.name && !written.contains(['/', '\\']) {
-            return Ok((None, &self.rules));
+        if written == self.default.template.name && !written.contains(['/', '\\']) {
+            return Ok((None, &self.default.rules));
         }
         let shipped = crate::template::SHIPPED.iter().any(|(n, _)| *n == written);
         let key = if shipped {

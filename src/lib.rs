@@ -14,7 +14,7 @@
 //! | loading | [`load`] | read → parse → validate, as located diagnostics |
 //! | model | [`model`] | the validated, computed paper |
 //! | input | [`input`] | YAML → located raw structs |
-//! | ground | [`tree`], [`template`], [`house`], [`merge`], [`diag`], [`output`], [`suggest`] | the document tree (pure data), the template, house-format words, PDFs joined at the object level, diagnostics, atomic files |
+//! | ground | [`tree`], [`template`], [`house`], [`merge`], [`escape`], [`diag`], [`output`], [`suggest`] | the document tree (pure data), the template, house-format words, PDFs joined at the object level, markup escaping, diagnostics, atomic files |
 //!
 //! On the ground floor, [`template`] takes the house style's type from [`tree`] and nothing else
 //! of the project; writers ([`render`]) never see the input or
@@ -26,6 +26,7 @@ pub mod commands;
 pub mod diag;
 pub mod document;
 pub mod engine;
+pub mod escape;
 pub mod house;
 pub mod input;
 pub mod jobs;

@@ -164,7 +164,7 @@ pub fn bind(
                 footer: &pack.furniture.footer,
                 pages: &sizes,
             },
-            &pack.front.meta.date,
+            pack.front.meta.date,
         )
         .map_err(|e| format!("page furniture: {e}"))?;
 
@@ -190,7 +190,7 @@ pub fn bind(
         author: pack.front.meta.author.clone(),
         keywords: pack.front.meta.keywords.clone(),
         furniture: Some(furniture),
-        date: midnight_utc(&pack.front.meta.date),
+        date: Some(pack.front.meta.date.midnight().assume_utc()),
     };
     let mut merged = merge::merge_read(&parts, &read, &options).map_err(|e| e.to_string())?;
     if options.keywords.iter().any(|k| k == crate::tree::NOT_FOR_PUBLICATION_KEYWORD) {
@@ -198,7 +198,7 @@ pub fn bind(
         // is made sure of as on every not-for-publication PDF.
         let front = &pack.front.meta;
         merged.pdf = writer
-            .mark_not_for_publication(merged.pdf, &pack.front.style, &front.lang, &front.date)
+            .mark_not_for_publication(merged.pdf, &pack.front.style, &front.lang, front.date)
             .map_err(|e| e.to_string())?;
     }
     if merged.page_count as usize != page_count {
@@ -275,12 +275,6 @@ fn item_of(pack: &PackParts, warning: &merge::MergeWarning) -> u32 {
 /// A bound file as the user knows it: its file name.
 fn display_name(path: &Path) -> String {
     path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned())
-}
-
-/// `YYYY-MM-DD` → that day at 00:00 UTC, the pack's creation date (as its parts have).
-fn midnight_utc(date: &str) -> Option<time::OffsetDateTime> {
-    let format = time::macros::format_description!("[year]-[month]-[day]");
-    time::Date::parse(date.trim(), &format).ok().map(|d| d.midnight().assume_utc())
 }
 
 /// What every typeset part depends on beyond its own document tree: the tool's version, the

@@ -6,7 +6,6 @@
 use serde_json::json;
 use time::Date;
 
-use crate::house::iso;
 use crate::template::Template;
 use crate::tree::{metadata_text, Block, Document, Furniture, Meta};
 
@@ -43,7 +42,7 @@ impl Shell<'_> {
                 author: self.author.to_owned(),
                 subject: metadata_text(self.subject),
                 lang: t.settings.language.clone(),
-                date: iso(opts.metadata_date.unwrap_or(self.date)),
+                date: opts.metadata_date.unwrap_or(self.date),
                 keywords: Meta::keywords_for(self.not_for_publication),
             },
             style: t.settings.style.clone(),

@@ -116,7 +116,7 @@ const EMPTY_XMP: &str = "<?xpacket begin=\"\u{feff}\" id=\"W5M0MpCehiHzreSzNTczk
 /// `xmp` with `keyword` among its `pdf:Keywords` and its `dc:subject`: added to the property where
 /// it is there without it, else given in a description of its own.
 pub(super) fn xmp_with_keyword(xmp: &str, keyword: &str) -> String {
-    let kw = super::metadata::escape(keyword);
+    let kw = crate::escape::attr(keyword);
     let mut xmp = xmp.to_owned();
     let mut missing = String::new();
     // pdf:Keywords: a comma-separated text.

@@ -5,6 +5,7 @@
 use lopdf::{Dictionary, Object, StringFormat};
 
 use super::{MergeOptions, Part};
+use crate::escape::attr as escape;
 
 /// A PDF text string: PDFDocEncoding's ASCII range as it is, anything else as UTF-16BE with
 /// its byte order mark.
@@ -17,23 +18,6 @@ pub(super) fn text_string(s: &str) -> Object {
         bytes.extend_from_slice(&unit.to_be_bytes());
     }
     Object::String(bytes, StringFormat::Hexadecimal)
-}
-
-pub(super) fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            // XML 1.0 cannot carry other control characters at all.
-            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => {}
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// `2024-01-18T10:00:00Z` for XMP.

@@ -7,8 +7,9 @@
 //! part's structure tree under one `/Part` element, one bookmark per part, the result's
 //! catalogue and metadata, and stamping page furniture onto every page. It never typesets,
 //! never decides which parts make a pack or in what order, and never reads or writes files:
-//! bytes in, bytes out. It imports nothing of the project, so the meeting's loading reads bound
-//! PDFs through it ([`inspect`]) as the pack's binding does.
+//! bytes in, bytes out. It imports nothing of the project but the markup escaper
+//! ([`crate::escape`], on the ground floor too), so the meeting's loading reads bound PDFs
+//! through it ([`inspect`]) as the pack's binding does.
 //!
 //! # API
 //!

@@ -51,7 +51,7 @@ fn typeset(title: &str, lang: &str) -> &'static [u8] {
             author: "Example Borough Council".into(),
             subject: "Report to Cabinet".into(),
             lang: lang.into(),
-            date: "2024-01-18".into(),
+            date: time::macros::date!(2024 - 01 - 18),
             keywords: Vec::new(),
         },
         style: style.clone(),
@@ -1082,7 +1082,7 @@ fn typeset_furniture(pages: usize) -> Vec<u8> {
             author: String::new(),
             subject: String::new(),
             lang: "en-GB".into(),
-            date: "2024-01-18".into(),
+            date: time::macros::date!(2024 - 01 - 18),
             keywords: Vec::new(),
         },
         style: style.clone(),
@@ -1120,4 +1120,14 @@ fn typeset_furniture_is_stamped_with_its_fonts_embedded() {
     }
     assert!(tool("qpdf", &["--check", file.s()]).contains("No syntax or stream encoding errors"));
     assert_eq!(structure_walk(&file), 4);
+}
+
+#[test]
+fn the_xmp_packet_escapes_text_as_the_writers_markup_does() {
+    // One escaper for all markup: an apostrophe as `&#39;`, control characters (C0 and C1) dropped.
+    let opts = MergeOptions { title: "King's Lynn <&> \u{85}\u{1}end".into(), ..options() };
+    let x = metadata::xmp(&opts, false);
+    assert!(x.contains("<rdf:li xml:lang=\"x-default\">King&#39;s Lynn &lt;&amp;&gt; end</rdf:li>"), "{x}");
+    assert!(x.contains("<rdf:li>The Pack&#39;s Council</rdf:li>"), "{x}");
+    assert!(!x.contains("&apos;"), "{x}");
 }

@@ -4,15 +4,16 @@
 //! Beside the writers, rooms they share and never each other: [`chart`] draws figures as SVG
 //! (put inline by the HTML writer, rasterised by [`figure_png`] for the DOCX writer),
 //! [`colour`] reads template colours and measures contrast, [`columns`] sizes table columns,
-//! [`row_header`] finds the column that labels a table's rows,
-//! [`escape`] escapes XML text, [`bounds`] says how far typesetting one document may go.
+//! [`row_header`] finds the column that labels a table's rows, [`bounds`] says how far
+//! typesetting one document may go. Markup text is escaped by [`crate::escape`], on the ground
+//! floor, which the PDF merge's metadata shares.
 
 pub mod bounds;
 pub(crate) mod chart;
 pub(crate) mod colour;
 pub mod columns;
 pub mod docx;
-pub mod escape;
+pub use crate::escape;
 pub mod figure_png;
 pub mod furniture;
 pub mod html;
@@ -23,6 +24,8 @@ pub mod pdf;
 #[path = "pdf_disabled.rs"]
 pub mod pdf;
 pub mod row_header;
+#[cfg(test)]
+mod test_support;
 mod writers;
 
 use std::fmt;

@@ -45,7 +45,7 @@ impl PdfWriter {
         Err(RenderError::new(MESSAGE))
     }
     /// Always fails.
-    pub fn furniture(&self, _spec: &FurnitureSpec<'_>, _date: &str) -> Result<Vec<u8>, RenderError> {
+    pub fn furniture(&self, _spec: &FurnitureSpec<'_>, _date: time::Date) -> Result<Vec<u8>, RenderError> {
         Err(RenderError::new(MESSAGE))
     }
     /// Always fails.
@@ -54,7 +54,7 @@ impl PdfWriter {
         _pdf: Vec<u8>,
         _style: &crate::tree::HouseStyle,
         _lang: &str,
-        _date: &str,
+        _date: time::Date,
     ) -> Result<Vec<u8>, RenderError> {
         Err(RenderError::new(MESSAGE))
     }

@@ -72,7 +72,7 @@ impl Writers {
                 let pdf = writer.render(doc)?;
                 if doc.meta.keywords.iter().any(|k| k == crate::tree::NOT_FOR_PUBLICATION_KEYWORD) {
                     // Marked here, after the layout, whatever the template printed.
-                    writer.mark_not_for_publication(pdf, &doc.style, &doc.meta.lang, &doc.meta.date)
+                    writer.mark_not_for_publication(pdf, &doc.style, &doc.meta.lang, doc.meta.date)
                 } else {
                     Ok(pdf)
                 }

@@ -417,7 +417,10 @@ fn core_properties(meta: &Meta) -> String {
     }
     out.push_str("<cp:revision>1</cp:revision>");
     out.push_str(&format!("<dc:language>{}</dc:language>", language(&meta.lang)));
-    if let Some(date) = iso_date(&meta.date) {
+    // W3CDTF has four-digit years only: a date outside them gets no timestamps.
+    let d = meta.date;
+    if (0..=9999).contains(&d.year()) {
+        let date = format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day());
         out.push_str(&format!("<dcterms:created xsi:type=\"dcterms:W3CDTF\">{date}T00:00:00Z</dcterms:created>"));
         out.push_str(&format!("<dcterms:modified xsi:type=\"dcterms:W3CDTF\">{date}T00:00:00Z</dcterms:modified>"));
     }
@@ -425,29 +428,12 @@ fn core_properties(meta: &Meta) -> String {
     out
 }
 
-/// `YYYY-MM-DD` with a plausible month and day, or `None` (then no dates are written).
-fn iso_date(s: &str) -> Option<&str> {
-    let s = s.trim();
-    let b = s.as_bytes();
-    let digits = |r: std::ops::Range<usize>| b.get(r.clone()).is_some_and(|d| d.iter().all(u8::is_ascii_digit));
-    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' || !digits(0..4) || !digits(5..7) || !digits(8..10) {
-        return None;
-    }
-    let month: u32 = s[5..7].parse().ok()?;
-    let day: u32 = s[8..10].parse().ok()?;
-    ((1..=12).contains(&month) && (1..=31).contains(&day)).then_some(s)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn dates_and_languages() {
-        assert_eq!(iso_date("2024-01-18"), Some("2024-01-18"));
-        assert_eq!(iso_date("2024-13-18"), None);
-        assert_eq!(iso_date("18/01/2024"), None);
-        assert_eq!(iso_date("２０24-01-18"), None);
+    fn languages() {
         assert_eq!(language(" en-GB "), "en-GB");
         assert_eq!(language("\"><x"), "x");
         assert_eq!(language(""), "en-GB");

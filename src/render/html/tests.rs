@@ -5,21 +5,7 @@ use crate::render::colour::{contrast, parse_colour};
 use crate::tree::{BandCell, Chart, Column, Furniture, HouseStyle, Meta, RiskPoint, Row, Series, SeriesStyle};
 
 fn style() -> HouseStyle {
-    HouseStyle {
-        font: "Liberation Sans".into(),
-        body_size: 12.0,
-        title_size: 14.0,
-        heading_size: 12.0,
-        subheading_size: 12.0,
-        line_spacing: 1.15,
-        heading_colour: "#000000".into(),
-        table_header_fill: "#1f3864".into(),
-        table_header_text: "#ffffff".into(),
-        page_width_mm: 210.0,
-        page_height_mm: 297.0,
-        margin_mm: 25.0,
-        title_centred: false,
-    }
+    crate::render::test_support::house_style()
 }
 
 fn doc(blocks: Vec<Block>) -> Document {
@@ -30,7 +16,7 @@ fn doc(blocks: Vec<Block>) -> Document {
             author: "Example Borough Council".into(),
             subject: "Report to Cabinet, 18 January 2024".into(),
             lang: "en-GB".into(),
-            date: "2024-01-18".into(),
+            date: time::macros::date!(2024 - 01 - 18),
             keywords: Vec::new(),
         },
         style: style(),

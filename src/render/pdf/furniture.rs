@@ -3,12 +3,13 @@
 //! lays each of these pages over its pack page as an artifact, so a part typeset once (a report,
 //! cached) fits wherever it lands in a pack, and a bound PDF's pages are numbered too.
 
+use time::Date;
 use typst_layout::PagedDocument;
 use typst_pdf::PdfOptions;
 
 use super::diagnostics::render_error;
 use super::world::ReportWorld;
-use super::{parse_date, Local, PdfWriter, Place};
+use super::{midnight, Local, PdfWriter, Place};
 use crate::merge;
 pub use crate::render::furniture::{FurniturePage, FurnitureSpec};
 use crate::render::RenderError;
@@ -20,9 +21,8 @@ pub(super) const SOURCE: &str = include_str!("furniture.typ");
 
 impl PdfWriter {
     /// Typesets the furniture of a pack: a PDF with one page per entry of `spec.pages`, dated
-    /// `date` (`YYYY-MM-DD`).
-    pub fn furniture(&self, spec: &FurnitureSpec<'_>, date: &str) -> Result<Vec<u8>, RenderError> {
-        parse_date(date)?;
+    /// `date`.
+    pub fn furniture(&self, spec: &FurnitureSpec<'_>, date: Date) -> Result<Vec<u8>, RenderError> {
         if spec.pages.is_empty() {
             return Err(RenderError::new("PDF: a pack's furniture needs at least one page"));
         }
@@ -41,8 +41,8 @@ impl PdfWriter {
 
 impl Local {
     /// Typesets a pack's furniture from its JSON.
-    pub(super) fn furniture(&self, data: Vec<u8>, date: &str) -> Result<Vec<u8>, RenderError> {
-        let today = parse_date(date)?;
+    pub(super) fn furniture(&self, data: Vec<u8>, date: Date) -> Result<Vec<u8>, RenderError> {
+        let today = midnight(date);
         let world = ReportWorld::new(&self.furniture, data, today);
         let source = self.furniture.template();
         let paged = typst::compile::<PagedDocument>(&world)
@@ -70,7 +70,7 @@ impl PdfWriter {
         pdf: Vec<u8>,
         style: &HouseStyle,
         lang: &str,
-        date: &str,
+        date: Date,
     ) -> Result<Vec<u8>, RenderError> {
         let keyword = crate::tree::NOT_FOR_PUBLICATION_KEYWORD;
         let unreadable =
@@ -151,7 +151,7 @@ mod tests {
             footer: "Page {page} of {pages}",
             pages: &[a4.clone(), a3_landscape, a4],
         };
-        let pdf = w.furniture(&spec, "2024-01-18").expect("furniture");
+        let pdf = w.furniture(&spec, time::macros::date!(2024 - 01 - 18)).expect("furniture");
         let info = run("pdfinfo", &["-f", "1", "-l", "3"], &pdf);
         let info = info.split_whitespace().collect::<Vec<_>>().join(" ");
         assert!(info.contains("Pages: 3"), "{info}");
@@ -163,6 +163,10 @@ mod tests {
         }
         assert_eq!(text.matches("NOT FOR PUBLICATION").count(), 3, "{text}");
         assert_eq!(text.matches("Agenda item 4: Site plan").count(), 1, "stamped on its page only: {text}");
-        assert_eq!(pdf, w.furniture(&spec, "2024-01-18").expect("again"), "the same furniture twice, byte for byte");
+        assert_eq!(
+            pdf,
+            w.furniture(&spec, time::macros::date!(2024 - 01 - 18)).expect("again"),
+            "the same furniture twice, byte for byte"
+        );
     }
 }

@@ -133,8 +133,8 @@ struct Job {
 struct JobHead {
     /// The house font's family, which the template's fonts must have.
     font: String,
-    /// The document's date, `YYYY-MM-DD`.
-    date: String,
+    /// The document's date.
+    date: time::Date,
     /// The anchors whose pages are asked for.
     anchors: Vec<String>,
 }
@@ -143,7 +143,6 @@ struct JobHead {
 /// the figures drawn and the pictures served.
 fn prepare<'a>(doc: &Document, fonts: impl Iterator<Item = &'a [u8]>, anchors: &[String]) -> Result<Job, RenderError> {
     super::check_depth(doc)?;
-    parse_date(&doc.meta.date)?;
     let serialise_error =
         |e: serde_json::Error| RenderError::new(format!("PDF: cannot serialise the document tree: {e}"));
     let mut tree = serde_json::to_value(doc).map_err(serialise_error)?;
@@ -161,7 +160,7 @@ fn prepare<'a>(doc: &Document, fonts: impl Iterator<Item = &'a [u8]>, anchors: &
     figures::annotate_figures(doc, &mut tree)?;
     let pictures = pictures::annotate_pictures(doc, &mut tree);
     let data = serde_json::to_vec(&tree).map_err(serialise_error)?;
-    let head = JobHead { font: doc.style.font.clone(), date: doc.meta.date.clone(), anchors: anchors.to_vec() };
+    let head = JobHead { font: doc.style.font.clone(), date: doc.meta.date, anchors: anchors.to_vec() };
     Ok(Job { head, data, pictures })
 }
 
@@ -201,7 +200,7 @@ impl Local {
     /// Runs the template over a job.
     fn typeset(&self, job: Job) -> Result<PagedOutput, RenderError> {
         let Job { head, data, pictures } = job;
-        let date = parse_date(&head.date)?;
+        let date = midnight(head.date);
         let family = head.font.to_lowercase();
         if !self.typesetter.book().contains_family(&family) {
             let known: Vec<_> = self.typesetter.book().families().map(|(name, _)| name).collect();
@@ -263,19 +262,7 @@ pub struct PagedOutput {
     /// How many pages the PDF has (at least 1); agenda packs number their pages on from it.
     pub page_count: usize,
 }
-/// `YYYY-MM-DD` → that day at 00:00 (used as `today()` and, as UTC, as the PDF's creation date).
-pub(super) fn parse_date(s: &str) -> Result<Datetime, RenderError> {
-    let bad = || RenderError::new(format!("PDF: the document date {s:?} is not an ISO date (YYYY-MM-DD)"));
-    let mut parts = s.trim().splitn(3, '-');
-    let mut next = || parts.next().ok_or_else(bad);
-    let (y, m, d) = (next()?, next()?, next()?);
-    if y.len() != 4 || m.len() != 2 || d.len() != 2 {
-        return Err(bad());
-    }
-    let (y, m, d) = (
-        y.parse::<i32>().map_err(|_| bad())?,
-        m.parse::<u8>().map_err(|_| bad())?,
-        d.parse::<u8>().map_err(|_| bad())?,
-    );
-    Datetime::from_ymd_hms(y, m, d, 0, 0, 0).ok_or_else(bad)
+/// A date → that day at 00:00 (used as `today()` and, as UTC, as the PDF's creation date).
+pub(super) fn midnight(d: time::Date) -> Datetime {
+    Datetime::Datetime(d.midnight())
 }

@@ -54,8 +54,8 @@ enum Request {
     Typeset(JobHead),
     /// Typesets a pack's page furniture; the one blob is its data.
     Furniture {
-        /// The date, `YYYY-MM-DD`.
-        date: String,
+        /// The date.
+        date: time::Date,
     },
 }
 
@@ -203,7 +203,7 @@ fn answer(local: &mut Option<Local>, message: Message) -> (Reply, Vec<u8>) {
         }
         Request::Furniture { date } => {
             let Some(l) = local.as_ref() else { return failed(RenderError::new("PDF: the typesetter is not set up")) };
-            let result = l.furniture(blobs.next().unwrap_or_default(), &date);
+            let result = l.furniture(blobs.next().unwrap_or_default(), date);
             comemo::evict(CACHE_MAX_AGE);
             match result {
                 Ok(pdf) => (Reply::Furniture, pdf),
@@ -303,8 +303,8 @@ impl Pool {
     }
 
     /// Typesets a pack's page furniture in a worker.
-    pub(super) fn furniture(&self, data: Vec<u8>, date: &str) -> Result<Vec<u8>, RenderError> {
-        match self.call(&Request::Furniture { date: date.to_owned() }, &[&data])? {
+    pub(super) fn furniture(&self, data: Vec<u8>, date: time::Date) -> Result<Vec<u8>, RenderError> {
+        match self.call(&Request::Furniture { date }, &[&data])? {
             (Reply::Furniture, pdf) => Ok(pdf),
             (reply, _) => Err(self.unexpected(reply)),
         }
@@ -468,7 +468,7 @@ mod tests {
     #[test]
     fn a_message_reads_back_as_written_and_one_over_its_cap_is_refused_before_it_is_allocated() {
         let mut wire = Vec::new();
-        let head = Request::Furniture { date: "2024-01-18".into() };
+        let head = Request::Furniture { date: time::macros::date!(2024 - 01 - 18) };
         write_message(&mut wire, &head, &[b"data", b"", &[7; 300]]).expect("write");
         let mut at = 0;
         let mut fill = |buf: &mut [u8]| {
@@ -479,7 +479,9 @@ mod tests {
             Ok(())
         };
         let m = read_message(&mut fill, 1 << 20).expect("read");
-        assert!(matches!(serde_json::from_slice(&m.head), Ok(Request::Furniture { date }) if date == "2024-01-18"));
+        assert!(
+            matches!(serde_json::from_slice(&m.head), Ok(Request::Furniture { date }) if date == time::macros::date!(2024 - 01 - 18))
+        );
         assert_eq!(m.blobs, [b"data".to_vec(), Vec::new(), vec![7; 300]]);
         assert!(matches!(read_message(&mut fill, 1 << 20), Err(Stop::Closed)), "the end of the pipe");
 

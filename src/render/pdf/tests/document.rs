@@ -113,7 +113,7 @@ fn renders_every_block_kind_in_order_as_tagged_a4() {
 fn the_sample_compiles_without_warnings() {
     // A warning would mean e.g. a glyph the shipped font lacks (a list marker) or an unknown font.
     let doc = sample("Warnings");
-    let date = crate::render::pdf::parse_date(&doc.meta.date).unwrap();
+    let date = crate::render::pdf::midnight(doc.meta.date);
     // The tree as the writer serves it: each figure with its drawing.
     let mut tree = serde_json::to_value(&doc).unwrap();
     crate::render::pdf::figures::annotate_figures(&doc, &mut tree).expect("figures drawn");

@@ -79,22 +79,9 @@ fn row(cells: &[&str]) -> Row {
     Row { cells: cells.iter().map(|s| vec![p(s)]).collect(), total: false }
 }
 
+/// The house style with a larger title.
 fn style() -> HouseStyle {
-    HouseStyle {
-        font: "Liberation Sans".into(),
-        body_size: 12.0,
-        title_size: 16.0,
-        heading_size: 12.0,
-        subheading_size: 12.0,
-        line_spacing: 1.15,
-        heading_colour: "#000000".into(),
-        table_header_fill: "#1f3864".into(),
-        table_header_text: "#ffffff".into(),
-        page_width_mm: 210.0,
-        page_height_mm: 297.0,
-        margin_mm: 25.0,
-        title_centred: false,
-    }
+    HouseStyle { title_size: 16.0, ..crate::render::test_support::house_style() }
 }
 
 /// The built-in template's bands, as the assembler makes them.
@@ -338,7 +325,7 @@ fn sample(title: &str) -> Document {
             author: "Example Borough Council".into(),
             subject: "Report to Cabinet, 18 January 2024".into(),
             lang: "en-GB".into(),
-            date: "2024-01-18".into(),
+            date: time::macros::date!(2024 - 01 - 18),
             keywords: Vec::new(),
         },
         style: style(),

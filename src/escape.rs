@@ -1,5 +1,6 @@
-//! Escaping for the markup the writers produce — HTML, and the XML parts of a DOCX: every piece
-//! of author or template text placed in markup goes through here.
+//! Escaping for the markup cabrep produces — HTML, the XML parts of a DOCX, a merged PDF's XMP
+//! packet: every piece of author or template text placed in markup goes through here. It
+//! imports nothing of the project and writes no markup of its own.
 
 /// Whether a character is dropped from the output: C0 and C1 control characters (other than
 /// tab, line feed and carriage return) and the non-characters U+FFFE/U+FFFF.
