@@ -165,6 +165,11 @@ pub fn reword(text: &[Inline], w: &Wording) -> Resolution {
     let mut text = merge(text.to_vec());
     trim_start(&mut text);
     trim_end(&mut text);
+    if w.form != ResolutionForm::Kept {
+        // The record speaks of the report the meeting had: "as set out in this report" → "as
+        // set out in the report".
+        the_report(&mut text);
+    }
     let original = text.clone();
     // The style's opening words: "That " before a "That …" recommendation, "To " before "To
     // note the report".
@@ -199,7 +204,9 @@ pub fn reword(text: &[Inline], w: &Wording) -> Resolution {
                 return as_written(text, true)
             }
             Some(rest) => text = rest,
-            None if w.form == ResolutionForm::Passive && is_resolved(&text) => return as_written(text, false),
+            None if w.form == ResolutionForm::Passive && is_resolved(&text) => {
+                return as_written(no_comma_before_be(text), false)
+            }
             None => return as_written(text, true),
         }
     }
@@ -211,7 +218,8 @@ pub fn reword(text: &[Inline], w: &Wording) -> Resolution {
     // before what follows it. The resolution ends the same way, never with two marks ("…;.").
     let mut ending = ".".to_owned();
     if let Some(Inline::Text { text: t }) = first.last_mut() {
-        let trimmed = t.trim_end();
+        // A full stop after list punctuation ("…;.") is a slip: the list's mark is kept, once.
+        let trimmed = t.trim_end().trim_end_matches('.').trim_end();
         if let Some(list) = LIST_ENDINGS.iter().find(|e| trimmed.ends_with(*e)) {
             ending = (*list).to_owned();
             let kept = trimmed.len() - list.len();
@@ -221,7 +229,7 @@ pub fn reword(text: &[Inline], w: &Wording) -> Resolution {
             let kept = trimmed.len() - 1;
             t.truncate(kept);
         } else {
-            let kept = trimmed.trim_end_matches('.').trim_end().len();
+            let kept = trimmed.len();
             t.truncate(kept);
         }
         let kept = t.trim_end().len();
@@ -275,6 +283,9 @@ pub fn reword(text: &[Inline], w: &Wording) -> Resolution {
         capitalise(&mut out);
         // Already a resolution's words ("The plan be approved subject to …"): nothing to say.
         kept = !(w.form == ResolutionForm::Passive && is_resolved(&out));
+        if !kept {
+            out = no_comma_before_be(out);
+        }
     }
     if !rest.is_empty() {
         out.push(Inline::text(" "));
@@ -346,6 +357,66 @@ fn is_resolved(text: &[Inline]) -> bool {
         let next: String = after.chars().take_while(|c| c.is_alphabetic()).collect();
         next.ends_with("ed") || next.ends_with("en") || next == "given" || next == "made"
     })
+}
+
+/// "this report" (or "This report") → "the report", as whole words, in plain text: the record
+/// speaks of the report the meeting considered, not of the page the reader holds.
+fn the_report(text: &mut [Inline]) {
+    for inline in text.iter_mut() {
+        let Inline::Text { text: t } = inline else {
+            continue;
+        };
+        let mut out = String::with_capacity(t.len());
+        let mut rest = t.as_str();
+        while let Some(at) = ["his report", "his Report"].iter().filter_map(|w| rest.find(w)).min() {
+            let lead = rest[..at].chars().next_back().filter(|c| *c == 't' || *c == 'T');
+            let start = if lead.is_some() { at - 1 } else { at };
+            let before_ok = lead.is_some() && rest[..start].chars().next_back().is_none_or(|c| !c.is_alphanumeric());
+            let after = &rest[at + "his report".len()..];
+            let after_ok = after.chars().next().is_none_or(|c| !c.is_alphanumeric());
+            out.push_str(&rest[..start]);
+            if before_ok && after_ok {
+                let the = if lead == Some('T') { "The" } else { "the" };
+                out.push_str(the);
+                out.push_str(&rest[at + 3..at + "his report".len()]);
+            } else {
+                out.push_str(&rest[start..at + "his report".len()]);
+            }
+            rest = after;
+        }
+        out.push_str(rest);
+        *t = out;
+    }
+}
+
+/// "The numbers as set out in the report, be approved" → "… the report be approved": a lone
+/// comma between what is resolved and its "be" (a comma of a pair, "X, for consultation, be
+/// agreed", is kept).
+fn no_comma_before_be(mut text: Vec<Inline>) -> Vec<Inline> {
+    let plain = plain_text(&text);
+    let Some(at) = plain.find(", be ") else {
+        return text;
+    };
+    if plain[..at].contains(',') {
+        return text;
+    }
+    for inline in text.iter_mut() {
+        match inline {
+            Inline::Text { text: t } => {
+                if let Some(at) = t.find(", be ") {
+                    t.remove(at);
+                    return text;
+                }
+                if t.contains(',') {
+                    return text;
+                }
+            }
+            // The comma is inside bold or a link: left as written.
+            _ if plain_text(std::slice::from_ref(inline)).contains(',') => return text,
+            _ => {}
+        }
+    }
+    text
 }
 
 /// Rewords one clause in the past ("Agree X" or "Agrees X" → "Agreed X"): the verb replaced
@@ -488,6 +559,20 @@ fn reword_clause(mut clause: Vec<Inline>, w: &Wording, first: bool) -> Result<Ve
             }
         }
     }
+    // "Authorise the Chairman to sign …" → "The Chairman be authorised to sign …": a post told
+    // (or appointed) to act, the verb before its "to".
+    if POST_VERBS.contains(&verb.as_str()) {
+        if let Some(Inline::Text { text }) = clause.first() {
+            if let Some((post, rest)) = text.split_once(" to ").filter(|(p, r)| is_post(p) && !r.trim().is_empty()) {
+                let mut post = post.to_owned();
+                if first {
+                    capitalise_str(&mut post);
+                }
+                clause[0] = Inline::text(format!("{post} be {participle}{tail} to {rest}"));
+                return Ok(merge(clause));
+            }
+        }
+    }
     // "Delegate authority to the Director to …" → "Authority be delegated to the Director to …".
     if strip_text_prefix(&mut clause, "authority ").is_some() {
         let lead = if first { "Authority" } else { "authority" };
@@ -536,6 +621,21 @@ const ADVERBIALS: [&str; 6] = [
     "as an accurate record",
     "as a true and correct record",
 ];
+
+/// Verbs whose object may be a post told (or appointed) to act: "Authorise the Chairman to
+/// sign", "Appoint Councillor Smith to the Board".
+const POST_VERBS: [&str; 8] = ["authorise", "authorize", "request", "instruct", "ask", "invite", "appoint", "nominate"];
+
+/// Whether words name a post or a person: "the Chairman", "the Director of Finance",
+/// "Councillor Smith" (each word capitalised, or "of", "for", "and", "&"; no comma).
+fn is_post(words: &str) -> bool {
+    let words = words.strip_prefix("the ").or_else(|| words.strip_prefix("The ")).unwrap_or(words);
+    let words: Vec<&str> = words.split(' ').collect();
+    let capital = |w: &str| w.chars().next().is_some_and(char::is_uppercase) && w.chars().all(char::is_alphabetic);
+    words.len() <= 8
+        && words.first().is_some_and(|w| capital(w))
+        && words.iter().all(|w| capital(w) || ["of", "for", "and", "&"].contains(w))
+}
 
 /// "and agree X" right after a verb: the second verb (base form) and "X"; else the words as they
 /// are and no second verb.
@@ -830,6 +930,22 @@ mod tests {
     }
 
     #[test]
+    fn a_full_stop_after_list_punctuation_is_not_doubled_into_the_resolution() {
+        let w = wording();
+        assert_eq!(plain("Note the report;.", &w).0, "The report be noted;");
+        assert_eq!(plain("Approve the following:.", &w).0, "The following be approved:");
+        assert_eq!(plain("Agree the plan; and.", &w).0, "The plan be agreed; and");
+        assert_eq!(plain("Approve the plan..", &w).0, "The plan be approved.");
+        for text in ["Note.", "To note;", "Approve:", "Agree ,", "; and", "That.", "Note the report ;"] {
+            let out = plain(text, &w).0;
+            for doubled in [";.", ":.", ",.", "..", ";;", " ;", " ."] {
+                assert!(!out.contains(doubled), "{text:?} → {out:?}");
+            }
+            assert!(out.chars().any(char::is_alphabetic) || out == text, "{text:?} → {out:?}");
+        }
+    }
+
+    #[test]
     fn a_colon_before_a_table_keeps_the_table_introduced_after_the_verb() {
         let w = wording();
         assert_eq!(
@@ -978,6 +1094,69 @@ mod tests {
     }
 
     #[test]
+    fn this_report_reads_the_report_in_the_record() {
+        let w = wording();
+        assert_eq!(
+            plain("Approve the fees set out in this report.", &w).0,
+            "The fees set out in the report be approved."
+        );
+        assert_eq!(plain("Note that this Report replaces the last.", &w).0, "The Report replaces the last.");
+        // Whole words only; a record that keeps the recommendation's words keeps them all.
+        assert_eq!(
+            plain("Note the figures in thisreport and this reporting.", &w).0,
+            "The figures in thisreport and this reporting be noted."
+        );
+        let kept = {
+            let mut k = wording();
+            k.form = ResolutionForm::Kept;
+            k
+        };
+        assert_eq!(
+            plain("Approve the fees set out in this report.", &kept).0,
+            "Approve the fees set out in this report."
+        );
+    }
+
+    #[test]
+    fn a_lone_comma_between_what_is_resolved_and_its_be_is_dropped() {
+        let w = wording();
+        assert_eq!(
+            plain("The estimated numbers of properties as set out in this report, be approved.", &w),
+            ("The estimated numbers of properties as set out in the report be approved.".into(), 0)
+        );
+        // A pair of commas is the author's: kept.
+        assert_eq!(
+            plain("The draft, for consultation, be approved.", &w).0,
+            "The draft, for consultation, be approved."
+        );
+    }
+
+    #[test]
+    fn a_post_told_to_act_takes_the_verb_before_its_to() {
+        let mut w = wording();
+        w.participles.insert("authorise".into(), "authorised".into());
+        w.participles.insert("appoint".into(), "appointed".into());
+        assert_eq!(
+            plain("To authorise the Chairman to sign, as a correct record, the decisions of 21 July.", &w).0,
+            "The Chairman be authorised to sign, as a correct record, the decisions of 21 July."
+        );
+        assert_eq!(
+            plain("Note the plan and request the Director of Finance to report back in March", &w).0,
+            "The plan be noted and the Director of Finance be requested to report back in March."
+        );
+        assert_eq!(
+            plain("Appoint Councillor Smith to the Board;", &w).0,
+            "Councillor Smith be appointed to the Board;"
+        );
+        // Not a post: the verb at the end, as for any object.
+        assert_eq!(
+            plain("Approve the transfer of £5m to the reserve.", &w).0,
+            "The transfer of £5m to the reserve be approved."
+        );
+        assert_eq!(plain("Request a report to the next meeting.", &w).0, "A report to the next meeting be requested.");
+    }
+
+    #[test]
     fn bold_and_links_survive_rewording() {
         let w = wording();
         let text = vec![
@@ -1072,8 +1251,43 @@ mod corpus {
         Wording::from_table(&table, verbs)
     }
 
+    /// How many pairs cabrep words as the clerk did; the test fails below it.
+    const MATCHING_FLOOR: usize = 6;
+
+    /// The causes a non-matching pair's `why:` names before its first ": " (one or more, joined
+    /// by ", "), each with what it means.
+    const CAUSES: [(&str, &str); 9] = [
+        ("agenda summary", "the words are an agenda's description of the item, not a recommendation in the style"),
+        ("not in style", "a recommendation, but not in the style's form (\"is asked to note\", \"Recommends that\")"),
+        ("kept as written", "an opening the rules do not know, kept with a warning that quotes it"),
+        ("recommendation to Council", "the clerk lifts \"recommends to Council\" into the lead-in"),
+        ("free rewording", "the clerk chose other words (another verb, a limb dropped, a list collapsed)"),
+        ("clerk's addition", "the clerk adds words the recommendation lacks (\"and signed by the Chairman\")"),
+        ("narrative past", "the record tells what happened (\"were approved\") rather than resolving"),
+        ("backshift", "a verb inside the object put into the past (\"is\" → \"was\"), which would be a guess"),
+        ("second sentence", "a second sentence, kept as written with a warning"),
+    ];
+
+    /// The causes a `why:` names, or what is wrong with it.
+    fn causes(why: &str) -> Result<Vec<&str>, String> {
+        let (named, detail) = why.split_once(": ").ok_or("no \"cause: detail\"")?;
+        if detail.trim().is_empty() {
+            return Err("no detail after the cause".into());
+        }
+        named
+            .split(", ")
+            .map(|c| {
+                CAUSES
+                    .iter()
+                    .find(|(k, _)| *k == c)
+                    .map(|(k, _)| *k)
+                    .ok_or_else(|| format!("`{c}` is no cause of the list"))
+            })
+            .collect()
+    }
+
     #[test]
-    fn real_recommendations_are_resolved_as_their_clerks_wrote_them_or_kept_with_a_warning() {
+    fn real_recommendations_are_resolved_as_their_clerks_wrote_them_or_differ_for_a_named_cause() {
         let text = include_str!("../../tests/resolutions/corpus.yaml");
         let corpus: Corpus = serde_saphyr::from_str(text).expect("the corpus parses");
         let councils: std::collections::BTreeSet<&str> = corpus.pairs.iter().map(|p| p.council.as_str()).collect();
@@ -1085,7 +1299,9 @@ mod corpus {
         );
         let t = crate::template::Template::builtin().expect("the built-in template loads");
         let verbs = crate::model::validate::Rules::from_template(&t).verbs;
-        let (mut exact, mut differing, mut mismatches) = (0, 0, Vec::new());
+        let mut exact = 0;
+        let mut problems = Vec::new();
+        let mut tally: BTreeMap<&str, usize> = BTreeMap::new();
         for (i, p) in corpus.pairs.iter().enumerate() {
             assert!(
                 p.source.starts_with("http") && p.record.as_deref().is_none_or(|r| r.starts_with("http")),
@@ -1094,29 +1310,43 @@ mod corpus {
             let w = wording(&t, &verbs, &p.style, &p.form);
             let r = reword(&[Inline::text(&p.recommendation)], &w);
             let got = plain_text(&r.text);
-            for doubled in [";.", ":.", ",.", "..", ";;"] {
-                assert!(!got.ends_with(doubled), "pair {i}: {got}");
+            for doubled in [";.", ":.", ",.", "..", ";;", ",,", ":;"] {
+                if got.contains(doubled) {
+                    problems.push(format!("pair {i}: `{doubled}` in {got:?}"));
+                }
             }
-            if p.kept {
-                assert!(r.kept || !r.warnings.is_empty(), "pair {i}: kept without a warning: {got}");
+            if p.kept && !r.kept && r.warnings.is_empty() {
+                problems.push(format!("pair {i}: kept without a warning: {got:?}"));
             }
+            let warned = if r.kept || !r.warnings.is_empty() { " (kept, warned)" } else { "" };
             if normal(&got) == normal(&p.resolution) {
                 exact += 1;
-                assert!(p.cabrep.is_none(), "pair {i} now matches the clerk's words: remove its `cabrep:`");
-            } else if p.cabrep.as_deref().is_some_and(|c| normal(c) == normal(&got)) && p.why.is_some() {
-                differing += 1;
-            } else {
-                mismatches.push(format!(
-                    "pair {i} ({}): {:?}\n    clerk:  {}\n    cabrep: {:?}{}",
-                    p.council,
-                    p.note,
-                    p.resolution,
-                    got,
-                    if r.kept || !r.warnings.is_empty() { " (kept, warned)" } else { "" }
+                if p.cabrep.is_some() || p.why.is_some() {
+                    problems.push(format!("pair {i} now matches the clerk's words: remove its `cabrep:` and `why:`"));
+                }
+                continue;
+            }
+            match p.why.as_deref().map(causes) {
+                Some(Ok(named)) => named.into_iter().for_each(|c| *tally.entry(c).or_default() += 1),
+                Some(Err(e)) => problems.push(format!("pair {i}: `why:` {e}")),
+                None => problems.push(format!("pair {i} differs and has no `why:`")),
+            }
+            if p.cabrep.as_deref().is_none_or(|c| normal(c) != normal(&got)) {
+                problems.push(format!(
+                    "pair {i} ({}): {:?}\n    clerk:  {}\n    cabrep: {:?}{warned}",
+                    p.council, p.note, p.resolution, got
                 ));
             }
         }
-        println!("{exact} of {} pairs word for word; {differing} differ as recorded", corpus.pairs.len());
-        assert!(mismatches.is_empty(), "{} mismatches:\n{}", mismatches.len(), mismatches.join("\n"));
+        println!("{exact} of {} match word for word", corpus.pairs.len());
+        for (cause, n) in &tally {
+            println!("  {n:>2} differ for {cause}");
+        }
+        assert!(problems.is_empty(), "{} problems:\n{}", problems.len(), problems.join("\n"));
+        assert!(
+            exact >= MATCHING_FLOOR,
+            "{exact} of {} match word for word, fewer than {MATCHING_FLOOR}",
+            corpus.pairs.len()
+        );
     }
 }
