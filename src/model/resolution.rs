@@ -7,7 +7,9 @@
 //!
 //! Owns the wording rules only: the verb table, subject and style come from the template
 //! (`[resolutions]`), and what cannot be reworded with confidence is kept as written and
-//! reported for the caller to locate. Never reads files or prints anything.
+//! reported for the caller to locate. Never reads files or prints anything. The clause rules
+//! (passive, past, coordinated clauses, what introduces a table) are in `clause`, the
+//! inline-text helpers in `text`; the corpus of real pairs is tested in `corpus`.
 
 use std::collections::BTreeMap;
 
