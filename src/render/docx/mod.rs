@@ -8,7 +8,8 @@
 //! afterwards in one place, [`package`] (with the per-part fixes in [`parts`]).
 //!
 //! Layout of this module:
-//! - `mod.rs` — blocks, headings, paragraphs and inline content;
+//! - `mod.rs` — blocks, headings and paragraphs; `inline.rs` — inline content: runs, links,
+//!   footnotes;
 //! - `styles.rs` — the style sheet; `numbering.rs` — list definitions;
 //! - `table.rs` — tables; `figure.rs` — figures as images (drawn by [`crate::render::figure_png`]);
 //! - `text.rs` — sanitising and units;
@@ -17,6 +18,7 @@
 //!   element order; `xml.rs` — the tiny XML tree they edit.
 
 mod figure;
+mod inline;
 mod numbering;
 mod package;
 mod parts;
@@ -33,16 +35,16 @@ mod tests;
 use std::io::Cursor;
 
 use docx_rs::{
-    BreakType, Docx, Footer, Header, Hyperlink, HyperlinkData, HyperlinkType, NumPages, PageMargin, PageNum,
-    Paragraph as DocxParagraph, Run, Table as DocxTable,
+    BreakType, Docx, Footer, Header, NumPages, PageMargin, PageNum, Paragraph as DocxParagraph, Run, Table as DocxTable,
 };
 
 use crate::render::columns::WordMeasure;
 use crate::render::figure_png::Rasteriser;
-use crate::render::{escape, RenderError};
+use crate::render::RenderError;
 use crate::tree::{Block, Document, Heading, HouseStyle, Inline, List, Numbered, Paragraph, ParagraphStyle};
+use inline::{attach, Fmt, Seg};
 use styles::id;
-use text::{bookmark_name, clean, mm_to_twips, pieces, Piece};
+use text::{bookmark_name, clean, mm_to_twips};
 
 /// Renders a document as a Word (.docx) file; figures are drawn as images by `figures`, and
 /// table columns are made wide enough for their longest words as measured by `words` (in
@@ -196,21 +198,6 @@ struct Frame {
     width: u32,
     /// Inside a block quote: `Some(true)` when it is shown as a callout box.
     quote: Option<bool>,
-}
-
-/// Inline formatting in effect.
-#[derive(Debug, Clone, Copy, Default)]
-struct Fmt {
-    bold: bool,
-    italic: bool,
-    strike: bool,
-    link: bool,
-}
-
-/// Inline content of a paragraph, before it is attached.
-enum Seg {
-    Run(Box<Run>),
-    Link(Hyperlink),
 }
 
 /// Accessible name of one table, in document order (see `parts.rs`).
@@ -498,144 +485,6 @@ impl<'a> Builder<'a> {
             }
         }
     }
-
-    /// Inline content to runs and hyperlinks.
-    fn inlines(&mut self, content: &[Inline], fmt: Fmt, out: &mut Vec<Seg>) {
-        for i in content {
-            match i {
-                Inline::Text { text } => self.text(text, fmt, out),
-                Inline::Strong { content } => self.inlines(content, Fmt { bold: true, ..fmt }, out),
-                Inline::Emph { content } => self.inlines(content, Fmt { italic: true, ..fmt }, out),
-                Inline::Strike { content } => self.inlines(content, Fmt { strike: true, ..fmt }, out),
-                Inline::Footnote { content } => {
-                    let note = self.footnote(content);
-                    out.push(Seg::Run(Box::new(Run::new().add_footnote_reference(note))));
-                }
-                Inline::LineBreak => out.push(Seg::Run(Box::new(run(fmt).add_break(BreakType::TextWrapping)))),
-                // Unresolved page ranges (no typeset pack to count pages in) print nothing.
-                Inline::PageRange { .. } => {}
-                // A link inside a link: its text joins the outer link.
-                Inline::Link { content, .. } if fmt.link => self.inlines(content, fmt, out),
-                Inline::Link { url, content } => {
-                    let mut inner = Vec::new();
-                    let link_fmt = Fmt { link: true, ..fmt };
-                    self.inlines(content, link_fmt, &mut inner);
-                    if inner.is_empty() {
-                        self.text(url, link_fmt, &mut inner);
-                    }
-                    match self.hyperlink(url) {
-                        Some(mut h) => {
-                            for seg in inner {
-                                if let Seg::Run(r) = seg {
-                                    h = h.add_run(*r);
-                                }
-                            }
-                            out.push(Seg::Link(h));
-                        }
-                        None => out.extend(inner),
-                    }
-                }
-            }
-        }
-    }
-
-    /// A footnote with the next id (deterministic: docx-rs would take one from a process-wide
-    /// counter). Its one paragraph holds the note's text; a link in it is printed as its text
-    /// and address, since the notes part has no relationships of its own. `parts.rs` adds the
-    /// note's own number mark (`w:footnoteRef`) in front.
-    fn footnote(&mut self, content: &[Inline]) -> docx_rs::Footnote {
-        fn unlink(xs: &[Inline]) -> Vec<Inline> {
-            xs.iter()
-                .flat_map(|x| match x {
-                    Inline::Link { url, content } => {
-                        let mut v = unlink(content);
-                        if crate::tree::plain_text(content).trim() != url.trim() {
-                            v.push(Inline::text(format!(" ({})", url.trim())));
-                        }
-                        v
-                    }
-                    Inline::Strong { content } => vec![Inline::Strong { content: unlink(content) }],
-                    Inline::Emph { content } => vec![Inline::Emph { content: unlink(content) }],
-                    Inline::Strike { content } => vec![Inline::Strike { content: unlink(content) }],
-                    // Notes do not nest (the model never makes one inside another).
-                    Inline::Footnote { .. } => Vec::new(),
-                    other => vec![other.clone()],
-                })
-                .collect()
-        }
-        let id = self.next_note;
-        self.next_note += 1;
-        let mut segs = vec![Seg::Run(Box::new(Run::new().add_text(" ")))];
-        self.inlines(&unlink(content), Fmt::default(), &mut segs);
-        let p = attach(self.para(id::FOOTNOTE_TEXT), segs);
-        docx_rs::Footnote { id, content: vec![p] }
-    }
-
-    /// Plain text: tabs become `w:tab`, newlines `w:br`, control characters are dropped.
-    fn text(&mut self, text: &str, fmt: Fmt, out: &mut Vec<Seg>) {
-        let ps = pieces(text);
-        if ps.is_empty() {
-            return;
-        }
-        let mut r = run(fmt);
-        for p in ps {
-            r = match p {
-                Piece::Text(t) => r.add_text(t),
-                Piece::Tab => r.add_tab(),
-                Piece::Break => r.add_break(BreakType::TextWrapping),
-            };
-        }
-        out.push(Seg::Run(Box::new(r)));
-    }
-
-    /// A hyperlink: `#anchor` to a bookmark in this document, anything else external (with a
-    /// relationship id of our own, as docx-rs numbers them from a process-wide counter).
-    fn hyperlink(&mut self, url: &str) -> Option<Hyperlink> {
-        // The document's allow-list, checked again (the model applied it to authors' links).
-        crate::tree::link_target(url)?;
-        let url = clean(url);
-        let url = url.trim();
-        if url.is_empty() {
-            return None;
-        }
-        if let Some(anchor) = url.strip_prefix('#') {
-            return Some(Hyperlink::new(bookmark_name(anchor), HyperlinkType::Anchor));
-        }
-        let rid = format!("rIdLink{}", self.next_link);
-        self.next_link += 1;
-        Some(Hyperlink {
-            link: HyperlinkData::External { rid, path: escape::attr(url) },
-            history: None,
-            children: Vec::new(),
-        })
-    }
-}
-
-fn run(fmt: Fmt) -> Run {
-    let mut r = Run::new();
-    if fmt.link {
-        r = r.style(id::HYPERLINK);
-    }
-    if fmt.bold {
-        r = r.bold();
-    }
-    if fmt.italic {
-        r = r.italic();
-    }
-    if fmt.strike {
-        r = r.strike();
-    }
-    r
-}
-
-fn attach(mut p: DocxParagraph, segs: Vec<Seg>) -> DocxParagraph {
-    for s in segs {
-        p = match s {
-            Seg::Run(r) => p.add_run(*r),
-            Seg::Link(h) => p.add_hyperlink(h),
-        };
-    }
-    p
 }
 
 /// A piece of the footer pattern.

@@ -1,29 +1,30 @@
 //! What the PDF writer works out for the template, so that the template need not work it out in
-//! `context` — which typst repeats on every layout pass, the largest costs in a long pack.
+//! `context` — which typst repeats on every layout pass, the largest costs in a long pack. Each
+//! hint is computed here from the tree and set as a typed field of the template's view
+//! ([`super::view`]) while the view is built:
 //!
 //! - **Column widths.** Every table's columns, laid out by [`crate::render::columns`] (as the
 //!   DOCX writer lays them out) from the words measured in the house font, go over with the table
 //!   as `layout: (widths: (pt, …), hyphenate: (bool, …), keep_rows: (bool, …), whole_cells:
 //!   ((bool, …), …))`: per row, whether it is kept on one page, and per cell, whether it is
-//!   too short to split.
+//!   too short to split ([`TableLayout`]).
 //! - **Unique anchors.** An internal link to an anchor that occurs exactly once is a plain
 //!   `link(label)`; only an anchor that is missing or repeated (a pack may repeat one) needs a
-//!   query. The set goes over as `unique_anchors: (anchor: true, …)`.
+//!   query. The set goes over as `unique_anchors: (anchor: true, …)` (counted by the view).
 //! - **Long words broken.** A run of more than [`LONG_WORD`] characters without a space (a
 //!   reference, a file name; not a web address, which typst breaks itself) gets a zero-width
 //!   space after each of its punctuation marks and at least every [`WORD_PIECE`] characters, so
-//!   it wraps at the text's edge instead of running off the page.
+//!   it wraps at the text's edge instead of running off the page ([`breakable`]).
 //! - **Row headers.** A table whose rows are labelled by one of its columns
 //!   ([`crate::render::row_header`], as the HTML writer decides) goes over with `row_header: x`,
-//!   and the template tags that column's cells as row headers.
+//!   and the template tags that column's cells as row headers (set by the view).
+//!
+//! This room measures and decides; it builds no JSON and never edits the view.
 
-use std::collections::BTreeMap;
-
-use serde_json::{Map, Value};
+use serde::Serialize;
 
 use crate::render::columns::{keep_row, layout, ColumnNeeds, WordMeasure, KEEP_CELL_LINES};
-use crate::render::row_header::row_header_column;
-use crate::tree::Block;
+use crate::tree::{Block, Inline, Table};
 
 /// The template's cell padding (`cell-inset`, 5 pt, on each side) and a point to spare.
 const CELL_PADDING_PT: f64 = 2.0 * 5.0 + 1.0;
@@ -33,26 +34,9 @@ pub(super) const LONG_WORD: usize = 40;
 /// The most characters of a long word set without a break opportunity.
 pub(super) const WORD_PIECE: usize = 16;
 
-/// Gives every long word in the JSON tree's text runs break opportunities (zero-width spaces).
-pub(super) fn break_long_words(value: &mut Value) {
-    match value {
-        Value::Object(obj) => {
-            if obj.get("type").and_then(Value::as_str) == Some("text") {
-                if let Some(Value::String(text)) = obj.get_mut("text") {
-                    if let Some(broken) = breakable(text) {
-                        *text = broken;
-                    }
-                }
-            }
-            obj.values_mut().for_each(break_long_words);
-        }
-        Value::Array(items) => items.iter_mut().for_each(break_long_words),
-        _ => {}
-    }
-}
-
-/// The text with break opportunities in its long words, or `None` when it has none.
-fn breakable(text: &str) -> Option<String> {
+/// The text with break opportunities (zero-width spaces) in its long words, or `None` when it
+/// has none.
+pub(super) fn breakable(text: &str) -> Option<String> {
     let long = |w: &str| w.chars().count() > LONG_WORD && !w.contains("://") && !w.starts_with("www.");
     if !text.split(char::is_whitespace).any(long) {
         return None;
@@ -80,43 +64,21 @@ fn breakable(text: &str) -> Option<String> {
     Some(out)
 }
 
-/// Adds `row_header` to every table of `blocks` (the tree) in `json` (its JSON form, the same
-/// shape: arrays keep their order) whose rows one column labels.
-pub(super) fn annotate_row_headers(blocks: &[Block], json: &mut Value) {
-    let Some(items) = json.as_array_mut() else { return };
-    for (block, value) in blocks.iter().zip(items.iter_mut()) {
-        match block {
-            Block::Table(t) => {
-                if let Some(x) = row_header_column(t) {
-                    if let Some(obj) = value.as_object_mut() {
-                        obj.insert("row_header".into(), Value::from(x));
-                    }
-                }
-                let rows = value.get_mut("rows").and_then(Value::as_array_mut);
-                for (row, json_row) in t.rows.iter().zip(rows.into_iter().flatten()) {
-                    let cells = json_row.get_mut("cells").and_then(Value::as_array_mut);
-                    for (cell, json_cell) in row.cells.iter().zip(cells.into_iter().flatten()) {
-                        annotate_row_headers(cell, json_cell);
-                    }
-                }
-            }
-            Block::List(l) => {
-                let items = value.get_mut("items").and_then(Value::as_array_mut);
-                for (item, json_item) in l.items.iter().zip(items.into_iter().flatten()) {
-                    annotate_row_headers(item, json_item);
-                }
-            }
-            Block::Quote(q) => {
-                if let Some(inner) = value.get_mut("blocks") {
-                    annotate_row_headers(&q.blocks, inner);
-                }
-            }
-            _ => {}
-        }
-    }
+/// A table's layout for the template: its column widths, and how its rows and cells may break
+/// across pages.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub(super) struct TableHints {
+    /// Column widths in points, adding up to the text width.
+    pub widths: Vec<f64>,
+    /// Per column: whether its body text is hyphenated (it is narrower than its longest word).
+    pub hyphenate: Vec<bool>,
+    /// Per row: whether it is kept on one page.
+    pub keep_rows: Vec<bool>,
+    /// Per row, per column: whether the cell is too short to split.
+    pub whole_cells: Vec<Vec<bool>>,
 }
 
-/// Lays out the columns of every table in the JSON tree, `avail` points wide, text at `size`.
+/// Lays out the columns of tables, `avail` points wide, text at `size`.
 pub(super) struct TableLayout<'a> {
     /// The house font.
     pub words: &'a WordMeasure<'a>,
@@ -127,37 +89,19 @@ pub(super) struct TableLayout<'a> {
 }
 
 impl TableLayout<'_> {
-    /// Adds `layout` to every table in the JSON tree.
-    pub(super) fn annotate_tables(&self, value: &mut Value) {
-        match value {
-            Value::Object(obj) => {
-                if obj.get("type").and_then(Value::as_str) == Some("table") {
-                    if let Some(l) = self.table_layout(obj) {
-                        obj.insert("layout".into(), l);
-                    }
-                }
-                for v in obj.values_mut() {
-                    self.annotate_tables(v);
-                }
-            }
-            Value::Array(items) => items.iter_mut().for_each(|v| self.annotate_tables(v)),
-            _ => {}
-        }
-    }
-
-    fn table_layout(&self, table: &Map<String, Value>) -> Option<Value> {
-        let columns = table.get("columns")?.as_array()?;
-        let rows = table.get("rows")?.as_array()?;
-        let headers: Vec<&str> =
-            columns.iter().map(|c| c.get("header").and_then(Value::as_str).unwrap_or("")).collect();
+    /// The layout of one table, measured from its text as the author wrote it (before any
+    /// break opportunities are added).
+    pub(super) fn table(&self, table: &Table) -> TableHints {
+        let columns = &table.columns;
         // Per row, per column: the cell's plain text.
-        let texts: Vec<Vec<String>> = rows
+        let texts: Vec<Vec<String>> = table
+            .rows
             .iter()
             .map(|r| {
                 (0..columns.len())
                     .map(|x| {
                         let mut text = String::new();
-                        if let Some(cell) = r.get("cells").and_then(Value::as_array).and_then(|c| c.get(x)) {
+                        if let Some(cell) = r.cells.get(x) {
                             blocks_text(cell, &mut text);
                         }
                         text
@@ -167,15 +111,15 @@ impl TableLayout<'_> {
             .collect();
         let widest_body = |x: usize, f: &dyn Fn(&str) -> f64| texts.iter().map(|r| f(&r[x])).fold(0.0, f64::max);
         let needs = ColumnNeeds {
-            shares: columns.iter().map(|c| c.get("width").and_then(Value::as_f64).unwrap_or(0.0)).collect(),
-            header: headers.iter().map(|h| self.words.widest(h, true, self.size) + CELL_PADDING_PT).collect(),
+            shares: columns.iter().map(|c| f64::from(c.width)).collect(),
+            header: columns.iter().map(|c| self.words.widest(&c.header, true, self.size) + CELL_PADDING_PT).collect(),
             body: (0..columns.len())
                 .map(|x| widest_body(x, &|t| self.words.widest(t, false, self.size)) + CELL_PADDING_PT)
                 .collect(),
             preferred: (0..columns.len())
                 .map(|x| {
                     let body = widest_body(x, &|t| self.words.line(t, false, self.size));
-                    body.max(self.words.line(headers[x], true, self.size)) + CELL_PADDING_PT
+                    body.max(self.words.line(&columns[x].header, true, self.size)) + CELL_PADDING_PT
                 })
                 .collect(),
         };
@@ -194,68 +138,46 @@ impl TableLayout<'_> {
         let keep_rows: Vec<bool> = lines.iter().map(|r| keep_row(r)).collect();
         let whole_cells: Vec<Vec<bool>> =
             lines.iter().map(|r| r.iter().map(|&n| n <= KEEP_CELL_LINES).collect()).collect();
-        Some(serde_json::json!({
-            "widths": l.widths,
-            "hyphenate": l.hyphenate,
-            "keep_rows": keep_rows,
-            "whole_cells": whole_cells,
-        }))
+        TableHints { widths: l.widths, hyphenate: l.hyphenate, keep_rows, whole_cells }
     }
 }
 
-/// Adds `unique_anchors` to the JSON tree's root: every anchor that exactly one element carries.
-pub(super) fn annotate_anchors(tree: &mut Value) {
-    fn count<'a>(value: &'a Value, seen: &mut BTreeMap<&'a str, usize>) {
-        match value {
-            Value::Object(obj) => {
-                if let Some(a) = obj.get("anchor").and_then(Value::as_str).filter(|a| !a.is_empty()) {
-                    *seen.entry(a).or_default() += 1;
-                }
-                obj.values().for_each(|v| count(v, seen));
-            }
-            Value::Array(items) => items.iter().for_each(|v| count(v, seen)),
-            _ => {}
-        }
-    }
-    let mut seen = BTreeMap::new();
-    count(tree, &mut seen);
-    let unique: Map<String, Value> =
-        seen.into_iter().filter(|(_, n)| *n == 1).map(|(a, _)| (a.to_owned(), Value::Bool(true))).collect();
-    if let Value::Object(root) = tree {
-        root.insert("unique_anchors".into(), Value::Object(unique));
-    }
-}
-
-/// The plain text of a cell's blocks: paragraphs, headings and list items, blocks separated by a space; runs within a paragraph are joined
-/// without one, since "**20**24" is set as one word.
-fn blocks_text(blocks: &Value, out: &mut String) {
-    for block in blocks.as_array().into_iter().flatten() {
-        match block.get("type").and_then(Value::as_str) {
-            Some("paragraph") => inlines_text(block.get("content"), out),
-            Some("heading") => out.push_str(block.get("text").and_then(Value::as_str).unwrap_or("")),
-            Some("list") => {
-                for item in block.get("items").and_then(Value::as_array).into_iter().flatten() {
+/// The plain text of a cell's blocks: paragraphs, headings and list items, blocks separated by a
+/// space; runs within a paragraph are joined without one, since "**20**24" is set as one word.
+fn blocks_text(blocks: &[Block], out: &mut String) {
+    for block in blocks {
+        match block {
+            Block::Paragraph(p) => inlines_text(&p.content, out),
+            Block::Heading(h) => out.push_str(&h.text),
+            Block::List(l) => {
+                for item in &l.items {
                     blocks_text(item, out);
                     out.push(' ');
                 }
             }
-            _ => {}
+            Block::Numbered(_)
+            | Block::Table(_)
+            | Block::Figure(_)
+            | Block::Picture(_)
+            | Block::Quote(_)
+            | Block::PageBreak => {}
         }
         out.push(' ');
     }
 }
 
-fn inlines_text(inlines: Option<&Value>, out: &mut String) {
-    for inline in inlines.and_then(Value::as_array).into_iter().flatten() {
-        match inline.get("type").and_then(Value::as_str) {
-            Some("text") => out.push_str(inline.get("text").and_then(Value::as_str).unwrap_or("")),
+fn inlines_text(inlines: &[Inline], out: &mut String) {
+    for inline in inlines {
+        match inline {
+            Inline::Text { text } => out.push_str(text),
             // A page range is filled in by the typesetter: measured at its longest, three digits.
-            Some("page-range") => {
-                let many = inline.get("many").and_then(Value::as_str).unwrap_or("");
-                out.push_str(&many.replace("{start}", "000").replace("{end}", "000"));
-            }
-            _ if inline.get("content").is_some() => inlines_text(inline.get("content"), out),
-            _ => out.push(' '),
+            Inline::PageRange { many, .. } => out.push_str(&many.replace("{start}", "000").replace("{end}", "000")),
+            Inline::Strong { content }
+            | Inline::Emph { content }
+            | Inline::Link { content, .. }
+            | Inline::Strike { content }
+            | Inline::Footnote { content } => inlines_text(content, out),
+            Inline::LineBreak => out.push(' '),
         }
     }
 }
@@ -264,52 +186,62 @@ fn inlines_text(inlines: Option<&Value>, out: &mut String) {
 mod tests {
     use super::*;
     use crate::template::Template;
+    use crate::tree::{Align, Column, List, Paragraph, ParagraphStyle, Row};
+
+    fn para(content: Vec<Inline>) -> Block {
+        Block::Paragraph(Paragraph { style: ParagraphStyle::Body, content })
+    }
 
     #[test]
     fn every_table_gets_a_column_layout_from_its_widest_words() {
         let t = Template::builtin().expect("built-in template");
         let words = WordMeasure::new(t.fonts.iter().map(Vec::as_slice), "Liberation Sans").expect("the house font");
         let hints = TableLayout { words: &words, size: 11.0, avail: 450.0 };
-        let mut tree = serde_json::json!({"blocks": [
-            {"type": "paragraph", "content": []},
-            {"type": "table", "columns": [{"header": "Risk", "width": 6.0}, {"header": "Likelihood", "width": 1.0}],
-             "rows": [{"cells": [
-                [{"type": "paragraph", "content": [{"type": "strong", "content": [{"type": "text", "text": "20"}]},
-                                                   {"type": "text", "text": "24 x"}]}],
-                [{"type": "list", "items": [[{"type": "paragraph", "content": [{"type": "text", "text": "Unforeseeable"}]}]]}]
-             ]}]}
-        ]});
-        hints.annotate_tables(&mut tree);
-        let l = &tree["blocks"][1]["layout"];
-        let widths: Vec<f64> =
-            l["widths"].as_array().expect("widths").iter().map(|w| w.as_f64().expect("pt")).collect();
+        let column = |header: &str, width| Column { header: header.into(), align: Align::Left, width, full: None };
+        let table = Table {
+            caption: None,
+            anchor: None,
+            columns: vec![column("Risk", 6.0), column("Likelihood", 1.0)],
+            rows: vec![Row {
+                cells: vec![
+                    vec![para(vec![Inline::strong("20"), Inline::text("24 x")])],
+                    vec![Block::List(List {
+                        ordered: false,
+                        start: 1,
+                        items: vec![vec![para(vec![Inline::text("Unforeseeable")])]],
+                    })],
+                ],
+                total: false,
+            }],
+            spans: Vec::new(),
+        };
+        let l = hints.table(&table);
         // The narrow column gets at least its longest word ("Unforeseeable", wider than the
         // bold header), and no more than its longest line.
         let need = words.widest("Unforeseeable", false, 11.0) + CELL_PADDING_PT;
-        assert!(widths[1] >= need - 1e-9, "{widths:?}");
-        assert!(widths[1] < widths[0], "{widths:?}");
-        assert!((widths.iter().sum::<f64>() - 450.0).abs() < 1e-9);
-        assert_eq!(l["hyphenate"], serde_json::json!([false, false]));
+        assert!(l.widths[1] >= need - 1e-9, "{:?}", l.widths);
+        assert!(l.widths[1] < l.widths[0], "{:?}", l.widths);
+        assert!((l.widths.iter().sum::<f64>() - 450.0).abs() < 1e-9);
+        assert_eq!(l.hyphenate, [false, false]);
         // One short row: kept on one page, its cells whole.
-        assert_eq!(l["keep_rows"], serde_json::json!([true]));
-        assert_eq!(l["whole_cells"], serde_json::json!([[true, true]]));
-        assert!(tree["blocks"][0].get("layout").is_none());
+        assert_eq!(l.keep_rows, [true]);
+        assert_eq!(l.whole_cells, [[true, true]]);
         let mut text = String::new();
-        blocks_text(&tree["blocks"][1]["rows"][0]["cells"][0], &mut text);
+        blocks_text(&table.rows[0].cells[0], &mut text);
         assert_eq!(text.split_whitespace().collect::<Vec<_>>(), ["2024", "x"], "runs join into one word");
     }
 
     #[test]
-    fn only_anchors_carried_once_are_unique() {
-        let mut tree = serde_json::json!({"blocks": [
-            {"type": "heading", "anchor": "a"},
-            {"type": "heading", "anchor": "b"},
-            {"type": "table", "anchor": "b", "rows": [{"cells": [[{"type": "heading", "anchor": "c"}]]}]},
-            {"type": "heading", "anchor": ""},
-            {"type": "heading", "anchor": null}
-        ]});
-        annotate_anchors(&mut tree);
-        assert_eq!(tree["unique_anchors"], serde_json::json!({"a": true, "c": true}));
+    fn a_page_range_in_a_cell_is_measured_at_three_digit_pages() {
+        let mut text = String::new();
+        let range = Inline::PageRange {
+            start: "a".into(),
+            until: None,
+            one: "Page {start}".into(),
+            many: "Pages {start} - {end}".into(),
+        };
+        inlines_text(&[Inline::text("See"), Inline::LineBreak, range], &mut text);
+        assert_eq!(text, "See Pages 000 - 000");
     }
 
     #[test]

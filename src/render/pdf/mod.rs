@@ -5,17 +5,17 @@
 //! is never parsed as typst markup. The template takes all style from `data.style`, all metadata from
 //! `data.meta` and the page furniture from `data.furniture`; this module decides nothing about content.
 //!
-//! A document is typeset in two steps: [`PdfWriter`] works out what the template needs (the JSON
-//! with its table layouts, figures and pictures: a [`Job`]), then a typesetter runs the template
-//! over it — in this process, or, as the binary does it, in a [`worker`] process bounded in time
+//! A document is typeset in two steps: [`PdfWriter`] works out what the template needs (the
+//! typed view of the tree in [`view`], with its table layouts, figures and pictures, as JSON: a
+//! [`Job`]), then a typesetter runs the template over it — in this process, or, as the binary does it, in a [`worker`] process bounded in time
 //! and memory (see [`Bounds`]). Either way a document of more pages than the bound is refused
 //! before its PDF is made.
 
 mod diagnostics;
-mod figures;
 mod furniture;
 mod hints;
 mod pictures;
+mod view;
 pub mod worker;
 mod world;
 
@@ -139,27 +139,23 @@ struct JobHead {
     anchors: Vec<String>,
 }
 
-/// Works out a document's [`Job`]: its JSON tree with the table layouts measured in `fonts`,
-/// the figures drawn and the pictures served.
+/// Works out a document's [`Job`]: the template's [`view::View`] of it as JSON, with the table
+/// layouts measured in `fonts`, the figures drawn and the pictures served.
 fn prepare<'a>(doc: &Document, fonts: impl Iterator<Item = &'a [u8]>, anchors: &[String]) -> Result<Job, RenderError> {
     super::check_depth(doc)?;
-    let serialise_error =
-        |e: serde_json::Error| RenderError::new(format!("PDF: cannot serialise the document tree: {e}"));
-    let mut tree = serde_json::to_value(doc).map_err(serialise_error)?;
-    if let Some(words) = crate::render::columns::WordMeasure::new(fonts, &doc.style.font) {
-        let avail_mm = f64::from(doc.style.page_width_mm) - 2.0 * f64::from(doc.style.margin_mm);
-        let hints =
-            hints::TableLayout { words: &words, size: f64::from(doc.style.body_size), avail: avail_mm * 72.0 / 25.4 };
-        hints.annotate_tables(&mut tree);
-    }
-    hints::break_long_words(&mut tree);
-    hints::annotate_anchors(&mut tree);
-    if let Some(blocks) = tree.get_mut("blocks") {
-        hints::annotate_row_headers(&doc.blocks, blocks);
-    }
-    figures::annotate_figures(doc, &mut tree)?;
-    let pictures = pictures::annotate_pictures(doc, &mut tree);
-    let data = serde_json::to_vec(&tree).map_err(serialise_error)?;
+    let measure = crate::render::columns::WordMeasure::new(fonts, &doc.style.font);
+    let avail_mm = f64::from(doc.style.page_width_mm) - 2.0 * f64::from(doc.style.margin_mm);
+    let tables = measure.as_ref().map(|words| hints::TableLayout {
+        words,
+        size: f64::from(doc.style.body_size),
+        avail: avail_mm * 72.0 / 25.4,
+    });
+    let (view, pictures) = view::View::build(doc, tables.as_ref())?;
+    // Through a JSON value, so that the template reads the numbers and the keys' order it always
+    // has (the house style's `f32`s widened to `f64`, keys sorted).
+    let data = serde_json::to_value(&view)
+        .and_then(|tree| serde_json::to_vec(&tree))
+        .map_err(|e| RenderError::new(format!("PDF: cannot serialise the document tree: {e}")))?;
     let head = JobHead { font: doc.style.font.clone(), date: doc.meta.date, anchors: anchors.to_vec() };
     Ok(Job { head, data, pictures })
 }

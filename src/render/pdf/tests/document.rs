@@ -114,11 +114,11 @@ fn the_sample_compiles_without_warnings() {
     // A warning would mean e.g. a glyph the shipped font lacks (a list marker) or an unknown font.
     let doc = sample("Warnings");
     let date = crate::render::pdf::midnight(doc.meta.date);
-    // The tree as the writer serves it: each figure with its drawing.
-    let mut tree = serde_json::to_value(&doc).unwrap();
-    crate::render::pdf::figures::annotate_figures(&doc, &mut tree).expect("figures drawn");
+    // The view as the writer serves it: each figure with its drawing, each picture with its file.
+    let job = crate::render::pdf::prepare(&doc, writer().typesetter().font_data(), &[]).expect("the view is built");
+    let pictures = job.pictures.into_iter().map(typst::foundations::Bytes::new).collect();
     let world =
-        crate::render::pdf::world::ReportWorld::new(writer().typesetter(), serde_json::to_vec(&tree).unwrap(), date);
+        crate::render::pdf::world::ReportWorld::new(writer().typesetter(), job.data, date).with_pictures(pictures);
     let warned = typst::compile::<typst_layout::PagedDocument>(&world);
     let messages: Vec<_> = warned.warnings.iter().map(|w| w.message.to_string()).collect();
     assert!(messages.is_empty(), "warnings: {messages:?}");

@@ -11,6 +11,7 @@ use crate::tree::*;
 
 mod document;
 mod robustness;
+mod view;
 
 /// A title made of typst markup characters: it must print exactly as typed.
 const MARKUP_TITLE: &str = r"Budget #set page(fill: red) $x$ *a* _b_ @ref <l> \ [ {{ – Update";
