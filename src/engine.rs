@@ -151,6 +151,16 @@ impl Engine {
         self.writers_of(doc).render(doc, format)
     }
 
+    /// Forgets the template kept under `key` (a folder's), so that the next paper naming it loads
+    /// it anew: the live preview, after a file of the folder is saved. The old one's workers are
+    /// stopped; the old template stays in memory (documents may still borrow it).
+    pub fn forget_template(&self, key: &str) {
+        let old = self.named.lock().unwrap_or_else(|e| e.into_inner()).remove(key);
+        if let Some(kit) = old {
+            kit.writers.stop_workers();
+        }
+    }
+
     /// Assembly's options: what every document of this process shares.
     pub fn options(&self) -> document::assemble::Options {
         document::assemble::Options { metadata_date: self.metadata_date }

@@ -96,3 +96,20 @@ fn the_served_pdf_of_a_save_is_made_after_its_page_and_follows_it() {
     std::fs::write(&pdf_path, &pdf).expect("write pdf");
     assert!(squash(&pdf_text(&pdf_path)).contains("Made After"));
 }
+
+#[test]
+fn a_save_of_the_papers_template_folder_is_shown_in_the_preview() {
+    let dir = tempdir();
+    let paper = dir.path().join("paper.yaml");
+    std::fs::copy(root().join("tests/council/paper.yaml"), &paper).expect("copy paper");
+    std::fs::create_dir_all(dir.path().join("ours")).expect("mkdir");
+    let toml = dir.path().join("ours/template.toml");
+    std::fs::copy(root().join("tests/council/ours/template.toml"), &toml).expect("copy template");
+    let mut reaper = Reaper::default();
+    let url = serve(&mut reaper, &paper);
+    page_shows(&url, "Executive summary");
+    edit(&toml, "summary = \"Executive summary\"", "summary = \"Summary for the executive\"");
+    page_shows(&url, "Summary for the executive");
+    let page = String::from_utf8_lossy(&http(&url, "GET", "/").1).into_owned();
+    assert!(!page.contains("Executive summary"), "{page:.3000}");
+}

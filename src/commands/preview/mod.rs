@@ -135,6 +135,9 @@ struct Preview {
 struct Paper {
     path: PathBuf,
     state: Mutex<Preview>,
+    /// The template folder the paper last loaded with (its key in the engine), and its files'
+    /// modification times and sizes then.
+    template: Mutex<Option<(String, rebuild::Stamp)>>,
 }
 
 struct Server<'e> {
@@ -196,7 +199,10 @@ pub fn serve(engine: &Engine, path: &Path, host: &str, port: u16, allow_remote: 
     }
     let server = Server {
         engine,
-        papers: inputs.into_iter().map(|path| Paper { path, state: Mutex::new(Preview::default()) }).collect(),
+        papers: inputs
+            .into_iter()
+            .map(|path| Paper { path, state: Mutex::new(Preview::default()), template: Mutex::new(None) })
+            .collect(),
         folder: path.is_dir(),
         changed: Condvar::new(),
         changed_lock: Mutex::new(0),
