@@ -171,7 +171,10 @@ impl Builder<'_> {
         let mut p =
             Problem::warning(self.path, format!("{what} is not supported in Markdown here: it {fate}")).help(help);
         if !first.is_empty() && first.len() < 200 {
-            p = p.at_text(first.to_owned());
+            // The same text typed before it in this field (a table's `|---|` before a rule)
+            // is passed over, so the warning points at this one.
+            let before = self.md.get(..self.at.start).unwrap_or("");
+            p = p.at_text_after(first.to_owned(), crate::diag::word_matches(before, first).count());
         }
         self.problems.push(p);
     }
