@@ -524,3 +524,19 @@ fn reasons_of_marks_only_over_several_lines_are_an_error_at_their_line_not_an_em
     assert!(err.contains("outcome.yaml:6:7: error: items[0].reasons: prints nothing"), "{err}");
     assert!(files_in(&out_dir).is_empty(), "no record is written: {:?}", files_in(&out_dir));
 }
+
+#[test]
+fn a_field_of_twenty_thousand_rules_is_checked_in_bounded_time_its_first_rules_warned_at_their_lines() {
+    let dir = tempdir();
+    let rules = "  ---\n\n".repeat(20_000);
+    let report = lib::STARTER_REPORT.replace("  All wards.\n", &format!("  All wards.\n\n{rules}"));
+    let path = write(dir.path(), "rules.yaml", &report);
+    let line = report.lines().position(|l| l == "  All wards.").expect("the wards") + 1;
+    let (out, _) = run_limited(cabrep_cmd(&["check", s(&path)]), "check", std::time::Duration::from_secs(20));
+    let err = stderr(&out);
+    assert!(out.status.success(), "{err}");
+    for n in [0, 1, 2] {
+        let at = format!("rules.yaml:{}:3: warning: wards: a horizontal rule", line + 2 + 2 * n);
+        assert!(err.contains(&at), "{at}: {}", &err[..err.len().min(2000)]);
+    }
+}
