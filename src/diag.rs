@@ -83,6 +83,9 @@ pub struct Problem {
     /// Point at this text inside the value (e.g. the `#id` of a broken cross-reference in a
     /// long Markdown field), when it can be found there.
     pub needle: Option<String>,
+    /// How many earlier matches of `needle` in the value to pass over (the same text typed
+    /// twice in one field: the second `---`, a rule, after a table's `|---|`).
+    pub earlier: usize,
 }
 
 impl Problem {
@@ -95,6 +98,7 @@ impl Problem {
             help: None,
             at_key: false,
             needle: None,
+            earlier: 0,
         }
     }
     /// A warning at `path`.
@@ -115,6 +119,11 @@ impl Problem {
     pub fn at_text(mut self, text: impl Into<String>) -> Self {
         self.needle = Some(text.into());
         self
+    }
+    /// Points at `text` inside the field's value after `earlier` matches of it.
+    pub fn at_text_after(mut self, text: impl Into<String>, earlier: usize) -> Self {
+        self.earlier = earlier;
+        self.at_text(text)
     }
 }
 
@@ -228,4 +237,24 @@ pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
         .or_else(|| payload.downcast_ref::<String>().cloned())
         .unwrap_or_else(|| "a panic".into());
     what.lines().next().unwrap_or("").to_owned()
+}
+
+/// Where `needle` stands in `hay` as a whole word (what follows it is not a letter, digit, `-` or
+/// `_`: `#id` does not match inside `#ids`), as byte offsets, in order.
+pub fn word_matches<'a>(hay: &'a str, needle: &'a str) -> impl Iterator<Item = usize> + 'a {
+    let mut from = 0;
+    std::iter::from_fn(move || {
+        if needle.is_empty() {
+            return None;
+        }
+        while let Some(i) = hay.get(from..)?.find(needle) {
+            let at = from + i;
+            let end = at + needle.len();
+            from = end;
+            if !hay[end..].chars().next().is_some_and(|c| c.is_alphanumeric() || c == '-' || c == '_') {
+                return Some(at);
+            }
+        }
+        None
+    })
 }

@@ -203,7 +203,7 @@ impl SourceFile {
     /// Turns a problem into a located diagnostic.
     pub fn locate(&self, p: Problem) -> Diagnostic {
         let mut pos = if p.at_key { self.locator.key(&p.path) } else { self.locator.value(&p.path) };
-        if let Some(found) = p.needle.as_deref().and_then(|n| self.find_in_value(&p.path, n)) {
+        if let Some(found) = p.needle.as_deref().and_then(|n| self.find_in_value(&p.path, n, p.earlier)) {
             pos = found;
         }
         Diagnostic {
@@ -218,20 +218,12 @@ impl SourceFile {
     }
 
     /// Where `needle` stands inside the scalar value at `path` (a whole word: `#id` does not
-    /// match inside `#ids`).
-    fn find_in_value(&self, path: &str, needle: &str) -> Option<Position> {
+    /// match inside `#ids`), after `earlier` matches of it.
+    fn find_in_value(&self, path: &str, needle: &str, earlier: usize) -> Option<Position> {
         let (a, b) = self.locator.scalar_value(path)?;
         let hay = self.text.get(a..b)?;
-        let mut from = 0;
-        while let Some(i) = hay.get(from..)?.find(needle) {
-            let end = from + i + needle.len();
-            let next = hay[end..].chars().next();
-            if !next.is_some_and(|c| c.is_alphanumeric() || c == '-' || c == '_') {
-                return Some(position_at(&self.text, a + from + i));
-            }
-            from = end;
-        }
-        None
+        let i = crate::diag::word_matches(hay, needle).nth(earlier)?;
+        Some(position_at(&self.text, a + i))
     }
 
     /// Deserialises the file as an input of `kind`. A file that is a mapping with none of that

@@ -87,6 +87,9 @@ fn nesting_of(tag: &Tag) -> Option<usize> {
     }
 }
 
+/// How many of a field's warnings are placed past earlier matches of the same text.
+const PLACED_WARNINGS: usize = 64;
+
 impl Builder<'_> {
     pub(super) fn event(&mut self, event: Event) {
         match event {
@@ -171,7 +174,17 @@ impl Builder<'_> {
         let mut p =
             Problem::warning(self.path, format!("{what} is not supported in Markdown here: it {fate}")).help(help);
         if !first.is_empty() && first.len() < 200 {
-            p = p.at_text(first.to_owned());
+            // The same text typed before it in this field (a table's `|---|` before a rule)
+            // is passed over, so the warning points at this one. Counting scans the field, so
+            // only a field's first warnings are placed so; later ones point at the first match
+            // (a field of thousands of rules stays linear).
+            let earlier = if self.problems.len() < PLACED_WARNINGS {
+                let before = self.md.get(..self.at.start).unwrap_or("");
+                crate::diag::word_matches(before, first).count()
+            } else {
+                0
+            };
+            p = p.at_text_after(first.to_owned(), earlier);
         }
         self.problems.push(p);
     }

@@ -145,8 +145,15 @@ impl Xrefs {
     }
 }
 
-/// Parses Markdown. Problems (unknown cross-references) are reported at `path`.
+/// Parses Markdown. Problems (unknown cross-references) are reported at `path`. A text that
+/// prints nothing is never printed as nothing ([`printed`]).
 pub fn parse(md: &str, xrefs: &Xrefs, path: &str, problems: &mut Vec<Problem>) -> RichText {
+    let mut own = Vec::new();
+    let blocks = parse_markdown(md, xrefs, path, &mut own);
+    printed::checked(md, blocks, own, path, problems)
+}
+
+fn parse_markdown(md: &str, xrefs: &Xrefs, path: &str, problems: &mut Vec<Problem>) -> RichText {
     // Footnotes in the original (non-GFM) form: every `[^id]` is reported as a reference, so
     // one without a definition can be named in a warning rather than printed as it is.
     let opts = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_OLD_FOOTNOTES;
@@ -384,6 +391,7 @@ fn first_line_of(md: &str, block: &Block) -> Option<String> {
 }
 
 mod builder;
+mod printed;
 #[cfg(test)]
 mod tests;
 
