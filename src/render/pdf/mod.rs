@@ -16,6 +16,7 @@ mod figures;
 mod furniture;
 mod hints;
 mod pictures;
+mod tags;
 pub mod worker;
 mod world;
 
@@ -236,6 +237,7 @@ impl Local {
             ..PdfOptions::default()
         };
         let pdf = typst_pdf::pdf(&paged, &options).map_err(|diags| render_error("export error", template, &diags))?;
+        let pdf = tags::repair(pdf)?;
         let mut pages = BTreeMap::new();
         {
             use typst::introspection::Introspector;
