@@ -9,7 +9,8 @@
 //! with its table layouts, figures and pictures: a [`Job`]), then a typesetter runs the template
 //! over it — in this process, or, as the binary does it, in a [`worker`] process bounded in time
 //! and memory (see [`Bounds`]). Either way a document of more pages than the bound is refused
-//! before its PDF is made.
+//! before its PDF is made, and the typesetter's structure tree is repaired where it differs from
+//! what PDF/UA-1 asks (a footnote's label: see `tags`).
 
 mod diagnostics;
 mod figures;
