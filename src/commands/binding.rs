@@ -264,6 +264,7 @@ fn item_of(pack: &PackParts, warning: &merge::MergeWarning) -> u32 {
         | W::Sanitised { name, .. }
         | W::Repaired { name }
         | W::RoleConflict { name, .. }
+        | W::UntaggedContent { name, .. }
         | W::PageTooLarge { name, .. } => name,
     };
     pack.parts

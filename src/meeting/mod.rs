@@ -8,21 +8,26 @@
 //! so no exempt text, title metadata, bookmark, file name or attachment can reach a public
 //! output file by any path through the writers.
 
+mod bound;
 pub mod decisions;
+mod routes;
 pub mod scan;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 use time::Date;
 
 use crate::diag::{Diagnostic, Problem};
-use crate::input::file::{Limits, Scope};
+use crate::input::file::Scope;
 use crate::input::types::{MeetingContact, MeetingFile};
 use crate::input::{InputKind, SourceFile};
 use crate::load::{self, LoadFailure};
 use crate::model::{Exemption, Report};
+
+use self::bound::untagged;
+pub use self::bound::BoundPdf;
+use self::routes::{marked_public, second_routes, Binding};
 
 /// A validated meeting.
 #[derive(Debug, Clone)]
@@ -69,95 +74,6 @@ pub enum ItemContent {
         /// The file it was read from (its stem names the report's own pages).
         source: PathBuf,
     },
-}
-
-/// A PDF bound into a pack, read once: each reader reads its bytes once, at load, and what they
-/// learned travels with it to the merge (which copies from the objects read here).
-#[derive(Debug, Clone)]
-pub struct BoundPdf {
-    /// Where it came from, as the paper names it (joined to the paper's folder).
-    pub path: PathBuf,
-    /// The file that was checked to be inside the root and then opened (symlinks resolved).
-    pub real: PathBuf,
-    /// Its bytes, read by the merge's reader: page count, page sizes, tags, the objects to copy.
-    pub read: Arc<crate::merge::ReadPdf>,
-    /// What a reader sees of it: each page's text and images, and its not-for-publication marks.
-    pub seen: Arc<crate::merge::Seen>,
-}
-
-impl BoundPdf {
-    /// Reads the PDF at `real` (a path [`Scope::resolve`] gave: the file checked is the file
-    /// opened), a regular file within `limits.pdf_bytes`, named `path` in messages; see
-    /// [`BoundPdf::from_bytes`].
-    pub fn read(path: &Path, real: &Path, limits: &Limits) -> Result<BoundPdf, String> {
-        let mb = limits.pdf_bytes / (1024 * 1024);
-        let bytes = crate::input::file::read(real, limits.pdf_bytes, "a PDF", &format!("{mb} MB")).map_err(|e| {
-            let raise =
-                if e.message.starts_with("the file is too large") { "; raise it with `--max-pdf-mb N`" } else { "" };
-            format!("cannot read {}: {}{raise}", path.display(), e.message)
-        })?;
-        Ok(BoundPdf { real: real.to_path_buf(), ..BoundPdf::from_bytes(path, bytes, limits)? })
-    }
-
-    /// Checks that a PDF's streams decode within the limits before any PDF reader decodes them,
-    /// reads it once with the merge's reader (bounded: the page tree's depth, the structure
-    /// elements; at most `limits.pdf_pages` pages) and once as a reader sees it, and keeps both.
-    pub fn from_bytes(path: &Path, bytes: Vec<u8>, limits: &Limits) -> Result<BoundPdf, String> {
-        if let Err(e) = scan::check_streams(&bytes, limits) {
-            let raise = match e {
-                scan::ScanError::TooMuchData { .. } => "; raise it with `--max-pdf-decoded-mb N`",
-                scan::ScanError::ImageTooLarge { .. }
-                | scan::ScanError::TooDeep { .. }
-                | scan::ScanError::TooManyObjects { .. } => "",
-            };
-            return Err(format!("cannot use {}: {e}{raise}", path.display()));
-        }
-        let read = crate::merge::read(Arc::new(bytes)).map_err(|e| match e.kind {
-            // One with only an owner password (restrictions on printing, copying or changing it)
-            // opens without a password, but bound in it would lose those restrictions; one with a
-            // user password cannot be read at all. So neither is bound in.
-            crate::merge::MergeErrorKind::Encrypted => format!(
-                "{} is encrypted (it has a password or restrictions on printing or copying); \
-                 binding it into the pack would remove its protection, so it is refused: bind in a copy without encryption",
-                path.display()
-            ),
-            _ => e.to_string().replacen("PDF", &path.display().to_string(), 1),
-        })?;
-        let pages = read.facts().page_count;
-        if pages > limits.pdf_pages {
-            return Err(format!(
-                "{} has {pages} pages; at most {} pages of one PDF are bound into a pack (raise it with `--max-pdf-pages N`)",
-                path.display(),
-                limits.pdf_pages
-            ));
-        }
-        let seen = crate::merge::seen(read.bytes(), crate::model::NOT_FOR_PUBLICATION_KEYWORD).ok_or_else(|| {
-            format!("{} cannot be read page by page, to check that it holds no exempt material", path.display())
-        })?;
-        Ok(BoundPdf { path: path.to_path_buf(), real: path.to_path_buf(), read: Arc::new(read), seen: Arc::new(seen) })
-    }
-
-    /// Its bytes.
-    pub fn bytes(&self) -> &Arc<Vec<u8>> {
-        self.read.bytes()
-    }
-
-    /// Its page count.
-    pub fn pages(&self) -> u32 {
-        self.read.facts().page_count
-    }
-
-    /// Whether it is a tagged PDF (a structure tree, marked): a pack binding an untagged one
-    /// cannot claim PDF/UA-1.
-    pub fn tagged(&self) -> bool {
-        self.read.facts().tagged
-    }
-}
-
-/// A bound PDF without tags: bound as it is, but the pack can no longer claim PDF/UA-1.
-fn untagged(path: String, name: &str) -> Problem {
-    Problem::warning(path, format!("{name} is not tagged: the pack cannot claim PDF/UA-1"))
-        .help("export it from Word or LibreOffice with tagging on (in LibreOffice: PDF options, \"Tagged PDF\")")
 }
 
 /// A report written for another meeting than the one whose agenda lists it (another body, or
@@ -211,138 +127,6 @@ fn other_council(report: &mut Report, council: &str) -> Option<Problem> {
         )
         .help("use the meeting's council's template, or name the council in the report's `meeting: council:`")
     })
-}
-
-/// One PDF bound into a pack, as the check for second routes sees it.
-struct Binding<'a> {
-    /// Index of the meeting's item that binds it (`items[i]`), where a refusal is located.
-    item_index: usize,
-    /// The field of that item a refusal of the file itself is located at (`items[3].file`).
-    field: String,
-    /// How the clerk knows it: "item 4 (Minutes …), `minutes.pdf`".
-    label: String,
-    /// Whether it belongs to an exempt report.
-    exempt: bool,
-    /// The file read (its path resolved, symlinks followed).
-    path: PathBuf,
-    /// Its contents.
-    bytes: &'a [u8],
-    /// What a reader sees of it.
-    seen: &'a crate::merge::Seen,
-}
-
-/// Every public binding that says it is not for publication — by the keyword in its metadata
-/// (Info or XMP), "not for publication" in its title, or NOT FOR PUBLICATION in a page's header
-/// or footer — as an error at the item that binds it. An exempt report's own appendix may say so.
-fn marked_public(bindings: &[Binding<'_>]) -> Vec<Problem> {
-    let mut problems = Vec::new();
-    for public in bindings.iter().filter(|b| !b.exempt && b.seen.marks.any()) {
-        let marks = &public.seen.marks;
-        let mut how = Vec::new();
-        if marks.info {
-            how.push("its document properties".to_owned());
-        }
-        if marks.xmp {
-            how.push("its XMP metadata".to_owned());
-        }
-        match marks.pages.as_slice() {
-            [] => {}
-            [one] if public.seen.pages.len() > 1 => how.push(format!("the header or footer of page {one}")),
-            _ if marks.pages.len() == public.seen.pages.len() => how.push("the header or footer of every page".into()),
-            [first, ..] => {
-                how.push(format!("the headers or footers of {} pages, from page {first}", marks.pages.len()))
-            }
-        }
-        problems.push(
-            Problem::error(
-                &public.field,
-                format!(
-                    "{} is marked not for publication (by {}); binding it into the public pack would publish exempt material",
-                    public.label,
-                    crate::house::and_list(&how)
-                ),
-            )
-            .help("exempt papers go in the Part 2 pack only, as an exempt report's appendix: bind a version for publication here"),
-        );
-    }
-    problems
-}
-
-/// Every public binding that is also an exempt one, as an error located at the public item: the
-/// same file by path, the same bytes under another name, or a near-copy — a page with the same
-/// text (letters and digits, whatever the spacing) or the same image as a page of the exempt one
-/// (the file re-saved, changed by a byte, or some of its pages taken). Without this, an exempt
-/// report's appendix listed again as a public `file:` item or as a public report's appendix would
-/// be published.
-fn second_routes(bindings: &[Binding<'_>]) -> Vec<Problem> {
-    // Each page's text and images of the exempt bindings, to the first binding and page that has it.
-    let mut exempt_pages: BTreeMap<[u8; 32], (usize, usize, &str)> = BTreeMap::new();
-    for (b, binding) in bindings.iter().enumerate().filter(|(_, b)| b.exempt) {
-        for (p, page) in binding.seen.pages.iter().enumerate() {
-            for (digest, what) in telling(page) {
-                exempt_pages.entry(digest).or_insert((b, p + 1, what));
-            }
-        }
-    }
-    let mut problems = Vec::new();
-    for public in bindings.iter().filter(|b| !b.exempt) {
-        let mut found = false;
-        for exempt in bindings.iter().filter(|b| b.exempt) {
-            let how = if public.path == exempt.path {
-                "is the same file as"
-            } else if public.bytes == exempt.bytes {
-                "has the same contents as"
-            } else {
-                continue;
-            };
-            found = true;
-            problems.push(
-                Problem::error(
-                    format!("items[{}]", public.item_index),
-                    format!("{} {how} {}, which is exempt; it would publish exempt material", public.label, exempt.label),
-                )
-                .help("an exempt item's papers go in the Part 2 pack only: remove the public listing, or bind a redacted version"),
-            );
-        }
-        if found {
-            continue;
-        }
-        let shared = public
-            .seen
-            .pages
-            .iter()
-            .enumerate()
-            .find_map(|(p, page)| telling(page).find_map(|(d, _)| exempt_pages.get(&d)).map(|hit| (p + 1, *hit)));
-        if let Some((page, (b, exempt_page, what))) = shared {
-            problems.push(
-                Problem::error(
-                    format!("items[{}]", public.item_index),
-                    format!(
-                        "{} is a copy of {}, which is exempt: its page {page} has the same {what} as page {exempt_page} of that file; it would publish exempt material",
-                        public.label, bindings[b].label
-                    ),
-                )
-                .help("an exempt item's papers go in the Part 2 pack only: remove the public listing, or bind a redacted version"),
-            );
-        }
-    }
-    problems
-}
-
-/// A page whose text has fewer letters and digits than this is not compared by its text (a page
-/// holding only "2", or a heading alone, says nothing of where it came from).
-const MIN_PAGE_LETTERS: usize = 40;
-
-/// An image with fewer pixels than this is not compared (a council's logo on the letterhead of
-/// both an exempt appendix and public minutes is not a copy of either); a photograph, a plan or a
-/// scanned page is far larger.
-const MIN_IMAGE_PIXELS: u64 = 300 * 300;
-
-/// What tells a page apart: its text's digest when it has enough of it, and the digests of its
-/// images large enough to be content rather than furniture.
-fn telling(page: &crate::merge::PageSeen) -> impl Iterator<Item = ([u8; 32], &'static str)> + '_ {
-    let text = page.text.filter(|_| page.letters >= MIN_PAGE_LETTERS).map(|t| (t, "text"));
-    text.into_iter().chain(page.images.iter().filter(|(_, px)| *px >= MIN_IMAGE_PIXELS).map(|(d, _)| (*d, "image")))
 }
 
 /// A report that is not exempt: the only kind of report a public pack can hold.

@@ -49,7 +49,8 @@
 //!   with the part's position, and one `IDTree` lists them. An untagged part (no
 //!   `StructTreeRoot`, or `MarkInfo /Marked` not true) is copied as it is, gives
 //!   [`MergeWarning::Untagged`], and takes the PDF/UA-1 claim (`pdfuaid:part` in the XMP)
-//!   away from the result; `MarkInfo /Marked true` stays.
+//!   away from the result; `MarkInfo /Marked true` stays. So does a bound tagged part whose
+//!   pages draw content outside any tag ([`MergeWarning::UntaggedContent`]).
 //! - **Bookmarks.** One outline item per part (its title, to its first page), closed, with the
 //!   part's own outline beneath it (a lone top item repeating the part's title is the part's
 //!   item itself); a [`Part::nested`] part's item goes under the top-level one before it.
@@ -195,6 +196,13 @@ pub enum MergeWarning {
         /// Its `MediaBox`'s longer side, in whole points.
         side: u32,
     },
+    /// A tagged part's pages draw content outside any tag: the document cannot claim PDF/UA-1.
+    UntaggedContent {
+        /// The part's name.
+        name: String,
+        /// The pages, from 1 within the part.
+        pages: Vec<usize>,
+    },
     /// Two parts map the same structure role differently; the first part's mapping is kept.
     RoleConflict {
         /// The later part's name.
@@ -222,6 +230,13 @@ impl std::fmt::Display for MergeWarning {
                 f,
                 "{name}: page {page} is {side} points ({:.1} m) on its longer side, over the 14,400 points (5.08 m) a PDF page may have; readers may cut or shrink it",
                 f64::from(*side) / 72.0 * 0.0254
+            ),
+            MergeWarning::UntaggedContent { name, pages } => write!(
+                f,
+                "{name} draws content outside its tags on page{} {}: a screen reader may miss it, and the pack \
+                 cannot claim PDF/UA-1; export it again with tagging on",
+                if pages.len() == 1 { "" } else { "s" },
+                pages.iter().map(usize::to_string).collect::<Vec<_>>().join(", ")
             ),
             MergeWarning::RoleConflict { name, role } => {
                 write!(f, "{name} maps the structure role {role} differently from an earlier part; the earlier mapping is kept")
@@ -499,6 +514,14 @@ pub fn merge_read(parts: &[Part], read: &[Option<&ReadPdf>], opts: &MergeOptions
             all_tagged = false;
             if matches!(part.source, PartSource::Bound { .. }) {
                 warnings.push(MergeWarning::Untagged { name: name.clone() });
+            }
+        }
+        if source.tagged && matches!(part.source, PartSource::Bound { .. }) {
+            let ids: Vec<ObjectId> = source.pages.iter().map(|p| p.id).collect();
+            let pages = repair::untagged_pages(&source.doc, &ids);
+            if !pages.is_empty() {
+                all_tagged = false;
+                warnings.push(MergeWarning::UntaggedContent { name: name.clone(), pages });
             }
         }
         part_starts.push(kids.len() as u32 + 1);

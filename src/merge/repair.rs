@@ -3,8 +3,12 @@
 //! standard structure type (a cycle, a standard type mapped to itself or to another, a chain
 //! that ends nowhere), and every annotation its pages keep outside the structure tree is tagged
 //! (a `Link` or `Annot` element holding an object reference, its `/Contents`, the page's
-//! `/Tabs /S`). Works on the result's objects after a part is copied; reads and writes nothing
-//! else, and decides nothing about which parts make a pack.
+//! `/Tabs /S`). It also finds what it cannot repair: content a tagged part's page draws outside
+//! any tag (neither marked as an artifact nor in marked content the structure tree owns), which
+//! takes the pack's PDF/UA-1 claim away and is reported; it is left as it is, since the merge
+//! cannot tell whether it is real content or decoration. Works on the result's objects after a
+//! part is copied (and on a part's own pages for that check); reads and writes nothing else, and
+//! decides nothing about which parts make a pack.
 
 use std::collections::BTreeSet;
 
@@ -187,9 +191,74 @@ pub(super) fn tag_annotations(out: &mut Output, pages: &[ObjectId], part_elem: O
     tagged
 }
 
+/// Operators that put something on the page: text, painted paths, images, shadings, forms.
+const PAINTING: &[&str] =
+    &["Tj", "TJ", "'", "\"", "S", "s", "f", "F", "f*", "B", "B*", "b", "b*", "Do", "sh", "BI", "EI"];
+
+/// Whether a content stream paints anything outside marked content that tags it: an
+/// `/Artifact`, or a sequence with properties (an `MCID`, or a named property list, given the
+/// benefit of the doubt). A sequence without properties (`BMC /Span`) tags nothing by itself.
+/// Content that cannot be decoded counts as untagged.
+pub(super) fn paints_untagged(content: &[u8]) -> bool {
+    let Ok(ops) = lopdf::content::Content::decode(content) else { return true };
+    // Per open sequence: whether it, or one around it, tags its content.
+    let mut open: Vec<bool> = Vec::new();
+    for op in &ops.operations {
+        let inside = open.last().copied().unwrap_or(false);
+        match op.operator.as_str() {
+            "BMC" => {
+                let artifact = op.operands.first().and_then(|o| o.as_name().ok()) == Some(b"Artifact".as_slice());
+                open.push(inside || artifact);
+            }
+            "BDC" => {
+                let artifact = op.operands.first().and_then(|o| o.as_name().ok()) == Some(b"Artifact".as_slice());
+                let marked = match op.operands.get(1) {
+                    Some(Object::Dictionary(d)) => d.has(b"MCID"),
+                    Some(Object::Name(_)) => true,
+                    _ => false,
+                };
+                open.push(inside || artifact || marked);
+            }
+            "EMC" => {
+                open.pop();
+            }
+            o if PAINTING.contains(&o) && !inside => return true,
+            _ => {}
+        }
+    }
+    false
+}
+
+/// The pages (from 1) of a tagged part whose content paints something outside any tag (see
+/// [`paints_untagged`]).
+pub(super) fn untagged_pages(doc: &lopdf::Document, pages: &[ObjectId]) -> Vec<usize> {
+    let mut found = Vec::new();
+    for (i, &page) in pages.iter().enumerate() {
+        let untagged = match doc.get_page_content_with_limit(page, super::MAX_INFLATED) {
+            Ok(content) => paints_untagged(&content),
+            Err(_) => true,
+        };
+        if untagged {
+            found.push(i + 1);
+        }
+    }
+    found
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn content_outside_any_tag_is_found_and_tagged_or_artifact_content_is_not() {
+        assert!(!paints_untagged(b"/P <</MCID 0>> BDC BT (a) Tj ET EMC /Artifact BMC 0 0 m 1 1 l S EMC"));
+        assert!(!paints_untagged(b"/Artifact <</Type /Pagination>> BDC q /Im1 Do Q EMC"));
+        assert!(!paints_untagged(b"/Span <</MCID 3>> BDC /Span BMC BT (b) Tj ET EMC EMC"));
+        assert!(!paints_untagged(b"q 1 0 0 1 0 0 cm 0 0 m 1 1 l n Q"), "a path ended without painting");
+        assert!(paints_untagged(b"/P <</MCID 0>> BDC BT (a) Tj ET EMC 0 0 10 10 re f"));
+        assert!(paints_untagged(b"/Span BMC BT (c) Tj ET EMC"), "a sequence without an MCID tags nothing");
+        assert!(paints_untagged(b"q /Im1 Do Q"));
+    }
 
     fn names(pairs: &[(&str, &str)]) -> Dictionary {
         let mut d = Dictionary::new();

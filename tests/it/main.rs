@@ -7,6 +7,7 @@
 mod common;
 
 mod accessibility;
+mod announce;
 mod audit;
 mod authoring;
 mod binding;

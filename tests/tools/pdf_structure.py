@@ -13,7 +13,8 @@ part by part, one TREE per part; `-` stands for a part bound in as it is, read b
 Table rows are counted (`rows=`), and those whose label is a row header, a TH with
 /Scope /Row (`row-headed=`); an empty TH, and a header row cell with text tagged TD, are
 problems. Also checked: no L is a child of an L (a nested list sits in its item's LBody), every internal
-link annotation's /Contents names the heading it leads to ("<heading>, page N", the heading on
+link annotation's /Contents names the heading it leads to, no label (Lbl) is outside a list item (LI: a
+footnote's reference is a Reference, its number in the Note a Span; `notes: N` counts the notes) ("<heading>, page N", the heading on
 the destination page), and every web or mail link's /Contents names its address.
 
 Prints one summary line per part and exits 0, or prints every difference and exits 1.
@@ -362,6 +363,31 @@ def check_links(pdf, reader, problems):
     return count
 
 
+def check_labels(pdf, problems):
+    """Every Lbl is a list item's (Matterhorn 09-005); returns the number of Note elements."""
+    notes = 0
+    seen = set()
+    stack = [(pdf.Root.StructTreeRoot, "")] if "/StructTreeRoot" in pdf.Root else []
+    while stack:
+        node, parent = stack.pop()
+        if node.is_indirect:
+            if node.objgen in seen:
+                continue
+            seen.add(node.objgen)
+        s = str(node.get("/S", ""))[1:]
+        if s == "Note":
+            notes += 1
+        if s == "Lbl" and parent != "LI":
+            problems.append("a Lbl in a %s, not in a list item (LI)" % (parent or "structure root"))
+        kids = node.get("/K")
+        if kids is None:
+            continue
+        for k in kids if isinstance(kids, pikepdf.Array) else [kids]:
+            if isinstance(k, pikepdf.Dictionary) and "/S" in k:
+                stack.append((k, s))
+    return notes
+
+
 def main(argv):
     if len(argv) < 3:
         print(__doc__, file=sys.stderr)
@@ -393,6 +419,7 @@ def main(argv):
         print("part %d: %d events, %s (%s)" % (n + 1, len(got), verdict, summary))
     links = check_links(pdf, reader, problems)
     print("links: %d" % links)
+    print("notes: %d" % check_labels(pdf, problems))
     for p in problems:
         print("PROBLEM: " + p)
     return 1 if problems else 0

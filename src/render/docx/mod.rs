@@ -208,6 +208,9 @@ struct TableInfo {
     hyphenate: Vec<bool>,
     /// The table's description (`w:tblDescription`): what its short headers stand for.
     description: Option<String>,
+    /// The column whose cells name the rows, as the PDF and HTML have it
+    /// ([`crate::render::row_header`]).
+    row_header: Option<usize>,
 }
 
 /// Alt text of one image, in document order (see `parts.rs`): docx-rs writes no description.

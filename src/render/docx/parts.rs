@@ -139,6 +139,9 @@ fn mark_tables(root: &mut Element, tables: &[TableInfo]) {
                 }
             }
         }
+        if info.and_then(|i| i.row_header) == Some(0) {
+            mark_row_headers(e);
+        }
         let caption = info.and_then(|i| i.caption.as_deref()).map(str::trim).filter(|c| !c.is_empty());
         if let (Some(caption), Some(tblpr)) = (caption, e.child_mut("w:tblPr")) {
             tblpr.remove_children(&["w:tblCaption"]);
@@ -154,6 +157,35 @@ fn mark_tables(root: &mut Element, tables: &[TableInfo]) {
             ));
         }
     });
+}
+
+/// A table whose first column names its rows (as the PDF's `TH /Scope /Row` and the HTML's
+/// `<th scope="row">` do) says so to Word: `w:tblLook w:firstColumn="1"` on the table (with its
+/// header row, `w:firstRow="1"`), and each body row's first cell is marked as a first-column
+/// cell (`w:cnfStyle w:firstColumn="1"`). Word has no row header for another column.
+fn mark_row_headers(tbl: &mut Element) {
+    if let Some(tblpr) = tbl.child_mut("w:tblPr") {
+        tblpr.remove_children(&["w:tblLook"]);
+        tblpr.children.push(Node::Element(
+            Element::new("w:tblLook")
+                .with_attr("w:firstRow", "1")
+                .with_attr("w:lastRow", "0")
+                .with_attr("w:firstColumn", "1")
+                .with_attr("w:lastColumn", "0")
+                .with_attr("w:noHBand", "1")
+                .with_attr("w:noVBand", "1"),
+        ));
+    }
+    for tr in tbl.elements_mut().filter(|c| c.name == "w:tr").skip(1) {
+        let Some(tc) = tr.elements_mut().find(|c| c.name == "w:tc") else { continue };
+        if tc.child("w:tcPr").is_none() {
+            tc.children.insert(0, Node::Element(Element::new("w:tcPr")));
+        }
+        if let Some(tcpr) = tc.child_mut("w:tcPr") {
+            tcpr.remove_children(&["w:cnfStyle"]);
+            tcpr.children.push(Node::Element(Element::new("w:cnfStyle").with_attr("w:firstColumn", "1")));
+        }
+    }
 }
 
 /// Fix 2: docx-rs writes every image's `wp:docPr` as `id="1" name="Figure"` with no

@@ -212,7 +212,8 @@ impl Builder<'_> {
             rows.push(if keep_rows.get(r).copied().unwrap_or(true) { row.cant_split() } else { row });
         }
         let description = abbreviations(t);
-        self.tables[slot] = TableInfo { caption: t.caption.as_deref().map(clean), hyphenate, description };
+        let row_header = crate::render::row_header::row_header_column(t);
+        self.tables[slot] = TableInfo { caption: t.caption.as_deref().map(clean), hyphenate, description, row_header };
         out.push(Item::T(Box::new(grid(rows, widths))));
     }
 }

@@ -7,14 +7,17 @@
 //!
 //! A document is typeset in two steps: [`PdfWriter`] works out what the template needs (the
 //! typed view of the tree in [`view`], with its table layouts, figures and pictures, as JSON: a
-//! [`Job`]), then a typesetter runs the template over it — in this process, or, as the binary does it, in a [`worker`] process bounded in time
+//! [`Job`]), then a typesetter runs the template over it — in this process, or, as the binary does
+//! it, in a [`worker`] process bounded in time
 //! and memory (see [`Bounds`]). Either way a document of more pages than the bound is refused
-//! before its PDF is made.
+//! before its PDF is made, and the typesetter's structure tree is repaired where it differs from
+//! what PDF/UA-1 asks (a footnote's label: see `tags`).
 
 mod diagnostics;
 mod furniture;
 mod hints;
 mod pictures;
+mod tags;
 mod view;
 pub mod worker;
 mod world;
@@ -231,6 +234,7 @@ impl Local {
             ..PdfOptions::default()
         };
         let pdf = typst_pdf::pdf(&paged, &options).map_err(|diags| render_error("export error", template, &diags))?;
+        let pdf = tags::repair(pdf)?;
         let mut pages = BTreeMap::new();
         {
             use typst::introspection::Introspector;
