@@ -61,7 +61,7 @@ pub fn new(dir: &Path, from: &Path) -> Result<Vec<String>, NewError> {
     let mut r = Reference::read(&shown, &data, Default::default()).map_err(|e| bad(e.0))?;
     let builtin = Template::builtin().map_err(|e| NewError { message: e.to_string(), status: 3 })?;
     let mut style = builtin.settings.style.clone();
-    r.apply(&mut style, &reference::families(&builtin.fonts));
+    r.apply(&mut style, &reference::families(&builtin.fonts), "");
 
     let mut toml = String::new();
     let _ = writeln!(toml, "# A template folder made by `cabrep template new` from {name}.");

@@ -437,7 +437,11 @@ impl Template {
     pub fn attach_reference(&mut self, file: &str, data: &[u8]) -> Result<(), TemplateError> {
         let overrides = self.settings.reference.as_ref().map(reference::ReferenceSetting::styles).unwrap_or_default();
         let mut r = reference::Reference::read(file, data, overrides).map_err(|e| TemplateError(e.0))?;
-        r.apply(&mut self.settings.style, &reference::families(&self.fonts));
+        // The logo's alt text: the council's `logo_alt`, else its name (else the paper's council,
+        // filled in when a document is assembled).
+        let alt = self.settings.council.as_ref().map(|c| c.logo_alt.clone().unwrap_or_else(|| c.name.clone()));
+        let added = r.apply(&mut self.settings.style, &reference::families(&self.fonts), alt.as_deref().unwrap_or(""));
+        self.fonts.extend(added.into_iter().map(<[u8]>::to_vec));
         self.reference = Some(std::sync::Arc::new(r));
         Ok(())
     }

@@ -164,6 +164,8 @@ pub struct ReadStyle {
     pub margins_mm: Option<[f32; 4]>,
     /// The first image of the default header (the logo).
     pub logo: Option<usize>,
+    /// The logo's width and height as the header prints it, millimetres.
+    pub logo_mm: Option<(f32, f32)>,
 }
 
 /// A Word file that cannot be used, with the part at fault.
@@ -642,38 +644,44 @@ impl Reference {
         if let [Some(t), Some(r), Some(b), Some(l)] = m[..] {
             out.margins_mm = Some([t, r, b, l]);
         }
-        out.logo = self
-            .furniture
-            .iter()
-            .find(|f| f.kind == FurnitureKind::Header && f.which == "default")
-            .and_then(|f| f.images.first())
-            .map(|(_, i)| *i);
+        let header = self.furniture.iter().find(|f| f.kind == FurnitureKind::Header && f.which == "default");
+        out.logo = header.and_then(|f| f.images.first()).map(|(_, i)| *i);
+        out.logo_mm = header.filter(|_| out.logo.is_some()).and_then(|f| extent_mm(&f.xml));
         out
     }
 
     /// Lays the values read on a house style, the fonts the PDF and HTML cannot set mapped to
     /// those `families` (the template's fonts) holds; each change and mapping is noted.
-    pub fn apply(&mut self, style: &mut HouseStyle, families: &[String]) {
+    ///
+    /// A font neither the template's fonts nor the shipped metric-compatible ones hold is noted
+    /// as a warning naming both; a shipped one it needs is returned, for the template to add to
+    /// its fonts. `alt` is the logo's alt text.
+    pub fn apply(&mut self, style: &mut HouseStyle, families: &[String], alt: &str) -> Vec<&'static [u8]> {
         let h = self.house.clone();
-        let mut note = |s: String| self.notes.push(s);
+        let mut added: Vec<&'static [u8]> = Vec::new();
         if let Some(f) = &h.body_font {
-            match font_for(f, families) {
-                Some((used, true)) => {
-                    note(format!("body font \"{f}\" (from the Word file's styles)"));
-                    style.font = used;
-                }
-                Some((used, false)) => {
-                    note(format!(
-                        "warning: the font \"{f}\" is not among the template's fonts: the PDF and HTML use \"{used}\", which has the same metrics (the DOCX keeps \"{f}\"); add \"{f}\" to the template's fonts/ to use it"
-                    ));
-                    style.font = used;
-                }
-                None => note(format!(
-                    "warning: the font \"{f}\" is not among the template's fonts and none of them matches its metrics: the PDF and HTML use \"{}\" (the DOCX keeps \"{f}\"); add \"{f}\" to the template's fonts/",
-                    style.font
-                )),
+            if let Some(used) = self.map_font("body", f, &style.font, families, &mut added) {
+                style.font = used;
             }
         }
+        if let Some(f) = h.heading_font.as_ref().filter(|f| Some(*f) != h.body_font.as_ref()) {
+            if let Some(used) = self.map_font("heading", f, &style.font, families, &mut added) {
+                style.heading_font = Some(used).filter(|u| *u != style.font);
+            }
+        }
+        if let Some((i, m)) = h.logo.and_then(|i| self.media.get(i).map(|m| (i, m))) {
+            let (w, hgt) = h.logo_mm.unwrap_or((40.0, 15.0));
+            let format = if m.ext == "png" { crate::tree::ImageFormat::Png } else { crate::tree::ImageFormat::Jpeg };
+            style.logo = Some(crate::tree::Logo {
+                alt: alt.to_owned(),
+                format,
+                width_mm: w,
+                height_mm: hgt,
+                data: m.data.clone().into(),
+            });
+            self.notes.push(format!("logo: the header's image {} ({w:.1} × {hgt:.1} mm), alt text \"{alt}\"", i + 1));
+        }
+        let mut note = |s: String| self.notes.push(s);
         if let Some(s) = h.body_size {
             style.body_size = s;
             note(format!("body size {s} pt"));
@@ -703,16 +711,65 @@ impl Reference {
             note(format!("page {w:.0} × {hgt:.0} mm"));
         }
         if let Some(m) = h.margins_mm {
-            let used = m.iter().copied().fold(0.0f32, f32::max).clamp(5.0, 60.0);
+            let m = m.map(|x| x.clamp(5.0, 60.0));
+            let used = m.iter().copied().fold(0.0f32, f32::max);
             style.margin_mm = used;
             if m.iter().all(|x| (x - m[0]).abs() < 0.5) {
                 note(format!("margins {used:.1} mm"));
             } else {
+                style.margins_mm = Some(m);
                 note(format!(
-                    "margins {:.1}, {:.1}, {:.1}, {:.1} mm (top, right, bottom, left): the DOCX keeps them; the PDF and HTML use {used:.1} mm on every side",
+                    "margins {:.1}, {:.1}, {:.1}, {:.1} mm (top, right, bottom, left)",
                     m[0], m[1], m[2], m[3]
                 ));
             }
+        }
+        added
+    }
+
+    /// The family the PDF and HTML set the Word file's `font` in (for `what`: body or
+    /// heading), noted; a shipped metric-compatible font it needs goes into `added`. None: it
+    /// stays `current`, with a warning.
+    fn map_font(
+        &mut self,
+        what: &str,
+        font: &str,
+        current: &str,
+        families: &[String],
+        added: &mut Vec<&'static [u8]>,
+    ) -> Option<String> {
+        let twin = METRIC_COMPATIBLE.iter().find(|(name, _)| name.eq_ignore_ascii_case(font)).map(|(_, t)| *t);
+        match font_for(font, families) {
+            Some((used, true)) => {
+                self.notes.push(format!("{what} font \"{font}\" (from the Word file's styles)"));
+                Some(used)
+            }
+            Some((used, false)) => {
+                self.notes.push(format!(
+                    "warning: the {what} font \"{font}\" is not among the template's fonts: the PDF and HTML use \"{used}\", which has the same metrics (the DOCX keeps \"{font}\"); add \"{font}\" to the template's fonts/ to use it"
+                ));
+                Some(used)
+            }
+            None => match twin.and_then(|t| SHIPPED_TWINS.iter().find(|(n, _)| *n == t)) {
+                Some((used, files)) => {
+                    self.notes.push(format!(
+                        "warning: the {what} font \"{font}\" is not among the template's fonts: the PDF and HTML use \"{used}\" (shipped with cabrep), which has the same metrics (the DOCX keeps \"{font}\"); add \"{font}\" to the template's fonts/ to use it"
+                    ));
+                    for f in *files {
+                        if !added.iter().any(|a| std::ptr::eq(*a, *f)) {
+                            added.push(f);
+                        }
+                    }
+                    Some((*used).to_owned())
+                }
+                None => {
+                    let twin = twin.map(|t| format!(", nor its metric-compatible \"{t}\",")).unwrap_or_default();
+                    self.notes.push(format!(
+                        "warning: the {what} font \"{font}\"{twin} is not among the template's fonts: the PDF and HTML use \"{current}\" (the DOCX keeps \"{font}\"); add \"{font}\" to the template's fonts/"
+                    ));
+                    None
+                }
+            },
         }
     }
 }
@@ -746,6 +803,38 @@ pub const METRIC_COMPATIBLE: &[(&str, &str)] = &[
     ("Times New Roman", "Liberation Serif"),
     ("Courier New", "Liberation Mono"),
 ];
+
+/// The metric-compatible fonts cabrep ships (SIL OFL; see `templates/cabinet/fonts/OFL.txt`),
+/// added to a template's fonts when its Word file names the font they stand in for.
+const SHIPPED_TWINS: &[(&str, &[&[u8]])] = &[
+    (
+        "Carlito",
+        &[
+            include_bytes!("../../templates/cabinet/fonts/Carlito-Regular.ttf"),
+            include_bytes!("../../templates/cabinet/fonts/Carlito-Bold.ttf"),
+            include_bytes!("../../templates/cabinet/fonts/Carlito-Italic.ttf"),
+        ],
+    ),
+    (
+        "Caladea",
+        &[
+            include_bytes!("../../templates/cabinet/fonts/Caladea-Regular.ttf"),
+            include_bytes!("../../templates/cabinet/fonts/Caladea-Bold.ttf"),
+            include_bytes!("../../templates/cabinet/fonts/Caladea-Italic.ttf"),
+            include_bytes!("../../templates/cabinet/fonts/Caladea-BoldItalic.ttf"),
+        ],
+    ),
+];
+
+/// The first drawing's size in a header or footer's XML (`wp:extent`, EMU), millimetres.
+fn extent_mm(xml: &str) -> Option<(f32, f32)> {
+    let opts = roxmltree::ParsingOptions { allow_dtd: false, ..roxmltree::ParsingOptions::default() };
+    let doc = roxmltree::Document::parse_with_options(xml, opts).ok()?;
+    let e = doc.descendants().find(|n| n.is_element() && n.tag_name().name() == "extent")?;
+    let emu = |k: &str| e.attribute(k).and_then(|v| v.parse::<f32>().ok()).map(|v| v / 36_000.0);
+    let (w, h) = (emu("cx")?, emu("cy")?);
+    ((1.0..=300.0).contains(&w) && (1.0..=300.0).contains(&h)).then_some((w, h))
+}
 
 /// The family the PDF and HTML set `font` in: itself when the template's fonts have it (`true`),
 /// else its metric-compatible one when they have that (`false`), else none.

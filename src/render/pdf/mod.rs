@@ -148,7 +148,8 @@ fn prepare<'a>(doc: &Document, fonts: impl Iterator<Item = &'a [u8]>, anchors: &
         |e: serde_json::Error| RenderError::new(format!("PDF: cannot serialise the document tree: {e}"));
     let mut tree = serde_json::to_value(doc).map_err(serialise_error)?;
     if let Some(words) = crate::render::columns::WordMeasure::new(fonts, &doc.style.font) {
-        let avail_mm = f64::from(doc.style.page_width_mm) - 2.0 * f64::from(doc.style.margin_mm);
+        let [_, right, _, left] = doc.style.margins();
+        let avail_mm = f64::from(doc.style.page_width_mm) - f64::from(right) - f64::from(left);
         let hints =
             hints::TableLayout { words: &words, size: f64::from(doc.style.body_size), avail: avail_mm * 72.0 / 25.4 };
         hints.annotate_tables(&mut tree);
@@ -159,7 +160,14 @@ fn prepare<'a>(doc: &Document, fonts: impl Iterator<Item = &'a [u8]>, anchors: &
         hints::annotate_row_headers(&doc.blocks, blocks);
     }
     figures::annotate_figures(doc, &mut tree)?;
-    let pictures = pictures::annotate_pictures(doc, &mut tree);
+    let mut pictures = pictures::annotate_pictures(doc, &mut tree);
+    // The logo from the template's Word file, served as one more picture (`style.logo.path`).
+    if let (Some(logo), Some(slot)) = (&doc.style.logo, tree.pointer_mut("/style/logo")) {
+        if let Some(obj) = slot.as_object_mut() {
+            obj.insert("path".into(), serde_json::Value::String(world::picture_path(pictures.len())));
+            pictures.push(logo.data.to_vec());
+        }
+    }
     let data = serde_json::to_vec(&tree).map_err(serialise_error)?;
     let head = JobHead { font: doc.style.font.clone(), date: doc.meta.date.clone(), anchors: anchors.to_vec() };
     Ok(Job { head, data, pictures })
