@@ -28,6 +28,12 @@ pub fn report(t: &Template) -> Vec<String> {
                 r.media.len(),
                 if r.theme.is_some() { ", a theme" } else { "" }
             ));
+            if r.title_page {
+                out.push("  read: the first page has a header and footer of its own".to_owned());
+            }
+            if r.even_and_odd {
+                out.push("  read: even pages have a header and footer of their own".to_owned());
+            }
             out.extend(r.mapping().into_iter().map(|m| format!("  style: {m}")));
         }
     }

@@ -38,6 +38,7 @@ const REL_OFFICE_DOCUMENT: &str = "http://schemas.openxmlformats.org/officeDocum
 const REL_STYLES: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles";
 const REL_THEME: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/theme";
 const REL_FONT_TABLE: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/fontTable";
+const REL_SETTINGS: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/settings";
 const REL_IMAGE: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/image";
 
 /// `reference` in `template.toml`: the Word file's name in the template folder, alone or with a
@@ -95,7 +96,7 @@ pub enum FurnitureKind {
 pub struct FurniturePart {
     /// Header or footer.
     pub kind: FurnitureKind,
-    /// `default` or `first`.
+    /// `default`, `first` or `even`.
     pub which: String,
     /// The part's XML, as in the Word file.
     pub xml: String,
@@ -129,6 +130,8 @@ pub struct Reference {
     pub page_margins: Vec<(String, String)>,
     /// The first page has a header and footer of its own (`w:titlePg`).
     pub title_page: bool,
+    /// Even pages have a header and footer of their own (`w:evenAndOddHeaders` in the settings).
+    pub even_and_odd: bool,
     /// Headers and footers, default and first page.
     pub furniture: Vec<FurniturePart>,
     /// The images they show.
@@ -413,6 +416,13 @@ impl Reference {
             parse(file, &r.target, &t)?;
             theme = Some(t);
         }
+        let mut even_and_odd = false;
+        if let Some(r) = rels.iter().find(|r| r.kind == REL_SETTINGS && !r.external) {
+            let t = pkg.text(&r.target)?;
+            let d = parse(file, &r.target, &t)?;
+            even_and_odd = w_child(d.root_element(), &["evenAndOddHeaders"])
+                .is_some_and(|e| w_attr(e, "val").is_none_or(|v| v != "0" && v != "false" && v != "off"));
+        }
         let mut font_table = None;
         if let Some(r) = rels.iter().find(|r| r.kind == REL_FONT_TABLE && !r.external) {
             let t = pkg.text(&r.target)?;
@@ -428,7 +438,7 @@ impl Reference {
         let mut title_page = false;
         let mut furniture = Vec::new();
         let mut media: Vec<Media> = Vec::new();
-        let mut notes = Vec::new();
+        let notes = Vec::new();
         if let Some(sect) = sect {
             let attrs = |n: roxmltree::Node<'_, '_>, keep: &[&str]| -> Vec<(String, String)> {
                 keep.iter()
@@ -453,14 +463,10 @@ impl Reference {
                     "footerReference" => FurnitureKind::Footer,
                     _ => continue,
                 };
-                let which = w_attr(c, "type").unwrap_or("default");
-                if which == "even" {
-                    notes.push(format!(
-                        "the even-page {} is not taken (cabrep's documents have the same one on every page)",
-                        if kind == FurnitureKind::Header { "header" } else { "footer" }
-                    ));
-                    continue;
-                }
+                let which = match w_attr(c, "type").unwrap_or("default") {
+                    w @ ("default" | "first" | "even") => w,
+                    _ => continue,
+                };
                 if furniture.len() >= MAX_FURNITURE {
                     break;
                 }
@@ -524,6 +530,7 @@ impl Reference {
             page_size,
             page_margins,
             title_page,
+            even_and_odd,
             furniture,
             media,
             names,
@@ -711,7 +718,7 @@ impl Reference {
             note(format!("page {w:.0} × {hgt:.0} mm"));
         }
         if let Some(m) = h.margins_mm {
-            let m = m.map(|x| x.clamp(5.0, 60.0));
+            let m = m.map(|x| (x.clamp(5.0, 60.0) * 10.0).round() / 10.0);
             let used = m.iter().copied().fold(0.0f32, f32::max);
             style.margin_mm = used;
             if m.iter().all(|x| (x - m[0]).abs() < 0.5) {
@@ -919,6 +926,57 @@ mod tests {
         assert_eq!(hex("005EB8").as_deref(), Some("#005eb8"));
         assert_eq!(hex("auto"), None);
         assert_eq!(resolve("word", "../media/x.png"), "media/x.png");
+    }
+
+    /// A Word file whose body text is in `body` and whose heading 1 is in `heading`.
+    fn fonts_file(body: &str, heading: &str) -> Reference {
+        const DOC_RELS: &str = r#"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/></Relationships>"#;
+        let doc = r#"<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body/></w:document>"#;
+        let styles = format!(
+            r#"<w:styles xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:docDefaults><w:rPrDefault><w:rPr><w:rFonts w:ascii="{body}"/></w:rPr></w:rPrDefault></w:docDefaults><w:style w:type="paragraph" w:styleId="Heading1"><w:name w:val="heading 1"/><w:rPr><w:rFonts w:ascii="{heading}"/></w:rPr></w:style></w:styles>"#
+        );
+        let data = package(&[
+            ("[Content_Types].xml", TYPES),
+            ("_rels/.rels", ROOT_RELS),
+            ("word/document.xml", doc),
+            ("word/_rels/document.xml.rels", DOC_RELS),
+            ("word/styles.xml", &styles),
+        ]);
+        Reference::read("t.docx", &data, BTreeMap::new()).expect("read")
+    }
+
+    fn base_style() -> HouseStyle {
+        crate::template::Template::builtin().expect("built-in").settings.style
+    }
+
+    #[test]
+    fn calibri_and_cambria_are_set_in_the_shipped_carlito_and_caladea_with_a_warning_naming_both() {
+        let mut r = fonts_file("Calibri", "Cambria");
+        let mut style = base_style();
+        let added = r.apply(&mut style, &["Liberation Sans".to_owned()], "logo");
+        assert_eq!(style.font, "Carlito");
+        assert_eq!(style.heading_font.as_deref(), Some("Caladea"));
+        assert_eq!(families(&added.iter().map(|f| f.to_vec()).collect::<Vec<_>>()), ["Caladea", "Carlito"]);
+        let warnings: Vec<&String> = r.notes.iter().filter(|n| n.starts_with("warning: ")).collect();
+        assert!(warnings[0].contains("\"Calibri\"") && warnings[0].contains("\"Carlito\""), "{warnings:?}");
+        assert!(warnings[1].contains("\"Cambria\"") && warnings[1].contains("\"Caladea\""), "{warnings:?}");
+    }
+
+    #[test]
+    fn arial_is_liberation_sans_and_times_new_roman_liberation_serif_which_is_not_shipped() {
+        let mut r = fonts_file("Arial", "Times New Roman");
+        let mut style = base_style();
+        let added = r.apply(&mut style, &["Liberation Sans".to_owned()], "logo");
+        assert_eq!(style.font, "Liberation Sans");
+        assert_eq!(style.heading_font, None, "Liberation Serif is not available: headings stay in the body font");
+        assert!(added.is_empty());
+        let serif = r.notes.iter().find(|n| n.contains("Times New Roman")).expect("a note");
+        assert!(serif.starts_with("warning: ") && serif.contains("\"Liberation Serif\""), "{serif}");
+        assert!(r.notes.iter().any(|n| n.contains("\"Arial\"") && n.contains("\"Liberation Sans\"")), "{:?}", r.notes);
+        // A font the template's fonts/ holds is used as it is, with no warning.
+        let mut r = fonts_file("Calibri", "Calibri");
+        let added = r.apply(&mut style, &["Calibri".to_owned()], "logo");
+        assert!(added.is_empty() && style.font == "Calibri" && r.notes.iter().all(|n| !n.starts_with("warning")));
     }
 
     #[test]
