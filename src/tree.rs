@@ -112,6 +112,41 @@ pub struct HouseStyle {
     /// Whether the title is centred on its line (a cover page's), rather than set left.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub title_centred: bool,
+    /// Heading font family, when it is not the body font (from the template's Word file).
+    #[serde(default, skip_deserializing, skip_serializing_if = "Option::is_none")]
+    pub heading_font: Option<String>,
+    /// Margins top, right, bottom, left in millimetres, when they differ from side to side
+    /// (from the template's Word file); `margin_mm` is then the largest of them.
+    #[serde(default, skip_deserializing, skip_serializing_if = "Option::is_none")]
+    pub margins_mm: Option<[f32; 4]>,
+    /// The logo printed at the top of the page (from the template's Word file's header). Not
+    /// part of the tree's JSON: each writer places it with its image (the PDF writer's view
+    /// serves it as a file of its own).
+    #[serde(skip)]
+    pub logo: Option<Logo>,
+}
+
+/// A logo at the top of every page (PDF) or of the page (HTML).
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Logo {
+    /// What it shows, for readers who cannot see it (the council's name by default).
+    pub alt: String,
+    /// PNG or JPEG.
+    pub format: ImageFormat,
+    /// Width and height as printed, millimetres.
+    pub width_mm: f32,
+    /// Height as printed, millimetres.
+    pub height_mm: f32,
+    /// The image file.
+    #[serde(skip)]
+    pub data: std::sync::Arc<[u8]>,
+}
+
+impl HouseStyle {
+    /// Margins top, right, bottom, left, millimetres.
+    pub fn margins(&self) -> [f32; 4] {
+        self.margins_mm.unwrap_or([self.margin_mm; 4])
+    }
 }
 
 /// A block-level element.

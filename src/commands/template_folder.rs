@@ -28,6 +28,12 @@ pub fn report(t: &Template) -> Vec<String> {
                 r.media.len(),
                 if r.theme.is_some() { ", a theme" } else { "" }
             ));
+            if r.title_page {
+                out.push("  read: the first page has a header and footer of its own".to_owned());
+            }
+            if r.even_and_odd {
+                out.push("  read: even pages have a header and footer of their own".to_owned());
+            }
             out.extend(r.mapping().into_iter().map(|m| format!("  style: {m}")));
         }
     }
@@ -61,7 +67,7 @@ pub fn new(dir: &Path, from: &Path) -> Result<Vec<String>, NewError> {
     let mut r = Reference::read(&shown, &data, Default::default()).map_err(|e| bad(e.0))?;
     let builtin = Template::builtin().map_err(|e| NewError { message: e.to_string(), status: 3 })?;
     let mut style = builtin.settings.style.clone();
-    r.apply(&mut style, &reference::families(&builtin.fonts));
+    r.apply(&mut style, &reference::families(&builtin.fonts), "");
 
     let mut toml = String::new();
     let _ = writeln!(toml, "# A template folder made by `cabrep template new` from {name}.");

@@ -45,7 +45,14 @@ impl Shell<'_> {
                 date: opts.metadata_date.unwrap_or(self.date),
                 keywords: Meta::keywords_for(self.not_for_publication),
             },
-            style: t.settings.style.clone(),
+            style: {
+                let mut style = t.settings.style.clone();
+                if let Some(logo) = style.logo.as_mut().filter(|l| l.alt.trim().is_empty()) {
+                    // A template naming no council: the logo is the paper's council's.
+                    logo.alt = metadata_text(self.author);
+                }
+                style
+            },
             furniture: Furniture {
                 header: self.not_for_publication.then(|| t.words("exempt_header", &json!({}))),
                 footer: t.words("footer", &json!({})),

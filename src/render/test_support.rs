@@ -20,5 +20,8 @@ pub(crate) fn house_style() -> HouseStyle {
         page_height_mm: 297.0,
         margin_mm: 25.0,
         title_centred: false,
+        heading_font: None,
+        margins_mm: None,
+        logo: None,
     }
 }

@@ -26,6 +26,10 @@ pub struct Council {
     pub short_name: Option<String>,
     /// The council's web address.
     pub web: Option<String>,
+    /// What the logo taken from the template's Word file shows, for readers who cannot see it
+    /// (its name when not given).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub logo_alt: Option<String>,
 }
 
 /// `council` as written: a name, or a table.
@@ -42,13 +46,14 @@ struct Table {
     name: String,
     short_name: Option<String>,
     web: Option<String>,
+    logo_alt: Option<String>,
 }
 
 impl From<Written> for Council {
     fn from(w: Written) -> Council {
         match w {
-            Written::Name(name) => Council { name, short_name: None, web: None },
-            Written::Table(t) => Council { name: t.name, short_name: t.short_name, web: t.web },
+            Written::Name(name) => Council { name, short_name: None, web: None, logo_alt: None },
+            Written::Table(t) => Council { name: t.name, short_name: t.short_name, web: t.web, logo_alt: t.logo_alt },
         }
     }
 }
@@ -97,7 +102,7 @@ mod tests {
 
     #[test]
     fn an_empty_name_or_a_web_address_that_is_not_one_is_refused() {
-        let c = Council { name: " ".into(), short_name: None, web: Some("example.gov.uk".into()) };
+        let c = Council { name: " ".into(), short_name: None, web: Some("example.gov.uk".into()), logo_alt: None };
         let p = c.problems();
         assert_eq!(p.len(), 2, "{p:?}");
     }

@@ -20,6 +20,7 @@ use serde::{Deserialize, Serialize};
 use crate::tree::{ChartPalette, HouseStyle};
 
 pub mod council;
+mod coverage;
 pub mod fields;
 pub mod paper;
 pub mod reference;
@@ -27,6 +28,7 @@ pub mod resolutions;
 mod wording;
 
 pub use council::Council;
+pub use coverage::CharCoverage;
 pub use fields::{
     FieldKind, FrontSheet, FrontSheetField, FrontSheetLayout, ImplicationHeading, ImplicationKind, ImplicationsLayout,
 };
@@ -437,7 +439,11 @@ impl Template {
     pub fn attach_reference(&mut self, file: &str, data: &[u8]) -> Result<(), TemplateError> {
         let overrides = self.settings.reference.as_ref().map(reference::ReferenceSetting::styles).unwrap_or_default();
         let mut r = reference::Reference::read(file, data, overrides).map_err(|e| TemplateError(e.0))?;
-        r.apply(&mut self.settings.style, &reference::families(&self.fonts));
+        // The logo's alt text: the council's `logo_alt`, else its name (else the paper's council,
+        // filled in when a document is assembled).
+        let alt = self.settings.council.as_ref().map(|c| c.logo_alt.clone().unwrap_or_else(|| c.name.clone()));
+        let added = r.apply(&mut self.settings.style, &reference::families(&self.fonts), alt.as_deref().unwrap_or(""));
+        self.fonts.extend(added.into_iter().map(<[u8]>::to_vec));
         self.reference = Some(std::sync::Arc::new(r));
         Ok(())
     }
@@ -497,61 +503,6 @@ impl Template {
     pub fn band_severity(&self, band: &RiskBand) -> u8 {
         let below = self.settings.risk_bands.iter().filter(|b| b.min < band.min).count();
         u8::try_from(below).unwrap_or(u8::MAX)
-    }
-}
-
-/// The characters a template's fonts can print: every code point that some face of some font
-/// file maps to a glyph (its `cmap`). Validation checks authors' text against it, so a character
-/// no font has is a located error in the input, not a failure of the typesetter.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct CharCoverage {
-    /// Sorted, disjoint, inclusive ranges of code points.
-    ranges: Vec<(u32, u32)>,
-}
-
-impl CharCoverage {
-    /// What `fonts` (font files or collections) cover.
-    pub fn of_fonts<'a>(fonts: impl IntoIterator<Item = &'a [u8]>) -> CharCoverage {
-        let mut points = Vec::new();
-        for data in fonts {
-            let count = ttf_parser::fonts_in_collection(data).unwrap_or(1);
-            for index in 0..count {
-                let Ok(face) = ttf_parser::Face::parse(data, index) else { continue };
-                let Some(cmap) = face.tables().cmap else { continue };
-                for sub in cmap.subtables.into_iter().filter(|s| s.is_unicode()) {
-                    sub.codepoints(|cp| {
-                        if sub.glyph_index(cp).is_some_and(|g| g.0 != 0) {
-                            points.push(cp);
-                        }
-                    });
-                }
-            }
-        }
-        points.sort_unstable();
-        points.dedup();
-        let mut ranges: Vec<(u32, u32)> = Vec::new();
-        for cp in points {
-            match ranges.last_mut() {
-                Some((_, end)) if *end + 1 == cp => *end = cp,
-                _ => ranges.push((cp, cp)),
-            }
-        }
-        CharCoverage { ranges }
-    }
-
-    /// Whether a font has a glyph for `c`.
-    pub fn contains(&self, c: char) -> bool {
-        let cp = u32::from(c);
-        let i = self.ranges.partition_point(|&(_, end)| end < cp);
-        self.ranges.get(i).is_some_and(|&(start, _)| start <= cp)
-    }
-}
-
-impl Template {
-    /// The characters the template's fonts cover (read from the fonts on each call: the engine's
-    /// rules keep one for the process).
-    pub fn char_coverage(&self) -> CharCoverage {
-        CharCoverage::of_fonts(self.fonts.iter().map(Vec::as_slice))
     }
 }
 

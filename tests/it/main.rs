@@ -25,6 +25,7 @@ mod hostile_serve;
 mod hostile_template;
 mod hostile_typeset;
 mod house;
+mod house_style;
 mod html;
 mod layout;
 mod markdown;

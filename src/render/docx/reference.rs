@@ -158,6 +158,13 @@ pub(super) fn graft(parts: &mut Vec<(String, Vec<u8>)>, r: &Reference) -> Result
     for (i, e) in refs.into_iter().enumerate() {
         sect.children.insert(i, Node::Element(e));
     }
+    // Even pages' headers and footers are used only when the settings say so, as in the council's file.
+    if r.even_and_odd {
+        const SETTINGS: &str = "word/settings.xml";
+        let mut settings = parse_part(parts, SETTINGS)?.ok_or_else(|| err(SETTINGS, "missing"))?;
+        settings.root.ensure_child("w:evenAndOddHeaders");
+        put(parts, SETTINGS, xml::serialize(&settings).into_bytes());
+    }
     put(parts, "word/document.xml", xml::serialize(&doc).into_bytes());
     put(parts, RELS, xml::serialize(&rels).into_bytes());
     put(parts, TYPES, xml::serialize(&types).into_bytes());

@@ -141,6 +141,10 @@ pub fn stylesheet(style: &HouseStyle, furniture: &Furniture) -> String {
     let page_w = mm(style.page_width_mm, 210.0, 50.0, 2000.0);
     let page_h = mm(style.page_height_mm, 297.0, 50.0, 2000.0);
     let margin = mm(style.margin_mm, 25.0, 0.0, page_w.min(page_h) / 3.0);
+    let margin = match style.margins_mm {
+        Some(m) => m.map(|v| format!("{}mm", mm(v, margin, 0.0, page_w.min(page_h) / 3.0))).join(" "),
+        None => format!("{margin}mm"),
+    };
     let fonts = font_stack(&style.font);
 
     let mut css = String::new();
@@ -198,7 +202,7 @@ svg.chart {{ display: block; width: 100%; max-width: 45rem; height: auto; }}
 }}
 @page {{
   size: {page_w}mm {page_h}mm;
-  margin: {margin}mm;
+  margin: {margin};
 "#
     );
     if let Some(h) = furniture.header.as_deref().filter(|h| !h.trim().is_empty()) {
@@ -241,6 +245,12 @@ svg.chart {{ display: block; width: 100%; max-width: 45rem; height: auto; }}
     );
     if style.title_centred {
         css.push_str("h1 { text-align: center; }\n");
+    }
+    if let Some(f) = &style.heading_font {
+        let _ = writeln!(css, "h1, h2, h3, h4, h5, h6 {{ font-family: {}; }}", font_stack(f));
+    }
+    if style.logo.is_some() {
+        css.push_str(".logo { max-width: 48rem; margin: 0 auto; padding: 1rem 1.25rem 0; }\n.logo img { max-width: 100%; height: auto; }\n@media print { .logo { padding: 0; } }\n");
     }
     css
 }

@@ -102,6 +102,9 @@ impl Writer {
             self.text(header);
             self.push("</p>\n</header>\n");
         }
+        if let Some(logo) = &doc.style.logo {
+            self.logo(logo);
+        }
         self.push("<main id=\"content\" tabindex=\"-1\">\n");
         self.blocks(&doc.blocks)?;
         self.endnotes();
@@ -439,6 +442,21 @@ impl Writer {
     /// A picture: the image inline as a `data:` address (the page stays one self-contained
     /// file), at its natural size and never wider than the column; its alt text on the `img`
     /// (empty for a decorative one), its caption as the figure's.
+    /// The logo from the template's Word file, at the top of the page, at its printed size.
+    fn logo(&mut self, logo: &crate::tree::Logo) {
+        use base64::Engine as _;
+        let data = base64::engine::general_purpose::STANDARD.encode(&logo.data);
+        // Printed size in CSS pixels (96 to the inch).
+        let px = |mm: f32| (mm / 25.4 * 96.0).round().max(1.0) as u32;
+        self.push(&format!(
+            "<header class=\"logo\"><img src=\"data:{};base64,{data}\" alt=\"{}\" width=\"{}\" height=\"{}\"></header>\n",
+            logo.format.mime(),
+            attr(&logo.alt),
+            px(logo.width_mm),
+            px(logo.height_mm),
+        ));
+    }
+
     fn picture(&mut self, p: &Picture) {
         use base64::Engine as _;
         self.push("<figure class=\"picture\">\n");

@@ -147,7 +147,8 @@ struct JobHead {
 fn prepare<'a>(doc: &Document, fonts: impl Iterator<Item = &'a [u8]>, anchors: &[String]) -> Result<Job, RenderError> {
     super::check_depth(doc)?;
     let measure = crate::render::columns::WordMeasure::new(fonts, &doc.style.font);
-    let avail_mm = f64::from(doc.style.page_width_mm) - 2.0 * f64::from(doc.style.margin_mm);
+    let [_, right, _, left] = doc.style.margins();
+    let avail_mm = f64::from(doc.style.page_width_mm) - f64::from(right) - f64::from(left);
     let tables = measure.as_ref().map(|words| hints::TableLayout {
         words,
         size: f64::from(doc.style.body_size),

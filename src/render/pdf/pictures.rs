@@ -30,6 +30,14 @@ impl<'a> Served<'a> {
         world::picture_path(i)
     }
 
+    /// The virtual path of the logo's image, served as one more file.
+    pub(super) fn logo(&mut self, data: &[u8]) -> String {
+        // No picture's digest is empty: the logo never shares a picture's file.
+        self.digests.push("");
+        self.images.push(data.to_vec());
+        world::picture_path(self.images.len() - 1)
+    }
+
     /// The images, the `N`th to be served at [`world::picture_path`]`(N)`.
     pub(super) fn into_images(self) -> Vec<Vec<u8>> {
         self.images

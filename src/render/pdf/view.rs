@@ -26,20 +26,37 @@ use super::pictures::Served;
 use crate::render::row_header::row_header_column;
 use crate::render::{chart, RenderError};
 use crate::tree::{
-    Block, CellSpan, Column, Document, Figure, Furniture, Heading, HouseStyle, Inline, Meta, ParagraphStyle, Picture,
-    SubNumbering, Table,
+    Block, CellSpan, Column, Document, Figure, Furniture, Heading, HouseStyle, Inline, Logo, Meta, ParagraphStyle,
+    Picture, SubNumbering, Table,
 };
 
 /// The whole document as the template reads it.
 #[derive(Debug, Serialize)]
 pub(super) struct View<'a> {
     meta: &'a Meta,
-    style: &'a HouseStyle,
+    style: StyleView<'a>,
     furniture: &'a Furniture,
     blocks: Vec<BlockView<'a>>,
     /// Every anchor that exactly one element carries (`anchor: true`): a link to one of them
     /// needs no query.
     unique_anchors: BTreeMap<&'a str, bool>,
+}
+
+/// The house style as the template reads it: the tree's, with the logo's image served.
+#[derive(Debug, Serialize)]
+struct StyleView<'a> {
+    #[serde(flatten)]
+    house: &'a HouseStyle,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    logo: Option<LogoView<'a>>,
+}
+
+/// The logo from the template's Word file, with where the template finds its image.
+#[derive(Debug, Serialize)]
+struct LogoView<'a> {
+    #[serde(flatten)]
+    logo: &'a Logo,
+    path: String,
 }
 
 /// A block as the template reads it: the tree's block, with the writer's hints.
@@ -152,7 +169,10 @@ impl<'a> View<'a> {
         let mut b = Builder { tables, font: &doc.style.font, anchors: BTreeMap::new(), served: Served::default() };
         let blocks = b.blocks(&doc.blocks)?;
         let unique_anchors = b.anchors.iter().filter(|(_, n)| **n == 1).map(|(a, _)| (*a, true)).collect();
-        let view = View { meta: &doc.meta, style: &doc.style, furniture: &doc.furniture, blocks, unique_anchors };
+        // The logo is served after the pictures, so their files keep their numbers.
+        let logo = doc.style.logo.as_ref().map(|logo| LogoView { logo, path: b.served.logo(&logo.data) });
+        let style = StyleView { house: &doc.style, logo };
+        let view = View { meta: &doc.meta, style, furniture: &doc.furniture, blocks, unique_anchors };
         Ok((view, b.served.into_images()))
     }
 }

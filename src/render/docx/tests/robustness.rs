@@ -63,6 +63,9 @@ fn odd_input_never_panics() {
         page_height_mm: -1.0,
         margin_mm: 1e6,
         title_centred: false,
+        heading_font: None,
+        margins_mm: None,
+        logo: None,
     };
     doc.meta = Meta {
         title: "\u{0}<x>".into(),

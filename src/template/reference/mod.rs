@@ -11,11 +11,8 @@
 //! before anything decodes it. The file's content is never quoted in a message.
 
 use std::collections::BTreeMap;
-use std::io::Read;
 
 use serde::{Deserialize, Serialize};
-
-use crate::tree::HouseStyle;
 
 /// The Word file is at most this large on disk.
 pub const MAX_FILE_BYTES: u64 = 32 * 1024 * 1024;
@@ -38,6 +35,7 @@ const REL_OFFICE_DOCUMENT: &str = "http://schemas.openxmlformats.org/officeDocum
 const REL_STYLES: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles";
 const REL_THEME: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/theme";
 const REL_FONT_TABLE: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/fontTable";
+const REL_SETTINGS: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/settings";
 const REL_IMAGE: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/image";
 
 /// `reference` in `template.toml`: the Word file's name in the template folder, alone or with a
@@ -95,7 +93,7 @@ pub enum FurnitureKind {
 pub struct FurniturePart {
     /// Header or footer.
     pub kind: FurnitureKind,
-    /// `default` or `first`.
+    /// `default`, `first` or `even`.
     pub which: String,
     /// The part's XML, as in the Word file.
     pub xml: String,
@@ -129,6 +127,8 @@ pub struct Reference {
     pub page_margins: Vec<(String, String)>,
     /// The first page has a header and footer of its own (`w:titlePg`).
     pub title_page: bool,
+    /// Even pages have a header and footer of their own (`w:evenAndOddHeaders` in the settings).
+    pub even_and_odd: bool,
     /// Headers and footers, default and first page.
     pub furniture: Vec<FurniturePart>,
     /// The images they show.
@@ -164,6 +164,8 @@ pub struct ReadStyle {
     pub margins_mm: Option<[f32; 4]>,
     /// The first image of the default header (the logo).
     pub logo: Option<usize>,
+    /// The logo's width and height as the header prints it, millimetres.
+    pub logo_mm: Option<(f32, f32)>,
 }
 
 /// A Word file that cannot be used, with the part at fault.
@@ -209,143 +211,12 @@ fn aliases(name: &str) -> &'static [&'static str] {
     }
 }
 
-/// A package being read: the archive and how much has been decompressed from it.
-struct Package<'a> {
-    zip: zip::ZipArchive<std::io::Cursor<&'a [u8]>>,
-    file: &'a str,
-    total: u64,
-}
+mod house;
+mod package;
 
-impl Package<'_> {
-    fn err(&self, part: &str, what: impl std::fmt::Display) -> ReferenceError {
-        ReferenceError(format!("{}: {part}: {what}", self.file))
-    }
-
-    fn has(&self, name: &str) -> bool {
-        self.zip.index_for_name(name).is_some()
-    }
-
-    /// A part's bytes, decompressed into a counter: at most `cap`, and the package's total.
-    fn bytes(&mut self, name: &str, cap: u64) -> Result<Vec<u8>, ReferenceError> {
-        let file = self.file;
-        let total = self.total;
-        let mut entry = match self.zip.by_name(name) {
-            Ok(e) => e,
-            Err(zip::result::ZipError::FileNotFound) => {
-                return Err(ReferenceError(format!("{file}: {name}: missing; the Word file is incomplete")))
-            }
-            Err(e) => return Err(ReferenceError(format!("{file}: {name}: cannot be read: {e}"))),
-        };
-        let room = cap.min(MAX_TOTAL_BYTES.saturating_sub(total));
-        if entry.size() > room {
-            return Err(ReferenceError(format!(
-                "{file}: {name}: decompresses to {} bytes; the limit is {room} bytes",
-                entry.size()
-            )));
-        }
-        let mut data = Vec::new();
-        (&mut entry)
-            .take(room + 1)
-            .read_to_end(&mut data)
-            .map_err(|e| ReferenceError(format!("{file}: {name}: cannot be read: {e}")))?;
-        if data.len() as u64 > room {
-            return Err(ReferenceError(format!(
-                "{file}: {name}: decompresses to more than {room} bytes (the limit); the file may be a zip bomb"
-            )));
-        }
-        self.total += data.len() as u64;
-        Ok(data)
-    }
-
-    /// A part's text (UTF-8 XML).
-    fn text(&mut self, name: &str) -> Result<String, ReferenceError> {
-        let data = self.bytes(name, MAX_XML_BYTES)?;
-        String::from_utf8(data).map_err(|_| self.err(name, "is not UTF-8 XML"))
-    }
-}
-
-/// A part's relationships: id, type, target (resolved), external.
-struct Rel {
-    id: String,
-    kind: String,
-    target: String,
-    external: bool,
-}
-
-/// Parses an XML part, refusing a document type declaration (entities are never expanded).
-fn parse<'a>(file: &str, part: &str, text: &'a str) -> Result<roxmltree::Document<'a>, ReferenceError> {
-    let opts = roxmltree::ParsingOptions { allow_dtd: false, ..roxmltree::ParsingOptions::default() };
-    roxmltree::Document::parse_with_options(text, opts)
-        .map_err(|e| ReferenceError(format!("{file}: {part}: is not well-formed XML ({e})")))
-}
-
-/// The relationships part of `part` (`word/document.xml` → `word/_rels/document.xml.rels`); none
-/// when it has no such part.
-fn rels_of(pkg: &mut Package<'_>, part: &str) -> Result<Vec<Rel>, ReferenceError> {
-    let (dir, name) = part.rsplit_once('/').unwrap_or(("", part));
-    let rels_name = if dir.is_empty() { format!("_rels/{name}.rels") } else { format!("{dir}/_rels/{name}.rels") };
-    if !pkg.has(&rels_name) {
-        return Ok(Vec::new());
-    }
-    let text = pkg.text(&rels_name)?;
-    let doc = parse(pkg.file, &rels_name, &text)?;
-    let mut out = Vec::new();
-    for r in doc.root_element().children().filter(|n| n.is_element() && n.tag_name().name() == "Relationship") {
-        let external = r.attribute("TargetMode") == Some("External");
-        let target = r.attribute("Target").unwrap_or("");
-        out.push(Rel {
-            id: r.attribute("Id").unwrap_or("").to_owned(),
-            kind: r.attribute("Type").unwrap_or("").to_owned(),
-            target: if external { target.to_owned() } else { resolve(dir, target) },
-            external,
-        });
-    }
-    Ok(out)
-}
-
-/// Resolves a relationship target against its source part's folder (`..` allowed); the DOCX
-/// writer resolves its own package's targets with it too.
-pub(crate) fn resolve(dir: &str, target: &str) -> String {
-    let mut segs: Vec<&str> =
-        if target.starts_with('/') { Vec::new() } else { dir.split('/').filter(|s| !s.is_empty()).collect() };
-    for seg in target.split('/') {
-        match seg {
-            "" | "." => {}
-            ".." => {
-                segs.pop();
-            }
-            s => segs.push(s),
-        }
-    }
-    segs.join("/")
-}
-
-/// An attribute in the WordprocessingML namespace.
-fn w_attr<'a>(n: roxmltree::Node<'a, '_>, name: &str) -> Option<&'a str> {
-    n.attribute((W_NS, name))
-}
-
-/// The first descendant (depth-first) in the WordprocessingML namespace with this local name.
-fn w_child<'a, 'i>(n: roxmltree::Node<'a, 'i>, path: &[&str]) -> Option<roxmltree::Node<'a, 'i>> {
-    let mut at = n;
-    for name in path {
-        at = at
-            .children()
-            .find(|c| c.is_element() && c.tag_name().namespace() == Some(W_NS) && c.tag_name().name() == *name)?;
-    }
-    Some(at)
-}
-
-/// The main namespace's prefix must be `w` in a part whose content is edited or copied whole.
-fn check_prefix(file: &str, part: &str, doc: &roxmltree::Document<'_>) -> Result<(), ReferenceError> {
-    let root = doc.root_element();
-    if root.tag_name().namespace() != Some(W_NS) || root.lookup_prefix(W_NS) != Some("w") {
-        return Err(ReferenceError(format!(
-            "{file}: {part}: is not WordprocessingML written with the usual `w:` prefix; open the file in Word or LibreOffice and save it as a .docx again"
-        )));
-    }
-    Ok(())
-}
+pub use house::{families, METRIC_COMPATIBLE};
+pub(crate) use package::resolve;
+use package::{check_prefix, image_ext, parse, rels_of, w_attr, w_child, Package};
 
 impl Reference {
     /// Reads a Word file's bytes (`file` names it in messages), with cabrep's style names mapped
@@ -411,6 +282,13 @@ impl Reference {
             parse(file, &r.target, &t)?;
             theme = Some(t);
         }
+        let mut even_and_odd = false;
+        if let Some(r) = rels.iter().find(|r| r.kind == REL_SETTINGS && !r.external) {
+            let t = pkg.text(&r.target)?;
+            let d = parse(file, &r.target, &t)?;
+            even_and_odd = w_child(d.root_element(), &["evenAndOddHeaders"])
+                .is_some_and(|e| w_attr(e, "val").is_none_or(|v| v != "0" && v != "false" && v != "off"));
+        }
         let mut font_table = None;
         if let Some(r) = rels.iter().find(|r| r.kind == REL_FONT_TABLE && !r.external) {
             let t = pkg.text(&r.target)?;
@@ -426,7 +304,7 @@ impl Reference {
         let mut title_page = false;
         let mut furniture = Vec::new();
         let mut media: Vec<Media> = Vec::new();
-        let mut notes = Vec::new();
+        let notes = Vec::new();
         if let Some(sect) = sect {
             let attrs = |n: roxmltree::Node<'_, '_>, keep: &[&str]| -> Vec<(String, String)> {
                 keep.iter()
@@ -451,14 +329,10 @@ impl Reference {
                     "footerReference" => FurnitureKind::Footer,
                     _ => continue,
                 };
-                let which = w_attr(c, "type").unwrap_or("default");
-                if which == "even" {
-                    notes.push(format!(
-                        "the even-page {} is not taken (cabrep's documents have the same one on every page)",
-                        if kind == FurnitureKind::Header { "header" } else { "footer" }
-                    ));
-                    continue;
-                }
+                let which = match w_attr(c, "type").unwrap_or("default") {
+                    w @ ("default" | "first" | "even") => w,
+                    _ => continue,
+                };
                 if furniture.len() >= MAX_FURNITURE {
                     break;
                 }
@@ -522,6 +396,7 @@ impl Reference {
             page_size,
             page_margins,
             title_page,
+            even_and_odd,
             furniture,
             media,
             names,
@@ -571,241 +446,13 @@ impl Reference {
             })
             .collect()
     }
-
-    /// Reads the house style's values from the styles part (and the theme's fonts).
-    fn read_style(&self, styles: &roxmltree::Document<'_>, theme: Option<&str>) -> ReadStyle {
-        let mut out = ReadStyle::default();
-        let theme_fonts = theme.map(theme_fonts).unwrap_or_default();
-        let font_of = |rpr: roxmltree::Node<'_, '_>| -> Option<String> {
-            let f = w_child(rpr, &["rFonts"])?;
-            if let Some(a) = w_attr(f, "ascii") {
-                return Some(a.to_owned());
-            }
-            match w_attr(f, "asciiTheme") {
-                Some(t) if t.starts_with("major") => theme_fonts.0.clone(),
-                Some(_) => theme_fonts.1.clone(),
-                None => None,
-            }
-        };
-        let size_of = |rpr: roxmltree::Node<'_, '_>| -> Option<f32> {
-            w_child(rpr, &["sz"])
-                .and_then(|s| w_attr(s, "val"))
-                .and_then(|v| v.parse::<f32>().ok())
-                .map(|h| h / 2.0)
-                .filter(|s| (6.0..=72.0).contains(s))
-        };
-        let root = styles.root_element();
-        if let Some(rpr) = w_child(root, &["docDefaults", "rPrDefault", "rPr"]) {
-            out.body_font = font_of(rpr);
-            out.body_size = size_of(rpr);
-        }
-        let style_node = |id: &str| {
-            root.children()
-                .find(|c| c.is_element() && c.tag_name().name() == "style" && w_attr(*c, "styleId") == Some(id))
-        };
-        if let Some(rpr) = self.style_for("Normal", "paragraph").and_then(style_node).and_then(|s| w_child(s, &["rPr"]))
-        {
-            out.body_font = font_of(rpr).or(out.body_font);
-            out.body_size = size_of(rpr).or(out.body_size);
-        }
-        for level in 0..3 {
-            let Some(s) = self.style_for(&format!("heading {}", level + 1), "paragraph").and_then(style_node) else {
-                continue;
-            };
-            let Some(rpr) = w_child(s, &["rPr"]) else { continue };
-            out.heading_sizes[level] = size_of(rpr);
-            if level == 0 {
-                out.heading_font = font_of(rpr);
-            }
-            if out.heading_colour.is_none() {
-                out.heading_colour = w_child(rpr, &["color"]).and_then(|c| w_attr(c, "val")).and_then(hex);
-            }
-        }
-        if let Some(s) = self.style_for("Report Table", "table").and_then(style_node) {
-            let first_row = s.children().find(|c| {
-                c.is_element() && c.tag_name().name() == "tblStylePr" && w_attr(*c, "type") == Some("firstRow")
-            });
-            out.table_header_fill =
-                first_row.and_then(|f| w_child(f, &["tcPr", "shd"])).and_then(|s| w_attr(s, "fill")).and_then(hex);
-        }
-        let twips = |v: Option<&String>| v.and_then(|v| v.parse::<f32>().ok()).map(|t| t / 1440.0 * 25.4);
-        let get = |attrs: &[(String, String)], k: &str| attrs.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
-        if let (Some(w), Some(h)) =
-            (twips(get(&self.page_size, "w:w").as_ref()), twips(get(&self.page_size, "w:h").as_ref()))
-        {
-            out.page_mm = Some((w, h));
-        }
-        let m: Vec<Option<f32>> = ["w:top", "w:right", "w:bottom", "w:left"]
-            .iter()
-            .map(|k| twips(get(&self.page_margins, k).as_ref()).map(f32::abs))
-            .collect();
-        if let [Some(t), Some(r), Some(b), Some(l)] = m[..] {
-            out.margins_mm = Some([t, r, b, l]);
-        }
-        out.logo = self
-            .furniture
-            .iter()
-            .find(|f| f.kind == FurnitureKind::Header && f.which == "default")
-            .and_then(|f| f.images.first())
-            .map(|(_, i)| *i);
-        out
-    }
-
-    /// Lays the values read on a house style, the fonts the PDF and HTML cannot set mapped to
-    /// those `families` (the template's fonts) holds; each change and mapping is noted.
-    pub fn apply(&mut self, style: &mut HouseStyle, families: &[String]) {
-        let h = self.house.clone();
-        let mut note = |s: String| self.notes.push(s);
-        if let Some(f) = &h.body_font {
-            match font_for(f, families) {
-                Some((used, true)) => {
-                    note(format!("body font \"{f}\" (from the Word file's styles)"));
-                    style.font = used;
-                }
-                Some((used, false)) => {
-                    note(format!(
-                        "warning: the font \"{f}\" is not among the template's fonts: the PDF and HTML use \"{used}\", which has the same metrics (the DOCX keeps \"{f}\"); add \"{f}\" to the template's fonts/ to use it"
-                    ));
-                    style.font = used;
-                }
-                None => note(format!(
-                    "warning: the font \"{f}\" is not among the template's fonts and none of them matches its metrics: the PDF and HTML use \"{}\" (the DOCX keeps \"{f}\"); add \"{f}\" to the template's fonts/",
-                    style.font
-                )),
-            }
-        }
-        if let Some(s) = h.body_size {
-            style.body_size = s;
-            note(format!("body size {s} pt"));
-        }
-        let [t, hd, sub] = h.heading_sizes;
-        for (slot, v, what) in [
-            (&mut style.title_size, t, "heading 1"),
-            (&mut style.heading_size, hd, "heading 2"),
-            (&mut style.subheading_size, sub, "heading 3"),
-        ] {
-            if let Some(v) = v {
-                *slot = v;
-                note(format!("{what} size {v} pt"));
-            }
-        }
-        if let Some(c) = &h.heading_colour {
-            style.heading_colour = c.clone();
-            note(format!("heading colour {c}"));
-        }
-        if let Some(c) = &h.table_header_fill {
-            style.table_header_fill = c.clone();
-            note(format!("table header fill {c}"));
-        }
-        if let Some((w, hgt)) = h.page_mm.filter(|(w, h)| (90.0..=600.0).contains(w) && (90.0..=600.0).contains(h)) {
-            style.page_width_mm = w;
-            style.page_height_mm = hgt;
-            note(format!("page {w:.0} × {hgt:.0} mm"));
-        }
-        if let Some(m) = h.margins_mm {
-            let used = m.iter().copied().fold(0.0f32, f32::max).clamp(5.0, 60.0);
-            style.margin_mm = used;
-            if m.iter().all(|x| (x - m[0]).abs() < 0.5) {
-                note(format!("margins {used:.1} mm"));
-            } else {
-                note(format!(
-                    "margins {:.1}, {:.1}, {:.1}, {:.1} mm (top, right, bottom, left): the DOCX keeps them; the PDF and HTML use {used:.1} mm on every side",
-                    m[0], m[1], m[2], m[3]
-                ));
-            }
-        }
-    }
-}
-
-/// The theme's major and minor Latin fonts.
-fn theme_fonts(theme: &str) -> (Option<String>, Option<String>) {
-    let opts = roxmltree::ParsingOptions { allow_dtd: false, ..roxmltree::ParsingOptions::default() };
-    let Ok(doc) = roxmltree::Document::parse_with_options(theme, opts) else { return (None, None) };
-    let latin = |which: &str| {
-        doc.descendants()
-            .find(|n| n.tag_name().name() == which)
-            .and_then(|n| n.children().find(|c| c.tag_name().name() == "latin"))
-            .and_then(|l| l.attribute("typeface"))
-            .filter(|t| !t.is_empty())
-            .map(str::to_owned)
-    };
-    (latin("majorFont"), latin("minorFont"))
-}
-
-/// `RRGGBB` as `#rrggbb` (`auto` and anything else: none).
-fn hex(v: &str) -> Option<String> {
-    (v.len() == 6 && v.chars().all(|c| c.is_ascii_hexdigit())).then(|| format!("#{}", v.to_ascii_lowercase()))
-}
-
-/// The metric-compatible free fonts (SIL OFL) for the fonts council Word files use most.
-pub const METRIC_COMPATIBLE: &[(&str, &str)] = &[
-    ("Arial", "Liberation Sans"),
-    ("Helvetica", "Liberation Sans"),
-    ("Calibri", "Carlito"),
-    ("Cambria", "Caladea"),
-    ("Times New Roman", "Liberation Serif"),
-    ("Courier New", "Liberation Mono"),
-];
-
-/// The family the PDF and HTML set `font` in: itself when the template's fonts have it (`true`),
-/// else its metric-compatible one when they have that (`false`), else none.
-fn font_for(font: &str, families: &[String]) -> Option<(String, bool)> {
-    if let Some(f) = families.iter().find(|f| f.eq_ignore_ascii_case(font)) {
-        return Some((f.clone(), true));
-    }
-    let (_, free) = METRIC_COMPATIBLE.iter().find(|(name, _)| name.eq_ignore_ascii_case(font))?;
-    families.iter().find(|f| f.eq_ignore_ascii_case(free)).map(|f| (f.clone(), false))
-}
-
-/// A header image's file type from its content (PNG or JPEG only), its pixels counted from its
-/// header before anything decodes it.
-fn image_ext(pkg: &Package<'_>, part: &str, data: &[u8]) -> Result<&'static str, ReferenceError> {
-    let ext = if data.starts_with(b"\x89PNG\r\n\x1a\n") {
-        "png"
-    } else if data.starts_with(&[0xFF, 0xD8, 0xFF]) {
-        "jpeg"
-    } else {
-        return Err(
-            pkg.err(part, "is not a PNG or JPEG image; a header or footer logo taken from the reference must be one")
-        );
-    };
-    let dims = image::ImageReader::new(std::io::Cursor::new(data))
-        .with_guessed_format()
-        .map_err(|e| pkg.err(part, format!("cannot be read as an image ({e})")))?
-        .into_dimensions()
-        .map_err(|e| pkg.err(part, format!("cannot be read as an image ({e})")))?;
-    let pixels = u64::from(dims.0) * u64::from(dims.1);
-    if pixels > MAX_PIXELS {
-        return Err(pkg.err(part, format!("is {} × {} pixels; the limit is {MAX_PIXELS} pixels", dims.0, dims.1)));
-    }
-    Ok(ext)
-}
-
-/// The family names of font files (their `name` table's family), sorted, without repeats.
-pub fn families(fonts: &[Vec<u8>]) -> Vec<String> {
-    let mut out = Vec::new();
-    for data in fonts {
-        let count = ttf_parser::fonts_in_collection(data).unwrap_or(1);
-        for i in 0..count {
-            let Ok(face) = ttf_parser::Face::parse(data, i) else { continue };
-            for n in face.names() {
-                if n.name_id == ttf_parser::name_id::TYPOGRAPHIC_FAMILY || n.name_id == ttf_parser::name_id::FAMILY {
-                    if let Some(s) = n.to_string() {
-                        if !out.contains(&s) {
-                            out.push(s);
-                        }
-                    }
-                }
-            }
-        }
-    }
-    out.sort();
-    out
 }
 
 #[cfg(test)]
 mod tests {
+    use super::house::{font_for, hex};
     use super::*;
+    use crate::tree::HouseStyle;
     use std::io::Write;
 
     /// A package of the given parts, deflated.
@@ -830,6 +477,57 @@ mod tests {
         assert_eq!(hex("005EB8").as_deref(), Some("#005eb8"));
         assert_eq!(hex("auto"), None);
         assert_eq!(resolve("word", "../media/x.png"), "media/x.png");
+    }
+
+    /// A Word file whose body text is in `body` and whose heading 1 is in `heading`.
+    fn fonts_file(body: &str, heading: &str) -> Reference {
+        const DOC_RELS: &str = r#"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/></Relationships>"#;
+        let doc = r#"<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body/></w:document>"#;
+        let styles = format!(
+            r#"<w:styles xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:docDefaults><w:rPrDefault><w:rPr><w:rFonts w:ascii="{body}"/></w:rPr></w:rPrDefault></w:docDefaults><w:style w:type="paragraph" w:styleId="Heading1"><w:name w:val="heading 1"/><w:rPr><w:rFonts w:ascii="{heading}"/></w:rPr></w:style></w:styles>"#
+        );
+        let data = package(&[
+            ("[Content_Types].xml", TYPES),
+            ("_rels/.rels", ROOT_RELS),
+            ("word/document.xml", doc),
+            ("word/_rels/document.xml.rels", DOC_RELS),
+            ("word/styles.xml", &styles),
+        ]);
+        Reference::read("t.docx", &data, BTreeMap::new()).expect("read")
+    }
+
+    fn base_style() -> HouseStyle {
+        crate::template::Template::builtin().expect("built-in").settings.style
+    }
+
+    #[test]
+    fn calibri_and_cambria_are_set_in_the_shipped_carlito_and_caladea_with_a_warning_naming_both() {
+        let mut r = fonts_file("Calibri", "Cambria");
+        let mut style = base_style();
+        let added = r.apply(&mut style, &["Liberation Sans".to_owned()], "logo");
+        assert_eq!(style.font, "Carlito");
+        assert_eq!(style.heading_font.as_deref(), Some("Caladea"));
+        assert_eq!(families(&added.iter().map(|f| f.to_vec()).collect::<Vec<_>>()), ["Caladea", "Carlito"]);
+        let warnings: Vec<&String> = r.notes.iter().filter(|n| n.starts_with("warning: ")).collect();
+        assert!(warnings[0].contains("\"Calibri\"") && warnings[0].contains("\"Carlito\""), "{warnings:?}");
+        assert!(warnings[1].contains("\"Cambria\"") && warnings[1].contains("\"Caladea\""), "{warnings:?}");
+    }
+
+    #[test]
+    fn arial_is_liberation_sans_and_times_new_roman_liberation_serif_which_is_not_shipped() {
+        let mut r = fonts_file("Arial", "Times New Roman");
+        let mut style = base_style();
+        let added = r.apply(&mut style, &["Liberation Sans".to_owned()], "logo");
+        assert_eq!(style.font, "Liberation Sans");
+        assert_eq!(style.heading_font, None, "Liberation Serif is not available: headings stay in the body font");
+        assert!(added.is_empty());
+        let serif = r.notes.iter().find(|n| n.contains("Times New Roman")).expect("a note");
+        assert!(serif.starts_with("warning: ") && serif.contains("\"Liberation Serif\""), "{serif}");
+        assert!(r.notes.iter().any(|n| n.contains("\"Arial\"") && n.contains("\"Liberation Sans\"")), "{:?}", r.notes);
+        // A font the template's fonts/ holds is used as it is, with no warning.
+        let mut r = fonts_file("Calibri", "Calibri");
+        let added = r.apply(&mut style, &["Calibri".to_owned()], "logo");
+        assert!(added.is_empty() && style.font == "Calibri" && r.notes.iter().all(|n| !n.starts_with("warning")));
     }
 
     #[test]
