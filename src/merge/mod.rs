@@ -72,6 +72,12 @@
 //!   through the XObject's resources.
 //! - **Deterministic bytes.** Objects are numbered in the order the merge reaches them; the
 //!   trailer `/ID` is a hash of the inputs and options. The same inputs give the same bytes.
+//! - **One part at a time.** Parts are copied in order, and each part's objects are written out
+//!   (`write`) as soon as the part is done and its pages are stamped; only the page tree's
+//!   kids, the structure tree's top and parent tree, the bookmarks' own items and the
+//!   cross-reference offsets are kept to the end. A part not already read ([`merge_read`]) is
+//!   read when its turn comes and let go after it, so the merge's memory follows the largest
+//!   part, not the document.
 //! - **Bounded and safe.** Encrypted parts are refused; corrupt or truncated ones give an error,
 //!   never a panic; each stream the reader inflates is bounded by [`MAX_INFLATED`].
 
@@ -83,11 +89,12 @@ mod repair;
 mod seen;
 mod source;
 mod stamp;
+mod write;
 
 #[cfg(test)]
 mod tests;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use lopdf::{Dictionary, Object, ObjectId, Stream};
@@ -375,15 +382,28 @@ struct Skeleton {
     outlines: ObjectId,
 }
 
-/// The result being built: its objects, numbered from 1 in the order they are reached.
+/// The result being built: its objects, numbered from 1 in the order they are reached. While
+/// merging, the objects of the part being copied are held here until the part is done
+/// ([`Output::flush`]) and are then written out; only what a later part changes again
+/// ([`Output::hold`]) stays.
 pub(crate) struct Output {
     objects: BTreeMap<ObjectId, Object>,
     next: u32,
+    /// Where finished objects are written; none while a whole document is held (marking one).
+    sink: Option<write::Sink>,
+    /// Objects [`Output::flush`] keeps back.
+    held: BTreeSet<ObjectId>,
 }
 
 impl Output {
+    /// An output written as it goes.
     fn new() -> Self {
-        Output { objects: BTreeMap::new(), next: 1 }
+        Output { objects: BTreeMap::new(), next: 1, sink: Some(write::Sink::new()), held: BTreeSet::new() }
+    }
+
+    /// A whole document's objects, held and changed in place.
+    pub(crate) fn whole(objects: BTreeMap<ObjectId, Object>, next: u32) -> Self {
+        Output { objects, next, sink: None, held: BTreeSet::new() }
     }
 
     /// A fresh object number (generation 0).
@@ -403,6 +423,36 @@ impl Output {
         self.insert(id, object);
         id
     }
+
+    /// Keeps `id` back from [`Output::flush`] until [`Output::finish`].
+    fn hold(&mut self, id: ObjectId) {
+        self.held.insert(id);
+    }
+
+    /// Writes out every object not held, in number order, and forgets it.
+    fn flush(&mut self) -> Result<(), MergeError> {
+        let Some(sink) = self.sink.as_mut() else { return Ok(()) };
+        for (id, object) in std::mem::take(&mut self.objects) {
+            if self.held.contains(&id) {
+                self.objects.insert(id, object);
+            } else {
+                sink.write(id, &object).map_err(write_error)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Writes out everything left and closes the file with `trailer`.
+    fn finish(mut self, trailer: Dictionary) -> Result<Vec<u8>, MergeError> {
+        self.held.clear();
+        self.flush()?;
+        let sink = self.sink.take().unwrap_or_else(write::Sink::new);
+        sink.finish(trailer, self.next - 1).map_err(write_error)
+    }
+}
+
+fn write_error(e: std::io::Error) -> MergeError {
+    MergeError { name: "the merged document".into(), kind: MergeErrorKind::Write(e.to_string()) }
 }
 
 /// Appends the (closed) outline item `child` as the last child of the closed item `parent`.
@@ -469,6 +519,8 @@ pub fn merge_read(parts: &[Part], read: &[Option<&ReadPdf>], opts: &MergeOptions
     let mut class_map = Dictionary::new();
     let mut ids: Vec<(Vec<u8>, ObjectId)> = Vec::new();
     let mut all_tagged = true;
+    // The furniture's fonts are copied once, first; each page is stamped as its part is copied.
+    let furniture = opts.furniture.as_deref().map(|f| stamp::Furniture::load(&mut out, f)).transpose()?;
 
     for (index, part) in parts.iter().enumerate() {
         let name = part_name(part);
@@ -595,6 +647,11 @@ pub fn merge_read(parts: &[Part], read: &[Option<&ReadPdf>], opts: &MergeOptions
                 page.set("Type", Object::Name(b"Page".to_vec()));
             }
         }
+        if let Some(furniture) = &furniture {
+            for (i, page_id) in page_ids.iter().enumerate() {
+                furniture.stamp(&mut out, *page_id, kids.len() + i)?;
+            }
+        }
         kids.extend(page_ids.iter().copied());
 
         if let Some(elem) = part_elem {
@@ -625,6 +682,10 @@ pub fn merge_read(parts: &[Part], read: &[Option<&ReadPdf>], opts: &MergeOptions
             part_elems.push(elem);
         }
 
+        let own_last = match &outline_last {
+            Some(Object::Reference(last)) => Some(*last),
+            _ => None,
+        };
         let mut item = Dictionary::new();
         item.set("Title", metadata::text_string(&part.title));
         item.set("Parent", Object::Reference(skeleton.outlines));
@@ -636,6 +697,13 @@ pub fn merge_read(parts: &[Part], read: &[Option<&ReadPdf>], opts: &MergeOptions
         }
         out.insert(part_outline, Object::Dictionary(item));
         part_outlines.push(part_outline);
+        // Linked to the items around it once every part is in; the last of its own items may
+        // be linked to a nested part's item.
+        out.hold(part_outline);
+        if let Some(last) = own_last {
+            out.hold(last);
+        }
+        out.flush()?;
     }
 
     if kids.is_empty() {
@@ -643,8 +711,13 @@ pub fn merge_read(parts: &[Part], read: &[Option<&ReadPdf>], opts: &MergeOptions
     }
     let page_count = kids.len() as u32;
 
-    if let Some(furniture) = &opts.furniture {
-        stamp::stamp(&mut out, &kids, furniture)?;
+    if let Some(furniture) = &furniture {
+        if furniture.pages() != kids.len() {
+            return Err(MergeError {
+                name: "the page furniture".into(),
+                kind: MergeErrorKind::FurniturePages { expected: page_count, found: furniture.pages() as u32 },
+            });
+        }
     }
 
     // Bookmarks: one per part, in order; a nested part's under the top-level one before it.
@@ -742,16 +815,11 @@ pub fn merge_read(parts: &[Part], read: &[Option<&ReadPdf>], opts: &MergeOptions
     out.insert(skeleton.catalog, Object::Dictionary(catalog));
 
     let file_id = metadata::file_id(parts, opts);
-    let mut doc = lopdf::Document::new();
-    doc.version = "1.7".to_string();
-    doc.max_id = out.next - 1;
-    doc.objects = out.objects;
-    doc.trailer.set("Root", Object::Reference(skeleton.catalog));
-    doc.trailer.set("Info", Object::Reference(info_id));
+    let mut trailer = Dictionary::new();
+    trailer.set("Root", Object::Reference(skeleton.catalog));
+    trailer.set("Info", Object::Reference(info_id));
     let id = Object::String(file_id.to_vec(), lopdf::StringFormat::Hexadecimal);
-    doc.trailer.set("ID", Object::Array(vec![id.clone(), id]));
-    let mut pdf = Vec::new();
-    doc.save_to(&mut pdf)
-        .map_err(|e| MergeError { name: "the merged document".into(), kind: MergeErrorKind::Write(e.to_string()) })?;
+    trailer.set("ID", Object::Array(vec![id.clone(), id]));
+    let pdf = out.finish(trailer)?;
     Ok(Merged { pdf, part_starts, page_count, warnings })
 }
