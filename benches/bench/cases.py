@@ -218,6 +218,7 @@ class Bench:
             self.measure(f"pack{n}", "pack", f"cabrep pack, {n} reports, DOCX+PDF (cold)",
                          self.cabrep("pack", meeting, "-o", out, "-f", "docx,pdf", "--no-cache"), after=count, runs=runs)
             if n == 180:
+                self.pack_floors(folder)
                 continue
             for j in (1, 2):
                 self.measure(f"pack{n}_j{j}", "pack", f"cabrep pack, {n} reports, PDF, -j {j} (cold)",
@@ -235,6 +236,22 @@ class Bench:
             parts = sum(f.stat().st_size for f in (out / ".cabrep-cache").rglob("*.part"))
             if pdf.exists() and parts:
                 self.sizes[n] = (pdf.stat().st_size, parts)
+
+    def pack_floors(self, folder):
+        """The floors the 180-report pack is held against, in the same run: its reports typeset as a
+        batch, and the batch's PDFs joined by `qpdf --empty --pages` (no structure merge)."""
+        batch = self.tmp / "floor180"
+        batch.mkdir(parents=True, exist_ok=True)
+        for p in folder.glob("*.yaml"):
+            if p.name != "meeting.yaml":
+                shutil.copy(p, batch / p.name)
+        out = batch / "out"
+        self.measure("floor180_batch", "pack", "cabrep build of the same 180 reports, PDF (floor)",
+                     self.cabrep("build", batch, "-o", out, "-f", "pdf"), runs=1)
+        if shutil.which("qpdf"):
+            merged = shlex.quote(str(batch / "qpdf.pdf"))
+            self.measure("floor180_qpdf", "pack", "qpdf --empty --pages of those PDFs (floor)",
+                         ["sh", "-c", f"qpdf --empty --pages {shlex.quote(str(out))}/*.pdf -- {merged}"], runs=1)
 
     def batches(self):
         n = 8 if self.quick else 40
@@ -387,6 +404,12 @@ class Bench:
                 pack_bytes, part_bytes = self.sizes[n]
                 out.append(f"{n}-report pack PDF is {pack_bytes / part_bytes:.2f}x the size of its typeset parts "
                            f"({pack_bytes / 1e6:.1f} MB against {part_bytes / 1e6:.1f} MB)")
+        if have("pack180", "floor180_batch"):
+            line = (f"peak memory, 180-report pack against the batch build of its reports: "
+                    f"{c['pack180'].rss_mb() / c['floor180_batch'].rss_mb():.2f}x (target 2x)")
+            if have("floor180_qpdf"):
+                line += f", against qpdf's merge of their PDFs: {c['pack180'].rss_mb() / c['floor180_qpdf'].rss_mb():.2f}x"
+            out.append(line)
         if have("pack60", "pack180"):
             out.append(f"peak memory, 180-report pack against 60: {c['pack180'].rss_mb():.0f} MB against "
                        f"{c['pack60'].rss_mb():.0f} MB ({c['pack180'].rss_mb() / c['pack60'].rss_mb():.2f}x; target 1.3x, "

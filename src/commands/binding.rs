@@ -3,7 +3,8 @@
 //! furniture of every page and merges it all into one PDF ([`crate::merge`]).
 //!
 //! Memory is bounded by the parts in flight, not by the pack: a part's layout is dropped as soon
-//! as its PDF is made. This room decides nothing about what a pack holds (that is
+//! as its PDF is made, and a typeset part is kept as its bytes only (its objects are read when
+//! the merge reaches it, one part at a time). This room decides nothing about what a pack holds (that is
 //! [`crate::document::pack`]'s) and writes no output file; it reads and writes only the part
 //! cache ([`PartCache`]).
 
@@ -83,18 +84,19 @@ pub fn bind(
     cache: Option<&PartCache>,
 ) -> Result<BoundPack, BindError> {
     let writer = engine.writers_of(&pack.front).pdf().map_err(|e| e.to_string())?;
-    // Each part read once: a bound PDF as the meeting read it, a typeset one here; what was read
-    // lays out the agenda and is what the merge copies from.
-    let typeset = in_workers(&pack.parts, workers, |part| -> Result<Arc<merge::ReadPdf>, BindError> {
+    // A bound PDF as the meeting read it (what the merge copies from); a typeset one inspected
+    // here for the agenda's layout, its objects let go until the merge reads it again, one part
+    // at a time, so that a pack's parts are never all held as objects at once.
+    let typeset = in_workers(&pack.parts, workers, |part| -> Result<ReadPart, BindError> {
         let read = |pdf: Vec<u8>| {
-            merge::read(Arc::new(pdf)).map(Arc::new).map_err(|e| BindError::Part {
+            merge::inspect(&pdf).map(|facts| ReadPart::Typeset(pdf, facts)).map_err(|e| BindError::Part {
                 item: part.item,
                 what: part.title.clone(),
                 message: e.to_string(),
             })
         };
         match &part.content {
-            PartContent::Bound(pdf) => Ok(Arc::clone(&pdf.read)),
+            PartContent::Bound(pdf) => Ok(ReadPart::Bound(Arc::clone(&pdf.read))),
             PartContent::Typeset(doc) => {
                 // A report is typeset with its own template's layout and fonts.
                 let writers = engine.writers_of(doc);
@@ -183,7 +185,7 @@ pub fn bind(
         parts.push(Part { pdf: pdf.bytes(), source, title: part.title.clone(), lang: None, nested: part.appendix });
     }
     let read: Vec<Option<&merge::ReadPdf>> =
-        std::iter::once(Some(&front_pdf)).chain(read.iter().map(|r| Some(&**r))).collect();
+        std::iter::once(Some(&front_pdf)).chain(read.iter().map(ReadPart::read)).collect();
     let options = MergeOptions {
         title: pack.front.meta.title.clone(),
         lang: pack.front.meta.lang.clone(),
@@ -223,6 +225,37 @@ pub fn bind(
             .map(|w| (item_of(pack, w), w.to_string()))
             .collect(),
     })
+}
+
+/// A part as binding keeps it until the merge: a bound PDF as the meeting read it, objects and
+/// all; a typeset one as its bytes and what [`merge::inspect`] said of them.
+enum ReadPart {
+    Bound(Arc<merge::ReadPdf>),
+    Typeset(Vec<u8>, merge::PdfFacts),
+}
+
+impl ReadPart {
+    fn facts(&self) -> &merge::PdfFacts {
+        match self {
+            ReadPart::Bound(read) => read.facts(),
+            ReadPart::Typeset(_, facts) => facts,
+        }
+    }
+
+    fn bytes(&self) -> &[u8] {
+        match self {
+            ReadPart::Bound(read) => read.bytes(),
+            ReadPart::Typeset(pdf, _) => pdf,
+        }
+    }
+
+    /// The objects already read, when they are kept.
+    fn read(&self) -> Option<&merge::ReadPdf> {
+        match self {
+            ReadPart::Bound(read) => Some(read),
+            ReadPart::Typeset(..) => None,
+        }
+    }
 }
 
 /// Typesets something whose content depends on its own length (`typeset(guess)` gives the page

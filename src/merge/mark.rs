@@ -97,7 +97,7 @@ pub fn mark_not_for_publication(pdf: &[u8], keyword: &str, stamps: Option<Stamps
                     .ok_or_else(|| error(MergeErrorKind::Corrupt(format!("it has no page {} to stamp", i + 1))))?,
             );
         }
-        let mut out = Output { objects: std::mem::take(&mut doc.objects), next: doc.max_id + 1 };
+        let mut out = Output::whole(std::mem::take(&mut doc.objects), doc.max_id + 1);
         stamp(&mut out, &targets, stamps.furniture)?;
         doc.objects = out.objects;
         doc.max_id = out.next - 1;

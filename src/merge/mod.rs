@@ -74,10 +74,17 @@
 //!   through the XObject's resources.
 //! - **Deterministic bytes.** Objects are numbered in the order the merge reaches them; the
 //!   trailer `/ID` is a hash of the inputs and options. The same inputs give the same bytes.
+//! - **One part at a time.** Parts are copied in order, and each part's objects are written out
+//!   (`write`) as soon as the part is done and its pages are stamped; only the page tree's
+//!   kids, the structure tree's top and parent tree, the bookmarks' own items and the
+//!   cross-reference offsets are kept to the end. A part not already read ([`merge_read`]) is
+//!   read when its turn comes and let go after it, so the merge's memory follows the largest
+//!   part, not the document.
 //! - **Bounded and safe.** Encrypted parts are refused; corrupt or truncated ones give an error,
 //!   never a panic; each stream the reader inflates is bounded by [`MAX_INFLATED`].
 
 mod copy;
+mod join;
 mod mark;
 mod metadata;
 mod reads;
@@ -85,20 +92,21 @@ mod repair;
 mod seen;
 mod source;
 mod stamp;
+mod write;
 
 #[cfg(test)]
 mod tests;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
-use lopdf::{Dictionary, Object, ObjectId, Stream};
+use lopdf::{Dictionary, Object, ObjectId};
 
+pub use join::{merge, merge_read};
 pub use mark::{mark_not_for_publication, Stamps};
 pub use reads::{count_reads, reads_of, Reader};
 pub use seen::{seen, text_string, Marks, PageSeen, Seen};
 
-use copy::{Copier, Removed};
 use source::Source;
 
 /// The most bytes any one stream of a part may inflate to while it is read (256 MiB).
@@ -382,24 +390,28 @@ pub fn read(pdf: Arc<Vec<u8>>) -> Result<ReadPdf, MergeError> {
     Ok(ReadPdf { facts: facts(&source), source, bytes: pdf })
 }
 
-/// Object ids of the result that every part refers to, fixed before any part is copied.
-struct Skeleton {
-    catalog: ObjectId,
-    pages: ObjectId,
-    struct_root: ObjectId,
-    document_elem: ObjectId,
-    outlines: ObjectId,
-}
-
-/// The result being built: its objects, numbered from 1 in the order they are reached.
+/// The result being built: its objects, numbered from 1 in the order they are reached. While
+/// merging, the objects of the part being copied are held here until the part is done
+/// ([`Output::flush`]) and are then written out; only what a later part changes again
+/// ([`Output::hold`]) stays.
 pub(crate) struct Output {
     objects: BTreeMap<ObjectId, Object>,
     next: u32,
+    /// Where finished objects are written; none while a whole document is held (marking one).
+    sink: Option<write::Sink>,
+    /// Objects [`Output::flush`] keeps back.
+    held: BTreeSet<ObjectId>,
 }
 
 impl Output {
+    /// An output written as it goes.
     fn new() -> Self {
-        Output { objects: BTreeMap::new(), next: 1 }
+        Output { objects: BTreeMap::new(), next: 1, sink: Some(write::Sink::new()), held: BTreeSet::new() }
+    }
+
+    /// A whole document's objects, held and changed in place.
+    pub(crate) fn whole(objects: BTreeMap<ObjectId, Object>, next: u32) -> Self {
+        Output { objects, next, sink: None, held: BTreeSet::new() }
     }
 
     /// A fresh object number (generation 0).
@@ -419,363 +431,34 @@ impl Output {
         self.insert(id, object);
         id
     }
-}
 
-/// Appends the (closed) outline item `child` as the last child of the closed item `parent`.
-fn append_child(out: &mut Output, parent: ObjectId, child: ObjectId) {
-    let last = match out.objects.get_mut(&parent) {
-        Some(Object::Dictionary(p)) => {
-            let last = p.get(b"Last").and_then(Object::as_reference).ok();
-            if last.is_none() {
-                p.set("First", Object::Reference(child));
-            }
-            p.set("Last", Object::Reference(child));
-            // Closed: minus the items opening it would show, the new child among them.
-            let shown = p.get(b"Count").and_then(Object::as_i64).unwrap_or(0).abs();
-            p.set("Count", Object::Integer(-(shown + 1)));
-            last
-        }
-        _ => return,
-    };
-    if let Some(last) = last {
-        if let Some(Object::Dictionary(l)) = out.objects.get_mut(&last) {
-            l.set("Next", Object::Reference(child));
-        }
+    /// Keeps `id` back from [`Output::flush`] until [`Output::finish`].
+    fn hold(&mut self, id: ObjectId) {
+        self.held.insert(id);
     }
-    if let Some(Object::Dictionary(c)) = out.objects.get_mut(&child) {
-        c.set("Parent", Object::Reference(parent));
-        if let Some(last) = last {
-            c.set("Prev", Object::Reference(last));
+
+    /// Writes out every object not held, in number order, and forgets it.
+    fn flush(&mut self) -> Result<(), MergeError> {
+        let Some(sink) = self.sink.as_mut() else { return Ok(()) };
+        for (id, object) in std::mem::take(&mut self.objects) {
+            if self.held.contains(&id) {
+                self.objects.insert(id, object);
+            } else {
+                sink.write(id, &object).map_err(write_error)?;
+            }
         }
+        Ok(())
+    }
+
+    /// Writes out everything left and closes the file with `trailer`.
+    fn finish(mut self, trailer: Dictionary) -> Result<Vec<u8>, MergeError> {
+        self.held.clear();
+        self.flush()?;
+        let sink = self.sink.take().unwrap_or_else(write::Sink::new);
+        sink.finish(trailer, self.next - 1).map_err(write_error)
     }
 }
 
-fn part_name(part: &Part) -> String {
-    match &part.source {
-        PartSource::Bound { name } => name.clone(),
-        PartSource::Typeset => part.title.clone(),
-    }
-}
-
-/// Joins `parts` in order into one document; see the module documentation for what it keeps.
-pub fn merge(parts: &[Part], opts: &MergeOptions) -> Result<Merged, MergeError> {
-    merge_read(parts, &[], opts)
-}
-
-/// [`merge`], with the parts already read: `read[i]`, when given, is `parts[i]` as [`read`] read
-/// it, and is used instead of reading the part again when its bytes are the part's own (the same
-/// buffer); any other part is read here.
-pub fn merge_read(parts: &[Part], read: &[Option<&ReadPdf>], opts: &MergeOptions) -> Result<Merged, MergeError> {
-    let mut out = Output::new();
-    let skeleton = Skeleton {
-        catalog: out.allocate(),
-        pages: out.allocate(),
-        struct_root: out.allocate(),
-        document_elem: out.allocate(),
-        outlines: out.allocate(),
-    };
-    let mut warnings = Vec::new();
-    let mut kids = Vec::new();
-    let mut part_starts = Vec::new();
-    let mut part_elems = Vec::new();
-    let mut part_outlines: Vec<ObjectId> = Vec::new();
-    let mut parent_tree: Vec<(i64, Object)> = Vec::new();
-    let mut next_key: i64 = 0;
-    let mut role_map = Dictionary::new();
-    let mut class_map = Dictionary::new();
-    let mut ids: Vec<(Vec<u8>, ObjectId)> = Vec::new();
-    let mut all_tagged = true;
-
-    for (index, part) in parts.iter().enumerate() {
-        let name = part_name(part);
-        let loaded;
-        let source = match read.get(index).copied().flatten() {
-            Some(r) if std::ptr::eq(r.bytes.as_slice(), part.pdf) => &r.source,
-            _ => {
-                loaded = Source::load(part.pdf, &name)?;
-                &loaded
-            }
-        };
-        if source.repaired {
-            warnings.push(MergeWarning::Repaired { name: name.clone() });
-        }
-        if matches!(part.source, PartSource::Bound { .. }) {
-            for (i, page) in source.pages.iter().enumerate() {
-                if page.media_side > MAX_PAGE_SIDE {
-                    warnings.push(MergeWarning::PageTooLarge {
-                        name: name.clone(),
-                        page: i + 1,
-                        side: page.media_side.ceil() as u32,
-                    });
-                }
-            }
-        }
-        if !source.tagged {
-            all_tagged = false;
-            if matches!(part.source, PartSource::Bound { .. }) {
-                warnings.push(MergeWarning::Untagged { name: name.clone() });
-            }
-        }
-        if source.tagged && matches!(part.source, PartSource::Bound { .. }) {
-            let ids: Vec<ObjectId> = source.pages.iter().map(|p| p.id).collect();
-            let pages = repair::untagged_pages(&source.doc, &ids);
-            if !pages.is_empty() {
-                all_tagged = false;
-                warnings.push(MergeWarning::UntaggedContent { name: name.clone(), pages });
-            }
-        }
-        part_starts.push(kids.len() as u32 + 1);
-        let part_elem = if source.tagged { Some(out.allocate()) } else { None };
-        let part_outline = out.allocate();
-        let mut copier = Copier::new(&source.doc, &mut out, source.tagged, next_key, format!("p{}-", index + 1));
-        copier.dests = source.named_dests();
-        copier.struct_elems = source.struct_elems();
-        copier.preset_pages_tree(&source.page_tree_nodes(), skeleton.pages);
-        if let Some(root) = source.catalog_id {
-            copier.preset(root, skeleton.catalog);
-        }
-        if let Some(root) = source.outline_root() {
-            copier.preset(root, part_outline);
-        }
-        let page_ids: Vec<ObjectId> = source.pages.iter().map(|p| copier.reference(p.id)).collect();
-
-        // The part's structure: its root's children (or its lone Document element's) go under
-        // one Part element.
-        let mut part_lang = part.lang.clone();
-        let mut part_k = Object::Array(Vec::new());
-        if let (Some(elem), Some(tree)) = (part_elem, source.struct_tree()) {
-            copier.preset(tree.root, elem);
-            if let Some(document) = tree.lone_document {
-                copier.preset(document, elem);
-                if part_lang.is_none() {
-                    part_lang = tree.document_lang.clone();
-                }
-            }
-            part_k = copier.convert(&tree.kids);
-            for (key, value) in &tree.parent_tree {
-                let value = copier.convert(value);
-                parent_tree.push((key + next_key, value));
-            }
-            next_key += tree.next_key;
-            // Repaired first: no cycles, no standard type remapped, every custom role to a
-            // standard one (see `repair::role_map`).
-            let (roles, _) = repair::role_map(&tree.role_map);
-            for (role, mapped) in roles.iter() {
-                match role_map.get(role) {
-                    Ok(existing) if existing != mapped => warnings.push(MergeWarning::RoleConflict {
-                        name: name.clone(),
-                        role: String::from_utf8_lossy(role).into(),
-                    }),
-                    Ok(_) => {}
-                    Err(_) => role_map.set(role.clone(), mapped.clone()),
-                }
-            }
-            for (class, attrs) in tree.class_map.iter() {
-                if !class_map.has(class) {
-                    let attrs = copier.convert(attrs);
-                    class_map.set(class.clone(), attrs);
-                }
-            }
-        }
-        if part_lang.is_none() {
-            part_lang = source.lang.clone();
-        }
-
-        // The part's own outline, beneath its bookmark; a lone top item repeating the part's
-        // title is the bookmark itself.
-        let outline = match source.lone_outline_item(&part.title) {
-            Some((lone, kids)) => {
-                copier.preset(lone, part_outline);
-                Some(kids)
-            }
-            None => source.outline_children(),
-        };
-        let outline_first = outline.as_ref().map(|o| copier.convert(&Object::Reference(o.first)));
-        let outline_last = outline.as_ref().map(|o| copier.convert(&Object::Reference(o.last)));
-
-        // Inherited page attributes, resolved onto each page.
-        let inherited: Vec<Vec<(&'static str, Object)>> =
-            source.pages.iter().map(|p| p.inherited.iter().map(|(k, v)| (*k, copier.convert(v))).collect()).collect();
-
-        copier.run();
-        ids.append(&mut copier.ids);
-        let mut removed = std::mem::take(&mut copier.removed);
-        // The form's dictionary is never copied (the pack has no form), so its XFA is not seen
-        // by the copier: said here.
-        if source.xfa {
-            removed.insert(Removed::Xfa);
-        }
-        drop(copier);
-        if !removed.is_empty() && matches!(part.source, PartSource::Bound { .. }) {
-            warnings.push(MergeWarning::Sanitised { name: name.clone(), removed: Removed::names(&removed) });
-        }
-
-        for (page_id, attrs) in page_ids.iter().zip(inherited) {
-            if let Some(Object::Dictionary(page)) = out.objects.get_mut(page_id) {
-                for (key, value) in attrs {
-                    page.set(key, value);
-                }
-                page.set("Parent", Object::Reference(skeleton.pages));
-                page.set("Type", Object::Name(b"Page".to_vec()));
-            }
-        }
-        kids.extend(page_ids.iter().copied());
-
-        if let Some(elem) = part_elem {
-            // Annotations kept outside the structure tree are tagged (see `repair`).
-            let tagged = repair::tag_annotations(&mut out, &page_ids, elem, &mut next_key);
-            if !tagged.elems.is_empty() {
-                let mut k = match part_k {
-                    Object::Array(k) => k,
-                    Object::Null => Vec::new(),
-                    other => vec![other],
-                };
-                k.extend(tagged.elems.iter().map(|e| Object::Reference(*e)));
-                part_k = Object::Array(k);
-                parent_tree.extend(tagged.parent_tree);
-            }
-            let mut d = Dictionary::new();
-            d.set("Type", Object::Name(b"StructElem".to_vec()));
-            d.set("S", Object::Name(b"Part".to_vec()));
-            d.set("P", Object::Reference(skeleton.document_elem));
-            d.set("T", metadata::text_string(&part.title));
-            if let Some(lang) = &part_lang {
-                if !lang.eq_ignore_ascii_case(&opts.lang) {
-                    d.set("Lang", metadata::text_string(lang));
-                }
-            }
-            d.set("K", part_k);
-            out.insert(elem, Object::Dictionary(d));
-            part_elems.push(elem);
-        }
-
-        let mut item = Dictionary::new();
-        item.set("Title", metadata::text_string(&part.title));
-        item.set("Parent", Object::Reference(skeleton.outlines));
-        item.set("Dest", Object::Array(vec![Object::Reference(page_ids[0]), Object::Name(b"Fit".to_vec())]));
-        if let (Some(first), Some(last), Some(o)) = (outline_first, outline_last, outline) {
-            item.set("First", first);
-            item.set("Last", last);
-            item.set("Count", Object::Integer(-o.count.max(1)));
-        }
-        out.insert(part_outline, Object::Dictionary(item));
-        part_outlines.push(part_outline);
-    }
-
-    if kids.is_empty() {
-        return Err(MergeError { name: "the document".into(), kind: MergeErrorKind::NoPages });
-    }
-    let page_count = kids.len() as u32;
-
-    if let Some(furniture) = &opts.furniture {
-        stamp::stamp(&mut out, &kids, furniture)?;
-    }
-
-    // Bookmarks: one per part, in order; a nested part's under the top-level one before it.
-    let mut top: Vec<ObjectId> = Vec::new();
-    for (part, id) in parts.iter().zip(&part_outlines) {
-        match top.last().copied().filter(|_| part.nested) {
-            Some(parent) => append_child(&mut out, parent, *id),
-            None => top.push(*id),
-        }
-    }
-    for (i, id) in top.iter().enumerate() {
-        if let Some(Object::Dictionary(item)) = out.objects.get_mut(id) {
-            if i > 0 {
-                item.set("Prev", Object::Reference(top[i - 1]));
-            }
-            if let Some(next) = top.get(i + 1) {
-                item.set("Next", Object::Reference(*next));
-            }
-        }
-    }
-    let mut outlines = Dictionary::new();
-    outlines.set("Type", Object::Name(b"Outlines".to_vec()));
-    outlines.set("First", Object::Reference(top[0]));
-    outlines.set("Last", Object::Reference(*top.last().expect("one part at least")));
-    outlines.set("Count", Object::Integer(top.len() as i64));
-    out.insert(skeleton.outlines, Object::Dictionary(outlines));
-
-    let mut pages = Dictionary::new();
-    pages.set("Type", Object::Name(b"Pages".to_vec()));
-    pages.set("Kids", Object::Array(kids.iter().map(|k| Object::Reference(*k)).collect()));
-    pages.set("Count", Object::Integer(page_count as i64));
-    out.insert(skeleton.pages, Object::Dictionary(pages));
-
-    // The structure tree.
-    parent_tree.sort_by_key(|(k, _)| *k);
-    let mut nums = Vec::with_capacity(parent_tree.len() * 2);
-    for (key, value) in parent_tree {
-        nums.push(Object::Integer(key));
-        nums.push(value);
-    }
-    let mut pt = Dictionary::new();
-    pt.set("Nums", Object::Array(nums));
-    let parent_tree_id = out.add(Object::Dictionary(pt));
-    let mut document = Dictionary::new();
-    document.set("Type", Object::Name(b"StructElem".to_vec()));
-    document.set("S", Object::Name(b"Document".to_vec()));
-    document.set("P", Object::Reference(skeleton.struct_root));
-    document.set("K", Object::Array(part_elems.iter().map(|e| Object::Reference(*e)).collect()));
-    out.insert(skeleton.document_elem, Object::Dictionary(document));
-    let mut root = Dictionary::new();
-    root.set("Type", Object::Name(b"StructTreeRoot".to_vec()));
-    root.set("K", Object::Array(vec![Object::Reference(skeleton.document_elem)]));
-    root.set("ParentTree", Object::Reference(parent_tree_id));
-    root.set("ParentTreeNextKey", Object::Integer(next_key));
-    if !role_map.is_empty() {
-        root.set("RoleMap", Object::Dictionary(role_map));
-    }
-    if !class_map.is_empty() {
-        root.set("ClassMap", Object::Dictionary(class_map));
-    }
-    if !ids.is_empty() {
-        ids.sort_by(|a, b| a.0.cmp(&b.0));
-        let mut names = Vec::with_capacity(ids.len() * 2);
-        for (id, elem) in ids {
-            names.push(Object::String(id, lopdf::StringFormat::Literal));
-            names.push(Object::Reference(elem));
-        }
-        let mut tree = Dictionary::new();
-        tree.set("Names", Object::Array(names));
-        root.set("IDTree", Object::Dictionary(tree));
-    }
-    out.insert(skeleton.struct_root, Object::Dictionary(root));
-
-    // The catalogue and metadata.
-    let xmp = metadata::xmp(opts, all_tagged);
-    let mut xmp_dict = Dictionary::new();
-    xmp_dict.set("Type", Object::Name(b"Metadata".to_vec()));
-    xmp_dict.set("Subtype", Object::Name(b"XML".to_vec()));
-    let xmp_id = out.add(Object::Stream(Stream::new(xmp_dict, xmp.into_bytes()).with_compression(false)));
-    let info_id = out.add(Object::Dictionary(metadata::info(opts)));
-    let mut catalog = Dictionary::new();
-    catalog.set("Type", Object::Name(b"Catalog".to_vec()));
-    catalog.set("Pages", Object::Reference(skeleton.pages));
-    catalog.set("Outlines", Object::Reference(skeleton.outlines));
-    catalog.set("PageMode", Object::Name(b"UseOutlines".to_vec()));
-    catalog.set("StructTreeRoot", Object::Reference(skeleton.struct_root));
-    let mut mark_info = Dictionary::new();
-    mark_info.set("Marked", Object::Boolean(true));
-    catalog.set("MarkInfo", Object::Dictionary(mark_info));
-    catalog.set("Lang", metadata::text_string(&opts.lang));
-    let mut prefs = Dictionary::new();
-    prefs.set("DisplayDocTitle", Object::Boolean(true));
-    catalog.set("ViewerPreferences", Object::Dictionary(prefs));
-    catalog.set("Metadata", Object::Reference(xmp_id));
-    out.insert(skeleton.catalog, Object::Dictionary(catalog));
-
-    let file_id = metadata::file_id(parts, opts);
-    let mut doc = lopdf::Document::new();
-    doc.version = "1.7".to_string();
-    doc.max_id = out.next - 1;
-    doc.objects = out.objects;
-    doc.trailer.set("Root", Object::Reference(skeleton.catalog));
-    doc.trailer.set("Info", Object::Reference(info_id));
-    let id = Object::String(file_id.to_vec(), lopdf::StringFormat::Hexadecimal);
-    doc.trailer.set("ID", Object::Array(vec![id.clone(), id]));
-    let mut pdf = Vec::new();
-    doc.save_to(&mut pdf)
-        .map_err(|e| MergeError { name: "the merged document".into(), kind: MergeErrorKind::Write(e.to_string()) })?;
-    Ok(Merged { pdf, part_starts, page_count, warnings })
+fn write_error(e: std::io::Error) -> MergeError {
+    MergeError { name: "the merged document".into(), kind: MergeErrorKind::Write(e.to_string()) }
 }

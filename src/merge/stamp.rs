@@ -63,54 +63,88 @@ fn page_geometry(out: &Output, page: &Dictionary) -> ([f32; 4], u16) {
 
 /// Stamps page *i* of `furniture` onto `pages[i]` of the output.
 pub(super) fn stamp(out: &mut Output, pages: &[ObjectId], furniture: &[u8]) -> Result<(), MergeError> {
-    let source = Source::load(furniture, NAME)?;
-    if source.pages.len() != pages.len() {
+    let furniture = Furniture::load(out, furniture)?;
+    if furniture.pages() != pages.len() {
         return Err(error(MergeErrorKind::FurniturePages {
             expected: pages.len() as u32,
-            found: source.pages.len() as u32,
+            found: furniture.pages() as u32,
         }));
     }
-    // The page's own content runs inside q … Q, so the stamp starts from the default state.
-    let open = out.add(Object::Stream(Stream::new(Dictionary::new(), b"q\n".to_vec())));
+    for (i, page_id) in pages.iter().enumerate() {
+        furniture.stamp(out, *page_id, i)?;
+    }
+    Ok(())
+}
 
-    // The furniture pages' resources, copied by one copier so that the fonts and other
-    // objects the pages share are copied once.
-    let mut copier = Copier::new(&source.doc, out, false, 0, String::new());
-    let mut stamps = Vec::with_capacity(source.pages.len());
-    for fpage in &source.pages {
-        let content = source
+/// A furniture PDF read, its resources (fonts) already copied into the output once, ready to
+/// stamp its pages one at a time, as the merge writes the pages they go on.
+pub(super) struct Furniture {
+    source: Source,
+    /// Each furniture page's resources (result space) and `MediaBox`.
+    pages: Vec<(Object, [f32; 4])>,
+    /// The stream that opens every stamped page's content.
+    open: ObjectId,
+}
+
+impl Furniture {
+    /// Reads `furniture` and copies what its pages' resources reach into `out`.
+    pub fn load(out: &mut Output, furniture: &[u8]) -> Result<Furniture, MergeError> {
+        let source = Source::load(furniture, NAME)?;
+        // The page's own content runs inside q … Q, so the stamp starts from the default state.
+        let open = out.add(Object::Stream(Stream::new(Dictionary::new(), b"q\n".to_vec())));
+
+        // The furniture pages' resources, copied by one copier so that the fonts and other
+        // objects the pages share are copied once.
+        let mut copier = Copier::new(&source.doc, out, false, 0, String::new());
+        let mut pages = Vec::with_capacity(source.pages.len());
+        for fpage in &source.pages {
+            let page =
+                source.doc.get_dictionary(fpage.id).map_err(|e| error(MergeErrorKind::Corrupt(e.to_string())))?;
+            let resources = page
+                .get(b"Resources")
+                .ok()
+                .cloned()
+                .or_else(|| fpage.inherited.iter().find(|(k, _)| *k == "Resources").map(|(_, v)| v.clone()))
+                .unwrap_or(Object::Dictionary(Dictionary::new()));
+            let media = page.get(b"MediaBox").ok().and_then(|m| read_rect(&source.doc, m));
+            let media = media.unwrap_or(fpage.visible);
+            pages.push((copier.convert(&resources), media));
+        }
+        copier.run();
+        drop(copier);
+        Ok(Furniture { source, pages, open })
+    }
+
+    /// Pages in the furniture.
+    pub fn pages(&self) -> usize {
+        self.pages.len()
+    }
+
+    /// Stamps furniture page `index` onto the output's page `page_id`.
+    pub fn stamp(&self, out: &mut Output, page_id: ObjectId, index: usize) -> Result<(), MergeError> {
+        let (Some(fpage), Some((resources, media))) = (self.source.pages.get(index), self.pages.get(index)) else {
+            return Ok(());
+        };
+        let content = self
+            .source
             .doc
             .get_page_content_with_limit(fpage.id, MAX_INFLATED)
             .map_err(|e| error(MergeErrorKind::Corrupt(e.to_string())))?;
         let mut ops = Content::decode(&content).map_err(|e| error(MergeErrorKind::Corrupt(e.to_string())))?;
         ops.operations.retain(|op| !MARKED_CONTENT.contains(&op.operator.as_str()));
         let content = ops.encode().map_err(|e| error(MergeErrorKind::Corrupt(e.to_string())))?;
-        let page = source.doc.get_dictionary(fpage.id).map_err(|e| error(MergeErrorKind::Corrupt(e.to_string())))?;
-        let resources = page
-            .get(b"Resources")
-            .ok()
-            .cloned()
-            .or_else(|| fpage.inherited.iter().find(|(k, _)| *k == "Resources").map(|(_, v)| v.clone()))
-            .unwrap_or(Object::Dictionary(Dictionary::new()));
-        let media = page.get(b"MediaBox").ok().and_then(|m| read_rect(&source.doc, m));
-        let media = media.unwrap_or(fpage.visible);
-        stamps.push((content, copier.convert(&resources), media));
-    }
-    copier.run();
-    drop(copier);
 
-    for (page_id, (content, resources, media)) in pages.iter().zip(stamps) {
         let mut form = Dictionary::new();
         form.set("Type", Object::Name(b"XObject".to_vec()));
         form.set("Subtype", Object::Name(b"Form".to_vec()));
-        form.set("BBox", numbers(&media));
+        form.set("BBox", numbers(media));
         form.set("Matrix", numbers(&[1.0, 0.0, 0.0, 1.0, -media[0], -media[1]]));
-        form.set("Resources", resources);
+        form.set("Resources", resources.clone());
         let mut stream = Stream::new(form, content);
         let _ = stream.compress();
         let form_id = out.add(Object::Stream(stream));
 
-        let Some(Object::Dictionary(target)) = out.objects.get(page_id) else { continue };
+        let Some(Object::Dictionary(target)) = out.objects.get(&page_id) else { return Ok(()) };
         let (visible, rotate) = page_geometry(out, target);
         let m = placement(visible, rotate);
         let draw = format!(
@@ -120,11 +154,11 @@ pub(super) fn stamp(out: &mut Output, pages: &[ObjectId], furniture: &[u8]) -> R
         let draw = out.add(Object::Stream(Stream::new(Dictionary::new(), draw.into_bytes())));
 
         // The page's content streams, the stamp around them.
-        let target = match out.objects.get(page_id) {
+        let target = match out.objects.get(&page_id) {
             Some(Object::Dictionary(d)) => d.clone(),
-            _ => continue,
+            _ => return Ok(()),
         };
-        let mut contents = vec![Object::Reference(open)];
+        let mut contents = vec![Object::Reference(self.open)];
         match target.get(b"Contents") {
             Ok(Object::Reference(id)) => match out.objects.get(id) {
                 Some(Object::Array(items)) => contents.extend(items.iter().cloned()),
@@ -154,10 +188,10 @@ pub(super) fn stamp(out: &mut Output, pages: &[ObjectId], furniture: &[u8]) -> R
         xobjects.set("CabrepFurniture", Object::Reference(form_id));
         resources.set("XObject", Object::Dictionary(xobjects));
 
-        if let Some(Object::Dictionary(page)) = out.objects.get_mut(page_id) {
+        if let Some(Object::Dictionary(page)) = out.objects.get_mut(&page_id) {
             page.set("Contents", Object::Array(contents));
             page.set("Resources", Object::Dictionary(resources));
         }
+        Ok(())
     }
-    Ok(())
 }
