@@ -35,20 +35,31 @@ pub struct Wording {
     pub style: RecommendationStyle,
     /// How its resolutions read (`[resolutions] record`).
     pub form: ResolutionForm,
+    /// What the record says for the recommendation's "this report" ("the report"), if the
+    /// template rewrites it (`[resolutions] this_report`); kept as written otherwise.
+    pub this_report: Option<String>,
 }
 
 impl Wording {
     /// The wording of a template's `[resolutions]` table: every key a verb, except `subject`,
-    /// `style` and `record` (checked when the template loaded).
+    /// `style`, `record` and `this_report` (checked when the template loaded).
     pub fn from_table(table: &BTreeMap<String, String>, verbs: &[String]) -> Wording {
         let (style, form) = crate::template::resolutions::style_of(table).unwrap_or_default();
         let mut participles = table.clone();
         let subject = participles.remove("subject").map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
+        let this_report = participles.remove("this_report").map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
         for key in crate::template::resolutions::NOT_VERBS {
             participles.remove(key);
         }
         let participles = participles.into_iter().map(|(k, v)| (k.to_lowercase(), v)).collect();
-        Wording { participles, subject, verbs: verbs.iter().map(|v| v.to_lowercase()).collect(), style, form }
+        Wording {
+            participles,
+            subject,
+            verbs: verbs.iter().map(|v| v.to_lowercase()).collect(),
+            style,
+            form,
+            this_report,
+        }
     }
 
     /// The verb (lower case) a word is, in the forms this style writes: "Agree" (imperative,
@@ -158,10 +169,10 @@ pub fn reword(text: &[Inline], w: &Wording) -> Resolution {
     let mut text = merge(text.to_vec());
     trim_start(&mut text);
     trim_end(&mut text);
-    if w.form != ResolutionForm::Kept {
+    if let Some(words) = w.this_report.as_deref().filter(|_| w.form != ResolutionForm::Kept) {
         // The record speaks of the report the meeting had: "as set out in this report" → "as
         // set out in the report".
-        the_report(&mut text);
+        the_report(&mut text, words);
     }
     let original = text.clone();
     // The style's opening words: "That " before a "That …" recommendation, "To " before "To

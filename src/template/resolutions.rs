@@ -75,7 +75,7 @@ pub fn style_of(table: &BTreeMap<String, String>) -> Result<(RecommendationStyle
 }
 
 /// The keys of `[resolutions]` that are not verbs.
-pub const NOT_VERBS: [&str; 3] = ["subject", "style", "record"];
+pub const NOT_VERBS: [&str; 4] = ["subject", "style", "record", "this_report"];
 
 #[cfg(test)]
 mod tests {

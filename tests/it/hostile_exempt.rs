@@ -118,7 +118,8 @@ fn an_exempt_report_built_with_a_layout_that_prints_no_mark_still_carries_it_in_
     let layout = read_text(&root().join("templates/cabinet/report.typ"));
     let layout = layout
         .replace(", keywords: meta.at(\"keywords\", default: ())", "")
-        .replace("header: if furniture.header != none {", "header: if false {");
+        .replace("header: if logo != none or furniture.header != none {", "header: if false {");
+    assert!(layout.contains("header: if false {"), "the layout's header is switched off");
     assert!(!layout.contains("keywords"), "the layout names no keywords");
     write(&template, "report.typ", &layout);
     copy_inputs(dir.path(), &["land-disposal.yaml", "highways-capital-programme.yaml"]);

@@ -65,6 +65,8 @@ fn wording(t: &crate::template::Template, verbs: &[String], style: &str, form: &
     let mut table = t.settings.resolutions.clone();
     table.insert("style".into(), style.into());
     table.insert("record".into(), form.into());
+    // Most of the corpus's clerks write "the report" for the recommendation's "this report".
+    table.insert("this_report".into(), "the report".into());
     crate::template::resolutions::style_of(&table).expect("a style and form of the corpus");
     Wording::from_table(&table, verbs)
 }

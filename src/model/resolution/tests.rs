@@ -9,6 +9,7 @@ fn wording() -> Wording {
         ("receive", "received"),
         ("request", "requested"),
         ("subject", "The Council"),
+        ("this_report", "the report"),
     ]
     .into_iter()
     .map(|(a, b)| (a.to_owned(), b.to_owned()))
@@ -259,6 +260,12 @@ fn this_report_reads_the_report_in_the_record() {
         k
     };
     assert_eq!(plain("Approve the fees set out in this report.", &kept).0, "Approve the fees set out in this report.");
+    // A template that does not ask for it keeps "this report", as the seed records do.
+    let as_written = Wording { this_report: None, ..wording() };
+    assert_eq!(
+        plain("Approve the fees set out in this report.", &as_written).0,
+        "The fees set out in this report be approved."
+    );
 }
 
 #[test]

@@ -19,9 +19,10 @@ pub(super) fn strip_word(text: &mut [Inline], word: &str) -> bool {
     strip_text_prefix(text, word).or_else(|| strip_text_prefix(text, &lower)).is_some()
 }
 
-/// "this report" (or "This report") → "the report", as whole words, in plain text: the record
-/// speaks of the report the meeting considered, not of the page the reader holds.
-pub(super) fn the_report(text: &mut [Inline]) {
+/// "this report" (or "This report") → `words` ("the report"), as whole words, in plain text,
+/// for a record that speaks of the report the meeting considered, not of the page the reader
+/// holds (`[resolutions] this_report`).
+pub(super) fn the_report(text: &mut [Inline], words: &str) {
     for inline in text.iter_mut() {
         let Inline::Text { text: t } = inline else {
             continue;
@@ -36,9 +37,19 @@ pub(super) fn the_report(text: &mut [Inline]) {
             let after_ok = after.chars().next().is_none_or(|c| !c.is_alphanumeric());
             out.push_str(&rest[..start]);
             if before_ok && after_ok {
-                let the = if lead == Some('T') { "The" } else { "the" };
-                out.push_str(the);
-                out.push_str(&rest[at + 3..at + "his report".len()]);
+                // The author's capitals kept: "This Report" → "The Report".
+                let mut words = words.to_owned();
+                if rest[at..].starts_with("his Report") && words.ends_with(" report") {
+                    words.replace_range(words.len() - "report".len().., "Report");
+                }
+                let mut chars = words.chars();
+                match (lead, chars.next()) {
+                    (Some('T'), Some(first)) => {
+                        out.extend(first.to_uppercase());
+                        out.push_str(chars.as_str());
+                    }
+                    _ => out.push_str(&words),
+                }
             } else {
                 out.push_str(&rest[start..at + "his report".len()]);
             }
