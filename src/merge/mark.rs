@@ -98,7 +98,7 @@ pub fn mark_not_for_publication(pdf: &[u8], keyword: &str, stamps: Option<Stamps
             );
         }
         let mut out = Output { objects: std::mem::take(&mut doc.objects), next: doc.max_id + 1 };
-        stamp(&mut out, &targets, stamps.furniture)?;
+        stamp(&mut out, &targets, stamps.furniture, 0)?;
         doc.objects = out.objects;
         doc.max_id = out.next - 1;
     }

@@ -77,6 +77,7 @@
 //! - **Bounded and safe.** Encrypted parts are refused; corrupt or truncated ones give an error,
 //!   never a panic; each stream the reader inflates is bounded by [`MAX_INFLATED`].
 
+mod announce;
 mod copy;
 mod mark;
 mod metadata;
@@ -94,6 +95,7 @@ use std::sync::Arc;
 
 use lopdf::{Dictionary, Object, ObjectId, Stream};
 
+pub use announce::TaggedStamp;
 pub use mark::{mark_not_for_publication, Stamps};
 pub use reads::{count_reads, reads_of, Reader};
 pub use seen::{seen, text_string, Marks, PageSeen, Seen};
@@ -151,6 +153,10 @@ pub struct MergeOptions {
     /// Creation and modification date (from `SOURCE_DATE_EPOCH` for reproducible builds);
     /// none gives a document without dates.
     pub date: Option<time::OffsetDateTime>,
+    /// Parts whose first page's stamp is real content, a heading first under the part's
+    /// structure element; the furniture has one page more for each, in this order, holding
+    /// only that stamp. An untagged part named here gets a structure element for it.
+    pub tagged_stamps: Vec<TaggedStamp>,
 }
 
 /// The merged document.
@@ -485,6 +491,7 @@ pub fn merge_read(parts: &[Part], read: &[Option<&ReadPdf>], opts: &MergeOptions
     let mut class_map = Dictionary::new();
     let mut ids: Vec<(Vec<u8>, ObjectId)> = Vec::new();
     let mut all_tagged = true;
+    let mut elem_of: Vec<Option<ObjectId>> = Vec::new();
 
     for (index, part) in parts.iter().enumerate() {
         let name = part_name(part);
@@ -525,7 +532,9 @@ pub fn merge_read(parts: &[Part], read: &[Option<&ReadPdf>], opts: &MergeOptions
             }
         }
         part_starts.push(kids.len() as u32 + 1);
-        let part_elem = if source.tagged { Some(out.allocate()) } else { None };
+        let announced = opts.tagged_stamps.iter().any(|s| s.part == index);
+        let part_elem = if source.tagged || announced { Some(out.allocate()) } else { None };
+        elem_of.push(part_elem);
         let part_outline = out.allocate();
         let mut copier = Copier::new(&source.doc, &mut out, source.tagged, next_key, format!("p{}-", index + 1));
         copier.dests = source.named_dests();
@@ -668,7 +677,14 @@ pub fn merge_read(parts: &[Part], read: &[Option<&ReadPdf>], opts: &MergeOptions
     let page_count = kids.len() as u32;
 
     if let Some(furniture) = &opts.furniture {
-        stamp::stamp(&mut out, &kids, furniture)?;
+        let forms = stamp::stamp(&mut out, &kids, furniture, opts.tagged_stamps.len())?;
+        for (s, form) in opts.tagged_stamps.iter().zip(forms) {
+            let page = part_starts.get(s.part).and_then(|&p| kids.get(p as usize - 1));
+            if let (Some(&page), Some(&Some(elem))) = (page, elem_of.get(s.part)) {
+                let target = announce::Target { page, elem, level: s.level };
+                announce::tag(&mut out, &target, form, &mut parent_tree, &mut next_key);
+            }
+        }
     }
 
     // Bookmarks: one per part, in order; a nested part's under the top-level one before it.

@@ -35,7 +35,7 @@ fn numbers(values: &[f32]) -> Object {
 }
 
 /// The result page's visible box and rotation, read back from the copied page.
-fn page_geometry(out: &Output, page: &Dictionary) -> ([f32; 4], u16) {
+pub(super) fn page_geometry(out: &Output, page: &Dictionary) -> ([f32; 4], u16) {
     let rect = |key: &[u8]| {
         let value = page.get(key).ok()?;
         let value = match value {
@@ -61,12 +61,19 @@ fn page_geometry(out: &Output, page: &Dictionary) -> ([f32; 4], u16) {
     (visible, rotate)
 }
 
-/// Stamps page *i* of `furniture` onto `pages[i]` of the output.
-pub(super) fn stamp(out: &mut Output, pages: &[ObjectId], furniture: &[u8]) -> Result<(), MergeError> {
+/// Stamps page *i* of `furniture` onto `pages[i]` of the output. The furniture has `extra`
+/// pages more, made into forms but drawn by no page here: their forms are returned, in order
+/// (see `announce`).
+pub(super) fn stamp(
+    out: &mut Output,
+    pages: &[ObjectId],
+    furniture: &[u8],
+    extra: usize,
+) -> Result<Vec<ObjectId>, MergeError> {
     let source = Source::load(furniture, NAME)?;
-    if source.pages.len() != pages.len() {
+    if source.pages.len() != pages.len() + extra {
         return Err(error(MergeErrorKind::FurniturePages {
-            expected: pages.len() as u32,
+            expected: (pages.len() + extra) as u32,
             found: source.pages.len() as u32,
         }));
     }
@@ -99,7 +106,8 @@ pub(super) fn stamp(out: &mut Output, pages: &[ObjectId], furniture: &[u8]) -> R
     copier.run();
     drop(copier);
 
-    for (page_id, (content, resources, media)) in pages.iter().zip(stamps) {
+    let mut forms = Vec::with_capacity(stamps.len());
+    for (content, resources, media) in stamps {
         let mut form = Dictionary::new();
         form.set("Type", Object::Name(b"XObject".to_vec()));
         form.set("Subtype", Object::Name(b"Form".to_vec()));
@@ -108,8 +116,10 @@ pub(super) fn stamp(out: &mut Output, pages: &[ObjectId], furniture: &[u8]) -> R
         form.set("Resources", resources);
         let mut stream = Stream::new(form, content);
         let _ = stream.compress();
-        let form_id = out.add(Object::Stream(stream));
+        forms.push(out.add(Object::Stream(stream)));
+    }
 
+    for (page_id, &form_id) in pages.iter().zip(&forms) {
         let Some(Object::Dictionary(target)) = out.objects.get(page_id) else { continue };
         let (visible, rotate) = page_geometry(out, target);
         let m = placement(visible, rotate);
@@ -159,5 +169,5 @@ pub(super) fn stamp(out: &mut Output, pages: &[ObjectId], furniture: &[u8]) -> R
             page.set("Resources", Object::Dictionary(resources));
         }
     }
-    Ok(())
+    Ok(forms.split_off(pages.len()))
 }
