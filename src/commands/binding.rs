@@ -395,6 +395,32 @@ fn entry_pdf<'a>(bytes: &'a [u8], key: &str) -> Option<&'a [u8]> {
     sound.then_some(pdf)
 }
 
+/// The stamp of each bound PDF's first page ("Agenda item 4: Minutes …", and for an untagged
+/// one what a reader is told of it), on a furniture page of its own, and the heading the merge
+/// makes of it: an item's own document heads the item
+/// (`H1`, as a report's title does), an appendix comes under its item (`H2`). The front sheet
+/// is part 0.
+fn announced(pack: &PackParts, facts: &[&merge::PdfFacts]) -> (Vec<FurniturePage>, Vec<merge::TaggedStamp>) {
+    let mut pages = Vec::new();
+    let mut tagged = Vec::new();
+    for (i, (part, f)) in pack.parts.iter().zip(facts).enumerate() {
+        let (PartContent::Bound(_), Some(first)) = (&part.content, f.pages.first()) else { continue };
+        pages.push(FurniturePage {
+            width: first.width,
+            height: first.height,
+            // An untagged document's announcement after the stamp, in one text (a line break
+            // would join the two without a space for a reader).
+            stamp: Some(match &part.announce {
+                Some(announce) => format!("{} – {announce}", part.title),
+                None => part.title.clone(),
+            }),
+            bound: true,
+        });
+        tagged.push(merge::TaggedStamp { part: i + 1, level: if part.appendix { 2 } else { 1 } });
+    }
+    (pages, tagged)
+}
+
 #[cfg(test)]
 mod tests {
     use super::{entry, entry_pdf, hex, settle};
@@ -444,24 +470,4 @@ mod tests {
         assert_eq!(passes, 2);
         assert_eq!(settle(2, 4, |_| Err::<(usize, ()), _>("boom".to_owned())), Err("boom".to_owned()));
     }
-}
-
-/// The stamp of each bound PDF's first page ("Agenda item 4: Minutes …"), on a furniture page
-/// of its own, and the heading the merge makes of it: an item's own document heads the item
-/// (`H1`, as a report's title does), an appendix comes under its item (`H2`). The front sheet
-/// is part 0.
-fn announced(pack: &PackParts, facts: &[&merge::PdfFacts]) -> (Vec<FurniturePage>, Vec<merge::TaggedStamp>) {
-    let mut pages = Vec::new();
-    let mut tagged = Vec::new();
-    for (i, (part, f)) in pack.parts.iter().zip(facts).enumerate() {
-        let (PartContent::Bound(_), Some(first)) = (&part.content, f.pages.first()) else { continue };
-        pages.push(FurniturePage {
-            width: first.width,
-            height: first.height,
-            stamp: Some(part.title.clone()),
-            bound: true,
-        });
-        tagged.push(merge::TaggedStamp { part: i + 1, level: if part.appendix { 2 } else { 1 } });
-    }
-    (pages, tagged)
 }

@@ -1,7 +1,8 @@
 //! A bound document is announced: the agenda-item stamp on its first page is real content, a
 //! heading a screen reader reads first in the document's part — for a tagged and an untagged
-//! bound PDF, as an item of its own (`H1`) and as a report's appendix (`H2`) — read back with
-//! the structure reader, and the example's packs still pass veraPDF.
+//! bound PDF, as an item of its own (`H1`) and as a report's appendix (`H2`) — and an untagged
+//! one's heading says it is not accessible and whom to ask; read back with the structure
+//! reader, and the example's packs still pass veraPDF.
 
 use crate::audit::verapdf;
 use crate::common::*;
@@ -99,7 +100,8 @@ fn page_text(pdf: &Path, page: usize) -> String {
 }
 
 #[test]
-fn each_bound_documents_stamp_is_a_heading_read_first_on_its_first_page_tagged_or_not() {
+fn each_bound_documents_stamp_is_a_heading_read_first_on_its_first_page_and_an_untagged_one_says_it_is_not_accessible()
+{
     let dir = tempdir();
     let m = meeting(dir.path());
     let out_dir = dir.path().join("out");
@@ -136,6 +138,21 @@ fn each_bound_documents_stamp_is_a_heading_read_first_on_its_first_page_tagged_o
         assert!(text.contains(sentinel), "{heading}: the page shows {sentinel:?}: {text}");
         assert!(text.contains(stamp), "{heading}: the stamp is still printed on the page: {text}");
     }
+    // An untagged document's heading says it is not accessible and whom to ask (the built-in
+    // template's wording); a tagged one's does not.
+    let not_accessible = nospace("this document is not accessible; ask Sarah Whaley (sarah.whaley@stockton.gov.uk)");
+    let event = |stamp: &str| {
+        let want = nospace(stamp);
+        let heading = |l: &&String| l.split(' ').nth(2).is_some_and(|k| k.starts_with('H'));
+        read.iter().filter(heading).find(|l| l.contains(&want)).cloned().expect("read")
+    };
+    assert!(event("Agenda item 4: Site plan").contains(&not_accessible), "{read:#?}");
+    assert!(event("Appendix 1").contains(&not_accessible), "{read:#?}");
+    assert!(!event("Agenda item 2: Minutes").contains(&not_accessible), "{read:#?}");
+    let plan_page = read.iter().find(|l| l.starts_with("heading ") && l.contains("Site plan")).expect("heading");
+    let page = plan_page.split(' ').nth(1).expect("page");
+    let shown = page_text(&pack, page.parse().expect("page"));
+    assert!(shown.contains("this document is not accessible"), "printed on the page too: {shown}");
     // Read once: the stamp is not also somewhere else in the structure.
     let site_plan = nospace("Agenda item 4: Site plan");
     assert_eq!(read.iter().filter(|l| l.starts_with("event") && l.contains(&site_plan)).count(), 1, "{read:#?}");
