@@ -138,24 +138,17 @@ pub fn bind(
         )));
     };
 
-    // A bound PDF's first page is stamped with its agenda item (its title is not on its pages).
-    let stamps = std::iter::once(None).chain(pack.parts.iter().map(|p| match &p.content {
-        PartContent::Bound(_) => Some(p.title.clone()),
-        PartContent::Typeset(_) => None,
-    }));
+    // A bound PDF's first page is stamped with its agenda item (its title is not on its pages):
+    // drawn from a furniture page of its own as real content, a heading (see `merge::announce`).
     let bound = std::iter::once(false).chain(pack.parts.iter().map(|p| matches!(p.content, PartContent::Bound(_))));
     let sizes: Vec<FurniturePage> = std::iter::once(front_pdf.facts())
         .chain(facts.iter().copied())
-        .zip(stamps.zip(bound))
-        .flat_map(|(f, (stamp, bound))| {
-            f.pages.iter().enumerate().map(move |(i, p)| FurniturePage {
-                width: p.width,
-                height: p.height,
-                stamp: if i == 0 { stamp.clone() } else { None },
-                bound,
-            })
+        .zip(bound)
+        .flat_map(|(f, bound)| {
+            f.pages.iter().map(move |p| FurniturePage { width: p.width, height: p.height, stamp: None, bound })
         })
         .collect();
+    let (stamp_pages, tagged_stamps) = announced(pack, &facts);
     let furniture = writer
         .furniture(
             &FurnitureSpec {
@@ -165,6 +158,7 @@ pub fn bind(
                 header: pack.furniture.header.as_deref(),
                 footer: &pack.furniture.footer,
                 pages: &sizes,
+                stamp_pages: &stamp_pages,
             },
             pack.front.meta.date,
         )
@@ -193,6 +187,7 @@ pub fn bind(
         keywords: pack.front.meta.keywords.clone(),
         furniture: Some(furniture),
         date: Some(pack.front.meta.date.midnight().assume_utc()),
+        tagged_stamps,
     };
     let mut merged = merge::merge_read(&parts, &read, &options).map_err(|e| e.to_string())?;
     if options.keywords.iter().any(|k| k == crate::tree::NOT_FOR_PUBLICATION_KEYWORD) {
@@ -431,6 +426,32 @@ fn entry_pdf<'a>(bytes: &'a [u8], key: &str) -> Option<&'a [u8]> {
         && fields.next() == Some(hex(&Sha256::digest(pdf)).as_str())
         && fields.next().is_none();
     sound.then_some(pdf)
+}
+
+/// The stamp of each bound PDF's first page ("Agenda item 4: Minutes …", and for an untagged
+/// one what a reader is told of it), on a furniture page of its own, and the heading the merge
+/// makes of it: an item's own document heads the item
+/// (`H1`, as a report's title does), an appendix comes under its item (`H2`). The front sheet
+/// is part 0.
+fn announced(pack: &PackParts, facts: &[&merge::PdfFacts]) -> (Vec<FurniturePage>, Vec<merge::TaggedStamp>) {
+    let mut pages = Vec::new();
+    let mut tagged = Vec::new();
+    for (i, (part, f)) in pack.parts.iter().zip(facts).enumerate() {
+        let (PartContent::Bound(_), Some(first)) = (&part.content, f.pages.first()) else { continue };
+        pages.push(FurniturePage {
+            width: first.width,
+            height: first.height,
+            // An untagged document's announcement after the stamp, in one text (a line break
+            // would join the two without a space for a reader).
+            stamp: Some(match &part.announce {
+                Some(announce) => format!("{} – {announce}", part.title),
+                None => part.title.clone(),
+            }),
+            bound: true,
+        });
+        tagged.push(merge::TaggedStamp { part: i + 1, level: if part.appendix { 2 } else { 1 } });
+    }
+    (pages, tagged)
 }
 
 #[cfg(test)]

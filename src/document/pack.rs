@@ -63,6 +63,9 @@ pub struct PackPart {
     /// A report's own document as printed alone (its HTML page), from the same assembly as its
     /// part; `None` for a bound PDF.
     pub alone: Option<Box<Document>>,
+    /// For a bound PDF that is not tagged, what a reader is told of it, after its stamp (the
+    /// template's `bound_not_accessible`); `None` otherwise.
+    pub announce: Option<String>,
 }
 
 /// Where a part's pages come from.
@@ -96,6 +99,7 @@ pub fn public_pack(p: &PublicPack, t: &Template, template_of: TemplateOf<'_>, op
                     source: None,
                     content: PartContent::Bound(pdf.clone()),
                     alone: None,
+                    announce: None,
                 };
                 Entry { number: *number, title: title.clone(), note: None, parts: vec![part] }
             }
@@ -160,6 +164,7 @@ fn report_parts(
         source: source.map(std::path::Path::to_path_buf),
         content: PartContent::Typeset(Box::new(doc)),
         alone: Some(Box::new(alone)),
+        announce: None,
     }];
     for a in &r.appendices {
         let Some(pdf) = a.file.as_ref().and_then(|f| pdfs.get(f)) else { continue };
@@ -170,6 +175,7 @@ fn report_parts(
             source: None,
             content: PartContent::Bound(pdf.clone()),
             alone: None,
+            announce: None,
         });
     }
     parts
@@ -313,7 +319,25 @@ fn pack_parts(
     let mut front = shell.document(t, opts, blocks);
     // The pack's furniture is laid over every page of the pack; the front sheet prints none of its own.
     let furniture = std::mem::replace(&mut front.furniture, Furniture { header: None, footer: String::new() });
-    PackParts { front, parts: entries.into_iter().flat_map(|e| e.parts).collect(), furniture }
+    let parts = entries.into_iter().flat_map(|e| e.parts).map(|part| announced(part, m, t)).collect();
+    PackParts { front, parts, furniture }
+}
+
+/// `part` with what a reader is told of it when it is a bound PDF that is not tagged: that it
+/// is not accessible and whom to ask for a copy that is.
+fn announced(mut part: PackPart, m: &MeetingDetails, t: &Template) -> PackPart {
+    if let PartContent::Bound(pdf) = &part.content {
+        if !pdf.read.facts().tagged {
+            let data = json!({
+                "label": part.title,
+                "contact": m.contact.name,
+                "email": m.contact.email,
+                "phone": m.contact.phone,
+            });
+            part.announce = Some(t.words("bound_not_accessible", &data)).filter(|w| !w.trim().is_empty());
+        }
+    }
+    part
 }
 
 /// The front sheet and agenda with their page ranges replaced by the numbers the pack gave them

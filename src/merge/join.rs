@@ -8,8 +8,8 @@ use lopdf::{Dictionary, Object, ObjectId, Stream};
 use super::copy::{Copier, Removed};
 use super::source::Source;
 use super::{
-    metadata, repair, stamp, MergeError, MergeErrorKind, MergeOptions, MergeWarning, Merged, Output, Part, PartSource,
-    ReadPdf, MAX_PAGE_SIDE,
+    announce, metadata, repair, stamp, MergeError, MergeErrorKind, MergeOptions, MergeWarning, Merged, Output, Part,
+    PartSource, ReadPdf, MAX_PAGE_SIDE,
 };
 
 /// Object ids of the result that every part refers to, fixed before any part is copied.
@@ -127,7 +127,10 @@ pub fn merge_read(parts: &[Part], read: &[Option<&ReadPdf>], opts: &MergeOptions
             }
         }
         part_starts.push(kids.len() as u32 + 1);
-        let part_elem = if source.tagged { Some(out.allocate()) } else { None };
+        // A part whose stamp is announced has an element for its heading, tagged or not.
+        let announced: Vec<(usize, &announce::TaggedStamp)> =
+            opts.tagged_stamps.iter().enumerate().filter(|(_, s)| s.part == index).collect();
+        let part_elem = if source.tagged || !announced.is_empty() { Some(out.allocate()) } else { None };
         let part_outline = out.allocate();
         let mut copier = Copier::new(&source.doc, &mut out, source.tagged, next_key, format!("p{}-", index + 1));
         copier.dests = source.named_dests();
@@ -254,6 +257,17 @@ pub fn merge_read(parts: &[Part], read: &[Option<&ReadPdf>], opts: &MergeOptions
             d.set("K", part_k);
             out.insert(elem, Object::Dictionary(d));
             part_elems.push(elem);
+            // The stamp of its first page as real content, from a furniture page of its own
+            // (after the document's pages), before the part is written out.
+            if let (Some(furniture), Some(&page)) = (&furniture, page_ids.first()) {
+                let first_extra = furniture.pages().saturating_sub(opts.tagged_stamps.len());
+                for (k, stamp) in &announced {
+                    if let Some(form) = furniture.form(&mut out, first_extra + k)? {
+                        let target = announce::Target { page, elem, level: stamp.level };
+                        announce::tag(&mut out, &target, form, &mut parent_tree, &mut next_key);
+                    }
+                }
+            }
         }
 
         let own_last = match &outline_last {
@@ -286,10 +300,11 @@ pub fn merge_read(parts: &[Part], read: &[Option<&ReadPdf>], opts: &MergeOptions
     let page_count = kids.len() as u32;
 
     if let Some(furniture) = &furniture {
-        if furniture.pages() != kids.len() {
+        let expected = kids.len() + opts.tagged_stamps.len();
+        if furniture.pages() != expected {
             return Err(MergeError {
                 name: "the page furniture".into(),
-                kind: MergeErrorKind::FurniturePages { expected: page_count, found: furniture.pages() as u32 },
+                kind: MergeErrorKind::FurniturePages { expected: expected as u32, found: furniture.pages() as u32 },
             });
         }
     }

@@ -5,7 +5,8 @@
 //! This room owns reading a part ([`inspect`], [`read`], and the load inside [`merge`]), copying its
 //! pages and everything they reach into the result, sanitising what it copies, grafting each
 //! part's structure tree under one `/Part` element, one bookmark per part, the result's
-//! catalogue and metadata, and stamping page furniture onto every page. It never typesets,
+//! catalogue and metadata, and stamping page furniture onto every page (a bound part's stamp as
+//! a heading, see `announce`). It never typesets,
 //! never decides which parts make a pack or in what order, and never reads or writes files:
 //! bytes in, bytes out. It imports nothing of the project but the markup escaper
 //! ([`crate::escape`], on the ground floor too), so the meeting's loading reads bound PDFs
@@ -72,6 +73,11 @@
 //!   origin and turned against the page's `/Rotate` so that it reads upright. Its own marked
 //!   content operators are removed (the whole stamp is one artifact); its fonts come with it
 //!   through the XObject's resources.
+//! - **Announced bound parts.** Each part named in [`MergeOptions::tagged_stamps`] has its
+//!   first page's stamp drawn from a furniture page of its own (after the result's pages) as
+//!   real content: marked content with an MCID under a heading element put first among the
+//!   part's structure element's children, so a reader reads it before the part's own content.
+//!   An untagged part named there gets a `/Part` element holding only that heading.
 //! - **Deterministic bytes.** Objects are numbered in the order the merge reaches them; the
 //!   trailer `/ID` is a hash of the inputs and options. The same inputs give the same bytes.
 //! - **One part at a time.** Parts are copied in order, and each part's objects are written out
@@ -83,6 +89,7 @@
 //! - **Bounded and safe.** Encrypted parts are refused; corrupt or truncated ones give an error,
 //!   never a panic; each stream the reader inflates is bounded by [`MAX_INFLATED`].
 
+mod announce;
 mod copy;
 mod join;
 mod mark;
@@ -102,6 +109,7 @@ use std::sync::Arc;
 
 use lopdf::{Dictionary, Object, ObjectId};
 
+pub use announce::TaggedStamp;
 pub use join::{merge, merge_read};
 pub use mark::{mark_not_for_publication, Stamps};
 pub use reads::{count_reads, reads_of, Reader};
@@ -159,6 +167,10 @@ pub struct MergeOptions {
     /// Creation and modification date (from `SOURCE_DATE_EPOCH` for reproducible builds);
     /// none gives a document without dates.
     pub date: Option<time::OffsetDateTime>,
+    /// Parts whose first page's stamp is real content, a heading first under the part's
+    /// structure element; the furniture has one page more for each, in this order, holding
+    /// only that stamp. An untagged part named here gets a structure element for it.
+    pub tagged_stamps: Vec<TaggedStamp>,
 }
 
 /// The merged document.

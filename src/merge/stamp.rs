@@ -35,7 +35,7 @@ fn numbers(values: &[f32]) -> Object {
 }
 
 /// The result page's visible box and rotation, read back from the copied page.
-fn page_geometry(out: &Output, page: &Dictionary) -> ([f32; 4], u16) {
+pub(super) fn page_geometry(out: &Output, page: &Dictionary) -> ([f32; 4], u16) {
     let rect = |key: &[u8]| {
         let value = page.get(key).ok()?;
         let value = match value {
@@ -120,10 +120,12 @@ impl Furniture {
         self.pages.len()
     }
 
-    /// Stamps furniture page `index` onto the output's page `page_id`.
-    pub fn stamp(&self, out: &mut Output, page_id: ObjectId, index: usize) -> Result<(), MergeError> {
+    /// Furniture page `index` as a form XObject in the output (its marked content removed), or
+    /// `None` if the furniture has no such page: what a page is stamped with, or, for a page
+    /// after the document's, what `announce` draws as real content.
+    pub fn form(&self, out: &mut Output, index: usize) -> Result<Option<ObjectId>, MergeError> {
         let (Some(fpage), Some((resources, media))) = (self.source.pages.get(index), self.pages.get(index)) else {
-            return Ok(());
+            return Ok(None);
         };
         let content = self
             .source
@@ -142,8 +144,14 @@ impl Furniture {
         form.set("Resources", resources.clone());
         let mut stream = Stream::new(form, content);
         let _ = stream.compress();
-        let form_id = out.add(Object::Stream(stream));
+        Ok(Some(out.add(Object::Stream(stream))))
+    }
 
+    /// Stamps furniture page `index` onto the output's page `page_id`.
+    pub fn stamp(&self, out: &mut Output, page_id: ObjectId, index: usize) -> Result<(), MergeError> {
+        let Some(form_id) = self.form(out, index)? else {
+            return Ok(());
+        };
         let Some(Object::Dictionary(target)) = out.objects.get(&page_id) else { return Ok(()) };
         let (visible, rotate) = page_geometry(out, target);
         let m = placement(visible, rotate);

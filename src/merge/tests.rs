@@ -321,6 +321,7 @@ fn options() -> MergeOptions {
         keywords: vec!["Cabinet".into(), "agenda".into()],
         furniture: None,
         date: Some(time::macros::datetime!(2024-01-18 10:00 UTC)),
+        tagged_stamps: Vec::new(),
     }
 }
 

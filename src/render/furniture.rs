@@ -38,4 +38,7 @@ pub struct FurnitureSpec<'a> {
     pub footer: &'a str,
     /// One entry per pack page, in order.
     pub pages: &'a [FurniturePage],
+    /// Pages after those of `pages`, each holding only its stamp (no header, no footer): a stamp
+    /// the merge draws as tagged content rather than as an artifact.
+    pub stamp_pages: &'a [FurniturePage],
 }

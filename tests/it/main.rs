@@ -8,6 +8,7 @@ mod common;
 
 mod accessibility;
 mod announce;
+mod announce_bound;
 mod audit;
 mod authoring;
 mod binding;

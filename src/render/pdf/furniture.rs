@@ -94,6 +94,7 @@ impl PdfWriter {
                 header: Some(NOT_FOR_PUBLICATION),
                 footer: "",
                 pages: &pages,
+                stamp_pages: &[],
             };
             Some(self.furniture(&spec, date)?)
         };
@@ -150,6 +151,7 @@ mod tests {
             header: Some("NOT FOR PUBLICATION"),
             footer: "Page {page} of {pages}",
             pages: &[a4.clone(), a3_landscape, a4],
+            stamp_pages: &[],
         };
         let pdf = w.furniture(&spec, time::macros::date!(2024 - 01 - 18)).expect("furniture");
         let info = run("pdfinfo", &["-f", "1", "-l", "3"], &pdf);
