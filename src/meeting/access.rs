@@ -95,4 +95,18 @@ mod tests {
             assert!(https_url(bad).is_err(), "{bad}");
         }
     }
+
+    #[test]
+    fn alt_text_is_kept_on_one_line_and_an_empty_or_overlong_one_is_a_located_error() {
+        let mut problems = Vec::new();
+        let a = Access::check("items[1]", Some(" Site plan,\n edged red\u{202E} "), None, &mut problems);
+        assert_eq!(a.alt.as_deref(), Some("Site plan, edged red"));
+        assert!(problems.is_empty(), "{problems:?}");
+        let long = "a".repeat(MAX_ALT_CHARS + 1);
+        for bad in ["  ", long.as_str()] {
+            let mut problems = Vec::new();
+            assert_eq!(Access::check("items[1]", Some(bad), None, &mut problems), Access::default());
+            assert!(problems.len() == 1 && problems[0].path == "items[1].alt", "{problems:?}");
+        }
+    }
 }

@@ -399,7 +399,7 @@ pub fn load_meeting(
                             format!("{p}.{field}"),
                             format!("`{field}` describes a bound-in `file`, and this item has none"),
                         )
-                        .help("a report's appendices and accessible copies are given in the report; remove this line"),
+                        .help("`alt:` and `accessible_version:` describe the PDF an item binds in with `file:`; remove this line"),
                     );
                 }
             }
