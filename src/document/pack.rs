@@ -28,6 +28,8 @@ struct Entry {
     title: String,
     /// Extra line under the title (the exempt notice).
     note: Option<String>,
+    /// A bound document's alternative text and accessible version, under the title.
+    access: Vec<Block>,
     /// The item's parts; none for an agenda-only entry.
     parts: Vec<PackPart>,
 }
@@ -89,7 +91,7 @@ pub fn public_pack(p: &PublicPack, t: &Template, template_of: TemplateOf<'_>, op
         .iter()
         .map(|item| match item {
             PublicItem::Plain { number, title } => {
-                Entry { number: *number, title: title.clone(), note: None, parts: Vec::new() }
+                Entry { number: *number, title: title.clone(), note: None, access: Vec::new(), parts: Vec::new() }
             }
             PublicItem::Document { number, title, pdf } => {
                 let part = PackPart {
@@ -101,12 +103,18 @@ pub fn public_pack(p: &PublicPack, t: &Template, template_of: TemplateOf<'_>, op
                     alone: None,
                     announce: None,
                 };
-                Entry { number: *number, title: title.clone(), note: None, parts: vec![part] }
+                Entry {
+                    number: *number,
+                    title: title.clone(),
+                    note: None,
+                    access: access_lines(&pdf.access, t),
+                    parts: vec![part],
+                }
             }
             PublicItem::Report { number, report, source } => {
                 let r = report.report();
                 let parts = report_parts(*number, r, Some(source), &p.appendix_pdfs, t, template_of(r), opts);
-                Entry { number: *number, title: r.title.clone(), note: None, parts }
+                Entry { number: *number, title: r.title.clone(), note: None, access: Vec::new(), parts }
             }
             PublicItem::Exempt { number, title, paragraphs } => {
                 let ps = and_list(&paragraphs.iter().map(u8::to_string).collect::<Vec<_>>());
@@ -114,6 +122,7 @@ pub fn public_pack(p: &PublicPack, t: &Template, template_of: TemplateOf<'_>, op
                     number: *number,
                     title: title.clone(),
                     note: Some(t.words("exempt_listing", &json!({"paragraphs": ps}))),
+                    access: Vec::new(),
                     parts: Vec::new(),
                 }
             }
@@ -131,7 +140,7 @@ pub fn part2_pack(p: &Part2Pack, t: &Template, template_of: TemplateOf<'_>, opts
         .map(|item| {
             let (number, r) = (item.number, &item.report);
             let parts = report_parts(number, r, None, &p.appendix_pdfs, t, template_of(r), opts);
-            Entry { number, title: r.title.clone(), note: None, parts }
+            Entry { number, title: r.title.clone(), note: None, access: Vec::new(), parts }
         })
         .collect();
     let title = t.words("part2_title", &json!({"body": p.meeting.body, "date": date_with_weekday(p.meeting.date)}));
@@ -274,6 +283,7 @@ fn pack_parts(
             if let Some(n) = &e.note {
                 title_cell.push(para(ParagraphStyle::Note, n.clone()));
             }
+            title_cell.extend(e.access.iter().cloned());
             let pages = if e.parts.is_empty() {
                 Vec::new()
             } else {
@@ -333,11 +343,45 @@ fn announced(mut part: PackPart, m: &MeetingDetails, t: &Template) -> PackPart {
                 "contact": m.contact.name,
                 "email": m.contact.email,
                 "phone": m.contact.phone,
+                "alt": pdf.access.alt,
+                "url": pdf.access.url,
             });
             part.announce = Some(t.words("bound_not_accessible", &data)).filter(|w| !w.trim().is_empty());
         }
     }
     part
+}
+
+/// The lines under a bound document's title in the agenda: its alternative text, and the
+/// address of its accessible version as a link (the template's `agenda_alt` and
+/// `agenda_accessible_version`).
+fn access_lines(a: &crate::meeting::access::Access, t: &Template) -> Vec<Block> {
+    let mut lines = Vec::new();
+    if let Some(alt) = &a.alt {
+        let text = t.words("agenda_alt", &json!({ "alt": alt }));
+        if !text.trim().is_empty() {
+            lines.push(Block::Paragraph(Paragraph::plain(ParagraphStyle::Note, text)));
+        }
+    }
+    if let Some(url) = &a.url {
+        let text = t.words("agenda_accessible_version", &json!({ "url": url }));
+        // The address, where the wording prints it, is a link.
+        let content = match text.split_once(url.as_str()) {
+            Some((before, after)) => [
+                Inline::text(before.to_owned()),
+                Inline::Link { url: url.clone(), content: vec![Inline::text(url.clone())] },
+                Inline::text(after.to_owned()),
+            ]
+            .into_iter()
+            .filter(|i| !matches!(i, Inline::Text { text } if text.is_empty()))
+            .collect(),
+            None => vec![Inline::text(text)],
+        };
+        if content.iter().any(|i| !matches!(i, Inline::Text { text } if text.trim().is_empty())) {
+            lines.push(Block::Paragraph(Paragraph { style: ParagraphStyle::Note, content }));
+        }
+    }
+    lines
 }
 
 /// The front sheet and agenda with their page ranges replaced by the numbers the pack gave them

@@ -21,6 +21,9 @@ pub struct BoundPdf {
     pub read: Arc<crate::merge::ReadPdf>,
     /// What a reader sees of it: each page's text and images, and its not-for-publication marks.
     pub seen: Arc<crate::merge::Seen>,
+    /// What the meeting file says of it for someone who cannot read it, and where an accessible
+    /// version is ([`super::access`]).
+    pub access: super::access::Access,
 }
 
 impl BoundPdf {
@@ -72,7 +75,13 @@ impl BoundPdf {
         let seen = crate::merge::seen(read.bytes(), crate::model::NOT_FOR_PUBLICATION_KEYWORD).ok_or_else(|| {
             format!("{} cannot be read page by page, to check that it holds no exempt material", path.display())
         })?;
-        Ok(BoundPdf { path: path.to_path_buf(), real: path.to_path_buf(), read: Arc::new(read), seen: Arc::new(seen) })
+        Ok(BoundPdf {
+            path: path.to_path_buf(),
+            real: path.to_path_buf(),
+            read: Arc::new(read),
+            seen: Arc::new(seen),
+            access: Default::default(),
+        })
     }
 
     /// Its bytes.

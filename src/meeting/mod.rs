@@ -8,6 +8,7 @@
 //! so no exempt text, title metadata, bookmark, file name or attachment can reach a public
 //! output file by any path through the writers.
 
+pub mod access;
 mod bound;
 pub mod decisions;
 mod routes;
@@ -390,6 +391,20 @@ pub fn load_meeting(
     for (i, it) in file.items.iter().enumerate() {
         let number = i as u32 + 1;
         let p = format!("items[{i}]");
+        if it.file.is_none() {
+            for (field, given) in [("alt", it.alt.is_some()), ("accessible_version", it.accessible_version.is_some())] {
+                if given {
+                    problems.push(
+                        Problem::error(
+                            format!("{p}.{field}"),
+                            format!("`{field}` describes a bound-in `file`, and this item has none"),
+                        )
+                        .help("`alt:` and `accessible_version:` describe the PDF an item binds in with `file:`; remove this line"),
+                    );
+                }
+            }
+        }
+        let access = access::Access::check(&p, it.alt.as_deref(), it.accessible_version.as_deref(), &mut problems);
         let content = match (&it.title, &it.file, &it.report) {
             (_, Some(_), Some(_)) | (Some(_), None, Some(_)) => {
                 problems.push(
@@ -409,7 +424,8 @@ pub fn load_meeting(
                     continue;
                 }
                 Ok(real) => match BoundPdf::read(&dir.join(f), &real, &scope.limits) {
-                    Ok(pdf) => {
+                    Ok(mut pdf) => {
+                        pdf.access = access;
                         if !pdf.tagged() {
                             meeting_warnings.push(untagged(format!("{p}.file"), f));
                         }

@@ -67,7 +67,14 @@ const PLAN_WORDING: &[Wording] = &[
 /// Wording a template may leave out (added since the first template format): the built-in
 /// template's is used. (`bound_page_alt`, the alt text of a bound page when packs bound pages as
 /// pictures, is no longer used; a template that still has it loads, and the key is ignored.)
-pub(super) const OPTIONAL_WORDING: &[&str] = &["index_pack_link", "cover_body", "key_decision", "bound_not_accessible"];
+pub(super) const OPTIONAL_WORDING: &[&str] = &[
+    "index_pack_link",
+    "cover_body",
+    "key_decision",
+    "bound_not_accessible",
+    "agenda_alt",
+    "agenda_accessible_version",
+];
 
 /// The `[wording]` the code fills in, with the variables it is given; a template folder must
 /// define each (but those in `OPTIONAL_WORDING`).
@@ -106,7 +113,9 @@ const WORDING: &[Wording] = &[
     ("index_pack_link", &["pages"]),
     ("cover_body", &["body"]),
     ("key_decision", &["reason"]),
-    ("bound_not_accessible", &["label", "contact", "email", "phone"]),
+    ("bound_not_accessible", &["label", "contact", "email", "phone", "alt", "url"]),
+    ("agenda_alt", &["alt"]),
+    ("agenda_accessible_version", &["url"]),
 ];
 
 /// Compiles every wording of a template's tables and renders each that the code fills in with

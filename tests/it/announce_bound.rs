@@ -10,7 +10,7 @@ use std::path::Path;
 use std::process::Command;
 
 /// An untagged A4 page saying `text`, written by qpdf from plain objects.
-fn untagged(dir: &Path, name: &str, text: &str) {
+pub(crate) fn untagged(dir: &Path, name: &str, text: &str) {
     let stream = format!("BT /F1 24 Tf 72 600 Td ({text}) Tj ET");
     let objects = [
         "<< /Type /Catalog /Pages 2 0 R >>".to_string(),
@@ -84,7 +84,7 @@ for p in reader.problems:
     print("PROBLEM " + p)
 "#;
 
-fn read_back(pdf: &Path) -> Vec<String> {
+pub(crate) fn read_back(pdf: &Path) -> Vec<String> {
     let out = Command::new("/usr/bin/python3")
         .args(["-c", HEADINGS, s(pdf), s(&root().join("tests/tools"))])
         .output()

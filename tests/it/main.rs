@@ -12,6 +12,7 @@ mod announce_bound;
 mod audit;
 mod authoring;
 mod binding;
+mod bound_alt;
 mod cli;
 mod council;
 mod decisions;

@@ -76,10 +76,11 @@ pub struct MeetingContact {
 /// An agenda item: a plain item, an existing PDF, or a report.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-// A title (with or without a `file`) or a `report`, never both; a `file` needs a title.
+// A title (with or without a `file`) or a `report`, never both; a `file` needs a title, and
+// `alt` and `accessible_version` a `file`.
 #[schemars(extend(
     "oneOf" = [{ "required": ["title"] }, { "required": ["report"] }],
-    "dependentRequired" = { "file": ["title"] }
+    "dependentRequired" = { "file": ["title"], "alt": ["file"], "accessible_version": ["file"] }
 ))]
 pub struct AgendaItemInput {
     /// Title (plain items and PDFs; a report's title comes from the report).
@@ -88,6 +89,15 @@ pub struct AgendaItemInput {
     pub file: Option<String>,
     /// A report YAML file (relative to the meeting file).
     pub report: Option<String>,
+    /// With `file`: a short text describing the document for someone who cannot read it (e.g.
+    /// "Site plan showing the 1.8 ha plot edged red"), printed in the agenda, the pack's HTML
+    /// index and, for an untagged PDF, after its stamp; at most 300 characters.
+    #[schemars(length(min = 1, max = 300))]
+    pub alt: Option<String>,
+    /// With `file`: the `https://` address of an accessible version of the document, printed
+    /// where `alt` is.
+    #[schemars(regex(pattern = r"^\s*[Hh][Tt][Tt][Pp][Ss]://[^\s/?#]"))]
+    pub accessible_version: Option<String>,
 }
 
 /// What a meeting decided (`schema: cabrep/outcome/v1`): the input of the decision record.
