@@ -39,15 +39,16 @@ impl Access {
                 Some(text)
             }
         });
-        let url = url.and_then(|u| match https_url(u) {
-            Ok(u) => Some(u),
-            Err(e) => {
-                problems.push(Problem::error(format!("{path}.accessible_version"), e).help(
-                    "write the full https:// address of the accessible copy, e.g. https://www.stockton.gov.uk/…",
-                ));
-                None
-            }
-        });
+        let url =
+            url.and_then(|u| match https_url(u) {
+                Ok(u) => Some(u),
+                Err(e) => {
+                    problems.push(Problem::error(format!("{path}.accessible_version"), e).help(
+                        "write the full https:// address of the accessible copy, e.g. https://www.example.gov.uk/…",
+                    ));
+                    None
+                }
+            });
         Access { alt, url }
     }
 }

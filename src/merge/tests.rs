@@ -63,8 +63,8 @@ fn typeset(title: &str, lang: &str) -> &'static [u8] {
             Block::Paragraph(Paragraph {
                 style: ParagraphStyle::Body,
                 content: vec![Inline::Link {
-                    url: "mailto:democratic.services@stockton.gov.uk".into(),
-                    content: vec![Inline::text("democratic.services@stockton.gov.uk")],
+                    url: "mailto:democratic.services@example.gov.uk".into(),
+                    content: vec![Inline::text("democratic.services@example.gov.uk")],
                 }],
             }),
             Block::PageBreak,
@@ -190,7 +190,7 @@ fn hostile() -> Vec<u8> {
     });
     let web = doc.add_object(dictionary! {
         "Type" => "Annot", "Subtype" => "Link", "Rect" => rect(400),
-        "A" => dictionary! { "S" => "URI", "URI" => Object::string_literal("https://www.stockton.gov.uk/") },
+        "A" => dictionary! { "S" => "URI", "URI" => Object::string_literal("https://www.example.gov.uk/") },
     });
     let script_uri = doc.add_object(dictionary! {
         "Type" => "Annot", "Subtype" => "Link", "Rect" => rect(350),
@@ -737,8 +737,8 @@ fn bound_parts_are_sanitised() {
     ] {
         assert!(!qdf.contains(forbidden), "{forbidden} survived the merge");
     }
-    assert!(qdf.contains("(https://www.stockton.gov.uk/)"), "a web link is kept");
-    assert!(qdf.contains("mailto:democratic.services@stockton.gov.uk"), "the report's mail link is kept");
+    assert!(qdf.contains("(https://www.example.gov.uk/)"), "a web link is kept");
+    assert!(qdf.contains("mailto:democratic.services@example.gov.uk"), "the report's mail link is kept");
     let json = json(&file.path);
     assert!(json["attachments"].as_object().is_none_or(|a| a.is_empty()));
     let warning = merged.warnings.iter().find_map(|w| match w {

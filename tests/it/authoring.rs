@@ -211,7 +211,7 @@ fn the_table_row_hint_says_to_quote_a_cell_that_holds_a_comma() {
     let e = stderr(&o);
     assert_eq!(o.status.code(), Some(1), "{e}");
     assert!(e.contains("row has 3 cells; the table has 2 columns"), "{e}");
-    assert!(e.contains("quote a cell that holds a comma: `[\"Stockton, Billingham\", 3]`"), "{e}");
+    assert!(e.contains("quote a cell that holds a comma: `[\"North, South\", 3]`"), "{e}");
 }
 
 #[test]

@@ -493,7 +493,7 @@ impl Builder<'_> {
                 }
                 _ => {
                     let mut p = Problem::warning(self.path, format!("the link `{shown}` is not kept: a link must be an http, https, mailto or tel address"))
-                        .help("its text is printed without the link; write the full address, e.g. https://www.stockton.gov.uk/…");
+                        .help("its text is printed without the link; write the full address, e.g. https://www.example.gov.uk/…");
                     if url.len() < 200 {
                         p = p.at_text(url.trim().to_owned());
                     }

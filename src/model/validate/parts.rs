@@ -180,7 +180,7 @@ impl Checker {
         };
         if !valid_email {
             self.err("contact.email", format!("`{email}` does not look like an email address")).help =
-                Some("e.g. geraldine.brown@stockton.gov.uk".into());
+                Some("e.g. firstname.lastname@example.gov.uk".into());
         }
         let phone = c.phone.trim();
         if !looks_like_uk_phone(phone) {

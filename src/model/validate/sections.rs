@@ -291,7 +291,7 @@ impl Checker {
                     String::new()
                 };
                 self.err(format!("{p}.rows[{r}]"), format!("row has {}; the table has {}{note}", count(written, "cell"), count(width, "column"))).help =
-                    Some("give one cell per column (use \"\" for an empty cell), leaving out those a span from above covers; in a `[a, b]` row, quote a cell that holds a comma: `[\"Stockton, Billingham\", 3]`".into());
+                    Some("give one cell per column (use \"\" for an empty cell), leaving out those a span from above covers; in a `[a, b]` row, quote a cell that holds a comma: `[\"North, South\", 3]`".into());
             }
             for c in covered.iter_mut() {
                 *c = c.saturating_sub(1);

@@ -77,7 +77,7 @@ fn renders_every_block_kind_in_order_as_tagged_a4() {
             "Figure 3: Risk matrix",
             "BACKGROUND PAPERS",
             "Name of Contact Officer: Geraldine Brown",
-            "Email Address: geraldine.brown@stockton.gov.uk",
+            "Email Address: geraldine.brown@example.gov.uk",
             "Appendix 1 – Smart Working Policy",
             "THE END",
         ],

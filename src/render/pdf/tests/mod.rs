@@ -305,8 +305,8 @@ fn sample(title: &str) -> Document {
             content: vec![
                 Inline::strong("Email Address: "),
                 Inline::Link {
-                    url: "mailto:geraldine.brown@stockton.gov.uk".into(),
-                    content: vec![t("geraldine.brown@stockton.gov.uk")],
+                    url: "mailto:geraldine.brown@example.gov.uk".into(),
+                    content: vec![t("geraldine.brown@example.gov.uk")],
                 },
             ],
         }),
