@@ -14,7 +14,7 @@ use std::sync::Arc;
 
 use sha2::{Digest, Sha256};
 
-use crate::document::pack::{item_anchor, resolved_front, PackParts, PartContent};
+use crate::document::pack::{item_anchor, resolved_front, PackPart, PackParts, PartContent};
 use crate::engine::Engine;
 use crate::jobs::in_workers;
 use crate::merge::{self, MergeOptions, Part, PartSource};
@@ -77,17 +77,32 @@ const FRONT_PASSES: usize = 4;
 
 /// Binds `pack`: parts typeset with `workers` threads, each typeset part looked up in (and added
 /// to) `cache` when one is given. An error names the part that failed.
+///
+/// Each typeset part's document is taken from `pack` and let go as soon as it is typeset (or
+/// found in the cache), so that a large pack never holds its documents and their PDFs at once.
 pub fn bind(
     engine: &Engine,
-    pack: &PackParts,
+    pack: &mut PackParts,
     workers: usize,
     cache: Option<&PartCache>,
 ) -> Result<BoundPack, BindError> {
+    let documents: Vec<std::sync::Mutex<Option<Box<Document>>>> = pack
+        .parts
+        .iter_mut()
+        .map(|p| {
+            std::sync::Mutex::new(match &mut p.content {
+                PartContent::Typeset(doc) => doc.take(),
+                PartContent::Bound(_) => None,
+            })
+        })
+        .collect();
+    let pack: &PackParts = pack;
     let writer = engine.writers_of(&pack.front).pdf().map_err(|e| e.to_string())?;
     // A bound PDF as the meeting read it (what the merge copies from); a typeset one inspected
     // here for the agenda's layout, its objects let go until the merge reads it again, one part
     // at a time, so that a pack's parts are never all held as objects at once.
-    let typeset = in_workers(&pack.parts, workers, |part| -> Result<ReadPart, BindError> {
+    let jobs: Vec<(&PackPart, &std::sync::Mutex<Option<Box<Document>>>)> = pack.parts.iter().zip(&documents).collect();
+    let typeset = in_workers(&jobs, workers, |&(part, document)| -> Result<ReadPart, BindError> {
         let read = |pdf: Vec<u8>| {
             merge::inspect(&pdf).map(|facts| ReadPart::Typeset(pdf, facts)).map_err(|e| BindError::Part {
                 item: part.item,
@@ -97,21 +112,31 @@ pub fn bind(
         };
         match &part.content {
             PartContent::Bound(pdf) => Ok(ReadPart::Bound(Arc::clone(&pdf.read))),
-            PartContent::Typeset(doc) => {
+            PartContent::Typeset(_) => {
+                let taken = document.lock().ok().and_then(|mut d| d.take());
+                let Some(doc) = taken else {
+                    return Err(BindError::Part {
+                        item: part.item,
+                        what: part.title.clone(),
+                        message: "its document was already typeset (a pack is bound once)".into(),
+                    });
+                };
                 // A report is typeset with its own template's layout and fonts.
-                let writers = engine.writers_of(doc);
+                let writers = engine.writers_of(&doc);
                 let writer = writers.pdf().map_err(|e| e.to_string())?;
-                let key = cache.map(|_| part_key(doc, &template_fingerprint(writers))).transpose()?;
+                let key = cache.map(|_| part_key(&doc, &template_fingerprint(writers))).transpose()?;
                 if let (Some(cache), Some(key)) = (cache, key.as_deref()) {
                     if let Some(pdf) = cache.get(key) {
+                        drop(doc);
                         return read(pdf);
                     }
                 }
-                let pdf = writer.render(doc).map_err(|e| BindError::Part {
+                let pdf = writer.render(&doc).map_err(|e| BindError::Part {
                     item: part.item,
                     what: part.source.as_ref().map_or_else(|| part.title.clone(), |s| s.display().to_string()),
                     message: e.to_string(),
                 })?;
+                drop(doc);
                 if let (Some(cache), Some(key)) = (cache, key.as_deref()) {
                     cache.put(key, &pdf);
                 }

@@ -40,7 +40,7 @@ fn build_pack_once(
     formats: &[Format],
     opts: &PackOptions,
 ) -> PapersOutcome {
-    use crate::document::pack as assemble_pack;
+    use crate::document::pack::{self as assemble_pack, ReportPages};
     let (m, mut warnings) = match crate::meeting::load_meeting(meeting, engine, &engine.access.scope_for(meeting)) {
         Ok(x) => x,
         Err(f) => return PapersOutcome::Invalid(f),
@@ -53,9 +53,10 @@ fn build_pack_once(
     let out = |suffix: &str, ext: &str| output_path(out_dir, &named, suffix, ext);
     let stem = out("", "").file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
     let cache = opts.cache.then(|| PartCache::new(out_dir, &stem));
-    let mut public_parts = assemble_pack::public_pack(&public, template, &|r| engine.template_of(r), &assembly);
+    let pages = if formats.contains(&Format::Html) { ReportPages::Yes } else { ReportPages::No };
+    let mut public_parts = assemble_pack::public_pack(&public, template, &|r| engine.template_of(r), &assembly, pages);
     public_parts.front.template = m.template.clone();
-    let part2_parts = part2.as_ref().map(|p2| {
+    let mut part2_parts = part2.as_ref().map(|p2| {
         let mut parts = assemble_pack::part2_pack(p2, template, &|r| engine.template_of(r), &assembly);
         parts.front.template = m.template.clone();
         parts
@@ -73,14 +74,14 @@ fn build_pack_once(
             });
         }
     }
-    let bound = match bind(engine, &public_parts, opts.workers, cache.as_ref()) {
+    let mut bound = match bind(engine, &mut public_parts, opts.workers, cache.as_ref()) {
         Ok(b) => b,
         Err(e) => return PapersOutcome::Failed(e.describe("public pack")),
     };
     let mut notes: Vec<(u32, String)> = bound.warnings.clone();
     let public_file = |path: PathBuf, bytes: Vec<u8>| Output { path, bytes, visibility: Visibility::Public };
-    let mut rendered = vec![public_file(out("-pack", "pdf"), bound.pdf.clone())];
-    if let Some(p2) = &part2_parts {
+    let mut rendered = vec![public_file(out("-pack", "pdf"), std::mem::take(&mut bound.pdf))];
+    if let Some(p2) = &mut part2_parts {
         // Never cached: no exempt part is left in a folder a public build writes to.
         match bind(engine, p2, opts.workers, None) {
             Ok(b) => {
@@ -286,15 +287,15 @@ fn shared_pictures(
     part2: &crate::document::pack::PackParts,
 ) -> Vec<crate::diag::Problem> {
     use crate::document::pack::PartContent;
-    let docs = |pack: &'_ crate::document::pack::PackParts| -> Vec<(u32, String, crate::tree::Document)> {
+    fn docs(pack: &crate::document::pack::PackParts) -> Vec<(u32, String, &crate::tree::Document)> {
         pack.parts
             .iter()
             .filter_map(|p| match &p.content {
-                PartContent::Typeset(doc) if !p.appendix => Some((p.item, p.title.clone(), (**doc).clone())),
+                PartContent::Typeset(Some(doc)) if !p.appendix => Some((p.item, p.title.clone(), &**doc)),
                 _ => None,
             })
             .collect()
-    };
+    }
     let exempt = docs(part2);
     let mut problems = Vec::new();
     for (item, title, doc) in docs(public) {

@@ -63,7 +63,7 @@ pub struct PackPart {
     /// Its pages.
     pub content: PartContent,
     /// A report's own document as printed alone (its HTML page), from the same assembly as its
-    /// part; `None` for a bound PDF.
+    /// part, when [`ReportPages::Yes`]; `None` otherwise, and for a bound PDF.
     pub alone: Option<Box<Document>>,
     /// For a bound PDF that is not tagged, what a reader is told of it, after its stamp (the
     /// template's `bound_not_accessible`); `None` otherwise.
@@ -73,10 +73,23 @@ pub struct PackPart {
 /// Where a part's pages come from.
 #[derive(Debug, Clone)]
 pub enum PartContent {
-    /// A document to typeset (a report with its item number on its anchors, no furniture).
-    Typeset(Box<Document>),
+    /// A document to typeset (a report with its item number on its anchors, no furniture);
+    /// `None` once binding has typeset it and let it go, so that a pack never holds all its
+    /// reports' documents and their PDFs at once.
+    Typeset(Option<Box<Document>>),
     /// A PDF bound in page for page.
     Bound(BoundPdf),
+}
+
+/// Whether a pack's public reports are also printed alone (their HTML pages): only then is each
+/// report's own document ([`PackPart::alone`]) kept beside its part, which would otherwise double
+/// what a large pack holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReportPages {
+    /// Keep each report's own document.
+    Yes,
+    /// Do not.
+    No,
 }
 
 /// The template a report in a pack is assembled with (its own: a pack may hold papers of several
@@ -85,7 +98,13 @@ pub type TemplateOf<'a> = &'a dyn Fn(&crate::model::Report) -> &'a Template;
 
 /// Builds the public agenda pack: the front sheet with the pack's template `t`, each report with
 /// its own (`template_of`).
-pub fn public_pack(p: &PublicPack, t: &Template, template_of: TemplateOf<'_>, opts: &Options) -> PackParts {
+pub fn public_pack(
+    p: &PublicPack,
+    t: &Template,
+    template_of: TemplateOf<'_>,
+    opts: &Options,
+    pages: ReportPages,
+) -> PackParts {
     let entries = p
         .items
         .iter()
@@ -113,7 +132,7 @@ pub fn public_pack(p: &PublicPack, t: &Template, template_of: TemplateOf<'_>, op
             }
             PublicItem::Report { number, report, source } => {
                 let r = report.report();
-                let parts = report_parts(*number, r, Some(source), &p.appendix_pdfs, t, template_of(r), opts);
+                let parts = report_parts(*number, r, Some(source), &p.appendix_pdfs, t, template_of(r), opts, pages);
                 Entry { number: *number, title: r.title.clone(), note: None, access: Vec::new(), parts }
             }
             PublicItem::Exempt { number, title, paragraphs } => {
@@ -139,7 +158,7 @@ pub fn part2_pack(p: &Part2Pack, t: &Template, template_of: TemplateOf<'_>, opts
         .iter()
         .map(|item| {
             let (number, r) = (item.number, &item.report);
-            let parts = report_parts(number, r, None, &p.appendix_pdfs, t, template_of(r), opts);
+            let parts = report_parts(number, r, None, &p.appendix_pdfs, t, template_of(r), opts, ReportPages::No);
             Entry { number, title: r.title.clone(), note: None, access: Vec::new(), parts }
         })
         .collect();
@@ -158,10 +177,14 @@ fn report_parts(
     t: &Template,
     own: &Template,
     opts: &Options,
+    pages: ReportPages,
 ) -> Vec<PackPart> {
-    // Assembled once: the part, and the report's own page.
+    // Assembled once: the part, and the report's own page when one is wanted.
     let blocks = super::assemble::report_blocks(r, own);
-    let alone = super::assemble::report_alone(r, own, opts, blocks.clone());
+    let alone = match pages {
+        ReportPages::Yes => Some(Box::new(super::assemble::report_alone(r, own, opts, blocks.clone()))),
+        ReportPages::No => None,
+    };
     // In a pack a report has no contents list of its own: the pack's bookmarks are its contents.
     let mut doc = super::assemble::report_document(r, own, opts, item_blocks(number, blocks));
     // The pack's furniture numbers and heads every page; the part prints none of its own.
@@ -171,8 +194,8 @@ fn report_parts(
         title: r.title.clone(),
         appendix: false,
         source: source.map(std::path::Path::to_path_buf),
-        content: PartContent::Typeset(Box::new(doc)),
-        alone: Some(Box::new(alone)),
+        content: PartContent::Typeset(Some(Box::new(doc))),
+        alone,
         announce: None,
     }];
     for a in &r.appendices {

@@ -70,8 +70,8 @@ pub enum ItemContent {
     },
     /// A report, built as in `build`, numbered by the pack.
     Report {
-        /// The report.
-        report: Box<Report>,
+        /// The report, shared with the public pack that holds it (never copied).
+        report: std::sync::Arc<Report>,
         /// The file it was read from (its stem names the report's own pages).
         source: PathBuf,
     },
@@ -132,12 +132,13 @@ fn other_council(report: &mut Report, council: &str) -> Option<Problem> {
 
 /// A report that is not exempt: the only kind of report a public pack can hold.
 #[derive(Debug, Clone)]
-pub struct PublicReport(Box<Report>);
+pub struct PublicReport(std::sync::Arc<Report>);
 
 impl PublicReport {
-    /// `None` for an exempt report.
-    pub fn new(r: &Report) -> Option<PublicReport> {
-        r.exempt.is_none().then(|| PublicReport(Box::new(r.clone())))
+    /// `None` for an exempt report. The report is shared, not copied: a meeting of 180 reports
+    /// split into its packs holds each once.
+    pub fn new(r: &std::sync::Arc<Report>) -> Option<PublicReport> {
+        r.exempt.is_none().then(|| PublicReport(std::sync::Arc::clone(r)))
     }
     /// The report.
     pub fn report(&self) -> &Report {
@@ -493,7 +494,7 @@ pub fn load_meeting(
                         if !loaded.warnings.is_empty() {
                             warnings.push((loaded.warnings, loaded.source.text));
                         }
-                        ItemContent::Report { report: Box::new(loaded.report), source: dir.join(r) }
+                        ItemContent::Report { report: std::sync::Arc::new(loaded.report), source: dir.join(r) }
                     }
                     Err(f) => {
                         problems.push(Problem::error(

@@ -66,7 +66,9 @@ pub fn merge(parts: &[Part], opts: &MergeOptions) -> Result<Merged, MergeError> 
 /// it, and is used instead of reading the part again when its bytes are the part's own (the same
 /// buffer); any other part is read here.
 pub fn merge_read(parts: &[Part], read: &[Option<&ReadPdf>], opts: &MergeOptions) -> Result<Merged, MergeError> {
-    let mut out = Output::new();
+    // The result is about as long as its parts and furniture together.
+    let expected = parts.iter().map(|p| p.pdf.len()).sum::<usize>() + opts.furniture.as_ref().map_or(0, Vec::len);
+    let mut out = Output::new(expected);
     let skeleton = Skeleton {
         catalog: out.allocate(),
         pages: out.allocate(),

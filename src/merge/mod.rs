@@ -416,9 +416,14 @@ pub(crate) struct Output {
 }
 
 impl Output {
-    /// An output written as it goes.
-    fn new() -> Self {
-        Output { objects: BTreeMap::new(), next: 1, sink: Some(write::Sink::new()), held: BTreeSet::new() }
+    /// An output written as it goes, into a file with room for about `bytes` from the start.
+    fn new(bytes: usize) -> Self {
+        Output {
+            objects: BTreeMap::new(),
+            next: 1,
+            sink: Some(write::Sink::with_capacity(bytes)),
+            held: BTreeSet::new(),
+        }
     }
 
     /// A whole document's objects, held and changed in place.

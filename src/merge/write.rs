@@ -20,7 +20,16 @@ pub(super) struct Sink {
 
 impl Sink {
     pub fn new() -> Sink {
-        Sink { bytes: HEADER.to_vec(), offsets: Vec::new() }
+        Sink::with_capacity(0)
+    }
+
+    /// A sink with room for about `bytes` of file from the start: a pack's file is about as long
+    /// as its parts together, and a buffer grown by doubling would hold up to twice that, and
+    /// three times while it is copied.
+    pub fn with_capacity(bytes: usize) -> Sink {
+        let mut buffer = Vec::with_capacity(bytes.max(HEADER.len()));
+        buffer.extend_from_slice(HEADER);
+        Sink { bytes: buffer, offsets: Vec::new() }
     }
 
     /// Writes `object` as indirect object `id`. Object and cross-reference streams are left out,
