@@ -76,17 +76,19 @@ pub fn check_file(engine: &Engine, path: &Path) -> Checked {
             },
             Err(f) => Checked { kind: Some(kind), ok: false, files: vec![f] },
         },
-        InputKind::Meeting => match crate::meeting::load_meeting(path, engine, &engine.access.scope_for(path)) {
-            Ok((_, warnings)) => Checked {
-                kind: Some(kind),
-                ok: true,
-                files: warnings
-                    .into_iter()
-                    .map(|(diagnostics, text)| LoadFailure { diagnostics, source: Some(text) })
-                    .collect(),
-            },
-            Err(f) => Checked { kind: Some(kind), ok: false, files: f.files },
-        },
+        InputKind::Meeting => {
+            match crate::meeting::load_meeting(path, engine, &engine.access.scope_for(path), crate::jobs::cores()) {
+                Ok((_, warnings)) => Checked {
+                    kind: Some(kind),
+                    ok: true,
+                    files: warnings
+                        .into_iter()
+                        .map(|(diagnostics, text)| LoadFailure { diagnostics, source: Some(text) })
+                        .collect(),
+                },
+                Err(f) => Checked { kind: Some(kind), ok: false, files: f.files },
+            }
+        }
         InputKind::Missions => match load::load_missions(path, &engine.default.rules) {
             Ok(_) => Checked { kind: Some(kind), ok: true, files: Vec::new() },
             Err(d) => invalid(Some(kind), d, &source),

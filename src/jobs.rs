@@ -44,6 +44,11 @@ pub fn install_panic_hook() {
     }));
 }
 
+/// The cores this machine offers: the number of workers when none is asked for.
+pub fn cores() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
 /// Runs `job` on every item with `workers` plain threads, each taking the next item when it has
 /// finished its last, and returns the results in the items' order.
 ///

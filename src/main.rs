@@ -185,7 +185,7 @@ fn print_diags(lock: &Mutex<()>, diags: &[Diagnostic], source: Option<&str>, fmt
 
 /// Threads to use: `-j N`, else one per core.
 fn workers(jobs: Option<usize>) -> usize {
-    jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())).max(1)
+    jobs.unwrap_or_else(cabrep::jobs::cores).max(1)
 }
 
 fn build(engine: &Engine, paths: &[PathBuf], out: &Path, formats: &[Format], jobs: Option<usize>, d: &DiagArgs) -> u8 {

@@ -32,10 +32,11 @@ fn build_decisions_once(
     formats: &[Format],
 ) -> PapersOutcome {
     use crate::document::decisions as record;
-    let (m, warnings) = match crate::meeting::load_meeting(meeting, engine, &engine.access.scope_for(meeting)) {
-        Ok(x) => x,
-        Err(f) => return PapersOutcome::Invalid(f),
-    };
+    let (m, warnings) =
+        match crate::meeting::load_meeting(meeting, engine, &engine.access.scope_for(meeting), crate::jobs::cores()) {
+            Ok(x) => x,
+            Err(f) => return PapersOutcome::Invalid(f),
+        };
     let (source, file) = match crate::load::load_outcome(outcome, engine.rules_named(m.template.as_deref())) {
         Ok(x) => x,
         Err(f) => return PapersOutcome::Invalid(crate::meeting::MeetingFailure { files: vec![f] }),

@@ -41,10 +41,11 @@ fn build_pack_once(
     opts: &PackOptions,
 ) -> PapersOutcome {
     use crate::document::pack::{self as assemble_pack, ReportPages};
-    let (m, mut warnings) = match crate::meeting::load_meeting(meeting, engine, &engine.access.scope_for(meeting)) {
-        Ok(x) => x,
-        Err(f) => return PapersOutcome::Invalid(f),
-    };
+    let (m, mut warnings) =
+        match crate::meeting::load_meeting(meeting, engine, &engine.access.scope_for(meeting), opts.workers) {
+            Ok(x) => x,
+            Err(f) => return PapersOutcome::Invalid(f),
+        };
     let (public, part2) = m.split();
     // The meeting's own documents are in the template the meeting file names.
     let template = engine.template_named(m.template.as_deref());

@@ -319,10 +319,14 @@ pub type ReportWarnings = (Vec<Diagnostic>, String);
 /// meeting with the rules of the template it names (`template:`, picked as a report's is); each
 /// report with the rules of the template it names (`pick`). All problems are
 /// collected.
+///
+/// The reports are read and checked `workers` at a time; what is found is the same, in the same
+/// order, whatever the number.
 pub fn load_meeting(
     path: &Path,
-    pick: &dyn load::PickRules,
+    pick: &(dyn load::PickRules + Sync),
     scope: &Scope,
+    workers: usize,
 ) -> Result<(Meeting, Vec<ReportWarnings>), MeetingFailure> {
     let source = match SourceFile::read(path) {
         Ok(s) => s,
@@ -389,6 +393,18 @@ pub fn load_meeting(
     let mut item_index_of = BTreeMap::new();
     let mut reports_seen: BTreeMap<PathBuf, u32> = BTreeMap::new();
     let mut meeting_warnings = Vec::new();
+    // Every report the items name, read and checked at once; the items below take each in turn.
+    let named: Vec<(usize, PathBuf)> = file
+        .items
+        .iter()
+        .enumerate()
+        .filter_map(|(i, it)| match (&it.title, &it.file, &it.report) {
+            (None, None, Some(r)) if scope.resolve(&dir, r).is_ok() => Some((i, dir.join(r))),
+            _ => None,
+        })
+        .collect();
+    let loaded = crate::jobs::in_workers(&named, workers, |(_, path)| load::load_report(path, pick, scope));
+    let mut preloaded: BTreeMap<usize, _> = named.iter().map(|(i, _)| *i).zip(loaded).collect();
     for (i, it) in file.items.iter().enumerate() {
         let number = i as u32 + 1;
         let p = format!("items[{i}]");
@@ -438,74 +454,81 @@ pub fn load_meeting(
                     }
                 },
             },
-            (None, None, Some(r)) => match scope.resolve(&dir, r) {
-                Err(e) => {
-                    problems.push(Problem { help: e.help, ..Problem::error(format!("{p}.report"), e.message) });
-                    continue;
-                }
-                Ok(real) => match load::load_report(&dir.join(r), pick, scope) {
-                    Ok(mut loaded) => {
-                        if let Some(first) = reports_seen.insert(real, number) {
-                            let exempt = if loaded.report.exempt.is_some() { "exempt " } else { "" };
-                            meeting_warnings.push(
+            (None, None, Some(r)) => {
+                match scope.resolve(&dir, r) {
+                    Err(e) => {
+                        problems.push(Problem { help: e.help, ..Problem::error(format!("{p}.report"), e.message) });
+                        continue;
+                    }
+                    Ok(real) => {
+                        match preloaded.remove(&i).unwrap_or_else(|| load::load_report(&dir.join(r), pick, scope)) {
+                            Ok(mut loaded) => {
+                                if let Some(first) = reports_seen.insert(real, number) {
+                                    let exempt = if loaded.report.exempt.is_some() { "exempt " } else { "" };
+                                    meeting_warnings.push(
                                 Problem::warning(
                                     format!("{p}.report"),
                                     format!("the {exempt}report `{r}` is listed twice, as items {first} and {number}"),
                                 )
                                 .help("list each report once"),
                             );
-                        }
-                        loaded.report.agenda_item = Some(number);
-                        if let Some(w) = other_meeting(&loaded.report, &file.meeting.body, date) {
-                            meeting_warnings.push(Problem { path: format!("{p}.report"), ..w });
-                        }
-                        if let Some(w) = other_council(&mut loaded.report, &file.meeting.council) {
-                            meeting_warnings.push(Problem { path: format!("{p}.report"), ..w });
-                        }
-                        for (j, a) in loaded.report.appendices.iter().enumerate() {
-                            if let Some(f) = &a.file {
-                                // Checked to be inside the root at load; resolved again here, and
-                                // the file resolved is the file read.
-                                let read = scope
-                                    .resolve(Path::new("."), &f.to_string_lossy())
-                                    .map_err(|e| e.message)
-                                    .and_then(|real| BoundPdf::read(f, &real, &scope.limits));
-                                match read {
-                                    Ok(pdf) => {
-                                        if !pdf.tagged() {
-                                            let name = f.file_name().map(|n| n.to_string_lossy().into_owned());
-                                            let w =
-                                                untagged(format!("appendices[{j}].file"), &name.unwrap_or_default());
-                                            loaded.warnings.push(loaded.source.locate(w));
+                                }
+                                loaded.report.agenda_item = Some(number);
+                                if let Some(w) = other_meeting(&loaded.report, &file.meeting.body, date) {
+                                    meeting_warnings.push(Problem { path: format!("{p}.report"), ..w });
+                                }
+                                if let Some(w) = other_council(&mut loaded.report, &file.meeting.council) {
+                                    meeting_warnings.push(Problem { path: format!("{p}.report"), ..w });
+                                }
+                                for (j, a) in loaded.report.appendices.iter().enumerate() {
+                                    if let Some(f) = &a.file {
+                                        // Checked to be inside the root at load; resolved again here, and
+                                        // the file resolved is the file read.
+                                        let read = scope
+                                            .resolve(Path::new("."), &f.to_string_lossy())
+                                            .map_err(|e| e.message)
+                                            .and_then(|real| BoundPdf::read(f, &real, &scope.limits));
+                                        match read {
+                                            Ok(pdf) => {
+                                                if !pdf.tagged() {
+                                                    let name = f.file_name().map(|n| n.to_string_lossy().into_owned());
+                                                    let w = untagged(
+                                                        format!("appendices[{j}].file"),
+                                                        &name.unwrap_or_default(),
+                                                    );
+                                                    loaded.warnings.push(loaded.source.locate(w));
+                                                }
+                                                appendix_pdfs.insert(f.clone(), pdf);
+                                            }
+                                            Err(e) => {
+                                                let d = loaded
+                                                    .source
+                                                    .locate(Problem::error(format!("appendices[{j}].file"), e));
+                                                failures.push(LoadFailure {
+                                                    diagnostics: vec![d],
+                                                    source: Some(loaded.source.text.clone()),
+                                                });
+                                            }
                                         }
-                                        appendix_pdfs.insert(f.clone(), pdf);
-                                    }
-                                    Err(e) => {
-                                        let d =
-                                            loaded.source.locate(Problem::error(format!("appendices[{j}].file"), e));
-                                        failures.push(LoadFailure {
-                                            diagnostics: vec![d],
-                                            source: Some(loaded.source.text.clone()),
-                                        });
                                     }
                                 }
+                                if !loaded.warnings.is_empty() {
+                                    warnings.push((loaded.warnings, loaded.source.text));
+                                }
+                                ItemContent::Report { report: std::sync::Arc::new(loaded.report), source: dir.join(r) }
+                            }
+                            Err(f) => {
+                                problems.push(Problem::error(
+                                    format!("{p}.report"),
+                                    format!("report `{r}` is not valid (see below)"),
+                                ));
+                                failures.push(f);
+                                continue;
                             }
                         }
-                        if !loaded.warnings.is_empty() {
-                            warnings.push((loaded.warnings, loaded.source.text));
-                        }
-                        ItemContent::Report { report: std::sync::Arc::new(loaded.report), source: dir.join(r) }
                     }
-                    Err(f) => {
-                        problems.push(Problem::error(
-                            format!("{p}.report"),
-                            format!("report `{r}` is not valid (see below)"),
-                        ));
-                        failures.push(f);
-                        continue;
-                    }
-                },
-            },
+                }
+            }
             (None, None, None) => {
                 problems
                     .push(Problem::error(&p, "an empty agenda item").help("give it a `title`, a `file` or a `report`"));

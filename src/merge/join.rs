@@ -90,211 +90,237 @@ pub fn merge_read(parts: &[Part], read: &[Option<&ReadPdf>], opts: &MergeOptions
     // The furniture's fonts are copied once, first; each page is stamped as its part is copied.
     let furniture = opts.furniture.as_deref().map(|f| stamp::Furniture::load(&mut out, f)).transpose()?;
 
-    for (index, part) in parts.iter().enumerate() {
-        let name = part_name(part);
-        let loaded;
-        let source = match read.get(index).copied().flatten() {
-            Some(r) if std::ptr::eq(r.bytes.as_slice(), part.pdf) => &r.source,
-            _ => {
-                loaded = Source::load(part.pdf, &name)?;
-                &loaded
-            }
-        };
-        if source.repaired {
-            warnings.push(MergeWarning::Repaired { name: name.clone() });
-        }
-        if matches!(part.source, PartSource::Bound { .. }) {
-            for (i, page) in source.pages.iter().enumerate() {
-                if page.media_side > MAX_PAGE_SIDE {
-                    warnings.push(MergeWarning::PageTooLarge {
-                        name: name.clone(),
-                        page: i + 1,
-                        side: page.media_side.ceil() as u32,
-                    });
-                }
-            }
-        }
-        if !source.tagged {
-            all_tagged = false;
-            if matches!(part.source, PartSource::Bound { .. }) {
-                warnings.push(MergeWarning::Untagged { name: name.clone() });
-            }
-        }
-        if source.tagged && matches!(part.source, PartSource::Bound { .. }) {
-            let ids: Vec<ObjectId> = source.pages.iter().map(|p| p.id).collect();
-            let pages = repair::untagged_pages(&source.doc, &ids);
-            if !pages.is_empty() {
-                all_tagged = false;
-                warnings.push(MergeWarning::UntaggedContent { name: name.clone(), pages });
-            }
-        }
-        part_starts.push(kids.len() as u32 + 1);
-        // A part whose stamp is announced has an element for its heading, tagged or not.
-        let announced: Vec<(usize, &announce::TaggedStamp)> =
-            opts.tagged_stamps.iter().enumerate().filter(|(_, s)| s.part == index).collect();
-        let part_elem = if source.tagged || !announced.is_empty() { Some(out.allocate()) } else { None };
-        let part_outline = out.allocate();
-        let mut copier = Copier::new(&source.doc, &mut out, source.tagged, next_key, format!("p{}-", index + 1));
-        copier.dests = source.named_dests();
-        copier.struct_elems = source.struct_elems();
-        copier.preset_pages_tree(&source.page_tree_nodes(), skeleton.pages);
-        if let Some(root) = source.catalog_id {
-            copier.preset(root, skeleton.catalog);
-        }
-        if let Some(root) = source.outline_root() {
-            copier.preset(root, part_outline);
-        }
-        let page_ids: Vec<ObjectId> = source.pages.iter().map(|p| copier.reference(p.id)).collect();
-
-        // The part's structure: its root's children (or its lone Document element's) go under
-        // one Part element.
-        let mut part_lang = part.lang.clone();
-        let mut part_k = Object::Array(Vec::new());
-        if let (Some(elem), Some(tree)) = (part_elem, source.struct_tree()) {
-            copier.preset(tree.root, elem);
-            if let Some(document) = tree.lone_document {
-                copier.preset(document, elem);
-                if part_lang.is_none() {
-                    part_lang = tree.document_lang.clone();
-                }
-            }
-            part_k = copier.convert(&tree.kids);
-            for (key, value) in &tree.parent_tree {
-                let value = copier.convert(value);
-                parent_tree.push((key + next_key, value));
-            }
-            next_key += tree.next_key;
-            // Repaired first: no cycles, no standard type remapped, every custom role to a
-            // standard one (see `repair::role_map`).
-            let (roles, _) = repair::role_map(&tree.role_map);
-            for (role, mapped) in roles.iter() {
-                match role_map.get(role) {
-                    Ok(existing) if existing != mapped => warnings.push(MergeWarning::RoleConflict {
-                        name: name.clone(),
-                        role: String::from_utf8_lossy(role).into(),
-                    }),
-                    Ok(_) => {}
-                    Err(_) => role_map.set(role.clone(), mapped.clone()),
-                }
-            }
-            for (class, attrs) in tree.class_map.iter() {
-                if !class_map.has(class) {
-                    let attrs = copier.convert(attrs);
-                    class_map.set(class.clone(), attrs);
-                }
-            }
-        }
-        if part_lang.is_none() {
-            part_lang = source.lang.clone();
-        }
-
-        // The part's own outline, beneath its bookmark; a lone top item repeating the part's
-        // title is the bookmark itself.
-        let outline = match source.lone_outline_item(&part.title) {
-            Some((lone, kids)) => {
-                copier.preset(lone, part_outline);
-                Some(kids)
-            }
-            None => source.outline_children(),
-        };
-        let outline_first = outline.as_ref().map(|o| copier.convert(&Object::Reference(o.first)));
-        let outline_last = outline.as_ref().map(|o| copier.convert(&Object::Reference(o.last)));
-
-        // Inherited page attributes, resolved onto each page.
-        let inherited: Vec<Vec<(&'static str, Object)>> =
-            source.pages.iter().map(|p| p.inherited.iter().map(|(k, v)| (*k, copier.convert(v))).collect()).collect();
-
-        copier.run();
-        ids.append(&mut copier.ids);
-        let mut removed = std::mem::take(&mut copier.removed);
-        // The form's dictionary is never copied (the pack has no form), so its XFA is not seen
-        // by the copier: said here.
-        if source.xfa {
-            removed.insert(Removed::Xfa);
-        }
-        drop(copier);
-        if !removed.is_empty() && matches!(part.source, PartSource::Bound { .. }) {
-            warnings.push(MergeWarning::Sanitised { name: name.clone(), removed: Removed::names(&removed) });
-        }
-
-        for (page_id, attrs) in page_ids.iter().zip(inherited) {
-            if let Some(Object::Dictionary(page)) = out.objects.get_mut(page_id) {
-                for (key, value) in attrs {
-                    page.set(key, value);
-                }
-                page.set("Parent", Object::Reference(skeleton.pages));
-                page.set("Type", Object::Name(b"Page".to_vec()));
-            }
-        }
-        if let Some(furniture) = &furniture {
-            for (i, page_id) in page_ids.iter().enumerate() {
-                furniture.stamp(&mut out, *page_id, kids.len() + i)?;
-            }
-        }
-        kids.extend(page_ids.iter().copied());
-
-        if let Some(elem) = part_elem {
-            // Annotations kept outside the structure tree are tagged (see `repair`).
-            let tagged = repair::tag_annotations(&mut out, &page_ids, elem, &mut next_key);
-            if !tagged.elems.is_empty() {
-                let mut k = match part_k {
-                    Object::Array(k) => k,
-                    Object::Null => Vec::new(),
-                    other => vec![other],
+    // The parts are read on a thread of their own, one part ahead of the copying, so that
+    // reading and copying keep both cores busy; at most two parts wait read.
+    let given = |index: usize, part: &Part| {
+        read.get(index).copied().flatten().filter(|r| std::ptr::eq(r.bytes.as_slice(), part.pdf)).map(|r| &r.source)
+    };
+    let (ahead, reads) = std::sync::mpsc::sync_channel::<Result<Option<Source>, MergeError>>(1);
+    std::thread::scope(|scope| -> Result<(), MergeError> {
+        // Held here, so that an error below drops it and the reader, its next part refused, stops.
+        let reads = reads;
+        scope.spawn(move || {
+            for (index, part) in parts.iter().enumerate() {
+                let loaded = match given(index, part) {
+                    Some(_) => Ok(None),
+                    None => Source::load(part.pdf, &part_name(part)).map(Some),
                 };
-                k.extend(tagged.elems.iter().map(|e| Object::Reference(*e)));
-                part_k = Object::Array(k);
-                parent_tree.extend(tagged.parent_tree);
-            }
-            let mut d = Dictionary::new();
-            d.set("Type", Object::Name(b"StructElem".to_vec()));
-            d.set("S", Object::Name(b"Part".to_vec()));
-            d.set("P", Object::Reference(skeleton.document_elem));
-            d.set("T", metadata::text_string(&part.title));
-            if let Some(lang) = &part_lang {
-                if !lang.eq_ignore_ascii_case(&opts.lang) {
-                    d.set("Lang", metadata::text_string(lang));
+                let failed = loaded.is_err();
+                // The copying stopped (an error of its own): nothing more is read.
+                if ahead.send(loaded).is_err() || failed {
+                    break;
                 }
             }
-            d.set("K", part_k);
-            out.insert(elem, Object::Dictionary(d));
-            part_elems.push(elem);
-            // The stamp of its first page as real content, from a furniture page of its own
-            // (after the document's pages), before the part is written out.
-            if let (Some(furniture), Some(&page)) = (&furniture, page_ids.first()) {
-                let first_extra = furniture.pages().saturating_sub(opts.tagged_stamps.len());
-                for (k, stamp) in &announced {
-                    if let Some(form) = furniture.form(&mut out, first_extra + k)? {
-                        let target = announce::Target { page, elem, level: stamp.level };
-                        announce::tag(&mut out, &target, form, &mut parent_tree, &mut next_key);
+        });
+        for (index, part) in parts.iter().enumerate() {
+            let name = part_name(part);
+            let loaded = reads.recv().map_err(|_| MergeError {
+                name: name.clone(),
+                kind: MergeErrorKind::Corrupt("it was not read (the reader stopped)".into()),
+            })??;
+            let Some(source) = loaded.as_ref().or_else(|| given(index, part)) else {
+                return Err(MergeError { name, kind: MergeErrorKind::Corrupt("it was not read".into()) });
+            };
+            if source.repaired {
+                warnings.push(MergeWarning::Repaired { name: name.clone() });
+            }
+            if matches!(part.source, PartSource::Bound { .. }) {
+                for (i, page) in source.pages.iter().enumerate() {
+                    if page.media_side > MAX_PAGE_SIDE {
+                        warnings.push(MergeWarning::PageTooLarge {
+                            name: name.clone(),
+                            page: i + 1,
+                            side: page.media_side.ceil() as u32,
+                        });
                     }
                 }
             }
-        }
+            if !source.tagged {
+                all_tagged = false;
+                if matches!(part.source, PartSource::Bound { .. }) {
+                    warnings.push(MergeWarning::Untagged { name: name.clone() });
+                }
+            }
+            if source.tagged && matches!(part.source, PartSource::Bound { .. }) {
+                let ids: Vec<ObjectId> = source.pages.iter().map(|p| p.id).collect();
+                let pages = repair::untagged_pages(&source.doc, &ids);
+                if !pages.is_empty() {
+                    all_tagged = false;
+                    warnings.push(MergeWarning::UntaggedContent { name: name.clone(), pages });
+                }
+            }
+            part_starts.push(kids.len() as u32 + 1);
+            // A part whose stamp is announced has an element for its heading, tagged or not.
+            let announced: Vec<(usize, &announce::TaggedStamp)> =
+                opts.tagged_stamps.iter().enumerate().filter(|(_, s)| s.part == index).collect();
+            let part_elem = if source.tagged || !announced.is_empty() { Some(out.allocate()) } else { None };
+            let part_outline = out.allocate();
+            let mut copier = Copier::new(&source.doc, &mut out, source.tagged, next_key, format!("p{}-", index + 1));
+            copier.dests = source.named_dests();
+            copier.struct_elems = source.struct_elems();
+            copier.preset_pages_tree(&source.page_tree_nodes(), skeleton.pages);
+            if let Some(root) = source.catalog_id {
+                copier.preset(root, skeleton.catalog);
+            }
+            if let Some(root) = source.outline_root() {
+                copier.preset(root, part_outline);
+            }
+            let page_ids: Vec<ObjectId> = source.pages.iter().map(|p| copier.reference(p.id)).collect();
 
-        let own_last = match &outline_last {
-            Some(Object::Reference(last)) => Some(*last),
-            _ => None,
-        };
-        let mut item = Dictionary::new();
-        item.set("Title", metadata::text_string(&part.title));
-        item.set("Parent", Object::Reference(skeleton.outlines));
-        item.set("Dest", Object::Array(vec![Object::Reference(page_ids[0]), Object::Name(b"Fit".to_vec())]));
-        if let (Some(first), Some(last), Some(o)) = (outline_first, outline_last, outline) {
-            item.set("First", first);
-            item.set("Last", last);
-            item.set("Count", Object::Integer(-o.count.max(1)));
+            // The part's structure: its root's children (or its lone Document element's) go under
+            // one Part element.
+            let mut part_lang = part.lang.clone();
+            let mut part_k = Object::Array(Vec::new());
+            if let (Some(elem), Some(tree)) = (part_elem, source.struct_tree()) {
+                copier.preset(tree.root, elem);
+                if let Some(document) = tree.lone_document {
+                    copier.preset(document, elem);
+                    if part_lang.is_none() {
+                        part_lang = tree.document_lang.clone();
+                    }
+                }
+                part_k = copier.convert(&tree.kids);
+                for (key, value) in &tree.parent_tree {
+                    let value = copier.convert(value);
+                    parent_tree.push((key + next_key, value));
+                }
+                next_key += tree.next_key;
+                // Repaired first: no cycles, no standard type remapped, every custom role to a
+                // standard one (see `repair::role_map`).
+                let (roles, _) = repair::role_map(&tree.role_map);
+                for (role, mapped) in roles.iter() {
+                    match role_map.get(role) {
+                        Ok(existing) if existing != mapped => warnings.push(MergeWarning::RoleConflict {
+                            name: name.clone(),
+                            role: String::from_utf8_lossy(role).into(),
+                        }),
+                        Ok(_) => {}
+                        Err(_) => role_map.set(role.clone(), mapped.clone()),
+                    }
+                }
+                for (class, attrs) in tree.class_map.iter() {
+                    if !class_map.has(class) {
+                        let attrs = copier.convert(attrs);
+                        class_map.set(class.clone(), attrs);
+                    }
+                }
+            }
+            if part_lang.is_none() {
+                part_lang = source.lang.clone();
+            }
+
+            // The part's own outline, beneath its bookmark; a lone top item repeating the part's
+            // title is the bookmark itself.
+            let outline = match source.lone_outline_item(&part.title) {
+                Some((lone, kids)) => {
+                    copier.preset(lone, part_outline);
+                    Some(kids)
+                }
+                None => source.outline_children(),
+            };
+            let outline_first = outline.as_ref().map(|o| copier.convert(&Object::Reference(o.first)));
+            let outline_last = outline.as_ref().map(|o| copier.convert(&Object::Reference(o.last)));
+
+            // Inherited page attributes, resolved onto each page.
+            let inherited: Vec<Vec<(&'static str, Object)>> = source
+                .pages
+                .iter()
+                .map(|p| p.inherited.iter().map(|(k, v)| (*k, copier.convert(v))).collect())
+                .collect();
+
+            copier.run();
+            ids.append(&mut copier.ids);
+            let mut removed = std::mem::take(&mut copier.removed);
+            // The form's dictionary is never copied (the pack has no form), so its XFA is not seen
+            // by the copier: said here.
+            if source.xfa {
+                removed.insert(Removed::Xfa);
+            }
+            drop(copier);
+            if !removed.is_empty() && matches!(part.source, PartSource::Bound { .. }) {
+                warnings.push(MergeWarning::Sanitised { name: name.clone(), removed: Removed::names(&removed) });
+            }
+
+            for (page_id, attrs) in page_ids.iter().zip(inherited) {
+                if let Some(Object::Dictionary(page)) = out.objects.get_mut(page_id) {
+                    for (key, value) in attrs {
+                        page.set(key, value);
+                    }
+                    page.set("Parent", Object::Reference(skeleton.pages));
+                    page.set("Type", Object::Name(b"Page".to_vec()));
+                }
+            }
+            if let Some(furniture) = &furniture {
+                for (i, page_id) in page_ids.iter().enumerate() {
+                    furniture.stamp(&mut out, *page_id, kids.len() + i)?;
+                }
+            }
+            kids.extend(page_ids.iter().copied());
+
+            if let Some(elem) = part_elem {
+                // Annotations kept outside the structure tree are tagged (see `repair`).
+                let tagged = repair::tag_annotations(&mut out, &page_ids, elem, &mut next_key);
+                if !tagged.elems.is_empty() {
+                    let mut k = match part_k {
+                        Object::Array(k) => k,
+                        Object::Null => Vec::new(),
+                        other => vec![other],
+                    };
+                    k.extend(tagged.elems.iter().map(|e| Object::Reference(*e)));
+                    part_k = Object::Array(k);
+                    parent_tree.extend(tagged.parent_tree);
+                }
+                let mut d = Dictionary::new();
+                d.set("Type", Object::Name(b"StructElem".to_vec()));
+                d.set("S", Object::Name(b"Part".to_vec()));
+                d.set("P", Object::Reference(skeleton.document_elem));
+                d.set("T", metadata::text_string(&part.title));
+                if let Some(lang) = &part_lang {
+                    if !lang.eq_ignore_ascii_case(&opts.lang) {
+                        d.set("Lang", metadata::text_string(lang));
+                    }
+                }
+                d.set("K", part_k);
+                out.insert(elem, Object::Dictionary(d));
+                part_elems.push(elem);
+                // The stamp of its first page as real content, from a furniture page of its own
+                // (after the document's pages), before the part is written out.
+                if let (Some(furniture), Some(&page)) = (&furniture, page_ids.first()) {
+                    let first_extra = furniture.pages().saturating_sub(opts.tagged_stamps.len());
+                    for (k, stamp) in &announced {
+                        if let Some(form) = furniture.form(&mut out, first_extra + k)? {
+                            let target = announce::Target { page, elem, level: stamp.level };
+                            announce::tag(&mut out, &target, form, &mut parent_tree, &mut next_key);
+                        }
+                    }
+                }
+            }
+
+            let own_last = match &outline_last {
+                Some(Object::Reference(last)) => Some(*last),
+                _ => None,
+            };
+            let mut item = Dictionary::new();
+            item.set("Title", metadata::text_string(&part.title));
+            item.set("Parent", Object::Reference(skeleton.outlines));
+            item.set("Dest", Object::Array(vec![Object::Reference(page_ids[0]), Object::Name(b"Fit".to_vec())]));
+            if let (Some(first), Some(last), Some(o)) = (outline_first, outline_last, outline) {
+                item.set("First", first);
+                item.set("Last", last);
+                item.set("Count", Object::Integer(-o.count.max(1)));
+            }
+            out.insert(part_outline, Object::Dictionary(item));
+            part_outlines.push(part_outline);
+            // Linked to the items around it once every part is in; the last of its own items may
+            // be linked to a nested part's item.
+            out.hold(part_outline);
+            if let Some(last) = own_last {
+                out.hold(last);
+            }
+            out.flush()?;
         }
-        out.insert(part_outline, Object::Dictionary(item));
-        part_outlines.push(part_outline);
-        // Linked to the items around it once every part is in; the last of its own items may
-        // be linked to a nested part's item.
-        out.hold(part_outline);
-        if let Some(last) = own_last {
-            out.hold(last);
-        }
-        out.flush()?;
-    }
+        Ok(())
+    })?;
 
     if kids.is_empty() {
         return Err(MergeError { name: "the document".into(), kind: MergeErrorKind::NoPages });

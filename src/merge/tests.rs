@@ -1132,3 +1132,22 @@ fn the_xmp_packet_escapes_text_as_the_writers_markup_does() {
     assert!(x.contains("<rdf:li>The Pack&#39;s Council</rdf:li>"), "{x}");
     assert!(!x.contains("&apos;"), "{x}");
 }
+
+#[test]
+fn a_damaged_part_among_many_is_refused_by_name_while_the_next_parts_are_being_read() {
+    // The parts are read one ahead of the copying: a bad one in the middle of a long pack stops
+    // the merge with its own name, and the reader, parts still before it, stops with it.
+    let good = untagged();
+    let mut parts: Vec<Part> = (0..12).map(|i| bound(&good, "minutes.pdf", &format!("Item {i}"))).collect();
+    parts[5] = bound(b"this is not a PDF at all", "notes.txt", "Item 6");
+    let err = merge(&parts, &options()).unwrap_err();
+    assert_eq!(err.name, "notes.txt", "{err}");
+    assert!(matches!(err.kind, MergeErrorKind::Corrupt(_)), "{err}");
+
+    // The same, with a furniture of the wrong length: every part reads, the pack is refused.
+    let mut opts = options();
+    opts.furniture = Some(furniture(&[(595.28, 841.89)]));
+    let parts: Vec<Part> = (0..12).map(|i| bound(&good, "minutes.pdf", &format!("Item {i}"))).collect();
+    let err = merge(&parts, &opts).unwrap_err();
+    assert!(matches!(err.kind, MergeErrorKind::FurniturePages { found: 1, .. }), "{err}");
+}
