@@ -124,11 +124,10 @@ pub fn bind(
                 // A report is typeset with its own template's layout and fonts.
                 let writers = engine.writers_of(&doc);
                 let writer = writers.pdf().map_err(|e| e.to_string())?;
-                let key = cache.map(|_| part_key(&doc, &template_fingerprint(writers))).transpose()?;
+                let key = cache.map(|_| part_key(&doc, writers.layout_digest())).transpose()?;
                 if let (Some(cache), Some(key)) = (cache, key.as_deref()) {
-                    if let Some(pdf) = cache.get(key) {
-                        drop(doc);
-                        return read(pdf);
+                    if let Some((pdf, facts)) = cache.get(key) {
+                        return Ok(ReadPart::Typeset(pdf, facts));
                     }
                 }
                 let pdf = writer.render(&doc).map_err(|e| BindError::Part {
@@ -137,10 +136,11 @@ pub fn bind(
                     message: e.to_string(),
                 })?;
                 drop(doc);
-                if let (Some(cache), Some(key)) = (cache, key.as_deref()) {
-                    cache.put(key, &pdf);
+                let read = read(pdf)?;
+                if let (Some(cache), Some(key), ReadPart::Typeset(pdf, facts)) = (cache, key.as_deref(), &read) {
+                    cache.put(key, pdf, facts);
                 }
-                read(pdf)
+                Ok(read)
             }
         }
     });
@@ -331,22 +331,9 @@ fn display_name(path: &Path) -> String {
     path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned())
 }
 
-/// What every typeset part depends on beyond its own document tree: the tool's version, the
-/// layout template and the fonts its writers typeset with.
-fn template_fingerprint(writers: &crate::render::Writers) -> String {
-    let mut h = Sha256::new();
-    h.update(env!("CARGO_PKG_VERSION").as_bytes());
-    h.update([0]);
-    h.update(writers.typst().as_bytes());
-    for font in writers.fonts() {
-        h.update((font.len() as u64).to_le_bytes());
-        h.update(font);
-    }
-    hex(&h.finalize())
-}
-
 /// The cache key of a typeset part: its document tree (all its text, numbers and style) with
-/// the template's fingerprint.
+/// what every part depends on beyond it ([`crate::render::Writers::layout_digest`]: the tool's
+/// version, the layout and its fonts).
 fn part_key(doc: &Document, fingerprint: &str) -> Result<String, String> {
     let tree = serde_json::to_vec(doc).map_err(|e| format!("cannot key the part cache: {e}"))?;
     let mut h = Sha256::new();
@@ -383,30 +370,31 @@ impl PartCache {
         self.dir.join(format!("{key}.part"))
     }
 
-    /// The cached PDF of `key`, if there is a sound one. An unsound entry (damaged, or another
-    /// key's) is removed.
-    fn get(&self, key: &str) -> Option<Vec<u8>> {
+    /// The cached PDF of `key` and what [`merge::inspect`] said of it, if there is a sound entry.
+    /// An unsound entry (damaged, or another key's) is removed.
+    fn get(&self, key: &str) -> Option<(Vec<u8>, merge::PdfFacts)> {
         let path = self.path(key);
         let bytes = crate::input::file::read(&path, 512 * 1024 * 1024, "a cached part", "512 MB").ok()?;
-        let Some(pdf) = entry_pdf(&bytes, key) else {
+        let Some((facts, pdf)) = entry_pdf(&bytes, key) else {
             let _ = std::fs::remove_file(&path);
             return None;
         };
         // Only public parts are kept here: one marked not for publication (a Part 2 pack or an
         // exempt report put in its place) is removed and typeset again, never bound.
-        let seen = crate::merge::seen(pdf, crate::tree::NOT_FOR_PUBLICATION_KEYWORD);
-        if seen.is_none_or(|s| s.marks.any()) {
+        let marks = crate::merge::marks(pdf, crate::tree::NOT_FOR_PUBLICATION_KEYWORD);
+        if marks.is_none_or(|m| m.any()) {
             let _ = std::fs::remove_file(&path);
             return None;
         }
         self.used.lock().ok()?.push(key.to_owned());
-        Some(pdf.to_vec())
+        Some((pdf.to_vec(), facts))
     }
 
-    /// Keeps `pdf` as `key`'s entry. A cache that cannot be written only costs time: the error is
-    /// dropped, the build goes on.
-    fn put(&self, key: &str, pdf: &[u8]) {
-        if crate::output::write_atomic(&self.path(key), &entry(key, pdf), Visibility::Public).is_ok() {
+    /// Keeps `pdf` and its `facts` as `key`'s entry. A cache that cannot be written only costs
+    /// time: the error is dropped, the build goes on.
+    fn put(&self, key: &str, pdf: &[u8], facts: &merge::PdfFacts) {
+        let Some(entry) = entry(key, pdf, facts) else { return };
+        if crate::output::write_atomic(&self.path(key), &entry, Visibility::Public).is_ok() {
             if let Ok(mut used) = self.used.lock() {
                 used.push(key.to_owned());
             }
@@ -430,27 +418,37 @@ impl PartCache {
     }
 }
 
-/// The first line of a cache entry: what it is, its key, and its PDF's SHA-256.
+/// The first line of a cache entry: what it is, its key, and the SHA-256 of the rest.
 const ENTRY_TAG: &str = "cabrep-part";
 
-/// A cache entry: a line naming its key and its PDF's SHA-256, then the PDF.
-fn entry(key: &str, pdf: &[u8]) -> Vec<u8> {
-    let mut bytes = format!("{ENTRY_TAG} {key} {}\n", hex(&Sha256::digest(pdf))).into_bytes();
-    bytes.extend_from_slice(pdf);
-    bytes
+/// A cache entry: a line naming its key and the SHA-256 of what follows it; a line of what
+/// [`merge::inspect`] said of the PDF (JSON), so that a part found here is not read for it
+/// again; then the PDF.
+fn entry(key: &str, pdf: &[u8], facts: &merge::PdfFacts) -> Option<Vec<u8>> {
+    let mut body = serde_json::to_vec(facts).ok()?;
+    body.push(b'\n');
+    body.extend_from_slice(pdf);
+    let mut bytes = format!("{ENTRY_TAG} {key} {}\n", hex(&Sha256::digest(&body))).into_bytes();
+    bytes.extend_from_slice(&body);
+    Some(bytes)
 }
 
-/// The PDF of a cache entry read for `key`: only when the entry names that key and its PDF's
-/// bytes match the sum it names.
-fn entry_pdf<'a>(bytes: &'a [u8], key: &str) -> Option<&'a [u8]> {
+/// What a cache entry read for `key` holds: only when it names that key and its bytes match
+/// the sum it names.
+fn entry_pdf<'a>(bytes: &'a [u8], key: &str) -> Option<(merge::PdfFacts, &'a [u8])> {
     let split = bytes.iter().position(|&b| b == b'\n')?;
-    let (head, pdf) = (std::str::from_utf8(&bytes[..split]).ok()?, &bytes[split + 1..]);
+    let (head, body) = (std::str::from_utf8(&bytes[..split]).ok()?, &bytes[split + 1..]);
     let mut fields = head.split(' ');
     let sound = fields.next() == Some(ENTRY_TAG)
         && fields.next() == Some(key)
-        && fields.next() == Some(hex(&Sha256::digest(pdf)).as_str())
+        && fields.next() == Some(hex(&Sha256::digest(body)).as_str())
         && fields.next().is_none();
-    sound.then_some(pdf)
+    if !sound {
+        return None;
+    }
+    let split = body.iter().position(|&b| b == b'\n')?;
+    let facts = serde_json::from_slice(&body[..split]).ok()?;
+    Some((facts, &body[split + 1..]))
 }
 
 /// The stamp of each bound PDF's first page ("Agenda item 4: Minutes …", and for an untagged
@@ -488,8 +486,20 @@ mod tests {
     fn a_cache_entry_is_used_only_for_its_own_key_and_bytes() {
         let (a, b) = (hex(&Sha256::digest(b"a")), hex(&Sha256::digest(b"b")));
         let pdf = b"%PDF-1.7 report A";
-        let made = entry(&a, pdf);
-        assert_eq!(entry_pdf(&made, &a), Some(&pdf[..]));
+        let facts = crate::merge::PdfFacts {
+            page_count: 1,
+            tagged: true,
+            pages: vec![crate::merge::PageFacts { width: 595.28, height: 841.89, rotate: 0 }],
+            title: Some("Report A".into()),
+            keywords: None,
+        };
+        let made = entry(&a, pdf, &facts).expect("an entry");
+        assert_eq!(entry_pdf(&made, &a), Some((facts.clone(), &pdf[..])), "the PDF and its facts, as kept");
+        let mut told = made.clone();
+        let head = told.iter().position(|&b| b == b'\n').expect("a first line");
+        let at = head + told[head..].windows(3).position(|w| w == b"595").expect("the page width");
+        told[at] = b'4';
+        assert_eq!(entry_pdf(&told, &a), None, "facts that do not match their sum");
         assert_eq!(entry_pdf(&made, &b), None, "another part's entry copied over this one's");
         let mut damaged = made.clone();
         *damaged.last_mut().expect("a byte") ^= 1;

@@ -132,7 +132,7 @@ pub fn public_pack(
             }
             PublicItem::Report { number, report, source } => {
                 let r = report.report();
-                let parts = report_parts(*number, r, Some(source), &p.appendix_pdfs, t, template_of(r), opts, pages);
+                let parts = report_parts((*number, r, Some(source)), &p.appendix_pdfs, t, template_of(r), opts, pages);
                 Entry { number: *number, title: r.title.clone(), note: None, access: Vec::new(), parts }
             }
             PublicItem::Exempt { number, title, paragraphs } => {
@@ -158,7 +158,7 @@ pub fn part2_pack(p: &Part2Pack, t: &Template, template_of: TemplateOf<'_>, opts
         .iter()
         .map(|item| {
             let (number, r) = (item.number, &item.report);
-            let parts = report_parts(number, r, None, &p.appendix_pdfs, t, template_of(r), opts, ReportPages::No);
+            let parts = report_parts((number, r, None), &p.appendix_pdfs, t, template_of(r), opts, ReportPages::No);
             Entry { number, title: r.title.clone(), note: None, access: Vec::new(), parts }
         })
         .collect();
@@ -166,13 +166,11 @@ pub fn part2_pack(p: &Part2Pack, t: &Template, template_of: TemplateOf<'_>, opts
     pack_parts(&p.meeting, title, true, entries, t, opts)
 }
 
-/// A report's parts: its own document (typeset alone with its template `own`, its anchors
-/// prefixed by its item number), then each appendix PDF bound in after it (headed in the pack's
+/// A report's parts (given as its item number, the report and its file): its own document
+/// (typeset alone with its template `own`, its anchors prefixed by its item number), then each appendix PDF bound in after it (headed in the pack's
 /// template `t`'s words).
 fn report_parts(
-    number: u32,
-    r: &crate::model::Report,
-    source: Option<&std::path::Path>,
+    (number, r, source): (u32, &crate::model::Report, Option<&std::path::Path>),
     pdfs: &std::collections::BTreeMap<std::path::PathBuf, BoundPdf>,
     t: &Template,
     own: &Template,

@@ -113,7 +113,7 @@ pub use announce::TaggedStamp;
 pub use join::{merge, merge_read};
 pub use mark::{mark_not_for_publication, Stamps};
 pub use reads::{count_reads, reads_of, Reader};
-pub use seen::{seen, text_string, Marks, PageSeen, Seen};
+pub use seen::{marks, seen, text_string, Marks, PageSeen, Seen};
 
 use source::Source;
 
@@ -332,7 +332,7 @@ impl std::fmt::Display for MergeError {
 impl std::error::Error for MergeError {}
 
 /// What [`inspect`] learns of a PDF.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PdfFacts {
     /// Pages in the document.
     pub page_count: u32,
@@ -348,7 +348,7 @@ pub struct PdfFacts {
 
 /// One page's size as displayed: its visible box (`CropBox`, else `MediaBox`) turned by its
 /// `/Rotate`.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PageFacts {
     /// Width in points (1/72 inch) as displayed.
     pub width: f32,

@@ -85,10 +85,30 @@ pub fn seen(pdf: &[u8], keyword: &str) -> Option<Seen> {
     super::reads::Reader::Pages.note(pdf);
     let bytes = Arc::new(pdf.to_vec());
     let keyword = keyword.to_lowercase();
-    std::panic::catch_unwind(move || read(bytes, &keyword)).ok().flatten()
+    std::panic::catch_unwind(move || read(bytes, &keyword, Look::Whole)).ok().flatten()
 }
 
-fn read(bytes: Arc<Vec<u8>>, keyword: &str) -> Option<Seen> {
+/// Where `pdf` says it is not for publication, read as [`seen`] reads it (every page's text,
+/// in its forms and annotations too) but without the digests of its pages' text and images,
+/// which only comparing two files needs: what a check of marks alone costs.
+pub fn marks(pdf: &[u8], keyword: &str) -> Option<Marks> {
+    super::reads::Reader::Pages.note(pdf);
+    let bytes = Arc::new(pdf.to_vec());
+    let keyword = keyword.to_lowercase();
+    std::panic::catch_unwind(move || read(bytes, &keyword, Look::Marks)).ok().flatten().map(|s| s.marks)
+}
+
+/// How much of each page is kept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+enum Look {
+    /// Its text's digest, its images' digests and its marks.
+    #[default]
+    Whole,
+    /// Its marks only.
+    Marks,
+}
+
+fn read(bytes: Arc<Vec<u8>>, keyword: &str, look: Look) -> Option<Seen> {
     let pdf = Pdf::new(bytes).ok()?;
     let meta = pdf.metadata();
     let field = |f: &Option<Vec<u8>>| f.as_deref().map(text_string).unwrap_or_default().to_lowercase();
@@ -110,7 +130,7 @@ fn read(bytes: Arc<Vec<u8>>, keyword: &str) -> Option<Seen> {
             page.xref(),
             settings.clone(),
         );
-        let mut reader = Reader { height: f64::from(h), ..Reader::default() };
+        let mut reader = Reader { height: f64::from(h), look, ..Reader::default() };
         interpret_page(page, &mut context, &mut reader);
         pages.push(reader.finish());
     }
@@ -148,6 +168,7 @@ pub fn text_string(bytes: &[u8]) -> String {
 #[derive(Default)]
 struct Reader {
     height: f64,
+    look: Look,
     band_text: String,
     digest: Sha256,
     letters: usize,
@@ -165,8 +186,10 @@ impl Reader {
     fn push(&mut self, c: char, y: f64) {
         let in_band = y < self.height * BAND || y > self.height * (1.0 - BAND);
         for c in c.to_lowercase().filter(|c| c.is_alphanumeric()) {
-            let mut buf = [0; 4];
-            self.digest.update(c.encode_utf8(&mut buf).as_bytes());
+            if self.look == Look::Whole {
+                let mut buf = [0; 4];
+                self.digest.update(c.encode_utf8(&mut buf).as_bytes());
+            }
             self.letters += 1;
             if in_band && self.band_text.len() < MAX_BAND_TEXT {
                 self.band_text.push(c);
@@ -219,6 +242,9 @@ impl<'a> Device<'a> for Reader {
         }
     }
     fn draw_image(&mut self, image: Image<'a, '_>, _: Affine) {
+        if self.look == Look::Marks {
+            return;
+        }
         let digest = match &image {
             Image::Raster(r) => image_digest(r.stream(), r.width(), r.height())
                 .map(|d| (d, u64::from(r.width()) * u64::from(r.height()))),

@@ -1151,3 +1151,32 @@ fn a_damaged_part_among_many_is_refused_by_name_while_the_next_parts_are_being_r
     let err = merge(&parts, &opts).unwrap_err();
     assert!(matches!(err.kind, MergeErrorKind::FurniturePages { found: 1, .. }), "{err}");
 }
+
+#[test]
+fn marks_alone_are_those_a_whole_reading_finds() {
+    // A page whose header says NOT FOR PUBLICATION, a report that says nothing of it, a file
+    // with images, and the same merged with the marked pages: the marks-only reading (what a
+    // cached part is checked with) finds what the whole one finds, and no less.
+    let marked = typeset_furniture(3);
+    let report = typeset("Budget Update", "en-GB").to_vec();
+    let parts = vec![
+        Part {
+            pdf: report.clone().leak(),
+            source: PartSource::Typeset,
+            title: "Item 1".into(),
+            lang: None,
+            nested: false,
+        },
+        bound(&marked, "part2.pdf", "Item 2"),
+    ];
+    let merged = merge(&parts, &options()).expect("merge").pdf;
+    for (name, pdf) in [("marked", &marked), ("report", &report), ("plan", &a3_plan()), ("merged", &merged)] {
+        let whole = seen(pdf, "cabrep:not-for-publication").expect("readable").marks;
+        let alone = marks(pdf, "cabrep:not-for-publication").expect("readable");
+        assert_eq!(alone, whole, "{name}");
+    }
+    let keyword = "cabrep:not-for-publication";
+    assert_eq!(marks(&marked, keyword).expect("readable").pages, [1, 2, 3]);
+    assert_eq!(marks(&merged, keyword).expect("readable").pages.len(), 3, "the three marked pages of the merged file");
+    assert!(!marks(&report, keyword).expect("readable").any());
+}

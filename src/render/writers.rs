@@ -22,6 +22,8 @@ pub struct Writers {
     layout: String,
     pdf: OnceLock<Result<pdf::PdfWriter, RenderError>>,
     figures: OnceLock<figure_png::Rasteriser>,
+    /// [`Writers::layout_digest`], worked out on first use.
+    digest: OnceLock<String>,
     /// The council's Word file the DOCX takes its house style from, if the template names one.
     reference: Option<std::sync::Arc<crate::template::reference::Reference>>,
 }
@@ -38,6 +40,7 @@ impl Writers {
             layout: "report.typ".to_owned(),
             pdf: OnceLock::new(),
             figures: OnceLock::new(),
+            digest: OnceLock::new(),
             reference: None,
         }
     }
@@ -51,6 +54,24 @@ impl Writers {
     /// they say so); `layout` names the template's layout in its messages (`hostile/report.typ`).
     pub fn bounded(self, bounds: pdf::Bounds, layout: &str) -> Writers {
         Writers { bounds, layout: layout.to_owned(), pdf: OnceLock::new(), ..self }
+    }
+
+    /// A digest (SHA-256, in hex) of what a PDF depends on besides its document: cabrep's
+    /// version, the typst layout and its fonts. Worked out once: the fonts are megabytes, and a
+    /// pack asks for it once a part.
+    pub fn layout_digest(&self) -> &str {
+        self.digest.get_or_init(|| {
+            use sha2::{Digest, Sha256};
+            let mut h = Sha256::new();
+            h.update(env!("CARGO_PKG_VERSION").as_bytes());
+            h.update([0]);
+            h.update(self.typst.as_bytes());
+            for font in &self.fonts {
+                h.update((font.len() as u64).to_le_bytes());
+                h.update(font);
+            }
+            h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+        })
     }
 
     /// The typst layout source the PDF writer typesets with.
