@@ -325,3 +325,34 @@ fn a_pack_warns_of_a_report_past_its_templates_page_guide_as_a_build_does() {
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(stderr(&out).matches(guide).count(), 1, "{}", stderr(&out));
 }
+
+#[test]
+fn a_meeting_s_reports_read_at_once_give_the_same_problems_in_the_same_order_at_any_j() {
+    // The reports are read and checked -j at a time: two bad reports, a warning and the pack's own
+    // problems come out alike, in item order, whether one thread reads them or several.
+    let dir = tempdir();
+    let m = meeting(dir.path());
+    for (file, from, to) in [
+        ("land-disposal.yaml", "decision: key", "decision: kye"),
+        ("highways-capital-programme.yaml", "decision: key", "decision: yek"),
+    ] {
+        let p = dir.path().join(file);
+        let bad = std::fs::read_to_string(&p).expect("read").replacen(from, to, 1);
+        std::fs::write(&p, bad).expect("write");
+    }
+    let run = |j: &str| {
+        let out_dir = dir.path().join(format!("out-{j}"));
+        let out = cabrep(&["pack", m.to_str().expect("utf-8"), "-o", out_dir.to_str().expect("utf-8"), "-j", j]);
+        assert_eq!(out.status.code(), Some(1), "-j {j}: {}", stderr(&out));
+        assert!(!out_dir.exists() || std::fs::read_dir(&out_dir).expect("dir").next().is_none(), "nothing written");
+        stderr(&out).replace(&format!("out-{j}"), "out")
+    };
+    let one = run("1");
+    assert!(one.contains("unknown value `kye`") && one.contains("unknown value `yek`"), "{one}");
+    let (kye, yek) = (one.find("`kye`").expect("kye"), one.find("`yek`").expect("yek"));
+    let (highways, land) = (one.find("report `highways").expect("item"), one.find("report `land").expect("item"));
+    assert_eq!(kye < yek, land < highways, "each report's problems in its item's order: {one}");
+    for j in ["2", "4"] {
+        assert_eq!(run(j), one, "-j {j} against -j 1");
+    }
+}
