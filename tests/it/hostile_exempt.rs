@@ -199,12 +199,22 @@ fn a_part2_pack_planted_in_the_part_cache_is_not_bound_into_the_public_pack() {
     let entries: Vec<PathBuf> =
         files_in(&cache).into_iter().filter(|p| p.extension().is_some_and(|e| e == "part")).collect();
     assert!(!entries.is_empty(), "the public parts are cached");
-    // Every entry replaced by the Part 2 pack, with a checksum line that matches it.
+    // Every entry replaced by the Part 2 pack in a sound entry of its own key: its first line
+    // names the key and the sum of what follows, its second keeps the facts the entry had, so
+    // only reading the planted PDF's marks can refuse it.
     use sha2::Digest;
-    let sum: String = sha2::Sha256::digest(&part2).iter().map(|b| format!("{b:02x}")).collect();
     for e in &entries {
-        let mut planted = format!("{sum}\n").into_bytes();
-        planted.extend_from_slice(&part2);
+        let key = e.file_stem().expect("a key").to_string_lossy().into_owned();
+        let entry = std::fs::read(e).expect("entry");
+        let mut lines = entry.splitn(3, |&b| b == b'\n');
+        let head = String::from_utf8(lines.next().expect("a first line").to_vec()).expect("utf-8");
+        assert!(head.starts_with(&format!("cabrep-part {key} ")), "{head}");
+        let mut body = lines.next().expect("the facts line").to_vec();
+        body.push(b'\n');
+        body.extend_from_slice(&part2);
+        let sum: String = sha2::Sha256::digest(&body).iter().map(|b| format!("{b:02x}")).collect();
+        let mut planted = format!("cabrep-part {key} {sum}\n").into_bytes();
+        planted.extend_from_slice(&body);
         std::fs::write(e, planted).expect("plant");
     }
     let out = cabrep(&["pack", s(&m), "-f", "docx,pdf,html", "-q", "-o", s(&out_dir)]);
