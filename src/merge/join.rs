@@ -1,7 +1,9 @@
 //! Joining parts: the merge's walk over the parts in order, copying each, grafting its
 //! structure and bookmarks, stamping its pages and writing it out before the next, then the
-//! result's page tree, structure tree top, bookmarks, catalogue, metadata and trailer. What it
-//! keeps and drops is the module documentation of `merge`.
+//! result's page tree, structure tree top, bookmarks, catalogue, metadata and trailer. The parts
+//! are read (parsed) on a thread of their own, one part ahead of the copying, so that at most
+//! three parts are held as objects at once. What it keeps and drops is the module documentation
+//! of `merge`.
 
 use lopdf::{Dictionary, Object, ObjectId, Stream};
 
