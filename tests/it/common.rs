@@ -225,3 +225,69 @@ pub fn pikepdf_script(script: &str, pdf: &Path) -> String {
     assert!(out.status.success(), "pikepdf failed: {}", String::from_utf8_lossy(&out.stderr));
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
+
+/// The text of HTML, its tags removed.
+pub fn without_tags(html: &str) -> String {
+    let mut out = String::new();
+    let mut inside = false;
+    for c in html.chars() {
+        match c {
+            '<' => inside = true,
+            '>' => inside = false,
+            c if !inside => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// The example meeting in `dir` with its highways report (item 6) the only report, the other
+/// reports' items left as titles, and the minutes it binds: what a decision record of item 6 is
+/// built from (the report may be changed in `dir` after).
+pub fn highways_meeting(dir: &Path) -> PathBuf {
+    copy_inputs(dir, &["cabinet-2024-01-18.yaml", "highways-capital-programme.yaml", "minutes-2023-12-14.pdf"]);
+    let meeting = read_text(&dir.join("cabinet-2024-01-18.yaml"))
+        .replace("  - report: powering-our-future.yaml", "  - title: Powering Our Future")
+        .replace("  - report: land-disposal.yaml", "  - title: Disposal of Land");
+    write(dir, "cabinet-2024-01-18.yaml", &meeting)
+}
+
+/// The plain text pandoc reads from a DOCX, squashed; fails the test if pandoc cannot read it.
+pub fn pandoc_text(docx: &Path) -> String {
+    let p = Command::new("pandoc").args(["-f", "docx", "-t", "plain"]).arg(docx).output().expect("pandoc");
+    assert!(p.status.success(), "pandoc: {}", String::from_utf8_lossy(&p.stderr));
+    squash(&String::from_utf8_lossy(&p.stdout))
+}
+
+/// LibreOffice's PDF of `docx` (headless, with a profile of its own under `work`), in
+/// `work/lo/`; fails the test if LibreOffice cannot open it.
+pub fn libreoffice_pdf(docx: &Path, work: &Path) -> PathBuf {
+    let profile = work.join("lo-profile");
+    let lo = Command::new("soffice")
+        .arg(format!("-env:UserInstallation=file://{}", profile.display()))
+        .args(["--headless", "--convert-to", "pdf", "--outdir"])
+        .arg(work.join("lo"))
+        .arg(docx)
+        .output()
+        .expect("run soffice");
+    assert!(lo.status.success(), "LibreOffice: {}", String::from_utf8_lossy(&lo.stderr));
+    let stem = docx.file_stem().expect("a file name").to_string_lossy().into_owned();
+    work.join("lo").join(format!("{stem}.pdf"))
+}
+
+/// `xmllint --schema` of one part's XML against one of the vendored schemas
+/// (`tests/ooxml-xsd/<xsd>`); fails the test, naming the part, if it is not valid.
+pub fn assert_xml_valid(part: &str, xml: &str, xsd: &str) {
+    let xsd_path = root().join("tests/ooxml-xsd").join(xsd);
+    assert!(xsd_path.is_file(), "the OOXML schemas are required for this test: {}", xsd_path.display());
+    let dir = tempdir();
+    let file = dir.path().join(part.replace('/', "_"));
+    std::fs::write(&file, xml).expect("write part");
+    let o = Command::new("xmllint")
+        .args(["--noout", "--schema"])
+        .arg(&xsd_path)
+        .arg(&file)
+        .output()
+        .expect("xmllint (Debian package libxml2-utils) is required for this test");
+    assert!(o.status.success(), "{part} is not valid against {xsd}: {}", String::from_utf8_lossy(&o.stderr));
+}

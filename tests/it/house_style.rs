@@ -42,18 +42,6 @@ fn council(dir: &Path) -> (PathBuf, Vec<u8>) {
     (folder, logo)
 }
 
-/// `xmllint --schema` of one part against one of the vendored schemas.
-fn assert_valid_against(docx: &Path, part: &str, xsd: &str) {
-    let dir = tempdir();
-    let file = dir.path().join("part.xml");
-    std::fs::write(&file, docx_part(docx, part)).expect("write part");
-    let o = Command::new("xmllint")
-        .args(["--noout", "--schema", s(&root().join("tests/ooxml-xsd").join(xsd)), s(&file)])
-        .output()
-        .expect("xmllint (Debian package libxml2-utils) is required for this test");
-    assert!(o.status.success(), "{part} is not valid against {xsd}: {}", String::from_utf8_lossy(&o.stderr));
-}
-
 /// The words of a PDF's page as `pdftotext -bbox` places them: (xMin, yMin, xMax, yMax) in points.
 fn word_boxes(pdf: &Path, page: u32) -> Vec<[f64; 4]> {
     let p = page.to_string();
@@ -123,29 +111,22 @@ fn a_word_template_made_by_python_docx_is_the_house_style_of_the_docx_pdf_and_ht
             assert_valid_part(&docx, n);
             checked += 1;
         } else if n.ends_with(".rels") {
-            assert_valid_against(&docx, n, "opc-xsd/opc-relationships.xsd");
+            assert_xml_valid(n, &docx_part(&docx, n), "opc-xsd/opc-relationships.xsd");
             checked += 1;
         }
     }
-    assert_valid_against(&docx, "[Content_Types].xml", "opc-xsd/opc-contentTypes.xsd");
-    assert_valid_against(&docx, "docProps/core.xml", "opc-xsd/opc-coreProperties.xsd");
-    assert_valid_against(&docx, "docProps/app.xml", "shared-documentPropertiesExtended.xsd");
+    assert_xml_valid("[Content_Types].xml", &docx_part(&docx, "[Content_Types].xml"), "opc-xsd/opc-contentTypes.xsd");
+    assert_xml_valid("docProps/core.xml", &docx_part(&docx, "docProps/core.xml"), "opc-xsd/opc-coreProperties.xsd");
+    assert_xml_valid(
+        "docProps/app.xml",
+        &docx_part(&docx, "docProps/app.xml"),
+        "shared-documentPropertiesExtended.xsd",
+    );
     assert!(checked >= 20, "every XML part checked: {names:?}");
 
     // pandoc reads it; LibreOffice opens it and prints each page's own header and footer.
-    let p = Command::new("pandoc").args(["-f", "docx", "-t", "plain"]).arg(&docx).output().expect("pandoc");
-    assert!(p.status.success(), "pandoc: {}", String::from_utf8_lossy(&p.stderr));
-    assert!(squash(&String::from_utf8_lossy(&p.stdout)).contains("Highways"), "pandoc reads the text");
-    let profile = dir.path().join("lo-profile");
-    let lo = Command::new("soffice")
-        .arg(format!("-env:UserInstallation=file://{}", profile.display()))
-        .args(["--headless", "--convert-to", "pdf", "--outdir"])
-        .arg(dir.path().join("lo"))
-        .arg(&docx)
-        .output()
-        .expect("run soffice");
-    assert!(lo.status.success(), "LibreOffice: {}", String::from_utf8_lossy(&lo.stderr));
-    let lo_pdf = dir.path().join("lo/highways-capital-programme.pdf");
+    assert!(pandoc_text(&docx).contains("Highways"), "pandoc reads the text");
+    let lo_pdf = libreoffice_pdf(&docx, dir.path());
     let lo_text = squash(&pdf_text(&lo_pdf));
     for needle in ["First page header", "First page footer", "Even page header", "Even page footer, page 2"] {
         assert!(lo_text.contains(needle), "LibreOffice prints `{needle}`: {lo_text}");

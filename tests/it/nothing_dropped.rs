@@ -58,11 +58,7 @@ fn a_table_and_a_list_in_a_recommendations_text_reach_every_format_with_located_
 #[test]
 fn a_table_and_a_list_in_a_recommendations_text_reach_the_decision_record() {
     let dir = tempdir();
-    copy_inputs(dir.path(), &["cabinet-2024-01-18.yaml", "highways-capital-programme.yaml", "minutes-2023-12-14.pdf"]);
-    let meeting = read_text(&dir.path().join("cabinet-2024-01-18.yaml"))
-        .replace("  - report: powering-our-future.yaml", "  - title: Powering Our Future")
-        .replace("  - report: land-disposal.yaml", "  - title: Disposal of Land");
-    write(dir.path(), "cabinet-2024-01-18.yaml", &meeting);
+    highways_meeting(dir.path());
     let report = read_text(&dir.path().join("highways-capital-programme.yaml"));
     let first = report.lines().find(|l| l.starts_with("    - Approve the Highways")).expect("first recommendation");
     write(dir.path(), "highways-capital-programme.yaml", &report.replace(&format!("{first}\n"), RECOMMENDATION));
@@ -91,21 +87,6 @@ fn a_table_and_a_list_in_a_recommendations_text_reach_the_decision_record() {
     assert_in_order(&docx, &wanted);
     let html = squash(&without_tags(&read_text(&out_dir.join("cabinet-2024-01-18-decisions.html"))));
     assert_in_order(&html, &wanted);
-}
-
-/// The text of HTML, its tags removed.
-fn without_tags(html: &str) -> String {
-    let mut out = String::new();
-    let mut inside = false;
-    for c in html.chars() {
-        match c {
-            '<' => inside = true,
-            '>' => inside = false,
-            c if !inside => out.push(c),
-            _ => {}
-        }
-    }
-    out
 }
 
 /// Every Markdown construct an author can write, one line each: what it is, its Markdown, the

@@ -112,29 +112,10 @@ fn a_third_person_record_resolves_in_the_past_and_prints_the_table_of_amended_wo
     }
 }
 
-/// The text of HTML, its tags removed.
-fn without_tags(html: &str) -> String {
-    let mut out = String::new();
-    let mut inside = false;
-    for c in html.chars() {
-        match c {
-            '<' => inside = true,
-            '>' => inside = false,
-            c if !inside => out.push(c),
-            _ => {}
-        }
-    }
-    out
-}
-
 #[test]
 fn amended_words_ending_with_a_colon_carry_the_recommendations_table_into_the_record() {
     let dir = tempdir();
-    copy_inputs(dir.path(), &["cabinet-2024-01-18.yaml", "highways-capital-programme.yaml", "minutes-2023-12-14.pdf"]);
-    let meeting = read_text(&dir.path().join("cabinet-2024-01-18.yaml"))
-        .replace("  - report: powering-our-future.yaml", "  - title: Powering Our Future")
-        .replace("  - report: land-disposal.yaml", "  - title: Disposal of Land");
-    write(dir.path(), "cabinet-2024-01-18.yaml", &meeting);
+    highways_meeting(dir.path());
     let report = read_text(&dir.path().join("highways-capital-programme.yaml")).replace(
         "    - Note the indicative programme",
         "    - text: \"Approve a tax base made up as follows:\"\n      note: |\n        | Area | Band D equivalents |\n        |---|---|\n        | Yarm | 71,482.6 |\n    - Note the indicative programme",
