@@ -291,3 +291,15 @@ pub fn assert_xml_valid(part: &str, xml: &str, xsd: &str) {
         .expect("xmllint (Debian package libxml2-utils) is required for this test");
     assert!(o.status.success(), "{part} is not valid against {xsd}: {}", String::from_utf8_lossy(&o.stderr));
 }
+
+/// The decision record of item 6 of a [`highways_meeting`] in `dir` (its report as `dir` holds it
+/// now), from an outcome whose item 6 has `decisions` (YAML list items under `decisions:`), in
+/// `formats`: cabrep's output and the folder written to (`dir/out`).
+pub fn highways_record(dir: &Path, decisions: &str, formats: &str) -> (Output, PathBuf) {
+    let outcome =
+        format!("schema: cabrep/outcome/v1\npublished: 2024-01-19\nitems:\n  - item: 6\n    decisions:\n{decisions}");
+    let outcome = write(dir, "outcome.yaml", &outcome);
+    let out_dir = dir.join("out");
+    let meeting = dir.join("cabinet-2024-01-18.yaml");
+    (cabrep(&["decisions", "-f", formats, "-o", s(&out_dir), s(&meeting), s(&outcome)]), out_dir)
+}

@@ -62,22 +62,7 @@ fn a_table_and_a_list_in_a_recommendations_text_reach_the_decision_record() {
     let report = read_text(&dir.path().join("highways-capital-programme.yaml"));
     let first = report.lines().find(|l| l.starts_with("    - Approve the Highways")).expect("first recommendation");
     write(dir.path(), "highways-capital-programme.yaml", &report.replace(&format!("{first}\n"), RECOMMENDATION));
-    write(
-        dir.path(),
-        "outcome.yaml",
-        "schema: cabrep/outcome/v1\npublished: 2024-01-19\nitems:\n  - item: 6\n    decisions:\n      - recommendation: 1\n",
-    );
-    let out_dir = dir.path().join("out");
-    let out = cabrep(&[
-        "decisions",
-        "-q",
-        "-f",
-        "docx,pdf,html",
-        "-o",
-        s(&out_dir),
-        s(&dir.path().join("cabinet-2024-01-18.yaml")),
-        s(&dir.path().join("outcome.yaml")),
-    ]);
+    let (out, out_dir) = highways_record(dir.path(), "      - recommendation: 1\n", "docx,pdf,html");
     assert!(out.status.success(), "{}", stderr(&out));
     let wanted =
         ["tax base as follows:", "Area: Yarm; Band D: 71,482.6", "• to publish the base", "• to tell the parishes"];

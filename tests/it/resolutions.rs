@@ -121,21 +121,8 @@ fn amended_words_ending_with_a_colon_carry_the_recommendations_table_into_the_re
         "    - text: \"Approve a tax base made up as follows:\"\n      note: |\n        | Area | Band D equivalents |\n        |---|---|\n        | Yarm | 71,482.6 |\n    - Note the indicative programme",
     );
     write(dir.path(), "highways-capital-programme.yaml", &report);
-    write(
-        dir.path(),
-        "outcome.yaml",
-        "schema: cabrep/outcome/v1\npublished: 2024-01-19\nitems:\n  - item: 6\n    decisions:\n      - recommendation: 3\n        text: \"Approve a revised tax base made up as follows:\"\n",
-    );
-    let out_dir = dir.path().join("out");
-    let out = cabrep(&[
-        "decisions",
-        "-f",
-        "pdf",
-        "-o",
-        s(&out_dir),
-        s(&dir.path().join("cabinet-2024-01-18.yaml")),
-        s(&dir.path().join("outcome.yaml")),
-    ]);
+    let decisions = "      - recommendation: 3\n        text: \"Approve a revised tax base made up as follows:\"\n";
+    let (out, out_dir) = highways_record(dir.path(), decisions, "pdf");
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(!stderr(&out).contains("does not carry"), "{}", stderr(&out));
     let pdf = squash(&pdf_text(&out_dir.join("cabinet-2024-01-18-decisions.pdf")));
