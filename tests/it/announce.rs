@@ -257,24 +257,7 @@ fn a_bound_tagged_pdf_drawing_outside_its_tags_takes_the_pdf_ua_claim_away_and_s
         &d.join("highways-capital-programme.pdf"),
     );
     assert_eq!(done.trim(), "ok");
-    let meeting = write(
-        d,
-        "meeting.yaml",
-        r#"schema: cabrep/meeting/v1
-meeting:
-  body: Cabinet
-  council: Stockton-on-Tees Borough Council
-  date: 2024-01-18
-  time: "16:30"
-  venue: Jim Cooke Conference Suite
-  members: [Cllr A, Cllr B]
-  contact: { name: Sarah Whaley, phone: "01642 524564", email: sarah.whaley@stockton.gov.uk }
-items:
-  - title: Apologies for absence
-  - title: Capital programme as drawn on
-    file: drawn.pdf
-"#,
-    );
+    let meeting = cabinet_meeting(d, "  - title: Capital programme as drawn on\n    file: drawn.pdf\n");
     let out = cabrep(&["pack", s(&meeting), "-f", "pdf", "-o", s(&d.join("out"))]);
     assert!(out.status.success(), "{}", stderr(&out));
     let err = stderr(&out);

@@ -41,26 +41,9 @@ fn meeting(dir: &Path) -> std::path::PathBuf {
     assert!(report.contains("\nappendices:\n"), "the example report has appendices");
     let report = report.replace("\nappendices:\n", "\nappendices:\n  - title: Annex\n    file: annex.pdf\n");
     write(dir, "powering-our-future.yaml", &report);
-    write(
+    cabinet_meeting(
         dir,
-        "meeting.yaml",
-        r#"schema: cabrep/meeting/v1
-meeting:
-  body: Cabinet
-  council: Stockton-on-Tees Borough Council
-  date: 2024-01-18
-  time: "16:30"
-  venue: Jim Cooke Conference Suite
-  members: [Cllr A, Cllr B]
-  contact: { name: Sarah Whaley, phone: "01642 524564", email: sarah.whaley@stockton.gov.uk }
-items:
-  - title: Apologies for absence
-  - title: Minutes of the last meeting
-    file: minutes-2023-12-14.pdf
-  - report: powering-our-future.yaml
-  - title: Site plan
-    file: plan.pdf
-"#,
+        "  - title: Minutes of the last meeting\n    file: minutes-2023-12-14.pdf\n  - report: powering-our-future.yaml\n  - title: Site plan\n    file: plan.pdf\n",
     )
 }
 

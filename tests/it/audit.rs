@@ -139,26 +139,7 @@ fn tagged_with_defects(dir: &Path) -> std::path::PathBuf {
 }
 
 fn meeting_binding(dir: &Path, file: &str) -> std::path::PathBuf {
-    write(
-        dir,
-        "meeting.yaml",
-        &format!(
-            r#"schema: cabrep/meeting/v1
-meeting:
-  body: Cabinet
-  council: Stockton-on-Tees Borough Council
-  date: 2024-01-18
-  time: "16:30"
-  venue: Jim Cooke Conference Suite
-  members: [Cllr A, Cllr B]
-  contact: {{ name: Sarah Whaley, phone: "01642 524564", email: sarah.whaley@stockton.gov.uk }}
-items:
-  - title: Apologies for absence
-  - title: Capital programme as bound
-    file: {file}
-"#
-        ),
-    )
+    cabinet_meeting(dir, &format!("  - title: Capital programme as bound\n    file: {file}\n"))
 }
 
 #[test]

@@ -118,30 +118,10 @@ fn meeting(dir: &Path) -> PathBuf {
         format!("{highways}\nappendices:\n  - title: Hostile appendix\n    file: hostile.pdf\n")
     };
     std::fs::write(dir.join("highways-capital-programme.yaml"), highways).expect("write");
-    let m = dir.join("meeting.yaml");
-    std::fs::write(
-        &m,
-        r#"schema: cabrep/meeting/v1
-meeting:
-  body: Cabinet
-  council: Stockton-on-Tees Borough Council
-  date: 2024-01-18
-  time: "16:30"
-  venue: Jim Cooke Conference Suite
-  members: [Cllr A, Cllr B]
-  contact: { name: Sarah Whaley, phone: "01642 524564", email: sarah.whaley@stockton.gov.uk }
-items:
-  - title: Apologies for absence
-  - title: Minutes of the last meeting
-    file: minutes.pdf
-  - report: powering-our-future.yaml
-  - report: highways-capital-programme.yaml
-  - title: Site plan
-    file: plan.pdf
-"#,
+    cabinet_meeting(
+        dir,
+        "  - title: Minutes of the last meeting\n    file: minutes.pdf\n  - report: powering-our-future.yaml\n  - report: highways-capital-programme.yaml\n  - title: Site plan\n    file: plan.pdf\n",
     )
-    .expect("write");
-    m
 }
 
 fn pack(m: &Path, out: &Path, extra: &[&str]) -> std::process::Output {

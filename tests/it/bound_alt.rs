@@ -15,26 +15,7 @@ const URL: &str = "https://www.stockton.gov.uk/plans/teesdale-site-plan";
 /// A meeting binding an untagged site plan as item 2, with `extra` lines under its `file:`.
 fn meeting(dir: &Path, extra: &str) -> std::path::PathBuf {
     untagged(dir, "plan", "The untagged plan sentinel");
-    write(
-        dir,
-        "meeting.yaml",
-        &format!(
-            r#"schema: cabrep/meeting/v1
-meeting:
-  body: Cabinet
-  council: Stockton-on-Tees Borough Council
-  date: 2024-01-18
-  time: "16:30"
-  venue: Jim Cooke Conference Suite
-  members: [Cllr A, Cllr B]
-  contact: {{ name: Sarah Whaley, phone: "01642 524564", email: sarah.whaley@stockton.gov.uk }}
-items:
-  - title: Apologies for absence
-  - title: Site plan
-    file: plan.pdf
-{extra}"#
-        ),
-    )
+    cabinet_meeting(dir, &format!("  - title: Site plan\n    file: plan.pdf\n{extra}"))
 }
 
 #[test]

@@ -303,3 +303,21 @@ pub fn highways_record(dir: &Path, decisions: &str, formats: &str) -> (Output, P
     let meeting = dir.join("cabinet-2024-01-18.yaml");
     (cabrep(&["decisions", "-f", formats, "-o", s(&out_dir), s(&meeting), s(&outcome)]), out_dir)
 }
+
+/// Writes `dir/meeting.yaml`: the example Cabinet meeting's details, its first item (apologies),
+/// then `items` (YAML list items, as under `items:`); returns its path.
+pub fn cabinet_meeting(dir: &Path, items: &str) -> PathBuf {
+    let head = r#"schema: cabrep/meeting/v1
+meeting:
+  body: Cabinet
+  council: Stockton-on-Tees Borough Council
+  date: 2024-01-18
+  time: "16:30"
+  venue: Jim Cooke Conference Suite
+  members: [Cllr A, Cllr B]
+  contact: { name: Sarah Whaley, phone: "01642 524564", email: sarah.whaley@stockton.gov.uk }
+items:
+  - title: Apologies for absence
+"#;
+    write(dir, "meeting.yaml", &format!("{head}{items}"))
+}
