@@ -348,10 +348,10 @@ fn hex(bytes: &[u8]) -> String {
 }
 
 /// Typeset public parts kept between builds of one meeting's pack, so that rebuilding after one
-/// report changed typesets only that report. Each entry is its key's file (`<key>.part`), holding
-/// the PDF after a line `cabrep-part <key> <PDF's SHA-256>`: an entry that does not name its own
-/// key (another part's entry copied over it) or whose bytes do not match is rebuilt, never used,
-/// and removed. Part 2 parts are never cached (exempt material is never left where a public
+/// report changed typesets only that report. Each entry is its key's file (`<key>.part`): a line
+/// `cabrep-part <key> <SHA-256 of the rest>`, a line of what inspecting the PDF found (JSON), then
+/// the PDF. An entry that does not name its own key (another part's entry copied over it) or
+/// whose bytes do not match is rebuilt, never used, and removed. Part 2 parts are never cached (exempt material is never left where a public
 /// build writes), and an entry that says it is not for publication (in its metadata or on its
 /// pages) is removed and rebuilt, never used.
 #[derive(Debug)]
