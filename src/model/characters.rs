@@ -22,6 +22,12 @@ fn prints_as_nothing(c: char) -> bool {
 
 /// What is wrong with one character, if anything: the message and a hint.
 fn judge(c: char, printed: bool, coverage: &CharCoverage, font: &str) -> Option<(String, String)> {
+    // Nearly every character is fine: that is told without making a string.
+    let special =
+        c.is_control() || matches!(c, '\u{2028}' | '\u{2029}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}');
+    if !special && (!printed || coverage.contains(c) || prints_as_nothing(c)) {
+        return None;
+    }
     let code = format!("U+{:04X}", u32::from(c));
     match c {
         '\t' | '\n' => None,
@@ -57,13 +63,35 @@ fn judge(c: char, printed: bool, coverage: &CharCoverage, font: &str) -> Option<
 /// for its first character that cannot be printed.
 pub fn check(tree: &serde_json::Value, coverage: &CharCoverage, font: &str) -> Vec<Problem> {
     let mut problems = Vec::new();
-    walk(tree, String::new(), true, coverage, font, &mut problems);
+    walk(tree, &mut Vec::new(), true, coverage, font, &mut problems);
     problems
 }
 
-fn walk(
-    v: &serde_json::Value,
-    path: String,
+/// One step of a field's path: a key, or a position in a list.
+enum Step<'a> {
+    Key(&'a str),
+    Index(usize),
+}
+
+/// A field's path as problems name it (`sections[0].body`), made only for a field with a problem.
+fn path_of(steps: &[Step<'_>]) -> String {
+    let mut path = String::new();
+    for step in steps {
+        match step {
+            Step::Key(k) if path.is_empty() => path.push_str(k),
+            Step::Key(k) => {
+                path.push('.');
+                path.push_str(k);
+            }
+            Step::Index(i) => path.push_str(&format!("[{i}]")),
+        }
+    }
+    path
+}
+
+fn walk<'a>(
+    v: &'a serde_json::Value,
+    path: &mut Vec<Step<'a>>,
     printed: bool,
     coverage: &CharCoverage,
     font: &str,
@@ -75,7 +103,7 @@ fn walk(
             if let Some((c, (message, help))) =
                 s.chars().find_map(|c| judge(c, printed, coverage, font).map(|j| (c, j)))
             {
-                let mut p = Problem::error(&path, message).help(help);
+                let mut p = Problem::error(path_of(path), message).help(help);
                 if !c.is_control() {
                     p = p.at_text(c.to_string());
                 }
@@ -84,14 +112,17 @@ fn walk(
         }
         Value::Array(items) => {
             for (i, item) in items.iter().enumerate() {
-                walk(item, format!("{path}[{i}]"), printed, coverage, font, out);
+                path.push(Step::Index(i));
+                walk(item, path, printed, coverage, font, out);
+                path.pop();
             }
         }
         Value::Object(map) => {
             for (k, item) in map {
-                let child = if path.is_empty() { k.clone() } else { format!("{path}.{k}") };
                 let not_printed = NOT_PRINTED.contains(&k.as_str()) && (k != "missions" || item.is_string());
-                walk(item, child, printed && !not_printed, coverage, font, out);
+                path.push(Step::Key(k));
+                walk(item, path, printed && !not_printed, coverage, font, out);
+                path.pop();
             }
         }
         _ => {}
