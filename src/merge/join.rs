@@ -5,10 +5,12 @@
 //! three parts are held as objects at once. What it keeps and drops is the module documentation
 //! of `merge`.
 
+use std::collections::{BTreeMap, HashSet};
+
 use lopdf::{Dictionary, Object, ObjectId, Stream};
 
 use super::copy::{Copier, Removed};
-use super::source::Source;
+use super::source::{Source, StructTree};
 use super::{
     announce, metadata, repair, stamp, MergeError, MergeErrorKind, MergeOptions, MergeWarning, Merged, Output, Part,
     PartSource, ReadPdf, MAX_PAGE_SIDE,
@@ -59,6 +61,25 @@ fn part_name(part: &Part) -> String {
     }
 }
 
+/// What the copying asks of a part beyond its objects, worked out on the thread that reads it.
+struct Prepared {
+    dests: BTreeMap<Vec<u8>, Object>,
+    struct_elems: HashSet<ObjectId>,
+    page_tree_nodes: Vec<ObjectId>,
+    struct_tree: Option<StructTree>,
+}
+
+impl Prepared {
+    fn of(source: &Source) -> Prepared {
+        Prepared {
+            dests: source.named_dests(),
+            struct_elems: source.struct_elems(),
+            page_tree_nodes: source.page_tree_nodes(),
+            struct_tree: source.struct_tree(),
+        }
+    }
+}
+
 /// Joins `parts` in order into one document; see the module documentation for what it keeps.
 pub fn merge(parts: &[Part], opts: &MergeOptions) -> Result<Merged, MergeError> {
     merge_read(parts, &[], opts)
@@ -97,15 +118,22 @@ pub fn merge_read(parts: &[Part], read: &[Option<&ReadPdf>], opts: &MergeOptions
     let given = |index: usize, part: &Part| {
         read.get(index).copied().flatten().filter(|r| std::ptr::eq(r.bytes.as_slice(), part.pdf)).map(|r| &r.source)
     };
-    let (ahead, reads) = std::sync::mpsc::sync_channel::<Result<Option<Source>, MergeError>>(1);
+    let (ahead, reads) = std::sync::mpsc::sync_channel::<Result<(Option<Source>, Prepared), MergeError>>(1);
+    // A part copied is let go on a thread of its own too: freeing its many objects is work the
+    // copying need not wait for.
+    let (done, copied) = std::sync::mpsc::channel::<Option<Source>>();
     std::thread::scope(|scope| -> Result<(), MergeError> {
         // Held here, so that an error below drops it and the reader, its next part refused, stops.
         let reads = reads;
+        scope.spawn(move || copied.into_iter().for_each(drop));
         scope.spawn(move || {
             for (index, part) in parts.iter().enumerate() {
                 let loaded = match given(index, part) {
-                    Some(_) => Ok(None),
-                    None => Source::load(part.pdf, &part_name(part)).map(Some),
+                    Some(source) => Ok((None, Prepared::of(source))),
+                    None => Source::load(part.pdf, &part_name(part)).map(|s| {
+                        let prepared = Prepared::of(&s);
+                        (Some(s), prepared)
+                    }),
                 };
                 let failed = loaded.is_err();
                 // The copying stopped (an error of its own): nothing more is read.
@@ -116,7 +144,7 @@ pub fn merge_read(parts: &[Part], read: &[Option<&ReadPdf>], opts: &MergeOptions
         });
         for (index, part) in parts.iter().enumerate() {
             let name = part_name(part);
-            let loaded = reads.recv().map_err(|_| MergeError {
+            let (loaded, prepared) = reads.recv().map_err(|_| MergeError {
                 name: name.clone(),
                 kind: MergeErrorKind::Corrupt("it was not read (the reader stopped)".into()),
             })??;
@@ -158,9 +186,9 @@ pub fn merge_read(parts: &[Part], read: &[Option<&ReadPdf>], opts: &MergeOptions
             let part_elem = if source.tagged || !announced.is_empty() { Some(out.allocate()) } else { None };
             let part_outline = out.allocate();
             let mut copier = Copier::new(&source.doc, &mut out, source.tagged, next_key, format!("p{}-", index + 1));
-            copier.dests = source.named_dests();
-            copier.struct_elems = source.struct_elems();
-            copier.preset_pages_tree(&source.page_tree_nodes(), skeleton.pages);
+            copier.dests = prepared.dests;
+            copier.struct_elems = prepared.struct_elems;
+            copier.preset_pages_tree(&prepared.page_tree_nodes, skeleton.pages);
             if let Some(root) = source.catalog_id {
                 copier.preset(root, skeleton.catalog);
             }
@@ -173,7 +201,7 @@ pub fn merge_read(parts: &[Part], read: &[Option<&ReadPdf>], opts: &MergeOptions
             // one Part element.
             let mut part_lang = part.lang.clone();
             let mut part_k = Object::Array(Vec::new());
-            if let (Some(elem), Some(tree)) = (part_elem, source.struct_tree()) {
+            if let (Some(elem), Some(tree)) = (part_elem, prepared.struct_tree) {
                 copier.preset(tree.root, elem);
                 if let Some(document) = tree.lone_document {
                     copier.preset(document, elem);
@@ -320,7 +348,10 @@ pub fn merge_read(parts: &[Part], read: &[Option<&ReadPdf>], opts: &MergeOptions
                 out.hold(last);
             }
             out.flush()?;
+            // Nothing more is wanted of it. (Should the thread be gone, it is let go here.)
+            let _ = done.send(loaded);
         }
+        drop(done);
         Ok(())
     })?;
 
