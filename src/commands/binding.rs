@@ -9,16 +9,14 @@
 //! cache ([`PartCache`]).
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 
-use sha2::{Digest, Sha256};
-
+use super::part_cache::{part_key, Found, PartCache};
 use crate::document::pack::{item_anchor, resolved_front, PackPart, PackParts, PartContent};
 use crate::engine::Engine;
 use crate::jobs::in_workers;
 use crate::merge::{self, MergeOptions, Part, PartSource};
-use crate::output::Visibility;
 use crate::render::pdf::{FurniturePage, FurnitureSpec};
 use crate::tree::Document;
 
@@ -53,6 +51,9 @@ pub enum BindError {
     },
     /// The pack as a whole: the front sheet, the furniture, the merge, the cache key.
     Pack(String),
+    /// Parts found in the cache said they are not for publication: their entries are removed,
+    /// and nothing bound with them is kept. Binding again typesets those parts afresh.
+    CacheRefused(usize),
 }
 
 impl BindError {
@@ -61,6 +62,10 @@ impl BindError {
         match self {
             BindError::Part { item, what, message } => format!("{pack} (item {item}, {what}): {message}"),
             BindError::Pack(message) => format!("{pack}: {message}"),
+            BindError::CacheRefused(n) => format!(
+                "{pack}: {n} part(s) found in the part cache say they are not for publication; their entries were \
+                 removed, and the pack was not written"
+            ),
         }
     }
 }
@@ -126,8 +131,8 @@ pub fn bind(
                 let writer = writers.pdf().map_err(|e| e.to_string())?;
                 let key = cache.map(|_| part_key(&doc, writers.layout_digest())).transpose()?;
                 if let (Some(cache), Some(key)) = (cache, key.as_deref()) {
-                    if let Some((pdf, facts)) = cache.get(key) {
-                        return Ok(ReadPart::Typeset(pdf, facts));
+                    if let Some(found) = cache.get(key) {
+                        return Ok(ReadPart::Cached(found));
                     }
                 }
                 let pdf = writer.render(&doc).map_err(|e| BindError::Part {
@@ -145,6 +150,32 @@ pub fn bind(
         }
     });
     let read = typeset.into_iter().collect::<Result<Vec<_>, _>>()?;
+    // A part found in the cache is checked for not-for-publication marks (every page's text read)
+    // on a thread of its own while the front sheet, the furniture and the merge go on: a part
+    // that says so refuses the whole binding (nothing bound with it leaves here) and its entry
+    // goes, so that binding again typesets it afresh.
+    let (checked, bound) = std::thread::scope(|scope| {
+        let checker = scope.spawn(|| match cache {
+            Some(cache) => read.iter().filter(|r| matches!(r, ReadPart::Cached(found) if cache.refused(found))).count(),
+            None => 0,
+        });
+        let bound = join_parts(pack, &read, writer);
+        (checker.join(), bound)
+    });
+    match checked {
+        Ok(0) => bound,
+        Ok(refused) => Err(BindError::CacheRefused(refused)),
+        Err(_) => Err(BindError::Pack("the check of cached parts stopped unexpectedly".into())),
+    }
+}
+
+/// Binds the parts read (typeset, found in the cache, or bound) with the front sheet, settled
+/// against their page counts, and the furniture of every page.
+fn join_parts(
+    pack: &PackParts,
+    read: &[ReadPart],
+    writer: &crate::render::pdf::PdfWriter,
+) -> Result<BoundPack, BindError> {
     let facts: Vec<&merge::PdfFacts> = read.iter().map(|r| r.facts()).collect();
 
     // The front sheet: typeset, then again while the agenda's numbers change its length. A front
@@ -196,7 +227,7 @@ pub fn bind(
         lang: None,
         nested: false,
     }];
-    for (part, pdf) in pack.parts.iter().zip(&read) {
+    for (part, pdf) in pack.parts.iter().zip(read) {
         let source = match &part.content {
             PartContent::Typeset(_) => PartSource::Typeset,
             PartContent::Bound(b) => PartSource::Bound { name: display_name(&b.path) },
@@ -252,20 +283,22 @@ pub fn bind(
 enum ReadPart {
     Bound(Arc<merge::ReadPdf>),
     Typeset(Vec<u8>, merge::PdfFacts),
+    /// Found in the cache (checked while it is bound: see [`PartCache::refused`]).
+    Cached(Found),
 }
 
 impl ReadPart {
     fn facts(&self) -> &merge::PdfFacts {
         match self {
             ReadPart::Bound(read) => read.facts(),
-            ReadPart::Typeset(_, facts) => facts,
+            ReadPart::Typeset(_, facts) | ReadPart::Cached(Found { facts, .. }) => facts,
         }
     }
 
     fn bytes(&self) -> &[u8] {
         match self {
             ReadPart::Bound(read) => read.bytes(),
-            ReadPart::Typeset(pdf, _) => pdf,
+            ReadPart::Typeset(pdf, _) | ReadPart::Cached(Found { pdf, .. }) => pdf,
         }
     }
 
@@ -273,7 +306,7 @@ impl ReadPart {
     fn read(&self) -> Option<&merge::ReadPdf> {
         match self {
             ReadPart::Bound(read) => Some(read),
-            ReadPart::Typeset(..) => None,
+            ReadPart::Typeset(..) | ReadPart::Cached(..) => None,
         }
     }
 }
@@ -331,126 +364,6 @@ fn display_name(path: &Path) -> String {
     path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned())
 }
 
-/// The cache key of a typeset part: its document tree (all its text, numbers and style) with
-/// what every part depends on beyond it ([`crate::render::Writers::layout_digest`]: the tool's
-/// version, the layout and its fonts).
-fn part_key(doc: &Document, fingerprint: &str) -> Result<String, String> {
-    let tree = serde_json::to_vec(doc).map_err(|e| format!("cannot key the part cache: {e}"))?;
-    let mut h = Sha256::new();
-    h.update(fingerprint.as_bytes());
-    h.update([0]);
-    h.update(&tree);
-    Ok(hex(&h.finalize()))
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-/// Typeset public parts kept between builds of one meeting's pack, so that rebuilding after one
-/// report changed typesets only that report. Each entry is its key's file (`<key>.part`): a line
-/// `cabrep-part <key> <SHA-256 of the rest>`, a line of what inspecting the PDF found (JSON), then
-/// the PDF. An entry that does not name its own key (another part's entry copied over it) or
-/// whose bytes do not match is rebuilt, never used, and removed. Part 2 parts are never cached (exempt material is never left where a public
-/// build writes), and an entry that says it is not for publication (in its metadata or on its
-/// pages) is removed and rebuilt, never used.
-#[derive(Debug)]
-pub struct PartCache {
-    dir: PathBuf,
-    used: std::sync::Mutex<Vec<String>>,
-}
-
-impl PartCache {
-    /// The cache of one pack (`<out>/.cabrep-cache/<pack name>/`).
-    pub fn new(out_dir: &Path, pack: &str) -> PartCache {
-        PartCache { dir: out_dir.join(".cabrep-cache").join(pack), used: Default::default() }
-    }
-
-    fn path(&self, key: &str) -> PathBuf {
-        self.dir.join(format!("{key}.part"))
-    }
-
-    /// The cached PDF of `key` and what [`merge::inspect`] said of it, if there is a sound entry.
-    /// An unsound entry (damaged, or another key's) is removed.
-    fn get(&self, key: &str) -> Option<(Vec<u8>, merge::PdfFacts)> {
-        let path = self.path(key);
-        let bytes = crate::input::file::read(&path, 512 * 1024 * 1024, "a cached part", "512 MB").ok()?;
-        let Some((facts, pdf)) = entry_pdf(&bytes, key) else {
-            let _ = std::fs::remove_file(&path);
-            return None;
-        };
-        // Only public parts are kept here: one marked not for publication (a Part 2 pack or an
-        // exempt report put in its place) is removed and typeset again, never bound.
-        let marks = crate::merge::marks(pdf, crate::tree::NOT_FOR_PUBLICATION_KEYWORD);
-        if marks.is_none_or(|m| m.any()) {
-            let _ = std::fs::remove_file(&path);
-            return None;
-        }
-        self.used.lock().ok()?.push(key.to_owned());
-        Some((pdf.to_vec(), facts))
-    }
-
-    /// Keeps `pdf` and its `facts` as `key`'s entry. A cache that cannot be written only costs
-    /// time: the error is dropped, the build goes on.
-    fn put(&self, key: &str, pdf: &[u8], facts: &merge::PdfFacts) {
-        let Some(entry) = entry(key, pdf, facts) else { return };
-        if crate::output::write_atomic(&self.path(key), &entry, Visibility::Public).is_ok() {
-            if let Ok(mut used) = self.used.lock() {
-                used.push(key.to_owned());
-            }
-        }
-    }
-
-    /// Removes the entries this build did not use (reports edited or gone), so the cache holds
-    /// one pack's parts at most, and the temporary files a build killed while writing an entry
-    /// left there ([`crate::output::sweep_stale_temporaries`]).
-    pub fn prune(&self) {
-        crate::output::sweep_stale_temporaries(&self.dir, crate::output::process_start());
-        let Ok(used) = self.used.lock() else { return };
-        let Ok(entries) = std::fs::read_dir(&self.dir) else { return };
-        for entry in entries.flatten() {
-            let name = entry.file_name().to_string_lossy().into_owned();
-            let key = name.strip_suffix(".part");
-            if key.is_some_and(|k| !used.iter().any(|u| u == k)) && entry.path().is_file() {
-                let _ = std::fs::remove_file(entry.path());
-            }
-        }
-    }
-}
-
-/// The first line of a cache entry: what it is, its key, and the SHA-256 of the rest.
-const ENTRY_TAG: &str = "cabrep-part";
-
-/// A cache entry: a line naming its key and the SHA-256 of what follows it; a line of what
-/// [`merge::inspect`] said of the PDF (JSON), so that a part found here is not read for it
-/// again; then the PDF.
-fn entry(key: &str, pdf: &[u8], facts: &merge::PdfFacts) -> Option<Vec<u8>> {
-    let mut body = serde_json::to_vec(facts).ok()?;
-    body.push(b'\n');
-    body.extend_from_slice(pdf);
-    let mut bytes = format!("{ENTRY_TAG} {key} {}\n", hex(&Sha256::digest(&body))).into_bytes();
-    bytes.extend_from_slice(&body);
-    Some(bytes)
-}
-
-/// What a cache entry read for `key` holds: only when it names that key and its bytes match
-/// the sum it names.
-fn entry_pdf<'a>(bytes: &'a [u8], key: &str) -> Option<(merge::PdfFacts, &'a [u8])> {
-    let split = bytes.iter().position(|&b| b == b'\n')?;
-    let (head, body) = (std::str::from_utf8(&bytes[..split]).ok()?, &bytes[split + 1..]);
-    let mut fields = head.split(' ');
-    let sound = fields.next() == Some(ENTRY_TAG)
-        && fields.next() == Some(key)
-        && fields.next() == Some(hex(&Sha256::digest(body)).as_str())
-        && fields.next().is_none();
-    if !sound {
-        return None;
-    }
-    let split = body.iter().position(|&b| b == b'\n')?;
-    let facts = serde_json::from_slice(&body[..split]).ok()?;
-    Some((facts, &body[split + 1..]))
-}
-
 /// The stamp of each bound PDF's first page ("Agenda item 4: Minutes …", and for an untagged
 /// one what a reader is told of it), on a furniture page of its own, and the heading the merge
 /// makes of it: an item's own document heads the item
@@ -479,38 +392,7 @@ fn announced(pack: &PackParts, facts: &[&merge::PdfFacts]) -> (Vec<FurniturePage
 
 #[cfg(test)]
 mod tests {
-    use super::{entry, entry_pdf, hex, settle};
-    use sha2::{Digest, Sha256};
-
-    #[test]
-    fn a_cache_entry_is_used_only_for_its_own_key_and_bytes() {
-        let (a, b) = (hex(&Sha256::digest(b"a")), hex(&Sha256::digest(b"b")));
-        let pdf = b"%PDF-1.7 report A";
-        let facts = crate::merge::PdfFacts {
-            page_count: 1,
-            tagged: true,
-            pages: vec![crate::merge::PageFacts { width: 595.28, height: 841.89, rotate: 0 }],
-            title: Some("Report A".into()),
-            keywords: None,
-        };
-        let made = entry(&a, pdf, &facts).expect("an entry");
-        assert_eq!(entry_pdf(&made, &a), Some((facts.clone(), &pdf[..])), "the PDF and its facts, as kept");
-        let mut told = made.clone();
-        let head = told.iter().position(|&b| b == b'\n').expect("a first line");
-        let at = head + told[head..].windows(3).position(|w| w == b"595").expect("the page width");
-        told[at] = b'4';
-        assert_eq!(entry_pdf(&told, &a), None, "facts that do not match their sum");
-        assert_eq!(entry_pdf(&made, &b), None, "another part's entry copied over this one's");
-        let mut damaged = made.clone();
-        *damaged.last_mut().expect("a byte") ^= 1;
-        assert_eq!(entry_pdf(&damaged, &a), None, "bytes that do not match their sum");
-        let mut old = hex(&Sha256::digest(pdf)).into_bytes();
-        old.push(b'\n');
-        old.extend_from_slice(pdf);
-        assert_eq!(entry_pdf(&old, &a), None, "an entry that names no key");
-        assert_eq!(entry_pdf(b"", &a), None);
-        assert_eq!(entry_pdf(format!("cabrep-part {a}\n").as_bytes(), &a), None);
-    }
+    use super::settle;
 
     #[test]
     fn a_front_sheet_that_never_settles_is_refused_not_used_with_the_last_wrong_guess() {

@@ -11,6 +11,7 @@ pub mod binding;
 pub mod decisions;
 pub mod forward_plan;
 pub mod pack;
+pub mod part_cache;
 pub mod preview;
 pub mod report;
 pub mod template_folder;

@@ -4,7 +4,8 @@
 
 use std::path::{Path, PathBuf};
 
-use super::binding::{bind, PartCache};
+use super::binding::{bind, BindError};
+use super::part_cache::PartCache;
 use super::PapersOutcome;
 use crate::engine::Engine;
 use crate::jobs::catch_panic;
@@ -55,8 +56,12 @@ fn build_pack_once(
     let stem = out("", "").file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
     let cache = opts.cache.then(|| PartCache::new(out_dir, &stem));
     let pages = if formats.contains(&Format::Html) { ReportPages::Yes } else { ReportPages::No };
-    let mut public_parts = assemble_pack::public_pack(&public, template, &|r| engine.template_of(r), &assembly, pages);
-    public_parts.front.template = m.template.clone();
+    let assemble_public = || {
+        let mut parts = assemble_pack::public_pack(&public, template, &|r| engine.template_of(r), &assembly, pages);
+        parts.front.template = m.template.clone();
+        parts
+    };
+    let mut public_parts = assemble_public();
     let mut part2_parts = part2.as_ref().map(|p2| {
         let mut parts = assemble_pack::part2_pack(p2, template, &|r| engine.template_of(r), &assembly);
         parts.front.template = m.template.clone();
@@ -75,7 +80,16 @@ fn build_pack_once(
             });
         }
     }
-    let mut bound = match bind(engine, &mut public_parts, opts.workers, cache.as_ref()) {
+    let bound = match bind(engine, &mut public_parts, opts.workers, cache.as_ref()) {
+        // Parts refused from the cache (they say they are not for publication) have lost their
+        // entries: assembled and bound again, they are typeset afresh. A second refusal fails.
+        Err(BindError::CacheRefused(_)) => {
+            public_parts = assemble_public();
+            bind(engine, &mut public_parts, opts.workers, cache.as_ref())
+        }
+        bound => bound,
+    };
+    let mut bound = match bound {
         Ok(b) => b,
         Err(e) => return PapersOutcome::Failed(e.describe("public pack")),
     };

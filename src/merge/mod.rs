@@ -346,6 +346,14 @@ pub struct PdfFacts {
     pub keywords: Option<String>,
 }
 
+impl PdfFacts {
+    /// Whether the Info dictionary read says the file is not for publication (`keyword` among
+    /// its keywords, or the words in its title), as [`seen`] reads it.
+    pub fn marked(&self, keyword: &str) -> bool {
+        seen::info_marked(self.keywords.as_deref(), self.title.as_deref(), &keyword.to_lowercase())
+    }
+}
+
 /// One page's size as displayed: its visible box (`CropBox`, else `MediaBox`) turned by its
 /// `/Rotate`.
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]

@@ -111,8 +111,8 @@ enum Look {
 fn read(bytes: Arc<Vec<u8>>, keyword: &str, look: Look) -> Option<Seen> {
     let pdf = Pdf::new(bytes).ok()?;
     let meta = pdf.metadata();
-    let field = |f: &Option<Vec<u8>>| f.as_deref().map(text_string).unwrap_or_default().to_lowercase();
-    let info = field(&meta.keywords).contains(keyword) || squeezed(&field(&meta.title)).contains(NOT_FOR_PUBLICATION);
+    let field = |f: &Option<Vec<u8>>| f.as_deref().map(text_string);
+    let info = info_marked(field(&meta.keywords).as_deref(), field(&meta.title).as_deref(), keyword);
     let xmp = xmp(&pdf).is_some_and(|x| {
         let x = x.to_lowercase();
         x.contains(keyword) || squeezed(&x).contains(NOT_FOR_PUBLICATION)
@@ -137,6 +137,13 @@ fn read(bytes: Arc<Vec<u8>>, keyword: &str, look: Look) -> Option<Seen> {
     let marked: Vec<usize> =
         pages.iter().enumerate().filter(|(_, p)| p.not_for_publication).map(|(i, _)| i + 1).collect();
     Some(Seen { pages, marks: Marks { info, xmp, pages: marked } })
+}
+
+/// Whether an Info dictionary's `/Keywords` hold `keyword` (lower-case) or its `/Title` the words
+/// NOT FOR PUBLICATION, both as decoded text.
+pub fn info_marked(keywords: Option<&str>, title: Option<&str>, keyword: &str) -> bool {
+    keywords.is_some_and(|k| k.to_lowercase().contains(keyword))
+        || title.is_some_and(|t| squeezed(t).contains(NOT_FOR_PUBLICATION))
 }
 
 /// The catalogue's XMP packet, as text.

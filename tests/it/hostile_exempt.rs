@@ -223,6 +223,15 @@ fn a_part2_pack_planted_in_the_part_cache_is_not_bound_into_the_public_pack() {
     assert!(text.contains("Highways Capital Programme 2024/25"), "the public reports were typeset again");
     assert!(!text.contains("NOT FOR PUBLICATION"), "{text}");
     assert_no_exempt_material(&public_files(&out_dir), EXEMPT_MARKERS);
+    // The planted entries are gone, and the parts typeset again in their place are kept: the
+    // cache holds the public parts once more, none of them the Part 2 pack.
+    let again: Vec<PathBuf> =
+        files_in(&cache).into_iter().filter(|p| p.extension().is_some_and(|e| e == "part")).collect();
+    assert_eq!(again.len(), entries.len(), "{again:?}");
+    for e in &again {
+        let entry = std::fs::read(e).expect("entry");
+        assert!(!entry.windows(part2.len().min(4096)).any(|w| w == &part2[..part2.len().min(4096)]), "{}", e.display());
+    }
 }
 
 /// A meeting whose exempt report has `valuation.pdf` as its appendix and whose public highways
