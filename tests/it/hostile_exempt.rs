@@ -202,8 +202,10 @@ fn a_part2_pack_planted_in_the_part_cache_is_not_bound_into_the_public_pack() {
     // Every entry replaced by the Part 2 pack in a sound entry of its own key: its first line
     // names the key and the sum of what follows, its second keeps the facts the entry had, so
     // only reading the planted PDF's marks can refuse it.
+    // Half of them carry a seal, made with no secret cabrep keeps: such an entry is not sealed,
+    // and is read page by page like any other.
     use sha2::Digest;
-    for e in &entries {
+    for (i, e) in entries.iter().enumerate() {
         let key = e.file_stem().expect("a key").to_string_lossy().into_owned();
         let entry = std::fs::read(e).expect("entry");
         let mut lines = entry.splitn(3, |&b| b == b'\n');
@@ -213,7 +215,8 @@ fn a_part2_pack_planted_in_the_part_cache_is_not_bound_into_the_public_pack() {
         body.push(b'\n');
         body.extend_from_slice(&part2);
         let sum: String = sha2::Sha256::digest(&body).iter().map(|b| format!("{b:02x}")).collect();
-        let mut planted = format!("cabrep-part {key} {sum}\n").into_bytes();
+        let seal = if i % 2 == 0 { format!(" {}", "5e".repeat(32)) } else { String::new() };
+        let mut planted = format!("cabrep-part {key} {sum}{seal}\n").into_bytes();
         planted.extend_from_slice(&body);
         std::fs::write(e, planted).expect("plant");
     }
