@@ -150,10 +150,11 @@ pub fn bind(
         }
     });
     let read = typeset.into_iter().collect::<Result<Vec<_>, _>>()?;
-    // A part found in the cache is checked for not-for-publication marks (every page's text read)
-    // on a thread of its own while the front sheet, the furniture and the merge go on: a part
-    // that says so refuses the whole binding (nothing bound with it leaves here) and its entry
-    // goes, so that binding again typesets it afresh.
+    // A part found in the cache is checked for not-for-publication marks on a thread of its own
+    // while the front sheet, the furniture and the merge go on (its metadata when its entry is
+    // sealed, else every page's text: see `PartCache::refused`): a part that says so refuses the
+    // whole binding (nothing bound with it leaves here) and its entry goes, so that binding again
+    // typesets it afresh.
     let (checked, bound) = std::thread::scope(|scope| {
         let checker = scope.spawn(|| match cache {
             Some(cache) => read.iter().filter(|r| matches!(r, ReadPart::Cached(found) if cache.refused(found))).count(),
