@@ -155,12 +155,28 @@ pub fn bind(
     // sealed, else every page's text: see `PartCache::refused`): a part that says so refuses the
     // whole binding (nothing bound with it leaves here) and its entry goes, so that binding again
     // typesets it afresh.
+    // A sealed part's check is told at once. Any other's bytes are copied for the check, so that
+    // the merge can let the parts' own bytes go as it reads them.
+    let mut refused = 0;
+    let mut unsealed = Vec::new();
+    if let Some(cache) = cache {
+        for found in read.iter().filter_map(|r| if let ReadPart::Cached(found) = r { Some(found) } else { None }) {
+            if !found.sealed() {
+                unsealed.push(found.clone());
+            } else if cache.refused(found) {
+                refused += 1;
+            }
+        }
+    }
+    if refused > 0 {
+        return Err(BindError::CacheRefused(refused));
+    }
     let (checked, bound) = std::thread::scope(|scope| {
         let checker = scope.spawn(|| match cache {
-            Some(cache) => read.iter().filter(|r| matches!(r, ReadPart::Cached(found) if cache.refused(found))).count(),
+            Some(cache) => unsealed.iter().filter(|found| cache.refused(found)).count(),
             None => 0,
         });
-        let bound = join_parts(pack, &read, writer);
+        let bound = join_parts(pack, read, writer);
         (checker.join(), bound)
     });
     match checked {
@@ -171,13 +187,16 @@ pub fn bind(
 }
 
 /// Binds the parts read (typeset, found in the cache, or bound) with the front sheet, settled
-/// against their page counts, and the furniture of every page.
+/// against their page counts, and the furniture of every page. A typeset part's bytes are given
+/// to the merge, which lets them go once it has read them.
 fn join_parts(
     pack: &PackParts,
-    read: &[ReadPart],
+    read: Vec<ReadPart>,
     writer: &crate::render::pdf::PdfWriter,
 ) -> Result<BoundPack, BindError> {
-    let facts: Vec<&merge::PdfFacts> = read.iter().map(|r| r.facts()).collect();
+    let facts: Vec<merge::PdfFacts> = read.iter().map(|r| r.facts().clone()).collect();
+    let facts: Vec<&merge::PdfFacts> = facts.iter().collect();
+    let bound_read: Vec<Option<Arc<merge::ReadPdf>>> = read.iter().map(|r| r.read().cloned()).collect();
 
     // The front sheet: typeset, then again while the agenda's numbers change its length. A front
     // sheet and an agenda are a page each, as a rule, so that is the first guess.
@@ -222,21 +241,26 @@ fn join_parts(
         .map_err(|e| format!("page furniture: {e}"))?;
 
     let mut parts = vec![Part {
-        pdf: front_pdf.bytes(),
+        pdf: merge::PartPdf::Lent(front_pdf.bytes()),
         source: PartSource::Typeset,
         title: pack.front.meta.title.clone(),
         lang: None,
         nested: false,
     }];
-    for (part, pdf) in pack.parts.iter().zip(read) {
+    for ((part, pdf), bound) in pack.parts.iter().zip(read).zip(&bound_read) {
         let source = match &part.content {
             PartContent::Typeset(_) => PartSource::Typeset,
             PartContent::Bound(b) => PartSource::Bound { name: display_name(&b.path) },
         };
-        parts.push(Part { pdf: pdf.bytes(), source, title: part.title.clone(), lang: None, nested: part.appendix });
+        let pdf = match (pdf, bound) {
+            (_, Some(bound)) => merge::PartPdf::Lent(bound.bytes()),
+            (ReadPart::Typeset(pdf, _) | ReadPart::Cached(Found { pdf, .. }), None) => merge::PartPdf::given(pdf),
+            (ReadPart::Bound(bound), None) => merge::PartPdf::given(bound.bytes().to_vec()),
+        };
+        parts.push(Part { pdf, source, title: part.title.clone(), lang: None, nested: part.appendix });
     }
     let read: Vec<Option<&merge::ReadPdf>> =
-        std::iter::once(Some(&front_pdf)).chain(read.iter().map(ReadPart::read)).collect();
+        std::iter::once(Some(&front_pdf)).chain(bound_read.iter().map(Option::as_deref)).collect();
     let options = MergeOptions {
         title: pack.front.meta.title.clone(),
         lang: pack.front.meta.lang.clone(),
@@ -296,15 +320,8 @@ impl ReadPart {
         }
     }
 
-    fn bytes(&self) -> &[u8] {
-        match self {
-            ReadPart::Bound(read) => read.bytes(),
-            ReadPart::Typeset(pdf, _) | ReadPart::Cached(Found { pdf, .. }) => pdf,
-        }
-    }
-
     /// The objects already read, when they are kept.
-    fn read(&self) -> Option<&merge::ReadPdf> {
+    fn read(&self) -> Option<&Arc<merge::ReadPdf>> {
         match self {
             ReadPart::Bound(read) => Some(read),
             ReadPart::Typeset(..) | ReadPart::Cached(..) => None,

@@ -48,7 +48,7 @@ pub struct PartCache {
 
 /// A part found in the cache: its PDF and what inspecting it found, not yet known to be public
 /// until [`PartCache::refused`] has passed it.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Found {
     /// The cached PDF.
     pub pdf: Vec<u8>,
@@ -56,6 +56,13 @@ pub struct Found {
     pub facts: PdfFacts,
     key: String,
     sealed: bool,
+}
+
+impl Found {
+    /// Whether its entry carries this user's seal.
+    pub fn sealed(&self) -> bool {
+        self.sealed
+    }
 }
 
 impl PartCache {

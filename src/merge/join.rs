@@ -13,7 +13,7 @@ use super::copy::{Copier, Removed};
 use super::source::{Source, StructTree};
 use super::{
     announce, metadata, repair, stamp, MergeError, MergeErrorKind, MergeOptions, MergeWarning, Merged, Output, Part,
-    PartSource, ReadPdf, MAX_PAGE_SIDE,
+    PartPdf, PartSource, ReadPdf, MAX_PAGE_SIDE,
 };
 
 /// Object ids of the result that every part refers to, fixed before any part is copied.
@@ -58,6 +58,17 @@ fn part_name(part: &Part) -> String {
     match &part.source {
         PartSource::Bound { name } => name.clone(),
         PartSource::Typeset => part.title.clone(),
+    }
+}
+
+/// Hands the memory freed so far back to the system (glibc keeps what one thread freed for that
+/// thread's next allocations, and the parts are read, copied and freed on three threads), so
+/// that the parts copied so far do not add to a large pack's peak.
+fn release_free_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim walks the allocator's own free lists; it takes no pointer.
+    unsafe {
+        libc::malloc_trim(0);
     }
 }
 
@@ -116,31 +127,58 @@ pub fn merge_read(parts: &[Part], read: &[Option<&ReadPdf>], opts: &MergeOptions
     // The parts are read on a thread of their own, one part ahead of the copying, so that
     // reading and copying keep both cores busy; at most two parts wait read.
     let given = |index: usize, part: &Part| {
-        read.get(index).copied().flatten().filter(|r| std::ptr::eq(r.bytes.as_slice(), part.pdf)).map(|r| &r.source)
+        let PartPdf::Lent(pdf) = part.pdf else { return None };
+        read.get(index).copied().flatten().filter(|r| std::ptr::eq(r.bytes.as_slice(), pdf)).map(|r| &r.source)
     };
     let (ahead, reads) = std::sync::mpsc::sync_channel::<Result<(Option<Source>, Prepared), MergeError>>(1);
     // A part copied is let go on a thread of its own too: freeing its many objects is work the
     // copying need not wait for.
     let (done, copied) = std::sync::mpsc::channel::<Option<Source>>();
-    std::thread::scope(|scope| -> Result<(), MergeError> {
+    let file_id = std::thread::scope(|scope| -> Result<metadata::FileId, MergeError> {
         // Held here, so that an error below drops it and the reader, its next part refused, stops.
         let reads = reads;
-        scope.spawn(move || copied.into_iter().for_each(drop));
         scope.spawn(move || {
+            for (n, source) in copied.into_iter().enumerate() {
+                drop(source);
+                if n % 8 == 7 {
+                    release_free_memory();
+                }
+            }
+        });
+        let reader = scope.spawn(move || {
+            let mut id = metadata::FileId::new();
             for (index, part) in parts.iter().enumerate() {
+                // Bytes given to the merge are let go once read and hashed.
+                let taken = match &part.pdf {
+                    PartPdf::Lent(_) => None,
+                    PartPdf::Given(_, bytes) => bytes.lock().ok().and_then(|mut b| b.take()),
+                };
+                let pdf: &[u8] = match (&part.pdf, &taken) {
+                    (PartPdf::Lent(pdf), _) => pdf,
+                    (PartPdf::Given(..), Some(pdf)) => pdf,
+                    (PartPdf::Given(..), None) => {
+                        let kind =
+                            MergeErrorKind::Corrupt("its bytes were already merged (a part is merged once)".into());
+                        let _ = ahead.send(Err(MergeError { name: part_name(part), kind }));
+                        break;
+                    }
+                };
+                id.part(part, pdf);
                 let loaded = match given(index, part) {
                     Some(source) => Ok((None, Prepared::of(source))),
-                    None => Source::load(part.pdf, &part_name(part)).map(|s| {
+                    None => Source::load(pdf, &part_name(part)).map(|s| {
                         let prepared = Prepared::of(&s);
                         (Some(s), prepared)
                     }),
                 };
+                drop(taken);
                 let failed = loaded.is_err();
                 // The copying stopped (an error of its own): nothing more is read.
                 if ahead.send(loaded).is_err() || failed {
                     break;
                 }
             }
+            id
         });
         for (index, part) in parts.iter().enumerate() {
             let name = part_name(part);
@@ -352,7 +390,10 @@ pub fn merge_read(parts: &[Part], read: &[Option<&ReadPdf>], opts: &MergeOptions
             let _ = done.send(loaded);
         }
         drop(done);
-        Ok(())
+        reader.join().map_err(|_| MergeError {
+            name: "the document".into(),
+            kind: MergeErrorKind::Corrupt("the part reader stopped unexpectedly".into()),
+        })
     })?;
 
     if kids.is_empty() {
@@ -464,7 +505,7 @@ pub fn merge_read(parts: &[Part], read: &[Option<&ReadPdf>], opts: &MergeOptions
     catalog.set("Metadata", Object::Reference(xmp_id));
     out.insert(skeleton.catalog, Object::Dictionary(catalog));
 
-    let file_id = metadata::file_id(parts, opts);
+    let file_id = file_id.finish(opts);
     let mut trailer = Dictionary::new();
     trailer.set("Root", Object::Reference(skeleton.catalog));
     trailer.set("Info", Object::Reference(info_id));

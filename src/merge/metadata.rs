@@ -135,17 +135,33 @@ impl Fnv {
 }
 
 /// The trailer `/ID`: a hash of every input and option, so that the same inputs give the same
-/// file, and different ones a different identifier.
-pub(super) fn file_id(parts: &[Part], opts: &MergeOptions) -> [u8; 16] {
-    let mut h = Fnv::new();
-    for part in parts {
-        h.field(part.pdf);
+/// file, and different ones a different identifier. Each part is hashed in order as it is read
+/// ([`FileId::part`]), so that its bytes need not be kept to the end.
+pub(super) struct FileId(Fnv);
+
+impl FileId {
+    pub(super) fn new() -> FileId {
+        FileId(Fnv::new())
+    }
+
+    /// The next part, `pdf` its bytes.
+    pub(super) fn part(&mut self, part: &Part, pdf: &[u8]) {
+        let h = &mut self.0;
+        h.field(pdf);
         h.field(part.title.as_bytes());
         h.field(part.lang.as_deref().unwrap_or("").as_bytes());
         if let super::PartSource::Bound { name } = &part.source {
             h.field(name.as_bytes());
         }
     }
+
+    /// The identifier, every part hashed.
+    pub(super) fn finish(self, opts: &MergeOptions) -> [u8; 16] {
+        file_id_of(self.0, opts)
+    }
+}
+
+fn file_id_of(mut h: Fnv, opts: &MergeOptions) -> [u8; 16] {
     h.field(opts.title.as_bytes());
     h.field(opts.lang.as_bytes());
     h.field(opts.author.as_bytes());

@@ -123,11 +123,53 @@ pub const MAX_INFLATED: usize = 256 * 1024 * 1024;
 /// The largest side a PDF page may have, in points (PDF 32000-1, annex C).
 const MAX_PAGE_SIDE: f32 = 14_400.0;
 
+/// A part's PDF file: lent for the whole merge, or given to it and let go as soon as it has
+/// been read, so that a large pack's parts are not all held until the merge ends.
+#[derive(Debug)]
+pub enum PartPdf<'a> {
+    /// Bytes the caller keeps.
+    Lent(&'a [u8]),
+    /// Bytes given to the merge: their length, and the bytes until the part is read.
+    Given(usize, std::sync::Mutex<Option<Vec<u8>>>),
+}
+
+impl PartPdf<'_> {
+    /// Bytes given to the merge, to be let go once read.
+    pub fn given(bytes: Vec<u8>) -> PartPdf<'static> {
+        PartPdf::Given(bytes.len(), std::sync::Mutex::new(Some(bytes)))
+    }
+
+    /// The file's length in bytes.
+    pub fn len(&self) -> usize {
+        match self {
+            PartPdf::Lent(bytes) => bytes.len(),
+            PartPdf::Given(len, _) => *len,
+        }
+    }
+
+    /// Whether the file is empty.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+impl<'a> From<&'a [u8]> for PartPdf<'a> {
+    fn from(bytes: &'a [u8]) -> Self {
+        PartPdf::Lent(bytes)
+    }
+}
+
+impl<'a> From<&'a Vec<u8>> for PartPdf<'a> {
+    fn from(bytes: &'a Vec<u8>) -> Self {
+        PartPdf::Lent(bytes)
+    }
+}
+
 /// One PDF to be joined, in the order it appears in the result.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct Part<'a> {
     /// The PDF file's bytes.
-    pub pdf: &'a [u8],
+    pub pdf: PartPdf<'a>,
     /// Where the PDF came from: decides how it is named in errors and warnings.
     pub source: PartSource,
     /// The agenda item's title: the `/T` of the part's structure element and its bookmark.

@@ -305,7 +305,7 @@ fn furniture(sizes: &[(f32, f32)]) -> Vec<u8> {
 
 fn bound(pdf: &[u8], name: &str, title: &str) -> Part<'static> {
     Part {
-        pdf: pdf.to_vec().leak(),
+        pdf: (&*pdf.to_vec().leak()).into(),
         source: PartSource::Bound { name: name.into() },
         title: title.into(),
         lang: None,
@@ -330,7 +330,7 @@ fn options() -> MergeOptions {
 fn all_parts() -> Vec<Part<'static>> {
     vec![
         Part {
-            pdf: typeset("Budget Update", "en-GB"),
+            pdf: typeset("Budget Update", "en-GB").into(),
             source: PartSource::Typeset,
             title: "Item 4: Budget Update".into(),
             lang: None,
@@ -339,7 +339,7 @@ fn all_parts() -> Vec<Part<'static>> {
         bound(&untagged(), "minutes.pdf", "Item 2: Minutes"),
         bound(&a3_plan(), "plan.pdf", "Item 5: Site plan"),
         Part {
-            pdf: typeset("Diweddariad", "cy"),
+            pdf: typeset("Diweddariad", "cy").into(),
             source: PartSource::Typeset,
             title: "Item 6: Adroddiad".into(),
             lang: None,
@@ -350,8 +350,16 @@ fn all_parts() -> Vec<Part<'static>> {
 }
 
 /// The parts' displayed page sizes, in order, as a furniture PDF must have them.
+/// The bytes a test part lends the merge.
+fn lent_bytes<'a>(part: &Part<'a>) -> &'a [u8] {
+    match part.pdf {
+        PartPdf::Lent(pdf) => pdf,
+        PartPdf::Given(..) => panic!("the tests lend their parts"),
+    }
+}
+
 fn sizes(parts: &[Part]) -> Vec<(f32, f32)> {
-    parts.iter().flat_map(|p| inspect(p.pdf).expect("inspect").pages).map(|p| (p.width, p.height)).collect()
+    parts.iter().flat_map(|p| inspect(lent_bytes(p)).expect("inspect").pages).map(|p| (p.width, p.height)).collect()
 }
 
 fn merged_with_furniture(parts: &[Part]) -> Merged {
@@ -489,7 +497,7 @@ fn merged_pack_passes_qpdf_check() {
 #[test]
 fn part_starts_and_page_count_follow_the_parts() {
     let parts = all_parts();
-    let counts: Vec<u32> = parts.iter().map(|p| inspect(p.pdf).unwrap().page_count).collect();
+    let counts: Vec<u32> = parts.iter().map(|p| inspect(lent_bytes(p)).unwrap().page_count).collect();
     let merged = merge(&parts, &options()).expect("merge");
     let mut start = 1;
     let expected: Vec<u32> = counts
@@ -576,7 +584,7 @@ fn example_minutes() -> Vec<u8> {
 fn tagged_bound_minutes_keep_their_headings_text_and_the_pdfua_claim() {
     let parts = vec![
         Part {
-            pdf: typeset("Budget Update", "en-GB"),
+            pdf: typeset("Budget Update", "en-GB").into(),
             source: PartSource::Typeset,
             title: "Item 1".into(),
             lang: None,
@@ -773,14 +781,14 @@ fn untagged_part_is_named_and_drops_the_pdfua_claim() {
 fn all_tagged_parts_keep_the_pdfua_claim_and_metadata() {
     let parts = vec![
         Part {
-            pdf: typeset("Budget Update", "en-GB"),
+            pdf: typeset("Budget Update", "en-GB").into(),
             source: PartSource::Typeset,
             title: "Item 4".into(),
             lang: None,
             nested: false,
         },
         Part {
-            pdf: typeset("Diweddariad", "cy"),
+            pdf: typeset("Diweddariad", "cy").into(),
             source: PartSource::Typeset,
             title: "Item 6".into(),
             lang: None,
@@ -810,6 +818,24 @@ fn two_merges_are_byte_identical() {
     assert!(a.pdf == b.pdf, "two merges of the same inputs differ");
     let other = merge(&all_parts()[..2], &options()).expect("merge");
     assert_ne!(a.pdf, other.pdf);
+}
+
+#[test]
+fn parts_given_to_the_merge_make_the_same_file_as_parts_lent_and_are_let_go_once_read() {
+    let lent = merged_with_furniture(&all_parts());
+    let given: Vec<Part> =
+        all_parts().into_iter().map(|p| Part { pdf: PartPdf::given(lent_bytes(&p).to_vec()), ..p }).collect();
+    let opts = MergeOptions { furniture: Some(furniture(&sizes(&all_parts()))), ..options() };
+    let merged = merge(&given, &opts).expect("merge");
+    assert!(merged.pdf == lent.pdf, "the same bytes, the same identifier");
+    for part in &given {
+        let PartPdf::Given(len, bytes) = &part.pdf else { panic!("given") };
+        assert!(*len > 0);
+        assert!(bytes.lock().expect("lock").is_none(), "{}: its bytes were let go", part.title);
+    }
+    // A part is merged once: its bytes are gone the second time.
+    let again = merge(&given, &options()).expect_err("merged twice");
+    assert!(again.to_string().contains("already merged"), "{again}");
 }
 
 #[test]
@@ -943,7 +969,7 @@ fn damaged_parts_never_panic() {
         for v in &variants {
             let result = std::panic::catch_unwind(|| {
                 let part = Part {
-                    pdf: v,
+                    pdf: v.into(),
                     source: PartSource::Bound { name: "x.pdf".into() },
                     title: "X".into(),
                     lang: None,
@@ -1097,9 +1123,9 @@ fn typeset_furniture(pages: usize) -> Vec<u8> {
 fn typeset_furniture_is_stamped_with_its_fonts_embedded() {
     let pdf = typeset("Budget Update", "en-GB");
     let parts = vec![
-        Part { pdf, source: PartSource::Typeset, title: "Item 1".into(), lang: None, nested: false },
+        Part { pdf: pdf.into(), source: PartSource::Typeset, title: "Item 1".into(), lang: None, nested: false },
         bound(&untagged(), "minutes.pdf", "Item 2"),
-        Part { pdf, source: PartSource::Typeset, title: "Item 3".into(), lang: None, nested: false },
+        Part { pdf: pdf.into(), source: PartSource::Typeset, title: "Item 3".into(), lang: None, nested: false },
     ];
     let furniture = typeset_furniture(5);
     assert_eq!(inspect(&furniture).unwrap().page_count, 5);
@@ -1161,7 +1187,7 @@ fn marks_alone_are_those_a_whole_reading_finds() {
     let report = typeset("Budget Update", "en-GB").to_vec();
     let parts = vec![
         Part {
-            pdf: report.clone().leak(),
+            pdf: (&*report.clone().leak()).into(),
             source: PartSource::Typeset,
             title: "Item 1".into(),
             lang: None,
