@@ -150,13 +150,12 @@ pub fn bind(
         }
     });
     let read = typeset.into_iter().collect::<Result<Vec<_>, _>>()?;
-    // A part found in the cache is checked for not-for-publication marks on a thread of its own
-    // while the front sheet, the furniture and the merge go on (its metadata when its entry is
-    // sealed, else every page's text: see `PartCache::refused`): a part that says so refuses the
+    // A part found in the cache is checked for not-for-publication marks (see
+    // `PartCache::refused`): a sealed one's metadata at once; any other's every page, on a copy of
+    // its bytes, on a thread of its own while the front sheet, the furniture and the merge go on
+    // (the merge lets the parts' own bytes go as it reads them). A part that says so refuses the
     // whole binding (nothing bound with it leaves here) and its entry goes, so that binding again
     // typesets it afresh.
-    // A sealed part's check is told at once. Any other's bytes are copied for the check, so that
-    // the merge can let the parts' own bytes go as it reads them.
     let mut refused = 0;
     let mut unsealed = Vec::new();
     if let Some(cache) = cache {

@@ -157,18 +157,15 @@ impl FileId {
 
     /// The identifier, every part hashed.
     pub(super) fn finish(self, opts: &MergeOptions) -> [u8; 16] {
-        file_id_of(self.0, opts)
+        let mut h = self.0;
+        h.field(opts.title.as_bytes());
+        h.field(opts.lang.as_bytes());
+        h.field(opts.author.as_bytes());
+        for k in &opts.keywords {
+            h.field(k.as_bytes());
+        }
+        h.field(opts.furniture.as_deref().unwrap_or(b""));
+        h.field(opts.date.map(|d| d.unix_timestamp()).unwrap_or(0).to_le_bytes().as_slice());
+        h.0.to_be_bytes()
     }
-}
-
-fn file_id_of(mut h: Fnv, opts: &MergeOptions) -> [u8; 16] {
-    h.field(opts.title.as_bytes());
-    h.field(opts.lang.as_bytes());
-    h.field(opts.author.as_bytes());
-    for k in &opts.keywords {
-        h.field(k.as_bytes());
-    }
-    h.field(opts.furniture.as_deref().unwrap_or(b""));
-    h.field(opts.date.map(|d| d.unix_timestamp()).unwrap_or(0).to_le_bytes().as_slice());
-    h.0.to_be_bytes()
 }
