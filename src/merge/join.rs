@@ -101,7 +101,8 @@ pub fn merge(parts: &[Part], opts: &MergeOptions) -> Result<Merged, MergeError> 
 /// buffer); any other part is read here.
 pub fn merge_read(parts: &[Part], read: &[Option<&ReadPdf>], opts: &MergeOptions) -> Result<Merged, MergeError> {
     // The result is about as long as its parts and furniture together.
-    let expected = parts.iter().map(|p| p.pdf.len()).sum::<usize>() + opts.furniture.as_ref().map_or(0, Vec::len);
+    let expected =
+        parts.iter().map(|p| p.pdf.len()).sum::<usize>() + opts.furniture.as_ref().map_or(0, |f| f.pdf.len());
     let mut out = Output::new(expected);
     let skeleton = Skeleton {
         catalog: out.allocate(),
@@ -122,7 +123,11 @@ pub fn merge_read(parts: &[Part], read: &[Option<&ReadPdf>], opts: &MergeOptions
     let mut ids: Vec<(Vec<u8>, ObjectId)> = Vec::new();
     let mut all_tagged = true;
     // The furniture's fonts are copied once, first; each page is stamped as its part is copied.
-    let furniture = opts.furniture.as_deref().map(|f| stamp::Furniture::load(&mut out, f)).transpose()?;
+    let mut furniture = opts
+        .furniture
+        .as_ref()
+        .map(|f| stamp::Furniture::load(&mut out, &f.pdf, f.plan.as_ref(), opts.tagged_stamps.len()))
+        .transpose()?;
 
     // The parts are read on a thread of their own, one part ahead of the copying, so that
     // reading and copying keep both cores busy; at most two parts wait read.
@@ -318,7 +323,7 @@ pub fn merge_read(parts: &[Part], read: &[Option<&ReadPdf>], opts: &MergeOptions
                     page.set("Type", Object::Name(b"Page".to_vec()));
                 }
             }
-            if let Some(furniture) = &furniture {
+            if let Some(furniture) = &mut furniture {
                 for (i, page_id) in page_ids.iter().enumerate() {
                     furniture.stamp(&mut out, *page_id, kids.len() + i)?;
                 }
@@ -353,10 +358,9 @@ pub fn merge_read(parts: &[Part], read: &[Option<&ReadPdf>], opts: &MergeOptions
                 part_elems.push(elem);
                 // The stamp of its first page as real content, from a furniture page of its own
                 // (after the document's pages), before the part is written out.
-                if let (Some(furniture), Some(&page)) = (&furniture, page_ids.first()) {
-                    let first_extra = furniture.pages().saturating_sub(opts.tagged_stamps.len());
+                if let (Some(furniture), Some(&page)) = (&mut furniture, page_ids.first()) {
                     for (k, stamp) in &announced {
-                        if let Some(form) = furniture.form(&mut out, first_extra + k)? {
+                        if let Some(form) = furniture.stamp_form(&mut out, *k)? {
                             let target = announce::Target { page, elem, level: stamp.level };
                             announce::tag(&mut out, &target, form, &mut parent_tree, &mut next_key);
                         }
@@ -403,10 +407,11 @@ pub fn merge_read(parts: &[Part], read: &[Option<&ReadPdf>], opts: &MergeOptions
 
     if let Some(furniture) = &furniture {
         let expected = kids.len() + opts.tagged_stamps.len();
-        if furniture.pages() != expected {
+        let found = furniture.pages() + furniture.stamps();
+        if furniture.pages() != kids.len() || furniture.stamps() != opts.tagged_stamps.len() {
             return Err(MergeError {
                 name: "the page furniture".into(),
-                kind: MergeErrorKind::FurniturePages { expected: expected as u32, found: furniture.pages() as u32 },
+                kind: MergeErrorKind::FurniturePages { expected: expected as u32, found: found as u32 },
             });
         }
     }

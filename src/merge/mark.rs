@@ -8,7 +8,7 @@ use lopdf::{Dictionary, Object, ObjectId, Stream};
 use super::metadata::text_string;
 use super::seen::text_string as read_text_string;
 use super::stamp::stamp;
-use super::{MergeError, MergeErrorKind, Output};
+use super::{FurniturePdf, MergeError, MergeErrorKind, Output};
 
 const NAME: &str = "the document to be marked not for publication";
 
@@ -21,8 +21,9 @@ fn error(kind: MergeErrorKind) -> MergeError {
 pub struct Stamps<'a> {
     /// The pages to stamp, 0-based, in order.
     pub pages: &'a [usize],
-    /// A PDF with one page per entry of `pages`, each the size of that page as displayed.
-    pub furniture: &'a [u8],
+    /// The furniture for the pages (see [`FurniturePdf`]): without a plan, a PDF with one page
+    /// per entry of `pages`, each the size of that page as displayed.
+    pub furniture: &'a FurniturePdf,
 }
 
 /// Marks `pdf` (a PDF cabrep made) as not for publication with `keyword`: in its Info dictionary

@@ -164,7 +164,10 @@ impl FileId {
         for k in &opts.keywords {
             h.field(k.as_bytes());
         }
-        h.field(opts.furniture.as_deref().unwrap_or(b""));
+        h.field(opts.furniture.as_ref().map_or(&b""[..], |f| &f.pdf));
+        if let Some(plan) = opts.furniture.as_ref().and_then(|f| f.plan.as_ref()) {
+            h.field(&serde_json::to_vec(plan).unwrap_or_default());
+        }
         h.field(opts.date.map(|d| d.unix_timestamp()).unwrap_or(0).to_le_bytes().as_slice());
         h.0.to_be_bytes()
     }

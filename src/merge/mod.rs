@@ -67,12 +67,14 @@
 //!   (an XFA form among them is reported). Such an object is refused wherever it is referred from (a page's annotations, a struct
 //!   element's object reference, an action chain): the reference becomes null. What was
 //!   dropped from a bound part is reported in [`MergeWarning::Sanitised`].
-//! - **Furniture.** When [`MergeOptions::furniture`] is given (a PDF with one page per result
-//!   page, each the size of that page as displayed), its page *i* becomes a Form XObject drawn
-//!   on result page *i*, last, inside `/Artifact BMC … EMC`, placed at the page's visible
-//!   origin and turned against the page's `/Rotate` so that it reads upright. Its own marked
-//!   content operators are removed (the whole stamp is one artifact); its fonts come with it
-//!   through the XObject's resources.
+//! - **Furniture.** When [`MergeOptions::furniture`] is given, the furniture page its plan names
+//!   for result page *i* (without a plan: its page *i*, each the size of that page as displayed)
+//!   becomes a Form XObject, made once however many pages it goes on, drawn on result page *i*,
+//!   last, inside `/Artifact BMC … EMC`, placed at the page's visible origin and turned against
+//!   the page's `/Rotate` so that it reads upright; the page's number (*i* + 1) is drawn in the
+//!   plan's slots in the same artifact, in the digits page's embedded font, kerned as the
+//!   typesetter kerns it. Its own marked content operators are removed (the whole stamp is one
+//!   artifact); its fonts come with it through the XObject's resources.
 //! - **Announced bound parts.** Each part named in [`MergeOptions::tagged_stamps`] has its
 //!   first page's stamp drawn from a furniture page of its own (after the result's pages) as
 //!   real content: marked content with an MCID under a heading element put first among the
@@ -204,8 +206,8 @@ pub struct MergeOptions {
     pub author: String,
     /// Keywords for Info `/Keywords` and XMP `pdf:Keywords`.
     pub keywords: Vec<String>,
-    /// A PDF with exactly one page per result page, stamped onto the pages as an artifact.
-    pub furniture: Option<Vec<u8>>,
+    /// The page furniture stamped onto every result page as an artifact (see [`FurniturePdf`]).
+    pub furniture: Option<FurniturePdf>,
     /// Creation and modification date (from `SOURCE_DATE_EPOCH` for reproducible builds);
     /// none gives a document without dates.
     pub date: Option<time::OffsetDateTime>,
@@ -213,6 +215,63 @@ pub struct MergeOptions {
     /// structure element; the furniture has one page more for each, in this order, holding
     /// only that stamp. An untagged part named here gets a structure element for it.
     pub tagged_stamps: Vec<TaggedStamp>,
+}
+
+/// A pack's page furniture: a PDF of furniture pages and the plan of which goes where.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct FurniturePdf {
+    /// The furniture pages.
+    pub pdf: Vec<u8>,
+    /// Which page goes on each result page, and where the page's number is drawn on it. None:
+    /// one furniture page per result page, in order, then one per tagged stamp.
+    pub plan: Option<FurniturePlan>,
+}
+
+impl From<Vec<u8>> for FurniturePdf {
+    /// A furniture PDF with one page per result page, in order (then one per tagged stamp).
+    fn from(pdf: Vec<u8>) -> FurniturePdf {
+        FurniturePdf { pdf, plan: None }
+    }
+}
+
+/// Which furniture page goes on each result page, and where each page's own number is drawn, so
+/// that one furniture page serves every result page of its size and kind, whatever its number.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct FurniturePlan {
+    /// For each result page, in order, the furniture page laid over it (0-based).
+    pub pages: Vec<u32>,
+    /// For each of [`MergeOptions::tagged_stamps`], in order, the furniture page holding its stamp.
+    pub stamps: Vec<u32>,
+    /// `slots[i]`: where furniture page *i* has the result page's number drawn (none past the end).
+    pub slots: Vec<Vec<NumberSlot>>,
+    /// The digits the numbers are drawn with; needed when any page has a slot.
+    pub digits: Option<Digits>,
+}
+
+/// Where a page's number goes on a furniture page, in points from its top left: the number is
+/// centred in a slot as wide as the widest number of its digits, on the slot's baseline.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct NumberSlot {
+    /// The slot's left edge.
+    pub x: f32,
+    /// The slot's baseline, from the top of the page.
+    pub baseline: f32,
+    /// The slot's width.
+    pub width: f32,
+}
+
+/// The furniture page whose only text is the ten digits 0 to 9, in order, in the numbers' font
+/// and size, and each digit's advance width in points.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Digits {
+    /// The page (0-based).
+    pub page: u32,
+    /// The advance width of 0, 1, … 9.
+    pub widths: [f32; 10],
+    /// The kerning of each pair of digits in points (`kerning[10 * a + b]` between digit `a` and
+    /// digit `b` after it; negative sets them closer), as the typesetter sets them; none: none.
+    #[serde(default)]
+    pub kerning: Vec<f32>,
 }
 
 /// The merged document.

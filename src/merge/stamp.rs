@@ -7,7 +7,7 @@ use lopdf::{Dictionary, Object, ObjectId, Stream};
 
 use super::copy::Copier;
 use super::source::{read_rect, Source};
-use super::{MergeError, MergeErrorKind, Output, MAX_INFLATED};
+use super::{FurniturePdf, FurniturePlan, MergeError, MergeErrorKind, NumberSlot, Output, MAX_INFLATED};
 
 const NAME: &str = "the page furniture";
 
@@ -62,8 +62,8 @@ pub(super) fn page_geometry(out: &Output, page: &Dictionary) -> ([f32; 4], u16) 
 }
 
 /// Stamps page *i* of `furniture` onto `pages[i]` of the output.
-pub(super) fn stamp(out: &mut Output, pages: &[ObjectId], furniture: &[u8]) -> Result<(), MergeError> {
-    let furniture = Furniture::load(out, furniture)?;
+pub(super) fn stamp(out: &mut Output, pages: &[ObjectId], furniture: &FurniturePdf) -> Result<(), MergeError> {
+    let mut furniture = Furniture::load(out, &furniture.pdf, furniture.plan.as_ref(), 0)?;
     if furniture.pages() != pages.len() {
         return Err(error(MergeErrorKind::FurniturePages {
             expected: pages.len() as u32,
@@ -76,27 +76,69 @@ pub(super) fn stamp(out: &mut Output, pages: &[ObjectId], furniture: &[u8]) -> R
     Ok(())
 }
 
+/// The digits a page's number is drawn with: the font (in the output), its size, and each
+/// digit's code and advance width.
+struct DigitFont {
+    font: ObjectId,
+    size: f32,
+    codes: [Vec<u8>; 10],
+    widths: [f32; 10],
+    /// `kerning[10 * a + b]`, in points (all 100 pairs, or none).
+    kerning: Vec<f32>,
+}
+
 /// A furniture PDF read, its resources (fonts) already copied into the output once, ready to
-/// stamp its pages one at a time, as the merge writes the pages they go on.
+/// stamp the result's pages one at a time, as the merge writes them: each with the furniture
+/// page its plan names (one form for all the pages it goes on) and the page's own number drawn
+/// in that page's slots.
 pub(super) struct Furniture {
     source: Source,
     /// Each furniture page's resources (result space) and `MediaBox`.
-    pages: Vec<(Object, [f32; 4])>,
+    sheets: Vec<(Object, [f32; 4])>,
+    /// Each furniture page's form, once made.
+    forms: Vec<Option<ObjectId>>,
+    /// The furniture page laid over each result page, and the one holding each tagged stamp.
+    pages: Vec<u32>,
+    stamps: Vec<u32>,
+    /// Where a page's number goes on each furniture page.
+    slots: Vec<Vec<NumberSlot>>,
+    digits: Option<DigitFont>,
     /// The stream that opens every stamped page's content.
     open: ObjectId,
 }
 
 impl Furniture {
-    /// Reads `furniture` and copies what its pages' resources reach into `out`.
-    pub fn load(out: &mut Output, furniture: &[u8]) -> Result<Furniture, MergeError> {
+    /// Reads `furniture` and copies what its pages' resources reach into `out`. Without a
+    /// `plan`, furniture page *i* goes on result page *i*, and the last `stamps` pages hold the
+    /// tagged stamps.
+    pub fn load(
+        out: &mut Output,
+        furniture: &[u8],
+        plan: Option<&FurniturePlan>,
+        stamps: usize,
+    ) -> Result<Furniture, MergeError> {
         let source = Source::load(furniture, NAME)?;
+        let count = source.pages.len();
+        let (pages, stamps, slots, digits) = match plan {
+            Some(plan) => (plan.pages.clone(), plan.stamps.clone(), plan.slots.clone(), plan.digits.clone()),
+            None => {
+                let pages = count.saturating_sub(stamps) as u32;
+                ((0..pages).collect(), (pages..count as u32).collect(), Vec::new(), None)
+            }
+        };
+        if let Some(bad) = pages.iter().chain(&stamps).find(|&&p| p as usize >= count) {
+            return Err(error(MergeErrorKind::Corrupt(format!("its plan names page {} of {count}", bad + 1))));
+        }
+        if slots.iter().any(|s| !s.is_empty()) && digits.is_none() {
+            return Err(error(MergeErrorKind::Corrupt("its plan numbers pages without digits to draw them".into())));
+        }
         // The page's own content runs inside q … Q, so the stamp starts from the default state.
         let open = out.add(Object::Stream(Stream::new(Dictionary::new(), b"q\n".to_vec())));
 
         // The furniture pages' resources, copied by one copier so that the fonts and other
         // objects the pages share are copied once.
         let mut copier = Copier::new(&source.doc, out, false, 0, String::new());
-        let mut pages = Vec::with_capacity(source.pages.len());
+        let mut sheets = Vec::with_capacity(count);
         for fpage in &source.pages {
             let page =
                 source.doc.get_dictionary(fpage.id).map_err(|e| error(MergeErrorKind::Corrupt(e.to_string())))?;
@@ -108,24 +150,55 @@ impl Furniture {
                 .unwrap_or(Object::Dictionary(Dictionary::new()));
             let media = page.get(b"MediaBox").ok().and_then(|m| read_rect(&source.doc, m));
             let media = media.unwrap_or(fpage.visible);
-            pages.push((copier.convert(&resources), media));
+            sheets.push((copier.convert(&resources), media));
         }
+        let digits = match digits {
+            Some(d) => {
+                let (font, size, codes) = read_digits(&source, d.page as usize)?;
+                Some((copier.convert(&Object::Reference(font)), size, codes, d))
+            }
+            None => None,
+        };
         copier.run();
         drop(copier);
-        Ok(Furniture { source, pages, open })
+        let digits = match digits {
+            Some((Object::Reference(font), size, codes, d)) => {
+                let kerning = if d.kerning.len() == 100 { d.kerning } else { Vec::new() };
+                Some(DigitFont { font, size, codes, widths: d.widths, kerning })
+            }
+            Some(_) => return Err(error(MergeErrorKind::Corrupt("its digits' font cannot be copied".into()))),
+            None => None,
+        };
+        Ok(Furniture { source, forms: vec![None; sheets.len()], sheets, pages, stamps, slots, digits, open })
     }
 
-    /// Pages in the furniture.
+    /// Result pages the furniture is for.
     pub fn pages(&self) -> usize {
         self.pages.len()
     }
 
-    /// Furniture page `index` as a form XObject in the output (its marked content removed), or
-    /// `None` if the furniture has no such page: what a page is stamped with, or, for a page
-    /// after the document's, what `announce` draws as real content.
-    pub fn form(&self, out: &mut Output, index: usize) -> Result<Option<ObjectId>, MergeError> {
-        let (Some(fpage), Some((resources, media))) = (self.source.pages.get(index), self.pages.get(index)) else {
-            return Ok(None);
+    /// Tagged stamps the furniture holds.
+    pub fn stamps(&self) -> usize {
+        self.stamps.len()
+    }
+
+    /// The form of tagged stamp `k` (see [`Furniture::form`]), or `None` if there is no such stamp.
+    pub fn stamp_form(&mut self, out: &mut Output, k: usize) -> Result<Option<ObjectId>, MergeError> {
+        match self.stamps.get(k) {
+            Some(&sheet) => self.form(out, sheet as usize).map(Some),
+            None => Ok(None),
+        }
+    }
+
+    /// Furniture page `sheet` as a form XObject in the output (its marked content removed),
+    /// made once: what a page is stamped with, or, for a tagged stamp, what `announce` draws as
+    /// real content.
+    fn form(&mut self, out: &mut Output, sheet: usize) -> Result<ObjectId, MergeError> {
+        if let Some(Some(id)) = self.forms.get(sheet) {
+            return Ok(*id);
+        }
+        let (Some(fpage), Some((resources, media))) = (self.source.pages.get(sheet), self.sheets.get(sheet)) else {
+            return Err(error(MergeErrorKind::Corrupt(format!("it has no page {}", sheet + 1))));
         };
         let content = self
             .source
@@ -144,19 +217,59 @@ impl Furniture {
         form.set("Resources", resources.clone());
         let mut stream = Stream::new(form, content);
         let _ = stream.compress();
-        Ok(Some(out.add(Object::Stream(stream))))
+        let id = out.add(Object::Stream(stream));
+        self.forms[sheet] = Some(id);
+        Ok(id)
     }
 
-    /// Stamps furniture page `index` onto the output's page `page_id`.
-    pub fn stamp(&self, out: &mut Output, page_id: ObjectId, index: usize) -> Result<(), MergeError> {
-        let Some(form_id) = self.form(out, index)? else {
+    /// The operators that draw `number` in the slots of furniture page `sheet`, in the form's
+    /// space (the furniture page's lower left at the origin).
+    fn number(&self, sheet: usize, number: usize) -> String {
+        let (Some(slots), Some(digits), Some((_, media))) =
+            (self.slots.get(sheet), &self.digits, self.sheets.get(sheet))
+        else {
+            return String::new();
+        };
+        let height = media[3] - media[1];
+        let figures: Vec<usize> = number.to_string().bytes().map(|b| usize::from(b - b'0')).collect();
+        // Each digit's code, and between two digits their kerning (as a text adjustment, in
+        // thousandths of the font size, which moves the next digit back).
+        let mut shown = String::from("<");
+        let mut width = 0.0;
+        for (i, &d) in figures.iter().enumerate() {
+            let kern = i.checked_sub(1).and_then(|p| digits.kerning.get(10 * figures[p] + d)).copied().unwrap_or(0.0);
+            if kern != 0.0 && digits.size > 0.0 {
+                shown.push_str(&format!("> {} <", -kern * 1000.0 / digits.size));
+            }
+            width += digits.widths[d] + kern;
+            for b in &digits.codes[d] {
+                shown.push_str(&format!("{b:02x}"));
+            }
+        }
+        shown.push('>');
+        let mut ops = String::new();
+        for slot in slots {
+            // Centred in its slot, which is as wide as the widest number of its digits.
+            let x = slot.x + (slot.width - width) / 2.0;
+            let y = height - slot.baseline;
+            ops.push_str(&format!("BT 0 g /CabrepDigits {} Tf {x} {y} Td [{shown}] TJ ET\n", digits.size));
+        }
+        ops
+    }
+
+    /// Stamps the furniture of result page `index` onto the output's page `page_id`.
+    pub fn stamp(&mut self, out: &mut Output, page_id: ObjectId, index: usize) -> Result<(), MergeError> {
+        let Some(&sheet) = self.pages.get(index) else {
             return Ok(());
         };
+        let sheet = sheet as usize;
+        let form_id = self.form(out, sheet)?;
         let Some(Object::Dictionary(target)) = out.objects.get(&page_id) else { return Ok(()) };
         let (visible, rotate) = page_geometry(out, target);
         let m = placement(visible, rotate);
+        let number = self.number(sheet, index + 1);
         let draw = format!(
-            "Q\n/Artifact BMC\nq {} {} {} {} {} {} cm /CabrepFurniture Do Q\nEMC\n",
+            "Q\n/Artifact BMC\nq {} {} {} {} {} {} cm /CabrepFurniture Do\n{number}Q\nEMC\n",
             m[0], m[1], m[2], m[3], m[4], m[5]
         );
         let draw = out.add(Object::Stream(Stream::new(Dictionary::new(), draw.into_bytes())));
@@ -178,23 +291,17 @@ impl Furniture {
         }
         contents.push(Object::Reference(draw));
 
-        // The page's own resources, direct, with the stamp added under a name of its own.
-        let mut resources = match target.get(b"Resources") {
-            Ok(Object::Reference(id)) => {
-                out.objects.get(id).and_then(|o| o.as_dict().ok()).cloned().unwrap_or_default()
-            }
-            Ok(Object::Dictionary(d)) => d.clone(),
-            _ => Dictionary::new(),
-        };
-        let mut xobjects = match resources.get(b"XObject") {
-            Ok(Object::Reference(id)) => {
-                out.objects.get(id).and_then(|o| o.as_dict().ok()).cloned().unwrap_or_default()
-            }
-            Ok(Object::Dictionary(d)) => d.clone(),
-            _ => Dictionary::new(),
-        };
+        // The page's own resources, direct, with the stamp (and the digits' font) added under
+        // names of their own.
+        let mut resources = direct_dictionary(out, target.get(b"Resources").ok());
+        let mut xobjects = direct_dictionary(out, resources.get(b"XObject").ok());
         xobjects.set("CabrepFurniture", Object::Reference(form_id));
         resources.set("XObject", Object::Dictionary(xobjects));
+        if let (false, Some(digits)) = (number.is_empty(), &self.digits) {
+            let mut fonts = direct_dictionary(out, resources.get(b"Font").ok());
+            fonts.set("CabrepDigits", Object::Reference(digits.font));
+            resources.set("Font", Object::Dictionary(fonts));
+        }
 
         if let Some(Object::Dictionary(page)) = out.objects.get_mut(&page_id) {
             page.set("Contents", Object::Array(contents));
@@ -202,4 +309,67 @@ impl Furniture {
         }
         Ok(())
     }
+}
+
+/// A dictionary in the output, direct or referred to, copied; an empty one otherwise.
+fn direct_dictionary(out: &Output, value: Option<&Object>) -> Dictionary {
+    match value {
+        Some(Object::Reference(id)) => out.objects.get(id).and_then(|o| o.as_dict().ok()).cloned().unwrap_or_default(),
+        Some(Object::Dictionary(d)) => d.clone(),
+        _ => Dictionary::new(),
+    }
+}
+
+/// The digits page of a furniture: its one font, the size it is set at, and the code of each
+/// of the ten digits it shows, in order 0 to 9.
+fn read_digits(source: &Source, page: usize) -> Result<(ObjectId, f32, [Vec<u8>; 10]), MergeError> {
+    let unreadable = |why: &str| error(MergeErrorKind::Corrupt(format!("its digits page cannot be read: {why}")));
+    let fpage = source.pages.get(page).ok_or_else(|| unreadable("there is no such page"))?;
+    let content = source
+        .doc
+        .get_page_content_with_limit(fpage.id, MAX_INFLATED)
+        .map_err(|e| error(MergeErrorKind::Corrupt(e.to_string())))?;
+    let ops = Content::decode(&content).map_err(|e| error(MergeErrorKind::Corrupt(e.to_string())))?;
+    let mut font = None;
+    let mut shown = Vec::new();
+    for op in &ops.operations {
+        match (op.operator.as_str(), op.operands.as_slice()) {
+            ("Tf", [Object::Name(name), size]) => {
+                let size = size.as_float().map_err(|_| unreadable("a font size is not a number"))?;
+                if font.as_ref().is_some_and(|(n, _)| n != name) {
+                    return Err(unreadable("it uses more than one font"));
+                }
+                font = Some((name.clone(), size));
+            }
+            ("Tj", [Object::String(s, _)]) => shown.extend_from_slice(s),
+            ("TJ", [Object::Array(items)]) => {
+                for item in items {
+                    if let Object::String(s, _) = item {
+                        shown.extend_from_slice(s);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    let (name, size) = font.ok_or_else(|| unreadable("it sets no font"))?;
+    if shown.is_empty() || shown.len() % 10 != 0 {
+        return Err(unreadable("it does not show ten digits"));
+    }
+    let width = shown.len() / 10;
+    let codes = std::array::from_fn(|d| shown[d * width..(d + 1) * width].to_vec());
+    let page_dict = source.doc.get_dictionary(fpage.id).map_err(|e| error(MergeErrorKind::Corrupt(e.to_string())))?;
+    let resources = page_dict
+        .get(b"Resources")
+        .ok()
+        .or_else(|| fpage.inherited.iter().find(|(k, _)| *k == "Resources").map(|(_, v)| v))
+        .and_then(|r| source.doc.dereference(r).ok())
+        .and_then(|(_, r)| r.as_dict().ok());
+    let fonts = resources
+        .and_then(|r| r.get(b"Font").ok())
+        .and_then(|f| source.doc.dereference(f).ok())
+        .and_then(|(_, f)| f.as_dict().ok());
+    let font = fonts.and_then(|f| f.get(&name).ok()).and_then(|f| f.as_reference().ok());
+    let font = font.ok_or_else(|| unreadable("its font is not among its resources"))?;
+    Ok((font, size, codes))
 }

@@ -363,7 +363,7 @@ fn sizes(parts: &[Part]) -> Vec<(f32, f32)> {
 }
 
 fn merged_with_furniture(parts: &[Part]) -> Merged {
-    let opts = MergeOptions { furniture: Some(furniture(&sizes(parts))), ..options() };
+    let opts = MergeOptions { furniture: Some(furniture(&sizes(parts)).into()), ..options() };
     merge(parts, &opts).expect("merge")
 }
 
@@ -825,7 +825,7 @@ fn parts_given_to_the_merge_make_the_same_file_as_parts_lent_and_are_let_go_once
     let lent = merged_with_furniture(&all_parts());
     let given: Vec<Part> =
         all_parts().into_iter().map(|p| Part { pdf: PartPdf::given(lent_bytes(&p).to_vec()), ..p }).collect();
-    let opts = MergeOptions { furniture: Some(furniture(&sizes(&all_parts()))), ..options() };
+    let opts = MergeOptions { furniture: Some(furniture(&sizes(&all_parts())).into()), ..options() };
     let merged = merge(&given, &opts).expect("merge");
     assert!(merged.pdf == lent.pdf, "the same bytes, the same identifier");
     for part in &given {
@@ -883,7 +883,7 @@ fn furniture_reads_upright_at_the_foot_of_a_rotated_page() {
 #[test]
 fn furniture_with_the_wrong_page_count_is_refused() {
     let parts = all_parts();
-    let opts = MergeOptions { furniture: Some(furniture(&[(595.0, 842.0)])), ..options() };
+    let opts = MergeOptions { furniture: Some(furniture(&[(595.0, 842.0)]).into()), ..options() };
     let err = merge(&parts, &opts).unwrap_err();
     assert!(matches!(err.kind, MergeErrorKind::FurniturePages { found: 1, .. }), "{err}");
 }
@@ -1129,7 +1129,7 @@ fn typeset_furniture_is_stamped_with_its_fonts_embedded() {
     ];
     let furniture = typeset_furniture(5);
     assert_eq!(inspect(&furniture).unwrap().page_count, 5);
-    let merged = merge(&parts, &MergeOptions { furniture: Some(furniture), ..options() }).expect("merge");
+    let merged = merge(&parts, &MergeOptions { furniture: Some(furniture.into()), ..options() }).expect("merge");
     let file = write(&merged.pdf);
     for page in 1..=5 {
         let text = tool("pdftotext", &["-f", &page.to_string(), "-l", &page.to_string(), file.s(), "-"]);
@@ -1147,6 +1147,98 @@ fn typeset_furniture_is_stamped_with_its_fonts_embedded() {
     }
     assert!(tool("qpdf", &["--check", file.s()]).contains("No syntax or stream encoding errors"));
     assert_eq!(structure_walk(&file), 4);
+}
+
+#[test]
+fn planned_furniture_numbers_every_page_from_one_form_for_each_kind_of_page() {
+    // Twelve pages: eleven typeset (A4) and a bound one with a stamp. The furniture is typeset
+    // as a page for each kind (one digit, two digits, the bound page), and every page still reads
+    // its own number, in the furniture's embedded font, without a furniture page of its own.
+    let (writer, style) = writer();
+    let pdf = typeset("Budget Update", "en-GB");
+    let per_part = inspect(pdf).unwrap().page_count as usize;
+    let mut parts: Vec<Part> = Vec::new();
+    let mut sizes = Vec::new();
+    while sizes.len() + per_part < 12 {
+        parts.push(Part {
+            pdf: pdf.into(),
+            source: PartSource::Typeset,
+            title: "Item".into(),
+            lang: None,
+            nested: false,
+        });
+        sizes.extend(std::iter::repeat_n((false, None), per_part));
+    }
+    parts.push(bound(&untagged(), "minutes.pdf", "Minutes"));
+    sizes.push((true, Some("Agenda item 9: Minutes".to_owned())));
+    let pages: Vec<crate::render::pdf::FurniturePage> = sizes
+        .iter()
+        .map(|(bound, stamp)| crate::render::pdf::FurniturePage {
+            width: if *bound { 612.0 } else { 595.2756 },
+            height: if *bound { 792.0 } else { 841.8898 },
+            stamp: stamp.clone(),
+            bound: *bound,
+        })
+        .collect();
+    let spec = crate::render::pdf::FurnitureSpec {
+        style,
+        lang: "en-GB",
+        title: "Cabinet",
+        header: None,
+        footer: "Page {page} of {pages}",
+        pages: &pages,
+        stamp_pages: &[],
+    };
+    let furniture = writer.furniture(&spec, time::macros::date!(2024 - 01 - 18)).expect("furniture");
+    let total = pages.len();
+    let plan = furniture.plan.clone().expect("a plan");
+    let kinds = if total >= 10 { 3 } else { 2 };
+    assert_eq!(plan.pages.len(), total);
+    assert_eq!(inspect(&furniture.pdf).unwrap().page_count as usize, kinds + 1, "a page per kind, and the digits");
+    assert!(plan.slots.iter().take(kinds).all(|s| s.len() == 1), "{plan:?}");
+
+    let merged = merge(&parts, &MergeOptions { furniture: Some(furniture), ..options() }).expect("merge");
+    assert_eq!(merged.page_count as usize, total);
+    let file = write(&merged.pdf);
+    for page in 1..=total {
+        let text = tool("pdftotext", &["-f", &page.to_string(), "-l", &page.to_string(), file.s(), "-"]);
+        assert!(text.contains(&format!("Page {page} of {total}")), "page {page}: {text}");
+    }
+    let stamp = tool("pdftotext", &["-f", &total.to_string(), "-l", &total.to_string(), file.s(), "-"]);
+    assert!(stamp.contains("Agenda item 9: Minutes"), "{stamp}");
+    // One form for each kind of page, however many pages: not one per page.
+    let doc = Document::load_mem(&merged.pdf).expect("reads");
+    let forms: BTreeSet<ObjectId> = doc
+        .get_pages()
+        .values()
+        .filter_map(|id| doc.get_dictionary(*id).ok())
+        .filter_map(|page| page.get(b"Resources").ok()?.as_dict().ok()?.get(b"XObject").ok()?.as_dict().ok().cloned())
+        .filter_map(|x| x.get(b"CabrepFurniture").ok()?.as_reference().ok())
+        .collect();
+    assert_eq!(forms.len(), kinds, "{forms:?}");
+    let fonts = tool("pdffonts", &[file.s()]);
+    for row in fonts.lines().skip(2) {
+        assert!(row.starts_with("Helvetica") || row.split_whitespace().rev().nth(4) == Some("yes"), "{fonts}");
+    }
+    assert!(tool("qpdf", &["--check", file.s()]).contains("No syntax or stream encoding errors"));
+}
+
+#[test]
+fn a_furniture_plan_naming_a_page_it_lacks_is_refused() {
+    let parts = vec![bound(&untagged(), "minutes.pdf", "Minutes")];
+    let plan = FurniturePlan { pages: vec![3], ..FurniturePlan::default() };
+    let planned = FurniturePdf { pdf: furniture(&[(612.0, 792.0)]), plan: Some(plan) };
+    let err = merge(&parts, &MergeOptions { furniture: Some(planned), ..options() }).unwrap_err();
+    assert!(matches!(&err.kind, MergeErrorKind::Corrupt(why) if why.contains("page 4 of 1")), "{err}");
+    // Slots without digits to draw the numbers with: refused too.
+    let plan = FurniturePlan {
+        pages: vec![0],
+        slots: vec![vec![NumberSlot { x: 10.0, baseline: 780.0, width: 12.0 }]],
+        ..FurniturePlan::default()
+    };
+    let planned = FurniturePdf { pdf: furniture(&[(612.0, 792.0)]), plan: Some(plan) };
+    let err = merge(&parts, &MergeOptions { furniture: Some(planned), ..options() }).unwrap_err();
+    assert!(matches!(&err.kind, MergeErrorKind::Corrupt(why) if why.contains("digits")), "{err}");
 }
 
 #[test]
@@ -1172,7 +1264,7 @@ fn a_damaged_part_among_many_is_refused_by_name_while_the_next_parts_are_being_r
 
     // The same, with a furniture of the wrong length: every part reads, the pack is refused.
     let mut opts = options();
-    opts.furniture = Some(furniture(&[(595.28, 841.89)]));
+    opts.furniture = Some(furniture(&[(595.28, 841.89)]).into());
     let parts: Vec<Part> = (0..12).map(|i| bound(&good, "minutes.pdf", &format!("Item {i}"))).collect();
     let err = merge(&parts, &opts).unwrap_err();
     assert!(matches!(err.kind, MergeErrorKind::FurniturePages { found: 1, .. }), "{err}");

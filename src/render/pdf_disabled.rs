@@ -45,7 +45,11 @@ impl PdfWriter {
         Err(RenderError::new(MESSAGE))
     }
     /// Always fails.
-    pub fn furniture(&self, _spec: &FurnitureSpec<'_>, _date: time::Date) -> Result<Vec<u8>, RenderError> {
+    pub fn furniture(
+        &self,
+        _spec: &FurnitureSpec<'_>,
+        _date: time::Date,
+    ) -> Result<crate::merge::FurniturePdf, RenderError> {
         Err(RenderError::new(MESSAGE))
     }
     /// Always fails.

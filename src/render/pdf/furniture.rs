@@ -1,7 +1,12 @@
-//! The page furniture of an agenda pack, typeset apart from its parts: for every page of the
-//! pack, a page of the same size holding the running header and "Page X of Y" only. The merge
-//! lays each of these pages over its pack page as an artifact, so a part typeset once (a report,
-//! cached) fits wherever it lands in a pack, and a bound PDF's pages are numbered too.
+//! The page furniture of an agenda pack, typeset apart from its parts: for each kind of page in
+//! the pack (its size, bound in or typeset, its stamp, the digits of its number), one page of
+//! that size holding the running header and "Page X of Y" with a slot where X goes, and a plan
+//! ([`merge::FurniturePlan`]) saying which page goes on each pack page and where its slots are.
+//! The merge lays these pages over the pack's pages as artifacts and draws each page's number in
+//! its slot, so a part typeset once (a report, cached) fits wherever it lands in a pack, a bound
+//! PDF's pages are numbered too, and a pack of thousands of pages is furnished from a few typeset
+//! ones. Owns the grouping into kinds and reading the slots back from the typesetter; never
+//! draws on a pack page itself.
 
 use time::Date;
 use typst_layout::PagedDocument;
@@ -14,34 +19,109 @@ use crate::merge;
 pub use crate::render::furniture::{FurniturePage, FurnitureSpec};
 use crate::render::RenderError;
 use crate::tree::HouseStyle;
+use serde::{Deserialize, Serialize};
 
 /// The furniture's layout, the writer's own (not a template file): it draws only what the
 /// template's words and house style say.
 pub(super) const SOURCE: &str = include_str!("furniture.typ");
 
+/// One kind of pack page, typeset once: its size, whether it was bound in from another PDF,
+/// its stamp, and the digits of its number.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+struct Sheet<'a> {
+    width: f32,
+    height: f32,
+    stamp: Option<&'a str>,
+    bound: bool,
+    digits: usize,
+}
+
+/// What `furniture.typ` reads.
+#[derive(Serialize)]
+struct Data<'a> {
+    style: &'a HouseStyle,
+    lang: &'a str,
+    title: &'a str,
+    header: Option<&'a str>,
+    footer: &'a str,
+    total: usize,
+    sheets: Vec<Sheet<'a>>,
+    stamp_pages: &'a [FurniturePage],
+    numbered: bool,
+}
+
+/// What typesetting the furniture found out besides its PDF: each page's slots for the page
+/// number, and the digits' advance widths (when the footer has a number).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub(super) struct Laid {
+    pub slots: Vec<Vec<merge::NumberSlot>>,
+    pub widths: Option<[f32; 10]>,
+    pub kerning: Vec<f32>,
+}
+
 impl PdfWriter {
-    /// Typesets the furniture of a pack: a PDF with one page per entry of `spec.pages`, dated
-    /// `date`.
-    pub fn furniture(&self, spec: &FurnitureSpec<'_>, date: Date) -> Result<Vec<u8>, RenderError> {
+    /// Typesets the furniture of a pack, dated `date`: a page for each kind of page in
+    /// `spec.pages` (size, bound or not, stamp, digits of its number), then one per stamp page,
+    /// then the digits, and the plan that lays them over the pack's pages, each with its own
+    /// number.
+    pub fn furniture(&self, spec: &FurnitureSpec<'_>, date: Date) -> Result<merge::FurniturePdf, RenderError> {
         if spec.pages.is_empty() {
             return Err(RenderError::new("PDF: a pack's furniture needs at least one page"));
         }
-        let data = serde_json::to_vec(spec)
+        let numbered = spec.footer.contains("{page}");
+        let mut sheets: Vec<Sheet<'_>> = Vec::new();
+        let mut pages = Vec::with_capacity(spec.pages.len());
+        for (i, p) in spec.pages.iter().enumerate() {
+            let digits = if numbered { (i + 1).to_string().len() } else { 0 };
+            let sheet = Sheet { width: p.width, height: p.height, stamp: p.stamp.as_deref(), bound: p.bound, digits };
+            let index = match sheets.iter().position(|s| *s == sheet) {
+                Some(index) => index,
+                None => {
+                    sheets.push(sheet);
+                    sheets.len() - 1
+                }
+            };
+            pages.push(index as u32);
+        }
+        let data = Data {
+            style: spec.style,
+            lang: spec.lang,
+            title: spec.title,
+            header: spec.header,
+            footer: spec.footer,
+            total: spec.pages.len(),
+            stamp_pages: spec.stamp_pages,
+            numbered,
+            sheets,
+        };
+        let sheets = data.sheets.len() as u32;
+        let stamps: Vec<u32> = (sheets..sheets + spec.stamp_pages.len() as u32).collect();
+        let data = serde_json::to_vec(&data)
             .map_err(|e| RenderError::new(format!("PDF: cannot serialise the pack's furniture: {e}")))?;
-        match &self.place {
+        let (pdf, laid) = match &self.place {
             Place::Here(local) => {
                 let result = local.furniture(data, date);
                 comemo::evict(super::CACHE_MAX_AGE);
-                result
+                result?
             }
-            Place::Workers(pool) => pool.furniture(data, date),
-        }
+            Place::Workers(pool) => pool.furniture(data, date)?,
+        };
+        let digits = match (numbered, laid.widths) {
+            (false, _) => None,
+            (true, Some(widths)) => {
+                Some(merge::Digits { page: sheets + stamps.len() as u32, widths, kerning: laid.kerning })
+            }
+            (true, None) => return Err(RenderError::new("PDF: the pack's furniture did not measure its digits")),
+        };
+        let plan = merge::FurniturePlan { pages, stamps, slots: laid.slots, digits };
+        Ok(merge::FurniturePdf { pdf, plan: Some(plan) })
     }
 }
 
 impl Local {
-    /// Typesets a pack's furniture from its JSON.
-    pub(super) fn furniture(&self, data: Vec<u8>, date: Date) -> Result<Vec<u8>, RenderError> {
+    /// Typesets a pack's furniture from its JSON: the PDF, and where its pages' numbers go.
+    pub(super) fn furniture(&self, data: Vec<u8>, date: Date) -> Result<(Vec<u8>, Laid), RenderError> {
+        use typst::introspection::Introspector;
         let today = midnight(date);
         let world = ReportWorld::new(&self.furniture, data, today);
         let source = self.furniture.template();
@@ -53,7 +133,46 @@ impl Local {
             timestamp: Some(typst_pdf::Timestamp::new_utc(today)),
             ..PdfOptions::default()
         };
-        typst_pdf::pdf(&paged, &options).map_err(|diags| render_error("furniture export error", source, &diags))
+        let pdf =
+            typst_pdf::pdf(&paged, &options).map_err(|diags| render_error("furniture export error", source, &diags))?;
+
+        let intro = paged.introspector();
+        let labelled = |name: &str| {
+            typst::foundations::Label::new(typst::utils::PicoStr::intern(name))
+                .map(|label| intro.query(&typst::foundations::Selector::Label(label)))
+                .unwrap_or_default()
+        };
+        let number = |v: &typst::foundations::Value| match v {
+            typst::foundations::Value::Float(f) => Some(*f as f32),
+            typst::foundations::Value::Int(i) => Some(*i as f32),
+            _ => None,
+        };
+        let mut laid = Laid { slots: vec![Vec::new(); paged.pages().len()], widths: None, kerning: Vec::new() };
+        for slot in labelled("cabrep-slot") {
+            let width = slot.get_by_name("value").ok().as_ref().and_then(number);
+            let position = slot.location().and_then(|loc| intro.position(loc));
+            if let (Some(width), Some(at)) = (width, position) {
+                if let Some(page) = laid.slots.get_mut(at.page.get() - 1) {
+                    page.push(merge::NumberSlot {
+                        x: at.point.x.to_pt() as f32,
+                        baseline: at.point.y.to_pt() as f32,
+                        width,
+                    });
+                }
+            }
+        }
+        if let Some(digits) = labelled("cabrep-digits").first() {
+            if let Ok(typst::foundations::Value::Array(widths)) = digits.get_by_name("value") {
+                let widths: Vec<f32> = widths.iter().filter_map(number).collect();
+                laid.widths = widths.try_into().ok();
+            }
+        }
+        if let Some(kerning) = labelled("cabrep-kerning").first() {
+            if let Ok(typst::foundations::Value::Array(pairs)) = kerning.get_by_name("value") {
+                laid.kerning = pairs.iter().filter_map(number).collect();
+            }
+        }
+        Ok((pdf, laid))
     }
 }
 
@@ -98,7 +217,7 @@ impl PdfWriter {
             };
             Some(self.furniture(&spec, date)?)
         };
-        let stamps = furniture.as_deref().map(|furniture| merge::Stamps { pages: &bare, furniture });
+        let stamps = furniture.as_ref().map(|furniture| merge::Stamps { pages: &bare, furniture });
         let marked = merge::mark_not_for_publication(&pdf, keyword, stamps)
             .map_err(|e| RenderError::new(format!("PDF: cannot mark it not for publication: {e}")))?;
         let check = merge::seen(&marked, keyword).ok_or_else(unreadable)?;
@@ -134,7 +253,7 @@ mod tests {
     }
 
     #[test]
-    fn furniture_numbers_every_page_of_the_pack_at_its_own_size_under_the_header() {
+    fn furniture_is_a_page_for_each_kind_of_page_with_a_slot_for_its_number_under_the_header() {
         let t = Template::builtin().expect("built-in template");
         let w = PdfWriter::new(t.typst.clone(), t.fonts.clone()).expect("writer");
         let a4 = FurniturePage { width: 595.28, height: 841.89, stamp: None, bound: false };
@@ -144,29 +263,55 @@ mod tests {
             stamp: Some("Agenda item 4: Site plan".into()),
             bound: true,
         };
+        let mut pages = vec![a4.clone(), a3_landscape];
+        pages.extend(std::iter::repeat_n(a4.clone(), 10));
         let spec = FurnitureSpec {
             style: &t.settings.style,
             lang: "en-GB",
             title: "Cabinet, Part 2",
             header: Some("NOT FOR PUBLICATION"),
             footer: "Page {page} of {pages}",
-            pages: &[a4.clone(), a3_landscape, a4],
+            pages: &pages,
             stamp_pages: &[],
         };
-        let pdf = w.furniture(&spec, time::macros::date!(2024 - 01 - 18)).expect("furniture");
-        let info = run("pdfinfo", &["-f", "1", "-l", "3"], &pdf);
+        let furniture = w.furniture(&spec, time::macros::date!(2024 - 01 - 18)).expect("furniture");
+        let plan = furniture.plan.clone().expect("a plan");
+        // A4 with a one-digit number, the bound A3 page, A4 with two digits; then the digits.
+        assert_eq!(plan.pages, [0, 1, 0, 0, 0, 0, 0, 0, 0, 2, 2, 2]);
+        assert!(plan.stamps.is_empty());
+        let digits = plan.digits.as_ref().expect("digits");
+        assert_eq!(digits.page, 3);
+        let pdf = &furniture.pdf;
+        let info = run("pdfinfo", &["-f", "1", "-l", "4"], pdf);
         let info = info.split_whitespace().collect::<Vec<_>>().join(" ");
-        assert!(info.contains("Pages: 3"), "{info}");
+        assert!(info.contains("Pages: 4"), "{info}");
         assert!(info.contains("Page 2 size: 1190.55 x 841.89 pts"), "{info}");
         assert!(info.contains("Page 3 size: 595.28 x 841.89 pts"), "{info}");
-        let text = run("pdftotext", &["-layout"], &pdf);
-        for n in 1..=3 {
-            assert!(text.contains(&format!("Page {n} of 3")), "page {n}: {text}");
-        }
-        assert_eq!(text.matches("NOT FOR PUBLICATION").count(), 3, "{text}");
+        let text = run("pdftotext", &["-layout"], pdf);
+        assert_eq!(text.matches("of 12").count(), 3, "the total typeset, the page's number left to the merge: {text}");
+        assert!(!text.contains("Page 1 "), "{text}");
+        assert_eq!(text.matches("NOT FOR PUBLICATION").count(), 3, "every kind of page, not the digits: {text}");
         assert_eq!(text.matches("Agenda item 4: Site plan").count(), 1, "stamped on its page only: {text}");
+        assert!(text.contains("0123456789"), "{text}");
+        // Each kind of page has one slot, as wide as its widest number, on the footer's line:
+        // centred on an A4 page, at the bottom right of the bound page.
+        // The house font sets "11" closer than two ones' widths: the merge draws it so too.
+        assert_eq!(digits.kerning.len(), 100, "{digits:?}");
+        assert!(digits.kerning[11] < 0.0, "{digits:?}");
+        let widest = digits.widths.iter().copied().fold(0.0, f32::max);
+        assert!(widest > 2.0 && widest < 10.0, "{digits:?}");
+        assert_eq!(plan.slots.len(), 4);
+        for (sheet, n, (left, right)) in
+            [(0, 1.0, (250.0, 300.0)), (1, 1.0, (1100.0, 1190.0)), (2, 2.0, (250.0, 310.0))]
+        {
+            let [slot] = plan.slots[sheet].as_slice() else { panic!("one slot on page {sheet}: {plan:?}") };
+            assert!((slot.width - n * widest).abs() < 0.01, "{slot:?}");
+            assert!(slot.x > left && slot.x < right, "page {sheet}: {slot:?}");
+            assert!(slot.baseline > 780.0 && slot.baseline < 841.0, "page {sheet}: {slot:?}");
+        }
+        assert!(plan.slots[3].is_empty());
         assert_eq!(
-            pdf,
+            furniture,
             w.furniture(&spec, time::macros::date!(2024 - 01 - 18)).expect("again"),
             "the same furniture twice, byte for byte"
         );

@@ -72,7 +72,7 @@ enum Reply {
         page_count: usize,
     },
     /// The furniture typeset; the one blob is the PDF.
-    Furniture,
+    Furniture(super::furniture::Laid),
     /// The request failed (a template error, a page cap): the message.
     Failed(String),
 }
@@ -206,7 +206,7 @@ fn answer(local: &mut Option<Local>, message: Message) -> (Reply, Vec<u8>) {
             let result = l.furniture(blobs.next().unwrap_or_default(), date);
             comemo::evict(CACHE_MAX_AGE);
             match result {
-                Ok(pdf) => (Reply::Furniture, pdf),
+                Ok((pdf, laid)) => (Reply::Furniture(laid), pdf),
                 Err(e) => failed(e),
             }
         }
@@ -303,9 +303,13 @@ impl Pool {
     }
 
     /// Typesets a pack's page furniture in a worker.
-    pub(super) fn furniture(&self, data: Vec<u8>, date: time::Date) -> Result<Vec<u8>, RenderError> {
+    pub(super) fn furniture(
+        &self,
+        data: Vec<u8>,
+        date: time::Date,
+    ) -> Result<(Vec<u8>, super::furniture::Laid), RenderError> {
         match self.call(&Request::Furniture { date }, &[&data])? {
-            (Reply::Furniture, pdf) => Ok(pdf),
+            (Reply::Furniture(laid), pdf) => Ok((pdf, laid)),
             (reply, _) => Err(self.unexpected(reply)),
         }
     }
