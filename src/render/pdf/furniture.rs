@@ -26,14 +26,14 @@ use serde::{Deserialize, Serialize};
 pub(super) const SOURCE: &str = include_str!("furniture.typ");
 
 /// One kind of pack page, typeset once: its size, whether it was bound in from another PDF,
-/// its stamp, and the digits of its number.
+/// its stamp, and how wide its number is set (in points; 0 without a number).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 struct Sheet<'a> {
     width: f32,
     height: f32,
     stamp: Option<&'a str>,
     bound: bool,
-    digits: usize,
+    slot: f32,
 }
 
 /// What `furniture.typ` reads.
@@ -61,51 +61,52 @@ pub(super) struct Laid {
 
 impl PdfWriter {
     /// Typesets the furniture of a pack, dated `date`: a page for each kind of page in
-    /// `spec.pages` (size, bound or not, stamp, digits of its number), then one per stamp page,
-    /// then the digits, and the plan that lays them over the pack's pages, each with its own
-    /// number.
+    /// `spec.pages` (size, bound or not, stamp, how wide its number is set), then one per stamp
+    /// page, then the digits, and the plan that lays them over the pack's pages, each with its
+    /// own number. The digits are measured first (a page of its own), so that each slot is as
+    /// wide as the numbers typst would set there, kerning and all.
     pub fn furniture(&self, spec: &FurnitureSpec<'_>, date: Date) -> Result<merge::FurniturePdf, RenderError> {
         if spec.pages.is_empty() {
             return Err(RenderError::new("PDF: a pack's furniture needs at least one page"));
         }
         let numbered = spec.footer.contains("{page}");
-        let mut sheets: Vec<Sheet<'_>> = Vec::new();
-        let mut pages = Vec::with_capacity(spec.pages.len());
-        for (i, p) in spec.pages.iter().enumerate() {
-            let digits = if numbered { (i + 1).to_string().len() } else { 0 };
-            let sheet = Sheet { width: p.width, height: p.height, stamp: p.stamp.as_deref(), bound: p.bound, digits };
-            let index = match sheets.iter().position(|s| *s == sheet) {
-                Some(index) => index,
-                None => {
-                    sheets.push(sheet);
-                    sheets.len() - 1
-                }
-            };
-            pages.push(index as u32);
-        }
-        let data = Data {
+        let mut data = Data {
             style: spec.style,
             lang: spec.lang,
             title: spec.title,
             header: spec.header,
             footer: spec.footer,
             total: spec.pages.len(),
-            stamp_pages: spec.stamp_pages,
+            stamp_pages: &[],
             numbered,
-            sheets,
+            sheets: Vec::new(),
         };
+        let metrics = if numbered { Some(self.typeset_furniture(&data, date)?.1) } else { None };
+        let set_width = |number: usize| -> f32 {
+            let Some(Laid { widths: Some(widths), kerning, .. }) = &metrics else { return 0.0 };
+            let figures: Vec<usize> = number.to_string().bytes().map(|b| usize::from(b - b'0')).collect();
+            let kerned: f32 = figures.windows(2).filter_map(|p| kerning.get(10 * p[0] + p[1])).sum();
+            let width = figures.iter().map(|&d| widths[d]).sum::<f32>() + kerned;
+            // To a thousandth of a point, so that numbers set alike share a page.
+            (width * 1000.0).round() / 1000.0
+        };
+        let mut pages = Vec::with_capacity(spec.pages.len());
+        for (i, p) in spec.pages.iter().enumerate() {
+            let slot = if numbered { set_width(i + 1) } else { 0.0 };
+            let sheet = Sheet { width: p.width, height: p.height, stamp: p.stamp.as_deref(), bound: p.bound, slot };
+            let index = match data.sheets.iter().position(|s| *s == sheet) {
+                Some(index) => index,
+                None => {
+                    data.sheets.push(sheet);
+                    data.sheets.len() - 1
+                }
+            };
+            pages.push(index as u32);
+        }
+        data.stamp_pages = spec.stamp_pages;
         let sheets = data.sheets.len() as u32;
         let stamps: Vec<u32> = (sheets..sheets + spec.stamp_pages.len() as u32).collect();
-        let data = serde_json::to_vec(&data)
-            .map_err(|e| RenderError::new(format!("PDF: cannot serialise the pack's furniture: {e}")))?;
-        let (pdf, laid) = match &self.place {
-            Place::Here(local) => {
-                let result = local.furniture(data, date);
-                comemo::evict(super::CACHE_MAX_AGE);
-                result?
-            }
-            Place::Workers(pool) => pool.furniture(data, date)?,
-        };
+        let (pdf, laid) = self.typeset_furniture(&data, date)?;
         let digits = match (numbered, laid.widths) {
             (false, _) => None,
             (true, Some(widths)) => {
@@ -115,6 +116,20 @@ impl PdfWriter {
         };
         let plan = merge::FurniturePlan { pages, stamps, slots: laid.slots, digits };
         Ok(merge::FurniturePdf { pdf, plan: Some(plan) })
+    }
+
+    /// Typesets `furniture.typ` over `data`, here or in a worker.
+    fn typeset_furniture(&self, data: &Data<'_>, date: Date) -> Result<(Vec<u8>, Laid), RenderError> {
+        let data = serde_json::to_vec(data)
+            .map_err(|e| RenderError::new(format!("PDF: cannot serialise the pack's furniture: {e}")))?;
+        match &self.place {
+            Place::Here(local) => {
+                let result = local.furniture(data, date);
+                comemo::evict(super::CACHE_MAX_AGE);
+                result
+            }
+            Place::Workers(pool) => pool.furniture(data, date),
+        }
     }
 }
 
@@ -276,40 +291,45 @@ mod tests {
         };
         let furniture = w.furniture(&spec, time::macros::date!(2024 - 01 - 18)).expect("furniture");
         let plan = furniture.plan.clone().expect("a plan");
-        // A4 with a one-digit number, the bound A3 page, A4 with two digits; then the digits.
-        assert_eq!(plan.pages, [0, 1, 0, 0, 0, 0, 0, 0, 0, 2, 2, 2]);
+        // A4 with a one-digit number, the bound A3 page, A4 with two digits, A4 with "11" (set
+        // closer, so narrower); then the digits.
+        assert_eq!(plan.pages, [0, 1, 0, 0, 0, 0, 0, 0, 0, 2, 3, 2]);
         assert!(plan.stamps.is_empty());
         let digits = plan.digits.as_ref().expect("digits");
-        assert_eq!(digits.page, 3);
+        assert_eq!(digits.page, 4);
         let pdf = &furniture.pdf;
-        let info = run("pdfinfo", &["-f", "1", "-l", "4"], pdf);
+        let info = run("pdfinfo", &["-f", "1", "-l", "5"], pdf);
         let info = info.split_whitespace().collect::<Vec<_>>().join(" ");
-        assert!(info.contains("Pages: 4"), "{info}");
+        assert!(info.contains("Pages: 5"), "{info}");
         assert!(info.contains("Page 2 size: 1190.55 x 841.89 pts"), "{info}");
         assert!(info.contains("Page 3 size: 595.28 x 841.89 pts"), "{info}");
         let text = run("pdftotext", &["-layout"], pdf);
-        assert_eq!(text.matches("of 12").count(), 3, "the total typeset, the page's number left to the merge: {text}");
+        assert_eq!(text.matches("of 12").count(), 4, "the total typeset, the page's number left to the merge: {text}");
         assert!(!text.contains("Page 1 "), "{text}");
-        assert_eq!(text.matches("NOT FOR PUBLICATION").count(), 3, "every kind of page, not the digits: {text}");
+        assert_eq!(text.matches("NOT FOR PUBLICATION").count(), 4, "every kind of page, not the digits: {text}");
         assert_eq!(text.matches("Agenda item 4: Site plan").count(), 1, "stamped on its page only: {text}");
         assert!(text.contains("0123456789"), "{text}");
-        // Each kind of page has one slot, as wide as its widest number, on the footer's line:
+        // Each kind of page has one slot, as wide as its number is set, on the footer's line:
         // centred on an A4 page, at the bottom right of the bound page.
         // The house font sets "11" closer than two ones' widths: the merge draws it so too.
         assert_eq!(digits.kerning.len(), 100, "{digits:?}");
         assert!(digits.kerning[11] < 0.0, "{digits:?}");
         let widest = digits.widths.iter().copied().fold(0.0, f32::max);
         assert!(widest > 2.0 && widest < 10.0, "{digits:?}");
-        assert_eq!(plan.slots.len(), 4);
-        for (sheet, n, (left, right)) in
-            [(0, 1.0, (250.0, 300.0)), (1, 1.0, (1100.0, 1190.0)), (2, 2.0, (250.0, 310.0))]
-        {
+        assert_eq!(plan.slots.len(), 5);
+        let eleven = 2.0 * digits.widths[1] + digits.kerning[11];
+        for (sheet, set, (left, right)) in [
+            (0, widest, (250.0, 300.0)),
+            (1, widest, (1100.0, 1190.0)),
+            (2, 2.0 * widest, (250.0, 310.0)),
+            (3, eleven, (250.0, 310.0)),
+        ] {
             let [slot] = plan.slots[sheet].as_slice() else { panic!("one slot on page {sheet}: {plan:?}") };
-            assert!((slot.width - n * widest).abs() < 0.01, "{slot:?}");
+            assert!((slot.width - set).abs() < 0.01, "{slot:?}");
             assert!(slot.x > left && slot.x < right, "page {sheet}: {slot:?}");
             assert!(slot.baseline > 780.0 && slot.baseline < 841.0, "page {sheet}: {slot:?}");
         }
-        assert!(plan.slots[3].is_empty());
+        assert!(plan.slots[4].is_empty());
         assert_eq!(
             furniture,
             w.furniture(&spec, time::macros::date!(2024 - 01 - 18)).expect("again"),
