@@ -1221,53 +1221,13 @@ fn planned_furniture_numbers_every_page_from_one_form_for_each_kind_of_page() {
     // Twelve pages: eleven typeset (A4) and a bound one with a stamp. The furniture is typeset
     // as a page for each kind (one digit, two digits, the bound page), and every page still reads
     // its own number, in the furniture's embedded font, without a furniture page of its own.
-    let (writer, style) = writer();
-    let pdf = typeset("Budget Update", "en-GB");
-    let per_part = inspect(pdf).unwrap().page_count as usize;
-    let mut parts: Vec<Part> = Vec::new();
-    let mut sizes = Vec::new();
-    while sizes.len() + per_part < 12 {
-        parts.push(Part {
-            pdf: pdf.into(),
-            source: PartSource::Typeset,
-            title: "Item".into(),
-            lang: None,
-            nested: false,
-        });
-        sizes.extend(std::iter::repeat_n((false, None), per_part));
-    }
-    parts.push(bound(&untagged(), "minutes.pdf", "Minutes"));
-    sizes.push((true, Some("Agenda item 9: Minutes".to_owned())));
-    let pages: Vec<crate::render::pdf::FurniturePage> = sizes
-        .iter()
-        .map(|(bound, stamp)| crate::render::pdf::FurniturePage {
-            width: if *bound { 612.0 } else { 595.2756 },
-            height: if *bound { 792.0 } else { 841.8898 },
-            stamp: stamp.clone(),
-            bound: *bound,
-        })
-        .collect();
-    let spec = crate::render::pdf::FurnitureSpec {
-        style,
-        lang: "en-GB",
-        title: "Cabinet",
-        header: None,
-        footer: "Page {page} of {pages}",
-        pages: &pages,
-        stamp_pages: &[],
-    };
-    let furniture = writer.furniture(&spec, time::macros::date!(2024 - 01 - 18)).expect("furniture");
-    let total = pages.len();
-    let plan = furniture.plan.clone().expect("a plan");
+    let (merged, total, plan) = planned_pack(12, "Page {page} of {pages}");
     // One digit, two digits, "11" (its ones set closer), the bound page: fewer than the pages.
     let kinds = plan.pages.iter().collect::<BTreeSet<_>>().len();
     assert!((3..total).contains(&kinds), "{plan:?}");
-    assert_eq!(plan.pages.len(), total);
-    assert_eq!(inspect(&furniture.pdf).unwrap().page_count as usize, kinds + 1, "a page per kind, and the digits");
+    assert_eq!(plan.digits.as_ref().map(|d| d.page as usize), Some(kinds), "a page per kind, then the digits");
     assert!(plan.slots.iter().take(kinds).all(|s| s.len() == 1), "{plan:?}");
 
-    let merged = merge(&parts, &MergeOptions { furniture: Some(furniture), ..options() }).expect("merge");
-    assert_eq!(merged.page_count as usize, total);
     let file = write(&merged.pdf);
     for page in 1..=total {
         let text = tool("pdftotext", &["-f", &page.to_string(), "-l", &page.to_string(), file.s(), "-"]);
