@@ -1,5 +1,5 @@
 //! The page furniture of an agenda pack, typeset apart from its parts: for each kind of page in
-//! the pack (its size, bound in or typeset, its stamp, the digits of its number), one page of
+//! the pack (its size, bound in or typeset, its stamp, how wide its number is set), one page of
 //! that size holding the running header and "Page X of Y" with a slot where X goes, and a plan
 //! ([`merge::FurniturePlan`]) saying which page goes on each pack page and where its slots are.
 //! The merge lays these pages over the pack's pages as artifacts and draws each page's number in
