@@ -274,6 +274,21 @@ pub struct Digits {
     pub kerning: Vec<f32>,
 }
 
+impl Digits {
+    /// The digits of `number`, in order, each with its kerning against the digit before it (0
+    /// for the first), in points.
+    pub fn figures(&self, number: usize) -> Vec<(usize, f32)> {
+        let digits: Vec<usize> = number.to_string().bytes().map(|b| usize::from(b - b'0')).collect();
+        let kern = |i: usize| i.checked_sub(1).and_then(|p| self.kerning.get(10 * digits[p] + digits[i])).copied();
+        digits.iter().enumerate().map(|(i, &d)| (d, kern(i).unwrap_or(0.0))).collect()
+    }
+
+    /// How wide `number` is set, in points: its digits' widths and the kerning between them.
+    pub fn set_width(&self, number: usize) -> f32 {
+        self.figures(number).iter().map(|&(d, kern)| self.widths[d] + kern).sum()
+    }
+}
+
 /// The merged document.
 #[derive(Debug, Clone)]
 pub struct Merged {

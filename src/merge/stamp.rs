@@ -7,7 +7,7 @@ use lopdf::{Dictionary, Object, ObjectId, Stream};
 
 use super::copy::Copier;
 use super::source::{read_rect, Source};
-use super::{FurniturePdf, FurniturePlan, MergeError, MergeErrorKind, NumberSlot, Output, MAX_INFLATED};
+use super::{Digits, FurniturePdf, FurniturePlan, MergeError, MergeErrorKind, NumberSlot, Output, MAX_INFLATED};
 
 const NAME: &str = "the page furniture";
 
@@ -76,15 +76,13 @@ pub(super) fn stamp(out: &mut Output, pages: &[ObjectId], furniture: &FurnitureP
     Ok(())
 }
 
-/// The digits a page's number is drawn with: the font (in the output), its size, and each
-/// digit's code and advance width.
+/// The digits a page's number is drawn with: the font (in the output), its size, each digit's
+/// code, and how they are set (widths, and kerning for all 100 pairs or none).
 struct DigitFont {
     font: ObjectId,
     size: f32,
     codes: [Vec<u8>; 10],
-    widths: [f32; 10],
-    /// `kerning[10 * a + b]`, in points (all 100 pairs, or none).
-    kerning: Vec<f32>,
+    set: Digits,
 }
 
 /// A furniture PDF read, its resources (fonts) already copied into the output once, ready to
@@ -162,9 +160,11 @@ impl Furniture {
         copier.run();
         drop(copier);
         let digits = match digits {
-            Some((Object::Reference(font), size, codes, d)) => {
-                let kerning = if d.kerning.len() == 100 { d.kerning } else { Vec::new() };
-                Some(DigitFont { font, size, codes, widths: d.widths, kerning })
+            Some((Object::Reference(font), size, codes, mut set)) => {
+                if set.kerning.len() != 100 {
+                    set.kerning.clear();
+                }
+                Some(DigitFont { font, size, codes, set })
             }
             Some(_) => return Err(error(MergeErrorKind::Corrupt("its digits' font cannot be copied".into()))),
             None => None,
@@ -231,25 +231,23 @@ impl Furniture {
             return String::new();
         };
         let height = media[3] - media[1];
-        let figures: Vec<usize> = number.to_string().bytes().map(|b| usize::from(b - b'0')).collect();
         // Each digit's code, and between two digits their kerning (as a text adjustment, in
         // thousandths of the font size, which moves the next digit back).
         let mut shown = String::from("<");
-        let mut width = 0.0;
-        for (i, &d) in figures.iter().enumerate() {
-            let kern = i.checked_sub(1).and_then(|p| digits.kerning.get(10 * figures[p] + d)).copied().unwrap_or(0.0);
+        for (d, kern) in digits.set.figures(number) {
             if kern != 0.0 && digits.size > 0.0 {
                 shown.push_str(&format!("> {} <", -kern * 1000.0 / digits.size));
             }
-            width += digits.widths[d] + kern;
             for b in &digits.codes[d] {
                 shown.push_str(&format!("{b:02x}"));
             }
         }
         shown.push('>');
+        let width = digits.set.set_width(number);
         let mut ops = String::new();
         for slot in slots {
-            // Centred in its slot, which is as wide as the widest number of its digits.
+            // Centred in its slot, which is as wide as the number is set (to a thousandth of a
+            // point).
             let x = slot.x + (slot.width - width) / 2.0;
             let y = height - slot.baseline;
             ops.push_str(&format!("BT 0 g /CabrepDigits {} Tf {x} {y} Td [{shown}] TJ ET\n", digits.size));

@@ -81,15 +81,10 @@ impl PdfWriter {
             numbered,
             sheets: Vec::new(),
         };
-        let metrics = if numbered { Some(self.typeset_furniture(&data, date)?.1) } else { None };
-        let set_width = |number: usize| -> f32 {
-            let Some(Laid { widths: Some(widths), kerning, .. }) = &metrics else { return 0.0 };
-            let figures: Vec<usize> = number.to_string().bytes().map(|b| usize::from(b - b'0')).collect();
-            let kerned: f32 = figures.windows(2).filter_map(|p| kerning.get(10 * p[0] + p[1])).sum();
-            let width = figures.iter().map(|&d| widths[d]).sum::<f32>() + kerned;
-            // To a thousandth of a point, so that numbers set alike share a page.
-            (width * 1000.0).round() / 1000.0
-        };
+        let measured = if numbered { Some(self.typeset_furniture(&data, date)?.1) } else { None };
+        let set = measured.and_then(|m| m.widths.map(|widths| merge::Digits { page: 0, widths, kerning: m.kerning }));
+        // To a thousandth of a point, so that numbers set alike share a page.
+        let set_width = |number: usize| set.as_ref().map_or(0.0, |d| (d.set_width(number) * 1000.0).round() / 1000.0);
         let mut pages = Vec::with_capacity(spec.pages.len());
         for (i, p) in spec.pages.iter().enumerate() {
             let slot = if numbered { set_width(i + 1) } else { 0.0 };
