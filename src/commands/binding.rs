@@ -116,7 +116,7 @@ pub fn bind(
             })
         };
         match &part.content {
-            PartContent::Bound(pdf) => Ok(ReadPart::Bound(Arc::clone(&pdf.read))),
+            PartContent::Bound(pdf) => Ok(ReadPart::Bound(&pdf.read)),
             PartContent::Typeset(_) => {
                 let taken = document.lock().ok().and_then(|mut d| d.take());
                 let Some(doc) = taken else {
@@ -190,12 +190,12 @@ pub fn bind(
 /// to the merge, which lets them go once it has read them.
 fn join_parts(
     pack: &PackParts,
-    read: Vec<ReadPart>,
+    read: Vec<ReadPart<'_>>,
     writer: &crate::render::pdf::PdfWriter,
 ) -> Result<BoundPack, BindError> {
     let facts: Vec<merge::PdfFacts> = read.iter().map(|r| r.facts().clone()).collect();
     let facts: Vec<&merge::PdfFacts> = facts.iter().collect();
-    let bound_read: Vec<Option<Arc<merge::ReadPdf>>> = read.iter().map(|r| r.read().cloned()).collect();
+    let bound_read: Vec<Option<&merge::ReadPdf>> = read.iter().map(ReadPart::read).collect();
 
     // The front sheet: typeset, then again while the agenda's numbers change its length. A front
     // sheet and an agenda are a page each, as a rule, so that is the first guess.
@@ -246,20 +246,18 @@ fn join_parts(
         lang: None,
         nested: false,
     }];
-    for ((part, pdf), bound) in pack.parts.iter().zip(read).zip(&bound_read) {
+    for (part, pdf) in pack.parts.iter().zip(read) {
         let source = match &part.content {
             PartContent::Typeset(_) => PartSource::Typeset,
             PartContent::Bound(b) => PartSource::Bound { name: display_name(&b.path) },
         };
-        let pdf = match (pdf, bound) {
-            (_, Some(bound)) => merge::PartPdf::Lent(bound.bytes()),
-            (ReadPart::Typeset(pdf, _) | ReadPart::Cached(Found { pdf, .. }), None) => merge::PartPdf::given(pdf),
-            (ReadPart::Bound(bound), None) => merge::PartPdf::given(bound.bytes().to_vec()),
+        let pdf = match pdf {
+            ReadPart::Bound(bound) => merge::PartPdf::Lent(bound.bytes()),
+            ReadPart::Typeset(pdf, _) | ReadPart::Cached(Found { pdf, .. }) => merge::PartPdf::given(pdf),
         };
         parts.push(Part { pdf, source, title: part.title.clone(), lang: None, nested: part.appendix });
     }
-    let read: Vec<Option<&merge::ReadPdf>> =
-        std::iter::once(Some(&front_pdf)).chain(bound_read.iter().map(Option::as_deref)).collect();
+    let read: Vec<Option<&merge::ReadPdf>> = std::iter::once(Some(&front_pdf)).chain(bound_read).collect();
     let options = MergeOptions {
         title: pack.front.meta.title.clone(),
         lang: pack.front.meta.lang.clone(),
@@ -304,14 +302,14 @@ fn join_parts(
 
 /// A part as binding keeps it until the merge: a bound PDF as the meeting read it, objects and
 /// all; a typeset one as its bytes and what [`merge::inspect`] said of them.
-enum ReadPart {
-    Bound(Arc<merge::ReadPdf>),
+enum ReadPart<'a> {
+    Bound(&'a merge::ReadPdf),
     Typeset(Vec<u8>, merge::PdfFacts),
     /// Found in the cache (checked while it is bound: see [`PartCache::refused`]).
     Cached(Found),
 }
 
-impl ReadPart {
+impl<'a> ReadPart<'a> {
     fn facts(&self) -> &merge::PdfFacts {
         match self {
             ReadPart::Bound(read) => read.facts(),
@@ -319,10 +317,10 @@ impl ReadPart {
         }
     }
 
-    /// The objects already read, when they are kept.
-    fn read(&self) -> Option<&Arc<merge::ReadPdf>> {
+    /// The objects already read, when they are kept (the meeting keeps them).
+    fn read(&self) -> Option<&'a merge::ReadPdf> {
         match self {
-            ReadPart::Bound(read) => Some(read),
+            ReadPart::Bound(read) => Some(*read),
             ReadPart::Typeset(..) | ReadPart::Cached(..) => None,
         }
     }
