@@ -8,6 +8,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet, VecDeque};
 
 use lopdf::{Dictionary, Document, Object, ObjectId, Stream};
 
+use super::raw::RawObjects;
 use super::Output;
 
 /// A kind of content removed while copying, reported once per part.
@@ -46,6 +47,8 @@ const DROPPED_ANNOTS: &[&[u8]] = &[b"FileAttachment", b"Sound", b"Movie", b"Scre
 /// Copies one part's objects into the output.
 pub(super) struct Copier<'a> {
     src: &'a Document,
+    /// The part's objects kept as bytes, copied with their references renumbered.
+    raw: &'a RawObjects,
     out: &'a mut Output,
     map: HashMap<ObjectId, ObjectId>,
     /// Part objects mapped to an object the merge makes itself: never copied.
@@ -67,9 +70,17 @@ pub(super) struct Copier<'a> {
 }
 
 impl<'a> Copier<'a> {
-    pub fn new(src: &'a Document, out: &'a mut Output, tagged: bool, key_offset: i64, id_prefix: String) -> Self {
+    pub fn new(
+        src: &'a Document,
+        raw: &'a RawObjects,
+        out: &'a mut Output,
+        tagged: bool,
+        key_offset: i64,
+        id_prefix: String,
+    ) -> Self {
         Copier {
             src,
+            raw,
             out,
             map: HashMap::new(),
             preset: HashSet::new(),
@@ -112,6 +123,11 @@ impl<'a> Copier<'a> {
     pub fn run(&mut self) {
         while let Some(old) = self.queue.pop_front() {
             let new = self.map[&old];
+            if let Some(raw) = self.raw.get(old) {
+                let bytes = self.raw.renumbered(raw, |target| self.target(target).map(|id| id.0));
+                self.out.insert_raw(new, bytes);
+                continue;
+            }
             let object = match self.src.get_object(old) {
                 Ok(object) => self.convert_owned(object, Some(old)),
                 Err(_) => Object::Null,
@@ -127,21 +143,7 @@ impl<'a> Copier<'a> {
 
     fn convert_owned(&mut self, object: &Object, owner: Option<ObjectId>) -> Object {
         match object {
-            Object::Reference(id) => {
-                if self.preset.contains(id) {
-                    return Object::Reference(self.reference(*id));
-                }
-                if !self.src.has_object(*id) {
-                    return Object::Null;
-                }
-                // Whatever refers to a forbidden object (a structure element's object
-                // reference, an action chain) gets null, so the object is never copied.
-                if let Some(removed) = self.forbidden(*id) {
-                    self.removed.insert(removed);
-                    return Object::Null;
-                }
-                Object::Reference(self.reference(*id))
-            }
+            Object::Reference(id) => self.target(*id).map_or(Object::Null, Object::Reference),
             Object::Array(items) => Object::Array(items.iter().map(|i| self.convert(i)).collect()),
             Object::Dictionary(d) => Object::Dictionary(self.dictionary(d, owner)),
             Object::Stream(s) => {
@@ -152,6 +154,29 @@ impl<'a> Copier<'a> {
             }
             other => other.clone(),
         }
+    }
+
+    /// What a reference to part object `id` becomes: the result object it is copied to, or none
+    /// (null) when the part has no such object or it may not be copied.
+    fn target(&mut self, id: ObjectId) -> Option<ObjectId> {
+        if let Some(new) = self.map.get(&id) {
+            // Mapped already: made by the merge, or copied (so neither missing nor forbidden).
+            return Some(*new);
+        }
+        if self.raw.contains(id) {
+            // Kept as bytes, so nothing the copier refuses (see `raw`).
+            return Some(self.reference(id));
+        }
+        if !self.src.has_object(id) {
+            return None;
+        }
+        // Whatever refers to a forbidden object (a structure element's object reference, an
+        // action chain) gets null, so the object is never copied.
+        if let Some(removed) = self.forbidden(id) {
+            self.removed.insert(removed);
+            return None;
+        }
+        Some(self.reference(id))
     }
 
     /// Why an indirect object may not be copied at all, wherever it is referred from: an

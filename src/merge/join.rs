@@ -171,7 +171,11 @@ pub fn merge_read(parts: &[Part], read: &[Option<&ReadPdf>], opts: &MergeOptions
                 id.part(part, pdf);
                 let loaded = match given(index, part) {
                     Some(source) => Ok((None, Prepared::of(source))),
-                    None => Source::load(pdf, &part_name(part)).map(|s| {
+                    None => match part.source {
+                        PartSource::Typeset => Source::load_typeset(pdf, &part_name(part)),
+                        PartSource::Bound { .. } => Source::load(pdf, &part_name(part)),
+                    }
+                    .map(|s| {
                         let prepared = Prepared::of(&s);
                         (Some(s), prepared)
                     }),
@@ -228,7 +232,8 @@ pub fn merge_read(parts: &[Part], read: &[Option<&ReadPdf>], opts: &MergeOptions
                 opts.tagged_stamps.iter().enumerate().filter(|(_, s)| s.part == index).collect();
             let part_elem = if source.tagged || !announced.is_empty() { Some(out.allocate()) } else { None };
             let part_outline = out.allocate();
-            let mut copier = Copier::new(&source.doc, &mut out, source.tagged, next_key, format!("p{}-", index + 1));
+            let mut copier =
+                Copier::new(&source.doc, &source.raw, &mut out, source.tagged, next_key, format!("p{}-", index + 1));
             copier.dests = prepared.dests;
             copier.struct_elems = prepared.struct_elems;
             copier.preset_pages_tree(&prepared.page_tree_nodes, skeleton.pages);

@@ -96,6 +96,7 @@ mod copy;
 mod join;
 mod mark;
 mod metadata;
+mod raw;
 mod reads;
 mod repair;
 mod seen;
@@ -532,6 +533,8 @@ pub fn read(pdf: Arc<Vec<u8>>) -> Result<ReadPdf, MergeError> {
 /// ([`Output::hold`]) stays.
 pub(crate) struct Output {
     objects: BTreeMap<ObjectId, Object>,
+    /// Objects copied as bytes (see `raw`), written out with the others.
+    raw: BTreeMap<ObjectId, Vec<u8>>,
     next: u32,
     /// Where finished objects are written; none while a whole document is held (marking one).
     sink: Option<write::Sink>,
@@ -544,6 +547,7 @@ impl Output {
     fn new(bytes: usize) -> Self {
         Output {
             objects: BTreeMap::new(),
+            raw: BTreeMap::new(),
             next: 1,
             sink: Some(write::Sink::with_capacity(bytes)),
             held: BTreeSet::new(),
@@ -552,7 +556,7 @@ impl Output {
 
     /// A whole document's objects, held and changed in place.
     pub(crate) fn whole(objects: BTreeMap<ObjectId, Object>, next: u32) -> Self {
-        Output { objects, next, sink: None, held: BTreeSet::new() }
+        Output { objects, raw: BTreeMap::new(), next, sink: None, held: BTreeSet::new() }
     }
 
     /// A fresh object number (generation 0).
@@ -564,6 +568,11 @@ impl Output {
 
     pub(crate) fn insert(&mut self, id: ObjectId, object: Object) {
         self.objects.insert(id, object);
+    }
+
+    /// Object `id` as the bytes of its value, written out as they are.
+    pub(crate) fn insert_raw(&mut self, id: ObjectId, bytes: Vec<u8>) {
+        self.raw.insert(id, bytes);
     }
 
     /// A new object holding `object`.
@@ -581,12 +590,19 @@ impl Output {
     /// Writes out every object not held, in number order, and forgets it.
     fn flush(&mut self) -> Result<(), MergeError> {
         let Some(sink) = self.sink.as_mut() else { return Ok(()) };
+        let mut raw = std::mem::take(&mut self.raw).into_iter().peekable();
         for (id, object) in std::mem::take(&mut self.objects) {
+            while let Some((raw_id, bytes)) = raw.next_if(|(raw_id, _)| *raw_id < id) {
+                sink.write_raw(raw_id, &bytes).map_err(write_error)?;
+            }
             if self.held.contains(&id) {
                 self.objects.insert(id, object);
             } else {
                 sink.write(id, &object).map_err(write_error)?;
             }
+        }
+        for (raw_id, bytes) in raw {
+            sink.write_raw(raw_id, &bytes).map_err(write_error)?;
         }
         Ok(())
     }

@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 use lopdf::{Dictionary, Document, LoadOptions, Object, ObjectId};
 
+use super::raw::RawObjects;
 use super::{MergeError, MergeErrorKind, PageFacts, MAX_INFLATED};
 
 /// How deep a page tree may nest (deeper is refused), and a name tree or number tree before the
@@ -34,6 +35,8 @@ pub(super) struct Source {
     pub info: (Option<String>, Option<String>),
     /// The catalogue's form has an XFA form (left out of the pack).
     pub xfa: bool,
+    /// Objects not in `doc`, copied as bytes (a part read by [`Source::load_typeset`]).
+    pub raw: RawObjects,
 }
 
 /// One page of a part.
@@ -140,7 +143,22 @@ impl Source {
             .and_then(|c| c.get_deref(b"AcroForm", &doc).ok())
             .and_then(|f| f.as_dict().ok())
             .is_some_and(|f| f.has(b"XFA"));
-        Ok(Source { doc, catalog_id, pages, tagged, lang, repaired, info, xfa })
+        Ok(Source { doc, catalog_id, pages, tagged, lang, repaired, info, xfa, raw: RawObjects::default() })
+    }
+
+    /// Loads a part cabrep typeset: its structure elements, fonts and streams are kept as bytes
+    /// to be copied as they are, and only the rest is parsed (see `raw`). A file not written as
+    /// the typesetter writes it is loaded as [`Source::load`] loads any part.
+    pub fn load_typeset(pdf: &[u8], name: &str) -> Result<Source, MergeError> {
+        let Some((small, raw)) = super::raw::split(pdf) else { return Source::load(pdf, name) };
+        super::reads::Reader::Objects.note(pdf);
+        // The elements parsed were counted as the small PDF was loaded.
+        if raw.struct_elems > MAX_STRUCT_ELEMS {
+            return Err(error(name, MergeErrorKind::TooManyStructElems { limit: MAX_STRUCT_ELEMS }));
+        }
+        let mut source = Source::load(&small, name)?;
+        source.raw = raw;
+        Ok(source)
     }
 
     #[allow(clippy::type_complexity)]
@@ -270,7 +288,8 @@ impl Source {
         Some((top.first, self.kids_of(item)?))
     }
 
-    /// Every struct element reachable from the structure tree root (indirect ones only).
+    /// Every struct element reachable from the structure tree root (indirect ones only), those
+    /// kept as bytes among them.
     pub fn struct_elems(&self) -> HashSet<ObjectId> {
         let mut elems = HashSet::new();
         if !self.tagged {
@@ -281,26 +300,40 @@ impl Source {
         };
         let Ok(root) = root.as_dict() else { return elems };
         let mut stack: Vec<(&Object, usize)> = root.get(b"K").ok().map(|k| vec![(k, 0)]).unwrap_or_default();
-        while let Some((object, depth)) = stack.pop() {
+        // References out of elements kept as bytes: their kids, and their parents and pages,
+        // which are no elements or are found already.
+        let mut raw_refs: Vec<(ObjectId, usize)> = Vec::new();
+        loop {
+            let (object, depth) = match raw_refs.pop() {
+                Some((id, depth)) => (None, (id, depth)),
+                None => match stack.pop() {
+                    Some((object, depth)) => (Some(object), (object.as_reference().unwrap_or((0, 0)), depth)),
+                    None => break,
+                },
+            };
+            let (id, depth) = depth;
             if depth > 4 * MAX_DEPTH {
                 continue;
             }
             match object {
-                Object::Reference(id) => {
-                    if elems.contains(id) {
+                None | Some(Object::Reference(_)) => {
+                    if elems.contains(&id) {
                         continue;
                     }
-                    if let Ok(d) = self.doc.get_dictionary(*id) {
+                    if self.raw.get(id).is_some_and(|r| r.struct_elem) {
+                        elems.insert(id);
+                        raw_refs.extend(self.raw.targets(id).map(|t| (t, depth + 1)));
+                    } else if let Ok(d) = self.doc.get_dictionary(id) {
                         if is_struct_elem(d) {
-                            elems.insert(*id);
+                            elems.insert(id);
                             if let Ok(k) = d.get(b"K") {
                                 stack.push((k, depth + 1));
                             }
                         }
                     }
                 }
-                Object::Array(items) => stack.extend(items.iter().map(|i| (i, depth + 1))),
-                Object::Dictionary(d) if is_struct_elem(d) => {
+                Some(Object::Array(items)) => stack.extend(items.iter().map(|i| (i, depth + 1))),
+                Some(Object::Dictionary(d)) if is_struct_elem(d) => {
                     if let Ok(k) = d.get(b"K") {
                         stack.push((k, depth + 1));
                     }

@@ -135,7 +135,7 @@ impl Furniture {
 
         // The furniture pages' resources, copied by one copier so that the fonts and other
         // objects the pages share are copied once.
-        let mut copier = Copier::new(&source.doc, out, false, 0, String::new());
+        let mut copier = Copier::new(&source.doc, &source.raw, out, false, 0, String::new());
         let mut sheets = Vec::with_capacity(count);
         for fpage in &source.pages {
             let page =
@@ -282,6 +282,8 @@ impl Furniture {
             Ok(Object::Reference(id)) => match out.objects.get(id) {
                 Some(Object::Array(items)) => contents.extend(items.iter().cloned()),
                 Some(Object::Stream(_)) => contents.push(Object::Reference(*id)),
+                // Copied as bytes: a stream (no array is; see `raw`).
+                None if out.raw.contains_key(id) => contents.push(Object::Reference(*id)),
                 _ => {}
             },
             Ok(Object::Array(items)) => contents.extend(items.iter().cloned()),

@@ -38,12 +38,26 @@ impl Sink {
         if matches!(object.type_name(), Ok(b"ObjStm" | b"XRef" | b"Linearized")) {
             return Ok(());
         }
+        self.offset(id);
+        self.frame(id, object)
+    }
+
+    /// Writes `body`, the bytes of an object's value, as indirect object `id`.
+    pub fn write_raw(&mut self, id: ObjectId, body: &[u8]) -> std::io::Result<()> {
+        self.offset(id);
+        writeln!(self.bytes, "{} {} obj", id.0, id.1)?;
+        self.bytes.extend_from_slice(body);
+        self.bytes.extend_from_slice(b"\nendobj\n");
+        Ok(())
+    }
+
+    /// Records that object `id` starts here.
+    fn offset(&mut self, id: ObjectId) {
         let number = id.0 as usize;
         if self.offsets.len() <= number {
             self.offsets.resize(number + 1, usize::MAX);
         }
         self.offsets[number] = self.bytes.len();
-        self.frame(id, object)
     }
 
     fn frame(&mut self, id: ObjectId, object: &Object) -> std::io::Result<()> {

@@ -1,0 +1,467 @@
+//! The quick read of a part cabrep typeset itself: its structure elements, fonts and streams —
+//! most of its objects and bytes — are copied into the result as the bytes they are, their
+//! references renumbered, instead of being parsed into objects, copied and written again.
+//!
+//! [`split`] reads a file with a classic cross-reference table (as the typesetter writes it),
+//! lexes every object once, and sorts it: an object is *raw* when it is a structure element
+//! (not the `/Document` one, without an `/ID`), a font, font descriptor or graphics state, or a
+//! stream, and holds no name of anything the copier removes or rewrites (actions, scripts,
+//! embedded files, destinations, annotations, `StructParent` keys, metadata and the like; see
+//! [`ACTIVE`]). Everything else — the catalogue, page tree and pages, annotations, the
+//! structure tree's root and parent tree, the outline, the `/Document` element — goes into a
+//! small PDF of its own that the object reader parses as before. So a raw object is one the
+//! copier would copy unchanged but for its references, and nothing it would remove is ever raw.
+//!
+//! A file that is not as expected (a cross-reference stream, an incremental update, an object
+//! not where the table says, anything the lexer cannot read) gives `None`, and the part is read
+//! whole by the object reader. This room only reads; the copier decides what each reference
+//! becomes.
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use lopdf::ObjectId;
+
+/// Names that keep an object out of the raw copy wherever they stand in it: what the copier
+/// removes, rewrites or checks (see `copy`), and the kinds of object it refuses.
+const ACTIVE: &[&[u8]] = &[
+    b"AA",
+    b"OpenAction",
+    b"JS",
+    b"JavaScript",
+    b"EmbeddedFiles",
+    b"EmbeddedFile",
+    b"EF",
+    b"AF",
+    b"RF",
+    b"XFA",
+    b"PieceInfo",
+    b"Metadata",
+    b"StructParent",
+    b"StructParents",
+    b"Dest",
+    b"D",
+    b"Next",
+    b"Annots",
+    b"ID",
+    b"PA",
+    b"Launch",
+    b"ImportData",
+    b"SubmitForm",
+    b"ResetForm",
+    b"GoToR",
+    b"GoToE",
+    b"GoTo",
+    b"Named",
+    b"URI",
+    b"Hide",
+    b"SetOCGState",
+    b"Rendition",
+    b"Sound",
+    b"Movie",
+    b"RichMediaExecute",
+    b"Trans",
+    b"GoTo3DView",
+    b"FileAttachment",
+    b"Screen",
+    b"RichMedia",
+    b"3D",
+    b"Filespec",
+    b"XRef",
+    b"ObjStm",
+];
+
+/// Object types copied raw when nothing in them is [`ACTIVE`].
+const RAW_TYPES: &[&[u8]] = &[b"StructElem", b"Font", b"FontDescriptor", b"ExtGState"];
+
+/// How deeply arrays and dictionaries may nest in one object before the file is read the slow way.
+const MAX_NESTING: usize = 100;
+
+/// The objects of a part copied as bytes.
+#[derive(Default)]
+pub(super) struct RawObjects {
+    data: Vec<u8>,
+    objects: HashMap<ObjectId, RawObject>,
+    /// How many of them are structure elements.
+    pub struct_elems: usize,
+}
+
+/// One object copied as bytes: its value (a stream's dictionary, data and `endstream`
+/// included) and the references in it, in order.
+pub(super) struct RawObject {
+    body: Range<usize>,
+    refs: Vec<(Range<usize>, ObjectId)>,
+    /// A structure element (`/Type /StructElem`).
+    pub struct_elem: bool,
+}
+
+impl RawObjects {
+    pub fn get(&self, id: ObjectId) -> Option<&RawObject> {
+        self.objects.get(&id)
+    }
+
+    pub fn contains(&self, id: ObjectId) -> bool {
+        self.objects.contains_key(&id)
+    }
+
+    /// The objects a raw object refers to, in order.
+    pub fn targets(&self, id: ObjectId) -> impl Iterator<Item = ObjectId> + '_ {
+        self.objects.get(&id).into_iter().flat_map(|o| o.refs.iter().map(|(_, t)| *t))
+    }
+
+    /// The object's bytes with each reference replaced by what `renumber` makes of it: a new
+    /// object number, or none for `null`.
+    pub fn renumbered(&self, object: &RawObject, mut renumber: impl FnMut(ObjectId) -> Option<u32>) -> Vec<u8> {
+        let mut bytes = Vec::with_capacity(object.body.len() + 4 * object.refs.len());
+        let mut at = object.body.start;
+        for (span, target) in &object.refs {
+            bytes.extend_from_slice(&self.data[at..span.start]);
+            match renumber(*target) {
+                Some(n) => {
+                    bytes.extend_from_slice(n.to_string().as_bytes());
+                    bytes.extend_from_slice(b" 0 R");
+                }
+                None => bytes.extend_from_slice(b"null"),
+            }
+            at = span.end;
+        }
+        bytes.extend_from_slice(&self.data[at..object.body.end]);
+        bytes
+    }
+}
+
+/// Splits `pdf` into a PDF of the objects to be parsed and the objects to copy as bytes; none
+/// when the file is not one this reader reads (see the module documentation).
+pub(super) fn split(pdf: &[u8]) -> Option<(Vec<u8>, RawObjects)> {
+    let (entries, trailer) = xref_table(pdf)?;
+    let mut objects = HashMap::new();
+    let mut parsed: Vec<(ObjectId, Range<usize>)> = Vec::new();
+    for (id, offset) in entries {
+        let read = read_object(pdf, offset, id)?;
+        if read.raw {
+            let refs = read.lexed.refs;
+            objects.insert(id, RawObject { body: read.body, refs, struct_elem: read.lexed.kind == Kind::StructElem });
+        } else {
+            parsed.push((id, offset..read.end));
+        }
+    }
+    // The small PDF: the parsed objects as they are, a table of where they now stand, and the
+    // part's own trailer.
+    let mut small = Vec::with_capacity(pdf.len() / 4);
+    small.extend_from_slice(b"%PDF-1.7\n");
+    let size = parsed.iter().map(|(id, _)| id.0).max().unwrap_or(0) + 1;
+    let mut offsets = vec![None; size as usize];
+    for (id, span) in &parsed {
+        offsets[id.0 as usize] = Some((small.len(), id.1));
+        small.extend_from_slice(&pdf[span.clone()]);
+        small.push(b'\n');
+    }
+    let start = small.len();
+    small.extend_from_slice(format!("xref\n0 {size}\n").as_bytes());
+    for entry in &offsets {
+        match entry {
+            Some((offset, generation)) => {
+                small.extend_from_slice(format!("{offset:010} {generation:05} n\r\n").as_bytes())
+            }
+            None => small.extend_from_slice(b"0000000000 65535 f\r\n"),
+        }
+    }
+    small.extend_from_slice(b"trailer\n");
+    small.extend_from_slice(&pdf[trailer]);
+    small.extend_from_slice(format!("\nstartxref\n{start}\n%%EOF\n").as_bytes());
+    let struct_elems = objects.values().filter(|o| o.struct_elem).count();
+    Some((small, RawObjects { data: pdf.to_vec(), objects, struct_elems }))
+}
+
+/// Each object in use and its offset, as a cross-reference table gives them.
+type Entries = Vec<(ObjectId, usize)>;
+
+/// The classic cross-reference table the file's `startxref` points at: each object in use with
+/// its offset, and the trailer dictionary's bytes. None for a cross-reference stream, an
+/// incremental update (`/Prev`), an encrypted file, or a table out of shape.
+fn xref_table(pdf: &[u8]) -> Option<(Entries, Range<usize>)> {
+    let tail_start = pdf.len().saturating_sub(1024);
+    let tail = &pdf[tail_start..];
+    let at = tail.windows(9).rposition(|w| w == b"startxref")? + tail_start + 9;
+    let (token, _) = next_token(pdf, at)?;
+    let start: usize = std::str::from_utf8(&pdf[token.clone()]).ok()?.parse().ok()?;
+    let mut pos = start;
+    if pdf.get(pos..pos + 4)? != b"xref" {
+        return None;
+    }
+    pos += 4;
+    let mut entries = Vec::new();
+    loop {
+        let (token, after) = next_token(pdf, pos)?;
+        if &pdf[token.clone()] == b"trailer" {
+            pos = after;
+            break;
+        }
+        let first: u32 = number(&pdf[token])?;
+        let (token, after) = next_token(pdf, after)?;
+        let count: u32 = number(&pdf[token])?;
+        pos = skip_space(pdf, after);
+        for n in 0..count {
+            let entry = pdf.get(pos..pos + 20)?;
+            let offset: usize = number(&entry[0..10])?;
+            let generation: u16 = number(&entry[11..16])?;
+            match entry[17] {
+                b'n' => entries.push(((first.checked_add(n)?, generation), offset)),
+                b'f' => {}
+                _ => return None,
+            }
+            pos += 20;
+        }
+    }
+    let begin = skip_space(pdf, pos);
+    let mut lexed = Lexed::default();
+    let end = value(pdf, begin, 0, &mut lexed)?;
+    let keys = &lexed.top_keys;
+    if keys.iter().any(|k| matches!(k.as_slice(), b"Prev" | b"XRefStm" | b"Encrypt")) {
+        return None;
+    }
+    Some((entries, begin..end))
+}
+
+/// An object read at its offset.
+struct ReadObject {
+    /// Its value, from the first byte after `obj` to the end of the value (or of `endstream`).
+    body: Range<usize>,
+    /// The end of its `endobj`.
+    end: usize,
+    lexed: Lexed,
+    raw: bool,
+}
+
+fn read_object(pdf: &[u8], offset: usize, id: ObjectId) -> Option<ReadObject> {
+    let (number_token, after) = next_token(pdf, offset)?;
+    let (generation_token, after) = next_token(pdf, after)?;
+    let (obj, after) = next_token(pdf, after)?;
+    if number::<u32>(&pdf[number_token])? != id.0
+        || number::<u16>(&pdf[generation_token])? != id.1
+        || &pdf[obj] != b"obj"
+    {
+        return None;
+    }
+    let begin = skip_space(pdf, after);
+    let mut lexed = Lexed::default();
+    let mut end = value(pdf, begin, 0, &mut lexed)?;
+    let (keyword, after) = next_token(pdf, end)?;
+    let mut stream = false;
+    let after = match &pdf[keyword] {
+        b"stream" => {
+            stream = true;
+            let length = lexed.length?;
+            let data = match pdf.get(after..after + 2)? {
+                [b'\r', b'\n'] => after + 2,
+                [b'\n', _] => after + 1,
+                _ => return None,
+            };
+            let data_end = data.checked_add(length)?;
+            let (keyword, after) = next_token(pdf, data_end)?;
+            if &pdf[keyword] != b"endstream" {
+                return None;
+            }
+            end = after;
+            let (keyword, after) = next_token(pdf, after)?;
+            (&pdf[keyword] == b"endobj").then_some(after)?
+        }
+        b"endobj" => after,
+        _ => return None,
+    };
+    let raw = !lexed.active
+        && match lexed.kind {
+            Kind::StructElem => !lexed.document,
+            Kind::Other => stream || lexed.raw_type,
+        };
+    Some(ReadObject { body: begin..end, end: after, lexed, raw })
+}
+
+#[derive(Default, PartialEq, Eq, Clone, Copy)]
+enum Kind {
+    StructElem,
+    #[default]
+    Other,
+}
+
+/// What lexing one object found.
+#[derive(Default)]
+struct Lexed {
+    refs: Vec<(Range<usize>, ObjectId)>,
+    /// The keys of the top-level dictionary.
+    top_keys: Vec<Vec<u8>>,
+    kind: Kind,
+    /// Its `/Type` is one of [`RAW_TYPES`].
+    raw_type: bool,
+    /// A structure element whose `/S` is `/Document`.
+    document: bool,
+    /// A name of [`ACTIVE`], a name with `#` escapes, or `/A` or `/S` below the top level.
+    active: bool,
+    /// The top-level `/Length`, when it is a direct integer.
+    length: Option<usize>,
+}
+
+/// Reads one value at `pos` (after any white space) and gives the position after it.
+fn value(pdf: &[u8], pos: usize, depth: usize, lexed: &mut Lexed) -> Option<usize> {
+    if depth > MAX_NESTING {
+        return None;
+    }
+    let pos = skip_space(pdf, pos);
+    match *pdf.get(pos)? {
+        b'<' if pdf.get(pos + 1) == Some(&b'<') => {
+            let mut at = pos + 2;
+            loop {
+                at = skip_space(pdf, at);
+                if pdf.get(at..at + 2)? == b">>" {
+                    return Some(at + 2);
+                }
+                if pdf[at] != b'/' {
+                    return None;
+                }
+                let key_end = name_end(pdf, at + 1);
+                let key = &pdf[at + 1..key_end];
+                lexed.note_name(key);
+                if depth == 0 {
+                    lexed.top_keys.push(key.to_vec());
+                } else if matches!(key, b"A" | b"S") {
+                    lexed.active = true;
+                }
+                let value_start = skip_space(pdf, key_end);
+                let value_end = value(pdf, value_start, depth + 1, lexed)?;
+                if depth == 0 {
+                    let value = &pdf[value_start..value_end];
+                    match key {
+                        b"Type" => {
+                            let name = value.strip_prefix(b"/").unwrap_or(b"");
+                            if name == b"StructElem" {
+                                lexed.kind = Kind::StructElem;
+                            }
+                            lexed.raw_type = RAW_TYPES.contains(&name);
+                        }
+                        b"S" if value == b"/Document" => lexed.document = true,
+                        b"Length" => lexed.length = number(value),
+                        _ => {}
+                    }
+                }
+                at = value_end;
+            }
+        }
+        b'<' => {
+            let end = pdf[pos + 1..].iter().position(|&b| b == b'>')? + pos + 1;
+            pdf[pos + 1..end].iter().all(|b| b.is_ascii_hexdigit() || is_space(*b)).then_some(end + 1)
+        }
+        b'[' => {
+            let mut at = pos + 1;
+            loop {
+                at = skip_space(pdf, at);
+                if *pdf.get(at)? == b']' {
+                    return Some(at + 1);
+                }
+                at = value(pdf, at, depth + 1, lexed)?;
+            }
+        }
+        b'(' => literal_string_end(pdf, pos),
+        b'/' => {
+            let end = name_end(pdf, pos + 1);
+            lexed.note_name(&pdf[pos + 1..end]);
+            Some(end)
+        }
+        b')' | b'>' | b']' | b'{' | b'}' => None,
+        _ => {
+            let end = regular_end(pdf, pos);
+            if end == pos {
+                return None;
+            }
+            let word = &pdf[pos..end];
+            // `n g R`: a reference.
+            if let Some(object) = number::<u32>(word) {
+                let reference = next_token(pdf, end)
+                    .and_then(|(second, after)| Some((number::<u16>(&pdf[second])?, next_token(pdf, after)?)))
+                    .filter(|(_, (third, _))| &pdf[third.clone()] == b"R");
+                if let Some((generation, (_, after_r))) = reference {
+                    lexed.refs.push((pos..after_r, (object, generation)));
+                    return Some(after_r);
+                }
+                return Some(end);
+            }
+            let known = matches!(word, b"true" | b"false" | b"null")
+                || word.iter().all(|b| b.is_ascii_digit() || matches!(b, b'+' | b'-' | b'.'));
+            known.then_some(end)
+        }
+    }
+}
+
+impl Lexed {
+    fn note_name(&mut self, name: &[u8]) {
+        if name.contains(&b'#') || ACTIVE.contains(&name) {
+            self.active = true;
+        }
+    }
+}
+
+fn literal_string_end(pdf: &[u8], pos: usize) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut at = pos;
+    while at < pdf.len() {
+        match pdf[at] {
+            b'\\' => at += 1,
+            b'(' => depth += 1,
+            b')' => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(at + 1);
+                }
+            }
+            _ => {}
+        }
+        at += 1;
+    }
+    None
+}
+
+fn is_space(b: u8) -> bool {
+    matches!(b, b'\0' | b'\t' | b'\n' | b'\x0c' | b'\r' | b' ')
+}
+
+fn is_delimiter(b: u8) -> bool {
+    matches!(b, b'(' | b')' | b'<' | b'>' | b'[' | b']' | b'{' | b'}' | b'/' | b'%')
+}
+
+/// Skips white space and comments.
+fn skip_space(pdf: &[u8], mut pos: usize) -> usize {
+    while let Some(&b) = pdf.get(pos) {
+        if is_space(b) {
+            pos += 1;
+        } else if b == b'%' {
+            while pdf.get(pos).is_some_and(|&b| b != b'\n' && b != b'\r') {
+                pos += 1;
+            }
+        } else {
+            break;
+        }
+    }
+    pos
+}
+
+fn regular_end(pdf: &[u8], pos: usize) -> usize {
+    pos + pdf[pos..].iter().take_while(|&&b| !is_space(b) && !is_delimiter(b)).count()
+}
+
+fn name_end(pdf: &[u8], pos: usize) -> usize {
+    regular_end(pdf, pos)
+}
+
+/// The next run of regular characters after white space, and the position after it.
+fn next_token(pdf: &[u8], pos: usize) -> Option<(Range<usize>, usize)> {
+    let start = skip_space(pdf, pos);
+    let end = regular_end(pdf, start);
+    (end > start).then_some((start..end, end))
+}
+
+/// An unsigned decimal number, digits only.
+fn number<T: std::str::FromStr>(bytes: &[u8]) -> Option<T> {
+    if bytes.is_empty() || !bytes.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    std::str::from_utf8(bytes).ok()?.parse().ok()
+}
