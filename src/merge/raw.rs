@@ -134,6 +134,10 @@ impl RawObjects {
 /// when the file is not one this reader reads (see the module documentation).
 pub(super) fn split(pdf: &[u8]) -> Option<(Vec<u8>, RawObjects)> {
     let (entries, trailer) = xref_table(pdf)?;
+    // Object numbers far beyond the objects there are (the small PDF's table has a line for each).
+    if entries.iter().any(|(id, _)| id.0 as usize > 4 * entries.len() + 1024) {
+        return None;
+    }
     let mut objects = HashMap::new();
     let mut parsed: Vec<(ObjectId, Range<usize>)> = Vec::new();
     for (id, offset) in entries {
@@ -444,7 +448,7 @@ fn skip_space(pdf: &[u8], mut pos: usize) -> usize {
 }
 
 fn regular_end(pdf: &[u8], pos: usize) -> usize {
-    pos + pdf[pos..].iter().take_while(|&&b| !is_space(b) && !is_delimiter(b)).count()
+    pos + pdf.get(pos..).unwrap_or_default().iter().take_while(|&&b| !is_space(b) && !is_delimiter(b)).count()
 }
 
 fn name_end(pdf: &[u8], pos: usize) -> usize {
@@ -464,4 +468,112 @@ fn number<T: std::str::FromStr>(bytes: &[u8]) -> Option<T> {
         return None;
     }
     std::str::from_utf8(bytes).ok()?.parse().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use lopdf::{dictionary, Document, Object, Stream};
+
+    use super::*;
+
+    /// A tagged one-page PDF with a classic cross-reference table, and the ids of its objects:
+    /// (paragraph element, font, content, page, document element, element with an ID, element
+    /// with an escaped name, script action).
+    fn tagged(table: lopdf::xref::XrefType) -> (Vec<u8>, [ObjectId; 8]) {
+        let mut doc = Document::with_version("1.7");
+        let pages = doc.new_object_id();
+        let font = doc.add_object(dictionary! { "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica" });
+        let content =
+            doc.add_object(Stream::new(dictionary! {}, b"/P <</MCID 0>> BDC BT /F1 12 Tf (Hi) Tj ET EMC".to_vec()));
+        let page = doc.add_object(dictionary! {
+            "Type" => "Page", "Parent" => pages, "Contents" => content, "StructParents" => 0,
+            "MediaBox" => vec![0.into(), 0.into(), 595.into(), 842.into()],
+            "Resources" => dictionary! { "Font" => dictionary! { "F1" => font } },
+        });
+        doc.objects.insert(
+            pages,
+            Object::Dictionary(dictionary! { "Type" => "Pages", "Kids" => vec![page.into()], "Count" => 1 }),
+        );
+        let document = doc.new_object_id();
+        let script =
+            doc.add_object(dictionary! { "S" => "JavaScript", "JS" => Object::string_literal("app.alert(1)") });
+        let para = doc.add_object(dictionary! {
+            "Type" => "StructElem", "S" => "P", "P" => document, "Pg" => page, "K" => vec![0.into()],
+            "Alt" => Object::string_literal("(nested) text with \\) and 1 0 R inside"),
+        });
+        let with_id = doc.add_object(dictionary! {
+            "Type" => "StructElem", "S" => "P", "P" => document, "ID" => Object::string_literal("x"),
+        });
+        let escaped =
+            doc.add_object(dictionary! { "Type" => "StructElem", "S" => "P", "P" => document, "J#53" => script });
+        doc.objects.insert(
+            document,
+            Object::Dictionary(dictionary! {
+                "Type" => "StructElem", "S" => "Document", "K" => vec![para.into(), with_id.into(), escaped.into()],
+            }),
+        );
+        let root = doc.add_object(dictionary! { "Type" => "StructTreeRoot", "K" => document });
+        let catalog = doc.add_object(dictionary! {
+            "Type" => "Catalog", "Pages" => pages, "StructTreeRoot" => root,
+            "MarkInfo" => dictionary! { "Marked" => true },
+        });
+        doc.trailer.set("Root", catalog);
+        doc.reference_table.cross_reference_type = table;
+        let mut out = Vec::new();
+        doc.save_to(&mut out).expect("save");
+        (out, [para, font, content, page, document, with_id, escaped, script])
+    }
+
+    #[test]
+    fn elements_fonts_and_streams_are_kept_as_bytes_and_the_rest_parsed() {
+        let (pdf, [para, font, content, page, document, with_id, escaped, script]) =
+            tagged(lopdf::xref::XrefType::CrossReferenceTable);
+        let (small, raw) = split(&pdf).expect("a classic table is read");
+        for id in [para, font, content] {
+            assert!(raw.contains(id), "{id:?} is copied as bytes");
+        }
+        for id in [page, document, with_id, escaped, script] {
+            assert!(!raw.contains(id), "{id:?} is parsed");
+        }
+        assert_eq!(raw.struct_elems, 1);
+        let small = Document::load_mem(&small).expect("the parsed objects make a PDF");
+        for id in [page, document, with_id, escaped, script] {
+            assert!(small.get_object(id).is_ok(), "{id:?} is in the small PDF");
+        }
+        assert!(small.get_object(para).is_err() && small.get_object(font).is_err());
+        assert!(small.catalog().is_ok());
+
+        // References are renumbered, or made null; a string that looks like one is not.
+        let object = raw.get(para).expect("the paragraph");
+        assert_eq!(raw.targets(para).collect::<Vec<_>>(), vec![document, page]);
+        let bytes = raw.renumbered(object, |id| (id == document).then_some(77));
+        let text = String::from_utf8_lossy(&bytes);
+        assert!(text.contains("/P 77 0 R"), "{text}");
+        assert!(text.contains("/Pg null"), "{text}");
+        assert!(text.contains("and 1 0 R inside"), "{text}");
+        // A stream keeps its data.
+        let bytes = raw.renumbered(raw.get(content).expect("the content"), |_| None);
+        assert!(String::from_utf8_lossy(&bytes).contains("(Hi) Tj"));
+    }
+
+    #[test]
+    fn a_file_with_a_cross_reference_stream_is_not_read_this_way() {
+        let (pdf, _) = tagged(lopdf::xref::XrefType::CrossReferenceStream);
+        assert!(split(&pdf).is_none());
+    }
+
+    #[test]
+    fn a_cut_or_damaged_file_is_refused_or_read_without_panicking() {
+        let (pdf, _) = tagged(lopdf::xref::XrefType::CrossReferenceTable);
+        for end in (0..pdf.len()).step_by(7) {
+            let _ = split(&pdf[..end]);
+        }
+        for at in (0..pdf.len()).step_by(3) {
+            for byte in [b'(', b')', b'<', b'>', b'[', b']', b'/', b'%', b'9', b' ', 0xff] {
+                let mut damaged = pdf.clone();
+                damaged[at] = byte;
+                let _ = split(&damaged);
+            }
+        }
+    }
 }

@@ -1327,3 +1327,101 @@ fn marks_alone_are_those_a_whole_reading_finds() {
     assert_eq!(marks(&merged, keyword).expect("readable").pages.len(), 3, "the three marked pages of the merged file");
     assert!(!marks(&report, keyword).expect("readable").any());
 }
+
+#[test]
+fn a_hostile_pdf_passed_off_as_a_typeset_part_is_sanitised_as_a_bound_one() {
+    // What a planted part cache entry could hold: written with a classic table, so that the
+    // merge copies its elements, fonts and streams as bytes; scripts and files hidden in a font
+    // and a content stream too, which would be copied as bytes but for what they hold.
+    let mut doc = Document::load_mem(&hostile()).expect("the hostile PDF");
+    let script = doc.add_object(dictionary! { "S" => "JavaScript", "JS" => Object::string_literal("pwned()") });
+    let file = doc.add_object(Stream::new(dictionary! {}, b"secret payload".to_vec()));
+    let spec = doc.add_object(dictionary! { "Type" => "Filespec", "EF" => dictionary! { "F" => file } });
+    for object in doc.objects.values_mut() {
+        match object {
+            Object::Dictionary(d) if d.get(b"Type").and_then(Object::as_name).is_ok_and(|t| t == b"Font") => {
+                d.set("AA", dictionary! { "O" => script });
+                d.set("JS", Object::string_literal("pwned-font"));
+            }
+            Object::Stream(s) if s.dict.is_empty() || s.dict.has(b"Length") && !s.dict.has(b"Type") => {
+                s.dict.set("AF", vec![spec.into()]);
+            }
+            _ => {}
+        }
+    }
+    let catalog = doc.catalog().expect("catalogue").clone();
+    let hostile = save(doc, catalog);
+    assert!(super::raw::split(&hostile).is_some(), "the quick read takes it");
+    let parts = vec![
+        Part {
+            pdf: typeset("Budget Update", "en-GB").into(),
+            source: PartSource::Typeset,
+            title: "Item 4: Budget Update".into(),
+            lang: None,
+            nested: false,
+        },
+        Part {
+            pdf: (&*hostile.leak()).into(),
+            source: PartSource::Typeset,
+            title: "Item 7: Appendix".into(),
+            lang: None,
+            nested: false,
+        },
+    ];
+    let merged = merge(&parts, &options()).expect("merge");
+    let file = write(&merged.pdf);
+    let qdf = qdf(&file.path);
+    for forbidden in [
+        "/JavaScript",
+        "/JS",
+        "/Launch",
+        "/EmbeddedFile",
+        "/FileAttachment",
+        "/OpenAction",
+        "/AA",
+        "/XFA",
+        "/AcroForm",
+        "/PieceInfo",
+        "/AF",
+        "calc.exe",
+        "secret",
+        "pwned",
+        "javascript:",
+        "private-app-data",
+    ] {
+        assert!(!qdf.contains(forbidden), "{forbidden} survived the merge");
+    }
+    assert!(qdf.contains("(https://www.example.gov.uk/)"), "a web link is kept");
+    assert!(tool("pdftotext", &[file.s(), "-"]).contains("Appendix with active content"));
+}
+
+#[test]
+fn a_typeset_part_copied_as_bytes_reads_as_the_same_part_parsed_whole() {
+    let report = typeset("Budget Update", "en-GB");
+    assert!(super::raw::split(report).is_some(), "the typesetter's PDF is read the quick way");
+    let part = |source: PartSource| Part {
+        pdf: report.into(),
+        source,
+        title: "Item 4: Budget Update".into(),
+        lang: None,
+        nested: false,
+    };
+    let quick = write(&merged_with_furniture(&[part(PartSource::Typeset)]).pdf);
+    let whole = write(&merged_with_furniture(&[part(PartSource::Bound { name: "report.pdf".into() })]).pdf);
+    assert_eq!(tool("pdftotext", &[quick.s(), "-"]), tool("pdftotext", &[whole.s(), "-"]));
+    assert_eq!(structure_walk(&quick), structure_walk(&whole));
+    let objects = |file: &Written| {
+        let json = json(&file.path);
+        let mut kinds: Vec<String> = objects(&json)
+            .values()
+            .map(|o| {
+                let o = o.get("dict").unwrap_or(o);
+                format!("{} {}", o["/Type"], o["/S"])
+            })
+            .collect();
+        kinds.sort();
+        kinds
+    };
+    assert_eq!(objects(&quick), objects(&whole), "the same objects, of the same kinds");
+    assert!(tool("qpdf", &["--check", quick.s()]).contains("No syntax or stream encoding errors"));
+}
