@@ -109,7 +109,7 @@ pub fn bind(
     let jobs: Vec<(&PackPart, &std::sync::Mutex<Option<Box<Document>>>)> = pack.parts.iter().zip(&documents).collect();
     let typeset = in_workers(&jobs, workers, |&(part, document)| -> Result<ReadPart, BindError> {
         let read = |pdf: Vec<u8>| {
-            merge::inspect(&pdf).map(|facts| ReadPart::Typeset(pdf, facts)).map_err(|e| BindError::Part {
+            merge::inspect_typeset(&pdf).map(|facts| ReadPart::Typeset(pdf, facts)).map_err(|e| BindError::Part {
                 item: part.item,
                 what: part.title.clone(),
                 message: e.to_string(),

@@ -14,7 +14,7 @@
 //!
 //! # API
 //!
-//! - [`inspect`]`(pdf)` gives a part's page count, whether it is tagged, its page sizes as
+//! - [`inspect`]`(pdf)` (and [`inspect_typeset`] for a PDF cabrep typeset) gives a part's page count, whether it is tagged, its page sizes as
 //!   displayed and its Info title and keywords, so that a caller can lay out an agenda before
 //!   anything is merged. Reading is bounded: a page tree deeper than 64 levels or leading back
 //!   to itself, and a structure tree of more than 200,000 elements, are refused (nesting within
@@ -88,6 +88,13 @@
 //!   cross-reference offsets are kept to the end. A part not already read ([`merge_read`]) is
 //!   read when its turn comes and let go after it, so the merge's memory follows the largest
 //!   part, not the document.
+//! - **Typeset parts read quickly.** A [`PartSource::Typeset`] part written with a classic
+//!   cross-reference table (as the typesetter writes it) has its structure elements, fonts and
+//!   streams lexed and copied as the bytes they are, their references renumbered, rather than
+//!   parsed into objects and written again; only its other objects are parsed (`raw`; also
+//!   [`inspect_typeset`]). An object holding anything the copier removes or rewrites is never
+//!   copied that way, so a typeset part is sanitised as any part is; any other file is read
+//!   whole.
 //! - **Bounded and safe.** Encrypted parts are refused; corrupt or truncated ones give an error,
 //!   never a panic; each stream the reader inflates is bounded by [`MAX_INFLATED`].
 
@@ -487,6 +494,13 @@ pub struct PageFacts {
 /// `name` is not known here, so errors name the file `PDF`.
 pub fn inspect(pdf: &[u8]) -> Result<PdfFacts, MergeError> {
     Source::load(pdf, "PDF").map(|source| facts(&source))
+}
+
+/// [`inspect`] for a PDF cabrep typeset: read the quick way the merge reads such a part (its
+/// structure elements, fonts and streams lexed, not parsed), and as [`inspect`] reads any
+/// other file.
+pub fn inspect_typeset(pdf: &[u8]) -> Result<PdfFacts, MergeError> {
+    Source::load_typeset(pdf, "PDF").map(|source| facts(&source))
 }
 
 fn facts(source: &Source) -> PdfFacts {

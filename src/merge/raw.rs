@@ -7,7 +7,7 @@
 //! (not the `/Document` one, without an `/ID`), a font, font descriptor or graphics state, or a
 //! stream, and holds no name of anything the copier removes or rewrites (actions, scripts,
 //! embedded files, destinations, annotations, `StructParent` keys, metadata and the like; see
-//! [`ACTIVE`]). Everything else — the catalogue, page tree and pages, annotations, the
+//! [`active`]). Everything else — the catalogue, page tree and pages, annotations, the
 //! structure tree's root and parent tree, the outline, the `/Document` element — goes into a
 //! small PDF of its own that the object reader parses as before. So a raw object is one the
 //! copier would copy unchanged but for its references, and nothing it would remove is ever raw.
@@ -17,61 +17,63 @@
 //! whole by the object reader. This room only reads; the copier decides what each reference
 //! becomes.
 
-use std::collections::HashMap;
 use std::ops::Range;
 
 use lopdf::ObjectId;
 
-/// Names that keep an object out of the raw copy wherever they stand in it: what the copier
+/// Whether a name keeps an object out of the raw copy wherever it stands in it: what the copier
 /// removes, rewrites or checks (see `copy`), and the kinds of object it refuses.
-const ACTIVE: &[&[u8]] = &[
-    b"AA",
-    b"OpenAction",
-    b"JS",
-    b"JavaScript",
-    b"EmbeddedFiles",
-    b"EmbeddedFile",
-    b"EF",
-    b"AF",
-    b"RF",
-    b"XFA",
-    b"PieceInfo",
-    b"Metadata",
-    b"StructParent",
-    b"StructParents",
-    b"Dest",
-    b"D",
-    b"Next",
-    b"Annots",
-    b"ID",
-    b"PA",
-    b"Launch",
-    b"ImportData",
-    b"SubmitForm",
-    b"ResetForm",
-    b"GoToR",
-    b"GoToE",
-    b"GoTo",
-    b"Named",
-    b"URI",
-    b"Hide",
-    b"SetOCGState",
-    b"Rendition",
-    b"Sound",
-    b"Movie",
-    b"RichMediaExecute",
-    b"Trans",
-    b"GoTo3DView",
-    b"FileAttachment",
-    b"Screen",
-    b"RichMedia",
-    b"3D",
-    b"Filespec",
-    b"XRef",
-    b"ObjStm",
-];
+fn active(name: &[u8]) -> bool {
+    matches!(
+        name,
+        b"AA"
+            | b"OpenAction"
+            | b"JS"
+            | b"JavaScript"
+            | b"EmbeddedFiles"
+            | b"EmbeddedFile"
+            | b"EF"
+            | b"AF"
+            | b"RF"
+            | b"XFA"
+            | b"PieceInfo"
+            | b"Metadata"
+            | b"StructParent"
+            | b"StructParents"
+            | b"Dest"
+            | b"D"
+            | b"Next"
+            | b"Annots"
+            | b"ID"
+            | b"PA"
+            | b"Launch"
+            | b"ImportData"
+            | b"SubmitForm"
+            | b"ResetForm"
+            | b"GoToR"
+            | b"GoToE"
+            | b"GoTo"
+            | b"Named"
+            | b"URI"
+            | b"Hide"
+            | b"SetOCGState"
+            | b"Rendition"
+            | b"Sound"
+            | b"Movie"
+            | b"RichMediaExecute"
+            | b"Trans"
+            | b"GoTo3DView"
+            | b"FileAttachment"
+            | b"Screen"
+            | b"RichMedia"
+            | b"3D"
+            | b"Filespec"
+            | b"XRef"
+            | b"ObjStm"
+    )
+}
 
-/// Object types copied raw when nothing in them is [`ACTIVE`].
+/// Object types copied raw when nothing in them is [`active`].
 const RAW_TYPES: &[&[u8]] = &[b"StructElem", b"Font", b"FontDescriptor", b"ExtGState"];
 
 /// How deeply arrays and dictionaries may nest in one object before the file is read the slow way.
@@ -81,7 +83,8 @@ const MAX_NESTING: usize = 100;
 #[derive(Default)]
 pub(super) struct RawObjects {
     data: Vec<u8>,
-    objects: HashMap<ObjectId, RawObject>,
+    /// By object number.
+    objects: Vec<Option<(u16, RawObject)>>,
     /// How many of them are structure elements.
     pub struct_elems: usize,
 }
@@ -97,16 +100,19 @@ pub(super) struct RawObject {
 
 impl RawObjects {
     pub fn get(&self, id: ObjectId) -> Option<&RawObject> {
-        self.objects.get(&id)
+        match self.objects.get(id.0 as usize) {
+            Some(Some((generation, object))) if *generation == id.1 => Some(object),
+            _ => None,
+        }
     }
 
     pub fn contains(&self, id: ObjectId) -> bool {
-        self.objects.contains_key(&id)
+        self.get(id).is_some()
     }
 
     /// The objects a raw object refers to, in order.
     pub fn targets(&self, id: ObjectId) -> impl Iterator<Item = ObjectId> + '_ {
-        self.objects.get(&id).into_iter().flat_map(|o| o.refs.iter().map(|(_, t)| *t))
+        self.get(id).into_iter().flat_map(|o| o.refs.iter().map(|(_, t)| *t))
     }
 
     /// The object's bytes with each reference replaced by what `renumber` makes of it: a new
@@ -138,13 +144,20 @@ pub(super) fn split(pdf: &[u8]) -> Option<(Vec<u8>, RawObjects)> {
     if entries.iter().any(|(id, _)| id.0 as usize > 4 * entries.len() + 1024) {
         return None;
     }
-    let mut objects = HashMap::new();
+    let mut objects: Vec<Option<(u16, RawObject)>> = Vec::new();
+    let mut struct_elems = 0;
     let mut parsed: Vec<(ObjectId, Range<usize>)> = Vec::new();
     for (id, offset) in entries {
         let read = read_object(pdf, offset, id)?;
         if read.raw {
             let refs = read.lexed.refs;
-            objects.insert(id, RawObject { body: read.body, refs, struct_elem: read.lexed.kind == Kind::StructElem });
+            let struct_elem = read.lexed.kind == Kind::StructElem;
+            struct_elems += usize::from(struct_elem);
+            let number = id.0 as usize;
+            if objects.len() <= number {
+                objects.resize_with(number + 1, || None);
+            }
+            objects[number] = Some((id.1, RawObject { body: read.body, refs, struct_elem }));
         } else {
             parsed.push((id, offset..read.end));
         }
@@ -173,7 +186,6 @@ pub(super) fn split(pdf: &[u8]) -> Option<(Vec<u8>, RawObjects)> {
     small.extend_from_slice(b"trailer\n");
     small.extend_from_slice(&pdf[trailer]);
     small.extend_from_slice(format!("\nstartxref\n{start}\n%%EOF\n").as_bytes());
-    let struct_elems = objects.values().filter(|o| o.struct_elem).count();
     Some((small, RawObjects { data: pdf.to_vec(), objects, struct_elems }))
 }
 
@@ -220,8 +232,7 @@ fn xref_table(pdf: &[u8]) -> Option<(Entries, Range<usize>)> {
     let begin = skip_space(pdf, pos);
     let mut lexed = Lexed::default();
     let end = value(pdf, begin, 0, &mut lexed)?;
-    let keys = &lexed.top_keys;
-    if keys.iter().any(|k| matches!(k.as_slice(), b"Prev" | b"XRefStm" | b"Encrypt")) {
+    if lexed.updated {
         return None;
     }
     Some((entries, begin..end))
@@ -292,14 +303,15 @@ enum Kind {
 #[derive(Default)]
 struct Lexed {
     refs: Vec<(Range<usize>, ObjectId)>,
-    /// The keys of the top-level dictionary.
-    top_keys: Vec<Vec<u8>>,
+    /// The top-level dictionary has a key of a trailer this reader does not read: `/Prev`,
+    /// `/XRefStm` or `/Encrypt`.
+    updated: bool,
     kind: Kind,
     /// Its `/Type` is one of [`RAW_TYPES`].
     raw_type: bool,
     /// A structure element whose `/S` is `/Document`.
     document: bool,
-    /// A name of [`ACTIVE`], a name with `#` escapes, or `/A` or `/S` below the top level.
+    /// A name of [`active`], a name with `#` escapes, or `/A` or `/S` below the top level.
     active: bool,
     /// The top-level `/Length`, when it is a direct integer.
     length: Option<usize>,
@@ -326,7 +338,7 @@ fn value(pdf: &[u8], pos: usize, depth: usize, lexed: &mut Lexed) -> Option<usiz
                 let key = &pdf[at + 1..key_end];
                 lexed.note_name(key);
                 if depth == 0 {
-                    lexed.top_keys.push(key.to_vec());
+                    lexed.updated |= matches!(key, b"Prev" | b"XRefStm" | b"Encrypt");
                 } else if matches!(key, b"A" | b"S") {
                     lexed.active = true;
                 }
@@ -397,7 +409,7 @@ fn value(pdf: &[u8], pos: usize, depth: usize, lexed: &mut Lexed) -> Option<usiz
 
 impl Lexed {
     fn note_name(&mut self, name: &[u8]) {
-        if name.contains(&b'#') || ACTIVE.contains(&name) {
+        if name.contains(&b'#') || active(name) {
             self.active = true;
         }
     }
@@ -463,11 +475,18 @@ fn next_token(pdf: &[u8], pos: usize) -> Option<(Range<usize>, usize)> {
 }
 
 /// An unsigned decimal number, digits only.
-fn number<T: std::str::FromStr>(bytes: &[u8]) -> Option<T> {
-    if bytes.is_empty() || !bytes.iter().all(u8::is_ascii_digit) {
+fn number<T: TryFrom<u64>>(bytes: &[u8]) -> Option<T> {
+    if bytes.is_empty() || bytes.len() > 19 {
         return None;
     }
-    std::str::from_utf8(bytes).ok()?.parse().ok()
+    let mut value: u64 = 0;
+    for &b in bytes {
+        if !b.is_ascii_digit() {
+            return None;
+        }
+        value = value * 10 + u64::from(b - b'0');
+    }
+    T::try_from(value).ok()
 }
 
 #[cfg(test)]
