@@ -4,8 +4,9 @@
 //!
 //! [`split`] reads a file with a classic cross-reference table (as the typesetter writes it),
 //! lexes every object once, and sorts it: an object is *raw* when it is a structure element
-//! (not the `/Document` one, without an `/ID`), a font, font descriptor or graphics state, or a
-//! stream, and holds no name of anything the copier removes or rewrites (actions, scripts,
+//! (not the `/Document` one, without an `/ID`), or a font, font descriptor, graphics state or
+//! stream without an `/A` or `/S` of its own (an action's keys), and holds no name of anything
+//! the copier removes or rewrites (actions, scripts,
 //! embedded files, destinations, annotations, `StructParent` keys, metadata and the like; see
 //! [`active`]). Everything else — the catalogue, page tree and pages, annotations, the
 //! structure tree's root and parent tree, the outline, the `/Document` element — goes into a
@@ -151,7 +152,7 @@ pub(super) fn split(pdf: &[u8]) -> Option<(Vec<u8>, RawObjects)> {
         let read = read_object(pdf, offset, id)?;
         if read.raw {
             let refs = read.lexed.refs;
-            let struct_elem = read.lexed.kind == Kind::StructElem;
+            let struct_elem = read.lexed.struct_elem;
             struct_elems += usize::from(struct_elem);
             let number = id.0 as usize;
             if objects.len() <= number {
@@ -285,18 +286,8 @@ fn read_object(pdf: &[u8], offset: usize, id: ObjectId) -> Option<ReadObject> {
         _ => return None,
     };
     let raw = !lexed.active
-        && match lexed.kind {
-            Kind::StructElem => !lexed.document,
-            Kind::Other => stream || lexed.raw_type,
-        };
+        && if lexed.struct_elem { !lexed.document } else { (stream || lexed.raw_type) && !lexed.action_keys };
     Some(ReadObject { body: begin..end, end: after, lexed, raw })
-}
-
-#[derive(Default, PartialEq, Eq, Clone, Copy)]
-enum Kind {
-    StructElem,
-    #[default]
-    Other,
 }
 
 /// What lexing one object found.
@@ -306,7 +297,11 @@ struct Lexed {
     /// The top-level dictionary has a key of a trailer this reader does not read: `/Prev`,
     /// `/XRefStm` or `/Encrypt`.
     updated: bool,
-    kind: Kind,
+    /// Its `/Type` is `/StructElem`.
+    struct_elem: bool,
+    /// An `/A` or `/S` at the top level: a structure element's attributes and role, an action
+    /// (or an annotation's action) on anything else.
+    action_keys: bool,
     /// Its `/Type` is one of [`RAW_TYPES`].
     raw_type: bool,
     /// A structure element whose `/S` is `/Document`.
@@ -339,6 +334,7 @@ fn value(pdf: &[u8], pos: usize, depth: usize, lexed: &mut Lexed) -> Option<usiz
                 lexed.note_name(key);
                 if depth == 0 {
                     lexed.updated |= matches!(key, b"Prev" | b"XRefStm" | b"Encrypt");
+                    lexed.action_keys |= matches!(key, b"A" | b"S");
                 } else if matches!(key, b"A" | b"S") {
                     lexed.active = true;
                 }
@@ -349,9 +345,7 @@ fn value(pdf: &[u8], pos: usize, depth: usize, lexed: &mut Lexed) -> Option<usiz
                     match key {
                         b"Type" => {
                             let name = value.strip_prefix(b"/").unwrap_or(b"");
-                            if name == b"StructElem" {
-                                lexed.kind = Kind::StructElem;
-                            }
+                            lexed.struct_elem = name == b"StructElem";
                             lexed.raw_type = RAW_TYPES.contains(&name);
                         }
                         b"S" if value == b"/Document" => lexed.document = true,
@@ -497,7 +491,7 @@ mod tests {
 
     /// A tagged one-page PDF with a classic cross-reference table, and the ids of its objects:
     /// (paragraph element, font, content, page, document element, element with an ID, element
-    /// with an escaped name, script action).
+    /// with an escaped name, an action typed as a font).
     fn tagged(table: lopdf::xref::XrefType) -> (Vec<u8>, [ObjectId; 8]) {
         let mut doc = Document::with_version("1.7");
         let pages = doc.new_object_id();
@@ -514,8 +508,8 @@ mod tests {
             Object::Dictionary(dictionary! { "Type" => "Pages", "Kids" => vec![page.into()], "Count" => 1 }),
         );
         let document = doc.new_object_id();
-        let script =
-            doc.add_object(dictionary! { "S" => "JavaScript", "JS" => Object::string_literal("app.alert(1)") });
+        // An action (one the copier drops) dressed as a font.
+        let script = doc.add_object(dictionary! { "Type" => "Font", "S" => "Thread", "T" => 0 });
         let para = doc.add_object(dictionary! {
             "Type" => "StructElem", "S" => "P", "P" => document, "Pg" => page, "K" => vec![0.into()],
             "Alt" => Object::string_literal("(nested) text with \\) and 1 0 R inside"),

@@ -299,46 +299,45 @@ impl Source {
             return elems;
         };
         let Ok(root) = root.as_dict() else { return elems };
-        let mut stack: Vec<(&Object, usize)> = root.get(b"K").ok().map(|k| vec![(k, 0)]).unwrap_or_default();
-        // References out of elements kept as bytes: their kids, and their parents and pages,
-        // which are no elements or are found already.
-        let mut raw_refs: Vec<(ObjectId, usize)> = Vec::new();
-        loop {
-            let (object, depth) = match raw_refs.pop() {
-                Some((id, depth)) => (None, (id, depth)),
-                None => match stack.pop() {
-                    Some((object, depth)) => (Some(object), (object.as_reference().unwrap_or((0, 0)), depth)),
-                    None => break,
-                },
-            };
-            let (id, depth) = depth;
+        // A value to look into, or an object referred to (from a value, or from an element kept
+        // as bytes: its kids, and its parent and pages, which are no elements or found already).
+        enum Next<'a> {
+            Value(&'a Object),
+            Object(ObjectId),
+        }
+        let mut stack: Vec<(Next, usize)> = root.get(b"K").ok().map(|k| vec![(Next::Value(k), 0)]).unwrap_or_default();
+        while let Some((next, depth)) = stack.pop() {
             if depth > 4 * MAX_DEPTH {
                 continue;
             }
-            match object {
-                None | Some(Object::Reference(_)) => {
+            let value = match next {
+                Next::Value(Object::Reference(id)) => Next::Object(*id),
+                other => other,
+            };
+            match value {
+                Next::Object(id) => {
                     if elems.contains(&id) {
                         continue;
                     }
                     if self.raw.get(id).is_some_and(|r| r.struct_elem) {
                         elems.insert(id);
-                        raw_refs.extend(self.raw.targets(id).map(|t| (t, depth + 1)));
+                        stack.extend(self.raw.targets(id).map(|t| (Next::Object(t), depth + 1)));
                     } else if let Ok(d) = self.doc.get_dictionary(id) {
                         if is_struct_elem(d) {
                             elems.insert(id);
                             if let Ok(k) = d.get(b"K") {
-                                stack.push((k, depth + 1));
+                                stack.push((Next::Value(k), depth + 1));
                             }
                         }
                     }
                 }
-                Some(Object::Array(items)) => stack.extend(items.iter().map(|i| (i, depth + 1))),
-                Some(Object::Dictionary(d)) if is_struct_elem(d) => {
+                Next::Value(Object::Array(items)) => stack.extend(items.iter().map(|i| (Next::Value(i), depth + 1))),
+                Next::Value(Object::Dictionary(d)) if is_struct_elem(d) => {
                     if let Ok(k) = d.get(b"K") {
-                        stack.push((k, depth + 1));
+                        stack.push((Next::Value(k), depth + 1));
                     }
                 }
-                _ => {}
+                Next::Value(_) => {}
             }
         }
         elems
