@@ -107,7 +107,86 @@ pub fn bind(
     // here for the agenda's layout, its objects let go until the merge reads it again, one part
     // at a time, so that a pack's parts are never all held as objects at once.
     let jobs: Vec<(&PackPart, &std::sync::Mutex<Option<Box<Document>>>)> = pack.parts.iter().zip(&documents).collect();
-    let typeset = in_workers(&jobs, workers, |&(part, document)| -> Result<ReadPart, BindError> {
+    // Each part's page count and sizes as the last build of this pack found them, when it found
+    // them for every typeset part: the front sheet and furniture are laid out for those while the
+    // parts are typeset, and used if the parts come out the same (an edit seldom changes them).
+    let guessed: Option<Vec<merge::PdfFacts>> = cache.and_then(PartCache::last_facts).and_then(|last| {
+        let mut guessed = Vec::with_capacity(pack.parts.len());
+        for (index, part) in pack.parts.iter().enumerate() {
+            guessed.push(match &part.content {
+                PartContent::Bound(pdf) => pdf.read.facts().clone(),
+                PartContent::Typeset(_) => last.get(&facts_key(index, part))?.clone(),
+            });
+        }
+        Some(guessed)
+    });
+    let (typeset, laid_ahead) = std::thread::scope(|scope| {
+        let ahead = guessed.map(|guessed| {
+            scope.spawn(move || {
+                let laid = lay_front_and_furniture(pack, &guessed.iter().collect::<Vec<_>>(), writer);
+                (guessed, laid)
+            })
+        });
+        let typeset = typeset_parts(engine, &jobs, workers, cache);
+        (typeset, ahead.and_then(|a| a.join().ok()))
+    });
+    let read = typeset.into_iter().collect::<Result<Vec<_>, _>>()?;
+    if let Some(cache) = cache {
+        let facts = pack
+            .parts
+            .iter()
+            .enumerate()
+            .zip(&read)
+            .filter(|((_, part), _)| matches!(part.content, PartContent::Typeset(_)));
+        cache.put_last_facts(
+            facts.map(|((index, part), read)| (facts_key(index, part), read.facts().clone())).collect(),
+        );
+    }
+
+    // A part found in the cache is checked for not-for-publication marks (see
+    // `PartCache::refused`): a sealed one's metadata at once; any other's every page, on a copy of
+    // its bytes, on a thread of its own while the front sheet, the furniture and the merge go on
+    // (the merge lets the parts' own bytes go as it reads them). A part that says so refuses the
+    // whole binding (nothing bound with it leaves here) and its entry goes, so that binding again
+    // typesets it afresh.
+    let mut refused = 0;
+    let mut unsealed = Vec::new();
+    if let Some(cache) = cache {
+        for found in read.iter().filter_map(|r| if let ReadPart::Cached(found) = r { Some(found) } else { None }) {
+            if !found.sealed() {
+                unsealed.push(found.clone());
+            } else if cache.refused(found) {
+                refused += 1;
+            }
+        }
+    }
+    if refused > 0 {
+        return Err(BindError::CacheRefused(refused));
+    }
+    let (checked, bound) = std::thread::scope(|scope| {
+        let checker = scope.spawn(|| match cache {
+            Some(cache) => unsealed.iter().filter(|found| cache.refused(found)).count(),
+            None => 0,
+        });
+        let bound = join_parts(pack, read, writer, laid_ahead);
+        (checker.join(), bound)
+    });
+    match checked {
+        Ok(0) => bound,
+        Ok(refused) => Err(BindError::CacheRefused(refused)),
+        Err(_) => Err(BindError::Pack("the check of cached parts stopped unexpectedly".into())),
+    }
+}
+
+/// Typesets each typeset part of `jobs` (or finds it in `cache`, or adds it there) with
+/// `workers` threads; a bound part is as the meeting read it.
+fn typeset_parts<'a>(
+    engine: &Engine,
+    jobs: &[(&'a PackPart, &std::sync::Mutex<Option<Box<Document>>>)],
+    workers: usize,
+    cache: Option<&PartCache>,
+) -> Vec<Result<ReadPart<'a>, BindError>> {
+    in_workers(jobs, workers, |&(part, document)| -> Result<ReadPart<'a>, BindError> {
         let read = |pdf: Vec<u8>| {
             merge::inspect_typeset(&pdf).map(|facts| ReadPart::Typeset(pdf, facts)).map_err(|e| BindError::Part {
                 item: part.item,
@@ -148,41 +227,7 @@ pub fn bind(
                 Ok(read)
             }
         }
-    });
-    let read = typeset.into_iter().collect::<Result<Vec<_>, _>>()?;
-    // A part found in the cache is checked for not-for-publication marks (see
-    // `PartCache::refused`): a sealed one's metadata at once; any other's every page, on a copy of
-    // its bytes, on a thread of its own while the front sheet, the furniture and the merge go on
-    // (the merge lets the parts' own bytes go as it reads them). A part that says so refuses the
-    // whole binding (nothing bound with it leaves here) and its entry goes, so that binding again
-    // typesets it afresh.
-    let mut refused = 0;
-    let mut unsealed = Vec::new();
-    if let Some(cache) = cache {
-        for found in read.iter().filter_map(|r| if let ReadPart::Cached(found) = r { Some(found) } else { None }) {
-            if !found.sealed() {
-                unsealed.push(found.clone());
-            } else if cache.refused(found) {
-                refused += 1;
-            }
-        }
-    }
-    if refused > 0 {
-        return Err(BindError::CacheRefused(refused));
-    }
-    let (checked, bound) = std::thread::scope(|scope| {
-        let checker = scope.spawn(|| match cache {
-            Some(cache) => unsealed.iter().filter(|found| cache.refused(found)).count(),
-            None => 0,
-        });
-        let bound = join_parts(pack, read, writer);
-        (checker.join(), bound)
-    });
-    match checked {
-        Ok(0) => bound,
-        Ok(refused) => Err(BindError::CacheRefused(refused)),
-        Err(_) => Err(BindError::Pack("the check of cached parts stopped unexpectedly".into())),
-    }
+    })
 }
 
 /// Binds the parts read (typeset, found in the cache, or bound) with the front sheet, settled
@@ -192,52 +237,19 @@ fn join_parts(
     pack: &PackParts,
     read: Vec<ReadPart<'_>>,
     writer: &crate::render::pdf::PdfWriter,
+    laid_ahead: LaidAhead,
 ) -> Result<BoundPack, BindError> {
     let facts: Vec<merge::PdfFacts> = read.iter().map(|r| r.facts().clone()).collect();
     let facts: Vec<&merge::PdfFacts> = facts.iter().collect();
     let bound_read: Vec<Option<&merge::ReadPdf>> = read.iter().map(ReadPart::read).collect();
 
-    // The front sheet: typeset, then again while the agenda's numbers change its length. A front
-    // sheet and an agenda are a page each, as a rule, so that is the first guess.
-    let settled = settle(2, FRONT_PASSES, |front_pages| {
-        let (starts, total) = item_starts(pack, &facts, front_pages);
-        let front = resolved_front(&pack.front, &starts, total);
-        let pdf = writer.render(&front).map_err(|e| format!("front sheet and agenda: {e}"))?;
-        let pdf = merge::read(Arc::new(pdf)).map_err(|e| format!("front sheet and agenda: {e}"))?;
-        Ok((pdf.facts().page_count as usize, (front, pdf, starts, total)))
-    })?;
-    let Some((front, front_pdf, starts, page_count)) = settled else {
-        return Err(BindError::Pack(format!(
-            "front sheet and agenda: its length did not settle in {FRONT_PASSES} passes (the agenda's page numbers \
-             keep changing it)"
-        )));
+    // The front sheet and furniture: laid out while the parts were typeset, from their page
+    // counts and sizes of the last build, when those were right; else now.
+    let laid = match laid_ahead {
+        Some((guessed, Ok(laid))) if same_pages(&guessed, &facts) => laid,
+        _ => lay_front_and_furniture(pack, &facts, writer)?,
     };
-
-    // A bound PDF's first page is stamped with its agenda item (its title is not on its pages):
-    // drawn from a furniture page of its own as real content, a heading (see `merge::announce`).
-    let bound = std::iter::once(false).chain(pack.parts.iter().map(|p| matches!(p.content, PartContent::Bound(_))));
-    let sizes: Vec<FurniturePage> = std::iter::once(front_pdf.facts())
-        .chain(facts.iter().copied())
-        .zip(bound)
-        .flat_map(|(f, bound)| {
-            f.pages.iter().map(move |p| FurniturePage { width: p.width, height: p.height, stamp: None, bound })
-        })
-        .collect();
-    let (stamp_pages, tagged_stamps) = announced(pack, &facts);
-    let furniture = writer
-        .furniture(
-            &FurnitureSpec {
-                style: &pack.front.style,
-                lang: &pack.front.meta.lang,
-                title: &pack.front.meta.title,
-                header: pack.furniture.header.as_deref(),
-                footer: &pack.furniture.footer,
-                pages: &sizes,
-                stamp_pages: &stamp_pages,
-            },
-            pack.front.meta.date,
-        )
-        .map_err(|e| format!("page furniture: {e}"))?;
+    let Laid { front, front_pdf, starts, page_count, furniture, tagged_stamps } = laid;
 
     let mut parts = vec![Part {
         pdf: merge::PartPdf::Lent(front_pdf.bytes()),
@@ -298,6 +310,89 @@ fn join_parts(
             .map(|w| (item_of(pack, w), w.to_string()))
             .collect(),
     })
+}
+
+/// The front sheet and agenda, settled against the parts' page counts, and the furniture of
+/// every page, from what each part's PDF is (`facts`, in the parts' order).
+fn lay_front_and_furniture(
+    pack: &PackParts,
+    facts: &[&merge::PdfFacts],
+    writer: &crate::render::pdf::PdfWriter,
+) -> Result<Laid, BindError> {
+    // The front sheet: typeset, then again while the agenda's numbers change its length. A front
+    // sheet and an agenda are a page each, as a rule, so that is the first guess.
+    let settled = settle(2, FRONT_PASSES, |front_pages| {
+        let (starts, total) = item_starts(pack, facts, front_pages);
+        let front = resolved_front(&pack.front, &starts, total);
+        let pdf = writer.render(&front).map_err(|e| format!("front sheet and agenda: {e}"))?;
+        let pdf = merge::read(Arc::new(pdf)).map_err(|e| format!("front sheet and agenda: {e}"))?;
+        Ok((pdf.facts().page_count as usize, (front, pdf, starts, total)))
+    })?;
+    let Some((front, front_pdf, starts, page_count)) = settled else {
+        return Err(BindError::Pack(format!(
+            "front sheet and agenda: its length did not settle in {FRONT_PASSES} passes (the agenda's page numbers \
+             keep changing it)"
+        )));
+    };
+
+    // A bound PDF's first page is stamped with its agenda item (its title is not on its pages):
+    // drawn from a furniture page of its own as real content, a heading (see `merge::announce`).
+    let bound = std::iter::once(false).chain(pack.parts.iter().map(|p| matches!(p.content, PartContent::Bound(_))));
+    let sizes: Vec<FurniturePage> = std::iter::once(front_pdf.facts())
+        .chain(facts.iter().copied())
+        .zip(bound)
+        .flat_map(|(f, bound)| {
+            f.pages.iter().map(move |p| FurniturePage { width: p.width, height: p.height, stamp: None, bound })
+        })
+        .collect();
+    let (stamp_pages, tagged_stamps) = announced(pack, facts);
+    let furniture = writer
+        .furniture(
+            &FurnitureSpec {
+                style: &pack.front.style,
+                lang: &pack.front.meta.lang,
+                title: &pack.front.meta.title,
+                header: pack.furniture.header.as_deref(),
+                footer: &pack.furniture.footer,
+                pages: &sizes,
+                stamp_pages: &stamp_pages,
+            },
+            pack.front.meta.date,
+        )
+        .map_err(|e| format!("page furniture: {e}"))?;
+
+    Ok(Laid { front, front_pdf, starts, page_count, furniture, tagged_stamps })
+}
+
+/// Whether two readings of the parts agree on what [`lay_front_and_furniture`] reads of them:
+/// each part's page count and page sizes (an edited report's title, say, may differ).
+fn same_pages(guessed: &[merge::PdfFacts], facts: &[&merge::PdfFacts]) -> bool {
+    guessed.len() == facts.len()
+        && guessed.iter().zip(facts).all(|(g, f)| g.page_count == f.page_count && g.pages == f.pages)
+}
+
+/// The front sheet and furniture of a pack, laid out for its parts' page counts and sizes.
+struct Laid {
+    /// The front sheet and agenda as a document, its page numbers resolved.
+    front: Document,
+    /// The front sheet and agenda, typeset and read.
+    front_pdf: merge::ReadPdf,
+    /// Each item's first page.
+    starts: BTreeMap<String, usize>,
+    /// The pack's pages.
+    page_count: usize,
+    furniture: merge::FurniturePdf,
+    tagged_stamps: Vec<merge::TaggedStamp>,
+}
+
+/// What a pack's front sheet was laid out for while its parts were typeset: the parts' facts as
+/// the last build found them, and the front sheet and furniture laid out for those.
+type LaidAhead = Option<(Vec<merge::PdfFacts>, Result<Laid, BindError>)>;
+
+/// The key of a typeset part's facts among the last build's: its place in the pack and its
+/// report file (not its title, which an edit may change).
+fn facts_key(index: usize, part: &PackPart) -> String {
+    format!("{index} {}", part.source.as_ref().map(|s| s.display().to_string()).unwrap_or_default())
 }
 
 /// A part as binding keeps it until the merge: a bound PDF as the meeting read it, objects and

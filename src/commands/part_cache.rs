@@ -33,6 +33,13 @@ const ENTRY_TAG: &str = "cabrep-part";
 /// The largest cached part read back (a part larger than this is typeset again).
 const MAX_ENTRY: u64 = 512 * 1024 * 1024;
 
+/// The file in a pack's cache folder that says what each typeset part's PDF was (its page count
+/// and sizes) when the pack was last bound: a JSON object of [`PdfFacts`] by part.
+const LAST_FACTS_FILE: &str = "last-facts.json";
+
+/// The largest such file read back.
+const MAX_LAST_FACTS: u64 = 16 * 1024 * 1024;
+
 /// The seal's file, in the user's cache folder (`$XDG_CACHE_HOME/cabrep/`, else
 /// `$HOME/.cache/cabrep/`).
 const SEAL_FILE: &str = "part-seal.key";
@@ -130,6 +137,25 @@ impl PartCache {
             used.retain(|u| u != &found.key);
         }
         true
+    }
+
+    /// What each typeset part's PDF was when the pack was last bound, by the caller's key for the
+    /// part: a guess of what it will be, which the caller checks against what it is before using
+    /// anything made from it (so a damaged or planted file costs time, never a wrong page).
+    pub fn last_facts(&self) -> Option<std::collections::BTreeMap<String, PdfFacts>> {
+        let path = self.dir.join(LAST_FACTS_FILE);
+        let bytes = crate::input::file::read(&path, MAX_LAST_FACTS, "the parts' last page counts", "16 MB").ok()?;
+        serde_json::from_slice(&bytes).ok()
+    }
+
+    /// Keeps what each typeset part's PDF is, for [`PartCache::last_facts`]. A cache that cannot
+    /// be written only costs time.
+    pub fn put_last_facts(&self, facts: std::collections::BTreeMap<String, PdfFacts>) {
+        if self.last_facts().as_ref() != Some(&facts) {
+            if let Ok(json) = serde_json::to_vec(&facts) {
+                let _ = crate::output::write_atomic(&self.dir.join(LAST_FACTS_FILE), &json, Visibility::Public);
+            }
+        }
     }
 
     /// Removes the entries this build did not use (reports edited or gone), so the cache holds

@@ -227,9 +227,16 @@ fn a_rebuild_reuses_unchanged_reports_and_rebuilds_a_damaged_cache_entry() {
     assert!(first.status.success(), "{}", stderr(&first));
     let pdf = std::fs::read(out_dir.join("meeting-pack.pdf")).expect("read");
     let cache = out_dir.join(".cabrep-cache/meeting");
-    let mut entries: Vec<PathBuf> =
-        std::fs::read_dir(&cache).expect("a cache").map(|e| e.expect("entry").path()).collect();
-    entries.sort();
+    let parts = |cache: &Path| -> Vec<PathBuf> {
+        let mut parts: Vec<PathBuf> = std::fs::read_dir(cache)
+            .expect("a cache")
+            .map(|e| e.expect("entry").path())
+            .filter(|p| p.extension().is_some_and(|e| e == "part"))
+            .collect();
+        parts.sort();
+        parts
+    };
+    let entries = parts(&cache);
     assert_eq!(entries.len(), 2, "one entry per report: {entries:?}");
     // A damaged entry is rebuilt, never trusted; the pack is the same.
     std::fs::write(&entries[0], b"0000\nnot a pdf").expect("damage");
@@ -242,10 +249,60 @@ fn a_rebuild_reuses_unchanged_reports_and_rebuilds_a_damaged_cache_entry() {
     std::fs::write(&p, text.replacen("Programme Update", "Programme Update (revised)", 1)).expect("write");
     let third = pack(&m, &out_dir, &[]);
     assert!(third.status.success(), "{}", stderr(&third));
-    let after: Vec<PathBuf> = std::fs::read_dir(&cache).expect("cache").map(|e| e.expect("entry").path()).collect();
+    let after = parts(&cache);
     assert_eq!(after.len(), 2, "{after:?}");
     assert_eq!(after.iter().filter(|p| entries.contains(p)).count(), 1, "one entry kept, one replaced");
     assert!(pdf_text(&out_dir.join("meeting-pack.pdf")).contains("(revised)"));
+}
+
+#[test]
+fn a_rebuild_lays_out_the_front_sheet_ahead_yet_binds_what_a_cold_build_binds() {
+    // The front sheet and furniture of a rebuild are laid out, while the reports are typeset,
+    // for the page counts the last build found; they are used only if the reports keep them.
+    let dir = tempdir();
+    let m = meeting(dir.path());
+    let out_dir = dir.path().join("out");
+    let cold_dir = dir.path().join("cold");
+    let same_as_cold = |what: &str| {
+        let rebuilt = pack(&m, &out_dir, &[]);
+        assert!(rebuilt.status.success(), "{what}: {}", stderr(&rebuilt));
+        let cold = pack(&m, &cold_dir, &["--no-cache"]);
+        assert!(cold.status.success(), "{what}: {}", stderr(&cold));
+        let pdf = std::fs::read(out_dir.join("meeting-pack.pdf")).expect("read");
+        assert!(
+            pdf == std::fs::read(cold_dir.join("meeting-pack.pdf")).expect("read"),
+            "{what}: not the cold build's pack"
+        );
+        page_count(&out_dir.join("meeting-pack.pdf"))
+    };
+    let first = same_as_cold("the first build");
+    let facts = out_dir.join(".cabrep-cache/meeting/last-facts.json");
+    assert!(std::fs::read_to_string(&facts).expect("the parts' facts are kept").contains("powering-our-future.yaml"));
+
+    // An edit that keeps the report's pages: the front sheet laid out ahead is used.
+    let p = dir.path().join("powering-our-future.yaml");
+    let text = std::fs::read_to_string(&p).expect("read");
+    std::fs::write(&p, text.replacen("Programme Update", "Programme Update (revised)", 1)).expect("write");
+    assert_eq!(same_as_cold("a new title"), first);
+
+    // An edit that adds pages: what was laid out ahead is wrong, and not used.
+    let text = std::fs::read_to_string(&p).expect("read");
+    let long = "      A further paragraph of the introduction, long enough to take a few lines of the page. ".repeat(6);
+    let more = format!(
+        "  - id: introduction\n    title: Introduction\n    body: |\n{}\n\n{long}\n\n{long}\n\n{long}\n",
+        long.repeat(4)
+    );
+    std::fs::write(&p, text.replacen("  - id: introduction\n    title: Introduction\n    body: |\n", &more, 1))
+        .expect("write");
+    let longer = same_as_cold("a longer report");
+    assert!(longer > first, "the edit adds pages ({first} → {longer})");
+
+    // Facts planted or damaged cost time, never a wrong page number.
+    let kept = std::fs::read_to_string(&facts).expect("read");
+    std::fs::write(&facts, kept.replace("\"page_count\":", "\"page_count\":9")).expect("plant");
+    assert_eq!(same_as_cold("planted facts"), longer);
+    std::fs::write(&facts, b"{not json").expect("damage");
+    assert_eq!(same_as_cold("damaged facts"), longer);
 }
 
 #[test]
