@@ -14,11 +14,12 @@
 //!
 //! # API
 //!
-//! - [`inspect`]`(pdf)` (and [`inspect_typeset`] for a PDF cabrep typeset) gives a part's page count, whether it is tagged, its page sizes as
-//!   displayed and its Info title and keywords, so that a caller can lay out an agenda before
-//!   anything is merged. Reading is bounded: a page tree deeper than 64 levels or leading back
-//!   to itself, and a structure tree of more than 200,000 elements, are refused (nesting within
-//!   one object is bounded by the reader, at 100 levels).
+//! - [`inspect`]`(pdf)` (and [`inspect_typeset`] for a PDF cabrep typeset) gives a part's page
+//!   count, whether it is tagged, its page sizes as displayed and its Info title and keywords,
+//!   so that a caller can lay out an agenda before anything is merged. Reading is bounded: a
+//!   page tree deeper than 64 levels or leading back to itself, and a structure tree of more
+//!   than 200,000 elements, are refused (nesting within one object is bounded by the reader, at
+//!   100 levels).
 //! - [`read`]`(pdf)` reads a part as [`inspect`] does and keeps what it read ([`ReadPdf`]), and
 //!   [`merge_read`] merges parts already read without reading them again: a bound PDF is read
 //!   by this reader once per build.
