@@ -110,7 +110,8 @@ pub fn bind(
     // Each part's page count and sizes as the last build of this pack found them, when it found
     // them for every typeset part: the front sheet and furniture are laid out for those while the
     // parts are typeset, and used if the parts come out the same (an edit seldom changes them).
-    let guessed: Option<Vec<merge::PdfFacts>> = cache.and_then(PartCache::last_facts).and_then(|last| {
+    let last = cache.and_then(PartCache::last_facts);
+    let guessed: Option<Vec<merge::PdfFacts>> = last.as_ref().and_then(|last| {
         let mut guessed = Vec::with_capacity(pack.parts.len());
         for (index, part) in pack.parts.iter().enumerate() {
             guessed.push(match &part.content {
@@ -138,9 +139,10 @@ pub fn bind(
             .enumerate()
             .zip(&read)
             .filter(|((_, part), _)| matches!(part.content, PartContent::Typeset(_)));
-        cache.put_last_facts(
-            facts.map(|((index, part), read)| (facts_key(index, part), read.facts().clone())).collect(),
-        );
+        let facts = facts.map(|((index, part), read)| (facts_key(index, part), read.facts().clone())).collect();
+        if last.as_ref() != Some(&facts) {
+            cache.put_last_facts(&facts);
+        }
     }
 
     // A part found in the cache is checked for not-for-publication marks (see
@@ -396,7 +398,7 @@ fn facts_key(index: usize, part: &PackPart) -> String {
 }
 
 /// A part as binding keeps it until the merge: a bound PDF as the meeting read it, objects and
-/// all; a typeset one as its bytes and what [`merge::inspect`] said of them.
+/// all; a typeset one as its bytes and what [`merge::inspect_typeset`] said of them.
 enum ReadPart<'a> {
     Bound(&'a merge::ReadPdf),
     Typeset(Vec<u8>, merge::PdfFacts),

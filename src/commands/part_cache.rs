@@ -150,11 +150,9 @@ impl PartCache {
 
     /// Keeps what each typeset part's PDF is, for [`PartCache::last_facts`]. A cache that cannot
     /// be written only costs time.
-    pub fn put_last_facts(&self, facts: std::collections::BTreeMap<String, PdfFacts>) {
-        if self.last_facts().as_ref() != Some(&facts) {
-            if let Ok(json) = serde_json::to_vec(&facts) {
-                let _ = crate::output::write_atomic(&self.dir.join(LAST_FACTS_FILE), &json, Visibility::Public);
-            }
+    pub fn put_last_facts(&self, facts: &std::collections::BTreeMap<String, PdfFacts>) {
+        if let Ok(json) = serde_json::to_vec(facts) {
+            let _ = crate::output::write_atomic(&self.dir.join(LAST_FACTS_FILE), &json, Visibility::Public);
         }
     }
 

@@ -201,7 +201,7 @@ fn xref_table(pdf: &[u8]) -> Option<(Entries, Range<usize>)> {
     let tail = &pdf[tail_start..];
     let at = tail.windows(9).rposition(|w| w == b"startxref")? + tail_start + 9;
     let (token, _) = next_token(pdf, at)?;
-    let start: usize = std::str::from_utf8(&pdf[token.clone()]).ok()?.parse().ok()?;
+    let start: usize = number(&pdf[token])?;
     let mut pos = start;
     if pdf.get(pos..pos + 4)? != b"xref" {
         return None;
