@@ -80,7 +80,7 @@ fn build_pack_once(
             });
         }
     }
-    let bound = match bind(engine, &mut public_parts, opts.workers, cache.as_ref()) {
+    let mut bind_public = || match bind(engine, &mut public_parts, opts.workers, cache.as_ref()) {
         // Parts refused from the cache (they say they are not for publication) have lost their
         // entries: assembled and bound again, they are typeset afresh. A second refusal fails.
         Err(BindError::CacheRefused(_)) => {
@@ -89,6 +89,18 @@ fn build_pack_once(
         }
         bound => bound,
     };
+    // The Part 2 pack is never cached: no exempt part is left in a folder a public build writes
+    // to. With more than one worker it is bound beside the public pack (a rebuild leaves a core
+    // idle while the edited reports are typeset).
+    let (bound, part2_bound) = match part2_parts.as_mut() {
+        Some(p2) if opts.workers > 1 => std::thread::scope(|scope| {
+            let part2 = scope.spawn(|| bind(engine, p2, opts.workers, None));
+            let bound = bind_public();
+            let part2 = part2.join().unwrap_or_else(|_| Err(BindError::Pack("it stopped unexpectedly".into())));
+            (bound, Some(part2))
+        }),
+        p2 => (bind_public(), p2.map(|p2| bind(engine, p2, opts.workers, None))),
+    };
     let mut bound = match bound {
         Ok(b) => b,
         Err(e) => return PapersOutcome::Failed(e.describe("public pack")),
@@ -96,9 +108,8 @@ fn build_pack_once(
     let mut notes: Vec<(u32, String)> = bound.warnings.clone();
     let public_file = |path: PathBuf, bytes: Vec<u8>| Output { path, bytes, visibility: Visibility::Public };
     let mut rendered = vec![public_file(out("-pack", "pdf"), std::mem::take(&mut bound.pdf))];
-    if let Some(p2) = &mut part2_parts {
-        // Never cached: no exempt part is left in a folder a public build writes to.
-        match bind(engine, p2, opts.workers, None) {
+    if let Some(part2) = part2_bound {
+        match part2 {
             Ok(b) => {
                 notes.extend(b.warnings.iter().map(|(item, w)| (*item, format!("Part 2 pack: {w}"))));
                 rendered.push(Output { path: out("-part2", "pdf"), bytes: b.pdf, visibility: Visibility::Restricted })

@@ -356,3 +356,33 @@ fn a_meeting_s_reports_read_at_once_give_the_same_problems_in_the_same_order_at_
         assert_eq!(run(j), one, "-j {j} against -j 1");
     }
 }
+
+#[test]
+fn the_part_2_pack_bound_beside_the_public_one_is_what_it_is_bound_after_it() {
+    // With one worker the Part 2 pack is bound after the public one; with more, on a thread of its
+    // own beside it. Both packs come out the same bytes either way, the Part 2 one for its readers
+    // alone, and its exempt report nowhere in the public one.
+    let dir = tempdir();
+    let m = meeting(dir.path());
+    let build = |j: &str| {
+        let out_dir = dir.path().join(format!("out-{j}"));
+        let args = ["pack", m.to_str().expect("utf-8"), "-o", out_dir.to_str().expect("utf-8"), "-f", "pdf"];
+        let out = cabrep(&[&args[..], &["-q", "--no-cache", "-j", j]].concat());
+        assert!(out.status.success(), "-j {j}: {}", stderr(&out));
+        let read = |name: &str| std::fs::read(out_dir.join(name)).expect(name);
+        (read("meeting-pack.pdf"), read("meeting-part2.pdf"), out_dir)
+    };
+    let (public1, part2_1, _) = build("1");
+    let (public2, part2_2, out2) = build("2");
+    assert!(public1 == public2, "the public pack differs between -j 1 and -j 2");
+    assert!(part2_1 == part2_2, "the Part 2 pack differs between -j 1 and -j 2");
+    let part2 = out2.join("meeting-part2.pdf");
+    assert!(squash(&pdf_text(&part2)).contains(MARKER), "the exempt report is in the Part 2 pack");
+    assert!(!squash(&pdf_text(&out2.join("meeting-pack.pdf"))).contains(MARKER), "nothing exempt in public");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&part2).expect("part 2").permissions().mode();
+        assert_eq!(mode & 0o007, 0, "the Part 2 pack is not world-readable: {mode:o}");
+    }
+}
