@@ -9,9 +9,11 @@
 //! the copier removes or rewrites (actions, scripts,
 //! embedded files, destinations, annotations, `StructParent` keys, metadata and the like; see
 //! [`active`]). Everything else — the catalogue, page tree and pages, annotations, the
-//! structure tree's root and parent tree, the outline, the `/Document` element — goes into a
-//! small PDF of its own that the object reader parses as before. So a raw object is one the
-//! copier would copy unchanged but for its references, and nothing it would remove is ever raw.
+//! structure tree's root and parent tree, the outline, the `/Document` element — is built into
+//! objects from the same lexing, as the object reader would read them; when one of them holds a
+//! name with `#` escapes or a number written unusually, they all go into a small PDF of their
+//! own that the object reader parses instead. So a raw object is one the copier would copy
+//! unchanged but for its references, and nothing it would remove is ever raw.
 //!
 //! A file that is not as expected (a cross-reference stream, an incremental update, an object
 //! not where the table says, anything the lexer cannot read) gives `None`, and the part is read
@@ -137,9 +139,23 @@ impl RawObjects {
     }
 }
 
-/// Splits `pdf` into a PDF of the objects to be parsed and the objects to copy as bytes; none
-/// when the file is not one this reader reads (see the module documentation).
-pub(super) fn split(pdf: &[u8]) -> Option<(Vec<u8>, RawObjects)> {
+/// The objects of a part that are not copied as bytes: built from the lexer's reading of them,
+/// or, when one holds what only the object reader reads (a name written with `#` escapes, a
+/// number written unusually), a small PDF of them alone for the object reader.
+pub(super) enum Parsed {
+    Objects(Box<lopdf::Document>),
+    Small(Vec<u8>),
+}
+
+/// Splits `pdf` into the objects to be parsed and the objects to copy as bytes; none when the
+/// file is not one this reader reads (see the module documentation).
+pub(super) fn split(pdf: &[u8]) -> Option<(Parsed, RawObjects)> {
+    split_with(pdf, true)
+}
+
+/// [`split`]; with `build` false the parsed objects always go into a small PDF (the tests hold
+/// the objects built against what the object reader reads of that).
+pub(super) fn split_with(pdf: &[u8], build: bool) -> Option<(Parsed, RawObjects)> {
     let (entries, trailer) = xref_table(pdf)?;
     // Object numbers far beyond the objects there are (the small PDF's table has a line for each).
     if entries.iter().any(|(id, _)| id.0 as usize > 4 * entries.len() + 1024) {
@@ -147,7 +163,7 @@ pub(super) fn split(pdf: &[u8]) -> Option<(Vec<u8>, RawObjects)> {
     }
     let mut objects: Vec<Option<(u16, RawObject)>> = Vec::new();
     let mut struct_elems = 0;
-    let mut parsed: Vec<(ObjectId, Range<usize>)> = Vec::new();
+    let mut parsed: Vec<(ObjectId, ReadObject)> = Vec::new();
     for (id, offset) in entries {
         let read = read_object(pdf, offset, id)?;
         if read.raw {
@@ -160,18 +176,198 @@ pub(super) fn split(pdf: &[u8]) -> Option<(Vec<u8>, RawObjects)> {
             }
             objects[number] = Some((id.1, RawObject { body: read.body, refs, struct_elem }));
         } else {
-            parsed.push((id, offset..read.end));
+            parsed.push((id, read));
         }
     }
-    // The small PDF: the parsed objects as they are, a table of where they now stand, and the
-    // part's own trailer.
+    let built = if build { built(pdf, &parsed, trailer.clone()) } else { None };
+    let parsed = match built {
+        Some(doc) => Parsed::Objects(Box::new(doc)),
+        None => Parsed::Small(small_pdf(pdf, &parsed, trailer)),
+    };
+    Some((parsed, RawObjects { data: pdf.to_vec(), objects, struct_elems }))
+}
+
+/// The parsed objects as the object reader reads them, with the part's trailer; none when one
+/// of them holds what [`built_value`] leaves to the object reader.
+fn built(pdf: &[u8], parsed: &[(ObjectId, ReadObject)], trailer: Range<usize>) -> Option<lopdf::Document> {
+    let mut doc = lopdf::Document::with_version("1.7");
+    doc.reference_table.cross_reference_type = lopdf::xref::XrefType::CrossReferenceTable;
+    let (lopdf::Object::Dictionary(trailer), _) = built_value(pdf, trailer.start, 0)? else { return None };
+    doc.trailer = trailer;
+    for (id, read) in parsed {
+        let (value, end) = built_value(pdf, read.body.start, 0)?;
+        let object = match (value, &read.data) {
+            (lopdf::Object::Dictionary(dict), Some(data)) => {
+                lopdf::Object::Stream(lopdf::Stream::new(dict, pdf[data.clone()].to_vec()))
+            }
+            (value, None) if end == read.body.end => value,
+            _ => return None,
+        };
+        doc.objects.insert(*id, object);
+    }
+    doc.max_id = doc.objects.keys().next_back().map_or(0, |id| id.0);
+    Some(doc)
+}
+
+/// One value at `pos` (after any white space) as the object reader reads it, and the position
+/// after it; none for a name with `#` escapes, a number the reader might read otherwise, or
+/// anything nested deeper than [`MAX_NESTING`].
+fn built_value(pdf: &[u8], pos: usize, depth: usize) -> Option<(lopdf::Object, usize)> {
+    use lopdf::{Object, StringFormat};
+    if depth > MAX_NESTING {
+        return None;
+    }
+    let pos = skip_space(pdf, pos);
+    match *pdf.get(pos)? {
+        b'<' if pdf.get(pos + 1) == Some(&b'<') => {
+            let mut dict = lopdf::Dictionary::new();
+            let mut at = pos + 2;
+            loop {
+                at = skip_space(pdf, at);
+                if pdf.get(at..at + 2)? == b">>" {
+                    return Some((Object::Dictionary(dict), at + 2));
+                }
+                if pdf[at] != b'/' {
+                    return None;
+                }
+                let (Object::Name(key), after) = built_value(pdf, at, depth + 1)? else { return None };
+                let (value, after) = built_value(pdf, after, depth + 1)?;
+                dict.set(key, value);
+                at = after;
+            }
+        }
+        b'<' => {
+            let end = pdf[pos + 1..].iter().position(|&b| b == b'>')? + pos + 1;
+            let digits: Vec<u8> = pdf[pos + 1..end].iter().copied().filter(|b| !is_space(*b)).collect();
+            let mut bytes = Vec::with_capacity(digits.len() / 2 + 1);
+            for pair in digits.chunks(2) {
+                let nibble = |b: u8| (b as char).to_digit(16).map(|d| d as u8);
+                let high = nibble(pair[0])?;
+                let low = match pair.get(1) {
+                    Some(&b) => nibble(b)?,
+                    None => 0,
+                };
+                bytes.push(high << 4 | low);
+            }
+            Some((Object::String(bytes, StringFormat::Hexadecimal), end + 1))
+        }
+        b'[' => {
+            let mut items = Vec::new();
+            let mut at = pos + 1;
+            loop {
+                at = skip_space(pdf, at);
+                if *pdf.get(at)? == b']' {
+                    return Some((Object::Array(items), at + 1));
+                }
+                let (item, after) = built_value(pdf, at, depth + 1)?;
+                items.push(item);
+                at = after;
+            }
+        }
+        b'(' => {
+            let end = literal_string_end(pdf, pos)?;
+            Some((Object::String(literal_string(&pdf[pos + 1..end - 1])?, StringFormat::Literal), end))
+        }
+        b'/' => {
+            let end = name_end(pdf, pos + 1);
+            let name = &pdf[pos + 1..end];
+            (!name.contains(&b'#')).then(|| (Object::Name(name.to_vec()), end))
+        }
+        b')' | b'>' | b']' | b'{' | b'}' => None,
+        _ => {
+            let end = regular_end(pdf, pos);
+            let word = &pdf[pos..end];
+            match word {
+                b"true" => return Some((Object::Boolean(true), end)),
+                b"false" => return Some((Object::Boolean(false), end)),
+                b"null" => return Some((Object::Null, end)),
+                _ => {}
+            }
+            if let Some(object) = number::<u32>(word) {
+                let reference = next_token(pdf, end)
+                    .and_then(|(second, after)| Some((number::<u16>(&pdf[second])?, next_token(pdf, after)?)))
+                    .filter(|(_, (third, _))| &pdf[third.clone()] == b"R");
+                if let Some((generation, (_, after_r))) = reference {
+                    return Some((Object::Reference((object, generation)), after_r));
+                }
+            }
+            let (negative, digits) = match word.split_first()? {
+                (b'-', rest) => (true, rest),
+                (b'+', rest) => (false, rest),
+                _ => (false, word),
+            };
+            if !digits.is_empty() && digits.iter().all(u8::is_ascii_digit) {
+                let magnitude: i64 = number(digits)?;
+                return Some((Object::Integer(if negative { -magnitude } else { magnitude }), end));
+            }
+            // A real: digits and one point, with a digit before or after it.
+            let point = digits.iter().position(|&b| b == b'.')?;
+            let (whole, fraction) = (&digits[..point], &digits[point + 1..]);
+            let plain =
+                whole.iter().chain(fraction).all(u8::is_ascii_digit) && !(whole.is_empty() && fraction.is_empty());
+            if !plain {
+                return None;
+            }
+            let value: f32 = std::str::from_utf8(word).ok()?.parse().ok()?;
+            Some((Object::Real(value), end))
+        }
+    }
+}
+
+/// A literal string's bytes (between its parentheses) as the object reader reads them: its
+/// escapes decoded, each end of line a line feed, nested parentheses kept.
+fn literal_string(inner: &[u8]) -> Option<Vec<u8>> {
+    let mut out = Vec::with_capacity(inner.len());
+    let mut at = 0;
+    while at < inner.len() {
+        match inner[at] {
+            b'\\' => {
+                at += 1;
+                match *inner.get(at)? {
+                    b'n' => out.push(b'\n'),
+                    b'r' => out.push(b'\r'),
+                    b't' => out.push(b'\t'),
+                    b'b' => out.push(b'\x08'),
+                    b'f' => out.push(b'\x0c'),
+                    b'0'..=b'7' => {
+                        let digits = inner[at..].iter().take(3).take_while(|b| (b'0'..=b'7').contains(*b)).count();
+                        let value = inner[at..at + digits].iter().fold(0u16, |v, b| v * 8 + u16::from(b - b'0'));
+                        out.push(value as u8);
+                        at += digits - 1;
+                    }
+                    // A backslash at the end of a line: the string goes on from the next.
+                    b'\r' => {
+                        if inner.get(at + 1) == Some(&b'\n') {
+                            at += 1;
+                        }
+                    }
+                    b'\n' => {}
+                    other => out.push(other),
+                }
+            }
+            b'\r' => {
+                out.push(b'\n');
+                if inner.get(at + 1) == Some(&b'\n') {
+                    at += 1;
+                }
+            }
+            other => out.push(other),
+        }
+        at += 1;
+    }
+    Some(out)
+}
+
+/// The small PDF: the parsed objects as they are, a table of where they now stand, and the
+/// part's own trailer.
+fn small_pdf(pdf: &[u8], parsed: &[(ObjectId, ReadObject)], trailer: Range<usize>) -> Vec<u8> {
     let mut small = Vec::with_capacity(pdf.len() / 4);
     small.extend_from_slice(b"%PDF-1.7\n");
     let size = parsed.iter().map(|(id, _)| id.0).max().unwrap_or(0) + 1;
     let mut offsets = vec![None; size as usize];
-    for (id, span) in &parsed {
+    for (id, read) in parsed {
         offsets[id.0 as usize] = Some((small.len(), id.1));
-        small.extend_from_slice(&pdf[span.clone()]);
+        small.extend_from_slice(&pdf[read.start..read.end]);
         small.push(b'\n');
     }
     let start = small.len();
@@ -187,7 +383,7 @@ pub(super) fn split(pdf: &[u8]) -> Option<(Vec<u8>, RawObjects)> {
     small.extend_from_slice(b"trailer\n");
     small.extend_from_slice(&pdf[trailer]);
     small.extend_from_slice(format!("\nstartxref\n{start}\n%%EOF\n").as_bytes());
-    Some((small, RawObjects { data: pdf.to_vec(), objects, struct_elems }))
+    small
 }
 
 /// Each object in use and its offset, as a cross-reference table gives them.
@@ -241,8 +437,12 @@ fn xref_table(pdf: &[u8]) -> Option<(Entries, Range<usize>)> {
 
 /// An object read at its offset.
 struct ReadObject {
+    /// Where it starts (its number).
+    start: usize,
     /// Its value, from the first byte after `obj` to the end of the value (or of `endstream`).
     body: Range<usize>,
+    /// A stream's data.
+    data: Option<Range<usize>>,
     /// The end of its `endobj`.
     end: usize,
     lexed: Lexed,
@@ -263,17 +463,17 @@ fn read_object(pdf: &[u8], offset: usize, id: ObjectId) -> Option<ReadObject> {
     let mut lexed = Lexed::default();
     let mut end = value(pdf, begin, 0, &mut lexed)?;
     let (keyword, after) = next_token(pdf, end)?;
-    let mut stream = false;
+    let mut data = None;
     let after = match &pdf[keyword] {
         b"stream" => {
-            stream = true;
             let length = lexed.length?;
-            let data = match pdf.get(after..after + 2)? {
+            let start = match pdf.get(after..after + 2)? {
                 [b'\r', b'\n'] => after + 2,
                 [b'\n', _] => after + 1,
                 _ => return None,
             };
-            let data_end = data.checked_add(length)?;
+            let data_end = start.checked_add(length)?;
+            data = Some(start..data_end);
             let (keyword, after) = next_token(pdf, data_end)?;
             if &pdf[keyword] != b"endstream" {
                 return None;
@@ -286,8 +486,8 @@ fn read_object(pdf: &[u8], offset: usize, id: ObjectId) -> Option<ReadObject> {
         _ => return None,
     };
     let raw = !lexed.active
-        && if lexed.struct_elem { !lexed.document } else { (stream || lexed.raw_type) && !lexed.action_keys };
-    Some(ReadObject { body: begin..end, end: after, lexed, raw })
+        && if lexed.struct_elem { !lexed.document } else { (data.is_some() || lexed.raw_type) && !lexed.action_keys };
+    Some(ReadObject { start: offset, body: begin..end, data, end: after, lexed, raw })
 }
 
 /// What lexing one object found.
@@ -541,7 +741,8 @@ mod tests {
     fn elements_fonts_and_streams_are_kept_as_bytes_and_the_rest_parsed() {
         let (pdf, [para, font, content, page, document, with_id, escaped, script]) =
             tagged(lopdf::xref::XrefType::CrossReferenceTable);
-        let (small, raw) = split(&pdf).expect("a classic table is read");
+        let (small, raw) = split_with(&pdf, false).expect("a classic table is read");
+        let Parsed::Small(small) = small else { panic!("a small PDF") };
         for id in [para, font, content] {
             assert!(raw.contains(id), "{id:?} is copied as bytes");
         }
@@ -567,6 +768,66 @@ mod tests {
         // A stream keeps its data.
         let bytes = raw.renumbered(raw.get(content).expect("the content"), |_| None);
         assert!(String::from_utf8_lossy(&bytes).contains("(Hi) Tj"));
+    }
+
+    /// A PDF with a classic table whose objects 1, 2, … are `bodies` as written.
+    fn written(bodies: &[&[u8]]) -> Vec<u8> {
+        let mut pdf = b"%PDF-1.7\n".to_vec();
+        let mut offsets = Vec::new();
+        for (i, body) in bodies.iter().enumerate() {
+            offsets.push(pdf.len());
+            pdf.extend_from_slice(format!("{} 0 obj\n", i + 1).as_bytes());
+            pdf.extend_from_slice(body);
+            pdf.extend_from_slice(b"\nendobj\n");
+        }
+        let start = pdf.len();
+        pdf.extend_from_slice(format!("xref\n0 {}\n0000000000 65535 f\r\n", bodies.len() + 1).as_bytes());
+        for offset in offsets {
+            pdf.extend_from_slice(format!("{offset:010} 00000 n\r\n").as_bytes());
+        }
+        let trailer = format!("trailer\n<</Size {} /Root 1 0 R>>\nstartxref\n{start}\n%%EOF\n", bodies.len() + 1);
+        pdf.extend_from_slice(trailer.as_bytes());
+        pdf
+    }
+
+    /// The parsed objects of `pdf` built from the lexer, and as the object reader reads them.
+    fn built_and_read(pdf: &[u8]) -> (Option<Document>, Document) {
+        let built = match split(pdf).expect("read the quick way").0 {
+            Parsed::Objects(doc) => Some(*doc),
+            Parsed::Small(_) => None,
+        };
+        let Parsed::Small(small) = split_with(pdf, false).expect("read the quick way").0 else { panic!("small") };
+        (built, Document::load_mem(&small).expect("the small PDF loads"))
+    }
+
+    #[test]
+    fn values_written_every_way_are_built_as_the_object_reader_reads_them() {
+        let pdf = written(&[
+            b"<</Type/Catalog/Pages 2 0 R/Lang(en-GB)>>",
+            b"<< /Type /Pages /Kids [ ] /Count 0 >>",
+            // Escapes of every kind, an octal one that overflows, nested parentheses, ends of
+            // line bare and escaped.
+            b"[(a\\)b\\(c\\\\d\\n\\r\\t\\b\\f\\q) (\\101\\60\\0053\\777x) (x(y(z))w) (one\r\ntwo\rthree\\\r\nfour\\\nfive)]",
+            // Hexadecimal strings with spaces and an odd digit; numbers of every form.
+            b"[<48 65 6c6C 6f> <414> <> 0 -0 +17 -17 3.5 -.5 +.25 12. 0.000001 99999999999 true false null]",
+            b"<</Nested [[<</A [1 2 0 R]>>]] /Empty<<>>/Ref 2 0 R /NotRefs [2 0 1 0 R] /Real 595.2756>>",
+            b"<</Length 5>>\nstream\nhello\nendstream",
+        ]);
+        let (built, read) = built_and_read(&pdf);
+        let built = built.expect("every value is one the lexer builds");
+        assert_eq!(built.trailer, read.trailer);
+        assert_eq!(built.objects.len(), read.objects.len());
+        for (id, object) in &read.objects {
+            assert!(built.objects.get(id) == Some(object), "{id:?}: {:?} against {object:?}", built.objects.get(id));
+        }
+    }
+
+    #[test]
+    fn a_value_the_lexer_might_read_otherwise_is_left_to_the_object_reader() {
+        for odd in [&b"<</Type/Catalog/N#41me 1>>"[..], b"<</Type/Catalog/V 0.00-41>>", b"<</Type/Catalog/V 1.2.3>>"] {
+            let pdf = written(&[odd, b"<</Type/Pages/Kids[]/Count 0>>"]);
+            assert!(built_and_read(&pdf).0.is_none(), "{}", String::from_utf8_lossy(odd));
+        }
     }
 
     #[test]

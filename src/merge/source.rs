@@ -118,6 +118,11 @@ impl Source {
             }
             Ok(Ok(doc)) => doc,
         };
+        Source::of_document(doc, name)
+    }
+
+    /// What [`Source::load`] makes of a document once read.
+    fn of_document(doc: Document, name: &str) -> Result<Source, MergeError> {
         if doc.encryption_state.is_some() || doc.trailer.has(b"Encrypt") {
             return Err(error(name, MergeErrorKind::Encrypted));
         }
@@ -150,13 +155,16 @@ impl Source {
     /// to be copied as they are, and only the rest is parsed (see `raw`). A file not written as
     /// the typesetter writes it is loaded as [`Source::load`] loads any part.
     pub fn load_typeset(pdf: &[u8], name: &str) -> Result<Source, MergeError> {
-        let Some((small, raw)) = super::raw::split(pdf) else { return Source::load(pdf, name) };
+        let Some((parsed, raw)) = super::raw::split(pdf) else { return Source::load(pdf, name) };
         super::reads::Reader::Objects.note(pdf);
-        // The elements parsed were counted as the small PDF was loaded.
+        // The elements parsed are counted as the source is made of them.
         if raw.struct_elems > MAX_STRUCT_ELEMS {
             return Err(error(name, MergeErrorKind::TooManyStructElems { limit: MAX_STRUCT_ELEMS }));
         }
-        let mut source = Source::load(&small, name)?;
+        let mut source = match parsed {
+            super::raw::Parsed::Objects(doc) => Source::of_document(*doc, name)?,
+            super::raw::Parsed::Small(small) => Source::load(&small, name)?,
+        };
         source.raw = raw;
         Ok(source)
     }

@@ -1398,3 +1398,22 @@ fn a_typeset_part_copied_as_bytes_reads_as_the_same_part_parsed_whole() {
     assert_eq!(objects(&quick), objects(&whole), "the same objects, of the same kinds");
     assert!(tool("qpdf", &["--check", quick.s()]).contains("No syntax or stream encoding errors"));
 }
+
+#[test]
+fn a_typeset_part_s_parsed_objects_are_built_as_the_object_reader_reads_them() {
+    // The objects of a report not copied as bytes are built from the quick read's lexing, not
+    // parsed again by the object reader; they are the same objects either way.
+    let report = typeset("Budget Update", "en-GB");
+    let Some((super::raw::Parsed::Objects(built), _)) = super::raw::split(report) else {
+        panic!("the typesetter's objects are built from the quick read")
+    };
+    let Some((super::raw::Parsed::Small(small), _)) = super::raw::split_with(report, false) else {
+        panic!("a small PDF")
+    };
+    let read = lopdf::Document::load_mem(&small).expect("the small PDF loads");
+    assert_eq!(built.trailer, read.trailer);
+    assert_eq!(built.objects.len(), read.objects.len());
+    for (id, object) in &read.objects {
+        assert!(built.objects.get(id) == Some(object), "{id:?}");
+    }
+}
