@@ -265,6 +265,12 @@ impl Drop for Worker {
     }
 }
 
+impl Drop for Pool {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
 impl Pool {
     /// Starts the first worker and sets it up, so that a template that does not even parse fails
     /// now, as the writer in one process does.
@@ -281,9 +287,13 @@ impl Pool {
         Ok(pool)
     }
 
-    /// Stops the idle workers (killed, and waited for).
+    /// Stops the idle workers: all are killed first, then each is waited for, so that they end
+    /// together rather than one after another.
     pub(super) fn stop(&self) {
-        let idle = std::mem::take(&mut *self.lock());
+        let mut idle = std::mem::take(&mut *self.lock());
+        for worker in &mut idle {
+            let _ = worker.child.kill();
+        }
         drop(idle);
     }
 
