@@ -127,7 +127,7 @@ impl RawObjects {
             bytes.extend_from_slice(&self.data[at..span.start]);
             match renumber(*target) {
                 Some(n) => {
-                    bytes.extend_from_slice(n.to_string().as_bytes());
+                    push_number(&mut bytes, n);
                     bytes.extend_from_slice(b" 0 R");
                 }
                 None => bytes.extend_from_slice(b"null"),
@@ -145,6 +145,21 @@ impl RawObjects {
 pub(super) enum Parsed {
     Objects(Box<lopdf::Document>),
     Small(Vec<u8>),
+}
+
+/// Appends `n` in decimal (as `to_string` would, without making a string of it).
+fn push_number(bytes: &mut Vec<u8>, mut n: u32) {
+    let mut digits = [0u8; 10];
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    bytes.extend_from_slice(&digits[at..]);
 }
 
 /// Splits `pdf` into the objects to be parsed and the objects to copy as bytes; none when the
@@ -827,6 +842,15 @@ mod tests {
         for odd in [&b"<</Type/Catalog/N#41me 1>>"[..], b"<</Type/Catalog/V 0.00-41>>", b"<</Type/Catalog/V 1.2.3>>"] {
             let pdf = written(&[odd, b"<</Type/Pages/Kids[]/Count 0>>"]);
             assert!(built_and_read(&pdf).0.is_none(), "{}", String::from_utf8_lossy(odd));
+        }
+    }
+
+    #[test]
+    fn numbers_are_written_as_to_string_writes_them() {
+        for n in [0, 7, 10, 99, 100, 4_294_967_295, 1_234_567] {
+            let mut bytes = b"x".to_vec();
+            push_number(&mut bytes, n);
+            assert_eq!(bytes, format!("x{n}").into_bytes());
         }
     }
 
