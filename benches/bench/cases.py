@@ -259,12 +259,16 @@ class Bench:
             # A rebuild after editing one report: the cache holds the others' parts.
             warm = self.cabrep("pack", meeting, "-o", out, "-f", "pdf")
             run_measured(warm)
-            # The edit is made before each run and not timed: only the rebuild is.
-            edited = next(p for p in sorted(folder.glob("*.yaml")) if p.name != "meeting.yaml")
+            # The first report's title is edited before each run (a new one each time), and the
+            # edit is not timed: only the rebuild is.
+            edited = sorted(folder.glob("r[0-9][0-9][0-9]-*.yaml"))[0]
 
             def edit(p=edited):
-                text = p.read_text()
-                p.write_text(text.replace("title: ", f"title: Edited {time.time_ns() % 1000000} ", 1))
+                text, k = re.subn(r"^title: ", f"title: Edited {time.time_ns() % 1000000} ", p.read_text(),
+                                  count=1, flags=re.M)
+                if k != 1:
+                    raise SystemExit(f"benches/run: no top-level `title:` line in {p} to edit")
+                p.write_text(text)
 
             self.measure(f"pack{n}_edit", "pack", f"cabrep pack, {n} reports, PDF, after editing one report",
                          warm, after=count, before=edit)
