@@ -298,13 +298,8 @@ fn built_value(pdf: &[u8], pos: usize, depth: usize) -> Option<(lopdf::Object, u
                 b"null" => return Some((Object::Null, end)),
                 _ => {}
             }
-            if let Some(object) = number::<u32>(word) {
-                let reference = next_token(pdf, end)
-                    .and_then(|(second, after)| Some((number::<u16>(&pdf[second])?, next_token(pdf, after)?)))
-                    .filter(|(_, (third, _))| &pdf[third.clone()] == b"R");
-                if let Some((generation, (_, after_r))) = reference {
-                    return Some((Object::Reference((object, generation)), after_r));
-                }
+            if let Some((id, after_r)) = reference(pdf, word, end) {
+                return Some((Object::Reference(id), after_r));
             }
             let (negative, digits) = match word.split_first()? {
                 (b'-', rest) => (true, rest),
@@ -599,14 +594,11 @@ fn value(pdf: &[u8], pos: usize, depth: usize, lexed: &mut Lexed) -> Option<usiz
             }
             let word = &pdf[pos..end];
             // `n g R`: a reference.
-            if let Some(object) = number::<u32>(word) {
-                let reference = next_token(pdf, end)
-                    .and_then(|(second, after)| Some((number::<u16>(&pdf[second])?, next_token(pdf, after)?)))
-                    .filter(|(_, (third, _))| &pdf[third.clone()] == b"R");
-                if let Some((generation, (_, after_r))) = reference {
-                    lexed.refs.push((pos..after_r, (object, generation)));
-                    return Some(after_r);
-                }
+            if let Some((id, after_r)) = reference(pdf, word, end) {
+                lexed.refs.push((pos..after_r, id));
+                return Some(after_r);
+            }
+            if number::<u32>(word).is_some() {
                 return Some(end);
             }
             let known = matches!(word, b"true" | b"false" | b"null")
@@ -674,6 +666,16 @@ fn regular_end(pdf: &[u8], pos: usize) -> usize {
 
 fn name_end(pdf: &[u8], pos: usize) -> usize {
     regular_end(pdf, pos)
+}
+
+/// The object a reference `n g R` names, when `word` (ending at `end`) is its `n`, and the
+/// position after its `R`.
+fn reference(pdf: &[u8], word: &[u8], end: usize) -> Option<(ObjectId, usize)> {
+    let object = number::<u32>(word)?;
+    let (second, after) = next_token(pdf, end)?;
+    let generation = number::<u16>(&pdf[second])?;
+    let (third, after_r) = next_token(pdf, after)?;
+    (&pdf[third] == b"R").then_some(((object, generation), after_r))
 }
 
 /// The next run of regular characters after white space, and the position after it.
