@@ -85,12 +85,17 @@ const FRONT_PASSES: usize = 4;
 ///
 /// Each typeset part's document is taken from `pack` and let go as soon as it is typeset (or
 /// found in the cache), so that a large pack never holds its documents and their PDFs at once.
+///
+/// `turn`, when given, is given once the front sheet has been laid out ahead of the parts (or at
+/// once, when there is nothing to lay out ahead), and when binding ends, whatever its end.
 pub fn bind(
     engine: &Engine,
     pack: &mut PackParts,
     workers: usize,
     cache: Option<&PartCache>,
+    turn: Option<&Turn>,
 ) -> Result<BoundPack, BindError> {
+    let turn = GivenOnDrop(turn);
     let documents: Vec<std::sync::Mutex<Option<Box<Document>>>> = pack
         .parts
         .iter_mut()
@@ -103,6 +108,10 @@ pub fn bind(
         .collect();
     let pack: &PackParts = pack;
     let writer = engine.writers_of(&pack.front).pdf().map_err(|e| e.to_string())?;
+    // As many typesetters as will work at once, started side by side rather than as each is
+    // first needed: an edited part finds one ready while the front sheet is laid out ahead.
+    let typeset = pack.parts.iter().filter(|p| matches!(p.content, PartContent::Typeset(_))).count();
+    writer.warm(workers.min(typeset + 1));
     // A bound PDF as the meeting read it (what the merge copies from); a typeset one inspected
     // here for the agenda's layout, its objects let go until the merge reads it again, one part
     // at a time, so that a pack's parts are never all held as objects at once.
@@ -121,10 +130,15 @@ pub fn bind(
         }
         Some(guessed)
     });
+    if guessed.is_none() {
+        turn.give();
+    }
     let (typeset, laid_ahead) = std::thread::scope(|scope| {
+        let turn = &turn;
         let ahead = guessed.map(|guessed| {
             scope.spawn(move || {
                 let laid = lay_front_and_furniture(pack, &guessed.iter().collect::<Vec<_>>(), writer);
+                turn.give();
                 (guessed, laid)
             })
         });
@@ -177,6 +191,49 @@ pub fn bind(
         Ok(0) => bound,
         Ok(refused) => Err(BindError::CacheRefused(refused)),
         Err(_) => Err(BindError::Pack("the check of cached parts stopped unexpectedly".into())),
+    }
+}
+
+/// A turn that work which is not needed first waits for. A pack's public binding gives it once it
+/// has laid its front sheet out ahead of its parts, so that the Part 2 pack, bound beside it,
+/// does not take the typesetter an edited report needs (a rebuild's one long task).
+#[derive(Debug, Default)]
+pub struct Turn {
+    given: std::sync::Mutex<bool>,
+    changed: std::sync::Condvar,
+}
+
+impl Turn {
+    /// Gives the turn: whoever waits for it goes on (now and later).
+    pub fn give(&self) {
+        *self.given.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = true;
+        self.changed.notify_all();
+    }
+
+    /// Waits until the turn is given.
+    pub fn wait(&self) {
+        let mut given = self.given.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        while !*given {
+            given = self.changed.wait(given).unwrap_or_else(std::sync::PoisonError::into_inner);
+        }
+    }
+}
+
+/// Gives a turn when dropped (or earlier, by [`GivenOnDrop::give`]): a binding that fails or
+/// panics never leaves the turn's waiter waiting.
+struct GivenOnDrop<'a>(Option<&'a Turn>);
+
+impl GivenOnDrop<'_> {
+    fn give(&self) {
+        if let Some(turn) = self.0 {
+            turn.give();
+        }
+    }
+}
+
+impl Drop for GivenOnDrop<'_> {
+    fn drop(&mut self) {
+        self.give();
     }
 }
 

@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use super::binding::{bind, BindError};
+use super::binding::{bind, BindError, Turn};
 use super::part_cache::PartCache;
 use super::PapersOutcome;
 use crate::engine::Engine;
@@ -80,26 +80,33 @@ fn build_pack_once(
             });
         }
     }
-    let mut bind_public = || match bind(engine, &mut public_parts, opts.workers, cache.as_ref()) {
+    // The Part 2 pack, bound beside the public one, waits for this turn (see `Turn`).
+    let turn = Turn::default();
+    let mut bind_public = || match bind(engine, &mut public_parts, opts.workers, cache.as_ref(), Some(&turn)) {
         // Parts refused from the cache (they say they are not for publication) have lost their
         // entries: assembled and bound again, they are typeset afresh. A second refusal fails.
         Err(BindError::CacheRefused(_)) => {
             public_parts = assemble_public();
-            bind(engine, &mut public_parts, opts.workers, cache.as_ref())
+            bind(engine, &mut public_parts, opts.workers, cache.as_ref(), None)
         }
         bound => bound,
     };
     // The Part 2 pack is never cached: no exempt part is left in a folder a public build writes
     // to. With more than one worker it is bound beside the public pack (a rebuild leaves a core
-    // idle while the edited reports are typeset).
+    // idle while the edited reports are typeset), once the public pack's front sheet is laid out
+    // ahead: the two then take one typesetter between them, and the edited reports the others.
     let (bound, part2_bound) = match part2_parts.as_mut() {
         Some(p2) if opts.workers > 1 => std::thread::scope(|scope| {
-            let part2 = scope.spawn(|| bind(engine, p2, opts.workers, None));
+            let turn = &turn;
+            let part2 = scope.spawn(move || {
+                turn.wait();
+                bind(engine, p2, opts.workers, None, None)
+            });
             let bound = bind_public();
             let part2 = part2.join().unwrap_or_else(|_| Err(BindError::Pack("it stopped unexpectedly".into())));
             (bound, Some(part2))
         }),
-        p2 => (bind_public(), p2.map(|p2| bind(engine, p2, opts.workers, None))),
+        p2 => (bind_public(), p2.map(|p2| bind(engine, p2, opts.workers, None, None))),
     };
     let mut bound = match bound {
         Ok(b) => b,

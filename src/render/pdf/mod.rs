@@ -94,6 +94,14 @@ impl PdfWriter {
     }
 
     /// The typesetter of a writer that typesets in this process (the tests look inside).
+    /// Starts typesetting workers until `count` have been started, side by side (see
+    /// [`worker::Pool::warm`]); typesetting in this process, there is nothing to start.
+    pub fn warm(&self, count: usize) {
+        if let Place::Workers(pool) = &self.place {
+            pool.warm(count);
+        }
+    }
+
     #[cfg(test)]
     fn typesetter(&self) -> &Typesetter {
         match &self.place {

@@ -248,6 +248,8 @@ pub(super) struct Pool {
     max_pages: usize,
     isolation: Isolation,
     idle: Mutex<Vec<Worker>>,
+    /// Workers started so far (see [`Pool::warm`]).
+    started: std::sync::atomic::AtomicUsize,
 }
 
 /// One worker process and its pipes; killed when dropped.
@@ -281,7 +283,15 @@ impl Pool {
         isolation: Isolation,
         name: &str,
     ) -> Result<Pool, RenderError> {
-        let pool = Pool { template, fonts, name: name.to_owned(), max_pages, isolation, idle: Mutex::new(Vec::new()) };
+        let pool = Pool {
+            template,
+            fonts,
+            name: name.to_owned(),
+            max_pages,
+            isolation,
+            idle: Mutex::new(Vec::new()),
+            started: std::sync::atomic::AtomicUsize::new(0),
+        };
         let first = pool.spawn()?;
         pool.lock().push(first);
         Ok(pool)
@@ -295,6 +305,23 @@ impl Pool {
             let _ = worker.child.kill();
         }
         drop(idle);
+    }
+
+    /// Starts workers, side by side, until `count` have been started, so that as many documents
+    /// as that find one set up when they are typeset at once. A worker that cannot be started
+    /// is left to the document that needs it, which says why.
+    pub(super) fn warm(&self, count: usize) {
+        use std::sync::atomic::Ordering;
+        let wanted = count.saturating_sub(self.started.load(Ordering::Relaxed));
+        std::thread::scope(|scope| {
+            for _ in 0..wanted {
+                scope.spawn(|| {
+                    if let Ok(worker) = self.spawn() {
+                        self.lock().push(worker);
+                    }
+                });
+            }
+        });
     }
 
     /// The font files (the writer measures table words in them before sending a document).
@@ -364,6 +391,7 @@ impl Pool {
 
     /// Starts a worker and sets it up.
     fn spawn(&self) -> Result<Worker, RenderError> {
+        self.started.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let program = &self.isolation.program;
         let mut child = Command::new(program)
             .arg(WORKER_ARG)
