@@ -561,7 +561,34 @@ fn announced(pack: &PackParts, facts: &[&merge::PdfFacts]) -> (Vec<FurniturePage
 
 #[cfg(test)]
 mod tests {
-    use super::settle;
+    use super::{settle, GivenOnDrop, Turn};
+    use std::time::Duration;
+
+    #[test]
+    fn a_turn_is_waited_for_until_given_and_a_binding_that_ends_any_way_gives_it() {
+        let turn = Turn::default();
+        let (went_on, heard) = std::sync::mpsc::channel();
+        std::thread::scope(|scope| {
+            let turn = &turn;
+            scope.spawn(move || {
+                turn.wait();
+                let _ = went_on.send(());
+            });
+            // Ended by a panic: its guard gives the turn as it unwinds.
+            let given = GivenOnDrop(Some(turn));
+            assert!(heard.recv_timeout(Duration::from_millis(50)).is_err(), "the waiter goes on before the turn");
+            let ended = std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || {
+                let _given = given;
+                panic!("the binding failed");
+            }));
+            assert!(ended.is_err());
+            let went_on = heard.recv_timeout(Duration::from_secs(10)).is_ok();
+            turn.give(); // so that a waiter left waiting ends, and the test with it
+            assert!(went_on, "the waiter never went on");
+        });
+        // Given once, it stays given: a later waiter goes straight on.
+        turn.wait();
+    }
 
     #[test]
     fn a_front_sheet_that_never_settles_is_refused_not_used_with_the_last_wrong_guess() {

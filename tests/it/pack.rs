@@ -386,3 +386,32 @@ fn the_part_2_pack_bound_beside_the_public_one_is_what_it_is_bound_after_it() {
         assert_eq!(mode & 0o007, 0, "the Part 2 pack is not world-readable: {mode:o}");
     }
 }
+
+#[test]
+fn a_rebuild_after_an_edit_with_its_part_2_pack_beside_is_the_clean_build_of_the_edited_meeting() {
+    // A rebuild from the cache with two workers lays its front sheet out ahead, from the page
+    // counts of the last build, while the edited report is typeset; the Part 2 pack, bound beside
+    // it, waits until that is done. Both packs are the bytes a clean one-worker build of the
+    // edited meeting makes.
+    let dir = tempdir();
+    let m = meeting(dir.path());
+    let build = |out_dir: &Path, extra: &[&str]| {
+        let args = ["pack", m.to_str().expect("utf-8"), "-o", out_dir.to_str().expect("utf-8"), "-f", "pdf", "-q"];
+        let out = cabrep(&[&args[..], extra].concat());
+        assert!(out.status.success(), "{extra:?}: {}", stderr(&out));
+        let read = |name: &str| std::fs::read(out_dir.join(name)).expect(name);
+        (read("meeting-pack.pdf"), read("meeting-part2.pdf"))
+    };
+    let cached = dir.path().join("out-cached");
+    build(&cached, &["-j", "2"]);
+    let report = dir.path().join("powering-our-future.yaml");
+    let text = std::fs::read_to_string(&report).expect("report");
+    let edited = text.replacen("title: Powering Our Future", "title: Powering Our Future Again", 1);
+    assert_ne!(edited, text, "the report's title was edited");
+    std::fs::write(&report, edited).expect("edit");
+    let (public, part2) = build(&cached, &["-j", "2"]);
+    let (clean_public, clean_part2) = build(&dir.path().join("out-clean"), &["-j", "1", "--no-cache"]);
+    assert!(public == clean_public, "the rebuilt public pack differs from the clean build's");
+    assert!(part2 == clean_part2, "the Part 2 pack bound beside the rebuild differs from the clean build's");
+    assert!(squash(&pdf_text(&cached.join("meeting-pack.pdf"))).contains("Powering Our Future Again"));
+}
