@@ -162,6 +162,10 @@ pub fn load_report(path: &Path, pick: &dyn PickRules, scope: &Scope) -> Result<L
 /// as problems by field path. The file is read again as a generic tree, so that every text field
 /// is seen; a file that does not read so has been reported by the typed parse already.
 pub fn character_problems(source: &SourceFile, rules: &Rules) -> Vec<Problem> {
+    // Told from the text in one pass, for nearly every file, without reading it again as a tree.
+    if model::characters::text_is_clean(&source.text, &rules.coverage) {
+        return Vec::new();
+    }
     match source.parse::<serde_json::Value>() {
         Ok(tree) => model::characters::check(&tree, &rules.coverage, &rules.font),
         Err(_) => Vec::new(),

@@ -59,6 +59,25 @@ fn judge(c: char, printed: bool, coverage: &CharCoverage, font: &str) -> Option<
     }
 }
 
+/// Whether no string of a file can have a problem, told from its text alone: every character of
+/// the text (keys, values and comments alike) passes where text is printed, and the text holds
+/// nothing that makes a string of characters other than its own — no `\` (an escape, in double
+/// quotes) and no `!` (a tag: a `!!binary` scalar is decoded). The strings of such a file are
+/// made of its characters, spaces and line feeds (lines folded), so [`check`] would find nothing.
+/// A file with a carriage return (saved with CRLF line ends) is not clean: it is checked as a tree.
+pub fn text_is_clean(text: &str, coverage: &CharCoverage) -> bool {
+    // Most of a file is ASCII: its characters are judged once each, not at every use.
+    let mut ascii = [false; 128];
+    for (b, fine) in ascii.iter_mut().enumerate() {
+        let c = char::from(b as u8);
+        *fine = c != '\\' && c != '!' && judge(c, true, coverage, "").is_none();
+    }
+    text.chars().all(|c| match ascii.get(c as usize) {
+        Some(fine) => *fine,
+        None => judge(c, true, coverage, "").is_none(),
+    })
+}
+
 /// Checks every string of `tree` (an input file read as a generic tree): one problem per field,
 /// for its first character that cannot be printed.
 pub fn check(tree: &serde_json::Value, coverage: &CharCoverage, font: &str) -> Vec<Problem> {
@@ -135,6 +154,61 @@ mod tests {
 
     fn coverage() -> CharCoverage {
         crate::template::Template::builtin().expect("template").char_coverage()
+    }
+
+    /// A YAML file's text read as the tree [`check`] walks.
+    fn tree(text: &str) -> serde_json::Value {
+        crate::input::SourceFile::from_bytes("t.yaml".into(), "t.yaml".into(), text.as_bytes().to_vec())
+            .expect("source")
+            .parse::<serde_json::Value>()
+            .expect("tree")
+    }
+
+    #[test]
+    fn every_example_whose_text_is_clean_has_no_problem_read_as_a_tree_either() {
+        let coverage = coverage();
+        let inputs = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("inputs");
+        let mut clean = 0;
+        for entry in std::fs::read_dir(&inputs).expect("inputs").flatten() {
+            let path = entry.path();
+            if path.extension().is_none_or(|e| e != "yaml") {
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).expect("text");
+            if text_is_clean(&text, &coverage) {
+                clean += 1;
+                assert_eq!(check(&tree(&text), &coverage, "font"), [], "{}", path.display());
+            }
+        }
+        assert!(clean >= 3, "the examples are clean text, so the quick way is taken: {clean}");
+    }
+
+    #[test]
+    fn text_that_can_make_a_string_of_other_characters_is_not_clean_and_is_checked_as_a_tree() {
+        let coverage = coverage();
+        // Each text is all printable; the strings read from it are not.
+        for (text, field, code) in [
+            ("title: \"right\\u202Eleft\"\n", "title", "U+202E"),
+            ("title: \"bell\\a\"\n", "title", "U+0007"),
+            ("summary: \"next\\Nline\"\n", "summary", "U+0085"),
+            // `!!binary` decodes: "8J+YgA==" is the bytes of 😀.
+            ("title: !!binary 8J+YgA==\n", "title", "U+1F600"),
+            ("title: !binary 8J+YgA==\n", "title", "U+1F600"),
+            ("title: two\r\n  lines\r\n", "title", ""),
+        ] {
+            assert!(!text_is_clean(text, &coverage), "{text:?} is not clean");
+            let found = check(&tree(text), &coverage, "font");
+            if !code.is_empty() {
+                assert!(
+                    found.iter().any(|p| p.path == field && p.message.contains(code)),
+                    "{text:?}: the tree shows {code}: {found:?}"
+                );
+            }
+        }
+        // A character with a problem anywhere, even in a comment or a key, takes the slow way.
+        assert!(!text_is_clean("title: ok # 😀\n", &coverage));
+        assert!(!text_is_clean("😀: ok\n", &coverage));
+        assert!(text_is_clean("title: Café – “quoted” £5\n", &coverage));
     }
 
     #[test]
