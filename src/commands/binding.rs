@@ -107,11 +107,10 @@ pub fn bind(
         })
         .collect();
     let pack: &PackParts = pack;
-    let writer = engine.writers_of(&pack.front).pdf().map_err(|e| e.to_string())?;
     // As many typesetters as will work at once, started side by side rather than as each is
     // first needed: an edited part finds one ready while the front sheet is laid out ahead.
     let typeset = pack.parts.iter().filter(|p| matches!(p.content, PartContent::Typeset(_))).count();
-    writer.warm(workers.min(typeset + 1));
+    let writer = engine.writers_of(&pack.front).pdf_for(workers.min(typeset + 1)).map_err(|e| e.to_string())?;
     // A bound PDF as the meeting read it (what the merge copies from); a typeset one inspected
     // here for the agenda's layout, its objects let go until the merge reads it again, one part
     // at a time, so that a pack's parts are never all held as objects at once.

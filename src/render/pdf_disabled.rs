@@ -38,6 +38,18 @@ impl PdfWriter {
     ) -> Result<Self, RenderError> {
         Err(RenderError::new(MESSAGE))
     }
+    /// Always fails: there is no typesetter in this build.
+    pub fn with_workers(
+        _template: String,
+        _fonts: Vec<Vec<u8>>,
+        _bounds: &Bounds,
+        _name: &str,
+        _workers: usize,
+    ) -> Result<Self, RenderError> {
+        Err(RenderError::new(MESSAGE))
+    }
+    /// Nothing to start.
+    pub fn warm(&self, _count: usize) {}
     /// Nothing to stop.
     pub fn stop_workers(&self) {}
     /// Always fails.

@@ -114,6 +114,26 @@ impl Writers {
             .map_err(Clone::clone)
     }
 
+    /// The typesetter, as [`Writers::pdf`], with at least `workers` workers started (side by side,
+    /// with the first when it is set up now): as many documents typeset at once find one ready.
+    pub fn pdf_for(&self, workers: usize) -> Result<&pdf::PdfWriter, RenderError> {
+        let writer = self
+            .pdf
+            .get_or_init(|| {
+                pdf::PdfWriter::with_workers(
+                    self.typst.clone(),
+                    self.fonts.clone(),
+                    &self.bounds,
+                    &self.layout,
+                    workers,
+                )
+            })
+            .as_ref()
+            .map_err(Clone::clone)?;
+        writer.warm(workers);
+        Ok(writer)
+    }
+
     /// Stops the typesetter's idle worker processes, if it has any (see
     /// [`pdf::PdfWriter::stop_workers`]).
     pub fn stop_workers(&self) {

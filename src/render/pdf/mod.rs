@@ -76,11 +76,28 @@ impl PdfWriter {
         bounds: &Bounds,
         name: &str,
     ) -> Result<Self, RenderError> {
+        Self::with_workers(template, fonts, bounds, name, 1)
+    }
+
+    /// As [`PdfWriter::with_bounds`], with `workers` typesetting workers started side by side at
+    /// once (when it typesets in workers): as many documents find one ready.
+    pub fn with_workers(
+        template: String,
+        fonts: Vec<Vec<u8>>,
+        bounds: &Bounds,
+        name: &str,
+        workers: usize,
+    ) -> Result<Self, RenderError> {
         let place = match &bounds.isolation {
             None => Place::Here(Box::new(Local::new(template, fonts, bounds.max_pages, name.to_owned())?)),
-            Some(isolation) => {
-                Place::Workers(worker::Pool::start(template, fonts, bounds.max_pages, isolation.clone(), name)?)
-            }
+            Some(isolation) => Place::Workers(worker::Pool::start(
+                template,
+                fonts,
+                bounds.max_pages,
+                isolation.clone(),
+                name,
+                workers,
+            )?),
         };
         Ok(PdfWriter { place })
     }

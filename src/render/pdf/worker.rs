@@ -275,13 +275,14 @@ impl Drop for Pool {
 
 impl Pool {
     /// Starts the first worker and sets it up, so that a template that does not even parse fails
-    /// now, as the writer in one process does.
+    /// now, as the writer in one process does; and beside it the others of `workers`.
     pub(super) fn start(
         template: String,
         fonts: Vec<Vec<u8>>,
         max_pages: usize,
         isolation: Isolation,
         name: &str,
+        workers: usize,
     ) -> Result<Pool, RenderError> {
         let pool = Pool {
             template,
@@ -292,7 +293,12 @@ impl Pool {
             idle: Mutex::new(Vec::new()),
             started: std::sync::atomic::AtomicUsize::new(0),
         };
-        let first = pool.spawn()?;
+        let first = std::thread::scope(|scope| {
+            for _ in 1..workers {
+                scope.spawn(|| pool.start_one());
+            }
+            pool.spawn()
+        })?;
         pool.lock().push(first);
         Ok(pool)
     }
@@ -315,13 +321,17 @@ impl Pool {
         let wanted = count.saturating_sub(self.started.load(Ordering::Relaxed));
         std::thread::scope(|scope| {
             for _ in 0..wanted {
-                scope.spawn(|| {
-                    if let Ok(worker) = self.spawn() {
-                        self.lock().push(worker);
-                    }
-                });
+                scope.spawn(|| self.start_one());
             }
         });
+    }
+
+    /// Starts one worker and adds it to the idle ones (one that cannot start is left to the
+    /// document that needs it, which says why).
+    fn start_one(&self) {
+        if let Ok(worker) = self.spawn() {
+            self.lock().push(worker);
+        }
     }
 
     /// The font files (the writer measures table words in them before sending a document).
