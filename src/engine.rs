@@ -141,6 +141,11 @@ impl Engine {
         &self.kit(report.template.as_deref()).template
     }
 
+    /// The writers of the template kept under `name`, or the default's.
+    pub fn writers_named(&self, name: Option<&str>) -> &Writers {
+        &self.kit(name).writers
+    }
+
     /// The writers of a document (its paper's template's, or the default's).
     pub fn writers_of(&self, doc: &Document) -> &Writers {
         &self.kit(doc.template.as_deref()).writers

@@ -61,11 +61,22 @@ fn build_pack_once(
         parts.front.template = m.template.clone();
         parts
     };
-    let mut public_parts = assemble_public();
-    let mut part2_parts = part2.as_ref().map(|p2| {
-        let mut parts = assemble_pack::part2_pack(p2, template, &|r| engine.template_of(r), &assembly);
-        parts.front.template = m.template.clone();
-        parts
+    let assemble_part2 = || {
+        part2.as_ref().map(|p2| {
+            let mut parts = assemble_pack::part2_pack(p2, template, &|r| engine.template_of(r), &assembly);
+            parts.front.template = m.template.clone();
+            parts
+        })
+    };
+    // The meeting's typesetters are started while its documents are assembled (binding would
+    // start them else): one for each report typeset at once, and one for the front sheet.
+    let reports = public.items.iter().filter(|i| matches!(i, crate::meeting::PublicItem::Report { .. })).count();
+    let (mut public_parts, mut part2_parts) = std::thread::scope(|scope| {
+        scope.spawn(|| {
+            // A typesetter that cannot start is said by binding, which asks again.
+            let _ = engine.writers_named(m.template.as_deref()).pdf_for(opts.workers.min(reports + 1));
+        });
+        (assemble_public(), assemble_part2())
     });
     if let Some(p2) = &part2_parts {
         let shared = shared_pictures(&public_parts, p2);
