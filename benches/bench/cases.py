@@ -259,13 +259,17 @@ class Bench:
             # A rebuild after editing one report: the cache holds the others' parts.
             warm = self.cabrep("pack", meeting, "-o", out, "-f", "pdf")
             run_measured(warm)
-            # The first report's title is edited before each run (a new one each time), and the
-            # edit is not timed: only the rebuild is.
+            # The first report's title is edited before each run, and the edit is not timed: only
+            # the rebuild is. Each run's title is new and as long as the last (the report's own
+            # title with a new six-digit number): one edit, not a title growing run by run.
             edited = sorted(folder.glob("r[0-9][0-9][0-9]-*.yaml"))[0]
+            first = re.search(r"^title: (.*)$", edited.read_text(), flags=re.M)
+            if first is None:
+                raise SystemExit(f"benches/run: no top-level `title:` line in {edited} to edit")
 
-            def edit(p=edited):
-                text, k = re.subn(r"^title: ", f"title: Edited {time.time_ns() % 1000000} ", p.read_text(),
-                                  count=1, flags=re.M)
+            def edit(p=edited, title=first.group(1)):
+                new = f"title: {title} (edit {time.time_ns() % 1000000:06d})"
+                text, k = re.subn(r"^title: .*$", lambda _: new, p.read_text(), count=1, flags=re.M)
                 if k != 1:
                     raise SystemExit(f"benches/run: no top-level `title:` line in {p} to edit")
                 p.write_text(text)
