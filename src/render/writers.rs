@@ -106,12 +106,7 @@ impl Writers {
 
     /// The typesetter, set up on first use; its set-up error is kept and returned to every caller.
     pub fn pdf(&self) -> Result<&pdf::PdfWriter, RenderError> {
-        self.pdf
-            .get_or_init(|| {
-                pdf::PdfWriter::with_bounds(self.typst.clone(), self.fonts.clone(), &self.bounds, &self.layout)
-            })
-            .as_ref()
-            .map_err(Clone::clone)
+        self.pdf_for(1)
     }
 
     /// The typesetter, as [`Writers::pdf`], with at least `workers` workers started (side by side,

@@ -110,7 +110,6 @@ impl PdfWriter {
         }
     }
 
-    /// The typesetter of a writer that typesets in this process (the tests look inside).
     /// Starts typesetting workers until `count` have been started, side by side (see
     /// [`worker::Pool::warm`]); typesetting in this process, there is nothing to start.
     pub fn warm(&self, count: usize) {
@@ -119,6 +118,7 @@ impl PdfWriter {
         }
     }
 
+    /// The typesetter of a writer that typesets in this process (the tests look inside).
     #[cfg(test)]
     fn typesetter(&self) -> &Typesetter {
         match &self.place {

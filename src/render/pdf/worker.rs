@@ -319,6 +319,9 @@ impl Pool {
     pub(super) fn warm(&self, count: usize) {
         use std::sync::atomic::Ordering;
         let wanted = count.saturating_sub(self.started.load(Ordering::Relaxed));
+        if wanted == 0 {
+            return;
+        }
         std::thread::scope(|scope| {
             for _ in 0..wanted {
                 scope.spawn(|| self.start_one());
