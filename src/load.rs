@@ -160,7 +160,9 @@ pub fn load_report(path: &Path, pick: &dyn PickRules, scope: &Scope) -> Result<L
 
 /// The characters of an input file's text that cannot be printed (see [`model::characters`]),
 /// as problems by field path. The file is read again as a generic tree, so that every text field
-/// is seen; a file that does not read so has been reported by the typed parse already.
+/// is seen, unless its text alone shows that no field can have one
+/// ([`model::characters::text_is_clean`]); a file that does not read so has been reported by the
+/// typed parse already.
 pub fn character_problems(source: &SourceFile, rules: &Rules) -> Vec<Problem> {
     // Told from the text in one pass, for nearly every file, without reading it again as a tree.
     if model::characters::text_is_clean(&source.text, &rules.coverage) {
