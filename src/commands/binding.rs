@@ -12,6 +12,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::Arc;
 
+use super::ahead::Ahead;
 use super::part_cache::{part_key, Found, PartCache};
 use crate::document::pack::{item_anchor, resolved_front, PackPart, PackParts, PartContent};
 use crate::engine::Engine;
@@ -93,6 +94,7 @@ pub fn bind(
     pack: &mut PackParts,
     workers: usize,
     cache: Option<&PartCache>,
+    ahead: Option<&Ahead<'_, '_>>,
     turn: Option<&Turn>,
 ) -> Result<BoundPack, BindError> {
     let turn = GivenOnDrop(turn);
@@ -134,15 +136,15 @@ pub fn bind(
     }
     let (typeset, laid_ahead) = std::thread::scope(|scope| {
         let turn = &turn;
-        let ahead = guessed.map(|guessed| {
+        let laying = guessed.map(|guessed| {
             scope.spawn(move || {
                 let laid = lay_front_and_furniture(pack, &guessed.iter().collect::<Vec<_>>(), writer);
                 turn.give();
                 (guessed, laid)
             })
         });
-        let typeset = typeset_parts(engine, &jobs, workers, cache);
-        (typeset, ahead.and_then(|a| a.join().ok()))
+        let typeset = typeset_parts(engine, &jobs, workers, cache, ahead);
+        (typeset, laying.and_then(|a| a.join().ok()))
     });
     let read = typeset.into_iter().collect::<Result<Vec<_>, _>>()?;
     if let Some(cache) = cache {
@@ -243,6 +245,7 @@ fn typeset_parts<'a>(
     jobs: &[(&'a PackPart, &std::sync::Mutex<Option<Box<Document>>>)],
     workers: usize,
     cache: Option<&PartCache>,
+    ahead: Option<&Ahead<'_, '_>>,
 ) -> Vec<Result<ReadPart<'a>, BindError>> {
     in_workers(jobs, workers, |&(part, document)| -> Result<ReadPart<'a>, BindError> {
         let read = |pdf: Vec<u8>| {
@@ -272,11 +275,15 @@ fn typeset_parts<'a>(
                         return Ok(ReadPart::Cached(found));
                     }
                 }
-                let pdf = writer.render(&doc).map_err(|e| BindError::Part {
-                    item: part.item,
-                    what: part.source.as_ref().map_or_else(|| part.title.clone(), |s| s.display().to_string()),
-                    message: e.to_string(),
-                })?;
+                // Typeset ahead of binding (under this key only: see `Ahead`), or now.
+                let typeset_ahead = ahead.zip(key.as_deref()).and_then(|(ahead, key)| ahead.take(key));
+                let pdf = typeset_ahead.unwrap_or_else(|| writer.render(&doc).map_err(|e| e.to_string())).map_err(
+                    |message| BindError::Part {
+                        item: part.item,
+                        what: part.source.as_ref().map_or_else(|| part.title.clone(), |s| s.display().to_string()),
+                        message,
+                    },
+                )?;
                 drop(doc);
                 let read = read(pdf)?;
                 if let (Some(cache), Some(key), ReadPart::Typeset(pdf, facts)) = (cache, key.as_deref(), &read) {

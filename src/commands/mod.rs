@@ -6,6 +6,7 @@
 //! [`template_folder`] makes a template folder from a council's Word file and reports what a
 //! folder's Word file gives. Nothing here parses YAML or draws a page.
 
+pub mod ahead;
 pub mod batch;
 pub mod binding;
 pub mod decisions;

@@ -4,6 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
+use super::ahead::Ahead;
 use super::binding::{bind, BindError, Turn};
 use super::part_cache::PartCache;
 use super::PapersOutcome;
@@ -41,20 +42,47 @@ fn build_pack_once(
     formats: &[Format],
     opts: &PackOptions,
 ) -> PapersOutcome {
+    let stem = output_path(out_dir, &pack_name(meeting), "", "");
+    let stem = stem.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    let cache = opts.cache.then(|| PartCache::new(out_dir, &stem));
+    // A report edited since the last build is typeset as soon as it is read (see `Ahead`).
+    std::thread::scope(|scope| {
+        let ahead = cache.as_ref().map(|cache| Ahead::new(scope, engine, cache, opts.workers));
+        let built = build_pack_read(engine, meeting, out_dir, formats, opts, cache.as_ref(), ahead.as_ref());
+        if let (Some(cache), Some(ahead), PapersOutcome::Built { .. }) = (&cache, &ahead, &built) {
+            cache.put_last_sources(&ahead.sources());
+        }
+        built
+    })
+}
+
+/// [`build_pack_once`], with the pack's part cache and the parts typeset ahead of binding.
+fn build_pack_read(
+    engine: &Engine,
+    meeting: &Path,
+    out_dir: &Path,
+    formats: &[Format],
+    opts: &PackOptions,
+    cache: Option<&PartCache>,
+    ahead: Option<&Ahead<'_, '_>>,
+) -> PapersOutcome {
     use crate::document::pack::{self as assemble_pack, ReportPages};
-    let (m, mut warnings) =
-        match crate::meeting::load_meeting(meeting, engine, &engine.access.scope_for(meeting), opts.workers) {
-            Ok(x) => x,
-            Err(f) => return PapersOutcome::Invalid(f),
-        };
+    let read = |r: &crate::meeting::ReadReport<'_>| {
+        if let Some(ahead) = ahead {
+            ahead.consider(r);
+        }
+    };
+    let scope = engine.access.scope_for(meeting);
+    let (m, mut warnings) = match crate::meeting::load_meeting_with(meeting, engine, &scope, opts.workers, &read) {
+        Ok(x) => x,
+        Err(f) => return PapersOutcome::Invalid(f),
+    };
     let (public, part2) = m.split();
     // The meeting's own documents are in the template the meeting file names.
     let template = engine.template_named(m.template.as_deref());
     let assembly = engine.options();
     let named = pack_name(meeting);
     let out = |suffix: &str, ext: &str| output_path(out_dir, &named, suffix, ext);
-    let stem = out("", "").file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-    let cache = opts.cache.then(|| PartCache::new(out_dir, &stem));
     let pages = if formats.contains(&Format::Html) { ReportPages::Yes } else { ReportPages::No };
     let assemble_public = || {
         let mut parts = assemble_pack::public_pack(&public, template, &|r| engine.template_of(r), &assembly, pages);
@@ -93,12 +121,12 @@ fn build_pack_once(
     }
     // The Part 2 pack, bound beside the public one, waits for this turn (see `Turn`).
     let turn = Turn::default();
-    let mut bind_public = || match bind(engine, &mut public_parts, opts.workers, cache.as_ref(), Some(&turn)) {
+    let mut bind_public = || match bind(engine, &mut public_parts, opts.workers, cache, ahead, Some(&turn)) {
         // Parts refused from the cache (they say they are not for publication) have lost their
         // entries: assembled and bound again, they are typeset afresh. A second refusal fails.
         Err(BindError::CacheRefused(_)) => {
             public_parts = assemble_public();
-            bind(engine, &mut public_parts, opts.workers, cache.as_ref(), None)
+            bind(engine, &mut public_parts, opts.workers, cache, ahead, None)
         }
         bound => bound,
     };
@@ -111,13 +139,13 @@ fn build_pack_once(
             let turn = &turn;
             let part2 = scope.spawn(move || {
                 turn.wait();
-                bind(engine, p2, opts.workers, None, None)
+                bind(engine, p2, opts.workers, None, None, None)
             });
             let bound = bind_public();
             let part2 = part2.join().unwrap_or_else(|_| Err(BindError::Pack("it stopped unexpectedly".into())));
             (bound, Some(part2))
         }),
-        p2 => (bind_public(), p2.map(|p2| bind(engine, p2, opts.workers, None, None))),
+        p2 => (bind_public(), p2.map(|p2| bind(engine, p2, opts.workers, None, None, None))),
     };
     let mut bound = match bound {
         Ok(b) => b,
@@ -244,7 +272,7 @@ fn build_pack_once(
             }
         }
     }
-    if let Some(cache) = &cache {
+    if let Some(cache) = cache {
         cache.prune();
     }
     PapersOutcome::Built { files, warnings, pages: bound.page_count, removed }

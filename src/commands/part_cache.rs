@@ -40,6 +40,11 @@ const LAST_FACTS_FILE: &str = "last-facts.json";
 /// The largest such file read back.
 const MAX_LAST_FACTS: u64 = 16 * 1024 * 1024;
 
+/// The file in a pack's cache folder that holds the SHA-256 of each public report's text as the
+/// pack was last bound (a JSON array, in order), by which a rebuild tells the reports edited
+/// since as soon as it has read them.
+const LAST_SOURCES_FILE: &str = "last-sources.json";
+
 /// The seal's file, in the user's cache folder (`$XDG_CACHE_HOME/cabrep/`, else
 /// `$HOME/.cache/cabrep/`).
 const SEAL_FILE: &str = "part-seal.key";
@@ -154,6 +159,27 @@ impl PartCache {
         if let Ok(json) = serde_json::to_vec(facts) {
             let _ = crate::output::write_atomic(&self.dir.join(LAST_FACTS_FILE), &json, Visibility::Public);
         }
+    }
+
+    /// The SHA-256 of each public report's text when the pack was last bound: a guess of which
+    /// reports are unchanged, never trusted for a part (a part is found by its document's key).
+    pub fn last_sources(&self) -> Option<std::collections::BTreeSet<String>> {
+        let path = self.dir.join(LAST_SOURCES_FILE);
+        let bytes = crate::input::file::read(&path, MAX_LAST_FACTS, "the reports' last digests", "16 MB").ok()?;
+        serde_json::from_slice(&bytes).ok()
+    }
+
+    /// Keeps the SHA-256 of each public report's text, for [`PartCache::last_sources`]. A cache
+    /// that cannot be written only costs time.
+    pub fn put_last_sources(&self, sources: &std::collections::BTreeSet<String>) {
+        if let Ok(json) = serde_json::to_vec(sources) {
+            let _ = crate::output::write_atomic(&self.dir.join(LAST_SOURCES_FILE), &json, Visibility::Public);
+        }
+    }
+
+    /// Whether `key` has an entry (sound or not: [`PartCache::get`] says).
+    pub fn has(&self, key: &str) -> bool {
+        self.path(key).is_file()
     }
 
     /// Removes the entries this build did not use (reports edited or gone), so the cache holds
@@ -285,7 +311,7 @@ pub fn part_key(doc: &crate::tree::Document, fingerprint: &str) -> Result<String
     Ok(hex(&h.finalize()))
 }
 
-fn hex(bytes: &[u8]) -> String {
+pub(super) fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 

@@ -183,10 +183,7 @@ fn report_parts(
         ReportPages::Yes => Some(Box::new(super::assemble::report_alone(r, own, opts, blocks.clone()))),
         ReportPages::No => None,
     };
-    // In a pack a report has no contents list of its own: the pack's bookmarks are its contents.
-    let mut doc = super::assemble::report_document(r, own, opts, item_blocks(number, blocks));
-    // The pack's furniture numbers and heads every page; the part prints none of its own.
-    doc.furniture = Furniture { header: None, footer: String::new() };
+    let doc = part_document(number, r, own, opts, blocks);
     let mut parts = vec![PackPart {
         item: number,
         title: r.title.clone(),
@@ -209,6 +206,28 @@ fn report_parts(
         });
     }
     parts
+}
+
+/// A public report's document as the typeset part of item `number` of a pack, in its own
+/// template `own`: what [`public_pack`] binds for it, to be typeset ahead of the pack.
+pub fn report_part(number: u32, r: crate::meeting::PublicRef<'_>, own: &Template, opts: &Options) -> Document {
+    let r = r.report();
+    part_document(number, r, own, opts, super::assemble::report_blocks(r, own))
+}
+
+/// A report's document as a part of a pack, from its `blocks`.
+fn part_document(
+    number: u32,
+    r: &crate::model::Report,
+    own: &Template,
+    opts: &Options,
+    blocks: Vec<Block>,
+) -> Document {
+    // In a pack a report has no contents list of its own: the pack's bookmarks are its contents.
+    let mut doc = super::assemble::report_document(r, own, opts, item_blocks(number, blocks));
+    // The pack's furniture numbers and heads every page; the part prints none of its own.
+    doc.furniture = Furniture { header: None, footer: String::new() };
+    doc
 }
 
 /// Prefixes a report's anchors with its item number (anchors are unique across a pack) and

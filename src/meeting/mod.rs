@@ -101,6 +101,22 @@ fn other_meeting(report: &Report, body: &str, date: Date) -> Option<Problem> {
     )
 }
 
+/// A report read as item `number` of the meeting of `body` on `date`, of `council`: its item
+/// set, and what differs from the meeting (another meeting's report, another council's), as
+/// warnings for its `report:` line.
+fn as_item(
+    mut loaded: load::Loaded,
+    number: u32,
+    body: &str,
+    date: Date,
+    council: &str,
+) -> (load::Loaded, Vec<Problem>) {
+    loaded.report.agenda_item = Some(number);
+    let mut differs: Vec<Problem> = other_meeting(&loaded.report, body, date).into_iter().collect();
+    differs.extend(other_council(&mut loaded.report, council));
+    (loaded, differs)
+}
+
 /// A report of another council than the meeting's: a warning naming both, for its `report:`
 /// line. A report that names no council of its own has its template's; in this meeting it is
 /// published as the meeting's council's. Names compare without regard to case and spacing.
@@ -143,6 +159,22 @@ impl PublicReport {
     /// The report.
     pub fn report(&self) -> &Report {
         &self.0
+    }
+}
+
+/// A report that is not exempt, borrowed: one that may be typeset ahead as a public part,
+/// before the meeting is split into its packs.
+#[derive(Debug, Clone, Copy)]
+pub struct PublicRef<'a>(&'a Report);
+
+impl<'a> PublicRef<'a> {
+    /// `None` for an exempt report.
+    pub fn new(r: &'a Report) -> Option<PublicRef<'a>> {
+        r.exempt.is_none().then_some(PublicRef(r))
+    }
+    /// The report.
+    pub fn report(&self) -> &'a Report {
+        self.0
     }
 }
 
@@ -328,6 +360,31 @@ pub fn load_meeting(
     scope: &Scope,
     workers: usize,
 ) -> Result<(Meeting, Vec<ReportWarnings>), MeetingFailure> {
+    load_meeting_with(path, pick, scope, workers, &|_: &ReadReport<'_>| {})
+}
+
+/// A report of a meeting as soon as it is read and made the meeting's item, before the rest of
+/// the meeting is read and checked (see [`load_meeting_with`]).
+#[derive(Debug)]
+pub struct ReadReport<'a> {
+    /// Its agenda item.
+    pub number: u32,
+    /// The report, as the meeting will hold it (its item set, its council the meeting's).
+    pub report: &'a Report,
+    /// Its file's text.
+    pub text: &'a str,
+}
+
+/// [`load_meeting`], telling `read` of each report as soon as it is read and checked, on the
+/// thread that read it, so that work on it can start before the meeting is whole. What `read`
+/// is told may still be refused with the meeting: it is a head start, never a result.
+pub fn load_meeting_with(
+    path: &Path,
+    pick: &(dyn load::PickRules + Sync),
+    scope: &Scope,
+    workers: usize,
+    read: &(dyn Fn(&ReadReport<'_>) + Sync),
+) -> Result<(Meeting, Vec<ReportWarnings>), MeetingFailure> {
     let source = match SourceFile::read(path) {
         Ok(s) => s,
         Err(d) => return Err(MeetingFailure { files: vec![LoadFailure { diagnostics: vec![d], source: None }] }),
@@ -403,7 +460,15 @@ pub fn load_meeting(
             _ => None,
         })
         .collect();
-    let loaded = crate::jobs::in_workers(&named, workers, |(_, path)| load::load_report(path, pick, scope));
+    let made_item = |i: usize, loaded: Result<load::Loaded, LoadFailure>| {
+        loaded.map(|loaded| {
+            let (loaded, differs) = as_item(loaded, i as u32 + 1, &file.meeting.body, date, &file.meeting.council);
+            read(&ReadReport { number: i as u32 + 1, report: &loaded.report, text: &loaded.source.text });
+            (loaded, differs)
+        })
+    };
+    let loaded =
+        crate::jobs::in_workers(&named, workers, |(i, path)| made_item(*i, load::load_report(path, pick, scope)));
     let mut preloaded: BTreeMap<usize, _> = named.iter().map(|(i, _)| *i).zip(loaded).collect();
     for (i, it) in file.items.iter().enumerate() {
         let number = i as u32 + 1;
@@ -461,8 +526,11 @@ pub fn load_meeting(
                         continue;
                     }
                     Ok(real) => {
-                        match preloaded.remove(&i).unwrap_or_else(|| load::load_report(&dir.join(r), pick, scope)) {
-                            Ok(mut loaded) => {
+                        let loaded = preloaded
+                            .remove(&i)
+                            .unwrap_or_else(|| made_item(i, load::load_report(&dir.join(r), pick, scope)));
+                        match loaded {
+                            Ok((mut loaded, differs)) => {
                                 if let Some(first) = reports_seen.insert(real, number) {
                                     let exempt = if loaded.report.exempt.is_some() { "exempt " } else { "" };
                                     meeting_warnings.push(
@@ -473,11 +541,7 @@ pub fn load_meeting(
                                 .help("list each report once"),
                             );
                                 }
-                                loaded.report.agenda_item = Some(number);
-                                if let Some(w) = other_meeting(&loaded.report, &file.meeting.body, date) {
-                                    meeting_warnings.push(Problem { path: format!("{p}.report"), ..w });
-                                }
-                                if let Some(w) = other_council(&mut loaded.report, &file.meeting.council) {
+                                for w in differs {
                                     meeting_warnings.push(Problem { path: format!("{p}.report"), ..w });
                                 }
                                 for (j, a) in loaded.report.appendices.iter().enumerate() {

@@ -1,0 +1,106 @@
+//! Parts typeset ahead: while a meeting is still being read, a public report edited since the
+//! pack was last bound is typeset as soon as it is read, instead of once the whole meeting is
+//! read, checked and assembled. A rebuild after one edit is that report's layout and a merge;
+//! here the layout starts some tens of milliseconds sooner.
+//!
+//! - A report is taken only when it is public (never an exempt one: [`PublicRef`]), when its
+//!   text differs from every public report's of the pack's last build (the part cache keeps
+//!   their digests), and while the head start's budget lasts: at most one report for each
+//!   worker, so that a first build, where every report is new, holds no more typeset parts
+//!   than binding would.
+//! - What is typeset ahead is found by binding only under its document's key, the key of the
+//!   part cache: a report the meeting refuses, or whose part the pack assembles otherwise, is
+//!   never found, and its work is let go. Nothing typeset ahead is written anywhere here.
+//!
+//! This room decides nothing about what a pack holds and writes no file.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+use std::thread::{Scope, ScopedJoinHandle};
+
+use sha2::{Digest, Sha256};
+
+use super::part_cache::{hex, part_key, PartCache};
+use crate::engine::Engine;
+use crate::meeting::{PublicRef, ReadReport};
+
+/// A report's part typeset ahead: its PDF, or why it could not be typeset.
+pub type Typeset = Result<Vec<u8>, String>;
+
+/// The parts typeset ahead of a pack's binding (see the module documentation).
+pub struct Ahead<'scope, 'env> {
+    scope: &'scope Scope<'scope, 'env>,
+    engine: &'env Engine,
+    cache: &'env PartCache,
+    /// The digests of the public reports' texts of the last build.
+    last: Option<BTreeSet<String>>,
+    /// The digests of the public reports' texts of this build.
+    seen: Mutex<BTreeSet<String>>,
+    /// How many more reports may be typeset ahead.
+    left: AtomicUsize,
+    /// The reports being typeset ahead, by their part's key.
+    running: Mutex<BTreeMap<String, ScopedJoinHandle<'scope, Typeset>>>,
+}
+
+impl<'scope, 'env> Ahead<'scope, 'env> {
+    /// Parts typeset ahead on threads of `scope`, at most `workers` of them, for a pack whose
+    /// part cache is `cache`.
+    pub fn new(
+        scope: &'scope Scope<'scope, 'env>,
+        engine: &'env Engine,
+        cache: &'env PartCache,
+        workers: usize,
+    ) -> Self {
+        Ahead {
+            scope,
+            engine,
+            cache,
+            last: cache.last_sources(),
+            seen: Mutex::new(BTreeSet::new()),
+            left: AtomicUsize::new(workers.max(1)),
+            running: Mutex::new(BTreeMap::new()),
+        }
+    }
+
+    /// Typesets `read`'s report ahead when it is public, edited since the last build and not in
+    /// the cache, and the budget lasts (see the module documentation).
+    pub fn consider(&self, read: &ReadReport<'_>) {
+        let Some(public) = PublicRef::new(read.report) else { return };
+        let digest = hex(&Sha256::digest(read.text.as_bytes()));
+        let edited = self.last.as_ref().is_none_or(|last| !last.contains(&digest));
+        if let Ok(mut seen) = self.seen.lock() {
+            seen.insert(digest);
+        }
+        if !edited || self.left.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1)).is_err() {
+            return;
+        }
+        let own = self.engine.template_of(public.report());
+        let doc = crate::document::pack::report_part(read.number, public, own, &self.engine.options());
+        let writers = self.engine.writers_of(&doc);
+        let Ok(key) = part_key(&doc, writers.layout_digest()) else { return };
+        if self.cache.has(&key) {
+            return;
+        }
+        let handle = self.scope.spawn(move || {
+            crate::jobs::catch_panic(|| writers.pdf().and_then(|w| w.render(&doc)).map_err(|e| e.to_string()))
+                .and_then(|typeset| typeset)
+        });
+        if let Ok(mut running) = self.running.lock() {
+            running.insert(key, handle);
+        }
+    }
+
+    /// The part of `key` typeset ahead, once it is done; `None` when it was not typeset ahead
+    /// (or its thread was lost: binding then typesets it itself).
+    pub fn take(&self, key: &str) -> Option<Typeset> {
+        let handle = self.running.lock().ok()?.remove(key)?;
+        handle.join().ok()
+    }
+
+    /// The digests of this build's public reports' texts, for the next build's
+    /// [`PartCache::put_last_sources`].
+    pub fn sources(&self) -> BTreeSet<String> {
+        self.seen.lock().map(|s| s.clone()).unwrap_or_default()
+    }
+}
