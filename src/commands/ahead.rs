@@ -104,3 +104,59 @@ impl<'scope, 'env> Ahead<'scope, 'env> {
         self.seen.lock().map(|s| s.clone()).unwrap_or_default()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn inputs(name: &str) -> std::path::PathBuf {
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("inputs").join(name)
+    }
+
+    /// The key binding looks a report's part up by, as item `number`.
+    fn key_of(engine: &Engine, number: u32, report: &crate::model::Report) -> String {
+        let public = PublicRef::new(report).expect("public");
+        let doc = crate::document::pack::report_part(number, public, engine.template_of(report), &engine.options());
+        part_key(&doc, engine.writers_of(&doc).layout_digest()).expect("key")
+    }
+
+    #[test]
+    fn an_edited_public_report_is_typeset_ahead_and_an_exempt_or_unchanged_one_or_one_over_budget_is_not() {
+        let engine = Engine::new(None).expect("engine");
+        let out = tempfile::tempdir().expect("tempdir");
+        let cache = PartCache::sealed_by(out.path(), "meeting", None);
+        let public = engine.load(&inputs("powering-our-future.yaml")).expect("public report");
+        let other = engine.load(&inputs("highways-capital-programme.yaml")).expect("another public report");
+        let exempt = engine.load(&inputs("land-disposal.yaml")).expect("exempt report");
+        assert!(exempt.report.exempt.is_some() && public.report.exempt.is_none());
+        fn read(number: u32, loaded: &crate::load::Loaded) -> ReadReport<'_> {
+            ReadReport { number, report: &loaded.report, text: &loaded.source.text }
+        }
+        std::thread::scope(|scope| {
+            let ahead = Ahead::new(scope, &engine, &cache, 1);
+            ahead.consider(&read(7, &exempt));
+            ahead.consider(&read(3, &public));
+            // The budget of one is spent: the next edited report is left to binding.
+            ahead.consider(&read(4, &other));
+            let typeset = ahead.take(&key_of(&engine, 3, &public.report)).expect("typeset ahead");
+            assert!(typeset.expect("typeset").starts_with(b"%PDF-"), "a PDF");
+            assert!(ahead.take(&key_of(&engine, 3, &public.report)).is_none(), "taken once");
+            assert!(ahead.take(&key_of(&engine, 4, &other.report)).is_none(), "over the budget");
+            // Under another item's key (another document), nothing is found.
+            assert!(ahead.take(&key_of(&engine, 5, &public.report)).is_none());
+            assert_eq!(ahead.running.lock().expect("lock").len(), 0, "the exempt report was never typeset ahead");
+            let digest = |t: &str| hex(&Sha256::digest(t.as_bytes()));
+            let sources = ahead.sources();
+            assert!(sources.contains(&digest(&public.source.text)) && sources.contains(&digest(&other.source.text)));
+            assert!(!sources.contains(&digest(&exempt.source.text)), "no digest of an exempt report is kept");
+            cache.put_last_sources(&sources);
+        });
+        // The next build: both reports unchanged, so neither is typeset ahead.
+        std::thread::scope(|scope| {
+            let ahead = Ahead::new(scope, &engine, &cache, 2);
+            ahead.consider(&read(3, &public));
+            ahead.consider(&read(4, &other));
+            assert_eq!(ahead.running.lock().expect("lock").len(), 0, "unchanged reports are left to the cache");
+        });
+    }
+}
