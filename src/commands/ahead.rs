@@ -103,6 +103,11 @@ impl<'scope, 'env> Ahead<'scope, 'env> {
     pub fn sources(&self) -> BTreeSet<String> {
         self.seen.lock().map(|s| s.clone()).unwrap_or_default()
     }
+
+    /// [`Ahead::sources`], when they are not the last build's (else there is nothing to keep).
+    pub fn changed_sources(&self) -> Option<BTreeSet<String>> {
+        Some(self.sources()).filter(|now| self.last.as_ref() != Some(now))
+    }
 }
 
 #[cfg(test)]
@@ -149,6 +154,7 @@ mod tests {
             let sources = ahead.sources();
             assert!(sources.contains(&digest(&public.source.text)) && sources.contains(&digest(&other.source.text)));
             assert!(!sources.contains(&digest(&exempt.source.text)), "no digest of an exempt report is kept");
+            assert_eq!(ahead.changed_sources(), Some(sources.clone()), "a first build keeps its digests");
             cache.put_last_sources(&sources);
         });
         // The next build: both reports unchanged, so neither is typeset ahead.
@@ -157,6 +163,7 @@ mod tests {
             ahead.consider(&read(3, &public));
             ahead.consider(&read(4, &other));
             assert_eq!(ahead.running.lock().expect("lock").len(), 0, "unchanged reports are left to the cache");
+            assert_eq!(ahead.changed_sources(), None, "the same digests are not written again");
         });
     }
 }

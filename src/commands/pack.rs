@@ -50,7 +50,9 @@ fn build_pack_once(
         let ahead = cache.as_ref().map(|cache| Ahead::new(scope, engine, cache, opts.workers));
         let built = build_pack_read(engine, meeting, out_dir, formats, opts, cache.as_ref(), ahead.as_ref());
         if let (Some(cache), Some(ahead), PapersOutcome::Built { .. }) = (&cache, &ahead, &built) {
-            cache.put_last_sources(&ahead.sources());
+            if let Some(sources) = ahead.changed_sources() {
+                cache.put_last_sources(&sources);
+            }
         }
         built
     })
