@@ -154,7 +154,7 @@ impl PublicReport {
     /// `None` for an exempt report. The report is shared, not copied: a meeting of 180 reports
     /// split into its packs holds each once.
     pub fn new(r: &std::sync::Arc<Report>) -> Option<PublicReport> {
-        r.exempt.is_none().then(|| PublicReport(std::sync::Arc::clone(r)))
+        PublicRef::new(r).map(|_| PublicReport(std::sync::Arc::clone(r)))
     }
     /// The report.
     pub fn report(&self) -> &Report {
@@ -369,7 +369,8 @@ pub fn load_meeting(
 pub struct ReadReport<'a> {
     /// Its agenda item.
     pub number: u32,
-    /// The report, as the meeting will hold it (its item set, its council the meeting's).
+    /// The report, as the meeting will hold it (its item set; its council the meeting's unless it
+    /// names its own).
     pub report: &'a Report,
     /// Its file's text.
     pub text: &'a str,
