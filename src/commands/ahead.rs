@@ -5,9 +5,10 @@
 //!
 //! - A report is taken only when it is public (never an exempt one: [`PublicRef`]), when its
 //!   text differs from every public report's of the pack's last build (the part cache keeps
-//!   their digests), and while the head start's budget lasts: at most one report for each
-//!   worker, so that a first build, where every report is new, holds no more typeset parts
-//!   than binding would.
+//!   their digests), when its part is not in the cache (a report edited where its part does
+//!   not show, in a comment, is found there), and while the head start's budget lasts: at most
+//!   one report typeset ahead for each worker, so that a first build, where every report is
+//!   new, holds no more typeset parts than binding would.
 //! - What is typeset ahead is found by binding only under its document's key, the key of the
 //!   part cache: a report the meeting refuses, or whose part the pack assembles otherwise, is
 //!   never found, and its work is let go. Nothing typeset ahead is written anywhere here.
@@ -72,14 +73,18 @@ impl<'scope, 'env> Ahead<'scope, 'env> {
         if let Ok(mut seen) = self.seen.lock() {
             seen.insert(digest);
         }
-        if !edited || self.left.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1)).is_err() {
+        if !edited || self.left.load(Ordering::SeqCst) == 0 {
             return;
         }
         let own = self.engine.template_of(public.report());
         let doc = crate::document::pack::report_part(read.number, public, own, &self.engine.options());
         let writers = self.engine.writers_of(&doc);
         let Ok(key) = part_key(&doc, writers.layout_digest()) else { return };
-        if self.cache.has(&key) {
+        // A report edited where its part does not show (a comment) is found in the cache, and
+        // spends none of the budget.
+        if self.cache.has(&key)
+            || self.left.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1)).is_err()
+        {
             return;
         }
         let handle = self.scope.spawn(move || {
@@ -137,14 +142,14 @@ mod tests {
         fn read(number: u32, loaded: &crate::load::Loaded) -> ReadReport<'_> {
             ReadReport { number, report: &loaded.report, text: &loaded.source.text }
         }
-        std::thread::scope(|scope| {
+        let typeset = std::thread::scope(|scope| {
             let ahead = Ahead::new(scope, &engine, &cache, 1);
             ahead.consider(&read(7, &exempt));
             ahead.consider(&read(3, &public));
             // The budget of one is spent: the next edited report is left to binding.
             ahead.consider(&read(4, &other));
-            let typeset = ahead.take(&key_of(&engine, 3, &public.report)).expect("typeset ahead");
-            assert!(typeset.expect("typeset").starts_with(b"%PDF-"), "a PDF");
+            let typeset = ahead.take(&key_of(&engine, 3, &public.report)).expect("typeset ahead").expect("typeset");
+            assert!(typeset.starts_with(b"%PDF-"), "a PDF");
             assert!(ahead.take(&key_of(&engine, 3, &public.report)).is_none(), "taken once");
             assert!(ahead.take(&key_of(&engine, 4, &other.report)).is_none(), "over the budget");
             // Under another item's key (another document), nothing is found.
@@ -156,6 +161,20 @@ mod tests {
             assert!(!sources.contains(&digest(&exempt.source.text)), "no digest of an exempt report is kept");
             assert_eq!(ahead.changed_sources(), Some(sources.clone()), "a first build keeps its digests");
             cache.put_last_sources(&sources);
+            typeset
+        });
+        // Another pack's cache, which has the first report's part but no digests: that report
+        // is found in the cache and spends none of the budget of one, so the next one is taken.
+        let other_out = tempfile::tempdir().expect("tempdir");
+        let other_cache = PartCache::sealed_by(other_out.path(), "meeting", None);
+        let facts = crate::merge::inspect_typeset(&typeset).expect("facts");
+        other_cache.put(&key_of(&engine, 3, &public.report), &typeset, &facts);
+        std::thread::scope(|scope| {
+            let ahead = Ahead::new(scope, &engine, &other_cache, 1);
+            ahead.consider(&read(3, &public));
+            ahead.consider(&read(4, &other));
+            assert!(ahead.take(&key_of(&engine, 3, &public.report)).is_none(), "found in the cache");
+            assert!(ahead.take(&key_of(&engine, 4, &other.report)).is_some(), "the budget was left for it");
         });
         // The next build: both reports unchanged, so neither is typeset ahead.
         std::thread::scope(|scope| {

@@ -41,7 +41,7 @@ const LAST_FACTS_FILE: &str = "last-facts.json";
 const MAX_LAST_FACTS: u64 = 16 * 1024 * 1024;
 
 /// The file in a pack's cache folder that holds the SHA-256 of each public report's text as the
-/// pack was last bound (a JSON array, in order), by which a rebuild tells the reports edited
+/// pack was last bound (a JSON array, sorted), by which a rebuild tells the reports edited
 /// since as soon as it has read them.
 const LAST_SOURCES_FILE: &str = "last-sources.json";
 
