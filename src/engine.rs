@@ -148,7 +148,7 @@ impl Engine {
 
     /// The writers of a document (its paper's template's, or the default's).
     pub fn writers_of(&self, doc: &Document) -> &Writers {
-        &self.kit(doc.template.as_deref()).writers
+        self.writers_named(doc.template.as_deref())
     }
 
     /// Renders a document in one format with its template's writers (see [`Writers::render`]).

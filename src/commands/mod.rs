@@ -3,9 +3,9 @@
 //! report in each format), [`pack`] (a meeting's agenda packs), [`decisions`] (the decision
 //! record) and [`forward_plan`]; [`batch`] builds many reports on the worker pool; [`binding`]
 //! typesets and merges a pack's parts ([`part_cache`] keeps them between builds, and [`ahead`]
-//! typesets an edited report as soon as it is read), and [`preview`] is the author's loop (`serve`, `watch`);
-//! [`template_folder`] makes a template folder from a council's Word file and reports what a
-//! folder's Word file gives. Nothing here parses YAML or draws a page.
+//! typesets an edited report as soon as it is read), and [`preview`] is the author's loop
+//! (`serve`, `watch`); [`template_folder`] makes a template folder from a council's Word file and
+//! reports what a folder's Word file gives. Nothing here parses YAML or draws a page.
 
 pub mod ahead;
 pub mod batch;
