@@ -333,8 +333,8 @@ fn pack_parts(
                     content: vec![Inline::PageRange {
                         start: item_anchor(e.number),
                         until,
-                        one: w("pages_one", json!({})),
-                        many: w("pages_many", json!({})),
+                        one: unbroken(&w("pages_one", json!({}))),
+                        many: unbroken(&w("pages_many", json!({}))),
                     }],
                 })]
             };
@@ -491,6 +491,13 @@ fn link_first_paragraph(cell: &mut [Block], url: &str) {
         let content = std::mem::take(&mut para.content);
         para.content = vec![Inline::Link { url: url.to_owned(), content }];
     }
+}
+
+/// A page range's wording as it is set: its spaces no-break spaces, so that "Pages 106 - 122"
+/// never breaks across lines in the agenda's narrow column (the column is laid out wide enough
+/// for it, see `render::columns`).
+fn unbroken(pattern: &str) -> String {
+    pattern.replace(' ', "\u{a0}")
 }
 
 /// Replaces page ranges with their numbers.

@@ -57,7 +57,7 @@ impl<'a> WordMeasure<'a> {
     /// points, in points.
     pub fn line(&self, text: &str, bold: bool, size: f64) -> f64 {
         let space = self.word(" ", bold, size);
-        let words: Vec<f64> = text.split_whitespace().map(|w| self.word(w, bold, size)).collect();
+        let words: Vec<f64> = words(text).map(|w| self.word(w, bold, size)).collect();
         words.iter().sum::<f64>() + space * words.len().saturating_sub(1) as f64
     }
 
@@ -67,7 +67,7 @@ impl<'a> WordMeasure<'a> {
         let space = self.word(" ", bold, size);
         let mut lines = 0;
         let mut used = 0.0;
-        for word in text.split_whitespace() {
+        for word in words(text) {
             let w = self.word(word, bold, size);
             if lines == 0 || used + space + w > width {
                 lines += 1;
@@ -91,10 +91,18 @@ impl<'a> WordMeasure<'a> {
         f64::from(units) / upem * size
     }
 
-    /// The width of the widest whitespace-separated word of `text` at `size` points, in points.
+    /// The width of the widest word of `text` at `size` points, in points.
     pub fn widest(&self, text: &str, bold: bool, size: f64) -> f64 {
-        text.split_whitespace().map(|w| self.word(w, bold, size)).fold(0.0, f64::max)
+        words(text).map(|w| self.word(w, bold, size)).fold(0.0, f64::max)
     }
+}
+
+/// The no-break spaces: a line never breaks at one, so the words either side are one word here.
+const NO_BREAK_SPACES: [char; 3] = ['\u{00A0}', '\u{2007}', '\u{202F}'];
+
+/// The words of `text` as a line breaks it: split at white space other than a no-break space.
+fn words(text: &str) -> impl Iterator<Item = &str> {
+    text.split(|c: char| c.is_whitespace() && !NO_BREAK_SPACES.contains(&c)).filter(|w| !w.is_empty())
 }
 
 /// A row whose tallest cell takes this many lines or fewer is kept on one page.
@@ -226,6 +234,19 @@ mod tests {
         assert_eq!(m.widest("a Likelihood b", false, 11.0), m.widest("Likelihood", false, 11.0));
         assert_eq!(m.widest(" ", false, 11.0), 0.0);
         assert!(WordMeasure::new(t.fonts.iter().map(Vec::as_slice), "No Such Font").is_none());
+    }
+
+    #[test]
+    fn a_no_break_space_joins_the_words_either_side_into_one_word() {
+        let t = Template::builtin().expect("built-in template");
+        let m = WordMeasure::new(t.fonts.iter().map(Vec::as_slice), "Liberation Sans").expect("the house font");
+        let joined = "Pages\u{a0}100\u{a0}-\u{a0}120";
+        // Measured as the line it is, spaces included: wider than any of its words alone.
+        assert!((m.widest(joined, false, 11.0) - m.line("Pages 100 - 120", false, 11.0)).abs() < 1e-9);
+        assert!(m.widest(joined, false, 11.0) > m.widest("Pages 100 - 120", false, 11.0));
+        // It never breaks: in a column too narrow, it still takes one line.
+        assert_eq!(m.lines(joined, false, 11.0, 10.0), 1);
+        assert_eq!(m.lines("Pages 100 - 120", false, 11.0, 10.0), 4);
     }
 
     #[test]

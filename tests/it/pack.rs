@@ -118,6 +118,13 @@ fn agenda_pages_are_where_items_start_and_numbering_is_continuous() {
         let want = if a == b { format!("Page {a}") } else { format!("Pages {a} - {b}") };
         assert!(text.contains(&want), "DOCX agenda has {want}: {text}");
     }
+    // A range is set unbroken (its spaces no-break spaces), so that it never wraps in the agenda's
+    // narrow column ("Pages 106 -" on one line, "122" on the next).
+    let unbroken = docx_text(&xml);
+    for (a, b) in ranges.iter().filter(|(a, b)| a != b) {
+        let want = format!("Pages\u{a0}{a}\u{a0}-\u{a0}{b}");
+        assert!(unbroken.contains(&want), "DOCX agenda has {want:?}: {unbroken}");
+    }
     assert!(
         text.contains("Evacuation Procedure") && !text.contains("SUMMARY"),
         "DOCX is the front sheet and agenda only"
@@ -308,7 +315,9 @@ fn the_html_index_links_each_public_report_and_its_pages_and_no_exempt_one() {
     assert_eq!(page_links.len(), 3, "minutes and two reports: {links:?}");
     let agenda = squash(&page_text(&public, 2));
     for (href, text) in page_links {
-        assert!(agenda.contains(text.trim()), "`{text}` as in the PDF agenda");
+        // The range is set with no-break spaces; read as words, it is the PDF agenda's.
+        let text = squash(text);
+        assert!(agenda.contains(&text), "`{text}` as in the PDF agenda");
         let n: usize = href.rsplit('=').next().and_then(|n| n.parse().ok()).expect("page number");
         assert!(text.contains(&format!("Page {n}")) || text.contains(&format!("Pages {n} ")), "{href} ↔ {text}");
         assert!(page_text(&public, n).to_uppercase().contains("AGENDA ITEM"), "an item starts on page {n}");

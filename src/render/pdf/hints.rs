@@ -245,6 +245,41 @@ mod tests {
     }
 
     #[test]
+    fn an_agenda_page_range_gets_a_column_wide_enough_to_stay_on_one_line() {
+        // The agenda's shape: a number, a long title and the pages, the range's wording set
+        // with no-break spaces as the pack's agenda sets it.
+        let t = Template::builtin().expect("built-in template");
+        let words = WordMeasure::new(t.fonts.iter().map(Vec::as_slice), "Liberation Sans").expect("the house font");
+        let hints = TableLayout { words: &words, size: 11.0, avail: 450.0 };
+        let column = |header: &str, width| Column { header: header.into(), align: Align::Left, width, full: None };
+        let range = Inline::PageRange {
+            start: "item-3".into(),
+            until: Some("item-4".into()),
+            one: "Page\u{a0}{start}".into(),
+            many: "Pages\u{a0}{start}\u{a0}-\u{a0}{end}".into(),
+        };
+        let title = "Powering Our Future – Programme Update, with a title long enough to fill its column twice over";
+        let table = Table {
+            caption: None,
+            anchor: None,
+            columns: vec![column("Item", 0.8), column("Title", 6.0), column("Pages", 1.8)],
+            rows: vec![Row {
+                cells: vec![
+                    vec![para(vec![Inline::text("3.")])],
+                    vec![para(vec![Inline::text(title)])],
+                    vec![para(vec![range])],
+                ],
+                total: false,
+            }],
+            spans: Vec::new(),
+        };
+        let l = hints.table(&table);
+        let need = words.line("Pages 000 - 000", false, 11.0) + CELL_PADDING_PT;
+        assert!(l.widths[2] >= need - 1e-9, "{:?} against {need}", l.widths);
+        assert!(!l.hyphenate[2]);
+    }
+
+    #[test]
     fn a_long_reference_gets_break_opportunities_and_short_words_and_addresses_do_not() {
         let reference = "CAB/2024/0118/POF-PHASE1-TRANSFORMATION-REVIEWS-SCOPE-AND-GOVERNANCE-ARRANGEMENTS-APPENDIX-A";
         let text = format!("See {reference} and https://example.org/{}.", "a".repeat(60));
