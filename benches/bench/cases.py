@@ -448,8 +448,14 @@ class Bench:
                 out.append(f"{n}-report pack -j 2 is {c[f'pack{n}_j1'].med() / c[f'pack{n}_j2'].med():.2f}x faster than -j 1 "
                            f"(target 1.6x on 2 cores)")
             if have(f"pack{n}_edit", f"pack{n}_j2"):
-                out.append(f"{n}-report pack rebuilt after editing one report: {c[f'pack{n}_edit'].med() / c[f'pack{n}_j2'].med():.0%} "
-                           f"of a cold build (target 15%)")
+                line = (f"{n}-report pack rebuilt after editing one report: {c[f'pack{n}_edit'].med() / c[f'pack{n}_j2'].med():.0%} "
+                        f"of a cold build (target 15%, set on the 60-report pack)")
+                if have("r_pdf"):
+                    # A rebuild typesets the edited report at least: the same report built alone
+                    # (process, reading and writing included) is the floor no rebuild goes under.
+                    line += (f"; the edited report built alone (cabrep report -> PDF) is "
+                             f"{c['r_pdf'].med() / c[f'pack{n}_j2'].med():.0%}")
+                out.append(line)
             if n in self.sizes:
                 pack_bytes, part_bytes = self.sizes[n]
                 out.append(f"{n}-report pack PDF is {pack_bytes / part_bytes:.2f}x the size of its typeset parts "
