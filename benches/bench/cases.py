@@ -21,6 +21,14 @@ from .inputs import write_meeting, write_reports
 from .markdown import tree_to_markdown
 
 
+def in_turn(rounds):
+    """A ratio measured in turn, as printed: the median of the rounds' ratios, then, in an open
+    parenthesis the caller closes, how many rounds and their spread."""
+    paired = f"{statistics.median(rounds):.2f}x" if rounds else "n/a"
+    spread = f", rounds {min(rounds):.2f}-{max(rounds):.2f}x" if len(rounds) > 1 else ""
+    return f"{paired} (median of {len(rounds)} rounds run in turn{spread}"
+
+
 class Case:
     def __init__(self, group, name, pages, runs, note=""):
         self.group, self.name, self.pages, self.runs, self.note = group, name, pages, runs, note
@@ -474,20 +482,14 @@ class Bench:
             merge = c["floor180_qpdf"].med()
             rounds = [a.wall / (b.wall + merge) for a, b in zip(c["pack180_pdf"].runs, c["floor180_batch"].runs)
                       if b.wall + merge > 0]
-            paired = f"{statistics.median(rounds):.2f}x" if rounds else "n/a"
-            spread = f", rounds {min(rounds):.2f}-{max(rounds):.2f}x" if len(rounds) > 1 else ""
             floors = c["floor180_batch"].med() + merge
-            out.append(f"180-report pack, cold, against its floors (batch build + qpdf merge): {paired} "
-                       f"(median of {len(rounds)} rounds run in turn{spread}; target 1.15x; "
-                       f"{c['pack180_pdf'].med():.1f} s against {floors:.1f} s)")
+            out.append(f"180-report pack, cold, against its floors (batch build + qpdf merge): {in_turn(rounds)}; "
+                       f"target 1.15x; {c['pack180_pdf'].med():.1f} s against {floors:.1f} s)")
         if have("pack180_cached", "floor180_qpdf"):
             # Measured in turn: each round's ratio, and their median.
             rounds = [a.wall / b.wall for a, b in zip(c["pack180_cached"].runs, c["floor180_qpdf"].runs) if b.wall > 0]
-            paired = f"{statistics.median(rounds):.2f}x" if rounds else "n/a"
-            spread = f", rounds {min(rounds):.2f}-{max(rounds):.2f}x" if len(rounds) > 1 else ""
-            out.append(f"180-report pack, every part cached, against qpdf's merge alone: {paired} "
-                       f"(median of {len(rounds)} rounds run in turn{spread}; target 1.5x; "
-                       f"{c['pack180_cached'].med():.2f} s against {c['floor180_qpdf'].med():.2f} s)")
+            out.append(f"180-report pack, every part cached, against qpdf's merge alone: {in_turn(rounds)}; "
+                       f"target 1.5x; {c['pack180_cached'].med():.2f} s against {c['floor180_qpdf'].med():.2f} s)")
         if have("pack180_pdf", "floor180_batch"):
             out.append(f"peak memory, 180-report pack (PDF) against the batch build of its reports: "
                        f"{c['pack180_pdf'].rss_mb() / c['floor180_batch'].rss_mb():.2f}x "
