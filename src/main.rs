@@ -479,7 +479,7 @@ fn report_outcome(input: &Path, outcome: commands::PapersOutcome, d: &DiagArgs) 
     let fmt = message_format(d);
     let lock = Mutex::new(());
     match outcome {
-        commands::PapersOutcome::Built { files, warnings, pages, removed } => {
+        commands::PapersOutcome::Built { files, unchanged, warnings, pages, removed } => {
             for (w, src) in &warnings {
                 print_diags(&lock, w, Some(src), fmt);
             }
@@ -490,6 +490,9 @@ fn report_outcome(input: &Path, outcome: commands::PapersOutcome, d: &DiagArgs) 
             if !d.quiet {
                 for f in &files {
                     say!("wrote {}", f.display());
+                }
+                for f in &unchanged {
+                    say!("kept {} (nothing in it changed)", f.display());
                 }
                 say!("built {} ({pages} pages)", input.display());
             }

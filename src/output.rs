@@ -145,7 +145,7 @@ pub enum Visibility {
 impl Visibility {
     /// The most permissive mode this visibility allows.
     #[cfg(unix)]
-    fn ceiling(self) -> u32 {
+    pub fn ceiling(self) -> u32 {
         match self {
             Visibility::Public => 0o666,
             Visibility::Restricted => 0o640,

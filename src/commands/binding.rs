@@ -195,6 +195,38 @@ pub fn bind(
     }
 }
 
+/// A digest (SHA-256, in hex) of everything [`bind`] makes `pack` from: its front sheet and
+/// furniture, each part's place, title and standing, each typeset part's key ([`part_key`]: its
+/// document and what its layout depends on) and each bound PDF's bytes and name. Two packs of one
+/// digest bind to the same bytes, as binding is deterministic. `None` when a part's document has
+/// already been typeset and let go.
+pub fn inputs_digest(engine: &Engine, pack: &PackParts) -> Option<String> {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    // Each piece as JSON, one line each: no piece can run into the next.
+    let mut piece = |value: serde_json::Value| {
+        h.update(value.to_string().as_bytes());
+        h.update(b"\n");
+    };
+    let front_key = part_key(&pack.front, engine.writers_of(&pack.front).layout_digest()).ok()?;
+    piece(serde_json::json!(["cabrep-pack-inputs", front_key, pack.furniture]));
+    for part in &pack.parts {
+        let content = match &part.content {
+            PartContent::Typeset(Some(doc)) => {
+                serde_json::json!(["typeset", part_key(doc, engine.writers_of(doc).layout_digest()).ok()?])
+            }
+            PartContent::Typeset(None) => return None,
+            PartContent::Bound(pdf) => serde_json::json!([
+                "bound",
+                display_name(&pdf.path),
+                super::part_cache::hex(&Sha256::digest(pdf.read.bytes().as_slice()))
+            ]),
+        };
+        piece(serde_json::json!([part.item, part.title, part.appendix, part.announce, content]));
+    }
+    Some(super::part_cache::hex(&h.finalize()))
+}
+
 /// A turn that work which is not needed first waits for. A pack's public binding gives it once it
 /// has laid its front sheet out ahead of its parts, so that the Part 2 pack, bound beside it,
 /// does not take the typesetter an edited report needs (a rebuild's one long task).
@@ -567,8 +599,67 @@ fn announced(pack: &PackParts, facts: &[&merge::PdfFacts]) -> (Vec<FurniturePage
 
 #[cfg(test)]
 mod tests {
-    use super::{settle, GivenOnDrop, Turn};
+    use super::{inputs_digest, settle, GivenOnDrop, Turn};
+    use crate::document::pack::{PackPart, PackParts, PartContent};
+    use crate::engine::Engine;
     use std::time::Duration;
+
+    #[test]
+    fn the_inputs_digest_of_a_pack_follows_its_front_sheet_every_part_and_each_bound_pdf_s_bytes() {
+        let engine = Engine::new(None).expect("engine");
+        let inputs = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("inputs");
+        let exempt = engine.load(&inputs.join("land-disposal.yaml")).expect("exempt report");
+        let other = engine.load(&inputs.join("highways-capital-programme.yaml")).expect("another report");
+        let doc = engine.document(&exempt.report);
+        let pdf = engine.render(&doc, crate::render::Format::Pdf).expect("a PDF to bind");
+        let bound = |bytes: Vec<u8>| {
+            let limits = crate::input::file::Limits::default();
+            crate::meeting::BoundPdf::from_bytes(std::path::Path::new("appendix.pdf"), bytes, &limits).expect("bound")
+        };
+        let part = |title: &str, content: PartContent| PackPart {
+            item: 7,
+            title: title.to_owned(),
+            appendix: false,
+            source: None,
+            content,
+            alone: None,
+            announce: None,
+        };
+        let pack = |doc: &crate::tree::Document, title: &str, appendix: Vec<u8>| PackParts {
+            front: engine.document(&other.report),
+            parts: vec![
+                part(title, PartContent::Typeset(Some(Box::new(doc.clone())))),
+                part("Appendix 1", PartContent::Bound(bound(appendix))),
+            ],
+            furniture: crate::tree::Furniture {
+                header: Some("NOT FOR PUBLICATION".into()),
+                footer: "Page {page}".into(),
+            },
+        };
+        let digest = |p: &PackParts| inputs_digest(&engine, p).expect("digest");
+        let base = digest(&pack(&doc, "Land", pdf.clone()));
+        assert_eq!(base, digest(&pack(&doc, "Land", pdf.clone())), "the same inputs, the same digest");
+        assert_eq!(base.len(), 64);
+        // A part's title, a typeset part's document, a bound PDF's bytes, the front sheet and the
+        // furniture each change it.
+        assert_ne!(base, digest(&pack(&doc, "Land at Teesdale", pdf.clone())));
+        let mut edited = doc.clone();
+        edited.meta.title.push_str(" (revised)");
+        assert_ne!(base, digest(&pack(&edited, "Land", pdf.clone())));
+        let mut replaced = pdf.clone();
+        replaced.extend_from_slice(b"%\n");
+        assert_ne!(base, digest(&pack(&doc, "Land", replaced)));
+        let mut other_front = pack(&doc, "Land", pdf.clone());
+        other_front.front.meta.title.push_str(" (revised)");
+        assert_ne!(base, digest(&other_front));
+        let mut other_footer = pack(&doc, "Land", pdf.clone());
+        other_footer.furniture.footer = "Page {page} of {pages}".into();
+        assert_ne!(base, digest(&other_footer));
+        // A part already typeset and let go cannot be digested: nothing is left as it is.
+        let mut spent = pack(&doc, "Land", pdf);
+        spent.parts[0].content = PartContent::Typeset(None);
+        assert_eq!(inputs_digest(&engine, &spent), None);
+    }
 
     #[test]
     fn a_turn_is_waited_for_until_given_and_a_binding_that_ends_any_way_gives_it() {

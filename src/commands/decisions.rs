@@ -93,7 +93,7 @@ fn build_decisions_once(
         }
     }
     match crate::output::write_all(rendered) {
-        Ok(files) => PapersOutcome::Built { files, warnings, pages, removed: Vec::new() },
+        Ok(files) => PapersOutcome::Built { files, unchanged: Vec::new(), warnings, pages, removed: Vec::new() },
         Err(message) => PapersOutcome::Failed(message),
     }
 }

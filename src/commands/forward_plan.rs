@@ -104,7 +104,7 @@ pub fn build_forward_plan(
         }
     }
     match crate::output::write_all(rendered) {
-        Ok(files) => PapersOutcome::Built { files, warnings, pages, removed: Vec::new() },
+        Ok(files) => PapersOutcome::Built { files, unchanged: Vec::new(), warnings, pages, removed: Vec::new() },
         Err(message) => PapersOutcome::Failed(message),
     }
 }

@@ -56,6 +56,9 @@ pub enum PapersOutcome {
     Built {
         /// Files written.
         files: Vec<PathBuf>,
+        /// Files this build makes that were already as it would write them, and were left as
+        /// they are (a Part 2 pack nothing of which changed).
+        unchanged: Vec<PathBuf>,
         /// Warnings with their sources.
         warnings: Vec<(Vec<Diagnostic>, String)>,
         /// Pages in the public pack.

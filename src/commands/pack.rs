@@ -121,6 +121,19 @@ fn build_pack_read(
             });
         }
     }
+    // A Part 2 pack bound from what the last build's was, which that build wrote and which is
+    // unchanged since, is left as it is (see `PartCache::part2_unchanged`); binding it again
+    // would write the same bytes. The public pack is bound whatever.
+    let part2_file = out("-part2", "pdf");
+    let part2_inputs = match (cache, &part2_parts) {
+        (Some(_), Some(p2)) => super::binding::inputs_digest(engine, p2),
+        _ => None,
+    };
+    let part2_kept = match (cache, &part2_inputs) {
+        (Some(cache), Some(inputs)) => cache.part2_unchanged(inputs, &part2_file),
+        _ => false,
+    };
+    let part2_to_bind = if part2_kept { None } else { part2_parts.as_mut() };
     // The Part 2 pack, bound beside the public one, waits for this turn (see `Turn`).
     let turn = Turn::default();
     let mut bind_public = || match bind(engine, &mut public_parts, opts.workers, cache, ahead, Some(&turn)) {
@@ -136,7 +149,7 @@ fn build_pack_read(
     // to. With more than one worker it is bound beside the public pack (a rebuild leaves a core
     // idle while the edited reports are typeset), once the public pack's front sheet is laid out
     // ahead: the two then take one typesetter between them, and the edited reports the others.
-    let (bound, part2_bound) = match part2_parts.as_mut() {
+    let (bound, part2_bound) = match part2_to_bind {
         Some(p2) if opts.workers > 1 => std::thread::scope(|scope| {
             let turn = &turn;
             let part2 = scope.spawn(move || {
@@ -156,11 +169,18 @@ fn build_pack_read(
     let mut notes: Vec<(u32, String)> = bound.warnings.clone();
     let public_file = |path: PathBuf, bytes: Vec<u8>| Output { path, bytes, visibility: Visibility::Public };
     let mut rendered = vec![public_file(out("-pack", "pdf"), std::mem::take(&mut bound.pdf))];
+    // What vouches for the Part 2 pack written, kept once it is written: never for one whose
+    // binding warned (left as it is, it would not warn again), and none kept when there is no
+    // Part 2 pack.
+    let mut part2_tag = None;
     if let Some(part2) = part2_bound {
         match part2 {
             Ok(b) => {
                 notes.extend(b.warnings.iter().map(|(item, w)| (*item, format!("Part 2 pack: {w}"))));
-                rendered.push(Output { path: out("-part2", "pdf"), bytes: b.pdf, visibility: Visibility::Restricted })
+                if let (Some(cache), Some(inputs), true) = (cache, &part2_inputs, b.warnings.is_empty()) {
+                    part2_tag = cache.part2_tag(inputs, &b.pdf);
+                }
+                rendered.push(Output { path: part2_file.clone(), bytes: b.pdf, visibility: Visibility::Restricted })
             }
             Err(e) => return PapersOutcome::Failed(e.describe("Part 2 pack")),
         }
@@ -245,6 +265,10 @@ fn build_pack_read(
         Ok(files) => files,
         Err(message) => return PapersOutcome::Failed(message),
     };
+    let unchanged = if part2_kept { vec![part2_file] } else { Vec::new() };
+    if let (Some(cache), false) = (cache, part2_kept) {
+        cache.put_part2(part2_tag);
+    }
     let mut removed = Vec::new();
     // An index from an earlier build that this one did not rewrite links that build's pages and
     // page numbers, and perhaps a report no longer public: it goes.
@@ -277,7 +301,7 @@ fn build_pack_read(
     if let Some(cache) = cache {
         cache.prune();
     }
-    PapersOutcome::Built { files, warnings, pages: bound.page_count, removed }
+    PapersOutcome::Built { files, unchanged, warnings, pages: bound.page_count, removed }
 }
 
 /// The name a pack's outputs take from its meeting file: the file's, less a trailing `-pack`

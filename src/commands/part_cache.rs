@@ -16,8 +16,14 @@
 //!   only once every page of it has been read and none says it is not for publication
 //!   ([`crate::merge::marks`]); then it is sealed. An entry that says so is removed, never used.
 //!
-//! This room reads and writes the cache folder and the seal's file; it never typesets, never
-//! decides what a pack holds, and writes no output.
+//! The folder also vouches for the meeting's Part 2 pack, which is never cached: a file
+//! (`last-part2.tag`) holds a seal of what the Part 2 pack was last bound from (a digest) and of
+//! the file written then (its SHA-256), so that a rebuild in which nothing of Part 2 changed
+//! leaves that file as it is ([`PartCache::part2_unchanged`]). It holds nothing of the exempt
+//! material, and without a seal there is no such file.
+//!
+//! This room reads and writes the cache folder and the seal's file, and reads the Part 2 pack it
+//! vouches for; it never typesets, never decides what a pack holds, and writes no output.
 
 use std::path::{Path, PathBuf};
 
@@ -44,6 +50,13 @@ const MAX_LAST_FACTS: u64 = 16 * 1024 * 1024;
 /// pack was last bound (a JSON array, sorted), by which a rebuild tells the reports edited
 /// since as soon as it has read them.
 const LAST_SOURCES_FILE: &str = "last-sources.json";
+
+/// The file in a pack's cache folder that vouches for the Part 2 pack beside it (see
+/// [`PartCache::part2_unchanged`]).
+const LAST_PART2_FILE: &str = "last-part2.tag";
+
+/// The first word of what that file seals.
+const PART2_TAG: &str = "cabrep-part2";
 
 /// The seal's file, in the user's cache folder (`$XDG_CACHE_HOME/cabrep/`, else
 /// `$HOME/.cache/cabrep/`).
@@ -177,6 +190,49 @@ impl PartCache {
         }
     }
 
+    /// Whether `file` is the Part 2 pack this user's cabrep last wrote, bound from what `inputs`
+    /// digests ([`crate::commands::binding::inputs_digest`]) and not changed since: then binding
+    /// it again from those inputs would write the same bytes, and the file can be left as it is.
+    /// Never without a seal; never for a file that is not a regular file, or that is readable by
+    /// more than a Part 2 pack may be (its owner and group).
+    pub fn part2_unchanged(&self, inputs: &str, file: &Path) -> bool {
+        let Some(seal) = &self.seal else { return false };
+        let Ok(tag) = crate::input::file::read(&self.dir.join(LAST_PART2_FILE), 1024, "the Part 2 pack's tag", "1 KB")
+        else {
+            return false;
+        };
+        let Ok(tag) = std::str::from_utf8(&tag) else { return false };
+        let Ok(meta) = std::fs::symlink_metadata(file) else { return false };
+        if !meta.is_file() || !restricted(&meta) {
+            return false;
+        }
+        let Ok(pdf) = crate::input::file::read(file, MAX_ENTRY, "the Part 2 pack", "512 MB") else { return false };
+        seal.verifies(&part2_head(inputs, &pdf), tag.trim())
+    }
+
+    /// What vouches for a Part 2 pack `pdf` bound from what `inputs` digests, once it is written
+    /// ([`PartCache::put_part2`]); `None` without a seal.
+    pub fn part2_tag(&self, inputs: &str, pdf: &[u8]) -> Option<Part2Tag> {
+        self.seal.as_ref().map(|seal| Part2Tag(seal.sign(&part2_head(inputs, pdf))))
+    }
+
+    /// Keeps `tag` for the Part 2 pack just written; without a tag, forgets the one kept (a
+    /// Part 2 pack that must be bound again next time). A cache that cannot be written only
+    /// costs time.
+    pub fn put_part2(&self, tag: Option<Part2Tag>) {
+        let path = self.dir.join(LAST_PART2_FILE);
+        match tag {
+            Some(Part2Tag(tag)) => {
+                if crate::output::write_atomic(&path, tag.as_bytes(), Visibility::Public).is_err() {
+                    let _ = std::fs::remove_file(&path);
+                }
+            }
+            None => {
+                let _ = std::fs::remove_file(&path);
+            }
+        }
+    }
+
     /// Whether `key` has an entry (sound or not: [`PartCache::get`] says).
     pub fn has(&self, key: &str) -> bool {
         self.path(key).is_file()
@@ -296,6 +352,28 @@ fn owner_only(path: &Path) -> bool {
 
 #[cfg(not(unix))]
 fn owner_only(_: &Path) -> bool {
+    true
+}
+
+/// The seal of a Part 2 pack written (see [`PartCache::part2_tag`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Part2Tag(String);
+
+/// What a Part 2 pack's tag seals: the digest of what it was bound from, and the SHA-256 of the
+/// file.
+fn part2_head(inputs: &str, pdf: &[u8]) -> String {
+    format!("{PART2_TAG} {inputs} {}", hex(&Sha256::digest(pdf)))
+}
+
+/// Whether a file is readable by no more than a Part 2 pack may be.
+#[cfg(unix)]
+fn restricted(meta: &std::fs::Metadata) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    meta.permissions().mode() & 0o777 & !Visibility::Restricted.ceiling() == 0
+}
+
+#[cfg(not(unix))]
+fn restricted(_: &std::fs::Metadata) -> bool {
     true
 }
 

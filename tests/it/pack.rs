@@ -413,14 +413,120 @@ fn a_rebuild_after_an_edit_with_its_part_2_pack_beside_is_the_clean_build_of_the
     };
     let cached = dir.path().join("out-cached");
     build(&cached, &["-j", "2"]);
-    let report = dir.path().join("powering-our-future.yaml");
-    let text = std::fs::read_to_string(&report).expect("report");
-    let edited = text.replacen("title: Powering Our Future", "title: Powering Our Future Again", 1);
-    assert_ne!(edited, text, "the report's title was edited");
-    std::fs::write(&report, edited).expect("edit");
+    // A public report and the exempt one edited: both packs are bound again (a Part 2 pack
+    // nothing of which changed is left as it is: see the test after this one).
+    edit(
+        &dir.path().join("powering-our-future.yaml"),
+        "title: Powering Our Future",
+        "title: Powering Our Future Again",
+    );
+    edit(&dir.path().join("land-disposal.yaml"), "title: Disposal of Land", "title: Disposal of the Land");
     let (public, part2) = build(&cached, &["-j", "2"]);
     let (clean_public, clean_part2) = build(&dir.path().join("out-clean"), &["-j", "1", "--no-cache"]);
     assert!(public == clean_public, "the rebuilt public pack differs from the clean build's");
     assert!(part2 == clean_part2, "the Part 2 pack bound beside the rebuild differs from the clean build's");
     assert!(squash(&pdf_text(&cached.join("meeting-pack.pdf"))).contains("Powering Our Future Again"));
+    assert!(squash(&pdf_text(&cached.join("meeting-part2.pdf"))).contains("Disposal of the Land"));
+}
+
+/// Replaces the first `from` in `file` with `to`.
+fn edit(file: &Path, from: &str, to: &str) {
+    let text = std::fs::read_to_string(file).expect("read");
+    let edited = text.replacen(from, to, 1);
+    assert_ne!(edited, text, "{} was edited", file.display());
+    std::fs::write(file, edited).expect("edit");
+}
+
+/// Builds the pack of meeting `m` into `out_dir` with the user's cache folder at `cache_home`
+/// (where the part cache's seal is kept) and these extra arguments; returns what it said.
+fn pack_with_cache_home(m: &Path, out_dir: &Path, cache_home: &Path, extra: &[&str]) -> String {
+    let args = ["pack", m.to_str().expect("utf-8"), "-o", out_dir.to_str().expect("utf-8"), "-f", "pdf"];
+    let out = cabrep_with_env(&[&args[..], extra].concat(), &[("XDG_CACHE_HOME", cache_home.to_str().expect("utf-8"))]);
+    assert!(out.status.success(), "{extra:?}: {}", stderr(&out));
+    format!("{}{}", String::from_utf8_lossy(&out.stdout), stderr(&out))
+}
+
+#[cfg(unix)]
+#[test]
+fn a_rebuild_in_which_nothing_of_part_2_changed_keeps_the_part_2_pack_and_an_edit_to_it_binds_it_again() {
+    use std::os::unix::fs::MetadataExt;
+    let dir = tempdir();
+    let m = meeting(dir.path());
+    let home = dir.path().join("cache-home");
+    let out_dir = dir.path().join("out");
+    let part2 = out_dir.join("meeting-part2.pdf");
+    let said = pack_with_cache_home(&m, &out_dir, &home, &[]);
+    assert!(said.contains("wrote") && said.contains("meeting-part2.pdf"), "{said}");
+    let first = std::fs::metadata(&part2).expect("part 2");
+    let first_bytes = std::fs::read(&part2).expect("part 2");
+    // What vouches for it is a seal in hex: nothing of the exempt material.
+    let tag = std::fs::read_to_string(out_dir.join(".cabrep-cache/meeting/last-part2.tag")).expect("tag");
+    assert!(tag.len() == 64 && tag.bytes().all(|b| b.is_ascii_hexdigit()), "{tag}");
+
+    // A public report edited: the public pack is bound again, the Part 2 pack left as it is —
+    // the same file, the bytes a clean build of the edited meeting makes.
+    edit(
+        &dir.path().join("powering-our-future.yaml"),
+        "title: Powering Our Future",
+        "title: Powering Our Future Again",
+    );
+    let said = pack_with_cache_home(&m, &out_dir, &home, &[]);
+    assert!(said.contains("kept") && said.contains("meeting-part2.pdf (nothing in it changed)"), "{said}");
+    assert!(!said.lines().any(|l| l.starts_with("wrote") && l.contains("part2")), "{said}");
+    let kept = std::fs::metadata(&part2).expect("part 2");
+    assert_eq!((kept.ino(), kept.mtime(), kept.mtime_nsec()), (first.ino(), first.mtime(), first.mtime_nsec()));
+    let clean = dir.path().join("out-clean");
+    pack_with_cache_home(&m, &clean, &home, &["--no-cache"]);
+    let clean_part2 = std::fs::read(clean.join("meeting-part2.pdf")).expect("clean part 2");
+    assert!(std::fs::read(&part2).expect("part 2") == clean_part2, "the kept Part 2 pack is not the clean build's");
+    assert!(squash(&pdf_text(&out_dir.join("meeting-pack.pdf"))).contains("Powering Our Future Again"));
+
+    // The exempt report edited: the Part 2 pack is bound again, as a clean build binds it.
+    edit(&dir.path().join("land-disposal.yaml"), "title: Disposal of Land", "title: Disposal of the Land");
+    let said = pack_with_cache_home(&m, &out_dir, &home, &[]);
+    assert!(said.lines().any(|l| l.starts_with("wrote") && l.contains("meeting-part2.pdf")), "{said}");
+    let rebound = std::fs::read(&part2).expect("part 2");
+    assert!(rebound != first_bytes, "the Part 2 pack was not bound again");
+    let clean = dir.path().join("out-clean-2");
+    pack_with_cache_home(&m, &clean, &home, &["--no-cache"]);
+    assert!(rebound == std::fs::read(clean.join("meeting-part2.pdf")).expect("clean"), "differs from a clean build");
+    assert!(squash(&pdf_text(&part2)).contains("Disposal of the Land"));
+}
+
+#[cfg(unix)]
+#[test]
+fn a_part_2_pack_changed_since_or_readable_by_everyone_or_without_a_seal_is_bound_again() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempdir();
+    let m = meeting(dir.path());
+    let home = dir.path().join("cache-home");
+    let out_dir = dir.path().join("out");
+    let part2 = out_dir.join("meeting-part2.pdf");
+    pack_with_cache_home(&m, &out_dir, &home, &[]);
+    let built = std::fs::read(&part2).expect("part 2");
+    let wrote_part2 = |said: &str| said.lines().any(|l| l.starts_with("wrote") && l.contains("meeting-part2.pdf"));
+
+    // Changed since it was written (here, a byte added): bound again, as it was.
+    let mut changed = built.clone();
+    changed.extend_from_slice(b"%\n");
+    std::fs::write(&part2, &changed).expect("change");
+    assert!(wrote_part2(&pack_with_cache_home(&m, &out_dir, &home, &[])));
+    assert!(std::fs::read(&part2).expect("part 2") == built);
+
+    // Made readable by everyone: bound again, and written as a Part 2 pack is (not world-readable).
+    std::fs::set_permissions(&part2, std::fs::Permissions::from_mode(0o644)).expect("chmod");
+    assert!(wrote_part2(&pack_with_cache_home(&m, &out_dir, &home, &[])));
+    let mode = std::fs::metadata(&part2).expect("part 2").permissions().mode() & 0o777;
+    assert_eq!(mode & 0o007, 0, "{mode:o}");
+    assert!(std::fs::read(&part2).expect("part 2") == built);
+
+    // Left as it is now (nothing changed)...
+    assert!(!wrote_part2(&pack_with_cache_home(&m, &out_dir, &home, &[])));
+    // ...but never without a seal (a cache folder inside the output folder gives none), and
+    // then nothing vouches for it.
+    let inside = out_dir.join("cache-home");
+    assert!(wrote_part2(&pack_with_cache_home(&m, &out_dir, &inside, &[])));
+    assert!(!out_dir.join(".cabrep-cache/meeting/last-part2.tag").exists());
+    assert!(wrote_part2(&pack_with_cache_home(&m, &out_dir, &inside, &[])));
+    assert!(std::fs::read(&part2).expect("part 2") == built);
 }
