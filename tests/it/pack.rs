@@ -446,14 +446,20 @@ fn pack_with_cache_home(m: &Path, out_dir: &Path, cache_home: &Path, extra: &[&s
     format!("{}{}", String::from_utf8_lossy(&out.stdout), stderr(&out))
 }
 
+/// A meeting with a Part 2 pack: its folder, its file, the user's cache folder to give it (for
+/// the seal) and its output folder.
+fn part2_meeting() -> (tempfile::TempDir, PathBuf, PathBuf, PathBuf) {
+    let dir = tempdir();
+    let m = meeting(dir.path());
+    let (home, out_dir) = (dir.path().join("cache-home"), dir.path().join("out"));
+    (dir, m, home, out_dir)
+}
+
 #[cfg(unix)]
 #[test]
 fn a_rebuild_in_which_nothing_of_part_2_changed_keeps_the_part_2_pack_and_an_edit_to_it_binds_it_again() {
     use std::os::unix::fs::MetadataExt;
-    let dir = tempdir();
-    let m = meeting(dir.path());
-    let home = dir.path().join("cache-home");
-    let out_dir = dir.path().join("out");
+    let (dir, m, home, out_dir) = part2_meeting();
     let part2 = out_dir.join("meeting-part2.pdf");
     let said = pack_with_cache_home(&m, &out_dir, &home, &[]);
     assert!(said.contains("wrote") && said.contains("meeting-part2.pdf"), "{said}");
@@ -497,10 +503,7 @@ fn a_rebuild_in_which_nothing_of_part_2_changed_keeps_the_part_2_pack_and_an_edi
 #[test]
 fn a_part_2_pack_changed_since_or_readable_by_everyone_or_without_a_seal_is_bound_again() {
     use std::os::unix::fs::PermissionsExt;
-    let dir = tempdir();
-    let m = meeting(dir.path());
-    let home = dir.path().join("cache-home");
-    let out_dir = dir.path().join("out");
+    let (_dir, m, home, out_dir) = part2_meeting();
     let part2 = out_dir.join("meeting-part2.pdf");
     pack_with_cache_home(&m, &out_dir, &home, &[]);
     let built = std::fs::read(&part2).expect("part 2");
