@@ -301,7 +301,12 @@ fn build_pack_read(
     if let Some(cache) = cache {
         cache.prune();
     }
-    PapersOutcome::Built { files, unchanged, warnings, pages: bound.page_count, removed }
+    let pages = bound.page_count;
+    // What the build held (the meeting, its reports and documents, many small allocations) is
+    // let go on a thread of its own: its files are written, and nothing waits for the freeing.
+    let held = (m, public, part2, public_parts, part2_parts, bound);
+    let _ = std::thread::Builder::new().name("let go".into()).spawn(move || drop(held));
+    PapersOutcome::Built { files, unchanged, warnings, pages, removed }
 }
 
 /// The name a pack's outputs take from its meeting file: the file's, less a trailing `-pack`
