@@ -67,6 +67,8 @@ pub(super) struct Copier<'a> {
     pub ids: Vec<(Vec<u8>, ObjectId)>,
     /// What was removed.
     pub removed: BTreeSet<Removed>,
+    /// The new numbers of a raw object's references, in order (kept between objects).
+    numbers: Vec<Option<u32>>,
 }
 
 impl<'a> Copier<'a> {
@@ -92,6 +94,7 @@ impl<'a> Copier<'a> {
             dests: BTreeMap::new(),
             ids: Vec::new(),
             removed: BTreeSet::new(),
+            numbers: Vec::new(),
         }
     }
 
@@ -124,8 +127,17 @@ impl<'a> Copier<'a> {
         while let Some(old) = self.queue.pop_front() {
             let new = self.map[&old];
             if let Some(raw) = self.raw.get(old) {
-                let bytes = self.raw.renumbered(raw, |target| self.target(target).map(|id| id.0));
-                self.out.insert_raw(new, bytes);
+                // Renumbered straight into the output's buffer of such objects: the references
+                // are found first (each may queue its target), then the bytes written.
+                let raw_objects = self.raw;
+                let mut numbers = std::mem::take(&mut self.numbers);
+                numbers.clear();
+                numbers.extend(raw_objects.targets(old).map(|target| self.target(target).map(|id| id.0)));
+                let mut next = numbers.iter();
+                self.out.insert_raw_with(new, |bytes| {
+                    raw_objects.renumbered_into(bytes, raw, |_| next.next().copied().flatten())
+                });
+                self.numbers = numbers;
                 continue;
             }
             let object = match self.src.get_object(old) {

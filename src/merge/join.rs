@@ -61,6 +61,12 @@ fn part_name(part: &Part) -> String {
     }
 }
 
+/// How many bytes of parts a merge joins before it hands freed memory back to the system as it
+/// goes ([`release_free_memory`]). Below it, what the parts leave free is a few times their
+/// bytes at most, and handing it back costs more than keeping it: the next parts' objects fault
+/// the same pages in again.
+const RELEASE_FROM: usize = 32 << 20;
+
 /// Hands the memory freed so far back to the system (glibc keeps what one thread freed for that
 /// thread's next allocations, and the parts are read, copied and freed on three threads), so
 /// that the parts copied so far do not add to a large pack's peak.
@@ -142,10 +148,11 @@ pub fn merge_read(parts: &[Part], read: &[Option<&ReadPdf>], opts: &MergeOptions
     let file_id = std::thread::scope(|scope| -> Result<metadata::FileId, MergeError> {
         // Held here, so that an error below drops it and the reader, its next part refused, stops.
         let reads = reads;
+        let release = expected >= RELEASE_FROM;
         scope.spawn(move || {
             for (n, source) in copied.into_iter().enumerate() {
                 drop(source);
-                if n % 8 == 7 {
+                if release && n % 8 == 7 {
                     release_free_memory();
                 }
             }
@@ -153,14 +160,36 @@ pub fn merge_read(parts: &[Part], read: &[Option<&ReadPdf>], opts: &MergeOptions
         let reader = scope.spawn(move || {
             let mut id = metadata::FileId::new();
             for (index, part) in parts.iter().enumerate() {
-                // Bytes given to the merge are let go once read and hashed.
+                // Bytes given to the merge are let go once read and hashed: a typeset part's are
+                // kept by its source (for the objects copied as bytes) instead of being copied.
                 let taken = match &part.pdf {
                     PartPdf::Lent(_) => None,
                     PartPdf::Given(_, bytes) => bytes.lock().ok().and_then(|mut b| b.take()),
                 };
-                let pdf: &[u8] = match (&part.pdf, &taken) {
-                    (PartPdf::Lent(pdf), _) => pdf,
-                    (PartPdf::Given(..), Some(pdf)) => pdf,
+                let prepared = |s: Source| {
+                    let prepared = Prepared::of(&s);
+                    (Some(s), prepared)
+                };
+                let loaded = match (&part.pdf, taken) {
+                    (PartPdf::Lent(pdf), _) => {
+                        id.part(part, pdf);
+                        match given(index, part) {
+                            Some(source) => Ok((None, Prepared::of(source))),
+                            None => match part.source {
+                                PartSource::Typeset => Source::load_typeset(pdf, &part_name(part)),
+                                PartSource::Bound { .. } => Source::load(pdf, &part_name(part)),
+                            }
+                            .map(prepared),
+                        }
+                    }
+                    (PartPdf::Given(..), Some(pdf)) => {
+                        id.part(part, &pdf);
+                        match part.source {
+                            PartSource::Typeset => Source::load_typeset_owned(pdf, &part_name(part)),
+                            PartSource::Bound { .. } => Source::load(&pdf, &part_name(part)),
+                        }
+                        .map(prepared)
+                    }
                     (PartPdf::Given(..), None) => {
                         let kind =
                             MergeErrorKind::Corrupt("its bytes were already merged (a part is merged once)".into());
@@ -168,19 +197,6 @@ pub fn merge_read(parts: &[Part], read: &[Option<&ReadPdf>], opts: &MergeOptions
                         break;
                     }
                 };
-                id.part(part, pdf);
-                let loaded = match given(index, part) {
-                    Some(source) => Ok((None, Prepared::of(source))),
-                    None => match part.source {
-                        PartSource::Typeset => Source::load_typeset(pdf, &part_name(part)),
-                        PartSource::Bound { .. } => Source::load(pdf, &part_name(part)),
-                    }
-                    .map(|s| {
-                        let prepared = Prepared::of(&s);
-                        (Some(s), prepared)
-                    }),
-                };
-                drop(taken);
                 let failed = loaded.is_err();
                 // The copying stopped (an error of its own): nothing more is read.
                 if ahead.send(loaded).is_err() || failed {

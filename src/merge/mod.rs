@@ -548,8 +548,10 @@ pub fn read(pdf: Arc<Vec<u8>>) -> Result<ReadPdf, MergeError> {
 /// ([`Output::hold`]) stays.
 pub(crate) struct Output {
     objects: BTreeMap<ObjectId, Object>,
-    /// Objects copied as bytes (see `raw`), written out with the others.
-    raw: BTreeMap<ObjectId, Vec<u8>>,
+    /// Objects copied as bytes (see `raw`), written out with the others: where each one's bytes
+    /// are in `raw_bytes`, one buffer for them all (not an allocation each).
+    raw: BTreeMap<ObjectId, std::ops::Range<usize>>,
+    raw_bytes: Vec<u8>,
     next: u32,
     /// Where finished objects are written; none while a whole document is held (marking one).
     sink: Option<write::Sink>,
@@ -563,6 +565,7 @@ impl Output {
         Output {
             objects: BTreeMap::new(),
             raw: BTreeMap::new(),
+            raw_bytes: Vec::new(),
             next: 1,
             sink: Some(write::Sink::with_capacity(bytes)),
             held: BTreeSet::new(),
@@ -571,7 +574,7 @@ impl Output {
 
     /// A whole document's objects, held and changed in place.
     pub(crate) fn whole(objects: BTreeMap<ObjectId, Object>, next: u32) -> Self {
-        Output { objects, raw: BTreeMap::new(), next, sink: None, held: BTreeSet::new() }
+        Output { objects, raw: BTreeMap::new(), raw_bytes: Vec::new(), next, sink: None, held: BTreeSet::new() }
     }
 
     /// A fresh object number (generation 0).
@@ -585,9 +588,11 @@ impl Output {
         self.objects.insert(id, object);
     }
 
-    /// Object `id` as the bytes of its value, written out as they are.
-    pub(crate) fn insert_raw(&mut self, id: ObjectId, bytes: Vec<u8>) {
-        self.raw.insert(id, bytes);
+    /// Object `id` as the bytes of its value, written out as they are: what `write` appends.
+    pub(crate) fn insert_raw_with(&mut self, id: ObjectId, write: impl FnOnce(&mut Vec<u8>)) {
+        let start = self.raw_bytes.len();
+        write(&mut self.raw_bytes);
+        self.raw.insert(id, start..self.raw_bytes.len());
     }
 
     /// A new object holding `object`.
@@ -605,10 +610,11 @@ impl Output {
     /// Writes out every object not held, in number order, and forgets it.
     fn flush(&mut self) -> Result<(), MergeError> {
         let Some(sink) = self.sink.as_mut() else { return Ok(()) };
+        let raw_bytes = std::mem::take(&mut self.raw_bytes);
         let mut raw = std::mem::take(&mut self.raw).into_iter().peekable();
         for (id, object) in std::mem::take(&mut self.objects) {
             while let Some((raw_id, bytes)) = raw.next_if(|(raw_id, _)| *raw_id < id) {
-                sink.write_raw(raw_id, &bytes).map_err(write_error)?;
+                sink.write_raw(raw_id, &raw_bytes[bytes]).map_err(write_error)?;
             }
             if self.held.contains(&id) {
                 self.objects.insert(id, object);
@@ -617,8 +623,11 @@ impl Output {
             }
         }
         for (raw_id, bytes) in raw {
-            sink.write_raw(raw_id, &bytes).map_err(write_error)?;
+            sink.write_raw(raw_id, &raw_bytes[bytes]).map_err(write_error)?;
         }
+        // The buffer is kept, emptied, for the next part's objects.
+        self.raw_bytes = raw_bytes;
+        self.raw_bytes.clear();
         Ok(())
     }
 

@@ -109,6 +109,11 @@ impl RawObjects {
         }
     }
 
+    /// The file the objects are copied from.
+    pub fn bytes(&self) -> &[u8] {
+        &self.data
+    }
+
     pub fn contains(&self, id: ObjectId) -> bool {
         self.get(id).is_some()
     }
@@ -120,14 +125,27 @@ impl RawObjects {
 
     /// The object's bytes with each reference replaced by what `renumber` makes of it: a new
     /// object number, or none for `null`.
-    pub fn renumbered(&self, object: &RawObject, mut renumber: impl FnMut(ObjectId) -> Option<u32>) -> Vec<u8> {
-        let mut bytes = Vec::with_capacity(object.body.len() + 4 * object.refs.len());
+    #[cfg(test)]
+    pub fn renumbered(&self, object: &RawObject, renumber: impl FnMut(ObjectId) -> Option<u32>) -> Vec<u8> {
+        let mut bytes = Vec::new();
+        self.renumbered_into(&mut bytes, object, renumber);
+        bytes
+    }
+
+    /// [`RawObjects::renumbered`], appended to `bytes`.
+    pub fn renumbered_into(
+        &self,
+        bytes: &mut Vec<u8>,
+        object: &RawObject,
+        mut renumber: impl FnMut(ObjectId) -> Option<u32>,
+    ) {
+        bytes.reserve(object.body.len() + 4 * object.refs.len());
         let mut at = object.body.start;
         for (span, target) in &object.refs {
             bytes.extend_from_slice(&self.data[at..span.start]);
             match renumber(*target) {
                 Some(n) => {
-                    push_number(&mut bytes, n);
+                    push_number(bytes, n);
                     bytes.extend_from_slice(b" 0 R");
                 }
                 None => bytes.extend_from_slice(b"null"),
@@ -135,7 +153,6 @@ impl RawObjects {
             at = span.end;
         }
         bytes.extend_from_slice(&self.data[at..object.body.end]);
-        bytes
     }
 }
 
@@ -171,6 +188,23 @@ pub(super) fn split(pdf: &[u8]) -> Option<(Parsed, RawObjects)> {
 /// [`split`]; with `build` false the parsed objects always go into a small PDF (the tests hold
 /// the objects built against what the object reader reads of that).
 pub(super) fn split_with(pdf: &[u8], build: bool) -> Option<(Parsed, RawObjects)> {
+    let (parsed, objects, struct_elems) = split_objects(pdf, build)?;
+    Some((parsed, RawObjects { data: pdf.to_vec(), objects, struct_elems }))
+}
+
+/// [`split`], keeping `pdf` itself as the bytes the raw objects are copied from (not a copy of
+/// it); the bytes back when the file is not one this reader reads.
+pub(super) fn split_owned(pdf: Vec<u8>) -> Result<(Parsed, RawObjects), Vec<u8>> {
+    match split_objects(&pdf, true) {
+        Some((parsed, objects, struct_elems)) => Ok((parsed, RawObjects { data: pdf, objects, struct_elems })),
+        None => Err(pdf),
+    }
+}
+
+/// What [`split_with`] reads of `pdf`: the parsed objects, the raw ones by number, and how
+/// many of those are structure elements.
+#[allow(clippy::type_complexity)]
+fn split_objects(pdf: &[u8], build: bool) -> Option<(Parsed, Vec<Option<(u16, RawObject)>>, usize)> {
     let (entries, trailer) = xref_table(pdf)?;
     // Object numbers far beyond the objects there are (the small PDF's table has a line for each).
     if entries.iter().any(|(id, _)| id.0 as usize > 4 * entries.len() + 1024) {
@@ -199,7 +233,7 @@ pub(super) fn split_with(pdf: &[u8], build: bool) -> Option<(Parsed, RawObjects)
         Some(doc) => Parsed::Objects(Box::new(doc)),
         None => Parsed::Small(small_pdf(pdf, &parsed, trailer)),
     };
-    Some((parsed, RawObjects { data: pdf.to_vec(), objects, struct_elems }))
+    Some((parsed, objects, struct_elems))
 }
 
 /// The parsed objects as the object reader reads them, with the part's trailer; none when one

@@ -156,7 +156,21 @@ impl Source {
     /// the typesetter writes it is loaded as [`Source::load`] loads any part.
     pub fn load_typeset(pdf: &[u8], name: &str) -> Result<Source, MergeError> {
         let Some((parsed, raw)) = super::raw::split(pdf) else { return Source::load(pdf, name) };
-        super::reads::Reader::Objects.note(pdf);
+        Source::of_split(parsed, raw, name)
+    }
+
+    /// [`Source::load_typeset`], the source keeping `pdf` itself (not a copy) for the objects
+    /// copied as bytes.
+    pub fn load_typeset_owned(pdf: Vec<u8>, name: &str) -> Result<Source, MergeError> {
+        match super::raw::split_owned(pdf) {
+            Ok((parsed, raw)) => Source::of_split(parsed, raw, name),
+            Err(pdf) => Source::load(&pdf, name),
+        }
+    }
+
+    /// The source of a part read by [`super::raw::split`].
+    fn of_split(parsed: super::raw::Parsed, raw: RawObjects, name: &str) -> Result<Source, MergeError> {
+        super::reads::Reader::Objects.note(raw.bytes());
         // The elements parsed are counted as the source is made of them.
         if raw.struct_elems > MAX_STRUCT_ELEMS {
             return Err(error(name, MergeErrorKind::TooManyStructElems { limit: MAX_STRUCT_ELEMS }));
