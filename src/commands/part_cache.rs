@@ -111,13 +111,16 @@ impl PartCache {
     /// bound with it is kept.
     pub fn get(&self, key: &str) -> Option<Found> {
         let path = self.path(key);
-        let bytes = crate::input::file::read(&path, MAX_ENTRY, "a cached part", "512 MB").ok()?;
+        let mut bytes = crate::input::file::read(&path, MAX_ENTRY, "a cached part", "512 MB").ok()?;
         let Some((facts, pdf, sealed)) = entry_pdf(&bytes, key, self.seal.as_ref()) else {
             let _ = std::fs::remove_file(&path);
             return None;
         };
+        // The PDF is the entry's tail: moved to the front of the buffer read, not copied out.
+        let start = bytes.len() - pdf.len();
+        bytes.drain(..start);
         self.used.lock().ok()?.push(key.to_owned());
-        Some(Found { pdf: pdf.to_vec(), facts, key: key.to_owned(), sealed })
+        Some(Found { pdf: bytes, facts, key: key.to_owned(), sealed })
     }
 
     /// Keeps `pdf` and its `facts` as `key`'s entry, sealed when the cache has a seal. A cache
