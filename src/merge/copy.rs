@@ -134,10 +134,17 @@ impl<'a> Copier<'a> {
                 numbers.clear();
                 numbers.extend(raw_objects.targets(old).map(|target| self.target(target).map(|id| id.0)));
                 let mut next = numbers.iter();
+                let prefix = self.id_prefix.as_bytes();
                 self.out.insert_raw_with(new, |bytes| {
-                    raw_objects.renumbered_into(bytes, raw, |_| next.next().copied().flatten())
+                    raw_objects.renumbered_into(bytes, raw, |_| next.next().copied().flatten(), prefix)
                 });
                 self.numbers = numbers;
+                // Its ID renamed in the copy, as a parsed element's is (see `dictionary`).
+                if let Some(id) = &raw.id {
+                    let mut renamed = self.id_prefix.as_bytes().to_vec();
+                    renamed.extend_from_slice(id);
+                    self.ids.push((renamed, new));
+                }
                 continue;
             }
             let object = match self.src.get_object(old) {
@@ -364,6 +371,26 @@ impl<'a> Copier<'a> {
                     if !kept.is_empty() {
                         result.set(key.clone(), Object::Array(kept));
                     }
+                }
+                // A table cell's header cells, by their IDs: renamed as the IDs are, so that
+                // each still names its header cell (a string given indirectly is made direct).
+                b"Headers" => {
+                    let items = match self.deref(value) {
+                        Object::Array(items) => items.clone(),
+                        other => vec![other.clone()],
+                    };
+                    let renamed = items
+                        .iter()
+                        .map(|item| match self.deref(item) {
+                            Object::String(id, format) => {
+                                let mut renamed = self.id_prefix.as_bytes().to_vec();
+                                renamed.extend_from_slice(id);
+                                Object::String(renamed, *format)
+                            }
+                            _ => Object::Null,
+                        })
+                        .collect();
+                    result.set(key.clone(), Object::Array(renamed));
                 }
                 b"ID" if struct_elem => {
                     if let Object::String(id, _) = self.deref(value) {

@@ -4,11 +4,14 @@
 //!
 //! [`split`] reads a file with a classic cross-reference table (as the typesetter writes it),
 //! lexes every object once, and sorts it: an object is *raw* when it is a structure element
-//! (not the `/Document` one, without an `/ID`), or a font, font descriptor, graphics state or
+//! (not the `/Document` one), or a font, font descriptor, graphics state or
 //! stream without an `/A` or `/S` of its own (an action's keys), and holds no name of anything
 //! the copier removes or rewrites (actions, scripts,
 //! embedded files, destinations, annotations, `StructParent` keys, metadata and the like; see
-//! [`active`]). Everything else — the catalogue, page tree and pages, annotations, the
+//! [`active`]). The one rewrite made in a raw object's bytes besides its references is the
+//! part's prefix on the IDs that name structure elements (an element's own `/ID` and a table
+//! cell's `/Headers`), where each is a direct string; any other `/ID` or `/Headers` leaves the
+//! object to the object reader. Everything else — the catalogue, page tree and pages, annotations, the
 //! structure tree's root and parent tree, the outline, the `/Document` element — is built into
 //! objects from the same lexing, as the object reader would read them; when one of them holds a
 //! name with `#` escapes or a number written unusually, they all go into a small PDF of their
@@ -99,6 +102,12 @@ pub(super) struct RawObject {
     refs: Vec<(Range<usize>, ObjectId)>,
     /// A structure element (`/Type /StructElem`).
     pub struct_elem: bool,
+    /// Where each string that names a structure element by its ID opens (its `(` or `<`), in
+    /// order: a structure element's own `/ID`, and each ID of a table cell's `/Headers`. The
+    /// copier puts the part's prefix at the front of each, as it renames the IDs.
+    ids_at: Vec<usize>,
+    /// The structure element's own `/ID`, as the object reader reads the string.
+    pub id: Option<Vec<u8>>,
 }
 
 impl RawObjects {
@@ -128,20 +137,39 @@ impl RawObjects {
     #[cfg(test)]
     pub fn renumbered(&self, object: &RawObject, renumber: impl FnMut(ObjectId) -> Option<u32>) -> Vec<u8> {
         let mut bytes = Vec::new();
-        self.renumbered_into(&mut bytes, object, renumber);
+        self.renumbered_into(&mut bytes, object, renumber, b"");
         bytes
     }
 
-    /// [`RawObjects::renumbered`], appended to `bytes`.
+    /// [`RawObjects::renumbered`], appended to `bytes`, with `prefix` put at the front of each
+    /// ID the object names (see [`RawObject`]).
     pub fn renumbered_into(
         &self,
         bytes: &mut Vec<u8>,
         object: &RawObject,
         mut renumber: impl FnMut(ObjectId) -> Option<u32>,
+        prefix: &[u8],
     ) {
-        bytes.reserve(object.body.len() + 4 * object.refs.len());
+        bytes.reserve(object.body.len() + 4 * object.refs.len() + 2 * prefix.len() * object.ids_at.len());
         let mut at = object.body.start;
+        let mut ids = object.ids_at.iter().copied().peekable();
+        let mut put_ids_before = |bytes: &mut Vec<u8>, at: &mut usize, end: usize| {
+            while let Some(open) = ids.next_if(|&open| open < end) {
+                // The string's opening delimiter, then the prefix: as text in a literal string,
+                // as hex digits in a hexadecimal one.
+                bytes.extend_from_slice(&self.data[*at..=open]);
+                if self.data[open] == b'(' {
+                    bytes.extend_from_slice(prefix);
+                } else {
+                    for b in prefix {
+                        bytes.extend_from_slice(format!("{b:02X}").as_bytes());
+                    }
+                }
+                *at = open + 1;
+            }
+        };
         for (span, target) in &object.refs {
+            put_ids_before(bytes, &mut at, span.start);
             bytes.extend_from_slice(&self.data[at..span.start]);
             match renumber(*target) {
                 Some(n) => {
@@ -152,6 +180,7 @@ impl RawObjects {
             }
             at = span.end;
         }
+        put_ids_before(bytes, &mut at, object.body.end);
         bytes.extend_from_slice(&self.data[at..object.body.end]);
     }
 }
@@ -216,14 +245,23 @@ fn split_objects(pdf: &[u8], build: bool) -> Option<(Parsed, Vec<Option<(u16, Ra
     for (id, offset) in entries {
         let read = read_object(pdf, offset, id)?;
         if read.raw {
-            let refs = read.lexed.refs;
-            let struct_elem = read.lexed.struct_elem;
+            let lexed = read.lexed;
+            let struct_elem = lexed.struct_elem;
             struct_elems += usize::from(struct_elem);
             let number = id.0 as usize;
             if objects.len() <= number {
                 objects.resize_with(number + 1, || None);
             }
-            objects[number] = Some((id.1, RawObject { body: read.body, refs, struct_elem }));
+            // A structure element's own ID is renamed with those its cells' headers name.
+            let mut ids_at = lexed.headers_at;
+            let own_id = lexed.id_at.filter(|_| struct_elem);
+            if let Some((open, _)) = &own_id {
+                ids_at.push(*open);
+                ids_at.sort_unstable();
+            }
+            let own = own_id.map(|(_, read)| read);
+            let object = RawObject { body: read.body, refs: lexed.refs, struct_elem, ids_at, id: own };
+            objects[number] = Some((id.1, object));
         } else {
             parsed.push((id, read));
         }
@@ -554,6 +592,12 @@ struct Lexed {
     active: bool,
     /// The top-level `/Length`, when it is a direct integer.
     length: Option<usize>,
+    /// The top-level `/ID`, a string: where it opens, and the string as the object reader reads it.
+    id_at: Option<(usize, Vec<u8>)>,
+    /// Where each string of a `/Headers` array (a table cell's header cells, by ID) opens.
+    headers_at: Vec<usize>,
+    /// Inside a `/Headers` value.
+    in_headers: bool,
 }
 
 /// Reads one value at `pos` (after any white space) and gives the position after it.
@@ -575,7 +619,13 @@ fn value(pdf: &[u8], pos: usize, depth: usize, lexed: &mut Lexed) -> Option<usiz
                 }
                 let key_end = name_end(pdf, at + 1);
                 let key = &pdf[at + 1..key_end];
-                lexed.note_name(key);
+                // A structure element's own ID is renamed in the copy (see `RawObject`); an `/ID`
+                // anywhere else is for the object reader.
+                let own_id = depth == 0 && key == b"ID";
+                if !own_id {
+                    lexed.note_name(key);
+                }
+                let headers = key == b"Headers" && !lexed.in_headers;
                 if depth == 0 {
                     lexed.updated |= matches!(key, b"Prev" | b"XRefStm" | b"Encrypt");
                     lexed.action_keys |= matches!(key, b"A" | b"S");
@@ -583,7 +633,25 @@ fn value(pdf: &[u8], pos: usize, depth: usize, lexed: &mut Lexed) -> Option<usiz
                     lexed.active = true;
                 }
                 let value_start = skip_space(pdf, key_end);
+                let refs_before = lexed.refs.len();
+                lexed.in_headers |= headers;
                 let value_end = value(pdf, value_start, depth + 1, lexed)?;
+                if headers {
+                    lexed.in_headers = false;
+                    // A direct array of strings is renamed in place; anything else (an indirect
+                    // array, a string elsewhere) is for the object reader.
+                    if pdf[value_start] != b'[' || lexed.refs.len() != refs_before {
+                        lexed.active = true;
+                    }
+                }
+                if own_id {
+                    match built_value(pdf, value_start, 0) {
+                        Some((lopdf::Object::String(read, _), end)) if end == value_end => {
+                            lexed.id_at = Some((value_start, read));
+                        }
+                        _ => lexed.active = true,
+                    }
+                }
                 if depth == 0 {
                     let value = &pdf[value_start..value_end];
                     match key {
@@ -602,6 +670,9 @@ fn value(pdf: &[u8], pos: usize, depth: usize, lexed: &mut Lexed) -> Option<usiz
         }
         b'<' => {
             let end = pdf[pos + 1..].iter().position(|&b| b == b'>')? + pos + 1;
+            if lexed.in_headers {
+                lexed.headers_at.push(pos);
+            }
             pdf[pos + 1..end].iter().all(|b| b.is_ascii_hexdigit() || is_space(*b)).then_some(end + 1)
         }
         b'[' => {
@@ -614,7 +685,12 @@ fn value(pdf: &[u8], pos: usize, depth: usize, lexed: &mut Lexed) -> Option<usiz
                 at = value(pdf, at, depth + 1, lexed)?;
             }
         }
-        b'(' => literal_string_end(pdf, pos),
+        b'(' => {
+            if lexed.in_headers {
+                lexed.headers_at.push(pos);
+            }
+            literal_string_end(pdf, pos)
+        }
         b'/' => {
             let end = name_end(pdf, pos + 1);
             lexed.note_name(&pdf[pos + 1..end]);
@@ -794,15 +870,17 @@ mod tests {
             tagged(lopdf::xref::XrefType::CrossReferenceTable);
         let (small, raw) = split_with(&pdf, false).expect("a classic table is read");
         let Parsed::Small(small) = small else { panic!("a small PDF") };
-        for id in [para, font, content] {
+        // An element with an ID too: the copier renames the ID in its bytes.
+        for id in [para, font, content, with_id] {
             assert!(raw.contains(id), "{id:?} is copied as bytes");
         }
-        for id in [page, document, with_id, escaped, script] {
+        for id in [page, document, escaped, script] {
             assert!(!raw.contains(id), "{id:?} is parsed");
         }
-        assert_eq!(raw.struct_elems, 1);
+        assert_eq!(raw.struct_elems, 2);
+        assert_eq!(raw.get(with_id).expect("the element with an ID").id.as_deref(), Some(&b"x"[..]));
         let small = Document::load_mem(&small).expect("the parsed objects make a PDF");
-        for id in [page, document, with_id, escaped, script] {
+        for id in [page, document, escaped, script] {
             assert!(small.get_object(id).is_ok(), "{id:?} is in the small PDF");
         }
         assert!(small.get_object(para).is_err() && small.get_object(font).is_err());
@@ -819,6 +897,48 @@ mod tests {
         // A stream keeps its data.
         let bytes = raw.renumbered(raw.get(content).expect("the content"), |_| None);
         assert!(String::from_utf8_lossy(&bytes).contains("(Hi) Tj"));
+    }
+
+    #[test]
+    fn a_header_cell_s_id_and_the_headers_naming_it_are_copied_as_bytes_with_the_part_s_prefix_alike() {
+        let pdf = written(&[
+            // A header cell, its ID a literal string with escapes.
+            b"<</Type/StructElem/S/TH/ID(h\\(1\\))/P 2 0 R>>",
+            // A cell naming it, and a second header cell by a hexadecimal string.
+            b"<</Type/StructElem/S/TD/A[<</O/Table/Headers[(h\\(1\\)) <6832>]>>]/P 1 0 R>>",
+            // An ID that is no string, and headers given indirectly: for the object reader.
+            b"<</Type/StructElem/S/TH/ID 5 0 R>>",
+            b"<</Type/StructElem/S/TD/A<</O/Table/Headers 5 0 R>>>>",
+            b"[(h3)]",
+            // An ID below the top of an element: for the object reader too.
+            b"<</Type/StructElem/S/TD/A<</ID(x)>>>>",
+        ]);
+        let (_, raw) = split_with(&pdf, false).expect("a classic table is read");
+        let (th, td) = ((1, 0), (2, 0));
+        for id in [th, td] {
+            assert!(raw.contains(id), "{id:?} is copied as bytes");
+        }
+        for id in [(3, 0), (4, 0), (6, 0)] {
+            assert!(!raw.contains(id), "{id:?} is parsed");
+        }
+        assert_eq!(
+            raw.get(th).expect("the header cell").id.as_deref(),
+            Some(&b"h(1)"[..]),
+            "as the object reader reads it"
+        );
+        assert_eq!(raw.get(td).expect("the cell").id, None);
+        let copied = |id, prefix: &[u8]| {
+            let mut bytes = Vec::new();
+            raw.renumbered_into(&mut bytes, raw.get(id).expect("raw"), |(n, _)| Some(n + 10), prefix);
+            String::from_utf8(bytes).expect("text")
+        };
+        assert_eq!(copied(th, b"p2-"), "<</Type/StructElem/S/TH/ID(p2-h\\(1\\))/P 12 0 R>>");
+        assert_eq!(
+            copied(td, b"p2-"),
+            "<</Type/StructElem/S/TD/A[<</O/Table/Headers[(p2-h\\(1\\)) <70322D6832>]>>]/P 11 0 R>>"
+        );
+        // With no prefix (a part that is not renamed), the bytes as they were, references aside.
+        assert_eq!(copied(td, b""), "<</Type/StructElem/S/TD/A[<</O/Table/Headers[(h\\(1\\)) <6832>]>>]/P 11 0 R>>");
     }
 
     /// A PDF with a classic table whose objects 1, 2, … are `bodies` as written.

@@ -1417,3 +1417,93 @@ fn a_typeset_part_s_parsed_objects_are_built_as_the_object_reader_reads_them() {
         assert!(built.objects.get(id) == Some(object), "{id:?}");
     }
 }
+
+/// A tagged one-page PDF with a table: a header cell of ID `h1`, a cell naming it in its
+/// `/Headers`, and a cell naming it through an indirect array.
+fn tagged_table() -> Vec<u8> {
+    let mut doc = Document::with_version("1.7");
+    let pages = doc.new_object_id();
+    let root = doc.new_object_id();
+    let table = doc.new_object_id();
+    let (head_row, body_row) = (doc.new_object_id(), doc.new_object_id());
+    let font = helvetica(&mut doc);
+    let content = b"/TH <</MCID 0>> BDC BT /F1 12 Tf 72 700 Td (Year) Tj ET EMC\n/TD <</MCID 1>> BDC BT /F1 12 Tf 72 680 Td (2024) Tj ET EMC\n";
+    let content = doc.add_object(Stream::new(Dictionary::new(), content.to_vec()));
+    let page = doc.add_object(dictionary! {
+        "Type" => "Page", "Parent" => pages, "Contents" => content, "StructParents" => 0,
+        "MediaBox" => vec![0.into(), 0.into(), 595.into(), 842.into()],
+        "Resources" => dictionary! { "Font" => dictionary! { "F1" => font } },
+    });
+    let th = doc.add_object(dictionary! {
+        "Type" => "StructElem", "S" => "TH", "P" => head_row, "Pg" => page, "K" => 0,
+        "ID" => Object::string_literal("h1"), "A" => dictionary! { "O" => "Table", "Scope" => "Column" },
+    });
+    let td = doc.add_object(dictionary! {
+        "Type" => "StructElem", "S" => "TD", "P" => body_row, "Pg" => page, "K" => 1,
+        "A" => dictionary! { "O" => "Table", "Headers" => vec![Object::string_literal("h1")] },
+    });
+    let headers = doc.add_object(Object::Array(vec![Object::string_literal("h1")]));
+    let td_indirect = doc.add_object(dictionary! {
+        "Type" => "StructElem", "S" => "TD", "P" => body_row,
+        "A" => dictionary! { "O" => "Table", "Headers" => headers },
+    });
+    for (row, kids) in [(head_row, vec![th.into()]), (body_row, vec![td.into(), td_indirect.into()])] {
+        doc.objects.insert(
+            row,
+            Object::Dictionary(dictionary! { "Type" => "StructElem", "S" => "TR", "P" => table, "K" => kids }),
+        );
+    }
+    doc.objects.insert(
+        table,
+        Object::Dictionary(dictionary! {
+            "Type" => "StructElem", "S" => "Table", "P" => root, "K" => vec![head_row.into(), body_row.into()],
+        }),
+    );
+    let parent_tree = doc.add_object(dictionary! { "Nums" => vec![0.into(), vec![th.into(), td.into()].into()] });
+    doc.objects.insert(
+        root,
+        Object::Dictionary(dictionary! {
+            "Type" => "StructTreeRoot", "K" => vec![table.into()], "ParentTree" => parent_tree, "ParentTreeNextKey" => 1,
+            "IDTree" => dictionary! { "Names" => vec![Object::string_literal("h1"), th.into()] },
+        }),
+    );
+    doc.objects.insert(
+        pages,
+        Object::Dictionary(dictionary! { "Type" => "Pages", "Kids" => vec![page.into()], "Count" => 1 }),
+    );
+    save(
+        doc,
+        dictionary! {
+            "Type" => "Catalog", "Pages" => pages, "StructTreeRoot" => root, "Lang" => Object::string_literal("en-GB"),
+            "MarkInfo" => dictionary! { "Marked" => true },
+        },
+    )
+}
+
+#[test]
+fn a_table_cell_s_headers_name_its_header_cell_s_renamed_id_in_every_part() {
+    let parts = [bound(&tagged_table(), "first.pdf", "Item 2"), bound(&tagged_table(), "second.pdf", "Item 3")];
+    let merged = merge(&parts, &options()).expect("merge");
+    let file = write(&merged.pdf);
+    let json = json(&file.path);
+    let objects = objects(&json);
+    let catalog = resolve(&objects, &json["qpdf"][1]["trailer"]["value"]["/Root"]);
+    let root = resolve(&objects, &catalog["/StructTreeRoot"]);
+    let names = root["/IDTree"]["/Names"].as_array().expect("an ID tree");
+    let by_id: BTreeMap<&str, &Value> =
+        names.chunks(2).map(|pair| (pair[0].as_str().expect("an ID"), resolve(&objects, &pair[1]))).collect();
+    assert_eq!(by_id.keys().copied().collect::<Vec<_>>(), ["u:p1-h1", "u:p2-h1"]);
+    // Every cell's headers, direct or given indirectly, name a header cell by its renamed ID:
+    // two cells in each part, each naming its own part's.
+    let mut named = Vec::new();
+    for cell in objects.values().filter(|o| o["/S"] == "/TD") {
+        let headers = resolve(&objects, &cell["/A"]["/Headers"]);
+        for id in headers.as_array().expect("headers").iter().map(|h| h.as_str().expect("an ID")) {
+            let th = by_id.get(id).unwrap_or_else(|| panic!("{id} names no element: {cell}"));
+            assert_eq!(th["/S"], "/TH");
+            named.push(id);
+        }
+    }
+    named.sort_unstable();
+    assert_eq!(named, ["u:p1-h1", "u:p1-h1", "u:p2-h1", "u:p2-h1"]);
+}

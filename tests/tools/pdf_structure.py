@@ -15,7 +15,8 @@ Table rows are counted (`rows=`), and those whose label is a row header, a TH wi
 problems. Also checked: no L is a child of an L (a nested list sits in its item's LBody), every internal
 link annotation's /Contents names the heading it leads to, no label (Lbl) is outside a list item (LI: a
 footnote's reference is a Reference, its number in the Note a Span; `notes: N` counts the notes) ("<heading>, page N", the heading on
-the destination page), and every web or mail link's /Contents names its address.
+the destination page), every web or mail link's /Contents names its address, and every table cell's
+/Headers names a header cell (TH) of its table by an /ID the /IDTree finds (`headers: N` counts them).
 
 Prints one summary line per part and exits 0, or prints every difference and exits 1.
 Needs pikepdf and pdfminer.six (Debian: python3-pikepdf, python3-pdfminer).
@@ -388,6 +389,66 @@ def check_labels(pdf, problems):
     return notes
 
 
+def check_headers(pdf, problems):
+    """Every table cell's /Headers (in its Table attributes) names the /ID of a header cell (TH)
+    of the same table, as the structure tree's /IDTree finds it (PDF/UA: a reader announces a
+    cell's headers by these IDs); returns how many were followed."""
+    ids = {}
+    root = pdf.Root.get("/StructTreeRoot")
+    if root is None:
+        return 0
+    stack = [root.get("/IDTree")] if "/IDTree" in root else []
+    while stack:
+        node = stack.pop()
+        if node is None:
+            continue
+        names = list(node.get("/Names", []))
+        for i in range(0, len(names) - 1, 2):
+            ids[bytes(names[i])] = names[i + 1]
+        stack.extend(node.get("/Kids", []))
+    followed = 0
+    seen = set()
+    stack = [(root, None)]
+    while stack:
+        node, table = stack.pop()
+        if node.is_indirect:
+            if node.objgen in seen:
+                continue
+            seen.add(node.objgen)
+        s = str(node.get("/S", ""))[1:]
+        if s == "Table":
+            table = node
+        attrs = node.get("/A")
+        attrs = list(attrs) if isinstance(attrs, pikepdf.Array) else [attrs]
+        for a in attrs:
+            if not isinstance(a, pikepdf.Dictionary) or "/Headers" not in a:
+                continue
+            for h in a.Headers:
+                target = ids.get(bytes(h))
+                if target is None:
+                    problems.append("a %s's header %r names no element's /ID (none in the /IDTree)" % (s, bytes(h)))
+                    continue
+                if str(target.get("/S", ""))[1:] != "TH":
+                    problems.append("a %s's header %r names a %s, not a TH" % (s, bytes(h), target.get("/S")))
+                    continue
+                parent = target
+                for _ in range(8):
+                    parent = parent.get("/P")
+                    if parent is None or str(parent.get("/S", ""))[1:] == "Table":
+                        break
+                if table is not None and (parent is None or parent.objgen != table.objgen):
+                    problems.append("a %s's header %r is a TH of another table" % (s, bytes(h)))
+                    continue
+                followed += 1
+        kids = node.get("/K")
+        if kids is None:
+            continue
+        for k in kids if isinstance(kids, pikepdf.Array) else [kids]:
+            if isinstance(k, pikepdf.Dictionary) and "/S" in k:
+                stack.append((k, table))
+    return followed
+
+
 def main(argv):
     if len(argv) < 3:
         print(__doc__, file=sys.stderr)
@@ -420,6 +481,7 @@ def main(argv):
     links = check_links(pdf, reader, problems)
     print("links: %d" % links)
     print("notes: %d" % check_labels(pdf, problems))
+    print("headers: %d" % check_headers(pdf, problems))
     for p in problems:
         print("PROBLEM: " + p)
     return 1 if problems else 0
