@@ -4,8 +4,9 @@
 //!
 //! [`split`] reads a file with a classic cross-reference table (as the typesetter writes it),
 //! lexes every object once, and sorts it: an object is *raw* when it is a structure element
-//! (not the `/Document` one), or a font, font descriptor, graphics state or
-//! stream without an `/A` or `/S` of its own (an action's keys), and holds no name of anything
+//! (not the `/Document` one), a font, font descriptor, graphics state or
+//! stream without an `/A` or `/S` of its own (an action's keys), or an array of references that
+//! only a number tree's `/Nums` refers to (the parent tree's), and holds no name of anything
 //! the copier removes or rewrites (actions, scripts,
 //! embedded files, destinations, annotations, `StructParent` keys, metadata and the like; see
 //! [`active`]). The one rewrite made in a raw object's bytes besides its references is the
@@ -242,8 +243,17 @@ fn split_objects(pdf: &[u8], build: bool) -> Option<(Parsed, Vec<Option<(u16, Ra
     let mut objects: Vec<Option<(u16, RawObject)>> = Vec::new();
     let mut struct_elems = 0;
     let mut parsed: Vec<(ObjectId, ReadObject)> = Vec::new();
+    let mut read_all = Vec::with_capacity(entries.len());
     for (id, offset) in entries {
-        let read = read_object(pdf, offset, id)?;
+        read_all.push((id, read_object(pdf, offset, id)?));
+    }
+    // An array of references that only a number tree's `/Nums` refers to (the structure tree's
+    // parent tree: each page's elements by marked content) is copied as bytes too: the copier
+    // only renumbers its references (see `parent_tree_arrays`).
+    for (id, read) in parent_tree_arrays(&read_all) {
+        read_all[id].1.raw = read;
+    }
+    for (id, read) in read_all {
         if read.raw {
             let lexed = read.lexed;
             let struct_elem = lexed.struct_elem;
@@ -272,6 +282,37 @@ fn split_objects(pdf: &[u8], build: bool) -> Option<(Parsed, Vec<Option<(u16, Ra
         None => Parsed::Small(small_pdf(pdf, &parsed, trailer)),
     };
     Some((parsed, objects, struct_elems))
+}
+
+/// Which of the objects read are arrays of references referred to only as the values of a
+/// number tree's `/Nums` (indices into `read`, each with `true`): nothing else refers to them,
+/// so nothing the copier does to what refers to an object (the annotations it filters, the
+/// contents it stamps) can meet one.
+fn parent_tree_arrays(read: &[(ObjectId, ReadObject)]) -> Vec<(usize, bool)> {
+    let candidates: std::collections::HashMap<ObjectId, usize> = read
+        .iter()
+        .enumerate()
+        .filter(|(_, (_, r))| r.lexed.refs_array && !r.lexed.active && r.data.is_none())
+        .map(|(i, (id, _))| (*id, i))
+        .collect();
+    if candidates.is_empty() {
+        return Vec::new();
+    }
+    // How often each candidate is referred to in all, and how often as a `/Nums` value.
+    let mut all: std::collections::HashMap<ObjectId, (usize, usize)> = std::collections::HashMap::new();
+    for (_, r) in read {
+        for (_, target) in &r.lexed.refs {
+            if candidates.contains_key(target) {
+                all.entry(*target).or_default().0 += 1;
+            }
+        }
+        for target in &r.lexed.nums_values {
+            if candidates.contains_key(target) {
+                all.entry(*target).or_default().1 += 1;
+            }
+        }
+    }
+    all.into_iter().filter(|(_, (every, nums))| every == nums).map(|(id, _)| (candidates[&id], true)).collect()
 }
 
 /// The parsed objects as the object reader reads them, with the part's trailer; none when one
@@ -569,6 +610,16 @@ fn read_object(pdf: &[u8], offset: usize, id: ObjectId) -> Option<ReadObject> {
     };
     let raw = !lexed.active
         && if lexed.struct_elem { !lexed.document } else { (data.is_some() || lexed.raw_type) && !lexed.action_keys };
+    if pdf[begin] == b'[' {
+        // Nothing but references between the brackets (and white space).
+        let mut at = begin + 1;
+        let mut only_refs = true;
+        for (span, _) in &lexed.refs {
+            only_refs &= pdf[at..span.start].iter().all(|&b| is_space(b));
+            at = span.end;
+        }
+        lexed.refs_array = only_refs && pdf[at..end - 1].iter().all(|&b| is_space(b)) && pdf[end - 1] == b']';
+    }
     Some(ReadObject { start: offset, body: begin..end, data, end: after, lexed, raw })
 }
 
@@ -598,6 +649,10 @@ struct Lexed {
     headers_at: Vec<usize>,
     /// Inside a `/Headers` value.
     in_headers: bool,
+    /// The object is an array whose items are all references.
+    refs_array: bool,
+    /// The references given as values of a top-level `/Nums` array (every second item).
+    nums_values: Vec<ObjectId>,
 }
 
 /// Reads one value at `pos` (after any white space) and gives the position after it.
@@ -643,6 +698,10 @@ fn value(pdf: &[u8], pos: usize, depth: usize, lexed: &mut Lexed) -> Option<usiz
                     if pdf[value_start] != b'[' || lexed.refs.len() != refs_before {
                         lexed.active = true;
                     }
+                }
+                if depth == 0 && key == b"Nums" {
+                    let values = lexed.refs[refs_before..].iter().map(|(_, id)| *id).collect::<Vec<_>>();
+                    lexed.nums_values.extend(values);
                 }
                 if own_id {
                     match built_value(pdf, value_start, 0) {
@@ -939,6 +998,27 @@ mod tests {
         );
         // With no prefix (a part that is not renamed), the bytes as they were, references aside.
         assert_eq!(copied(td, b""), "<</Type/StructElem/S/TD/A[<</O/Table/Headers[(h\\(1\\)) <6832>]>>]/P 11 0 R>>");
+    }
+
+    #[test]
+    fn a_parent_tree_s_arrays_are_copied_as_bytes_and_an_array_anything_else_refers_to_is_parsed() {
+        let pdf = written(&[
+            b"<</Type/StructTreeRoot/K 3 0 R/ParentTree 2 0 R>>",
+            b"<</Nums[0 5 0 R 1 6 0 R]>>",
+            b"<</Type/StructElem/S/P/P 1 0 R>>",
+            b"<</Type/Page/Annots 6 0 R/StructParents 0>>",
+            // Only the parent tree refers to it.
+            b"[3 0 R 3 0 R]",
+            // The page's annotations refer to it too: the copier filters what it holds.
+            b"[3 0 R]",
+            // No parent tree's, and not only references.
+            b"[3 0 R /Name]",
+        ]);
+        let (_, raw) = split_with(&pdf, false).expect("a classic table is read");
+        assert!(raw.contains((5, 0)), "the parent tree's array is copied as bytes");
+        for id in [(6, 0), (7, 0), (2, 0)] {
+            assert!(!raw.contains(id), "{id:?} is parsed");
+        }
     }
 
     /// A PDF with a classic table whose objects 1, 2, … are `bodies` as written.
