@@ -97,6 +97,22 @@ fn save(mut doc: Document, catalog: Dictionary) -> Vec<u8> {
     out
 }
 
+/// Saves a tagged one-page PDF: `pages` holding `page` alone, and a catalogue in English, marked,
+/// with the structure tree `root`.
+fn save_tagged(mut doc: Document, pages: ObjectId, page: ObjectId, root: ObjectId) -> Vec<u8> {
+    doc.objects.insert(
+        pages,
+        Object::Dictionary(dictionary! { "Type" => "Pages", "Kids" => vec![page.into()], "Count" => 1 }),
+    );
+    save(
+        doc,
+        dictionary! {
+            "Type" => "Catalog", "Pages" => pages, "StructTreeRoot" => root, "Lang" => Object::string_literal("en-GB"),
+            "MarkInfo" => dictionary! { "Marked" => true },
+        },
+    )
+}
+
 /// Untagged minutes: one A4 page of Helvetica text, no structure tree.
 fn untagged() -> Vec<u8> {
     let mut doc = Document::with_version("1.4");
@@ -267,17 +283,7 @@ fn tagged_bound(text: &str, role: &str) -> Vec<u8> {
             "IDTree" => dictionary! { "Names" => vec![Object::string_literal("para-1"), para.into()] },
         }),
     );
-    doc.objects.insert(
-        pages,
-        Object::Dictionary(dictionary! { "Type" => "Pages", "Kids" => vec![page.into()], "Count" => 1 }),
-    );
-    save(
-        doc,
-        dictionary! {
-            "Type" => "Catalog", "Pages" => pages, "StructTreeRoot" => root, "Lang" => Object::string_literal("en-GB"),
-            "MarkInfo" => dictionary! { "Marked" => true },
-        },
-    )
+    save_tagged(doc, pages, page, root)
 }
 
 /// A furniture PDF: one page per size given, each saying "Page i of n" near its bottom left,
@@ -1467,17 +1473,7 @@ fn tagged_table() -> Vec<u8> {
             "IDTree" => dictionary! { "Names" => vec![Object::string_literal("h1"), th.into()] },
         }),
     );
-    doc.objects.insert(
-        pages,
-        Object::Dictionary(dictionary! { "Type" => "Pages", "Kids" => vec![page.into()], "Count" => 1 }),
-    );
-    save(
-        doc,
-        dictionary! {
-            "Type" => "Catalog", "Pages" => pages, "StructTreeRoot" => root, "Lang" => Object::string_literal("en-GB"),
-            "MarkInfo" => dictionary! { "Marked" => true },
-        },
-    )
+    save_tagged(doc, pages, page, root)
 }
 
 #[test]

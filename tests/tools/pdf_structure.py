@@ -364,28 +364,38 @@ def check_links(pdf, reader, problems):
     return count
 
 
-def check_labels(pdf, problems):
-    """Every Lbl is a list item's (Matterhorn 09-005); returns the number of Note elements."""
-    notes = 0
+def elements(pdf):
+    """Every node of the structure tree once, depth first: (node, its tag, its parent's tag, the
+    nearest Table at or above it)."""
+    root = pdf.Root.get("/StructTreeRoot")
     seen = set()
-    stack = [(pdf.Root.StructTreeRoot, "")] if "/StructTreeRoot" in pdf.Root else []
+    stack = [(root, "", None)] if root is not None else []
     while stack:
-        node, parent = stack.pop()
+        node, parent, table = stack.pop()
         if node.is_indirect:
             if node.objgen in seen:
                 continue
             seen.add(node.objgen)
         s = str(node.get("/S", ""))[1:]
-        if s == "Note":
-            notes += 1
-        if s == "Lbl" and parent != "LI":
-            problems.append("a Lbl in a %s, not in a list item (LI)" % (parent or "structure root"))
+        if s == "Table":
+            table = node
+        yield node, s, parent, table
         kids = node.get("/K")
         if kids is None:
             continue
         for k in kids if isinstance(kids, pikepdf.Array) else [kids]:
             if isinstance(k, pikepdf.Dictionary) and "/S" in k:
-                stack.append((k, s))
+                stack.append((k, s, table))
+
+
+def check_labels(pdf, problems):
+    """Every Lbl is a list item's (Matterhorn 09-005); returns the number of Note elements."""
+    notes = 0
+    for _, s, parent, _ in elements(pdf):
+        if s == "Note":
+            notes += 1
+        if s == "Lbl" and parent != "LI":
+            problems.append("a Lbl in a %s, not in a list item (LI)" % (parent or "structure root"))
     return notes
 
 
@@ -395,9 +405,7 @@ def check_headers(pdf, problems):
     cell's headers by these IDs); returns how many were followed."""
     ids = {}
     root = pdf.Root.get("/StructTreeRoot")
-    if root is None:
-        return 0
-    stack = [root.get("/IDTree")] if "/IDTree" in root else []
+    stack = [root.get("/IDTree")] if root is not None and "/IDTree" in root else []
     while stack:
         node = stack.pop()
         if node is None:
@@ -407,17 +415,7 @@ def check_headers(pdf, problems):
             ids[bytes(names[i])] = names[i + 1]
         stack.extend(node.get("/Kids", []))
     followed = 0
-    seen = set()
-    stack = [(root, None)]
-    while stack:
-        node, table = stack.pop()
-        if node.is_indirect:
-            if node.objgen in seen:
-                continue
-            seen.add(node.objgen)
-        s = str(node.get("/S", ""))[1:]
-        if s == "Table":
-            table = node
+    for node, s, _, table in elements(pdf):
         attrs = node.get("/A")
         attrs = list(attrs) if isinstance(attrs, pikepdf.Array) else [attrs]
         for a in attrs:
@@ -440,12 +438,6 @@ def check_headers(pdf, problems):
                     problems.append("a %s's header %r is a TH of another table" % (s, bytes(h)))
                     continue
                 followed += 1
-        kids = node.get("/K")
-        if kids is None:
-            continue
-        for k in kids if isinstance(kids, pikepdf.Array) else [kids]:
-            if isinstance(k, pikepdf.Dictionary) and "/S" in k:
-                stack.append((k, table))
     return followed
 
 
